@@ -1,0 +1,1 @@
+"""baochi: the press office platform."""

@@ -1,0 +1,1 @@
+"""Collection: fetch feeds, sitemaps and pages politely and safely."""

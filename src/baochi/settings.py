@@ -1,0 +1,146 @@
+"""One typed Settings object: defaults < TOML file < BAOCHI_* environment < command line.
+
+Loaded once at the edge (the CLI, the web app factory) and passed into every stage; nothing
+else reads os.environ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+def _setting(default: Any, help: str) -> Any:
+    """Declare a setting with its default and the help line shown by `baochi settings`."""
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of baochi, each with a default and a help line."""
+
+    data: Path = _setting(Path("var"), "Data folder: database, models, logs (BAOCHI_DATA).")
+    database_url: str = _setting(
+        "", "SQLAlchemy URL; empty means SQLite file baochi.sqlite3 in the data folder."
+    )
+    host: str = _setting("127.0.0.1", "Address the web server listens on.")
+    port: int = _setting(8000, "Port the web server listens on.")
+    allowed_private_networks: tuple[str, ...] = _setting(
+        (), "CIDR networks exempt from the SSRF guard (comma-separated), e.g. 127.0.0.1/32."
+    )
+    user_agent: str = _setting(
+        "baochi/0.1 (press monitoring; +https://github.com/baochi)",
+        "User-Agent sent with every request and matched against robots.txt.",
+    )
+    host_delay: float = _setting(1.0, "Seconds between two requests to the same host.")
+    host_concurrency: int = _setting(2, "Requests in flight at once to the same host.")
+    fetch_concurrency: int = _setting(32, "Requests in flight at once over all hosts.")
+    connect_timeout: float = _setting(10.0, "Seconds to open a connection.")
+    read_timeout: float = _setting(20.0, "Seconds to wait for the next bytes of a response.")
+    total_timeout: float = _setting(60.0, "Seconds a whole fetch may take, redirects included.")
+    max_body_bytes: int = _setting(
+        10 * 1024 * 1024, "Largest response body accepted, after decompression."
+    )
+    max_redirects: int = _setting(5, "Redirects followed before a fetch is refused.")
+    retries: int = _setting(2, "Extra attempts after a transient failure (timeout, 5xx).")
+    retry_backoff: float = _setting(1.0, "Seconds before the first retry; doubles each time.")
+    robots_ttl: float = _setting(3600.0, "Seconds a host's robots.txt is trusted before refetch.")
+    poll_interval: float = _setting(900.0, "Seconds between polls of a new source.")
+    min_poll_interval: float = _setting(300.0, "Shortest adaptive poll interval in seconds.")
+    max_poll_interval: float = _setting(86400.0, "Longest adaptive poll interval in seconds.")
+    max_failures: int = _setting(
+        10, "Consecutive failed polls after which a source is disabled."
+    )
+    extract_workers: int = _setting(
+        2, "Processes extracting articles, so CPU work never blocks fetching; 0 = in-process."
+    )
+    min_article_chars: int = _setting(
+        250, "Shortest body kept as an article; shorter pages are skipped as not articles."
+    )
+    max_future_seconds: float = _setting(
+        86400.0, "A publication date further ahead than this is rejected as impossible."
+    )
+    max_articles_per_source: int = _setting(
+        5000, "Most new article links taken from one poll of one source."
+    )
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The database URL in force: the setting, or SQLite in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data / 'baochi.sqlite3').resolve()}"
+
+    @property
+    def private_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The allowlist parsed as networks."""
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.allowed_private_networks)
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with some settings changed, coerced to their declared types."""
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+
+class SettingsError(ValueError):
+    """A setting has an unknown name or a value of the wrong type."""
+
+
+FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """Turn a TOML, environment or CLI value into the setting's declared type."""
+    if name not in FIELDS:
+        raise SettingsError(f"unknown setting {name!r}")
+    kind = type(FIELDS[name].default)
+    try:
+        if kind is tuple:
+            if isinstance(value, str):
+                return tuple(p.strip() for p in value.split(",") if p.strip())
+            return tuple(str(v) for v in value)
+        if kind is Path:
+            return Path(value)
+        if kind is bool:
+            return str(value).lower() in ("1", "true", "yes", "on")
+        return kind(value)
+    except (TypeError, ValueError) as exc:
+        raise SettingsError(f"setting {name}: cannot read {value!r} as {kind.__name__}") from exc
+
+
+def load(
+    toml_path: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the Settings from a TOML file, the BAOCHI_* environment and CLI overrides."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    path = toml_path or (Path(environ["BAOCHI_CONFIG"]) if "BAOCHI_CONFIG" in environ else None)
+    if path is not None:
+        with open(path, "rb") as f:
+            values.update(tomllib.load(f).get("baochi", {}))
+    for name in FIELDS:
+        key = f"BAOCHI_{name.upper()}"
+        if key in environ:
+            values[name] = environ[key]
+    values.update({k: v for k, v in (overrides or {}).items() if v is not None})
+    settings = Settings().replace(**values)
+    for net in settings.allowed_private_networks:
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError as exc:
+            raise SettingsError(f"allowed_private_networks: {net!r} is not a CIDR") from exc
+    return settings
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """Every setting as (environment name, default, help), for docs and `baochi settings`."""
+    return [
+        (f"BAOCHI_{f.name.upper()}", repr(f.default), f.metadata["help"]) for f in FIELDS.values()
+    ]
