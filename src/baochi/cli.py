@@ -17,6 +17,8 @@ from baochi import settings as settings_mod
 COMMAND_MODULES = (
     "baochi.commands",
     "baochi.collect.commands",
+    "baochi.search.commands",
+    "baochi.web.commands",
 )
 
 

@@ -54,9 +54,7 @@ class Settings:
     poll_interval: float = _setting(900.0, "Seconds between polls of a new source.")
     min_poll_interval: float = _setting(300.0, "Shortest adaptive poll interval in seconds.")
     max_poll_interval: float = _setting(86400.0, "Longest adaptive poll interval in seconds.")
-    max_failures: int = _setting(
-        10, "Consecutive failed polls after which a source is disabled."
-    )
+    max_failures: int = _setting(10, "Consecutive failed polls after which a source is disabled.")
     extract_workers: int = _setting(
         2, "Processes extracting articles, so CPU work never blocks fetching; 0 = in-process."
     )
@@ -98,7 +96,7 @@ def _coerce(name: str, value: Any) -> Any:
     """Turn a TOML, environment or CLI value into the setting's declared type."""
     if name not in FIELDS:
         raise SettingsError(f"unknown setting {name!r}")
-    kind = type(FIELDS[name].default)
+    kind: type = type(FIELDS[name].default)
     try:
         if kind is tuple:
             if isinstance(value, str):

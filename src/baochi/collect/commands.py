@@ -1,9 +1,151 @@
-"""Collection subcommands: sources, collect."""
+"""Collection subcommands: `baochi sources add|import|list` and `baochi collect --once`."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from baochi.collect.collector import Summary, collect_once
+from baochi.collect.sources import (
+    KINDS,
+    SourceImportError,
+    SourceSpec,
+    add_sources,
+    check_url,
+    default_sources,
+    import_file,
+)
+from baochi.db import open_store
+from baochi.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the collection subcommands."""
+    sources = sub.add_parser("sources", help="manage the sources the collector polls")
+    ssub = sources.add_subparsers(dest="sources_command", required=True, metavar="ACTION")
+    add = ssub.add_parser("add", help="add a feed, sitemap or page URL")
+    add.add_argument("url")
+    add.add_argument("--outlet", required=True, help="outlet name, e.g. 'Báo Hànộimới'")
+    add.add_argument("--kind", choices=KINDS, default="auto")
+    add.add_argument("--section", default="")
+    add.set_defaults(handler=_add)
+    imp = ssub.add_parser("import", help="import sources from CSV (url, outlet, kind, section…)")
+    imp.add_argument("file", type=Path, nargs="?")
+    imp.add_argument("--defaults", action="store_true", help="import the shipped default list")
+    imp.set_defaults(handler=_import)
+    lst = ssub.add_parser("list", help="list sources with their health")
+    lst.add_argument("--format", choices=("table", "json"), default="table")
+    lst.set_defaults(handler=_list)
+
+    collect = sub.add_parser("collect", help="poll due sources and store new articles")
+    collect.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
+    collect.add_argument("--format", choices=("table", "json"), default="table")
+    collect.set_defaults(handler=_collect)
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    problem = check_url(args.url)
+    if problem:
+        print(f"baochi: {problem}", file=sys.stderr)
+        return 2
+    spec = SourceSpec(args.url, args.outlet, args.kind, args.section)
+    added, _ = add_sources(open_store(settings), [spec], settings)
+    print("added" if added else "already present", args.url)
+    return 0
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        if args.defaults:
+            added, present = add_sources(store, default_sources(), settings)
+        elif args.file:
+            added, present = import_file(store, args.file, settings)
+        else:
+            print("baochi: give a CSV file or --defaults", file=sys.stderr)
+            return 2
+    except SourceImportError as exc:
+        print(f"baochi: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"baochi: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print(f"{added} source(s) added, {present} already present")
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    rows = open_store(settings).sources()
+    if args.format == "json":
+        for row in rows:
+            print(
+                json.dumps({k: _plain(getattr(row, k)) for k in row.__slots__}, ensure_ascii=False)
+            )
+        return 0
+    for row in rows:
+        state = "on " if row.enabled else "OFF"
+        last = row.last_success_at.isoformat(timespec="minutes") if row.last_success_at else "never"
+        error = f"  ! {row.last_error[:80]}" if row.last_error else ""
+        print(
+            f"{row.id:4} {state} {row.kind:7} {row.articles_total:6}  {last:22} "
+            f"{row.outlet[:30]:30} {row.url}{error}"
+        )
+    return 0
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _collect(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    bar = tqdm(unit=" art", desc="collect", disable=not sys.stderr.isatty(), file=sys.stderr)
+    try:
+        summary = collect_once(store, settings, progress=bar.update)
+    finally:
+        bar.close()
+    _print_summary(summary, args.format)
+    return 0
+
+
+def _print_summary(summary: Summary, fmt: str) -> None:
+    names = ("links", "fetched", "new", "duplicate", "skipped", "failed")
+    if fmt == "json":
+        print(
+            json.dumps(
+                {
+                    "seconds": round(summary.seconds, 2),
+                    "totals": {n: summary.total(n) for n in names},
+                    "sources": [
+                        {
+                            "url": r.url,
+                            "outlet": r.outlet,
+                            **{n: getattr(r, n) for n in names},
+                            "error": r.error,
+                            "reasons": dict(r.reasons),
+                        }
+                        for r in summary.sources
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    print(
+        f"{'outlet':30} {'links':>6} {'fetched':>7} {'new':>5} {'dup':>5} {'skip':>5} "
+        f"{'fail':>5}  source"
+    )
+    for r in summary.sources:
+        counts = " ".join(
+            f"{getattr(r, n):>{w}}" for n, w in zip(names, (6, 7, 5, 5, 5, 5), strict=True)
+        )
+        print(
+            f"{r.outlet[:30]:30} {counts}  {r.url}"
+            + (f"\n{'':31}! {r.error[:200]}" if r.error else "")
+        )
+    totals = ", ".join(f"{n} {summary.total(n)}" for n in names)
+    print(f"{len(summary.sources)} source(s) in {summary.seconds:.1f}s: {totals}")

@@ -1,0 +1,264 @@
+"""One collection pass: poll every due source, fetch each new article it lists, store it once.
+
+Fetching is async; extraction runs in worker processes; every database write goes through one
+writer thread, so SQLite sees a single writer and the event loop never waits on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import multiprocessing
+import time
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TypeVar
+
+import httpx
+
+from baochi import pipeline
+from baochi.collect.feeds import parse_feed
+from baochi.collect.fetcher import Fetcher
+from baochi.collect.links import Link, Listing, gunzip_limited, sniff_kind
+from baochi.collect.pages import parse_page
+from baochi.collect.schedule import after_failure, after_success
+from baochi.collect.sitemaps import parse_sitemap
+from baochi.db import SourceRow, Store
+from baochi.db.store import now
+from baochi.failures import Failure, Reject, Retry
+from baochi.records import Page
+from baochi.settings import Settings
+from baochi.vi import decode_html_bytes
+
+T = TypeVar("T")
+MAX_CHILD_SITEMAPS = 50
+
+
+@dataclass
+class SourceReport:
+    """What one poll of one source did, for the summary and the health page."""
+
+    source_id: int
+    url: str
+    outlet: str
+    links: int = 0
+    fetched: int = 0
+    new: int = 0
+    duplicate: int = 0
+    skipped: int = 0
+    failed: int = 0
+    error: str = ""
+    reasons: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class Summary:
+    """The outcome of a collection pass."""
+
+    sources: list[SourceReport]
+    seconds: float
+
+    def total(self, name: str) -> int:
+        """A counter summed over all sources (fetched, new, duplicate, skipped, failed)."""
+        return sum(getattr(report, name) for report in self.sources)
+
+
+def extraction_pool(settings: Settings) -> Executor:
+    """Worker processes for extraction (forkserver: safe beside threads); a thread when 0."""
+    if settings.extract_workers <= 0:
+        return ThreadPoolExecutor(1, thread_name_prefix="baochi-extract")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["baochi.pipeline"])
+    return ProcessPoolExecutor(settings.extract_workers, mp_context=context)
+
+
+class Collector:
+    """Runs collection passes over a store with one fetcher, one writer and one extraction pool."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        transport: httpx.AsyncBaseTransport | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.transport = transport
+        self.progress = progress
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="baochi-writer")
+        self.pool = extraction_pool(settings)
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
+        self.writer.shutdown()
+
+    async def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            self.writer, partial(fn, *args, **kwargs)
+        )
+
+    async def run_once(self, when: dt.datetime | None = None) -> Summary:
+        """Poll every source due at `when` (default now) and store what is new."""
+        started = time.monotonic()
+        due = await self._write(self.store.sources, due_before=when or now())
+        fetcher = Fetcher(self.settings, self.transport)
+        try:
+            reports = await asyncio.gather(*(self._poll(fetcher, s) for s in due))
+        finally:
+            await fetcher.aclose()
+        return Summary(list(reports), time.monotonic() - started)
+
+    async def _poll(self, fetcher: Fetcher, source: SourceRow) -> SourceReport:
+        report = SourceReport(source.id, source.url, source.outlet)
+        started = now()
+        clock = time.monotonic()
+        page: Page | None = None
+        try:
+            page = await fetcher.fetch(source.url, "source", source.etag, source.last_modified)
+            links = [] if page.status == 304 else await self._links(fetcher, source, page)
+        except Failure as exc:
+            report.error = str(exc)
+            await self._write(
+                self.store.update_source,
+                source.id,
+                **after_failure(
+                    source.poll_interval,
+                    source.consecutive_failures,
+                    str(exc),
+                    now(),
+                    self.settings,
+                ),
+            )
+            await self._attempt(source, started, clock, page, exc.outcome, str(exc))
+            return report
+        urls = list(dict.fromkeys(link.url for link in links))
+        settled = await self._write(self.store.settled_urls, urls)
+        fresh = [link for link in _unique(links) if link.url not in settled]
+        fresh = fresh[: self.settings.max_articles_per_source]
+        report.links = len(urls)
+        await asyncio.gather(*(self._article(fetcher, source, link, report) for link in fresh))
+        etag = page.etag or source.etag
+        last_modified = page.last_modified or source.last_modified
+        state = after_success(
+            source.poll_interval,
+            len(fresh),
+            len(urls) - len(fresh),
+            etag,
+            last_modified,
+            now(),
+            self.settings,
+        )
+        await self._write(self.store.update_source, source.id, **state)
+        outcome = "not_modified" if page.status == 304 else "ok"
+        await self._attempt(source, started, clock, page, outcome, "", len(fresh), len(settled))
+        return report
+
+    async def _links(self, fetcher: Fetcher, source: SourceRow, page: Page) -> list[Link]:
+        """Article links of a source document, following a sitemap index one level down."""
+        listing = self._read_listing(source.kind, page)
+        if source.kind == "auto":
+            await self._write(self.store.update_source, source.id, kind=listing.kind)
+        links = list(listing.links)
+        for child in listing.children[:MAX_CHILD_SITEMAPS]:
+            try:
+                child_page = await fetcher.fetch(child, "source")
+                links.extend(self._read_listing("sitemap", child_page).links)
+            except Failure as exc:
+                await self._attempt(source, now(), time.monotonic(), None, exc.outcome, str(exc))
+        # Newest first, so a capped poll takes the latest news.
+        epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+        links.sort(key=lambda link: link.published or epoch, reverse=True)
+        return links
+
+    def _read_listing(self, kind: str, page: Page) -> Listing:
+        body = gunzip_limited(page.body, self.settings.max_body_bytes)
+        kind = sniff_kind(body) if kind == "auto" else kind
+        if kind == "feed":
+            return Listing("feed", parse_feed(body, page.final_url))
+        if kind == "sitemap":
+            return parse_sitemap(body, page.final_url)
+        html, _ = decode_html_bytes(body, page.charset)
+        return Listing("page", parse_page(html, page.final_url))
+
+    async def _article(
+        self, fetcher: Fetcher, source: SourceRow, link: Link, report: SourceReport
+    ) -> None:
+        """Fetch, extract and store one article; every outcome is counted with its reason."""
+        loop = asyncio.get_running_loop()
+        try:
+            page = await fetcher.fetch(link.url, "article")
+            report.fetched += 1
+            article = await loop.run_in_executor(self.pool, pipeline.process, page, self.settings)
+            status, _ = await self._write(
+                self.store.save_article,
+                article,
+                [link.url, page.final_url],
+                page.fetched_at,
+                source.outlet_id,
+                source.id,
+            )
+            report.new += status == "stored"
+            report.duplicate += status == "duplicate"
+        except Failure as exc:
+            report.reasons[exc.reason] += 1
+            if isinstance(exc, Retry):
+                report.failed += 1
+                status = "failed"
+            else:
+                report.skipped += 1
+                status = "rejected" if isinstance(exc, Reject) else "skipped"
+            await self._write(self.store.mark_urls, [link.url], status, str(exc)[:500], source.id)
+        if self.progress is not None:
+            self.progress(1)
+
+    async def _attempt(
+        self,
+        source: SourceRow,
+        started: dt.datetime,
+        clock: float,
+        page: Page | None,
+        outcome: str,
+        reason: str,
+        new: int = 0,
+        known: int = 0,
+    ) -> None:
+        await self._write(
+            self.store.record_attempt,
+            source_id=source.id,
+            url=source.url,
+            started_at=started,
+            duration_ms=int((time.monotonic() - clock) * 1000),
+            status_code=page.status if page else None,
+            outcome=outcome,
+            reason=reason[:1000],
+            bytes=len(page.body) if page else 0,
+            new_urls=new,
+            known_urls=known,
+        )
+
+
+def _unique(links: list[Link]) -> list[Link]:
+    """The first occurrence of each URL."""
+    seen: dict[str, Link] = {}
+    for link in links:
+        seen.setdefault(link.url, link)
+    return list(seen.values())
+
+
+def collect_once(
+    store: Store,
+    settings: Settings,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Callable[[int], None] | None = None,
+    when: dt.datetime | None = None,
+) -> Summary:
+    """One pass over the sources due at `when` (default now), from synchronous code."""
+    collector = Collector(store, settings, transport, progress)
+    try:
+        return asyncio.run(collector.run_once(when))
+    finally:
+        collector.close()

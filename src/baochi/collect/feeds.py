@@ -1,0 +1,34 @@
+"""RSS and Atom feeds (feedparser) → article links with their titles and dates."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import io
+from urllib.parse import urljoin
+
+import feedparser
+
+from baochi.collect.links import Link
+from baochi.failures import Reject
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Link]:
+    """Links of a feed; a broken feed yields what could be read, a hopeless one is rejected."""
+    # A stream, never bytes or str: feedparser treats those as a path or URL to open.
+    parsed = feedparser.parse(io.BytesIO(body), resolve_relative_uris=False, sanitize_html=False)
+    links = []
+    for entry in parsed.entries:
+        href = entry.get("link") or ""
+        if not href:
+            href = next((ln.get("href", "") for ln in entry.get("links", [])), "")
+        if not href and entry.get("guidislink"):
+            href = entry.get("id", "")
+        if not href:
+            continue
+        when = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC) if when else None
+        links.append(Link(urljoin(base_url, href.strip()), entry.get("title", ""), published))
+    if not links and parsed.bozo and not parsed.entries:
+        raise Reject("bad_feed", str(parsed.get("bozo_exception", "unreadable feed"))[:300])
+    return links

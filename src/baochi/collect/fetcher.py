@@ -1,0 +1,257 @@
+"""The fetcher: one polite, bounded, hostile-server-proof HTTP GET that returns a Page.
+
+Policy (robots, per-host turns, redirects, retries, limits) lives here; the network goes through
+an injectable httpx transport, guarded against internal addresses by default.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import email.utils
+import zlib
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from baochi.collect.politeness import HostLimiter, RobotsCache
+from baochi.collect.ssrf import BlockedAddress, guarded_transport
+from baochi.failures import Reject, Retry, Skip
+from baochi.records import Page
+from baochi.settings import Settings
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+SOURCE_TYPES = (
+    *HTML_TYPES,
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "application/rdf+xml",
+    "text/plain",
+    "application/x-gzip",
+    "application/gzip",
+    "application/octet-stream",
+)
+ROBOTS_MAX_BYTES = 512 * 1024
+MAX_RETRY_AFTER = 120.0
+
+
+class _Decoder:
+    """Decompresses gzip/deflate in bounded steps, so a decompression bomb stops at the limit."""
+
+    def __init__(self, encoding: str, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.parts: list[bytes] = []
+        wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS}.get(encoding)
+        self._zlib = None
+        if encoding in ("gzip", "x-gzip", "deflate"):
+            self._zlib = zlib.decompressobj(wbits if wbits else zlib.MAX_WBITS)
+        elif encoding not in ("", "identity"):
+            raise Reject("content_encoding", f"unsupported Content-Encoding {encoding!r}")
+        self._deflate_raw_tried = False
+
+    def feed(self, chunk: bytes) -> None:
+        if self._zlib is None:
+            self._add(chunk)
+            return
+        data = chunk
+        while data:
+            try:
+                out = self._zlib.decompress(data, self.limit - self.size + 1)
+            except zlib.error as exc:
+                if self._deflate_raw_tried or self.size:
+                    raise Reject("bad_compression", str(exc)) from exc
+                # Some servers send raw deflate without the zlib header.
+                self._deflate_raw_tried = True
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                continue
+            self._add(out)
+            data = self._zlib.unconsumed_tail
+
+    def _add(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise Reject("too_large", f"body over {self.limit} bytes after decompression")
+        self.parts.append(data)
+
+    def body(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _retry_after(value: str | None) -> float:
+    """Seconds asked for by a Retry-After header (delta or HTTP date), capped."""
+    if not value:
+        return 0.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return 0.0
+        seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    return max(0.0, min(seconds, MAX_RETRY_AFTER))
+
+
+def _media_type(content_type: str) -> tuple[str, str | None]:
+    """("text/html", "utf-8") from a Content-Type header."""
+    media, _, params = content_type.partition(";")
+    charset = None
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media.strip().lower(), charset
+
+
+class Fetcher:
+    """Fetches pages politely and safely; one per collection run, closed with `aclose()`."""
+
+    def __init__(self, settings: Settings, transport: httpx.AsyncBaseTransport | None = None):
+        self.settings = settings
+        limits = httpx.Limits(max_connections=settings.fetch_concurrency * 2)
+        self.client = httpx.AsyncClient(
+            transport=transport or guarded_transport(settings.private_networks, limits=limits),
+            timeout=httpx.Timeout(
+                connect=settings.connect_timeout,
+                read=settings.read_timeout,
+                write=settings.read_timeout,
+                pool=settings.total_timeout,
+            ),
+            follow_redirects=False,
+            trust_env=False,
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept-Language": "vi,en;q=0.5",
+                "Accept-Encoding": "gzip, deflate",
+            },
+        )
+        self.limiter = HostLimiter(settings.host_delay, settings.host_concurrency)
+        self.robots = RobotsCache(self._robots_txt, settings.user_agent, settings.robots_ttl)
+        self._slots = asyncio.Semaphore(settings.fetch_concurrency)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
+    async def fetch(
+        self, url: str, kind: str = "article", etag: str = "", last_modified: str = ""
+    ) -> Page:
+        """GET with retries on transient failures; raises Skip, Retry or Reject."""
+        attempt = 0
+        while True:
+            try:
+                return await asyncio.wait_for(
+                    self._follow(url, kind, etag, last_modified), self.settings.total_timeout
+                )
+            except TimeoutError:
+                failure = Retry("timeout", f"no complete answer in {self.settings.total_timeout}s")
+                wait = 0.0
+            except Retry as exc:
+                failure, wait = exc, exc.wait
+            if attempt >= self.settings.retries:
+                raise failure
+            await asyncio.sleep(max(wait, self.settings.retry_backoff * 2**attempt))
+            attempt += 1
+
+    async def _follow(self, url: str, kind: str, etag: str, last_modified: str) -> Page:
+        """Follow redirects by hand, so each hop passes robots, politeness and the guard."""
+        visited = {url}
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            if urlsplit(current).scheme not in ("http", "https"):
+                raise Skip("scheme", f"not an http(s) URL: {current[:200]}")
+            if not await self.robots.allowed(current):
+                raise Skip("robots", f"disallowed by robots.txt: {current[:200]}")
+            headers = {}
+            if current == url and etag:
+                headers["If-None-Match"] = etag
+            if current == url and last_modified:
+                headers["If-Modified-Since"] = last_modified
+            async with self.limiter.slot(current), self._slots:
+                page, location = await self._get(url, current, kind, headers)
+            if page is not None:
+                return page
+            assert location is not None
+            if location in visited:
+                raise Reject("redirect_loop", f"{current} redirects back to {location}")
+            visited.add(location)
+            current = location
+        raise Reject("too_many_redirects", f"more than {self.settings.max_redirects} redirects")
+
+    async def _get(
+        self, url: str, current: str, kind: str, headers: dict[str, str]
+    ) -> tuple[Page | None, str | None]:
+        """One request: a Page, or the next location of a redirect."""
+        request = self.client.build_request("GET", current, headers=headers)
+        try:
+            response = await self.client.send(request, stream=True)
+        except BlockedAddress as exc:
+            raise Skip("blocked_address", str(exc)) from exc
+        except httpx.TimeoutException as exc:
+            raise Retry("timeout", f"{type(exc).__name__} at {current[:200]}") from exc
+        except (httpx.TransportError, httpx.InvalidURL) as exc:
+            raise Retry("connection", f"{type(exc).__name__}: {exc}") from exc
+        try:
+            status = response.status_code
+            if response.is_redirect:
+                location = response.headers.get("location", "")
+                if not location:
+                    raise Reject("bad_redirect", "redirect without Location")
+                return None, urljoin(current, location)
+            if status >= 500 or status == 429:
+                wait = _retry_after(response.headers.get("retry-after"))
+                raise Retry(f"http_{status}", current[:200], wait)
+            page_headers = {
+                "etag": response.headers.get("etag", ""),
+                "last_modified": response.headers.get("last-modified", ""),
+            }
+            stamp = dt.datetime.now(dt.UTC)
+            if status == 304:
+                return Page(url, current, 304, "", None, b"", stamp, **page_headers), None
+            if status >= 400:
+                raise Skip(f"http_{status}", current[:200])
+            media, charset = _media_type(response.headers.get("content-type", ""))
+            allowed = HTML_TYPES if kind == "article" else SOURCE_TYPES
+            if media and media not in allowed:
+                raise Reject("content_type", f"{media} is not expected for a {kind}")
+            declared = response.headers.get("content-length", "")
+            limit = self.settings.max_body_bytes
+            if declared.isdigit() and int(declared) > limit:
+                raise Reject("too_large", f"Content-Length {declared} over {limit}")
+            body = await self._read(response, limit)
+            page = Page(url, current, status, media, charset, body, stamp, **page_headers)
+            return page, None
+        except httpx.TimeoutException as exc:
+            raise Retry("timeout", f"reading {current[:200]}") from exc
+        except httpx.TransportError as exc:
+            raise Retry("connection", f"reading {current[:200]}: {exc}") from exc
+        finally:
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response, limit: int) -> bytes:
+        """The body, decompressed in bounded steps, refused as soon as it passes the limit."""
+        decoder = _Decoder(response.headers.get("content-encoding", "").strip().lower(), limit)
+        async for chunk in response.aiter_raw():
+            decoder.feed(chunk)
+        return decoder.body()
+
+    async def _robots_txt(self, robots_url: str) -> str | None:
+        """robots.txt text; "" when it does not exist; None when the host cannot say."""
+        try:
+            async with self.limiter.slot(robots_url), self._slots:
+                page, location = await self._get(robots_url, robots_url, "robots", {})
+            if page is None and location is not None:
+                # One redirect (http → https, www) is common for robots.txt; follow it once.
+                async with self.limiter.slot(location), self._slots:
+                    page, _ = await self._get(location, location, "robots", {})
+        except Skip as exc:
+            if exc.reason == "blocked_address":
+                raise
+            return "" if exc.reason.startswith("http_4") else None
+        except (Retry, Reject):
+            return None
+        if page is None:
+            return None
+        return page.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")

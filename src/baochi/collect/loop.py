@@ -1,0 +1,44 @@
+"""The collector as a long-running task: a pass whenever a source is due."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from baochi.collect.collector import Collector
+from baochi.db import Store
+from baochi.db.store import now
+from baochi.settings import Settings
+
+log = logging.getLogger(__name__)
+MIN_SLEEP, MAX_SLEEP = 5.0, 60.0
+
+
+def seconds_until_due(store: Store) -> float:
+    """How long until the next enabled source is due, bounded to a sensible nap."""
+    upcoming = [s.next_poll_at for s in store.sources() if s.enabled]
+    if not upcoming:
+        return MAX_SLEEP
+    wait = (min(upcoming) - now()).total_seconds()
+    return min(max(wait, MIN_SLEEP), MAX_SLEEP)
+
+
+async def collect_forever(store: Store, settings: Settings) -> None:
+    """Poll due sources until cancelled; a failing pass is logged and the loop goes on."""
+    collector = Collector(store, settings)
+    try:
+        while True:
+            try:
+                summary = await collector.run_once()
+                if summary.sources:
+                    log.info(
+                        "collected %d source(s): %d new, %d failed",
+                        len(summary.sources),
+                        summary.total("new"),
+                        summary.total("failed"),
+                    )
+            except Exception:
+                log.exception("collection pass failed; retrying later")
+            await asyncio.sleep(seconds_until_due(store))
+    finally:
+        await asyncio.get_running_loop().run_in_executor(None, collector.close)

@@ -1,0 +1,83 @@
+"""Politeness towards each host: requests in flight, the delay between them, and robots.txt."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from protego import Protego
+
+
+def host_of(url: str) -> str:
+    """The scheme, host and port that politeness counts per."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+@dataclass
+class _Host:
+    slots: asyncio.Semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0
+
+
+class HostLimiter:
+    """At most `concurrency` requests in flight per host, their starts `delay` seconds apart."""
+
+    def __init__(self, delay: float, concurrency: int) -> None:
+        self.delay = delay
+        self.concurrency = max(1, concurrency)
+        self._hosts: dict[str, _Host] = {}
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        """Wait for this host's turn, then hold one of its slots for the request."""
+        host = self._hosts.setdefault(host_of(url), _Host(asyncio.Semaphore(self.concurrency)))
+        async with host.slots:
+            async with host.lock:
+                wait = host.next_start - time.monotonic()
+                if wait > 0:
+                    await asyncio.sleep(wait)
+                host.next_start = time.monotonic() + self.delay
+            yield
+
+
+Loader = Callable[[str], Awaitable[str | None]]
+
+
+class RobotsCache:
+    """robots.txt per host, fetched once and trusted for `ttl` seconds.
+
+    A missing robots.txt (404) allows everything; one that cannot be read at all (5xx, timeout)
+    disallows the host for now, as Google does, so an outage never turns into a free-for-all.
+    """
+
+    def __init__(self, loader: Loader, user_agent: str, ttl: float) -> None:
+        self._loader = loader
+        self._agent = user_agent.split("/")[0]
+        self._ttl = ttl
+        self._cache: dict[str, tuple[float, Protego | None]] = {}
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    async def allowed(self, url: str) -> bool:
+        """Whether robots.txt of the URL's host lets us fetch it."""
+        host = host_of(url)
+        async with self._locks.setdefault(host, asyncio.Lock()):
+            cached = self._cache.get(host)
+            if cached is None or cached[0] < time.monotonic():
+                body = await self._loader(host + "/robots.txt")
+                rules = None if body is None else Protego.parse(body)
+                self._cache[host] = (time.monotonic() + self._ttl, rules)
+                cached = self._cache[host]
+        rules = cached[1]
+        return rules is not None and bool(rules.can_fetch(url, self._agent))
+
+    async def sitemaps(self, url: str) -> list[str]:
+        """Sitemaps that the host's robots.txt announces."""
+        await self.allowed(url)
+        rules = self._cache[host_of(url)][1]
+        return [] if rules is None else list(rules.sitemaps)

@@ -1,0 +1,62 @@
+"""When to poll a source next: adaptive intervals, backoff on failure, disabling dead sources."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from baochi.settings import Settings
+
+SPEED_UP = 0.5  # mostly new links: poll twice as often
+SLOW_DOWN = 1.5  # mostly known links: poll less often
+
+
+def next_interval(current: float, new: int, known: int, settings: Settings) -> float:
+    """Shorter when a poll brings mostly new links, longer when mostly known, within bounds."""
+    total = new + known
+    if total == 0 or new / total < 0.1:
+        current *= SLOW_DOWN
+    elif new / total > 0.5:
+        current *= SPEED_UP
+    return min(max(current, settings.min_poll_interval), settings.max_poll_interval)
+
+
+def after_success(
+    current: float,
+    new: int,
+    known: int,
+    etag: str,
+    last_modified: str,
+    when: dt.datetime,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The source's new state after a successful poll (304 included)."""
+    interval = next_interval(current, new, known, settings)
+    return {
+        "poll_interval": interval,
+        "next_poll_at": when + dt.timedelta(seconds=interval),
+        "last_polled_at": when,
+        "last_success_at": when,
+        "consecutive_failures": 0,
+        "last_error": "",
+        "etag": etag,
+        "last_modified": last_modified,
+    }
+
+
+def after_failure(
+    current: float, failures: int, error: str, when: dt.datetime, settings: Settings
+) -> dict[str, Any]:
+    """The source's new state after a failed poll: back off, and disable it after too many."""
+    failures += 1
+    backoff = min(settings.min_poll_interval * 2 ** min(failures, 16), settings.max_poll_interval)
+    state: dict[str, Any] = {
+        "next_poll_at": when + dt.timedelta(seconds=max(backoff, current)),
+        "last_polled_at": when,
+        "consecutive_failures": failures,
+        "last_error": error[:1000],
+    }
+    if failures >= settings.max_failures:
+        state["enabled"] = False
+        state["disabled_reason"] = f"{failures} consecutive failures; last: {error[:300]}"
+    return state

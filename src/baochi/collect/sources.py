@@ -1,0 +1,130 @@
+"""Sources of the collector: add one, import a CSV (validated whole before any write), defaults."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from baochi.db import Store
+from baochi.settings import Settings
+
+KINDS = ("auto", "feed", "sitemap", "page")
+# Names used by ../shared/sources/outlets.csv and by common listening tools.
+_KIND_ALIASES = {
+    "rss": "feed",
+    "atom": "feed",
+    "news_sitemap": "sitemap",
+    "sitemap_index": "sitemap",
+    "section_page": "page",
+    "": "auto",
+}
+_COLUMN_ALIASES = {
+    "feed_url": "url",
+    "outlet_name": "outlet",
+    "feed_type": "kind",
+}
+_YES = ("yes", "true", "1", "có", "x")
+
+
+class SourceImportError(ValueError):
+    """A sources file with bad rows; nothing was written. `errors` lists them by row."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} bad row(s), nothing imported:\n" + "\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """One validated row: a source URL of an outlet."""
+
+    url: str
+    outlet: str
+    kind: str = "auto"
+    section: str = ""
+    domain: str = ""
+    city_outlet: bool = False
+
+
+def check_url(url: str) -> str | None:
+    """Why a source URL is unusable, or None."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"URL must start with http:// or https://: {url!r}"
+    if not parts.hostname:
+        return f"URL has no host: {url!r}"
+    return None
+
+
+def parse_sources(text: str) -> list[SourceSpec]:
+    """Validate a sources CSV (url, outlet, [kind, section, domain, city_outlet]) row by row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [
+        _COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []
+    ]
+    missing = {"url", "outlet"} - set(header)
+    if missing:
+        raise SourceImportError([f"header: missing column(s) {', '.join(sorted(missing))}"])
+    reader.fieldnames = header
+    specs, errors, seen = [], [], set()
+    for number, row in enumerate(reader, start=2):
+        url = (row.get("url") or "").strip()
+        outlet = (row.get("outlet") or "").strip()
+        raw_kind = (row.get("kind") or "").strip().lower()
+        kind = _KIND_ALIASES.get(raw_kind, raw_kind)
+        problems = [p for p in (check_url(url),) if p]
+        if not outlet:
+            problems.append("outlet is empty")
+        if kind not in KINDS:
+            problems.append(f"kind {raw_kind!r} is not one of {', '.join(KINDS)}")
+        if url in seen:
+            problems.append(f"URL repeated from an earlier row: {url}")
+        if problems:
+            errors.append(f"row {number}: " + "; ".join(problems))
+            continue
+        seen.add(url)
+        specs.append(
+            SourceSpec(
+                url=url,
+                outlet=outlet,
+                kind=kind,
+                section=(row.get("section") or "").strip(),
+                domain=(row.get("domain") or "").strip() or (urlsplit(url).hostname or ""),
+                city_outlet=(row.get("city_outlet") or "").strip().lower() in _YES,
+            )
+        )
+    if errors:
+        raise SourceImportError(errors)
+    return specs
+
+
+def add_sources(store: Store, specs: list[SourceSpec], settings: Settings) -> tuple[int, int]:
+    """Register the sources; returns (added, already present)."""
+    added = 0
+    for spec in specs:
+        _, created = store.add_source(
+            spec.url,
+            spec.outlet,
+            kind=spec.kind,
+            section=spec.section,
+            domain=spec.domain,
+            city_outlet=spec.city_outlet,
+            poll_interval=settings.poll_interval,
+        )
+        added += created
+    return added, len(specs) - added
+
+
+def import_file(store: Store, path: Path, settings: Settings) -> tuple[int, int]:
+    """Import a sources CSV file; raises SourceImportError, writing nothing, if a row is bad."""
+    return add_sources(store, parse_sources(path.read_text(encoding="utf-8")), settings)
+
+
+def default_sources() -> list[SourceSpec]:
+    """The shipped list: real outlets a Hà Nội press office watches, with public feed URLs."""
+    text = resources.files("baochi.collect").joinpath("data/default_sources.csv").read_text("utf-8")
+    return parse_sources(text)

@@ -1,0 +1,102 @@
+"""The SSRF guard: a feed must never make us fetch an internal address.
+
+The decision is taken on the resolved IP addresses at connection time (so DNS answers that point
+inside, and redirects to such names, are refused too), and the connection goes to the very
+address that was checked, so a second DNS answer cannot slip past it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import httpcore
+import httpx
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud metadata endpoints are refused even if an allowlist covers them.
+_METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
+
+
+class BlockedAddress(httpx.TransportError):
+    """The host resolves to an address the guard refuses."""
+
+
+def refusal(address: str, allowed: Sequence[Network] = ()) -> str | None:
+    """Why this IP may not be fetched (private, loopback, …), or None when it is public."""
+    ip: Address = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip in _METADATA:
+        return "metadata address"
+    if any(ip in net for net in allowed):
+        return None
+    for reason, flag in (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("private", ip.is_private),
+        ("multicast", ip.is_multicast),
+        ("reserved", ip.is_reserved),
+        ("unspecified", ip.is_unspecified),
+        ("not globally routable", not ip.is_global),
+    ):
+        if flag:
+            return f"{reason} address {ip}"
+    return None
+
+
+async def resolve(host: str, port: int) -> list[str]:
+    """All addresses the host name resolves to (an IP literal resolves to itself)."""
+    infos = await asyncio.get_running_loop().getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """A network backend that resolves, checks every address, and connects to a checked one."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, allowed: Sequence[Network]) -> None:
+        self._inner = inner
+        self._allowed = tuple(allowed)
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await asyncio.wait_for(resolve(host, port), timeout)
+        except (OSError, TimeoutError) as exc:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
+        for address in addresses:
+            reason = refusal(address, self._allowed)
+            if reason is not None:
+                raise BlockedAddress(f"{host} resolves to a {reason}")
+        return await self._inner.connect_tcp(
+            addresses[0], port, timeout, local_address, socket_options
+        )
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise BlockedAddress("unix sockets are never fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def guarded_transport(allowed: Sequence[Network], **kwargs: Any) -> httpx.AsyncHTTPTransport:
+    """An httpx transport whose every connection passes the guard (redirects included)."""
+    transport = httpx.AsyncHTTPTransport(trust_env=False, **kwargs)
+    pool = transport._pool  # httpx 0.28 has no public hook for the network backend
+    pool._network_backend = GuardedBackend(pool._network_backend, allowed)
+    return transport

@@ -1,0 +1,56 @@
+"""Open the database named by the settings and bring its schema up to date with Alembic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event
+
+from baochi.db.store import Store
+from baochi.settings import Settings
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    """WAL lets readers run beside the single writer; NORMAL sync is safe under WAL."""
+    cur = dbapi_conn.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=NORMAL",
+        "foreign_keys=ON",
+        "busy_timeout=30000",
+        "temp_store=MEMORY",
+    ):
+        cur.execute(f"PRAGMA {pragma}")
+    cur.close()
+
+
+def open_engine(settings: Settings) -> Engine:
+    """An engine for the configured database; SQLite files get their folder and pragmas."""
+    url = settings.sqlalchemy_url
+    if url.startswith("sqlite"):
+        settings.data.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the schema to `revision`; safe to call at every start."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store of the configured database, migrated to the latest schema."""
+    engine = open_engine(settings)
+    migrate(engine)
+    return Store(engine)

@@ -1,0 +1,130 @@
+"""The tables, declared once for SQLite and PostgreSQL; migrations create them, code reads this."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+
+metadata = MetaData()
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC in Python, naive UTC in the column, so SQLite and PostgreSQL agree."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300), nullable=False, unique=True),
+    Column("domain", String(255), nullable=False, server_default=""),
+    Column("city_outlet", Boolean, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id"), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("url_hash", String(32), nullable=False, unique=True),
+    Column("kind", String(20), nullable=False),  # feed, sitemap, page, auto
+    Column("section", String(300), nullable=False, server_default=""),
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("disabled_reason", Text, nullable=False, server_default=""),
+    Column("etag", Text, nullable=False, server_default=""),
+    Column("last_modified", Text, nullable=False, server_default=""),
+    Column("poll_interval", Float, nullable=False),
+    Column("next_poll_at", UTCDateTime, nullable=False),
+    Column("last_polled_at", UTCDateTime),
+    Column("last_success_at", UTCDateTime),
+    Column("consecutive_failures", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("articles_total", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+Index("ix_sources_due", sources.c.enabled, sources.c.next_poll_at)
+
+fetch_attempts = Table(
+    "fetch_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("url", Text, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("duration_ms", Integer, nullable=False),
+    Column("status_code", Integer),
+    Column("outcome", String(20), nullable=False),  # ok, not_modified, skip, retry, reject
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("bytes", Integer, nullable=False, server_default="0"),
+    Column("new_urls", Integer, nullable=False, server_default="0"),
+    Column("known_urls", Integer, nullable=False, server_default="0"),
+)
+Index("ix_fetch_attempts_source", fetch_attempts.c.source_id, fetch_attempts.c.started_at)
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("url_hash", String(32), nullable=False, unique=True),
+    Column("content_hash", String(32), nullable=False, unique=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id")),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("kind", String(20), nullable=False, server_default="article"),
+    Column("title", Text, nullable=False),
+    Column("lead", Text, nullable=False, server_default=""),
+    Column("body", Text, nullable=False),
+    Column("authors", Text, nullable=False, server_default=""),
+    Column("language", String(10), nullable=False, server_default="vi"),
+    Column("encoding", String(30), nullable=False, server_default=""),
+    Column("published_at", UTCDateTime),
+    Column("fetched_at", UTCDateTime, nullable=False),
+)
+Index("ix_documents_published", documents.c.published_at)
+Index("ix_documents_fetched", documents.c.fetched_at)
+Index("ix_documents_outlet", documents.c.outlet_id, documents.c.published_at)
+
+# Every URL the collector has met, so a poll fetches only what is new and a skip is not retried.
+urls = Table(
+    "urls",
+    metadata,
+    Column("url_hash", String(32), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id")),
+    Column("document_id", Integer, ForeignKey("documents.id")),
+    Column("status", String(20), nullable=False),  # stored, duplicate, skipped, failed
+    Column("reason", Text, nullable=False, server_default=""),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("last_seen_at", UTCDateTime, nullable=False),
+)

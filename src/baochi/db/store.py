@@ -1,0 +1,387 @@
+"""The one class that holds the SQL: idempotent upserts of outlets, sources, URLs and documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from baochi.db.schema import documents, fetch_attempts, outlets, sources, urls
+from baochi.records import Article, digest
+from baochi.vi import fold
+
+# A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
+SETTLED = ("stored", "duplicate", "skipped", "rejected")
+MAX_URL_ATTEMPTS = 3
+
+
+def now() -> dt.datetime:
+    """The current time, aware, in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A source as the collector and the health page see it."""
+
+    id: int
+    outlet_id: int
+    outlet: str
+    url: str
+    kind: str
+    section: str
+    enabled: bool
+    disabled_reason: str
+    etag: str
+    last_modified: str
+    poll_interval: float
+    next_poll_at: dt.datetime
+    last_polled_at: dt.datetime | None
+    last_success_at: dt.datetime | None
+    consecutive_failures: int
+    last_error: str
+    articles_total: int
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A stored document with its outlet's name."""
+
+    id: int
+    url: str
+    outlet: str
+    title: str
+    lead: str
+    body: str
+    authors: str
+    published_at: dt.datetime | None
+    fetched_at: dt.datetime
+
+    @property
+    def text(self) -> str:
+        """The whole article text: the lead, then the body."""
+        return f"{self.lead}\n{self.body}" if self.lead else self.body
+
+
+_SOURCE_COLUMNS = (
+    sources.c.id,
+    sources.c.outlet_id,
+    outlets.c.name.label("outlet"),
+    sources.c.url,
+    sources.c.kind,
+    sources.c.section,
+    sources.c.enabled,
+    sources.c.disabled_reason,
+    sources.c.etag,
+    sources.c.last_modified,
+    sources.c.poll_interval,
+    sources.c.next_poll_at,
+    sources.c.last_polled_at,
+    sources.c.last_success_at,
+    sources.c.consecutive_failures,
+    sources.c.last_error,
+    sources.c.articles_total,
+)
+_DOCUMENT_COLUMNS = (
+    documents.c.id,
+    documents.c.url,
+    func.coalesce(outlets.c.name, "").label("outlet"),
+    documents.c.title,
+    documents.c.lead,
+    documents.c.body,
+    documents.c.authors,
+    documents.c.published_at,
+    documents.c.fetched_at,
+)
+
+
+class Store:
+    """Reads and idempotent writes over one engine; the same code serves SQLite and PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that can take ON CONFLICT clauses in this dialect."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # -- outlets and sources -------------------------------------------------------------
+
+    def add_outlet(self, name: str, domain: str = "", city_outlet: bool = False) -> int:
+        """The outlet's id, created on first sight."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(outlets)
+                .values(name=name, domain=domain, city_outlet=city_outlet, created_at=now())
+                .on_conflict_do_nothing()
+            )
+            return int(
+                conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one()
+            )
+
+    def add_source(
+        self,
+        url: str,
+        outlet: str,
+        kind: str = "auto",
+        section: str = "",
+        domain: str = "",
+        city_outlet: bool = False,
+        poll_interval: float = 900.0,
+    ) -> tuple[int, bool]:
+        """Register a source (id, created?); adding the same URL twice changes nothing."""
+        outlet_id = self.add_outlet(outlet, domain, city_outlet)
+        stamp = now()
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                self._insert(sources)
+                .values(
+                    outlet_id=outlet_id,
+                    url=url,
+                    url_hash=digest(url),
+                    kind=kind,
+                    section=section,
+                    poll_interval=poll_interval,
+                    next_poll_at=stamp,
+                    created_at=stamp,
+                )
+                .on_conflict_do_nothing()
+                .returning(sources.c.id)
+            ).first()
+            if row is not None:
+                return int(row[0]), True
+            existing = conn.execute(
+                select(sources.c.id).where(sources.c.url_hash == digest(url))
+            ).scalar_one()
+            return int(existing), False
+
+    def sources(self, due_before: dt.datetime | None = None) -> list[SourceRow]:
+        """All sources, or only the enabled ones due before the given time, most overdue first."""
+        query = select(*_SOURCE_COLUMNS).join(outlets, outlets.c.id == sources.c.outlet_id)
+        if due_before is not None:
+            query = query.where(sources.c.enabled.is_(True), sources.c.next_poll_at <= due_before)
+            query = query.order_by(sources.c.next_poll_at)
+        else:
+            query = query.order_by(outlets.c.name, sources.c.url)
+        with self.engine.connect() as conn:
+            return [SourceRow(**row._mapping) for row in conn.execute(query)]
+
+    def update_source(self, source_id: int, **values: Any) -> None:
+        """Persist what a poll learnt about a source (health, validators, next poll)."""
+        with self.engine.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id).values(**values))
+
+    def record_attempt(self, **values: Any) -> None:
+        """Keep one fetch attempt for the source-health page."""
+        with self.engine.begin() as conn:
+            conn.execute(fetch_attempts.insert().values(**values))
+
+    def attempts(self, source_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest fetch attempts of a source, newest first."""
+        query = (
+            select(fetch_attempts)
+            .where(fetch_attempts.c.source_id == source_id)
+            .order_by(fetch_attempts.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- URLs ----------------------------------------------------------------------------
+
+    def settled_urls(self, candidates: Iterable[str]) -> set[str]:
+        """Those of the URLs that need no fetch: stored, duplicate, skipped, or failed too often."""
+        by_hash = {digest(u): u for u in candidates}
+        found: set[str] = set()
+        keys = list(by_hash)
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                rows = conn.execute(
+                    select(urls.c.url_hash).where(
+                        urls.c.url_hash.in_(chunk),
+                        (urls.c.status.in_(SETTLED)) | (urls.c.attempts >= MAX_URL_ATTEMPTS),
+                    )
+                )
+                found.update(by_hash[h] for (h,) in rows)
+        return found
+
+    def mark_urls(
+        self,
+        seen: Sequence[str],
+        status: str,
+        reason: str = "",
+        source_id: int | None = None,
+        document_id: int | None = None,
+    ) -> None:
+        """Remember what became of these URLs; a repeated failure counts one more attempt."""
+        stamp = now()
+        rows = [
+            {
+                "url_hash": digest(u),
+                "url": u,
+                "source_id": source_id,
+                "document_id": document_id,
+                "status": status,
+                "reason": reason,
+                "last_seen_at": stamp,
+            }
+            for u in dict.fromkeys(seen)
+        ]
+        if not rows:
+            return
+        with self.engine.begin() as conn:
+            self._mark_urls(conn, rows)
+
+    def _mark_urls(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
+        stmt = self._insert(urls)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[urls.c.url_hash],
+            set_={
+                "status": stmt.excluded.status,
+                "reason": stmt.excluded.reason,
+                "document_id": func.coalesce(stmt.excluded.document_id, urls.c.document_id),
+                "attempts": urls.c.attempts + 1,
+                "last_seen_at": stmt.excluded.last_seen_at,
+            },
+        )
+        conn.execute(stmt, rows)
+
+    def url_status(self, url: str) -> tuple[str, str] | None:
+        """What became of a URL: (status, reason), or None if never met."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(urls.c.status, urls.c.reason).where(urls.c.url_hash == digest(url))
+            ).first()
+        return None if row is None else (row.status, row.reason)
+
+    # -- documents -----------------------------------------------------------------------
+
+    def save_article(
+        self,
+        article: Article,
+        seen_urls: Sequence[str],
+        fetched_at: dt.datetime,
+        outlet_id: int | None = None,
+        source_id: int | None = None,
+    ) -> tuple[str, int]:
+        """Store an article once; ("stored", id) the first time, ("duplicate", id) after.
+
+        A duplicate is the same canonical URL or the same content; every URL that led here is
+        remembered in the same transaction, so a crash never leaves half an article.
+        """
+        url_hash = digest(article.url)
+        content_hash = article.content_hash
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                self._insert(documents)
+                .values(
+                    url=article.url,
+                    url_hash=url_hash,
+                    content_hash=content_hash,
+                    outlet_id=outlet_id,
+                    source_id=source_id,
+                    title=article.title,
+                    lead=article.lead,
+                    body=article.body,
+                    authors="; ".join(article.authors),
+                    language=article.language,
+                    encoding=article.encoding,
+                    published_at=article.published_at,
+                    fetched_at=fetched_at,
+                )
+                .on_conflict_do_nothing()
+                .returning(documents.c.id)
+            ).first()
+            if row is not None:
+                doc_id, status = int(row[0]), "stored"
+                self._index(conn, doc_id, article)
+                if source_id is not None:
+                    conn.execute(
+                        update(sources)
+                        .where(sources.c.id == source_id)
+                        .values(articles_total=sources.c.articles_total + 1)
+                    )
+            else:
+                existing = conn.execute(
+                    select(documents.c.id)
+                    .where(
+                        (documents.c.url_hash == url_hash)
+                        | (documents.c.content_hash == content_hash)
+                    )
+                    .limit(1)
+                ).scalar_one()
+                doc_id, status = int(existing), "duplicate"
+            stamp = now()
+            self._mark_urls(
+                conn,
+                [
+                    {
+                        "url_hash": digest(u),
+                        "url": u,
+                        "source_id": source_id,
+                        "document_id": doc_id,
+                        "status": status,
+                        "reason": "",
+                        "last_seen_at": stamp,
+                    }
+                    for u in dict.fromkeys([*seen_urls, article.url])
+                ],
+            )
+        return status, doc_id
+
+    def _index(self, conn: Connection, doc_id: int, article: Article) -> None:
+        """Add the folded title and text to the full-text index."""
+        if self.dialect == "sqlite":
+            conn.execute(
+                text("INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"),
+                {"id": doc_id, "title": fold(article.title), "body": fold(article.text)},
+            )
+
+    def documents(
+        self, since: dt.datetime | None = None, limit: int | None = None, newest_first: bool = False
+    ) -> Iterator[DocumentRow]:
+        """Stored documents (fetched at or after `since`), streamed in id order or newest first."""
+        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        if since is not None:
+            query = query.where(documents.c.fetched_at >= since)
+        query = query.order_by(documents.c.id.desc() if newest_first else documents.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query):
+                yield DocumentRow(**row._mapping)
+
+    def search(self, match: str, limit: int = 20) -> list[tuple[DocumentRow, float]]:
+        """Documents matching an FTS5 expression over folded text, best first (title weighs 4x)."""
+        ranked = text(
+            "SELECT rowid, bm25(documents_fts, 4.0, 1.0) AS rank FROM documents_fts "
+            "WHERE documents_fts MATCH :match ORDER BY rank LIMIT :limit"
+        )
+        with self.engine.connect() as conn:
+            scores = {
+                int(r[0]): -float(r[1])
+                for r in conn.execute(ranked, {"match": match, "limit": limit})
+            }
+            query = (
+                select(*_DOCUMENT_COLUMNS)
+                .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+                .where(documents.c.id.in_(list(scores)))
+            )
+            rows = [DocumentRow(**r._mapping) for r in conn.execute(query)]
+        return sorted(((row, scores[row.id]) for row in rows), key=lambda hit: -hit[1])
+
+    def counts(self) -> dict[str, int]:
+        """Headline counts for the front page and the collect summary."""
+        with self.engine.connect() as conn:
+            return {
+                "documents": conn.execute(select(func.count()).select_from(documents)).scalar_one(),
+                "sources": conn.execute(select(func.count()).select_from(sources)).scalar_one(),
+                "outlets": conn.execute(select(func.count()).select_from(outlets)).scalar_one(),
+            }

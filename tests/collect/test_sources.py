@@ -1,0 +1,58 @@
+"""Source lists: the shipped defaults, and CSV imports that write nothing when a row is bad."""
+
+from pathlib import Path
+
+import pytest
+
+from baochi.collect.sources import SourceImportError, default_sources, import_file
+from baochi.db import Store
+from baochi.settings import Settings
+
+
+def test_default_sources_are_the_real_outlets() -> None:
+    specs = default_sources()
+    assert len(specs) == 74
+    outlets = {s.outlet for s in specs}
+    assert "Báo Hànộimới" in outlets
+    assert {s.kind for s in specs} <= {"feed", "sitemap", "page"}
+    assert sum(s.city_outlet for s in specs) >= 10
+
+
+def test_bad_rows_are_reported_by_number_and_nothing_is_written(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    f = tmp_path / "sources.csv"
+    f.write_text(
+        "url,outlet,kind\n"
+        "https://hanoimoi.vn/rss/xa-hoi,Báo Hànộimới,rss\n"
+        "ftp://bad.example/feed,Báo X,rss\n"
+        "https://ok.vn/feed,,rss\n"
+        "https://ok.vn/feed2,Báo Y,podcast\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SourceImportError) as err:
+        import_file(store, f, settings)
+    assert [e.split(":")[0] for e in err.value.errors] == ["row 3", "row 4", "row 5"]
+    assert "outlet is empty" in err.value.errors[1]
+    assert store.counts()["sources"] == 0
+
+
+def test_import_twice_adds_once(tmp_path: Path, store: Store, settings: Settings) -> None:
+    f = tmp_path / "sources.csv"
+    f.write_text(
+        "\ufefffeed_url,outlet_name,feed_type,section,city_outlet\n"
+        "https://hanoimoi.vn/rss/xa-hoi,Báo Hànộimới,rss,Xã hội,yes\n"
+        "https://kinhtedothi.vn/sitemap.xml,Báo Kinh tế & Đô thị,news_sitemap,,yes\n",
+        encoding="utf-8",
+    )
+    assert import_file(store, f, settings) == (2, 0)
+    assert import_file(store, f, settings) == (0, 2)
+    kinds = {s.url: s.kind for s in store.sources()}
+    assert kinds["https://kinhtedothi.vn/sitemap.xml"] == "sitemap"
+
+
+def test_missing_column_is_a_clear_error(tmp_path: Path, store: Store, settings: Settings) -> None:
+    f = tmp_path / "sources.csv"
+    f.write_text("link,name\nhttps://a.vn,A\n", encoding="utf-8")
+    with pytest.raises(SourceImportError, match="missing column"):
+        import_file(store, f, settings)

@@ -1,0 +1,50 @@
+"""The SSRF guard's decision, tested on addresses as data (no traffic)."""
+
+import ipaddress
+
+import pytest
+
+from baochi.collect.ssrf import refusal
+
+LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "127.0.0.2",
+        "10.1.2.3",
+        "172.16.0.1",
+        "172.31.255.255",
+        "192.168.1.1",
+        "169.254.10.10",
+        "169.254.169.254",
+        "100.64.0.1",
+        "0.0.0.0",
+        "224.0.0.1",
+        "::1",
+        "fe80::1",
+        "fc00::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+    ],
+)
+def test_internal_addresses_are_refused(address: str) -> None:
+    assert refusal(address) is not None
+
+
+@pytest.mark.parametrize("address", ["203.113.131.1", "14.225.0.1", "2001:4860:4860::8888"])
+def test_public_addresses_pass(address: str) -> None:
+    assert refusal(address) is None
+
+
+def test_allowlist_exempts_only_its_networks() -> None:
+    assert refusal("127.0.0.1", LOOPBACK_ONLY) is None
+    assert refusal("::ffff:127.0.0.1", LOOPBACK_ONLY) is None
+    assert "loopback" in (refusal("127.0.0.2", LOOPBACK_ONLY) or "")
+
+
+def test_metadata_address_is_refused_even_when_allowlisted() -> None:
+    everything = (ipaddress.ip_network("0.0.0.0/0"),)
+    assert refusal("169.254.169.254", everything) == "metadata address"

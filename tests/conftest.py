@@ -1,0 +1,66 @@
+"""Shared fixtures: settings on a temporary data folder, a migrated store, the local news site."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from baochi import settings as settings_mod
+from baochi.db import Store, open_store
+from baochi.settings import Settings
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+CORPUS = SHARED_DATA / "baomoi-2017" / "articles.jsonl.gz"
+
+
+def needs_corpus() -> None:
+    """Skip the calling test when the real article corpus is not on this machine."""
+    if not CORPUS.exists():
+        pytest.skip(f"real corpus not found at {CORPUS} (../shared/data is absent)")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Fast, loopback-only settings: the test site on 127.0.0.1 is the one allowed address."""
+    return settings_mod.load(
+        environ={},
+        overrides={
+            "data": tmp_path / "var",
+            "allowed_private_networks": "127.0.0.1/32",
+            "host_delay": 0,
+            "host_concurrency": 8,
+            "retries": 1,
+            "retry_backoff": 0.05,
+            "connect_timeout": 2,
+            "read_timeout": 2,
+            "total_timeout": 4,
+            "max_body_bytes": 2 * 1024 * 1024,
+            "extract_workers": 0,
+        },
+    )
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    """A migrated SQLite store in the temporary data folder."""
+    return open_store(settings)
+
+
+@pytest.fixture(scope="session")
+def site_articles() -> list[dict]:
+    """The first 120 real articles of the corpus."""
+    needs_corpus()
+    from tests.site.server import load_articles
+
+    return load_articles(n=120)
+
+
+@pytest.fixture
+def site(site_articles: list[dict]) -> Iterator:
+    """A fresh local news site on 127.0.0.1 (and its private twin on 127.0.0.2)."""
+    from tests.site.server import NewsSite
+
+    with NewsSite(site_articles) as running:
+        yield running

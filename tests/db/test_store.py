@@ -1,0 +1,96 @@
+"""The store: idempotent writes, duplicates by URL and by content, folded full-text search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from itertools import islice
+
+import pytest
+
+from baochi.db import Store
+from baochi.records import Article
+from baochi.search import search
+from tests.conftest import CORPUS, needs_corpus
+
+NOW = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[dict]:
+    needs_corpus()
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in islice(f, 300)]
+
+
+def _article(raw: dict, url: str | None = None) -> Article:
+    lead, _, body = raw["text"].partition("\n")
+    return Article(
+        url=url or f"https://example.vn/tin-{raw['id']}.html",
+        title=raw["title"],
+        lead=lead,
+        body=body,
+        published_at=NOW,
+    )
+
+
+def test_migrations_are_idempotent(store: Store) -> None:
+    from baochi.db import migrate
+
+    migrate(store.engine)
+    assert store.counts() == {"documents": 0, "sources": 0, "outlets": 0}
+
+
+def test_same_url_or_same_content_is_stored_once(store: Store, corpus: list[dict]) -> None:
+    first = _article(corpus[0])
+    assert store.save_article(first, [first.url], NOW)[0] == "stored"
+    status, doc_id = store.save_article(first, [first.url + "?utm_source=rss"], NOW)
+    assert status == "duplicate"
+    copy = _article(corpus[0], url="https://other.vn/copy.html")
+    assert store.save_article(copy, [copy.url], NOW) == ("duplicate", doc_id)
+    assert store.counts()["documents"] == 1
+    assert store.settled_urls([first.url + "?utm_source=rss", copy.url, "https://x.vn/new"]) == {
+        first.url + "?utm_source=rss",
+        copy.url,
+    }
+
+
+def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dict]) -> None:
+    raw = corpus[1]
+    store.save_article(_article(raw), [], NOW)
+    (doc,) = store.documents()
+    assert doc.text == raw["text"]
+    assert doc.title == raw["title"]
+    assert doc.published_at == NOW and doc.published_at.tzinfo is not None
+
+
+def test_search_ignores_diacritics_and_folds_d(store: Store, corpus: list[dict]) -> None:
+    for raw in corpus:
+        store.save_article(_article(raw), [], NOW)
+    with_dn = [r for r in corpus if "Đà Nẵng" in r["text"]]
+    assert with_dn, "the first 300 corpus articles mention Đà Nẵng"
+    hits = {doc.title for doc, _ in search(store, "da nang", limit=300)}
+    assert {r["title"] for r in with_dn} <= hits
+    accented = {doc.title for doc, _ in search(store, "Đà Nẵng", limit=300)}
+    assert accented == hits
+    # Syllable boundaries: "nang" alone must not match inside "Nẵng" of another word.
+    assert not search(store, "dan ang", limit=5) or all(
+        "dan ang" in doc.title.lower() for doc, _ in search(store, "dan ang", limit=5)
+    )
+
+
+def test_title_match_ranks_first(store: Store, corpus: list[dict]) -> None:
+    for raw in corpus:
+        store.save_article(_article(raw), [], NOW)
+    target = corpus[5]["title"]
+    hits = search(store, f'"{target}"', limit=3)
+    assert hits and hits[0][0].title == target
+
+
+def test_urls_failing_repeatedly_are_settled(store: Store) -> None:
+    url = "https://example.vn/flaky.html"
+    for _ in range(3):
+        assert url not in store.settled_urls([url])
+        store.mark_urls([url], "failed", "timeout")
+    assert url in store.settled_urls([url])

@@ -1,0 +1,59 @@
+"""Settings: precedence, types, clear errors, and every setting documented."""
+
+from pathlib import Path
+
+import pytest
+
+from baochi import cli
+from baochi.settings import FIELDS, SettingsError, describe, load
+
+
+def test_precedence_defaults_toml_env_cli(tmp_path: Path) -> None:
+    toml = tmp_path / "baochi.toml"
+    toml.write_text('[baochi]\nport = 9000\nhost_delay = 3.5\nuser_agent = "from-toml"\n')
+    env = {"BAOCHI_PORT": "9100", "BAOCHI_USER_AGENT": "from-env"}
+    s = load(toml_path=toml, environ=env, overrides={"port": "9200"})
+    assert s.port == 9200  # CLI beats env
+    assert s.user_agent == "from-env"  # env beats TOML
+    assert s.host_delay == 3.5  # TOML beats default
+    assert s.host_concurrency == 2  # default
+
+
+def test_lists_and_paths_are_coerced() -> None:
+    s = load(environ={"BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32, 10.0.0.0/8", "BAOCHI_DATA": "/tmp/x"})
+    assert s.allowed_private_networks == ("127.0.0.1/32", "10.0.0.0/8")
+    assert s.data == Path("/tmp/x")
+    assert s.sqlalchemy_url == "sqlite:////tmp/x/baochi.sqlite3"
+    assert len(s.private_networks) == 2
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"BAOCHI_PORT": "eighty"}, "port"),
+        ({"BAOCHI_ALLOWED_PRIVATE_NETWORKS": "not-a-net"}, "CIDR"),
+    ],
+)
+def test_bad_values_are_clear_errors(env: dict, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load(environ=env)
+
+
+def test_unknown_setting_is_refused() -> None:
+    with pytest.raises(SettingsError, match="unknown setting"):
+        load(environ={}, overrides={"no_such_thing": 1})
+
+
+def test_every_setting_is_documented() -> None:
+    rows = describe()
+    assert len(rows) == len(FIELDS)
+    for env, _default, help_ in rows:
+        assert env.startswith("BAOCHI_")
+        assert len(help_) > 15, env
+
+
+def test_cli_set_and_bad_setting_exit_code(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["--set", "port=notanumber", "settings"]) == 2
+    assert "port" in capsys.readouterr().err
+    assert cli.main(["settings"]) == 0
+    assert "BAOCHI_HOST_DELAY" in capsys.readouterr().out
