@@ -1,6 +1,15 @@
-"""Vietnamese text: normalisation, diacritic folding for matching and search, charset repair."""
+"""Vietnamese text: normalisation, legacy encodings, diacritic folding, matching, places."""
 
-from baochi.vi.decode import decode_html_bytes
+from baochi.vi.decode import decode_html_bytes, repair_mojibake
+from baochi.vi.matching import contains, find, match_key
 from baochi.vi.normalize import fold, normalize
 
-__all__ = ["decode_html_bytes", "fold", "normalize"]
+__all__ = [
+    "contains",
+    "decode_html_bytes",
+    "find",
+    "fold",
+    "match_key",
+    "normalize",
+    "repair_mojibake",
+]

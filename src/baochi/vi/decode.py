@@ -1,8 +1,8 @@
-"""Fetched bytes to Unicode text, repairing wrong or missing charsets and legacy Vietnamese encodings.
+"""Fetched bytes to Unicode text, repairing wrong or missing charsets and legacy encodings.
 
-Order of trust: a byte-order mark, then the declared charset (HTTP header, <meta> or XML declaration)
-when the bytes decode with it and read as Vietnamese rather than mojibake, then UTF-8, then whichever
-legacy encoding makes the text read most like Vietnamese.
+Order of trust: a byte-order mark, then the declared charset (HTTP header, <meta> or XML
+declaration) when the bytes decode with it and read as Vietnamese rather than mojibake, then UTF-8,
+then whichever legacy encoding makes the text read most like Vietnamese.
 """
 
 from __future__ import annotations
@@ -24,7 +24,16 @@ _META = re.compile(
     re.IGNORECASE,
 )
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard), and the legacy names we decode.
-_WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "cp819"}
+_WINDOWS_1252_LABELS = {
+    "iso-8859-1",
+    "iso8859-1",
+    "latin1",
+    "latin-1",
+    "l1",
+    "ascii",
+    "us-ascii",
+    "cp819",
+}
 _LEGACY: dict[str, Callable[[bytes], str]] = {
     "windows-1258": decode_cp1258,
     "viscii": decode_viscii,
@@ -45,9 +54,7 @@ _WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
 
 # windows-1252 as browsers read it: the five bytes Python's codec leaves undefined pass through as
 # C1 controls, so nothing is lost.
-_WINDOWS_1252 = "".join(
-    bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256)
-)
+_WINDOWS_1252 = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
 # UTF-8 read as windows-1252 (or latin-1): each byte became one character; map them back.
 _BYTE_OF = {chr(b): b for b in range(0x80, 0x100)} | {
     c: b for b, c in enumerate(_WINDOWS_1252) if b >= 0x80
@@ -123,29 +130,34 @@ def _decode_as(body: bytes, name: str) -> str | None:
 
 
 def _best_single_byte(body: bytes, declared: str | None) -> tuple[str, str]:
-    """Among windows-1252 and the legacy Vietnamese encodings, the reading that is most Vietnamese."""
-    names = ["windows-1252", *_LEGACY]
-    if declared in names:
-        names.remove(declared)
-        names.insert(0, declared)
-    best: tuple[int, str, str] | None = None
-    for name in names:
-        text = _decode_as(body, name)
-        if text is None:
-            continue
-        score = vietnamese_score(text)
-        if best is None or score > best[0]:
-            best = (score, text, name)
-    assert best is not None
-    return best[1], best[2]
+    """Among windows-1252 and the legacy Vietnamese encodings, the reading that is most Vietnamese.
+
+    The declared charset (else windows-1252) stays unless another reading is clearly better, so a
+    French or English page never turns into Vietnamese by accident.
+    """
+    base = declared if declared in _LEGACY else "windows-1252"
+    base_text = _decode_as(body, base)
+    assert base_text is not None
+    base_score = vietnamese_score(base_text)
+    best = (base_score, base_text, base)
+    for name in ("windows-1252", *_LEGACY):
+        text = _decode_as(body, name) if name != base else None
+        if text is not None:
+            score = vietnamese_score(text)
+            if score > best[0]:
+                best = (score, text, name)
+    words = len(_WORD.findall(best[1][:_SCORE_CHARS]))
+    if best[2] != base and best[0] - base_score >= max(3, words // 4):
+        return best[1], best[2]
+    return base_text, base
 
 
 def decode_html_bytes(body: bytes, declared: str | None = None) -> tuple[str, str]:
     """Decode a fetched page or file to NFC text; returns (text, encoding used).
 
-    `declared` is the HTTP charset if any; otherwise the <meta> charset is sniffed. The encoding used
-    is a codec name ("utf-8", "windows-1252", "gb2312", ...) or one of "windows-1258", "viscii",
-    "tcvn3", "vni-windows" when a legacy Vietnamese encoding was detected and converted.
+    `declared` is the HTTP charset if any; otherwise the <meta> charset is sniffed. The encoding
+    used is a codec name ("utf-8", "windows-1252", "gb2312", ...) or one of "windows-1258",
+    "viscii", "tcvn3", "vni-windows" when a legacy Vietnamese encoding was detected and converted.
     """
     for bom, name in (
         (codecs.BOM_UTF8, "utf-8"),
@@ -161,7 +173,7 @@ def decode_html_bytes(body: bytes, declared: str | None = None) -> tuple[str, st
         return _nfc(repair_mojibake(body.decode("utf-8"))), "utf-8"
     except UnicodeDecodeError:
         pass
-    if charset not in (None, "utf-8", "windows-1252", *_LEGACY):
+    if charset is not None and charset not in ("utf-8", "windows-1252", *_LEGACY):
         text = _decode_as(body, charset)
         if text is not None:
             return _nfc(text), charset

@@ -1,7 +1,7 @@
 """Vietnamese syllable structure: where the tone mark sits, and what a well-formed syllable is.
 
-Matching needs one tone placement ("hoà" and "hòa" are one word) and encoding detection needs to tell
-real Vietnamese from mojibake; both rest on the onset + nucleus + coda shape of a syllable.
+Matching needs one tone placement ("hoà" and "hòa" are one word) and encoding detection needs to
+tell real Vietnamese from mojibake; both rest on the onset + nucleus + coda shape of a syllable.
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ VOWELS = frozenset("aăâeêioôơuưy")
 _ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdđghklmnpqrstvx])?"
 # Every vowel cluster Vietnamese spells (nucleus with its glides), longest first so that the
 # alternation never stops early.
-_NUCLEI = sorted(
-    """a ă â e ê i o ô ơ u ư y ai ao au âu ay ây eo êu ia iê iu oa oă oe oi ôi ơi oo ua uâ uê ui uô
-    uơ uy ưa ưi ưu ươ yê iêu oai oao oay oeo uây uôi uya uyê uyu ươi ươu yêu""".split(),
-    key=len,
-    reverse=True,
-)
+_NUCLEI = (
+    "iêu", "oai", "oao", "oay", "oeo", "uây", "uôi", "uya", "uyê", "uyu", "ươi", "ươu", "yêu",
+    "ai", "ao", "au", "âu", "ay", "ây", "eo", "êu", "ia", "iê", "iu", "oa", "oă", "oe", "oi", "ôi",
+    "ơi", "oo", "ua", "uâ", "uê", "ui", "uô", "uơ", "uy", "ưa", "ưi", "ưu", "ươ", "yê",
+    "a", "ă", "â", "e", "ê", "i", "o", "ô", "ơ", "u", "ư", "y",
+)  # fmt: skip
 _SYLLABLE = re.compile(
     f"{_ONSET}(?:{'|'.join(_NUCLEI)})(?:ng|nh|ch|[cmnpt])?",
 )
