@@ -20,7 +20,12 @@ def test_precedence_defaults_toml_env_cli(tmp_path: Path) -> None:
 
 
 def test_lists_and_paths_are_coerced() -> None:
-    s = load(environ={"BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32, 10.0.0.0/8", "BAOCHI_DATA": "/tmp/x"})
+    s = load(
+        environ={
+            "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32, 10.0.0.0/8",
+            "BAOCHI_DATA": "/tmp/x",
+        }
+    )
     assert s.allowed_private_networks == ("127.0.0.1/32", "10.0.0.0/8")
     assert s.data == Path("/tmp/x")
     assert s.sqlalchemy_url == "sqlite:////tmp/x/baochi.sqlite3"

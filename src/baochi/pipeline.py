@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from baochi.extract import extract
-from baochi.records import Article, Page
+from baochi.records import Document, Keys, Page
 from baochi.settings import Settings
 
 
-def process(page: Page, settings: Settings) -> Article:
-    """Fetched page → normalised Article; raises Skip or Reject when it is not one."""
-    return extract(page, settings)
+def process(page: Page, settings: Settings) -> Document:
+    """Fetched page → extracted, normalised Document; raises Skip or Reject when not an article."""
+    article = extract(page, settings)
+    return Document(article, Keys.of(article))

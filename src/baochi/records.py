@@ -48,7 +48,37 @@ class Article:
         """The whole article text: the lead, then the body."""
         return f"{self.lead}\n{self.body}" if self.lead else self.body
 
-    @property
-    def content_hash(self) -> str:
-        """Same words in the same order → same hash, whatever the markup or spacing."""
-        return digest(" ".join(fold(self.body).split()))
+
+@dataclass(frozen=True, slots=True)
+class Keys:
+    """The normalise stage's part: folded search keys and the content hash, made off the loop."""
+
+    title: str
+    text: str
+    content_hash: str
+
+    @classmethod
+    def of(cls, article: Article) -> Keys:
+        """Fold once; the same words in the same order give the same hash, whatever the markup."""
+        body = fold(article.body)
+        text = f"{fold(article.lead)}\n{body}" if article.lead else body
+        return cls(fold(article.title), text, digest(" ".join(body.split())))
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document through the pipeline: one part per stage, each added, never rewritten."""
+
+    article: Article
+    keys: Keys
+
+
+@dataclass(frozen=True, slots=True)
+class Collected:
+    """A document on its way into the store, with where and when it was found."""
+
+    document: Document
+    seen_urls: tuple[str, ...]
+    fetched_at: dt.datetime
+    outlet_id: int | None = None
+    source_id: int | None = None

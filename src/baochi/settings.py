@@ -59,7 +59,7 @@ class Settings:
         2, "Processes extracting articles, so CPU work never blocks fetching; 0 = in-process."
     )
     min_article_chars: int = _setting(
-        250, "Shortest body kept as an article; shorter pages are skipped as not articles."
+        150, "Shortest text kept as an article; shorter pages are skipped as not articles."
     )
     max_future_seconds: float = _setting(
         86400.0, "A publication date further ahead than this is rejected as impossible."

@@ -10,7 +10,7 @@ from itertools import islice
 import pytest
 
 from baochi.db import Store
-from baochi.records import Article
+from baochi.records import Article, Document, Keys
 from baochi.search import search
 from tests.conftest import CORPUS, needs_corpus
 
@@ -24,15 +24,20 @@ def corpus() -> list[dict]:
         return [json.loads(line) for line in islice(f, 300)]
 
 
-def _article(raw: dict, url: str | None = None) -> Article:
+def _article(raw: dict, url: str | None = None) -> Document:
     lead, _, body = raw["text"].partition("\n")
-    return Article(
+    return _document(
         url=url or f"https://example.vn/tin-{raw['id']}.html",
         title=raw["title"],
         lead=lead,
         body=body,
         published_at=NOW,
     )
+
+
+def _document(**fields) -> Document:
+    article = Article(**fields)
+    return Document(article, Keys.of(article))
 
 
 def test_migrations_are_idempotent(store: Store) -> None:
@@ -44,21 +49,22 @@ def test_migrations_are_idempotent(store: Store) -> None:
 
 def test_same_url_or_same_content_is_stored_once(store: Store, corpus: list[dict]) -> None:
     first = _article(corpus[0])
-    assert store.save_article(first, [first.url], NOW)[0] == "stored"
-    status, doc_id = store.save_article(first, [first.url + "?utm_source=rss"], NOW)
+    url = first.article.url
+    assert store.save_document(first, [url], NOW)[0] == "stored"
+    status, doc_id = store.save_document(first, [url + "?utm_source=rss"], NOW)
     assert status == "duplicate"
     copy = _article(corpus[0], url="https://other.vn/copy.html")
-    assert store.save_article(copy, [copy.url], NOW) == ("duplicate", doc_id)
+    assert store.save_document(copy, [copy.article.url], NOW) == ("duplicate", doc_id)
     assert store.counts()["documents"] == 1
-    assert store.settled_urls([first.url + "?utm_source=rss", copy.url, "https://x.vn/new"]) == {
-        first.url + "?utm_source=rss",
-        copy.url,
+    assert store.settled_urls([url + "?utm_source=rss", copy.article.url, "https://x.vn/n"]) == {
+        url + "?utm_source=rss",
+        copy.article.url,
     }
 
 
 def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dict]) -> None:
     raw = corpus[1]
-    store.save_article(_article(raw), [], NOW)
+    store.save_document(_article(raw), [], NOW)
     (doc,) = store.documents()
     assert doc.text == raw["text"]
     assert doc.title == raw["title"]
@@ -67,7 +73,7 @@ def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dic
 
 def test_search_ignores_diacritics_and_folds_d(store: Store, corpus: list[dict]) -> None:
     for raw in corpus:
-        store.save_article(_article(raw), [], NOW)
+        store.save_document(_article(raw), [], NOW)
     with_dn = [r for r in corpus if "Đà Nẵng" in r["text"]]
     assert with_dn, "the first 300 corpus articles mention Đà Nẵng"
     hits = {doc.title for doc, _ in search(store, "da nang", limit=300)}
@@ -82,7 +88,7 @@ def test_search_ignores_diacritics_and_folds_d(store: Store, corpus: list[dict])
 
 def test_title_match_ranks_first(store: Store, corpus: list[dict]) -> None:
     for raw in corpus:
-        store.save_article(_article(raw), [], NOW)
+        store.save_document(_article(raw), [], NOW)
     target = corpus[5]["title"]
     hits = search(store, f'"{target}"', limit=3)
     assert hits and hits[0][0].title == target

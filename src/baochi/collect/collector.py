@@ -26,10 +26,11 @@ from baochi.collect.links import Link, Listing, gunzip_limited, sniff_kind
 from baochi.collect.pages import parse_page
 from baochi.collect.schedule import after_failure, after_success
 from baochi.collect.sitemaps import parse_sitemap
+from baochi.collect.writer import BatchWriter
 from baochi.db import SourceRow, Store
 from baochi.db.store import now
 from baochi.failures import Failure, Reject, Retry
-from baochi.records import Page
+from baochi.records import Collected, Page
 from baochi.settings import Settings
 from baochi.vi import decode_html_bytes
 
@@ -90,6 +91,7 @@ class Collector:
         self.transport = transport
         self.progress = progress
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="baochi-writer")
+        self.batches = BatchWriter(store, self.writer)
         self.pool = extraction_pool(settings)
 
     def close(self) -> None:
@@ -192,14 +194,15 @@ class Collector:
         try:
             page = await fetcher.fetch(link.url, "article")
             report.fetched += 1
-            article = await loop.run_in_executor(self.pool, pipeline.process, page, self.settings)
-            status, _ = await self._write(
-                self.store.save_article,
-                article,
-                [link.url, page.final_url],
-                page.fetched_at,
-                source.outlet_id,
-                source.id,
+            document = await loop.run_in_executor(self.pool, pipeline.process, page, self.settings)
+            status, _ = await self.batches.save(
+                Collected(
+                    document,
+                    (link.url, page.final_url),
+                    page.fetched_at,
+                    source.outlet_id,
+                    source.id,
+                )
             )
             report.new += status == "stored"
             report.duplicate += status == "duplicate"

@@ -195,7 +195,7 @@ class Fetcher:
             raise Retry("connection", f"{type(exc).__name__}: {exc}") from exc
         try:
             status = response.status_code
-            if response.is_redirect:
+            if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location", "")
                 if not location:
                     raise Reject("bad_redirect", "redirect without Location")

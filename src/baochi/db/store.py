@@ -12,8 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from baochi.db.schema import documents, fetch_attempts, outlets, sources, urls
-from baochi.records import Article, digest
-from baochi.vi import fold
+from baochi.records import Collected, Document, Keys, digest
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
@@ -263,85 +262,96 @@ class Store:
 
     # -- documents -----------------------------------------------------------------------
 
-    def save_article(
+    def save_document(
         self,
-        article: Article,
+        document: Document,
         seen_urls: Sequence[str],
         fetched_at: dt.datetime,
         outlet_id: int | None = None,
         source_id: int | None = None,
     ) -> tuple[str, int]:
-        """Store an article once; ("stored", id) the first time, ("duplicate", id) after.
+        """Store one document; see save_documents."""
+        item = Collected(document, tuple(seen_urls), fetched_at, outlet_id, source_id)
+        return self.save_documents([item])[0]
 
-        A duplicate is the same canonical URL or the same content; every URL that led here is
-        remembered in the same transaction, so a crash never leaves half an article.
+    def save_documents(self, items: Sequence[Collected]) -> list[tuple[str, int]]:
+        """Store each document once: ("stored", id) the first time, ("duplicate", id) after.
+
+        A duplicate is the same canonical URL or the same content. The batch and every URL that
+        led to it are written in one transaction, so a crash never leaves half an article.
         """
-        url_hash = digest(article.url)
-        content_hash = article.content_hash
+        results = []
+        stamp = now()
         with self.engine.begin() as conn:
-            row = conn.execute(
-                self._insert(documents)
-                .values(
-                    url=article.url,
-                    url_hash=url_hash,
-                    content_hash=content_hash,
-                    outlet_id=outlet_id,
-                    source_id=source_id,
-                    title=article.title,
-                    lead=article.lead,
-                    body=article.body,
-                    authors="; ".join(article.authors),
-                    language=article.language,
-                    encoding=article.encoding,
-                    published_at=article.published_at,
-                    fetched_at=fetched_at,
+            for item in items:
+                status, doc_id = self._save(conn, item)
+                results.append((status, doc_id))
+                self._mark_urls(
+                    conn,
+                    [
+                        {
+                            "url_hash": digest(u),
+                            "url": u,
+                            "source_id": item.source_id,
+                            "document_id": doc_id,
+                            "status": status,
+                            "reason": "",
+                            "last_seen_at": stamp,
+                        }
+                        for u in dict.fromkeys([*item.seen_urls, item.document.article.url])
+                    ],
                 )
-                .on_conflict_do_nothing()
-                .returning(documents.c.id)
-            ).first()
-            if row is not None:
-                doc_id, status = int(row[0]), "stored"
-                self._index(conn, doc_id, article)
-                if source_id is not None:
-                    conn.execute(
-                        update(sources)
-                        .where(sources.c.id == source_id)
-                        .values(articles_total=sources.c.articles_total + 1)
-                    )
-            else:
-                existing = conn.execute(
-                    select(documents.c.id)
-                    .where(
-                        (documents.c.url_hash == url_hash)
-                        | (documents.c.content_hash == content_hash)
-                    )
-                    .limit(1)
-                ).scalar_one()
-                doc_id, status = int(existing), "duplicate"
-            stamp = now()
-            self._mark_urls(
-                conn,
-                [
-                    {
-                        "url_hash": digest(u),
-                        "url": u,
-                        "source_id": source_id,
-                        "document_id": doc_id,
-                        "status": status,
-                        "reason": "",
-                        "last_seen_at": stamp,
-                    }
-                    for u in dict.fromkeys([*seen_urls, article.url])
-                ],
-            )
-        return status, doc_id
+        return results
 
-    def _index(self, conn: Connection, doc_id: int, article: Article) -> None:
+    def _save(self, conn: Connection, item: Collected) -> tuple[str, int]:
+        article, keys = item.document.article, item.document.keys
+        url_hash = digest(article.url)
+        row = conn.execute(
+            self._insert(documents)
+            .values(
+                url=article.url,
+                url_hash=url_hash,
+                content_hash=keys.content_hash,
+                outlet_id=item.outlet_id,
+                source_id=item.source_id,
+                title=article.title,
+                lead=article.lead,
+                body=article.body,
+                authors="; ".join(article.authors),
+                language=article.language,
+                encoding=article.encoding,
+                published_at=article.published_at,
+                fetched_at=item.fetched_at,
+            )
+            .on_conflict_do_nothing()
+            .returning(documents.c.id)
+        ).first()
+        if row is None:
+            existing = conn.execute(
+                select(documents.c.id)
+                .where(
+                    (documents.c.url_hash == url_hash)
+                    | (documents.c.content_hash == keys.content_hash)
+                )
+                .limit(1)
+            ).scalar_one()
+            return "duplicate", int(existing)
+        doc_id = int(row[0])
+        self._index(conn, doc_id, keys)
+        if item.source_id is not None:
+            conn.execute(
+                update(sources)
+                .where(sources.c.id == item.source_id)
+                .values(articles_total=sources.c.articles_total + 1)
+            )
+        return "stored", doc_id
+
+    def _index(self, conn: Connection, doc_id: int, keys: Keys) -> None:
         """Add the folded title and text to the full-text index."""
         if self.dialect == "sqlite":
             conn.execute(
                 text("INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"),
-                {"id": doc_id, "title": fold(article.title), "body": fold(article.text)},
+                {"id": doc_id, "title": keys.title, "body": keys.text},
             )
 
     def documents(

@@ -12,9 +12,9 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import trafilatura
-from trafilatura.settings import Document
 from courlan import normalize_url
 from selectolax.lexbor import LexborHTMLParser
+from trafilatura.settings import Document
 
 from baochi.failures import Reject, Skip
 from baochi.records import Article, Page
@@ -98,15 +98,17 @@ def extract(page: Page, settings: Settings) -> Article:
     )
     if not isinstance(doc, Document) or not doc.text:
         raise Skip("no_content", "no main text found")
-    lines = [normalize(line).strip() for line in doc.text.split("\n")]
+    title = normalize(doc.title or "").strip()
+    lines = [" ".join(normalize(line).split()) for line in doc.text.split("\n")]
     lines = [line for line in lines if line]
+    if lines and title and fold(lines[0]) == fold(title):
+        lines = lines[1:]  # the headline, repeated at the top of the text
     lead, body_lines = _split_lead(lines, normalize(doc.description or "").strip())
     body = "\n".join(body_lines)
     if len(body) + len(lead) < settings.min_article_chars:
         raise Skip("too_short", f"{len(body) + len(lead)} characters of text")
     if _headline_share(LexborHTMLParser(html), lines) > LISTING_SHARE:
         raise Skip("listing", "the text is mostly links to other pages")
-    title = normalize(doc.title or "").strip()
     if not title:
         raise Skip("no_title", "no title found")
     url = page.final_url

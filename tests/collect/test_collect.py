@@ -1,0 +1,174 @@
+"""End to end against the local news site: every real article stored once, bad servers survived."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from baochi import pipeline
+from baochi.collect import collect_once
+from baochi.collect.fetcher import Fetcher
+from baochi.db import Store
+from baochi.records import Page
+from baochi.settings import Settings
+from baochi.vi import normalize
+from tests.site.bad import BAD_FEED_TARGETS
+
+FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
+
+
+def _by_url(store: Store) -> dict[str, list]:
+    docs: dict[str, list] = {}
+    for doc in store.documents():
+        docs.setdefault(doc.url, []).append(doc)
+    return docs
+
+
+def _words(text: str) -> list[str]:
+    """The text line by line with runs of spaces folded, as a browser shows it."""
+    return [" ".join(line.split()) for line in normalize(text).split("\n") if line.strip()]
+
+
+def test_every_real_article_is_stored_once_with_its_body(site, store: Store, settings: Settings):
+    base = site.base_url
+    for path, kind in (("/sitemap.xml", "sitemap"), ("/rss/home.rss", "feed"), ("/", "page")):
+        store.add_source(base + path, "Báo Thử nghiệm", kind=kind)
+    summary = collect_once(store, settings)
+    assert summary.total("failed") == 0, [r.error for r in summary.sources]
+
+    docs = _by_url(store)
+    assert len(docs) == len(site.articles)
+    for article in site.articles:
+        (doc,) = docs[site.article_url(article)]  # exactly once
+        assert doc.title == normalize(article["title"])
+        assert doc.text.split("\n") == _words(article["text"]), article["id"]
+        assert doc.outlet == "Báo Thử nghiệm"
+        day = dt.date.fromisoformat(article["published_estimate"][:10])
+        assert doc.published_at is not None
+        assert doc.published_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date() == day
+
+
+def test_second_pass_uses_conditional_get_and_fetches_nothing_known(site, store, settings):
+    store.add_source(site.base_url + "/rss/home.rss", "Báo Thử nghiệm", kind="feed")
+    first = collect_once(store, settings)
+    assert first.total("new") == 50
+    article_hits = sum(n for path, n in site.hits.items() if path.endswith(".html"))
+    second = collect_once(store, settings, when=FAR_FUTURE)
+    assert second.total("fetched") == 0 and second.total("new") == 0
+    assert sum(n for path, n in site.hits.items() if path.endswith(".html")) == article_hits
+    (source,) = store.sources()
+    assert source.etag and source.consecutive_failures == 0
+    assert store.attempts(source.id)[0]["outcome"] == "not_modified"
+
+
+def test_robots_txt_is_honoured(site, store, settings):
+    store.add_source(site.base_url + "/private/tin-mat.html", "Báo Thử nghiệm", kind="page")
+    summary = collect_once(store, settings)
+    assert "robots" in summary.sources[0].error
+    assert not [p for p in site.hits if p.startswith("/private/")]
+
+
+def test_misbehaving_endpoints_are_refused_with_reasons(site, store, settings):
+    store.add_source(site.base_url + "/bad/feed-bad.rss", "Báo Thử nghiệm", kind="feed")
+    summary = collect_once(store, settings)
+    reasons = {name: store.url_status(f"{site.base_url}/bad/{name}") for name in BAD_FEED_TARGETS}
+    expect = {
+        "slow": "timeout",
+        "endless": "too_large",
+        "huge": "too_large",
+        "gzip-bomb": "too_large",
+        "500": "http_500",
+        "404": "http_404",
+        "redirect-loop": "redirect_loop",
+        "redirect-chain": "too_many_redirects",
+        "redirect-private": "blocked_address",
+        "not-html": "content_type",
+        "listing": "listing",
+        "short": "too_short",
+    }
+    for name, reason in expect.items():
+        status = reasons[name]
+        assert status is not None and status[1].startswith(reason), (name, status)
+    assert summary.sources[0].new == 2  # future-date (date dropped) and hostile are articles
+    hostile, future = sorted(store.documents(), key=lambda d: "<script>" not in d.title)
+    assert "<script>alert(1)</script>" in hostile.title  # kept as text, escaped when shown
+    assert future.url.endswith("/bad/future-date") and future.published_at is None
+    assert site.private_hits == {}
+
+
+def test_feed_item_pointing_inside_is_refused_and_the_rest_stored(site, store, settings):
+    store.add_source(site.base_url + "/bad/feed-private.rss", "Báo Thử nghiệm", kind="feed")
+    summary = collect_once(store, settings)
+    report = summary.sources[0]
+    assert report.new == 1
+    assert report.reasons["blocked_address"] == 1
+    assert site.private_hits == {}
+
+
+@pytest.mark.parametrize("name", ["cp1258", "cp1258-undeclared", "no-charset", "wrong-charset"])
+def test_legacy_and_wrong_charsets_are_repaired(site, settings, name: str):
+    async def fetch() -> Page:
+        fetcher = Fetcher(settings)
+        try:
+            return await fetcher.fetch(f"{site.base_url}/bad/{name}")
+        finally:
+            await fetcher.aclose()
+
+    article = pipeline.process(asyncio.run(fetch()), settings).article
+    original = site.bad_articles[name]
+    assert article.title == normalize(original["title"])
+    assert article.text.split("\n") == _words(original["text"])
+
+
+def test_failing_source_is_shown_then_disabled(site, store, settings):
+    settings = settings.replace(max_failures=2, retries=0)
+    store.add_source(site.base_url + "/bad/500", "Báo Hỏng", kind="feed")
+    collect_once(store, settings)
+    (source,) = store.sources()
+    assert source.consecutive_failures == 1 and "http_500" in source.last_error and source.enabled
+    collect_once(store, settings, when=FAR_FUTURE)
+    (source,) = store.sources()
+    assert not source.enabled and "2 consecutive failures" in source.disabled_reason
+    assert collect_once(store, settings, when=FAR_FUTURE).sources == []
+
+
+def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, tmp_path: Path):
+    env = {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "BAOCHI_HOST_DELAY": "0",
+        "BAOCHI_HOST_CONCURRENCY": "4",
+        "BAOCHI_EXTRACT_WORKERS": "1",
+    }
+    cmd = [sys.executable, "-m", "baochi"]
+    subprocess.run(
+        [*cmd, "sources", "add", site.base_url + "/sitemap.xml", "--outlet", "Báo Thử"],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    store = Store(__import__("baochi.db", fromlist=["open_engine"]).open_engine(settings))
+    proc = subprocess.Popen(
+        [*cmd, "collect", "--once"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while store.counts()["documents"] < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    partial = store.counts()["documents"]
+    assert 0 < partial < len(site.articles), "the kill must land in the middle of the batch"
+    subprocess.run([*cmd, "collect", "--once"], env=env, check=True, capture_output=True)
+    docs = _by_url(store)
+    assert len(docs) == len(site.articles)
+    assert all(len(copies) == 1 for copies in docs.values())
+    assert sum(1 for _ in store.documents()) == len(site.articles)
