@@ -40,8 +40,12 @@ def open_engine(settings: Settings) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the schema to `revision`; safe to call at every start."""
+def migrate(engine: Engine, revision: str = "heads") -> None:
+    """Upgrade the schema to `revision` (every area's branch by default); safe at every start.
+
+    Each area (registry, cases, …) keeps its tables on its own migration branch rooted at 0001,
+    so areas evolve without fighting over one linear chain.
+    """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
