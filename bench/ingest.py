@@ -75,11 +75,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2, help="extraction processes")
+    parser.add_argument("--concurrency", type=int, default=4, help="requests in flight")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "ingest.json")
     args = parser.parse_args()
 
     site = subprocess.Popen(
-        [sys.executable, "-m", "tests.site.server", "--articles", str(args.articles), "--port", "0"],
+        [
+            *(sys.executable, "-m", "tests.site.server", "--precompress"),
+            *("--articles", str(args.articles), "--port", "0"),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
@@ -94,8 +98,8 @@ def main() -> None:
                     "data": tmp,
                     "allowed_private_networks": "127.0.0.1/32",
                     "host_delay": 0,
-                    "host_concurrency": 16,
-                    "fetch_concurrency": 32,
+                    # One Python test server answers fastest to a few keep-alive connections.
+                    "host_concurrency": args.concurrency,
                     "extract_workers": args.workers,
                 },
             )
