@@ -1,0 +1,476 @@
+"""The signals' SQL: watchlists, count series per window, alerts, and their digests and deliveries.
+
+Counts are made in SQL by bucketing each document's time (publication, else fetch) from an
+origin in fixed widths, so the same query serves SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+from sqlalchemy import BigInteger, Engine, Integer, cast, func, or_, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.elements import ColumnElement
+
+from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
+
+# When an article appeared: its publication time, or when we fetched it if it has none.
+appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class WatchlistRow:
+    """A saved query and whom it belongs to."""
+
+    id: int
+    name: str
+    query: str
+    owner_user_id: int | None
+    department_id: int | None
+    enabled: bool
+    spike_k: float | None
+    watermark: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RuleRow:
+    """Who is told which kinds of alert, by which channel, at most once per digest interval."""
+
+    id: int
+    watchlist_id: int | None
+    kinds: str
+    channel: str
+    target: str
+    digest_minutes: float
+    enabled: bool
+    created_at: dt.datetime
+
+    def wants(self, alert: Alert) -> bool:
+        """Whether an alert falls under this rule (its kind; its watchlist, if the rule has one)."""
+        if alert.kind not in self.kinds.split(","):
+            return False
+        return self.watchlist_id is None or self.watchlist_id == alert.watchlist_id
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """Something that happened and why, with the numbers; id 0 until stored."""
+
+    kind: str  # match, spike, health, conflict
+    subject_kind: str  # watchlist, outlet, topic, place, story
+    subject_key: str
+    subject_label: str
+    reason: str
+    dedupe_key: str
+    watchlist_id: int | None = None
+    span: str = ""
+    observed: int = 0
+    baseline_mean: float | None = None
+    baseline_sd: float | None = None
+    threshold: float | None = None
+    payload: Mapping[str, Any] = field(default_factory=dict)
+    id: int = 0
+    created_at: dt.datetime | None = None
+    read_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRow:
+    """One message to one target, with its delivery state."""
+
+    id: int
+    rule_id: int
+    channel: str
+    target: str
+    status: str
+    attempts: int
+    last_error: str
+    next_attempt_at: dt.datetime
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class MatchRow:
+    """A document that newly matches a watchlist."""
+
+    id: int
+    title: str
+    url: str
+    outlet: str
+    stamp: dt.datetime
+
+
+_DIGEST_COLUMNS = (
+    digests.c.id,
+    digests.c.rule_id,
+    alert_rules.c.channel,
+    alert_rules.c.target,
+    digests.c.status,
+    digests.c.attempts,
+    digests.c.last_error,
+    digests.c.next_attempt_at,
+    digests.c.created_at,
+    digests.c.sent_at,
+)
+
+
+class WatchStore:
+    """Reads and idempotent writes of the signals, over the same engine as the main store."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that can take ON CONFLICT clauses in this dialect."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # -- watchlists and rules --------------------------------------------------------------
+
+    def add_watchlist(
+        self,
+        name: str,
+        query: str,
+        now: dt.datetime,
+        owner_user_id: int | None = None,
+        department_id: int | None = None,
+        spike_k: float | None = None,
+    ) -> tuple[int, bool]:
+        """(id, created?); new matches start after the documents already stored."""
+        with self.engine.begin() as conn:
+            start = conn.execute(select(func.coalesce(func.max(documents.c.id), 0))).scalar_one()
+            row = conn.execute(
+                self._insert(watchlists)
+                .values(
+                    name=name,
+                    query=query,
+                    owner_user_id=owner_user_id,
+                    department_id=department_id,
+                    spike_k=spike_k,
+                    watermark=start,
+                    created_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(watchlists.c.id)
+            ).first()
+            if row is not None:
+                return int(row[0]), True
+            found = conn.execute(select(watchlists.c.id).where(watchlists.c.name == name))
+            return int(found.scalar_one()), False
+
+    def watchlists(self, enabled_only: bool = False) -> list[WatchlistRow]:
+        """Every watchlist by name."""
+        query = select(watchlists).order_by(watchlists.c.name)
+        if enabled_only:
+            query = query.where(watchlists.c.enabled.is_(True))
+        with self.engine.connect() as conn:
+            return [WatchlistRow(**row._mapping) for row in conn.execute(query)]
+
+    def set_watermark(self, watchlist_id: int, document_id: int) -> None:
+        """Remember the last document already reported for this watchlist."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(watchlists)
+                .where(watchlists.c.id == watchlist_id)
+                .values(watermark=document_id)
+            )
+
+    def add_rule(
+        self,
+        kinds: Iterable[str],
+        channel: str,
+        target: str,
+        digest_minutes: float,
+        now: dt.datetime,
+        watchlist_id: int | None = None,
+    ) -> int:
+        """Subscribe a target to some kinds of alert (of one watchlist, or of every subject)."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    alert_rules.insert()
+                    .values(
+                        watchlist_id=watchlist_id,
+                        kinds=",".join(kinds),
+                        channel=channel,
+                        target=target,
+                        digest_minutes=digest_minutes,
+                        created_at=now,
+                    )
+                    .returning(alert_rules.c.id)
+                ).scalar_one()
+            )
+
+    def rules(self) -> list[RuleRow]:
+        """The enabled rules."""
+        query = select(alert_rules).where(alert_rules.c.enabled.is_(True))
+        with self.engine.connect() as conn:
+            return [RuleRow(**row._mapping) for row in conn.execute(query.order_by("id"))]
+
+    # -- count series ----------------------------------------------------------------------
+
+    def _bucket(self, origin: dt.datetime, width: dt.timedelta) -> ColumnElement[int]:
+        """Which bucket of `width` seconds after `origin` a document falls in (0, 1, …)."""
+        if self.dialect == "sqlite":
+            seconds: ColumnElement[int] = cast(func.strftime("%s", appeared_at), Integer)
+        else:
+            seconds = cast(func.extract("epoch", appeared_at), BigInteger)
+        start = int((origin - EPOCH).total_seconds())
+        return (seconds - start) // int(width.total_seconds())
+
+    def _matching(self, expression: str) -> Any:
+        """The ids of documents matching a folded full-text expression."""
+        if self.dialect != "sqlite":
+            raise NotImplementedError("watchlist matching needs the search backend's index here")
+        return (
+            text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match")
+            .bindparams(match=expression)
+            .columns(rowid=Integer)
+            .subquery()
+        )
+
+    def match_counts(
+        self, expression: str, origin: dt.datetime, width: dt.timedelta, buckets: int
+    ) -> list[int]:
+        """Documents matching `expression` per bucket of `width` from `origin`, oldest first."""
+        matched = self._matching(expression)
+        bucket = self._bucket(origin, width).label("bucket")
+        query = (
+            select(bucket, func.count())
+            .where(
+                documents.c.id.in_(select(matched.c.rowid)),
+                appeared_at >= origin,
+                appeared_at < origin + width * buckets,
+            )
+            .group_by(bucket)
+        )
+        return self._series(query, buckets)
+
+    def outlet_counts(
+        self, origin: dt.datetime, width: dt.timedelta, buckets: int
+    ) -> dict[tuple[int, str], list[int]]:
+        """Documents per outlet (id, name) per bucket, for outlets with any in the period."""
+        bucket = self._bucket(origin, width).label("bucket")
+        query = (
+            select(outlets.c.id, outlets.c.name, bucket, func.count())
+            .join(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(appeared_at >= origin, appeared_at < origin + width * buckets)
+            .group_by(outlets.c.id, outlets.c.name, bucket)
+        )
+        series: dict[tuple[int, str], list[int]] = {}
+        with self.engine.connect() as conn:
+            for outlet_id, name, index, count in conn.execute(query):
+                series.setdefault((outlet_id, name), [0] * buckets)[int(index)] = count
+        return series
+
+    def _series(self, query: Any, buckets: int) -> list[int]:
+        counts = [0] * buckets
+        with self.engine.connect() as conn:
+            for index, count in conn.execute(query):
+                counts[int(index)] = count
+        return counts
+
+    def new_matches(
+        self, expression: str, after_id: int, limit: int
+    ) -> tuple[int, list[MatchRow], int]:
+        """Documents stored after `after_id` that match: (how many, the newest few, the last id)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.coalesce(func.max(documents.c.id), 0))).scalar_one()
+            matched = self._matching(expression)
+            where = (
+                documents.c.id.in_(select(matched.c.rowid)),
+                documents.c.id > after_id,
+                documents.c.id <= last,
+            )
+            total = conn.execute(select(func.count()).where(*where)).scalar_one()
+            rows = conn.execute(
+                select(
+                    documents.c.id,
+                    documents.c.title,
+                    documents.c.url,
+                    func.coalesce(outlets.c.name, "").label("outlet"),
+                    appeared_at.label("stamp"),
+                )
+                .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+                .where(*where)
+                .order_by(documents.c.id.desc())
+                .limit(limit)
+            )
+            return int(total), [MatchRow(**r._mapping) for r in rows], int(last)
+
+    # -- alerts ----------------------------------------------------------------------------
+
+    def add_alert(self, alert: Alert, now: dt.datetime) -> Alert | None:
+        """Store an alert; None if one with the same dedupe key exists (a repeated check)."""
+        values = {
+            f.name: getattr(alert, f.name)
+            for f in fields(alert)
+            if f.name not in ("id", "created_at", "read_at", "payload")
+        }
+        payload = json.dumps(dict(alert.payload), ensure_ascii=False)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                self._insert(alerts)
+                .values(**values, payload=payload, created_at=now)
+                .on_conflict_do_nothing()
+                .returning(alerts.c.id)
+            ).first()
+        if row is None:
+            return None
+        return replace(alert, id=int(row[0]), created_at=now)
+
+    def last_alert_at(self, kind: str, subject_kind: str, subject_key: str, span: str) -> Any:
+        """When this subject last raised this kind of alert over this span, or None."""
+        query = select(func.max(alerts.c.created_at)).where(
+            alerts.c.kind == kind,
+            alerts.c.subject_kind == subject_kind,
+            alerts.c.subject_key == subject_key,
+            alerts.c.span == span,
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def alerts(
+        self,
+        limit: int = 50,
+        owner_user_id: int | None = None,
+        department_id: int | None = None,
+        kinds: Sequence[str] = (),
+    ) -> list[Alert]:
+        """The latest alerts, newest first; with an owner, only those of the owner's watchlists."""
+        query = select(alerts).order_by(alerts.c.id.desc()).limit(limit)
+        if kinds:
+            query = query.where(alerts.c.kind.in_(kinds))
+        if owner_user_id is not None or department_id is not None:
+            query = query.join(watchlists, watchlists.c.id == alerts.c.watchlist_id).where(
+                or_(
+                    watchlists.c.owner_user_id == owner_user_id,
+                    watchlists.c.department_id == department_id,
+                )
+            )
+        with self.engine.connect() as conn:
+            return [_alert(row._mapping) for row in conn.execute(query)]
+
+    def mark_read(self, alert_id: int, now: dt.datetime) -> None:
+        """An alert seen in the app."""
+        with self.engine.begin() as conn:
+            conn.execute(update(alerts).where(alerts.c.id == alert_id).values(read_at=now))
+
+    # -- deliveries and digests ------------------------------------------------------------
+
+    def route(self, alert_id: int, rule_ids: Iterable[int], now: dt.datetime) -> None:
+        """Owe the alert to each rule once."""
+        rows = [
+            {"alert_id": alert_id, "rule_id": r, "status": "pending", "created_at": now}
+            for r in rule_ids
+        ]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(self._insert(deliveries).on_conflict_do_nothing(), rows)
+
+    def undigested(self) -> dict[int, list[int]]:
+        """Delivery ids not yet in a digest, by rule."""
+        query = (
+            select(deliveries.c.rule_id, deliveries.c.id)
+            .where(deliveries.c.digest_id.is_(None))
+            .order_by(deliveries.c.id)
+        )
+        waiting: dict[int, list[int]] = {}
+        with self.engine.connect() as conn:
+            for rule_id, delivery_id in conn.execute(query):
+                waiting.setdefault(rule_id, []).append(delivery_id)
+        return waiting
+
+    def last_digest_at(self, rule_id: int) -> Any:
+        """When the rule's latest digest was made, or None."""
+        query = select(func.max(digests.c.created_at)).where(digests.c.rule_id == rule_id)
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def make_digest(self, rule_id: int, delivery_ids: Sequence[int], now: dt.datetime) -> int:
+        """Group deliveries into one pending message, due now."""
+        with self.engine.begin() as conn:
+            digest_id = int(
+                conn.execute(
+                    digests.insert()
+                    .values(rule_id=rule_id, status="pending", next_attempt_at=now, created_at=now)
+                    .returning(digests.c.id)
+                ).scalar_one()
+            )
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(delivery_ids), deliveries.c.digest_id.is_(None))
+                .values(digest_id=digest_id)
+            )
+        return digest_id
+
+    def digests(
+        self, statuses: Sequence[str] = (), due_at: dt.datetime | None = None
+    ) -> list[DigestRow]:
+        """Digests in some states (all if none given), due by `due_at` if given, oldest first."""
+        query = select(*_DIGEST_COLUMNS).join(alert_rules, alert_rules.c.id == digests.c.rule_id)
+        if statuses:
+            query = query.where(digests.c.status.in_(statuses))
+        if due_at is not None:
+            query = query.where(digests.c.next_attempt_at <= due_at)
+        with self.engine.connect() as conn:
+            return [DigestRow(**r._mapping) for r in conn.execute(query.order_by(digests.c.id))]
+
+    def digest_alerts(self, digest_id: int) -> list[Alert]:
+        """The alerts grouped in a digest, oldest first."""
+        query = (
+            select(alerts)
+            .join(deliveries, deliveries.c.alert_id == alerts.c.id)
+            .where(deliveries.c.digest_id == digest_id)
+            .order_by(alerts.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [_alert(row._mapping) for row in conn.execute(query)]
+
+    def record_attempt(
+        self,
+        digest_id: int,
+        status: str,
+        error: str,
+        now: dt.datetime,
+        next_attempt_at: dt.datetime,
+    ) -> None:
+        """Write one attempt's outcome on the digest and on each of its deliveries."""
+        sent_at = now if status == "sent" else None
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(digests)
+                .where(digests.c.id == digest_id)
+                .values(
+                    status=status,
+                    attempts=digests.c.attempts + 1,
+                    last_error=error,
+                    next_attempt_at=next_attempt_at,
+                    sent_at=sent_at,
+                )
+            )
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.digest_id == digest_id)
+                .values(status=status, attempts=deliveries.c.attempts + 1, last_error=error)
+            )
+
+    def delivery_counts(self) -> dict[str, int]:
+        """How many deliveries are pending, sent and failed, for the health page."""
+        query = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
+        with self.engine.connect() as conn:
+            return {status: int(n) for status, n in conn.execute(query)}
+
+
+def _alert(row: Mapping[Any, Any]) -> Alert:
+    values = dict(row)
+    values["payload"] = json.loads(values["payload"] or "{}")
+    return Alert(**values)

@@ -1,0 +1,198 @@
+"""One check: new matches and spikes of every watchlist, quiet outlets, then digests and delivery.
+
+Run by `baochi watch check` on a schedule; the clock is a parameter, so a replay or a test can
+run it at any moment, and running it twice at the same moment writes nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from baochi.db import Store
+from baochi.db.store import SourceRow
+from baochi.db.watch_store import Alert, MatchRow, RuleRow, WatchlistRow, WatchStore
+from baochi.search import match_expression
+from baochi.watch.config import WatchConfig
+from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
+from baochi.watch.health import judge_quiet, source_note
+from baochi.watch.notify import Notifier
+from baochi.watch.spikes import SpikeRule, Verdict, judge
+
+
+@dataclass
+class CheckSummary:
+    """What one check did: the alerts it raised, digests made, and delivery outcomes."""
+
+    alerts: list[Alert] = field(default_factory=list)
+    digests: int = 0
+    deliveries: Counter[str] = field(default_factory=Counter)
+
+    def by_kind(self) -> Counter[str]:
+        """New alerts per kind."""
+        return Counter(a.kind for a in self.alerts)
+
+
+def expression(query: str) -> str:
+    """The seam to the search area: a watchlist's query as the store's full-text expression."""
+    return match_expression(query)
+
+
+def check(
+    store: Store,
+    watch: WatchStore,
+    config: WatchConfig,
+    now: dt.datetime,
+    channels: Mapping[str, Notifier],
+) -> CheckSummary:
+    """Evaluate everything at `now`, store and route the new alerts, send the digests due."""
+    found: list[Alert] = []
+    for watchlist in watch.watchlists(enabled_only=True):
+        found += watchlist_alerts(watch, config, watchlist, now)
+    found += health_alerts(store, watch, config, now)
+    rules = watch.rules()
+    summary = CheckSummary()
+    for alert in found:
+        stored = raise_alert(watch, alert, now, rules)
+        if stored is not None:
+            summary.alerts.append(stored)
+    summary.digests = len(group(watch, rules, now))
+    summary.deliveries = deliver_due(watch, config, channels, now)
+    return summary
+
+
+def raise_alert(
+    watch: WatchStore, alert: Alert, now: dt.datetime, rules: Sequence[RuleRow] | None = None
+) -> Alert | None:
+    """Store an alert and owe it to every rule that wants it; None if it was already raised.
+
+    Other areas (conflicting reports, stories) raise their alerts through here too.
+    """
+    stored = watch.add_alert(alert, now)
+    if stored is not None:
+        wanting = [r.id for r in (watch.rules() if rules is None else rules) if r.wants(stored)]
+        watch.route(stored.id, wanting, now)
+    return stored
+
+
+def watchlist_alerts(
+    watch: WatchStore, config: WatchConfig, watchlist: WatchlistRow, now: dt.datetime
+) -> list[Alert]:
+    """A watchlist's new matches since its watermark, and its spikes over a day and an hour."""
+    match = expression(watchlist.query)
+    if not match:
+        return []
+    found = []
+    total, newest, last = watch.new_matches(match, watchlist.watermark, DOCUMENTS_SHOWN)
+    if total:
+        found.append(
+            Alert(
+                kind="match",
+                subject_kind="watchlist",
+                subject_key=str(watchlist.id),
+                subject_label=watchlist.name,
+                watchlist_id=watchlist.id,
+                observed=total,
+                reason=f"{total} bài mới khớp danh sách theo dõi «{watchlist.query}»",
+                dedupe_key=f"match:{watchlist.id}:{watchlist.watermark}:{last}",
+                payload={"documents": [_document(row) for row in newest]},
+            )
+        )
+    if last != watchlist.watermark:
+        watch.set_watermark(watchlist.id, last)
+    for rule in (config.daily(watchlist.spike_k), config.hourly(watchlist.spike_k)):
+        series = watch.match_counts(match, rule.origin(now), rule.bucket, rule.baseline + 1)
+        verdict = judge(series, rule)
+        if verdict.fired and _cooled(watch, "spike", "watchlist", str(watchlist.id), rule, now):
+            key = str(watchlist.id)
+            found.append(
+                spike_alert(verdict, series, "watchlist", key, watchlist.name, now, watchlist.id)
+            )
+    return found
+
+
+def spike_alert(
+    verdict: Verdict,
+    series: Sequence[int],
+    subject_kind: str,
+    subject_key: str,
+    label: str,
+    now: dt.datetime,
+    watchlist_id: int | None = None,
+) -> Alert:
+    """The alert of a fired spike verdict on any subject (watchlist, topic, place, story)."""
+    rule = verdict.rule
+    return Alert(
+        kind="spike",
+        subject_kind=subject_kind,
+        subject_key=subject_key,
+        subject_label=label,
+        watchlist_id=watchlist_id,
+        span=rule.span,
+        observed=verdict.count,
+        baseline_mean=round(verdict.mean, 3),
+        baseline_sd=round(verdict.sd, 3),
+        threshold=round(verdict.threshold, 3),
+        reason=verdict.reason,
+        dedupe_key=f"spike:{subject_kind}:{subject_key}:{rule.span}:{_period(rule, now)}",
+        payload={"series": list(series), "k": rule.k, "min_count": rule.min_count},
+    )
+
+
+def health_alerts(
+    store: Store, watch: WatchStore, config: WatchConfig, now: dt.datetime
+) -> list[Alert]:
+    """Outlets that went quiet over the last day, with what the collector knows of their sources."""
+    rule = config.quiet()
+    window = rule.series
+    counts = watch.outlet_counts(window.origin(now), window.bucket, window.baseline + 1)
+    by_outlet: dict[int, list[SourceRow]] = defaultdict(list)
+    for source in store.sources():
+        by_outlet[source.outlet_id].append(source)
+    found = []
+    for (outlet_id, name), series in sorted(counts.items()):
+        verdict = judge_quiet(series, rule)
+        if not verdict.fired or not _cooled(watch, "health", "outlet", str(outlet_id), window, now):
+            continue
+        found.append(
+            Alert(
+                kind="health",
+                subject_kind="outlet",
+                subject_key=str(outlet_id),
+                subject_label=name,
+                span=window.span,
+                observed=verdict.count,
+                baseline_mean=round(verdict.mean, 3),
+                baseline_sd=round(verdict.sd, 3),
+                threshold=round(rule.ratio * verdict.mean, 3),
+                reason=f"{verdict.reason}; {source_note(by_outlet[outlet_id])}",
+                dedupe_key=f"health:outlet:{outlet_id}:{window.span}:{_period(window, now)}",
+                payload={"series": series, "ratio": rule.ratio},
+            )
+        )
+    return found
+
+
+def _cooled(
+    watch: WatchStore, kind: str, subject_kind: str, key: str, rule: SpikeRule, now: dt.datetime
+) -> bool:
+    """Whether the subject has been silent for a whole window, so one burst makes one alert."""
+    last = watch.last_alert_at(kind, subject_kind, key, rule.span)
+    return last is None or now - last >= rule.bucket
+
+
+def _period(rule: SpikeRule, now: dt.datetime) -> int:
+    """The window-sized period `now` falls in, which makes a repeated check's key the same."""
+    return int(now.timestamp() // rule.bucket.total_seconds())
+
+
+def _document(row: MatchRow) -> dict[str, object]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "url": row.url,
+        "outlet": row.outlet,
+        "published_at": row.stamp.isoformat(),
+    }

@@ -1,0 +1,182 @@
+"""Signals subcommands: `baochi watch add|list|notify|check` and `baochi alerts list|deliveries`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from urllib.parse import urlsplit
+
+from baochi.db import open_store
+from baochi.db.watch_store import WatchStore
+from baochi.settings import Settings
+from baochi.watch.check import check, expression
+from baochi.watch.config import WatchConfig
+from baochi.watch.digest import HANOI, as_json, hanoi_time, title
+from baochi.watch.notify import notifiers
+
+KINDS = ("match", "spike", "health", "conflict")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `watch` and `alerts`."""
+    watch = sub.add_parser("watch", help="watchlists, spikes, source health and alerts")
+    wsub = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    add = wsub.add_parser("add", help="save a query as a watchlist")
+    add.add_argument("name")
+    add.add_argument("query", help='words and "phrases", diacritics optional')
+    owner = add.add_mutually_exclusive_group()
+    owner.add_argument("--owner-user", type=int, metavar="ID")
+    owner.add_argument("--department", type=int, metavar="ID")
+    add.add_argument("--k", type=float, help="own spike sensitivity (standard deviations)")
+    add.set_defaults(handler=_add)
+    lst = wsub.add_parser("list", help="list the watchlists")
+    lst.add_argument("--format", choices=("table", "json"), default="table")
+    lst.set_defaults(handler=_list)
+    notify = wsub.add_parser("notify", help="send alerts to an e-mail address or a webhook URL")
+    notify.add_argument("target", help="an e-mail address, or an http(s) URL for a webhook")
+    notify.add_argument("--watchlist", metavar="NAME", help="only this watchlist's alerts")
+    notify.add_argument("--kinds", default="match,spike,health,conflict", help="comma-separated")
+    notify.add_argument("--every", type=float, metavar="MINUTES", help="digest interval")
+    notify.set_defaults(handler=_notify)
+    run = wsub.add_parser("check", help="evaluate watchlists and sources, send due digests")
+    run.add_argument("--now", type=_moment, help="evaluate at this ISO time (Hà Nội if naive)")
+    run.add_argument("--format", choices=("table", "json"), default="table")
+    run.set_defaults(handler=_check)
+
+    alerts = sub.add_parser("alerts", help="alerts raised and their delivery")
+    asub = alerts.add_subparsers(dest="alerts_command", required=True, metavar="ACTION")
+    alst = asub.add_parser("list", help="the latest alerts, newest first")
+    alst.add_argument("--limit", type=int, default=50)
+    alst.add_argument("--kind", choices=KINDS, action="append", default=[])
+    alst.add_argument("--format", choices=("table", "json"), default="table")
+    alst.set_defaults(handler=_alerts)
+    dlv = asub.add_parser("deliveries", help="digests sent, waiting to retry, or failed")
+    dlv.add_argument("--status", choices=("pending", "sent", "failed"), action="append")
+    dlv.set_defaults(handler=_deliveries)
+
+
+def _moment(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected an ISO time, got {value!r}") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=HANOI)
+
+
+def _watch(settings: Settings) -> WatchStore:
+    return WatchStore(open_store(settings).engine)
+
+
+def _add(args: argparse.Namespace, settings: Settings) -> int:
+    if not expression(args.query):
+        print("baochi: the query has no word to match", file=sys.stderr)
+        return 2
+    watch_id, created = _watch(settings).add_watchlist(
+        args.name,
+        args.query,
+        dt.datetime.now(dt.UTC),
+        owner_user_id=args.owner_user,
+        department_id=args.department,
+        spike_k=args.k,
+    )
+    print(f"{'added' if created else 'already present'} watchlist {watch_id}: {args.name}")
+    return 0
+
+
+def _list(args: argparse.Namespace, settings: Settings) -> int:
+    for row in _watch(settings).watchlists():
+        if args.format == "json":
+            record = {k: getattr(row, k) for k in row.__slots__}
+            print(json.dumps(record, ensure_ascii=False, default=str))
+            continue
+        owner = (
+            f"user {row.owner_user_id}"
+            if row.owner_user_id is not None
+            else f"dept {row.department_id}"
+            if row.department_id is not None
+            else "-"
+        )
+        state = "on " if row.enabled else "OFF"
+        print(f"{row.id:4} {state} {owner:10} {row.name[:40]:40} {row.query}")
+    return 0
+
+
+def _notify(args: argparse.Namespace, settings: Settings) -> int:
+    config = WatchConfig.from_settings(settings)
+    kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
+    unknown = sorted(set(kinds) - set(KINDS))
+    if unknown or not kinds:
+        print(f"baochi: unknown alert kind(s) {unknown}; use {','.join(KINDS)}", file=sys.stderr)
+        return 2
+    if urlsplit(args.target).scheme in ("http", "https"):
+        channel = "webhook"
+    elif "@" in args.target and "://" not in args.target:
+        channel = "email"
+    else:
+        print("baochi: target must be an e-mail address or an http(s) URL", file=sys.stderr)
+        return 2
+    watch = _watch(settings)
+    watchlist_id = None
+    if args.watchlist:
+        ids = {w.name: w.id for w in watch.watchlists()}
+        if args.watchlist not in ids:
+            print(f"baochi: no watchlist named {args.watchlist!r}", file=sys.stderr)
+            return 2
+        watchlist_id = ids[args.watchlist]
+    every = config.digest_minutes if args.every is None else args.every
+    rule_id = watch.add_rule(
+        kinds, channel, args.target, every, dt.datetime.now(dt.UTC), watchlist_id
+    )
+    print(f"rule {rule_id}: {','.join(kinds)} by {channel} to {args.target}, every {every:g} min")
+    return 0
+
+
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    config = WatchConfig.from_settings(settings)
+    now = args.now or dt.datetime.now(dt.UTC)
+    summary = check(store, WatchStore(store.engine), config, now, notifiers(config))
+    if args.format == "json":
+        result = {
+            "now": now.isoformat(),
+            "alerts": [as_json(a) for a in summary.alerts],
+            "digests": summary.digests,
+            "deliveries": dict(summary.deliveries),
+        }
+        print(json.dumps(result, ensure_ascii=False))
+        return 0
+    for alert in summary.alerts:
+        print(f"{title(alert)}\n    {alert.reason}")
+    kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.by_kind().items())) or "none"
+    sent = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "nothing due"
+    print(f"{hanoi_time(now)}: new alerts: {kinds}; digests made: {summary.digests}; sent: {sent}")
+    return 0
+
+
+def _alerts(args: argparse.Namespace, settings: Settings) -> int:
+    rows = _watch(settings).alerts(limit=args.limit, kinds=args.kind)
+    for alert in rows:
+        if args.format == "json":
+            print(json.dumps(as_json(alert), ensure_ascii=False))
+        else:
+            stamp = hanoi_time(alert.created_at) if alert.created_at else ""
+            print(f"{alert.id:5} {stamp}  {title(alert)}\n      {alert.reason}")
+    if not rows and args.format == "table":
+        print("no alert", file=sys.stderr)
+    return 0
+
+
+def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
+    watch = _watch(settings)
+    for row in watch.digests(tuple(args.status or ())):
+        sent = hanoi_time(row.sent_at) if row.sent_at else "-"
+        error = f"\n      ! {row.last_error}" if row.last_error else ""
+        print(
+            f"{row.id:5} {row.status:8} {row.attempts:2} attempt(s) sent {sent:16} "
+            f"{row.channel:7} {row.target}{error}"
+        )
+    counts = watch.delivery_counts()
+    print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no delivery")
+    return 0

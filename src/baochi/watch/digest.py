@@ -1,0 +1,115 @@
+"""Digests: a rule's waiting alerts grouped into one message at most once per interval, so a busy
+day makes one mail an hour instead of five hundred; rendered in Vietnamese, then sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from baochi.db.watch_store import Alert, RuleRow, WatchStore
+from baochi.watch.config import WatchConfig
+from baochi.watch.notify import Message, Notifier, attempt
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+KIND_LABELS = {
+    "match": "Bài mới",
+    "spike": "Đột biến",
+    "health": "Nguồn thu thập",
+    "conflict": "Thông tin trái chiều",
+}
+SUBJECT_CHARS = 150
+DOCUMENTS_SHOWN = 5
+
+
+def group(watch: WatchStore, rules: Sequence[RuleRow], now: dt.datetime) -> list[int]:
+    """Make one digest per rule whose alerts wait and whose last digest is an interval old."""
+    waiting = watch.undigested()
+    made = []
+    for rule in rules:
+        ids = waiting.get(rule.id)
+        if not ids:
+            continue
+        last = watch.last_digest_at(rule.id)
+        if last is not None and now - last < dt.timedelta(minutes=rule.digest_minutes):
+            continue
+        made.append(watch.make_digest(rule.id, ids, now))
+    return made
+
+
+def deliver_due(
+    watch: WatchStore,
+    config: WatchConfig,
+    channels: Mapping[str, Notifier],
+    now: dt.datetime,
+) -> Counter[str]:
+    """Try every pending digest that is due; count the outcomes (sent, pending, failed)."""
+    outcomes: Counter[str] = Counter()
+    for digest in watch.digests(("pending",), due_at=now):
+        message = render(digest.id, watch.digest_alerts(digest.id), now, config.digest_max_items)
+        outcomes[attempt(watch, config, channels, digest, message, now)] += 1
+    return outcomes
+
+
+def hanoi_time(moment: dt.datetime) -> str:
+    """A moment as the office reads it: dd/mm/yyyy HH:MM in Hà Nội time."""
+    return moment.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
+
+
+def title(alert: Alert) -> str:
+    """An alert's headline: its kind and subject, e.g. "Đột biến: an toàn thực phẩm"."""
+    return f"{KIND_LABELS.get(alert.kind, alert.kind)}: {alert.subject_label}"
+
+
+def render(digest_id: int, alerts: Sequence[Alert], now: dt.datetime, max_items: int) -> Message:
+    """The digest as a mail subject and text, and as the webhook's JSON."""
+    shown, omitted = alerts[:max_items], max(len(alerts) - max_items, 0)
+    if len(alerts) == 1:
+        subject = f"[baochi] {title(alerts[0])}"
+    else:
+        subject = f"[baochi] {len(alerts)} cảnh báo: " + "; ".join(title(a) for a in alerts)
+    if len(subject) > SUBJECT_CHARS:
+        subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
+    lines = [f"baochi: {len(alerts)} cảnh báo lúc {hanoi_time(now)} (giờ Hà Nội)", ""]
+    for number, alert in enumerate(shown, 1):
+        lines.append(f"{number}. {title(alert)}")
+        lines.append(f"   {alert.reason}")
+        for doc in alert.payload.get("documents", [])[:DOCUMENTS_SHOWN]:
+            outlet = f" ({doc['outlet']})" if doc.get("outlet") else ""
+            lines.append(f"   - {doc['title']}{outlet}")
+            lines.append(f"     {doc['url']}")
+        lines.append("")
+    if omitted:
+        lines.append(f"… và {omitted} cảnh báo khác: xem trong ứng dụng.")
+    data = {
+        "digest_id": digest_id,
+        "generated_at": now.isoformat(),
+        "count": len(alerts),
+        "omitted": omitted,
+        "alerts": [as_json(a) for a in shown],
+    }
+    return Message(subject, "\n".join(lines).rstrip() + "\n", data)
+
+
+def as_json(alert: Alert) -> dict[str, object]:
+    """An alert in the webhook and export shape."""
+    return {
+        "id": alert.id,
+        "kind": alert.kind,
+        "subject": {
+            "kind": alert.subject_kind,
+            "key": alert.subject_key,
+            "label": alert.subject_label,
+        },
+        "watchlist_id": alert.watchlist_id,
+        "span": alert.span,
+        "observed": alert.observed,
+        "baseline_mean": alert.baseline_mean,
+        "baseline_sd": alert.baseline_sd,
+        "threshold": alert.threshold,
+        "reason": alert.reason,
+        "created_at": alert.created_at.isoformat() if alert.created_at else None,
+        "payload": dict(alert.payload),
+    }

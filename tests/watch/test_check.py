@@ -1,0 +1,117 @@
+"""A check over the store: SQL count series, spikes, new matches, quiet outlets, idempotence."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from baochi.db import Store, migrate
+from baochi.db.watch_store import WatchStore
+from baochi.watch import WatchConfig, check
+from tests.watch.conftest import NOW, Seed
+
+DAY, HOUR = dt.timedelta(days=1), dt.timedelta(hours=1)
+
+
+def _daily_history(seed: Seed, title: str, per_day: list[int]) -> None:
+    """per_day[0] is 7 days before the last 24 h; the last entry falls in the last 24 h."""
+    items = []
+    for back, count in enumerate(reversed(per_day)):
+        for i in range(count):
+            items.append(
+                (f"{title} {back}-{i}", NOW - back * DAY - dt.timedelta(hours=2, minutes=i))
+            )
+    seed(items)
+
+
+def test_counts_are_bucketed_in_sql(store: Store, watch: WatchStore, seed: Seed) -> None:
+    seed(
+        [
+            ("Ngập úng ở Hà Nội", NOW - dt.timedelta(minutes=1)),
+            ("Ngập úng kéo dài", NOW - HOUR),  # a bucket starts where the one before ends
+            ("Hà Nội ngập", NOW - HOUR - dt.timedelta(seconds=1)),
+            ("Ngập tại Huế", NOW - 13 * HOUR),  # the origin itself is in
+            ("Ngập tại Vinh", NOW - 13 * HOUR - dt.timedelta(seconds=1)),  # before it is out
+            ("Ngập tương lai", NOW + dt.timedelta(seconds=1)),
+        ]
+    )
+    assert watch.match_counts('"ngap"', NOW - 13 * HOUR, HOUR, 13) == [1] + [0] * 10 + [1, 2]
+    assert watch.match_counts('"ha noi"', NOW - 8 * DAY, DAY, 8) == [0] * 7 + [2]
+
+
+def test_spike_fires_once_with_numbers_and_not_twice(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    watch.add_watchlist("An toàn thực phẩm", '"an toàn thực phẩm"', NOW - 10 * DAY)
+    _daily_history(seed, "An toàn thực phẩm trường học", [8, 10, 9, 12, 7, 9, 11, 37])
+    _daily_history(seed, "Giá vàng hôm nay", [20, 22, 19, 21, 20, 18, 22, 23])
+    summary = check(store, watch, config, NOW, {})
+    spikes = [a for a in summary.alerts if a.kind == "spike"]
+    assert len(spikes) == 1
+    spike = spikes[0]
+    assert spike.subject_label == "An toàn thực phẩm" and spike.span == "24h"
+    assert spike.observed == 37
+    assert spike.reason.startswith("24 giờ qua: 37 bài, trung bình 7 ngày: 9,4 (độ lệch chuẩn 1,7)")
+    assert [a.kind for a in summary.alerts].count("match") == 1  # the 103 articles, one alert
+    again = check(store, watch, config, NOW, {})
+    later = check(store, watch, config, NOW + 3 * HOUR, {})
+    assert again.alerts == [] and later.alerts == []  # same moment, and the burst's cool-down
+    assert [a.kind for a in watch.alerts()] == ["spike", "match"]
+
+
+def test_hourly_rule_for_a_fast_burst(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    watch.add_watchlist("Cháy", "cháy", NOW - 10 * DAY)
+    calm = [(f"Cháy nhỏ {h}", NOW - h * HOUR - dt.timedelta(minutes=30)) for h in range(1, 13)]
+    burst = [(f"Cháy lớn {i}", NOW - dt.timedelta(minutes=5 + i)) for i in range(9)]
+    seed(calm + burst)
+    spans = sorted(a.span for a in check(store, watch, config, NOW, {}).alerts if a.kind == "spike")
+    assert spans == ["1h", "24h"]
+    hourly = next(a for a in watch.alerts() if a.span == "1h")
+    assert hourly.reason.startswith("1 giờ qua: 9 bài, trung bình 12 giờ trước: 1,0")
+
+
+def test_new_matches_follow_the_watermark(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    seed([("Ùn tắc giao thông cũ", NOW - 2 * DAY)])
+    watch.add_watchlist("Giao thông", "un tac", NOW - DAY)  # the archive is not "new"
+    assert check(store, watch, config, NOW, {}).alerts == []
+    seed([("Ùn tắc ở cửa ngõ Thủ đô", NOW), ("Thời tiết đẹp", NOW)])
+    first = check(store, watch, config, NOW + HOUR, {}).alerts
+    assert [(a.kind, a.observed) for a in first] == [("match", 1)]
+    assert first[0].payload["documents"][0]["title"] == "Ùn tắc ở cửa ngõ Thủ đô"
+    assert check(store, watch, config, NOW + 2 * HOUR, {}).alerts == []
+
+
+def test_a_quiet_outlet_is_flagged_as_a_collection_problem(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    store.add_source("https://tin.example.vn/rss", "Báo Im Lặng", kind="feed")
+    outlet = next(s for s in store.sources())
+    store.update_source(outlet.id, consecutive_failures=4, last_error="HTTP 503")
+    for back in range(1, 8):
+        seed([(f"Tin {back}-{i}", NOW - back * DAY - HOUR) for i in range(30)], "Báo Im Lặng")
+        seed([(f"Bài {back}-{i}", NOW - back * DAY - HOUR) for i in range(30)], "Báo Đều Đặn")
+    seed([(f"Bài mới {i}", NOW - HOUR) for i in range(28)], "Báo Đều Đặn")
+    seed([("Tin duy nhất", NOW - HOUR)], "Báo Im Lặng")
+    health = [a for a in check(store, watch, config, NOW, {}).alerts if a.kind == "health"]
+    assert [a.subject_label for a in health] == ["Báo Im Lặng"]
+    assert health[0].reason.startswith("24 giờ qua: 1 bài, trung bình 7 ngày: 30,0")
+    assert "lỗi thu thập" in health[0].reason and "4 lần lỗi liên tiếp, lỗi cuối: HTTP 503" in (
+        health[0].reason
+    )
+
+
+def test_migration_is_idempotent_and_lives_on_its_own_branch(watch: WatchStore) -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from baochi.db.engine import MIGRATIONS
+
+    migrate(watch.engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg).get_revision("watch_0001")
+    assert script is not None and script.down_revision == "0001"
+    assert "watch" in script.branch_labels
