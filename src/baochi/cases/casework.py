@@ -1,0 +1,324 @@
+"""What users do with cases: open, assign, answer, return, close, attach, link replies, remind.
+
+Each function takes the engine, the acting user and the clock, checks the workflow rule and the
+user's confinement, and writes the change with its event; the web pages and the CLI call these.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+
+from baochi.cases import attachments, workflow
+from baochi.cases.calendar import WorkCalendar
+from baochi.cases.deadlines import DeadlineRules, due_at, due_on, load_rules, local_day
+from baochi.cases.reminders import Notice, due_notices
+from baochi.cases.replies import reply_candidates
+from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
+from baochi.db.cases_store import CaseRow, CasesStore
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now or dt.datetime.now(dt.UTC)
+
+
+def _event(
+    action: str, before: str, after: str, actor: Actor, at: dt.datetime, note: str
+) -> dict[str, Any]:
+    return {
+        "action": action,
+        "from_status": before,
+        "to_status": after,
+        "user_id": actor.user_id,
+        "role": actor.role,
+        "note": note,
+        "at": at,
+    }
+
+
+def open_case(
+    engine: Engine,
+    actor: Actor,
+    title: str,
+    *,
+    issue: str = "",
+    priority: str = "normal",
+    responsible: Sequence[int] = (),
+    coordinating: Sequence[int] = (),
+    document_ids: Sequence[int] = (),
+    story_id: int | None = None,
+    alert_id: int | None = None,
+    received_on: dt.date | None = None,
+    last_day: dt.date | None = None,
+    note: str = "",
+    now: dt.datetime | None = None,
+    rules: DeadlineRules | None = None,
+    calendar: WorkCalendar | None = None,
+) -> int:
+    """Open a case from articles, a story, an alert or by hand; assigned at once if routed."""
+    if actor.role not in workflow.OFFICE_ROLES:
+        raise Forbidden("chỉ cán bộ của cơ quan quản lý báo chí được mở hồ sơ")
+    now = _now(now)
+    title = title.strip()
+    store = CasesStore(engine)
+    if not title and document_ids:
+        found = store.documents_text(document_ids[:1])
+        title = str(found[0]["title"]) if found else ""
+    if not title:
+        raise CaseError("hồ sơ cần một tiêu đề")
+    received_on = received_on or local_day(now)
+    rules = rules or load_rules()
+    last_day = last_day or due_on(received_on, priority, rules, calendar)
+    origin = (
+        "alert" if alert_id else "story" if story_id else "article" if document_ids else "manual"
+    )
+    status = workflow.ASSIGNED if responsible else workflow.NEW
+    values = {
+        "title": title,
+        "issue": issue,
+        "priority": rules.rule(priority).priority,
+        "status": status,
+        "origin": origin,
+        "story_id": story_id,
+        "alert_id": alert_id,
+        "received_on": received_on,
+        "due_on": last_day,
+        "opened_at": now,
+        "opened_by": actor.user_id,
+        "assigned_at": now if responsible else None,
+        "note": note,
+    }
+    event = _event("open", "", status, actor, now, note)
+    return store.add_case(values, responsible, coordinating, document_ids, event)
+
+
+def visible_cases(
+    engine: Engine,
+    actor: Actor,
+    *,
+    statuses: Collection[str] | None = None,
+    overdue_at: dt.datetime | None = None,
+    story_id: int | None = None,
+) -> list[CaseRow]:
+    """The cases this user may see: all for the office and leaders, an officer's department's only.
+
+    With `overdue_at`, only open cases whose deadline has passed at that moment.
+    """
+    store = CasesStore(engine)
+    if actor.role not in workflow.READ_ALL_ROLES:
+        if actor.role != workflow.OFFICER or actor.department_id is None:
+            return []
+        department = actor.department_id
+    else:
+        department = None
+    if overdue_at is not None:
+        statuses = (
+            workflow.OPEN_STATUSES if statuses is None else set(statuses) & workflow.OPEN_STATUSES
+        )
+    found = store.cases(department_id=department, statuses=statuses, story_id=story_id)
+    if overdue_at is not None:
+        found = [c for c in found if due_at(c.due_on) <= overdue_at]
+    return found
+
+
+def get_case(engine: Engine, actor: Actor, case_id: int) -> CaseRow:
+    """One case, if this user may see it; otherwise CaseNotFound, as if it did not exist."""
+    case = CasesStore(engine).case(case_id)
+    if case is None or not workflow.can_see(actor, {*case.responsible, *case.coordinating}):
+        raise CaseNotFound("không tìm thấy hồ sơ")
+    return case
+
+
+def _apply(
+    engine: Engine,
+    actor: Actor,
+    case_id: int,
+    action: str,
+    note: str,
+    now: dt.datetime | None,
+    values: Mapping[str, object] | None = None,
+    departments: tuple[Sequence[int], Sequence[int]] | None = None,
+) -> CaseRow:
+    now = _now(now)
+    case = get_case(engine, actor, case_id)
+    after = workflow.check(case.status, action, actor, case.responsible, case.coordinating, note)
+    changes: dict[str, object] = {"status": after, **(values or {})}
+    if action == "escalate":
+        changes["escalation_level"] = case.escalation_level + 1
+    if after == workflow.CLOSED:
+        changes["closed_at"] = now
+    if note:
+        changes["note"] = note
+    event = _event(action, case.status, after, actor, now, note)
+    if not CasesStore(engine).update_case(case_id, case.status, changes, event, departments):
+        raise CaseError("hồ sơ vừa được người khác cập nhật; hãy tải lại trang")
+    return get_case(engine, actor, case_id)
+
+
+def assign(
+    engine: Engine,
+    actor: Actor,
+    case_id: int,
+    responsible: Sequence[int],
+    coordinating: Sequence[int] = (),
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> CaseRow:
+    """Route a case to its responsible and coordinating departments (again, to reassign it)."""
+    if not responsible:
+        raise CaseError("cần ít nhất một đơn vị chủ trì")
+    return _apply(
+        engine,
+        actor,
+        case_id,
+        "assign",
+        note,
+        now,
+        {"assigned_at": _now(now)},
+        (responsible, coordinating),
+    )
+
+
+def answer(
+    engine: Engine, actor: Actor, case_id: int, text: str, now: dt.datetime | None = None
+) -> CaseRow:
+    """Record the department's written answer; the case waits for the office to close it."""
+    if not text.strip():
+        raise CaseError("câu trả lời không được để trống")
+    values = {"answer": text.strip(), "answered_at": _now(now), "answered_by": actor.user_id}
+    return _apply(engine, actor, case_id, "answer", "", now, values)
+
+
+def act(
+    engine: Engine,
+    actor: Actor,
+    case_id: int,
+    action: str,
+    note: str = "",
+    now: dt.datetime | None = None,
+) -> CaseRow:
+    """Take one of the actions without extra data: start, return, close, withdraw, escalate."""
+    if action in ("assign", "answer"):
+        raise CaseError(f"dùng hàm {action}() cho thao tác này")
+    return _apply(engine, actor, case_id, action, note, now)
+
+
+def attach(
+    engine: Engine,
+    data_dir: Path,
+    actor: Actor,
+    case_id: int,
+    filename: str,
+    content: bytes,
+    now: dt.datetime | None = None,
+    max_bytes: int = attachments.MAX_ATTACHMENT_BYTES,
+) -> int:
+    """Keep a file (the official letter…) with a case that is not closed; returns its id."""
+    case = get_case(engine, actor, case_id)
+    in_department = actor.role == workflow.OFFICER and actor.department_id in case.responsible
+    if not (in_department or actor.role in workflow.OFFICE_ROLES):
+        raise Forbidden("chỉ đơn vị chủ trì hoặc cơ quan quản lý báo chí được đính kèm tệp")
+    if case.status == workflow.CLOSED:
+        raise CaseError("hồ sơ đã đóng")
+    stored = attachments.store(data_dir, filename, content, max_bytes)
+    return CasesStore(engine).add_attachment(
+        case_id=case_id,
+        stored_name=stored.stored_name,
+        original_name=stored.original_name,
+        content_type=stored.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        uploaded_by=actor.user_id,
+        uploaded_at=_now(now),
+    )
+
+
+def attachment_file(
+    engine: Engine, data_dir: Path, actor: Actor, attachment_id: int
+) -> tuple[dict[str, Any], Path]:
+    """A file's record and path, if this user may see its case (else CaseNotFound)."""
+    record = CasesStore(engine).attachment(attachment_id)
+    if record is None:
+        raise CaseNotFound("không tìm thấy tệp")
+    get_case(engine, actor, int(record["case_id"]))
+    return record, attachments.path_of(data_dir, str(record["stored_name"]))
+
+
+def follow_story(
+    engine: Engine,
+    story_id: int,
+    document_ids: Sequence[int],
+    department_names: Mapping[int, str] | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Link a story's new articles to the cases following it, marking likely replies."""
+    now = _now(now)
+    store = CasesStore(engine)
+    following = store.cases(story_id=story_id)
+    if not following or not document_ids:
+        return 0
+    articles = store.documents_text(document_ids)
+    made = 0
+    for case in following:
+        names = [(department_names or {}).get(d, "") for d in case.responsible]
+        found = {c.document_id: c for c in reply_candidates(case.opened_at, articles, names)}
+        scored = [
+            (d, found[d].relation, found[d].score) if d in found else (d, "coverage", 0)
+            for d in document_ids
+        ]
+        made += store.link_documents(case.id, scored, now)
+    return made
+
+
+def confirm_reply(
+    engine: Engine,
+    actor: Actor,
+    case_id: int,
+    document_id: int,
+    relation: str = "reply",
+    close: bool = True,
+    now: dt.datetime | None = None,
+) -> CaseRow:
+    """An analyst confirms the published reply or correction; an answered case then closes."""
+    if relation not in ("reply", "correction"):
+        raise CaseError("chỉ xác nhận được bài trả lời (reply) hoặc cải chính (correction)")
+    if actor.role not in workflow.OFFICE_ROLES:
+        raise Forbidden("chỉ cán bộ của cơ quan quản lý báo chí được xác nhận bài trả lời")
+    case = get_case(engine, actor, case_id)
+    CasesStore(engine).set_relation(case_id, document_id, relation, actor.user_id, _now(now))
+    if close and case.status == workflow.ANSWERED:
+        return act(engine, actor, case_id, "close", "", now)
+    return get_case(engine, actor, case_id)
+
+
+def run_reminders(
+    engine: Engine, now: dt.datetime, rules: DeadlineRules | None = None
+) -> list[Notice]:
+    """Write the reminders and escalations due at `now`; running twice writes nothing new."""
+    rules = rules or load_rules()
+    store = CasesStore(engine)
+    open_cases = store.cases(statuses=workflow.OPEN_STATUSES)
+    sent = store.sent_keys([c.id for c in open_cases])
+    notices = [n for c in open_cases for n in due_notices(c, now, rules, sent.get(c.id, set()))]
+    rows = [
+        {
+            "case_id": n.case_id,
+            "key": n.key,
+            "kind": n.kind,
+            "audience": n.audience,
+            "department_id": n.department_id,
+            "message": n.message,
+            "due_at": n.due_at,
+            "created_at": now,
+        }
+        for n in notices
+    ]
+    levels: dict[int, int] = {}
+    for n in notices:
+        levels[n.case_id] = max(levels.get(n.case_id, 0), n.level)
+    store.add_notifications(rows, {k: v for k, v in levels.items() if v})
+    return notices

@@ -1,0 +1,375 @@
+"""The SQL of the cases area: cases, their departments, coverage, events, files, notifications."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+
+from baochi.db.schema import documents, outlets
+from baochi.db.schema_cases import (
+    case_attachments,
+    case_departments,
+    case_documents,
+    case_events,
+    case_notifications,
+    cases,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A case with the departments it concerns."""
+
+    id: int
+    title: str
+    issue: str
+    priority: str
+    status: str
+    origin: str
+    story_id: int | None
+    alert_id: int | None
+    received_on: dt.date
+    due_on: dt.date
+    opened_at: dt.datetime
+    opened_by: int | None
+    assigned_at: dt.datetime | None
+    answered_at: dt.datetime | None
+    answered_by: int | None
+    closed_at: dt.datetime | None
+    answer: str
+    escalation_level: int
+    note: str
+    responsible: tuple[int, ...] = field(default=())
+    coordinating: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class CaseDocument:
+    """An article linked to a case: coverage, a candidate reply, or a confirmed reply/correction."""
+
+    document_id: int
+    relation: str
+    score: int
+    title: str
+    url: str
+    outlet: str
+    published_at: dt.datetime | None
+    added_at: dt.datetime
+
+
+class CasesStore:
+    """Reads and writes of the cases tables; the same statements run on SQLite and PostgreSQL."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that can take ON CONFLICT clauses in this dialect."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def add_case(
+        self,
+        values: dict[str, Any],
+        responsible: Sequence[int],
+        coordinating: Sequence[int],
+        document_ids: Sequence[int],
+        event: dict[str, Any],
+    ) -> int:
+        """Insert a case with its departments, coverage and opening event in one transaction."""
+        with self.engine.begin() as conn:
+            case_id = int(conn.execute(cases.insert().values(**values)).inserted_primary_key[0])
+            self._set_departments(conn, case_id, responsible, coordinating)
+            self._link(conn, case_id, document_ids, "coverage", 0, values["opened_at"])
+            conn.execute(case_events.insert().values(case_id=case_id, **event))
+        return case_id
+
+    def _set_departments(
+        self,
+        conn: Connection,
+        case_id: int,
+        responsible: Sequence[int],
+        coordinating: Sequence[int],
+    ) -> None:
+        conn.execute(case_departments.delete().where(case_departments.c.case_id == case_id))
+        rows = [
+            {"case_id": case_id, "department_id": d, "role": "responsible"} for d in responsible
+        ]
+        rows += [
+            {"case_id": case_id, "department_id": d, "role": "coordinating"}
+            for d in coordinating
+            if d not in responsible
+        ]
+        if rows:
+            conn.execute(case_departments.insert(), rows)
+
+    def update_case(
+        self,
+        case_id: int,
+        expected_status: str,
+        values: dict[str, Any],
+        event: dict[str, Any],
+        departments: tuple[Sequence[int], Sequence[int]] | None = None,
+    ) -> bool:
+        """Apply a transition unless someone changed the case's status meanwhile."""
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(cases)
+                .where(cases.c.id == case_id, cases.c.status == expected_status)
+                .values(**values)
+            ).rowcount
+            if not changed:
+                return False
+            if departments is not None:
+                self._set_departments(conn, case_id, *departments)
+            conn.execute(case_events.insert().values(case_id=case_id, **event))
+        return True
+
+    def case(self, case_id: int) -> CaseRow | None:
+        """One case, or None."""
+        found = self.cases(ids=[case_id])
+        return found[0] if found else None
+
+    def cases(
+        self,
+        ids: Collection[int] | None = None,
+        department_id: int | None = None,
+        statuses: Collection[str] | None = None,
+        due_before: dt.date | None = None,
+        story_id: int | None = None,
+    ) -> list[CaseRow]:
+        """Cases by id, department (any role), status, last day or story; soonest due first."""
+        query = select(cases)
+        if ids is not None:
+            query = query.where(cases.c.id.in_(list(ids)))
+        if department_id is not None:
+            query = query.where(
+                cases.c.id.in_(
+                    select(case_departments.c.case_id).where(
+                        case_departments.c.department_id == department_id
+                    )
+                )
+            )
+        if statuses is not None:
+            query = query.where(cases.c.status.in_(list(statuses)))
+        if due_before is not None:
+            query = query.where(cases.c.due_on < due_before)
+        if story_id is not None:
+            query = query.where(cases.c.story_id == story_id)
+        query = query.order_by(cases.c.due_on, cases.c.id)
+        with self.engine.connect() as conn:
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+            depts: dict[int, dict[str, list[int]]] = {}
+            if rows:
+                links = conn.execute(
+                    select(case_departments)
+                    .where(case_departments.c.case_id.in_([r["id"] for r in rows]))
+                    .order_by(case_departments.c.department_id)
+                )
+                for link in links:
+                    roles = depts.setdefault(link.case_id, {"responsible": [], "coordinating": []})
+                    roles[link.role].append(link.department_id)
+        return [
+            CaseRow(
+                **row,
+                responsible=tuple(depts.get(row["id"], {}).get("responsible", ())),
+                coordinating=tuple(depts.get(row["id"], {}).get("coordinating", ())),
+            )
+            for row in rows
+        ]
+
+    def events(self, case_id: int) -> list[dict[str, Any]]:
+        """What happened to a case, oldest first."""
+        query = (
+            select(case_events).where(case_events.c.case_id == case_id).order_by(case_events.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- coverage and replies ------------------------------------------------------------
+
+    def _link(
+        self,
+        conn: Connection,
+        case_id: int,
+        document_ids: Iterable[int],
+        relation: str,
+        score: int,
+        at: dt.datetime,
+    ) -> int:
+        rows = [
+            {
+                "case_id": case_id,
+                "document_id": d,
+                "relation": relation,
+                "score": score,
+                "added_at": at,
+            }
+            for d in dict.fromkeys(document_ids)
+        ]
+        if not rows:
+            return 0
+        stmt = self._insert(case_documents).on_conflict_do_nothing()
+        return sum(conn.execute(stmt.values(**row)).rowcount for row in rows)
+
+    def link_documents(
+        self, case_id: int, scored: Sequence[tuple[int, str, int]], at: dt.datetime
+    ) -> int:
+        """Link (document, relation, score) to a case; a link already there is kept as it is."""
+        with self.engine.begin() as conn:
+            return sum(self._link(conn, case_id, [d], rel, score, at) for d, rel, score in scored)
+
+    def set_relation(
+        self, case_id: int, document_id: int, relation: str, user_id: int | None, at: dt.datetime
+    ) -> None:
+        """Confirm a linked (or new) document as a reply or correction."""
+        with self.engine.begin() as conn:
+            done = conn.execute(
+                update(case_documents)
+                .where(
+                    case_documents.c.case_id == case_id,
+                    case_documents.c.document_id == document_id,
+                )
+                .values(relation=relation, confirmed_by=user_id)
+            ).rowcount
+            if not done:
+                conn.execute(
+                    case_documents.insert().values(
+                        case_id=case_id,
+                        document_id=document_id,
+                        relation=relation,
+                        added_at=at,
+                        confirmed_by=user_id,
+                    )
+                )
+
+    def case_documents(self, case_id: int) -> list[CaseDocument]:
+        """The articles of a case, oldest publication first."""
+        query = (
+            select(
+                case_documents.c.document_id,
+                case_documents.c.relation,
+                case_documents.c.score,
+                documents.c.title,
+                documents.c.url,
+                func.coalesce(outlets.c.name, "").label("outlet"),
+                documents.c.published_at,
+                case_documents.c.added_at,
+            )
+            .join(documents, documents.c.id == case_documents.c.document_id)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(case_documents.c.case_id == case_id)
+            .order_by(documents.c.published_at, documents.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [CaseDocument(**r._mapping) for r in conn.execute(query)]
+
+    def documents_text(self, document_ids: Collection[int]) -> list[dict[str, Any]]:
+        """Title, text and publication time of documents, to look for replies among them."""
+        query = select(
+            documents.c.id,
+            documents.c.title,
+            documents.c.lead,
+            documents.c.body,
+            documents.c.published_at,
+            documents.c.fetched_at,
+        ).where(documents.c.id.in_(list(document_ids)))
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    # -- attachments ---------------------------------------------------------------------
+
+    def add_attachment(self, **values: Any) -> int:
+        """Record a stored file."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(case_attachments.insert().values(**values)).inserted_primary_key[0]
+            )
+
+    def attachments(self, case_id: int) -> list[dict[str, Any]]:
+        """The files of a case, oldest first."""
+        query = (
+            select(case_attachments)
+            .where(case_attachments.c.case_id == case_id)
+            .order_by(case_attachments.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def attachment(self, attachment_id: int) -> dict[str, Any] | None:
+        """One file's record, or None."""
+        query = select(case_attachments).where(case_attachments.c.id == attachment_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else dict(row._mapping)
+
+    # -- notifications -------------------------------------------------------------------
+
+    def sent_keys(self, case_ids: Collection[int]) -> dict[int, set[str]]:
+        """The notification keys already written, per case."""
+        sent: dict[int, set[str]] = {}
+        ids = list(case_ids)
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), 500):
+                query = select(case_notifications.c.case_id, case_notifications.c.key).where(
+                    case_notifications.c.case_id.in_(ids[start : start + 500])
+                )
+                for case_id, key in conn.execute(query):
+                    sent.setdefault(case_id, set()).add(key)
+        return sent
+
+    def add_notifications(self, rows: Sequence[dict[str, Any]], levels: dict[int, int]) -> int:
+        """Write new notifications once each and raise the cases' escalation levels."""
+        written = 0
+        with self.engine.begin() as conn:
+            for row in rows:
+                stmt = self._insert(case_notifications).values(**row).on_conflict_do_nothing()
+                written += conn.execute(stmt).rowcount
+            for case_id, level in levels.items():
+                conn.execute(
+                    update(cases)
+                    .where(cases.c.id == case_id, cases.c.escalation_level < level)
+                    .values(escalation_level=level)
+                )
+        return written
+
+    def notifications(
+        self,
+        department_id: int | None = None,
+        audience: str | None = None,
+        pending_only: bool = False,
+        limit: int = 200,
+    ) -> list[dict[str, Any]]:
+        """Notifications, newest first, for a department, the office, or those not yet delivered."""
+        query = select(case_notifications)
+        if department_id is not None:
+            query = query.where(case_notifications.c.department_id == department_id)
+        if audience is not None:
+            query = query.where(case_notifications.c.audience == audience)
+        if pending_only:
+            query = query.where(case_notifications.c.delivered_at.is_(None))
+        query = query.order_by(case_notifications.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def mark_delivered(self, ids: Collection[int], at: dt.datetime) -> None:
+        """Note that the notifier has sent these notifications."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(case_notifications)
+                .where(
+                    and_(
+                        case_notifications.c.id.in_(list(ids)),
+                        case_notifications.c.delivered_at.is_(None),
+                    )
+                )
+                .values(delivered_at=at)
+            )

@@ -1,0 +1,42 @@
+"""Cases fixtures: a migrated store with two real-looking articles about one story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from baochi.cases import Actor
+from baochi.db import Store
+from baochi.records import Article, Document, Keys
+
+OPENED = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)  # Monday 2/3/2026, 08:30 in Hà Nội
+ANALYST = Actor("analyst", user_id=1)
+OFFICER_7 = Actor("officer", department_id=7, user_id=2)
+OFFICER_8 = Actor("officer", department_id=8, user_id=3)
+LEADER = Actor("leader", user_id=4)
+
+
+def add_article(store: Store, slug: str, title: str, body: str, published: dt.datetime) -> int:
+    """Store one article and return its id."""
+    article = Article(
+        url=f"https://hanoimoi.vn/{slug}.html",
+        title=title,
+        lead="",
+        body=body,
+        published_at=published,
+    )
+    return store.save_document(Document(article, Keys.of(article)), [], published)[1]
+
+
+@pytest.fixture
+def flooded(store: Store) -> int:
+    """An article raising an issue: waterlogging on a street after rain."""
+    return add_article(
+        store,
+        "ngap-ung",
+        "Ngập úng kéo dài trên phố Nguyễn Khuyến sau mưa lớn",
+        "Người dân phản ánh tình trạng ngập úng kéo dài nhiều giờ sau mỗi trận mưa lớn, "
+        "gây khó khăn cho việc đi lại; trách nhiệm khắc phục thuộc Sở Xây dựng.",
+        OPENED - dt.timedelta(hours=5),
+    )

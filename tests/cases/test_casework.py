@@ -1,0 +1,171 @@
+"""A case from an article to a department and back, confinement, reminders with a set clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from baochi import cases
+from baochi.cases import CaseNotFound, Forbidden, IllegalTransition
+from baochi.db import Store
+from baochi.db.cases_store import CasesStore
+from tests.cases.conftest import ANALYST, LEADER, OFFICER_7, OFFICER_8, OPENED, add_article
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def test_from_article_to_department_and_back(store: Store, flooded: int, settings) -> None:
+    engine = store.engine
+    case_id = cases.open_case(
+        engine,
+        ANALYST,
+        "",
+        issue="Ngập úng kéo dài trên phố Nguyễn Khuyến",
+        document_ids=[flooded],
+        story_id=42,
+        now=OPENED,
+    )
+    case = cases.get_case(engine, ANALYST, case_id)
+    assert (case.status, case.origin, case.title) == (
+        "new",
+        "story",
+        "Ngập úng kéo dài trên phố Nguyễn Khuyến sau mưa lớn",
+    )
+    assert case.due_on == dt.date(2026, 4, 1)  # 30 days from the day after 2/3/2026
+
+    case = cases.assign(engine, ANALYST, case_id, [7], coordinating=[8], now=OPENED)
+    assert case.status == "assigned" and case.responsible == (7,) and case.coordinating == (8,)
+
+    later = OPENED + dt.timedelta(days=3)
+    cases.act(engine, OFFICER_7, case_id, "start", now=later)
+    with pytest.raises(Forbidden):
+        cases.answer(engine, OFFICER_8, case_id, "Sở phối hợp", now=later)  # coordinating only
+    file_id = cases.attach(
+        engine, settings.data, OFFICER_7, case_id, "cong-van.pdf", PDF, now=later
+    )
+    case = cases.answer(
+        engine, OFFICER_7, case_id, "Sở Xây dựng đã chỉ đạo nạo vét cống.", now=later
+    )
+    assert case.status == "answered" and case.answered_by == 2
+
+    case = cases.act(
+        engine, ANALYST, case_id, "return", note="Cần nêu thời hạn hoàn thành", now=later
+    )
+    assert case.status == "in_progress"
+    case = cases.answer(
+        engine, OFFICER_7, case_id, "Hoàn thành nạo vét trước 30/4/2026.", now=later
+    )
+
+    # The story goes on: a follow-up article and the department's reply in the press.
+    follow_up = add_article(
+        store,
+        "ngap-tiep",
+        "Phố Nguyễn Khuyến lại ngập sau mưa chiều qua",
+        "Nước ngập sâu 30 cm trên phố Nguyễn Khuyến.",
+        later,
+    )
+    reply = add_article(
+        store,
+        "so-xay-dung-tra-loi",
+        "Sở Xây dựng trả lời về tình trạng ngập phố Nguyễn Khuyến",
+        "Sở Xây dựng Hà Nội cho biết đã chỉ đạo nạo vét tuyến cống.",
+        later + dt.timedelta(days=1),
+    )
+    links = cases.follow_story(engine, 42, [follow_up, reply], {7: "Sở Xây dựng"}, now=later)
+    assert links == 2
+    relations = {d.document_id: d.relation for d in CasesStore(engine).case_documents(case_id)}
+    assert relations == {flooded: "coverage", follow_up: "coverage", reply: "candidate"}
+    assert cases.follow_story(engine, 42, [follow_up, reply], now=later) == 0  # idempotent
+
+    with pytest.raises(Forbidden):
+        cases.confirm_reply(engine, OFFICER_7, case_id, reply)
+    case = cases.confirm_reply(engine, ANALYST, case_id, reply, now=later + dt.timedelta(days=2))
+    assert case.status == "closed"
+    relations = {d.document_id: d.relation for d in CasesStore(engine).case_documents(case_id)}
+    assert relations[reply] == "reply"
+
+    events = [e["action"] for e in CasesStore(engine).events(case_id)]
+    assert events == ["open", "assign", "start", "answer", "return", "answer", "close"]
+    record, path = cases.attachment_file(engine, settings.data, OFFICER_7, file_id)
+    assert path.read_bytes() == PDF and record["content_type"] == "application/pdf"
+    with pytest.raises(IllegalTransition):
+        cases.act(engine, ANALYST, case_id, "escalate", now=later)
+
+
+def test_officers_see_only_their_department(store: Store, settings) -> None:
+    engine = store.engine
+    mine = cases.open_case(engine, ANALYST, "Rác thải ở chợ Long Biên", responsible=[7], now=OPENED)
+    coordinated = cases.open_case(
+        engine, ANALYST, "Ùn tắc cầu Chương Dương", responsible=[9], coordinating=[7], now=OPENED
+    )
+    other = cases.open_case(
+        engine, ANALYST, "Cây xanh đổ trên phố Huế", responsible=[8], now=OPENED
+    )
+    file_id = cases.attach(engine, settings.data, ANALYST, other, "ảnh.pdf", PDF, now=OPENED)
+
+    assert [c.id for c in cases.visible_cases(engine, OFFICER_7)] == [mine, coordinated]
+    assert [c.id for c in cases.visible_cases(engine, OFFICER_8)] == [other]
+    assert len(cases.visible_cases(engine, LEADER)) == 3
+    assert cases.visible_cases(engine, cases.Actor("officer")) == []
+    with pytest.raises(CaseNotFound):
+        cases.get_case(engine, OFFICER_7, other)
+    with pytest.raises(CaseNotFound):
+        cases.attachment_file(engine, settings.data, OFFICER_7, file_id)
+    with pytest.raises(CaseNotFound):
+        cases.answer(engine, OFFICER_7, other, "Không phải việc của Sở")
+    with pytest.raises(Forbidden):
+        cases.open_case(engine, OFFICER_7, "Tự mở hồ sơ", now=OPENED)
+    with pytest.raises(Forbidden):
+        cases.act(engine, LEADER, mine, "escalate")
+
+
+def test_reminders_and_escalations_fire_at_the_right_times(store: Store) -> None:
+    engine = store.engine
+    case_id = cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7], now=OPENED)
+    quiet = cases.open_case(engine, ANALYST, "Đã trả lời sớm", responsible=[8], now=OPENED)
+    cases.answer(engine, ANALYST, quiet, "Đã xử lý", now=OPENED)
+    deadline = cases.due_at(dt.date(2026, 4, 1))  # 2/4/2026 00:00 in Hà Nội
+
+    def run(at: dt.datetime) -> list[tuple[str, str, int | None]]:
+        return [
+            (n.key.split(":")[0] + ":" + n.key.split(":")[1], n.audience, n.department_id)
+            for n in cases.run_reminders(engine, at)
+        ]
+
+    assert run(deadline - dt.timedelta(days=7, seconds=1)) == []
+    assert run(deadline - dt.timedelta(days=7)) == [("remind:7", "department", 7)]
+    assert run(deadline - dt.timedelta(days=6)) == []  # already told
+    # A pause past the 3-day mark: only the latest reminder goes out.
+    assert run(deadline - dt.timedelta(hours=2)) == [("remind:1", "department", 7)]
+    assert run(deadline - dt.timedelta(seconds=1)) == []
+    assert run(deadline) == [("escalate:0", "department", 7), ("escalate:0", "office", None)]
+    assert cases.get_case(engine, ANALYST, case_id).escalation_level == 1
+    assert run(deadline + dt.timedelta(days=7)) == [
+        ("escalate:7", "department", 7),
+        ("escalate:7", "office", None),
+    ]
+    assert cases.get_case(engine, ANALYST, case_id).escalation_level == 2
+    assert run(deadline + dt.timedelta(days=30)) == []
+
+    stored = CasesStore(engine).notifications(department_id=7)
+    assert len(stored) == 4 and "quá hạn trả lời 8 ngày" in stored[0]["message"]
+    assert all(n["case_id"] == case_id for n in CasesStore(engine).notifications())
+    overdue = cases.visible_cases(engine, OFFICER_7, overdue_at=deadline)
+    assert [c.id for c in overdue] == [case_id]
+
+
+def test_figures_per_department(store: Store) -> None:
+    engine = store.engine
+    on_time = cases.open_case(engine, ANALYST, "A", responsible=[7], now=OPENED)
+    late = cases.open_case(engine, ANALYST, "B", responsible=[7], now=OPENED)
+    cases.open_case(engine, ANALYST, "C", responsible=[8], now=OPENED)
+    cases.answer(engine, OFFICER_7, on_time, "Trả lời", now=OPENED + dt.timedelta(days=10))
+    cases.answer(engine, OFFICER_7, late, "Trả lời muộn", now=OPENED + dt.timedelta(days=40))
+    now = OPENED + dt.timedelta(days=45)
+    figures = {
+        f.department_id: f for f in cases.department_figures(CasesStore(engine).cases(), now)
+    }
+    assert (figures[7].answered, figures[7].on_time, figures[7].on_time_rate) == (2, 1, 0.5)
+    assert figures[7].average_days == 25.0
+    assert (figures[8].open, figures[8].overdue, figures[8].on_time_rate) == (1, 1, None)
