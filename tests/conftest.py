@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from baochi import settings as settings_mod
 from baochi.db import Store, open_store
@@ -22,12 +25,33 @@ def needs_corpus() -> None:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def database_url() -> Iterator[str]:
+    """SQLite in the test's folder (""), or a fresh PostgreSQL database when
+    BAOCHI_TEST_DATABASE_URL names a server (`.ci/postgres start` prints one)."""
+    server = os.environ.get("BAOCHI_TEST_DATABASE_URL", "")
+    if not server:
+        yield ""
+        return
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"baochi_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, database_url: str) -> Settings:
     """Fast, loopback-only settings: the test site on 127.0.0.1 is the one allowed address."""
     return settings_mod.load(
         environ={},
         overrides={
             "data": tmp_path / "var",
+            "database_url": database_url,
             "allowed_private_networks": "127.0.0.1/32",
             "host_delay": 0,
             "host_concurrency": 8,

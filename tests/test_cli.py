@@ -16,6 +16,7 @@ from baochi.settings import Settings
 def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     for name, value in {
         "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
         "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
         "BAOCHI_HOST_DELAY": "0",
         "BAOCHI_EXTRACT_WORKERS": "0",

@@ -144,6 +144,7 @@ def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, 
     env = {
         **os.environ,
         "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
         "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
         "BAOCHI_HOST_DELAY": "0",
         "BAOCHI_HOST_CONCURRENCY": "4",

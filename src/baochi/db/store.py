@@ -349,10 +349,14 @@ class Store:
     def _index(self, conn: Connection, doc_id: int, keys: Keys) -> None:
         """Add the folded title and text to the full-text index."""
         if self.dialect == "sqlite":
-            conn.execute(
-                text("INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"),
-                {"id": doc_id, "title": keys.title, "body": keys.text},
+            statement = "INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"
+        else:
+            statement = (
+                "INSERT INTO documents_fts(document_id, tsv) VALUES (:id, "
+                "setweight(to_tsvector('simple', :title), 'A') || "
+                "setweight(to_tsvector('simple', :body), 'B'))"
             )
+        conn.execute(text(statement), {"id": doc_id, "title": keys.title, "body": keys.text})
 
     def documents(
         self, since: dt.datetime | None = None, limit: int | None = None, newest_first: bool = False

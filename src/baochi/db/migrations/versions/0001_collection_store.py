@@ -6,6 +6,7 @@ Revises:
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 from baochi.db.schema import UTCDateTime
 
@@ -91,16 +92,22 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer, nullable=False, server_default="1"),
         sa.Column("last_seen_at", UTCDateTime, nullable=False),
     )
+    # Folded text (no diacritics, đ→d) goes into the index; both tokenizers split on syllables.
     if op.get_bind().dialect.name == "sqlite":
-        # Folded text (no diacritics, đ→d) goes in; the tokenizer splits on syllables.
         op.execute(
             "CREATE VIRTUAL TABLE documents_fts USING fts5("
             "title, body, tokenize = 'unicode61 remove_diacritics 2')"
         )
+    else:
+        op.create_table(
+            "documents_fts",
+            sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), primary_key=True),
+            sa.Column("tsv", postgresql.TSVECTOR, nullable=False),
+        )
+        op.create_index("ix_documents_fts_tsv", "documents_fts", ["tsv"], postgresql_using="gin")
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "sqlite":
-        op.execute("DROP TABLE documents_fts")
+    op.drop_table("documents_fts")
     for table in ("urls", "documents", "fetch_attempts", "sources", "outlets"):
         op.drop_table(table)
