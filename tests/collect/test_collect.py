@@ -173,3 +173,17 @@ def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, 
     assert len(docs) == len(site.articles)
     assert all(len(copies) == 1 for copies in docs.values())
     assert sum(1 for _ in store.documents()) == len(site.articles)
+
+
+def test_unreachable_host_fails_with_its_real_cause(store, settings):
+    import socket
+
+    with socket.socket() as probe:  # a port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    store.add_source(f"http://127.0.0.1:{port}/rss/home.rss", "Báo Vắng", kind="feed")
+    summary = collect_once(store, settings.replace(retries=0))
+    error = summary.sources[0].error
+    assert error.startswith("robots_unavailable") and "connection" in error
+    (source,) = store.sources()
+    assert source.consecutive_failures == 1 and source.last_error == error

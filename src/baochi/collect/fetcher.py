@@ -237,21 +237,19 @@ class Fetcher:
             decoder.feed(chunk)
         return decoder.body()
 
-    async def _robots_txt(self, robots_url: str) -> str | None:
-        """robots.txt text; "" when it does not exist; None when the host cannot say."""
-        try:
-            async with self.limiter.slot(robots_url), self._slots:
-                page, location = await self._get(robots_url, robots_url, "robots", {})
-            if page is None and location is not None:
-                # One redirect (http → https, www) is common for robots.txt; follow it once.
-                async with self.limiter.slot(location), self._slots:
-                    page, _ = await self._get(location, location, "robots", {})
-        except Skip as exc:
-            if exc.reason == "blocked_address":
+    async def _robots_txt(self, robots_url: str) -> str:
+        """robots.txt text, "" when there is none (4xx); raises the Failure when unreadable."""
+        current = robots_url
+        for _hop in range(2):  # one redirect (http → https, www) is common for robots.txt
+            try:
+                async with self.limiter.slot(current), self._slots:
+                    page, location = await self._get(current, current, "robots", {})
+            except Skip as exc:
+                if exc.reason.startswith("http_4"):
+                    return ""
                 raise
-            return "" if exc.reason.startswith("http_4") else None
-        except (Retry, Reject):
-            return None
-        if page is None:
-            return None
-        return page.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+            if page is not None:
+                return page.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
+            assert location is not None
+            current = location
+        raise Reject("too_many_redirects", f"robots.txt redirects more than once: {robots_url}")

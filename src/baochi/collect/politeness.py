@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from baochi.failures import Failure, Retry
+
 
 def host_of(url: str) -> str:
     """The scheme, host and port that politeness counts per."""
@@ -46,38 +48,43 @@ class HostLimiter:
             yield
 
 
-Loader = Callable[[str], Awaitable[str | None]]
+# Returns the text of robots.txt ("" when there is none); raises a Failure when it cannot tell.
+Loader = Callable[[str], Awaitable[str]]
+FAILURE_TTL = 300.0  # seconds an unreadable robots.txt is not asked for again
 
 
 class RobotsCache:
     """robots.txt per host, fetched once and trusted for `ttl` seconds.
 
-    A missing robots.txt (404) allows everything; one that cannot be read at all (5xx, timeout)
-    disallows the host for now, as Google does, so an outage never turns into a free-for-all.
+    A missing robots.txt (4xx) allows everything; one that cannot be read at all (5xx, timeout,
+    no connection) keeps the whole host waiting, as Google does, so an outage never turns into a
+    free-for-all; that wait is reported as a transient failure with its real cause.
     """
 
     def __init__(self, loader: Loader, user_agent: str, ttl: float) -> None:
         self._loader = loader
         self._agent = user_agent.split("/")[0]
         self._ttl = ttl
-        self._cache: dict[str, tuple[float, Protego | None]] = {}
+        self._cache: dict[str, tuple[float, Protego | Failure]] = {}
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def allowed(self, url: str) -> bool:
-        """Whether robots.txt of the URL's host lets us fetch it."""
+        """Whether robots.txt of the URL's host lets us fetch it; Retry when it cannot tell."""
         host = host_of(url)
         async with self._locks.setdefault(host, asyncio.Lock()):
             cached = self._cache.get(host)
             if cached is None or cached[0] < time.monotonic():
-                body = await self._loader(host + "/robots.txt")
-                rules = None if body is None else Protego.parse(body)
-                self._cache[host] = (time.monotonic() + self._ttl, rules)
-                cached = self._cache[host]
+                try:
+                    rules: Protego | Failure = Protego.parse(
+                        await self._loader(host + "/robots.txt")
+                    )
+                    expires = time.monotonic() + self._ttl
+                except Failure as exc:
+                    rules, expires = exc, time.monotonic() + min(self._ttl, FAILURE_TTL)
+                cached = self._cache[host] = (expires, rules)
         rules = cached[1]
-        return rules is not None and bool(rules.can_fetch(url, self._agent))
-
-    async def sitemaps(self, url: str) -> list[str]:
-        """Sitemaps that the host's robots.txt announces."""
-        await self.allowed(url)
-        rules = self._cache[host_of(url)][1]
-        return [] if rules is None else list(rules.sitemaps)
+        if isinstance(rules, Failure):
+            if rules.reason == "blocked_address":
+                raise rules
+            raise Retry("robots_unavailable", f"robots.txt of {host} unreadable: {rules}")
+        return bool(rules.can_fetch(url, self._agent))
