@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from baochi.cases import Actor
-from baochi.db import Store
+from baochi.db import Store, migrate, open_engine
 from baochi.records import Article, Document, Keys
+from baochi.settings import Settings
 
 OPENED = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)  # Monday 2/3/2026, 08:30 in Hà Nội
 ANALYST = Actor("analyst", user_id=1)
@@ -27,6 +28,14 @@ def add_article(store: Store, slug: str, title: str, body: str, published: dt.da
         published_at=published,
     )
     return store.save_document(Document(article, Keys.of(article)), [], published)[1]
+
+
+@pytest.fixture
+def store(settings: Settings) -> Store:
+    """A store migrated along the cases branch only, so other areas' work in progress is apart."""
+    engine = open_engine(settings)
+    migrate(engine, "cases@head")
+    return Store(engine)
 
 
 @pytest.fixture

@@ -1,0 +1,162 @@
+"""A directive as plain rows, checked and typed the same way from the shipped JSON or a workbook.
+
+Every problem is reported with its sheet, row and field, and nothing is written while any remains.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from baochi.targets.status import TASK_STATUSES
+
+DIRECTIONS = ("increase", "decrease")
+
+
+@dataclass
+class DirectiveRows:
+    """The four parts of a directive, ready for TargetsStore.save_directive."""
+
+    directive: dict[str, Any]
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    reports: list[dict[str, Any]] = field(default_factory=list)
+
+
+class RowsInvalid(ValueError):
+    """The rows have problems; `problems` lists each as (sheet, row, message)."""
+
+    def __init__(self, problems: list[tuple[str, int, str]]) -> None:
+        self.problems = problems
+        lines = [f"{sheet} dòng {row}: {message}" for sheet, row, message in problems[:20]]
+        super().__init__("dữ liệu không hợp lệ:\n" + "\n".join(lines))
+
+
+class _Checker:
+    """Collects problems while reading fields."""
+
+    def __init__(self) -> None:
+        self.problems: list[tuple[str, int, str]] = []
+
+    def text(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> str:
+        value = item.get(name)
+        text = "" if value is None else str(value).strip()
+        if required and not text:
+            self.problems.append((sheet, row, f"thiếu «{name}»"))
+        return text
+
+    def date(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> Any:
+        value = item.get(name)
+        if value in (None, ""):
+            if required:
+                self.problems.append((sheet, row, f"thiếu ngày «{name}»"))
+            return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        for parse in (dt.date.fromisoformat, lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date()):
+            try:
+                return parse(text)
+            except ValueError:
+                continue
+        self.problems.append((sheet, row, f"«{name}» không phải ngày (dd/mm/yyyy): {text!r}"))
+        return None
+
+    def number(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> Any:
+        value = item.get(name)
+        if value in (None, ""):
+            if required:
+                self.problems.append((sheet, row, f"thiếu số «{name}»"))
+            return None
+        try:
+            return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
+        except (TypeError, ValueError):
+            self.problems.append((sheet, row, f"«{name}» không phải số: {value!r}"))
+            return None
+
+    def choice(
+        self, sheet: str, row: int, item: dict[str, Any], name: str, allowed: tuple[str, ...]
+    ) -> str:
+        value = str(item.get(name) or allowed[0]).strip()
+        if value not in allowed:
+            self.problems.append((sheet, row, f"«{name}» phải là một trong {', '.join(allowed)}"))
+        return value
+
+
+def check_rows(
+    directive: dict[str, Any],
+    tasks: list[dict[str, Any]],
+    indicators: list[dict[str, Any]],
+    reports: list[dict[str, Any]],
+    first_row: int = 2,
+) -> DirectiveRows:
+    """Typed rows, or RowsInvalid listing every problem; `first_row` numbers the rows as shown."""
+    c = _Checker()
+    out = DirectiveRows(
+        {
+            "code": c.text("directive", first_row, directive, "code", True),
+            "issued_on": c.date("directive", first_row, directive, "issued_on", False),
+            "issuer": c.text("directive", first_row, directive, "issuer", False),
+            "title": c.text("directive", first_row, directive, "title", True),
+            "summary": c.text("directive", first_row, directive, "summary", False),
+            "source": c.text("directive", first_row, directive, "source", False),
+        }
+    )
+    positions: set[int] = set()
+    for n, item in enumerate(tasks, first_row):
+        position = c.number("tasks", n, item, "position", True)
+        if position is not None and (position != int(position) or int(position) in positions):
+            c.problems.append(("tasks", n, "«position» phải là số nguyên không trùng"))
+        positions.add(int(position or 0))
+        out.tasks.append(
+            {
+                "position": int(position or 0),
+                "title": c.text("tasks", n, item, "title", True),
+                "lead_unit": c.text("tasks", n, item, "lead_unit", False),
+                "coordinating_units": c.text("tasks", n, item, "coordinating_units", False),
+                "due_on": c.date("tasks", n, item, "due_on", False),
+                "status": c.choice("tasks", n, item, "status", TASK_STATUSES),
+                "note": c.text("tasks", n, item, "note", False),
+            }
+        )
+    codes: set[str] = set()
+    for n, item in enumerate(indicators, first_row):
+        code = c.text("indicators", n, item, "code", True)
+        if code in codes:
+            c.problems.append(("indicators", n, f"mã chỉ tiêu {code!r} bị trùng"))
+        codes.add(code)
+        task = c.number("indicators", n, item, "task_position", False)
+        if task is not None and int(task) not in positions:
+            c.problems.append(("indicators", n, f"không có nhiệm vụ số {int(task)}"))
+        out.indicators.append(
+            {
+                "code": code,
+                "task_position": None if task is None else int(task),
+                "name": c.text("indicators", n, item, "name", True),
+                "unit": c.text("indicators", n, item, "unit", False),
+                "baseline": c.number("indicators", n, item, "baseline", False),
+                "baseline_on": c.date("indicators", n, item, "baseline_on", False),
+                "target": c.number("indicators", n, item, "target", True),
+                "target_on": c.date("indicators", n, item, "target_on", True),
+                "direction": c.choice("indicators", n, item, "direction", DIRECTIONS),
+                "source": c.text("indicators", n, item, "source", False),
+            }
+        )
+    for n, item in enumerate(reports, first_row):
+        code = c.text("reports", n, item, "indicator_code", True)
+        if code and code not in codes:
+            c.problems.append(("reports", n, f"không có chỉ tiêu mã {code!r}"))
+        out.reports.append(
+            {
+                "indicator_code": code,
+                "period_end": c.date("reports", n, item, "period_end", True),
+                "value": c.number("reports", n, item, "value", True),
+                "comment": c.text("reports", n, item, "comment", False),
+            }
+        )
+    if c.problems:
+        raise RowsInvalid(c.problems)
+    return out

@@ -1,0 +1,178 @@
+"""A directive as an Excel workbook, out and back: one sheet per part, Vietnamese headers.
+
+Export adds the computed statuses for reading; import ignores them, checks every row first and
+writes nothing until the whole workbook is right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from sqlalchemy import Engine
+
+from baochi.targets.board import board, save
+from baochi.targets.rows import RowsInvalid, check_rows
+from baochi.targets.status import LABELS
+
+SHEETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
+    "directive": (
+        "Văn bản",
+        [
+            ("code", "Số hiệu"),
+            ("issued_on", "Ngày ban hành"),
+            ("issuer", "Cơ quan ban hành"),
+            ("title", "Trích yếu"),
+            ("summary", "Nội dung chính"),
+            ("source", "Nguồn"),
+        ],
+    ),
+    "tasks": (
+        "Nhiệm vụ",
+        [
+            ("position", "STT"),
+            ("title", "Nhiệm vụ"),
+            ("lead_unit", "Đơn vị chủ trì"),
+            ("coordinating_units", "Đơn vị phối hợp"),
+            ("due_on", "Thời hạn"),
+            ("status", "Tình trạng"),
+            ("note", "Ghi chú"),
+        ],
+    ),
+    "indicators": (
+        "Chỉ tiêu",
+        [
+            ("code", "Mã"),
+            ("task_position", "STT nhiệm vụ"),
+            ("name", "Chỉ tiêu"),
+            ("unit", "Đơn vị tính"),
+            ("baseline", "Giá trị nền"),
+            ("baseline_on", "Ngày nền"),
+            ("target", "Mục tiêu"),
+            ("target_on", "Hạn đạt"),
+            ("direction", "Chiều"),
+            ("source", "Nguồn"),
+        ],
+    ),
+    "reports": (
+        "Báo cáo",
+        [
+            ("indicator_code", "Mã chỉ tiêu"),
+            ("period_end", "Cuối kỳ"),
+            ("value", "Giá trị"),
+            ("comment", "Nhận xét"),
+        ],
+    ),
+}
+COMPUTED = "Trạng thái tính toán"
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _write(sheet: Any, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:
+    headers = [label for _, label in columns]
+    if rows and COMPUTED in rows[0]:
+        headers.append(COMPUTED)
+    sheet.append(headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(
+            [row.get(key) for key, _ in columns] + ([row[COMPUTED]] if COMPUTED in row else [])
+        )
+    for row_cells in sheet.iter_rows(min_row=2):
+        for cell in row_cells:
+            if isinstance(cell.value, dt.date):
+                cell.number_format = DATE_FORMAT
+
+
+def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
+    """The directive, its tasks, indicators and reports as an .xlsx file's bytes."""
+    view = board(engine, code, today)
+    d = view.directive
+    parts: dict[str, list[dict[str, Any]]] = {
+        "directive": [
+            {
+                "code": d.code,
+                "issued_on": d.issued_on,
+                "issuer": d.issuer,
+                "title": d.title,
+                "summary": d.summary,
+                "source": d.source,
+            }
+        ],
+        "tasks": [],
+        "indicators": [],
+        "reports": [],
+    }
+    positions = {t.task.id: t.task.position for t in view.tasks}
+    indicator_views = [i for t in view.tasks for i in t.indicators] + view.loose
+    for t in view.tasks:
+        parts["tasks"].append(
+            {
+                **{k: getattr(t.task, k) for k, _ in SHEETS["tasks"][1]},
+                COMPUTED: LABELS[t.status],
+            }
+        )
+    for i in sorted(indicator_views, key=lambda v: v.indicator.code):
+        row = {k: getattr(i.indicator, k, None) for k, _ in SHEETS["indicators"][1]}
+        row["task_position"] = positions.get(i.indicator.task_id or -1)
+        parts["indicators"].append({**row, COMPUTED: i.judgement.label})
+        for r in i.reports:
+            parts["reports"].append(
+                {
+                    "indicator_code": i.indicator.code,
+                    "period_end": r.period_end,
+                    "value": r.value,
+                    "comment": r.comment,
+                }
+            )
+    book = Workbook()
+    book.remove(book.active)
+    for part, (title, columns) in SHEETS.items():
+        _write(book.create_sheet(title), columns, parts[part])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _read(sheet: Any, columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    """Rows as dicts keyed by field, matching headers by label or field name; blank rows skipped."""
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    names = {label: key for key, label in columns} | {key: key for key, _ in columns}
+    keys = [names.get(str(h).strip()) if h is not None else None for h in header]
+    found = []
+    for values in rows:
+        if all(v in (None, "") for v in values):
+            continue
+        found.append({k: v for k, v in zip(keys, values, strict=False) if k is not None})
+    return found
+
+
+def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = None) -> int:
+    """Create or update the directive in a workbook; RowsInvalid lists every problem found."""
+    try:
+        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise RowsInvalid([("tệp", 0, f"không đọc được tệp Excel: {exc}")]) from exc
+    parts: dict[str, list[dict[str, Any]]] = {}
+    missing = []
+    for part, (title, columns) in SHEETS.items():
+        if title not in book.sheetnames:
+            missing.append((title, 0, "thiếu trang tính"))
+            continue
+        parts[part] = _read(book[title], columns)
+    book.close()
+    if missing:
+        raise RowsInvalid(missing)
+    if len(parts["directive"]) != 1:
+        raise RowsInvalid([("Văn bản", 2, "trang «Văn bản» phải có đúng một dòng")])
+    rows = check_rows(parts["directive"][0], parts["tasks"], parts["indicators"], parts["reports"])
+    stamp = now or dt.datetime.now(dt.UTC)
+    rows.directive["created_at"] = stamp
+    for report in rows.reports:
+        report["reported_at"] = stamp
+    return save(engine, rows)

@@ -1,0 +1,64 @@
+"""`baochi cases …` in process: open, assign, answer with a file, remind at a set time, close."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from baochi.cases import commands
+from baochi.db import Store
+from baochi.settings import Settings
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@pytest.fixture
+def run(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch, capsys):
+    """Run a `cases` subcommand on the test store; (exit code, stdout, stderr)."""
+    monkeypatch.setattr(commands, "open_store", lambda _settings: store)
+    parser = argparse.ArgumentParser(prog="baochi")
+    commands.register(parser.add_subparsers(dest="command", required=True))
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        args = parser.parse_args(["cases", *argv])
+        code = args.handler(args, settings)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_a_case_through_the_command_line(run, flooded: int, tmp_path) -> None:
+    code, out, _ = run("open", "--document", str(flooded), "--received", "2026-03-02")
+    assert code == 0 and "#1" in out and "hạn 01/04/2026" in out and "Mới" in out
+    code, out, _ = run("assign", "1", "--department", "7", "--coordinating", "8")
+    assert code == 0 and "Đã giao" in out
+    code, out, _ = run("list", "--department", "8", "--format", "json")
+    assert '"responsible": [7]' in out and '"coordinating": [8]' in out
+    assert run("list", "--department", "9")[1] == ""
+
+    code, out, _ = run("remind", "--now", "2026-03-26T08:00")
+    assert code == 0 and "còn 7 ngày" in out
+    assert run("remind", "--now", "2026-03-26T08:00")[1] == ""
+
+    letter = tmp_path / "cong-van.pdf"
+    letter.write_bytes(PDF)
+    code, out, _ = run("answer", "1", "--text", "Đã nạo vét", "--file", str(letter))
+    assert code == 0 and "Đã trả lời" in out
+    code, out, _ = run("close", "1")
+    assert code == 0 and "Đã đóng" in out
+    code, _, err = run("close", "1")
+    assert code == 1 and "không thể «Đóng»" in err
+    code, out, _ = run("figures")
+    assert code == 0 and out.splitlines()[1].split()[:3] == ["7", "1", "1"]
+
+
+def test_refusals_are_messages_not_tracebacks(run, tmp_path) -> None:
+    code, _, err = run("open", "Ngập", "--priority", "gấp")
+    assert code == 1 and "unknown priority" in err
+    run("open", "Ngập", "--department", "7")
+    fake = tmp_path / "cong-van.pdf"
+    fake.write_bytes(b"<html><body>not a pdf</body></html>")
+    code, _, err = run("answer", "1", "--text", "x", "--file", str(fake))
+    assert code == 1 and "chỉ nhận tệp PDF" in err

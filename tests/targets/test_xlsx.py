@@ -1,0 +1,124 @@
+"""Workbooks out and back: Vietnamese intact, statuses shown, a wrong file writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from baochi import targets
+from baochi.cases import AttachmentRejected
+from baochi.db import Store
+from baochi.db.targets_store import TargetsStore
+from tests.targets.conftest import fresh_store
+
+TODAY = dt.date(2026, 11, 28)
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+def snapshot(store: Store) -> tuple:
+    """Everything the targets tables hold about the example, without ids or stamps."""
+    ts = TargetsStore(store.engine)
+    directive = ts.directive("1559-TB/TU")
+    assert directive is not None
+    tasks = [
+        (t.position, t.title, t.lead_unit, t.coordinating_units, t.due_on, t.status, t.note)
+        for t in ts.tasks(directive.id)
+    ]
+    found = ts.indicators(directive.id)
+    indicators = [
+        (
+            i.code,
+            i.name,
+            i.unit,
+            i.baseline,
+            i.baseline_on,
+            i.target,
+            i.target_on,
+            i.direction,
+            i.source,
+        )
+        for i in found
+    ]
+    reports = [(r.period_end, r.value, r.comment) for r in ts.reports([i.id for i in found])]
+    return (directive.title, directive.summary, directive.source), tasks, indicators, reports
+
+
+def test_round_trip_keeps_vietnamese_and_everything_else(store: Store, tmp_path) -> None:
+    targets.load_example(store.engine)
+    before = snapshot(store)
+    content = targets.export_directive(store.engine, "1559-TB/TU", TODAY)
+
+    book = load_workbook(io.BytesIO(content))
+    assert book.sheetnames == ["Văn bản", "Nhiệm vụ", "Chỉ tiêu", "Báo cáo"]
+    tasks_sheet = book["Nhiệm vụ"]
+    assert tasks_sheet["B2"].value.startswith("Tham mưu thành phố triển khai Đề án sắp xếp")
+    assert tasks_sheet["H1"].value == "Trạng thái tính toán"
+    assert tasks_sheet["H5"].value == "Quá hạn"
+    assert tasks_sheet["E2"].number_format == "DD/MM/YYYY"
+
+    # Into a fresh database: the same directive comes back.
+    other = fresh_store(tmp_path / "other")
+    targets.import_directive(other.engine, content)
+    assert snapshot(other) == before
+    # And into the same one: nothing is duplicated.
+    targets.import_directive(store.engine, content)
+    assert snapshot(store) == before
+
+
+def test_an_edited_workbook_updates_the_directive(store: Store) -> None:
+    targets.load_example(store.engine)
+    book = load_workbook(io.BytesIO(targets.export_directive(store.engine, "1559-TB/TU", TODAY)))
+    sheet = book["Báo cáo"]
+    sheet.append(["TTHC-3-4", dt.datetime(2020, 12, 31), 100, "Đạt 100% theo báo cáo của Sở"])
+    out = io.BytesIO()
+    book.save(out)
+    targets.import_directive(store.engine, out.getvalue())
+    board = targets.board(store.engine, "1559-TB/TU", TODAY)
+    assert board.tasks[3].status == "achieved"
+    assert targets.lagging(store.engine, TODAY) == []
+
+
+def test_a_wrong_workbook_lists_its_problems_and_writes_nothing(store: Store) -> None:
+    targets.load_example(store.engine)
+    before = snapshot(store)
+    book = load_workbook(io.BytesIO(targets.export_directive(store.engine, "1559-TB/TU", TODAY)))
+    book["Nhiệm vụ"]["B3"] = "Nhiệm vụ đã sửa — không được ghi"
+    book["Chỉ tiêu"]["G2"] = "một trăm"
+    book["Báo cáo"].append(["KHONG-CO", "31/12/2021", 5, ""])
+    book["Nhiệm vụ"]["E4"] = "31/13/2020"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(targets.RowsInvalid) as caught:
+        targets.import_directive(store.engine, out.getvalue())
+    problems = caught.value.problems
+    assert ("indicators", 2, "«target» không phải số: 'một trăm'") in problems
+    assert any(p[0] == "reports" and "KHONG-CO" in p[2] for p in problems)
+    assert any(p[:2] == ("tasks", 4) for p in problems)
+    assert snapshot(store) == before
+    with pytest.raises(targets.RowsInvalid, match="không đọc được"):
+        targets.import_directive(store.engine, b"<html>not a workbook</html>")
+
+
+def test_progress_reports_with_evidence(store: Store, settings) -> None:
+    targets.load_example(store.engine)
+    indicator = next(i for i in TargetsStore(store.engine).indicators() if i.code == "TTHC-3-4")
+    evidence = (settings.data, "bao-cao-2020.pdf", PDF)
+    targets.record_progress(
+        store.engine, indicator.id, dt.date(2020, 6, 30), 62.5, "Báo cáo 6 tháng", evidence
+    )
+    reports = TargetsStore(store.engine).reports([indicator.id])
+    assert reports[0].value == 62.5 and reports[0].evidence.endswith(".pdf")
+    assert (settings.data / "attachments" / reports[0].evidence).read_bytes() == PDF
+    with pytest.raises(AttachmentRejected):
+        targets.record_progress(
+            store.engine,
+            indicator.id,
+            dt.date(2020, 9, 30),
+            70,
+            "",
+            (settings.data, "gia.pdf", b"<html><script></script></html>"),
+        )
+    assert len(TargetsStore(store.engine).reports([indicator.id])) == 1
