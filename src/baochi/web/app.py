@@ -1,31 +1,123 @@
-"""The FastAPI app: for now the front page of latest documents and source health."""
+"""The FastAPI app: assembles every router, the shared state, security headers and error pages.
+
+Routers are modules exposing `router: APIRouter` (and optionally `NAV` and `dashboard_panel`):
+the web area's own are listed in ROUTERS; another area's `baochi.<area>.web` module, when it
+exists, is included too (see README.md).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
+import importlib
+import importlib.util
 from collections.abc import AsyncIterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from types import ModuleType
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from baochi.db import Store, open_store
+from baochi.db.web_store import WebStore
 from baochi.settings import Settings
+from baochi.web.auth import NotSignedIn
+from baochi.web.templating import NavItem, add_template_folder, render
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
-templates = Jinja2Templates(directory=Path(__file__).with_name("templates"))
+ROUTERS = (
+    "baochi.web.routes.login",
+    "baochi.web.routes.dashboard",
+    "baochi.web.routes.search",
+    "baochi.web.routes.documents",
+    "baochi.web.routes.sources",
+    "baochi.web.routes.alerts",
+    "baochi.web.routes.admin",
+    "baochi.web.routes.account",
+    "baochi.web.api.common",
+    "baochi.web.api.documents",
+    "baochi.web.api.monitoring",
+)
+AREA_ROUTERS = (
+    "baochi.stories.web",
+    "baochi.watch.web",
+    "baochi.registry.web",
+    "baochi.cases.web",
+    "baochi.targets.web",
+    "baochi.reports.web",
+)
+STATIC = Path(__file__).with_name("static")
+
+# Strict: no inline script, nothing from another origin; a stored <script> could not run even if
+# escaping ever failed.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+HEADERS = [
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
 
 
-def _local(value: dt.datetime | None) -> str:
-    """dd/mm/yyyy HH:MM in Hà Nội time, as the office reads dates."""
-    return value.astimezone(HANOI).strftime("%d/%m/%Y %H:%M") if value else "—"
+class SecurityHeaders:
+    """Add the security headers to every HTTP response (a plain ASGI wrapper: no overhead)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
-templates.env.filters["local"] = _local
+def router_modules() -> list[ModuleType]:
+    """The web area's routers, then every other area's that is installed."""
+    modules = [importlib.import_module(name) for name in ROUTERS]
+    for name in AREA_ROUTERS:
+        if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
+            modules.append(importlib.import_module(name))
+    return modules
+
+
+def _is_api(request: Request) -> bool:
+    """JSON answers for the API; the docs page is a page like the others."""
+    return request.url.path.startswith("/api/") and request.url.path != "/api/docs"
+
+
+async def _not_signed_in(request: Request, exc: Exception) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": "not signed in"}, status_code=401)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={target}", status_code=303)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if _is_api(request):
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+    return render(request, "error.html", {"status": exc.status_code}, exc.status_code)
+
+
+async def _invalid(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    if _is_api(request):
+        return JSONResponse({"detail": exc.errors()}, status_code=422)
+    return render(request, "error.html", {"status": 422}, 422)
 
 
 def create_app(settings: Settings, store: Store | None = None, background: bool = False) -> FastAPI:
@@ -45,21 +137,43 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    app = FastAPI(title="baochi", docs_url="/api/docs", lifespan=lifespan)
+    app = FastAPI(
+        title="baochi API",
+        version="1",
+        description="Giám sát báo chí — JSON API. Authenticate with `Authorization: Bearer <token>`"
+        " (create one under Tài khoản) or a signed-in session.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    app.state.web = WebStore(store.engine)
+    app.state.cache = {}
+    nav: list[NavItem] = []
+    panels: list[Any] = []
+    document_panels: list[Any] = []
+    for module in router_modules():
+        app.include_router(module.router)
+        nav.extend(getattr(module, "NAV", ()))
+        if hasattr(module, "dashboard_panel"):
+            panels.append(module.dashboard_panel)
+        if hasattr(module, "document_panel"):
+            document_panels.append(module.document_panel)
+        folder = Path(module.__file__ or "").parent / "templates"
+        if not module.__name__.startswith("baochi.web.") and folder.is_dir():
+            add_template_folder(folder)
+    app.state.nav = sorted(nav, key=lambda item: item.order)
+    app.state.panels = panels
+    app.state.document_panels = document_panels
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(NotSignedIn, _not_signed_in)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_middleware(SecurityHeaders)
 
-    @app.get("/", response_class=HTMLResponse)
-    def home(request: Request) -> HTMLResponse:
-        return templates.TemplateResponse(
-            request,
-            "home.html",
-            {
-                "documents": list(store.documents(limit=50, newest_first=True)),
-                "sources": store.sources(),
-                "counts": store.counts(),
-            },
-        )
-
-    @app.get("/healthz")
+    @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, object]:
         return {"ok": True, **store.counts()}
 

@@ -1,0 +1,554 @@
+"""The web application's SQL: users, sessions, tokens, audit, labels, flags, dashboard figures.
+
+SQLAlchemy Core only, so the same statements run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Date,
+    Engine,
+    Integer,
+    and_,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import ColumnElement
+
+from baochi.db import schema_web
+from baochi.db.schema import documents, outlets, sources
+from baochi.db.schema_web import (
+    api_tokens,
+    audit_log,
+    departments,
+    flags,
+    login_failures,
+    users,
+    web_sessions,
+)
+from baochi.db.store import _DOCUMENT_COLUMNS, DocumentRow, Store, now
+
+corrections_t = schema_web.label_corrections
+HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """Who is asking: the identity every page and API call is authorised against."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    department_id: int | None
+    department: str
+    active: bool
+    lang: str
+
+    @property
+    def label(self) -> str:
+        """The name to show: the display name, else the login."""
+        return self.display_name or self.username
+
+
+_USER_COLUMNS = (
+    users.c.id,
+    users.c.username,
+    users.c.display_name,
+    users.c.role,
+    users.c.department_id,
+    func.coalesce(departments.c.name, "").label("department"),
+    users.c.active,
+    users.c.lang,
+)
+
+
+def _users_query() -> Any:
+    return select(*_USER_COLUMNS).outerjoin(departments, departments.c.id == users.c.department_id)
+
+
+def _local_day(column: Any, dialect: str) -> ColumnElement[Any]:
+    """The Hà Nội calendar day of a UTC timestamp column, computed in SQL."""
+    if dialect == "postgresql":
+        return cast(column + literal(dt.timedelta(hours=HANOI_OFFSET_HOURS)), Date)
+    return func.date(column, f"+{HANOI_OFFSET_HOURS} hours")
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def audit(
+    target: Connection | Engine | Store | WebStore,
+    user: User | str | None,
+    action: str,
+    entity: str,
+    before: Any = None,
+    after: Any = None,
+) -> None:
+    """Write one audit entry (who, what, when, before/after as JSON), inside `target`'s transaction
+    when it is a connection, so the change and its record commit together."""
+    row = {
+        "at": now(),
+        "user_id": user.id if isinstance(user, User) else None,
+        "username": user.username if isinstance(user, User) else (user or "system"),
+        "action": action,
+        "entity": entity,
+        "before": _json(before),
+        "after": _json(after),
+    }
+    if isinstance(target, Connection):
+        target.execute(insert(audit_log).values(**row))
+        return
+    engine = target if isinstance(target, Engine) else target.engine
+    with engine.begin() as conn:
+        conn.execute(insert(audit_log).values(**row))
+
+
+def label_corrections(engine: Engine) -> list[dict[str, Any]]:
+    """The analysts' latest label per (document, task), oldest first, for training the models."""
+    latest = (
+        select(func.max(corrections_t.c.id))
+        .group_by(corrections_t.c.document_id, corrections_t.c.task)
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            corrections_t.c.document_id,
+            corrections_t.c.task,
+            corrections_t.c.label,
+            corrections_t.c.username.label("user"),
+            corrections_t.c.at,
+        )
+        .where(corrections_t.c.id.in_(latest))
+        .order_by(corrections_t.c.id)
+    )
+    with engine.connect() as conn:
+        return [dict(row._mapping) for row in conn.execute(query)]
+
+
+class WebStore:
+    """Reads and writes of the web tables over the shared engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _one(self, query: Any) -> Any:
+        with self.engine.connect() as conn:
+            return conn.execute(query).first()
+
+    def _all(self, query: Any) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
+
+    # -- departments and users -----------------------------------------------------------
+
+    def add_department(self, name: str, code: str = "") -> int:
+        """The department's id, created on first sight."""
+        found = self._one(select(departments.c.id).where(departments.c.name == name))
+        if found is not None:
+            return int(found[0])
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(departments)
+                    .values(name=name, code=code, created_at=now())
+                    .returning(departments.c.id)
+                ).scalar_one()
+            )
+
+    def departments(self) -> list[dict[str, Any]]:
+        """Every department with its number of users, by name."""
+        members = (
+            select(func.count())
+            .where(users.c.department_id == departments.c.id)
+            .scalar_subquery()
+            .label("members")
+        )
+        return self._all(select(departments, members).order_by(departments.c.name))
+
+    def add_user(
+        self,
+        username: str,
+        role: str,
+        password_hash: str,
+        department_id: int | None = None,
+        display_name: str = "",
+    ) -> int:
+        """Create a user; the username must be new."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(users)
+                    .values(
+                        username=username,
+                        role=role,
+                        password_hash=password_hash,
+                        department_id=department_id,
+                        display_name=display_name,
+                        created_at=now(),
+                    )
+                    .returning(users.c.id)
+                ).scalar_one()
+            )
+
+    def user(self, user_id: int) -> User | None:
+        """A user by id."""
+        row = self._one(_users_query().where(users.c.id == user_id))
+        return None if row is None else User(**row._mapping)
+
+    def user_by_name(self, username: str) -> User | None:
+        """A user by login name."""
+        row = self._one(_users_query().where(users.c.username == username))
+        return None if row is None else User(**row._mapping)
+
+    def password_hash(self, user_id: int) -> str:
+        """The stored password hash, read only when checking a login."""
+        return str(self._one(select(users.c.password_hash).where(users.c.id == user_id))[0])
+
+    def users(self) -> list[User]:
+        """Every user, by login name."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_users_query().order_by(users.c.username))
+            return [User(**row._mapping) for row in rows]
+
+    def count_users(self) -> int:
+        """How many users exist (none on the first run)."""
+        return int(self._one(select(func.count()).select_from(users))[0])
+
+    def update_user(self, user_id: int, **values: Any) -> None:
+        """Change a user's role, department, password hash, language or active flag."""
+        with self.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.id == user_id).values(**values))
+
+    # -- sessions, tokens, login throttling ----------------------------------------------
+
+    def add_session(
+        self, token_hash: str, user_id: int, csrf: str, expires_at: dt.datetime, ip: str
+    ) -> None:
+        """Remember a signed-in browser."""
+        stamp = now()
+        with self.engine.begin() as conn:
+            conn.execute(delete(web_sessions).where(web_sessions.c.expires_at < stamp))
+            conn.execute(
+                insert(web_sessions).values(
+                    token_hash=token_hash,
+                    user_id=user_id,
+                    csrf=csrf,
+                    created_at=stamp,
+                    expires_at=expires_at,
+                    ip=ip,
+                )
+            )
+            conn.execute(update(users).where(users.c.id == user_id).values(last_login_at=stamp))
+
+    def session(self, token_hash: str) -> tuple[User, str] | None:
+        """The active user of an unexpired session and its CSRF token."""
+        query = (
+            _users_query()
+            .add_columns(web_sessions.c.csrf)
+            .join(web_sessions, web_sessions.c.user_id == users.c.id)
+            .where(
+                web_sessions.c.token_hash == token_hash,
+                web_sessions.c.expires_at > now(),
+                users.c.active.is_(True),
+            )
+        )
+        row = self._one(query)
+        if row is None:
+            return None
+        values = dict(row._mapping)
+        csrf = values.pop("csrf")
+        return User(**values), csrf
+
+    def end_sessions(self, token_hash: str | None = None, user_id: int | None = None) -> None:
+        """Sign out one browser, or every browser of a user."""
+        where = (
+            web_sessions.c.token_hash == token_hash
+            if token_hash is not None
+            else web_sessions.c.user_id == user_id
+        )
+        with self.engine.begin() as conn:
+            conn.execute(delete(web_sessions).where(where))
+
+    def add_token(self, user_id: int, name: str, prefix: str, token_hash: str) -> int:
+        """Store a new API token by its hash."""
+        with self.engine.begin() as conn:
+            return int(
+                conn.execute(
+                    insert(api_tokens)
+                    .values(
+                        user_id=user_id,
+                        name=name,
+                        prefix=prefix,
+                        token_hash=token_hash,
+                        created_at=now(),
+                    )
+                    .returning(api_tokens.c.id)
+                ).scalar_one()
+            )
+
+    def token_user(self, token_hash: str) -> User | None:
+        """The active owner of an unrevoked token, noting its use."""
+        query = (
+            _users_query()
+            .join(api_tokens, api_tokens.c.user_id == users.c.id)
+            .where(
+                api_tokens.c.token_hash == token_hash,
+                api_tokens.c.revoked_at.is_(None),
+                users.c.active.is_(True),
+            )
+        )
+        row = self._one(query)
+        if row is None:
+            return None
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.token_hash == token_hash)
+                .values(last_used_at=now())
+            )
+        return User(**row._mapping)
+
+    def tokens(self, user_id: int) -> list[dict[str, Any]]:
+        """A user's tokens (never their secrets), newest first."""
+        query = (
+            select(
+                api_tokens.c.id,
+                api_tokens.c.name,
+                api_tokens.c.prefix,
+                api_tokens.c.created_at,
+                api_tokens.c.last_used_at,
+                api_tokens.c.revoked_at,
+            )
+            .where(api_tokens.c.user_id == user_id)
+            .order_by(api_tokens.c.id.desc())
+        )
+        return self._all(query)
+
+    def revoke_token(self, token_id: int, user_id: int) -> bool:
+        """Revoke one of the user's own tokens; False if it is not theirs or already revoked."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(api_tokens)
+                .where(
+                    api_tokens.c.id == token_id,
+                    api_tokens.c.user_id == user_id,
+                    api_tokens.c.revoked_at.is_(None),
+                )
+                .values(revoked_at=now())
+            )
+        return bool(result.rowcount)
+
+    def add_login_failure(self, keys: list[str]) -> None:
+        """Count one failed login against each key (user name, address)."""
+        stamp = now()
+        with self.engine.begin() as conn:
+            conn.execute(insert(login_failures), [{"key": k, "at": stamp} for k in keys])
+
+    def login_failures(self, key: str, since: dt.datetime) -> int:
+        """Failed logins for a key since a time."""
+        query = select(func.count()).where(
+            login_failures.c.key == key, login_failures.c.at >= since
+        )
+        return int(self._one(query)[0])
+
+    def clear_login_failures(self, key: str) -> None:
+        """Forget a key's failures after a successful login."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(login_failures).where(login_failures.c.key == key))
+
+    # -- audit ---------------------------------------------------------------------------
+
+    def audit_entries(self, limit: int = 100, before_id: int | None = None) -> list[dict[str, Any]]:
+        """The audit log, newest first, a page at a time."""
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(audit_log.c.id < before_id)
+        return self._all(query)
+
+    # -- documents, labels, flags --------------------------------------------------------
+
+    def document(self, doc_id: int) -> DocumentRow | None:
+        """One stored document with its outlet's name."""
+        query = (
+            select(*_DOCUMENT_COLUMNS)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(documents.c.id == doc_id)
+        )
+        row = self._one(query)
+        return None if row is None else DocumentRow(**row._mapping)
+
+    def documents_page(self, limit: int, before_id: int | None = None) -> list[DocumentRow]:
+        """Documents newest first by id, starting below a cursor: stable while new ones arrive."""
+        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        if before_id is not None:
+            query = query.where(documents.c.id < before_id)
+        query = query.order_by(documents.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [DocumentRow(**row._mapping) for row in conn.execute(query)]
+
+    def documents_matching(self, match: str, since: dt.datetime, limit: int) -> list[DocumentRow]:
+        """Newest documents published since a time whose folded text matches an FTS5 expression."""
+        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        if self.dialect == "sqlite":
+            ids = (
+                text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m")
+                .bindparams(m=match)
+                .columns(rowid=Integer)
+                .subquery()
+            )
+            query = query.where(documents.c.id.in_(select(ids.c.rowid)))
+        else:
+            words = match.replace('"', "").split(" AND ")
+            query = query.where(and_(*(documents.c.title.ilike(f"%{w}%") for w in words)))
+        query = (
+            query.where(documents.c.published_at >= since)
+            .order_by(documents.c.published_at.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [DocumentRow(**row._mapping) for row in conn.execute(query)]
+
+    def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
+        """Record an analyst's label and its audit entry in one transaction."""
+        before = self.labels(document_id).get(task)
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(corrections_t).values(
+                    document_id=document_id,
+                    task=task,
+                    label=label,
+                    user_id=user.id,
+                    username=user.username,
+                    at=now(),
+                )
+            )
+            audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
+
+    def corrections(self, document_id: int) -> list[dict[str, Any]]:
+        """Every correction of a document, newest first."""
+        query = (
+            select(corrections_t)
+            .where(corrections_t.c.document_id == document_id)
+            .order_by(corrections_t.c.id.desc())
+        )
+        return self._all(query)
+
+    def labels(self, document_id: int) -> dict[str, dict[str, Any]]:
+        """The current corrected label per task, with who set it and when."""
+        current: dict[str, dict[str, Any]] = {}
+        for row in reversed(self.corrections(document_id)):
+            current[row["task"]] = {"label": row["label"], "user": row["username"], "at": row["at"]}
+        return current
+
+    def add_flag(self, document_id: int, note: str, user: User) -> int:
+        """Flag a document for attention, audited."""
+        with self.engine.begin() as conn:
+            flag_id = int(
+                conn.execute(
+                    insert(flags)
+                    .values(
+                        document_id=document_id,
+                        note=note,
+                        user_id=user.id,
+                        username=user.username,
+                        at=now(),
+                    )
+                    .returning(flags.c.id)
+                ).scalar_one()
+            )
+            audit(conn, user, "flag.add", f"document:{document_id}", None, {"note": note})
+        return flag_id
+
+    def flags(
+        self, document_id: int | None = None, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """Flags of one document or of all, newest first, with the document's title."""
+        query = (
+            select(flags, documents.c.title)
+            .join(documents, documents.c.id == flags.c.document_id)
+            .order_by(flags.c.id.desc())
+            .limit(200)
+        )
+        if document_id is not None:
+            query = query.where(flags.c.document_id == document_id)
+        if open_only:
+            query = query.where(flags.c.resolved_at.is_(None))
+        return self._all(query)
+
+    # -- dashboard and source-health figures ---------------------------------------------
+
+    def daily_volume(self, since: dt.datetime) -> list[tuple[str, int]]:
+        """Documents published per Hà Nội day since a time, as (YYYY-MM-DD, count)."""
+        day = _local_day(documents.c.published_at, self.dialect).label("day")
+        query = (
+            select(day, func.count())
+            .where(documents.c.published_at >= since)
+            .group_by(day)
+            .order_by(day)
+        )
+        with self.engine.connect() as conn:
+            return [(str(d), int(n)) for d, n in conn.execute(query)]
+
+    def outlet_volume(self, since: dt.datetime, limit: int = 10) -> list[tuple[str, int]]:
+        """The outlets that published most since a time."""
+        count = func.count().label("n")
+        query = (
+            select(outlets.c.name, count)
+            .join(documents, documents.c.outlet_id == outlets.c.id)
+            .where(documents.c.published_at >= since)
+            .group_by(outlets.c.name)
+            .order_by(count.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(str(name), int(n)) for name, n in conn.execute(query)]
+
+    def source_volume(self, since: dt.datetime, recent: dt.datetime) -> dict[int, tuple[int, int]]:
+        """Per source: documents fetched since `since`, and of those since `recent`."""
+        query = (
+            select(
+                documents.c.source_id,
+                func.count(),
+                func.sum(cast(documents.c.fetched_at >= recent, Integer)),
+            )
+            .where(documents.c.fetched_at >= since, documents.c.source_id.is_not(None))
+            .group_by(documents.c.source_id)
+        )
+        with self.engine.connect() as conn:
+            return {int(s): (int(n), int(r or 0)) for s, n, r in conn.execute(query)}
+
+    def set_source_enabled(self, source_id: int, enabled: bool, reason: str, user: User) -> bool:
+        """Enable or disable a source by hand, audited; False if it does not exist."""
+        where = sources.c.id == source_id
+        with self.engine.begin() as conn:
+            before = conn.execute(select(sources.c.enabled).where(where)).first()
+            if before is None:
+                return False
+            values: dict[str, Any] = {"enabled": enabled, "disabled_reason": reason}
+            if enabled:
+                values.update(consecutive_failures=0, next_poll_at=now())
+            conn.execute(update(sources).where(where).values(**values))
+            audit(
+                conn,
+                user,
+                "source.enable" if enabled else "source.disable",
+                f"source:{source_id}",
+                {"enabled": bool(before[0])},
+                {"enabled": enabled, "reason": reason},
+            )
+        return True

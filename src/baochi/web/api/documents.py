@@ -1,0 +1,150 @@
+"""/api/v1/documents and /api/v1/search: stored articles, their labels, and ranked search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from baochi.db.web_store import User
+from baochi.web import searching
+from baochi.web.api.common import (
+    MAX_LIMIT,
+    DocumentOut,
+    decode_cursor,
+    document_out,
+    encode_cursor,
+)
+from baochi.web.auth import EDITORS, READERS, require, web_store
+from baochi.web.routes.documents import TASKS, TONES
+
+router = APIRouter(prefix="/api/v1", tags=["documents"])
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+SEARCH_DEPTH = 1000
+
+
+class DocumentPage(BaseModel):
+    """A page of documents, newest first; pass `next_cursor` back for the next page."""
+
+    items: list[DocumentOut]
+    next_cursor: str | None
+
+
+class LabelOut(BaseModel):
+    """A corrected label and who set it when."""
+
+    label: str
+    user: str
+    at: dt.datetime
+
+
+class DocumentDetail(DocumentOut):
+    """A document with its text and corrected labels."""
+
+    body: str
+    authors: str
+    labels: dict[str, LabelOut]
+
+
+class LabelIn(BaseModel):
+    """A label correction."""
+
+    task: Literal["topic", "tone", "place"]
+    label: str = Field(min_length=1, max_length=300)
+
+
+class SearchHit(DocumentOut):
+    """A result with its score and an HTML-escaped snippet whose matches are in <mark>."""
+
+    score: float
+    snippet_html: str
+
+
+class SearchPage(BaseModel):
+    """A page of ranked results."""
+
+    query: str
+    items: list[SearchHit]
+    next_cursor: str | None
+
+
+@router.get("/documents", response_model=DocumentPage)
+def list_documents(
+    request: Request,
+    user: Annotated[User, Depends(require(*READERS))],
+    limit: Limit = 50,
+    cursor: str | None = None,
+) -> DocumentPage:
+    """Stored documents, newest first; the cursor stays valid while new ones arrive."""
+    before = decode_cursor(cursor).get("before")
+    rows = web_store(request).documents_page(limit + 1, int(before) if before else None)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    following = encode_cursor({"before": rows[-1].id}) if more and rows else None
+    return DocumentPage(items=[document_out(r) for r in rows], next_cursor=following)
+
+
+def _detail(request: Request, doc_id: int) -> DocumentDetail:
+    web = web_store(request)
+    doc = web.document(doc_id)
+    if doc is None:
+        raise HTTPException(404, "no such document")
+    labels = {task: LabelOut(**value) for task, value in web.labels(doc_id).items()}
+    return DocumentDetail(
+        **document_out(doc).model_dump(), body=doc.body, authors=doc.authors, labels=labels
+    )
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail)
+def get_document(
+    request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
+) -> DocumentDetail:
+    """One document with its text and corrected labels."""
+    return _detail(request, doc_id)
+
+
+@router.post("/documents/{doc_id}/labels", response_model=DocumentDetail)
+def correct_label(
+    request: Request,
+    doc_id: int,
+    body: LabelIn,
+    user: Annotated[User, Depends(require(*EDITORS))],
+) -> DocumentDetail:
+    """Correct a document's topic, tone (positive, neutral, negative) or place; audited."""
+    if web_store(request).document(doc_id) is None:
+        raise HTTPException(404, "no such document")
+    label = " ".join(body.label.split())
+    if body.task not in TASKS or (body.task == "tone" and label not in TONES):
+        raise HTTPException(422, "tone must be one of " + ", ".join(TONES))
+    web_store(request).add_correction(doc_id, body.task, label, user)
+    return _detail(request, doc_id)
+
+
+@router.get("/search", response_model=SearchPage, tags=["search"])
+def search(
+    request: Request,
+    user: Annotated[User, Depends(require(*READERS))],
+    q: Annotated[str, Query(min_length=1, max_length=500)],
+    limit: Limit = 20,
+    cursor: str | None = None,
+) -> SearchPage:
+    """Ranked results for a query (diacritics optional), with highlighted snippets."""
+    position = decode_cursor(cursor)
+    if position and position.get("q") != q:
+        raise HTTPException(400, "cursor belongs to another query")
+    offset = int(position.get("offset", 0))
+    results = searching.run(request.app.state.store, q, min(SEARCH_DEPTH, offset + limit + 1))
+    if results.error:
+        raise HTTPException(400, results.error)
+    window = results.hits[offset : offset + limit]
+    more = len(results.hits) > offset + limit
+    items = [
+        SearchHit(
+            **document_out(hit.doc).model_dump(), score=hit.score, snippet_html=str(hit.snippet)
+        )
+        for hit in window
+    ]
+    following = encode_cursor({"q": q, "offset": offset + limit}) if more else None
+    return SearchPage(query=q, items=items, next_cursor=following)

@@ -1,0 +1,127 @@
+"""/api/v1/sources, /watchlists and /alerts: the monitoring set-up and its signals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel
+
+from baochi.db.web_store import User
+from baochi.web.api.common import MAX_LIMIT
+from baochi.web.auth import EDITORS, require
+from baochi.web.routes.alerts import watch_store, watchlist_rows
+from baochi.web.routes.sources import health
+
+router = APIRouter(prefix="/api/v1", tags=["monitoring"])
+
+
+class SourceOut(BaseModel):
+    """A source and its health."""
+
+    id: int
+    outlet: str
+    url: str
+    kind: str
+    enabled: bool
+    state: str  # ok, failing, quiet, off
+    last_success_at: dt.datetime | None
+    consecutive_failures: int
+    last_error: str
+    articles_total: int
+    last_day: int
+    normal_per_day: float
+
+
+class WatchlistOut(BaseModel):
+    """A saved query with its last 24 h against its daily mean over the week before."""
+
+    id: int
+    name: str
+    query: str
+    enabled: bool
+    last_day: int
+    normal_per_day: float
+
+
+class AlertOut(BaseModel):
+    """An alert and why it was raised, with the numbers."""
+
+    id: int
+    kind: str
+    subject_label: str
+    reason: str
+    observed: int
+    baseline_mean: float | None
+    created_at: dt.datetime | None
+    read_at: dt.datetime | None
+
+
+@router.get("/sources", response_model=list[SourceOut])
+def sources(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> list[SourceOut]:
+    """Every source with its health."""
+    return [
+        SourceOut(
+            id=r.s.id,
+            outlet=r.s.outlet,
+            url=r.s.url,
+            kind=r.s.kind,
+            enabled=r.s.enabled,
+            state=r.state,
+            last_success_at=r.s.last_success_at,
+            consecutive_failures=r.s.consecutive_failures,
+            last_error=r.s.last_error,
+            articles_total=r.s.articles_total,
+            last_day=r.last_day,
+            normal_per_day=round(r.normal, 2),
+        )
+        for r in health(request)
+    ]
+
+
+def _watch(request: Request) -> Any:
+    watch = watch_store(request)
+    if watch is None:
+        raise HTTPException(404, "the watch area is not installed")
+    return watch
+
+
+@router.get("/watchlists", response_model=list[WatchlistOut])
+def watchlists(
+    request: Request, user: Annotated[User, Depends(require(*EDITORS))]
+) -> list[WatchlistOut]:
+    """Every watchlist with its recent matches."""
+    return [
+        WatchlistOut(
+            id=r["w"].id,
+            name=r["w"].name,
+            query=r["w"].query,
+            enabled=r["w"].enabled,
+            last_day=r["last"],
+            normal_per_day=round(r["normal"], 2),
+        )
+        for r in watchlist_rows(_watch(request))
+    ]
+
+
+@router.get("/alerts", response_model=list[AlertOut])
+def alerts(
+    request: Request,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> list[AlertOut]:
+    """The latest alerts, newest first."""
+    return [
+        AlertOut(
+            id=a.id,
+            kind=a.kind,
+            subject_label=a.subject_label,
+            reason=a.reason,
+            observed=a.observed,
+            baseline_mean=a.baseline_mean,
+            created_at=a.created_at,
+            read_at=a.read_at,
+        )
+        for a in _watch(request).alerts(limit=limit)
+    ]

@@ -1,0 +1,172 @@
+"""Vietnamese first, English on request: the interface's words, keyed by their Vietnamese text.
+
+A template writes `{{ _("Tổng quan") }}`; with English chosen it reads the catalogue below, and a
+phrase missing from it stays Vietnamese rather than failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi import Request
+
+LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
+DEFAULT = "vi"
+COOKIE = "baochi_lang"
+
+EN: dict[str, str] = {
+    # navigation
+    "Tổng quan": "Overview",
+    "Tìm kiếm": "Search",
+    "Câu chuyện": "Stories",
+    "Nguồn tin": "Sources",
+    "Cảnh báo": "Alerts",
+    "Cơ quan báo chí": "Press agencies",
+    "Vụ việc": "Cases",
+    "Chỉ tiêu": "Targets",
+    "Báo cáo": "Reports",
+    "Quản trị": "Admin",
+    "Tài khoản": "Account",
+    "Đăng nhập": "Sign in",
+    "Đăng xuất": "Sign out",
+    # login
+    "Tên đăng nhập": "Username",
+    "Mật khẩu": "Password",
+    "Sai tên đăng nhập hoặc mật khẩu.": "Wrong username or password.",
+    "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 15 phút.": (
+        "Too many failed sign-ins. Please try again in 15 minutes."
+    ),
+    "Hệ thống theo dõi báo chí của thành phố": "The city's press monitoring system",
+    # dashboard
+    "Bài viết hôm nay": "Articles today",
+    "so với trung bình 7 ngày": "against the 7-day average",
+    "Bài viết 30 ngày qua": "Articles in the last 30 days",
+    "Số bài theo ngày": "Articles per day",
+    "Báo đăng nhiều nhất (7 ngày)": "Most active outlets (7 days)",
+    "Sắc thái": "Tone",
+    "Chủ đề": "Topic",
+    "Địa điểm": "Place",
+    "Mới về Hà Nội hôm nay": "New about Hà Nội today",
+    "Câu chuyện đang nổi": "Rising stories",
+    "Cần chú ý": "Needs attention",
+    "Vụ việc sắp đến hạn": "Cases due soon",
+    "Nguồn tin gặp lỗi": "Failing sources",
+    "Bài được gắn cờ": "Flagged articles",
+    "Chưa có dữ liệu.": "No data yet.",
+    "Chưa có bài nào về Hà Nội hôm nay.": "Nothing about Hà Nội yet today.",
+    "Chưa có bài viết nào.": "No articles yet.",
+    "Mọi nguồn tin đều hoạt động.": "Every source is working.",
+    "Tính năng này sẽ có khi mô-đun tương ứng được cài đặt.": (
+        "This appears once the corresponding module is installed."
+    ),
+    # search
+    "Cú pháp tìm kiếm": "Query syntax",
+    "Kết quả": "Results",
+    "kết quả": "results",
+    "Không tìm thấy bài nào.": "No article found.",
+    "Lưu thành danh sách theo dõi": "Save as a watchlist",
+    "Xuất CSV": "Export CSV",
+    "Xuất Excel": "Export Excel",
+    "Theo báo": "By outlet",
+    "Theo ngày": "By day",
+    "Nhập từ khoá, có dấu hoặc không dấu": "Type words, with or without diacritics",
+    # documents
+    "Bài viết": "Article",
+    "Báo": "Outlet",
+    "Tiêu đề": "Title",
+    "Ngày đăng": "Published",
+    "Ngày thu thập": "Fetched",
+    "Tác giả": "Authors",
+    "Xem bài gốc": "Open the original",
+    "Nhãn": "Labels",
+    "Sửa nhãn": "Correct a label",
+    "Lưu": "Save",
+    "Lịch sử sửa nhãn": "Label history",
+    "Gắn cờ": "Flag",
+    "Ghi chú": "Note",
+    "Mở vụ việc": "Open a case",
+    "chưa có": "none",
+    "bởi": "by",
+    # sources
+    "Thêm nguồn tin": "Add a source",
+    "Địa chỉ": "URL",
+    "Loại": "Kind",
+    "Chuyên mục": "Section",
+    "Lần thành công cuối": "Last success",
+    "Lỗi liên tiếp": "Consecutive failures",
+    "Lỗi gần nhất": "Last error",
+    "24 giờ": "24 h",
+    "Bình thường/ngày": "Normal per day",
+    "Đang chạy": "Running",
+    "Đã tắt": "Disabled",
+    "Tắt": "Disable",
+    "Bật lại": "Enable",
+    "Thêm": "Add",
+    "Tình trạng": "Status",
+    # alerts
+    "Danh sách theo dõi": "Watchlists",
+    "Cảnh báo gần đây": "Recent alerts",
+    "Truy vấn": "Query",
+    "Tên": "Name",
+    # admin
+    "Người dùng": "Users",
+    "Phòng ban": "Departments",
+    "Vai trò": "Role",
+    "Cài đặt": "Settings",
+    "Nhật ký": "Audit log",
+    "Quản trị viên": "Administrator",
+    "Chuyên viên phân tích": "Analyst",
+    "Cán bộ sở, ngành": "Department officer",
+    "Lãnh đạo": "Leader",
+    "Hoạt động": "Active",
+    "Đã khoá": "Locked",
+    "Khoá": "Lock",
+    "Mở khoá": "Unlock",
+    "Thêm người dùng": "Add a user",
+    "Thêm phòng ban": "Add a department",
+    "Tên hiển thị": "Display name",
+    "Thời điểm": "When",
+    "Người thực hiện": "Who",
+    "Hành động": "Action",
+    "Đối tượng": "Entity",
+    "Trước": "Before",
+    "Sau": "After",
+    "Giá trị": "Value",
+    "Mô tả": "Description",
+    "Lần đăng nhập cuối": "Last sign-in",
+    # account
+    "Mã truy cập API": "API tokens",
+    "Tạo mã mới": "Create a token",
+    "Thu hồi": "Revoke",
+    "Đã thu hồi": "Revoked",
+    "Dùng lần cuối": "Last used",
+    "Ngày tạo": "Created",
+    "Sao chép mã này ngay: nó sẽ không hiện lại.": (
+        "Copy this token now: it will not be shown again."
+    ),
+    "Ngôn ngữ": "Language",
+    # errors
+    "Bạn không có quyền xem trang này.": "You may not see this page.",
+    "Không tìm thấy trang.": "Page not found.",
+    "Yêu cầu không hợp lệ.": "Invalid request.",
+    "Phiên làm việc đã hết hạn, vui lòng tải lại trang.": (
+        "Your session has expired; please reload the page."
+    ),
+    "Về trang chủ": "Back to the overview",
+    "Trước đó": "Earlier",
+    "Tiếp": "Next",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": EN}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    """The `_` function for a language: the catalogue's phrase, else the Vietnamese one."""
+    catalogue = CATALOGUES.get(lang, {})
+    return lambda text: catalogue.get(text, text)
+
+
+def language(request: Request, preferred: str | None = None) -> str:
+    """The language of this request: the cookie, else the user's preference, else Vietnamese."""
+    chosen = request.cookies.get(COOKIE) or preferred or DEFAULT
+    return chosen if chosen in LANGUAGES else DEFAULT

@@ -1,0 +1,154 @@
+"""Quản trị: users, departments, roles, the settings in force and the audit log (admins only)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.db.web_store import User
+from baochi.settings import FIELDS
+from baochi.web.auth import ADMIN, require, web_store
+from baochi.web.templating import NavItem, render
+from baochi.web.users import UserError, change_user, create_user, reset_password
+
+router = APIRouter(include_in_schema=False)
+NAV = (NavItem(100, "/admin", "Quản trị", (ADMIN,)),)
+admin_only = require(ADMIN)
+AUDIT_PAGE = 100
+HIDDEN_SETTINGS = frozenset({"database_url"})  # may carry a password
+
+
+def users_page(request: Request, message: str = "", error: str = "", status: int = 200) -> Response:
+    """The users table with the forms to add and change them."""
+    web = web_store(request)
+    context = {
+        "title": "Quản trị",
+        "tab": "users",
+        "users": web.users(),
+        "departments": web.departments(),
+        "message": message,
+        "error": error,
+    }
+    return render(request, "admin/users.html", context, status)
+
+
+@router.get("/admin")
+def admin_home(user: Annotated[User, Depends(admin_only)]) -> Response:
+    """Administration starts at the users."""
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/users")
+def list_users(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """Every user, role and department."""
+    return users_page(request)
+
+
+@router.post("/admin/users")
+def add_user(
+    request: Request,
+    user: Annotated[User, Depends(admin_only)],
+    username: Annotated[str, Form()],
+    role: Annotated[str, Form()],
+    department: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+) -> Response:
+    """Create a user with a random password, shown once to the administrator."""
+    try:
+        created, password = create_user(
+            web_store(request), username, role, department, None, display_name.strip(), user
+        )
+    except UserError as exc:
+        return users_page(request, error=str(exc), status=422)
+    return users_page(request, message=f"{created.username}: {password}")
+
+
+@router.post("/admin/users/{user_id}")
+def update_user(
+    request: Request,
+    user_id: int,
+    user: Annotated[User, Depends(admin_only)],
+    action: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "",
+    department_id: Annotated[str, Form()] = "",
+) -> Response:
+    """Change a role or department, lock, unlock, or reset a password."""
+    web = web_store(request)
+    try:
+        if action == "password":
+            password = reset_password(web, user, user_id)
+            target = web.user(user_id)
+            return users_page(request, message=f"{target.username if target else ''}: {password}")
+        if action == "lock":
+            change_user(web, user, user_id, active=False)
+        elif action == "unlock":
+            change_user(web, user, user_id, active=True)
+        elif action == "save":
+            dept = int(department_id) if department_id.isdigit() else None
+            change_user(web, user, user_id, role=role or None, department_id=dept)
+        else:
+            raise UserError("Yêu cầu không hợp lệ.")
+    except UserError as exc:
+        return users_page(request, error=str(exc), status=422)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/departments")
+def departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The city's departments that cases are routed to."""
+    context = {
+        "title": "Quản trị",
+        "tab": "departments",
+        "departments": web_store(request).departments(),
+    }
+    return render(request, "admin/departments.html", context)
+
+
+@router.post("/admin/departments")
+def add_department(
+    request: Request,
+    user: Annotated[User, Depends(admin_only)],
+    name: Annotated[str, Form()],
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """Add a department (audited)."""
+    from baochi.db.web_store import audit
+
+    name = " ".join(name.split())[:300]
+    if name:
+        web = web_store(request)
+        dept_id = web.add_department(name, code.strip()[:50])
+        audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
+    return RedirectResponse("/admin/departments", status_code=303)
+
+
+@router.get("/admin/audit")
+def audit_log(
+    request: Request, user: Annotated[User, Depends(admin_only)], before: int | None = None
+) -> Response:
+    """Who changed what and when, newest first, a page at a time."""
+    entries = web_store(request).audit_entries(AUDIT_PAGE, before)
+    older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
+    context = {"title": "Quản trị", "tab": "audit", "entries": entries, "older": older}
+    return render(request, "admin/audit.html", context)
+
+
+@router.get("/admin/settings")
+def settings_page(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The settings in force with their help (changed in the TOML file or BAOCHI_* variables)."""
+    settings = request.app.state.settings
+    rows = [
+        (
+            f"BAOCHI_{name.upper()}",
+            "••••"
+            if name in HIDDEN_SETTINGS and getattr(settings, name)
+            else getattr(settings, name),
+            field.metadata["help"],
+        )
+        for name, field in FIELDS.items()
+    ]
+    return render(
+        request, "admin/settings.html", {"title": "Quản trị", "tab": "settings", "rows": rows}
+    )

@@ -1,0 +1,70 @@
+"""Tổng quan: the first screen — volume against normal, Hà Nội today, what needs action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.db.web_store import User
+from baochi.search import match_expression
+from baochi.web.auth import READERS, require, web_store
+from baochi.web.cache import cached
+from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
+
+router = APIRouter(include_in_schema=False)
+NAV = (NavItem(10, "/", "Tổng quan", READERS),)
+CACHE_SECONDS = 30.0
+HANOI_QUERY = "Hà Nội"
+
+
+def figures(request: Request) -> dict[str, Any]:
+    """Everything on the dashboard that is the same for every reader."""
+    web, store = web_store(request), request.app.state.store
+    today = today_start()
+    month = today - dt.timedelta(days=29)
+    volume = dict(web.daily_volume(month.astimezone(dt.UTC)))
+    days = [(month + dt.timedelta(days=i)).date().isoformat() for i in range(30)]
+    series = [volume.get(d, 0) for d in days]
+    previous = series[-8:-1]
+    sources = store.sources()
+    failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
+    return {
+        "days": days,
+        "series": series,
+        "today": series[-1],
+        "normal": sum(previous) / len(previous) if previous else 0.0,
+        "month_total": sum(series),
+        "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
+        "hanoi": web.documents_matching(match_expression(HANOI_QUERY), today, 8),
+        "sources_total": len(sources),
+        "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
+        "failing_total": len(failing),
+        "flags": web.flags(open_only=True)[:6],
+        "updated": dt.datetime.now(HANOI),
+    }
+
+
+def area_panels(request: Request, user: User) -> list[Panel]:
+    """The cards other areas add (rising stories, cases due, alerts…) for this user."""
+    panels = [panel(request, user) for panel in request.app.state.panels]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+@router.get("/")
+def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Response:
+    """The overview; an officer goes straight to the cases of their department."""
+    if user.role not in READERS:
+        hrefs = {item.href for item in request.app.state.nav}
+        return RedirectResponse("/cases" if "/cases" in hrefs else "/account", status_code=303)
+    data = cached(request.app.state.cache, "dashboard", CACHE_SECONDS, lambda: figures(request))
+    chart = {
+        "labels": [d[8:10] + "/" + d[5:7] for d in data["days"]],
+        "series": data["series"],
+        "outlets": [name for name, _ in data["outlets"]],
+        "outlet_counts": [n for _, n in data["outlets"]],
+    }
+    context = {**data, "chart": chart, "panels": area_panels(request, user), "title": "Tổng quan"}
+    return render(request, "dashboard.html", context)

@@ -1,0 +1,104 @@
+"""The article page: text, source link, labels with their history, flags; analysts correct them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.db import DocumentRow
+from baochi.db.web_store import User
+from baochi.web.auth import EDITORS, READERS, require, web_store
+from baochi.web.templating import Panel, render
+
+router = APIRouter(include_in_schema=False)
+TASKS = {"topic": "Chủ đề", "tone": "Sắc thái", "place": "Địa điểm"}
+TONES = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
+TOPICS = (
+    "Chính trị",
+    "Kinh tế",
+    "Xã hội",
+    "Đô thị",
+    "Giao thông",
+    "Môi trường",
+    "Giáo dục",
+    "Y tế",
+    "Văn hoá",
+    "Pháp luật",
+    "An ninh trật tự",
+    "Thể thao",
+    "Quốc tế",
+)
+MAX_LABEL = 300
+
+
+def found(request: Request, doc_id: int) -> DocumentRow:
+    """The document, or a 404."""
+    doc = web_store(request).document(doc_id)
+    if doc is None:
+        raise HTTPException(404)
+    return doc
+
+
+def document_panels(request: Request, user: User, doc: DocumentRow) -> list[Panel]:
+    """What other areas show on an article page: its story, copies, conflicts, cases."""
+    panels = [
+        make(request, user, doc) for make in getattr(request.app.state, "document_panels", ())
+    ]
+    return sorted((p for p in panels if p is not None), key=lambda p: p.order)
+
+
+@router.get("/documents/{doc_id}")
+def document_page(
+    request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
+) -> Response:
+    """One article with everything the office knows about it."""
+    doc = found(request, doc_id)
+    web = web_store(request)
+    hrefs = {item.href for item in request.app.state.nav}
+    context = {
+        "title": doc.title,
+        "doc": doc,
+        "labels": web.labels(doc_id),
+        "history": web.corrections(doc_id),
+        "flags": web.flags(doc_id),
+        "tasks": TASKS,
+        "tones": TONES,
+        "topics": TOPICS,
+        "can_edit": user.role in EDITORS,
+        "can_open_case": user.role in EDITORS and "/cases" in hrefs,
+        "panels": document_panels(request, user, doc),
+    }
+    return render(request, "document.html", context)
+
+
+@router.post("/documents/{doc_id}/labels")
+def correct_label(
+    request: Request,
+    doc_id: int,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    task: Annotated[str, Form()],
+    label: Annotated[str, Form()],
+) -> Response:
+    """Record a corrected topic, tone or place; who and when are kept, and audited."""
+    found(request, doc_id)
+    label = " ".join(label.split())[:MAX_LABEL]
+    if task not in TASKS or not label or (task == "tone" and label not in TONES):
+        raise HTTPException(422)
+    web_store(request).add_correction(doc_id, task, label, user)
+    return RedirectResponse(f"/documents/{doc_id}#labels", status_code=303)
+
+
+@router.post("/documents/{doc_id}/flags")
+def flag_document(
+    request: Request,
+    doc_id: int,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """Flag an article for the team's attention (it shows on the dashboard)."""
+    found(request, doc_id)
+    web_store(request).add_flag(doc_id, note.strip()[:1000], user)
+    request.app.state.cache.pop("dashboard", None)
+    return RedirectResponse(f"/documents/{doc_id}#flags", status_code=303)

@@ -1,0 +1,108 @@
+"""Nguồn tin: each outlet's sources with their health, and adding or disabling a source."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.collect.sources import SourceSpec, add_sources, check_url
+from baochi.db import SourceRow
+from baochi.db.store import now
+from baochi.db.web_store import User, audit
+from baochi.web.auth import EDITORS, require, web_store
+from baochi.web.templating import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
+KINDS = ("auto", "feed", "sitemap", "page")
+NORMAL_DAYS = 14
+
+
+@dataclass(frozen=True, slots=True)
+class SourceHealth:
+    """A source with its last day's volume, its usual daily volume and a verdict."""
+
+    s: SourceRow
+    last_day: int
+    normal: float
+    state: str  # ok, failing, quiet, off
+
+
+def health(request: Request) -> list[SourceHealth]:
+    """Every source with its last day's volume against its usual day, and a verdict."""
+    stamp = now()
+    volume = web_store(request).source_volume(
+        stamp - dt.timedelta(days=NORMAL_DAYS), stamp - dt.timedelta(days=1)
+    )
+    rows = []
+    for source in request.app.state.store.sources():
+        total, last_day = volume.get(source.id, (0, 0))
+        normal = (total - last_day) / (NORMAL_DAYS - 1)
+        rows.append(SourceHealth(source, last_day, normal, state(source, last_day, normal)))
+    return rows
+
+
+def state(source: SourceRow, last_day: int, normal: float) -> str:
+    """ok, failing, quiet (well below its normal) or off."""
+    if not source.enabled:
+        return "off"
+    if source.consecutive_failures:
+        return "failing"
+    if normal >= 3 and last_day < normal / 4:
+        return "quiet"
+    return "ok"
+
+
+@router.get("/sources")
+def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
+    """The source-health table and the form to add one."""
+    rows = health(request)
+    counts = {
+        key: sum(1 for r in rows if r.state == key) for key in ("ok", "failing", "quiet", "off")
+    }
+    context = {"title": "Nguồn tin", "rows": rows, "counts": counts, "kinds": KINDS}
+    return render(request, "sources.html", context)
+
+
+@router.post("/sources")
+def add_source(
+    request: Request,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    url: Annotated[str, Form()],
+    outlet: Annotated[str, Form()],
+    kind: Annotated[str, Form()] = "auto",
+    section: Annotated[str, Form()] = "",
+) -> Response:
+    """Register a new source (feed, sitemap or page) of an outlet, audited."""
+    url, outlet = url.strip(), " ".join(outlet.split())
+    if check_url(url) or not outlet or kind not in KINDS:
+        raise HTTPException(422)
+    spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
+    added, _ = add_sources(request.app.state.store, [spec], request.app.state.settings)
+    if added:
+        after = {"url": url, "outlet": outlet, "kind": kind, "section": spec.section}
+        audit(web_store(request), user, "source.add", f"source:{url}", None, after)
+    return RedirectResponse("/sources", status_code=303)
+
+
+@router.post("/sources/{source_id}/{action}")
+def toggle_source(
+    request: Request,
+    source_id: int,
+    action: str,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """Disable a source by hand (with a reason) or enable it again."""
+    if action not in ("enable", "disable"):
+        raise HTTPException(404)
+    enabled = action == "enable"
+    reason = "" if enabled else (reason.strip()[:300] or f"tắt bởi {user.username}")
+    if not web_store(request).set_source_enabled(source_id, enabled, reason, user):
+        raise HTTPException(404)
+    request.app.state.cache.pop("dashboard", None)
+    return RedirectResponse(f"/sources#source-{source_id}", status_code=303)

@@ -1,0 +1,49 @@
+// Draw the charts whose data the server put in <script type="application/json" id="chart-data">.
+(function () {
+  "use strict";
+  function draw() {
+    var source = document.getElementById("chart-data");
+    if (!source || typeof Chart === "undefined") return;
+    var data = JSON.parse(source.textContent);
+    Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+    Chart.defaults.color = "#5b6472";
+    var volume = document.querySelector('canvas[data-chart="volume"]');
+    if (volume) {
+      new Chart(volume, {
+        type: "bar",
+        data: {
+          labels: data.labels,
+          datasets: [{ label: volume.getAttribute("aria-label"), data: data.series,
+                       backgroundColor: "#2f6db5", borderRadius: 3 }],
+        },
+        options: { maintainAspectRatio: false, plugins: { legend: { display: false } },
+                   scales: { y: { beginAtZero: true, ticks: { precision: 0 } },
+                             x: { grid: { display: false } } } },
+      });
+    }
+    var outlets = document.querySelector('canvas[data-chart="outlets"]');
+    if (outlets) {
+      new Chart(outlets, {
+        type: "bar",
+        data: { labels: data.outlets,
+                datasets: [{ data: data.outlet_counts, backgroundColor: "#5a8fcf", borderRadius: 3 }] },
+        options: { indexAxis: "y", maintainAspectRatio: false,
+                   plugins: { legend: { display: false } },
+                   scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
+                             y: { grid: { display: false } } } },
+      });
+    }
+    var facets = document.querySelector('canvas[data-chart="days"]');
+    if (facets) {
+      new Chart(facets, {
+        type: "bar",
+        data: { labels: data.labels, datasets: [{ data: data.series, backgroundColor: "#2f6db5" }] },
+        options: { maintainAspectRatio: false, plugins: { legend: { display: false } },
+                   scales: { y: { beginAtZero: true, ticks: { precision: 0 } },
+                             x: { grid: { display: false } } } },
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
+  else draw();
+})();

@@ -1,0 +1,103 @@
+"""Templates and what every page shares: Hà Nội dates, the language, the navigation, CSRF.
+
+Jinja2 autoescaping is on for every .html template, so crawled text is always shown as text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import FileSystemLoader
+
+from baochi.web.auth import ROLES, csrf_token
+from baochi.web.i18n import LANGUAGES, language, translator
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+TEMPLATES = Path(__file__).with_name("templates")
+templates = Jinja2Templates(directory=TEMPLATES)
+
+
+def local(value: dt.datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in Hà Nội time, as the office reads dates."""
+    return value.astimezone(HANOI).strftime("%d/%m/%Y %H:%M") if value else "—"
+
+
+def day(value: dt.datetime | dt.date | str | None) -> str:
+    """dd/mm/yyyy; a datetime is first put in Hà Nội time, a string is read as YYYY-MM-DD."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(HANOI)
+    return value.strftime("%d/%m/%Y")
+
+
+def number(value: float | int | None) -> str:
+    """Thousands with dots, as written in Vietnamese (12.345)."""
+    return "—" if value is None else f"{value:,.0f}".replace(",", ".")
+
+
+templates.env.filters.update(local=local, day=day, number=number)
+
+
+def today_start() -> dt.datetime:
+    """Midnight of today in Hà Nội, as an aware datetime."""
+    return dt.datetime.now(HANOI).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    """One entry of the main navigation, shown to the roles that may open it."""
+
+    order: int
+    href: str
+    label: str  # Vietnamese; translated when shown
+    roles: tuple[str, ...]
+
+
+def add_template_folder(folder: Path) -> None:
+    """Let an area's router render its own templates, which may extend base.html."""
+    loader = templates.env.loader
+    if isinstance(loader, FileSystemLoader) and str(folder) not in loader.searchpath:
+        loader.searchpath.append(str(folder))
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with the shared context: user, language, `_`, navigation and CSRF token."""
+    user = getattr(request.state, "user", None)
+    lang = language(request, user.lang if user else None)
+    nav: list[NavItem] = getattr(request.app.state, "nav", [])
+    shared = {
+        "user": user,
+        "lang": lang,
+        "languages": LANGUAGES,
+        "roles": ROLES,
+        "_": translator(lang),
+        "nav": [item for item in nav if user and user.role in item.roles],
+        "csrf": csrf_token(request),
+        "path": request.url.path,
+    }
+    return templates.TemplateResponse(
+        request, name, {**shared, **(context or {})}, status_code=status_code
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Panel:
+    """A dashboard card that an area adds: a title and a template rendered with its context."""
+
+    order: int
+    title: str  # Vietnamese; translated when shown
+    template: str
+    context: dict[str, Any]
+    wide: bool = False

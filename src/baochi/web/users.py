@@ -1,0 +1,92 @@
+"""Creating and changing users, shared by the admin pages and `baochi users add`."""
+
+from __future__ import annotations
+
+import re
+
+from baochi.db.web_store import User, WebStore, audit
+from baochi.web.auth import ADMIN, OFFICER, ROLES, hash_password, new_password
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+MIN_PASSWORD = 10
+
+
+class UserError(ValueError):
+    """A user that cannot be created as asked; the message is shown to the person asking."""
+
+
+def create_user(
+    web: WebStore,
+    username: str,
+    role: str,
+    department: str = "",
+    password: str | None = None,
+    display_name: str = "",
+    actor: User | str | None = None,
+) -> tuple[User, str]:
+    """Create a user (and their department on first sight); returns it with its password."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise UserError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-'.")
+    if role not in ROLES:
+        raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+    if role == OFFICER and not department.strip():
+        raise UserError("Cán bộ sở, ngành phải thuộc một phòng ban (--department).")
+    if web.user_by_name(username) is not None:
+        raise UserError(f"Người dùng {username!r} đã có.")
+    password = password or new_password()
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+    department_id = web.add_department(" ".join(department.split())) if department.strip() else None
+    user_id = web.add_user(username, role, hash_password(password), department_id, display_name)
+    user = web.user(user_id)
+    assert user is not None
+    after = {"username": username, "role": role, "department": user.department}
+    audit(web, actor, "user.add", f"user:{user_id}", None, after)
+    return user, password
+
+
+def ensure_admin(web: WebStore) -> str | None:
+    """On the first run, create the administrator `admin` and return its password."""
+    if web.count_users():
+        return None
+    _, password = create_user(web, "admin", ADMIN, display_name="Quản trị viên", actor="system")
+    return password
+
+
+def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> User:
+    """Change a user's role, department or active flag (audited; sessions end when locked)."""
+    before = web.user(user_id)
+    if before is None:
+        raise UserError("Không có người dùng này.")
+    role = changes.get("role")
+    if user_id == actor.id and (changes.get("active") is False or role not in (None, ADMIN)):
+        raise UserError("Không thể tự khoá hoặc tự bỏ quyền quản trị của mình.")
+    if role is not None and role not in ROLES:
+        raise UserError("Vai trò không hợp lệ.")
+    web.update_user(user_id, **{k: v for k, v in changes.items() if v is not None})
+    if changes.get("active") is False or role not in (None, before.role):
+        web.end_sessions(user_id=user_id)
+    after = web.user(user_id)
+    assert after is not None
+    fields = ("role", "department", "active")
+    audit(
+        web,
+        actor,
+        "user.change",
+        f"user:{user_id}",
+        {f: getattr(before, f) for f in fields},
+        {f: getattr(after, f) for f in fields},
+    )
+    return after
+
+
+def reset_password(web: WebStore, actor: User, user_id: int) -> str:
+    """Give a user a new random password (shown once) and end their sessions."""
+    if web.user(user_id) is None:
+        raise UserError("Không có người dùng này.")
+    password = new_password()
+    web.update_user(user_id, password_hash=hash_password(password))
+    web.end_sessions(user_id=user_id)
+    audit(web, actor, "user.password_reset", f"user:{user_id}")
+    return password
