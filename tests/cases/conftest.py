@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 
@@ -31,11 +32,12 @@ def add_article(store: Store, slug: str, title: str, body: str, published: dt.da
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
+def store(settings: Settings) -> Iterator[Store]:
     """A store migrated along the cases branch only, so other areas' work in progress is apart."""
     engine = open_engine(settings)
     migrate(engine, "cases@head")
-    return Store(engine)
+    yield Store(engine)
+    engine.dispose()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,9 +13,12 @@ from baochi.settings import Settings
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
+def store(settings: Settings) -> Iterator[Store]:
     """A store migrated along the targets branch only, so other areas' work in progress is apart."""
-    return fresh_store(settings.data)
+    engine = open_engine(settings)
+    migrate(engine, "targets@head")
+    yield Store(engine)
+    engine.dispose()
 
 
 def fresh_store(data: Path) -> Store:

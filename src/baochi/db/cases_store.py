@@ -217,8 +217,10 @@ class CasesStore:
         ]
         if not rows:
             return 0
+        # RETURNING counts the rows really written on both backends (rowcount may be -1).
         stmt = self._insert(case_documents).on_conflict_do_nothing()
-        return sum(conn.execute(stmt.values(**row)).rowcount for row in rows)
+        stmt = stmt.returning(case_documents.c.document_id)
+        return sum(len(conn.execute(stmt.values(**row)).all()) for row in rows)
 
     def link_documents(
         self, case_id: int, scored: Sequence[tuple[int, str, int]], at: dt.datetime
@@ -332,7 +334,7 @@ class CasesStore:
         with self.engine.begin() as conn:
             for row in rows:
                 stmt = self._insert(case_notifications).values(**row).on_conflict_do_nothing()
-                written += conn.execute(stmt).rowcount
+                written += len(conn.execute(stmt.returning(case_notifications.c.id)).all())
             for case_id, level in levels.items():
                 conn.execute(
                     update(cases)
