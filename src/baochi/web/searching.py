@@ -55,7 +55,8 @@ def highlight(text: str, words: list[str]) -> Markup:
     folded = fold(text)
     if not words or len(folded) != len(text):
         return escape(text)
-    pattern = re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+    word = "(?:" + "|".join(map(re.escape, words)) + ")"
+    pattern = re.compile(rf"(?<!\w){word}(?:\s+{word})*(?!\w)")  # neighbours marked as one
     out, last = [], 0
     for match in pattern.finditer(folded):
         out.append(escape(text[last : match.start()]))

@@ -1,0 +1,210 @@
+"""Load the web app with N stored documents from a second process; print requests/s and latency.
+
+    .venv/bin/python bench/web.py [--documents 100000] [--clients 20] [--seconds 30]
+
+Fills a data folder with real corpus articles (reused on the next run), starts `baochi serve` on
+127.0.0.1, signs in, then hammers the dashboard and a search page with concurrent keep-alive
+clients. Figures go to bench/results/web.json. Goal: dashboard p95 under 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import gzip
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "data" / "baomoi-2017" / "articles.jsonl.gz"
+OUTLETS = ("Báo Hànộimới", "Báo Tuổi Trẻ", "Báo Lao Động", "VnExpress", "Báo Tin tức", "Dân trí")
+PASSWORD = "bench-password-123"
+PAGES = {"dashboard": "/", "search": "/search?q=h%C3%A0+n%E1%BB%99i"}
+
+
+def corpus(n: int) -> Iterator[dict[str, str]]:
+    """N articles: the corpus in order, cycled with a marker so every copy is a new document."""
+    made = 0
+    while made < n:
+        with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if made >= n:
+                    return
+                record = json.loads(line)
+                if made >= 20000:  # keep content unique past the corpus' own size
+                    record["text"] += f"\n(Bản lưu {made})"
+                record["n"] = made
+                made += 1
+                yield record
+
+
+def populate(data: Path, n: int) -> None:
+    """Store N documents published over the last 60 days, plus the bench user."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from baochi import settings as settings_mod
+    from baochi.db import open_store
+    from baochi.db.web_store import WebStore
+    from baochi.records import Article, Collected, Document, Keys
+    from baochi.web.users import create_user
+
+    store = open_store(settings_mod.load(environ={}, overrides={"data": data}))
+    have = store.counts()["documents"]
+    web = WebStore(store.engine)
+    if web.user_by_name("bench") is None:
+        create_user(web, "bench", "analyst", password=PASSWORD)
+    if have >= n:
+        return
+    outlets = [store.add_outlet(name) for name in OUTLETS]
+    sources = [
+        store.add_source(f"https://{i}.example.vn/rss.xml", name, kind="feed")[0]
+        for i, name in enumerate(OUTLETS)
+    ]
+    now = dt.datetime.now(dt.UTC)
+    span = dt.timedelta(days=60).total_seconds()
+    batch: list[Collected] = []
+    started = time.perf_counter()
+    for record in corpus(n):
+        i = record["n"]
+        if i < have:
+            continue
+        article = Article(
+            url=f"https://bao{i % len(OUTLETS)}.example.vn/{i}.html",
+            title=record["title"],
+            lead="",
+            body=record["text"],
+            published_at=now - dt.timedelta(seconds=span * ((i * 7919) % n) / n),
+        )
+        batch.append(
+            Collected(
+                Document(article, Keys.of(article)),
+                (),
+                now,
+                outlets[i % len(outlets)],
+                sources[i % len(sources)],
+            )
+        )
+        if len(batch) == 1000:
+            store.save_documents(batch)
+            batch = []
+            print(f"  stored {i + 1} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    if batch:
+        store.save_documents(batch)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(data: Path, port: int) -> subprocess.Popen[bytes]:
+    """`baochi serve` on loopback, waited for until it answers."""
+    env = {**os.environ, "BAOCHI_DATA": str(data), "BAOCHI_PORT": str(port)}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "baochi", "serve"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("the server did not start")
+
+
+def sign_in(base: str) -> dict[str, str]:
+    """The session cookie of the bench user."""
+    with httpx.Client(base_url=base) as client:
+        form = client.get("/login").text
+        token = re.search(r'name="csrf" value="([^"]+)"', form)
+        assert token is not None
+        data = {"username": "bench", "password": PASSWORD, "csrf": token.group(1), "next": "/"}
+        client.post("/login", data=data)
+        return {"baochi_session": client.cookies["baochi_session"]}
+
+
+async def load(base: str, path: str, cookies: dict[str, str], clients: int, seconds: float) -> dict:
+    """Concurrent keep-alive clients requesting one page until the time is up."""
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=base, cookies=cookies, timeout=30) as client:
+            while time.perf_counter() < stop:
+                start = time.perf_counter()
+                response = await client.get(path)
+                if response.status_code != 200:
+                    errors += 1
+                latencies.append(time.perf_counter() - start)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    ordered = sorted(latencies)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(ordered[int(len(ordered) * 0.95) - 1] * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--data", type=Path, default=ROOT / "var" / "bench-web")
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        raise SystemExit(f"corpus not found at {CORPUS}")
+    started = time.perf_counter()
+    populate(args.data, args.documents)
+    print(f"data ready in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    port = free_port()
+    server = serve(args.data, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookies = sign_in(base)
+        results = {
+            "documents": args.documents,
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "machine_cores": os.cpu_count(),
+        }
+        for name, path in PAGES.items():
+            results[name] = asyncio.run(load(base, path, cookies, args.clients, args.seconds))
+            print(name, json.dumps(results[name]))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    out = ROOT / "bench" / "results" / "web.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

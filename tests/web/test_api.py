@@ -1,0 +1,58 @@
+"""The JSON API: stable cursors, search pages, label corrections, OpenAPI."""
+
+from __future__ import annotations
+
+from baochi.db.web_store import label_corrections
+from tests.web.conftest import csrf
+
+
+def test_document_cursors_are_stable_while_new_articles_arrive(client_as, articles) -> None:
+    client = client_as("leader")
+    first = client.get("/api/v1/documents", params={"limit": 25}).json()
+    assert [d["id"] for d in first["items"]] == sorted(articles, reverse=True)[:25]
+    seen = [d["id"] for d in first["items"]]
+    cursor = first["next_cursor"]
+    while cursor:
+        page = client.get("/api/v1/documents", params={"limit": 25, "cursor": cursor}).json()
+        seen += [d["id"] for d in page["items"]]
+        cursor = page["next_cursor"]
+    assert sorted(seen) == sorted(articles) and len(set(seen)) == len(seen)
+    assert client.get("/api/v1/documents", params={"cursor": "!!"}).status_code == 400
+    assert client.get("/api/v1/documents", params={"limit": 10_000}).status_code == 422
+
+
+def test_search_pages_and_snippets(client_as, articles) -> None:
+    client = client_as("analyst")
+    first = client.get("/api/v1/search", params={"q": "ha noi", "limit": 5}).json()
+    assert len(first["items"]) == 5 and first["next_cursor"]
+    assert all("<mark>" in hit["snippet_html"] for hit in first["items"])
+    second = client.get(
+        "/api/v1/search", params={"q": "ha noi", "limit": 5, "cursor": first["next_cursor"]}
+    ).json()
+    assert not {h["id"] for h in first["items"]} & {h["id"] for h in second["items"]}
+    other = client.get("/api/v1/search", params={"q": "xe", "cursor": first["next_cursor"]})
+    assert other.status_code == 400
+
+
+def test_label_correction_through_the_api(client_as, articles, store) -> None:
+    client = client_as("analyst")
+    headers = {"X-CSRF-Token": csrf(client)}
+    url = f"/api/v1/documents/{articles[2]}/labels"
+    answer = client.post(url, json={"task": "topic", "label": "Giao thông"}, headers=headers)
+    assert answer.status_code == 200
+    assert answer.json()["labels"]["topic"]["user"] == "lan"
+    assert client.post(url, json={"task": "mood", "label": "x"}, headers=headers).status_code == 422
+    assert label_corrections(store.engine)[0]["label"] == "Giao thông"
+    leader = client_as("leader")
+    refused = leader.post(url, json={"task": "topic", "label": "Y tế"}, headers=headers)
+    assert refused.status_code == 403
+
+
+def test_openapi_lists_the_api(client_as) -> None:
+    client = client_as("analyst")
+    spec = client.get("/api/openapi.json").json()
+    assert {"/api/v1/documents", "/api/v1/search", "/api/v1/sources", "/api/v1/alerts"} <= set(
+        spec["paths"]
+    )
+    docs = client.get("/api/docs").text
+    assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()

@@ -1,0 +1,152 @@
+"""Signing in and out, throttling, cookies, CSRF, API tokens, and creating users from the CLI."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from baochi import cli
+from baochi.db.web_store import WebStore
+from baochi.web.auth import MAX_USER_FAILURES, verify_password
+from tests.web.conftest import PASSWORD, csrf
+
+
+def login_form(client: TestClient, username: str, password: str, next_: str = "/"):
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert token is not None
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf": token.group(1), "next": next_},
+        follow_redirects=False,
+    )
+
+
+def test_passwords_are_argon2_hashes(web: WebStore, people) -> None:
+    stored = web.password_hash(people["analyst"].id)
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert verify_password(stored, PASSWORD) and not verify_password(stored, "sai")
+
+
+def test_sign_in_sets_a_safe_cookie_and_sign_out_ends_it(app, people) -> None:
+    with TestClient(app) as client:
+        page = login_form(client, "lan", PASSWORD, "/search?q=ha+noi")
+        assert page.status_code == 303 and page.headers["location"] == "/search?q=ha+noi"
+        cookie = page.headers["set-cookie"]
+        assert "baochi_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+        assert "Secure" not in cookie  # plain HTTP here; HTTPS gets Secure
+        assert client.get("/account").status_code == 200
+        out = client.post("/logout", data={"csrf": csrf(client)}, follow_redirects=False)
+        assert out.status_code == 303
+        assert client.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_cookie_is_secure_over_https(app, people) -> None:
+    with TestClient(app, base_url="https://testserver") as client:
+        page = login_form(client, "lan", PASSWORD)
+        assert "Secure" in page.headers["set-cookie"]
+
+
+def test_wrong_password_then_throttled_even_with_the_right_one(app, people) -> None:
+    with TestClient(app) as client:
+        for _ in range(MAX_USER_FAILURES):
+            page = login_form(client, "lan", "không phải mật khẩu")
+            assert page.status_code == 401
+            assert "Sai tên đăng nhập hoặc mật khẩu." in page.text
+        page = login_form(client, "lan", PASSWORD)
+        assert page.status_code == 429 and "15 phút" in page.text
+        # another user from the same address is not locked out by Lan's failures
+        assert login_form(client, "hoa", PASSWORD).status_code == 303
+
+
+def test_login_refuses_a_foreign_form_and_an_outside_next(app, people) -> None:
+    with TestClient(app) as client:
+        page = client.post("/login", data={"username": "lan", "password": PASSWORD, "csrf": "x"})
+        assert page.status_code == 400
+        page = login_form(client, "lan", PASSWORD, "//evil.example/steal")
+        assert page.headers["location"] == "/"
+
+
+def test_writes_without_the_csrf_token_are_refused(client_as, articles, web) -> None:
+    client = client_as("analyst")
+    url = f"/documents/{articles[0]}/labels"
+    assert client.post(url, data={"task": "tone", "label": "negative"}).status_code == 403
+    bad = {"task": "tone", "label": "negative", "csrf": "forged"}
+    assert client.post(url, data=bad).status_code == 403
+    assert web.labels(articles[0]) == {}
+    headers = {"X-CSRF-Token": csrf(client)}  # htmx sends it as a header
+    ok = client.post(url, data={"task": "tone", "label": "negative"}, headers=headers)
+    assert ok.status_code == 200 and web.labels(articles[0])["tone"]["label"] == "negative"
+
+
+def test_locked_user_loses_their_session_at_once(client_as, people, web) -> None:
+    analyst = client_as("analyst")
+    admin = client_as("admin")
+    page = admin.post(
+        f"/admin/users/{people['analyst'].id}", data={"action": "lock", "csrf": csrf(admin)}
+    )
+    assert page.status_code == 200
+    assert analyst.get("/account", follow_redirects=False).status_code == 303
+    with TestClient(analyst.app) as fresh:
+        assert login_form(fresh, "lan", PASSWORD).status_code == 401
+    actions = [e["action"] for e in web.audit_entries()]
+    assert "user.change" in actions
+
+
+def test_api_tokens_are_hashed_work_and_can_be_revoked(client_as, app, web, people) -> None:
+    client = client_as("analyst")
+    page = client.post("/account/tokens", data={"name": "báo cáo tự động", "csrf": csrf(client)})
+    token = re.search(r'id="new-secret">(bc_[^<]+)<', page.text).group(1)
+    with web.engine.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT token_hash, prefix FROM api_tokens").all()
+    assert token not in str(stored)
+    with TestClient(app) as api:
+        headers = {"Authorization": f"Bearer {token}"}
+        assert api.get("/api/v1/me", headers=headers).json()["username"] == "lan"
+        # a token needs no CSRF token: it is not sent by a browser on its own
+        assert api.get("/api/v1/documents", headers=headers).status_code == 200
+        token_id = web.tokens(people["analyst"].id)[0]["id"]
+        other = client_as("admin")
+        url = f"/account/tokens/{token_id}/revoke"
+        assert other.post(url, data={"csrf": csrf(other)}).status_code == 404  # not hers
+        assert client.post(url, data={"csrf": csrf(client)}).status_code == 200
+        assert api.get("/api/v1/me", headers=headers).status_code == 401
+        assert (
+            api.get("/api/v1/me", headers={"Authorization": "Bearer bc_guess"}).status_code == 401
+        )
+
+
+def test_security_headers_forbid_inline_script(client_as) -> None:
+    page = client_as("analyst").get("/account")
+    csp = page.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert page.headers["x-frame-options"] == "DENY"
+
+
+@pytest.fixture
+def env(settings, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("BAOCHI_DATA", str(settings.data))
+    return settings
+
+
+def test_cli_adds_users_and_refuses_bad_ones(env, store, capsys) -> None:
+    assert cli.main(["users", "add", "minh", "--role", "officer", "--department", "Sở Y tế"]) == 0
+    out = capsys.readouterr().out
+    assert "created minh (officer, Sở Y tế)" in out
+    password = re.search(r"password: (\S+)", out).group(1)
+    web = WebStore(store.engine)
+    assert verify_password(web.password_hash(web.user_by_name("minh").id), password)
+    assert cli.main(["users", "add", "minh", "--role", "analyst"]) == 1
+    assert "đã có" in capsys.readouterr().err
+    assert cli.main(["users", "add", "khanh", "--role", "officer"]) == 1  # needs a department
+    assert cli.main(["users", "list"]) == 0
+    assert "minh" in capsys.readouterr().out
+
+
+def test_first_run_creates_the_administrator_once(web) -> None:
+    from baochi.web.users import ensure_admin
+
+    password = ensure_admin(web)
+    assert password and web.user_by_name("admin").role == "admin"
+    assert ensure_admin(web) is None

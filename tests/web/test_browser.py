@@ -1,0 +1,98 @@
+"""A real browser (Debian's chromium, driven by Playwright) through an analyst's morning.
+
+Few and fast on purpose: one walk through sign-in, dashboard, search, article and label, and the
+hostile article whose <script> must appear as text and never run.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+
+from tests.web.conftest import HOSTILE_TITLE, PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} absent (apt-get install chromium)"
+    ),
+]
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
+
+
+@pytest.fixture
+def server(app, people, articles) -> Iterator[str]:
+    """The app on a free loopback port, in a thread."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not running.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page(server: str) -> Iterator:
+    """A fresh headless chromium page; any JavaScript dialog fails the test."""
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        tab = browser.new_page(base_url=server)
+        dialogs: list[str] = []
+        tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        yield tab
+        browser.close()
+        assert dialogs == [], f"a script ran: {dialogs}"
+
+
+def test_analyst_morning_in_a_real_browser(page, articles) -> None:
+    page.goto("/")
+    assert page.url.endswith("/login?next=/")
+    page.fill("#username", "lan")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    assert page.locator("h1").inner_text() == "Tổng quan"
+
+    # the hostile article: its title is text on the page, and its <script> never ran
+    hostile = page.locator(f'a[href="/documents/{articles[0]}"]').first
+    assert hostile.inner_text() == HOSTILE_TITLE
+
+    # search without diacritics, open a result, correct its tone
+    page.click("nav >> text=Tìm kiếm")
+    page.fill("input[name=q]", "ha noi")
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/search?q=ha+noi")
+    assert page.locator("mark").count() > 0
+    page.locator(".results a").nth(1).click()
+    page.wait_for_url("**/documents/*")
+    page.click("button[name=label][value=negative]")
+    page.wait_for_url("**/documents/*")
+    assert page.locator('[data-task="tone"]').inner_text() == "Tiêu cực"
+    assert "lan" in page.locator("#labels").inner_text()
+
+    page.goto(f"/documents/{articles[0]}")
+    assert page.locator("h1").inner_text() == HOSTILE_TITLE

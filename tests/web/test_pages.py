@@ -1,0 +1,140 @@
+"""The pages on real articles: dashboard, search, article, sources, admin; hostile text as text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from openpyxl import load_workbook
+
+from baochi.db.web_store import label_corrections
+from tests.web.conftest import HOSTILE_TITLE, csrf
+
+DATE = re.compile(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b")
+
+
+def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles) -> None:
+    page = client_as("analyst").get("/")
+    html = page.text
+    assert page.status_code == 200
+    assert "Tổng quan" in html and "Mới về Hà Nội hôm nay" in html
+    assert DATE.search(html)  # dd/mm/yyyy HH:MM, Hà Nội time
+    assert 'id="chart-data"' in html and '"series": [' in html
+    assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
+
+
+def test_hostile_article_is_shown_as_text_everywhere(client_as, articles) -> None:
+    client = client_as("analyst")
+    for path in ("/", f"/documents/{articles[0]}", "/search?q=c%E1%BA%A3nh+gi%C3%A1c"):
+        html = client.get(path).text
+        assert "<script>alert" not in html and "<img src=x" not in html, path
+        assert "&lt;script&gt;alert" in html, path
+    assert client.get(f"/api/v1/documents/{articles[0]}").json()["title"] == HOSTILE_TITLE
+
+
+def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articles) -> None:
+    client = client_as("analyst")
+    html = client.get("/search", params={"q": "ha noi"}).text
+    assert "<mark>Hà Nội</mark>" in html or "<mark>Hà nội</mark>" in html
+    assert "Theo báo" in html and "Báo Hànộimới" in html and "Theo ngày" in html
+    count = int(re.search(r"(\d+) kết quả", html).group(1))
+    narrowed = client.get("/search", params={"q": "ha noi", "outlet": "Báo Tuổi Trẻ"}).text
+    assert int(re.search(r"(\d+) kết quả", narrowed).group(1)) < count
+    assert "Không tìm thấy bài nào." in client.get("/search", params={"q": "zzzqqq"}).text
+
+
+def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles) -> None:
+    client = client_as("analyst")
+    text = client.get("/search/export.csv", params={"q": "ha noi"}).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["id", "Ngày đăng", "Báo"] and len(rows) > 2
+    assert any(r[3] == HOSTILE_TITLE for r in rows)
+    book = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))
+    sheet = book["Kết quả"]
+    assert sheet["A1"].value == "Truy vấn" and sheet["B1"].value == "ha noi"
+    assert sheet.max_row == len(rows) + 1
+
+
+def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, web, store) -> None:
+    client = client_as("analyst")
+    doc = articles[3]
+    token = csrf(client, f"/documents/{doc}")
+    client.post(
+        f"/documents/{doc}/labels", data={"task": "tone", "label": "neutral", "csrf": token}
+    )
+    page = client.post(
+        f"/documents/{doc}/labels", data={"task": "tone", "label": "negative", "csrf": token}
+    )
+    assert "Tiêu cực" in page.text and "lan" in page.text
+    bad = client.post(
+        f"/documents/{doc}/labels", data={"task": "tone", "label": "x", "csrf": token}
+    )
+    assert bad.status_code == 422
+    client.post(
+        f"/documents/{doc}/labels", data={"task": "place", "label": "Hà Đông", "csrf": token}
+    )
+    rows = label_corrections(store.engine)
+    assert [(r["document_id"], r["task"], r["label"], r["user"]) for r in rows] == [
+        (doc, "tone", "negative", "lan"),
+        (doc, "place", "Hà Đông", "lan"),
+    ]
+    entry = web.audit_entries()[1]
+    assert entry["action"] == "label.correct" and entry["username"] == "lan"
+    assert '"neutral"' in entry["before"] and '"negative"' in entry["after"]
+
+
+def test_flag_shows_on_the_dashboard(client_as, articles) -> None:
+    client = client_as("analyst")
+    token = csrf(client)
+    client.post(f"/documents/{articles[5]}/flags", data={"note": "số liệu lệch", "csrf": token})
+    html = client.get("/").text
+    assert "số liệu lệch" in html and f"/documents/{articles[5]}" in html
+
+
+def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
+    client = client_as("analyst")
+    token = csrf(client)
+    client.post(
+        "/sources",
+        data={"url": "https://hanoimoi.vn/rss/xa-hoi", "outlet": "Báo Hànộimới", "csrf": token},
+    )
+    source = store.sources()[0]
+    assert source.url == "https://hanoimoi.vn/rss/xa-hoi"
+    client.post(f"/sources/{source.id}/disable", data={"reason": "chặn crawler", "csrf": token})
+    html = client.get("/sources").text
+    assert "Đã tắt" in html and "chặn crawler" in html
+    client.post(f"/sources/{source.id}/enable", data={"csrf": token})
+    assert store.sources()[0].enabled
+    actions = [e["action"] for e in web.audit_entries()]
+    assert actions[:3] == ["source.enable", "source.disable", "source.add"]
+    bad = client.post("/sources", data={"url": "ftp://x", "outlet": "A", "csrf": token})
+    assert bad.status_code == 422
+
+
+def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> None:
+    admin = client_as("admin")
+    page = admin.post(
+        "/admin/users",
+        data={
+            "username": "thu",
+            "role": "officer",
+            "department": "Sở Xây dựng",
+            "csrf": csrf(admin),
+        },
+    )
+    assert re.search(r'id="new-secret">thu: \S+<', page.text)
+    assert web.user_by_name("thu").department == "Sở Xây dựng"
+    audit = admin.get("/admin/audit").text
+    assert "user.add" in audit and "hoa" in audit
+    settings = admin.get("/admin/settings").text
+    assert "BAOCHI_HOST_DELAY" in settings
+
+
+def test_english_is_one_click_away(client_as) -> None:
+    client = client_as("analyst")
+    client.get("/lang/en?next=/")
+    html = client.get("/").text
+    assert "Overview" in html and "New about Hà Nội today" in html and 'lang="en"' in html
+    client.get("/lang/vi?next=/")
+    assert "Tổng quan" in client.get("/").text
