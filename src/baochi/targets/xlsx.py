@@ -69,6 +69,7 @@ SHEETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 COMPUTED = "Trạng thái tính toán"
 DATE_FORMAT = "DD/MM/YYYY"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _write(sheet: Any, columns: list[tuple[str, str]], rows: list[dict[str, Any]]) -> None:

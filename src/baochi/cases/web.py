@@ -1,0 +1,264 @@
+"""Hồ sơ pages and API: officers see and answer their department's cases, the office routes them.
+
+Every rule (who sees, who acts) is the library's; this module maps its errors to 404/403/409.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.cases import casework, workflow
+from baochi.cases.attachments import MAX_ATTACHMENT_BYTES, AttachmentRejected
+from baochi.cases.deadlines import days_left, load_rules
+from baochi.cases.figures import department_figures
+from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
+from baochi.db.cases_store import CasesStore
+from baochi.db.web_store import User
+from baochi.web.auth import require, web_store
+from baochi.web.templating import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
+ALL_ROLES = ("admin", "analyst", "officer", "leader")
+NAV = (NavItem(60, "/cases", "Hồ sơ", ALL_ROLES),)
+SignedIn = Annotated[User, Depends(require(*ALL_ROLES))]
+
+
+def actor_of(user: User) -> Actor:
+    """The library's view of a signed-in user."""
+    return Actor(user.role, user.department_id, user.id)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turn the library's refusals into HTTP answers with its Vietnamese message."""
+    try:
+        yield
+    except CaseNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except Forbidden as exc:
+        raise HTTPException(403, str(exc)) from exc
+    except (IllegalTransition, CaseError, AttachmentRejected, ValueError) as exc:
+        raise HTTPException(409, str(exc)) from exc
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.store.engine
+
+
+def _departments(request: Request) -> dict[int, str]:
+    return {int(d["id"]): str(d["name"]) for d in web_store(request).departments()}
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+@router.get("/cases")
+def cases_page(
+    request: Request, user: SignedIn, status: str = "", overdue: bool = False
+) -> Response:
+    """The cases this user may see, soonest deadline first; overdue in red."""
+    now = dt.datetime.now(dt.UTC)
+    found = casework.visible_cases(
+        _engine(request),
+        actor_of(user),
+        statuses=[status] if status in workflow.STATUSES else None,
+        overdue_at=now if overdue else None,
+    )
+    figures = department_figures(found, now) if user.role != workflow.OFFICER else []
+    context = {
+        "title": "Hồ sơ",
+        "cases": [(c, days_left(c.due_on, now)) for c in found],
+        "labels": workflow.STATUS_LABELS,
+        "departments": _departments(request),
+        "figures": figures,
+        "status": status,
+        "overdue": overdue,
+        "priorities": load_rules().priorities,
+        "can_open": user.role in workflow.OFFICE_ROLES,
+    }
+    return render(request, "cases/list.html", context)
+
+
+@router.post("/cases")
+def open_case_form(
+    request: Request,
+    user: SignedIn,
+    title: Annotated[str, Form()] = "",
+    issue: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "normal",
+    document_id: Annotated[str, Form()] = "",
+    department: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Open a case (from an article when its id is given), routed at once if a department is."""
+    with refusals():
+        case_id = casework.open_case(
+            _engine(request),
+            actor_of(user),
+            title,
+            issue=issue,
+            priority=priority,
+            responsible=_ids(department or []),
+            document_ids=_ids([document_id]),
+        )
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
+    """One case: the issue, its coverage and candidate replies, the answer, files, history."""
+    engine, actor = _engine(request), actor_of(user)
+    with refusals():
+        case = casework.get_case(engine, actor, case_id)
+    store = CasesStore(engine)
+    context = {
+        "title": f"Hồ sơ #{case.id}",
+        "case": case,
+        "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
+        "labels": workflow.STATUS_LABELS,
+        "departments": _departments(request),
+        "documents": store.case_documents(case.id),
+        "events": store.events(case.id),
+        "files": store.attachments(case.id),
+        "actions": workflow.actions_for(case.status, actor, case.responsible, case.coordinating),
+        "office": user.role in workflow.OFFICE_ROLES,
+        "max_mb": MAX_ATTACHMENT_BYTES // 1_000_000,
+    }
+    return render(request, "cases/case.html", context)
+
+
+def _act(request: Request, case_id: int, work: Callable[[], object]) -> Response:
+    with refusals():
+        work()
+    return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+@router.post("/cases/{case_id}/action")
+def case_action(
+    request: Request,
+    case_id: int,
+    user: SignedIn,
+    action: Annotated[str, Form()],
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    """Start, return, close, withdraw or escalate."""
+    engine, actor = _engine(request), actor_of(user)
+    return _act(request, case_id, lambda: casework.act(engine, actor, case_id, action, note))
+
+
+@router.post("/cases/{case_id}/assign")
+def case_assign(
+    request: Request,
+    case_id: int,
+    user: SignedIn,
+    department: Annotated[list[str], Form()],
+    coordinating: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Route the case to its responsible and coordinating departments."""
+    engine, actor = _engine(request), actor_of(user)
+    responsible, helping = _ids(department), _ids(coordinating or [])
+    return _act(
+        request, case_id, lambda: casework.assign(engine, actor, case_id, responsible, helping)
+    )
+
+
+@router.post("/cases/{case_id}/answer")
+async def case_answer(
+    request: Request,
+    case_id: int,
+    user: SignedIn,
+    answer: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Attach the official letter (if any) and, with a text, mark the case answered."""
+    engine, actor = _engine(request), actor_of(user)
+    data = request.app.state.settings.data
+    content = await file.read(MAX_ATTACHMENT_BYTES + 1) if file and file.filename else b""
+
+    def work() -> None:
+        if content and file is not None:
+            casework.attach(engine, data, actor, case_id, file.filename or "", content)
+        if answer.strip():
+            casework.answer(engine, actor, case_id, answer)
+
+    return _act(request, case_id, work)
+
+
+@router.post("/cases/{case_id}/replies/{document_id}")
+def case_reply(
+    request: Request,
+    case_id: int,
+    document_id: int,
+    user: SignedIn,
+    relation: Annotated[str, Form()] = "reply",
+) -> Response:
+    """Confirm a published reply or correction; an answered case closes."""
+    engine, actor = _engine(request), actor_of(user)
+    return _act(
+        request,
+        case_id,
+        lambda: casework.confirm_reply(engine, actor, case_id, document_id, relation),
+    )
+
+
+@router.get("/cases/files/{attachment_id}")
+def case_file(request: Request, attachment_id: int, user: SignedIn) -> Response:
+    """A case's file, always as a download of its checked type, never rendered as a page."""
+    with refusals():
+        record, path = casework.attachment_file(
+            _engine(request), request.app.state.settings.data, actor_of(user), attachment_id
+        )
+    name = str(record["original_name"]).encode("ascii", "ignore").decode() or "tep"
+    return Response(
+        path.read_bytes(),
+        media_type=str(record["content_type"]),
+        headers={
+            "content-disposition": f'attachment; filename="{name.replace(chr(34), "")}"',
+            "cache-control": "private, no-store",
+        },
+    )
+
+
+def _as_json(case: Any, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "id": case.id,
+        "title": case.title,
+        "status": case.status,
+        "priority": case.priority,
+        "origin": case.origin,
+        "due_on": case.due_on.isoformat(),
+        "days_left": days_left(case.due_on, now),
+        "responsible": list(case.responsible),
+        "coordinating": list(case.coordinating),
+        "escalation_level": case.escalation_level,
+        "answer": case.answer,
+        "answered_at": case.answered_at.isoformat() if case.answered_at else None,
+    }
+
+
+@api.get("")
+def api_cases(request: Request, user: SignedIn, overdue: bool = False) -> dict[str, Any]:
+    """The cases this user may see."""
+    now = dt.datetime.now(dt.UTC)
+    found = casework.visible_cases(
+        _engine(request), actor_of(user), overdue_at=now if overdue else None
+    )
+    return {"items": [_as_json(c, now) for c in found]}
+
+
+@api.get("/{case_id}")
+def api_case(request: Request, case_id: int, user: SignedIn) -> dict[str, Any]:
+    """One case, if this user may see it."""
+    with refusals():
+        case = casework.get_case(_engine(request), actor_of(user), case_id)
+    return _as_json(case, dt.datetime.now(dt.UTC))
+
+
+router.include_router(api)

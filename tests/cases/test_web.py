@@ -1,0 +1,107 @@
+"""Cases and targets pages: officers confined to their department, leaders read-only, files safe."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from baochi import cases, targets
+from baochi.db import Store, migrate, open_engine
+from baochi.db.cases_store import CasesStore
+from baochi.settings import Settings
+from tests.cases.conftest import ANALYST, OPENED
+from tests.web import conftest as web_fixtures
+from tests.web.conftest import csrf
+
+# The web area's fixtures (a signed-in client per role), used here over the cases tables.
+app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
+client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
+
+
+@pytest.fixture
+def store(settings: Settings) -> Iterator[Store]:
+    """The web, cases and targets branches only, apart from other areas' work in progress."""
+    engine = open_engine(settings)
+    for branch in ("web@head", "cases@head", "targets@head"):
+        migrate(engine, branch)
+    yield Store(engine)
+    engine.dispose()
+
+
+def test_officer_answers_own_case_and_cannot_see_others(store, people, client_as, settings):
+    minh = people["officer"]
+    own = cases.open_case(
+        store.engine,
+        ANALYST,
+        "Ngập phố Nguyễn Khuyến",
+        responsible=[minh.department_id],
+        now=OPENED,
+    )
+    other = cases.open_case(store.engine, ANALYST, "Cây đổ phố Huế", responsible=[999], now=OPENED)
+    officer = client_as("officer")
+    page = officer.get("/cases")
+    assert page.status_code == 200 and "Ngập phố Nguyễn Khuyến" in page.text
+    assert "Cây đổ phố Huế" not in page.text
+    assert officer.get(f"/cases/{other}").status_code == 404
+    assert officer.get(f"/api/v1/cases/{other}").status_code == 404
+    assert [c["id"] for c in officer.get("/api/v1/cases").json()["items"]] == [own]
+
+    token = csrf(officer, f"/cases/{own}")
+    fake = officer.post(
+        f"/cases/{own}/answer",
+        data={"csrf": token, "answer": ""},
+        files={"file": ("cong-van.pdf", b"<html>x</html>", "application/pdf")},
+    )
+    assert fake.status_code == 409
+    done = officer.post(
+        f"/cases/{own}/answer",
+        data={"csrf": token, "answer": "Đã nạo vét."},
+        files={"file": ("cong-van.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert cases.get_case(store.engine, ANALYST, own).status == "answered"
+    file_id = CasesStore(store.engine).attachments(own)[0]["id"]
+    download = officer.get(f"/cases/files/{file_id}")
+    assert download.content == PDF and download.headers["content-type"] == "application/pdf"
+    assert download.headers["content-disposition"].startswith("attachment")
+    assert (
+        officer.post(f"/cases/{own}/action", data={"csrf": token, "action": "close"}).status_code
+        == 403
+    )
+
+
+def test_leader_reads_and_changes_nothing(store, client_as):
+    case_id = cases.open_case(
+        store.engine, ANALYST, "Rác chợ Long Biên", responsible=[5], now=OPENED
+    )
+    leader = client_as("leader")
+    assert leader.get(f"/cases/{case_id}").status_code == 200
+    token = csrf(leader, f"/cases/{case_id}")
+    refused = leader.post(f"/cases/{case_id}/action", data={"csrf": token, "action": "escalate"})
+    assert refused.status_code == 403
+    assert leader.post("/cases", data={"csrf": token, "title": "x"}).status_code == 403
+
+
+def test_directive_pages(store, client_as):
+    targets.load_example(store.engine)
+    analyst = client_as("analyst")
+    index = analyst.get("/targets")
+    assert index.status_code == 200 and "1559-TB/TU" in index.text and "Quá hạn" in index.text
+    page = analyst.get("/targets/1559-TB/TU")
+    assert page.status_code == 200 and "<svg" in page.text and "Sở Văn hóa và Thể thao" in page.text
+    book = analyst.get("/targets/1559-TB/TU/export.xlsx")
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+    api = analyst.get("/api/v1/targets/1559-TB/TU").json()
+    assert [t["status"] for t in api["tasks"]][3] == "overdue"
+    assert client_as("officer").get("/targets").status_code == 403
+    token = csrf(analyst, "/targets")
+    bad = analyst.post(
+        "/targets/import",
+        data={"csrf": token},
+        files={"file": ("x.xlsx", b"not excel", "application/octet-stream")},
+    )
+    assert bad.status_code == 422 and "không đọc được" in bad.text
