@@ -48,7 +48,9 @@ def deliver_due(
     """Try every pending digest that is due; count the outcomes (sent, pending, failed)."""
     outcomes: Counter[str] = Counter()
     for digest in watch.digests(("pending",), due_at=now):
-        message = render(digest.id, watch.digest_alerts(digest.id), now, config.digest_max_items)
+        message = render(
+            digest.id, watch.digest_alerts(digest.id), digest.created_at, config.digest_max_items
+        )
         outcomes[attempt(watch, config, channels, digest, message, now)] += 1
     return outcomes
 
@@ -63,8 +65,10 @@ def title(alert: Alert) -> str:
     return f"{KIND_LABELS.get(alert.kind, alert.kind)}: {alert.subject_label}"
 
 
-def render(digest_id: int, alerts: Sequence[Alert], now: dt.datetime, max_items: int) -> Message:
-    """The digest as a mail subject and text, and as the webhook's JSON."""
+def render(
+    digest_id: int, alerts: Sequence[Alert], made_at: dt.datetime, max_items: int
+) -> Message:
+    """The digest as a mail subject and text, and as the webhook's JSON; a retry sends the same."""
     shown, omitted = alerts[:max_items], max(len(alerts) - max_items, 0)
     if len(alerts) == 1:
         subject = f"[baochi] {title(alerts[0])}"
@@ -72,7 +76,7 @@ def render(digest_id: int, alerts: Sequence[Alert], now: dt.datetime, max_items:
         subject = f"[baochi] {len(alerts)} cảnh báo: " + "; ".join(title(a) for a in alerts)
     if len(subject) > SUBJECT_CHARS:
         subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
-    lines = [f"baochi: {len(alerts)} cảnh báo lúc {hanoi_time(now)} (giờ Hà Nội)", ""]
+    lines = [f"baochi: {len(alerts)} cảnh báo lúc {hanoi_time(made_at)} (giờ Hà Nội)", ""]
     for number, alert in enumerate(shown, 1):
         lines.append(f"{number}. {title(alert)}")
         lines.append(f"   {alert.reason}")
@@ -85,7 +89,7 @@ def render(digest_id: int, alerts: Sequence[Alert], now: dt.datetime, max_items:
         lines.append(f"… và {omitted} cảnh báo khác: xem trong ứng dụng.")
     data = {
         "digest_id": digest_id,
-        "generated_at": now.isoformat(),
+        "generated_at": made_at.isoformat(),
         "count": len(alerts),
         "omitted": omitted,
         "alerts": [as_json(a) for a in shown],
