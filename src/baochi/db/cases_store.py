@@ -86,7 +86,9 @@ class CasesStore:
     ) -> int:
         """Insert a case with its departments, coverage and opening event in one transaction."""
         with self.engine.begin() as conn:
-            case_id = int(conn.execute(cases.insert().values(**values)).inserted_primary_key[0])
+            case_id = int(
+                conn.execute(cases.insert().values(**values).returning(cases.c.id)).scalar_one()
+            )
             self._set_departments(conn, case_id, responsible, coordinating)
             self._link(conn, case_id, document_ids, "coverage", 0, values["opened_at"])
             conn.execute(case_events.insert().values(case_id=case_id, **event))
@@ -292,9 +294,8 @@ class CasesStore:
     def add_attachment(self, **values: Any) -> int:
         """Record a stored file."""
         with self.engine.begin() as conn:
-            return int(
-                conn.execute(case_attachments.insert().values(**values)).inserted_primary_key[0]
-            )
+            statement = case_attachments.insert().values(**values)
+            return int(conn.execute(statement.returning(case_attachments.c.id)).scalar_one())
 
     def attachments(self, case_id: int) -> list[dict[str, Any]]:
         """The files of a case, oldest first."""
