@@ -29,7 +29,7 @@ from baochi.db import Store, open_store  # noqa: E402
 from baochi.db.watch_store import WatchStore  # noqa: E402
 from baochi.records import Article, Collected, Document, Keys  # noqa: E402
 from baochi.watch import Message, WatchConfig, check, judge  # noqa: E402
-from baochi.watch.check import expression  # noqa: E402
+from baochi.watch.matching import recent_matches  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "data" / "baomoi-2017" / "articles.jsonl.gz"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -166,13 +166,13 @@ def sweep(store: Store, days: dict[dt.date, list[dict]]) -> dict:
     """Spike alerts per day and known bursts caught, for several k (the pure rule on SQL series)."""
     watch = WatchStore(store.engine)
     checked = [d for d in days if d >= FIRST_CHECKED]
-    series = {
-        (name, day): watch.match_counts(
-            expression(query), WatchConfig().daily().origin(midnight_after(day)), dt.timedelta(1), 8
-        )
-        for name, query in WATCHLISTS.items()
-        for day in checked
-    }
+    start = midnight_after(FIRST_DAY) - dt.timedelta(days=2)
+    series = {}
+    for name, query in WATCHLISTS.items():
+        ids = [doc.id for doc in recent_matches(store, query, start).documents]
+        for day in checked:
+            origin = WatchConfig().daily().origin(midnight_after(day))
+            series[name, day] = watch.id_counts(ids, origin, dt.timedelta(days=1), 8)
     result = {}
     for k in SWEEP:
         rule = WatchConfig(spike_k=k).daily()

@@ -24,7 +24,7 @@ def _daily_history(seed: Seed, title: str, per_day: list[int]) -> None:
 
 
 def test_counts_are_bucketed_in_sql(store: Store, watch: WatchStore, seed: Seed) -> None:
-    seed(
+    ids = seed(
         [
             ("Ngập úng ở Hà Nội", NOW - dt.timedelta(minutes=1)),
             ("Ngập úng kéo dài", NOW - HOUR),  # a bucket starts where the one before ends
@@ -34,8 +34,9 @@ def test_counts_are_bucketed_in_sql(store: Store, watch: WatchStore, seed: Seed)
             ("Ngập tương lai", NOW + dt.timedelta(seconds=1)),
         ]
     )
-    assert watch.match_counts('"ngap"', NOW - 13 * HOUR, HOUR, 13) == [1] + [0] * 10 + [1, 2]
-    assert watch.match_counts('"ha noi"', NOW - 8 * DAY, DAY, 8) == [0] * 7 + [2]
+    assert watch.id_counts(ids, NOW - 13 * HOUR, HOUR, 13) == [1] + [0] * 10 + [1, 2]
+    assert watch.id_counts(ids[:3], NOW - 8 * DAY, DAY, 8) == [0] * 7 + [3]
+    assert watch.id_counts([], NOW - 8 * DAY, DAY, 8) == [0] * 8
 
 
 def test_spike_fires_once_with_numbers_and_not_twice(

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, Integer, cast, func, or_, select, text, update
+from sqlalchemy import BigInteger, Engine, Integer, cast, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,6 +22,7 @@ from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, wat
 # When an article appeared: its publication time, or when we fetched it if it has none.
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ID_CHUNK = 5000  # ids per IN list, well under every backend's limit on bound parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,17 +96,6 @@ class DigestRow:
     next_attempt_at: dt.datetime
     created_at: dt.datetime
     sent_at: dt.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class MatchRow:
-    """A document that newly matches a watchlist."""
-
-    id: int
-    title: str
-    url: str
-    outlet: str
-    stamp: dt.datetime
 
 
 _DIGEST_COLUMNS = (
@@ -226,33 +216,26 @@ class WatchStore:
         start = int((origin - EPOCH).total_seconds())
         return (seconds - start) // int(width.total_seconds())
 
-    def _matching(self, expression: str) -> Any:
-        """The ids of documents matching a folded full-text expression."""
-        if self.dialect != "sqlite":
-            raise NotImplementedError("watchlist matching needs the search backend's index here")
-        return (
-            text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :match")
-            .bindparams(match=expression)
-            .columns(rowid=Integer)
-            .subquery()
-        )
-
-    def match_counts(
-        self, expression: str, origin: dt.datetime, width: dt.timedelta, buckets: int
+    def id_counts(
+        self, ids: Sequence[int], origin: dt.datetime, width: dt.timedelta, buckets: int
     ) -> list[int]:
-        """Documents matching `expression` per bucket of `width` from `origin`, oldest first."""
-        matched = self._matching(expression)
+        """How many of these documents fall in each bucket of `width` from `origin`."""
         bucket = self._bucket(origin, width).label("bucket")
-        query = (
-            select(bucket, func.count())
-            .where(
-                documents.c.id.in_(select(matched.c.rowid)),
-                appeared_at >= origin,
-                appeared_at < origin + width * buckets,
-            )
-            .group_by(bucket)
-        )
-        return self._series(query, buckets)
+        counts = [0] * buckets
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), ID_CHUNK):
+                query = (
+                    select(bucket, func.count())
+                    .where(
+                        documents.c.id.in_(ids[start : start + ID_CHUNK]),
+                        appeared_at >= origin,
+                        appeared_at < origin + width * buckets,
+                    )
+                    .group_by(bucket)
+                )
+                for index, count in conn.execute(query):
+                    counts[int(index)] += count
+        return counts
 
     def outlet_counts(
         self, origin: dt.datetime, width: dt.timedelta, buckets: int
@@ -271,40 +254,12 @@ class WatchStore:
                 series.setdefault((outlet_id, name), [0] * buckets)[int(index)] = count
         return series
 
-    def _series(self, query: Any, buckets: int) -> list[int]:
-        counts = [0] * buckets
+    def last_document_id(self) -> int:
+        """The highest document id stored so far (0 if none)."""
         with self.engine.connect() as conn:
-            for index, count in conn.execute(query):
-                counts[int(index)] = count
-        return counts
-
-    def new_matches(
-        self, expression: str, after_id: int, limit: int
-    ) -> tuple[int, list[MatchRow], int]:
-        """Documents stored after `after_id` that match: (how many, the newest few, the last id)."""
-        with self.engine.connect() as conn:
-            last = conn.execute(select(func.coalesce(func.max(documents.c.id), 0))).scalar_one()
-            matched = self._matching(expression)
-            where = (
-                documents.c.id.in_(select(matched.c.rowid)),
-                documents.c.id > after_id,
-                documents.c.id <= last,
+            return int(
+                conn.execute(select(func.coalesce(func.max(documents.c.id), 0))).scalar_one()
             )
-            total = conn.execute(select(func.count()).where(*where)).scalar_one()
-            rows = conn.execute(
-                select(
-                    documents.c.id,
-                    documents.c.title,
-                    documents.c.url,
-                    func.coalesce(outlets.c.name, "").label("outlet"),
-                    appeared_at.label("stamp"),
-                )
-                .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-                .where(*where)
-                .order_by(documents.c.id.desc())
-                .limit(limit)
-            )
-            return int(total), [MatchRow(**r._mapping) for r in rows], int(last)
 
     # -- alerts ----------------------------------------------------------------------------
 

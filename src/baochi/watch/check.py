@@ -11,13 +11,13 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from baochi.db import Store
+from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
-from baochi.db.watch_store import Alert, MatchRow, RuleRow, WatchlistRow, WatchStore
-from baochi.search import match_expression
+from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
 from baochi.watch.health import judge_quiet, source_note
+from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier
 from baochi.watch.spikes import SpikeRule, Verdict, judge
 
@@ -35,11 +35,6 @@ class CheckSummary:
         return Counter(a.kind for a in self.alerts)
 
 
-def expression(query: str) -> str:
-    """The seam to the search area: a watchlist's query as the store's full-text expression."""
-    return match_expression(query)
-
-
 def check(
     store: Store,
     watch: WatchStore,
@@ -50,7 +45,7 @@ def check(
     """Evaluate everything at `now`, store and route the new alerts, send the digests due."""
     found: list[Alert] = []
     for watchlist in watch.watchlists(enabled_only=True):
-        found += watchlist_alerts(watch, config, watchlist, now)
+        found += watchlist_alerts(store, watch, config, watchlist, now)
     found += health_alerts(store, watch, config, now)
     rules = watch.rules()
     summary = CheckSummary()
@@ -78,35 +73,41 @@ def raise_alert(
 
 
 def watchlist_alerts(
-    watch: WatchStore, config: WatchConfig, watchlist: WatchlistRow, now: dt.datetime
+    store: Store, watch: WatchStore, config: WatchConfig, watchlist: WatchlistRow, now: dt.datetime
 ) -> list[Alert]:
-    """A watchlist's new matches since its watermark, and its spikes over a day and an hour."""
-    match = expression(watchlist.query)
-    if not match:
-        return []
+    """A watchlist's new matches since its watermark, and its spikes over a day and an hour.
+
+    New matches wait while stored documents await the search index, so none is skipped.
+    """
+    daily, hourly = config.daily(watchlist.spike_k), config.hourly(watchlist.spike_k)
+    last = watch.last_document_id()
+    matches = recent_matches(store, watchlist.query, daily.origin(now))
     found = []
-    total, newest, last = watch.new_matches(match, watchlist.watermark, DOCUMENTS_SHOWN)
-    if total:
-        found.append(
-            Alert(
-                kind="match",
-                subject_kind="watchlist",
-                subject_key=str(watchlist.id),
-                subject_label=watchlist.name,
-                watchlist_id=watchlist.id,
-                observed=total,
-                reason=f"{total} bài mới khớp danh sách theo dõi «{watchlist.query}»",
-                dedupe_key=f"match:{watchlist.id}:{watchlist.watermark}:{last}",
-                payload={"documents": [_document(row) for row in newest]},
+    if not matches.pending:
+        fresh = [d for d in matches.documents if watchlist.watermark < d.id <= last]
+        if fresh:
+            fresh.sort(key=lambda d: d.id, reverse=True)
+            found.append(
+                Alert(
+                    kind="match",
+                    subject_kind="watchlist",
+                    subject_key=str(watchlist.id),
+                    subject_label=watchlist.name,
+                    watchlist_id=watchlist.id,
+                    observed=len(fresh),
+                    reason=f"{len(fresh)} bài mới khớp danh sách theo dõi «{watchlist.query}»",
+                    dedupe_key=f"match:{watchlist.id}:{watchlist.watermark}:{last}",
+                    payload={"documents": [_document(d) for d in fresh[:DOCUMENTS_SHOWN]]},
+                )
             )
-        )
-    if last != watchlist.watermark:
-        watch.set_watermark(watchlist.id, last)
-    for rule in (config.daily(watchlist.spike_k), config.hourly(watchlist.spike_k)):
-        series = watch.match_counts(match, rule.origin(now), rule.bucket, rule.baseline + 1)
+        if last != watchlist.watermark:
+            watch.set_watermark(watchlist.id, last)
+    ids = [d.id for d in matches.documents]
+    for rule in (daily, hourly):
+        series = watch.id_counts(ids, rule.origin(now), rule.bucket, rule.baseline + 1)
         verdict = judge(series, rule)
-        if verdict.fired and _cooled(watch, "spike", "watchlist", str(watchlist.id), rule, now):
-            key = str(watchlist.id)
+        key = str(watchlist.id)
+        if verdict.fired and _cooled(watch, "spike", "watchlist", key, rule, now):
             found.append(
                 spike_alert(verdict, series, "watchlist", key, watchlist.name, now, watchlist.id)
             )
@@ -188,11 +189,11 @@ def _period(rule: SpikeRule, now: dt.datetime) -> int:
     return int(now.timestamp() // rule.bucket.total_seconds())
 
 
-def _document(row: MatchRow) -> dict[str, object]:
+def _document(doc: DocumentRow) -> dict[str, object]:
     return {
-        "id": row.id,
-        "title": row.title,
-        "url": row.url,
-        "outlet": row.outlet,
-        "published_at": row.stamp.isoformat(),
+        "id": doc.id,
+        "title": doc.title,
+        "url": doc.url,
+        "outlet": doc.outlet,
+        "published_at": appeared_at(doc).isoformat(),
     }

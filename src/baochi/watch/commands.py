@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 from baochi.db import open_store
 from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
-from baochi.watch.check import check, expression
+from baochi.watch.check import check
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import HANOI, as_json, hanoi_time, title
+from baochi.watch.matching import query_problem
 from baochi.watch.notify import notifiers
 
 KINDS = ("match", "spike", "health", "conflict")
@@ -25,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     wsub = watch.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
     add = wsub.add_parser("add", help="save a query as a watchlist")
     add.add_argument("name")
-    add.add_argument("query", help='words and "phrases", diacritics optional')
+    add.add_argument("query", help="a search query (same language as `baochi search`)")
     owner = add.add_mutually_exclusive_group()
     owner.add_argument("--owner-user", type=int, metavar="ID")
     owner.add_argument("--department", type=int, metavar="ID")
@@ -70,8 +71,9 @@ def _watch(settings: Settings) -> WatchStore:
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    if not expression(args.query):
-        print("baochi: the query has no word to match", file=sys.stderr)
+    problem = query_problem(args.query)
+    if problem:
+        print(f"baochi: {problem}", file=sys.stderr)
         return 2
     watch_id, created = _watch(settings).add_watchlist(
         args.name,

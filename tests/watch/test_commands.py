@@ -1,0 +1,60 @@
+"""The `watch` and `alerts` subcommands, in process, on a temporary store."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+
+import pytest
+
+from baochi.settings import Settings
+from baochi.watch import commands
+from tests.watch.conftest import NOW, Seed
+
+
+def run(settings: Settings, *argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="baochi")
+    commands.register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.handler(args, settings) or 0)
+
+
+def test_watch_and_alerts_from_the_command_line(
+    settings: Settings, seed: Seed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(settings, "watch", "add", "Ngập úng", "ngập", "--department", "3") == 0
+    assert run(settings, "watch", "add", "Ngập úng", "ngập") == 0
+    assert run(settings, "watch", "add", "Rỗng", "!!!") == 2
+    out = capsys.readouterr()
+    assert "added watchlist 1: Ngập úng" in out.out and "already present" in out.out
+    assert "truy vấn không có từ nào để tìm" in out.err
+    assert run(settings, "watch", "add", "Hỏng", "ngập AND (mưa") == 2
+    assert capsys.readouterr().err.startswith("baochi: ")
+    assert run(settings, "watch", "list") == 0
+    assert "dept 3" in capsys.readouterr().out
+
+    hook = "http://127.0.0.1:9/hooks/baochi"
+    assert run(settings, "watch", "notify", hook, "--watchlist", "Ngập úng", "--every", "30") == 0
+    assert "rule 1: match,spike,health,conflict by webhook" in capsys.readouterr().out
+    assert run(settings, "watch", "notify", "ftp://127.0.0.1/x") == 2
+    assert run(settings, "watch", "notify", "a@b.vn", "--watchlist", "Không có") == 2
+    assert run(settings, "watch", "notify", "a@b.vn", "--kinds", "spike,gossip") == 2
+    capsys.readouterr()
+
+    seed([("Phố Hà Nội ngập sau mưa lớn", NOW - dt.timedelta(hours=2))])
+    assert run(settings, "watch", "check", "--now", "2026-11-30T08:00") == 0  # Hà Nội time
+    out = capsys.readouterr().out
+    assert "Bài mới: Ngập úng\n    1 bài mới khớp danh sách theo dõi «ngập»" in out
+    assert "30/11/2026 08:00: new alerts: 1 match; digests made: 1; sent: 1 pending" in out
+    assert (
+        run(settings, "watch", "check", "--now", "2026-11-30T01:00+00:00", "--format", "json") == 0
+    )
+    assert json.loads(capsys.readouterr().out)["alerts"] == []
+
+    assert run(settings, "alerts", "list") == 0
+    assert "Bài mới: Ngập úng" in capsys.readouterr().out
+    assert run(settings, "alerts", "deliveries") == 0
+    out = capsys.readouterr().out
+    assert "pending   1 attempt(s)" in out and "! chưa cấu hình khóa ký webhook" in out
+    assert out.rstrip().endswith("1 pending")

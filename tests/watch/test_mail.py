@@ -1,0 +1,100 @@
+"""E-mail digests through a real SMTP server (aiosmtpd) on 127.0.0.1, Vietnamese kept intact."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import email
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default
+
+import pytest
+
+from baochi.db import Store
+from baochi.db.watch_store import WatchStore
+from baochi.watch import Mailer, Message, WatchConfig, check
+from baochi.watch.notify import DeliveryError, notifiers
+from tests.watch.conftest import NOW, Seed
+
+HOUR = dt.timedelta(hours=1)
+
+controller = pytest.importorskip(
+    "aiosmtpd.controller", reason="aiosmtpd is not installed (pip install -e '.[dev]')"
+)
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        raw = envelope.content  # type: ignore[attr-defined]
+        parsed = email.message_from_bytes(raw, policy=default)
+        self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free port of 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        yield inbox, port
+    finally:
+        server.stop()
+
+
+def test_a_spike_digest_arrives_by_mail_in_vietnamese(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, port = smtp
+    mail = dataclasses.replace(
+        config, smtp_host="127.0.0.1", smtp_port=port, smtp_from="baochi@sotttt.hanoi.gov.vn"
+    )
+    watch_id, _ = watch.add_watchlist(
+        "An toàn thực phẩm trường học", '"an toàn thực phẩm"', NOW - dt.timedelta(days=10)
+    )
+    per_day = [8, 10, 9, 12, 7, 9, 11]
+    seed(
+        [
+            (f"An toàn thực phẩm ở trường {d}-{i}", NOW - (7 - d) * dt.timedelta(days=1) - HOUR)
+            for d, n in enumerate(per_day)
+            for i in range(n)
+        ]
+        + [
+            (f"Ngộ độc ở trường mầm non, an toàn thực phẩm {i}", NOW - dt.timedelta(hours=3))
+            for i in range(37)
+        ]
+    )
+    watch.add_rule(["spike"], "email", "chi.lan@sotttt.hanoi.gov.vn", 60, NOW, watch_id)
+    summary = check(store, watch, mail, NOW, notifiers(mail))
+    assert summary.deliveries == {"sent": 1}
+    [(to, message)] = inbox.messages
+    assert to == ["chi.lan@sotttt.hanoi.gov.vn"]
+    assert message["Subject"] == "[baochi] Đột biến: An toàn thực phẩm trường học"
+    body = message.get_content()
+    assert "24 giờ qua: 37 bài, trung bình 7 ngày: 9,4 (độ lệch chuẩn 1,7)" in body
+    assert "lúc 30/11/2026 08:00 (giờ Hà Nội)" in body
+    assert message.get_content_charset() == "utf-8"
+
+
+def test_mail_failures_say_why(config: WatchConfig, smtp: tuple[Inbox, int]) -> None:
+    message = Message("Cảnh báo", "Nội dung")
+    with pytest.raises(DeliveryError, match="smtp_host"):
+        Mailer(config).send("a@example.vn", message)
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = dataclasses.replace(
+            config, smtp_host="127.0.0.1", smtp_port=closed.getsockname()[1], notify_timeout=2
+        )
+        with pytest.raises(DeliveryError, match=r"SMTP 127\.0\.0\.1"):
+            Mailer(dead).send("a@example.vn", message)
