@@ -64,6 +64,9 @@ class Settings:
     max_future_seconds: float = _setting(
         86400.0, "A publication date further ahead than this is rejected as impossible."
     )
+    lease_seconds: float = _setting(
+        600.0, "Seconds a worker holds a host; renewed while it works, expires if it dies."
+    )
     max_articles_per_source: int = _setting(
         5000, "Most new article links taken from one poll of one source."
     )

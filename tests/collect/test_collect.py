@@ -149,6 +149,7 @@ def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, 
         "BAOCHI_HOST_DELAY": "0",
         "BAOCHI_HOST_CONCURRENCY": "4",
         "BAOCHI_EXTRACT_WORKERS": "1",
+        "BAOCHI_LEASE_SECONDS": "1",
     }
     cmd = [sys.executable, "-m", "baochi"]
     subprocess.run(
@@ -168,6 +169,7 @@ def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, 
     proc.wait()
     partial = store.counts()["documents"]
     assert 0 < partial < len(site.articles), "the kill must land in the middle of the batch"
+    time.sleep(1.2)  # the dead worker's lease on the host expires; another takes over
     subprocess.run([*cmd, "collect", "--once"], env=env, check=True, capture_output=True)
     docs = _by_url(store)
     assert len(docs) == len(site.articles)

@@ -125,6 +125,8 @@ class NewsSite:
         self._by_id = {s.id: s for s in self.stories}
         self._position = {s.id: i for i, s in enumerate(self.stories)}
         self.hits: Counter[str] = Counter()
+        self.starts: list[float] = []
+        self.in_flight = self.peak_in_flight = 0
         self.private_hits: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -341,6 +343,14 @@ class NewsSite:
     def count(self, hits: Counter[str], path: str) -> None:
         with self._lock:
             hits[path] += 1
+            self.starts.append(time.monotonic())
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+
+    def done(self) -> None:
+        """One request answered: `peak_in_flight` tells a crawler's politeness across processes."""
+        with self._lock:
+            self.in_flight -= 1
 
     def _by_path(self, path: str) -> Story | None:
         match = _ARTICLE_ID.fullmatch(path)
@@ -428,6 +438,12 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlsplit(self.path).path or "/"
         site = self.server.site
         site.count(self.server.hits, path)
+        try:
+            self._send(site, path, head)
+        finally:
+            site.done()
+
+    def _send(self, site: NewsSite, path: str, head: bool) -> None:
         response = site.respond(path, self.headers)
         self.send_response(response.status)
         if response.content_type:

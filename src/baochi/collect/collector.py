@@ -9,7 +9,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import multiprocessing
+import os
+import socket
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -90,6 +93,7 @@ class Collector:
         self.settings = settings
         self.transport = transport
         self.progress = progress
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="baochi-writer")
         self.batches = BatchWriter(store, self.writer)
         self.pool = extraction_pool(settings)
@@ -104,15 +108,30 @@ class Collector:
         )
 
     async def run_once(self, when: dt.datetime | None = None) -> Summary:
-        """Poll every source due at `when` (default now) and store what is new."""
+        """Poll every source due at `when` (default now) on the hosts this worker can lease."""
         started = time.monotonic()
-        due = await self._write(self.store.sources, due_before=when or now())
+        when = when or now()
+        lease = self.settings.lease_seconds
+        hosts = await self._write(self.store.claim_hosts, self.owner, when, lease)
+        if not hosts:
+            return Summary([], time.monotonic() - started)
+        heartbeat = asyncio.create_task(self._renew(hosts, lease))
         fetcher = Fetcher(self.settings, self.transport)
         try:
+            due = await self._write(self.store.sources, due_before=when, on_hosts=hosts)
             reports = await asyncio.gather(*(self._poll(fetcher, s) for s in due))
         finally:
+            heartbeat.cancel()
             await fetcher.aclose()
+            await self._write(self.store.release_hosts, self.owner, hosts)
         return Summary(list(reports), time.monotonic() - started)
+
+    async def _renew(self, hosts: list[str], lease: float) -> None:
+        """Keep the leases alive while a long pass is still working on the hosts."""
+        while True:
+            await asyncio.sleep(lease / 3)
+            until = now() + dt.timedelta(seconds=lease)
+            await self._write(self.store.renew_hosts, self.owner, hosts, until)
 
     async def _poll(self, fetcher: Fetcher, source: SourceRow) -> SourceReport:
         report = SourceReport(source.id, source.url, source.outlet)

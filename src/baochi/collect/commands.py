@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
+import logging
 import sys
 from pathlib import Path
 
 from tqdm import tqdm
 
 from baochi.collect.collector import Summary, collect_once
+from baochi.collect.loop import collect_forever
 from baochi.collect.sources import (
     KINDS,
     SourceImportError,
@@ -45,6 +49,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     collect.add_argument("--once", action="store_true", required=True, help="one pass, then exit")
     collect.add_argument("--format", choices=("table", "json"), default="table")
     collect.set_defaults(handler=_collect)
+
+    worker = sub.add_parser(
+        "worker", help="collect for ever, sharing hosts with any other workers on the database"
+    )
+    worker.set_defaults(handler=_worker)
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,6 +118,13 @@ def _collect(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         bar.close()
     _print_summary(summary, args.format)
+    return 0
+
+
+def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(collect_forever(open_store(settings), settings))
     return 0
 
 

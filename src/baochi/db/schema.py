@@ -58,6 +58,7 @@ sources = Table(
     Column("outlet_id", Integer, ForeignKey("outlets.id"), nullable=False),
     Column("url", Text, nullable=False),
     Column("url_hash", String(32), nullable=False, unique=True),
+    Column("host", String(300), nullable=False),  # scheme://host:port, the unit of politeness
     Column("kind", String(20), nullable=False),  # feed, sitemap, page, auto
     Column("section", String(300), nullable=False, server_default=""),
     Column("enabled", Boolean, nullable=False, server_default="1"),
@@ -74,6 +75,16 @@ sources = Table(
     Column("created_at", UTCDateTime, nullable=False),
 )
 Index("ix_sources_due", sources.c.enabled, sources.c.next_poll_at)
+Index("ix_sources_host", sources.c.host)
+
+# A worker leases a whole host, so politeness per host holds across any number of workers.
+hosts = Table(
+    "hosts",
+    metadata,
+    Column("host", String(300), primary_key=True),
+    Column("lease_owner", String(200), nullable=False, server_default=""),
+    Column("lease_until", UTCDateTime),
+)
 
 fetch_attempts = Table(
     "fetch_attempts",

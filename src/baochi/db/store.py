@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from baochi.db.schema import documents, fetch_attempts, outlets, sources, urls
+from baochi.db.schema import documents, fetch_attempts, hosts, outlets, sources, urls
 from baochi.records import Collected, Document, Keys, digest
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
@@ -137,13 +138,17 @@ class Store:
         """Register a source (id, created?); adding the same URL twice changes nothing."""
         outlet_id = self.add_outlet(outlet, domain, city_outlet)
         stamp = now()
+        parts = urlsplit(url)
+        host = f"{parts.scheme}://{parts.netloc.lower()}"
         with self.engine.begin() as conn:
+            conn.execute(self._insert(hosts).values(host=host).on_conflict_do_nothing())
             row = conn.execute(
                 self._insert(sources)
                 .values(
                     outlet_id=outlet_id,
                     url=url,
                     url_hash=digest(url),
+                    host=host,
                     kind=kind,
                     section=section,
                     poll_interval=poll_interval,
@@ -160,9 +165,13 @@ class Store:
             ).scalar_one()
             return int(existing), False
 
-    def sources(self, due_before: dt.datetime | None = None) -> list[SourceRow]:
-        """All sources, or only the enabled ones due before the given time, most overdue first."""
+    def sources(
+        self, due_before: dt.datetime | None = None, on_hosts: Sequence[str] | None = None
+    ) -> list[SourceRow]:
+        """All sources, or the enabled ones due before a time (on given hosts), oldest due first."""
         query = select(*_SOURCE_COLUMNS).join(outlets, outlets.c.id == sources.c.outlet_id)
+        if on_hosts is not None:
+            query = query.where(sources.c.host.in_(list(on_hosts)))
         if due_before is not None:
             query = query.where(sources.c.enabled.is_(True), sources.c.next_poll_at <= due_before)
             query = query.order_by(sources.c.next_poll_at)
@@ -170,6 +179,57 @@ class Store:
             query = query.order_by(outlets.c.name, sources.c.url)
         with self.engine.connect() as conn:
             return [SourceRow(**row._mapping) for row in conn.execute(query)]
+
+    def claim_hosts(
+        self, owner: str, when: dt.datetime, lease: float, limit: int = 1000
+    ) -> list[str]:
+        """Lease hosts that have due sources and no live lease; another worker skips them.
+
+        On PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent workers never
+        wait for each other; SQLite's single writer makes the same statement atomic.
+        """
+        due = (
+            select(sources.c.host)
+            .where(sources.c.enabled.is_(True), sources.c.next_poll_at <= when)
+            .distinct()
+        )
+        free = (
+            select(hosts.c.host)
+            .where(
+                hosts.c.host.in_(due),
+                (hosts.c.lease_until.is_(None)) | (hosts.c.lease_until < when),
+            )
+            .order_by(hosts.c.host)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        until = when + dt.timedelta(seconds=lease)
+        with self.engine.begin() as conn:
+            claimed = conn.execute(
+                update(hosts)
+                .where(hosts.c.host.in_(free.scalar_subquery()))
+                .values(lease_owner=owner, lease_until=until)
+                .returning(hosts.c.host)
+            )
+            return sorted(claimed.scalars())
+
+    def renew_hosts(self, owner: str, names: Sequence[str], until: dt.datetime) -> None:
+        """Extend this owner's leases while it is still working on the hosts."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(hosts)
+                .where(hosts.c.host.in_(list(names)), hosts.c.lease_owner == owner)
+                .values(lease_until=until)
+            )
+
+    def release_hosts(self, owner: str, names: Sequence[str]) -> None:
+        """Give the hosts back at once (a dead worker's leases simply expire)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(hosts)
+                .where(hosts.c.host.in_(list(names)), hosts.c.lease_owner == owner)
+                .values(lease_owner="", lease_until=None)
+            )
 
     def update_source(self, source_id: int, **values: Any) -> None:
         """Persist what a poll learnt about a source (health, validators, next poll)."""

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("outlet_id", sa.Integer, sa.ForeignKey("outlets.id"), nullable=False),
         sa.Column("url", sa.Text, nullable=False),
         sa.Column("url_hash", sa.String(32), nullable=False, unique=True),
+        sa.Column("host", sa.String(300), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("section", sa.String(300), nullable=False, server_default=""),
         sa.Column("enabled", sa.Boolean, nullable=False, server_default="1"),
@@ -45,6 +46,13 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime, nullable=False),
     )
     op.create_index("ix_sources_due", "sources", ["enabled", "next_poll_at"])
+    op.create_index("ix_sources_host", "sources", ["host"])
+    op.create_table(
+        "hosts",
+        sa.Column("host", sa.String(300), primary_key=True),
+        sa.Column("lease_owner", sa.String(200), nullable=False, server_default=""),
+        sa.Column("lease_until", UTCDateTime),
+    )
     op.create_table(
         "fetch_attempts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -109,5 +117,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("documents_fts")
-    for table in ("urls", "documents", "fetch_attempts", "sources", "outlets"):
+    for table in ("urls", "documents", "fetch_attempts", "hosts", "sources", "outlets"):
         op.drop_table(table)
