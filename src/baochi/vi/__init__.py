@@ -1,8 +1,10 @@
-"""Vietnamese text: normalisation, legacy encodings, diacritic folding, matching, places."""
+"""Vietnamese text: normalisation, legacy encodings, diacritic folding, matching, words, places."""
 
 from baochi.vi.decode import decode_html_bytes, repair_mojibake
 from baochi.vi.matching import contains, find, match_key
 from baochi.vi.normalize import fold, normalize
+from baochi.vi.segment import segment, syllable_ngrams, syllables
+from baochi.vi.social import normalize_social
 
 __all__ = [
     "contains",
@@ -11,5 +13,9 @@ __all__ = [
     "fold",
     "match_key",
     "normalize",
+    "normalize_social",
     "repair_mojibake",
+    "segment",
+    "syllable_ngrams",
+    "syllables",
 ]

@@ -11,7 +11,6 @@ import codecs
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 
 from baochi.vi.legacy import decode_cp1258, decode_tcvn3, decode_viscii, decode_vni
 from baochi.vi.syllables import is_syllable
@@ -87,17 +86,12 @@ def canonical_charset(label: str | None) -> str | None:
         return None
 
 
-@lru_cache(maxsize=65536)
-def _valid(word: str) -> bool:
-    return is_syllable(word)
-
-
 def vietnamese_score(text: str) -> int:
     """How much a text reads as Vietnamese: well-formed accented syllables minus malformed words."""
     sample = text[:_SCORE_CHARS]
     score = -3 * sample.count("\ufffd")
     for word in _WORD.findall(sample):
-        score += 1 if _valid(word) else -1
+        score += 1 if is_syllable(word) else -1
     return score
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # The five tone marks as combining characters: huyền, sắc, hỏi, ngã, nặng.
 TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
@@ -78,6 +79,7 @@ def place_tone(plain: str, marks: str) -> str:
     return plain[:pos] + toned + plain[pos + 1 :]
 
 
+@lru_cache(maxsize=131072)
 def is_syllable(word: str) -> bool:
     """True when the word is spelled like a Vietnamese syllable (any case, at most one tone)."""
     plain, marks = split_tone(word.lower())
