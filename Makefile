@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared/data
 
-.PHONY: run test lint models bench clean
+.PHONY: run test test-pg lint models bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,11 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
+
+# The same suite on a throw-away PostgreSQL server on 127.0.0.1 (Debian's postgresql package).
+test-pg: $(STAMP)
+	url=$$(.ci/postgres start) && trap '.ci/postgres stop' EXIT && \
+	BAOCHI_TEST_DATABASE_URL=$$url $(BIN)/pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
