@@ -1,0 +1,64 @@
+"""Warnings ahead of time: licences and press cards that expire soon, or have expired unnoticed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from baochi.db.registry_store import RegistryStore
+
+DEFAULT_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """A valid licence or press card and how many days it has left (negative: already past)."""
+
+    entity: str
+    key: str
+    what: str
+    agency: str
+    expires_on: dt.date
+    days_left: int
+
+    @property
+    def overdue(self) -> bool:
+        """Past its expiry date but still recorded as valid: someone must renew or close it."""
+        return self.days_left < 0
+
+    def message(self) -> str:
+        """One line for a list or an e-mail, in Vietnamese."""
+        kind = "Giấy phép" if self.entity == "licences" else "Thẻ nhà báo"
+        when = f"{self.expires_on:%d/%m/%Y}"
+        if self.overdue:
+            return f"{kind} {self.what} ({self.agency}) đã hết hạn từ {when}, chưa cập nhật"
+        return f"{kind} {self.what} ({self.agency}) hết hạn {when}, còn {self.days_left} ngày"
+
+
+def expiring(store: RegistryStore, today: dt.date, days: int = DEFAULT_DAYS) -> list[Expiry]:
+    """Valid licences and press cards expiring within `days` of `today` (or already past), soonest
+    first."""
+    until = today + dt.timedelta(days=days)
+    found = [
+        Expiry(
+            "licences",
+            rec["code"],
+            rec["number"] or rec["code"],
+            rec["agency"],
+            rec["expires_on"],
+            (rec["expires_on"] - today).days,
+        )
+        for rec in store.expiring("licences", until)
+    ]
+    found.extend(
+        Expiry(
+            "cards",
+            rec["number"],
+            f"{rec['number']} – {rec['holder']}",
+            rec["agency"],
+            rec["expires_on"],
+            (rec["expires_on"] - today).days,
+        )
+        for rec in store.expiring("cards", until)
+    )
+    return sorted(found, key=lambda e: (e.expires_on, e.entity, e.key))

@@ -1,0 +1,174 @@
+"""Import and export of the register: CSV (one entity per file) and XLSX (one sheet per entity).
+
+An import reads every sheet, checks every row (validate.check) and only then writes, in one
+transaction: a bad row is reported with its sheet and row number and nothing is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils.exceptions import InvalidFileException
+
+from baochi.db.registry_store import RegistryStore
+from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
+from baochi.registry.validate import RegistryImportError, Sheet, check, known
+from baochi.vi import fold
+
+Counts = dict[str, Counter[str]]
+_DELIMITERS = ",;\t"
+
+
+def entity_named(name: str) -> Entity | None:
+    """The entity a file or sheet is named after: by its name or its Vietnamese label."""
+    wanted = fold(name.strip())
+    for entity in ENTITIES.values():
+        if wanted in (entity.name, fold(entity.label), fold(entity.plural)):
+            return entity
+    return None
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else Windows-1258, as Vietnamese Excel saves plain CSV."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1258")
+
+
+def read_csv(data: bytes, entity: str) -> Sheet:
+    """One entity's rows from CSV bytes; the delimiter (, ; or tab) is read off the header."""
+    text = _decode(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header = tuple(rows[0]) if rows else ()
+    body = tuple((number, tuple(row)) for number, row in enumerate(rows[1:], start=2) if any(row))
+    return Sheet(entity, header, body)
+
+
+def read_xlsx(data: bytes) -> list[Sheet]:
+    """Every sheet of a workbook, each named after the entity it holds."""
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise RegistryImportError([f"không đọc được tệp XLSX: {exc}"]) from exc
+    sheets, errors = [], []
+    for ws in book.worksheets:
+        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
+        if not any(any(c not in (None, "") for c in r) for r in rows):
+            continue
+        entity = entity_named(ws.title)
+        if entity is None:
+            names = ", ".join(ENTITIES)
+            errors.append(f"sheet {ws.title!r} không khớp danh mục nào ({names})")
+            continue
+        body = tuple(
+            (n, r) for n, r in enumerate(rows[1:], start=2) if any(c not in (None, "") for c in r)
+        )
+        sheets.append(Sheet(entity.name, tuple(str(c or "") for c in rows[0]), body))
+    book.close()
+    if errors:
+        raise RegistryImportError(errors)
+    return sheets
+
+
+def read_file(path: Path, entity: str | None = None) -> list[Sheet]:
+    """The sheets of an .xlsx file, or the one sheet of a .csv named after its entity."""
+    data = path.read_bytes()
+    if path.suffix.lower() == ".xlsx":
+        return read_xlsx(data)
+    found = ENTITIES.get(entity) if entity else entity_named(path.stem)
+    if found is None:
+        names = ", ".join(f"{n}.csv" for n in ENTITIES)
+        raise RegistryImportError(
+            [f"không rõ {path.name} thuộc danh mục nào: đặt tên tệp là một trong {names}"]
+        )
+    return [read_csv(data, found.name)]
+
+
+def import_sheets(
+    store: RegistryStore, sheets: Sequence[Sheet], actor: str, overwrite: bool = True
+) -> Counts:
+    """Check every row, then write all of them or, if any is bad, nothing (RegistryImportError)."""
+    return store.write(check(sheets, known(store)), actor, overwrite=overwrite)
+
+
+def import_file(store: RegistryStore, path: Path, actor: str, entity: str | None = None) -> Counts:
+    """Import a CSV or XLSX file; see import_sheets."""
+    return import_sheets(store, read_file(path, entity), actor)
+
+
+def _cell(entity: Entity, rec: Record, name: str, dates_as_text: bool) -> Any:
+    kind = entity.field(name).kind
+    value = rec.get(name)
+    if kind == REFS:
+        return "; ".join(value or ())
+    if kind == BOOL:
+        return "có" if value else "không"
+    if kind == DATE and value is not None and dates_as_text:
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def export_records(store: RegistryStore) -> dict[str, list[Record]]:
+    """Every entity's records currently on the register."""
+    return {name: store.rows(name) for name in ENTITIES}
+
+
+def write_csv(entity: Entity, records: Iterable[Record], out: TextIO) -> None:
+    """One entity as CSV, headed by field names, dates as yyyy-mm-dd."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f.name for f in entity.fields])
+    for rec in records:
+        writer.writerow([_cell(entity, rec, f.name, True) for f in entity.fields])
+
+
+def export_csv(store: RegistryStore, folder: Path) -> list[Path]:
+    """The register as one UTF-8 CSV per entity (with BOM, so Excel reads Vietnamese right)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, records in export_records(store).items():
+        path = folder / f"{name}.csv"
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            write_csv(ENTITIES[name], records, out)
+        paths.append(path)
+    return paths
+
+
+def xlsx_bytes(tables: dict[str, list[Record]]) -> bytes:
+    """A workbook with one sheet per entity, headed by Vietnamese labels, dates as dd/mm/yyyy."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, records in tables.items():
+        entity = ENTITIES[name]
+        ws = book.create_sheet(name)
+        ws.append([f.label for f in entity.fields])
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for rec in records:
+            ws.append([_cell(entity, rec, f.name, False) for f in entity.fields])
+        for column, spec in enumerate(entity.fields, start=1):
+            letter = ws.cell(1, column).column_letter
+            ws.column_dimensions[letter].width = min(60, max(12, len(spec.label) + 2))
+            if spec.kind == DATE:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=column, max_col=column):
+                    cell.number_format = "DD/MM/YYYY"
+        ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def export_xlsx(store: RegistryStore, path: Path) -> Path:
+    """The register as one XLSX workbook."""
+    path.write_bytes(xlsx_bytes(export_records(store)))
+    return path

@@ -1,0 +1,192 @@
+"""Who an article counts under: its domain's agency, followed through completed mergers and
+conversions from their effective date (midnight, Hà Nội time), through any chain of them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from baochi.db.registry_store import CoverageDocument, RegistryStore
+from baochi.registry.model import ACTION_EFFECT, AGENCY_STATUSES, Record
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def effective_instant(day: dt.date) -> dt.datetime:
+    """The moment a decision's effective date begins: midnight in Hà Nội, as aware UTC."""
+    return dt.datetime.combine(day, dt.time(), HANOI).astimezone(dt.UTC)
+
+
+def host_of(url_or_domain: str) -> str:
+    """The lower-case host of a URL (or a bare domain), without a leading "www."."""
+    text = url_or_domain if "//" in url_or_domain else f"//{url_or_domain}"
+    return (urlsplit(text).hostname or "").removeprefix("www.")
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One completed merger or conversion: `source` counts under `target` from `effective_on`."""
+
+    action: str
+    kind: str
+    source: str
+    target: str
+    effective_on: dt.date
+    decision: str
+    uncertain: bool
+
+    @property
+    def starts(self) -> dt.datetime:
+        """The instant from which the source's coverage counts under the target."""
+        return effective_instant(self.effective_on)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A span during which a domain's articles count under one agency; None is open-ended."""
+
+    agency: str
+    start: dt.date | None
+    end: dt.date | None  # last day, inclusive
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """An agency's status as the completed actions leave it."""
+
+    status: str
+    since: dt.date | None
+    action: str
+
+    @property
+    def label(self) -> str:
+        """The status in Vietnamese, with its date when known."""
+        label = dict(AGENCY_STATUSES)[self.status]
+        return f"{label} từ {self.since:%d/%m/%Y}" if self.since else label
+
+
+class Lineage:
+    """Agencies, their domains and the completed actions between them, held in memory."""
+
+    def __init__(
+        self, agencies: list[Record], domains: list[Record], actions: list[Record]
+    ) -> None:
+        self.agencies = {a["code"]: a for a in agencies}
+        self.domains = {d["domain"]: d["agency"] for d in domains}
+        done = [a for a in actions if a["status"] == "done"]
+        self.steps = sorted(
+            (
+                Step(
+                    action=a["code"],
+                    kind=a["kind"],
+                    source=member,
+                    target=a["target"],
+                    effective_on=a["effective_on"],
+                    decision=a["decision_number"],
+                    uncertain=a["uncertain"],
+                )
+                for a in done
+                if a["kind"] in ("merge", "convert") and a["effective_on"] is not None
+                for member in a["members"]
+            ),
+            key=lambda s: s.effective_on,
+        )
+        self._ends = {
+            member: Status(ACTION_EFFECT[a["kind"]], a["effective_on"], a["code"])
+            for a in sorted(done, key=lambda a: a["effective_on"] or dt.date.max, reverse=True)
+            if a["kind"] in ACTION_EFFECT
+            for member in a["members"]
+        }
+
+    @classmethod
+    def load(cls, store: RegistryStore) -> Lineage:
+        """The lineage as the register holds it now (retired agencies kept: history needs them)."""
+        return cls(
+            store.rows("agencies", include_retired=True),
+            store.rows("domains"),
+            store.rows("actions"),
+        )
+
+    def status(self, agency: str) -> Status:
+        """Active, or what the earliest completed action did to it and from when."""
+        return self._ends.get(agency, Status("active", None, ""))
+
+    def owner(self, url_or_domain: str) -> str | None:
+        """The agency that published on this host: the longest registered domain it ends with."""
+        labels = host_of(url_or_domain).split(".")
+        for i in range(len(labels) - 1):
+            agency = self.domains.get(".".join(labels[i:]))
+            if agency is not None:
+                return agency
+        return None
+
+    def successor(self, agency: str, at: dt.datetime) -> str:
+        """The agency that `agency`'s coverage counts under at instant `at`."""
+        seen = {agency}
+        while True:
+            step = next((s for s in self.steps if s.source == agency and s.starts <= at), None)
+            if step is None or step.target in seen:
+                return agency
+            agency = step.target
+            seen.add(agency)
+
+    def attribute(self, url: str, at: dt.datetime) -> str | None:
+        """The agency an article at this URL, published at `at`, counts under; None if unknown."""
+        owner = self.owner(url)
+        return None if owner is None else self.successor(owner, at)
+
+    def predecessors(self, agency: str) -> list[Step]:
+        """The completed steps into `agency`, direct ones only, in date order."""
+        return [s for s in self.steps if s.target == agency]
+
+    def successors(self, agency: str) -> list[Step]:
+        """The chain of completed steps out of `agency`, in date order."""
+        chain: list[Step] = []
+        while True:
+            step = next((s for s in self.steps if s.source == agency), None)
+            if step is None or step in chain:
+                return chain
+            chain.append(step)
+            agency = step.target
+
+    def ancestry(self, agency: str) -> set[str]:
+        """`agency` and every agency merged or converted into it, however indirectly."""
+        found, todo = {agency}, [agency]
+        while todo:
+            for step in self.predecessors(todo.pop()):
+                if step.source not in found:
+                    found.add(step.source)
+                    todo.append(step.source)
+        return found
+
+    def domains_of(self, agency: str, inherited: bool = False) -> list[str]:
+        """The agency's own domains; with `inherited`, also those of its predecessors."""
+        owners = self.ancestry(agency) if inherited else {agency}
+        return sorted(d for d, a in self.domains.items() if a in owners)
+
+    def periods(self, domain: str) -> list[Period]:
+        """Whom a domain's articles count under, period by period."""
+        agency = self.owner(domain)
+        if agency is None:
+            return []
+        periods, start = [], None
+        for step in self.successors(agency):
+            periods.append(Period(agency, start, step.effective_on - dt.timedelta(days=1)))
+            agency, start = step.target, step.effective_on
+        periods.append(Period(agency, start, None))
+        return periods
+
+    def coverage(
+        self, store: RegistryStore, agency: str, since: dt.datetime, until: dt.datetime
+    ) -> list[CoverageDocument]:
+        """The documents published in [since, until) that count under `agency`."""
+        domains = self.domains_of(agency, inherited=True)
+        if not domains:
+            return []
+        return [
+            doc
+            for doc in store.coverage_documents(since, until, domains)
+            if self.attribute(doc.url, doc.at) == agency
+        ]

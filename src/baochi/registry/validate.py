@@ -1,0 +1,318 @@
+"""Rows of a registry file or form → checked records; every bad cell named with its sheet and row.
+
+Nothing is written here: the whole file is checked first (cells, then keys, names and references
+across sheets and the database), so an import either writes everything or nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from baochi.db.registry_store import RegistryStore
+from baochi.registry.model import (
+    BOOL,
+    CHOICE,
+    DATE,
+    DOMAIN,
+    EMAIL,
+    ENTITIES,
+    REFS,
+    Entity,
+    Field,
+    Record,
+)
+from baochi.vi import fold, normalize
+
+CARD_TERM_YEARS = 5
+_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_DATE_VN = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_YES = {"yes", "true", "1", "có", "co", "x", "y"}
+_NO = {"", "no", "false", "0", "không", "khong", "n"}
+_ORDERED = (
+    ("valid_from", "valid_to"),
+    ("since", "until"),
+    ("issued_on", "expires_on"),
+    ("term_start", "term_end"),
+)
+
+
+class RegistryImportError(ValueError):
+    """A registry file or form with bad rows; nothing was written. `errors` lists them by row."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__(f"{len(errors)} lỗi, chưa ghi gì vào sổ đăng ký:\n" + "\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """One entity's rows as read from a file: the header and each row's cells with its number."""
+
+    entity: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[Any, ...]], ...]
+
+
+@dataclass(slots=True)
+class Known:
+    """What the register already holds: each entity's keys and, where unique, its names."""
+
+    keys: dict[str, set[str]] = field(default_factory=dict)
+    titles: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def known(store: RegistryStore) -> Known:
+    """What the register holds, for checking references and unique names."""
+    result = Known()
+    for entity in ENTITIES.values():
+        result.keys[entity.name] = set(store.keys(entity.name))
+        if entity.unique_title:
+            titles = store.keys(entity.name, entity.title)
+            result.titles[entity.name] = {fold(t): k for k, t in titles.items()}
+    return result
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(cell, dt.datetime | dt.date):
+        cell = cell.isoformat()
+    return normalize(str(cell)).strip()
+
+
+def _date(cell: Any) -> dt.date | None:
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = _text(cell)
+    if not text:
+        return None
+    match = _DATE_VN.fullmatch(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"ngày {text!r} không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)") from None
+
+
+def _bool(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    text = fold(_text(cell))
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"{_text(cell)!r} không phải có/không")
+
+
+def _choice(cell: Any, spec: Field) -> str:
+    text = _text(cell)
+    wanted = fold(text)
+    for code, label in spec.choices:
+        if wanted in (fold(code), fold(label)):
+            return code
+    codes = ", ".join(code for code, _ in spec.choices)
+    raise ValueError(f"{text!r} không phải một trong: {codes}")
+
+
+def _refs(cell: Any) -> list[str]:
+    items = cell if isinstance(cell, list | tuple) else re.split(r"[;,\n]", _text(cell))
+    return list(dict.fromkeys(t for t in (_text(i) for i in items) if t))
+
+
+def _domain(cell: Any) -> str:
+    text = _text(cell).lower().removeprefix("www.")
+    if text and not _DOMAIN.fullmatch(text):
+        raise ValueError(f"{text!r} không phải tên miền (ví dụ: hanoimoi.vn, không có http://)")
+    return text
+
+
+def _value(cell: Any, spec: Field) -> Any:
+    """The typed value of one cell, or ValueError saying what is wrong with it."""
+    if spec.kind == DATE:
+        return _date(cell)
+    if spec.kind == BOOL:
+        return spec.default if _text(cell) == "" and not isinstance(cell, bool) else _bool(cell)
+    if spec.kind == REFS:
+        return _refs(cell)
+    if spec.kind == DOMAIN:
+        return _domain(cell)
+    text = _text(cell)
+    if not text:
+        return spec.default if spec.default is not None else ""
+    if spec.kind == CHOICE:
+        return _choice(text, spec)
+    if spec.kind == EMAIL and not _EMAIL.fullmatch(text):
+        raise ValueError(f"{text!r} không phải địa chỉ thư điện tử")
+    return text
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _rules(entity: Entity, rec: Record) -> list[str]:
+    """Checks across the fields of one record."""
+    problems = []
+    for start, end in _ORDERED:
+        if rec.get(start) and rec.get(end) and rec[end] < rec[start]:
+            problems.append(f"{end} ({rec[end]:%d/%m/%Y}) trước {start} ({rec[start]:%d/%m/%Y})")
+    key = rec.get(entity.key, "")
+    if entity.key != "domain" and key and not _KEY.fullmatch(key):
+        problems.append(f"mã {key!r} chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 80 ký tự)")
+    if entity.name == "bodies" and rec["parent"] and rec["parent"] == rec["code"]:
+        problems.append("cơ quan không thể trực thuộc chính nó")
+    if entity.name == "cards" and rec["expires_on"] is None and rec["issued_on"]:
+        rec["expires_on"] = _add_years(rec["issued_on"], CARD_TERM_YEARS) - dt.timedelta(days=1)
+    if entity.name == "actions":
+        problems.extend(_action_rules(rec))
+    return problems
+
+
+def _action_rules(rec: Record) -> list[str]:
+    problems = []
+    kind = rec["kind"]
+    if kind in ("merge", "convert") and not rec["target"]:
+        problems.append(f"hình thức {kind} cần cơ quan sau sắp xếp (target)")
+    if rec["target"] and rec["target"] in rec["members"]:
+        problems.append(f"cơ quan {rec['target']!r} vừa là cơ quan được sắp xếp vừa là target")
+    if kind == "convert" and len(rec["members"]) != 1:
+        problems.append("chuyển đổi áp dụng cho đúng một cơ quan")
+    if kind == "transfer" and not rec["new_body"]:
+        problems.append("chuyển cơ quan chủ quản cần cơ quan chủ quản mới (new_body)")
+    if rec["status"] == "done" and kind in ("merge", "convert") and rec["effective_on"] is None:
+        problems.append("nhiệm vụ đã hoàn thành cần ngày có hiệu lực (effective_on)")
+    return problems
+
+
+def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[str]]:
+    """One record from its cells by field name, and what is wrong with it (empty when fine)."""
+    rec: Record = {}
+    problems = []
+    for spec in entity.fields:
+        try:
+            value = _value(cells.get(spec.name), spec)
+        except ValueError as exc:
+            problems.append(f"{spec.label} ({spec.name}): {exc}")
+            continue
+        if spec.required and _empty(value):
+            problems.append(f"thiếu {spec.label} ({spec.name})")
+        rec[spec.name] = value
+    if not problems:
+        problems = _rules(entity, rec)
+    return rec, problems
+
+
+def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[str]]:
+    """Each column's field name (None for a blank column), and the problems with the header."""
+    by_name = {}
+    for spec in entity.fields:
+        by_name[fold(spec.name)] = spec.name
+        by_name[fold(spec.label)] = spec.name
+    names: list[str | None] = []
+    problems = []
+    for cell in header:
+        text = _text(cell)
+        name = by_name.get(fold(text)) if text else None
+        if text and name is None:
+            problems.append(f"cột {text!r} không thuộc danh mục {entity.name}")
+        if name is not None and name in names:
+            problems.append(f"cột {text!r} lặp lại")
+        names.append(name)
+    missing = [f.name for f in entity.fields if f.required and f.name not in names]
+    if missing:
+        problems.append(f"thiếu cột {', '.join(missing)}")
+    return names, problems
+
+
+def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
+    """Every sheet's records, checked whole; raises RegistryImportError listing each bad row, in
+    the order of the sheets (by entity) and rows."""
+    errors: list[tuple[str, int, str]] = []
+    records: dict[str, list[Record]] = {}
+    numbers: dict[str, list[int]] = {}
+    for sheet in sheets:
+        entity = ENTITIES[sheet.entity]
+        names, problems = _header(entity, sheet.header)
+        if problems:
+            errors.append((entity.name, 1, " (tiêu đề): " + "; ".join(problems)))
+            continue
+        for number, cells in sheet.rows:
+            by_field = {n: c for n, c in zip(names, cells, strict=False) if n is not None}
+            rec, problems = check_row(entity, by_field)
+            if problems:
+                errors.append((entity.name, number, ": " + "; ".join(problems)))
+            else:
+                records.setdefault(entity.name, []).append(rec)
+                numbers.setdefault(entity.name, []).append(number)
+    errors.extend((n, row, f": {m}") for n, row, m in _cross_check(records, numbers, known))
+    if errors:
+        order = list(ENTITIES)
+        errors.sort(key=lambda e: (order.index(e[0]), e[1]))
+        raise RegistryImportError([f"{name}, dòng {row}{message}" for name, row, message in errors])
+    return records
+
+
+def _cross_check(
+    records: dict[str, list[Record]], numbers: dict[str, list[int]], known: Known
+) -> list[tuple[str, int, str]]:
+    """Keys and unique names once each, and every reference to something that exists."""
+    errors = []
+    keys = {name: set(known.keys.get(name, ())) for name in ENTITIES}
+    for name, recs in records.items():
+        entity = ENTITIES[name]
+        first: dict[str, int] = {}
+        titles = dict(known.titles.get(name, {}))
+        for rec, number in zip(recs, numbers[name], strict=True):
+            key = rec[entity.key]
+            if key in first:
+                errors.append((name, number, f"mã {key!r} trùng với dòng {first[key]}"))
+            first.setdefault(key, number)
+            keys[name].add(key)
+            if entity.unique_title:
+                folded = fold(rec[entity.title])
+                owner = titles.setdefault(folded, key)
+                if owner != key:
+                    taken = f"tên {rec[entity.title]!r} đã dùng cho mã {owner!r}"
+                    errors.append((name, number, taken))
+    for name, recs in records.items():
+        for rec, number in zip(recs, numbers[name], strict=True):
+            missing = [
+                f"{spec.label} ({spec.name}) {code!r} không có trong danh mục {spec.ref}"
+                for spec in ENTITIES[name].refs
+                for code in (rec[spec.name] if spec.kind == REFS else [rec[spec.name]])
+                if code and code not in keys[spec.ref]
+            ]
+            if missing:
+                errors.append((name, number, "; ".join(missing)))
+    return errors
+
+
+def check_form(entity: Entity, form: Mapping[str, Any], known: Known) -> Record:
+    """One record entered in a form or built by code; raises RegistryImportError if it is bad."""
+    rec, problems = check_row(entity, form)
+    if problems:
+        raise RegistryImportError(problems)
+    errors = _cross_check({entity.name: [rec]}, {entity.name: [0]}, known)
+    if errors:
+        raise RegistryImportError([message for _, _, message in errors])
+    return rec

@@ -1,0 +1,67 @@
+"""`baochi registry …` in process: load the example, read lineage, import, export, warn.
+
+The parser is built from this area's `register` alone, as baochi.cli builds it from every area."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from baochi.registry import commands
+from baochi.settings import Settings
+
+
+@pytest.fixture
+def run(settings: Settings, capsys: pytest.CaptureFixture[str]):
+    """Run `baochi registry …` as the CLI does, on the test settings: (exit code, out, err)."""
+    parser = argparse.ArgumentParser(prog="baochi")
+    commands.register(parser.add_subparsers(dest="command", required=True))
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        args = parser.parse_args(["registry", *argv])
+        code = args.handler(args, settings)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
+def test_example_lineage_list_and_progress(run, store) -> None:
+    code, out, _ = run("load-example")
+    assert code == 0 and "Cơ quan báo chí: 22 created" in out
+    code, out, _ = run("lineage", "hanoimoi")
+    assert out.splitlines()[0] == "Báo Hànộimới [hanoimoi] — Đã sáp nhập từ 05/02/2026"
+    assert "hanoimoi.vn: Báo Hànộimới đến 04/02/2026; Cơ quan Báo và Phát thanh" in out
+    _, out, _ = run("lineage", "phat thanh truyen hinh ha noi")
+    assert "    ← Báo Pháp luật và Xã hội [phapluatxahoi] từ 31/12/2020" in out
+    _, out, _ = run("list", "agencies", "--search", "thu do", "--format", "json")
+    codes = {json.loads(line)["code"] for line in out.splitlines()}
+    assert {"phunuthudo", "laodongthudo", "tuoitrethudo", "antd"} <= codes
+    _, out, _ = run("progress")
+    assert out.splitlines()[0] == "Tất cả: done 6"
+
+
+def test_import_export_and_expiry(run, store, tmp_path: Path) -> None:
+    bad = tmp_path / "agencies.csv"
+    bad.write_text("code,name\nhnm,Báo Hànộimới\nhnm2,\n", encoding="utf-8")
+    code, _, err = run("import", str(bad))
+    assert code == 1 and "agencies, dòng 3: thiếu Tên (name)" in err
+    assert run("list", "--format", "json")[1] == ""
+    licences = tmp_path / "giay-phep.csv"
+    bad.write_text("code,name\nhnm,Báo Hànộimới\n", encoding="utf-8")
+    licences.write_text(
+        "code,agency,number,expires_on\ngp,hnm,123/GP,2000-01-01\n", encoding="utf-8"
+    )
+    assert run("import", str(bad))[0] == 0
+    assert run("import", str(licences), "--entity", "licences")[0] == 0
+    _, out, _ = run("expiring", "--days", "30")
+    assert out.strip() == "Giấy phép 123/GP (hnm) đã hết hạn từ 01/01/2000, chưa cập nhật"
+    target = tmp_path / "so.xlsx"
+    code, out, _ = run("export", "--format", "xlsx", "--output", str(target))
+    assert code == 0 and load_workbook(target)["agencies"]["B2"].value == "Báo Hànộimới"
+    _, out, _ = run("export", "--format", "csv", "--entity", "agencies")
+    assert out.splitlines()[1].startswith("hnm,Báo Hànộimới,")

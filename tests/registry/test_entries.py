@@ -1,0 +1,53 @@
+"""Editing one entry at a time: validated, logged with who did it, retired not deleted, found
+without diacritics, and audited in the same transaction when the web asks."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from baochi.registry import RegistryImportError, RegistryStore, find, restore, retire, save
+
+
+def test_save_edit_retire_restore_with_history(example: RegistryStore) -> None:
+    form = {"code": "hoahoctro", "name": "Báo Hoa Học Trò", "head_name": "Phạm Văn Ánh"}
+    save(example, "agencies", form, "hoa")
+    save(example, "agencies", {**form, "head_name": "Phạm Thị Ánh"}, "lan")
+    assert [r["code"] for r in find(example, "agencies", "pham thi anh")] == ["hoahoctro"]
+    assert retire(example, "agencies", "hoahoctro", "hoa")
+    assert not retire(example, "agencies", "hoahoctro", "hoa")
+    assert find(example, "agencies", "hoa hoc tro") == []
+    assert find(example, "agencies", "hoa hoc tro", include_retired=True)
+    assert restore(example, "agencies", "hoahoctro", "hoa")
+    log = [(c["change"], c["actor"]) for c in example.changes(agency="hoahoctro")]
+    assert log == [("restore", "hoa"), ("retire", "hoa"), ("update", "lan"), ("create", "hoa")]
+
+
+def test_a_bad_form_says_what_is_wrong_without_writing(registry: RegistryStore) -> None:
+    with pytest.raises(RegistryImportError) as caught:
+        save(registry, "domains", {"domain": "https://hanoimoi.vn/", "agency": "khong-co"}, "hoa")
+    assert caught.value.errors == [
+        "Tên miền (domain): 'https://hanoimoi.vn/' không phải tên miền "
+        "(ví dụ: hanoimoi.vn, không có http://)"
+    ]
+    with pytest.raises(RegistryImportError, match="'khong-co' không có trong danh mục agencies"):
+        save(registry, "domains", {"domain": "www.hanoimoi.vn", "agency": "khong-co"}, "hoa")
+    assert registry.changes() == []
+
+
+def test_the_audit_hook_writes_in_the_same_transaction(registry: RegistryStore) -> None:
+    seen = []
+
+    def audit(conn, entity, key, change, detail) -> None:
+        seen.append((entity, key, change))
+        conn.execute(text("SELECT 1"))
+
+    save(
+        registry,
+        "bodies",
+        {"code": "ubnd", "name": "UBND", "level": "city", "type": "government"},
+        "hoa",
+        audit,
+    )
+    retire(registry, "bodies", "ubnd", "hoa", audit)
+    assert seen == [("bodies", "ubnd", "create"), ("bodies", "ubnd", "retire")]

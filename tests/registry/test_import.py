@@ -1,0 +1,166 @@
+"""Imports check every row first: a bad row is named with its sheet and row number, and a failed
+import writes nothing at all."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import unicodedata
+
+import pytest
+from openpyxl import Workbook
+
+from baochi.db.registry_store import RegistryStore, _Writer
+from baochi.registry import (
+    RegistryImportError,
+    import_file,
+    import_sheets,
+    read_csv,
+    read_xlsx,
+)
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+BODIES = "code,name,level,type\nubnd-hn,Ủy ban nhân dân thành phố Hà Nội,city,government\n"
+
+
+def _nothing_written(registry: RegistryStore) -> None:
+    for name in ("bodies", "agencies", "domains", "actions"):
+        assert registry.keys(name) == {}
+    assert registry.changes() == []
+
+
+def test_bad_csv_rows_are_reported_by_number_and_nothing_is_written(
+    registry: RegistryStore,
+) -> None:
+    text = (
+        "code,name,body,email,city\n"
+        "hanoimoi,Báo Hànộimới,ubnd-hn,toasoan@hanoimoi.vn,có\n"  # row 2: fine
+        "thieu-ten,,ubnd-hn,,\n"  # row 3: no name
+        "sai-thu,Báo Sai Thư,ubnd-hn,không-phải-thư,\n"  # row 4: bad e-mail
+        "la,Báo Lạ,khong-co,,\n"  # row 5: unknown governing body
+        "hanoimoi,Báo Hànộimới 2,ubnd-hn,,\n"  # row 6: code repeated
+        "hai-nghia,Báo Hai Nghĩa,ubnd-hn,,có lẽ\n"  # row 7: not a yes/no
+    )
+    sheets = [read_csv(BODIES.encode(), "bodies"), read_csv(text.encode(), "agencies")]
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, sheets, "hoa")
+    errors = caught.value.errors
+    assert [e.split(":")[0] for e in errors] == [f"agencies, dòng {n}" for n in (3, 4, 5, 6, 7)]
+    assert "thiếu Tên (name)" in errors[0]
+    assert "'không-phải-thư' không phải địa chỉ thư điện tử" in errors[1]
+    assert "'khong-co' không có trong danh mục bodies" in errors[2]
+    assert "mã 'hanoimoi' trùng với dòng 2" in errors[3]
+    assert "'có lẽ' không phải có/không" in errors[4]
+    _nothing_written(registry)
+
+
+def test_bad_row_on_a_later_sheet_keeps_earlier_sheets_out_too(
+    registry: RegistryStore, tmp_path
+) -> None:
+    book = Workbook()
+    bodies = book.active
+    bodies.title = "bodies"
+    bodies.append(["Mã", "Tên", "Cấp", "Loại"])  # Vietnamese labels work as headers
+    bodies.append(["ubnd-hn", "Ủy ban nhân dân thành phố Hà Nội", "Thành phố", "Chính quyền"])
+    agencies = book.create_sheet("Cơ quan báo chí")
+    agencies.append(["code", "name", "body"])
+    agencies.append(["kinhtedothi", "Báo Kinh tế và Đô thị", "ubnd-hn"])
+    actions = book.create_sheet("actions")
+    actions.append(["code", "kind", "title", "members", "effective_on", "status"])
+    actions.append(["gop", "Sáp nhập", "Sáp nhập", "kinhtedothi", dt.datetime(2026, 2, 5), "done"])
+    actions.append(["giai-the", "dissolve", "Giải thể", "kinhtedothi", "31/02/2026", "done"])
+    path = tmp_path / "so-dang-ky.xlsx"
+    book.save(path)
+    with pytest.raises(RegistryImportError) as caught:
+        import_file(registry, path, "hoa")
+    assert caught.value.errors == [
+        "actions, dòng 2: hình thức merge cần cơ quan sau sắp xếp (target)",
+        "actions, dòng 3: Ngày có hiệu lực (effective_on): ngày '31/02/2026' không hợp lệ "
+        "(dd/mm/yyyy hoặc yyyy-mm-dd)",
+    ]
+    _nothing_written(registry)
+
+
+def test_header_problems_are_row_one(registry: RegistryStore) -> None:
+    text = "code,ten goi,level\nx,X,city\n"
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, [read_csv(text.encode(), "bodies")], "hoa")
+    (error,) = caught.value.errors
+    assert error.startswith("bodies, dòng 1 (tiêu đề):")
+    assert "cột 'ten goi' không thuộc danh mục bodies" in error
+    assert "thiếu cột name, type" in error
+
+
+def test_a_name_already_used_by_another_code_is_refused(registry: RegistryStore) -> None:
+    import_sheets(registry, [read_csv(BODIES.encode(), "bodies")], "hoa")
+    again = "code,name,level,type\nubnd,Ủy ban nhân dân Thành phố Hà Nội,city,government\n"
+    with pytest.raises(RegistryImportError, match="đã dùng cho mã 'ubnd-hn'"):
+        import_sheets(registry, [read_csv(again.encode(), "bodies")], "hoa")
+
+
+def test_a_failure_while_writing_rolls_everything_back(
+    registry: RegistryStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "code,name\n" + "".join(f"bao-{i},Báo số {i}\n" for i in range(5))
+    sheets = [read_csv(text.encode(), "agencies")]
+    put = _Writer.put
+    calls = []
+
+    def failing_put(self: _Writer, entity: str, rec: dict, overwrite: bool) -> str:
+        calls.append(rec["code"])
+        if len(calls) == 4:
+            raise OSError("disk full")
+        return put(self, entity, rec, overwrite)
+
+    monkeypatch.setattr(_Writer, "put", failing_put)
+    with pytest.raises(OSError):
+        import_sheets(registry, sheets, "hoa")
+    _nothing_written(registry)
+
+
+def _windows_1258(text: str) -> bytes:
+    """Text as Vietnamese Excel saves plain CSV: vowel letters precomposed, tone marks combining."""
+    out = []
+    for char in text:
+        parts = unicodedata.normalize("NFD", char)
+        tones = "".join(c for c in parts if c in _TONES)
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)))
+        out.append(tones)
+    return "".join(out).encode("cp1258")
+
+
+def test_excel_csv_variants_semicolons_and_windows_1258(registry: RegistryStore) -> None:
+    text = "code;name;level;type\nhlhpn-hn;Hội Liên hiệp Phụ nữ thành phố Hà Nội;city;association\n"
+    sheet = read_csv(_windows_1258(text), "bodies")
+    import_sheets(registry, [sheet], "hoa")
+    assert registry.row("bodies", "hlhpn-hn")["name"] == "Hội Liên hiệp Phụ nữ thành phố Hà Nội"
+
+
+def test_unknown_sheets_and_files_are_named(registry: RegistryStore, tmp_path) -> None:
+    book = Workbook()
+    book.active.title = "Ghi chú"
+    book.active.append(["xin chào"])
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(RegistryImportError, match="sheet 'Ghi chú' không khớp"):
+        read_xlsx(data.getvalue())
+    with pytest.raises(RegistryImportError, match="không đọc được tệp XLSX"):
+        read_xlsx(b"not a workbook")
+    stray = tmp_path / "danh-sach.csv"
+    stray.write_text("code,name\n", encoding="utf-8")
+    with pytest.raises(RegistryImportError, match="đặt tên tệp là một trong"):
+        import_file(registry, stray, "hoa")
+    assert import_file(registry, stray, "hoa", entity="agencies") == {}
+
+
+def test_reimporting_changes_only_what_differs(registry: RegistryStore) -> None:
+    import_sheets(registry, [read_csv(BODIES.encode(), "bodies")], "hoa")
+    agencies = "code,name,body,head_title,head_name\nhnm,Báo Hànộimới,ubnd-hn,TỔNG BIÊN TẬP,A\n"
+    first = import_sheets(registry, [read_csv(agencies.encode(), "agencies")], "hoa")
+    assert first["agencies"]["created"] == 1
+    assert registry.row("agencies", "hnm")["head_title"] == "Tổng biên tập"
+    changed = agencies.replace(",A\n", ",Nguyễn Minh Đức\n")
+    second = import_sheets(registry, [read_csv(changed.encode(), "agencies")], "hoa")
+    assert second["agencies"] == {"updated": 1}
+    (update,) = registry.changes(entity="agencies", key="hnm", limit=1)
+    assert update["detail"] == {"head_name": ["A", "Nguyễn Minh Đức"]}
