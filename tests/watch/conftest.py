@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 import pytest
 
@@ -19,9 +19,17 @@ Seed = Callable[[Sequence[tuple[str, dt.datetime]], str], list[int]]
 
 
 @pytest.fixture
-def watch(store: Store) -> WatchStore:
-    """The signals' store over the test database."""
-    return WatchStore(store.engine)
+def watch(store: Store) -> Iterator[WatchStore]:
+    """The signals' store over the test database; its connections are closed after the test."""
+    yield WatchStore(store.engine)
+    store.engine.dispose()
+
+
+@pytest.fixture
+def searchable(watch: WatchStore) -> None:
+    """Skip where watchlists cannot match: search runs on SQLite FTS5 only, for now."""
+    if watch.dialect != "sqlite":
+        pytest.skip("watchlists match through search, which has no PostgreSQL compiler yet")
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from baochi.db import Store, migrate
 from baochi.db.watch_store import WatchStore
 from baochi.watch import WatchConfig, check
@@ -40,7 +42,7 @@ def test_counts_are_bucketed_in_sql(store: Store, watch: WatchStore, seed: Seed)
 
 
 def test_spike_fires_once_with_numbers_and_not_twice(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
 ) -> None:
     watch.add_watchlist("An toàn thực phẩm", '"an toàn thực phẩm"', NOW - 10 * DAY)
     _daily_history(seed, "An toàn thực phẩm trường học", [8, 10, 9, 12, 7, 9, 11, 37])
@@ -60,7 +62,7 @@ def test_spike_fires_once_with_numbers_and_not_twice(
 
 
 def test_hourly_rule_for_a_fast_burst(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
 ) -> None:
     watch.add_watchlist("Cháy", "cháy", NOW - 10 * DAY)
     calm = [(f"Cháy nhỏ {h}", NOW - h * HOUR - dt.timedelta(minutes=30)) for h in range(1, 13)]
@@ -73,7 +75,7 @@ def test_hourly_rule_for_a_fast_burst(
 
 
 def test_new_matches_follow_the_watermark(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
 ) -> None:
     seed([("Ùn tắc giao thông cũ", NOW - 2 * DAY)])
     watch.add_watchlist("Giao thông", "un tac", NOW - DAY)  # the archive is not "new"
@@ -115,3 +117,47 @@ def test_migration_is_idempotent_and_lives_on_its_own_branch(watch: WatchStore) 
     script = ScriptDirectory.from_config(cfg).get_revision("watch_0001")
     assert script is not None and script.down_revision == "0001"
     assert "watch" in script.branch_labels
+
+
+def test_topics_places_and_stories_spike_on_their_labels(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    from sqlalchemy import column, inspect, table, update
+
+    if "topic" not in {c["name"] for c in inspect(store.engine).get_columns("documents")}:
+        pytest.skip("documents carry no analysis labels yet (the search_0001 migration)")
+    week = seed(
+        [(f"Giao thông {b}-{i}", NOW - b * DAY - HOUR) for b in range(1, 8) for i in (1, 2)]
+    )
+    today = seed([(f"Ngập ở phố cổ {i}", NOW - HOUR) for i in range(12)])
+    docs = table("documents", column("id"), column("topic"), column("place"), column("story_id"))
+    with store.engine.begin() as conn:
+        conn.execute(update(docs).where(docs.c.id.in_(week)).values(topic="giao thông"))
+        conn.execute(
+            update(docs).where(docs.c.id.in_(today)).values(topic="thời tiết", place="Hà Nội")
+        )
+        conn.execute(update(docs).where(docs.c.id.in_(today[:6])).values(story_id=7))
+    spikes = {
+        (a.subject_kind, a.subject_label, a.span)
+        for a in check(store, watch, config, NOW, {}).alerts
+        if a.kind == "spike"
+    }
+    assert spikes == {
+        ("topic", "chủ đề thời tiết", "24h"),
+        ("topic", "chủ đề thời tiết", "1h"),
+        ("place", "địa danh Hà Nội", "24h"),
+        ("place", "địa danh Hà Nội", "1h"),
+        ("story", "chuỗi tin 7", "24h"),
+        ("story", "chuỗi tin 7", "1h"),
+    }
+
+
+def test_a_watchlist_that_cannot_run_is_reported_and_the_rest_runs(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    watch.add_watchlist("Hỏng", "ngập AND (mưa", NOW - DAY)  # the store does not parse queries
+    seed([(f"Tin {b}-{i}", NOW - b * DAY - HOUR) for b in range(1, 8) for i in range(10)])
+    summary = check(store, watch, config, NOW, {})
+    [problem] = summary.problems
+    assert problem.startswith("Hỏng: ")
+    assert [a.kind for a in summary.alerts] == ["health"]  # an outlet silent today, still seen

@@ -54,7 +54,12 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 
 def test_a_spike_digest_arrives_by_mail_in_vietnamese(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, smtp: tuple[Inbox, int]
+    store: Store,
+    watch: WatchStore,
+    seed: Seed,
+    config: WatchConfig,
+    smtp: tuple[Inbox, int],
+    searchable: None,
 ) -> None:
     inbox, port = smtp
     mail = dataclasses.replace(

@@ -12,9 +12,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from sqlalchemy import BigInteger, Engine, Integer, cast, func, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    Engine,
+    Integer,
+    cast,
+    column,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
@@ -22,6 +33,8 @@ from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, wat
 # When an article appeared: its publication time, or when we fetched it if it has none.
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# The analysis labels a spike can be counted on, and their column in `documents`.
+LABELS = {"topic": "topic", "place": "place", "story": "story_id"}
 ID_CHUNK = 5000  # ids per IN list, well under every backend's limit on bound parameters
 
 
@@ -118,6 +131,7 @@ class WatchStore:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self._columns: set[str] | None = None
 
     def _insert(self, table: Any) -> Any:
         """An INSERT that can take ON CONFLICT clauses in this dialect."""
@@ -253,6 +267,37 @@ class WatchStore:
             for outlet_id, name, index, count in conn.execute(query):
                 series.setdefault((outlet_id, name), [0] * buckets)[int(index)] = count
         return series
+
+    def label_counts(
+        self, label: str, origin: dt.datetime, width: dt.timedelta, buckets: int
+    ) -> dict[str, list[int]]:
+        """Documents per value of a label (topic, place, story) per bucket; {} while the
+        documents carry no such label (the analysis migration has not run)."""
+        name = LABELS[label]
+        if name not in self._document_columns():
+            return {}
+        value: ColumnClause[Any] = column(name)
+        bucket = self._bucket(origin, width).label("bucket")
+        query = (
+            select(value, bucket, func.count())
+            .select_from(documents)
+            .where(
+                value.is_not(None),
+                appeared_at >= origin,
+                appeared_at < origin + width * buckets,
+            )
+            .group_by(value, bucket)
+        )
+        series: dict[str, list[int]] = {}
+        with self.engine.connect() as conn:
+            for key, index, count in conn.execute(query):
+                series.setdefault(str(key), [0] * buckets)[int(index)] = count
+        return series
+
+    def _document_columns(self) -> set[str]:
+        if self._columns is None:
+            self._columns = {c["name"] for c in inspect(self.engine).get_columns("documents")}
+        return self._columns
 
     def last_document_id(self) -> int:
         """The highest document id stored so far (0 if none)."""

@@ -1,4 +1,5 @@
-"""One check: new matches and spikes of every watchlist, quiet outlets, then digests and delivery.
+"""One check: new matches and spikes of every watchlist, spikes of every topic, place and story,
+quiet outlets, then digests and delivery.
 
 Run by `baochi watch check` on a schedule; the clock is a parameter, so a replay or a test can
 run it at any moment, and running it twice at the same moment writes nothing new.
@@ -14,12 +15,16 @@ from dataclasses import dataclass, field
 from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
+from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
 from baochi.watch.health import judge_quiet, source_note
 from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier
 from baochi.watch.spikes import SpikeRule, Verdict, judge
+
+# Labelled subjects that have spikes of their own, and how an alert names them.
+SUBJECTS = {"topic": "chủ đề", "place": "địa danh", "story": "chuỗi tin"}
 
 
 @dataclass
@@ -29,6 +34,7 @@ class CheckSummary:
     alerts: list[Alert] = field(default_factory=list)
     digests: int = 0
     deliveries: Counter[str] = field(default_factory=Counter)
+    problems: list[str] = field(default_factory=list)  # watchlists that could not be evaluated
 
     def by_kind(self) -> Counter[str]:
         """New alerts per kind."""
@@ -42,13 +48,21 @@ def check(
     now: dt.datetime,
     channels: Mapping[str, Notifier],
 ) -> CheckSummary:
-    """Evaluate everything at `now`, store and route the new alerts, send the digests due."""
+    """Evaluate everything at `now`, store and route the new alerts, send the digests due.
+
+    A watchlist that cannot run (its query no longer parses, or search is not available on this
+    database) is reported in the summary and does not stop the others.
+    """
+    summary = CheckSummary()
     found: list[Alert] = []
     for watchlist in watch.watchlists(enabled_only=True):
-        found += watchlist_alerts(store, watch, config, watchlist, now)
+        try:
+            found += watchlist_alerts(store, watch, config, watchlist, now)
+        except (QueryError, NotImplementedError) as exc:
+            summary.problems.append(f"{watchlist.name}: {exc}")
+    found += label_alerts(watch, config, now)
     found += health_alerts(store, watch, config, now)
     rules = watch.rules()
-    summary = CheckSummary()
     for alert in found:
         stored = raise_alert(watch, alert, now, rules)
         if stored is not None:
@@ -111,6 +125,19 @@ def watchlist_alerts(
             found.append(
                 spike_alert(verdict, series, "watchlist", key, watchlist.name, now, watchlist.id)
             )
+    return found
+
+
+def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:
+    """Spikes of every topic, place and story that the analysis labelled documents with."""
+    found = []
+    for label, noun in SUBJECTS.items():
+        for rule in (config.daily(), config.hourly()):
+            counts = watch.label_counts(label, rule.origin(now), rule.bucket, rule.baseline + 1)
+            for key, series in sorted(counts.items()):
+                verdict = judge(series, rule)
+                if verdict.fired and _cooled(watch, "spike", label, key, rule, now):
+                    found.append(spike_alert(verdict, series, label, key, f"{noun} {key}", now))
     return found
 
 

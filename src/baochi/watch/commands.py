@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import sys
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from baochi.db import open_store
+from baochi.db import Store, open_store
 from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
 from baochi.watch.check import check
@@ -66,16 +68,30 @@ def _moment(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=HANOI)
 
 
-def _watch(settings: Settings) -> WatchStore:
-    return WatchStore(open_store(settings).engine)
+Handler = Callable[[argparse.Namespace, Settings, Store], int]
 
 
-def _add(args: argparse.Namespace, settings: Settings) -> int:
+def _with_store(handler: Handler) -> Callable[[argparse.Namespace, Settings], int]:
+    """Open the migrated store for one command and close its connections after."""
+
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        store = open_store(settings)
+        try:
+            return handler(args, settings, store)
+        finally:
+            store.engine.dispose()
+
+    return run
+
+
+@_with_store
+def _add(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     problem = query_problem(args.query)
     if problem:
         print(f"baochi: {problem}", file=sys.stderr)
         return 2
-    watch_id, created = _watch(settings).add_watchlist(
+    watch_id, created = WatchStore(store.engine).add_watchlist(
         args.name,
         args.query,
         dt.datetime.now(dt.UTC),
@@ -87,8 +103,9 @@ def _add(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _list(args: argparse.Namespace, settings: Settings) -> int:
-    for row in _watch(settings).watchlists():
+@_with_store
+def _list(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    for row in WatchStore(store.engine).watchlists():
         if args.format == "json":
             record = {k: getattr(row, k) for k in row.__slots__}
             print(json.dumps(record, ensure_ascii=False, default=str))
@@ -105,7 +122,8 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _notify(args: argparse.Namespace, settings: Settings) -> int:
+@_with_store
+def _notify(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     config = WatchConfig.from_settings(settings)
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
     unknown = sorted(set(kinds) - set(KINDS))
@@ -119,7 +137,7 @@ def _notify(args: argparse.Namespace, settings: Settings) -> int:
     else:
         print("baochi: target must be an e-mail address or an http(s) URL", file=sys.stderr)
         return 2
-    watch = _watch(settings)
+    watch = WatchStore(store.engine)
     watchlist_id = None
     if args.watchlist:
         ids = {w.name: w.id for w in watch.watchlists()}
@@ -135,8 +153,8 @@ def _notify(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _check(args: argparse.Namespace, settings: Settings) -> int:
-    store = open_store(settings)
+@_with_store
+def _check(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     config = WatchConfig.from_settings(settings)
     now = args.now or dt.datetime.now(dt.UTC)
     summary = check(store, WatchStore(store.engine), config, now, notifiers(config))
@@ -146,19 +164,23 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
             "alerts": [as_json(a) for a in summary.alerts],
             "digests": summary.digests,
             "deliveries": dict(summary.deliveries),
+            "problems": summary.problems,
         }
         print(json.dumps(result, ensure_ascii=False))
-        return 0
+        return 1 if summary.problems else 0
     for alert in summary.alerts:
         print(f"{title(alert)}\n    {alert.reason}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.by_kind().items())) or "none"
     sent = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "nothing due"
     print(f"{hanoi_time(now)}: new alerts: {kinds}; digests made: {summary.digests}; sent: {sent}")
-    return 0
+    for problem in summary.problems:
+        print(f"baochi: watchlist not evaluated: {problem}", file=sys.stderr)
+    return 1 if summary.problems else 0
 
 
-def _alerts(args: argparse.Namespace, settings: Settings) -> int:
-    rows = _watch(settings).alerts(limit=args.limit, kinds=args.kind)
+@_with_store
+def _alerts(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    rows = WatchStore(store.engine).alerts(limit=args.limit, kinds=args.kind)
     for alert in rows:
         if args.format == "json":
             print(json.dumps(as_json(alert), ensure_ascii=False))
@@ -170,8 +192,9 @@ def _alerts(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _deliveries(args: argparse.Namespace, settings: Settings) -> int:
-    watch = _watch(settings)
+@_with_store
+def _deliveries(args: argparse.Namespace, settings: Settings, store: Store) -> int:
+    watch = WatchStore(store.engine)
     for row in watch.digests(tuple(args.status or ())):
         sent = hanoi_time(row.sent_at) if row.sent_at else "-"
         error = f"\n      ! {row.last_error}" if row.last_error else ""
