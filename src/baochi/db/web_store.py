@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,6 @@ from sqlalchemy import (
     Date,
     Engine,
     Integer,
-    and_,
     cast,
     delete,
     func,
@@ -39,8 +39,10 @@ from baochi.db.schema_web import (
     web_sessions,
 )
 from baochi.db.store import _DOCUMENT_COLUMNS, DocumentRow, Store, now
+from baochi.vi import fold
 
 corrections_t = schema_web.label_corrections
+_WORDS = re.compile(r"\w+")
 HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 
 
@@ -401,20 +403,20 @@ class WebStore:
         with self.engine.connect() as conn:
             return [DocumentRow(**row._mapping) for row in conn.execute(query)]
 
-    def documents_matching(self, match: str, since: dt.datetime, limit: int) -> list[DocumentRow]:
-        """Newest documents published since a time whose folded text matches an FTS5 expression."""
+    def documents_matching(self, phrase: str, since: dt.datetime, limit: int) -> list[DocumentRow]:
+        """Newest documents published since a time that contain a phrase (diacritics ignored)."""
+        words = _WORDS.findall(fold(phrase))
         query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
         if self.dialect == "sqlite":
             ids = (
                 text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m")
-                .bindparams(m=match)
+                .bindparams(m='"' + " ".join(words) + '"')
                 .columns(rowid=Integer)
                 .subquery()
             )
             query = query.where(documents.c.id.in_(select(ids.c.rowid)))
         else:
-            words = match.replace('"', "").split(" AND ")
-            query = query.where(and_(*(documents.c.title.ilike(f"%{w}%") for w in words)))
+            query = query.where(documents.c.title.ilike(f"%{phrase}%"))
         query = (
             query.where(documents.c.published_at >= since)
             .order_by(documents.c.published_at.desc())

@@ -96,6 +96,7 @@ EN: dict[str, str] = {
     "Lỗi liên tiếp": "Consecutive failures",
     "Lỗi gần nhất": "Last error",
     "24 giờ": "24 h",
+    "Hôm nay": "Today",
     "Bình thường/ngày": "Normal per day",
     "Đang chạy": "Running",
     "Đã tắt": "Disabled",

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel
 
 from baochi.db.web_store import User
@@ -80,13 +80,6 @@ def sources(request: Request, user: Annotated[User, Depends(require(*EDITORS))])
     ]
 
 
-def _watch(request: Request) -> Any:
-    watch = watch_store(request)
-    if watch is None:
-        raise HTTPException(404, "the watch area is not installed")
-    return watch
-
-
 @router.get("/watchlists", response_model=list[WatchlistOut])
 def watchlists(
     request: Request, user: Annotated[User, Depends(require(*EDITORS))]
@@ -101,7 +94,7 @@ def watchlists(
             last_day=r["last"],
             normal_per_day=round(r["normal"], 2),
         )
-        for r in watchlist_rows(_watch(request))
+        for r in watchlist_rows(request, watch_store(request))
     ]
 
 
@@ -123,5 +116,5 @@ def alerts(
             created_at=a.created_at,
             read_at=a.read_at,
         )
-        for a in _watch(request).alerts(limit=limit)
+        for a in watch_store(request).alerts(limit=limit)
     ]

@@ -1,49 +1,46 @@
 """Cảnh báo: the watchlists with their last day against their usual, and the latest alerts.
 
-Watchlists and alerts belong to the watch area (baochi.db.watch_store); this page only shows and
-saves them, and says so plainly when that area is not installed.
+Watchlists and alerts belong to the watch area (baochi.watch, baochi.db.watch_store); this page
+shows and saves them, counting matches the way the watch area does.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import importlib.util
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.store import now
+from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User, audit
-from baochi.search import match_expression
+from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.templating import NavItem, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(50, "/alerts", "Cảnh báo", EDITORS),)
-DAY = dt.timedelta(days=1)
 HISTORY_DAYS = 7
 
 
-def watch_store(request: Request) -> Any:
-    """The watch area's store over the app's engine, or None when it is not installed."""
-    if importlib.util.find_spec("baochi.db.watch_store") is None:
-        return None
-    from baochi.db.watch_store import WatchStore
-
+def watch_store(request: Request) -> WatchStore:
+    """The watch area's store over the app's engine."""
     return WatchStore(request.app.state.store.engine)
 
 
-def watchlist_rows(watch: Any) -> list[dict[str, Any]]:
-    """Each watchlist with its matches in the last 24 h and its daily mean over the week before."""
-    origin = now() - DAY * (HISTORY_DAYS + 1)
+def watchlist_rows(request: Request, watch: WatchStore) -> list[dict[str, Any]]:
+    """Each watchlist with today's matches and its daily mean over the week before."""
     rows = []
     for item in watch.watchlists():
-        expression = match_expression(item.query)
-        counts = watch.match_counts(expression, origin, DAY, HISTORY_DAYS + 1) if expression else []
-        last = counts[-1] if counts else 0
-        normal = sum(counts[:-1]) / HISTORY_DAYS if counts else 0.0
-        rows.append({"w": item, "last": last, "normal": normal, "series": counts})
+        counts = searching.daily_counts(request.app.state.store, item.query, HISTORY_DAYS + 1)
+        rows.append(
+            {
+                "w": item,
+                "last": counts[-1],
+                "normal": sum(counts[:-1]) / HISTORY_DAYS,
+                "series": counts,
+            }
+        )
     return rows
 
 
@@ -53,9 +50,8 @@ def alerts_page(request: Request, user: Annotated[User, Depends(require(*EDITORS
     watch = watch_store(request)
     context = {
         "title": "Cảnh báo",
-        "installed": watch is not None,
-        "watchlists": watchlist_rows(watch) if watch else [],
-        "alerts": watch.alerts(limit=50) if watch else [],
+        "watchlists": watchlist_rows(request, watch),
+        "alerts": watch.alerts(limit=50),
     }
     return render(request, "alerts.html", context)
 
@@ -70,7 +66,7 @@ def save_watchlist(
     """Save a search as a watchlist in one click (named after the query unless named)."""
     watch = watch_store(request)
     query = " ".join(query.split())
-    if watch is None or not match_expression(query):
+    if searching.problem(query):
         raise HTTPException(422)
     name = " ".join(name.split())[:300] or query[:300]
     watch_id, created = watch.add_watchlist(
@@ -93,8 +89,5 @@ def mark_read(
     request: Request, alert_id: int, user: Annotated[User, Depends(require(*EDITORS))]
 ) -> Response:
     """Mark an alert as seen."""
-    watch = watch_store(request)
-    if watch is None:
-        raise HTTPException(404)
-    watch.mark_read(alert_id, now())
+    watch_store(request).mark_read(alert_id, now())
     return RedirectResponse("/alerts", status_code=303)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.web_store import User
-from baochi.search import match_expression
+from baochi.web import searching
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.cache import cached
 from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
@@ -30,6 +30,7 @@ def figures(request: Request) -> dict[str, Any]:
     series = [volume.get(d, 0) for d in days]
     previous = series[-8:-1]
     sources = store.sources()
+    hanoi = searching.hanoi_today(store, 8)
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
     return {
         "days": days,
@@ -38,7 +39,8 @@ def figures(request: Request) -> dict[str, Any]:
         "normal": sum(previous) / len(previous) if previous else 0.0,
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
-        "hanoi": web.documents_matching(match_expression(HANOI_QUERY), today, 8),
+        "hanoi": hanoi if hanoi is not None else web.documents_matching(HANOI_QUERY, today, 8),
+        "mix": searching.label_mix(store, 30),
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
@@ -65,6 +67,7 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "series": data["series"],
         "outlets": [name for name, _ in data["outlets"]],
         "outlet_counts": [n for _, n in data["outlets"]],
+        "tones": data["mix"].get("tone", []),
     }
     context = {**data, "chart": chart, "panels": area_panels(request, user), "title": "Tổng quan"}
     return render(request, "dashboard.html", context)

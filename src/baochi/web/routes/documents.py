@@ -68,6 +68,7 @@ def document_page(
         "topics": TOPICS,
         "can_edit": user.role in EDITORS,
         "can_open_case": user.role in EDITORS and "/cases" in hrefs,
+        "departments": web.departments(),
         "panels": document_panels(request, user, doc),
     }
     return render(request, "document.html", context)

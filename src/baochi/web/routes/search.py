@@ -6,12 +6,13 @@ import csv
 import io
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response, StreamingResponse
 
 from baochi.db.web_store import User
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require
+from baochi.web.i18n import language
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +22,10 @@ EXPORT_LIMIT = 5000
 EXPORT_COLUMNS = ("id", "Ngày đăng", "Báo", "Tiêu đề", "Tóm tắt", "Địa chỉ")
 
 
+def _filters(outlet: str, day: str) -> dict[str, str]:
+    return {k: v for k, v in (("outlet", outlet), ("day", day)) if v}
+
+
 @router.get("/search")
 def search_page(
     request: Request,
@@ -28,28 +33,35 @@ def search_page(
     q: str = "",
     outlet: str = "",
     day: str = "",
+    page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
-    """Results with facets; filters narrow by outlet and day, links keep the whole state."""
-    results = searching.run(request.app.state.store, q, outlet=outlet, day=day)
-    chart = {
-        "labels": [d[8:10] + "/" + d[5:7] for d, _ in results.days],
-        "series": [n for _, n in results.days],
-    }
+    """A page of results with facets; every link keeps the whole state, so it can be shared."""
+    filters = _filters(outlet, day)
+    lang = language(request, user.lang)
+    offset = (page - 1) * PAGE_SIZE
+    results = searching.run(request.app.state.store, q, PAGE_SIZE, offset, filters, lang)
+    days = [(f.value, f.count) for f in results.facets.get("day", [])]
+    chart = {"labels": [d[8:10] + "/" + d[5:7] for d, _ in days], "series": [n for _, n in days]}
+    state = {"q": q, **filters}
     context = {
         "title": "Tìm kiếm",
         "q": q,
-        "outlet": outlet,
-        "day": day,
+        "state": state,
+        "filters": filters,
         "results": results,
-        "hits": results.hits[:PAGE_SIZE],
+        "facet_names": searching.FACET_NAMES,
         "chart": chart,
+        "page": page,
+        "previous": {**state, "page": page - 1} if page > 1 else None,
+        "following": {**state, "page": page + 1} if offset + PAGE_SIZE < results.total else None,
         "can_save": user.role in EDITORS,
+        "rich": searching.RICH,
     }
     return render(request, "search.html", context)
 
 
 def _rows(request: Request, q: str, outlet: str, day: str) -> list[list[str]]:
-    results = searching.run(request.app.state.store, q, EXPORT_LIMIT, outlet, day)
+    hits = searching.every_hit(request.app.state.store, q, _filters(outlet, day), EXPORT_LIMIT)
     return [
         [
             str(hit.doc.id),
@@ -59,7 +71,7 @@ def _rows(request: Request, q: str, outlet: str, day: str) -> list[list[str]]:
             hit.doc.lead,
             hit.doc.url,
         ]
-        for hit in results.hits
+        for hit in hits
     ]
 
 
