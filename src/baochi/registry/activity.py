@@ -26,6 +26,7 @@ def about_hanoi(title: str, lead: str) -> bool:
 class Tally:
     """Articles counted for one agency or publication over a window."""
 
+    entity: str  # agencies or publications
     key: str
     name: str
     per_day: Counter[dt.date] = field(default_factory=Counter)
@@ -76,7 +77,7 @@ class Activity:
 def _watched_agencies(lineage: Lineage) -> dict[str, Tally]:
     """Active agencies that can receive coverage: they or their predecessors have a domain."""
     return {
-        code: Tally(code, rec["name"])
+        code: Tally("agencies", code, rec["name"])
         for code, rec in lineage.agencies.items()
         if rec["retired_at"] is None
         and lineage.status(code).status == "active"
@@ -86,7 +87,7 @@ def _watched_agencies(lineage: Lineage) -> dict[str, Tally]:
 
 def _watched_publications(publications: list[Record]) -> dict[str, Tally]:
     return {
-        rec["domain"]: Tally(rec["code"], rec["name"])
+        rec["domain"]: Tally("publications", rec["code"], rec["name"])
         for rec in publications
         if rec["status"] == "active" and rec["domain"]
     }
@@ -105,7 +106,7 @@ def activity(store: RegistryStore, since: dt.datetime, until: dt.datetime) -> Ac
             unregistered[host_of(doc.url)] += 1
             continue
         if agency not in agencies:  # dissolved or retired, yet still publishing
-            agencies[agency] = Tally(agency, lineage.agencies[agency]["name"])
+            agencies[agency] = Tally("agencies", agency, lineage.agencies[agency]["name"])
         agencies[agency].add(doc.at, hanoi)
         publication = by_domain.get(host_of(doc.url))
         if publication is not None:

@@ -163,14 +163,6 @@ def _step(step: Step, lineage: Lineage, name_of: str) -> str:
     return f"{name} [{name_of}] từ {step.effective_on:%d/%m/%Y}{decision}{uncertain}"
 
 
-def _predecessors(lineage: Lineage, code: str, depth: int) -> list[str]:
-    lines = []
-    for step in lineage.predecessors(code):
-        lines.append("  " * depth + "← " + _step(step, lineage, step.source))
-        lines.extend(_predecessors(lineage, step.source, depth + 1))
-    return lines
-
-
 def _lineage(args: argparse.Namespace, store: RegistryStore) -> int:
     lineage = Lineage.load(store)
     code = args.agency
@@ -182,8 +174,8 @@ def _lineage(args: argparse.Namespace, store: RegistryStore) -> int:
             return 1
         code = matches[0]["code"]
     print(f"{lineage.agencies[code]['name']} [{code}] — {lineage.status(code).label}")
-    for line in _predecessors(lineage, code, 1):
-        print(line)
+    for depth, step in lineage.tree(code):
+        print("  " * (depth + 1) + "← " + _step(step, lineage, step.source))
     for step in lineage.successors(code):
         print("  → " + _step(step, lineage, step.target))
     for domain in lineage.domains_of(code, inherited=True):

@@ -18,7 +18,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils.exceptions import InvalidFileException
 
-from baochi.db.registry_store import RegistryStore
+from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known
 from baochi.vi import fold
@@ -96,10 +96,14 @@ def read_file(path: Path, entity: str | None = None) -> list[Sheet]:
 
 
 def import_sheets(
-    store: RegistryStore, sheets: Sequence[Sheet], actor: str, overwrite: bool = True
+    store: RegistryStore,
+    sheets: Sequence[Sheet],
+    actor: str,
+    overwrite: bool = True,
+    audit: AuditHook | None = None,
 ) -> Counts:
     """Check every row, then write all of them or, if any is bad, nothing (RegistryImportError)."""
-    return store.write(check(sheets, known(store)), actor, overwrite=overwrite)
+    return store.write(check(sheets, known(store)), actor, overwrite=overwrite, audit=audit)
 
 
 def import_file(store: RegistryStore, path: Path, actor: str, entity: str | None = None) -> Counts:

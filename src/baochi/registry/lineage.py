@@ -141,6 +141,14 @@ class Lineage:
         """The completed steps into `agency`, direct ones only, in date order."""
         return [s for s in self.steps if s.target == agency]
 
+    def tree(self, agency: str, depth: int = 0) -> list[tuple[int, Step]]:
+        """Every step into `agency`, however indirect, as (depth, step) in reading order."""
+        lines = []
+        for step in self.predecessors(agency):
+            lines.append((depth, step))
+            lines.extend(self.tree(step.source, depth + 1))
+        return lines
+
     def successors(self, agency: str) -> list[Step]:
         """The chain of completed steps out of `agency`, in date order."""
         chain: list[Step] = []

@@ -1,0 +1,357 @@
+"""Sổ đăng ký pages: browse, search, create, edit and retire every entry (audited); each agency's
+lineage, coverage and history; import and export; the scheme's progress on the dashboard.
+
+Administrators edit; analysts and leaders read; officers do not see the registry at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.db.registry_store import RegistryStore
+from baochi.db.web_store import User
+from baochi.registry import api
+from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, activity
+from baochi.registry.api import audited
+from baochi.registry.display import (
+    ACTIVITY_DAYS,
+    COLUMNS,
+    agency_view,
+    cells,
+    form_value,
+    milestones,
+    sources,
+    spark,
+    titles,
+)
+from baochi.registry.entries import find, restore, retire, save
+from baochi.registry.expiry import expiring
+from baochi.registry.files import (
+    entity_named,
+    export_records,
+    import_sheets,
+    read_csv,
+    read_xlsx,
+    write_csv,
+    xlsx_bytes,
+)
+from baochi.registry.lineage import HANOI, Lineage
+from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity
+from baochi.registry.scheme import action_state, complete_action, progress
+from baochi.registry.validate import RegistryImportError
+from baochi.web.auth import ADMIN, READERS, require
+from baochi.web.cache import cached
+from baochi.web.templating import NavItem, Panel, render
+
+router = APIRouter(include_in_schema=False)
+NAV = (NavItem(55, "/registry", "Cơ quan báo chí", READERS),)
+Reader = Annotated[User, Depends(require(*READERS))]
+Admin = Annotated[User, Depends(require(ADMIN))]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD = 20_000_000
+CACHE_SECONDS = 60.0
+
+
+def _store(request: Request) -> RegistryStore:
+    return RegistryStore(request.app.state.store.engine)
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(HANOI).date()
+
+
+def _entity(name: str) -> Entity:
+    if name not in ENTITIES:
+        raise HTTPException(404)
+    return ENTITIES[name]
+
+
+def _activity(request: Request) -> Activity:
+    """The last month's activity by agency and publication, shared by readers for a minute."""
+    until = dt.datetime.now(dt.UTC)
+
+    def compute() -> Activity:
+        return activity(_store(request), until - dt.timedelta(days=ACTIVITY_DAYS), until)
+
+    return cached(request.app.state.cache, "registry.activity", CACHE_SECONDS, compute)
+
+
+def dashboard_panel(request: Request, user: User) -> Panel | None:
+    """The scheme's progress and licences expiring soon, for readers of the dashboard."""
+    if user.role not in READERS:
+        return None
+    store = _store(request)
+    total, schemes = progress(store, _today())
+    context = {"total": total, "schemes": schemes[:3], "expiring": expiring(store, _today())}
+    return Panel(55, "Đề án sắp xếp báo chí", "registry/_panel.html", context)
+
+
+@router.get("/registry")
+def overview(request: Request, user: Reader) -> Response:
+    """Counts of every entity, the scheme's progress, expiry warnings and quiet agencies."""
+    return _overview(request, user)
+
+
+def _overview(
+    request: Request, user: User, problems: list[str] | None = None, done: str = ""
+) -> Response:
+    store, today = _store(request), _today()
+    total, schemes = progress(store, today)
+    context = {
+        "title": "Sổ đăng ký",
+        "entities": ENTITIES,
+        "counts": {name: len(store.rows(name)) for name in ENTITIES},
+        "total": total,
+        "schemes": schemes,
+        "expiring": expiring(store, today),
+        "quiet": _activity(request).quiet(DEFAULT_QUIET_DAYS),
+        "can_edit": user.role == ADMIN,
+        "problems": problems or [],
+        "done": done,
+    }
+    return render(request, "registry/index.html", context, 422 if problems else 200)
+
+
+@router.get("/registry/activity")
+def activity_page(request: Request, user: Reader) -> Response:
+    """Articles per agency over the last month, by day, with the share about Hà Nội."""
+    shown = _activity(request)
+    last = shown.until.astimezone(HANOI).date()
+    days = [last - dt.timedelta(days=i) for i in range(ACTIVITY_DAYS - 1, -1, -1)]
+    quiet = {(t.entity, t.key) for t in shown.quiet(DEFAULT_QUIET_DAYS)}
+    rows = {
+        name: [
+            (t, spark(t.per_day, days), (t.entity, t.key) in quiet)
+            for t in sorted(tallies.values(), key=lambda t: (-t.articles, t.name))
+        ]
+        for name, tallies in (("agencies", shown.agencies), ("publications", shown.publications))
+    }
+    context = {"title": "Hoạt động của cơ quan báo chí", "activity": shown, "rows": rows}
+    return render(request, "registry/activity.html", context)
+
+
+@router.get("/registry/export.xlsx")
+def export_workbook(request: Request, user: Reader) -> Response:
+    """The whole register as one workbook, a sheet per entity."""
+    name = f"so-dang-ky-bao-chi-{_today().isoformat()}.xlsx"
+    return Response(
+        xlsx_bytes(export_records(_store(request))),
+        media_type=XLSX_TYPE,
+        headers={"content-disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.post("/registry/import")
+async def import_upload(
+    request: Request, user: Admin, file: Annotated[UploadFile, File()]
+) -> Response:
+    """Import a workbook, or a CSV named after its entity; nothing written unless all is right."""
+    data = await file.read(MAX_UPLOAD)
+    path = Path(file.filename or "")
+    try:
+        if path.suffix.lower() == ".xlsx":
+            sheets = read_xlsx(data)
+        else:
+            entity = entity_named(path.stem)
+            if entity is None:
+                raise RegistryImportError([f"không rõ {path.name} thuộc danh mục nào"])
+            sheets = [read_csv(data, entity.name)]
+        counts = import_sheets(_store(request), sheets, user.username, audit=audited(user))
+    except RegistryImportError as exc:
+        return _overview(request, user, problems=exc.errors)
+    done = "; ".join(
+        f"{ENTITIES[n].plural}: " + ", ".join(f"{v} {k}" for k, v in sorted(c.items()))
+        for n, c in counts.items()
+    )
+    return _overview(request, user, done=done or "Tệp không có dòng nào.")
+
+
+@router.get("/registry/{name}")
+def entity_list(
+    request: Request, name: str, user: Reader, q: str = "", retired: bool = False
+) -> Response:
+    """An entity's entries, searched with or without diacritics."""
+    entity = _entity(name)
+    store = _store(request)
+    lineage = Lineage.load(store) if name == "agencies" else None
+    rows = find(store, name, q, include_retired=retired)
+    names = titles(store)
+    context = {
+        "title": entity.plural,
+        "entity": entity,
+        "columns": [entity.field(c) for c in COLUMNS[name]],
+        "rows": [
+            {
+                "rec": rec,
+                "cells": [cells(entity, rec, c, names) for c in COLUMNS[name]],
+                "status": lineage.status(rec["code"]).label if lineage else "",
+            }
+            for rec in rows
+        ],
+        "q": q,
+        "retired": retired,
+        "can_edit": user.role == ADMIN,
+    }
+    return render(request, "registry/list.html", context)
+
+
+@router.get("/registry/{name}/export.csv")
+def export_entity(request: Request, name: str, user: Reader) -> Response:
+    """One entity as CSV (UTF-8 with BOM, for Excel)."""
+    entity = _entity(name)
+    out = io.StringIO()
+    write_csv(entity, _store(request).rows(name), out)
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+def _form_page(
+    request: Request,
+    entity: Entity,
+    rec: dict[str, Any] | None,
+    key: str = "",
+    errors: list[str] | None = None,
+) -> Response:
+    names = titles(_store(request))
+    context = {
+        "title": f"{entity.label}: {key}" if key else f"Thêm {entity.label.lower()}",
+        "entity": entity,
+        "key": key,
+        "values": {f.name: form_value(entity, rec, f.name) for f in entity.fields},
+        "options": {f.name: sorted(names[f.ref].items()) for f in entity.refs},
+        "errors": errors or [],
+    }
+    return render(request, "registry/form.html", context, 422 if errors else 200)
+
+
+async def _posted(request: Request, entity: Entity) -> dict[str, Any]:
+    form = await request.form()
+    values: dict[str, Any] = {}
+    for spec in entity.fields:
+        if spec.kind == REFS:
+            values[spec.name] = [str(v) for v in form.getlist(spec.name)]
+        elif spec.kind == BOOL:
+            values[spec.name] = spec.name in form
+        else:
+            values[spec.name] = str(form.get(spec.name, ""))
+    return values
+
+
+@router.get("/registry/{name}/new")
+def new_form(request: Request, name: str, user: Admin) -> Response:
+    """An empty form for a new entry."""
+    return _form_page(request, _entity(name), None)
+
+
+@router.post("/registry/{name}/new")
+async def create(request: Request, name: str, user: Admin) -> Response:
+    """Add an entry; its key must not be taken."""
+    entity = _entity(name)
+    values = await _posted(request, entity)
+    store = _store(request)
+    if store.row(name, values[entity.key].strip()) is not None:
+        return _form_page(request, entity, values, errors=["Mã này đã có trong sổ đăng ký."])
+    try:
+        rec = save(store, name, values, user.username, audited(user))
+    except RegistryImportError as exc:
+        return _form_page(request, entity, values, errors=exc.errors)
+    return RedirectResponse(f"/registry/{name}/{rec[entity.key]}", status_code=303)
+
+
+def _entry(request: Request, name: str, key: str) -> dict[str, Any]:
+    rec = _store(request).row(_entity(name).name, key)
+    if rec is None:
+        raise HTTPException(404)
+    return rec
+
+
+@router.get("/registry/{name}/{key}")
+def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
+    """One entry: every field with its source and doubts, its history, and for an agency its
+    lineage, domains, coverage and publications; for an action its milestones."""
+    entity = _entity(name)
+    rec = _entry(request, name, key)
+    store, today = _store(request), _today()
+    names = titles(store)
+    context = {
+        "title": str(rec[entity.title]),
+        "entity": entity,
+        "rec": rec,
+        "fields": [
+            (f, cells(entity, rec, f.name, names))
+            for f in entity.fields
+            if f.name not in ("source", "uncertain", "note")
+        ],
+        "names": names,
+        "sources": sources(rec["source"]),
+        "changes": store.changes(entity=name, key=key, limit=50),
+        "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
+        "milestones": milestones(store, key, today) if name == "actions" else [],
+        "state": action_state(rec, today) if name == "actions" else "",
+        "can_edit": user.role == ADMIN,
+        "today": today,
+    }
+    return render(request, "registry/entry.html", context)
+
+
+@router.get("/registry/{name}/{key}/edit")
+def edit_form(request: Request, name: str, key: str, user: Admin) -> Response:
+    """The entry's form."""
+    return _form_page(request, _entity(name), _entry(request, name, key), key)
+
+
+@router.post("/registry/{name}/{key}/edit")
+async def edit(request: Request, name: str, key: str, user: Admin) -> Response:
+    """Save an edited entry; its key stays."""
+    entity = _entity(name)
+    _entry(request, name, key)
+    values = await _posted(request, entity) | {entity.key: key}
+    try:
+        save(_store(request), name, values, user.username, audited(user))
+    except RegistryImportError as exc:
+        return _form_page(request, entity, values, key, exc.errors)
+    return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
+
+
+@router.post("/registry/{name}/{key}/retire")
+def retire_entry(request: Request, name: str, key: str, user: Admin) -> Response:
+    """Take the entry off the register; it stays, with its history, and can be restored."""
+    retire(_store(request), _entity(name).name, key, user.username, audited(user))
+    return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
+
+
+@router.post("/registry/{name}/{key}/restore")
+def restore_entry(request: Request, name: str, key: str, user: Admin) -> Response:
+    """Put a retired entry back on the register."""
+    restore(_store(request), _entity(name).name, key, user.username, audited(user))
+    return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
+
+
+@router.post("/registry/actions/{key}/complete")
+def complete(
+    request: Request,
+    key: str,
+    user: Admin,
+    on: Annotated[str, Form()] = "",
+    effective_on: Annotated[str, Form()] = "",
+) -> Response:
+    """Mark an action done; from its effective date the members' coverage moves to the target."""
+    try:
+        done_on = dt.date.fromisoformat(on) if on else _today()
+        effective = dt.date.fromisoformat(effective_on) if effective_on else None
+        complete_action(_store(request), key, user.username, done_on, effective, audited(user))
+    except ValueError as exc:  # a bad date, an unknown or finished action, an invalid record
+        raise HTTPException(409, str(exc)) from exc
+    return RedirectResponse(f"/registry/{ACTIONS.name}/{key}", status_code=303)
+
+
+router.include_router(api.router)

@@ -1,0 +1,207 @@
+"""Registry pages and API through the real app: who sees and edits what, audited edits, imports
+that report bad rows, the merger's lineage on the agency page, the dashboard panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from baochi.db import Store
+from baochi.db.web_store import User, WebStore
+from baochi.settings import Settings
+from tests.registry.conftest import save_article
+from tests.web.conftest import PASSWORD, PEOPLE, csrf, quick_hashes, sign_in
+
+__all__ = ["quick_hashes"]  # cheap password hashing here too (an autouse fixture)
+
+
+@pytest.fixture
+def people(example_store: Store) -> dict[str, User]:
+    """Hoa the administrator, Lan the analyst, Minh the officer, Hùng the leader."""
+    from baochi.web.users import create_user
+
+    web = WebStore(example_store.engine)
+    return {
+        role: create_user(web, name, role, dept, PASSWORD, name.title())[0]
+        for role, (name, dept) in PEOPLE.items()
+    }
+
+
+@pytest.fixture
+def client_as(
+    settings: Settings, example_store: Store, people: dict[str, User]
+) -> Iterator[Callable[[str], TestClient]]:
+    """Clients signed in by role, on an app holding the example registry."""
+    from baochi.web import create_app
+
+    app: FastAPI = create_app(settings, example_store)
+    clients: list[TestClient] = []
+
+    def make(role: str) -> TestClient:
+        client = TestClient(app)
+        client.__enter__()
+        clients.append(client)
+        return sign_in(client, people[role].username)
+
+    yield make
+    for client in clients:
+        client.__exit__(None, None, None)
+
+
+READ_PAGES = [
+    "/registry",
+    "/registry/agencies",
+    "/registry/agencies/hn-bao-ptth",
+    "/registry/actions/hn-2026-sap-nhap",
+    "/registry/domains/hanoimoi.vn",
+    "/registry/activity",
+    "/registry/export.xlsx",
+    "/registry/cards/export.csv",
+    "/api/v1/registry/agencies",
+    "/api/v1/registry/agencies/hanoimoi/lineage",
+]
+
+
+@pytest.mark.parametrize("role", ["admin", "analyst", "leader", "officer"])
+def test_who_reads_and_who_edits(client_as, role: str) -> None:
+    client = client_as(role)
+    reader = role != "officer"
+    for path in READ_PAGES:
+        assert client.get(path).status_code == (200 if reader else 403), path
+    assert client.get("/registry/agencies/new").status_code == (200 if role == "admin" else 403)
+    nav = client.get("/account").text
+    assert ('href="/registry"' in nav) == reader
+
+
+def test_agency_page_shows_the_merger_and_moved_coverage(
+    client_as, example_store: Store, corpus: list[dict]
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    save_article(example_store, corpus[0], "https://hanoimoi.vn/bai-moi.html", now)
+    page = client_as("leader").get("/registry/agencies/hn-bao-ptth").text
+    assert "Cơ quan Báo và Phát thanh, Truyền hình Hà Nội" in page
+    assert "Báo Hànộimới</a> từ 05/02/2026" in page
+    assert "hanoimoi.vn</a>:\n        Báo Hànộimới đến 04/02/2026; Cơ quan Báo" in page
+    assert "Chưa chắc chắn" in page  # the inferred governing body and effective date
+    assert "1 bài" in page  # the hanoimoi.vn article of today counts here
+    old = client_as("analyst").get("/registry/agencies/hanoimoi").text
+    assert "Đã sáp nhập từ 05/02/2026" in old
+
+
+def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) -> None:
+    hoa = client_as("admin")
+    token = csrf(hoa, "/registry/agencies/new")
+    form = {"csrf": token, "code": "hoahoctro", "name": "Báo Hoa Học Trò", "email": "sai"}
+    page = hoa.post("/registry/agencies/new", data=form)
+    assert page.status_code == 422 and "không phải địa chỉ thư điện tử" in page.text
+    form["email"] = "toasoan@hht.vn"
+    page = hoa.post("/registry/agencies/new", data=form, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/registry/agencies/hoahoctro"
+    edit = {**form, "name": "Báo Hoa Học Trò (Tiền Phong)", "city": "có"}
+    hoa.post("/registry/agencies/hoahoctro/edit", data=edit, follow_redirects=False)
+    hoa.post("/registry/agencies/hoahoctro/retire", data={"csrf": token}, follow_redirects=False)
+    listed = hoa.get("/registry/agencies?q=hoa+hoc+tro").text
+    assert "hoahoctro" not in listed
+    assert "hoahoctro" in hoa.get("/registry/agencies?q=hoa+hoc+tro&retired=true").text
+    audit = [(e["action"], e["entity"]) for e in WebStore(example_store.engine).audit_entries(10)]
+    assert audit[:3] == [
+        ("registry.retire", "agencies:hoahoctro"),
+        ("registry.update", "agencies:hoahoctro"),
+        ("registry.create", "agencies:hoahoctro"),
+    ]
+    lan = client_as("analyst")
+    refused = lan.post(
+        "/registry/agencies/hanoimoi/retire", data={"csrf": csrf(lan)}, follow_redirects=False
+    )
+    assert refused.status_code == 403
+
+
+def test_import_reports_bad_rows_and_writes_nothing(client_as) -> None:
+    hoa = client_as("admin")
+    token = csrf(hoa, "/registry")
+    bad = "code,name,body\nmoi,Báo Mới,ubnd-hn\nsai,,khong-co\n".encode()
+    page = hoa.post(
+        "/registry/import",
+        data={"csrf": token},
+        files={"file": ("agencies.csv", bad, "text/csv")},
+    )
+    assert page.status_code == 422
+    assert "agencies, dòng 3: thiếu Tên (name)" in page.text
+    assert hoa.get("/registry/agencies/moi").status_code == 404
+    good = "code,name,body\nmoi,Báo Mới,ubnd-hn\n".encode()
+    page = hoa.post(
+        "/registry/import", data={"csrf": token}, files={"file": ("agencies.csv", good, "text/csv")}
+    )
+    assert page.status_code == 200 and "1 created" in page.text
+    book = load_workbook(io.BytesIO(hoa.get("/registry/export.xlsx").content))
+    assert "Báo Mới" in [c.value for c in book["agencies"]["B"]]
+
+
+def test_completing_an_action_from_its_page(client_as) -> None:
+    hoa = client_as("admin")
+    token = csrf(hoa, "/registry")
+    plan = {
+        "csrf": token,
+        "code": "thu-nghiem",
+        "kind": "dissolve",
+        "title": "Giải thể thử",
+        "members": ["golfvietnam"],
+        "due_on": "2026-12-31",
+    }
+    assert hoa.post("/registry/actions/new", data=plan, follow_redirects=False).status_code == 303
+    assert "Hoàn thành</button>" in hoa.get("/registry/actions/thu-nghiem").text
+    done = hoa.post(
+        "/registry/actions/thu-nghiem/complete",
+        data={"csrf": token, "on": "2026-03-01"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert hoa.get("/api/v1/registry/actions/thu-nghiem").json()["status"] == "done"
+    again = hoa.post("/registry/actions/thu-nghiem/complete", data={"csrf": token})
+    assert again.status_code == 409
+
+
+def test_api_attribution_and_writes(client_as) -> None:
+    lan = client_as("analyst")
+    found = lan.get(
+        "/api/v1/registry/attribution",
+        params={"url": "https://hanoimoi.vn/a.html", "at": "2026-02-05T00:00:00+07:00"},
+    ).json()
+    assert (found["publisher"], found["agency"]) == ("hanoimoi", "hn-bao-ptth")
+    before = lan.get(
+        "/api/v1/registry/attribution",
+        params={"url": "https://hanoimoi.vn/a.html", "at": "2026-02-04T23:59:00+07:00"},
+    ).json()
+    assert before["agency"] == "hanoimoi"
+    lineage = lan.get("/api/v1/registry/agencies/hanoimoi/lineage").json()
+    assert lineage["status"] == "merged" and lineage["successors"][0]["to"] == "hn-bao-ptth"
+    assert lan.put("/api/v1/registry/domains/x.vn", json={"agency": "cand"}).status_code == 403
+    hoa = client_as("admin")
+    headers = {"X-CSRF-Token": csrf(hoa)}
+    put = hoa.put("/api/v1/registry/domains/x.vn", json={"agency": "cand"}, headers=headers)
+    assert put.status_code == 200 and put.json()["agency"] == "cand"
+    bad = hoa.put("/api/v1/registry/domains/y.vn", json={"agency": "khong"}, headers=headers)
+    assert bad.status_code == 422 and "không có trong danh mục agencies" in bad.json()["detail"][0]
+    assert hoa.delete("/api/v1/registry/domains/x.vn", headers=headers).status_code == 204
+    assert hoa.delete("/api/v1/registry/domains/x.vn", headers=headers).status_code == 404
+
+
+def test_dashboard_shows_the_scheme(client_as) -> None:
+    page = client_as("leader").get("/").text
+    assert "Đề án sắp xếp báo chí" in page
+    assert "Sắp xếp báo chí Thủ đô 2026 (QĐ 1115-QĐ/TU): 1 hoàn thành" in page
+
+
+def test_strangers_are_sent_to_sign_in(settings: Settings, example_store: Store) -> None:
+    from baochi.web import create_app
+
+    with TestClient(create_app(settings, example_store)) as client:
+        page = client.get("/registry/agencies", follow_redirects=False)
+        assert page.status_code == 303 and page.headers["location"].startswith("/login")
+        assert client.get("/api/v1/registry/agencies").status_code == 401
