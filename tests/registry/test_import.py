@@ -91,6 +91,16 @@ def test_header_problems_are_row_one(registry: RegistryStore) -> None:
     assert "thiếu cột name, type" in error
 
 
+def test_bodies_under_themselves_are_refused(registry: RegistryStore) -> None:
+    text = "code,name,level,type,parent\na,A,city,party,b\nb,B,city,party,a\nc,C,city,party,a\n"
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, [read_csv(text.encode(), "bodies")], "hoa")
+    assert caught.value.errors == [
+        "bodies, dòng 2: 'a' trực thuộc chính nó qua cấp trên",
+        "bodies, dòng 3: 'b' trực thuộc chính nó qua cấp trên",
+    ]
+
+
 def test_a_name_already_used_by_another_code_is_refused(registry: RegistryStore) -> None:
     import_sheets(registry, [read_csv(BODIES.encode(), "bodies")], "hoa")
     again = "code,name,level,type\nubnd,Ủy ban nhân dân Thành phố Hà Nội,city,government\n"

@@ -92,6 +92,8 @@ def test_agency_page_shows_the_merger_and_moved_coverage(
     assert "1 bài" in page  # the hanoimoi.vn article of today counts here
     old = client_as("analyst").get("/registry/agencies/hanoimoi").text
     assert "Đã sáp nhập từ 05/02/2026" in old
+    site = client_as("analyst").get("/registry/publications/hanoimoi-dientu").text
+    assert '<a href="/sources">hanoimoi.vn</a>' in site  # the monitoring outlet of its domain
 
 
 def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) -> None:

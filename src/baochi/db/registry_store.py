@@ -387,7 +387,7 @@ def _parents_first(recs: Sequence[Record]) -> list[Record]:
     ordered: list[Record] = []
     while pending:
         ready = [r for r in pending.values() if r["parent"] not in pending]
-        if not ready:  # validation refuses cycles; this guards callers that skip it
+        if not ready:  # validation refuses cycles within a file; this guards callers that skip it
             raise ValueError(f"parent cycle among {', '.join(sorted(pending))}")
         for rec in ready:
             ordered.append(pending.pop(rec["code"]))

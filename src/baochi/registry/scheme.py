@@ -15,8 +15,6 @@ from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.entries import save
 from baochi.registry.model import ACTIONS, Record
 
-STATES = ("done", "due", "late", "cancelled")
-
 
 class SchemeError(ValueError):
     """An action that cannot be completed as asked (unknown, already done or cancelled)."""

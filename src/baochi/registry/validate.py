@@ -304,6 +304,21 @@ def _cross_check(
             ]
             if missing:
                 errors.append((name, number, "; ".join(missing)))
+    errors.extend(_cycles(records.get("bodies", []), numbers.get("bodies", [])))
+    return errors
+
+
+def _cycles(bodies: list[Record], numbers: list[int]) -> list[tuple[str, int, str]]:
+    """Bodies of one file that are, through their parents, under themselves."""
+    parent = {rec["code"]: rec["parent"] for rec in bodies}
+    errors = []
+    for rec, number in zip(bodies, numbers, strict=True):
+        seen, code = {rec["code"]}, rec["parent"]
+        while code in parent and code not in seen:
+            seen.add(code)
+            code = parent[code]
+        if code == rec["code"]:
+            errors.append(("bodies", number, f"{rec['code']!r} trực thuộc chính nó qua cấp trên"))
     return errors
 
 

@@ -152,9 +152,11 @@ async def import_upload(
     request: Request, user: Admin, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Import a workbook, or a CSV named after its entity; nothing written unless all is right."""
-    data = await file.read(MAX_UPLOAD)
+    data = await file.read(MAX_UPLOAD + 1)
     path = Path(file.filename or "")
     try:
+        if len(data) > MAX_UPLOAD:
+            raise RegistryImportError([f"tệp lớn hơn {MAX_UPLOAD // 1_000_000} MB"])
         if path.suffix.lower() == ".xlsx":
             sheets = read_xlsx(data)
         else:
@@ -293,6 +295,7 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
         ],
         "names": names,
         "sources": sources(rec["source"]),
+        "outlets": store.outlets().get(rec["domain"], []) if "domain" in rec else [],
         "changes": store.changes(entity=name, key=key, limit=50),
         "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
         "milestones": milestones(store, key, today) if name == "actions" else [],
