@@ -1,0 +1,105 @@
+"""Texts into sparse TF-IDF rows: hashed syllable n-grams and character n-grams, nothing to store.
+
+Hashing means no vocabulary to save; the only learned state is the IDF array, which is saved with
+the model as plain numbers. Word and character blocks are each L2-normalised, like a union of two
+TF-IDF vectorisers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import HashingVectorizer
+
+from baochi.analyze.corpora import Example
+from baochi.vi import normalize, normalize_social
+
+
+@dataclass(frozen=True)
+class FeatureParams:
+    """How a text becomes features; saved in each model's metadata and read back to predict."""
+
+    social: bool = False  # expand teencode and emoticons first (comments and posts)
+    max_chars: int = 3000  # of an article's text after its title; posts are cut at 4 × this
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 4)  # (0, 0) leaves the character block out
+    bits: int = 20  # each block hashes into 2**bits columns
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON values for the metadata file."""
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FeatureParams:
+        """Back from the metadata file, tuples restored."""
+        fields = dict(data)
+        for key in ("word_ngrams", "char_ngrams"):
+            fields[key] = tuple(fields[key])
+        return cls(**fields)
+
+
+class Featurizer:
+    """Raw counts of hashed n-grams for texts prepared the way the params say."""
+
+    def __init__(self, params: FeatureParams) -> None:
+        self.params = params
+        self._blocks = [
+            HashingVectorizer(
+                ngram_range=params.word_ngrams,
+                token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
+                n_features=2**params.bits,
+                alternate_sign=False,
+                norm=None,
+            )
+        ]
+        if params.char_ngrams != (0, 0):
+            self._blocks.append(
+                HashingVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=params.char_ngrams,
+                    n_features=2**params.bits,
+                    alternate_sign=False,
+                    norm=None,
+                )
+            )
+
+    @property
+    def width(self) -> int:
+        """Number of columns of the feature rows."""
+        return len(self._blocks) * 2**self.params.bits
+
+    def prepare(self, example: Example) -> str:
+        """The text the model reads: an article's title and lead, or a cleaned post."""
+        if example.title or not self.params.social:
+            text = normalize(example.text)[: self.params.max_chars]
+            return f"{normalize(example.title)}\n{text}".lower()
+        return normalize_social(example.text[: 4 * self.params.max_chars]).lower()
+
+    def counts(self, examples: Sequence[Example]) -> sp.csr_matrix:
+        """Term counts, word block then character block."""
+        texts = [self.prepare(e) for e in examples]
+        blocks = [b.transform(texts) for b in self._blocks]
+        return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def fit_idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Smoothed IDF, as scikit-learn computes it: ln((1 + n) / (1 + df)) + 1."""
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    return (np.log((1 + counts.shape[0]) / (1 + df)) + 1).astype(np.float32)
+
+
+def tfidf(counts: sp.csr_matrix, idf: np.ndarray, blocks: int) -> sp.csr_matrix:
+    """Sublinear TF times IDF, each block normalised to unit length."""
+    weighted = counts.copy()
+    np.log(weighted.data, out=weighted.data)
+    weighted.data += 1
+    weighted.data *= idf[weighted.indices]
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(weighted.indptr))
+    key = rows * blocks + weighted.indices // (counts.shape[1] // blocks)
+    norms = np.sqrt(np.bincount(key, weights=weighted.data**2, minlength=counts.shape[0] * blocks))
+    weighted.data /= norms[key].astype(np.float32)
+    return weighted
