@@ -40,6 +40,20 @@ def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(auth, "_hasher", lambda: cheap)
 
 
+@pytest.fixture(autouse=True)
+def closed_engine(store: Store) -> Iterator[None]:
+    """Close the test database's connections after each test (PostgreSQL counts them)."""
+    yield
+    store.engine.dispose()
+
+
+@pytest.fixture
+def fulltext(store: Store) -> None:
+    """Skip a test of full-text search where the database has none yet (PostgreSQL)."""
+    if store.dialect != "sqlite":
+        pytest.skip("full-text search runs on SQLite only so far")
+
+
 @pytest.fixture
 def web(store: Store) -> WebStore:
     """The web tables over the test store."""

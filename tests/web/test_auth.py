@@ -127,6 +127,7 @@ def test_security_headers_forbid_inline_script(client_as) -> None:
 @pytest.fixture
 def env(settings, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BAOCHI_DATA", str(settings.data))
+    monkeypatch.setenv("BAOCHI_DATABASE_URL", settings.database_url)
     return settings
 
 

@@ -68,7 +68,7 @@ def page(server: str) -> Iterator:
         assert dialogs == [], f"a script ran: {dialogs}"
 
 
-def test_analyst_morning_in_a_real_browser(page, articles) -> None:
+def test_analyst_morning_in_a_real_browser(page, articles, fulltext) -> None:
     page.goto("/")
     assert page.url.endswith("/login?next=/")
     page.fill("#username", "lan")

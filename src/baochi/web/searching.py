@@ -32,6 +32,7 @@ FACET_NAMES = {
     "day": "Theo ngày",
 }
 _WORD = re.compile(r"\w+")
+UNSUPPORTED = "Tìm kiếm toàn văn chưa chạy trên cơ sở dữ liệu này (mới có SQLite)."
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,8 @@ def run(
     a malformed query (the error is in `Results.error`, in the user's language)."""
     if not query.strip():
         return Results(query=query)
+    if store.dialect != "sqlite":
+        return Results(query=query, error=UNSUPPORTED)
     if RICH:
         return _rich(store, query, limit, offset, lang)
     return _plain(store, query, limit, offset, filters or {})
@@ -170,7 +173,7 @@ def _plain(store: Store, query: str, limit: int, offset: int, filters: dict[str,
 
 def hanoi_today(store: Store, limit: int) -> list[DocumentRow] | None:
     """The newest documents of today about Hà Nội, or None when the search area cannot say."""
-    if not RICH:
+    if not RICH or store.dialect != "sqlite":
         return None
     today = dt.datetime.now(HANOI).date().isoformat()
     found = search_api.run_query(
@@ -181,7 +184,7 @@ def hanoi_today(store: Store, limit: int) -> list[DocumentRow] | None:
 
 def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
     """Tone and topic counts over the last days, when the search area knows the labels."""
-    if not RICH:
+    if not RICH or store.dialect != "sqlite":
         return {}
     found = search_api.run_query(store, f"date:{days}d", limit=0, sort="newest")
     return {
@@ -219,6 +222,8 @@ def daily_counts(store: Store, query: str, days: int) -> list[int]:
     today = dt.datetime.now(HANOI).date()
     first = today - dt.timedelta(days=days - 1)
     per_day: Counter[str] = Counter()
+    if store.dialect != "sqlite":
+        return [0] * days
     if RICH:
         found = search_api.run_query(store, f"({query}) date:{days}d", limit=0, sort="newest")
         per_day.update({f.value: f.count for f in found.facets.get("day", [])})
