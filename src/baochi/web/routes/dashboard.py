@@ -12,12 +12,14 @@ from baochi.db.web_store import User
 from baochi.web import searching
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.cache import cached
+from baochi.web.routes.documents import TONES
 from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
 CACHE_SECONDS = 30.0
 HANOI_QUERY = "Hà Nội"
+TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
 
 def figures(request: Request) -> dict[str, Any]:
@@ -67,7 +69,9 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "series": data["series"],
         "outlets": [name for name, _ in data["outlets"]],
         "outlet_counts": [n for _, n in data["outlets"]],
-        "tones": data["mix"].get("tone", []),
+        "tones": [TONES.get(t, t) for t, _ in data["mix"].get("tone", [])],
+        "tone_counts": [n for _, n in data["mix"].get("tone", [])],
+        "tone_colors": [TONE_COLORS.get(t, "#5a8fcf") for t, _ in data["mix"].get("tone", [])],
     }
     context = {**data, "chart": chart, "panels": area_panels(request, user), "title": "Tổng quan"}
     return render(request, "dashboard.html", context)

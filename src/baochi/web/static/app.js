@@ -33,6 +33,16 @@
                              y: { grid: { display: false } } } },
       });
     }
+    var tones = document.querySelector('canvas[data-chart="tones"]');
+    if (tones && data.tones && data.tones.length) {
+      new Chart(tones, {
+        type: "doughnut",
+        data: { labels: data.tones,
+                datasets: [{ data: data.tone_counts,
+                             backgroundColor: data.tone_colors }] },
+        options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+      });
+    }
     var facets = document.querySelector('canvas[data-chart="days"]');
     if (facets) {
       new Chart(facets, {
