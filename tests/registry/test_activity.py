@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from sqlalchemy import text
+
 from baochi.db import Store
 from baochi.registry import RegistryStore, about_hanoi, activity
 from tests.registry.conftest import save_article
@@ -53,3 +56,23 @@ def test_activity_per_agency_and_day_through_the_merger(
     assert "cand" not in quiet and "cand-dientu" not in quiet
     assert "nguoihanoi" in quiet and "tuoitrethudo-dientu" in quiet
     assert result.quiet(days=3)[0].last_at is None
+
+
+def test_topics_tone_and_hanoi_come_from_the_analysis_labels(
+    example_store: Store, example: RegistryStore, corpus: list[dict]
+) -> None:
+    if set(example.labels()) != {"topic", "tone", "hanoi"}:
+        pytest.skip("the documents carry no analysis labels in this schema")
+    day = dt.datetime(2026, 2, 20, 3, 0, tzinfo=dt.UTC)
+    labelled = {"giao-thong": ("negative", True), "kinh-te": ("neutral", False)}
+    for i, (topic, (tone, hanoi)) in enumerate(labelled.items()):
+        doc_id = save_article(example_store, corpus[i], f"https://hanoimoi.vn/{i}.html", day)
+        with example_store.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE documents SET topic = :t, tone = :o, hanoi = :h WHERE id = :id"),
+                {"t": topic, "o": tone, "h": hanoi, "id": doc_id},
+            )
+    tally = activity(example, SINCE, UNTIL).agencies["hn-bao-ptth"]
+    assert tally.topics == {"giao-thong": 1, "kinh-te": 1}
+    assert tally.tones == {"negative": 1, "neutral": 1}
+    assert tally.about_hanoi == 1  # the label, not the headline, decides

@@ -14,8 +14,21 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    Engine,
+    String,
+    Table,
+    column,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.types import TypeEngine
 
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_registry import (
@@ -28,6 +41,8 @@ from baochi.db.schema_registry import (
 from baochi.db.store import now
 
 Record = dict[str, Any]
+# The analysis's labels on documents, read when its migration has added them.
+LABELS: dict[str, TypeEngine[Any]] = {"topic": String(40), "tone": String(10), "hanoi": Boolean()}
 # Called inside the write's transaction for each change: (connection, entity, key, change, detail).
 AuditHook = Callable[[Connection, str, str, str, Mapping[str, Any]], None]
 _BOOK = ("id", "retired_at", "created_at", "updated_at")
@@ -43,6 +58,9 @@ class CoverageDocument:
     at: dt.datetime
     title: str
     lead: str
+    topic: str | None = None
+    tone: str | None = None
+    hanoi: bool | None = None
 
 
 def _refs(table: Table) -> dict[str, tuple[str, str]]:
@@ -72,8 +90,8 @@ def _members(conn: Connection, keys: _Keys) -> dict[int, list[str]]:
 def _record(entity: str, row: Row[Any], keys: _Keys, members: dict[int, list[str]]) -> Record:
     """A row as a record: references by key, an action with its members."""
     values = dict(row._mapping)
-    for field, (column, target) in _refs(REGISTRY_TABLES[entity]).items():
-        values[field] = keys.key(target, values.pop(column))
+    for field, (name, target) in _refs(REGISTRY_TABLES[entity]).items():
+        values[field] = keys.key(target, values.pop(name))
     if entity == "actions":
         values["members"] = members.get(values["id"], [])
     return values
@@ -116,6 +134,14 @@ class RegistryStore:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._labels: tuple[str, ...] | None = None
+
+    def labels(self) -> tuple[str, ...]:
+        """Which of the analysis's labels the documents carry (none before its migration)."""
+        if self._labels is None:
+            present = {c["name"] for c in inspect(self.engine).get_columns("documents")}
+            self._labels = tuple(name for name in LABELS if name in present)
+        return self._labels
 
     # -- reading --------------------------------------------------------------------------
 
@@ -229,12 +255,14 @@ class RegistryStore:
         """Documents published in [since, until) — or fetched, when undated — optionally only
         those whose URL mentions one of the domains (callers check the host exactly)."""
         at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
+        labels: list[ColumnClause[Any]] = [column(n, LABELS[n]) for n in self.labels()]
         query = select(
             documents.c.id,
             documents.c.url,
             at.label("at"),
             documents.c.title,
             documents.c.lead,
+            *labels,
         ).where(at >= since, at < until)
         if domains:
             query = query.where(
@@ -270,8 +298,8 @@ class _Writer:
         values: Record = {}
         for field, value in rec.items():
             if field in refs:
-                column, target = refs[field]
-                values[column] = self.keys.id(target, value) if value else None
+                name, target = refs[field]
+                values[name] = self.keys.id(target, value) if value else None
             elif field in table.c and field not in _BOOK:
                 values[field] = value
         return values

@@ -1,5 +1,8 @@
-"""Activity of each agency and publication from monitoring: articles per day, share about Hà Nội,
-and those gone quiet. Articles are counted under agencies through the lineage (see lineage)."""
+"""Activity of each agency and publication from monitoring: articles per day, topics, tone, share
+about Hà Nội, and those gone quiet. Articles count under agencies through the lineage.
+
+Topics and tone come from the analysis's labels on documents once they are there; until then
+only the Hà Nội share is known, from the headline and lead."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
-from baochi.db.registry_store import RegistryStore
+from baochi.db.registry_store import CoverageDocument, RegistryStore
 from baochi.registry.lineage import HANOI, Lineage, host_of
 from baochi.registry.model import Record
 from baochi.vi import contains
@@ -17,7 +20,7 @@ _HANOI_NAMES = ("Hà Nội", "Hanoi")
 
 
 def about_hanoi(title: str, lead: str) -> bool:
-    """Whether the headline or lead names Hà Nội (the brief's proxy until place tagging lands)."""
+    """Whether the headline or lead names Hà Nội: the proxy for documents not yet labelled."""
     text = f"{title}\n{lead}"
     return any(contains(text, name) for name in _HANOI_NAMES)
 
@@ -30,6 +33,8 @@ class Tally:
     key: str
     name: str
     per_day: Counter[dt.date] = field(default_factory=Counter)
+    topics: Counter[str] = field(default_factory=Counter)
+    tones: Counter[str] = field(default_factory=Counter)
     about_hanoi: int = 0
     last_at: dt.datetime | None = None
 
@@ -43,12 +48,17 @@ class Tally:
         """Share of the articles about Hà Nội, None without articles."""
         return self.about_hanoi / self.articles if self.articles else None
 
-    def add(self, at: dt.datetime, hanoi: bool) -> None:
-        """Count one article published at `at`."""
-        self.per_day[at.astimezone(HANOI).date()] += 1
+    def add(self, doc: CoverageDocument) -> None:
+        """Count one article: its day in Hà Nội, its labels, whether it is about Hà Nội."""
+        self.per_day[doc.at.astimezone(HANOI).date()] += 1
+        if doc.topic:
+            self.topics[doc.topic] += 1
+        if doc.tone:
+            self.tones[doc.tone] += 1
+        hanoi = doc.hanoi if doc.hanoi is not None else about_hanoi(doc.title, doc.lead)
         self.about_hanoi += hanoi
-        if self.last_at is None or at > self.last_at:
-            self.last_at = at
+        if self.last_at is None or doc.at > self.last_at:
+            self.last_at = doc.at
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +110,15 @@ def activity(store: RegistryStore, since: dt.datetime, until: dt.datetime) -> Ac
     by_domain = _watched_publications(store.rows("publications"))
     unregistered: Counter[str] = Counter()
     for doc in store.coverage_documents(since, until):
-        hanoi = about_hanoi(doc.title, doc.lead)
         agency = lineage.attribute(doc.url, doc.at)
         if agency is None:
             unregistered[host_of(doc.url)] += 1
             continue
         if agency not in agencies:  # dissolved or retired, yet still publishing
             agencies[agency] = Tally("agencies", agency, lineage.agencies[agency]["name"])
-        agencies[agency].add(doc.at, hanoi)
+        agencies[agency].add(doc)
         publication = by_domain.get(host_of(doc.url))
         if publication is not None:
-            publication.add(doc.at, hanoi)
+            publication.add(doc)
     publications = {t.key: t for t in by_domain.values()}
     return Activity(since, until, agencies, publications, unregistered)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from baochi.db.registry_store import RegistryStore
-from baochi.registry.activity import Tally, about_hanoi
+from baochi.registry.activity import Tally
 from baochi.registry.history import Event, agency_history
 from baochi.registry.lineage import Lineage, Period, Status, Step
 from baochi.registry.model import BOOL, CHOICE, DATE, ENTITIES, REF, REFS, Entity, Record
@@ -29,6 +29,7 @@ COLUMNS = {
     "milestones": ("action", "due_on", "done_on"),
 }
 ACTIVITY_DAYS = 30
+TONES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
 
@@ -87,6 +88,13 @@ def spark(per_day: Mapping[dt.date, int], days: Sequence[dt.date]) -> str:
     )
 
 
+def labels(tally: Tally) -> str:
+    """A tally's main topics and its tone mix in one line, empty before the analysis labels."""
+    topics = ", ".join(f"{t} {n}" for t, n in tally.topics.most_common(3))
+    tones = ", ".join(f"{TONES.get(t, t)} {tally.tones[t]}" for t in TONES if tally.tones[t])
+    return " · ".join(part for part in (topics, tones) if part)
+
+
 def form_value(entity: Entity, rec: Record | None, field: str) -> Any:
     """A field's value as an edit form shows it (dates as yyyy-mm-dd for date inputs)."""
     spec = entity.field(field)
@@ -120,7 +128,7 @@ def agency_view(store: RegistryStore, code: str, now: dt.datetime) -> AgencyView
     since = now - dt.timedelta(days=ACTIVITY_DAYS)
     tally = Tally("agencies", code, lineage.agencies[code]["name"])
     for doc in lineage.coverage(store, code, since, now):
-        tally.add(doc.at, about_hanoi(doc.title, doc.lead))
+        tally.add(doc)
     return AgencyView(
         status=lineage.status(code),
         tree=lineage.tree(code),

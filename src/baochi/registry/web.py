@@ -25,6 +25,7 @@ from baochi.registry.display import (
     agency_view,
     cells,
     form_value,
+    labels,
     milestones,
     sources,
     spark,
@@ -127,7 +128,7 @@ def activity_page(request: Request, user: Reader) -> Response:
     quiet = {(t.entity, t.key) for t in shown.quiet(DEFAULT_QUIET_DAYS)}
     rows = {
         name: [
-            (t, spark(t.per_day, days), (t.entity, t.key) in quiet)
+            (t, spark(t.per_day, days), labels(t), (t.entity, t.key) in quiet)
             for t in sorted(tallies.values(), key=lambda t: (-t.articles, t.name))
         ]
         for name, tallies in (("agencies", shown.agencies), ("publications", shown.publications))
@@ -298,6 +299,7 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
         "outlets": store.outlets().get(rec["domain"], []) if "domain" in rec else [],
         "changes": store.changes(entity=name, key=key, limit=50),
         "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
+        "labels": labels,
         "milestones": milestones(store, key, today) if name == "actions" else [],
         "state": action_state(rec, today) if name == "actions" else "",
         "can_edit": user.role == ADMIN,
