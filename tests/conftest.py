@@ -67,9 +67,11 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 
 
 @pytest.fixture
-def store(settings: Settings) -> Store:
-    """A migrated SQLite store in the temporary data folder."""
-    return open_store(settings)
+def store(settings: Settings) -> Iterator[Store]:
+    """A migrated store: SQLite in the test's folder, or the test's PostgreSQL database."""
+    opened = open_store(settings)
+    yield opened
+    opened.engine.dispose()
 
 
 @pytest.fixture(scope="session")
