@@ -71,6 +71,38 @@ class Settings:
         5000, "Most new article links taken from one poll of one source."
     )
 
+    smtp_host: str = _setting("", "SMTP server for alert e-mails; empty turns e-mail off.")
+    smtp_port: int = _setting(25, "Port of the SMTP server.")
+    smtp_user: str = _setting("", "SMTP login; empty sends without authentication.")
+    smtp_password: str = _setting("", "SMTP password (give it as BAOCHI_SMTP_PASSWORD).")
+    smtp_from: str = _setting("baochi@localhost", "From address of alert e-mails.")
+    smtp_starttls: bool = _setting(False, "Upgrade the SMTP connection with STARTTLS first.")
+    webhook_secret: str = _setting(
+        "", "Key of the HMAC-SHA256 signature on every webhook; empty refuses to send."
+    )
+    notify_timeout: float = _setting(10.0, "Seconds one e-mail or webhook delivery may take.")
+    spike_k: float = _setting(
+        3.0, "Spike sensitivity: standard deviations above the baseline (lower = more alerts)."
+    )
+    spike_min_count: int = _setting(5, "Fewest articles in 24 h for a daily spike alert.")
+    spike_hourly_min_count: int = _setting(5, "Fewest articles in one hour for an hourly spike.")
+    health_ratio: float = _setting(
+        0.3, "An outlet under this share of its 7-day mean in 24 h is flagged as a problem."
+    )
+    health_min_daily: float = _setting(
+        5.0, "Outlets publishing fewer articles a day than this are too sparse to flag."
+    )
+    digest_minutes: float = _setting(
+        60.0, "At most one alert message per rule in this many minutes (a digest)."
+    )
+    delivery_attempts: int = _setting(5, "Attempts of a digest before it is marked failed.")
+    delivery_backoff: float = _setting(
+        60.0, "Seconds before retrying a failed delivery; doubles each time."
+    )
+    digest_max_items: int = _setting(
+        50, "Most alerts listed in one digest; the rest are counted and left to the app."
+    )
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL in force: the setting, or SQLite in the data folder."""
