@@ -69,7 +69,7 @@ def fit_weights(
 def tune_offsets(
     scores: np.ndarray, y: np.ndarray, labels: Sequence[str], headline: Headline
 ) -> np.ndarray:
-    """Per-class additive offsets that maximise the headline on held-out scores (coordinate ascent)."""
+    """Per-class additive offsets maximising the headline on held-out scores (coordinate ascent)."""
     offsets = np.zeros(scores.shape[1], dtype=np.float32)
     best = headline_value(headline, labels, y, scores.argmax(1))
     for _ in range(2):

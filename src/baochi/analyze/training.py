@@ -92,13 +92,13 @@ def measure(
         return {"split": "dev"} | figures(head.headline, head.labels, truth, predicted)
     x = counts.of(corpus, "train", params.features)
     y = _indices(head, corpus.train)
-    predicted = np.zeros(len(y), dtype=int)
+    chosen = np.zeros(len(y), dtype=int)
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=0)
     for tr, te in folds.split(np.zeros(len(y)), y):
         model = _fit(head, params, x[tr], y[tr], extra, corpus, counts)
-        predicted[te] = model.scores(x[te]).argmax(1)
+        chosen[te] = model.scores(x[te]).argmax(1)
     truth = [e.label for e in corpus.train]
-    guessed = [head.labels[i] for i in predicted.tolist()]
+    guessed = [head.labels[i] for i in chosen.tolist()]
     return {"split": f"{FOLDS}-fold CV"} | figures(head.headline, head.labels, truth, guessed)
 
 

@@ -1,0 +1,65 @@
+"""Figures of the models in a models folder, beside the rule-based fallback and the references.
+
+Dev-split tasks score the saved model on dev. News-labels has no dev split and the saved model
+saw all of it, so its figures come from 5-fold cross-validation with the saved model's
+parameters (and are quoted beside the figures recorded when it was trained).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from baochi.analyze.catalog import select
+from baochi.analyze.linear import LinearModel
+from baochi.analyze.metrics import figures
+from baochi.analyze.rules import RuleModel
+from baochi.analyze.task import Head, Task
+from baochi.analyze.training import Counts, measure
+
+
+def evaluate(tasks: list[str] | None, data_dir: Path, models_dir: Path | None) -> dict[str, Any]:
+    """Per task: the figures of the model in force, the fallback's figures and the reference."""
+    counts = Counts()
+    results: dict[str, Any] = {}
+    for task in select(tasks):
+        for i, head in enumerate(task.heads):
+            result = _evaluate_head(task, head, data_dir, models_dir, counts)
+            if i == 0:
+                results[task.name] = result
+            else:
+                results[task.name][head.name] = result
+    return results
+
+
+def _evaluate_head(
+    task: Task, head: Head, data_dir: Path, models_dir: Path | None, counts: Counts
+) -> dict[str, Any]:
+    """Trained figures when a model exists, rules figures always."""
+    saved = models_dir is not None and (models_dir / f"{head.name}.npz").is_file()
+    model = LinearModel.load(models_dir, head.name) if models_dir is not None and saved else None
+    corpus = head.load(data_dir, bool(model and model.params.unlabelled_idf))
+    gold = corpus.dev if corpus.dev is not None else corpus.train
+    truth = [e.label for e in gold]
+    rules = RuleModel(head.name, folded=task.applies_to == "posts")
+    split = "dev" if corpus.dev is not None else "all labelled (no training)"
+    result: dict[str, Any] = {
+        "model": "trained" if model else "rules",
+        "reference": vars(head.reference) if head.reference else None,
+        "rules": {"split": split}
+        | figures(head.headline, head.labels, truth, rules.predict_examples(gold)),
+    }
+    if model is None:
+        result["figures"] = result["rules"]
+        return result
+    if corpus.dev is not None:
+        predicted = model.predict_examples(corpus.dev)
+        result["figures"] = {"split": "dev"} | figures(head.headline, head.labels, truth, predicted)
+    else:
+        result["figures"] = measure(head, model.params, corpus, [], counts)
+    assert models_dir is not None
+    meta = json.loads((models_dir / f"{head.name}.json").read_text(encoding="utf-8"))
+    result["trained"] = {k: meta[k] for k in ("data_digest", "n_train", "trained_at", "results")}
+    result["data_changed"] = meta["data_digest"] != corpus.digest
+    return result
