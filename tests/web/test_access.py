@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import csrf
+from tests.web.conftest import csrf, sign_in
 
 ROLES = ("admin", "analyst", "officer", "leader")
 READ = {"admin", "analyst", "leader"}
@@ -104,3 +104,20 @@ def test_missing_things_are_404_for_readers(client_as) -> None:
     assert client.get("/documents/999999").status_code == 404
     assert client.get("/api/v1/documents/999999").json() == {"detail": "no such document"}
     assert client.get("/no/such/page").status_code == 404
+
+
+def test_a_crash_is_a_plain_vietnamese_page(app, people, monkeypatch) -> None:
+    from baochi.web.api import monitoring
+    from baochi.web.routes import sources
+
+    def broken(request):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(sources, "health", broken)
+    monkeypatch.setattr(monitoring, "health", broken)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        sign_in(client, "lan")
+        page = client.get("/sources")
+        assert page.status_code == 500
+        assert "Đã có lỗi ở máy chủ" in page.text and "RuntimeError" not in page.text
+        assert client.get("/api/v1/sources").json() == {"detail": "internal error"}

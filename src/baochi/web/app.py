@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import importlib
 import importlib.util
+import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import ModuleType
@@ -51,6 +52,7 @@ AREA_ROUTERS = (
     "baochi.reports.web",
 )
 STATIC = Path(__file__).with_name("static")
+log = logging.getLogger(__name__)
 
 # Strict: no inline script, nothing from another origin; a stored <script> could not run even if
 # escaping ever failed.
@@ -113,6 +115,14 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return render(request, "error.html", {"status": exc.status_code}, exc.status_code)
 
 
+async def _crashed(request: Request, exc: Exception) -> Response:
+    """A bug is logged with its trace; the person sees a plain message, never the trace."""
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    if _is_api(request):
+        return JSONResponse({"detail": "internal error"}, status_code=500)
+    return render(request, "error.html", {"status": 500}, 500)
+
+
 async def _invalid(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
@@ -171,6 +181,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
+    app.add_exception_handler(Exception, _crashed)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", include_in_schema=False)

@@ -146,9 +146,14 @@ EN: dict[str, str] = {
         "Copy this token now: it will not be shown again."
     ),
     "Ngôn ngữ": "Language",
+    "Mật khẩu hiện tại": "Current password",
+    "Mật khẩu mới (ít nhất 10 ký tự)": "New password (at least 10 characters)",
     # errors
     "Bạn không có quyền xem trang này.": "You may not see this page.",
     "Không tìm thấy trang.": "Page not found.",
+    "Đã có lỗi ở máy chủ; lỗi đã được ghi lại. Vui lòng thử lại sau.": (
+        "Something went wrong on the server; it has been logged. Please try again later."
+    ),
     "Yêu cầu không hợp lệ.": "Invalid request.",
     "Phiên làm việc đã hết hạn, vui lòng tải lại trang.": (
         "Your session has expired; please reload the page."

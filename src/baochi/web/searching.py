@@ -177,9 +177,11 @@ def hanoi_today(store: Store, limit: int) -> list[DocumentRow] | None:
         return None
     today = dt.datetime.now(HANOI).date().isoformat()
     found = search_api.run_query(
-        store, f'(hanoi:yes OR "hà nội") date:{today}', limit=limit, sort="newest", facets=False
+        store, f'(hanoi:yes OR "hà nội") date:{today}', limit=100, sort="newest", facets=False
     )
-    return [hit.doc for hit in found.hits]
+    docs = [hit.doc for hit in found.hits]
+    docs.sort(key=lambda d: d.published_at or d.fetched_at, reverse=True)
+    return docs[:limit]
 
 
 def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
