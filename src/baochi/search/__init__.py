@@ -1,5 +1,21 @@
-"""Search: user queries → full-text expressions over folded text, run by the store."""
+"""Search: the analysts' query language, compiled to full-text and label queries, with ranked
+hits, highlighted snippets and facet counts."""
 
-from baochi.search.fulltext import match_expression, search
+from baochi.search.errors import QueryError
+from baochi.search.facets import Facet
+from baochi.search.index import sync
+from baochi.search.query import Hit, SearchResult, run_query, search
+from baochi.search.syntax import parse
+from baochi.search.tree import describe
 
-__all__ = ["match_expression", "search"]
+__all__ = [
+    "Facet",
+    "Hit",
+    "QueryError",
+    "SearchResult",
+    "describe",
+    "parse",
+    "run_query",
+    "search",
+    "sync",
+]

@@ -1,27 +1,53 @@
-"""Reading subcommands: `baochi search` and `baochi articles export`."""
+"""Reading subcommands: `baochi search`, `baochi search-index` and `baochi articles export`."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import html
 import json
 import sys
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 from baochi.db import DocumentRow, open_store
-from baochi.search.fulltext import search
+from baochi.search import index
+from baochi.search.errors import QueryError
+from baochi.search.query import SORTS, SearchResult, run_query
 from baochi.settings import Settings
 
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+FACET_NAMES = {
+    "outlet": "Báo",
+    "topic": "Chủ đề",
+    "tone": "Sắc thái",
+    "place": "Nơi",
+    "day": "Ngày",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `search` and `articles export`."""
-    p = sub.add_parser("search", help="full-text search, diacritics optional")
+    """Add `search`, `search-index` and `articles export`."""
+    p = sub.add_parser(
+        "search",
+        help='search the archive: words, "phrases", AND/OR/NOT, (), fields, dates',
+        description='e.g. hà nội AND (ngập OR "úng ngập") NOT title:"dự báo" date:7d',
+    )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--offset", type=int, default=0)
+    p.add_argument("--sort", choices=SORTS, default="relevance")
+    p.add_argument("--exact", action="store_true", help="every word with its exact diacritics")
     p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument(
+        "--facets", action="store_true", help="with --format json: a last line of facets"
+    )
     p.set_defaults(handler=_search)
+
+    reindex = sub.add_parser("search-index", help="bring the search indexes up to date")
+    reindex.add_argument("--rebuild", action="store_true", help="index every document again")
+    reindex.set_defaults(handler=_index)
 
     articles = sub.add_parser("articles", help="stored articles")
     asub = articles.add_subparsers(dest="articles_command", required=True, metavar="ACTION")
@@ -59,13 +85,70 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _search(args: argparse.Namespace, settings: Settings) -> int:
-    hits = search(open_store(settings), args.query, args.limit)
-    for doc, score in hits:
-        if args.format == "json":
-            print(json.dumps({**as_json(doc), "score": round(score, 4)}, ensure_ascii=False))
-        else:
-            print(f"{score:7.2f}  {doc.outlet[:24]:24}  {doc.title[:90]}\n         {doc.url}")
-    if args.format == "table" and not hits:
-        print("no match", file=sys.stderr)
+def _index(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    if args.rebuild:
+        index.rebuild(store.engine)
+    done = index.sync(store.engine)
+    print(f"indexed {done} documents")
     return 0
+
+
+def _search(args: argparse.Namespace, settings: Settings) -> int:
+    store = open_store(settings)
+    try:
+        result = run_query(
+            store,
+            args.query,
+            limit=args.limit,
+            offset=args.offset,
+            sort=args.sort,
+            exact=args.exact,
+            facets=args.format == "table" or args.facets,
+        )
+    except QueryError as exc:
+        print(exc.pointer(args.query), file=sys.stderr)
+        return 2
+    if args.format == "json":
+        for hit in result.hits:
+            line = {
+                **as_json(hit.doc),
+                "score": round(hit.score, 4),
+                "title_html": str(hit.title),
+                "snippet_html": str(hit.snippet),
+            }
+            print(json.dumps(line, ensure_ascii=False))
+        if args.facets:
+            facets = {k: [[f.value, f.count] for f in v] for k, v in result.facets.items()}
+            print(json.dumps({"total": result.total, "facets": facets}, ensure_ascii=False))
+        return 0
+    _print_table(result)
+    return 0
+
+
+def _terminal(markup: Markup) -> str:
+    """Marked-up text for a terminal: «marked» words, entities decoded, one line."""
+    text = str(markup).replace("<mark>", "«").replace("</mark>", "»")
+    return " ".join(html.unescape(text).split())
+
+
+def _print_table(result: SearchResult) -> None:
+    note = f" (xếp hạng {result.ranked:,} bài mới nhất)" if result.ranked < result.total else ""
+    print(f"{result.total:,} kết quả cho {result.understood}{note}")
+    if result.pending:
+        print(f"{result.pending:,} bài mới chưa vào chỉ mục (baochi search-index)")
+    for hit in result.hits:
+        published = hit.doc.published_at or hit.doc.fetched_at
+        day = published.astimezone(HANOI).strftime("%d/%m/%Y")
+        print(f"{hit.score:7.2f}  {day}  {hit.doc.outlet[:22]:22}  {_terminal(hit.title)[:90]}")
+        print(f"         {_terminal(hit.snippet)}\n         {hit.doc.url}")
+    for field, facets in result.facets.items():
+        shown = facets[-10:] if field == "day" else facets[:10]
+        if shown:
+            values = " · ".join(f"{_shown(field, f.value)} {f.count:,}" for f in shown)
+            print(f"{FACET_NAMES[field]}: {values}")
+
+
+def _shown(field: str, value: str) -> str:
+    """A facet value as the office reads it: days as dd/mm/yyyy."""
+    return dt.date.fromisoformat(value).strftime("%d/%m/%Y") if field == "day" else value

@@ -1,0 +1,284 @@
+"""Search at scale: build an archive of N documents from the 35,440 real articles (each copy with
+its dates shifted, paragraphs shuffled, outlet rotated), index it, then time a fixed set of
+realistic ranked queries with facets; print p50/p95 latency, index sizes and build rates, and
+write bench/results/search.json.
+
+    .venv/bin/python bench/search.py [--docs 1000000] [--data DIR] [--reuse] [--runs 5]
+
+Labels: the 1,500 articles of news-labels carry their real topic, tone and place; the others get
+ones drawn from that distribution (the analysis stage that will label them is not built yet).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import random
+import re
+import sqlite3
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import text  # noqa: E402
+
+from baochi import settings as settings_mod  # noqa: E402
+from baochi.db import Store, open_store  # noqa: E402
+from baochi.records import Article, Collected, Document, Keys  # noqa: E402
+from baochi.search import index, run_query  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+CORPUS = DATA / "baomoi-2017" / "articles.jsonl.gz"
+LABELS = DATA / "news-labels" / "train.jsonl"
+OUTLETS = (
+    "Tuổi Trẻ", "Thanh Niên", "VnExpress", "Dân Trí", "Hànộimới", "Kinh tế & Đô thị",
+    "Lao Động", "Tiền Phong", "Người Lao Động", "VietNamNet", "Vietnamplus", "Nhân Dân",
+    "Quân đội nhân dân", "Công an nhân dân", "Pháp luật TP.HCM", "Sài Gòn Giải Phóng",
+    "An ninh Thủ đô", "Phụ nữ Thủ đô", "Lao động Thủ đô", "Tuổi trẻ Thủ đô", "Đài Hà Nội",
+    "Báo Đà Nẵng", "Báo Hải Phòng", "Znews", "Thể thao & Văn hóa", "Sức khỏe & Đời sống",
+    "Giáo dục & Thời đại", "Đầu tư", "Thanh tra", "Môi trường & Đô thị",
+)  # fmt: skip
+SHIFT_DAYS = 182  # the corpus spans about six months; each copy takes the half-year before
+BATCH = 2000
+QUERIES = (
+    ('hà nội AND (ngập OR "úng ngập") NOT title:"dự báo"', "relevance"),
+    ('ha noi AND (ngap OR "ung ngap") NOT title:"du bao"', "relevance"),
+    ("hà nội", "relevance"),
+    ("tai nạn giao thông", "relevance"),
+    ('"an toàn thực phẩm" trường học', "relevance"),
+    ('cháy NOT "cháy rừng"', "relevance"),
+    ("ùn tắc OR kẹt xe", "relevance"),
+    ("tham nhũng tone:negative", "relevance"),
+    ('giải phóng mặt bằng place:"hà nội"', "relevance"),
+    ('outlet:"tuổi trẻ" giáo dục', "relevance"),
+    ('="hồ tây"', "relevance"),
+    ('title:"đà nẵng" OR title:"hải phòng"', "relevance"),
+    ("ô nhiễm môi trường date:2017-03..2017-06", "relevance"),
+    ("topic:do_thi date:30d", "newest"),
+    ("học sinh NOT tone:negative", "newest"),
+    ('"thành phố hồ chí minh" OR tp.hcm', "relevance"),
+)
+
+
+def load() -> tuple[list[dict], dict[str, dict]]:
+    """The corpus in id order, and labels for every article (real where we have them)."""
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        articles = [json.loads(line) for line in f]
+    with LABELS.open(encoding="utf-8") as f:
+        real = {row["id"]: row for row in map(json.loads, f)}
+    pools = {k: [row[k] for row in real.values()] for k in ("topic", "tone", "place")}
+    labels = {}
+    for article in articles:
+        if article["id"] in real:
+            labels[article["id"]] = real[article["id"]]
+            continue
+        rng = random.Random(article["id"])
+        drawn = {k: rng.choice(pool) for k, pool in pools.items()}
+        labels[article["id"]] = {**drawn, "hanoi": drawn["place"] == "Hà Nội"}
+    return articles, labels
+
+
+def variant(raw: dict, copy: int, copies: int, rng: random.Random) -> Article:
+    """One copy of an article: dates moved back by whole half-years, paragraphs shuffled."""
+    lines = raw["text"].split("\n")
+    lead, body = lines[0], lines[1:]
+    if copy:
+        if len(body) > 1:
+            rng.shuffle(body)
+        elif body:
+            sentences = re.split(r"(?<=\.) ", body[0])
+            rng.shuffle(sentences)
+            body = [" ".join(sentences)]
+    day = dt.date.fromisoformat(raw["published_estimate"])
+    day -= dt.timedelta(days=SHIFT_DAYS * (copies - 1 - copy))
+    hour = int(hashlib.blake2b(raw["id"].encode(), digest_size=2).hexdigest(), 16) % 24
+    published = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
+    return Article(
+        url=f"https://bench.local/{copy}/{raw['id']}.html",
+        title=raw["title"],
+        lead=lead,
+        body="\n".join(body),
+        published_at=published,
+    )
+
+
+def build(store: Store, docs: int) -> dict[str, float]:
+    """Store `docs` documents oldest first (as a crawler meets them), labelling each batch as
+    the analysis stage would; then bring the search indexes up to date."""
+    articles, labels = load()
+    copies = -(-docs // len(articles))
+    outlet_ids = [store.add_outlet(name) for name in OUTLETS]
+    rng = random.Random(7)
+    stored = duplicates = made = 0
+    started = time.perf_counter()
+    batch: list[Collected] = []
+    meta: list[dict] = []
+
+    def flush() -> None:
+        nonlocal stored, duplicates
+        saved = store.save_documents(batch)
+        rows = []
+        for (status, doc_id), label in zip(saved, meta, strict=True):
+            if status == "stored":
+                rows.append({"id": doc_id, **label})
+            stored += status == "stored"
+            duplicates += status == "duplicate"
+        with store.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE documents SET topic = :topic, tone = :tone, place = :place, "
+                    "hanoi = :hanoi WHERE id = :id"
+                ),
+                rows,
+            )
+        batch.clear()
+        meta.clear()
+
+    for copy in range(copies):
+        for k, raw in enumerate(articles):
+            if made == docs:
+                break
+            article = variant(raw, copy, copies, rng)
+            outlet = outlet_ids[(k + 7 * copy) % len(outlet_ids)]
+            document = Document(article, Keys.of(article))
+            batch.append(
+                Collected(document, (), article.published_at or dt.datetime.now(dt.UTC), outlet)
+            )
+            label = labels[raw["id"]]
+            meta.append({k: label[k] for k in ("topic", "tone", "place", "hanoi")})
+            made += 1
+            if len(batch) == BATCH:
+                flush()
+                if made % 50_000 == 0:
+                    rate = made / (time.perf_counter() - started)
+                    print(f"  stored {made:,} ({rate:,.0f}/s)", flush=True)
+    if batch:
+        flush()
+    store_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    while (done := index.sync(store.engine, limit=50_000)) > 0:
+        print(f"  indexed +{done:,}", flush=True)
+    index_seconds = time.perf_counter() - started
+    return {
+        "documents_requested": docs,
+        "documents_stored": stored,
+        "duplicates_skipped": duplicates,
+        "store_seconds": round(store_seconds, 1),
+        "store_docs_per_second": round(stored / store_seconds, 1),
+        "index_seconds": round(index_seconds, 1),
+        "index_docs_per_second": round(stored / index_seconds, 1),
+    }
+
+
+def sizes(path: Path) -> dict[str, float]:
+    """Megabytes on disk per group of tables (SQLite's dbstat)."""
+    groups = {
+        "store_fts_folded": ("documents_fts",),
+        "documents": ("documents", "sqlite_autoindex_documents", "ix_documents"),
+        "search_words": ("search_words",),
+        "search_exact": ("search_exact",),
+        "search_facets": ("search_facets", "ix_search_facets"),
+    }
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT name, sum(pgsize) FROM dbstat GROUP BY name").fetchall()
+    found: Counter[str] = Counter()
+    for name, size in rows:
+        group = next((g for g, p in groups.items() if name.startswith(p)), "other")
+        found[group] += size
+    found["file"] = path.stat().st_size
+    return {k: round(v / 1e6, 1) for k, v in sorted(found.items())}
+
+
+def measure(store: Store, today: dt.date, runs: int) -> dict[str, object]:
+    """Time every query `runs` times (after one warm-up each): p50/p95 over all the runs."""
+    started = time.perf_counter()
+    run_query(store, "hà nội", today=today)  # loads the label columns and the word list
+    cold = time.perf_counter() - started
+    per_query = []
+    timings: list[float] = []
+    for query, sort in QUERIES:
+        result = run_query(store, query, sort=sort, today=today)
+        own = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            run_query(store, query, sort=sort, today=today)
+            own.append((time.perf_counter() - started) * 1000)
+        timings += own
+        per_query.append(
+            {
+                "query": query,
+                "sort": sort,
+                "matches": result.total,
+                "ranked": result.ranked,
+                "median_ms": round(statistics.median(own), 1),
+                "max_ms": round(max(own), 1),
+            }
+        )
+        print(f"  {statistics.median(own):7.1f} ms  {result.total:>8,}  {query}", flush=True)
+    ordered = sorted(timings)
+    return {
+        "cold_first_query_ms": round(cold * 1000, 1),
+        "p50_ms": round(statistics.median(ordered), 1),
+        "p95_ms": round(ordered[int(0.95 * (len(ordered) - 1))], 1),
+        "queries": per_query,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1_000_000)
+    parser.add_argument("--data", type=Path, default=Path("/tmp/baochi-bench-search"))
+    parser.add_argument("--reuse", action="store_true", help="keep an archive already built")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs of each query")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "search.json")
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        sys.exit(f"corpus not found at {CORPUS}")
+    settings = settings_mod.load(environ={}, overrides={"data": args.data})
+    database = args.data / "baochi.sqlite3"
+    if database.exists() and not args.reuse:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{database}{suffix}").unlink(missing_ok=True)
+    store = open_store(settings)
+    load_before = os.getloadavg()
+    figures: dict[str, object] = {"documents_requested": args.docs}
+    if store.counts()["documents"] < args.docs:
+        print(f"building an archive of {args.docs:,} documents in {args.data}", flush=True)
+        figures.update(build(store, args.docs))
+    with store.engine.connect() as conn:
+        last = conn.execute(text("SELECT max(day) FROM search_facets")).scalar_one()
+    today = dt.date(1970, 1, 1) + dt.timedelta(days=int(last))
+    figures["documents_indexed"] = store.counts()["documents"]
+    figures["sizes_mb"] = sizes(database)
+    print(f"sizes (MB): {figures['sizes_mb']}", flush=True)
+    figures.update(measure(store, today, args.runs))
+    figures.update(
+        {
+            "goal_p95_ms": 100,
+            "cpu_count": os.cpu_count(),
+            "load_average_before": [round(x, 2) for x in load_before],
+            "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "sqlite_version": sqlite3.sqlite_version,
+            "measured_on": dt.date.today().isoformat(),
+        }
+    )
+    print(
+        f"p50 {figures['p50_ms']} ms, p95 {figures['p95_ms']} ms (goal < 100 ms), "
+        f"cold first query {figures['cold_first_query_ms']} ms",
+        flush=True,
+    )
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""Run an analyst's query: parse it, find the matching documents, rank them, count the facets and
+cut highlighted snippets. This is what the web pages, the API and `baochi search` call.
+
+The text indexes find the matches; the label columns in memory filter and count them; BM25 ranks
+the RANK_WINDOW most recently stored of them, so a query matching a fifth of the archive stays
+fast and the order favours recent coverage, as monitoring wants.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from markupsafe import Markup
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+
+from baochi.db import DocumentRow, Store
+from baochi.search import index
+from baochi.search.errors import QueryError
+from baochi.search.facets import Columns, Facet, Labels, columns, counts, mask
+from baochi.search.fts5 import SQLiteBackend
+from baochi.search.snippets import highlight, snippet
+from baochi.search.syntax import MAX_TERMS, parse
+from baochi.search.tree import (
+    And,
+    Everything,
+    Node,
+    Not,
+    Or,
+    Words,
+    describe,
+    index_of,
+    plan,
+    words_of,
+)
+
+log = logging.getLogger(__name__)
+
+RANK_WINDOW = 5000
+SYNC_ON_READ = 2000
+SORTS = ("relevance", "newest")
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result: the document, its relevance (0 when sorted by date), and its title and a
+    snippet as HTML-safe markup with the query's words in <mark>."""
+
+    doc: DocumentRow
+    score: float
+    title: Markup
+    snippet: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """A page of hits, how many documents matched in all, and the facets of all of them."""
+
+    query: str
+    understood: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[Facet]] = field(default_factory=dict)
+    ranked: int = 0  # matches the relevance order looked at (the latest RANK_WINDOW stored)
+    pending: int = 0  # stored documents not yet in the text indexes
+
+
+def exact_everywhere(node: Node) -> Node:
+    """The same query with every word asking for its exact diacritics."""
+    if isinstance(node, Words):
+        return dataclasses.replace(node, exact=True)
+    if isinstance(node, Not):
+        return Not(exact_everywhere(node.item))
+    if isinstance(node, And | Or):
+        return type(node)(tuple(exact_everywhere(i) for i in node.items))
+    return node
+
+
+def run_query(
+    source: Store | Engine,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    sort: str = "relevance",
+    facets: bool = True,
+    exact: bool = False,
+    today: dt.date | None = None,
+) -> SearchResult:
+    """Search the archive; a malformed query raises QueryError (message and position)."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}")
+    limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
+    engine = source.engine if isinstance(source, Store) else source
+    if engine.dialect.name != "sqlite":
+        raise NotImplementedError("search runs on SQLite FTS5; the PostgreSQL compiler is to come")
+    node = parse(query, today)
+    if exact:
+        node = exact_everywhere(node)
+    pending = _catch_up(engine)
+    cols = columns(engine)
+    labels = Labels(engine, cols)
+    matcher = _Matcher(SQLiteBackend(engine))
+    split = plan(node)
+    driver = split.ranked_by
+    found = matcher.ids(split.text[driver]) if driver else cols.ids()
+    ids = cols.keep(found)
+    for part in split.rest + tuple(n for i, n in split.text.items() if i != driver):
+        ids = ids[mask(part, ids, labels, matcher.ids)]
+    ranked: list[tuple[int, float]]
+    window = 0
+    if sort == "relevance" and driver is not None:
+        candidates = ids[-RANK_WINDOW:]
+        window = len(candidates)
+        in_range = len(found) - int(np.searchsorted(found, candidates[0])) if window else 0
+        ranked = matcher.backend.scores(
+            driver, split.text[driver], candidates, in_range == window, limit, offset
+        )
+    else:
+        page = newest_first(ids, cols, offset + limit)[offset:]
+        ranked = [(int(i), 0.0) for i in page]
+    docs = matcher.backend.documents([i for i, _ in ranked])
+    terms = words_of(node)
+    hits = [
+        Hit(doc, score, highlight(doc.title, terms), snippet(doc.text, terms))
+        for i, score in ranked
+        if (doc := docs.get(i)) is not None
+    ]
+    return SearchResult(
+        query=query,
+        understood=describe(node),
+        total=len(ids),
+        hits=hits,
+        facets=counts(ids, labels) if facets else {},
+        ranked=window,
+        pending=pending,
+    )
+
+
+def newest_first(ids: np.ndarray, cols: Columns, count: int) -> np.ndarray:
+    """The `count` most recently published of the ids, newest first (ties: higher id)."""
+    return ids[np.lexsort((ids, cols.day[ids]))[::-1][:count]]
+
+
+class _Matcher:
+    """Runs text subtrees on their index, once each per query."""
+
+    def __init__(self, backend: SQLiteBackend) -> None:
+        self.backend = backend
+        self.seen: dict[str, np.ndarray] = {}
+
+    def ids(self, node: Node) -> np.ndarray:
+        which = index_of(node)
+        if which is None:
+            raise ValueError(f"not a full-text expression: {describe(node)}")
+        found = self.seen.get(describe(node))
+        if found is None:
+            found = self.seen[describe(node)] = self.backend.ids(which, node)
+        return found
+
+
+def _catch_up(engine: Engine) -> int:
+    """Index documents stored since the last search (a bounded batch); how many still wait.
+
+    Another process indexing at the same moment holds the write lock; this search then runs on
+    the indexes as they are rather than wait.
+    """
+    waiting = index.pending(engine)
+    if waiting:
+        try:
+            waiting -= index.sync(engine, limit=SYNC_ON_READ)
+        except OperationalError as exc:
+            log.info("search index catch-up skipped: %s", exc)
+    return waiting
+
+
+_LOOSE = re.compile(r"[^\W_]+")
+
+
+def search(store: Store, query: str, limit: int = 20) -> list[tuple[DocumentRow, float]]:
+    """Documents matching the query, best first; an empty query matches nothing.
+
+    Never raises on syntax: a query the parser refuses is searched as its plain words.
+    """
+    try:
+        if isinstance(parse(query), Everything):
+            return []
+    except QueryError:
+        query = " ".join(w.lower() for w in _LOOSE.findall(query)[: MAX_TERMS // 2])
+        if not query:
+            return []
+    result = run_query(store, query, limit=limit, facets=False)
+    return [(hit.doc, hit.score) for hit in result.hits]

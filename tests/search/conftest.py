@@ -1,0 +1,133 @@
+"""A small archive for the search tests: the first 300 real articles that carry our own topic,
+tone and place labels, spread over four outlets and real publication days, indexed once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from baochi import settings as settings_mod
+from baochi.db import Store, open_store
+from baochi.records import Article, Collected, Document, Keys
+from baochi.search import sync
+from tests.conftest import CORPUS, SHARED_DATA, needs_corpus
+
+LABELS = SHARED_DATA / "news-labels" / "train.jsonl"
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+OUTLETS = (
+    ("Tuổi Trẻ", "tuoitre.vn"),
+    ("Thanh Niên", "thanhnien.vn"),
+    ("Hànộimới", "hanoimoi.vn"),
+    ("VnExpress", "vnexpress.net"),
+)
+SIZE = 300
+LABELLED = ("topic", "tone", "place", "hanoi")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One stored article with what the search should know about it."""
+
+    id: int
+    title: str
+    text: str
+    outlet: str
+    day: str
+    topic: str
+    tone: str
+    place: str
+    hanoi: bool
+
+
+@dataclass(frozen=True)
+class Archive:
+    store: Store
+    items: dict[int, Item]
+
+
+def labelled_articles(n: int) -> list[dict]:
+    """The first n corpus articles that have labels, each merged with its labels."""
+    needs_corpus()
+    if not LABELS.exists():
+        pytest.skip(f"labels not found at {LABELS} (../shared/data is absent)")
+    with LABELS.open(encoding="utf-8") as f:
+        labels = {row["id"]: row for row in map(json.loads, f)}
+    found = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        for line in f:
+            raw = json.loads(line)
+            if raw["id"] in labels:
+                found.append({**raw, **labels[raw["id"]]})
+                if len(found) == n:
+                    break
+    return found
+
+
+def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
+    """Save the articles (the hour varies, so some fall on the next Hà Nội day) and label them."""
+    outlet_ids = [store.add_outlet(name, domain) for name, domain in OUTLETS]
+    batch = []
+    for k, raw in enumerate(raws):
+        lead, _, body = raw["text"].partition("\n")
+        day = dt.date.fromisoformat(raw["published_estimate"])
+        published = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) + dt.timedelta(
+            hours=(k * 5) % 24
+        )
+        article = Article(
+            url=f"https://example.vn/{raw['id']}.html",
+            title=raw["title"],
+            lead=lead,
+            body=body,
+            published_at=published,
+        )
+        batch.append(
+            Collected(Document(article, Keys.of(article)), (), published, outlet_ids[k % 4])
+        )
+    items, labels = {}, []
+    saved = store.save_documents(batch)
+    for k, (raw, (status, doc_id)) in enumerate(zip(raws, saved, strict=True)):
+        if status != "stored":
+            continue
+        labels.append({"id": doc_id, **{name: raw[name] for name in LABELLED}})
+        items[doc_id] = Item(
+            id=doc_id,
+            title=raw["title"],
+            text=batch[k].document.article.text,
+            outlet=OUTLETS[k % 4][0],
+            day=batch[k].fetched_at.astimezone(HANOI).date().isoformat(),
+            topic=raw["topic"],
+            tone=raw["tone"],
+            place=raw["place"],
+            hanoi=raw["hanoi"],
+        )
+    with store.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE documents SET topic = :topic, tone = :tone, place = :place, "
+                "hanoi = :hanoi WHERE id = :id"
+            ),
+            labels,
+        )
+    return items
+
+
+@pytest.fixture(scope="session")
+def raws() -> list[dict]:
+    return labelled_articles(SIZE)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, raws: list[dict]) -> Archive:
+    """A migrated store with the labelled articles, indexed; tests must not change it."""
+    data: Path = tmp_path_factory.mktemp("archive")
+    store = open_store(settings_mod.load(environ={}, overrides={"data": data}))
+    items = store_articles(store, raws)
+    sync(store.engine)
+    return Archive(store, items)

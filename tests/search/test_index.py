@@ -1,0 +1,124 @@
+"""Keeping search in step with the store: new, edited, relabelled and deleted documents, the
+Hà Nội day, a rebuild, and the migration over an archive that already has documents."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import text
+
+from baochi.db import Store
+from baochi.db.engine import MIGRATIONS
+from baochi.records import Article, Document, Keys
+from baochi.search import run_query, search, sync
+from baochi.search.index import pending, rebuild
+
+NOW = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
+
+
+def save(
+    store: Store, title: str, body: str, published: dt.datetime = NOW, outlet: str = ""
+) -> int:
+    article = Article(
+        url=f"https://example.vn/{abs(hash((title, body)))}.html",
+        title=title,
+        lead="",
+        body=body,
+        published_at=published,
+    )
+    outlet_id = store.add_outlet(outlet) if outlet else None
+    status, doc_id = store.save_document(Document(article, Keys.of(article)), [], NOW, outlet_id)
+    assert status == "stored"
+    return doc_id
+
+
+def ids(store: Store, query: str) -> set[int]:
+    return {hit.doc.id for hit in run_query(store, query, limit=100).hits}
+
+
+def test_new_documents_wait_in_the_queue_and_a_search_indexes_them(store: Store) -> None:
+    first = save(store, "Mưa lớn, Hà Nội ngập sâu", "Nhiều tuyến phố Hà Nội ngập sâu sau mưa.")
+    assert pending(store.engine) == 1
+    assert sync(store.engine) == 1 and pending(store.engine) == 0
+    second = save(store, "Đà Nẵng nắng nóng", "Nắng nóng gay gắt ở Đà Nẵng.")
+    result = run_query(store, "ha noi OR da nang")
+    assert {h.doc.id for h in result.hits} == {first, second} and result.pending == 0
+
+
+def test_edited_text_is_found_by_its_new_words_only(store: Store) -> None:
+    doc_id = save(store, "Cháy chợ", "Một vụ cháy lớn tại chợ.")
+    sync(store.engine)
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE documents SET title = :t, body = :b WHERE id = :id"),
+            {"t": "Ngập phố", "b": "Phố ngập nước sau mưa.", "id": doc_id},
+        )
+    assert ids(store, "cháy") == set() and ids(store, "ngập") == {doc_id}
+    assert ids(store, "=cháy") == set() and ids(store, "=ngập") == {doc_id}
+
+
+def test_deleted_documents_leave_results_and_facets(store: Store) -> None:
+    kept = save(store, "Ngập ở Hà Nội", "Hà Nội ngập.", outlet="Báo A")
+    gone = save(store, "Ngập ở Huế", "Huế ngập.", outlet="Báo B")
+    sync(store.engine)
+    assert ids(store, "ngập") == {kept, gone}
+    with store.engine.begin() as conn:
+        conn.execute(text("DELETE FROM urls WHERE document_id = :id"), {"id": gone})
+        conn.execute(text("DELETE FROM documents WHERE id = :id"), {"id": gone})
+    result = run_query(store, "ngập")
+    assert [h.doc.id for h in result.hits] == [kept] and result.total == 1
+    assert [(f.value, f.count) for f in result.facets["outlet"]] == [("Báo A", 1)]
+    sync(store.engine)
+    assert run_query(store, "huế").total == 0
+
+
+def test_labels_written_later_reach_filters_and_facets(store: Store) -> None:
+    doc_id = save(store, "Bắt đối tượng trộm cắp", "Công an bắt đối tượng trộm cắp.")
+    other = save(store, "Khai trương cầu mới", "Cây cầu mới được khai trương.")
+    assert run_query(store, "tone:negative").total == 0
+    assert ids(store, "NOT tone:negative") == {doc_id, other}  # unlabelled is not negative
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE documents SET tone = 'negative', topic = 'phap_luat' WHERE id = :id"),
+            {"id": doc_id},
+        )
+    result = run_query(store, "tone:tiêu_cực")
+    assert [h.doc.id for h in result.hits] == [doc_id]
+    assert [(f.value, f.count) for f in result.facets["topic"]] == [("phap_luat", 1)]
+    assert ids(store, 'topic:"pháp luật" OR cầu') == {doc_id, other}
+
+
+def test_days_are_counted_in_hanoi_time(store: Store) -> None:
+    late = dt.datetime(2026, 11, 27, 16, 59, 59, 999999, tzinfo=dt.UTC)  # 23:59:59 in Hà Nội
+    save(store, "Tin buổi tối", "Tin đăng lúc gần nửa đêm.", published=late)
+    save(store, "Tin nửa đêm", "Tin đăng lúc nửa đêm.", published=late + dt.timedelta(seconds=1))
+    days = {f.value: f.count for f in run_query(store, "tin").facets["day"]}
+    assert days == {"2026-11-27": 1, "2026-11-28": 1}
+    assert run_query(store, "tin date:28/11/2026").total == 1
+    assert run_query(store, "tin date:1d", today=dt.date(2026, 11, 28)).total == 1
+
+
+def test_a_rebuild_gives_the_same_answers(store: Store) -> None:
+    for n in range(5):
+        save(store, f"Tin số {n} về Hà Nội", f"Nội dung {n} có Hà Nội và Hồ Tây.")
+    before = search(store, "hồ tây", limit=10)
+    rebuild(store.engine)
+    assert pending(store.engine) == 5
+    assert [d.id for d, _ in search(store, "hồ tây", limit=10)] == [d.id for d, _ in before]
+
+
+def test_the_migration_indexes_an_archive_that_already_has_documents(store: Store) -> None:
+    doc_id = save(store, "Ùn tắc giao thông", "Ùn tắc kéo dài trên đường Láng.")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "search@0001")
+    with store.engine.begin() as conn:
+        names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+        assert not {n for n in names if n.startswith("search_")}
+        config.attributes["connection"] = conn
+        command.upgrade(config, "heads")
+    assert ids(store, '"ùn tắc" đường láng') == {doc_id}
