@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 
 from baochi.vi.matching import match_key
+from baochi.vi.normalize import fold
 
 # Kinds of entries, each telling the place detector how much a mention weighs.
 PROVINCE, DISTRICT, WARD, LANDMARK, FOREIGN, NATIONAL, NEUTRAL = (
@@ -47,7 +48,8 @@ class Place:
     """One named place: its unit as written, what it is, and the province it belongs to.
 
     `province` uses the 63 former provinces as the news labels do ("TP.HCM", "Hòa Bình");
-    `current` is the province after the 2025 reform ("Thành phố Hồ Chí Minh", "Phú Thọ").
+    `current` is the province after the 2025 reform ("Thành phố Hồ Chí Minh", "Phú Thọ") and
+    `ward` the ward or commune a ward is, or became ("Phường Khương Mai" -> "Phường Phương Liệt").
     """
 
     unit: str
@@ -56,6 +58,7 @@ class Place:
     current: str = ""
     former: bool = False
     detail: str = ""
+    ward: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,9 @@ class Gazetteer:
     index: dict[str, list[Entry]]
     prefixes: frozenset[str]
     provinces: dict[str, Place]
+    # The same names without diacritics, for text typed without them ("ha noi").
+    folded: dict[str, list[Entry]]
+    folded_prefixes: frozenset[str]
 
     def add(self, surface: str, place: Place) -> None:
         tokens = _TOKEN.findall(surface)
@@ -82,15 +88,21 @@ class Gazetteer:
         key = " ".join(match_key(t) for t in tokens)
         caps = tuple(t[0].isupper() for t in tokens)
         upper = tuple(len(t) > 1 and t.isupper() for t in tokens)
-        entries = self.index.setdefault(key, [])
-        if any(e.place == place and e.caps == caps for e in entries):
-            return
-        entries.append(Entry(place, caps, upper))
+        entry = Entry(place, caps, upper)
+        for index, name in ((self.index, key), (self.folded, fold(key))):
+            entries = index.setdefault(name, [])
+            if not any(e.place == place and e.caps == caps for e in entries):
+                entries.append(entry)
 
     def seal(self) -> None:
         """Index every leading run of syllables, so matching stops as soon as no name can fit."""
-        parts = (key.split(" ") for key in self.index)
-        self.prefixes = frozenset(" ".join(p[:k]) for p in parts for k in range(1, len(p) + 1))
+        self.prefixes = _prefixes(self.index)
+        self.folded_prefixes = _prefixes(self.folded)
+
+
+def _prefixes(index: dict[str, list[Entry]]) -> frozenset[str]:
+    parts = (key.split(" ") for key in index)
+    return frozenset(" ".join(p[:k]) for p in parts for k in range(1, len(p) + 1))
 
 
 def _data(name: str) -> list[dict[str, str]]:
@@ -137,7 +149,7 @@ def _bare_name(full: str) -> str:
 @cache
 def gazetteer() -> Gazetteer:
     """Build the gazetteer once per process (about a second; read-only afterwards)."""
-    gaz = Gazetteer({}, frozenset(), {})
+    gaz = Gazetteer({}, frozenset(), {}, {}, frozenset())
     current = _current_names()
     provinces = _data("provinces.csv")
     by_code: dict[str, Place] = {}
@@ -159,7 +171,7 @@ def gazetteer() -> Gazetteer:
             row["surface"], Place(row["country"] or row["surface"], FOREIGN, detail=row["kind"])
         )
     for row in _data("national.csv"):
-        gaz.add(row["surface"], Place(row["surface"], NATIONAL))
+        gaz.add(row["surface"], Place(row["surface"], NATIONAL, detail=row["kind"]))
     gaz.seal()
     return gaz
 
@@ -170,6 +182,7 @@ def _add_former_units(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
     old_names: dict[str, dict[str, str]] = mapping["old_province_names"]  # type: ignore[assignment]
     key_to_place = {key: by_code[info["code"]] for key, info in old_names.items()}
     district_homes: dict[str, set[str]] = defaultdict(set)
+    ward_homes: dict[str, set[str]] = defaultdict(set)
     records: list[dict[str, str]] = mapping["ward_mapping"]  # type: ignore[assignment]
     for record in records:
         home = key_to_place[record["old_province_key"]]
@@ -177,13 +190,23 @@ def _add_former_units(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
         district_homes[_bare_name(district)].add(home.province)
         detail = f"{district}, {home.province}"
         if record["old_ward"]:
-            place = Place(record["old_ward"], WARD, home.province, home.current, True, detail)
+            ward_homes[_bare_name(record["old_ward"])].add(home.province)
+            place = Place(
+                record["old_ward"],
+                WARD,
+                home.province,
+                home.current,
+                True,
+                detail,
+                record["new_ward"],
+            )
             for spelling in _unit_spellings(record["old_ward"]):
                 gaz.add(spelling, place)
         place = Place(district, DISTRICT, home.province, home.current, True, home.province)
         for spelling in _unit_spellings(district):
             gaz.add(spelling, place)
     _add_bare_district_names(gaz, district_homes)
+    _add_bare_city_ward_names(gaz, ward_homes, district_homes)
 
 
 def _add_bare_district_names(gaz: Gazetteer, homes: dict[str, set[str]]) -> None:
@@ -199,6 +222,22 @@ def _add_bare_district_names(gaz: Gazetteer, homes: dict[str, set[str]]) -> None
         for province in sorted(provinces):
             home = gaz.provinces[province]
             gaz.add(name, Place(name, DISTRICT, province, home.current, True, "bare"))
+
+
+def _add_bare_city_ward_names(
+    gaz: Gazetteer, ward_homes: dict[str, set[str]], district_homes: dict[str, set[str]]
+) -> None:
+    """Former ward names of the two big cities without "phường" ("Khương Mai", "Dịch Vọng"):
+    news names their streets and neighbourhoods that way. Only names no other province uses."""
+    taken = {match_key(n) for n in district_homes} | {match_key(n) for n in gaz.provinces}
+    for name, provinces in ward_homes.items():
+        if provinces not in ({"Hà Nội"}, {"TP.HCM"}) or len(name.split()) < 2:
+            continue
+        if name[0].isdigit() or match_key(name) in taken:
+            continue
+        (province,) = provinces
+        home = gaz.provinces[province]
+        gaz.add(name, Place(name, WARD, province, home.current, True, "bare"))
 
 
 def _add_current_wards(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
@@ -218,7 +257,7 @@ def _add_current_wards(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
         province_name = current[int(ward.province_code)]
         counts = origin.get((new_key.get(province_name, ""), match_key(ward.name)))
         former = counts.most_common(1)[0][0] if counts else ""
-        place = Place(ward.name, WARD, former, province_name, False, province_name)
+        place = Place(ward.name, WARD, former, province_name, False, province_name, ward.name)
         for spelling in _unit_spellings(ward.name):
             gaz.add(spelling, place)
 

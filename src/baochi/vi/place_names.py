@@ -1,0 +1,252 @@
+"""Place names in text: longest gazetteer matches on syllable boundaries, checked against their
+capitalisation and the words around them ("ông Anh" is a man, "Phí Thái Bình" a person, "Công
+an quận Thanh Xuân" the police of a Hà Nội district).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from baochi.vi.gazetteer import DISTRICT, FOREIGN, LANDMARK, PROVINCE, Entry, Place, gazetteer
+from baochi.vi.matching import match_key
+from baochi.vi.normalize import fold
+from baochi.vi.syllables import is_syllable
+
+HANOI = "Hà Nội"
+_TOKEN = re.compile(r"[^\W_]+")
+# What may sit between the syllables of one name: "TP.HCM", "Bà Rịa - Vũng Tàu", "Q.1".
+_JOINER = re.compile(r"\s{0,2}[.\-–]?\s{0,2}")
+# Words before a single-syllable name that make it a person ("ông Anh", "chị Nga").
+_PERSON_TITLES = frozenset(
+    ("ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cậu", "dì", "thầy", "cụ", "bé",
+     "cháu", "con", "vợ", "chồng", "tên", "sĩ", "thủ", "nữ", "nam", "bầu", "hlv", "sếp", "mc",
+     "ns", "nsưt", "nsnd", "viên", "hậu", "vệ", "đạo", "môn", "tướng", "tá", "úy", "trưởng")
+)  # fmt: skip
+_PRONOUNS = frozenset({"anh"})
+_LEAD_CHARS = 600
+# Address words that give the city away: Hà Nội writes "phố", "ngõ", "ngách"; Sài Gòn "hẻm".
+_STREET_WORDS = {"phố": HANOI, "ngõ": HANOI, "ngách": HANOI, "hẻm": "TP.HCM"}
+# Family and middle names: a place name right after one is part of a person's name.
+_SURNAMES = frozenset(
+    ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+     "hồ", "ngô", "dương", "lý", "đinh", "đào", "đoàn", "lâm", "mai", "trịnh", "trương", "cao",
+     "lương", "tô", "tạ", "chu", "quách", "kiều", "vương", "lưu", "phùng", "khúc", "phí", "văn",
+     "thị", "hữu", "công", "đàm", "lại", "mạc", "thân", "triệu", "tăng", "lục", "âu", "doãn")
+)  # fmt: skip
+# Words before a place that make it someone's home or address rather than the story's place.
+_RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường"})
+_RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra"})
+# ... part of an institution's name ("Đại học Y Hà Nội", "Nhà hát ...").
+_INSTITUTIONS = frozenset({"học", "viện", "trường", "báo", "đài", "nhà"})
+# ... or the local authority acting there ("Công an quận", "UBND tỉnh", "Sở Y tế TP").
+_LOCAL_BODIES = frozenset(
+    ("sở", "ubnd", "hđnd", "ủy", "an", "ca", "catp", "tand", "vksnd", "sát", "quận", "huyện",
+     "thành", "tỉnh", "tp")
+)  # fmt: skip
+
+
+@dataclass
+class Hit:
+    """A gazetteer name found in the title or text, its candidate places and its weight."""
+
+    field: str
+    start: int
+    end: int
+    surface: str
+    places: list[Place]
+    weight: float
+    role: str = ""
+
+
+_KEYS: dict[str, str] = {}
+
+
+def key(token: str) -> str:
+    """A token's matching key, remembered: the vocabulary of news is small."""
+    found = _KEYS.get(token)
+    if found is None:
+        if len(_KEYS) > 500_000:
+            _KEYS.clear()
+        found = _KEYS[token] = match_key(token)
+    return found
+
+
+def position_weight(field: str, start: int) -> float:
+    """Title counts most, then the lead the annotators read, then the body faintly."""
+    if field == "title":
+        return 3.0
+    if start < 250:
+        return 2.0
+    if start < _LEAD_CHARS:
+        return 1.0
+    return 0.1
+
+
+def _titled(token: str) -> bool:
+    return token[:1].isupper() and not (len(token) > 1 and token.isupper())
+
+
+def is_plain(text: str) -> bool:
+    """True for text typed without diacritics ("ha noi mua to"), matched on folded names."""
+    sample = text[:2000]
+    return len(sample.encode("utf-8")) - len(sample) < max(1, len(sample) // 100)
+
+
+def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[float]]:
+    """Longest matches of gazetteer names on syllable boundaries, and foreign-looking words."""
+    gaz = gazetteer()
+    matches = list(_TOKEN.finditer(text))
+    tokens = [m.group() for m in matches]
+    if plain:
+        keys = [fold(t) for t in tokens]
+        prefixes, index = gaz.folded_prefixes, gaz.folded
+    else:
+        known = _KEYS.get
+        keys = [known(t) or key(t) for t in tokens]
+        prefixes, index = gaz.prefixes, gaz.index
+    hits: list[Hit] = []
+    foreign_words: list[float] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        found = None
+        if keys[i] in prefixes:
+            found = _longest_at(prefixes, index, text, matches, tokens, keys, i, plain)
+        if found:
+            length, ok = found
+            start, end = matches[i].start(), matches[i + length - 1].end()
+            weight = position_weight(field, start)
+            places = [e.place for e in ok]
+            hits.append(Hit(field, start, end, text[start:end], places, weight, _role(keys, i)))
+            i += length
+            continue
+        street = _street_style(keys, tokens, i)
+        if street is not None:
+            start, end = matches[i].start(), matches[i + 1].end()
+            weight = position_weight(field, start)
+            hits.append(Hit(field, start, end, text[start:end], [street], weight))
+            i += 2
+            continue
+        token = tokens[i]
+        if (
+            not plain
+            and (field == "title" or matches[i].start() < _LEAD_CHARS)
+            and len(token) > 2
+            and _titled(token)
+            and token.isalpha()
+            and not is_syllable(token)
+        ):
+            foreign_words.append(position_weight(field, matches[i].start()))
+        i += 1
+    return hits, foreign_words
+
+
+def _longest_at(
+    prefixes: frozenset[str],
+    index: dict[str, list[Entry]],
+    text: str,
+    matches: list[re.Match[str]],
+    tokens: list[str],
+    keys: list[str],
+    i: int,
+    plain: bool,
+) -> tuple[int, list[Entry]] | None:
+    """The longest gazetteer name starting at token i that is cased and placed as a name.
+
+    Text typed without diacritics is often typed without capitals too: there, names of two
+    syllables or more match in any case.
+    """
+    spans = [keys[i]]
+    j = i + 1
+    while j < len(keys) and _JOINER.fullmatch(text, matches[j - 1].end(), matches[j].start()):
+        key = spans[-1] + " " + keys[j]
+        if key not in prefixes:
+            break
+        spans.append(key)
+        j += 1
+    for length in range(len(spans), 0, -1):
+        entries = index.get(spans[length - 1])
+        if entries:
+            ok = [
+                e
+                for e in entries
+                if ((plain and length > 1) or _cased(e, tokens[i : i + length]))
+                and _in_context(e, tokens, matches, text, i, length)
+            ]
+            if ok:
+                return length, ok
+    return None
+
+
+def _street_style(keys: list[str], tokens: list[str], i: int) -> Place | None:
+    """Addresses written the way one city writes them: "phố Lò Sũ", "ngõ 124" are Hà Nội's,
+    "hẻm 495" is Thành phố Hồ Chí Minh's."""
+    home = _STREET_WORDS.get(tokens[i])
+    if home is None or i + 1 >= len(tokens):
+        return None
+    nxt = tokens[i + 1]
+    if not (nxt.isdigit() or (_titled(nxt) and is_syllable(nxt))):
+        return None
+    place = gazetteer().provinces[home]
+    return Place(f"{tokens[i]} {nxt}", LANDMARK, home, place.current, False, "street-style")
+
+
+def _role(keys: list[str], i: int) -> str:
+    """What the words before a place name make of it: where someone lives ("trú tại"), part of an
+    institution's name ("Đại học Y Hà Nội"), the seat of the local authority acting ("Công an
+    quận Thanh Xuân"), or only where something took place ("tại Hà Nội")."""
+    before = keys[max(0, i - 8) : i]
+    pairs = {f"{a} {b}" for a, b in itertools.pairwise(before)}
+    if _RESIDENCE.intersection(before) or _RESIDENCE_PAIRS & pairs:
+        return "residence"
+    if _LOCAL_BODIES.intersection(before[-4:]):
+        return "local"
+    if _INSTITUTIONS.intersection(before[-3:]):
+        return "institution"
+    if before and before[-1] in ("tại", "ở"):
+        return "venue"
+    return ""
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 12) : start].rstrip(" \"'“‘(")
+    if not before and start > 12:
+        return False
+    return not before or before[-1] in ".!?…:\n"
+
+
+def _cased(entry: Entry, tokens: list[str]) -> bool:
+    """Proper names match only when capitalised as the gazetteer writes them."""
+    for token, cap, upper in zip(tokens, entry.caps, entry.upper, strict=True):
+        if (cap and not token[0].isupper()) or (upper and not token.isupper()):
+            return False
+    return True
+
+
+def _in_context(
+    entry: Entry, tokens: list[str], matches: list[re.Match[str]], text: str, i: int, length: int
+) -> bool:
+    """Short or bare names ("Mỹ", "Anh", "Thanh Xuân") must not be part of a person's name."""
+    place = entry.place
+    j = i + length
+    prev = tokens[i - 1] if i > 0 and text[matches[i - 1].end() : matches[i].start()] == " " else ""
+    nxt = (
+        tokens[j]
+        if j < len(tokens) and text[matches[j - 1].end() : matches[j].start()] == " "
+        else ""
+    )
+    person = _titled(prev) and prev.lower() in _SURNAMES
+    if place.kind in (PROVINCE, LANDMARK, DISTRICT) and entry.caps[0] and person:
+        return False
+    guarded = place.detail in ("ambiguous", "bare", "weak") or (
+        place.kind == FOREIGN and all(is_syllable(t) for t in tokens[i:j])
+    )
+    if not guarded:
+        return True
+    if tokens[i].lower() in _PRONOUNS and _sentence_start(text, matches[i].start()):
+        return False
+    capital_prev = _titled(prev) or (prev.isupper() and tokens[i].isupper() and is_syllable(prev))
+    if prev and (capital_prev or prev.lower() in _PERSON_TITLES):
+        return False
+    return not (nxt and nxt[0].isupper() and is_syllable(nxt))
