@@ -10,13 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db.web_store import User
 from baochi.settings import FIELDS
 from baochi.web.auth import ADMIN, require, web_store
-from baochi.web.templating import NavItem, render
+from baochi.web.exports import xlsx_response
+from baochi.web.templating import NavItem, local, render
 from baochi.web.users import UserError, change_user, create_user, reset_password
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(100, "/admin", "Quản trị", (ADMIN,)),)
 admin_only = require(ADMIN)
 AUDIT_PAGE = 100
+AUDIT_EXPORT = 10_000
 HIDDEN_SETTINGS = frozenset({"database_url"})  # may carry a password
 
 
@@ -133,6 +135,17 @@ def audit_log(
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     context = {"title": "Quản trị", "tab": "audit", "entries": entries, "older": older}
     return render(request, "admin/audit.html", context)
+
+
+@router.get("/admin/audit/export.xlsx")
+def export_audit(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The latest 10,000 audit entries as an Excel workbook."""
+    header = ("Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Trước", "Sau")
+    rows = [
+        (local(e["at"]), e["username"], e["action"], e["entity"], e["before"], e["after"])
+        for e in web_store(request).audit_entries(AUDIT_EXPORT)
+    ]
+    return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows)
 
 
 @router.get("/admin/settings")

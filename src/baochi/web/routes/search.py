@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import Response
 
 from baochi.db.web_store import User
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require
+from baochi.web.exports import csv_response, xlsx_response
 from baochi.web.i18n import language
 from baochi.web.templating import NavItem, local, render
 
@@ -75,11 +74,6 @@ def _rows(request: Request, q: str, outlet: str, day: str) -> list[list[str]]:
     ]
 
 
-def _safe_cell(value: str) -> str:
-    """Keep a spreadsheet from reading crawled text as a formula (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @router.get("/search/export.csv")
 def export_csv(
     request: Request,
@@ -88,17 +82,8 @@ def export_csv(
     outlet: str = "",
     day: str = "",
 ) -> Response:
-    """The result as CSV (UTF-8 with BOM, so Excel shows the diacritics)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    writer.writerows([[_safe_cell(c) for c in row] for row in _rows(request, q, outlet, day)])
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="baochi-tim-kiem.csv"'},
-    )
+    """The result as CSV."""
+    return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, _rows(request, q, outlet, day))
 
 
 @router.get("/search/export.xlsx")
@@ -109,20 +94,7 @@ def export_xlsx(
     outlet: str = "",
     day: str = "",
 ) -> Response:
-    """The result as an Excel workbook, one row per article."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("Kết quả")
-    sheet.append(["Truy vấn", q])
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in _rows(request, q, outlet, day):
-        sheet.append([_safe_cell(c) for c in row])
-    data = io.BytesIO()
-    book.save(data)
-    data.seek(0)
-    return StreamingResponse(
-        data,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={"Content-Disposition": 'attachment; filename="baochi-tim-kiem.xlsx"'},
-    )
+    """The result as an Excel workbook, one row per article, the query on top."""
+    rows = _rows(request, q, outlet, day)
+    preface = [("Truy vấn", q)]
+    return xlsx_response("baochi-tim-kiem.xlsx", "Kết quả", EXPORT_COLUMNS, rows, preface)

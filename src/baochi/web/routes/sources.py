@@ -14,12 +14,25 @@ from baochi.db import SourceRow
 from baochi.db.store import now
 from baochi.db.web_store import User, audit
 from baochi.web.auth import EDITORS, require, web_store
-from baochi.web.templating import NavItem, render
+from baochi.web.exports import xlsx_response
+from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
 KINDS = ("auto", "feed", "sitemap", "page")
 NORMAL_DAYS = 14
+SOURCE_COLUMNS = (
+    "Báo",
+    "Nguồn tin",
+    "Loại",
+    "Tình trạng",
+    "24 giờ",
+    "Bình thường/ngày",
+    "Lần thành công cuối",
+    "Lỗi liên tiếp",
+    "Lỗi gần nhất",
+    "Tổng số bài",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +79,27 @@ def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITOR
     }
     context = {"title": "Nguồn tin", "rows": rows, "counts": counts, "kinds": KINDS}
     return render(request, "sources.html", context)
+
+
+@router.get("/sources/export.xlsx")
+def export_sources(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
+    """The source-health table as an Excel workbook."""
+    rows = [
+        (
+            r.s.outlet,
+            r.s.url,
+            r.s.kind,
+            r.state,
+            r.last_day,
+            round(r.normal, 1),
+            local(r.s.last_success_at),
+            r.s.consecutive_failures,
+            r.s.last_error,
+            r.s.articles_total,
+        )
+        for r in health(request)
+    ]
+    return xlsx_response("baochi-nguon-tin.xlsx", "Nguồn tin", SOURCE_COLUMNS, rows)
 
 
 @router.post("/sources")

@@ -1,0 +1,52 @@
+"""Every list as a download: CSV (UTF-8 with BOM, so Excel shows the diacritics) and XLSX, with
+crawled text that looks like a formula defused."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from fastapi.responses import Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Row = Sequence[object]
+
+
+def safe_cell(value: object) -> object:
+    """Keep a spreadsheet from reading crawled text as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+def csv_response(name: str, header: Row, rows: Iterable[Row]) -> Response:
+    """A CSV file download."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([safe_cell(c) for c in row] for row in rows)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=_attachment(name))
+
+
+def xlsx_response(
+    name: str, sheet_name: str, header: Row, rows: Iterable[Row], preface: Iterable[Row] = ()
+) -> Response:
+    """An Excel workbook download: optional preface lines, the header, then the rows."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name)
+    for line in preface:
+        sheet.append(list(line))
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([safe_cell(c) for c in row])
+    data = io.BytesIO()
+    book.save(data)
+    return Response(data.getvalue(), media_type=XLSX, headers=_attachment(name))
