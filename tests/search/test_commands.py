@@ -9,13 +9,13 @@ import pytest
 from baochi import cli
 from baochi.db import open_store
 from baochi.settings import Settings
-from tests.search.conftest import labelled_articles, store_articles
+from tests.search.conftest import store_articles
 
 
 @pytest.fixture
-def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch, raws: list[dict]) -> Settings:
     monkeypatch.setenv("BAOCHI_DATA", str(settings.data))
-    store_articles(open_store(settings), labelled_articles(40))
+    store_articles(open_store(settings), raws[:40])
     return settings
 
 

@@ -80,14 +80,14 @@ class Columns:
         self.size = size
 
     def refresh(self, engine: Engine) -> None:
-        """Apply every search_facets change newer than the last refresh."""
+        """Apply every search_facets change newer than the last refresh (each row holds one
+        document's latest state, so their order does not matter; the first load scans)."""
         f = search_facets.c
-        query = (
-            select(f.doc_id, f.day, f.outlet_id, f.topic, f.tone, f.place, f.hanoi, f.story_id)
-            .add_columns(f.gone, f.version)
-            .where(f.version > self.version)
-            .order_by(f.version)
-        )
+        query = select(
+            f.doc_id, f.day, f.outlet_id, f.topic, f.tone, f.place, f.hanoi, f.story_id
+        ).add_columns(f.gone, f.version)
+        if self.version:
+            query = query.where(f.version > self.version)
         with self.lock, engine.connect() as conn:
             rows = conn.execute(query).cursor.fetchall()
             if not rows:
@@ -103,7 +103,7 @@ class Columns:
                 getattr(self, name)[ids] = np.array([codes.code(v) for v in values], np.int32)
             self.hanoi[ids] = np.array([-1 if v is None else int(v) for v in cols[6]], np.int8)
             self.story[ids] = np.array([v or 0 for v in cols[7]], dtype=np.int64)
-            self.version = int(cols[9][-1])
+            self.version = int(max(cols[9]))
 
     def ids(self) -> np.ndarray:
         """Every present document id, ascending."""
