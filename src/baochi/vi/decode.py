@@ -16,7 +16,7 @@ from baochi.vi.legacy import decode_cp1258, decode_tcvn3, decode_viscii, decode_
 from baochi.vi.syllables import is_syllable
 
 _SNIFF_BYTES = 4096
-_SCORE_CHARS = 100_000
+_SCORE_CHARS = 20_000
 _META = re.compile(
     rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{2,40})"""
     rb"""|<\?xml[^>]{0,100}?encoding\s*=\s*["']([A-Za-z0-9._:-]{2,40})""",
@@ -60,6 +60,8 @@ _BYTE_OF = {chr(b): b for b in range(0x80, 0x100)} | {
 }
 _CONT = "".join(re.escape(c) for c, b in _BYTE_OF.items() if b < 0xC0)
 _MOJIBAKE = re.compile(f"(?:[\u00c2-\u00f4][{_CONT}]{{1,3}})+")
+# Misread UTF-8 of any Vietnamese letter (or combining tone mark) starts with one of these.
+_MOJIBAKE_HINT = re.compile("[ÃÄÅÆÌ]|á[º»]")
 
 
 def sniff_charset(head: bytes) -> str | None:
@@ -105,7 +107,7 @@ def repair_mojibake(text: str) -> str:
         except UnicodeDecodeError:
             return run
 
-    if not _MOJIBAKE.search(text):
+    if not _MOJIBAKE_HINT.search(text):
         return text
     repaired = _MOJIBAKE.sub(fix, text)
     return repaired if vietnamese_score(repaired) > vietnamese_score(text) else text
