@@ -39,6 +39,7 @@ EN: dict[str, str] = {
     "Hệ thống theo dõi báo chí của thành phố": "The city's press monitoring system",
     # dashboard
     "Bài viết hôm nay": "Articles today",
+    "giờ Hà Nội": "Hà Nội time",
     "so với trung bình 7 ngày": "against the 7-day average",
     "Bài viết 30 ngày qua": "Articles in the last 30 days",
     "Số bài theo ngày": "Articles per day",

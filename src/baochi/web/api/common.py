@@ -99,7 +99,8 @@ def docs(user: Annotated[User, Depends(require())]) -> HTMLResponse:
 
 DOCS_PAGE = """<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>baochi API</title>
-<link rel="stylesheet" href="/static/vendor/swagger-ui.css"></head>
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg" type="image/svg+xml"></head>
 <body><div id="swagger-ui"></div>
 <script src="/static/vendor/swagger-ui-bundle.js"></script>
 <script src="/static/api-docs.js"></script></body></html>

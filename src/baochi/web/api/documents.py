@@ -20,7 +20,7 @@ from baochi.web.api.common import (
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.routes.documents import TASKS, TONES
 
-router = APIRouter(prefix="/api/v1", tags=["documents"])
+router = APIRouter(prefix="/api/v1")
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 SEARCH_DEPTH = 1000
 
@@ -70,7 +70,7 @@ class SearchPage(BaseModel):
     next_cursor: str | None
 
 
-@router.get("/documents", response_model=DocumentPage)
+@router.get("/documents", response_model=DocumentPage, tags=["documents"])
 def list_documents(
     request: Request,
     user: Annotated[User, Depends(require(*READERS))],
@@ -97,7 +97,7 @@ def _detail(request: Request, doc_id: int) -> DocumentDetail:
     )
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail)
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["documents"])
 def get_document(
     request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
 ) -> DocumentDetail:
@@ -105,7 +105,7 @@ def get_document(
     return _detail(request, doc_id)
 
 
-@router.post("/documents/{doc_id}/labels", response_model=DocumentDetail)
+@router.post("/documents/{doc_id}/labels", response_model=DocumentDetail, tags=["documents"])
 def correct_label(
     request: Request,
     doc_id: int,
