@@ -123,3 +123,27 @@ def test_a_crash_is_a_plain_vietnamese_page(app, people, monkeypatch) -> None:
         assert page.status_code == 500
         assert "Đã có lỗi ở máy chủ" in page.text and "RuntimeError" not in page.text
         assert client.get("/api/v1/sources").json() == {"detail": "internal error"}
+
+
+def test_officer_guessing_another_departments_case_gets_no_case(client_as, people, web) -> None:
+    """The cases area's pages behind this shell: Minh (Sở Xây dựng) sees his case, not another's."""
+    pytest.importorskip("baochi.cases.web", reason="the cases area is not installed")
+    own = people["officer"].department_id
+    other = web.add_department("Sở Y tế")
+    analyst = client_as("analyst")
+    token = csrf(analyst)
+    opened = []
+    for dept in (own, other):
+        page = analyst.post(
+            "/cases",
+            data={"title": f"Vụ việc {dept}", "department": str(dept), "csrf": token},
+            follow_redirects=False,
+        )
+        assert page.status_code == 303
+        opened.append(page.headers["location"])
+    officer = client_as("officer")
+    assert officer.get(opened[0]).status_code == 200
+    assert officer.get(opened[1]).status_code in (403, 404)
+    case_id = opened[1].rsplit("/", 1)[1]
+    assert officer.get(f"/api/v1/cases/{case_id}").status_code in (403, 404)
+    assert f"Vụ việc {other}" not in officer.get("/cases").text
