@@ -9,10 +9,10 @@ import pytest
 from baochi.vi.places_eval import evaluate
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-# Pinned a little below the figures measured on 2026-11-28 (held-out 0.841 / 0.817; all of
-# train 0.857 / 0.912). Raise them when the rules improve; never lower them to pass.
+# Pinned a little below the figures measured on 2026-11-28 (held-out third 0.843 / 0.848; all of
+# train 0.859 / 0.911). Raise them when the rules improve; never lower them to pass.
 FLOORS = {
-    "holdout": {"place_accuracy": 0.82, "hanoi_f1": 0.79},
+    "holdout": {"place_accuracy": 0.82, "hanoi_f1": 0.82},
     "train": {"place_accuracy": 0.84, "hanoi_f1": 0.89},
 }
 

@@ -39,7 +39,9 @@ _SURNAMES = frozenset(
 _RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường"})
 _RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra"})
 # ... part of an institution's name ("Đại học Y Hà Nội", "Nhà hát ...").
-_INSTITUTIONS = frozenset({"học", "viện", "trường", "báo", "đài", "nhà"})
+_INSTITUTIONS = frozenset(
+    {"học", "viện", "trường", "báo", "đài", "nhà", "đh", "đhqg", "bv", "thpt", "thcs", "khoa", "ls"}
+)
 # ... or the local authority acting there ("Công an quận", "UBND tỉnh", "Sở Y tế TP").
 _LOCAL_BODIES = frozenset(
     ("sở", "ubnd", "hđnd", "ủy", "an", "ca", "catp", "tand", "vksnd", "sát", "quận", "huyện",
@@ -122,7 +124,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             i += length
             continue
         street = _street_style(keys, tokens, i)
-        if street is not None:
+        if street is not None and (i + 1 >= n or keys[i + 1] not in prefixes):
             start, end = matches[i].start(), matches[i + 1].end()
             weight = position_weight(field, start)
             hits.append(Hit(field, start, end, text[start:end], [street], weight))
@@ -183,7 +185,7 @@ def _street_style(keys: list[str], tokens: list[str], i: int) -> Place | None:
     """Addresses written the way one city writes them: "phố Lò Sũ", "ngõ 124" are Hà Nội's,
     "hẻm 495" is Thành phố Hồ Chí Minh's."""
     home = _STREET_WORDS.get(tokens[i])
-    if home is None or i + 1 >= len(tokens):
+    if home is None or i + 1 >= len(tokens) or (i and keys[i - 1] == "thành"):
         return None
     nxt = tokens[i + 1]
     if not (nxt.isdigit() or (_titled(nxt) and is_syllable(nxt))):

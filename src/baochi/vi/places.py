@@ -80,8 +80,9 @@ class Weights:
     repeat: float = 0.3
     local_boost: float = 1.5
     residence: float = 0.2
-    institution: float = 0.5
+    institution: float = 0.25
     venue_of_national: float = 0.5
+    spread: float = 1.0
     foreign_word: float = 0.2
     province_min: float = 2.0
     province_vs_foreign: float = 0.5
@@ -146,20 +147,36 @@ class _Clue:
 
 
 def _clues(resolved: list[tuple[Hit, Place | None]]) -> list[_Clue]:
+    """The evidence of each hit. A state body named with a foreign country right after it
+    ("Bộ Quốc phòng Nga", "Chính phủ Philippines") is that country's, not Vietnam's."""
     clues = []
-    for hit, place in resolved:
+    for n, (hit, place) in enumerate(resolved):
         if place is None or place.kind == NEUTRAL:
             continue
         weight = hit.weight * _DETAIL_WEIGHT.get(place.detail, 1.0)
         if place.kind == FOREIGN:
             target = ABROAD
         elif place.kind == NATIONAL:
+            if _followed_by_abroad(hit, resolved[n + 1 : n + 2]):
+                continue
             target = NATIONWIDE
         else:
             target = place.province
             weight *= _KIND_WEIGHT[place.kind]
         clues.append(_Clue(target, key(hit.surface), weight, hit.role))
     return clues
+
+
+def _followed_by_abroad(hit: Hit, following: list[tuple[Hit, Place | None]]) -> bool:
+    if not following:
+        return False
+    after, place = following[0]
+    return (
+        place is not None
+        and place.kind == FOREIGN
+        and after.field == hit.field
+        and after.start - hit.end <= 1
+    )
 
 
 def _scores(clues: list[_Clue], w: Weights) -> dict[str, float]:
@@ -189,11 +206,19 @@ def _scores(clues: list[_Clue], w: Weights) -> dict[str, float]:
 
 
 def main_place(clues: list[_Clue], foreign_words: list[float], w: Weights = WEIGHTS) -> str:
-    """The main place from the weighed evidence."""
+    """The main place from the weighed evidence.
+
+    Several provinces named about equally ("cao tốc Đà Nẵng - Quảng Ngãi", "từ Quảng Bình đến
+    Cần Thơ") make no single province the story's: that is "toàn quốc".
+    """
     scores = _scores(clues, w)
     foreign = scores.pop(ABROAD, 0.0) + w.foreign_word * sum(foreign_words)
     national = scores.pop(NATIONWIDE, 0.0)
+    ranked = sorted(scores.values(), reverse=True)
     top, best = max(scores.items(), key=lambda kv: kv[1], default=("", 0.0))
+    second = ranked[1] if len(ranked) > 1 else 0.0
+    if best >= w.province_min and second >= w.spread * best and foreign < best:
+        return NATIONWIDE
     if (
         best >= w.province_min
         and best >= w.province_vs_foreign * foreign
