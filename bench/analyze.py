@@ -1,0 +1,75 @@
+"""Speed of topic + tone together on real baomoi articles, on one core; figures of the models used.
+
+    .venv/bin/python bench/analyze.py [--models DIR] [--data ../shared/data] [--articles 2000]
+
+Without --models it trains topic and tone (full configuration) into a temporary folder first.
+Prints articles/s per core and writes bench/results/analyze.json.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # one core, before numpy loads
+
+import argparse  # noqa: E402
+import gzip  # noqa: E402
+import json  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from baochi.analyze import Analyzer, train  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results" / "analyze.json"
+
+
+def _articles(data: Path, n: int) -> list[dict[str, str]]:
+    """The last n baomoi articles (mostly not among the labelled ones)."""
+    with gzip.open(data / "baomoi-2017" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in f]
+    return [{"title": r["title"], "text": r["text"]} for r in rows[-n:]]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", type=Path)
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=200)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        models = args.models or Path(tmp)
+        figures = {}
+        if args.models is None:
+            started = time.perf_counter()
+            trained = train(["topic", "tone"], args.data, models)
+            figures = {t: r["figures"]["headline_value"] for t, r in trained.items()}
+            print(f"trained topic + tone in {time.perf_counter() - started:.0f} s: {figures}")
+        analyzer = Analyzer.load(models)
+        articles = _articles(args.data, args.articles)
+        analyzer.analyze_articles(articles[: args.batch])  # warm-up: caches, lazy imports
+        started = time.perf_counter()
+        cpu = time.process_time()
+        for i in range(0, len(articles), args.batch):
+            analyzer.analyze_articles(articles[i : i + args.batch])
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+    result = {
+        "articles": len(articles),
+        "batch": args.batch,
+        "models": {h: analyzer.kind(h) for h in ("topic", "tone")},
+        "articles_per_s": round(len(articles) / wall, 1),
+        "articles_per_cpu_s": round(len(articles) / cpu, 1),
+        "mean_chars": round(sum(len(a["text"]) for a in articles) / len(articles)),
+        "figures": figures,
+    }
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
