@@ -57,3 +57,8 @@ def test_fast_and_general_fold_paths_agree() -> None:
             continue
         assert fold(char) == _fold_char(char.lower()), char
         assert fold(char + "习") == _fold_char(char.lower()) + "习", char
+
+
+def test_zero_width_joiner_is_kept_in_emoji_and_dropped_in_words() -> None:
+    family = "👨\u200d👩\u200d👧"
+    assert normalize(f"Hà\u200dNội {family}") == f"HàNội {family}"

@@ -1,8 +1,10 @@
 """Fetched bytes to Unicode text, repairing wrong or missing charsets and legacy encodings.
 
-Order of trust: a byte-order mark, then the declared charset (HTTP header, <meta> or XML
-declaration) when the bytes decode with it and read as Vietnamese rather than mojibake, then UTF-8,
-then whichever legacy encoding makes the text read most like Vietnamese.
+Order of trust: a byte-order mark; then UTF-8 whenever the bytes are valid UTF-8 (declarations are
+often wrong, legacy bytes are almost never valid UTF-8), with UTF-8 misread as windows-1252
+repaired; then the declared charset (HTTP header, <meta> or XML declaration) if it is not a
+single-byte one; else whichever of windows-1252, Windows-1258, VISCII, TCVN3 and VNI reads most
+like Vietnamese, the declared one unless another is clearly better.
 """
 
 from __future__ import annotations
@@ -23,16 +25,9 @@ _META = re.compile(
     re.IGNORECASE,
 )
 # Labels browsers treat as windows-1252 (WHATWG Encoding Standard), and the legacy names we decode.
-_WINDOWS_1252_LABELS = {
-    "iso-8859-1",
-    "iso8859-1",
-    "latin1",
-    "latin-1",
-    "l1",
-    "ascii",
-    "us-ascii",
-    "cp819",
-}
+_WINDOWS_1252_LABELS = frozenset(
+    ("iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "ascii", "us-ascii", "cp819")
+)
 _LEGACY: dict[str, Callable[[bytes], str]] = {
     "windows-1258": decode_cp1258,
     "viscii": decode_viscii,

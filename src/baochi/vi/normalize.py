@@ -12,9 +12,12 @@ import unicodedata
 
 # Zero-width characters, soft hyphen, BOM, bidi controls and C0/C1 controls other than \t \n \r.
 _INVISIBLE = re.compile(
-    "[\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
+    "[\u200b\u200c\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
     "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
 )
+# The zero-width joiner belongs inside emoji sequences (👨‍👩‍👧); next to a letter it only hides
+# a word from filters.
+_JOINER_BY_LETTER = re.compile("\u200d(?<=[^\\W_]\u200d)|\u200d(?=[^\\W_])")
 _SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # Eth and African D stand in for đ in text converted by old tools; Cyrillic letters that look Latin
 # slip into Vietnamese words typed on Russian layouts or pasted to dodge filters.
@@ -54,9 +57,11 @@ _LOOKALIKE_RE = re.compile(
 
 
 def normalize(text: str) -> str:
-    """NFC, with invisible and control characters removed, exotic spaces made plain and
-    look-alike letters inside Latin words replaced by the Latin ones."""
+    """NFC, with invisible and control characters removed (a joiner only beside letters), exotic
+    spaces made plain and look-alike letters inside Latin words replaced by the Latin ones."""
     text = _SPACES.sub(" ", _INVISIBLE.sub("", text))
+    if "\u200d" in text:
+        text = _JOINER_BY_LETTER.sub("", text)
     if _SUSPECT.search(text):
         text = _LOOKALIKE_RE.sub(lambda m: _LOOKALIKE[m.group()], text)
     return unicodedata.normalize("NFC", text)

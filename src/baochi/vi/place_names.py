@@ -124,7 +124,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             i += length
             continue
         street = _street_style(keys, tokens, i)
-        if street is not None and (i + 1 >= n or keys[i + 1] not in prefixes):
+        if street is not None and keys[i + 1] not in prefixes:
             start, end = matches[i].start(), matches[i + 1].end()
             weight = position_weight(field, start)
             hits.append(Hit(field, start, end, text[start:end], [street], weight))
@@ -162,10 +162,10 @@ def _longest_at(
     spans = [keys[i]]
     j = i + 1
     while j < len(keys) and _JOINER.fullmatch(text, matches[j - 1].end(), matches[j].start()):
-        key = spans[-1] + " " + keys[j]
-        if key not in prefixes:
+        joined = spans[-1] + " " + keys[j]
+        if joined not in prefixes:
             break
-        spans.append(key)
+        spans.append(joined)
         j += 1
     for length in range(len(spans), 0, -1):
         entries = index.get(spans[length - 1])

@@ -47,12 +47,13 @@ class PlaceMention:
 
 @dataclass(frozen=True)
 class PlaceResult:
-    """The main place, whether the story is about Hà Nội, and every place mentioned."""
+    """The main place, whether the story is about Hà Nội, every place mentioned, and the main
+    place's province since the 2025 reform ("" for "toàn quốc", "nước ngoài", "không rõ")."""
 
     main: str
     hanoi: bool
-    current: str
     mentions: list[PlaceMention]
+    current: str
 
 
 _KIND_WEIGHT = {
@@ -69,28 +70,28 @@ _DETAIL_WEIGHT = {
     "club": 0.8,
     "region": 0.8,
 }
+# When one spelling names places of several kinds, the first kind here is the one meant.
 _PRIORITY = [NEUTRAL, PROVINCE, LANDMARK, DISTRICT, WARD, FOREIGN, NATIONAL]
-# Local authorities: a province named right after them is where the story happens.
 
 
 @dataclass
 class Weights:
     """The knobs of the decision, set on the development part of news-labels."""
 
-    repeat: float = 0.3
-    local_boost: float = 1.5
-    residence: float = 0.2
-    institution: float = 0.25
-    venue_of_national: float = 0.5
-    spread: float = 1.0
-    foreign_word: float = 0.2
-    province_min: float = 2.0
-    province_vs_foreign: float = 0.5
-    province_vs_national: float = 0.3
+    repeat: float = 0.3  # each repeat of a name, relative to its first mention
+    local_boost: float = 1.5  # a place right after a local authority ("Công an quận ...")
+    residence: float = 0.2  # someone's home or address ("trú tại ...")
+    institution: float = 0.25  # inside an institution's name ("Đại học Y Hà Nội")
+    venue_of_national: float = 0.5  # "tại Hà Nội" when a national body leads the story
+    spread: float = 1.0  # runner-up province at this share of the first: nationwide
+    foreign_word: float = 0.2  # each capitalised word that is no Vietnamese syllable
+    province_min: float = 2.0  # evidence a province needs to be the main place
+    province_vs_foreign: float = 0.5  # ... and its share of the evidence for abroad
+    province_vs_national: float = 0.3  # ... and of the evidence for nationwide
     foreign_min: float = 0.5
     foreign_vs_national: float = 2.0
     national_min: float = 0.5
-    weak_province_min: float = 0.5
+    weak_province_min: float = 0.5  # fallbacks when nothing is clear
     weak_foreign_min: float = 1.0
 
 
@@ -256,4 +257,4 @@ def detect_places(title: str, text: str, weights: Weights = WEIGHTS) -> PlaceRes
     main = main_place(_clues(resolved), foreign_words, weights)
     gaz = gazetteer()
     current = gaz.provinces[main].current if main in gaz.provinces else ""
-    return PlaceResult(main, main == HANOI, current, mentions)
+    return PlaceResult(main, main == HANOI, mentions, current)

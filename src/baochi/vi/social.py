@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -26,34 +27,36 @@ _LAUGH = re.compile(r"(?:k{3,}|(?:h[aiueê]){2,}h?|(?:k?h[aiue]){2,})", re.IGNOR
 _SOUND_SWAPS = (("f", "ph"), ("w", "qu"), ("j", "gi"), ("dz", "d"))
 
 
+@dataclass(frozen=True)
+class _Teencode:
+    """data/teencode.csv as lookups: single words, multi-word phrases and emoticons."""
+
+    words: dict[str, str]
+    phrases: dict[str, str]
+    emoticons: dict[str, str]
+    phrase_re: re.Pattern[str]
+    emoticon_re: re.Pattern[str]
+
+
+def _alternation(keys: dict[str, str]) -> str:
+    return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+
+
 @cache
-def _dictionary() -> tuple[dict[str, str], re.Pattern[str] | None, re.Pattern[str] | None]:
-    """Single words, multi-word phrases and emoticons from data/teencode.csv."""
+def _teencode() -> _Teencode:
     text = (resources.files("baochi.vi") / "data" / "teencode.csv").read_text(encoding="utf-8")
-    words: dict[str, str] = {}
-    phrases: dict[str, str] = {}
-    emoticons: dict[str, str] = {}
+    tables: dict[str, dict[str, str]] = {"word": {}, "phrase": {}, "emoticon": {}}
     for row in csv.DictReader(text.splitlines()):
-        short, full = row["short"], row["full"]
-        if row["kind"] == "emoticon":
-            emoticons[short] = full
-        elif " " in short:
-            phrases[short.lower()] = full
-        else:
-            words[short.lower()] = full
-
-    def alternation(keys: dict[str, str]) -> str:
-        return "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
-
-    phrase_re = (
-        re.compile(rf"(?<![^\W_])(?:{alternation(phrases)})(?![^\W_])", re.IGNORECASE)
-        if phrases
-        else None
+        short = row["short"]
+        table = "emoticon" if row["kind"] == "emoticon" else "phrase" if " " in short else "word"
+        tables[table][short if table == "emoticon" else short.lower()] = row["full"]
+    return _Teencode(
+        tables["word"],
+        tables["phrase"],
+        tables["emoticon"],
+        re.compile(rf"(?<![^\W_])(?:{_alternation(tables['phrase'])})(?![^\W_])", re.IGNORECASE),
+        re.compile(rf"(?<!\S)(?:{_alternation(tables['emoticon'])})+(?!\S)"),
     )
-    emoticon_re = re.compile(rf"(?<!\S)(?:{alternation(emoticons)})+(?!\S)") if emoticons else None
-    words.update({f"\x00{k}": v for k, v in phrases.items()})
-    words.update({f"\x01{k}": v for k, v in emoticons.items()})
-    return words, phrase_re, emoticon_re
 
 
 @lru_cache(maxsize=65536)
@@ -84,7 +87,7 @@ def _squeeze(word: str) -> str:
 @lru_cache(maxsize=65536)
 def _word(word: str) -> str:
     """One word in standard spelling, keeping a leading capital."""
-    words = _dictionary()[0]
+    words = _teencode().words
     if _LAUGH.fullmatch(word):
         return word
     low = _squeeze(word.lower())
@@ -107,24 +110,22 @@ def normalize_social(text: str) -> str:
     "ko bik j hết á :))" -> "không biết gì hết á 😆"; repeated emoji collapse to one and stand
     apart from the words around them.
     """
-    words, phrase_re, emoticon_re = _dictionary()
+    teencode = _teencode()
     text = normalize(text)
-    if emoticon_re is not None:
-        text = emoticon_re.sub(lambda m: f" {_emoticons(m.group(), words)} ", text)
+    text = teencode.emoticon_re.sub(lambda m: f" {_emoticons(m.group(), teencode)} ", text)
     text = _EMOJI_RUN.sub(lambda m: f" {m.group(1)} ", text)
-    if phrase_re is not None:
-        text = phrase_re.sub(lambda m: words["\x00" + m.group().lower()], text)
+    text = teencode.phrase_re.sub(lambda m: teencode.phrases[m.group().lower()], text)
     text = _WORD.sub(lambda m: _word(m.group()), text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
-def _emoticons(run: str, words: dict[str, str]) -> str:
+def _emoticons(run: str, teencode: _Teencode) -> str:
     """A run of emoticons (":)):))") as its emoji, repeats collapsed."""
-    keys = sorted((k[1:] for k in words if k.startswith("\x01")), key=len, reverse=True)
+    keys = sorted(teencode.emoticons, key=len, reverse=True)
     out: list[str] = []
     while run:
         key = next(k for k in keys if run.startswith(k))
-        emoji = words["\x01" + key]
+        emoji = teencode.emoticons[key]
         if not out or out[-1] != emoji:
             out.append(emoji)
         run = run[len(key) :]
