@@ -123,18 +123,19 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             hits.append(Hit(field, start, end, text[start:end], places, weight, _role(keys, i)))
             i += length
             continue
-        street = _street_style(keys, tokens, i)
+        token = tokens[i]
+        street = _street_style(keys, tokens, i) if token in _STREET_WORDS else None
         if street is not None and keys[i + 1] not in prefixes:
             start, end = matches[i].start(), matches[i + 1].end()
             weight = position_weight(field, start)
             hits.append(Hit(field, start, end, text[start:end], [street], weight))
             i += 2
             continue
-        token = tokens[i]
         if (
-            not plain
-            and (field == "title" or matches[i].start() < _LEAD_CHARS)
+            token[0].isupper()
+            and not plain
             and len(token) > 2
+            and (field == "title" or matches[i].start() < _LEAD_CHARS)
             and _titled(token)
             and token.isalpha()
             and not is_syllable(token)
