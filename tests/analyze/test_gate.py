@@ -74,5 +74,7 @@ def test_extra_labels_are_merged_and_reported(data_dir: Path, tmp_path: Path) ->
     assert result["figures"] == result["after"]
     meta = json.loads((tmp_path / "toxic.json").read_text())
     assert meta["extra_examples"] == 2 and meta["n_train"] == 7002
+    with pytest.raises(ValueError, match="unknown task"):
+        train(["toxic"], data_dir, tmp_path, [{"text": "x", "task": "spam", "label": "1"}])
     with pytest.raises(ValueError, match="label"):
         train(["toxic"], data_dir, tmp_path, [{"text": "x", "task": "toxic", "label": "2"}])

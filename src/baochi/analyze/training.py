@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.model_selection import StratifiedKFold
 
-from baochi.analyze.catalog import select
+from baochi.analyze.catalog import TASKS, select
 from baochi.analyze.corpora import Corpus, Example
 from baochi.analyze.features import FeatureParams, Featurizer
 from baochi.analyze.linear import LinearModel, ModelParams
@@ -111,6 +111,10 @@ def train(
     quick: bool = False,
 ) -> dict[str, Any]:
     """Train, measure and save every head of the tasks; figures before and after extra labels."""
+    known = {head.name for task in TASKS.values() for head in task.heads}
+    unknown = {str(item["task"]) for item in extra_labels or ()} - known
+    if unknown:
+        raise ValueError(f"extra labels for unknown task(s): {', '.join(sorted(unknown))}")
     counts = Counts()
     results: dict[str, Any] = {}
     for task in select(tasks):
