@@ -1,11 +1,12 @@
 """Word segmentation behind one interface, and syllable n-grams where words are not needed.
 
-The segmenter is pyvi. Both pyvi 0.1.1 and underthesea 9.5 work offline here; measured by
-bench/vi.py on this machine, pyvi segments about 90 K syllables/s against underthesea's 18 K,
-and on the hand-segmented sentences in tests/vi/data its word F1 is within a point or two of
-underthesea's. Five times the speed for the same quality decides it: a 3,000-character article
-costs ~5 ms instead of ~25 ms. pyvi splits numbers, dates and URLs at their punctuation, so
-those are protected before it runs.
+The segmenter is pyvi. Both pyvi 0.1.1 and underthesea 9.5 work offline here. Measured by
+bench/vi.py on 300 real baomoi articles (quiet machine): pyvi ~90 K syllables/s (~5 ms for a
+3,000-character article), underthesea ~18 K (~26 ms); on the hand-segmented sentences of
+tests/vi/data word F1 is 0.95 for pyvi and 0.93 for underthesea (pyvi leaves some names and
+compounds apart, "Cầu Giấy", "xăng dầu"; underthesea glues phrases, "vùng sâu vùng xa"). The same
+quality at five times the speed decides it. pyvi cuts numbers, dates and URLs at their
+punctuation, so those are protected before it runs.
 """
 
 from __future__ import annotations
