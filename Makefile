@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+FRONTEND := src/baochi/web/frontend
+VENDOR := src/baochi/web/static/vendor/.built
 SHARED ?= ../shared/data
 
 .PHONY: run test test-pg lint models bench clean
@@ -13,16 +15,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# Front-end libraries from npm (lock file committed), copied into git-ignored static/vendor.
+$(VENDOR): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs
+	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	touch $(VENDOR)
+
+run: $(STAMP) $(VENDOR)
 	$(BIN)/baochi run
 
-test: $(STAMP)
+test: $(STAMP) $(VENDOR)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -q
 
 # The same suite on a throw-away PostgreSQL server on 127.0.0.1 (Debian's postgresql package).
-test-pg: $(STAMP)
+test-pg: $(STAMP) $(VENDOR)
 	url=$$(.ci/postgres start) && trap '.ci/postgres stop' EXIT && \
 	BAOCHI_TEST_DATABASE_URL=$$url $(BIN)/pytest -n 2 -q
 

@@ -19,6 +19,10 @@ COMMAND_MODULES = (
     "baochi.collect.commands",
     "baochi.search.commands",
     "baochi.web.commands",
+    "baochi.registry.commands",
+    "baochi.cases.commands",
+    "baochi.targets.commands",
+    "baochi.watch.commands",
 )
 
 

@@ -71,6 +71,9 @@ class Settings:
         5000, "Most new article links taken from one poll of one source."
     )
 
+    check_interval: float = _setting(
+        300.0, "Seconds between two checks of watchlists, spikes and source health."
+    )
     smtp_host: str = _setting("", "SMTP server for alert e-mails; empty turns e-mail off.")
     smtp_port: int = _setting(25, "Port of the SMTP server.")
     smtp_user: str = _setting("", "SMTP login; empty sends without authentication.")

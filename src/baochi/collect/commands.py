@@ -13,7 +13,6 @@ from pathlib import Path
 from tqdm import tqdm
 
 from baochi.collect.collector import Summary, collect_once
-from baochi.collect.loop import collect_forever
 from baochi.collect.sources import (
     KINDS,
     SourceImportError,
@@ -51,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     collect.set_defaults(handler=_collect)
 
     worker = sub.add_parser(
-        "worker", help="collect for ever, sharing hosts with any other workers on the database"
+        "worker", help="collect and check alerts for ever, sharing hosts with the other workers"
     )
     worker.set_defaults(handler=_worker)
 
@@ -122,9 +121,11 @@ def _collect(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from baochi.jobs import background  # the worker also runs the alert checks
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(collect_forever(open_store(settings), settings))
+        asyncio.run(background(open_store(settings), settings))
     return 0
 
 

@@ -131,16 +131,16 @@ async def _invalid(request: Request, exc: Exception) -> Response:
 
 
 def create_app(settings: Settings, store: Store | None = None, background: bool = False) -> FastAPI:
-    """The app over the configured store; with `background`, the collector runs inside it."""
+    """The app over the configured store; with `background`, collection and checks run inside."""
     store = store or open_store(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         task = None
         if background:
-            from baochi.collect.loop import collect_forever
+            from baochi.jobs import background as work
 
-            task = asyncio.create_task(collect_forever(store, settings))
+            task = asyncio.create_task(work(store, settings))
         yield
         if task is not None:
             task.cancel()

@@ -8,7 +8,7 @@ import sys
 
 import uvicorn
 
-from baochi.collect.sources import add_sources, default_sources
+from baochi.bootstrap import first_run
 from baochi.db import open_store
 from baochi.db.web_store import WebStore
 from baochi.settings import Settings
@@ -71,9 +71,7 @@ def _start(settings: Settings, background: bool) -> int:
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     store = open_store(settings)
-    if background and not store.sources():
-        added, _ = add_sources(store, default_sources(), settings)
-        logging.getLogger("baochi").info("first run: %d default sources added", added)
+    first_run(store, settings)
     password = ensure_admin(WebStore(store.engine))
     url = f"http://{settings.host}:{settings.port}/"
     if password:

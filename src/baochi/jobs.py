@@ -1,0 +1,46 @@
+"""The background work of a `baochi run` or `baochi worker` process: collection, alert checks
+and case reminders, each on its own rhythm, until cancelled."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from baochi.cases import run_reminders
+from baochi.collect.loop import collect_forever
+from baochi.db import Store
+from baochi.db.watch_store import WatchStore
+from baochi.settings import Settings
+from baochi.watch.check import check
+from baochi.watch.config import WatchConfig
+from baochi.watch.notify import notifiers
+
+log = logging.getLogger(__name__)
+REMINDER_EVERY = 3600.0
+
+
+async def every(seconds: float, name: str, job: Callable[[dt.datetime], object]) -> None:
+    """Run a blocking job in a thread every `seconds`; a failure is logged and retried next time."""
+    while True:
+        try:
+            await asyncio.to_thread(job, dt.datetime.now(dt.UTC))
+        except Exception:
+            log.exception("%s failed; trying again in %.0f s", name, seconds)
+        await asyncio.sleep(seconds)
+
+
+async def background(store: Store, settings: Settings) -> None:
+    """Collect, check watchlists and spikes, and write case reminders, concurrently."""
+    config = WatchConfig.from_settings(settings)
+    watch, channels = WatchStore(store.engine), notifiers(config)
+    await asyncio.gather(
+        collect_forever(store, settings),
+        every(
+            settings.check_interval,
+            "alert check",
+            lambda now: check(store, watch, config, now, channels),
+        ),
+        every(REMINDER_EVERY, "case reminders", lambda now: run_reminders(store.engine, now)),
+    )
