@@ -200,3 +200,10 @@ def test_syntax_errors_raise_with_a_position(archive: Archive) -> None:
     with pytest.raises(QueryError) as caught:
         run_query(archive.store, "ngập AND (lụt")
     assert caught.value.position == 9
+
+
+def test_limit_zero_counts_and_facets_without_hits(archive: Archive) -> None:
+    for sort in ("relevance", "newest"):
+        result = run_query(archive.store, "hà nội", limit=0, sort=sort)
+        assert result.hits == [] and result.total == len(expected(archive, "hà nội"))
+        assert sum(f.count for f in result.facets["tone"]) == result.total

@@ -133,7 +133,8 @@ def _terminal(markup: Markup) -> str:
 
 
 def _print_table(result: SearchResult) -> None:
-    note = f" (xếp hạng {result.ranked:,} bài mới nhất)" if result.ranked < result.total else ""
+    ranked_part = 0 < result.ranked < result.total
+    note = f" (xếp hạng trong {result.ranked:,} bài mới nhất)" if ranked_part else ""
     print(f"{result.total:,} kết quả cho {result.understood}{note}")
     if result.pending:
         print(f"{result.pending:,} bài mới chưa vào chỉ mục (baochi search-index)")

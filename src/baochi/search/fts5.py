@@ -123,6 +123,8 @@ class SQLiteBackend:
 
     def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
         """The documents with these ids, with their outlet's name."""
+        if not ids:
+            return {}
         query = (
             select(*_DOCUMENT_COLUMNS)
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)

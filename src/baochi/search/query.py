@@ -113,15 +113,16 @@ def run_query(
     ids = cols.keep(found)
     for part in split.rest + tuple(n for i, n in split.text.items() if i != driver):
         ids = ids[mask(part, ids, labels, matcher.ids)]
-    ranked: list[tuple[int, float]]
+    ranked: list[tuple[int, float]] = []
     window = 0
     if sort == "relevance" and driver is not None:
         candidates = ids[-RANK_WINDOW:]
         window = len(candidates)
         in_range = len(found) - int(np.searchsorted(found, candidates[0])) if window else 0
-        ranked = matcher.backend.scores(
-            driver, split.text[driver], candidates, in_range == window, limit, offset
-        )
+        if limit:
+            ranked = matcher.backend.scores(
+                driver, split.text[driver], candidates, in_range == window, limit, offset
+            )
     else:
         page = newest_first(ids, cols, offset + limit)[offset:]
         ranked = [(int(i), 0.0) for i in page]
