@@ -45,6 +45,7 @@ _LEGACY_ALIASES = {
     "vni": "vni-windows",
 }
 _WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 # windows-1252 as browsers read it: the five bytes Python's codec leaves undefined pass through as
 # C1 controls, so nothing is lost.
@@ -124,23 +125,24 @@ def _best_single_byte(body: bytes, declared: str | None) -> tuple[str, str]:
     """Among windows-1252 and the legacy Vietnamese encodings, the reading that is most Vietnamese.
 
     The declared charset (else windows-1252) stays unless another reading is clearly better, so a
-    French or English page never turns into Vietnamese by accident.
+    French or English page never turns into Vietnamese by accident. Candidates are scored on a
+    slice from the first non-ASCII byte; only the winner decodes the whole page.
     """
+    first = _NON_ASCII.search(body)
+    start = first.start() if first else 0
+    sample = body[max(0, start - 200) : start + 2 * _SCORE_CHARS]
     base = declared if declared in _LEGACY else "windows-1252"
-    base_text = _decode_as(body, base)
-    assert base_text is not None
-    base_score = vietnamese_score(base_text)
-    best = (base_score, base_text, base)
+    scores = {}
     for name in ("windows-1252", *_LEGACY):
-        text = _decode_as(body, name) if name != base else None
+        text = _decode_as(sample, name)
         if text is not None:
-            score = vietnamese_score(text)
-            if score > best[0]:
-                best = (score, text, name)
-    words = len(_WORD.findall(best[1][:_SCORE_CHARS]))
-    if best[2] != base and best[0] - base_score >= max(3, words // 4):
-        return best[1], best[2]
-    return base_text, base
+            scores[name] = (vietnamese_score(text), len(_WORD.findall(text)))
+    best = max(scores, key=lambda name: (scores[name][0], name == base))
+    margin = scores[best][0] - scores[base][0]
+    chosen = best if best != base and margin >= max(3, scores[best][1] // 4) else base
+    text = _decode_as(body, chosen)
+    assert text is not None
+    return text, chosen
 
 
 def decode_html_bytes(body: bytes, declared: str | None = None) -> tuple[str, str]:
