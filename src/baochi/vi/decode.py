@@ -44,7 +44,7 @@ _LEGACY_ALIASES = {
     "abc": "tcvn3",
     "vni": "vni-windows",
 }
-_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_WORD = re.compile(r"[^\W\d_]+")
 _NON_ASCII = re.compile(rb"[\x80-\xff]")
 
 # windows-1252 as browsers read it: the five bytes Python's codec leaves undefined pass through as
@@ -84,13 +84,18 @@ def canonical_charset(label: str | None) -> str | None:
         return None
 
 
+def _reading(text: str) -> tuple[int, int]:
+    """(score, accented words) of a text's start: well-formed accented syllables count +1,
+    malformed accented words and replacement characters count against."""
+    sample = text[:_SCORE_CHARS]
+    words = [word for word in _WORD.findall(sample) if not word.isascii()]
+    valid = sum(map(is_syllable, words))
+    return 2 * valid - len(words) - 3 * sample.count("\ufffd"), len(words)
+
+
 def vietnamese_score(text: str) -> int:
     """How much a text reads as Vietnamese: well-formed accented syllables minus malformed words."""
-    sample = text[:_SCORE_CHARS]
-    score = -3 * sample.count("\ufffd")
-    for word in _WORD.findall(sample):
-        score += 1 if is_syllable(word) else -1
-    return score
+    return _reading(text)[0]
 
 
 def repair_mojibake(text: str) -> str:
@@ -136,7 +141,7 @@ def _best_single_byte(body: bytes, declared: str | None) -> tuple[str, str]:
     for name in ("windows-1252", *_LEGACY):
         text = _decode_as(sample, name)
         if text is not None:
-            scores[name] = (vietnamese_score(text), len(_WORD.findall(text)))
+            scores[name] = _reading(text)
     best = max(scores, key=lambda name: (scores[name][0], name == base))
     margin = scores[best][0] - scores[base][0]
     chosen = best if best != base and margin >= max(3, scores[best][1] // 4) else base

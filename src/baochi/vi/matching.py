@@ -13,12 +13,14 @@ from functools import lru_cache
 from baochi.vi.normalize import fold, normalize
 from baochi.vi.syllables import place_tone, split_tone
 
-_ACCENTED_WORD = re.compile(r"[^\W\d_]*[^\x00-\x7f\W\d_][^\W\d_]*")
+_WORD = re.compile(r"[^\W\d_]+")
 _SYLLABLES = re.compile(r"[^\W_]+")
 
 
 @lru_cache(maxsize=131072)
 def _retone(word: str) -> str:
+    if word.isascii():
+        return word
     plain, marks = split_tone(word)
     return place_tone(plain, marks)
 
@@ -28,7 +30,7 @@ def match_key(text: str) -> str:
 
     "Hoà Bình" and "Hòa Bình" give "hòa bình"; "qủa" gives "quả". Keep the original for display.
     """
-    return _ACCENTED_WORD.sub(lambda m: _retone(m.group()), normalize(text).lower())
+    return _WORD.sub(lambda m: _retone(m.group()), normalize(text).lower())
 
 
 @lru_cache(maxsize=4096)
