@@ -154,3 +154,6 @@ def test_every_message_exists_in_both_languages() -> None:
 def test_oversized_queries_are_refused() -> None:
     assert error("x" * 1001).code == "too_long"
     assert error(" OR ".join(f"w{i}" for i in range(65))).code == "too_many_terms"
+    assert error("(" * 40 + "a" + ")" * 40).code == "too_deep"
+    assert error("NOT " * 40 + "a").code == "too_deep"
+    assert tree("(" * 30 + "a" + ")" * 30) == "a"

@@ -43,6 +43,10 @@ MESSAGES = {
         "Câu tìm kiếm dài quá {limit} ký tự",
         "The query is longer than {limit} characters",
     ),
+    "too_deep": (
+        "Câu tìm kiếm lồng quá {limit} lớp ngoặc hoặc NOT",
+        "The query nests more than {limit} parentheses or NOTs",
+    ),
     "too_many_terms": ("Câu tìm kiếm có quá {limit} từ", "The query has more than {limit} terms"),
 }
 

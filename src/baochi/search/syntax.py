@@ -34,6 +34,7 @@ from baochi.vi import fold, normalize
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 64
+MAX_DEPTH = 32
 
 _SYLLABLE = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
@@ -167,6 +168,7 @@ class Parser:
         self.index = 0
         self.today = today
         self.terms = 0
+        self.depth = 0
 
     @property
     def current(self) -> Token:
@@ -215,18 +217,14 @@ class Parser:
 
     def parse_unary(self, field: str | None) -> Node:
         token = self.take()
-        if token.kind == "NOT":
-            if self.current.kind in _STOPS:
-                raise QueryError("missing_right", token.position, operator="NOT")
-            return Not(self.parse_unary(field))
-        if token.kind == "(":
-            if self.current.kind == ")":
-                raise QueryError("empty_parens", token.position)
-            node = self.parse_or(field)
-            if self.current.kind != ")":
-                raise QueryError("unclosed_paren", token.position)
-            self.take()
-            return node
+        if token.kind in ("NOT", "("):
+            self.depth += 1
+            if self.depth > MAX_DEPTH:
+                raise QueryError("too_deep", token.position, limit=MAX_DEPTH)
+            try:
+                return self.parse_nested(token, field)
+            finally:
+                self.depth -= 1
         if token.kind == "field":
             if field is not None:
                 raise QueryError("nested_field", token.position, field=token.text)
@@ -253,6 +251,20 @@ class Parser:
         self.index -= len(run) - end
         words = Token("word", " ".join(t.text for t in run[:end]), first.position)
         return self.term(words, field, exact=False)
+
+    def parse_nested(self, token: Token, field: str | None) -> Node:
+        """What follows a NOT, or a parenthesised group."""
+        if token.kind == "NOT":
+            if self.current.kind in _STOPS:
+                raise QueryError("missing_right", token.position, operator="NOT")
+            return Not(self.parse_unary(field))
+        if self.current.kind == ")":
+            raise QueryError("empty_parens", token.position)
+        node = self.parse_or(field)
+        if self.current.kind != ")":
+            raise QueryError("unclosed_paren", token.position)
+        self.take()
+        return node
 
     def term(self, token: Token, field: str | None, exact: bool) -> Node:
         """A word or phrase: text to find, or the value of a label or date field."""
