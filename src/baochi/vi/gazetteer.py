@@ -9,6 +9,7 @@ from the CSV files in data/, written for baochi. Names are indexed by their syll
 from __future__ import annotations
 
 import csv
+import importlib.util
 import json
 import re
 from collections import Counter, defaultdict
@@ -117,9 +118,11 @@ def _current_names() -> dict[int, str]:
 
 
 def _underthesea_mapping() -> dict[str, object]:
-    import underthesea.address
-
-    path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
+    """underthesea's old-to-new address mapping, read without importing underthesea itself."""
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("underthesea is needed for the former administrative units")
+    path = Path(spec.origin).parent / "address" / "data" / "mapping.json"
     with path.open(encoding="utf-8") as f:
         data: dict[str, object] = json.load(f)
     return data
@@ -159,8 +162,9 @@ def gazetteer() -> Gazetteer:
         gaz.provinces[row["name"]] = place
         for surface in [row["name"], *filter(None, row["aliases"].split("|"))]:
             gaz.add(surface, place)
-    _add_former_units(gaz, by_code)
-    _add_current_wards(gaz, by_code)
+    mapping = _underthesea_mapping()
+    _add_former_units(gaz, by_code, mapping)
+    _add_current_wards(gaz, by_code, mapping)
     for row in _data("landmarks.csv"):
         home = gaz.provinces.get(row["province"])
         kind, now = (LANDMARK, home.current) if home else (NEUTRAL, "")
@@ -176,9 +180,10 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _add_former_units(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
+def _add_former_units(
+    gaz: Gazetteer, by_code: dict[str, Place], mapping: dict[str, object]
+) -> None:
     """Former districts and wards (before July 2025), each with the ward it became."""
-    mapping = _underthesea_mapping()
     old_names: dict[str, dict[str, str]] = mapping["old_province_names"]  # type: ignore[assignment]
     key_to_place = {key: by_code[info["code"]] for key, info in old_names.items()}
     district_homes: dict[str, set[str]] = defaultdict(set)
@@ -240,11 +245,12 @@ def _add_bare_city_ward_names(
         gaz.add(name, Place(name, WARD, province, home.current, True, "bare"))
 
 
-def _add_current_wards(gaz: Gazetteer, by_code: dict[str, Place]) -> None:
+def _add_current_wards(
+    gaz: Gazetteer, by_code: dict[str, Place], mapping: dict[str, object]
+) -> None:
     """Wards and communes since July 2025, with the former province most of each came from."""
     from vietnam_provinces import Ward
 
-    mapping = _underthesea_mapping()
     old_names: dict[str, dict[str, str]] = mapping["old_province_names"]  # type: ignore[assignment]
     records: list[dict[str, str]] = mapping["ward_mapping"]  # type: ignore[assignment]
     origin: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
