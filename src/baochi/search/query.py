@@ -12,7 +12,9 @@ import dataclasses
 import datetime as dt
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from markupsafe import Markup
@@ -29,6 +31,7 @@ from baochi.search.syntax import MAX_TERMS, parse
 from baochi.search.tree import (
     And,
     Everything,
+    IndexName,
     Node,
     Not,
     Or,
@@ -149,10 +152,34 @@ def newest_first(ids: np.ndarray, cols: Columns, count: int) -> np.ndarray:
     return ids[np.lexsort((ids, cols.day[ids]))[::-1][:count]]
 
 
+class Backend(Protocol):
+    """What a database must do for search: the seam a PostgreSQL (tsquery) backend fills."""
+
+    def ids(self, index: IndexName, node: Node) -> np.ndarray:
+        """Ids (ascending) of the documents an index finds for a text subtree."""
+        ...
+
+    def scores(
+        self,
+        index: IndexName,
+        node: Node,
+        candidates: np.ndarray,
+        every: bool,
+        limit: int,
+        offset: int,
+    ) -> list[tuple[int, float]]:
+        """The best candidates by relevance, with their scores."""
+        ...
+
+    def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
+        """The documents with these ids."""
+        ...
+
+
 class _Matcher:
     """Runs text subtrees on their index, once each per query."""
 
-    def __init__(self, backend: SQLiteBackend) -> None:
+    def __init__(self, backend: Backend) -> None:
         self.backend = backend
         self.seen: dict[str, np.ndarray] = {}
 
