@@ -8,7 +8,7 @@ from sqlalchemy.dialects import sqlite
 
 from baochi.search import parse
 from baochi.search.fts5 import SQLiteBackend, match_text
-from baochi.search.index import folded_syllables, interleave, phrase_tokens
+from baochi.search.tokens import folded_syllables, interleave, phrase_tokens
 from baochi.search.tree import describe, index_of, plan
 
 

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from baochi.db import DocumentRow
 from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import EXACT_FTS, WORDS_FTS, exact_fts, words_fts
-from baochi.search.index import exact_phrases, folded_syllables, phrase_tokens
+from baochi.search.tokens import exact_phrases, folded_syllables, phrase_tokens
 from baochi.search.tree import And, IndexName, Node, Not, Or, Words
 
 # A word in the title says more about what an article is about than one in its body.
