@@ -122,3 +122,19 @@ def test_the_migration_indexes_an_archive_that_already_has_documents(store: Stor
         config.attributes["connection"] = conn
         command.upgrade(config, "heads")
     assert ids(store, '"ùn tắc" đường láng') == {doc_id}
+
+
+def test_snippets_escape_hostile_text_before_marking_it(store: Store) -> None:
+    save(
+        store,
+        '<script>alert("Hà Nội")</script> & <b>Hà Nội</b>',
+        'Người dân <img src=x onerror=alert(1)> "Hà Nội" & <i>ngập</i> sâu.',
+    )
+    (hit,) = run_query(store, "hà nội ngập").hits
+    assert hit.title == (
+        "&lt;script&gt;alert(&#34;<mark>Hà Nội</mark>&#34;)&lt;/script&gt; &amp; "
+        "&lt;b&gt;<mark>Hà Nội</mark>&lt;/b&gt;"
+    )
+    assert "<img" not in hit.snippet and "&lt;img src=x onerror=alert(1)&gt;" in hit.snippet
+    assert "&lt;i&gt;<mark>ngập</mark>&lt;/i&gt;" in hit.snippet
+    assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
