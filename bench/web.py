@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import datetime as dt
 import gzip
+import importlib
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -50,12 +52,11 @@ def corpus(n: int) -> Iterator[dict[str, str]]:
 
 
 def populate(data: Path, n: int) -> None:
-    """Store N documents published over the last 60 days, plus the bench user."""
+    """Store N documents (if not there yet), index them for search, add the bench user."""
     sys.path.insert(0, str(ROOT / "src"))
     from baochi import settings as settings_mod
     from baochi.db import open_store
     from baochi.db.web_store import WebStore
-    from baochi.records import Article, Collected, Document, Keys
     from baochi.web.users import create_user
 
     store = open_store(settings_mod.load(environ={}, overrides={"data": data}))
@@ -63,8 +64,17 @@ def populate(data: Path, n: int) -> None:
     web = WebStore(store.engine)
     if web.user_by_name("bench") is None:
         create_user(web, "bench", "analyst", password=PASSWORD)
-    if have >= n:
-        return
+    if have < n:
+        store_documents(store, n, have)
+    index = getattr(importlib.import_module("baochi.search"), "sync", None)
+    if index is not None:  # the search area's own indexes, built once rather than on first reads
+        print(f"  indexed {index(store.engine)} for search", file=sys.stderr)
+
+
+def store_documents(store: Any, n: int, have: int) -> None:
+    """Store corpus documents `have`..`n` over the outlets, published over the last 60 days."""
+    from baochi.records import Article, Collected, Document, Keys
+
     outlets = [store.add_outlet(name) for name in OUTLETS]
     sources = [
         store.add_source(f"https://{i}.example.vn/rss.xml", name, kind="feed")[0]
