@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 
@@ -147,3 +148,24 @@ def test_english_is_one_click_away(client_as) -> None:
     assert "Overview" in html and "New about Hà Nội today" in html and 'lang="en"' in html
     client.get("/lang/vi?next=/")
     assert "Tổng quan" in client.get("/").text
+
+
+def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None:
+    from baochi.db.watch_store import Alert, WatchStore
+
+    reason = "34 bài trong 24 giờ qua, bình thường 6,1 ± 2,0"
+    spike = Alert(
+        kind="spike",
+        subject_kind="watchlist",
+        subject_key="1",
+        subject_label="an toàn thực phẩm trường học",
+        reason=reason,
+        dedupe_key="spike:1:test",
+        observed=34,
+    )
+    WatchStore(store.engine).add_alert(spike, dt.datetime.now(dt.UTC))
+    client = client_as("analyst")
+    html = client.get("/").text
+    assert "Tăng đột biến" in html and reason in html
+    assert reason in client.get("/alerts").text
+    assert client.get("/api/v1/alerts").json()[0]["observed"] == 34

@@ -21,6 +21,12 @@ from baochi.web.templating import NavItem, render
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(50, "/alerts", "Cảnh báo", EDITORS),)
 HISTORY_DAYS = 7
+ALERT_KINDS = {
+    "match": "Bài mới",
+    "spike": "Tăng đột biến",
+    "health": "Nguồn tin",
+    "conflict": "Mâu thuẫn",
+}
 
 
 def watch_store(request: Request) -> WatchStore:
@@ -52,6 +58,7 @@ def alerts_page(request: Request, user: Annotated[User, Depends(require(*EDITORS
         "title": "Cảnh báo",
         "watchlists": watchlist_rows(request, watch),
         "alerts": watch.alerts(limit=50),
+        "alert_kinds": ALERT_KINDS,
     }
     return render(request, "alerts.html", context)
 

@@ -12,6 +12,7 @@ from baochi.db.web_store import User
 from baochi.web import searching
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.cache import cached
+from baochi.web.routes.alerts import ALERT_KINDS, watch_store
 from baochi.web.routes.documents import TONES
 from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
 
@@ -47,6 +48,7 @@ def figures(request: Request) -> dict[str, Any]:
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
         "flags": web.flags(open_only=True)[:6],
+        "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
         "updated": dt.datetime.now(HANOI),
     }
 
@@ -73,5 +75,11 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "tone_counts": [n for _, n in data["mix"].get("tone", [])],
         "tone_colors": [TONE_COLORS.get(t, "#5a8fcf") for t, _ in data["mix"].get("tone", [])],
     }
-    context = {**data, "chart": chart, "panels": area_panels(request, user), "title": "Tổng quan"}
+    context = {
+        **data,
+        "chart": chart,
+        "panels": area_panels(request, user),
+        "alert_kinds": ALERT_KINDS,
+        "title": "Tổng quan",
+    }
     return render(request, "dashboard.html", context)
