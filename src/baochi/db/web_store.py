@@ -29,6 +29,7 @@ from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
 from baochi.db.schema import documents, outlets, sources
+from baochi.db.schema_search import search_facets
 from baochi.db.schema_web import (
     api_tokens,
     audit_log,
@@ -424,6 +425,16 @@ class WebStore:
         )
         with self.engine.connect() as conn:
             return [DocumentRow(**row._mapping) for row in conn.execute(query)]
+
+    def machine_labels(self, document_id: int) -> dict[str, Any]:
+        """The analysis labels the search area holds for a document (topic, tone, place, Hà Nội,
+        story), empty when it has none yet."""
+        cols = search_facets.c
+        query = select(cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id).where(
+            cols.doc_id == document_id
+        )
+        row = self._one(query)
+        return {} if row is None else {k: v for k, v in row._mapping.items() if v is not None}
 
     def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
         """Record an analyst's label and its audit entry in one transaction."""

@@ -91,6 +91,7 @@ EN: dict[str, str] = {
     "Mở vụ việc": "Open a case",
     "chưa có": "none",
     "bởi": "by",
+    "máy": "model",
     # sources
     "Thêm nguồn tin": "Add a source",
     "Địa chỉ": "URL",

@@ -61,6 +61,7 @@ def document_page(
         "title": doc.title,
         "doc": doc,
         "labels": web.labels(doc_id),
+        "machine": web.machine_labels(doc_id),
         "history": web.corrections(doc_id),
         "flags": web.flags(doc_id),
         "tasks": TASKS,
@@ -68,6 +69,7 @@ def document_page(
         "topics": TOPICS,
         "can_edit": user.role in EDITORS,
         "can_open_case": user.role in EDITORS and "/cases" in hrefs,
+        "has_stories": "/stories" in hrefs,
         "departments": web.departments(),
         "panels": document_panels(request, user, doc),
     }
