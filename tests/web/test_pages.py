@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 
 from baochi.db.web_store import label_corrections
@@ -169,3 +170,24 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
     assert "Tăng đột biến" in html and reason in html
     assert reason in client.get("/alerts").text
     assert client.get("/api/v1/alerts").json()[0]["observed"] == 34
+
+
+def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, articles, store):
+    from sqlalchemy import update
+
+    from baochi.db.schema_search import search_facets
+
+    doc = articles[4]
+    with store.engine.begin() as conn:
+        changed = conn.execute(
+            update(search_facets).where(search_facets.c.doc_id == doc).values(tone="positive")
+        ).rowcount
+    if not changed:
+        pytest.skip("the search area keeps no label row for this document")
+    client = client_as("analyst")
+    assert 'data-task="tone">Tích cực<' in client.get(f"/documents/{doc}").text
+    client.post(
+        f"/documents/{doc}/labels", data={"task": "tone", "label": "negative", "csrf": csrf(client)}
+    )
+    html = client.get(f"/documents/{doc}").text
+    assert 'data-task="tone">Tiêu cực<' in html and "máy: Tích cực" in html
