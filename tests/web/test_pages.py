@@ -191,3 +191,24 @@ def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, a
     )
     html = client.get(f"/documents/{doc}").text
     assert 'data-task="tone">Tiêu cực<' in html and "máy: Tích cực" in html
+
+
+def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
+    source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    now = dt.datetime.now(dt.UTC)
+    for outcome, reason in (("ok", ""), ("ok", ""), ("retry", "timeout <b>đọc</b>")):
+        store.record_attempt(
+            source_id=source_id,
+            url="https://hanoimoi.vn/rss/xa-hoi",
+            started_at=now,
+            duration_ms=120,
+            status_code=200 if outcome == "ok" else None,
+            outcome=outcome,
+            reason=reason,
+        )
+    client = client_as("analyst")
+    html = client.get(f"/sources/{source_id}").text
+    assert "ok 2" in html and "retry 1" in html
+    assert "timeout &lt;b&gt;đọc&lt;/b&gt;" in html
+    assert client.get("/sources/999999").status_code == 404
+    assert client_as("leader").get(f"/sources/{source_id}").status_code == 403

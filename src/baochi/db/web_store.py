@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
-from baochi.db.schema import documents, outlets, sources
+from baochi.db.schema import documents, fetch_attempts, outlets, sources
 from baochi.db.schema_search import search_facets
 from baochi.db.schema_web import (
     api_tokens,
@@ -544,6 +544,16 @@ class WebStore:
         )
         with self.engine.connect() as conn:
             return {int(s): (int(n), int(r or 0)) for s, n, r in conn.execute(query)}
+
+    def attempt_outcomes(self, source_id: int, since: dt.datetime) -> dict[str, int]:
+        """How a source's fetches ended since a time: ok, not_modified, skip, retry, reject."""
+        query = (
+            select(fetch_attempts.c.outcome, func.count())
+            .where(fetch_attempts.c.source_id == source_id, fetch_attempts.c.started_at >= since)
+            .group_by(fetch_attempts.c.outcome)
+        )
+        with self.engine.connect() as conn:
+            return {str(outcome): int(n) for outcome, n in conn.execute(query)}
 
     def set_source_enabled(self, source_id: int, enabled: bool, reason: str, user: User) -> bool:
         """Enable or disable a source by hand, audited; False if it does not exist."""

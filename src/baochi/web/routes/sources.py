@@ -102,6 +102,24 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
     return xlsx_response("baochi-nguon-tin.xlsx", "Nguồn tin", SOURCE_COLUMNS, rows)
 
 
+@router.get("/sources/{source_id}")
+def source_page(
+    request: Request, source_id: int, user: Annotated[User, Depends(require(*EDITORS))]
+) -> Response:
+    """One source: its health, how its fetches ended this week, and its latest attempts."""
+    found = [r for r in health(request) if r.s.id == source_id]
+    if not found:
+        raise HTTPException(404)
+    store, since = request.app.state.store, now() - dt.timedelta(days=7)
+    context = {
+        "title": found[0].s.outlet,
+        "r": found[0],
+        "outcomes": web_store(request).attempt_outcomes(source_id, since),
+        "attempts": store.attempts(source_id, limit=50),
+    }
+    return render(request, "source.html", context)
+
+
 @router.post("/sources")
 def add_source(
     request: Request,
