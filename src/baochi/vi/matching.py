@@ -30,7 +30,11 @@ def match_key(text: str) -> str:
 
     "Hoà Bình" and "Hòa Bình" give "hòa bình"; "qủa" gives "quả". Keep the original for display.
     """
-    return _WORD.sub(lambda m: _retone(m.group()), normalize(text).lower())
+    low = normalize(text).lower()
+    changed = {w: r for w in set(_WORD.findall(low)) if (r := _retone(w)) != w}
+    if not changed:
+        return low
+    return _WORD.sub(lambda m: changed.get(m.group(), m.group()), low)
 
 
 @lru_cache(maxsize=4096)
