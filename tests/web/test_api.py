@@ -56,3 +56,21 @@ def test_openapi_lists_the_api(client_as) -> None:
     )
     docs = client.get("/api/docs").text
     assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
+
+
+def test_watchlists_saved_in_one_click_and_through_the_api(client_as, articles, web) -> None:
+    client = client_as("analyst")
+    page = client.post("/alerts/watchlists", data={"query": "hà nội", "csrf": csrf(client)})
+    assert page.status_code == 200 and "hà nội" in page.text
+    headers = {"X-CSRF-Token": csrf(client)}
+    made = client.post("/api/v1/watchlists", json={"query": "giao thông"}, headers=headers)
+    assert made.status_code == 201 and made.json()["name"] == "giao thông"
+    names = [w["name"] for w in client.get("/api/v1/watchlists").json()]
+    assert set(names) == {"hà nội", "giao thông"}
+    bad = client.post("/api/v1/watchlists", json={"query": "AND"}, headers=headers)
+    assert bad.status_code == 422
+    leader = client_as("leader")
+    assert (
+        leader.post("/api/v1/watchlists", json={"query": "x"}, headers=headers).status_code == 403
+    )
+    assert [e["action"] for e in web.audit_entries()][:2] == ["watchlist.add", "watchlist.add"]

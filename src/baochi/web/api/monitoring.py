@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from pydantic import BaseModel, Field
 
 from baochi.db.web_store import User
+from baochi.web import searching
 from baochi.web.api.common import MAX_LIMIT
 from baochi.web.auth import EDITORS, require
-from baochi.web.routes.alerts import watch_store, watchlist_rows
+from baochi.web.routes.alerts import save, watch_store, watchlist_rows
 from baochi.web.routes.sources import health
 
 router = APIRouter(prefix="/api/v1", tags=["monitoring"])
@@ -96,6 +97,33 @@ def watchlists(
         )
         for r in watchlist_rows(request, watch_store(request))
     ]
+
+
+class WatchlistIn(BaseModel):
+    """A query to watch, in the search language; named after the query unless named."""
+
+    query: str = Field(min_length=1, max_length=1000)
+    name: str = Field(default="", max_length=300)
+
+
+@router.post("/watchlists", response_model=WatchlistOut, status_code=201)
+def add_watchlist(
+    request: Request, body: WatchlistIn, user: Annotated[User, Depends(require(*EDITORS))]
+) -> WatchlistOut:
+    """Save a query as a watchlist (audited); the same name twice returns the existing one."""
+    problem = searching.problem(body.query)
+    if problem:
+        raise HTTPException(422, problem)
+    watch_id = save(request, user, body.query, body.name)
+    row = next(r for r in watchlist_rows(request, watch_store(request)) if r["w"].id == watch_id)
+    return WatchlistOut(
+        id=watch_id,
+        name=row["w"].name,
+        query=row["w"].query,
+        enabled=row["w"].enabled,
+        last_day=row["last"],
+        normal_per_day=round(row["normal"], 2),
+    )
 
 
 @router.get("/alerts", response_model=list[AlertOut])

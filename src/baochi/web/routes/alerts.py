@@ -63,6 +63,19 @@ def alerts_page(request: Request, user: Annotated[User, Depends(require(*EDITORS
     return render(request, "alerts.html", context)
 
 
+def save(request: Request, user: User, query: str, name: str = "") -> int:
+    """Save a query as a watchlist of the user (and their department), audited; its id."""
+    query = " ".join(query.split())
+    name = " ".join(name.split())[:300] or query[:300]
+    watch_id, created = watch_store(request).add_watchlist(
+        name, query, now(), owner_user_id=user.id, department_id=user.department_id
+    )
+    if created:
+        after = {"name": name, "query": query}
+        audit(web_store(request), user, "watchlist.add", f"watchlist:{watch_id}", None, after)
+    return int(watch_id)
+
+
 @router.post("/alerts/watchlists")
 def save_watchlist(
     request: Request,
@@ -71,23 +84,9 @@ def save_watchlist(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     """Save a search as a watchlist in one click (named after the query unless named)."""
-    watch = watch_store(request)
-    query = " ".join(query.split())
     if searching.problem(query):
         raise HTTPException(422)
-    name = " ".join(name.split())[:300] or query[:300]
-    watch_id, created = watch.add_watchlist(
-        name, query, now(), owner_user_id=user.id, department_id=user.department_id
-    )
-    if created:
-        audit(
-            web_store(request),
-            user,
-            "watchlist.add",
-            f"watchlist:{watch_id}",
-            None,
-            {"name": name, "query": query},
-        )
+    watch_id = save(request, user, query, name)
     return RedirectResponse(f"/alerts#watchlist-{watch_id}", status_code=303)
 
 
