@@ -29,6 +29,11 @@ class FeatureParams:
     char_ngrams: tuple[int, int] = (2, 4)  # (0, 0) leaves the character block out
     bits: int = 20  # each block hashes into 2**bits columns
 
+    @property
+    def blocks(self) -> int:
+        """Number of column blocks: words, and characters unless left out."""
+        return 1 if self.char_ngrams == (0, 0) else 2
+
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values for the metadata file."""
         return asdict(self)
@@ -66,11 +71,6 @@ class Featurizer:
                     norm=None,
                 )
             )
-
-    @property
-    def width(self) -> int:
-        """Number of columns of the feature rows."""
-        return len(self._blocks) * 2**self.params.bits
 
     def prepare(self, example: Example) -> str:
         """The text the model reads: an article's title and lead, or a cleaned post."""

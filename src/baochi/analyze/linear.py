@@ -22,6 +22,7 @@ from sklearn.svm import LinearSVC
 from baochi.analyze.corpora import Example
 from baochi.analyze.features import FeatureParams, Featurizer, fit_idf, tfidf
 from baochi.analyze.metrics import Headline, headline_value
+from baochi.analyze.semantic import augment, fold_back
 
 FORMAT = 1
 _OFFSET_GRID = np.linspace(-1.0, 1.0, 41)
@@ -36,6 +37,8 @@ class ModelParams:
     balanced: bool = True  # weigh classes inversely to their frequency
     tune_offsets: bool = True  # per-class offsets from 3-fold out-of-fold scores
     unlabelled_idf: bool = False  # IDF over the task's unlabelled texts as well
+    semantic_dims: int = 0  # LSA directions of the unlabelled texts used in training (0: none)
+    semantic_weight: float = 1.0  # scale of the projection beside the sparse columns
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values for the metadata file."""
@@ -45,6 +48,8 @@ class ModelParams:
             "balanced": self.balanced,
             "tune_offsets": self.tune_offsets,
             "unlabelled_idf": self.unlabelled_idf,
+            "semantic_dims": self.semantic_dims,
+            "semantic_weight": self.semantic_weight,
         }
 
     @classmethod
@@ -55,12 +60,17 @@ class ModelParams:
 
 
 def fit_weights(
-    x: sp.csr_matrix, y: np.ndarray, k: int, params: ModelParams
+    x: sp.csr_matrix, y: np.ndarray, k: int, params: ModelParams, basis: sp.csr_matrix | None
 ) -> tuple[np.ndarray, np.ndarray]:
     """One-vs-rest linear SVM: (width × k weights, k intercepts); binary tasks get ±w columns."""
     svm = LinearSVC(C=params.c, class_weight="balanced" if params.balanced else None)
-    svm.fit(x, y)
-    coef, intercept = svm.coef_.T, svm.intercept_
+    if basis is None:
+        svm.fit(x, y)
+        coef = svm.coef_.T
+    else:
+        svm.fit(augment(x, basis, params.semantic_weight), y)
+        coef = fold_back(svm.coef_.T, basis, params.semantic_weight)
+    intercept = svm.intercept_
     if k == 2:
         coef, intercept = np.hstack([-coef, coef]), np.concatenate([-intercept, intercept])
     return coef.astype(np.float32), intercept.astype(np.float32)
@@ -104,19 +114,20 @@ class LinearModel:
         y: np.ndarray,
         headline: Headline,
         unlabelled: sp.csr_matrix | None = None,
+        basis: sp.csr_matrix | None = None,
     ) -> LinearModel:
-        """Train on count rows with label indices `y`; unlabelled rows only feed the IDF."""
+        """Train on count rows with label indices `y`; unlabelled rows feed the IDF, the basis
+        (from `semantic.fit_basis`) the latent directions."""
         idf_rows = counts if unlabelled is None else sp.vstack([counts, unlabelled], format="csr")
         idf = fit_idf(idf_rows)
-        blocks = _blocks(params.features)
-        x = tfidf(counts, idf, blocks)
-        coef, intercept = fit_weights(x, y, len(labels), params)
+        x = tfidf(counts, idf, params.features.blocks)
+        coef, intercept = fit_weights(x, y, len(labels), params, basis)
         offsets = np.zeros(len(labels), dtype=np.float32)
         if params.tune_offsets:
             held_out = np.zeros((len(y), len(labels)), dtype=np.float32)
             folds = StratifiedKFold(3, shuffle=True, random_state=0)
             for tr, te in folds.split(np.zeros(len(y)), y):
-                w, b = fit_weights(x[tr], y[tr], len(labels), params)
+                w, b = fit_weights(x[tr], y[tr], len(labels), params, basis)
                 held_out[te] = x[te] @ w + b
             offsets = tune_offsets(held_out, y, labels, headline)
         used = np.flatnonzero(np.abs(coef).sum(1))
@@ -124,7 +135,7 @@ class LinearModel:
 
     def scores(self, counts: sp.csr_matrix) -> np.ndarray:
         """Decision scores (rows × classes), offsets included."""
-        x = tfidf(counts, self.idf, _blocks(self.params.features))
+        x = tfidf(counts, self.idf, self.params.features.blocks)
         return np.asarray((x @ self._matrix).toarray()) + self.intercept + self.offsets
 
     @cached_property
@@ -175,7 +186,3 @@ class LinearModel:
                 intercept=arrays["intercept"],
                 offsets=arrays["offsets"],
             )
-
-
-def _blocks(params: FeatureParams) -> int:
-    return 1 if params.char_ngrams == (0, 0) else 2

@@ -11,7 +11,7 @@ from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Reference, Task
 
 LABELS = ("0", "1")
-_PARAMS = ModelParams(FeatureParams(social=True), c=0.3)
+_PARAMS = ModelParams(FeatureParams(social=True), c=0.1)
 _QUICK = ModelParams(FeatureParams(social=True, bits=18), c=0.3)
 
 

@@ -32,7 +32,7 @@ TASK = Task(
             LABELS,
             "macro_f1",
             load,
-            params=ModelParams(FeatureParams(social=True), c=0.3),
+            params=ModelParams(FeatureParams(social=True), c=0.1),
             quick=ModelParams(FeatureParams(social=True, bits=18), c=0.3),
             reference=Reference(
                 62.69, "ViHSD paper, multilingual BERT, macro-F1 on its test split"

@@ -24,6 +24,7 @@ from baochi.analyze.corpora import Corpus, Example
 from baochi.analyze.features import FeatureParams, Featurizer
 from baochi.analyze.linear import LinearModel, ModelParams
 from baochi.analyze.metrics import figures
+from baochi.analyze.semantic import fit_basis
 from baochi.analyze.task import Head
 
 FOLDS = 5
@@ -34,6 +35,7 @@ class Counts:
 
     def __init__(self) -> None:
         self._memo: dict[tuple[str, str, FeatureParams], sp.csr_matrix] = {}
+        self._bases: dict[tuple[str, FeatureParams, int], sp.csr_matrix] = {}
 
     def of(self, corpus: Corpus, part: str, params: FeatureParams) -> sp.csr_matrix:
         """Count rows of `corpus.train`, `.dev` or `.unlabelled`."""
@@ -41,6 +43,14 @@ class Counts:
         if key not in self._memo:
             self._memo[key] = Featurizer(params).counts(getattr(corpus, part) or [])
         return self._memo[key]
+
+    def basis(self, corpus: Corpus, params: FeatureParams, dims: int) -> sp.csr_matrix:
+        """The LSA basis of the corpus's unlabelled texts (the same for every fold and head)."""
+        key = (corpus.digest, params, dims)
+        if key not in self._bases:
+            unlabelled = self.of(corpus, "unlabelled", params)
+            self._bases[key] = fit_basis(unlabelled, params.blocks, dims)
+        return self._bases[key]
 
 
 def extra_examples(extra_labels: Sequence[dict[str, Any]] | None, head: Head) -> list[Example]:
@@ -78,7 +88,10 @@ def _fit(
         x = sp.vstack([x, Featurizer(params.features).counts(extra)], format="csr")
         y = np.concatenate([y, _indices(head, extra)])
     unlabelled = counts.of(corpus, "unlabelled", params.features) if params.unlabelled_idf else None
-    return LinearModel.fit(head.labels, params, x, y, head.headline, unlabelled)
+    basis = None
+    if params.semantic_dims:
+        basis = counts.basis(corpus, params.features, params.semantic_dims)
+    return LinearModel.fit(head.labels, params, x, y, head.headline, unlabelled, basis)
 
 
 def measure(
