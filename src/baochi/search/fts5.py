@@ -39,7 +39,7 @@ TABLES: dict[IndexName, tuple[TableClause, str]] = {
 
 
 def match_text(node: Node, index: IndexName) -> str:
-    """The FTS5 query for a subtree that `index` can run by itself (see plan.index_of)."""
+    """The FTS5 query for a subtree that `index` can run by itself (see tree.index_of)."""
     if isinstance(node, Words):
         if index == "folded":
             spellings = [tuple(folded_syllables(" ".join(node.syllables)))]

@@ -134,8 +134,8 @@ def compounds() -> frozenset[str]:
 def group(syllables: Sequence[str]) -> list[tuple[int, int]]:
     """Split a run of typed syllables into the fewest dictionary words, as (start, end) spans.
 
-    Fewest words (not greedy longest-first) keeps "học sinh viên" from swallowing a wrong pair
-    when a better split exists; a syllable that starts no known word stands alone.
+    Fewest words rather than greedy longest-first: "an toàn thực phẩm" is two words even if
+    "toàn thực" were one; ties keep the earlier word; a syllable in no known word stands alone.
     """
     keys = [fold(s) for s in syllables]
     known = compounds()
