@@ -1,0 +1,118 @@
+"""Stories for articles as they come: story, copy-of and conflicting reports per article, for a
+batch of plain dicts (`baochi analyze`) or through a long-lived Linker (the collector)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from baochi.stories.cluster import DEFAULTS, Params, Story, StoryIndex
+from baochi.stories.conflicts import Conflict, find_conflicts
+from baochi.stories.features import Item, item_of
+
+BATCH = 64
+# Story members a new article is checked against for conflicts: the most similar ones.
+MAX_COMPARED = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleLink:
+    """Where a new article went, and the earlier articles of its story it contradicts."""
+
+    article: str
+    story: str
+    duplicate_of: str | None
+    conflicts: tuple[tuple[str, Conflict], ...]
+
+
+class Linker:
+    """A story index plus the recent articles' texts, so that each new article is also checked
+    for conflicts with the members of its story most similar to it."""
+
+    def __init__(self, params: Params = DEFAULTS) -> None:
+        self.index = StoryIndex(params)
+        self._items: dict[str, Item] = {}
+        self._root: dict[str, str] = {}  # article → the original it copies (itself if none)
+
+    @property
+    def stories(self) -> dict[str, Story]:
+        """The open stories, by id (the id of their first article)."""
+        return self.index.stories
+
+    def link(self, items: Sequence[Item]) -> list[ArticleLink]:
+        """Place new articles, in arrival order, and check them against their story."""
+        out = []
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            self._items.update((item.id, item) for item in batch)
+            for link in self.index.add(batch):
+                root = self._root.get(link.duplicate_of or "", link.duplicate_of or link.article)
+                self._root[link.article] = root
+                found: list[tuple[str, Conflict]] = []
+                for n in link.similar[:MAX_COMPARED]:
+                    other = self._items.get(n.article)
+                    if other is None or self._root.get(n.article) == root:
+                        continue  # copies of one article say the same things
+                    item = self._items[link.article]
+                    found.extend((n.article, c) for c in find_conflicts(item, other))
+                out.append(ArticleLink(link.article, link.story, link.duplicate_of, tuple(found)))
+            self._forget()
+        return out
+
+    def restore(self, items: Sequence[Item], known: Mapping[str, tuple[str, str | None]]) -> None:
+        """Index articles placed before a restart where they were: (story, duplicate_of) by id."""
+        for start in range(0, len(items), BATCH):
+            batch = items[start : start + BATCH]
+            self._items.update((item.id, item) for item in batch)
+            self.index.add(batch, known)
+            for item in batch:
+                original = known[item.id][1] if item.id in known else None
+                self._root[item.id] = self._root.get(original or "", original or item.id)
+        self._forget()
+
+    def _forget(self) -> None:
+        """Keep the texts of the articles the index still holds, and no others."""
+        live = self.index.placer.story_of
+        for article in [a for a in self._items if a not in live]:
+            del self._items[article]
+            self._root.pop(article, None)
+
+
+def link_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Story, copy and conflicts of each article, in the input's order.
+
+    Each article is a dict with id, title, text and published_at (a datetime or ISO string;
+    outlet, tone, topic and places are used when present). Articles are placed in order of
+    publication; each gets {"story": the id of its story's first article, "duplicate_of": the id
+    of the earlier article it copies or None, "conflicts": [{"with", "type", "span",
+    "other_span"}]}, conflicts listed on both articles.
+    """
+    items = [item_of(article) for article in articles]
+    original = {item.id: article["id"] for item, article in zip(items, articles, strict=True)}
+    order = sorted(range(len(items)), key=lambda k: (items[k].published, k))
+    linker = Linker()
+    links = {link.article: link for link in linker.link([items[k] for k in order])}
+    conflicts: dict[str, list[dict[str, Any]]] = {item.id: [] for item in items}
+    for link in links.values():
+        for other, c in link.conflicts:
+            conflicts[link.article].append(
+                {
+                    "with": original[other],
+                    "type": c.type,
+                    "span": c.span,
+                    "other_span": c.other_span,
+                }
+            )
+            conflicts[other].append(
+                {"with": original[link.article], "type": c.type, "span": c.other_span,
+                 "other_span": c.span}
+            )  # fmt: skip
+    out = []
+    for item in items:
+        link = links[item.id]
+        copied = None if link.duplicate_of is None else original[link.duplicate_of]
+        out.append(
+            {"story": original[link.story], "duplicate_of": copied, "conflicts": conflicts[item.id]}
+        )
+    return out
