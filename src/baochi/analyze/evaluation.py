@@ -39,7 +39,7 @@ def _evaluate_head(
     """Trained figures when a model exists, rules figures always."""
     saved = models_dir is not None and (models_dir / f"{head.name}.npz").is_file()
     model = LinearModel.load(models_dir, head.name) if models_dir is not None and saved else None
-    corpus = head.load(data_dir, bool(model and model.params.unlabelled_idf))
+    corpus = head.load(data_dir, bool(model and model.params.needs_unlabelled))
     gold = corpus.dev if corpus.dev is not None else corpus.train
     truth = [e.label for e in gold]
     rules = RuleModel(head.name, folded=task.applies_to == "posts")

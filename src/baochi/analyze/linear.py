@@ -40,6 +40,11 @@ class ModelParams:
     semantic_dims: int = 0  # LSA directions of the unlabelled texts used in training (0: none)
     semantic_weight: float = 1.0  # scale of the projection beside the sparse columns
 
+    @property
+    def needs_unlabelled(self) -> bool:
+        """Whether training reads the task's unlabelled texts."""
+        return self.unlabelled_idf or self.semantic_dims > 0
+
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values for the metadata file."""
         return {

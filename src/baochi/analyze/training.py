@@ -133,7 +133,7 @@ def train(
     for task in select(tasks):
         for i, head in enumerate(task.heads):
             params = head.quick if quick else head.params
-            corpus = head.load(data_dir, params.unlabelled_idf)
+            corpus = head.load(data_dir, params.needs_unlabelled)
             extra = extra_examples(extra_labels, head)
             result: dict[str, Any] = {"figures": measure(head, params, corpus, [], counts)}
             if extra:
