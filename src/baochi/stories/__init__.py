@@ -6,6 +6,7 @@ from baochi.stories.conflicts import Conflict, find_conflicts
 from baochi.stories.evaluate import evaluate
 from baochi.stories.features import Item, item_of
 from baochi.stories.link import ArticleLink, Linker, link_batch
+from baochi.stories.stored import StoryAssigner, assign
 
 __all__ = [
     "ArticleLink",
@@ -14,7 +15,9 @@ __all__ = [
     "Linker",
     "Params",
     "Story",
+    "StoryAssigner",
     "StoryIndex",
+    "assign",
     "evaluate",
     "find_conflicts",
     "item_of",

@@ -92,11 +92,13 @@ class Story:
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """Where one article went: its story, the earlier article it copies, and the members of the
-    story most similar to it (the ones worth checking for conflicting facts)."""
+    """Where one article went: its story and the story's title once it joined, the earlier
+    article it copies, and the members of the story most similar to it (the ones worth checking
+    for conflicting facts)."""
 
     article: str
     story: str
+    title: str
     duplicate_of: str | None
     similar: tuple[Neighbour, ...]
 
@@ -196,8 +198,9 @@ class StoryIndex:
                 if self.trace is not None:
                     self.trace.append((item.id, day, neighbours, original))
                 story, similar = self.placer.place(item.id, day, neighbours, original)
-                self._summary(story, item).join(item, similar)
-                links.append(Link(item.id, story, original, tuple(similar)))
+                summary = self._summary(story, item)
+                summary.join(item, similar)
+                links.append(Link(item.id, story, summary.title, original, tuple(similar)))
             self.copies.add(item.id, sig, day)
             self.latest = max(self.latest, day)
         self._evict()

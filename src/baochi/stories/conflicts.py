@@ -27,11 +27,13 @@ TYPES = {"number": "number", "time": "time_place", "date": "time_place", "place"
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
-    """Two phrases, one from each article, that cannot both be true."""
+    """Two phrases, one from each article, that cannot both be true, and their sentences."""
 
     type: str  # number, time_place (actor and outcome are not detected yet)
     span: str
     other_span: str
+    sentence: str = ""
+    other_sentence: str = ""
 
 
 def find_conflicts(a: Item, b: Item) -> list[Conflict]:
@@ -50,7 +52,12 @@ def find_conflicts(a: Item, b: Item) -> list[Conflict]:
                 continue  # both communes named in one article: two places, not a disagreement
             if (x.span, y.span) not in seen:
                 seen.add((x.span, y.span))
-                found.append((_support(x, y), Conflict(TYPES[x.kind], x.span, y.span)))
+                found.append(
+                    (
+                        _support(x, y),
+                        Conflict(TYPES[x.kind], x.span, y.span, x.sentence, y.sentence),
+                    )
+                )
     found.sort(key=lambda hit: -hit[0])
     return [conflict for _, conflict in found]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,15 +47,14 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def read_corpus(data_dir: Path, first_id: int = 0, last_id: int | None = None) -> list[Item]:
-    """Corpus articles (ids in [first_id, last_id]) in arrival order: publication date, then id."""
+def read_corpus(data_dir: Path, keep: Callable[[int], bool] | None = None) -> list[Item]:
+    """Corpus articles (those whose numeric id `keep` accepts) in arrival order: publication
+    date, then id."""
     items = []
     with gzip.open(data_dir / CORPUS, "rt", encoding="utf-8") as f:
         for line in f:
-            # Ids come first on each line; skipping out-of-range ones unparsed saves seconds.
-            head = line[: line.find(",")]
-            number = int(head.rsplit('"', 2)[-2]) if '"' in head else 0
-            if number < first_id or (last_id is not None and number > last_id):
+            # Ids come first on each line; skipping unwanted lines unparsed saves seconds.
+            if keep is not None and not keep(int(line[: line.find(",")].rsplit('"', 2)[-2])):
                 continue
             items.append(item_of(json.loads(line)))
     items.sort(key=lambda item: (item.published, int(item.id)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from baochi.stories.features import Item
 from baochi.vi import normalize
@@ -76,7 +76,7 @@ _PLACE = re.compile(
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One checkable statement: its kind, what it is about (key), its value, the phrase as
-    written, the content words around it, and whether it is only approximate."""
+    written, the content words around it, whether it is only approximate, and its sentence."""
 
     kind: str  # number, time, date, place
     key: str
@@ -84,6 +84,7 @@ class Fact:
     span: str
     context: frozenset[str]
     approx: bool = False
+    sentence: str = ""
 
 
 def words(text: str) -> list[str]:
@@ -110,14 +111,15 @@ def facts(item: Item) -> list[Fact]:
         if not sentence or not sentence.strip():
             continue
         offset = text.find(sentence, offset)
-        found.extend(_enumeration_free(_counts(sentence)))
+        here = _enumeration_free(_counts(sentence))
         if not clock_seen and offset <= LEAD_CHARS:
             clock = _clock(sentence)
             if clock is not None:
-                found.append(clock)
+                here.append(clock)
                 clock_seen = True
-        found.extend(_dates(sentence))
-        found.extend(_places(sentence))
+        here.extend(_dates(sentence))
+        here.extend(_places(sentence))
+        found.extend(replace(f, sentence=sentence.strip()) for f in here)
     return found
 
 

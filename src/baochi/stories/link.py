@@ -18,11 +18,14 @@ MAX_COMPARED = 10
 
 @dataclass(frozen=True, slots=True)
 class ArticleLink:
-    """Where a new article went, and the earlier articles of its story it contradicts."""
+    """Where a new article went (and the story's title then), its cosine to the closest member
+    of its story (None when it started the story), and the earlier articles it contradicts."""
 
     article: str
     story: str
+    story_title: str
     duplicate_of: str | None
+    similarity: float | None
     conflicts: tuple[tuple[str, Conflict], ...]
 
 
@@ -56,7 +59,17 @@ class Linker:
                         continue  # copies of one article say the same things
                     item = self._items[link.article]
                     found.extend((n.article, c) for c in find_conflicts(item, other))
-                out.append(ArticleLink(link.article, link.story, link.duplicate_of, tuple(found)))
+                closest = link.similar[0].similarity if link.similar else None
+                out.append(
+                    ArticleLink(
+                        link.article,
+                        link.story,
+                        link.title,
+                        link.duplicate_of,
+                        closest,
+                        tuple(found),
+                    )
+                )
             self._forget()
         return out
 

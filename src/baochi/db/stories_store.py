@@ -1,0 +1,398 @@
+"""The stories' SQL: documents read for linking, assignments and conflicts written idempotently,
+stories summarised from their articles, and the reads the story pages need.
+
+Statements are SQLAlchemy Core only, so the same code runs on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Engine, Integer, String, column, func, inspect, select, table, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
+
+from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema_stories import stories, story_articles, story_conflicts
+from baochi.records import digest
+
+ID_CHUNK = 5000  # ids per IN list, well under every backend's limit on bound parameters
+# When an article appeared: its publication time, or when we fetched it if it has none.
+appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
+# Labels the analysis may have written on documents (search branch); used when present.
+LABELS = ("tone", "topic", "place")
+# documents.story_id, which schema.py does not declare (the search branch adds it).
+labelled = table("documents", column("id", Integer), column("story_id", Integer))
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDocument:
+    """A stored document as the story stage reads it."""
+
+    id: int
+    title: str
+    text: str
+    appeared_at: dt.datetime
+    outlet: str
+    story_id: int | None = None
+    duplicate_of: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    """Where one document went: its story, the earlier copy, and its closest member's cosine."""
+
+    document_id: int
+    story_id: int
+    duplicate_of: int | None
+    similarity: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictRecord:
+    """Two phrases of two documents of a story that cannot both be true."""
+
+    story_id: int
+    document_id: int
+    other_id: int
+    type: str
+    span: str
+    other_span: str
+    sentence: str = ""
+    other_sentence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story as the lists show it."""
+
+    id: int
+    title: str
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    articles: int
+    copies: int
+    outlets: int
+    conflicts: int
+    summary: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    """An article of a story, with the earlier copy it repeats (None for an original)."""
+
+    document_id: int
+    title: str
+    url: str
+    outlet: str
+    appeared_at: dt.datetime
+    duplicate_of: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ConflictView:
+    """A conflict with both sides' outlets and titles, to show side by side."""
+
+    type: str
+    document_id: int
+    outlet: str
+    title: str
+    span: str
+    sentence: str
+    other_id: int
+    other_outlet: str
+    other_title: str
+    other_span: str
+    other_sentence: str
+
+
+_READ = (
+    documents.c.id,
+    documents.c.title,
+    documents.c.lead,
+    documents.c.body,
+    appeared_at.label("appeared_at"),
+    func.coalesce(outlets.c.name, "").label("outlet"),
+)
+
+
+def _document(row: Any) -> StoryDocument:
+    text = f"{row.lead}\n{row.body}" if row.lead else row.body
+    mapping = row._mapping
+    return StoryDocument(
+        row.id,
+        row.title,
+        text,
+        row.appeared_at,
+        row.outlet,
+        mapping.get("story_id"),
+        mapping.get("duplicate_of"),
+    )
+
+
+class StoryStore:
+    """Reads and writes of the stories tables over one engine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._columns: set[str] | None = None
+
+    def _insert(self, table: Any) -> Any:
+        """An INSERT that can take ON CONFLICT clauses in this dialect."""
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    def _document_columns(self) -> set[str]:
+        if self._columns is None:
+            self._columns = {c["name"] for c in inspect(self.engine).get_columns("documents")}
+        return self._columns
+
+    # -- reading documents to link -------------------------------------------------------
+
+    def documents(self, ids: Sequence[int]) -> list[StoryDocument]:
+        """The documents with these ids not yet in a story, in arrival order."""
+        found: list[StoryDocument] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), ID_CHUNK):
+                chunk = list(ids[start : start + ID_CHUNK])
+                query = (
+                    select(*_READ)
+                    .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+                    .outerjoin(story_articles, story_articles.c.document_id == documents.c.id)
+                    .where(documents.c.id.in_(chunk), story_articles.c.document_id.is_(None))
+                )
+                found.extend(_document(row) for row in conn.execute(query))
+        return sorted(found, key=lambda d: (d.appeared_at, d.id))
+
+    def history(
+        self, since: dt.datetime, until: dt.datetime | None = None, limit: int | None = None
+    ) -> Iterator[StoryDocument]:
+        """Documents that appeared in [since, until), oldest first, with their story if any;
+        with a limit, only the newest `limit` of them."""
+        query = (
+            select(*_READ, story_articles.c.story_id, story_articles.c.duplicate_of)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .outerjoin(story_articles, story_articles.c.document_id == documents.c.id)
+            .where(appeared_at >= since)
+        )
+        if until is not None:
+            query = query.where(appeared_at < until)
+        if limit is not None:
+            newest = query.order_by(appeared_at.desc(), documents.c.id.desc()).limit(limit)
+            with self.engine.connect() as conn:
+                rows = [_document(row) for row in conn.execute(newest)]
+            yield from reversed(rows)
+            return
+        query = query.order_by(appeared_at, documents.c.id)
+        with self.engine.connect() as conn:
+            for row in conn.execution_options(yield_per=500).execute(query):
+                yield _document(row)
+
+    def latest_appearance(self) -> dt.datetime | None:
+        """When the most recent document already in a story appeared."""
+        query = select(func.max(appeared_at)).select_from(
+            story_articles.join(documents, documents.c.id == story_articles.c.document_id)
+        )
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar()
+        return None if value is None else value.replace(tzinfo=dt.UTC)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def save(
+        self,
+        assignments: Sequence[Assignment],
+        conflicts: Sequence[ConflictRecord],
+        titles: Mapping[int, str],
+        now: dt.datetime,
+    ) -> None:
+        """Write a batch of assignments and conflicts and refresh the stories they touch, in one
+        transaction; writing the same batch again changes nothing."""
+        touched = sorted({a.story_id for a in assignments} | {c.story_id for c in conflicts})
+        with self.engine.begin() as conn:
+            for story_id in touched:  # placeholders first: articles reference their story
+                conn.execute(
+                    self._insert(stories)
+                    .values(
+                        id=story_id,
+                        title=titles.get(story_id, ""),
+                        first_seen=now,
+                        last_seen=now,
+                        articles=0,
+                        updated_at=now,
+                    )
+                    .on_conflict_do_nothing()
+                )
+            if assignments:
+                conn.execute(
+                    self._insert(story_articles).on_conflict_do_nothing(),
+                    [
+                        {
+                            "document_id": a.document_id,
+                            "story_id": a.story_id,
+                            "duplicate_of": a.duplicate_of,
+                            "similarity": a.similarity,
+                            "added_at": now,
+                        }
+                        for a in assignments
+                    ],
+                )
+                self._label_documents(conn, assignments)
+            if conflicts:
+                conn.execute(
+                    self._insert(story_conflicts).on_conflict_do_nothing(),
+                    [
+                        {
+                            **asdict(c),
+                            "fingerprint": digest(
+                                f"{c.document_id}|{c.other_id}|{c.type}|{c.span}|{c.other_span}"
+                            ),
+                            "found_at": now,
+                        }
+                        for c in conflicts
+                    ],
+                )
+            for story_id in touched:
+                self._summarise(conn, story_id, titles.get(story_id), now)
+
+    def _label_documents(self, conn: Connection, assignments: Sequence[Assignment]) -> None:
+        """Copy the story id onto documents.story_id when the schema has it (search facets)."""
+        if "story_id" not in self._document_columns():
+            return
+        by_story: dict[int, list[int]] = {}
+        for a in assignments:
+            by_story.setdefault(a.story_id, []).append(a.document_id)
+        for story_id, ids in by_story.items():
+            conn.execute(update(labelled).where(labelled.c.id.in_(ids)).values(story_id=story_id))
+
+    def _summarise(
+        self, conn: Connection, story_id: int, title: str | None, now: dt.datetime
+    ) -> None:
+        """Recount a story from its articles: times, articles, copies, outlets, labels."""
+        # Bare names: no other table of the query has these columns.
+        labels = [column(name, String) for name in LABELS if name in self._document_columns()]
+        rows = conn.execute(
+            select(appeared_at, outlets.c.name, story_articles.c.duplicate_of, *labels)
+            .select_from(story_articles)
+            .join(documents, documents.c.id == story_articles.c.document_id)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(story_articles.c.story_id == story_id)
+        ).all()
+        if not rows:
+            return
+        counters: dict[str, Counter[str]] = {"outlets": Counter()}
+        counters.update({name: Counter() for name in LABELS})
+        for row in rows:
+            mapping = row._mapping
+            if row.name:
+                counters["outlets"][row.name] += 1
+            for name in LABELS:
+                if mapping.get(name):
+                    counters[name][str(mapping[name])] += 1
+        summary: dict[str, Any] = {k: dict(v) for k, v in counters.items() if k != "topic"}
+        summary["topic"] = counters["topic"].most_common(1)[0][0] if counters["topic"] else ""
+        conflicts = conn.execute(
+            select(func.count())
+            .select_from(story_conflicts)
+            .where(story_conflicts.c.story_id == story_id)
+        ).scalar_one()
+        values: dict[str, Any] = {
+            "first_seen": min(r[0] for r in rows).replace(tzinfo=dt.UTC),
+            "last_seen": max(r[0] for r in rows).replace(tzinfo=dt.UTC),
+            "articles": len(rows),
+            "copies": sum(r.duplicate_of is not None for r in rows),
+            "outlets": len(counters["outlets"]),
+            "conflicts": conflicts,
+            "summary": json.dumps(summary, ensure_ascii=False, sort_keys=True),
+            "updated_at": now,
+        }
+        if title:
+            values["title"] = title
+        conn.execute(update(stories).where(stories.c.id == story_id).values(**values))
+
+    # -- reading stories -----------------------------------------------------------------
+
+    def stories(self, since: dt.datetime | None = None, limit: int = 50) -> list[StoryRow]:
+        """Stories seen since `since`, the latest first."""
+        query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+        if since is not None:
+            query = query.where(stories.c.last_seen >= since)
+        with self.engine.connect() as conn:
+            return [_story(row) for row in conn.execute(query.limit(limit))]
+
+    def story(self, story_id: int) -> StoryRow | None:
+        """One story, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        return None if row is None else _story(row)
+
+    def articles(self, story_id: int) -> list[StoryArticle]:
+        """A story's articles in arrival order; copies point at the article they repeat."""
+        query = (
+            select(
+                documents.c.id,
+                documents.c.title,
+                documents.c.url,
+                func.coalesce(outlets.c.name, "").label("outlet"),
+                appeared_at.label("appeared_at"),
+                story_articles.c.duplicate_of,
+            )
+            .select_from(story_articles)
+            .join(documents, documents.c.id == story_articles.c.document_id)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(story_articles.c.story_id == story_id)
+            .order_by(appeared_at, documents.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [StoryArticle(*row) for row in conn.execute(query)]
+
+    def conflicts(self, story_id: int) -> list[ConflictView]:
+        """A story's conflicting phrases with both sides' outlets and titles."""
+        mine, theirs = aliased(documents), aliased(documents)
+        my_outlet, their_outlet = aliased(outlets), aliased(outlets)
+        c = story_conflicts.c
+        query = (
+            select(
+                c.type,
+                c.document_id,
+                func.coalesce(my_outlet.c.name, ""),
+                mine.c.title,
+                c.span,
+                c.sentence,
+                c.other_id,
+                func.coalesce(their_outlet.c.name, ""),
+                theirs.c.title,
+                c.other_span,
+                c.other_sentence,
+            )
+            .select_from(story_conflicts)
+            .join(mine, mine.c.id == c.document_id)
+            .join(theirs, theirs.c.id == c.other_id)
+            .outerjoin(my_outlet, my_outlet.c.id == mine.c.outlet_id)
+            .outerjoin(their_outlet, their_outlet.c.id == theirs.c.outlet_id)
+            .where(c.story_id == story_id)
+            .order_by(c.id)
+        )
+        with self.engine.connect() as conn:
+            return [ConflictView(*row) for row in conn.execute(query)]
+
+
+def _story(row: Any) -> StoryRow:
+    m = row._mapping
+    return StoryRow(
+        m["id"],
+        m["title"],
+        m["first_seen"],
+        m["last_seen"],
+        m["articles"],
+        m["copies"],
+        m["outlets"],
+        m["conflicts"],
+        json.loads(m["summary"] or "{}"),
+    )

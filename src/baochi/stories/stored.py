@@ -1,0 +1,114 @@
+"""Stories of stored documents, the collector's hook: newly stored documents are linked into
+stories by an index kept in memory, rebuilt from the store after a restart, and persisted.
+
+One process should assign at a time (the collector's writer thread, or one background job):
+the index of recent articles lives in that process's memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import weakref
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from baochi.db.stories_store import Assignment, ConflictRecord, StoryDocument, StoryStore
+from baochi.stories.cluster import DEFAULTS, Params
+from baochi.stories.features import Item
+from baochi.stories.link import ArticleLink, Linker
+
+# Older documents whose words warm the term weights when the index is rebuilt.
+WARM_DAYS = 14.0
+WARM_LIMIT = 20_000
+
+
+def item_of_document(doc: StoryDocument) -> Item:
+    """The story stage's view of a stored document."""
+    return Item(str(doc.id), doc.title, doc.text, doc.appeared_at, doc.outlet)
+
+
+class StoryAssigner:
+    """Links stored documents into stories and writes the result; thread-safe."""
+
+    def __init__(self, engine: Engine, params: Params = DEFAULTS) -> None:
+        self.store = StoryStore(engine)
+        self.params = params
+        self._linker: Linker | None = None
+        self._lock = threading.Lock()
+
+    def assign(self, document_ids: Sequence[int]) -> list[ArticleLink]:
+        """Place the documents not yet in a story, in arrival order, and persist stories,
+        copies and conflicts; ids already placed are skipped, so a repeat does nothing."""
+        with self._lock:
+            docs = self.store.documents(document_ids)
+            if not docs:
+                return []
+            if self._linker is None:
+                self._linker = self._rebuild()
+            linker = self._linker
+            links = linker.link([item_of_document(d) for d in docs])
+            assignments = [
+                Assignment(
+                    int(link.article),
+                    int(link.story),
+                    None if link.duplicate_of is None else int(link.duplicate_of),
+                    link.similarity,
+                )
+                for link in links
+            ]
+            conflicts = [
+                ConflictRecord(
+                    int(link.story),
+                    int(link.article),
+                    int(other),
+                    c.type,
+                    c.span,
+                    c.other_span,
+                    c.sentence,
+                    c.other_sentence,
+                )
+                for link in links
+                for other, c in link.conflicts
+            ]
+            titles = {int(link.story): link.story_title for link in links}  # the latest wins
+            self.store.save(assignments, conflicts, titles, dt.datetime.now(dt.UTC))
+            return links
+
+    def catch_up(self, since: dt.datetime) -> list[ArticleLink]:
+        """Assign every document since `since` that is in no story yet (after a crash between
+        storing and assigning, or for documents stored before stories were enabled)."""
+        pending = [d.id for d in self.store.history(since) if d.story_id is None]
+        return self.assign(pending)
+
+    def _rebuild(self) -> Linker:
+        """A linker holding the recent assigned documents where they were placed."""
+        linker = Linker(self.params)
+        latest = self.store.latest_appearance()
+        if latest is None:
+            return linker
+        start = latest - dt.timedelta(days=linker.index.window.days)
+        warm = self.store.history(start - dt.timedelta(days=WARM_DAYS), start, limit=WARM_LIMIT)
+        linker.index.warm(item_of_document(d) for d in warm)
+        recent = [d for d in self.store.history(start) if d.story_id is not None]
+        known = {
+            str(d.id): (str(d.story_id), None if d.duplicate_of is None else str(d.duplicate_of))
+            for d in recent
+        }
+        linker.restore([item_of_document(d) for d in recent], known)
+        return linker
+
+
+_assigners: weakref.WeakKeyDictionary[Engine, StoryAssigner] = weakref.WeakKeyDictionary()
+_assigners_lock = threading.Lock()
+
+
+def assign(engine: Engine, document_ids: Sequence[int]) -> list[ArticleLink]:
+    """Link newly stored documents into stories (the collector calls this after each batch);
+    one assigner, with its in-memory index, is kept per engine."""
+    with _assigners_lock:
+        assigner = _assigners.get(engine)
+        if assigner is None:
+            assigner = _assigners[engine] = StoryAssigner(engine)
+    return assigner.assign(document_ids)

@@ -1,0 +1,100 @@
+"""Stories in the store: the collector's hook writes stories, copies and conflicts once, and an
+index rebuilt after a restart keeps joining new articles to the stories already stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import inspect, text
+
+from baochi.db import Store
+from baochi.db.stories_store import StoryStore
+from baochi.records import Article, Document, Keys
+from baochi.stories import StoryAssigner, assign
+from baochi.stories.features import Item
+from tests.stories.conftest import Corpus
+
+FETCHED = dt.datetime(2017, 7, 15, tzinfo=dt.UTC)
+
+
+def _save(store: Store, item: Item, outlet: str, body: str | None = None) -> int:
+    lead, _, rest = item.text.partition("\n")
+    article = Article(
+        url=f"https://{outlet}/tin-{item.id}.html",
+        title=item.title,
+        lead=lead,
+        body=rest if body is None else body,
+        published_at=item.published,
+    )
+    outlet_id = store.add_outlet(outlet, domain=outlet)
+    status, doc_id = store.save_document(
+        Document(article, Keys.of(article)), [], FETCHED, outlet_id=outlet_id
+    )
+    assert status == "stored"
+    return doc_id
+
+
+def _pair(corpus: Corpus, number: int) -> tuple[Item, Item]:
+    found = next(c for c in corpus.conflicts if c.pair == number)
+    return corpus.by_id[found.a], corpus.by_id[found.b]
+
+
+def test_assign_writes_stories_copies_and_conflicts_once(store: Store, corpus: Corpus) -> None:
+    crash_a, crash_b = _pair(corpus, 54)  # "3 người thương vong" vs "5 người thương vong"
+    other = corpus.slice[0]
+    ids = [
+        _save(store, crash_a, "vnexpress.net"),
+        _save(store, crash_b, "dantri.com.vn"),
+        _save(store, other, "tuoitre.vn"),
+    ]
+    links = assign(store.engine, ids)
+    assert [int(link.article) for link in links] == ids  # arrival order: June, then July
+    stories = StoryStore(store.engine)
+    story_of = {int(link.article): int(link.story) for link in links}
+    assert story_of[ids[0]] == story_of[ids[1]] != story_of[ids[2]]
+    story = stories.story(story_of[ids[0]])
+    assert story is not None
+    assert (story.articles, story.outlets, story.conflicts, story.copies) == (2, 2, 1, 0)
+    assert story.title in (crash_a.title, crash_b.title)
+    assert story.first_seen == min(crash_a.published, crash_b.published)
+    assert story.summary["outlets"] == {"vnexpress.net": 1, "dantri.com.vn": 1}
+    (conflict,) = stories.conflicts(story.id)
+    assert conflict.type == "number"
+    sides = {conflict.outlet: conflict.span, conflict.other_outlet: conflict.other_span}
+    assert sides == {"vnexpress.net": "3 người thương vong", "dantri.com.vn": "5 người thương vong"}
+    assert conflict.span in conflict.sentence and conflict.other_span in conflict.other_sentence
+    assert [a.document_id for a in stories.articles(story.id)] == ids[:2]
+    if "story_id" in {c["name"] for c in inspect(store.engine).get_columns("documents")}:
+        with store.engine.connect() as conn:
+            labels = dict(conn.execute(text("SELECT id, story_id FROM documents")).all())
+        assert labels == story_of  # search facets and spike counts see the stories
+
+    assert assign(store.engine, ids) == []  # a repeat writes nothing
+    assert stories.story(story.id) == story
+    assert len(stories.conflicts(story.id)) == 1
+
+
+def test_a_restarted_index_joins_new_articles_to_stored_stories(
+    store: Store, corpus: Corpus
+) -> None:
+    first, second = _pair(corpus, 2)  # one UN statement on Mosul, two outlets
+    first_id = _save(store, first, "vietnamplus.vn")
+    (link,) = StoryAssigner(store.engine).assign([first_id])
+    assert link.story == str(first_id) and link.duplicate_of is None
+
+    restarted = StoryAssigner(store.engine)  # a new process: the index comes from the store
+    body = first.text.partition("\n")[2]
+    sentences = body.split(". ")
+    copy_id = _save(store, first, "baotintuc.vn", body=". ".join(sentences[:-1]))
+    second_id = _save(store, second, "nhandan.vn")
+    links = {int(x.article): x for x in restarted.assign([copy_id, second_id])}
+    assert links[copy_id].duplicate_of == str(first_id)
+    assert links[copy_id].story == links[second_id].story == str(first_id)
+    stored = StoryStore(store.engine).story(first_id)
+    assert stored is not None and (stored.articles, stored.copies, stored.outlets) == (3, 1, 3)
+    articles = StoryStore(store.engine).articles(first_id)
+    assert {a.document_id: a.duplicate_of for a in articles} == {
+        first_id: None,
+        copy_id: first_id,
+        second_id: None,
+    }
