@@ -58,11 +58,7 @@ EN: dict[str, str] = {
     "Bài được gắn cờ": "Flagged articles",
     "Chưa có dữ liệu.": "No data yet.",
     "Chưa có bài nào về Hà Nội hôm nay.": "Nothing about Hà Nội yet today.",
-    "Chưa có bài viết nào.": "No articles yet.",
     "Mọi nguồn tin đều hoạt động.": "Every source is working.",
-    "Tính năng này sẽ có khi mô-đun tương ứng được cài đặt.": (
-        "This appears once the corresponding module is installed."
-    ),
     # search
     "Cú pháp tìm kiếm": "Query syntax",
     "Kết quả": "Results",
@@ -80,7 +76,6 @@ EN: dict[str, str] = {
     "Tiêu đề": "Title",
     "Ngày đăng": "Published",
     "Ngày thu thập": "Fetched",
-    "Tác giả": "Authors",
     "Xem bài gốc": "Open the original",
     "Nhãn": "Labels",
     "Sửa nhãn": "Correct a label",
@@ -96,7 +91,6 @@ EN: dict[str, str] = {
     "Thêm nguồn tin": "Add a source",
     "Địa chỉ": "URL",
     "Loại": "Kind",
-    "Chuyên mục": "Section",
     "Lần thành công cuối": "Last success",
     "Lỗi liên tiếp": "Consecutive failures",
     "Lỗi gần nhất": "Last error",
@@ -139,7 +133,6 @@ EN: dict[str, str] = {
     "Sau": "After",
     "Giá trị": "Value",
     "Mô tả": "Description",
-    "Lần đăng nhập cuối": "Last sign-in",
     # account
     "Mã truy cập API": "API tokens",
     "Tạo mã mới": "Create a token",
