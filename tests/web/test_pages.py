@@ -212,3 +212,24 @@ def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
     assert "timeout &lt;b&gt;đọc&lt;/b&gt;" in html
     assert client.get("/sources/999999").status_code == 404
     assert client_as("leader").get(f"/sources/{source_id}").status_code == 403
+
+
+def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:
+    analyst = client_as("analyst")
+    token = csrf(analyst)
+    for title, priority in (("Ngập úng phố Huế", "urgent"), ("Rác thải sông Tô Lịch", "normal")):
+        page = analyst.post(
+            "/cases",
+            data={
+                "title": title,
+                "priority": priority,
+                "department": str(people["officer"].department_id),
+                "csrf": token,
+            },
+            follow_redirects=False,
+        )
+        assert page.status_code == 303
+    html = analyst.get("/").text
+    assert "Vụ việc sắp đến hạn" in html
+    assert "Ngập úng phố Huế" in html and "Rác thải sông Tô Lịch" not in html  # 5 working days
+    assert "Ngập úng phố Huế" in client_as("leader").get("/").text

@@ -8,6 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
+from baochi.cases import casework
+from baochi.cases.deadlines import days_left
+from baochi.cases.workflow import OPEN_STATUSES, Actor
 from baochi.db.web_store import User
 from baochi.web import searching
 from baochi.web.auth import READERS, require, web_store
@@ -19,6 +22,7 @@ from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
 CACHE_SECONDS = 30.0
+DUE_SOON_DAYS = 7
 HANOI_QUERY = "Hà Nội"
 TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
@@ -53,9 +57,23 @@ def figures(request: Request) -> dict[str, Any]:
     }
 
 
+def cases_due(request: Request, user: User) -> Panel | None:
+    """Open cases whose deadline falls within the week (or has passed), soonest first."""
+    now = dt.datetime.now(dt.UTC)
+    actor = Actor(user.role, user.department_id, user.id)
+    found = casework.visible_cases(request.app.state.store.engine, actor, statuses=OPEN_STATUSES)
+    due = sorted(
+        ((case, days_left(case.due_on, now)) for case in found),
+        key=lambda pair: pair[1],
+    )
+    soon = [(case, left) for case, left in due if left <= DUE_SOON_DAYS]
+    return Panel(60, "Vụ việc sắp đến hạn", "_cases_due.html", {"cases": soon[:8]})
+
+
 def area_panels(request: Request, user: User) -> list[Panel]:
     """The cards other areas add (rising stories, cases due, alerts…) for this user."""
-    panels = [panel(request, user) for panel in request.app.state.panels]
+    panels = [cases_due(request, user)]
+    panels += [panel(request, user) for panel in request.app.state.panels]
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
 
 
