@@ -13,6 +13,8 @@ from tests.conftest import SHARED_DATA, needs_corpus
 
 # Articles published from 4 July 2017 on (ids grow with time): ~4,400 articles, 40 dev pairs.
 SLICE_FROM = 22672145
+# A wire report (Russian anti-terror drill) and its republished copy, 6 February 2017.
+ORIGINAL, COPY = "21474124", "21474223"
 
 
 @dataclass(frozen=True)

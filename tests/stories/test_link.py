@@ -1,0 +1,51 @@
+"""link_batch on real articles, as `baochi analyze` calls it: one entry per article in the
+input's order, story ids shared within a story, copies and conflicts on both sides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from baochi.stories import link_batch
+from tests.stories.conftest import COPY, ORIGINAL, Corpus
+
+
+def _record(corpus: Corpus, article: str, as_int: bool = False) -> dict[str, Any]:
+    item = corpus.by_id[article]
+    return {
+        "id": int(article) if as_int else article,
+        "title": item.title,
+        "text": item.text,
+        "published_at": item.published.isoformat(),
+    }
+
+
+def test_link_batch_gives_story_copy_and_conflicts_per_article(corpus: Corpus) -> None:
+    crash = next(c for c in corpus.conflicts if c.pair == 54)
+    mosul = next(p for p in corpus.pairs if p.pair == 2)
+    # Not in publication order; on the same day, the input order is the arrival order.
+    records = [
+        _record(corpus, crash.b, as_int=True),
+        _record(corpus, mosul.a),
+        _record(corpus, ORIGINAL),
+        _record(corpus, crash.a, as_int=True),
+        _record(corpus, COPY),
+        _record(corpus, mosul.b),
+    ]
+    out = link_batch(records)
+    assert len(out) == len(records)
+    assert all(set(entry) == {"story", "duplicate_of", "conflicts"} for entry in out)
+    first, un_a, original, second, copy, un_b = out
+    assert first["story"] == second["story"] == int(crash.b)  # ids keep their type
+    assert un_a["story"] == un_b["story"] != first["story"]
+    assert copy["duplicate_of"] == ORIGINAL and original["duplicate_of"] is None
+    assert copy["story"] == original["story"] == ORIGINAL
+    assert first["conflicts"] == [
+        {"with": int(crash.a), "type": "number", "span": "5 người thương vong",
+         "other_span": "3 người thương vong"}
+    ]  # fmt: skip
+    assert second["conflicts"][0]["with"] == int(crash.b)
+    assert not copy["conflicts"] and not original["conflicts"]
+
+
+def test_link_batch_of_nothing_is_nothing() -> None:
+    assert link_batch([]) == []
