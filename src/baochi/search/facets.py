@@ -249,9 +249,10 @@ def counts(ids: np.ndarray, labels: Labels, top: int = TOP) -> dict[str, list[Fa
         days = cols.day[ids]
         first = int(days.min())
         per_day = np.bincount(days - first)
-        for offset in np.flatnonzero(per_day):
-            day = (EPOCH + dt.timedelta(days=first + int(offset))).isoformat()
-            found["day"].append(Facet(day, int(per_day[offset]), f"date:{day}"))
+        present = np.flatnonzero(per_day)
+        names = np.datetime_as_string((present + first).astype("datetime64[D]")).tolist()
+        sizes = per_day[present].tolist()
+        found["day"] = [Facet(day, n, f"date:{day}") for day, n in zip(names, sizes, strict=True)]
     return found
 
 
