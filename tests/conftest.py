@@ -18,6 +18,22 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CORPUS = SHARED_DATA / "baomoi-2017" / "articles.jsonl.gz"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "fulltext: needs the search engine, which runs on SQLite only so far"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On PostgreSQL, skip what needs full-text search (its PostgreSQL compiler is not written)."""
+    if not os.environ.get("BAOCHI_TEST_DATABASE_URL"):
+        return
+    skip = pytest.mark.skip(reason="full-text search runs on SQLite only so far (issue 10)")
+    for item in items:
+        if item.get_closest_marker("fulltext") or item.nodeid.startswith("tests/search/"):
+            item.add_marker(skip)
+
+
 def needs_corpus() -> None:
     """Skip the calling test when the real article corpus is not on this machine."""
     if not CORPUS.exists():

@@ -29,15 +29,25 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# One engine (one connection pool) per database URL per process, however many commands,
+# requests or areas open the store: connections are shared, and none is left dangling.
+_ENGINES: dict[str, Engine] = {}
+
+
 def open_engine(settings: Settings) -> Engine:
-    """An engine for the configured database; SQLite files get their folder and pragmas."""
+    """The engine for the configured database; SQLite files get their folder and pragmas."""
     url = settings.sqlalchemy_url
+    engine = _ENGINES.get(url)
+    if engine is not None:
+        return engine
     if url.startswith("sqlite"):
         settings.data.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    _ENGINES[url] = engine
+    return engine
 
 
 def migrate(engine: Engine, revision: str = "heads") -> None:
