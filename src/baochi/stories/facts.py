@@ -54,7 +54,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)(?:\s+(nghìn|ngàn|triệu|tỷ|tỉ)(?!\w))?",
     re.IGNORECASE,
 )
-_CLAUSE = re.compile(r"[^,;:.!?()\[\]\"“”\n]*")
+_CLAUSE = re.compile(r"[^,;:.!?()\[\]\"“”\n]{0,60}")
 _CLOCK = re.compile(
     r"(?<![\w.,/])(\d{1,2})\s*(?:h|giờ)\s*(\d{1,2})?(?:\s*(?:phút|'))?"
     r"(?:\s+(sáng|trưa|chiều|tối|đêm))?(?!\w)",
@@ -92,8 +92,13 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+def _before(sentence: str, start: int, n: int) -> list[str]:
+    """The last n words before `start` (reading back a short stretch, not the whole sentence)."""
+    return words(sentence[max(0, start - 16 * n) : start])[-n:]
+
+
 def _context(sentence: str, start: int, end: int) -> frozenset[str]:
-    around = words(sentence[:start])[-BEFORE:] + words(sentence[end:])[:AFTER]
+    around = _before(sentence, start, BEFORE) + words(sentence[end : end + 80])[:AFTER]
     return frozenset(
         w
         for w in around
@@ -101,9 +106,22 @@ def _context(sentence: str, start: int, end: int) -> frozenset[str]:
     )
 
 
-def facts(item: Item) -> list[Fact]:
+@dataclass(frozen=True, slots=True)
+class Statements:
+    """What an article states: its checkable facts, and its opening as lower-case text."""
+
+    facts: list[Fact]
+    text: str
+
+
+def statements(item: Item) -> Statements:
     """The checkable facts of the title and the opening of the text."""
     text = normalize(f"{item.title}\n{item.text}")[:TEXT_CHARS]
+    return Statements(facts(text), text.lower())
+
+
+def facts(text: str) -> list[Fact]:
+    """The checkable facts of a text, sentence by sentence."""
     found: list[Fact] = []
     clock_seen = False
     offset = 0
@@ -141,7 +159,7 @@ def _counts(sentence: str) -> list[Fact]:
             if not scale and (1900 <= value <= 2100 or value == 1):
                 continue
         value *= SCALES.get((scale or "").lower(), 1.0)
-        before = words(sentence[: m.start()])
+        before = _before(sentence, m.start(), 3)
         if before and before[-1] in IDENTIFIERS:
             continue
         if any(" ".join(before[-3:]).endswith(u) for u in UPDATES):
@@ -206,7 +224,7 @@ def _clock(sentence: str) -> Fact | None:
         hour, minute, part = int(m.group(1)), int(m.group(2) or 0), (m.group(3) or "").lower()
         if hour > 24 or minute > 59:
             continue
-        before = words(sentence[: m.start()])
+        before = _before(sentence, m.start(), 3)
         if before and before[-1] in ("trước", "sau"):
             continue  # a bound, not the time something happened
         if (part in ("chiều", "tối") and hour < 12) or (part == "đêm" and 6 <= hour < 12):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from baochi.stories.cluster import DEFAULTS, Params, Story, StoryIndex
-from baochi.stories.conflicts import Conflict, find_conflicts
+from baochi.stories.conflicts import Conflict, conflicts_between
+from baochi.stories.facts import Statements, statements
 from baochi.stories.features import Item, item_of
 
 BATCH = 64
@@ -37,6 +38,7 @@ class Linker:
         self.index = StoryIndex(params)
         self._items: dict[str, Item] = {}
         self._root: dict[str, str] = {}  # article → the original it copies (itself if none)
+        self._said: dict[str, Statements] = {}  # read when first compared, kept while indexed
 
     @property
     def stories(self) -> dict[str, Story]:
@@ -54,11 +56,10 @@ class Linker:
                 self._root[link.article] = root
                 found: list[tuple[str, Conflict]] = []
                 for n in link.similar[:MAX_COMPARED]:
-                    other = self._items.get(n.article)
-                    if other is None or self._root.get(n.article) == root:
+                    if n.article not in self._items or self._root.get(n.article) == root:
                         continue  # copies of one article say the same things
-                    item = self._items[link.article]
-                    found.extend((n.article, c) for c in find_conflicts(item, other))
+                    ours, theirs = self._statements(link.article), self._statements(n.article)
+                    found.extend((n.article, c) for c in conflicts_between(ours, theirs))
                 closest = link.similar[0].similarity if link.similar else None
                 out.append(
                     ArticleLink(
@@ -72,6 +73,12 @@ class Linker:
                 )
             self._forget()
         return out
+
+    def _statements(self, article: str) -> Statements:
+        said = self._said.get(article)
+        if said is None:
+            said = self._said[article] = statements(self._items[article])
+        return said
 
     def restore(self, items: Sequence[Item], known: Mapping[str, tuple[str, str | None]]) -> None:
         """Index articles placed before a restart where they were: (story, duplicate_of) by id."""
@@ -90,6 +97,7 @@ class Linker:
         for article in [a for a in self._items if a not in live]:
             del self._items[article]
             self._root.pop(article, None)
+            self._said.pop(article, None)
 
 
 def link_batch(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
