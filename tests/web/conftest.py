@@ -15,8 +15,6 @@ from baochi.db.web_store import User, WebStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.settings import Settings
 
-pytest.importorskip("argon2", reason="argon2-cffi is not installed (pip install argon2-cffi)")
-
 PASSWORD = "mat-khau-thu-nghiem-1"
 PEOPLE = {
     "admin": ("hoa", ""),
@@ -32,7 +30,10 @@ _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 @pytest.fixture(autouse=True)
 def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters in tests; production keeps the library's defaults."""
-    from argon2 import PasswordHasher
+    argon2 = pytest.importorskip(
+        "argon2", reason="argon2-cffi is not installed (it is to be added to pyproject.toml)"
+    )
+    PasswordHasher = argon2.PasswordHasher
 
     from baochi.web import auth
 
