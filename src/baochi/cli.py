@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "baochi.cases.commands",
     "baochi.targets.commands",
     "baochi.watch.commands",
+    "baochi.analyze.commands",
 )
 
 

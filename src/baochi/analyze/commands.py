@@ -1,0 +1,206 @@
+"""Analysis subcommands: `baochi train`, `baochi eval`, `baochi analyze`, `baochi labels import`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from baochi.analyze import TASKS, Analyzer, evaluate, train
+from baochi.db import open_store
+from baochi.db.web_store import label_corrections
+from baochi.settings import Settings
+
+RESULTS = Path("bench") / "results" / "eval.json"
+OTHER_FIGURES = ("places", "extraction", "stories")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the analysis subcommands."""
+    tasks = sorted(TASKS)
+    p = sub.add_parser("train", help="train the models on DIR (laid out like ../shared/data)")
+    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join(tasks))
+    p.add_argument("--data", type=Path, required=True)
+    p.set_defaults(handler=_train)
+
+    p = sub.add_parser("eval", help="measure models, places, extraction and stories on DIR")
+    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join([*tasks, *OTHER_FIGURES]))
+    p.add_argument("--data", type=Path, required=True)
+    p.add_argument("--format", choices=("json", "table"), default="table")
+    p.add_argument("--output", type=Path, default=RESULTS, help="where the figures are written")
+    p.set_defaults(handler=_eval)
+
+    p = sub.add_parser("analyze", help="label a JSONL batch of articles or posts")
+    p.add_argument("--input", type=Path, required=True)
+    p.add_argument("--output", type=Path, required=True)
+    p.add_argument("--kind", choices=("article", "post"), default="article")
+    p.set_defaults(handler=_analyze)
+
+    labels = sub.add_parser("labels", help="the office's own labels")
+    lsub = labels.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
+    p = lsub.add_parser("import", help="JSONL of {id, task, label[, text, title, user]}")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=_labels_import)
+
+
+def _models(settings: Settings) -> Path:
+    return settings.data / "models"
+
+
+def office_labels(settings: Settings) -> list[dict[str, Any]]:
+    """The analysts' corrections joined with their documents' text, for `train`."""
+    store = open_store(settings)
+    corrections = label_corrections(store.engine)
+    texts = {doc.id: doc for doc in store.documents()} if corrections else {}
+    return [
+        {"task": c["task"], "label": c["label"], "text": texts[c["document_id"]].text,
+         "title": texts[c["document_id"]].title}
+        for c in corrections
+        if c["document_id"] in texts and c["task"] in TASKS
+    ]  # fmt: skip
+
+
+def _train(args: argparse.Namespace, settings: Settings) -> int:
+    unknown = set(args.tasks) - set(TASKS)
+    if unknown:
+        print(f"baochi: unknown task(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    extra = office_labels(settings)
+    figures = train(args.tasks or None, args.data, _models(settings), extra or None)
+    print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
+    wanted = set(args.tasks or [*TASKS, *OTHER_FIGURES])
+    unknown = wanted - {*TASKS, *OTHER_FIGURES}
+    if unknown:
+        print(f"baochi: unknown figure(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
+    models = _models(settings)
+    figures: dict[str, Any] = {}
+    model_tasks = sorted(wanted & set(TASKS))
+    if model_tasks:
+        figures["models"] = evaluate(model_tasks, args.data, models if models.is_dir() else None)
+    if "places" in wanted:
+        from baochi.vi.places_eval import evaluate as places
+
+        figures["places"] = places(args.data)
+    if "extraction" in wanted:
+        from baochi.extract.evaluate import evaluate as extraction
+
+        figures["extraction"] = extraction(args.data, settings)
+    if "stories" in wanted:
+        from baochi.stories import evaluate as stories
+
+        figures["stories"] = stories(args.data)
+    text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(text + "\n", encoding="utf-8")
+    print(text if args.format == "json" else _table(figures))
+    return 0
+
+
+def _table(figures: dict[str, Any], prefix: str = "") -> str:
+    """Nested figures as `path value` lines, for reading in a terminal."""
+    lines = []
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            lines.append(_table(value, f"{prefix}{key}."))
+        elif isinstance(value, int | float | str):
+            lines.append(f"{prefix}{key:40} {value}")
+    return "\n".join(line for line in lines if line)
+
+
+def _analyze(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        rows = [json.loads(line) for line in args.input.read_text("utf-8").splitlines() if line]
+    except (OSError, json.JSONDecodeError) as exc:
+        print(f"baochi: cannot read {args.input}: {exc}", file=sys.stderr)
+        return 2
+    missing = [i + 1 for i, row in enumerate(rows) if "id" not in row or "text" not in row]
+    if missing:
+        print(f"baochi: line(s) {missing[:10]} lack `id` or `text`", file=sys.stderr)
+        return 2
+    analyzer = Analyzer.load(_models(settings))
+    if args.kind == "post":
+        labels = analyzer.analyze_posts([str(row["text"]) for row in rows])
+    else:
+        labels = _articles(analyzer, rows)
+    with args.output.open("w", encoding="utf-8") as out:
+        for row, extra in zip(rows, labels, strict=True):
+            out.write(json.dumps({"id": row["id"], **extra}, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _articles(analyzer: Analyzer, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Topic and tone, places, entities, and the batch's stories, copies and conflicts."""
+    from baochi.stories import link_batch
+    from baochi.vi.places import detect_places
+
+    labels = analyzer.analyze_articles(rows)
+    places = [detect_places(str(row.get("title") or ""), str(row["text"])) for row in rows]
+    batch_time = dt.datetime.now(dt.UTC).isoformat()  # for articles given without a date
+    linked = link_batch(
+        [
+            {
+                **row,
+                **label,
+                "published_at": row.get("published_at") or batch_time,
+                "places": [m.surface for m in where.mentions],
+            }
+            for row, label, where in zip(rows, labels, places, strict=True)
+        ]
+    )
+    result = []
+    for label, where, link in zip(labels, places, linked, strict=True):
+        result.append(
+            {
+                **label,
+                "place": where.main,
+                "hanoi": where.hanoi,
+                "entities": [
+                    {"text": m.surface, "type": "place", "unit": m.unit} for m in where.mentions
+                ],
+                **link,
+            }
+        )
+    return result
+
+
+def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
+    from baochi.db.web_store import WebStore
+
+    web = WebStore(open_store(settings).engine)
+    errors, rows = [], []
+    for number, line in enumerate(args.file.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            task, label = row["task"], row["label"]
+            labels = next(h.labels for t in TASKS.values() for h in t.heads if h.name == task)
+        except (json.JSONDecodeError, KeyError, StopIteration):
+            errors.append(f"line {number}: needs JSON with id, a known task and label")
+            continue
+        if label not in labels:
+            errors.append(f"line {number}: {task} label {label!r} not in {', '.join(labels)}")
+            continue
+        rows.append(row)
+    if errors:
+        print("baochi: nothing imported:\n" + "\n".join(errors), file=sys.stderr)
+        return 1
+    users = {name: web.user_by_name(name) for name in {r.get("user", "admin") for r in rows}}
+    unknown = sorted(name for name, user in users.items() if user is None)
+    if unknown:
+        print(f"baochi: nothing imported: unknown user(s) {', '.join(unknown)}", file=sys.stderr)
+        return 1
+    for row in rows:
+        user = users[row.get("user", "admin")]
+        assert user is not None
+        web.add_correction(int(row["id"]), row["task"], row["label"], user)
+    print(f"{len(rows)} label(s) imported, kept with who and when")
+    return 0

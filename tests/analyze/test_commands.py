@@ -1,0 +1,77 @@
+"""`baochi analyze`, `baochi eval` and `baochi labels import` in process, on real articles."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from itertools import islice
+from pathlib import Path
+
+import pytest
+
+from baochi import cli
+from baochi.settings import Settings
+from tests.conftest import CORPUS, SHARED_DATA, needs_corpus
+
+
+@pytest.fixture
+def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.setenv("BAOCHI_DATA", str(settings.data))
+    monkeypatch.setenv("BAOCHI_DATABASE_URL", settings.database_url)
+    return settings
+
+
+def _articles(n: int) -> list[dict]:
+    needs_corpus()
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        rows = [json.loads(line) for line in islice(f, n)]
+    return [{"id": r["id"], "title": r["title"], "text": r["text"]} for r in rows]
+
+
+def test_analyze_labels_every_article_of_a_batch(env, tmp_path: Path) -> None:
+    rows = _articles(40)
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 0
+    out = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+    assert [o["id"] for o in out] == [r["id"] for r in rows]
+    for o in out:
+        assert o["tone"] in ("negative", "neutral", "positive")
+        assert isinstance(o["hanoi"], bool) and o["place"]
+        assert {"topic", "entities", "story", "duplicate_of", "conflicts"} <= set(o)
+    assert len({o["story"] for o in out}) < len(out) or all(o["story"] for o in out)
+
+
+def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> None:
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(
+        '{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}\n{"id": 2}\n', "utf-8"
+    )
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
+    assert "lack `id` or `text`" in capsys.readouterr().err
+    source.write_text('{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}\n', "utf-8")
+    assert (
+        cli.main(["analyze", "--kind", "post", "--input", str(source), "--output", str(target)])
+        == 0
+    )
+    (row,) = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+    assert row["sentiment"] in ("negative", "neutral", "positive") and "toxicity" in row
+
+
+def test_eval_writes_the_figures_it_prints(env, tmp_path: Path, capsys) -> None:
+    if not (SHARED_DATA / "article-extraction-benchmark").exists():
+        pytest.skip("../shared/data is absent")
+    output = tmp_path / "eval.json"
+    args = ["eval", "extraction", "--data", str(SHARED_DATA), "--format", "json", "--output"]
+    assert cli.main([*args, str(output)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == json.loads(output.read_text("utf-8"))
+    assert printed["extraction"]["baochi"]["f1"] > 0.9
+
+
+def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": 1, "task": "tone", "label": "negative"}\n'
+                      '{"id": 2, "task": "tone", "label": "furious"}\n', "utf-8")  # fmt: skip
+    assert cli.main(["labels", "import", str(labels)]) == 1
+    assert "line 2" in capsys.readouterr().err
