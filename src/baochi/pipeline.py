@@ -1,13 +1,37 @@
-"""The stages for one fetched document, composed; used by the collector and by re-processing."""
+"""The stages for one fetched document, composed; used by the collector and by re-processing.
+
+Runs inside the extraction worker processes, so the models are loaded once per process.
+"""
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
+
+from baochi.analyze import Analyzer
 from baochi.extract import extract
-from baochi.records import Document, Keys, Page
+from baochi.records import Analysis, Article, Document, Keys, Page
 from baochi.settings import Settings
+from baochi.vi.places import detect_places
+
+
+@cache
+def analyzer(models: Path) -> Analyzer:
+    """The trained models of the data folder (rules where none is trained), loaded once."""
+    return Analyzer.load(models if models.is_dir() else None)
+
+
+def analyse(article: Article, settings: Settings) -> Analysis:
+    """Topic and tone from the models, place and Hà Nội from the gazetteer."""
+    (labels,) = analyzer(settings.data / "models").analyze_articles(
+        [{"title": article.title, "text": article.text}]
+    )
+    where = detect_places(article.title, article.text)
+    model = "trained" if "trained" in labels["model"].values() else "rules"
+    return Analysis(labels["topic"], labels["tone"], where.main, where.hanoi, model)
 
 
 def process(page: Page, settings: Settings) -> Document:
-    """Fetched page → extracted, normalised Document; raises Skip or Reject when not an article."""
+    """Fetched page → extracted, normalised, analysed Document; Skip or Reject if no article."""
     article = extract(page, settings)
-    return Document(article, Keys.of(article))
+    return Document(article, Keys.of(article), analyse(article, settings))

@@ -66,11 +66,23 @@ class Keys:
 
 
 @dataclass(frozen=True, slots=True)
+class Analysis:
+    """The analyse stage's part: what the article is about, its tone and its place."""
+
+    topic: str
+    tone: str
+    place: str
+    hanoi: bool
+    model: str  # "trained" or "rules": the fallback is always marked
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document through the pipeline: one part per stage, each added, never rewritten."""
 
     article: Article
     keys: Keys
+    analysis: Analysis | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from baochi import pipeline
 from baochi.collect import collect_once
@@ -46,6 +47,10 @@ def test_every_real_article_is_stored_once_with_its_body(site, store: Store, set
 
     docs = _by_url(store)
     assert len(docs) == len(site.articles)
+    with store.engine.connect() as conn:  # the pipeline labelled every new article
+        labels = conn.execute(text("SELECT topic, tone, place, hanoi FROM documents")).all()
+    assert all(topic and tone in ("negative", "neutral", "positive") and place
+               for topic, tone, place, _ in labels)  # fmt: skip
     for article in site.articles:
         (doc,) = docs[site.article_url(article)]  # exactly once
         assert doc.title == normalize(article["title"])

@@ -121,6 +121,12 @@ documents = Table(
     Column("encoding", String(30), nullable=False, server_default=""),
     Column("published_at", UTCDateTime),
     Column("fetched_at", UTCDateTime, nullable=False),
+    # Labels of the analyse stage; the columns come with the search branch's first migration.
+    Column("topic", String(40)),
+    Column("tone", String(10)),
+    Column("place", String(100)),
+    Column("hanoi", Boolean),
+    Column("story_id", Integer),
 )
 Index("ix_documents_published", documents.c.published_at)
 Index("ix_documents_fetched", documents.c.fetched_at)

@@ -100,6 +100,14 @@ _DOCUMENT_COLUMNS = (
 )
 
 
+def _labels(document: Document) -> dict[str, Any]:
+    """The analysis part as document columns (nothing when the document was not analysed)."""
+    found = document.analysis
+    if found is None:
+        return {}
+    return {"topic": found.topic, "tone": found.tone, "place": found.place, "hanoi": found.hanoi}
+
+
 class Store:
     """Reads and idempotent writes over one engine; the same code serves SQLite and PostgreSQL."""
 
@@ -382,6 +390,7 @@ class Store:
                 encoding=article.encoding,
                 published_at=article.published_at,
                 fetched_at=item.fetched_at,
+                **_labels(item.document),
             )
             .on_conflict_do_nothing()
             .returning(documents.c.id)
