@@ -66,7 +66,7 @@ def main() -> None:
         "cluster_seconds": round(index_seconds, 2),
         "articles_per_second": round(len(items) / index_seconds, 1),
         "with_conflicts_articles_per_second": round(len(items) / linker_seconds, 1),
-        "stories": stories,
+        "stories_made": stories,
         "peak_memory_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cpu_count": os.cpu_count(),
         "goals": GOALS,

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from baochi.stories.features import Item, Vocabulary, tokens
+from baochi.stories.features import Item, Vocabulary, headline_dates, tokens
 from baochi.stories.fingerprints import COPY_WINDOW, CopyIndex, signature
 from baochi.stories.neighbours import Neighbour, Window
 
@@ -165,6 +165,7 @@ class StoryIndex:
         self.placer = Placer(params)
         self.stories: dict[str, Story] = {}
         self.latest = float("-inf")
+        self._headline: dict[str, frozenset[tuple[int, int]]] = {}
         # When a list: every placement's (article, day, neighbours, original), for replays.
         self.trace: list[tuple[str, float, list[Neighbour], str | None]] | None = None
 
@@ -188,8 +189,12 @@ class StoryIndex:
             [item.id for item in items], days, vectors, self.params.threshold, self.params.reach
         )
         links = []
-        for item, ids, day, neighbours in zip(items, encoded, days, found, strict=True):
+        for item, ids, day, near in zip(items, encoded, days, found, strict=True):
             sig = signature(self.vocabulary.hashes[ids])
+            dates = self._headline[item.id] = headline_dates(item.title)
+            # Headlines naming different days ("Giá vàng hôm nay 13.6" and "12/6") are reports
+            # of different days, however alike their words.
+            neighbours = [n for n in near if _same_days(dates, self._headline[n.article])]
             if known is not None and item.id in known:
                 story, original = known[item.id]
                 self._restore(item, day, story, neighbours)
@@ -223,6 +228,14 @@ class StoryIndex:
     def _evict(self) -> None:
         """Keep only what a new article can still link to."""
         horizon = self.latest - self.window.days
-        for story in self.placer.forget(self.window.evict(horizon)):
+        gone = self.window.evict(horizon)
+        for article in gone:
+            self._headline.pop(article, None)
+        for story in self.placer.forget(gone):
             self.stories.pop(story, None)
         self.copies.evict(self.latest - COPY_WINDOW)
+
+
+def _same_days(a: frozenset[tuple[int, int]], b: frozenset[tuple[int, int]]) -> bool:
+    """False only when both headlines name dates and none of them is shared."""
+    return not a or not b or bool(a & b)

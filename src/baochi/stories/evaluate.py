@@ -19,6 +19,7 @@ from baochi.stories.cluster import Params, Placer, StoryIndex
 from baochi.stories.conflicts import find_conflicts
 from baochi.stories.data import Pair, read_conflicts, read_corpus, read_pairs
 from baochi.stories.features import Item
+from baochi.stories.link import CONFLICT_REACH
 from baochi.stories.neighbours import Neighbour
 
 GRID = tuple(round(0.25 + 0.01 * k, 2) for k in range(26))
@@ -160,10 +161,12 @@ def evaluate_stories(items: Sequence[Item], pairs: Sequence[Pair]) -> dict[str, 
 
 
 def evaluate_conflicts(data_dir: Path, by_id: Mapping[str, Item]) -> dict[str, Any]:
-    """Pair-level precision and recall of conflicting reports on conflicts/dev."""
+    """Pair-level precision and recall of conflicting reports on conflicts/dev, with the
+    Linker's rule that reports more than a day apart are not compared."""
     tp = fp = fn = typed = 0
     for pair in read_conflicts(data_dir):
-        found = find_conflicts(by_id[pair.a], by_id[pair.b])
+        a, b = by_id[pair.a], by_id[pair.b]
+        found = find_conflicts(a, b) if abs(a.day - b.day) <= CONFLICT_REACH else []
         if found and pair.conflict:
             tp += 1
             typed += any(c.type == pair.type for c in found)

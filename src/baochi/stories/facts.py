@@ -55,6 +55,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^,;:.!?()\[\]\"“”\n]{0,60}")
+_RATE = re.compile(r"\s*/")  # "36,4 triệu đồng/lượng", "225 đồng/lít": prices move hourly
 _CLOCK = re.compile(
     r"(?<![\w.,/])(\d{1,2})\s*(?:h|giờ)\s*(\d{1,2})?(?:\s*(?:phút|'))?"
     r"(?:\s+(sáng|trưa|chiều|tối|đêm))?(?!\w)",
@@ -165,7 +166,7 @@ def _counts(sentence: str) -> list[Fact]:
         if any(" ".join(before[-3:]).endswith(u) for u in UPDATES):
             continue
         unit, unit_end, end = _unit(sentence, m.end())
-        if not unit or unit[0] in NOT_COUNTS:
+        if not unit or unit[0] in NOT_COUNTS or _RATE.match(sentence, unit_end):
             continue
         approx = any(" ".join(before[-2:]).endswith(a) for a in APPROXIMATE)
         span = sentence[m.start() : end].strip()
@@ -187,14 +188,24 @@ def _unit(sentence: str, start: int) -> tuple[list[str], int, int]:
     clause = _CLAUSE.match(sentence, start)
     assert clause is not None  # the pattern matches the empty string
     following = list(_WORD.finditer(clause.group()))
-    unit: list[str] = ["%"] if clause.group().lstrip().startswith("%") else []
+    if clause.group().lstrip().startswith("%"):
+        return [], start, start  # shares and rates move with the moment they are quoted
     unit_end = start
-    for w in following[: 2 - len(unit)]:
+    unit: list[str] = []
+    taken = 0
+    for w in following[:2]:
         word = w.group().lower()
         if word in FUNCTION_WORDS or word[0].isdigit():
             break
         unit.append(word)
         unit_end = start + w.end()
+        taken += 1
+    if len(unit) == 1 and unit[0] not in MONEY:
+        # A bare "người" says too little: "người bị thương" and "người đã thiệt mạng"
+        # are different counts, so the next two words, whatever they are, join the key.
+        extra = [w for w in following[taken : taken + 2] if not w.group()[0].isdigit()]
+        unit.extend(w.group().lower() for w in extra)
+        unit_end = start + extra[-1].end() if extra else unit_end
     shown = following[:4]
     while shown and shown[-1].group().lower() in FUNCTION_WORDS:
         shown.pop()

@@ -32,6 +32,7 @@ COMMON = 0.3
 COMMON_AFTER = 1000
 LOCAL = dt.timezone(dt.timedelta(hours=7))
 _TOKEN = re.compile(r"\w+")
+_HEADLINE_DATE = re.compile(r"(?<![\d/.,-])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?![\d]|[.,/-]\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +96,16 @@ class Terms:
 
     ids: IntArray
     counts: IntArray
+
+
+def headline_dates(title: str) -> frozenset[tuple[int, int]]:
+    """The day/month dates a headline names ("Giá vàng hôm nay 13.6", "ngày 6/2")."""
+    found = set()
+    for m in _HEADLINE_DATE.finditer(title):
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found.add((day, month))
+    return frozenset(found)
 
 
 def tokens(item: Item) -> list[str]:
