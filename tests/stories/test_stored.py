@@ -98,3 +98,13 @@ def test_a_restarted_index_joins_new_articles_to_stored_stories(
         copy_id: first_id,
         second_id: None,
     }
+
+
+def test_catch_up_assigns_what_was_stored_before_stories_ran(store: Store, corpus: Corpus) -> None:
+    first, second = _pair(corpus, 54)
+    ids = [_save(store, first, "vnexpress.net"), _save(store, second, "dantri.com.vn")]
+    assigner = StoryAssigner(store.engine)
+    links = assigner.catch_up(min(first.published, second.published))
+    assert sorted(int(link.article) for link in links) == ids
+    assert len({link.story for link in links}) == 1
+    assert assigner.catch_up(first.published) == []

@@ -147,8 +147,7 @@ class Placer:
             story = self.story_of.pop(article, None)
             if story is not None:
                 touched.add(story)
-        live = {self.story_of[a] for a in self.story_of}
-        closed = touched - live
+        closed = touched - set(self.story_of.values())
         for story in closed:
             del self.bounds[story]
         return closed

@@ -53,11 +53,6 @@ class Item:
         """Time in days since the epoch, the unit of every window and decay."""
         return self.published.timestamp() / 86400.0
 
-    @property
-    def date(self) -> dt.date:
-        """The local (Asia/Ho_Chi_Minh) calendar day of publication."""
-        return self.published.astimezone(LOCAL).date()
-
 
 def as_datetime(value: Any) -> dt.datetime:
     """An aware datetime from a datetime, a date or an ISO string; dates are local midnight."""
