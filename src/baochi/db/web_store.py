@@ -29,7 +29,6 @@ from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
 from baochi.db.schema import documents, fetch_attempts, outlets, sources
-from baochi.db.schema_search import search_facets
 from baochi.db.schema_web import (
     api_tokens,
     audit_log,
@@ -427,11 +426,11 @@ class WebStore:
             return [DocumentRow(**row._mapping) for row in conn.execute(query)]
 
     def machine_labels(self, document_id: int) -> dict[str, Any]:
-        """The analysis labels the search area holds for a document (topic, tone, place, Hà Nội,
-        story), empty when it has none yet."""
-        cols = search_facets.c
+        """The analysis labels of a document (topic, tone, place, Hà Nội, story), as the
+        pipeline stored them; empty when it has none yet."""
+        cols = documents.c
         query = select(cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id).where(
-            cols.doc_id == document_id
+            cols.id == document_id
         )
         row = self._one(query)
         return {} if row is None else {k: v for k, v in row._mapping.items() if v is not None}
