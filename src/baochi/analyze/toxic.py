@@ -11,7 +11,8 @@ from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Reference, Task
 
 LABELS = ("0", "1")
-_PARAMS = ModelParams(FeatureParams(social=True), c=0.1)
+_TOXIC = ModelParams(FeatureParams(social=True), c=0.1)
+_CONSTRUCTIVE = ModelParams(FeatureParams(social=True), c=0.3)
 _QUICK = ModelParams(FeatureParams(social=True, bits=18), c=0.3)
 
 
@@ -41,7 +42,7 @@ TASK = Task(
             LABELS,
             "f1:1",
             _loader("Toxicity"),
-            params=_PARAMS,
+            params=_TOXIC,
             quick=_QUICK,
             reference=Reference(59.40, "UIT-ViCTSD paper, PhoBERT, F1 of toxic on its test split"),
         ),
@@ -50,7 +51,7 @@ TASK = Task(
             LABELS,
             "f1:1",
             _loader("Constructiveness"),
-            params=_PARAMS,
+            params=_CONSTRUCTIVE,
             quick=_QUICK,
             reference=Reference(
                 78.59, "UIT-ViCTSD paper, PhoBERT, F1 of constructive on its test split"
