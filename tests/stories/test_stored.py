@@ -3,49 +3,21 @@ index rebuilt after a restart keeps joining new articles to the stories already 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import inspect, text
 
 from baochi.db import Store
 from baochi.db.stories_store import StoryStore
-from baochi.records import Article, Document, Keys
 from baochi.stories import StoryAssigner, assign
-from baochi.stories.features import Item
-from tests.stories.conftest import Corpus
-
-FETCHED = dt.datetime(2017, 7, 15, tzinfo=dt.UTC)
-
-
-def _save(store: Store, item: Item, outlet: str, body: str | None = None) -> int:
-    lead, _, rest = item.text.partition("\n")
-    article = Article(
-        url=f"https://{outlet}/tin-{item.id}.html",
-        title=item.title,
-        lead=lead,
-        body=rest if body is None else body,
-        published_at=item.published,
-    )
-    outlet_id = store.add_outlet(outlet, domain=outlet)
-    status, doc_id = store.save_document(
-        Document(article, Keys.of(article)), [], FETCHED, outlet_id=outlet_id
-    )
-    assert status == "stored"
-    return doc_id
-
-
-def _pair(corpus: Corpus, number: int) -> tuple[Item, Item]:
-    found = next(c for c in corpus.conflicts if c.pair == number)
-    return corpus.by_id[found.a], corpus.by_id[found.b]
+from tests.stories.conftest import Corpus, conflict_pair, save
 
 
 def test_assign_writes_stories_copies_and_conflicts_once(store: Store, corpus: Corpus) -> None:
-    crash_a, crash_b = _pair(corpus, 54)  # "3 người thương vong" vs "5 người thương vong"
+    crash_a, crash_b = conflict_pair(corpus, 54)  # "3 người thương vong" vs "5 người thương vong"
     other = corpus.slice[0]
     ids = [
-        _save(store, crash_a, "vnexpress.net"),
-        _save(store, crash_b, "dantri.com.vn"),
-        _save(store, other, "tuoitre.vn"),
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "dantri.com.vn"),
+        save(store, other, "tuoitre.vn"),
     ]
     links = assign(store.engine, ids)
     assert [int(link.article) for link in links] == ids  # arrival order: June, then July
@@ -77,16 +49,16 @@ def test_assign_writes_stories_copies_and_conflicts_once(store: Store, corpus: C
 def test_a_restarted_index_joins_new_articles_to_stored_stories(
     store: Store, corpus: Corpus
 ) -> None:
-    first, second = _pair(corpus, 2)  # one UN statement on Mosul, two outlets
-    first_id = _save(store, first, "vietnamplus.vn")
+    first, second = conflict_pair(corpus, 2)  # one UN statement on Mosul, two outlets
+    first_id = save(store, first, "vietnamplus.vn")
     (link,) = StoryAssigner(store.engine).assign([first_id])
     assert link.story == str(first_id) and link.duplicate_of is None
 
     restarted = StoryAssigner(store.engine)  # a new process: the index comes from the store
     body = first.text.partition("\n")[2]
     sentences = body.split(". ")
-    copy_id = _save(store, first, "baotintuc.vn", body=". ".join(sentences[:-1]))
-    second_id = _save(store, second, "nhandan.vn")
+    copy_id = save(store, first, "baotintuc.vn", body=". ".join(sentences[:-1]))
+    second_id = save(store, second, "nhandan.vn")
     links = {int(x.article): x for x in restarted.assign([copy_id, second_id])}
     assert links[copy_id].duplicate_of == str(first_id)
     assert links[copy_id].story == links[second_id].story == str(first_id)
@@ -101,8 +73,8 @@ def test_a_restarted_index_joins_new_articles_to_stored_stories(
 
 
 def test_catch_up_assigns_what_was_stored_before_stories_ran(store: Store, corpus: Corpus) -> None:
-    first, second = _pair(corpus, 54)
-    ids = [_save(store, first, "vnexpress.net"), _save(store, second, "dantri.com.vn")]
+    first, second = conflict_pair(corpus, 54)
+    ids = [save(store, first, "vnexpress.net"), save(store, second, "dantri.com.vn")]
     assigner = StoryAssigner(store.engine)
     links = assigner.catch_up(min(first.published, second.published))
     assert sorted(int(link.article) for link in links) == ids

@@ -153,6 +153,10 @@ class StoryStore:
             self._columns = {c["name"] for c in inspect(self.engine).get_columns("documents")}
         return self._columns
 
+    def available(self) -> bool:
+        """True once the stories migration has run on this database."""
+        return inspect(self.engine).has_table(stories.name)
+
     # -- reading documents to link -------------------------------------------------------
 
     def documents(self, ids: Sequence[int]) -> list[StoryDocument]:

@@ -1,0 +1,155 @@
+"""Chuỗi tin pages and API: the latest stories, and one story with its articles (copies folded
+under the article they repeat) and its conflicting reports side by side, with their outlets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import Response
+
+from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
+from baochi.db.web_store import User
+from baochi.web.auth import READERS, require
+from baochi.web.templating import NavItem, Panel, render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/stories", tags=["stories"])
+NAV = (NavItem(30, "/stories", "Chuỗi tin", READERS),)
+Reader = Annotated[User, Depends(require(*READERS))]
+CONFLICT_TYPES = {
+    "number": "Số liệu",
+    "time_place": "Thời gian, địa điểm",
+    "actor": "Người chịu trách nhiệm",
+    "outcome": "Kết quả",
+}
+
+
+def _store(request: Request) -> StoryStore:
+    return StoryStore(request.app.state.store.engine)
+
+
+def _story(request: Request, story_id: int) -> StoryRow:
+    story = _store(request).story(story_id)
+    if story is None:
+        raise HTTPException(404, "không tìm thấy chuỗi tin")
+    return story
+
+
+def grouped(articles: list[StoryArticle]) -> list[tuple[StoryArticle, list[StoryArticle]]]:
+    """Each original article with the copies that repeat it, in arrival order."""
+    originals = {a.document_id for a in articles if a.duplicate_of is None}
+    copies: dict[int, list[StoryArticle]] = {}
+    for a in articles:
+        if a.duplicate_of is not None and a.duplicate_of in originals:
+            copies.setdefault(a.duplicate_of, []).append(a)
+    return [
+        (a, copies.get(a.document_id, []))
+        for a in articles
+        if a.duplicate_of is None or a.duplicate_of not in originals
+    ]
+
+
+def marked(sentence: str, span: str) -> tuple[str, str, str]:
+    """The sentence cut around the phrase, so the page can mark it (each part escaped)."""
+    start = sentence.find(span)
+    if not span or start < 0:
+        return span, "", ""
+    return sentence[:start], span, sentence[start + len(span) :]
+
+
+@router.get("/stories")
+def stories_page(request: Request, user: Reader) -> Response:
+    """The latest stories: when seen, how many articles, copies, outlets and conflicts."""
+    context = {"title": "Chuỗi tin", "stories": _store(request).stories(limit=100)}
+    return render(request, "stories/list.html", context)
+
+
+@router.get("/stories/{story_id}")
+def story_page(request: Request, story_id: int, user: Reader) -> Response:
+    """One story: its articles with their copies, and where its reports disagree."""
+    story = _story(request, story_id)
+    store = _store(request)
+    conflicts = store.conflicts(story_id)
+    context = {
+        "title": story.title,
+        "story": story,
+        "articles": grouped(store.articles(story_id)),
+        "conflicts": [
+            (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
+            for c in conflicts
+        ],
+        "types": CONFLICT_TYPES,
+    }
+    return render(request, "stories/story.html", context)
+
+
+def dashboard_panel(request: Request, user: User) -> Panel | None:
+    """The stories with most articles among those seen in the last day, for readers."""
+    store = _store(request)
+    if user.role not in READERS or not store.available():
+        return None
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+    rising = sorted(store.stories(since=since, limit=200), key=lambda s: -s.articles)
+    return Panel(25, "Câu chuyện đang nổi", "stories/_panel.html", {"stories": rising[:8]})
+
+
+def _story_json(story: StoryRow) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_seen": story.first_seen.isoformat(),
+        "last_seen": story.last_seen.isoformat(),
+        "articles": story.articles,
+        "copies": story.copies,
+        "outlets": story.outlets,
+        "conflicts": story.conflicts,
+        "summary": story.summary,
+    }
+
+
+def _conflict_json(c: ConflictView) -> dict[str, Any]:
+    return {
+        "type": c.type,
+        "document_id": c.document_id,
+        "outlet": c.outlet,
+        "span": c.span,
+        "sentence": c.sentence,
+        "other_id": c.other_id,
+        "other_outlet": c.other_outlet,
+        "other_span": c.other_span,
+        "other_sentence": c.other_sentence,
+    }
+
+
+@api.get("")
+def api_stories(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
+    """The latest stories."""
+    found = _store(request).stories(limit=max(1, min(limit, 500)))
+    return {"items": [_story_json(s) for s in found]}
+
+
+@api.get("/{story_id}")
+def api_story(request: Request, story_id: int, user: Reader) -> dict[str, Any]:
+    """One story with its articles (copies pointing at their original) and its conflicts."""
+    story = _story(request, story_id)
+    store = _store(request)
+    return {
+        **_story_json(story),
+        "items": [
+            {
+                "document_id": a.document_id,
+                "title": a.title,
+                "url": a.url,
+                "outlet": a.outlet,
+                "appeared_at": a.appeared_at.isoformat(),
+                "duplicate_of": a.duplicate_of,
+            }
+            for a in store.articles(story_id)
+        ],
+        "conflict_list": [_conflict_json(c) for c in store.conflicts(story_id)],
+    }
+
+
+router.include_router(api)

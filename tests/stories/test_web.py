@@ -1,0 +1,60 @@
+"""Story pages on real articles: the latest stories, one story with a copy folded under its
+original and the conflicting reports side by side; leaders read them, officers do not."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+
+from baochi.db import Store
+from baochi.stories import assign
+from tests.stories.conftest import COPY, ORIGINAL, Corpus, conflict_pair, save
+from tests.web import conftest as web_fixtures
+from tests.web.conftest import HOSTILE_TITLE
+
+# The web area's fixtures (a signed-in client per role), used here over the stories tables.
+app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
+client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
+closed_engine = web_fixtures.closed_engine
+
+
+def test_story_pages_show_copies_and_conflicts_side_by_side(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    hostile = replace(corpus.slice[0], title=HOSTILE_TITLE)  # crawled text is hostile input
+    ids = [
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "dantri.com.vn"),
+        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+        save(store, corpus.by_id[COPY], "baotintuc.vn"),
+        save(store, hostile, "tuoitre.vn"),
+    ]
+    story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
+    crash, drill = story_of[ids[0]], story_of[ids[2]]
+    assert story_of[ids[1]] == crash and story_of[ids[3]] == drill
+
+    leader = client_as("leader")
+    listing = leader.get("/stories")
+    assert listing.status_code == 200
+    assert html.escape(crash_a.title) in listing.text or html.escape(crash_b.title) in listing.text
+    assert "<script>alert" not in listing.text and "&lt;script&gt;" in listing.text
+
+    page = leader.get(f"/stories/{crash}")
+    assert page.status_code == 200
+    assert "<mark>3 người thương vong</mark>" in page.text
+    assert "<mark>5 người thương vong</mark>" in page.text
+    assert "vnexpress.net" in page.text and "dantri.com.vn" in page.text
+
+    drill_page = leader.get(f"/stories/{drill}")
+    # The copy is one line under its original, not an item of its own.
+    assert f'Bản sao: <a href="/documents/{ids[3]}">baotintuc.vn</a>' in drill_page.text
+
+    data = leader.get(f"/api/v1/stories/{drill}").json()
+    assert {i["document_id"]: i["duplicate_of"] for i in data["items"]} == {
+        ids[2]: None,
+        ids[3]: ids[2],
+    }
+    assert leader.get(f"/api/v1/stories/{crash}").json()["conflict_list"][0]["type"] == "number"
+    assert leader.get("/stories/999999").status_code == 404
+    assert client_as("officer").get("/stories").status_code == 403
