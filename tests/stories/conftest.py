@@ -1,5 +1,5 @@
 """Real articles for the story tests, read once: a recent slice of the corpus in arrival order
-and every article of the dev story and conflict pairs."""
+and every article of the dev story and conflict pairs; and storing one as the collector would."""
 
 from __future__ import annotations
 

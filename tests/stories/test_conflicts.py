@@ -9,12 +9,7 @@ from baochi.stories.conflicts import find_conflicts
 from baochi.stories.evaluate import evaluate_conflicts
 from baochi.stories.features import Item
 from tests.conftest import SHARED_DATA
-from tests.stories.conftest import Corpus
-
-
-def _pair(corpus: Corpus, number: int) -> tuple[Item, Item]:
-    found = next(c for c in corpus.conflicts if c.pair == number)
-    return corpus.by_id[found.a], corpus.by_id[found.b]
+from tests.stories.conftest import Corpus, conflict_pair
 
 
 def test_dev_conflicts_stay_above_the_floors(corpus: Corpus) -> None:
@@ -25,7 +20,7 @@ def test_dev_conflicts_stay_above_the_floors(corpus: Corpus) -> None:
 
 
 def test_different_counts_of_the_same_casualties_conflict(corpus: Corpus) -> None:
-    a, b = _pair(corpus, 54)
+    a, b = conflict_pair(corpus, 54)
     (conflict, *_) = find_conflicts(a, b)
     assert (conflict.type, conflict.span, conflict.other_span) == (
         "number",
@@ -36,7 +31,7 @@ def test_different_counts_of_the_same_casualties_conflict(corpus: Corpus) -> Non
 
 
 def test_rounding_and_marked_updates_are_not_conflicts(corpus: Corpus) -> None:
-    a, _ = _pair(corpus, 501)  # "ít nhất 15 người thiệt mạng và 70 người bị thương"
+    a, _ = conflict_pair(corpus, 501)  # "ít nhất 15 người thiệt mạng và 70 người bị thương"
 
     def retold(new: str) -> Item:
         return replace(a, id="retold", text=a.text.replace("ít nhất 15 người", new))
@@ -49,7 +44,9 @@ def test_rounding_and_marked_updates_are_not_conflicts(corpus: Corpus) -> None:
 
 
 def test_times_of_the_same_crash_conflict_but_other_days_do_not(corpus: Corpus) -> None:
-    a, b = _pair(corpus, 163)  # the Cun pass coach crash: "6h sáng ngày 6-2" vs "4h sáng 6/2"
+    a, b = conflict_pair(
+        corpus, 163
+    )  # the Cun pass coach crash: "6h sáng ngày 6-2" vs "4h sáng 6/2"
     assert [(c.type, c.span, c.other_span) for c in find_conflicts(a, b)][:1] == [
         ("time_place", "6h sáng ngày 6-2", "4h sáng 6/2")
     ]
