@@ -49,6 +49,8 @@ def test_every_real_article_is_stored_once_with_its_body(site, store: Store, set
     assert len(docs) == len(site.articles)
     with store.engine.connect() as conn:  # the pipeline labelled every new article
         labels = conn.execute(text("SELECT topic, tone, place, hanoi FROM documents")).all()
+        in_stories = conn.execute(text("SELECT count(*) FROM story_articles")).scalar()
+    assert in_stories == len(site.articles)  # and placed each in a story
     assert all(topic and tone in ("negative", "neutral", "positive") and place
                for topic, tone, place, _ in labels)  # fmt: skip
     for article in site.articles:

@@ -149,7 +149,9 @@ def _articles(analyzer: Analyzer, rows: list[dict[str, Any]]) -> list[dict[str, 
             {
                 **row,
                 **label,
-                "published_at": row.get("published_at") or batch_time,
+                "published_at": row.get("published_at")
+                or row.get("published_estimate")
+                or batch_time,
                 "places": [m.surface for m in where.mentions],
             }
             for row, label, where in zip(rows, labels, places, strict=True)
