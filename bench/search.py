@@ -70,7 +70,7 @@ QUERIES = (
     ('outlet:"tuổi trẻ" giáo dục', "relevance"),
     ('="hồ tây"', "relevance"),
     ('title:"đà nẵng" OR title:"hải phòng"', "relevance"),
-    ("ô nhiễm môi trường date:2017-03..2017-06", "relevance"),
+    ("ô nhiễm môi trường date:2016-03..2016-06", "relevance"),
     ("topic:do_thi date:30d", "newest"),
     ("học sinh NOT tone:negative", "newest"),
     ('"thành phố hồ chí minh" OR tp.hcm', "relevance"),
@@ -96,18 +96,20 @@ def load() -> tuple[list[dict], dict[str, dict]]:
 
 
 def variant(raw: dict, copy: int, copies: int, rng: random.Random) -> Article:
-    """One copy of an article: dates moved back by whole half-years, paragraphs shuffled."""
+    """One copy of an article: dates moved back by whole half-years, paragraphs (or the sentences
+    of a one-paragraph body) shuffled. The store's content hash covers the body only, so a text
+    of one paragraph is all body."""
     lines = raw["text"].split("\n")
-    lead, body = lines[0], lines[1:]
+    lead, body = (lines[0], lines[1:]) if len(lines) > 1 else ("", lines)
     if copy:
         if len(body) > 1:
             rng.shuffle(body)
-        elif body:
-            sentences = re.split(r"(?<=\.) ", body[0])
+        else:
+            sentences = re.split(r"(?<=[.!?]) ", body[0])
             rng.shuffle(sentences)
             body = [" ".join(sentences)]
     day = dt.date.fromisoformat(raw["published_estimate"])
-    day -= dt.timedelta(days=SHIFT_DAYS * (copies - 1 - copy))
+    day -= dt.timedelta(days=SHIFT_DAYS * max(0, copies - 1 - copy))
     hour = int(hashlib.blake2b(raw["id"].encode(), digest_size=2).hexdigest(), 16) % 24
     published = dt.datetime(day.year, day.month, day.day, hour, tzinfo=dt.UTC)
     return Article(
@@ -121,12 +123,14 @@ def variant(raw: dict, copy: int, copies: int, rng: random.Random) -> Article:
 
 def build(store: Store, docs: int) -> dict[str, float]:
     """Store `docs` documents oldest first (as a crawler meets them), labelling each batch as
-    the analysis stage would; then bring the search indexes up to date."""
+    the analysis stage would; then bring the search indexes up to date. A copy that is the same
+    text as an earlier one (a one-sentence article) is refused by the store, so copies continue
+    until `docs` are stored."""
     articles, labels = load()
-    copies = -(-docs // len(articles))
+    copies = -(-docs // len(articles)) + 1  # one spare for the refused duplicates
     outlet_ids = [store.add_outlet(name) for name in OUTLETS]
     rng = random.Random(7)
-    stored = duplicates = made = 0
+    stored = duplicates = 0
     started = time.perf_counter()
     batch: list[Collected] = []
     meta: list[dict] = []
@@ -151,10 +155,9 @@ def build(store: Store, docs: int) -> dict[str, float]:
         batch.clear()
         meta.clear()
 
-    for copy in range(copies):
+    copy = reported = 0
+    while stored < docs:
         for k, raw in enumerate(articles):
-            if made == docs:
-                break
             article = variant(raw, copy, copies, rng)
             outlet = outlet_ids[(k + 7 * copy) % len(outlet_ids)]
             document = Document(article, Keys.of(article))
@@ -163,14 +166,15 @@ def build(store: Store, docs: int) -> dict[str, float]:
             )
             label = labels[raw["id"]]
             meta.append({k: label[k] for k in ("topic", "tone", "place", "hanoi")})
-            made += 1
-            if len(batch) == BATCH:
+            if len(batch) == min(BATCH, docs - stored):
                 flush()
-                if made % 50_000 == 0:
-                    rate = made / (time.perf_counter() - started)
-                    print(f"  stored {made:,} ({rate:,.0f}/s)", flush=True)
-    if batch:
-        flush()
+                if stored >= reported + 50_000:
+                    reported = stored
+                    rate = stored / (time.perf_counter() - started)
+                    print(f"  stored {stored:,} ({rate:,.0f}/s)", flush=True)
+                if stored == docs:
+                    break
+        copy += 1
     store_seconds = time.perf_counter() - started
     started = time.perf_counter()
     while (done := index.sync(store.engine, limit=50_000)) > 0:

@@ -3,20 +3,28 @@ of quoted index tokens only, and SQL whose every user-supplied value is a bound 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy.dialects import sqlite
 
 from baochi.search import parse
 from baochi.search.fts5 import SQLiteBackend, match_text
-from baochi.search.tokens import folded_syllables, interleave, phrase_tokens
+from baochi.search.tokens import COLUMNS, IndexText, phrase_tokens
 from baochi.search.tree import describe, index_of, plan
 
 
-def test_the_index_holds_syllables_and_pairs_so_a_phrase_is_consecutive_tokens() -> None:
-    text = interleave(folded_syllables("Đà Nẵng: an toàn thực phẩm"))
-    assert text == ("da da_nang nang nang_an an an_toan toan toan_thuc thuc thuc_pham pham")
+def test_the_index_holds_syllables_and_pairs_so_a_phrase_is_adjacent_pairs() -> None:
+    text = IndexText.of("Hà Nội", "Đà Nẵng: an toàn thực phẩm")
+    assert text.words == {
+        "title": "ha noi",
+        "body": "da nang an toan thuc pham",
+        "title_pairs": "ha_noi",
+        "body_pairs": "da_nang nang_an an_toan toan_thuc thuc_pham",
+    }
+    assert text.exact["body_pairs"] == "đà_nẵng nẵng_an an_toàn toàn_thực thực_phẩm"
     tokens = phrase_tokens(["an", "toan", "thuc", "pham"])
-    assert " ".join(tokens) in text
+    assert " ".join(tokens) in text.words["body_pairs"]
     assert phrase_tokens(["da", "nang"]) == ["da_nang"]
     assert phrase_tokens(["ngap"]) == ["ngap"]
 
@@ -25,15 +33,19 @@ def test_the_users_example_compiles_to_one_folded_expression() -> None:
     split = plan(parse('hà nội AND (ngập OR "úng ngập") NOT title:"dự báo"'))
     assert split.ranked_by == "folded" and not split.rest
     assert match_text(split.text["folded"], "folded") == (
-        '("ha_noi" AND ("ngap" OR "ung_ngap") NOT title : "du_bao")'
+        '({title_pairs body_pairs} : "ha_noi" AND ({title body} : "ngap" OR '
+        '{title_pairs body_pairs} : "ung_ngap") NOT title_pairs : "du_bao")'
     )
 
 
 def test_exact_words_go_to_the_exact_index_in_both_tone_placements() -> None:
     split = plan(parse('ngập ="Hoà Bình"'))
     assert set(split.text) == {"folded", "exact"}
-    assert match_text(split.text["exact"], "exact") == '("hoà_bình" OR "hòa_bình")'
-    assert match_text(parse("=Đồng"), "exact") == '"đồng"'
+    assert match_text(split.text["exact"], "exact") == (
+        '({title_pairs body_pairs} : "hoà_bình" OR {title_pairs body_pairs} : "hòa_bình")'
+    )
+    assert match_text(parse("=Đồng"), "exact") == '{title body} : "đồng"'
+    assert match_text(parse('title:"một hai ba"'), "folded") == 'title_pairs : "mot_hai hai_ba"'
 
 
 @pytest.mark.parametrize(
@@ -77,8 +89,8 @@ def test_a_subtree_mixing_indexes_or_labels_has_no_single_index() -> None:
 def test_user_text_is_only_quoted_tokens_in_a_bound_parameter(attack: str) -> None:
     split = plan(parse(attack))
     expression = match_text(split.text["folded"], "folded")
-    for token in expression.replace("(", " ").replace(")", " ").split():
-        assert token in ("AND", "OR", "NOT", "title", ":") or (
+    for token in re.sub(r"[(){}]", " ", expression).split():
+        assert token in ("AND", "OR", "NOT", ":", *COLUMNS) or (
             token.startswith('"') and token.endswith('"') and token[1:-1].replace("_", "").isalnum()
         ), token
     statement = SQLiteBackend.ids_query("folded", split.text["folded"])

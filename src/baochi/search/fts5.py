@@ -26,11 +26,11 @@ from sqlalchemy import (
 from baochi.db import DocumentRow
 from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import EXACT_FTS, WORDS_FTS, exact_fts, words_fts
-from baochi.search.tokens import exact_phrases, folded_syllables, phrase_tokens
+from baochi.search.tokens import COLUMNS, exact_phrases, folded_syllables, phrase_tokens
 from baochi.search.tree import And, IndexName, Node, Not, Or, Words
 
 # A word in the title says more about what an article is about than one in its body.
-TITLE_WEIGHT = 4.0
+WEIGHTS = tuple(4.0 if name.startswith("title") else 1.0 for name in COLUMNS)
 
 TABLES: dict[IndexName, tuple[TableClause, str]] = {
     "folded": (words_fts, WORDS_FTS),
@@ -45,8 +45,7 @@ def match_text(node: Node, index: IndexName) -> str:
             spellings = [tuple(folded_syllables(" ".join(node.syllables)))]
         else:
             spellings = exact_phrases(node.syllables)
-        column = "title : " if node.title_only else ""
-        quoted = [f'{column}"{" ".join(phrase_tokens(s))}"' for s in spellings]
+        quoted = [f'{_columns(node, len(s))} : "{" ".join(phrase_tokens(s))}"' for s in spellings]
         return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
     if isinstance(node, Or):
         return "(" + " OR ".join(match_text(i, index) for i in node.items) + ")"
@@ -55,6 +54,13 @@ def match_text(node: Node, index: IndexName) -> str:
         negatives = [match_text(i.item, index) for i in node.items if isinstance(i, Not)]
         return "(" + " AND ".join(positives) + "".join(f" NOT {n}" for n in negatives) + ")"
     raise ValueError(f"not a full-text expression: {node!r}")
+
+
+def _columns(node: Words, syllables: int) -> str:
+    """The FTS5 column filter for a term: its syllables or its pairs, title only or not."""
+    if syllables == 1:
+        return "title" if node.title_only else "{title body}"
+    return "title_pairs" if node.title_only else "{title_pairs body_pairs}"
 
 
 class SQLiteBackend:
@@ -103,7 +109,7 @@ class SQLiteBackend:
         if not len(candidates):
             return []
         table, name = TABLES[index]
-        score = (-func.bm25(literal_column(name), TITLE_WEIGHT, 1.0)).label("score")
+        score = (-func.bm25(literal_column(name), *WEIGHTS)).label("score")
         where = [self._match(index, node), table.c.rowid >= int(candidates[0])]
         if not every:
             wanted: Select[Any] = select(literal_column("value")).select_from(

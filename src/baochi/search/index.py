@@ -15,15 +15,21 @@ from baochi.db.schema_search import search_pending
 from baochi.search.tokens import IndexText
 
 # Contentless FTS5 tables forget the text: deleting a row means giving its tokens again.
-_INSERT_WORDS = text("INSERT INTO search_words(rowid, title, body) VALUES (:id, :title, :body)")
-_INSERT_EXACT = text("INSERT INTO search_exact(rowid, title, body) VALUES (:id, :title, :body)")
+_INSERT_WORDS = text(
+    "INSERT INTO search_words(rowid, title, body, title_pairs, body_pairs) "
+    "VALUES (:id, :title, :body, :title_pairs, :body_pairs)"
+)
+_INSERT_EXACT = text(
+    "INSERT INTO search_exact(rowid, title, body, title_pairs, body_pairs) "
+    "VALUES (:id, :title, :body, :title_pairs, :body_pairs)"
+)
 _DELETE_WORDS = text(
-    "INSERT INTO search_words(search_words, rowid, title, body) "
-    "VALUES ('delete', :id, :title, :body)"
+    "INSERT INTO search_words(search_words, rowid, title, body, title_pairs, body_pairs) "
+    "VALUES ('delete', :id, :title, :body, :title_pairs, :body_pairs)"
 )
 _DELETE_EXACT = text(
-    "INSERT INTO search_exact(search_exact, rowid, title, body) "
-    "VALUES ('delete', :id, :title, :body)"
+    "INSERT INTO search_exact(search_exact, rowid, title, body, title_pairs, body_pairs) "
+    "VALUES ('delete', :id, :title, :body, :title_pairs, :body_pairs)"
 )
 _EMPTY = (
     text("INSERT INTO search_words(search_words) VALUES ('delete-all')"),
@@ -34,9 +40,7 @@ BATCH = 500
 
 def _rows(docs: Sequence[tuple[int, str, str]]) -> tuple[list[dict], list[dict]]:
     texts = [(i, IndexText.of(title, body)) for i, title, body in docs]
-    words = [{"id": i, "title": t.words_title, "body": t.words_body} for i, t in texts]
-    exact = [{"id": i, "title": t.exact_title, "body": t.exact_body} for i, t in texts]
-    return words, exact
+    return [{"id": i, **t.words} for i, t in texts], [{"id": i, **t.exact} for i, t in texts]
 
 
 def _write(conn: Connection, docs: Sequence[tuple[int, str, str]], remove: bool) -> None:

@@ -1,15 +1,15 @@
 """How text becomes index tokens, with no database in sight (so the normalise stage can call it
-in its workers): every folded syllable and every pair of neighbouring syllables, and the same with
-diacritics for exact terms.
+in its workers): every folded syllable, and in a column of its own every pair of neighbouring
+syllables; the same with diacritics for exact terms.
 
 A Vietnamese word is two or three syllables drawn from a few thousand ("hà nội", "giao thông"), so
 a phrase over single syllables reads the position lists of the commonest tokens of the language;
-indexing the pairs too makes a two-syllable word one short token lookup.
+indexing the pairs makes a word one short token lookup, and a longer phrase a run of them.
 
-    "Hà Nội ngập" → "ha ha_noi noi noi_ngap ngap"      (positions 0..4)
+    "Hà Nội ngập" → syllables "ha noi ngap", pairs "ha_noi noi_ngap"
 
-A phrase of n syllables is the run "s1_s2 s2 s2_s3 … sn-1_sn": consecutive positions, so FTS5's
-own phrase matching stays exact.
+Consecutive pairs overlap by a syllable, so the phrase "a b c" is exactly the adjacent pairs
+"a_b b_c", which FTS5's own phrase matching finds without reading any single syllable.
 """
 
 from __future__ import annotations
@@ -29,34 +29,35 @@ MAX_SPELLINGS = 16
 _SYLLABLE = re.compile(r"[^\W_]+")
 
 
+# The columns of both indexes, in this order (BM25 weights follow it).
+COLUMNS = ("title", "body", "title_pairs", "body_pairs")
+
+
 @dataclass(frozen=True, slots=True)
 class IndexText:
-    """What the two indexes store for one document, title and text apart."""
+    """What the two indexes store for one document: a value per column of each."""
 
-    words_title: str
-    words_body: str
-    exact_title: str
-    exact_body: str
+    words: dict[str, str]
+    exact: dict[str, str]
 
     @classmethod
     def of(cls, title: str, text: str) -> IndexText:
         """The index text of a document's title and whole text (lead and body)."""
         return cls(
-            interleave(folded_syllables(title)),
-            interleave(folded_syllables(text)),
-            interleave(exact_syllables(title)),
-            interleave(exact_syllables(text)),
+            columns(folded_syllables(title), folded_syllables(text)),
+            columns(exact_syllables(title), exact_syllables(text)),
         )
 
 
-def interleave(syllables: Sequence[str]) -> str:
-    """Syllables with each neighbouring pair joined in between: a b c → a a_b b b_c c."""
-    out: list[str] = []
-    for i, syllable in enumerate(syllables):
-        out.append(syllable)
-        if i + 1 < len(syllables):
-            out.append(syllable + PAIR + syllables[i + 1])
-    return " ".join(out)
+def columns(title: Sequence[str], body: Sequence[str]) -> dict[str, str]:
+    """Syllables and their neighbouring pairs, for the title and the body, by column name."""
+    values = (" ".join(title), " ".join(body), " ".join(pairs(title)), " ".join(pairs(body)))
+    return dict(zip(COLUMNS, values, strict=True))
+
+
+def pairs(syllables: Sequence[str]) -> list[str]:
+    """Each syllable joined to the next: a b c → a_b b_c."""
+    return [a + PAIR + b for a, b in itertools.pairwise(syllables)]
 
 
 def folded_syllables(text: str) -> list[str]:
@@ -90,10 +91,5 @@ def exact_phrases(syllables: Sequence[str]) -> list[tuple[str, ...]]:
 
 
 def phrase_tokens(syllables: Sequence[str]) -> list[str]:
-    """The index tokens whose consecutive run means this phrase (one syllable: itself)."""
-    tokens = [syllables[0]] if len(syllables) == 1 else []
-    for i in range(len(syllables) - 1):
-        if i:
-            tokens.append(syllables[i])
-        tokens.append(syllables[i] + PAIR + syllables[i + 1])
-    return tokens
+    """The tokens whose adjacent run means this phrase: its pairs, or the one syllable."""
+    return pairs(syllables) or list(syllables)

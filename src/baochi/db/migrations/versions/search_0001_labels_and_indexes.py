@@ -81,12 +81,12 @@ BACKFILL = (
     "INSERT INTO search_pending(doc_id) SELECT id FROM documents",
 )
 # Contentless: the text stays in documents, only the index is stored. The input is already folded
-# or lower-cased; '_' joins the two syllables of a pair into one token.
+# or lower-cased syllables, and in the *_pairs columns each syllable joined to the next by '_'.
 INDEXES = (
-    "CREATE VIRTUAL TABLE search_words USING fts5(title, body, content='', "
-    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
-    "CREATE VIRTUAL TABLE search_exact USING fts5(title, body, content='', "
-    "tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
+    "CREATE VIRTUAL TABLE search_words USING fts5(title, body, title_pairs, body_pairs, "
+    "content='', tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
+    "CREATE VIRTUAL TABLE search_exact USING fts5(title, body, title_pairs, body_pairs, "
+    "content='', tokenize = \"unicode61 remove_diacritics 0 tokenchars '_'\")",
 )
 
 
