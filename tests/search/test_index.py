@@ -9,7 +9,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
 
-from baochi.db import Store
+from baochi.db import Store, migrate
 from baochi.db.engine import MIGRATIONS
 from baochi.records import Article, Document, Keys
 from baochi.search import run_query, search, sync
@@ -138,3 +138,21 @@ def test_snippets_escape_hostile_text_before_marking_it(store: Store) -> None:
     assert "<img" not in hit.snippet and "&lt;img src=x onerror=alert(1)&gt;" in hit.snippet
     assert "&lt;i&gt;<mark>ngập</mark>&lt;/i&gt;" in hit.snippet
     assert hit.snippet.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_indexes_made_in_the_first_interleaved_layout_are_rebuilt(store: Store) -> None:
+    doc_id = save(store, "Ùn tắc giao thông", "Ùn tắc kéo dài trên đường Láng.")
+    sync(store.engine)
+    with store.engine.begin() as conn:
+        for name in ("search_words", "search_exact"):
+            conn.execute(text(f"DROP TABLE {name}"))
+            conn.execute(text(f"CREATE VIRTUAL TABLE {name} USING fts5(title, body, content='')"))
+        conn.execute(
+            text(
+                "UPDATE alembic_version SET version_num = 'search_0001' "
+                "WHERE version_num = 'search_0002'"
+            )
+        )
+    migrate(store.engine)
+    assert pending(store.engine) == 1
+    assert ids(store, '"ùn tắc" đường láng') == {doc_id}
