@@ -110,6 +110,29 @@ class ConflictView:
     other_title: str
     other_span: str
     other_sentence: str
+    id: int
+    story_id: int
+    story_title: str
+    found_at: dt.datetime
+    url: str
+    other_url: str
+
+    def sides(self) -> list[dict[str, object]]:
+        """Both articles with their phrase and sentence, as plain data for alerts and the API."""
+        return [
+            {"id": i, "title": t, "url": u, "outlet": o, "span": s, "sentence": n}
+            for i, t, u, o, s, n in (
+                (self.document_id, self.title, self.url, self.outlet, self.span, self.sentence),
+                (
+                    self.other_id,
+                    self.other_title,
+                    self.other_url,
+                    self.other_outlet,
+                    self.other_span,
+                    self.other_sentence,
+                ),
+            )
+        ]
 
 
 _READ = (
@@ -358,6 +381,14 @@ class StoryStore:
 
     def conflicts(self, story_id: int) -> list[ConflictView]:
         """A story's conflicting phrases with both sides' outlets and titles."""
+        return self._conflicts(story_conflicts.c.story_id == story_id)
+
+    def conflicts_found(self, since: dt.datetime, until: dt.datetime) -> list[ConflictView]:
+        """Conflicts found in a time window, oldest first: what the alerts announce."""
+        found = story_conflicts.c.found_at
+        return self._conflicts((found > since) & (found <= until))
+
+    def _conflicts(self, where: Any) -> list[ConflictView]:
         mine, theirs = aliased(documents), aliased(documents)
         my_outlet, their_outlet = aliased(outlets), aliased(outlets)
         c = story_conflicts.c
@@ -374,17 +405,24 @@ class StoryStore:
                 theirs.c.title,
                 c.other_span,
                 c.other_sentence,
+                c.id,
+                c.story_id,
+                stories.c.title,
+                c.found_at,
+                mine.c.url,
+                theirs.c.url,
             )
             .select_from(story_conflicts)
+            .join(stories, stories.c.id == c.story_id)
             .join(mine, mine.c.id == c.document_id)
             .join(theirs, theirs.c.id == c.other_id)
             .outerjoin(my_outlet, my_outlet.c.id == mine.c.outlet_id)
             .outerjoin(their_outlet, their_outlet.c.id == theirs.c.outlet_id)
-            .where(c.story_id == story_id)
+            .where(where)
             .order_by(c.id)
         )
         with self.engine.connect() as conn:
-            return [ConflictView(*row) for row in conn.execute(query)]
+            return [ConflictView(*tuple(row)) for row in conn.execute(query)]
 
 
 def _story(row: Any) -> StoryRow:

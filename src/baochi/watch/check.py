@@ -1,5 +1,5 @@
 """One check: new matches and spikes of every watchlist, spikes of every topic, place and story,
-quiet outlets, then digests and delivery.
+quiet outlets, conflicting reports found in stories, then digests and delivery.
 
 Run by `baochi watch check` on a schedule; the clock is a parameter, so a replay or a test can
 run it at any moment, and running it twice at the same moment writes nothing new.
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
+from baochi.db.stories_store import StoryStore
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
@@ -23,6 +24,8 @@ from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier
 from baochi.watch.spikes import SpikeRule, Verdict, judge
 
+# How far back a check looks for conflicts the story stage found; the alert's key makes one each.
+CONFLICT_WINDOW = dt.timedelta(days=1)
 # Labelled subjects that have spikes of their own, and how an alert names them.
 SUBJECTS = {"topic": "chủ đề", "place": "địa danh", "story": "chuỗi tin"}
 
@@ -62,6 +65,7 @@ def check(
             summary.problems.append(f"{watchlist.name}: {exc}")
     found += label_alerts(watch, config, now)
     found += health_alerts(store, watch, config, now)
+    found += conflict_alerts(StoryStore(store.engine), now)
     rules = watch.rules()
     for alert in found:
         stored = raise_alert(watch, alert, now, rules)
@@ -201,6 +205,29 @@ def health_alerts(
             )
         )
     return found
+
+
+def conflict_alerts(stories: StoryStore, now: dt.datetime) -> list[Alert]:
+    """One alert per conflicting pair of phrases found in a story over the last day."""
+    return [
+        Alert(
+            kind="conflict",
+            subject_kind="story",
+            subject_key=str(c.story_id),
+            subject_label=c.story_title,
+            observed=1,
+            reason=(
+                f"Thông tin trái chiều: «{c.span}» ({c.outlet}) và «{c.other_span}» "
+                f"({c.other_outlet})"
+            ),
+            dedupe_key=f"conflict:{c.id}",
+            payload={
+                "type": c.type,
+                "documents": c.sides(),
+            },
+        )
+        for c in stories.conflicts_found(now - CONFLICT_WINDOW, now)
+    ]
 
 
 def _cooled(
