@@ -1,7 +1,7 @@
 """A real browser (Debian's chromium, driven by Playwright) through an analyst's morning.
 
-Few and fast on purpose: one walk through sign-in, dashboard, search, article and label, and the
-hostile article whose <script> must appear as text and never run.
+Few and fast on purpose: one walk through sign-in, dashboard, search, article, label and story,
+and the hostile article whose <script> must appear as text and never run.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 
+from baochi.stories import assign
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,7 +69,8 @@ def page(server: str) -> Iterator:
         assert dialogs == [], f"a script ran: {dialogs}"
 
 
-def test_analyst_morning_in_a_real_browser(page, articles, fulltext) -> None:
+def test_analyst_morning_in_a_real_browser(page, store, articles, fulltext) -> None:
+    links = assign(store.engine, articles)
     page.goto("/")
     assert page.url.endswith("/login?next=/")
     page.fill("#username", "lan")
@@ -98,3 +100,14 @@ def test_analyst_morning_in_a_real_browser(page, articles, fulltext) -> None:
 
     page.goto(f"/documents/{articles[0]}")
     assert page.locator("h1").inner_text() == HOSTILE_TITLE
+
+    # open the story of the first real article from the stories list: its articles are listed
+    story_id = next(int(link.story) for link in links if int(link.article) == articles[1])
+    page.click("nav >> text=Chuỗi tin")
+    page.wait_for_url("**/stories")
+    page.click(f'a[href="/stories/{story_id}"]')
+    page.wait_for_url(f"**/stories/{story_id}")
+    members = {int(link.article) for link in links if int(link.story) == story_id}
+    listed = page.locator('.list-group a[href^="/documents/"]')
+    assert listed.count() == len(members)
+    assert page.locator(f'a[href="/documents/{articles[1]}"]').count() >= 1
