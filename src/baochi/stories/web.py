@@ -22,7 +22,7 @@ CONFLICT_TYPES = {
     "number": "Số liệu",
     "time_place": "Thời gian, địa điểm",
     "actor": "Người chịu trách nhiệm",
-    "outcome": "Kết quả",
+    "outcome": "Kết quả sự việc",
 }
 
 

@@ -27,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from baochi.db import Store, open_store
 from baochi.db.web_store import WebStore
 from baochi.settings import Settings
+from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.templating import NavItem, add_template_folder, render
 
@@ -174,6 +175,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
         folder = Path(module.__file__ or "").parent / "templates"
         if not module.__name__.startswith("baochi.web.") and folder.is_dir():
             add_template_folder(folder)
+            i18n.extend(folder)
     app.state.nav = sorted(nav, key=lambda item: item.order)
     app.state.panels = panels
     app.state.document_panels = document_panels

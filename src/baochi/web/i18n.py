@@ -1,12 +1,15 @@
 """Vietnamese first, English on request: the interface's words, keyed by their Vietnamese text.
 
 A template writes `{{ _("Tổng quan") }}`; with English chosen it reads the catalogue below, and a
-phrase missing from it stays Vietnamese rather than failing.
+phrase missing from it stays Vietnamese rather than failing. The shell's phrases are here; each
+area keeps its own beside its templates (`<area>/templates/en.json`), added when the app loads it.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 
 from fastapi import Request
 
@@ -22,7 +25,6 @@ EN: dict[str, str] = {
     "Nguồn tin": "Sources",
     "Cảnh báo": "Alerts",
     "Cơ quan báo chí": "Press agencies",
-    "Vụ việc": "Cases",
     "Chỉ tiêu": "Targets",
     "Báo cáo": "Reports",
     "Quản trị": "Admin",
@@ -166,7 +168,15 @@ EN: dict[str, str] = {
     "Tiếp": "Next",
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": EN}
+CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": dict(EN)}
+AREA_CATALOGUE = "en.json"
+
+
+def extend(folder: Path) -> None:
+    """Add an area's English phrases, kept in its templates folder, to the catalogue."""
+    path = folder / AREA_CATALOGUE
+    if path.is_file():
+        CATALOGUES["en"].update(json.loads(path.read_text(encoding="utf-8")))
 
 
 def translator(lang: str) -> Callable[[str], str]:

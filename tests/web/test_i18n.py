@@ -1,0 +1,58 @@
+"""English everywhere: every phrase a template or a navigation entry shows has its English, and a
+phrase shared by two areas reads the same in both."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from fastapi import FastAPI
+
+import baochi
+from baochi.web import i18n
+
+SOURCE = Path(baochi.__file__).parent
+# `_("…")` or `_('…')` in a template or a module.
+PHRASE = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+
+
+def _phrases() -> dict[str, set[str]]:
+    """Each phrase marked for translation anywhere in the package, with the files that use it."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(SOURCE.rglob("*")):
+        if path.suffix in (".html", ".py"):
+            for match in PHRASE.finditer(path.read_text(encoding="utf-8")):
+                text = match.group(1) or match.group(2)
+                found.setdefault(text, set()).add(str(path.relative_to(SOURCE)))
+    return found
+
+
+def test_every_phrase_and_menu_entry_has_english(app: FastAPI) -> None:
+    english = i18n.CATALOGUES["en"]
+    wanted = _phrases()
+    for item in app.state.nav:
+        wanted.setdefault(item.label, set()).add(f"navigation {item.href}")
+    missing = {text: sorted(where) for text, where in wanted.items() if text not in english}
+    assert missing == {}, (
+        "add these phrases to the area's templates/en.json (or the shell's web/i18n.py)"
+    )
+
+
+def test_a_phrase_reads_the_same_in_every_area() -> None:
+    seen: dict[str, tuple[str, str]] = {text: (en, "web/i18n.py") for text, en in i18n.EN.items()}
+    clashes = []
+    for path in sorted(SOURCE.glob(f"*/templates/{i18n.AREA_CATALOGUE}")):
+        for text, en in json.loads(path.read_text(encoding="utf-8")).items():
+            where = str(path.relative_to(SOURCE))
+            if text in seen and seen[text][0] != en:
+                clashes.append((text, seen[text], (en, where)))
+            seen.setdefault(text, (en, where))
+    assert clashes == []
+
+
+def test_an_area_page_reads_in_english(client_as) -> None:
+    client = client_as("analyst")
+    client.get("/lang/en?next=/stories")
+    html = client.get("/stories").text
+    assert '<h1 class="h3 mb-3">Stories</h1>' in html and ">Copies<" in html
