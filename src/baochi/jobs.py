@@ -8,7 +8,8 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from baochi.cases import run_reminders
+from baochi.cases.deadlines import configured_rules
+from baochi.cases.delivery import remind
 from baochi.collect.loop import collect_forever
 from baochi.db import Store
 from baochi.db.watch_store import WatchStore
@@ -32,7 +33,7 @@ async def every(seconds: float, name: str, job: Callable[[dt.datetime], object])
 
 
 async def background(store: Store, settings: Settings) -> None:
-    """Collect, check watchlists and spikes, and write case reminders, concurrently."""
+    """Collect, check watchlists and spikes, and write (and hand over) case reminders."""
     config = WatchConfig.from_settings(settings)
     watch, channels = WatchStore(store.engine), notifiers(config)
     await asyncio.gather(
@@ -42,5 +43,9 @@ async def background(store: Store, settings: Settings) -> None:
             "alert check",
             lambda now: check(store, watch, config, now, channels),
         ),
-        every(REMINDER_EVERY, "case reminders", lambda now: run_reminders(store.engine, now)),
+        every(
+            REMINDER_EVERY,
+            "case reminders",
+            lambda now: remind(store.engine, now, configured_rules(settings.case_rules_file)),
+        ),
     )

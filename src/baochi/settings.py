@@ -105,6 +105,12 @@ class Settings:
     digest_max_items: int = _setting(
         50, "Most alerts listed in one digest; the rest are counted and left to the app."
     )
+    case_rules_file: str = _setting(
+        "", "JSON file of case deadline rules (priorities, reminders); empty: the shipped rules."
+    )
+    case_attachment_max_bytes: int = _setting(
+        20 * 1024 * 1024, "Largest file attached to a case answer or a progress report."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -33,9 +33,10 @@ def add_article(store: Store, slug: str, title: str, body: str, published: dt.da
 
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
-    """A store migrated along the cases branch only, so other areas' work in progress is apart."""
+    """A store migrated along the branches cases need (departments and users, alerts for mail)."""
     engine = open_engine(settings)
-    migrate(engine, "cases@head")
+    for branch in ("web@head", "watch@head", "cases@head"):
+        migrate(engine, branch)
     yield Store(engine)
     engine.dispose()
 

@@ -12,6 +12,7 @@ from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from tests.cases.conftest import ANALYST, LEADER, OFFICER_7, OFFICER_8, OPENED, add_article
 
+MB = 1_000_000
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -42,7 +43,7 @@ def test_from_article_to_department_and_back(store: Store, flooded: int, setting
     with pytest.raises(Forbidden):
         cases.answer(engine, OFFICER_8, case_id, "Sở phối hợp", now=later)  # coordinating only
     file_id = cases.attach(
-        engine, settings.data, OFFICER_7, case_id, "cong-van.pdf", PDF, now=later
+        engine, settings.data, OFFICER_7, case_id, "cong-van.pdf", PDF, max_bytes=MB, now=later
     )
     case = cases.answer(
         engine, OFFICER_7, case_id, "Sở Xây dựng đã chỉ đạo nạo vét cống.", now=later
@@ -102,7 +103,9 @@ def test_officers_see_only_their_department(store: Store, settings) -> None:
     other = cases.open_case(
         engine, ANALYST, "Cây xanh đổ trên phố Huế", responsible=[8], now=OPENED
     )
-    file_id = cases.attach(engine, settings.data, ANALYST, other, "ảnh.pdf", PDF, now=OPENED)
+    file_id = cases.attach(
+        engine, settings.data, ANALYST, other, "ảnh.pdf", PDF, max_bytes=MB, now=OPENED
+    )
 
     assert [c.id for c in cases.visible_cases(engine, OFFICER_7)] == [mine, coordinated]
     assert [c.id for c in cases.visible_cases(engine, OFFICER_8)] == [other]

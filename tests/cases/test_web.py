@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -25,7 +27,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 def store(settings: Settings) -> Iterator[Store]:
     """The web, cases and targets branches only, apart from other areas' work in progress."""
     engine = open_engine(settings)
-    for branch in ("web@head", "cases@head", "targets@head"):
+    for branch in ("web@head", "watch@head", "cases@head", "targets@head"):
         migrate(engine, branch)
     yield Store(engine)
     engine.dispose()
@@ -105,3 +107,55 @@ def test_directive_pages(store, client_as):
         files={"file": ("x.xlsx", b"not excel", "application/octet-stream")},
     )
     assert bad.status_code == 422 and "không đọc được" in bad.text
+
+
+def test_notifications_in_the_app_per_user(store, people, client_as):
+    minh = people["officer"]
+    case_id = cases.open_case(
+        store.engine,
+        ANALYST,
+        "Ngập phố Nguyễn Khuyến",
+        responsible=[minh.department_id],
+        now=OPENED,
+    )
+    other = cases.open_case(store.engine, ANALYST, "Cây đổ phố Huế", responsible=[999], now=OPENED)
+    deadline = cases.due_at(dt.date(2026, 4, 1))
+    cases.run_reminders(store.engine, deadline - dt.timedelta(days=3))  # to each department
+    cases.run_reminders(store.engine, deadline)  # escalations: departments and the office
+
+    officer = client_as("officer")
+    page = officer.get("/cases")
+    assert re.search(r'href="/notifications">Thông báo <span[^>]*>2</span>', page.text)
+    listing = officer.get("/notifications")
+    assert f"#{case_id} Ngập phố Nguyễn Khuyến" in listing.text and "Cây đổ" not in listing.text
+    assert "còn 3 ngày" in listing.text and "báo cáo vượt cấp lần 1" in listing.text
+    mine = officer.get("/api/v1/notifications").json()
+    assert mine["unread"] == 2 and {n["case_id"] for n in mine["items"]} == {case_id}
+
+    token = csrf(officer, "/notifications")
+    first = mine["items"][0]["id"]
+    done = officer.post(
+        "/notifications/read", data={"csrf": token, "id": str(first)}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert officer.get("/api/v1/notifications").json()["unread"] == 1
+    # Another user's notification ids are ignored, not marked.
+    office_ids = [
+        n["id"] for n in client_as("analyst").get("/api/v1/notifications").json()["items"]
+    ]
+    assert (
+        officer.post("/notifications/read", data={"csrf": token, "id": office_ids}).status_code
+        == 200
+    )
+    assert client_as("analyst").get("/api/v1/notifications").json()["unread"] == 2
+    officer.post("/notifications/read", data={"csrf": token})
+    after = officer.get("/notifications")
+    assert officer.get("/api/v1/notifications").json()["unread"] == 0
+    assert 'href="/notifications">Thông báo</a>' in after.text
+    assert officer.post("/notifications/read", data={}).status_code == 403  # no CSRF token
+
+    analyst = client_as("analyst")
+    office = analyst.get("/api/v1/notifications").json()
+    assert office["unread"] == 2  # the two escalations to the office, one per case
+    assert {n["case_id"] for n in office["items"]} == {case_id, other}
+    assert all(n["kind"] == "escalation" for n in office["items"])

@@ -105,7 +105,7 @@ def test_a_wrong_workbook_lists_its_problems_and_writes_nothing(store: Store) ->
 def test_progress_reports_with_evidence(store: Store, settings) -> None:
     targets.load_example(store.engine)
     indicator = next(i for i in TargetsStore(store.engine).indicators() if i.code == "TTHC-3-4")
-    evidence = (settings.data, "bao-cao-2020.pdf", PDF)
+    evidence = (settings.data, "bao-cao-2020.pdf", PDF, settings.case_attachment_max_bytes)
     targets.record_progress(
         store.engine, indicator.id, dt.date(2020, 6, 30), 62.5, "Báo cáo 6 tháng", evidence
     )
@@ -119,6 +119,6 @@ def test_progress_reports_with_evidence(store: Store, settings) -> None:
             dt.date(2020, 9, 30),
             70,
             "",
-            (settings.data, "gia.pdf", b"<html><script></script></html>"),
+            (settings.data, "gia.pdf", b"<html><script></script></html>", 1_000_000),
         )
     assert len(TargetsStore(store.engine).reports([indicator.id])) == 1

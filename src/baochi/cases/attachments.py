@@ -13,7 +13,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 ATTACHMENTS_DIR = "attachments"
 
 PDF = "application/pdf"
@@ -73,7 +72,7 @@ def sniff(content: bytes) -> str | None:
     return None
 
 
-def check(filename: str, content: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES) -> str:
+def check(filename: str, content: bytes, max_bytes: int) -> str:
     """The file's content type if it is acceptable; AttachmentRejected says why not."""
     if not content:
         raise AttachmentRejected("tệp rỗng")
@@ -94,9 +93,7 @@ def check(filename: str, content: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES) 
     return kind
 
 
-def store(
-    data_dir: Path, filename: str, content: bytes, max_bytes: int = MAX_ATTACHMENT_BYTES
-) -> StoredFile:
+def store(data_dir: Path, filename: str, content: bytes, max_bytes: int) -> StoredFile:
     """Check a file and write it under a random name; the original name is kept only as a label."""
     kind = check(filename, content, max_bytes)
     folder = data_dir / ATTACHMENTS_DIR

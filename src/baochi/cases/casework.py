@@ -214,8 +214,9 @@ def attach(
     case_id: int,
     filename: str,
     content: bytes,
+    *,
+    max_bytes: int,
     now: dt.datetime | None = None,
-    max_bytes: int = attachments.MAX_ATTACHMENT_BYTES,
 ) -> int:
     """Keep a file (the official letter…) with a case that is not closed; returns its id."""
     case = get_case(engine, actor, case_id)

@@ -17,7 +17,8 @@ from sqlalchemy import Engine
 
 from baochi.cases import casework
 from baochi.cases.calendar import lunar_rows
-from baochi.cases.deadlines import HANOI, days_left
+from baochi.cases.deadlines import HANOI, configured_rules, days_left
+from baochi.cases.delivery import remind
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import STATUS_LABELS, STATUSES, Actor, CaseError
 from baochi.db import open_store
@@ -69,7 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--withdraw", metavar="REASON", help="close without an answer, saying why")
     p.set_defaults(handler=_close)
 
-    p = csub.add_parser("remind", help="write the reminders and escalations due")
+    p = csub.add_parser(
+        "remind", help="write the reminders and escalations due, and raise them as alerts"
+    )
     p.add_argument("--now", type=_moment, help="ISO time to act as (default: now)")
     p.set_defaults(handler=_remind)
 
@@ -130,6 +133,7 @@ def _open(args: argparse.Namespace, settings: Settings) -> int:
             story_id=args.story,
             alert_id=args.alert,
             received_on=args.received,
+            rules=configured_rules(settings.case_rules_file),
         )
     except (CaseError, ValueError) as exc:
         print(f"baochi: {exc}", file=sys.stderr)
@@ -174,7 +178,15 @@ def _assign(args: argparse.Namespace, settings: Settings) -> int:
 def _answer(args: argparse.Namespace, settings: Settings) -> int:
     def work(engine: Engine) -> CaseRow:
         for path in args.file:
-            casework.attach(engine, settings.data, OFFICE, args.case, path.name, path.read_bytes())
+            casework.attach(
+                engine,
+                settings.data,
+                OFFICE,
+                args.case,
+                path.name,
+                path.read_bytes(),
+                max_bytes=settings.case_attachment_max_bytes,
+            )
         return casework.answer(engine, OFFICE, args.case, args.text)
 
     return _change(settings, work)
@@ -187,7 +199,8 @@ def _close(args: argparse.Namespace, settings: Settings) -> int:
 
 def _remind(args: argparse.Namespace, settings: Settings) -> int:
     now = args.now or dt.datetime.now(dt.UTC)
-    notices = casework.run_reminders(open_store(settings).engine, now)
+    rules = configured_rules(settings.case_rules_file)
+    notices = remind(open_store(settings).engine, now, rules)
     for notice in notices:
         who = f"đơn vị {notice.department_id}" if notice.department_id else "văn phòng"
         print(f"{notice.kind:10} {who:12} {notice.message}")

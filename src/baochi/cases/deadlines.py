@@ -63,6 +63,11 @@ def load_rules(path: Path = RULES_FILE) -> DeadlineRules:
     )
 
 
+def configured_rules(rules_file: str) -> DeadlineRules:
+    """The rules file named by the setting case_rules_file, else the shipped rules."""
+    return load_rules(Path(rules_file)) if rules_file else load_rules()
+
+
 def local_day(moment: dt.datetime) -> dt.date:
     """The Hà Nội calendar day of an instant."""
     return moment.astimezone(HANOI).date()

@@ -13,9 +13,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from baochi.cases import casework, workflow
-from baochi.cases.attachments import MAX_ATTACHMENT_BYTES, AttachmentRejected
-from baochi.cases.deadlines import days_left, load_rules
+from baochi.cases import casework, inbox_web, workflow
+from baochi.cases.attachments import AttachmentRejected
+from baochi.cases.deadlines import DeadlineRules, configured_rules, days_left
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db.cases_store import CasesStore
@@ -26,7 +26,8 @@ from baochi.web.templating import NavItem, render
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 ALL_ROLES = ("admin", "analyst", "officer", "leader")
-NAV = (NavItem(60, "/cases", "Hồ sơ", ALL_ROLES),)
+NAV = (NavItem(60, "/cases", "Hồ sơ", ALL_ROLES), *inbox_web.NAV)
+nav_badge = inbox_web.nav_badge
 SignedIn = Annotated[User, Depends(require(*ALL_ROLES))]
 
 
@@ -50,6 +51,14 @@ def refusals() -> Iterator[None]:
 
 def _engine(request: Request) -> Any:
     return request.app.state.store.engine
+
+
+def _rules(request: Request) -> DeadlineRules:
+    return configured_rules(request.app.state.settings.case_rules_file)
+
+
+def _max_bytes(request: Request) -> int:
+    return int(request.app.state.settings.case_attachment_max_bytes)
 
 
 def _departments(request: Request) -> dict[int, str]:
@@ -81,7 +90,7 @@ def cases_page(
         "figures": figures,
         "status": status,
         "overdue": overdue,
-        "priorities": load_rules().priorities,
+        "priorities": _rules(request).priorities,
         "can_open": user.role in workflow.OFFICE_ROLES,
     }
     return render(request, "cases/list.html", context)
@@ -107,6 +116,7 @@ def open_case_form(
             priority=priority,
             responsible=_ids(department or []),
             document_ids=_ids([document_id]),
+            rules=_rules(request),
         )
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
@@ -129,7 +139,7 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "files": store.attachments(case.id),
         "actions": workflow.actions_for(case.status, actor, case.responsible, case.coordinating),
         "office": user.role in workflow.OFFICE_ROLES,
-        "max_mb": MAX_ATTACHMENT_BYTES // 1_000_000,
+        "max_mb": _max_bytes(request) / 1_000_000,
     }
     return render(request, "cases/case.html", context)
 
@@ -179,12 +189,13 @@ async def case_answer(
 ) -> Response:
     """Attach the official letter (if any) and, with a text, mark the case answered."""
     engine, actor = _engine(request), actor_of(user)
-    data = request.app.state.settings.data
-    content = await file.read(MAX_ATTACHMENT_BYTES + 1) if file and file.filename else b""
+    data, limit = request.app.state.settings.data, _max_bytes(request)
+    content = await file.read(limit + 1) if file and file.filename else b""
 
     def work() -> None:
         if content and file is not None:
-            casework.attach(engine, data, actor, case_id, file.filename or "", content)
+            name = file.filename or ""
+            casework.attach(engine, data, actor, case_id, name, content, max_bytes=limit)
         if answer.strip():
             casework.answer(engine, actor, case_id, answer)
 
@@ -262,3 +273,4 @@ def api_case(request: Request, case_id: int, user: SignedIn) -> dict[str, Any]:
 
 
 router.include_router(api)
+router.include_router(inbox_web.router)

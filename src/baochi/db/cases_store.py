@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -17,6 +17,7 @@ from baochi.db.schema_cases import (
     case_departments,
     case_documents,
     case_events,
+    case_notification_reads,
     case_notifications,
     cases,
 )
@@ -376,3 +377,74 @@ class CasesStore:
                 )
                 .values(delivered_at=at)
             )
+
+    # -- each user's notification list -----------------------------------------------------
+
+    @staticmethod
+    def _audience(department_id: int | None, office: bool) -> Any:
+        """The notifications meant for a department's officers, or for the office."""
+        mine = []
+        if department_id is not None:
+            mine.append(
+                and_(
+                    case_notifications.c.audience == "department",
+                    case_notifications.c.department_id == department_id,
+                )
+            )
+        if office:
+            mine.append(case_notifications.c.audience == "office")
+        return or_(*mine) if mine else false()
+
+    def inbox(
+        self, user_id: int, department_id: int | None, office: bool, limit: int = 100
+    ) -> list[dict[str, Any]]:
+        """A user's notifications, newest first, with the case title and when the user read each."""
+        reads = case_notification_reads
+        query = (
+            select(case_notifications, cases.c.title, cases.c.status, reads.c.read_at)
+            .join(cases, cases.c.id == case_notifications.c.case_id)
+            .outerjoin(
+                reads,
+                and_(
+                    reads.c.notification_id == case_notifications.c.id, reads.c.user_id == user_id
+                ),
+            )
+            .where(self._audience(department_id, office))
+            .order_by(case_notifications.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def _unread(self, user_id: int, department_id: int | None, office: bool) -> Any:
+        read = select(case_notification_reads.c.notification_id).where(
+            case_notification_reads.c.user_id == user_id
+        )
+        return and_(self._audience(department_id, office), case_notifications.c.id.not_in(read))
+
+    def unread_count(self, user_id: int, department_id: int | None, office: bool) -> int:
+        """How many of a user's notifications they have not read."""
+        query = select(func.count()).where(self._unread(user_id, department_id, office))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def mark_read(
+        self,
+        user_id: int,
+        department_id: int | None,
+        office: bool,
+        at: dt.datetime,
+        ids: Collection[int] | None = None,
+    ) -> int:
+        """Mark some (or all) of a user's unread notifications read; ids not theirs are ignored."""
+        query = select(case_notifications.c.id).where(self._unread(user_id, department_id, office))
+        if ids is not None:
+            query = query.where(case_notifications.c.id.in_(list(ids)))
+        with self.engine.begin() as conn:
+            found = [row[0] for row in conn.execute(query)]
+            if found:
+                conn.execute(
+                    case_notification_reads.insert(),
+                    [{"notification_id": n, "user_id": user_id, "read_at": at} for n in found],
+                )
+        return len(found)

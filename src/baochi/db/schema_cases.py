@@ -115,3 +115,13 @@ case_notifications = Table(
     UniqueConstraint("case_id", "key", name="uq_case_notifications_key"),
 )
 Index("ix_case_notifications_pending", case_notifications.c.delivered_at)
+
+# Each user's read marks on the notifications shown to them (a department's are shared by its
+# officers, the office's by the office, but each person reads them on their own).
+case_notification_reads = Table(
+    "case_notification_reads",
+    metadata,
+    Column("notification_id", Integer, ForeignKey("case_notifications.id"), primary_key=True),
+    Column("user_id", Integer, primary_key=True),
+    Column("read_at", UTCDateTime, nullable=False),
+)

@@ -47,6 +47,7 @@ alert_rules = Table(
     Column("digest_minutes", Float, nullable=False),
     Column("enabled", Boolean, nullable=False, server_default="1"),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("department_id", Integer),  # a department's rule: only alerts about that department
 )
 
 # What happened and why, with the numbers; dedupe_key makes a repeated check write nothing new.

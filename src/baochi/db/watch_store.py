@@ -65,11 +65,17 @@ class RuleRow:
     digest_minutes: float
     enabled: bool
     created_at: dt.datetime
+    department_id: int | None = None
 
     def wants(self, alert: Alert) -> bool:
-        """Whether an alert falls under this rule (its kind; its watchlist, if the rule has one)."""
+        """Whether an alert falls under this rule: its kind; its watchlist, if the rule has one;
+        and an alert about a department goes only to that department's rules, and back."""
         if alert.kind not in self.kinds.split(","):
             return False
+        if self.department_id is not None or alert.subject_kind == "department":
+            return alert.subject_kind == "department" and alert.subject_key == str(
+                self.department_id
+            )
         return self.watchlist_id is None or self.watchlist_id == alert.watchlist_id
 
 
@@ -195,14 +201,16 @@ class WatchStore:
         digest_minutes: float,
         now: dt.datetime,
         watchlist_id: int | None = None,
+        department_id: int | None = None,
     ) -> int:
-        """Subscribe a target to some kinds of alert (of one watchlist, or of every subject)."""
+        """Subscribe a target to some kinds of alert (of one watchlist or department, or all)."""
         with self.engine.begin() as conn:
             return int(
                 conn.execute(
                     alert_rules.insert()
                     .values(
                         watchlist_id=watchlist_id,
+                        department_id=department_id,
                         kinds=",".join(kinds),
                         channel=channel,
                         target=target,

@@ -117,11 +117,12 @@ def record_progress(
     period_end: dt.date,
     value: float,
     comment: str = "",
-    evidence: tuple[Path, str, bytes] | None = None,
+    evidence: tuple[Path, str, bytes, int] | None = None,
     reported_by: int | None = None,
     now: dt.datetime | None = None,
 ) -> int:
-    """Record one period's value; evidence is (data folder, file name, bytes), type-checked."""
+    """Record one period's value; evidence is (data folder, file name, bytes, largest size
+    allowed), checked like a case's files and stored under a random name."""
     stored = attachments.store(*evidence) if evidence else None
     return TargetsStore(engine).add_report(
         {

@@ -19,7 +19,7 @@ from baochi.watch.digest import HANOI, as_json, hanoi_time, title
 from baochi.watch.matching import query_problem
 from baochi.watch.notify import notifiers
 
-KINDS = ("match", "spike", "health", "conflict")
+KINDS = ("match", "spike", "health", "conflict", "case")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,7 +39,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.set_defaults(handler=_list)
     notify = wsub.add_parser("notify", help="send alerts to an e-mail address or a webhook URL")
     notify.add_argument("target", help="an e-mail address, or an http(s) URL for a webhook")
-    notify.add_argument("--watchlist", metavar="NAME", help="only this watchlist's alerts")
+    scope = notify.add_mutually_exclusive_group()
+    scope.add_argument("--watchlist", metavar="NAME", help="only this watchlist's alerts")
+    scope.add_argument(
+        "--department", type=int, metavar="ID", help="only alerts about this department (cases)"
+    )
     notify.add_argument("--kinds", default="match,spike,health,conflict", help="comma-separated")
     notify.add_argument("--every", type=float, metavar="MINUTES", help="digest interval")
     notify.set_defaults(handler=_notify)
@@ -147,7 +151,7 @@ def _notify(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         watchlist_id = ids[args.watchlist]
     every = config.digest_minutes if args.every is None else args.every
     rule_id = watch.add_rule(
-        kinds, channel, args.target, every, dt.datetime.now(dt.UTC), watchlist_id
+        kinds, channel, args.target, every, dt.datetime.now(dt.UTC), watchlist_id, args.department
     )
     print(f"rule {rule_id}: {','.join(kinds)} by {channel} to {args.target}, every {every:g} min")
     return 0

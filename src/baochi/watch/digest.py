@@ -19,6 +19,7 @@ KIND_LABELS = {
     "spike": "Đột biến",
     "health": "Nguồn thu thập",
     "conflict": "Thông tin trái chiều",
+    "case": "Hồ sơ",
 }
 SUBJECT_CHARS = 150
 DOCUMENTS_SHOWN = 5

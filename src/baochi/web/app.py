@@ -1,6 +1,7 @@
 """The FastAPI app: assembles every router, the shared state, security headers and error pages.
 
-Routers are modules exposing `router: APIRouter` (and optionally `NAV` and `dashboard_panel`):
+Routers are modules exposing `router: APIRouter` (and optionally `NAV`, `nav_badge` and
+`dashboard_panel`):
 the web area's own are listed in ROUTERS; another area's `baochi.<area>.web` module, when it
 exists, is included too (see README.md).
 """
@@ -165,6 +166,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     nav: list[NavItem] = []
     panels: list[Any] = []
     document_panels: list[Any] = []
+    badges: list[Any] = []
     for module in router_modules():
         app.include_router(module.router)
         nav.extend(getattr(module, "NAV", ()))
@@ -172,6 +174,8 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
             panels.append(module.dashboard_panel)
         if hasattr(module, "document_panel"):
             document_panels.append(module.document_panel)
+        if hasattr(module, "nav_badge"):
+            badges.append(module.nav_badge)
         folder = Path(module.__file__ or "").parent / "templates"
         if not module.__name__.startswith("baochi.web.") and folder.is_dir():
             add_template_folder(folder)
@@ -179,6 +183,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.state.nav = sorted(nav, key=lambda item: item.order)
     app.state.panels = panels
     app.state.document_panels = document_panels
+    app.state.nav_badges = badges
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(HTTPException, _http_error)

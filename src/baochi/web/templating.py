@@ -70,6 +70,14 @@ def add_template_folder(folder: Path) -> None:
         loader.searchpath.append(str(folder))
 
 
+def badges(request: Request, user: Any) -> dict[str, int]:
+    """The counts shown beside navigation entries (unread notifications…), for this user."""
+    if user is None:
+        return {}
+    found = (f(request, user) for f in getattr(request.app.state, "nav_badges", ()))
+    return {href: count for href, count in filter(None, found) if count}
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -84,6 +92,7 @@ def render(
         "roles": ROLES,
         "_": translator(lang),
         "nav": [item for item in nav if user and user.role in item.roles],
+        "badges": badges(request, user),
         "csrf": csrf_token(request),
         "path": request.url.path,
     }

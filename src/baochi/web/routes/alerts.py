@@ -26,6 +26,7 @@ ALERT_KINDS = {
     "spike": "Tăng đột biến",
     "health": "Nguồn tin",
     "conflict": "Mâu thuẫn",
+    "case": "Hồ sơ",
 }
 
 

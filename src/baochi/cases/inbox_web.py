@@ -1,0 +1,86 @@
+"""Thông báo: each user's reminders and escalations, the unread count beside the navigation
+entry, and marking them read — in pages and in the API."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.cases import inbox
+from baochi.cases.workflow import Actor
+from baochi.db.web_store import User
+from baochi.web.auth import require
+from baochi.web.templating import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+ALL_ROLES = ("admin", "analyst", "officer", "leader")
+NAV = (NavItem(90, "/notifications", "Thông báo", ALL_ROLES),)
+SignedIn = Annotated[User, Depends(require(*ALL_ROLES))]
+KINDS = {"reminder": "Nhắc hạn", "escalation": "Quá hạn"}
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.role, user.department_id, user.id)
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.store.engine
+
+
+def nav_badge(request: Request, user: User) -> tuple[str, int] | None:
+    """The unread count shown beside Thông báo."""
+    return "/notifications", inbox.unread(_engine(request), _actor(user))
+
+
+@router.get("/notifications")
+def notifications_page(request: Request, user: SignedIn) -> Response:
+    """The user's notifications, newest first, unread ones marked."""
+    context = {
+        "title": "Thông báo",
+        "items": inbox.notifications(_engine(request), _actor(user)),
+        "kinds": KINDS,
+    }
+    return render(request, "cases/notifications.html", context)
+
+
+@router.post("/notifications/read")
+def read_form(
+    request: Request, user: SignedIn, id: Annotated[list[int] | None, Form()] = None
+) -> Response:
+    """Mark one notification read (all of them without an id)."""
+    inbox.mark_read(_engine(request), _actor(user), id)
+    return RedirectResponse("/notifications", status_code=303)
+
+
+@api.get("")
+def api_notifications(request: Request, user: SignedIn) -> dict[str, Any]:
+    """The user's notifications and how many are unread."""
+    engine, actor = _engine(request), _actor(user)
+    return {
+        "unread": inbox.unread(engine, actor),
+        "items": [
+            {
+                "id": n["id"],
+                "case_id": n["case_id"],
+                "kind": n["kind"],
+                "message": n["message"],
+                "created_at": n["created_at"].isoformat(),
+                "read": n["read_at"] is not None,
+            }
+            for n in inbox.notifications(engine, actor)
+        ],
+    }
+
+
+@api.post("/read")
+def api_read(
+    request: Request, user: SignedIn, id: Annotated[list[int] | None, Query()] = None
+) -> dict[str, int]:
+    """Mark notifications read (all without `id`); how many were unread."""
+    return {"marked": inbox.mark_read(_engine(request), _actor(user), id)}
+
+
+router.include_router(api)
