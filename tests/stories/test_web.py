@@ -3,11 +3,16 @@ original and the conflicting reports side by side; leaders read them, officers d
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import json
+import re
 from dataclasses import replace
 
 from baochi.db import Store
+from baochi.db.stories_store import StoryArticle
 from baochi.stories import assign
+from baochi.stories.web import timeline
 from tests.stories.conftest import COPY, ORIGINAL, Corpus, conflict_pair, save
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import HOSTILE_TITLE
@@ -45,6 +50,9 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert "<mark>3 người thương vong</mark>" in page.text
     assert "<mark>5 người thương vong</mark>" in page.text
     assert "vnexpress.net" in page.text and "dantri.com.vn" in page.text
+    assert re.search(r'id="story-outlets">[^<]*(dantri\.com\.vn|vnexpress\.net) \(1\), ', page.text)
+    chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', page.text, re.S).group(1))
+    assert sum(chart["series"]) == 2 and len(chart["labels"]) == len(chart["series"])
 
     drill_page = leader.get(f"/stories/{drill}")
     # The copy is one line under its original, not an item of its own.
@@ -58,3 +66,22 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert leader.get(f"/api/v1/stories/{crash}").json()["conflict_list"][0]["type"] == "number"
     assert leader.get("/stories/999999").status_code == 404
     assert client_as("officer").get("/stories").status_code == 403
+
+
+def test_a_timeline_counts_hours_of_a_short_story_and_days_of_a_long_one() -> None:
+    def at(*moments: str) -> list[StoryArticle]:
+        return [
+            StoryArticle(n, "", "", "", dt.datetime.fromisoformat(m), None)
+            for n, m in enumerate(moments)
+        ]
+
+    short = timeline(
+        at("2026-11-27T23:10+00:00", "2026-11-28T01:59+00:00", "2026-11-28T02:00+00:00")
+    )
+    assert short == {
+        "labels": ["28/11 06h", "28/11 07h", "28/11 08h", "28/11 09h"],
+        "series": [1, 0, 1, 1],
+    }  # Hà Nội hours, the empty one included
+    long = timeline(at("2026-11-20T18:00+00:00", "2026-11-28T03:00+00:00"))
+    assert long["labels"][0] == "21/11/2026" and long["labels"][-1] == "28/11/2026"
+    assert long["series"] == [1, 0, 0, 0, 0, 0, 0, 1]

@@ -1,5 +1,6 @@
-"""Chuỗi tin pages and API: the latest stories, and one story with its articles (copies folded
-under the article they repeat) and its conflicting reports side by side, with their outlets."""
+"""Chuỗi tin pages and API: the latest stories, and one story with its timeline, tone mix, places
+and outlets, its articles (copies folded under the article they repeat) and its conflicting
+reports side by side, with their outlets."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from fastapi.responses import Response
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
 from baochi.web.auth import READERS, require
-from baochi.web.templating import NavItem, Panel, render
+from baochi.web.routes.documents import TONES
+from baochi.web.templating import HANOI, NavItem, Panel, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/stories", tags=["stories"])
@@ -24,6 +26,8 @@ CONFLICT_TYPES = {
     "actor": "Người chịu trách nhiệm",
     "outcome": "Kết quả sự việc",
 }
+# A story shorter than this is drawn hour by hour; a longer one day by day.
+HOURLY_SPAN = dt.timedelta(days=3)
 
 
 def _store(request: Request) -> StoryStore:
@@ -51,6 +55,25 @@ def grouped(articles: list[StoryArticle]) -> list[tuple[StoryArticle, list[Story
     ]
 
 
+def timeline(articles: list[StoryArticle]) -> dict[str, list[Any]]:
+    """Articles per hour (or per day for a long story) in Hà Nội time, empty buckets included."""
+    if not articles:
+        return {"labels": [], "series": []}
+    times = [a.appeared_at.astimezone(HANOI) for a in articles]
+    hourly = max(times) - min(times) <= HOURLY_SPAN
+    step = dt.timedelta(hours=1) if hourly else dt.timedelta(days=1)
+    unit = {"minute": 0, "second": 0, "microsecond": 0}
+    start = min(times).replace(**unit if hourly else {**unit, "hour": 0})
+    counts = [0] * (int((max(times) - start) / step) + 1)
+    for moment in times:
+        counts[int((moment - start) / step)] += 1
+    shape = "%d/%m %Hh" if hourly else "%d/%m/%Y"
+    return {
+        "labels": [(start + i * step).strftime(shape) for i in range(len(counts))],
+        "series": counts,
+    }
+
+
 def marked(sentence: str, span: str) -> tuple[str, str, str]:
     """The sentence cut around the phrase, so the page can mark it (each part escaped)."""
     start = sentence.find(span)
@@ -72,17 +95,26 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
     story = _story(request, story_id)
     store = _store(request)
     conflicts = store.conflicts(story_id)
+    articles = store.articles(story_id)
     context = {
         "title": story.title,
         "story": story,
-        "articles": grouped(store.articles(story_id)),
+        "articles": grouped(articles),
         "conflicts": [
             (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
             for c in conflicts
         ],
         "types": CONFLICT_TYPES,
+        "tones": [(t, TONES[t], n) for t in TONES if (n := story.summary.get("tone", {}).get(t))],
+        "places": _ranked(story.summary.get("place", {})),
+        "outlets": _ranked(story.summary.get("outlets", {})),
+        "chart": timeline(articles),
     }
     return render(request, "stories/story.html", context)
+
+
+def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
