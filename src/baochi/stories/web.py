@@ -62,8 +62,9 @@ def timeline(articles: list[StoryArticle]) -> dict[str, list[Any]]:
     times = [a.appeared_at.astimezone(HANOI) for a in articles]
     hourly = max(times) - min(times) <= HOURLY_SPAN
     step = dt.timedelta(hours=1) if hourly else dt.timedelta(days=1)
-    unit = {"minute": 0, "second": 0, "microsecond": 0}
-    start = min(times).replace(**unit if hourly else {**unit, "hour": 0})
+    start = min(times).replace(minute=0, second=0, microsecond=0)
+    if not hourly:
+        start = start.replace(hour=0)
     counts = [0] * (int((max(times) - start) / step) + 1)
     for moment in times:
         counts[int((moment - start) / step)] += 1
