@@ -48,7 +48,9 @@ def corpus() -> Corpus:
     )
 
 
-def save(store: Store, item: Item, outlet: str, body: str | None = None) -> int:
+def save(
+    store: Store, item: Item, outlet: str, body: str | None = None, city_outlet: bool = False
+) -> int:
     """Store a corpus article as the collector would, from the given outlet; its id."""
     lead, _, rest = item.text.partition("\n")
     article = Article(
@@ -58,7 +60,7 @@ def save(store: Store, item: Item, outlet: str, body: str | None = None) -> int:
         body=rest if body is None else body,
         published_at=item.published,
     )
-    outlet_id = store.add_outlet(outlet, domain=outlet)
+    outlet_id = store.add_outlet(outlet, domain=outlet, city_outlet=city_outlet)
     status, doc_id = store.save_document(
         Document(article, Keys.of(article)), [], FETCHED, outlet_id=outlet_id
     )

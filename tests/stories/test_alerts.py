@@ -23,7 +23,10 @@ def test_a_conflict_is_alerted_once_and_mailed_side_by_side(
     config = WatchConfig(smtp_host="127.0.0.1", smtp_port=port, delivery_backoff=60.0)
     watch = WatchStore(store.engine)
     crash_a, crash_b = conflict_pair(corpus, 54)  # "3 người thương vong" vs "5 người thương vong"
-    ids = [save(store, crash_a, "vnexpress.net"), save(store, crash_b, "dantri.com.vn")]
+    ids = [
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "hanoimoi.vn", city_outlet=True),  # the city's own paper
+    ]
     assign(store.engine, ids)
     now = dt.datetime.now(dt.UTC)
     watch.add_rule(["conflict"], "email", "phong.bao.chi@hanoi.gov.vn", 60, now)
@@ -31,15 +34,19 @@ def test_a_conflict_is_alerted_once_and_mailed_side_by_side(
     summary = check(store, watch, config, now, notifiers(config))
     (alert,) = [a for a in summary.alerts if a.kind == "conflict"]
     assert alert.subject_kind == "story" and alert.subject_label in (crash_a.title, crash_b.title)
-    assert "«3 người thương vong» (vnexpress.net)" in alert.reason
-    assert "«5 người thương vong» (dantri.com.vn)" in alert.reason
-    assert [d["id"] for d in alert.payload["documents"]] == ids[::-1]  # the later article first
+    assert alert.reason == (
+        "Nguồn chính thức bị mâu thuẫn: «5 người thương vong» (hanoimoi.vn, nguồn chính thức)"
+        " và «3 người thương vong» (vnexpress.net)"
+    )
+    sides = alert.payload["documents"]
+    assert [(d["id"], d["official"]) for d in sides] == [(ids[1], True), (ids[0], False)]
+    assert all(type(d["official"]) is bool for d in sides)
     assert summary.deliveries == {"sent": 1}
     [(to, message)] = inbox.messages
     assert to == ["phong.bao.chi@hanoi.gov.vn"]
     assert message["Subject"].startswith("[baochi] Thông tin trái chiều: ")
     body = message.get_content()
-    assert "https://vnexpress.net/tin-" in body and "https://dantri.com.vn/tin-" in body
+    assert "https://vnexpress.net/tin-" in body and "https://hanoimoi.vn/tin-" in body
 
     assert check(store, watch, config, now + dt.timedelta(hours=2), {}).alerts == []
     assert check(store, watch, config, now + dt.timedelta(days=2), {}).alerts == []

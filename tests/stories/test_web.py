@@ -30,7 +30,7 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     hostile = replace(corpus.slice[0], title=HOSTILE_TITLE)  # crawled text is hostile input
     ids = [
         save(store, crash_a, "vnexpress.net"),
-        save(store, crash_b, "dantri.com.vn"),
+        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
         save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
         save(store, corpus.by_id[COPY], "baotintuc.vn"),
         save(store, hostile, "tuoitre.vn"),
@@ -49,8 +49,9 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert page.status_code == 200
     assert "<mark>3 người thương vong</mark>" in page.text
     assert "<mark>5 người thương vong</mark>" in page.text
-    assert "vnexpress.net" in page.text and "dantri.com.vn" in page.text
-    assert re.search(r'id="story-outlets">[^<]*(dantri\.com\.vn|vnexpress\.net) \(1\), ', page.text)
+    assert "vnexpress.net" in page.text and "hanoimoi.vn" in page.text
+    assert page.text.count("nguồn chính thức</span>") == 1  # the city's own paper's side
+    assert re.search(r'id="story-outlets">[^<]*(hanoimoi\.vn|vnexpress\.net) \(1\), ', page.text)
     chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', page.text, re.S).group(1))
     assert sum(chart["series"]) == 2 and len(chart["labels"]) == len(chart["series"])
 
@@ -63,7 +64,9 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
         ids[2]: None,
         ids[3]: ids[2],
     }
-    assert leader.get(f"/api/v1/stories/{crash}").json()["conflict_list"][0]["type"] == "number"
+    (conflict,) = leader.get(f"/api/v1/stories/{crash}").json()["conflict_list"]
+    assert conflict["type"] == "number"
+    assert {conflict["official"], conflict["other_official"]} == {True, False}
     assert leader.get("/stories/999999").status_code == 404
     assert client_as("officer").get("/stories").status_code == 403
 

@@ -116,18 +116,29 @@ class ConflictView:
     found_at: dt.datetime
     url: str
     other_url: str
+    official: bool  # the outlet is the city's own (its portal, its papers): an official source
+    other_official: bool
 
     def sides(self) -> list[dict[str, object]]:
         """Both articles with their phrase and sentence, as plain data for alerts and the API."""
         return [
-            {"id": i, "title": t, "url": u, "outlet": o, "span": s, "sentence": n}
-            for i, t, u, o, s, n in (
-                (self.document_id, self.title, self.url, self.outlet, self.span, self.sentence),
+            {"id": i, "title": t, "url": u, "outlet": o, "official": f, "span": s, "sentence": n}
+            for i, t, u, o, f, s, n in (
+                (
+                    self.document_id,
+                    self.title,
+                    self.url,
+                    self.outlet,
+                    self.official,
+                    self.span,
+                    self.sentence,
+                ),
                 (
                     self.other_id,
                     self.other_title,
                     self.other_url,
                     self.other_outlet,
+                    self.other_official,
                     self.other_span,
                     self.other_sentence,
                 ),
@@ -411,6 +422,8 @@ class StoryStore:
                 c.found_at,
                 mine.c.url,
                 theirs.c.url,
+                func.coalesce(my_outlet.c.city_outlet, False),
+                func.coalesce(their_outlet.c.city_outlet, False),
             )
             .select_from(story_conflicts)
             .join(stories, stories.c.id == c.story_id)

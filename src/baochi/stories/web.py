@@ -147,10 +147,12 @@ def _conflict_json(c: ConflictView) -> dict[str, Any]:
         "type": c.type,
         "document_id": c.document_id,
         "outlet": c.outlet,
+        "official": c.official,
         "span": c.span,
         "sentence": c.sentence,
         "other_id": c.other_id,
         "other_outlet": c.other_outlet,
+        "other_official": c.other_official,
         "other_span": c.other_span,
         "other_sentence": c.other_sentence,
     }

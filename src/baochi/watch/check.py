@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
-from baochi.db.stories_store import StoryStore
+from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
@@ -216,10 +216,7 @@ def conflict_alerts(stories: StoryStore, now: dt.datetime) -> list[Alert]:
             subject_key=str(c.story_id),
             subject_label=c.story_title,
             observed=1,
-            reason=(
-                f"Thông tin trái chiều: «{c.span}» ({c.outlet}) và «{c.other_span}» "
-                f"({c.other_outlet})"
-            ),
+            reason=_conflict_reason(c),
             dedupe_key=f"conflict:{c.id}",
             payload={
                 "type": c.type,
@@ -228,6 +225,24 @@ def conflict_alerts(stories: StoryStore, now: dt.datetime) -> list[Alert]:
         )
         for c in stories.conflicts_found(now - CONFLICT_WINDOW, now)
     ]
+
+
+def _conflict_reason(c: ConflictView) -> str:
+    """Both phrases with their outlets; an official source's side is named as such, first."""
+
+    def side(span: str, outlet: str, official: bool) -> str:
+        return f"«{span}» ({outlet}{', nguồn chính thức' if official else ''})"
+
+    ours = side(c.span, c.outlet, c.official)
+    theirs = side(c.other_span, c.other_outlet, c.other_official)
+    if c.other_official and not c.official:
+        ours, theirs = theirs, ours
+    lead = (
+        "Nguồn chính thức bị mâu thuẫn"
+        if c.official or c.other_official
+        else "Thông tin trái chiều"
+    )
+    return f"{lead}: {ours} và {theirs}"
 
 
 def _cooled(
