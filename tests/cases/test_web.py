@@ -11,6 +11,7 @@ import pytest
 from baochi import cases, targets
 from baochi.db import Store, migrate, open_engine
 from baochi.db.cases_store import CasesStore
+from baochi.db.targets_store import TargetsStore
 from baochi.settings import Settings
 from tests.cases.conftest import ANALYST, OPENED
 from tests.web import conftest as web_fixtures
@@ -159,3 +160,80 @@ def test_notifications_in_the_app_per_user(store, people, client_as):
     assert office["unread"] == 2  # the two escalations to the office, one per case
     assert {n["case_id"] for n in office["items"]} == {case_id, other}
     assert all(n["kind"] == "escalation" for n in office["items"])
+
+
+def _indicator_block(html: str, indicator_id: int) -> str:
+    """The part of a directive page about one indicator."""
+    return html.split(f'id="indicator-{indicator_id}"')[1].split('id="indicator-')[0]
+
+
+def test_progress_report_form_with_evidence(store, client_as, settings):
+    targets.load_example(store.engine)
+    indicator = next(i for i in TargetsStore(store.engine).indicators() if i.code == "TTHC-3-4")
+    analyst = client_as("analyst")
+    page = analyst.get("/targets/1559-TB/TU")
+    assert f'action="/targets/indicators/{indicator.id}/reports"' in page.text
+    token = csrf(analyst, "/targets/1559-TB/TU")
+    url = f"/targets/indicators/{indicator.id}/reports"
+
+    hostile = analyst.post(
+        url,
+        data={"csrf": token, "period_end": "2020-06-30", "value": "62,5", "comment": "x"},
+        files={
+            "evidence": (
+                "bao-cao.pdf",
+                b"<html><script>alert(1)</script></html>",
+                "application/pdf",
+            )
+        },
+    )
+    assert hostile.status_code == 422 and "chỉ nhận tệp PDF" in hostile.text
+    assert TargetsStore(store.engine).reports([indicator.id]) == []
+    future = analyst.post(url, data={"csrf": token, "period_end": "2999-01-31", "value": "1"})
+    assert future.status_code == 422 and "kỳ chưa kết thúc" in future.text
+    words = analyst.post(url, data={"csrf": token, "period_end": "2020-06-30", "value": "nhiều"})
+    assert words.status_code == 422 and "không phải là số" in words.text
+
+    comment = "Báo cáo 6 tháng <img src=x onerror=alert(1)>"
+    done = analyst.post(
+        url,
+        data={"csrf": token, "period_end": "2020-06-30", "value": "62,5", "comment": comment},
+        files={"evidence": ("bao-cao-6-thang.pdf", PDF, "application/pdf")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == f"/targets/1559-TB/TU#indicator-{indicator.id}"
+    (report,) = TargetsStore(store.engine).reports([indicator.id])
+    assert report.value == 62.5 and report.reported_by is not None
+    shown = analyst.get("/targets/1559-TB/TU").text
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img src=x" not in shown
+    assert f'href="/targets/evidence/{report.id}"' in shown
+    assert ">Quá hạn<" in _indicator_block(shown, indicator.id)  # 62,5 % of 100 % by 31/12/2020
+    evidence = client_as("leader").get(f"/targets/evidence/{report.id}")
+    assert evidence.status_code == 200 and evidence.content == PDF
+    assert evidence.headers["content-type"] == "application/pdf"
+    assert evidence.headers["content-disposition"].startswith("attachment")
+    assert client_as("officer").get(f"/targets/evidence/{report.id}").status_code == 403
+
+    leader = client_as("leader")
+    refused = leader.post(
+        url, data={"csrf": csrf(leader, "/targets"), "period_end": "2020-06-30", "value": "1"}
+    )
+    assert refused.status_code == 403
+
+    api = analyst.post(
+        f"/api/v1/targets/indicators/{indicator.id}/reports",
+        json={"period_end": "2020-12-31", "value": 100, "comment": "Đạt"},
+        headers={"X-CSRF-Token": token},
+    )
+    assert api.status_code == 201 and api.json()["status"] == "achieved"
+    shown = analyst.get("/targets/1559-TB/TU").text
+    assert ">Đã đạt<" in _indicator_block(shown, indicator.id)
+    assert (
+        analyst.post(
+            "/api/v1/targets/indicators/999999/reports",
+            json={"period_end": "2020-12-31", "value": 1},
+            headers={"X-CSRF-Token": token},
+        ).status_code
+        == 404
+    )

@@ -107,6 +107,12 @@ def store(data_dir: Path, filename: str, content: bytes, max_bytes: int) -> Stor
     )
 
 
+def type_of(stored_name: str) -> str:
+    """The checked content type of a stored file, from the extension we gave it."""
+    suffix = PurePath(stored_name).suffix.lower()
+    return next((kind for kind, ends in EXTENSIONS.items() if suffix in ends), "")
+
+
 def path_of(data_dir: Path, stored_name: str) -> Path:
     """Where a stored file is; a name that is not one of ours is refused."""
     if PurePath(stored_name).name != stored_name or stored_name.startswith("."):

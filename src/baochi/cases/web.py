@@ -21,6 +21,7 @@ from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, Ill
 from baochi.db.cases_store import CasesStore
 from baochi.db.web_store import User
 from baochi.web.auth import require, web_store
+from baochi.web.exports import stored_file_response
 from baochi.web.templating import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -226,14 +227,8 @@ def case_file(request: Request, attachment_id: int, user: SignedIn) -> Response:
         record, path = casework.attachment_file(
             _engine(request), request.app.state.settings.data, actor_of(user), attachment_id
         )
-    name = str(record["original_name"]).encode("ascii", "ignore").decode() or "tep"
-    return Response(
-        path.read_bytes(),
-        media_type=str(record["content_type"]),
-        headers={
-            "content-disposition": f'attachment; filename="{name.replace(chr(34), "")}"',
-            "cache-control": "private, no-store",
-        },
+    return stored_file_response(
+        path.read_bytes(), str(record["content_type"]), str(record["original_name"])
     )
 
 

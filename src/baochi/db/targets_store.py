@@ -173,3 +173,17 @@ class TargetsStore:
         )
         with self.engine.connect() as conn:
             return [ReportRow(**r._mapping) for r in conn.execute(query)]
+
+    def indicator(self, indicator_id: int) -> IndicatorRow | None:
+        """One indicator by id, or None."""
+        query = select(indicators).where(indicators.c.id == indicator_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else IndicatorRow(**row._mapping)
+
+    def report(self, report_id: int) -> ReportRow | None:
+        """One progress report by id, or None."""
+        query = select(progress_reports).where(progress_reports.c.id == report_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else ReportRow(**row._mapping)

@@ -52,6 +52,10 @@ class Board:
     loose: list[IndicatorView]  # indicators of the directive not tied to a task
     today: dt.date
 
+    def indicators(self) -> list[IndicatorView]:
+        """Every indicator of the directive, its tasks' first."""
+        return [i for t in self.tasks for i in t.indicators] + self.loose
+
 
 class DirectiveNotFound(LookupError):
     """No directive with that code."""

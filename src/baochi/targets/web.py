@@ -9,16 +9,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
-from baochi.db.targets_store import TargetsStore
+from baochi.cases.attachments import AttachmentRejected, path_of, type_of
+from baochi.db.targets_store import IndicatorRow, TargetsStore
 from baochi.db.web_store import User
-from baochi.targets.board import DirectiveNotFound, IndicatorView, board, lagging
+from baochi.targets.board import (
+    DirectiveNotFound,
+    IndicatorView,
+    board,
+    lagging,
+    record_progress,
+)
 from baochi.targets.rows import RowsInvalid
 from baochi.targets.status import LABELS
 from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
 from baochi.web.auth import EDITORS, require
+from baochi.web.exports import stored_file_response
 from baochi.web.templating import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +37,13 @@ NAV = (NavItem(70, "/targets", "Chỉ tiêu", READERS),)
 Reader = Annotated[User, Depends(require(*READERS))]
 Editor = Annotated[User, Depends(require(*EDITORS))]
 WIDTH, HEIGHT, PAD = 360, 140, 24
+BADGES = {
+    "achieved": "text-bg-success",
+    "on_track": "text-bg-primary",
+    "at_risk": "text-bg-warning",
+    "lagging": "text-bg-danger",
+    "overdue": "text-bg-danger",
+}
 
 
 def _scale(points: list[tuple[str, float]], low: dt.date, high: dt.date, top: float) -> str:
@@ -103,21 +119,137 @@ def export_page(request: Request, code: str, user: Reader) -> Response:
     )
 
 
+def _indicator(request: Request, indicator_id: int) -> IndicatorRow:
+    found = TargetsStore(request.app.state.store.engine).indicator(indicator_id)
+    if found is None:
+        raise HTTPException(404, "không có chỉ số này")
+    return found
+
+
+def _directive_code(request: Request, indicator: IndicatorRow) -> str:
+    store = TargetsStore(request.app.state.store.engine)
+    return next(d.code for d in store.directives() if d.id == indicator.directive_id)
+
+
+def _number(text: str) -> float:
+    """A value as the office types it: 62,5 or 62.5 (thousands with dots are not expected)."""
+    try:
+        return float(text.strip().replace(",", "."))
+    except ValueError:
+        raise ValueError(f"giá trị «{text}» không phải là số") from None
+
+
+def _period(text: str, today: dt.date) -> dt.date:
+    """The period's last day, which cannot be in the future."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"ngày cuối kỳ «{text}» không hợp lệ (yyyy-mm-dd)") from None
+    if day > today:
+        raise ValueError("không báo cáo trước cho một kỳ chưa kết thúc")
+    return day
+
+
+@router.post("/targets/indicators/{indicator_id}/reports")
+async def report_form(
+    request: Request,
+    indicator_id: int,
+    user: Editor,
+    period_end: Annotated[str, Form()],
+    value: Annotated[str, Form()],
+    comment: Annotated[str, Form()] = "",
+    evidence: Annotated[UploadFile | None, File()] = None,
+) -> Response:
+    """Record a period's value with a comment and an evidence file (type and size checked)."""
+    indicator = _indicator(request, indicator_id)
+    code = _directive_code(request, indicator)
+    settings = request.app.state.settings
+    limit = int(settings.case_attachment_max_bytes)
+    content = await evidence.read(limit + 1) if evidence and evidence.filename else b""
+    file = (
+        (settings.data, evidence.filename or "", content, limit) if evidence and content else None
+    )
+    try:
+        record_progress(
+            request.app.state.store.engine,
+            indicator.id,
+            _period(period_end, dt.date.today()),
+            _number(value),
+            comment.strip(),
+            file,
+            reported_by=user.id,
+        )
+    except (AttachmentRejected, ValueError) as exc:
+        return _directive(request, code, user, problem=(indicator.id, str(exc)))
+    return RedirectResponse(f"/targets/{code}#indicator-{indicator.id}", status_code=303)
+
+
+@router.get("/targets/evidence/{report_id}")
+def evidence_file(request: Request, report_id: int, user: Reader) -> Response:
+    """A progress report's evidence, as a download of its checked type."""
+    report = TargetsStore(request.app.state.store.engine).report(report_id)
+    if report is None or not report.evidence:
+        raise HTTPException(404)
+    path = path_of(request.app.state.settings.data, report.evidence)
+    if not path.is_file():
+        raise HTTPException(404)
+    kind = type_of(report.evidence)
+    return stored_file_response(path.read_bytes(), kind, f"minh-chung-{report.id}{path.suffix}")
+
+
 @router.get("/targets/{code:path}")
 def directive_page(request: Request, code: str, user: Reader) -> Response:
-    """A directive with its tasks, lead and coordinating units, indicators and their charts."""
+    """A directive with its tasks, lead and coordinating units, indicators, their charts, reports
+    and the form to report progress."""
+    return _directive(request, code, user)
+
+
+def _directive(
+    request: Request, code: str, user: User, problem: tuple[int, str] | None = None
+) -> Response:
+    """The directive page; with a refused report, shown again with the reason by its form."""
     try:
         shown = board(request.app.state.store.engine, code, dt.date.today())
     except DirectiveNotFound as exc:
         raise HTTPException(404) from exc
-    views = [i for t in shown.tasks for i in t.indicators] + shown.loose
     context = {
         "title": shown.directive.code,
         "board": shown,
         "labels": LABELS,
-        "charts": {v.indicator.id: chart(v) for v in views},
+        "badges": BADGES,
+        "charts": {v.indicator.id: chart(v) for v in shown.indicators()},
+        "can_report": user.role in EDITORS,
+        "problem": problem,
+        "today": dt.date.today().isoformat(),
     }
-    return render(request, "targets/directive.html", context)
+    return render(request, "targets/directive.html", context, 422 if problem else 200)
+
+
+class ProgressIn(BaseModel):
+    """One period's value of an indicator, as the API takes it."""
+
+    period_end: dt.date
+    value: float
+    comment: str = ""
+
+
+@api.post("/indicators/{indicator_id}/reports", status_code=201)
+def api_report(
+    request: Request, indicator_id: int, report: ProgressIn, user: Editor
+) -> dict[str, Any]:
+    """Record (or correct) one period's value; the indicator's status after it."""
+    indicator = _indicator(request, indicator_id)
+    try:
+        period = _period(report.period_end.isoformat(), dt.date.today())
+    except ValueError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    engine = request.app.state.store.engine
+    report_id = record_progress(
+        engine, indicator.id, period, report.value, report.comment.strip(), reported_by=user.id
+    )
+    shown = board(engine, _directive_code(request, indicator), dt.date.today())
+    view = next(v for v in shown.indicators() if v.indicator.id == indicator.id)
+    return {"id": report_id, "status": view.judgement.status, "label": view.judgement.label}
 
 
 @api.get("/{code:path}")

@@ -109,7 +109,7 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
         "reports": [],
     }
     positions = {t.task.id: t.task.position for t in view.tasks}
-    indicator_views = [i for t in view.tasks for i in t.indicators] + view.loose
+    indicator_views = view.indicators()
     for t in view.tasks:
         parts["tasks"].append(
             {

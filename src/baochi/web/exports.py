@@ -50,3 +50,10 @@ def xlsx_response(
     data = io.BytesIO()
     book.save(data)
     return Response(data.getvalue(), media_type=XLSX, headers=_attachment(name))
+
+
+def stored_file_response(content: bytes, media_type: str, name: str) -> Response:
+    """An uploaded file given back: always a download of its checked type, never shown as a page."""
+    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "tep"
+    headers = {**_attachment(ascii_name), "Cache-Control": "private, no-store"}
+    return Response(content, media_type=media_type, headers=headers)
