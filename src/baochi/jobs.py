@@ -8,6 +8,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from baochi.cases.casework import follow_stories
 from baochi.cases.deadlines import configured_rules
 from baochi.cases.delivery import remind
 from baochi.collect.loop import collect_forever
@@ -42,6 +43,9 @@ async def background(store: Store, settings: Settings) -> None:
             settings.check_interval,
             "alert check",
             lambda now: check(store, watch, config, now, channels),
+        ),
+        every(
+            settings.check_interval, "case coverage", lambda now: follow_stories(store.engine, now)
         ),
         every(
             REMINDER_EVERY,

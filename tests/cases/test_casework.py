@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 
 from baochi import cases
 from baochi.cases import CaseNotFound, Forbidden, IllegalTransition
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
+from baochi.db.schema import documents
 from tests.cases.conftest import ANALYST, LEADER, OFFICER_7, OFFICER_8, OPENED, add_article
 
 MB = 1_000_000
@@ -172,3 +174,46 @@ def test_figures_per_department(store: Store) -> None:
     assert (figures[7].answered, figures[7].on_time, figures[7].on_time_rate) == (2, 1, 0.5)
     assert figures[7].average_days == 25.0
     assert (figures[8].open, figures[8].overdue, figures[8].on_time_rate) == (1, 1, None)
+
+
+def test_a_case_opened_from_an_article_follows_its_story(store: Store, flooded: int) -> None:
+    engine = store.engine
+    story = 5
+
+    def place(*document_ids: int) -> None:
+        """What story placement writes on each document it puts in a story."""
+        with engine.begin() as conn:
+            conn.execute(
+                update(documents).where(documents.c.id.in_(document_ids)).values(story_id=story)
+            )
+
+    place(flooded)
+    case_id = cases.open_case(
+        engine, ANALYST, "", document_ids=[flooded], responsible=[7], now=OPENED
+    )
+    case = cases.get_case(engine, ANALYST, case_id)
+    assert (case.origin, case.story_id) == ("article", story)
+    assert cases.follow_stories(engine, OPENED) == 0
+
+    later = OPENED + dt.timedelta(days=2)
+    unrelated = add_article(
+        store, "gia-vang", "Giá vàng hôm nay tăng mạnh", "Giá vàng tăng.", later
+    )
+    correction = add_article(
+        store,
+        "cai-chinh",
+        "Cải chính thông tin về ngập phố Nguyễn Khuyến",
+        "Báo xin cải chính: số liệu mực nước ngập đã đưa tin chưa chính xác.",
+        later,
+    )
+    place(correction)
+    assert cases.follow_stories(engine, later) == 1
+    assert cases.follow_stories(engine, later) == 0  # only what is new
+    relations = {d.document_id: d.relation for d in CasesStore(engine).case_documents(case_id)}
+    assert relations == {flooded: "coverage", correction: "correction"}
+    assert unrelated not in relations
+    cases.answer(engine, OFFICER_7, case_id, "Đã xử lý", now=later)
+    cases.confirm_reply(engine, ANALYST, case_id, correction, "correction", now=later)
+    assert cases.get_case(engine, ANALYST, case_id).status == "closed"
+    place(add_article(store, "sau-dong", "Phố Nguyễn Khuyến hết ngập", "Đã hết ngập.", later))
+    assert cases.follow_stories(engine, later) == 0  # a closed case follows no more

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterator
-
-import pytest
 
 from baochi import cases
 from baochi.cases.delivery import raise_alerts, remind
-from baochi.db import Store, migrate, open_engine
+from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
-from baochi.settings import Settings
 from baochi.watch import WatchConfig, check, notifiers
 from tests.cases.conftest import ANALYST, OPENED
 from tests.watch.test_mail import Inbox, smtp  # noqa: F401  (the SMTP server fixture)
@@ -23,15 +19,6 @@ from tests.watch.test_mail import Inbox, smtp  # noqa: F401  (the SMTP server fi
 OFFICE_MAIL = "vanphong@sotttt.hanoi.gov.vn"
 BUILDING_MAIL = "soxaydung@hanoi.gov.vn"
 TRANSPORT_MAIL = "sogiaothong@hanoi.gov.vn"
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    """Every area's tables: a check of the alerts reads stories, conflicts and sources too."""
-    engine = open_engine(settings)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
 
 
 def _mailboxes(inbox: Inbox) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from baochi.cases.reminders import Notice, due_notices
 from baochi.cases.replies import reply_candidates
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
 from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.web_store import WebStore
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -65,17 +66,19 @@ def open_case(
     now = _now(now)
     title = title.strip()
     store = CasesStore(engine)
-    if not title and document_ids:
-        found = store.documents_text(document_ids[:1])
-        title = str(found[0]["title"]) if found else ""
+    origin = (
+        "alert" if alert_id else "story" if story_id else "article" if document_ids else "manual"
+    )
+    if document_ids:
+        first = store.documents_text(document_ids[:1])
+        title = title or (str(first[0]["title"]) if first else "")
+        # A case opened from an article follows the article's story as new coverage arrives.
+        story_id = story_id or (first[0]["story_id"] if first else None)
     if not title:
         raise CaseError("hồ sơ cần một tiêu đề")
     received_on = received_on or local_day(now)
     rules = rules or load_rules()
     last_day = last_day or due_on(received_on, priority, rules, calendar)
-    origin = (
-        "alert" if alert_id else "story" if story_id else "article" if document_ids else "manual"
-    )
     status = workflow.ASSIGNED if responsible else workflow.NEW
     values = {
         "title": title,
@@ -255,11 +258,13 @@ def follow_story(
     document_ids: Sequence[int],
     department_names: Mapping[int, str] | None = None,
     now: dt.datetime | None = None,
+    following: Sequence[CaseRow] | None = None,
 ) -> int:
-    """Link a story's new articles to the cases following it, marking likely replies."""
+    """Link a story's new articles to the cases following it (all, unless given), marking
+    likely replies."""
     now = _now(now)
     store = CasesStore(engine)
-    following = store.cases(story_id=story_id)
+    following = store.cases(story_id=story_id) if following is None else following
     if not following or not document_ids:
         return 0
     articles = store.documents_text(document_ids)
@@ -272,6 +277,20 @@ def follow_story(
             for d in document_ids
         ]
         made += store.link_documents(case.id, scored, now)
+    return made
+
+
+def follow_stories(engine: Engine, now: dt.datetime | None = None) -> int:
+    """Link every story's new articles to the cases that follow it (open or answered ones), with
+    likely replies marked for the analyst; run on a schedule, it only adds what is new."""
+    store = CasesStore(engine)
+    names = {int(d["id"]): str(d["name"]) for d in WebStore(engine).departments()}
+    following = store.cases(statuses=workflow.OPEN_STATUSES | {workflow.ANSWERED})
+    made = 0
+    for case in following:
+        if case.story_id is not None:
+            fresh = store.unlinked_story_documents(case.id, case.story_id)
+            made += follow_story(engine, case.story_id, fresh, names, now, [case])
     return made
 
 

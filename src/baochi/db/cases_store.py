@@ -286,9 +286,21 @@ class CasesStore:
             documents.c.body,
             documents.c.published_at,
             documents.c.fetched_at,
+            documents.c.story_id,
         ).where(documents.c.id.in_(list(document_ids)))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def unlinked_story_documents(self, case_id: int, story_id: int) -> list[int]:
+        """The story's articles not yet linked to the case, oldest first."""
+        linked = select(case_documents.c.document_id).where(case_documents.c.case_id == case_id)
+        query = (
+            select(documents.c.id)
+            .where(documents.c.story_id == story_id, documents.c.id.not_in(linked))
+            .order_by(documents.c.id)
+        )
+        with self.engine.connect() as conn:
+            return [int(row[0]) for row in conn.execute(query)]
 
     # -- attachments ---------------------------------------------------------------------
 
