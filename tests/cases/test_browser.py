@@ -1,0 +1,101 @@
+"""The key flow of cases in a real browser (Debian's chromium driven by Playwright): an analyst
+opens a case from a hostile article, the department's officer is reminded, answers with the
+official letter and reads their notifications, and the analyst closes the case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from baochi import cases
+from baochi.db.cases_store import CasesStore
+from tests.web import conftest as web_fixtures
+from tests.web import test_browser
+from tests.web.conftest import HOSTILE_TITLE, PASSWORD
+
+pytestmark = test_browser.pytestmark
+sync_api = test_browser.sync_api
+app, people, web, articles = (
+    web_fixtures.app,
+    web_fixtures.people,
+    web_fixtures.web,
+    web_fixtures.articles,
+)
+quick_hashes, server = web_fixtures.quick_hashes, test_browser.server
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def signed_in(server: str) -> Iterator[Callable[[str], object]]:
+    """A factory of browser tabs, each signed in as one user in a context of its own; any
+    JavaScript dialog (a script that ran) fails the test."""
+    dialogs: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=test_browser.CHROMIUM, headless=True, args=test_browser.ARGS
+        )
+
+        def tab(username: str) -> object:
+            page = browser.new_context(base_url=server).new_page()
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto("/login")
+            page.fill("#username", username)
+            page.fill("#password", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            return page
+
+        yield tab
+        browser.close()
+    assert dialogs == [], f"a script ran: {dialogs}"
+
+
+def test_a_case_from_article_to_department_and_back(signed_in, store, people, articles, tmp_path):
+    # Lan opens a case from the hostile article, routed to Minh's department.
+    lan = signed_in("lan")
+    lan.goto(f"/documents/{articles[0]}")
+    lan.click("#open-case summary")
+    lan.select_option("#open-case select[name=department]", label="Sở Xây dựng")
+    lan.click("#open-case button[type=submit]")
+    lan.wait_for_url("**/cases/*")
+    case_id = int(lan.url.rsplit("/", 1)[1])
+    assert lan.locator("h1").inner_text() == f"#{case_id} {HOSTILE_TITLE}"
+
+    # Seven days before the deadline the department is reminded.
+    case = cases.get_case(store.engine, cases.Actor("admin"), case_id)
+    cases.run_reminders(store.engine, cases.due_at(case.due_on) - dt.timedelta(days=7))
+
+    # Minh lands on his cases, sees the count beside Thông báo, reads and clears it.
+    minh = signed_in("minh")
+    minh.wait_for_url("**/cases")
+    assert minh.locator(f'a[href="/cases/{case_id}"]').inner_text() == HOSTILE_TITLE
+    bell = minh.locator('nav a[href="/notifications"] .nav-count')
+    assert bell.inner_text() == "1"
+    minh.click('nav a[href="/notifications"]')
+    minh.wait_for_url("**/notifications")
+    assert "còn 7 ngày" in minh.locator(".list-group").inner_text()
+    minh.click("text=Đánh dấu tất cả đã đọc")
+    minh.wait_for_url("**/notifications")
+    assert bell.count() == 0
+
+    # He answers with the official letter attached.
+    letter = tmp_path / "cong-van-tra-loi.pdf"
+    letter.write_bytes(PDF)
+    minh.goto(f"/cases/{case_id}")
+    minh.fill("textarea[name=answer]", "Sở Xây dựng đã kiểm tra và gỡ bỏ đường dẫn lừa đảo.")
+    minh.set_input_files("input[name=file]", str(letter))
+    minh.click("text=Gửi trả lời")
+    minh.wait_for_url(f"**/cases/{case_id}")
+    assert minh.locator('a[href^="/cases/files/"]').inner_text() == "cong-van-tra-loi.pdf"
+    assert "Đã trả lời" in minh.locator("p.text-secondary").first.inner_text()
+
+    # Lan reads the answer and closes the case.
+    lan.goto(f"/cases/{case_id}")
+    assert "gỡ bỏ đường dẫn lừa đảo" in lan.inner_text("body")
+    lan.click("button:has-text('Đóng')")
+    lan.wait_for_url(f"**/cases/{case_id}")
+    assert "Đã đóng" in lan.locator("p.text-secondary").first.inner_text()
+    events = [e["action"] for e in CasesStore(store.engine).events(case_id)]
+    assert events == ["open", "answer", "close"]
