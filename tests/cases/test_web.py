@@ -12,6 +12,7 @@ from baochi import cases, targets
 from baochi.db import Store, migrate, open_engine
 from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
+from baochi.db.web_store import WebStore
 from baochi.settings import Settings
 from tests.cases.conftest import ANALYST, OPENED
 from tests.web import conftest as web_fixtures
@@ -34,16 +35,22 @@ def store(settings: Settings) -> Iterator[Store]:
     engine.dispose()
 
 
-def test_officer_answers_own_case_and_cannot_see_others(store, people, client_as, settings):
-    minh = people["officer"]
+@pytest.fixture
+def two_cases(store, people) -> tuple[int, int]:
+    """A case of Minh's department, and one of another department."""
     own = cases.open_case(
         store.engine,
         ANALYST,
         "Ngập phố Nguyễn Khuyến",
-        responsible=[minh.department_id],
+        responsible=[people["officer"].department_id],
         now=OPENED,
     )
     other = cases.open_case(store.engine, ANALYST, "Cây đổ phố Huế", responsible=[999], now=OPENED)
+    return own, other
+
+
+def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client_as, settings):
+    own, other = two_cases
     officer = client_as("officer")
     page = officer.get("/cases")
     assert page.status_code == 200 and "Ngập phố Nguyễn Khuyến" in page.text
@@ -67,6 +74,13 @@ def test_officer_answers_own_case_and_cannot_see_others(store, people, client_as
     )
     assert done.status_code == 303
     assert cases.get_case(store.engine, ANALYST, own).status == "answered"
+    logged = WebStore(store.engine).audit_entries(limit=1)[0]
+    assert (logged["action"], logged["entity"], logged["username"]) == (
+        "case.answer",
+        f"case:{own}",
+        "minh",
+    )
+    assert '"status": "assigned"' in logged["before"] and '"status": "answered"' in logged["after"]
     file_id = CasesStore(store.engine).attachments(own)[0]["id"]
     download = officer.get(f"/cases/files/{file_id}")
     assert download.content == PDF and download.headers["content-type"] == "application/pdf"
@@ -75,6 +89,20 @@ def test_officer_answers_own_case_and_cannot_see_others(store, people, client_as
         officer.post(f"/cases/{own}/action", data={"csrf": token, "action": "close"}).status_code
         == 403
     )
+
+
+def test_figures_per_department_for_the_office_and_leaders(store, two_cases, people, client_as):
+    own, _ = two_cases
+    cases.answer(store.engine, ANALYST, own, "Đã xử lý", now=OPENED + dt.timedelta(days=4))
+    figures = client_as("leader").get("/api/v1/cases/figures").json()["items"]
+    by_department = {f["department_id"]: f for f in figures}
+    mine = by_department[people["officer"].department_id]
+    assert (mine["department"], mine["answered"], mine["on_time"]) == ("Sở Xây dựng", 1, 1)
+    assert mine["average_days"] == 4.0
+    assert (by_department[999]["open"], by_department[999]["overdue"]) == (1, 1)
+    assert client_as("officer").get("/api/v1/cases/figures").status_code == 403
+    page = client_as("analyst").get("/cases").text
+    assert "Trả lời theo đơn vị" in page and "Sở Xây dựng" in page
 
 
 def test_leader_reads_and_changes_nothing(store, client_as):
@@ -110,16 +138,8 @@ def test_directive_pages(store, client_as):
     assert bad.status_code == 422 and "không đọc được" in bad.text
 
 
-def test_notifications_in_the_app_per_user(store, people, client_as):
-    minh = people["officer"]
-    case_id = cases.open_case(
-        store.engine,
-        ANALYST,
-        "Ngập phố Nguyễn Khuyến",
-        responsible=[minh.department_id],
-        now=OPENED,
-    )
-    other = cases.open_case(store.engine, ANALYST, "Cây đổ phố Huế", responsible=[999], now=OPENED)
+def test_notifications_in_the_app_per_user(store, two_cases, client_as):
+    case_id, other = two_cases
     deadline = cases.due_at(dt.date(2026, 4, 1))
     cases.run_reminders(store.engine, deadline - dt.timedelta(days=3))  # to each department
     cases.run_reminders(store.engine, deadline)  # escalations: departments and the office
@@ -204,6 +224,9 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
     assert done.status_code == 303
     assert done.headers["location"] == f"/targets/1559-TB/TU#indicator-{indicator.id}"
     (report,) = TargetsStore(store.engine).reports([indicator.id])
+    logged = WebStore(store.engine).audit_entries(limit=1)[0]
+    assert (logged["action"], logged["username"]) == ("targets.report", "lan")
+    assert '"value": 62.5' in logged["after"]
     assert report.value == 62.5 and report.reported_by is not None
     shown = analyst.get("/targets/1559-TB/TU").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img src=x" not in shown

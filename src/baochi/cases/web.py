@@ -18,8 +18,8 @@ from baochi.cases.attachments import AttachmentRejected
 from baochi.cases.deadlines import DeadlineRules, configured_rules, days_left
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
-from baochi.db.cases_store import CasesStore
-from baochi.db.web_store import User
+from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.web_store import User, audit
 from baochi.web.auth import require, web_store
 from baochi.web.exports import stored_file_response
 from baochi.web.templating import NavItem, render
@@ -119,6 +119,8 @@ def open_case_form(
             document_ids=_ids([document_id]),
             rules=_rules(request),
         )
+    case = casework.get_case(_engine(request), actor_of(user), case_id)
+    audit(_engine(request), user, "case.open", f"case:{case_id}", None, _audited(case))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -145,9 +147,27 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
     return render(request, "cases/case.html", context)
 
 
-def _act(request: Request, case_id: int, work: Callable[[], object]) -> Response:
+def _audited(case: CaseRow) -> dict[str, Any]:
+    """What the audit log keeps of a case before and after a change."""
+    return {
+        "status": case.status,
+        "responsible": list(case.responsible),
+        "coordinating": list(case.coordinating),
+        "answer": case.answer,
+        "escalation_level": case.escalation_level,
+    }
+
+
+def _act(
+    request: Request, user: User, case_id: int, action: str, work: Callable[[], object]
+) -> Response:
+    """Do one change to a case, write it to the audit log, and go back to the case."""
+    engine, actor = _engine(request), actor_of(user)
     with refusals():
+        before = casework.get_case(engine, actor, case_id)
         work()
+        after = casework.get_case(engine, actor, case_id)
+    audit(engine, user, f"case.{action}", f"case:{case_id}", _audited(before), _audited(after))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
@@ -161,7 +181,9 @@ def case_action(
 ) -> Response:
     """Start, return, close, withdraw or escalate."""
     engine, actor = _engine(request), actor_of(user)
-    return _act(request, case_id, lambda: casework.act(engine, actor, case_id, action, note))
+    return _act(
+        request, user, case_id, action, lambda: casework.act(engine, actor, case_id, action, note)
+    )
 
 
 @router.post("/cases/{case_id}/assign")
@@ -176,7 +198,11 @@ def case_assign(
     engine, actor = _engine(request), actor_of(user)
     responsible, helping = _ids(department), _ids(coordinating or [])
     return _act(
-        request, case_id, lambda: casework.assign(engine, actor, case_id, responsible, helping)
+        request,
+        user,
+        case_id,
+        "assign",
+        lambda: casework.assign(engine, actor, case_id, responsible, helping),
     )
 
 
@@ -200,7 +226,7 @@ async def case_answer(
         if answer.strip():
             casework.answer(engine, actor, case_id, answer)
 
-    return _act(request, case_id, work)
+    return _act(request, user, case_id, "answer", work)
 
 
 @router.post("/cases/{case_id}/replies/{document_id}")
@@ -215,7 +241,9 @@ def case_reply(
     engine, actor = _engine(request), actor_of(user)
     return _act(
         request,
+        user,
         case_id,
+        relation,
         lambda: casework.confirm_reply(engine, actor, case_id, document_id, relation),
     )
 
@@ -257,6 +285,33 @@ def api_cases(request: Request, user: SignedIn, overdue: bool = False) -> dict[s
         _engine(request), actor_of(user), overdue_at=now if overdue else None
     )
     return {"items": [_as_json(c, now) for c in found]}
+
+
+@api.get("/figures")
+def api_figures(request: Request, user: SignedIn) -> dict[str, Any]:
+    """Per department: cases, answered, answered on time, open, overdue, mean days to answer;
+    for the office and leaders only."""
+    if user.role not in workflow.READ_ALL_ROLES:
+        raise HTTPException(403)
+    now = dt.datetime.now(dt.UTC)
+    found = casework.visible_cases(_engine(request), actor_of(user))
+    names = _departments(request)
+    return {
+        "items": [
+            {
+                "department_id": f.department_id,
+                "department": names.get(f.department_id, ""),
+                "total": f.total,
+                "answered": f.answered,
+                "on_time": f.on_time,
+                "on_time_rate": f.on_time_rate,
+                "open": f.open,
+                "overdue": f.overdue,
+                "average_days": f.average_days,
+            }
+            for f in department_figures(found, now)
+        ]
+    }
 
 
 @api.get("/{case_id}")

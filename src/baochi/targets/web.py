@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
 from baochi.db.targets_store import IndicatorRow, TargetsStore
-from baochi.db.web_store import User
+from baochi.db.web_store import User, audit
 from baochi.targets.board import (
     DirectiveNotFound,
     IndicatorView,
@@ -150,6 +150,30 @@ def _period(text: str, today: dt.date) -> dt.date:
     return day
 
 
+def _audit_report(request: Request, user: User, indicator: IndicatorRow, report_id: int) -> None:
+    """Write a recorded progress report to the audit log."""
+    report = TargetsStore(request.app.state.store.engine).report(report_id)
+    after = (
+        None
+        if report is None
+        else {
+            "indicator": indicator.code,
+            "period_end": report.period_end,
+            "value": report.value,
+            "comment": report.comment,
+            "evidence": report.evidence,
+        }
+    )
+    audit(
+        request.app.state.store.engine,
+        user,
+        "targets.report",
+        f"indicator:{indicator.id}",
+        None,
+        after,
+    )
+
+
 @router.post("/targets/indicators/{indicator_id}/reports")
 async def report_form(
     request: Request,
@@ -170,17 +194,19 @@ async def report_form(
         (settings.data, evidence.filename or "", content, limit) if evidence and content else None
     )
     try:
-        record_progress(
+        period, number = _period(period_end, dt.date.today()), _number(value)
+        report_id = record_progress(
             request.app.state.store.engine,
             indicator.id,
-            _period(period_end, dt.date.today()),
-            _number(value),
+            period,
+            number,
             comment.strip(),
             file,
             reported_by=user.id,
         )
     except (AttachmentRejected, ValueError) as exc:
         return _directive(request, code, user, problem=(indicator.id, str(exc)))
+    _audit_report(request, user, indicator, report_id)
     return RedirectResponse(f"/targets/{code}#indicator-{indicator.id}", status_code=303)
 
 
@@ -247,6 +273,7 @@ def api_report(
     report_id = record_progress(
         engine, indicator.id, period, report.value, report.comment.strip(), reported_by=user.id
     )
+    _audit_report(request, user, indicator, report_id)
     shown = board(engine, _directive_code(request, indicator), dt.date.today())
     view = next(v for v in shown.indicators() if v.indicator.id == indicator.id)
     return {"id": report_id, "status": view.judgement.status, "label": view.judgement.label}
