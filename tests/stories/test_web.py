@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import json
 import re
 from dataclasses import replace
+
+from openpyxl import load_workbook
 
 from baochi.db import Store
 from baochi.db.stories_store import StoryArticle
@@ -68,6 +71,12 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert conflict["type"] == "number"
     assert {conflict["official"], conflict["other_official"]} == {True, False}
     assert leader.get("/stories/999999").status_code == 404
+    book = load_workbook(io.BytesIO(leader.get("/stories/export.xlsx").content))
+    header, *rows = book.active.iter_rows(values_only=True)
+    assert header[0] == "Chuỗi tin" and header[-1] == "Liên kết"
+    (crash_row,) = [r for r in rows if str(r[-1]).endswith(f"/stories/{crash}")]
+    assert crash_row[0] in (crash_a.title, crash_b.title) and crash_row[3:7] == (2, 0, 2, 1)
+    assert any(r[0] == HOSTILE_TITLE for r in rows)  # kept as text, never a formula
     assert client_as("officer").get("/stories").status_code == 403
 
 

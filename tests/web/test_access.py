@@ -22,6 +22,7 @@ PAGES = [
     ("/sources", EDIT),
     ("/sources/export.xlsx", EDIT),
     ("/alerts", EDIT),
+    ("/alerts/export.xlsx", EDIT),
     ("/admin/users", ADMIN),
     ("/admin/departments", ADMIN),
     ("/admin/audit", ADMIN),

@@ -167,8 +167,13 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
     client = client_as("analyst")
     html = client.get("/").text
     assert "Tăng đột biến" in html and reason in html
-    assert reason in client.get("/alerts").text
+    page = client.get("/alerts").text
+    assert reason in page and 'href="/alerts#watchlist-1"' in page
     assert client.get("/api/v1/alerts").json()[0]["observed"] == 34
+    book = load_workbook(io.BytesIO(client.get("/alerts/export.xlsx").content))
+    (header, row) = book.active.iter_rows(values_only=True)
+    assert header[:4] == ("Thời điểm", "Loại", "Đối tượng", "Lý do")
+    assert row[1:5] == ("Tăng đột biến", "an toàn thực phẩm trường học", reason, 34)
 
 
 def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, articles, store):

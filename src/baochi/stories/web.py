@@ -13,8 +13,9 @@ from fastapi.responses import Response
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
 from baochi.web.auth import READERS, require
+from baochi.web.exports import xlsx_response
 from baochi.web.routes.documents import TONES
-from baochi.web.templating import HANOI, NavItem, Panel, render
+from baochi.web.templating import HANOI, NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/stories", tags=["stories"])
@@ -26,6 +27,7 @@ CONFLICT_TYPES = {
     "actor": "Người chịu trách nhiệm",
     "outcome": "Kết quả sự việc",
 }
+EXPORT_LIMIT = 5000
 # A story shorter than this is drawn hour by hour; a longer one day by day.
 HOURLY_SPAN = dt.timedelta(days=3)
 
@@ -88,6 +90,38 @@ def stories_page(request: Request, user: Reader) -> Response:
     """The latest stories: when seen, how many articles, copies, outlets and conflicts."""
     context = {"title": "Chuỗi tin", "stories": _store(request).stories(limit=100)}
     return render(request, "stories/list.html", context)
+
+
+@router.get("/stories/export.xlsx")
+def export_stories(request: Request, user: Reader) -> Response:
+    """The latest stories as an Excel workbook, with a link to each."""
+    base = str(request.base_url).rstrip("/")
+    rows = [
+        (
+            s.title,
+            local(s.first_seen),
+            local(s.last_seen),
+            s.articles,
+            s.copies,
+            s.outlets,
+            s.conflicts,
+            s.summary.get("topic", ""),
+            f"{base}/stories/{s.id}",
+        )
+        for s in _store(request).stories(limit=EXPORT_LIMIT)
+    ]
+    header = (
+        "Chuỗi tin",
+        "Xuất hiện",
+        "Gần nhất",
+        "Bài",
+        "Bản sao",
+        "Cơ quan báo chí",
+        "Mâu thuẫn",
+        "Chủ đề",
+        "Liên kết",
+    )
+    return xlsx_response("chuoi-tin.xlsx", "Chuỗi tin", header, rows)
 
 
 @router.get("/stories/{story_id}")

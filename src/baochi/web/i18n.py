@@ -77,6 +77,7 @@ EN: dict[str, str] = {
     "Lưu thành danh sách theo dõi": "Save as a watchlist",
     "Xuất CSV": "Export CSV",
     "Xuất Excel": "Export Excel",
+    "đã xem": "seen",
     "Theo báo": "By outlet",
     "Theo ngày": "By day",
     "Nhập từ khoá, có dấu hoặc không dấu": "Type words, with or without diacritics",

@@ -7,16 +7,18 @@ shows and saves them, counting matches the way the watch area does.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.store import now
-from baochi.db.watch_store import WatchStore
+from baochi.db.watch_store import Alert, WatchStore
 from baochi.db.web_store import User, audit
 from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
-from baochi.web.templating import NavItem, render
+from baochi.web.exports import xlsx_response
+from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(50, "/alerts", "Cảnh báo", EDITORS),)
@@ -28,6 +30,23 @@ ALERT_KINDS = {
     "conflict": "Mâu thuẫn",
     "case": "Hồ sơ",
 }
+EXPORT_LIMIT = 10_000
+
+
+def alert_href(alert: Alert) -> str:
+    """Where an alert's subject is read: its story, case, watchlist, sources, or a search."""
+    key = alert.subject_key
+    if alert.subject_kind == "story":
+        return f"/stories/{key}"
+    if alert.kind == "case" and "case_id" in alert.payload:
+        return f"/cases/{alert.payload['case_id']}"
+    if alert.subject_kind == "watchlist":
+        return f"/alerts#watchlist-{key}"
+    if alert.subject_kind == "outlet":
+        return "/sources"
+    if alert.subject_kind in ("topic", "place"):
+        return "/search?" + urlencode({"q": f'{alert.subject_kind}:"{key}" date:7d'})
+    return ""
 
 
 def watch_store(request: Request) -> WatchStore:
@@ -58,7 +77,7 @@ def alerts_page(request: Request, user: Annotated[User, Depends(require(*EDITORS
     context = {
         "title": "Cảnh báo",
         "watchlists": watchlist_rows(request, watch),
-        "alerts": watch.alerts(limit=50),
+        "alerts": [(a, alert_href(a)) for a in watch.alerts(limit=50)],
         "alert_kinds": ALERT_KINDS,
     }
     return render(request, "alerts.html", context)
@@ -89,6 +108,26 @@ def save_watchlist(
         raise HTTPException(422)
     watch_id = save(request, user, query, name)
     return RedirectResponse(f"/alerts#watchlist-{watch_id}", status_code=303)
+
+
+@router.get("/alerts/export.xlsx")
+def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
+    """The latest alerts, with their reasons and numbers, as an Excel workbook."""
+    rows = [
+        (
+            local(a.created_at),
+            ALERT_KINDS.get(a.kind, a.kind),
+            a.subject_label,
+            a.reason,
+            a.observed,
+            a.baseline_mean,
+            a.threshold,
+            local(a.read_at) if a.read_at else "",
+        )
+        for a in watch_store(request).alerts(limit=EXPORT_LIMIT)
+    ]
+    header = ("Thời điểm", "Loại", "Đối tượng", "Lý do", "Số bài", "Trung bình", "Ngưỡng", "Đã xem")
+    return xlsx_response("canh-bao.xlsx", "Cảnh báo", header, rows)
 
 
 @router.post("/alerts/{alert_id}/read")
