@@ -12,8 +12,10 @@ from baochi import cases, targets
 from baochi.db import Store, migrate, open_engine
 from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
+from baochi.db.watch_store import Alert, WatchStore
 from baochi.db.web_store import WebStore
 from baochi.settings import Settings
+from baochi.watch import raise_alert
 from tests.cases.conftest import ANALYST, OPENED
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import csrf
@@ -260,3 +262,46 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
         ).status_code
         == 404
     )
+
+
+def test_a_case_is_opened_from_an_alert_or_a_story(store, client_as):
+    watch = WatchStore(store.engine)
+    alert = raise_alert(
+        watch,
+        Alert(
+            kind="spike",
+            subject_kind="story",
+            subject_key="12",
+            subject_label="chuỗi tin 12: ngập úng nội đô",
+            reason="37 bài trong 24 giờ, bình thường 9",
+            dedupe_key="spike:story:12:24h:1",
+        ),
+        OPENED,
+    )
+    assert alert is not None
+    analyst = client_as("analyst")
+    page = analyst.get("/alerts").text
+    assert f'name="alert_id" value="{alert.id}"' in page
+    token = csrf(analyst, "/alerts")
+    made = analyst.post(
+        "/cases",
+        data={
+            "csrf": token,
+            "alert_id": str(alert.id),
+            "story_id": "12",
+            "title": alert.subject_label,
+            "issue": alert.reason,
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303
+    case = cases.get_case(store.engine, ANALYST, int(made.headers["location"].rsplit("/", 1)[1]))
+    assert (case.origin, case.alert_id, case.story_id) == ("alert", alert.id, 12)
+    from_story = analyst.post(
+        "/cases", data={"csrf": token, "story_id": "12", "title": "Ngập úng nội đô"}
+    )
+    assert from_story.status_code == 200
+    assert [c.origin for c in cases.visible_cases(store.engine, ANALYST, story_id=12)] == [
+        "alert",
+        "story",
+    ]

@@ -105,9 +105,12 @@ def open_case_form(
     issue: Annotated[str, Form()] = "",
     priority: Annotated[str, Form()] = "normal",
     document_id: Annotated[str, Form()] = "",
+    story_id: Annotated[str, Form()] = "",
+    alert_id: Annotated[str, Form()] = "",
     department: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Open a case (from an article when its id is given), routed at once if a department is."""
+    """Open a case from an article, a story or an alert when its id is given (or by hand),
+    routed at once if a department is."""
     with refusals():
         case_id = casework.open_case(
             _engine(request),
@@ -117,6 +120,8 @@ def open_case_form(
             priority=priority,
             responsible=_ids(department or []),
             document_ids=_ids([document_id]),
+            story_id=next(iter(_ids([story_id])), None),
+            alert_id=next(iter(_ids([alert_id])), None),
             rules=_rules(request),
         )
     case = casework.get_case(_engine(request), actor_of(user), case_id)
