@@ -20,6 +20,7 @@ from baochi.collect.fetcher import Fetcher
 from baochi.db import Store
 from baochi.records import Page
 from baochi.settings import Settings
+from baochi.stories import place_pending
 from baochi.vi import normalize
 from tests.site.bad import BAD_FEED_TARGETS
 
@@ -47,6 +48,9 @@ def test_every_real_article_is_stored_once_with_its_body(site, store: Store, set
 
     docs = _by_url(store)
     assert len(docs) == len(site.articles)
+    # Story placement is the stage after the pass: it places each new article once.
+    assert place_pending(store.engine, "test", settings.lease_seconds) == len(site.articles)
+    assert place_pending(store.engine, "test", settings.lease_seconds) == 0
     with store.engine.connect() as conn:  # the pipeline labelled every new article
         labels = conn.execute(text("SELECT topic, tone, place, hanoi FROM documents")).all()
         in_stories = conn.execute(text("SELECT count(*) FROM story_articles")).scalar()
@@ -182,6 +186,9 @@ def test_sigkill_mid_batch_then_rerun_stores_every_article_once(site, settings, 
     assert len(docs) == len(site.articles)
     assert all(len(copies) == 1 for copies in docs.values())
     assert sum(1 for _ in store.documents()) == len(site.articles)
+    with store.engine.connect() as conn:  # the command placed every article in a story once
+        placed = conn.execute(text("SELECT count(DISTINCT document_id) FROM story_articles"))
+        assert placed.scalar() == len(site.articles)
 
 
 def test_unreachable_host_fails_with_its_real_cause(store, settings):

@@ -1,13 +1,16 @@
-"""Stories in the store: the collector's hook writes stories, copies and conflicts once, and an
-index rebuilt after a restart keeps joining new articles to the stories already stored."""
+"""Stories in the store: placement writes stories, copies and conflicts once, an index rebuilt
+after a restart keeps joining new articles to the stories already stored, and the background
+stage places every unplaced document under a lease, whichever process runs it."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from sqlalchemy import inspect, text
 
 from baochi.db import Store
 from baochi.db.stories_store import StoryStore
-from baochi.stories import StoryAssigner, assign
+from baochi.stories import StoryAssigner, assign, place_pending
 from tests.stories.conftest import Corpus, conflict_pair, save
 
 
@@ -80,3 +83,41 @@ def test_catch_up_assigns_what_was_stored_before_stories_ran(store: Store, corpu
     assert sorted(int(link.article) for link in links) == ids
     assert len({link.story for link in links}) == 1
     assert assigner.catch_up(first.published) == []
+
+
+def test_place_pending_places_what_is_unplaced_once_under_the_lease(
+    store: Store, corpus: Corpus
+) -> None:
+    first, second = conflict_pair(corpus, 54)
+    ids = [save(store, first, "vnexpress.net"), save(store, second, "dantri.com.vn")]
+    stories = StoryStore(store.engine)
+    now = dt.datetime.now(dt.UTC)
+    assert stories.claim_placer("other", now, now + dt.timedelta(minutes=5))
+    assert place_pending(store.engine, "me", 60) == 0  # another worker holds the lease
+    assert stories.unplaced(10) == ids
+    stories.release_placer("other")
+    assert place_pending(store.engine, "me", 60) == 2
+    assert stories.unplaced(10) == []
+    assert place_pending(store.engine, "me", 60) == 0  # a repeat places nothing
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM story_articles")).scalar() == 2
+    # the lease was given back: another worker can take it at once
+    assert stories.claim_placer("other", now, now + dt.timedelta(minutes=5))
+
+
+def test_a_placer_rebuilds_its_index_after_another_process_placed(
+    store: Store, corpus: Corpus
+) -> None:
+    first, second = conflict_pair(corpus, 2)  # two reports of one statement
+    here, there = StoryAssigner(store.engine), StoryAssigner(store.engine)
+    others = (i for i in corpus.by_id.values() if i.id not in (first.id, second.id))
+    neighbour = min(others, key=lambda i: abs(i.published - first.published))  # same days
+    unrelated = save(store, neighbour, "tuoitre.vn")
+    here.place_pending("here", 60)  # `here` holds an index built before `there` writes
+    first_id = save(store, first, "vietnamplus.vn")
+    assert there.place_pending("there", 60) == 1
+    second_id = save(store, second, "nhandan.vn")
+    assert here.place_pending("here", 60) == 1
+    articles = {a.document_id for a in StoryStore(store.engine).articles(first_id)}
+    assert articles == {first_id, second_id}  # `here` saw the story `there` started
+    assert unrelated not in articles

@@ -35,6 +35,7 @@ from baochi.db.store import now
 from baochi.failures import Failure, Reject, Retry
 from baochi.records import Collected, Page
 from baochi.settings import Settings
+from baochi.stories import place_pending
 from baochi.vi import decode_html_bytes
 
 T = TypeVar("T")
@@ -70,6 +71,11 @@ class Summary:
         return sum(getattr(report, name) for report in self.sources)
 
 
+def worker_name() -> str:
+    """Who holds a lease: host, process and a nonce, unique across machines and restarts."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
 def extraction_pool(settings: Settings) -> Executor:
     """Worker processes for extraction (forkserver: safe beside threads); a thread when 0."""
     if settings.extract_workers <= 0:
@@ -93,7 +99,7 @@ class Collector:
         self.settings = settings
         self.transport = transport
         self.progress = progress
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = worker_name()
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="baochi-writer")
         self.batches = BatchWriter(store, self.writer)
         self.pool = extraction_pool(settings)
@@ -125,6 +131,11 @@ class Collector:
             await fetcher.aclose()
             await self._write(self.store.release_hosts, self.owner, hosts)
         return Summary(list(reports), time.monotonic() - started)
+
+    async def place_stories(self) -> int:
+        """Place what any worker stored and no story holds yet, through the writer thread."""
+        lease = self.settings.lease_seconds
+        return await self._write(place_pending, self.store.engine, self.owner, lease)
 
     async def _renew(self, hosts: list[str], lease: float) -> None:
         """Keep the leases alive while a long pass is still working on the hosts."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from baochi.collect.collector import Summary, collect_once
+from baochi.collect.collector import Summary, collect_once, worker_name
 from baochi.collect.sources import (
     KINDS,
     SourceImportError,
@@ -24,6 +24,7 @@ from baochi.collect.sources import (
 )
 from baochi.db import open_store
 from baochi.settings import Settings
+from baochi.stories import place_pending
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -116,6 +117,7 @@ def _collect(args: argparse.Namespace, settings: Settings) -> int:
         summary = collect_once(store, settings, progress=bar.update)
     finally:
         bar.close()
+    place_pending(store.engine, worker_name(), settings.lease_seconds)
     _print_summary(summary, args.format)
     return 0
 

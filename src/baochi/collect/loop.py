@@ -1,4 +1,5 @@
-"""The collector as a long-running task: a pass whenever a source is due."""
+"""The collector as a long-running task: a pass whenever a source is due, then the documents
+stored by any worker placed in stories."""
 
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ async def collect_forever(store: Store, settings: Settings) -> None:
                     )
             except Exception:
                 log.exception("collection pass failed; retrying later")
+            try:
+                placed = await collector.place_stories()
+                if placed:
+                    log.info("placed %d document(s) in stories", placed)
+            except Exception:  # the documents are safe; the next round places them
+                log.exception("story placement failed; retrying after the next pass")
             await asyncio.sleep(seconds_until_due(store))
     finally:
         await asyncio.get_running_loop().run_in_executor(None, collector.close)

@@ -1,20 +1,17 @@
 """Write-behind batching: documents from many fetches go to the single writer thread together.
 
 One transaction per batch instead of one per article keeps the writer thread (and its hold on
-the GIL) short, so the fetching loop stays responsive.
+the GIL) short, so the fetching loop stays responsive. Story placement is not done here: it is a
+later stage over every unplaced document (baochi.stories.place_pending).
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from concurrent.futures import Executor
 
 from baochi.db import Store
 from baochi.records import Collected
-from baochi.stories import assign
-
-log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
 BATCH_DELAY = 0.05  # seconds a lone document waits for company
@@ -51,22 +48,11 @@ class BatchWriter:
             self._flushes.add(task)
             task.add_done_callback(self._flushes.discard)
 
-    def _save(self, items: list[Collected]) -> list[tuple[str, int]]:
-        """Store the batch, then place its new articles in stories (same single writer)."""
-        results = self._store.save_documents(items)
-        stored = [doc_id for status, doc_id in results if status == "stored"]
-        if stored:
-            try:
-                assign(self._store.engine, stored)
-            except Exception:  # the articles are safe; catch_up() places them later
-                log.exception("story assignment failed for %d document(s)", len(stored))
-        return results
-
     async def _write(self, batch: list[tuple[Collected, asyncio.Future[tuple[str, int]]]]) -> None:
         loop = asyncio.get_running_loop()
         items = [item for item, _ in batch]
         try:
-            results = await loop.run_in_executor(self._writer, self._save, items)
+            results = await loop.run_in_executor(self._writer, self._store.save_documents, items)
         except Exception as exc:  # a database failure fails every document of the batch
             for _, future in batch:
                 future.set_exception(exc)

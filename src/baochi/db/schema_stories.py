@@ -57,3 +57,15 @@ story_conflicts = Table(
     Column("found_at", UTCDateTime, nullable=False),
 )
 Index("ix_story_conflicts_story", story_conflicts.c.story_id)
+
+# One row: which worker places new documents in stories now (a lease, as for hosts), and a
+# generation bumped by every write of placements, so a process whose in-memory index missed
+# another's writes knows to rebuild it.
+story_placer = Table(
+    "story_placer",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # always 1
+    Column("owner", String(200), nullable=False, server_default=""),
+    Column("lease_until", UTCDateTime),
+    Column("generation", Integer, nullable=False, server_default="0"),
+)

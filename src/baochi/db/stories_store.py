@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from baochi.db.schema import UTCDateTime, documents, outlets
-from baochi.db.schema_stories import stories, story_articles, story_conflicts
+from baochi.db.schema_stories import stories, story_articles, story_conflicts, story_placer
 from baochi.records import digest
 
 ID_CHUNK = 5000  # ids per IN list, well under every backend's limit on bound parameters
@@ -241,6 +241,51 @@ class StoryStore:
             value = conn.execute(query).scalar()
         return None if value is None else value.replace(tzinfo=dt.UTC)
 
+    def unplaced(self, limit: int) -> list[int]:
+        """Ids of stored documents in no story yet, oldest id first."""
+        query = (
+            select(documents.c.id)
+            .outerjoin(story_articles, story_articles.c.document_id == documents.c.id)
+            .where(story_articles.c.document_id.is_(None))
+            .order_by(documents.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [int(i) for i in conn.execute(query).scalars()]
+
+    # -- the placer lease ------------------------------------------------------------------
+
+    def claim_placer(self, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
+        """Take or extend the placer lease unless another owner holds a live one."""
+        p = story_placer.c
+        with self.engine.begin() as conn:
+            claimed = conn.execute(
+                update(story_placer)
+                .where(
+                    p.id == 1,
+                    (p.owner == owner) | (p.lease_until.is_(None)) | (p.lease_until < now),
+                )
+                .values(owner=owner, lease_until=until)
+                .returning(p.id)
+            ).first()
+        return claimed is not None
+
+    def release_placer(self, owner: str) -> None:
+        """Give the lease back at once (a dead placer's lease simply expires)."""
+        p = story_placer.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(story_placer)
+                .where(p.id == 1, p.owner == owner)
+                .values(owner="", lease_until=None)
+            )
+
+    def generation(self) -> int:
+        """How many batches of placements were ever written, by any process."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(story_placer.c.generation)).scalar()
+        return int(found or 0)
+
     # -- writing -------------------------------------------------------------------------
 
     def save(
@@ -249,11 +294,17 @@ class StoryStore:
         conflicts: Sequence[ConflictRecord],
         titles: Mapping[int, str],
         now: dt.datetime,
-    ) -> None:
+    ) -> int:
         """Write a batch of assignments and conflicts and refresh the stories they touch, in one
-        transaction; writing the same batch again changes nothing."""
+        transaction; writing the same batch again changes nothing. The new generation."""
         touched = sorted({a.story_id for a in assignments} | {c.story_id for c in conflicts})
         with self.engine.begin() as conn:
+            generation = conn.execute(
+                update(story_placer)
+                .where(story_placer.c.id == 1)
+                .values(generation=story_placer.c.generation + 1)
+                .returning(story_placer.c.generation)
+            ).scalar_one()
             for story_id in touched:  # placeholders first: articles reference their story
                 conn.execute(
                     self._insert(stories)
@@ -298,6 +349,7 @@ class StoryStore:
                 )
             for story_id in touched:
                 self._summarise(conn, story_id, titles.get(story_id), now)
+        return int(generation)
 
     def _label_documents(self, conn: Connection, assignments: Sequence[Assignment]) -> None:
         """Copy the story id onto documents.story_id when the schema has it (search facets)."""

@@ -6,7 +6,7 @@ from baochi.stories.conflicts import Conflict, find_conflicts
 from baochi.stories.evaluate import evaluate
 from baochi.stories.features import Item, item_of
 from baochi.stories.link import ArticleLink, Linker, link_batch
-from baochi.stories.stored import StoryAssigner, assign
+from baochi.stories.stored import StoryAssigner, assign, place_pending
 
 __all__ = [
     "ArticleLink",
@@ -22,4 +22,5 @@ __all__ = [
     "find_conflicts",
     "item_of",
     "link_batch",
+    "place_pending",
 ]

@@ -1,8 +1,8 @@
-"""Stories of stored documents, the collector's hook: newly stored documents are linked into
-stories by an index kept in memory, rebuilt from the store after a restart, and persisted.
+"""Stories of stored documents, a background stage after collection: documents in no story yet
+are linked into stories by an index kept in memory, rebuilt from the store after a restart or
+after another process wrote placements, and persisted.
 
-One process should assign at a time (the collector's writer thread, or one background job):
-the index of recent articles lives in that process's memory.
+One process places at a time, the holder of the placer lease; any worker may take it over.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from baochi.stories.link import ArticleLink, Linker
 # Older documents whose words warm the term weights when the index is rebuilt.
 WARM_DAYS = 14.0
 WARM_LIMIT = 20_000
+PLACE_BATCH = 500  # documents linked and written per transaction by place_pending
 
 
 def item_of_document(doc: StoryDocument) -> Item:
@@ -36,6 +37,7 @@ class StoryAssigner:
         self.store = StoryStore(engine)
         self.params = params
         self._linker: Linker | None = None
+        self._generation = -1  # the store's generation that the in-memory index reflects
         self._lock = threading.Lock()
 
     def assign(self, document_ids: Sequence[int]) -> list[ArticleLink]:
@@ -45,7 +47,8 @@ class StoryAssigner:
             docs = self.store.documents(document_ids)
             if not docs:
                 return []
-            if self._linker is None:
+            if self._linker is None or self.store.generation() != self._generation:
+                self._generation = self.store.generation()
                 self._linker = self._rebuild()
             linker = self._linker
             links = linker.link([item_of_document(d) for d in docs])
@@ -73,8 +76,31 @@ class StoryAssigner:
                 for other, c in link.conflicts
             ]
             titles = {int(link.story): link.story_title for link in links}  # the latest wins
-            self.store.save(assignments, conflicts, titles, dt.datetime.now(dt.UTC))
+            generation = self.store.save(assignments, conflicts, titles, dt.datetime.now(dt.UTC))
+            if generation == self._generation + 1:
+                self._generation = generation
+            else:  # another process wrote placements meanwhile: the index misses them
+                self._linker = None
             return links
+
+    def place_pending(self, owner: str, lease_seconds: float, batch: int = PLACE_BATCH) -> int:
+        """Place every stored document that is in no story yet, batch by batch, while holding
+        the placer lease; how many were placed (0 when another process holds the lease)."""
+        placed = 0
+        try:
+            while True:
+                now = dt.datetime.now(dt.UTC)
+                until = now + dt.timedelta(seconds=lease_seconds)
+                if not self.store.claim_placer(owner, now, until):
+                    break
+                pending = self.store.unplaced(batch)
+                links = self.assign(pending) if pending else []
+                if not links:
+                    break
+                placed += len(links)
+        finally:
+            self.store.release_placer(owner)
+        return placed
 
     def catch_up(self, since: dt.datetime) -> list[ArticleLink]:
         """Assign every document since `since` that is in no story yet (after a crash between
@@ -104,11 +130,21 @@ _assigners: weakref.WeakKeyDictionary[Engine, StoryAssigner] = weakref.WeakKeyDi
 _assigners_lock = threading.Lock()
 
 
-def assign(engine: Engine, document_ids: Sequence[int]) -> list[ArticleLink]:
-    """Link newly stored documents into stories (the collector calls this after each batch);
-    one assigner, with its in-memory index, is kept per engine."""
+def _assigner(engine: Engine) -> StoryAssigner:
+    """The assigner of this engine in this process, with its in-memory index."""
     with _assigners_lock:
         assigner = _assigners.get(engine)
         if assigner is None:
             assigner = _assigners[engine] = StoryAssigner(engine)
-    return assigner.assign(document_ids)
+    return assigner
+
+
+def assign(engine: Engine, document_ids: Sequence[int]) -> list[ArticleLink]:
+    """Link these stored documents into stories (those not in one yet)."""
+    return _assigner(engine).assign(document_ids)
+
+
+def place_pending(engine: Engine, owner: str, lease_seconds: float) -> int:
+    """Place every document in no story yet, if no other process holds the placer lease; the
+    collection loop runs this after each pass, `baochi collect --once` after its pass."""
+    return _assigner(engine).place_pending(owner, lease_seconds)
