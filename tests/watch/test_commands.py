@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
 from baochi.watch import commands
 from tests.watch.conftest import NOW, Seed
@@ -58,3 +59,15 @@ def test_watch_and_alerts_from_the_command_line(
     out = capsys.readouterr().out
     assert "pending   1 attempt(s)" in out and "! chưa cấu hình khóa ký webhook" in out
     assert out.rstrip().endswith("1 pending")
+
+
+def test_a_department_subscribes_to_its_case_reminders(
+    settings: Settings, store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mail = "soxaydung@hanoi.gov.vn"
+    assert run(settings, "watch", "notify", mail, "--kinds", "case", "--department", "7") == 0
+    assert f"rule 1: case by email to {mail}" in capsys.readouterr().out
+    (rule,) = WatchStore(store.engine).rules()
+    assert (rule.kinds, rule.department_id, rule.watchlist_id) == ("case", 7, None)
+    with pytest.raises(SystemExit):  # one scope at a time
+        run(settings, "watch", "notify", mail, "--department", "7", "--watchlist", "Ngập úng")
