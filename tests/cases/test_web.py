@@ -305,3 +305,43 @@ def test_a_case_is_opened_from_an_alert_or_a_story(store, client_as):
         "alert",
         "story",
     ]
+
+
+def test_the_workflow_through_the_api(store, people, client_as):
+    analyst, officer = client_as("analyst"), client_as("officer")
+    office, dept = csrf(analyst, "/cases"), csrf(officer, "/cases")
+    department = people["officer"].department_id
+    opened = analyst.post(
+        "/api/v1/cases",
+        json={"title": "Rác thải chợ Long Biên", "priority": "urgent", "responsible": [department]},
+        headers={"X-CSRF-Token": office},
+    )
+    assert opened.status_code == 201, opened.text
+    case = opened.json()
+    assert (case["status"], case["priority"], case["responsible"]) == (
+        "assigned",
+        "urgent",
+        [department],
+    )
+
+    def step(client, token: str, **body: object):
+        return client.post(
+            f"/api/v1/cases/{case['id']}/actions", json=body, headers={"X-CSRF-Token": token}
+        )
+
+    assert step(officer, dept, action="start").json()["status"] == "in_progress"
+    assert step(officer, dept, action="close").status_code == 403
+    assert step(officer, dept, action="answer", answer="").status_code == 409
+    answered = step(officer, dept, action="answer", answer="Đã thu gom trong ngày.")
+    assert answered.json()["status"] == "answered" and answered.json()["answer"]
+    assert step(analyst, office, action="return").status_code == 409  # a reason is needed
+    assert step(analyst, office, action="fly").status_code == 409
+    assert step(analyst, office, action="close").json()["status"] == "closed"
+    leader = client_as("leader")
+    refused = leader.post(
+        "/api/v1/cases", json={"title": "x"}, headers={"X-CSRF-Token": csrf(leader, "/cases")}
+    )
+    assert refused.status_code == 403
+    assert analyst.post("/api/v1/cases", json={"title": "x"}).status_code == 403  # no CSRF
+    actions = [e["action"] for e in WebStore(store.engine).audit_entries(limit=10)]
+    assert actions[:4] == ["case.close", "case.answer", "case.start", "case.open"]

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 
 from baochi.cases import casework, inbox_web, workflow
 from baochi.cases.attachments import AttachmentRejected
@@ -325,6 +326,71 @@ def api_case(request: Request, case_id: int, user: SignedIn) -> dict[str, Any]:
     with refusals():
         case = casework.get_case(_engine(request), actor_of(user), case_id)
     return _as_json(case, dt.datetime.now(dt.UTC))
+
+
+class CaseIn(BaseModel):
+    """A case to open through the API: from articles, a story, an alert, or by hand."""
+
+    title: str = ""
+    issue: str = ""
+    priority: str = "normal"
+    document_ids: list[int] = []
+    story_id: int | None = None
+    alert_id: int | None = None
+    responsible: list[int] = []
+    coordinating: list[int] = []
+
+
+class ActionIn(BaseModel):
+    """One step of the workflow: assign (with departments), answer (with its text), or start,
+    return, close, withdraw, escalate (with a note where the step asks for a reason)."""
+
+    action: str
+    note: str = ""
+    answer: str = ""
+    responsible: list[int] = []
+    coordinating: list[int] = []
+
+
+@api.post("", status_code=201)
+def api_open(request: Request, body: CaseIn, user: SignedIn) -> dict[str, Any]:
+    """Open a case (the office only); the deadline comes from the priority's rule."""
+    engine, actor = _engine(request), actor_of(user)
+    with refusals():
+        case_id = casework.open_case(
+            engine,
+            actor,
+            body.title,
+            issue=body.issue,
+            priority=body.priority,
+            responsible=body.responsible,
+            coordinating=body.coordinating,
+            document_ids=body.document_ids,
+            story_id=body.story_id,
+            alert_id=body.alert_id,
+            rules=_rules(request),
+        )
+        case = casework.get_case(engine, actor, case_id)
+    audit(engine, user, "case.open", f"case:{case_id}", None, _audited(case))
+    return _as_json(case, dt.datetime.now(dt.UTC))
+
+
+@api.post("/{case_id}/actions")
+def api_action(request: Request, case_id: int, body: ActionIn, user: SignedIn) -> dict[str, Any]:
+    """Take one step of the workflow, with the same rules as the pages; the case after it."""
+    engine, actor = _engine(request), actor_of(user)
+
+    def work() -> object:
+        if body.action == "assign":
+            return casework.assign(
+                engine, actor, case_id, body.responsible, body.coordinating, body.note
+            )
+        if body.action == "answer":
+            return casework.answer(engine, actor, case_id, body.answer)
+        return casework.act(engine, actor, case_id, body.action, body.note)
+
+    _act(request, user, case_id, body.action, work)
+    return _as_json(casework.get_case(engine, actor, case_id), dt.datetime.now(dt.UTC))
 
 
 router.include_router(api)
