@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,19 +20,7 @@ CORPUS = SHARED_DATA / "baomoi-2017" / "articles.jsonl.gz"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "fulltext: needs the search engine, which runs on SQLite only so far"
-    )
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On PostgreSQL, skip what needs full-text search (its PostgreSQL compiler is not written)."""
-    if not os.environ.get("BAOCHI_TEST_DATABASE_URL"):
-        return
-    skip = pytest.mark.skip(reason="full-text search runs on SQLite only so far (issue 10)")
-    for item in items:
-        if item.get_closest_marker("fulltext") or item.nodeid.startswith("tests/search/"):
-            item.add_marker(skip)
+    config.addinivalue_line("markers", "fulltext: needs the search engine (FTS5 or tsquery)")
 
 
 def needs_corpus() -> None:
@@ -40,14 +29,21 @@ def needs_corpus() -> None:
         pytest.skip(f"real corpus not found at {CORPUS} (../shared/data is absent)")
 
 
-@pytest.fixture
-def database_url() -> Iterator[str]:
-    """SQLite in the test's folder (""), or a fresh PostgreSQL database when
-    BAOCHI_TEST_DATABASE_URL names a server (`.ci/postgres start` prints one)."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """SQLite in the caller's folder (""), or a new PostgreSQL database, dropped afterwards,
+    when BAOCHI_TEST_DATABASE_URL names a server (`.ci/postgres start` prints one)."""
     server = os.environ.get("BAOCHI_TEST_DATABASE_URL", "")
     if not server:
         yield ""
         return
+    with postgres_database(server) as url:
+        yield url
+
+
+@contextmanager
+def postgres_database(server: str) -> Iterator[str]:
+    """A new database on the PostgreSQL server, dropped afterwards."""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"baochi_test_{uuid.uuid4().hex[:12]}"
     with admin.connect() as conn:
@@ -58,6 +54,13 @@ def database_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    """The test's own database: see fresh_database."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-TABLES = ("outlets", "sources", "documents", "urls", "documents_fts", "alembic_version")
+TABLES = ("outlets", "sources", "documents", "urls", "search_text", "alembic_version")
 
 
 def test_backup_then_restore_gives_the_same_store(settings: Settings, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,7 +18,7 @@ from baochi import settings as settings_mod
 from baochi.db import Store, open_store
 from baochi.records import Article, Collected, Document, Keys
 from baochi.search import sync
-from tests.conftest import CORPUS, SHARED_DATA, needs_corpus
+from tests.conftest import CORPUS, SHARED_DATA, fresh_database, needs_corpus
 
 LABELS = SHARED_DATA / "news-labels" / "train.jsonl"
 HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -123,11 +124,20 @@ def raws() -> list[dict]:
     return labelled_articles(SIZE)
 
 
-@pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory, raws: list[dict]) -> Archive:
-    """A migrated store with the labelled articles, indexed; tests must not change it."""
-    data: Path = tmp_path_factory.mktemp("archive")
-    store = open_store(settings_mod.load(environ={}, overrides={"data": data}))
+def build_archive(data: Path, database_url: str, raws: list[dict]) -> Archive:
+    """A migrated store in `data` or at `database_url`, with the labelled articles, indexed."""
+    overrides = {"data": data, "database_url": database_url}
+    store = open_store(settings_mod.load(environ={}, overrides=overrides))
     items = store_articles(store, raws)
     sync(store.engine)
     return Archive(store, items)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, raws: list[dict]) -> Iterator[Archive]:
+    """The labelled articles on this run's database (see fresh_database); tests must not
+    change it."""
+    with fresh_database() as url:
+        built = build_archive(tmp_path_factory.mktemp("archive"), url, raws)
+        yield built
+        built.store.engine.dispose()

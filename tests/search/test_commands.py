@@ -15,6 +15,7 @@ from tests.search.conftest import store_articles
 @pytest.fixture
 def env(settings: Settings, monkeypatch: pytest.MonkeyPatch, raws: list[dict]) -> Settings:
     monkeypatch.setenv("BAOCHI_DATA", str(settings.data))
+    monkeypatch.setenv("BAOCHI_DATABASE_URL", settings.database_url)
     store_articles(open_store(settings), raws[:40])
     return settings
 

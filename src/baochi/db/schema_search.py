@@ -1,4 +1,4 @@
-"""Search's own tables (SQLite): document labels packed for facets, their change feed, the queue
+"""Search's own tables: document labels packed for facets, their change feed, the queue
 of documents waiting for the text indexes, and the two FTS5 indexes as names for queries.
 
 A document's labels sit at the end of a multi-kilobyte `documents` row, often in overflow pages;
@@ -8,7 +8,19 @@ so a reader can fetch just what changed since it last looked.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, String, Table, Text, column, table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    column,
+    table,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 from baochi.db.schema import metadata
 
@@ -52,3 +64,23 @@ WORDS_FTS = "search_words"
 EXACT_FTS = "search_exact"
 words_fts = table(WORDS_FTS, column("rowid", Integer), column(WORDS_FTS, String))
 exact_fts = table(EXACT_FTS, column("rowid", Integer), column(EXACT_FTS, String))
+
+# PostgreSQL's text indexes (search_0003): both token sets as tsvectors, with their token counts,
+# and the totals BM25 needs, as FTS5 keeps them.
+search_text = Table(
+    "search_text",
+    metadata,
+    Column("doc_id", Integer, primary_key=True),
+    Column("words", TSVECTOR, nullable=False),
+    Column("exact", TSVECTOR, nullable=False),
+    Column("words_size", Integer, nullable=False),
+    Column("exact_size", Integer, nullable=False),
+)
+search_totals = Table(
+    "search_totals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rows", BigInteger, nullable=False),
+    Column("words_tokens", BigInteger, nullable=False),
+    Column("exact_tokens", BigInteger, nullable=False),
+)

@@ -416,15 +416,11 @@ class Store:
         return "stored", doc_id
 
     def _index(self, conn: Connection, doc_id: int, keys: Keys) -> None:
-        """Add the folded title and text to the full-text index."""
-        if self.dialect == "sqlite":
-            statement = "INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"
-        else:
-            statement = (
-                "INSERT INTO documents_fts(document_id, tsv) VALUES (:id, "
-                "setweight(to_tsvector('simple', :title), 'A') || "
-                "setweight(to_tsvector('simple', :body), 'B'))"
-            )
+        """Add the folded title and text to SQLite's first full-text index (PostgreSQL's text
+        indexes are search's own, fed through its queue)."""
+        if self.dialect != "sqlite":
+            return
+        statement = "INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"
         conn.execute(text(statement), {"id": doc_id, "title": keys.title, "body": keys.text})
 
     def documents(

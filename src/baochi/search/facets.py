@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 
 from baochi.db.schema import outlets
 from baochi.db.schema_search import search_facets
@@ -80,16 +80,27 @@ class Columns:
         self.size = size
 
     def refresh(self, engine: Engine) -> None:
-        """Apply every search_facets change newer than the last refresh (each row holds one
-        document's latest state, so their order does not matter; the first load scans)."""
+        """Apply every search_facets change from the last refresh on (each row holds one
+        document's latest state, so their order and a second reading do not matter).
+
+        SQLite stamps rows with a counter bumped under its one writer: the next refresh starts
+        above the highest stamp seen. PostgreSQL stamps them with the writing transaction's id,
+        and transactions commit out of order: the next refresh starts at the oldest transaction
+        still running when this one looked, which may yet commit rows stamped below the highest.
+        """
         f = search_facets.c
         query = select(
             f.doc_id, f.day, f.outlet_id, f.topic, f.tone, f.place, f.hanoi, f.story_id
         ).add_columns(f.gone, f.version)
         if self.version:
-            query = query.where(f.version > self.version)
+            query = query.where(f.version >= self.version)
         with self.lock, engine.connect() as conn:
+            horizon = None
+            if engine.dialect.name != "sqlite":
+                horizon = conn.execute(_OLDEST_RUNNING).scalar_one()
             rows = conn.execute(query).cursor.fetchall()
+            if horizon is not None:
+                self.version = int(horizon)
             if not rows:
                 return
             cols = list(zip(*rows, strict=True))
@@ -103,7 +114,8 @@ class Columns:
                 getattr(self, name)[ids] = np.array([codes.code(v) for v in values], np.int32)
             self.hanoi[ids] = np.array([-1 if v is None else int(v) for v in cols[6]], np.int8)
             self.story[ids] = np.array([v or 0 for v in cols[7]], dtype=np.int64)
-            self.version = int(max(cols[9]))
+            if horizon is None:
+                self.version = int(max(cols[9])) + 1
 
     def ids(self) -> np.ndarray:
         """Every present document id, ascending."""
@@ -114,6 +126,8 @@ class Columns:
         ids = ids[ids < self.size]
         return ids[self.present[ids]]
 
+
+_OLDEST_RUNNING = text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 _CACHE: weakref.WeakKeyDictionary[Engine, Columns] = weakref.WeakKeyDictionary()
 _CACHE_LOCK = threading.Lock()

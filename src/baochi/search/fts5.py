@@ -24,9 +24,9 @@ from sqlalchemy import (
 )
 
 from baochi.db import DocumentRow
-from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import EXACT_FTS, WORDS_FTS, exact_fts, words_fts
-from baochi.search.tokens import COLUMNS, exact_phrases, folded_syllables, phrase_tokens
+from baochi.search.rows import documents_by_id
+from baochi.search.tokens import COLUMNS, phrase_tokens, spellings
 from baochi.search.tree import And, IndexName, Node, Not, Or, Words
 
 # A word in the title says more about what an article is about than one in its body.
@@ -41,11 +41,9 @@ TABLES: dict[IndexName, tuple[TableClause, str]] = {
 def match_text(node: Node, index: IndexName) -> str:
     """The FTS5 query for a subtree that `index` can run by itself (see tree.index_of)."""
     if isinstance(node, Words):
-        if index == "folded":
-            spellings = [tuple(folded_syllables(" ".join(node.syllables)))]
-        else:
-            spellings = exact_phrases(node.syllables)
-        quoted = [f'{_columns(node, len(s))} : "{" ".join(phrase_tokens(s))}"' for s in spellings]
+        quoted = [
+            f'{_columns(node, len(s))} : "{" ".join(phrase_tokens(s))}"' for s in spellings(node)
+        ]
         return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
     if isinstance(node, Or):
         return "(" + " OR ".join(match_text(i, index) for i in node.items) + ")"
@@ -129,25 +127,4 @@ class SQLiteBackend:
 
     def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
         """The documents with these ids, with their outlet's name."""
-        if not ids:
-            return {}
-        query = (
-            select(*_DOCUMENT_COLUMNS)
-            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-            .where(documents.c.id.in_(list(ids)))
-        )
-        with self.engine.connect() as conn:
-            return {row.id: DocumentRow(**row._mapping) for row in conn.execute(query)}
-
-
-_DOCUMENT_COLUMNS: tuple[Any, ...] = (
-    documents.c.id,
-    documents.c.url,
-    func.coalesce(outlets.c.name, "").label("outlet"),
-    documents.c.title,
-    documents.c.lead,
-    documents.c.body,
-    documents.c.authors,
-    documents.c.published_at,
-    documents.c.fetched_at,
-)
+        return documents_by_id(self.engine, ids)

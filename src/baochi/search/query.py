@@ -41,6 +41,7 @@ from baochi.search.tree import (
     plan,
     words_of,
 )
+from baochi.search.tsquery import PostgresBackend
 
 log = logging.getLogger(__name__)
 
@@ -101,15 +102,14 @@ def run_query(
         raise ValueError(f"sort must be one of {SORTS}")
     limit, offset = max(0, min(limit, MAX_LIMIT)), max(0, offset)
     engine = source.engine if isinstance(source, Store) else source
-    if engine.dialect.name != "sqlite":
-        raise NotImplementedError("search runs on SQLite FTS5; the PostgreSQL compiler is to come")
     node = parse(query, today)
     if exact:
         node = exact_everywhere(node)
     pending = _catch_up(engine)
     cols = columns(engine)
     labels = Labels(engine, cols)
-    matcher = _Matcher(SQLiteBackend(engine))
+    backend = SQLiteBackend(engine) if engine.dialect.name == "sqlite" else PostgresBackend(engine)
+    matcher = _Matcher(backend)
     split = plan(node)
     driver = split.ranked_by
     found = matcher.ids(split.text[driver]) if driver else cols.ids()
@@ -153,7 +153,7 @@ def newest_first(ids: np.ndarray, cols: Columns, count: int) -> np.ndarray:
 
 
 class Backend(Protocol):
-    """What a database must do for search: the seam a PostgreSQL (tsquery) backend fills."""
+    """What a database must do for search: FTS5 on SQLite, tsquery on PostgreSQL."""
 
     def ids(self, index: IndexName, node: Node) -> np.ndarray:
         """Ids (ascending) of the documents an index finds for a text subtree."""

@@ -21,6 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from baochi.search.tree import Words
 from baochi.vi import fold, match_key
 from baochi.vi.syllables import split_tone
 
@@ -93,3 +94,10 @@ def exact_phrases(syllables: Sequence[str]) -> list[tuple[str, ...]]:
 def phrase_tokens(syllables: Sequence[str]) -> list[str]:
     """The tokens whose adjacent run means this phrase: its pairs, or the one syllable."""
     return pairs(syllables) or list(syllables)
+
+
+def spellings(term: Words) -> list[tuple[str, ...]]:
+    """The syllable sequences a term is looked up as in its index: folded, or every exact one."""
+    if term.exact:
+        return exact_phrases(term.syllables)
+    return [tuple(folded_syllables(" ".join(term.syllables)))]

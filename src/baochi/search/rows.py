@@ -1,0 +1,36 @@
+"""The stored documents a page of hits shows, read the same way from either database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Engine, func, select
+
+from baochi.db import DocumentRow
+from baochi.db.schema import documents, outlets
+
+_DOCUMENT_COLUMNS: tuple[Any, ...] = (
+    documents.c.id,
+    documents.c.url,
+    func.coalesce(outlets.c.name, "").label("outlet"),
+    documents.c.title,
+    documents.c.lead,
+    documents.c.body,
+    documents.c.authors,
+    documents.c.published_at,
+    documents.c.fetched_at,
+)
+
+
+def documents_by_id(engine: Engine, ids: Sequence[int]) -> dict[int, DocumentRow]:
+    """The documents with these ids, with their outlet's name."""
+    if not ids:
+        return {}
+    query = (
+        select(*_DOCUMENT_COLUMNS)
+        .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        .where(documents.c.id.in_(list(ids)))
+    )
+    with engine.connect() as conn:
+        return {row.id: DocumentRow(**row._mapping) for row in conn.execute(query)}

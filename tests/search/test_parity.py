@@ -1,0 +1,85 @@
+"""The same archive on SQLite and on PostgreSQL answers every query alike: the same total, the
+same hits in the same order with the same BM25 scores, titles, snippets and facets. (Ids may
+differ: a PostgreSQL sequence spends a number on a duplicate it refuses, so hits compare by URL.)"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+
+from baochi.search import run_query
+from tests.conftest import postgres_database
+from tests.search.conftest import Archive, Item, build_archive
+from tests.search.test_query import QUERIES
+
+PARITY = [
+    *QUERIES,
+    '"ủy ban nhân dân"',
+    'title:"hà nội" OR title:"đà nẵng"',
+    '="Hà Nội" NOT =hồ',
+    'hà nội AND (ngập OR "úng ngập") NOT title:"dự báo"',
+    "học sinh giáo viên",
+    "công an điều tra",
+    '"thành phố hồ chí minh" OR tp hcm',
+]
+SORTS = ("relevance", "newest")
+
+
+@pytest.fixture(scope="module")
+def both(
+    tmp_path_factory: pytest.TempPathFactory, raws: list[dict]
+) -> Iterator[tuple[Archive, Archive]]:
+    """The labelled articles stored and indexed on SQLite and on a PostgreSQL database."""
+    server = os.environ.get("BAOCHI_TEST_DATABASE_URL", "")
+    if not server.startswith("postgresql"):
+        pytest.skip("the parity check needs a PostgreSQL server (BAOCHI_TEST_DATABASE_URL)")
+    lite = build_archive(tmp_path_factory.mktemp("lite"), "", raws)
+    with postgres_database(server) as url:
+        pg = build_archive(tmp_path_factory.mktemp("pg"), url, raws)
+        yield lite, pg
+        pg.store.engine.dispose()
+    lite.store.engine.dispose()
+
+
+def test_both_stores_hold_the_same_documents(both: tuple[Archive, Archive]) -> None:
+    lite, pg = both
+    assert len(lite.items) > 250
+    assert sorted(_same(i) for i in lite.items.values()) == sorted(
+        _same(i) for i in pg.items.values()
+    )
+
+
+def _same(item: Item) -> tuple:
+    return (item.title, item.text, item.outlet, item.day, item.topic, item.tone, item.place)
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("query", PARITY)
+def test_a_query_gives_the_same_answer_on_both(
+    both: tuple[Archive, Archive], query: str, sort: str
+) -> None:
+    lite, pg = both
+    pages = [
+        [run_query(a.store, query, limit=15, offset=offset, sort=sort) for offset in (0, 15)]
+        for a in (lite, pg)
+    ]
+    for on_sqlite, on_postgres in zip(*pages, strict=True):
+        assert on_postgres.total == on_sqlite.total
+        assert on_postgres.understood == on_sqlite.understood
+        assert on_postgres.facets == on_sqlite.facets
+        assert [h.doc.url for h in on_postgres.hits] == [h.doc.url for h in on_sqlite.hits]
+        assert [h.score for h in on_postgres.hits] == pytest.approx(
+            [h.score for h in on_sqlite.hits], rel=1e-12
+        )
+        assert [(h.title, h.snippet) for h in on_postgres.hits] == [
+            (h.title, h.snippet) for h in on_sqlite.hits
+        ]
+
+
+def test_exact_mode_gives_the_same_answer_on_both(both: tuple[Archive, Archive]) -> None:
+    lite, pg = both
+    found = [run_query(a.store, "hà nội OR thủy lợi", exact=True, limit=50) for a in (lite, pg)]
+    assert found[0].total > 0
+    assert [h.doc.url for h in found[1].hits] == [h.doc.url for h in found[0].hits]
