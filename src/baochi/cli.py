@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "baochi.targets.commands",
     "baochi.watch.commands",
     "baochi.analyze.commands",
+    "baochi.db.commands",
 )
 
 

@@ -70,6 +70,12 @@ class Settings:
     max_articles_per_source: int = _setting(
         5000, "Most new article links taken from one poll of one source."
     )
+    partition_months_ahead: int = _setting(
+        3, "PostgreSQL: months of document partitions kept made ahead (at start, `partitions`)."
+    )
+    retention_months: int = _setting(
+        0, "Months of documents `baochi retention` keeps (by collection month); 0 keeps all."
+    )
 
     check_interval: float = _setting(
         300.0, "Seconds between two checks of watchlists, spikes and source health."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 
+from baochi.db import retention
 from baochi.db.store import Store
 from baochi.settings import Settings
 
@@ -67,4 +69,6 @@ def open_store(settings: Settings) -> Store:
     """The store of the configured database, migrated to the latest schema."""
     engine = open_engine(settings)
     migrate(engine)
+    today = dt.datetime.now(dt.UTC).date()
+    retention.create_ahead(engine, today, settings.partition_months_ahead)
     return Store(engine)

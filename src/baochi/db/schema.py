@@ -132,6 +132,17 @@ Index("ix_documents_published", documents.c.published_at)
 Index("ix_documents_fetched", documents.c.fetched_at)
 Index("ix_documents_outlet", documents.c.outlet_id, documents.c.published_at)
 
+# PostgreSQL only (retention_0001): documents are partitioned by month, and a unique constraint
+# there must include the month, so idempotency and references to a document live here.
+document_keys = Table(
+    "document_keys",
+    metadata,
+    Column("document_id", Integer, primary_key=True),
+    Column("url_hash", String(32), nullable=False, unique=True),
+    Column("content_hash", String(32), nullable=False, unique=True),
+    Column("fetched_at", UTCDateTime, nullable=False),
+)
+
 # Every URL the collector has met, so a poll fetches only what is new and a skip is not retried.
 urls = Table(
     "urls",

@@ -12,7 +12,15 @@ from sqlalchemy import Engine, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from baochi.db.schema import documents, fetch_attempts, hosts, outlets, sources, urls
+from baochi.db.schema import (
+    document_keys,
+    documents,
+    fetch_attempts,
+    hosts,
+    outlets,
+    sources,
+    urls,
+)
 from baochi.records import Collected, Document, Keys, digest
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
@@ -371,12 +379,42 @@ class Store:
                 )
         return results
 
+    def _claim(self, conn: Connection, url_hash: str, content_hash: str, at: dt.datetime) -> Any:
+        """PostgreSQL: take the document's keys (and its id) unless another document holds one;
+        the partitioned documents table cannot hold the unique constraints itself."""
+        return conn.execute(
+            self._insert(document_keys)
+            .values(
+                document_id=func.nextval("documents_id_seq"),
+                url_hash=url_hash,
+                content_hash=content_hash,
+                fetched_at=at,
+            )
+            .on_conflict_do_nothing()
+            .returning(document_keys.c.document_id)
+        ).first()
+
     def _save(self, conn: Connection, item: Collected) -> tuple[str, int]:
         article, keys = item.document.article, item.document.keys
         url_hash = digest(article.url)
+        claimed: dict[str, int] = {}
+        if self.dialect != "sqlite":
+            row = self._claim(conn, url_hash, keys.content_hash, item.fetched_at)
+            if row is None:
+                existing = conn.execute(
+                    select(document_keys.c.document_id)
+                    .where(
+                        (document_keys.c.url_hash == url_hash)
+                        | (document_keys.c.content_hash == keys.content_hash)
+                    )
+                    .limit(1)
+                ).scalar_one()
+                return "duplicate", int(existing)
+            claimed = {"id": int(row[0])}
         row = conn.execute(
             self._insert(documents)
             .values(
+                **claimed,
                 url=article.url,
                 url_hash=url_hash,
                 content_hash=keys.content_hash,

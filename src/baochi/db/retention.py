@@ -1,0 +1,153 @@
+"""Monthly partitions of the documents table on PostgreSQL, created ahead of time, and retention:
+forgetting every document collected before a month, with what refers to it, on either database.
+
+A month's partition is made only while the default partition holds none of its rows (PostgreSQL
+refuses otherwise); such rows, from imports of old articles, stay in the default and are deleted
+row by row when their month passes out of retention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, Select, column, delete, func, inspect, select, table, text, update
+from sqlalchemy.engine import Connection
+
+from baochi.db.schema import document_keys, documents
+
+_PARTITION = re.compile(r"^documents_y(\d{4})m(\d{2})$")
+_PARTITIONS = text(
+    "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+    "WHERE i.inhparent = 'documents'::regclass"
+)
+_PARTITIONED = text("SELECT 1 FROM pg_partitioned_table WHERE partrelid = 'documents'::regclass")
+# Taken for the transaction, so two processes starting at once do not race to make a month.
+_LOCK = text("SELECT pg_advisory_xact_lock(4242001)")
+_IN_DEFAULT = text(
+    "SELECT 1 FROM documents_default WHERE fetched_at >= :start AND fetched_at < :end LIMIT 1"
+)
+_FORGET = (
+    text(
+        "UPDATE search_facets SET gone = true, version = pg_current_xact_id()::text::bigint "
+        "WHERE doc_id IN (SELECT document_id FROM document_keys WHERE fetched_at < :cutoff)"
+    ),
+    text(
+        "INSERT INTO search_pending(doc_id) SELECT document_id FROM document_keys "
+        "WHERE fetched_at < :cutoff ON CONFLICT DO NOTHING"
+    ),
+)
+
+
+def month_start(day: dt.date, months: int = 0) -> dt.date:
+    """The first day of the month `months` after the one holding `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def partitioned(engine: Engine) -> bool:
+    """Whether documents is partitioned here (PostgreSQL after retention_0001)."""
+    if engine.dialect.name == "sqlite":
+        return False
+    with engine.connect() as conn:
+        return conn.execute(_PARTITIONED).first() is not None
+
+
+def partitions(engine: Engine) -> list[dt.date]:
+    """The months that have a partition, oldest first."""
+    if not partitioned(engine):
+        return []
+    with engine.connect() as conn:
+        names = conn.execute(_PARTITIONS).scalars().all()
+    found = [m for n in names if (m := _PARTITION.match(n))]
+    return sorted(dt.date(int(m[1]), int(m[2]), 1) for m in found)
+
+
+def create_ahead(engine: Engine, today: dt.date, months: int) -> list[dt.date]:
+    """Make the partitions of this month and the next `months`; the months made now."""
+    if not partitioned(engine):
+        return []
+    made = []
+    with engine.begin() as conn:
+        conn.execute(_LOCK)
+        have = set(_names(conn))
+        for ahead in range(months + 1):
+            start, end = month_start(today, ahead), month_start(today, ahead + 1)
+            name = f"documents_y{start.year:04d}m{start.month:02d}"
+            if name in have or conn.execute(_IN_DEFAULT, {"start": start, "end": end}).first():
+                continue
+            # The name and bounds are made here from dates, never from input.
+            conn.execute(
+                text(
+                    f"CREATE TABLE {name} PARTITION OF documents "
+                    f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+                )
+            )
+            made.append(start)
+    return made
+
+
+def _names(conn: Connection) -> list[str]:
+    return list(conn.execute(_PARTITIONS).scalars().all())
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What a retention run removed."""
+
+    documents: int
+    partitions: list[str]
+
+
+def forget_before(engine: Engine, cutoff: dt.date) -> Forgotten:
+    """Remove every document collected before the month of `cutoff`, in one transaction: rows
+    that refer to one are deleted (or, where the reference may be empty, cleared), the search
+    indexes forget them, and on PostgreSQL whole months are dropped as tables."""
+    cutoff = month_start(cutoff)
+    is_partitioned = partitioned(engine)
+    keys = document_keys if is_partitioned else documents
+    key = keys.c.document_id if is_partitioned else keys.c.id
+    before = _midnight(cutoff)
+    doomed = select(key).where(keys.c.fetched_at < before)
+    with engine.begin() as conn:
+        count = conn.execute(select(func.count()).select_from(doomed.subquery())).scalar_one()
+        _clear_references(conn, doomed)
+        dropped = []
+        if is_partitioned:
+            conn.execute(_LOCK)
+            for statement in _FORGET:
+                conn.execute(statement, {"cutoff": before})
+            for name in _names(conn):
+                found = _PARTITION.match(name)
+                if found and month_start(dt.date(int(found[1]), int(found[2]), 1), 1) <= cutoff:
+                    conn.execute(text(f"DROP TABLE {name}"))  # a name from the catalog
+                    dropped.append(name)
+        conn.execute(delete(documents).where(documents.c.fetched_at < before))
+        if is_partitioned:
+            conn.execute(delete(document_keys).where(document_keys.c.fetched_at < before))
+    return Forgotten(int(count), dropped)
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _clear_references(conn: Connection, doomed: Select) -> None:
+    """Every foreign key to a document, wherever an area declared it: cleared if it may be
+    empty, else its row deleted."""
+    found = inspect(conn)
+    for table_name in found.get_table_names():
+        if table_name in ("documents", "document_keys") or table_name.startswith("documents_"):
+            continue
+        nullable = {c["name"]: c["nullable"] for c in found.get_columns(table_name)}
+        for fk in found.get_foreign_keys(table_name):
+            if fk["referred_table"] not in ("documents", "document_keys"):
+                continue
+            name = fk["constrained_columns"][0]
+            referring = table(table_name, column(name))
+            target = referring.c[name].in_(doomed)
+            if nullable[name]:
+                conn.execute(update(referring).where(target).values({name: None}))
+            else:
+                conn.execute(delete(referring).where(target))
