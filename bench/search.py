@@ -4,6 +4,7 @@ realistic ranked queries with facets; print p50/p95 latency, index sizes and bui
 write bench/results/search.json.
 
     .venv/bin/python bench/search.py [--docs 1000000] [--data DIR] [--reuse] [--runs 5]
+        [--database-url postgresql+psycopg://…]  (PostgreSQL: writes search-postgresql.json)
 
 Labels: the 1,500 articles of news-labels carry their real topic, tone and place; the others get
 ones drawn from that distribution (the analysis stage that will label them is not built yet).
@@ -210,6 +211,25 @@ def sizes(path: Path) -> dict[str, float]:
     return {k: round(v / 1e6, 1) for k, v in sorted(found.items())}
 
 
+_PG_SIZES = text(
+    "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+    "JOIN pg_namespace n ON n.oid = c.relnamespace "
+    "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'm')"
+)
+
+
+def pg_sizes(store: Store) -> dict[str, float]:
+    """Megabytes per group of tables on PostgreSQL (each with its indexes and TOAST)."""
+    groups = {"documents": "documents", "search_text": "search_text", "keys": "document_keys"}
+    with store.engine.connect() as conn:
+        rows = conn.execute(_PG_SIZES).all()
+    found: Counter[str] = Counter()
+    for name, size in rows:
+        group = next((g for g, p in groups.items() if name.startswith(p)), "other")
+        found[group] += size
+    return {k: round(v / 1e6, 1) for k, v in sorted(found.items())}
+
+
 def measure(store: Store, today: dt.date, runs: int) -> dict[str, object]:
     """Time every query `runs` times (after one warm-up each): p50/p95 over all the runs."""
     started = time.perf_counter()
@@ -251,13 +271,17 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("/tmp/baochi-bench-search"))
     parser.add_argument("--reuse", action="store_true", help="keep an archive already built")
     parser.add_argument("--runs", type=int, default=5, help="timed runs of each query")
-    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "search.json")
+    parser.add_argument("--database-url", default="", help="PostgreSQL instead of SQLite")
+    parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not CORPUS.exists():
         sys.exit(f"corpus not found at {CORPUS}")
-    settings = settings_mod.load(environ={}, overrides={"data": args.data})
+    name = "search-postgresql.json" if args.database_url else "search.json"
+    args.json = args.json or ROOT / "bench" / "results" / name
+    overrides = {"data": args.data, "database_url": args.database_url}
+    settings = settings_mod.load(environ={}, overrides=overrides)
     database = args.data / "baochi.sqlite3"
-    if database.exists() and not args.reuse:
+    if database.exists() and not args.reuse and not args.database_url:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
     store = open_store(settings)
@@ -277,7 +301,7 @@ def main() -> None:
         last = conn.execute(text("SELECT max(day) FROM search_facets")).scalar_one()
     today = dt.date(1970, 1, 1) + dt.timedelta(days=int(last))
     figures["documents_indexed"] = store.counts()["documents"]
-    figures["sizes_mb"] = sizes(database)
+    figures["sizes_mb"] = pg_sizes(store) if args.database_url else sizes(database)
     print(f"sizes (MB): {figures['sizes_mb']}", flush=True)
     figures.update(measure(store, today, args.runs))
     figures.update(
@@ -286,6 +310,7 @@ def main() -> None:
             "cpu_count": os.cpu_count(),
             "load_average_before": [round(x, 2) for x in load_before],
             "load_average_after": [round(x, 2) for x in os.getloadavg()],
+            "database": store.dialect,
             "sqlite_version": sqlite3.sqlite_version,
             "measured_on": dt.date.today().isoformat(),
         }

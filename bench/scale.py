@@ -1,0 +1,189 @@
+"""Scale: ingest throughput from local test sites with 1, 2 and 4 `baochi worker` processes on
+PostgreSQL and with `baochi run` on SQLite, then search p95 on both (bench/search.py's archive
+and queries); prints the table and writes bench/results/scale.json.
+
+    .venv/bin/python bench/scale.py --database-url postgresql+psycopg://… [--sites 4]
+        [--articles 400] [--workers 1 2 4] [--search-docs 1000000]
+
+Each site is its own host (one port each), so the per-host leases let up to one worker per site
+fetch at once; the sites serve the same articles, so after the first the copies are stored
+once and the others are counted as duplicates: both are ingest work (fetch, extract, dedupe).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, make_url, text  # noqa: E402
+
+from baochi import settings as settings_mod  # noqa: E402
+from baochi.db import open_store  # noqa: E402
+
+ENV = {
+    "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+    "BAOCHI_HOST_DELAY": "0",
+    "BAOCHI_EXTRACT_WORKERS": "0",
+    "BAOCHI_CHECK_INTERVAL": "3600",
+}
+
+
+def start_sites(count: int, articles: int) -> tuple[list[subprocess.Popen], list[str]]:
+    """`count` local news sites, each on its own port; their base URLs."""
+    sites, bases = [], []
+    for _ in range(count):
+        site = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "tests.site.server", "--precompress"),
+                *("--articles", str(articles), "--port", "0"),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert site.stdout is not None
+        sites.append(site)
+        bases.append(site.stdout.readline().strip())
+    return sites, bases
+
+
+def fresh_postgres(server: str, name: str) -> str:
+    """A new, empty database on the server; its URL."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server).set(database=name).render_as_string(hide_password=False)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def ingest(database_url: str, data: Path, bases: list[str], command: list[str], expected: int):
+    """Start the processes, wait until every article of every site is settled; figures."""
+    settings = settings_mod.load(environ={}, overrides={"data": data, "database_url": database_url})
+    store = open_store(settings)
+    for k, base in enumerate(bases):
+        store.add_source(base + "/sitemap.xml", f"Báo Thử nghiệm {k}", kind="sitemap")
+    env = {**os.environ, **ENV, "BAOCHI_DATA": str(data), "BAOCHI_DATABASE_URL": database_url}
+    env["PYTHONPATH"] = str(ROOT / "src")
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "baochi", *argv],
+            env={**env, "BAOCHI_PORT": str(free_port())},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for argv in command
+    ]
+    settled = 0
+    try:
+        while time.perf_counter() - started < 900:
+            with store.engine.connect() as conn:
+                settled = conn.execute(
+                    text("SELECT count(*) FROM urls WHERE status IN ('stored', 'duplicate')")
+                ).scalar_one()
+            if settled >= expected:
+                break
+            time.sleep(0.5)
+    finally:
+        seconds = time.perf_counter() - started
+        for proc in procs:
+            proc.send_signal(signal.SIGINT)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    counts = store.counts()
+    store.engine.dispose()
+    return {
+        "processes": len(command),
+        "articles_settled": int(settled),
+        "documents_stored": counts["documents"],
+        "seconds": round(seconds, 1),
+        "articles_per_second": round(settled / seconds, 1),
+    }
+
+
+def search_p95(database_url: str, docs: int) -> dict:
+    """bench/search.py on an archive of `docs` documents; its headline figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "search.json"
+        argv = [sys.executable, str(ROOT / "bench" / "search.py"), "--docs", str(docs)]
+        argv += ["--data", str(Path(tmp) / "var"), "--runs", "3", "--json", str(out)]
+        if database_url:
+            argv += ["--database-url", database_url]
+        subprocess.run(argv, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": "src"})
+        found = json.loads(out.read_text("utf-8"))
+    keep = ("documents_indexed", "store_docs_per_second", "index_docs_per_second", "sizes_mb")
+    return {k: found.get(k) for k in (*keep, "p50_ms", "p95_ms")}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True, help="a PostgreSQL server to use")
+    parser.add_argument("--sites", type=int, default=4)
+    parser.add_argument("--articles", type=int, default=400, help="articles per site")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--search-docs", type=int, default=1_000_000)
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    args = parser.parse_args()
+    sites, bases = start_sites(args.sites, args.articles)
+    expected = args.sites * args.articles
+    rows = []
+    try:
+        for workers in args.workers:
+            url = fresh_postgres(args.database_url, f"baochi_scale_{workers}")
+            with tempfile.TemporaryDirectory() as tmp:
+                row = ingest(url, Path(tmp), bases, [["worker"]] * workers, expected)
+            rows.append({"store": "postgresql", "command": "worker", **row})
+            print(rows[-1], flush=True)
+        with tempfile.TemporaryDirectory() as tmp:
+            row = ingest("", Path(tmp), bases, [["run"]], expected)
+        rows.append({"store": "sqlite", "command": "run", **row})
+        print(rows[-1], flush=True)
+    finally:
+        for site in sites:
+            site.terminate()
+            site.wait()
+    search = {
+        "postgresql": search_p95(
+            fresh_postgres(args.database_url, "baochi_scale_search"), args.search_docs
+        ),
+        "sqlite": search_p95("", args.search_docs),
+    }
+    print(json.dumps(search, indent=1), flush=True)
+    figures = {
+        "ingest": rows,
+        "search": search,
+        "goal": "workers scale until the 2 cores are busy; PostgreSQL search p95 < 150 ms at 1M",
+        "sites": args.sites,
+        "articles_per_site": args.articles,
+        "cpu_count": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        "measured_on": dt.date.today().isoformat(),
+    }
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()
