@@ -1,0 +1,52 @@
+"""The PostgreSQL compilation, without a server: tsquery text made of quoted index tokens only,
+FTS5's phrase order, the frequencies FTS5 reports, its BM25, and the tsvector layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from baochi.search import parse
+from baochi.search.tokens import IndexText
+from baochi.search.tree import plan
+from baochi.search.tsquery import bm25, idf, phrases, query_text, settle
+from baochi.search.tsvector import tsvector_text
+
+
+def test_the_users_example_compiles_to_one_tsquery() -> None:
+    node = plan(parse('hà nội AND (ngập OR "úng ngập") NOT title:"dự báo"')).text["folded"]
+    assert query_text(node) == ("((('ha_noi')) & ((('ngap')) | (('ung_ngap'))) & !(('du_bao':A)))")
+    assert [p.tokens for p in phrases(node)] == [("ha_noi",), ("ngap",), ("ung_ngap",), ("du_bao",)]
+
+
+@pytest.mark.parametrize(
+    "attack",
+    ["'; DROP TABLE documents; --", "ngập' | 'x", "x' <-> !y:* & z", "a\\' OR 1=1"],
+)
+def test_user_text_is_only_quoted_tokens(attack: str) -> None:
+    node = plan(parse(attack)).text["folded"]
+    for token in re.sub(r"[()&|!]|<->", " ", query_text(node)).split():
+        assert re.fullmatch(r"'[^\W_]+(_[^\W_]+)*'(:A)?", token), token
+
+
+def test_phrases_of_an_and_that_fails_count_nothing_as_in_fts5() -> None:
+    node = plan(parse('"thành phố hồ chí minh" OR tp hcm')).text["folded"]
+    assert settle(node, iter([3.0, 2.0, 0.0])) == (True, [3.0, 0.0, 0.0])
+    assert settle(node, iter([0.0, 2.0, 1.0])) == (True, [0.0, 2.0, 1.0])
+
+
+def test_bm25_is_fts5s_formula() -> None:
+    weights = [idf(1000, 10), idf(1000, 900)]
+    assert weights[1] == 1e-6  # a phrase in most rows is floored, as FTS5 does
+    score = bm25(weights, [4.0, 1.0], 120, 100.0)
+    k = 1.2 * (1 - 0.75 + 0.75 * 120 / 100.0)
+    assert score == pytest.approx(weights[0] * 4 * 2.2 / (4 + k) + 1e-6 * 2.2 / (1 + k))
+
+
+def test_the_body_starts_after_a_gap_so_no_phrase_spans_title_and_body() -> None:
+    literal, size = tsvector_text(IndexText.of("Hà Nội", "Nội thành ngập").words)
+    assert size == 2 + 3 + 1 + 2
+    assert literal == (
+        "'ha':1A 'noi':2A,4 'ha_noi':1A 'thanh':5 'ngap':6 'noi_thanh':4 'thanh_ngap':5"
+    )
