@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "baochi.watch.commands",
     "baochi.analyze.commands",
     "baochi.db.commands",
+    "baochi.reports.commands",
 )
 
 

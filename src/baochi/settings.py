@@ -118,6 +118,34 @@ class Settings:
         20 * 1024 * 1024, "Largest file attached to a case answer or a progress report."
     )
 
+    report_parent: str = _setting(
+        "UBND THÀNH PHỐ HÀ NỘI", "Governing body printed above the office in report headers."
+    )
+    report_agency: str = _setting(
+        "SỞ VĂN HÓA VÀ THỂ THAO", "The office that issues briefs and reports (its header)."
+    )
+    report_number: str = _setting(
+        "/BC-SVHTT", "Number suffix of a report; the clerk writes the number before it."
+    )
+    report_place: str = _setting("Hà Nội", "Place written on the date line of a report.")
+    report_signer_title: str = _setting("GIÁM ĐỐC", "Title of whoever signs the reports.")
+    report_signer_name: str = _setting("", "Name printed under the signature; empty: none.")
+    report_recipients: tuple[str, ...] = _setting(
+        ("Thường trực Thành ủy", "Thường trực HĐND, UBND Thành phố", "Lưu: VT"),
+        "The 'Nơi nhận' list printed on reports (comma-separated).",
+    )
+    brief_stories: int = _setting(12, "Stories selected in a brief; as many more are offered.")
+    brief_hour: float = _setting(
+        7.0, "Hour (Hà Nội) after which the scheduled brief of yesterday is made and mailed."
+    )
+    brief_recipients: tuple[str, ...] = _setting(
+        (), "Addresses the scheduled brief and reports are mailed to; empty: none is made."
+    )
+    brief_format: str = _setting("pdf", "File attached to scheduled mails: pdf or docx.")
+    report_schedule: tuple[str, ...] = _setting(
+        ("week", "month"), "Periodic reports made and mailed when their period ends."
+    )
+
     @property
     def sqlalchemy_url(self) -> str:
         """The database URL in force: the setting, or SQLite in the data folder."""

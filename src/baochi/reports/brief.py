@@ -1,0 +1,384 @@
+"""The daily brief (điểm báo): what the press said about the city on one day, for its leaders.
+
+Headline numbers against the usual (the seven days before), the main stories grouped by topic or
+by the department responsible, each with a two- or three-sentence extractive summary, its outlets
+and links; negative stories that need attention; conflicting reports; spikes; cases opened,
+answered and overdue. Built as a Paper, which the analyst edits before it is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from baochi.cases import due_at
+from baochi.cases.workflow import OPEN_STATUSES
+from baochi.db import Store
+from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.reports_store import ReportsStore, Row, Text
+from baochi.db.stories_store import StoryStore
+from baochi.db.watch_store import WatchStore
+from baochi.db.web_store import WebStore
+from baochi.reports.header import blank_paper
+from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
+from baochi.reports.period import Period, local_day
+from baochi.reports.scope import Scope
+from baochi.reports.summarize import summarize
+from baochi.reports.wording import TONES, change, count, share, topic_name
+from baochi.settings import Settings
+from baochi.stories.web import CONFLICT_TYPES
+from baochi.watch.config import WatchConfig
+from baochi.watch.spikes import judge
+
+USUAL_DAYS = 7
+ARTICLES_SUMMARISED = 8  # a story's articles read for its summary, one per outlet first
+LINKS_SHOWN = 5
+NEGATIVE_SHARE = 0.5  # a story is negative when at least this share of its articles is
+UNASSIGNED = "Chưa giao sở, ngành"
+GROUPINGS = ("topic", "department")
+
+
+@dataclass
+class StoryDay:
+    """One story as it was covered on the day, within the scope."""
+
+    key: int  # the story id, or minus the document id of an article in no story
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def outlets(self) -> list[str]:
+        """Outlets that covered it, the most articles first."""
+        return [name for name, _ in Counter(r.outlet for r in self.rows if r.outlet).most_common()]
+
+    @property
+    def tones(self) -> Counter[str]:
+        """Articles per tone."""
+        return Counter(r.tone for r in self.rows if r.tone)
+
+    @property
+    def topic(self) -> str | None:
+        """The commonest topic of its articles."""
+        topics = Counter(r.topic for r in self.rows if r.topic)
+        return topics.most_common(1)[0][0] if topics else None
+
+    @property
+    def negative(self) -> bool:
+        """Whether most of its coverage is negative."""
+        return self.tones["negative"] >= NEGATIVE_SHARE * len(self.rows)
+
+    @property
+    def weight(self) -> tuple[int, int, int]:
+        """How prominent it was: outlets, then articles, then the earliest first."""
+        return (len(self.outlets), len(self.rows), -self.rows[0].id)
+
+
+def stories_of(rows: Iterable[Row]) -> list[StoryDay]:
+    """The day's articles grouped by story, the most prominent first."""
+    by_key: dict[int, StoryDay] = {}
+    for row in rows:
+        key = row.story_id if row.story_id is not None else -row.id
+        by_key.setdefault(key, StoryDay(key)).rows.append(row)
+    return sorted(by_key.values(), key=lambda s: s.weight, reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The headline numbers of one day or the mean of several."""
+
+    articles: float
+    stories: float
+    outlets: float
+    tones: dict[str, float]
+
+
+def figures(rows: Sequence[Row]) -> Figures:
+    """Articles, stories, outlets and tone counts of a set of rows."""
+    tones = Counter(r.tone for r in rows if r.tone)
+    return Figures(
+        articles=len(rows),
+        stories=len(stories_of(rows)),
+        outlets=len({r.outlet for r in rows if r.outlet}),
+        tones={t: float(tones[t]) for t in TONES},
+    )
+
+
+def usual(rows: Sequence[Row], period: Period) -> Figures:
+    """The mean day of the `USUAL_DAYS` before the period."""
+    per_day: dict[dt.date, list[Row]] = defaultdict(list)
+    for row in rows:
+        per_day[local_day(row.appeared_at)].append(row)
+    days = [figures(per_day[period.first - dt.timedelta(days=i)]) for i in range(1, USUAL_DAYS + 1)]
+    return Figures(
+        articles=sum(d.articles for d in days) / USUAL_DAYS,
+        stories=sum(d.stories for d in days) / USUAL_DAYS,
+        outlets=sum(d.outlets for d in days) / USUAL_DAYS,
+        tones={t: sum(d.tones[t] for d in days) / USUAL_DAYS for t in TONES},
+    )
+
+
+def make_brief(
+    store: Store,
+    settings: Settings,
+    day: dt.date,
+    scope: Scope,
+    group_by: str = "topic",
+    issued_on: dt.date | None = None,
+) -> Paper:
+    """The brief of `day` for `scope`, as a Paper ready to edit and render."""
+    if group_by not in GROUPINGS:
+        raise ValueError(f"nhóm theo topic hoặc department, không phải {group_by!r}")
+    period = Period(day, day, "day")
+    history = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
+    everything = list(scope.rows(store, history.start, history.end))
+    today = [r for r in everything if r.appeared_at >= period.start]
+    stories = stories_of(today)
+    paper = blank_paper(
+        settings,
+        "brief",
+        "ĐIỂM BÁO",
+        f"Thông tin báo chí về {scope.label} {period.label()}",
+        issued_on or day + dt.timedelta(days=1),
+    )
+    paper.period = {"first": day.isoformat(), "last": day.isoformat(), "kind": "day"}
+    paper.period["scope"] = scope.key
+    reports = ReportsStore(store.engine)
+    offered = stories[: 2 * settings.brief_stories]
+    texts = reports.texts({r.id for s in offered for r in s.rows})
+    titles = reports.story_titles({s.key for s in offered if s.key > 0})
+    shown = [
+        story_entry(s, texts, titles, i < settings.brief_stories) for i, s in enumerate(offered)
+    ]
+    departments = (
+        _story_departments(store, [s.key for s in offered]) if group_by == "department" else {}
+    )
+    paper.sections = [
+        _headline(period, scope, figures(today), usual(everything, period)),
+        *_main(offered, shown, group_by, departments),
+        _negative(offered, shown),
+        _conflicts(store, offered, {r.id for r in today}, titles),
+        _spikes(store, settings, period),
+        _cases(store, period),
+    ]
+    return paper
+
+
+def story_entry(
+    story: StoryDay, texts: dict[int, Text], titles: dict[int, tuple[str, int]], included: bool
+) -> Entry:
+    """A story with its summary, its outlets and a link per outlet."""
+    firsts: dict[str, Text] = {}
+    for row in story.rows:
+        text = texts.get(row.id)
+        if text is not None:
+            firsts.setdefault(row.outlet, text)
+    read = list(firsts.values())
+    read += [texts[r.id] for r in story.rows if r.id in texts and texts[r.id] not in read]
+    read = read[:ARTICLES_SUMMARISED]
+    summary = " ".join(summarize([t.text for t in read])) if read else ""
+    title = titles.get(story.key, ("", 0))[0] or (read[0].title if read else "")
+    outlets = story.outlets
+    tones = story.tones
+    meta = f"{count(len(story.rows))} bài, {count(len(outlets))} báo"
+    if tones:
+        meta += "; " + ", ".join(f"{TONES[t].lower()} {n}" for t, n in tones.most_common())
+    return Entry(
+        key=f"story:{story.key}",
+        title=title,
+        text=summary,
+        meta=meta,
+        links=[Link(t.outlet, t.url, t.title) for t in read[:LINKS_SHOWN]],
+        included=included,
+        source=summary,
+    )
+
+
+def _headline(period: Period, scope: Scope, day: Figures, before: Figures) -> Section:
+    rows = [
+        [
+            "Bài viết",
+            count(day.articles),
+            count(before.articles),
+            change(day.articles, before.articles),
+        ],
+        [
+            "Chuỗi tin",
+            count(day.stories),
+            count(before.stories),
+            change(day.stories, before.stories),
+        ],
+        [
+            "Cơ quan báo chí",
+            count(day.outlets),
+            count(before.outlets),
+            change(day.outlets, before.outlets),
+        ],
+    ]
+    for tone, name in TONES.items():
+        rows.append(
+            [
+                f"{name} (tỷ lệ)",
+                f"{count(day.tones[tone])} ({share(day.tones[tone], day.articles)})",
+                f"{count(before.tones[tone])} ({share(before.tones[tone], before.articles)})",
+                change(day.tones[tone], before.tones[tone]),
+            ]
+        )
+    text = (
+        f"{period.label().capitalize()}, báo chí đăng {count(day.articles)} bài về {scope.label} "
+        f"trên {count(day.outlets)} cơ quan báo chí, thuộc {count(day.stories)} chuỗi tin "
+        f"(trung bình {USUAL_DAYS} ngày trước: {count(before.articles)} bài/ngày); "
+        f"tin tiêu cực chiếm {share(day.tones['negative'], day.articles)}."
+    )
+    chart = Chart(
+        "bar",
+        "Sắc thái: trong ngày và trung bình 7 ngày trước",
+        list(TONES.values()),
+        {
+            "Trong ngày": [day.tones[t] for t in TONES],
+            "Trung bình 7 ngày": [round(before.tones[t], 1) for t in TONES],
+        },
+    )
+    table = Table(
+        ["Chỉ số", "Trong ngày", f"Trung bình {USUAL_DAYS} ngày", "So với thường lệ"], rows
+    )
+    return Section("Tổng quan", paragraphs=[text], tables=[table], charts=[chart])
+
+
+def _main(
+    offered: list[StoryDay], shown: list[Entry], group_by: str, departments: dict[int, list[str]]
+) -> list[Section]:
+    """The main story section, then one group per topic or department, largest group first."""
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for story, entry in zip(offered, shown, strict=True):
+        if story.negative:
+            continue
+        if group_by == "department":
+            for name in departments.get(story.key, [UNASSIGNED]):
+                groups[name].append(entry)
+        else:
+            groups[topic_name(story.topic)].append(entry)
+    head = Section(
+        "Tin bài nổi bật",
+        paragraphs=[
+            "Các chuỗi tin được nhiều cơ quan báo chí đưa tin nhất, theo "
+            + ("chủ đề." if group_by == "topic" else "sở, ngành chịu trách nhiệm.")
+        ],
+    )
+    ordered = sorted(groups.items(), key=lambda kv: (-sum(e.included for e in kv[1]), kv[0]))
+    return [head] + [Section(name, level=2, entries=entries) for name, entries in ordered]
+
+
+def _negative(offered: list[StoryDay], shown: list[Entry]) -> Section:
+    entries = [e for s, e in zip(offered, shown, strict=True) if s.negative]
+    section = Section("Tin bài tiêu cực cần chú ý", entries=entries)
+    if not entries:
+        section.paragraphs.append("Không có chuỗi tin tiêu cực nổi bật trong ngày.")
+    return section
+
+
+def _conflicts(
+    store: Store, offered: list[StoryDay], ids: set[int], titles: dict[int, tuple[str, int]]
+) -> Section:
+    """Where outlets disagreed on the facts, in the day's stories that have conflicts."""
+    section = Section("Thông tin trái chiều")
+    stories = StoryStore(store.engine)
+    for story in offered:
+        if titles.get(story.key, ("", 0))[1] == 0:
+            continue
+        for n, c in enumerate(stories.conflicts(story.key)):
+            if c.document_id not in ids and c.other_id not in ids:
+                continue
+            section.entries.append(
+                Entry(
+                    key=f"conflict:{story.key}:{n}",
+                    title=f"{titles[story.key][0]} — {CONFLICT_TYPES.get(c.type, c.type).lower()}",
+                    text=f"{c.outlet}: «{c.sentence or c.span}» — {c.other_outlet}: "
+                    f"«{c.other_sentence or c.other_span}»",
+                    meta=f"«{c.span}» so với «{c.other_span}»",
+                )
+            )
+    if not section.entries:
+        section.paragraphs.append("Không phát hiện thông tin trái chiều trong ngày.")
+    return section
+
+
+def _spikes(store: Store, settings: Settings, period: Period) -> Section:
+    """Topics and places whose day was far above their own week, and watchlist spike alerts."""
+    section = Section("Tăng đột biến")
+    rule = WatchConfig.from_settings(settings).daily()
+    watch = WatchStore(store.engine)
+    for label, noun in (("topic", "Chủ đề"), ("place", "Địa danh")):
+        counts = watch.label_counts(label, rule.origin(period.end), rule.bucket, rule.baseline + 1)
+        for key, series in sorted(counts.items()):
+            verdict = judge(series, rule)
+            if verdict.fired:
+                name = topic_name(key) if label == "topic" else key
+                section.entries.append(
+                    Entry(f"spike:{label}:{key}", f"{noun} {name}", verdict.reason)
+                )
+    for alert in watch.alerts(limit=500, kinds=("spike",)):
+        if (
+            alert.subject_kind == "watchlist"
+            and alert.created_at
+            and (period.start <= alert.created_at < period.end)
+        ):
+            section.entries.append(
+                Entry(
+                    f"alert:{alert.id}", f"Danh sách theo dõi {alert.subject_label}", alert.reason
+                )
+            )
+    if not section.entries:
+        section.paragraphs.append("Không có chủ đề, địa danh nào tăng đột biến.")
+    return section
+
+
+def _cases(store: Store, period: Period) -> Section:
+    """Cases opened and answered on the day, and those overdue at its end."""
+    cases = CasesStore(store.engine).cases()
+    names = {int(d["id"]): str(d["name"]) for d in WebStore(store.engine).departments()}
+    opened = [c for c in cases if period.start <= c.opened_at < period.end]
+    answered = [c for c in cases if c.answered_at and period.start <= c.answered_at < period.end]
+    overdue = [c for c in cases if _overdue(c, period.end)]
+    section = Section(
+        "Vụ việc",
+        paragraphs=[
+            f"Mở mới {count(len(opened))} vụ việc, {count(len(answered))} vụ việc được trả lời; "
+            f"{count(len(overdue))} vụ việc quá hạn trả lời."
+        ],
+    )
+    if overdue:
+        section.tables.append(
+            Table(
+                ["Vụ việc", "Sở, ngành chủ trì", "Hạn trả lời"],
+                [
+                    [
+                        c.title,
+                        ", ".join(names.get(d, str(d)) for d in c.responsible) or "—",
+                        f"{c.due_on:%d/%m/%Y}",
+                    ]
+                    for c in overdue
+                ],
+                "Vụ việc quá hạn",
+            )
+        )
+    return section
+
+
+def _overdue(case: CaseRow, moment: dt.datetime) -> bool:
+    return (
+        case.status in OPEN_STATUSES and due_at(case.due_on) <= moment and case.opened_at < moment
+    )
+
+
+def _story_departments(store: Store, keys: Sequence[int]) -> dict[int, list[str]]:
+    """The departments responsible for the cases opened on each story."""
+    names = {int(d["id"]): str(d["name"]) for d in WebStore(store.engine).departments()}
+    wanted = set(keys)
+    found: dict[int, list[str]] = defaultdict(list)
+    for case in CasesStore(store.engine).cases():
+        if case.story_id in wanted:
+            for d in case.responsible:
+                if names.get(d, str(d)) not in found[case.story_id]:
+                    found[case.story_id].append(names.get(d, str(d)))
+    return found

@@ -1,0 +1,58 @@
+"""What a report is about: the articles about Hà Nội (the default), every article, or the
+matches of one watchlist; and the rows of a period within that scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from baochi.db import Store
+from baochi.db.reports_store import ReportsStore, Row
+from baochi.db.watch_store import WatchStore
+from baochi.search import QueryError
+from baochi.watch.matching import recent_matches
+
+
+class ScopeError(ValueError):
+    """A scope that names no known watchlist or cannot be searched here."""
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """`key` as stored on drafts ("hanoi", "all", "watchlist:3"), and how the report names it."""
+
+    key: str
+    label: str
+    query: str = ""
+
+    def rows(self, store: Store, start: dt.datetime, end: dt.datetime) -> Iterator[Row]:
+        """The scope's documents that appeared in [start, end), oldest first."""
+        reports = ReportsStore(store.engine)
+        if not self.query:
+            yield from reports.rows(start, end, hanoi_only=self.key == "hanoi")
+            return
+        try:
+            matched = {d.id for d in recent_matches(store, self.query, start).documents}
+        except (QueryError, NotImplementedError) as exc:
+            raise ScopeError(f"không tìm được theo danh sách «{self.label}»: {exc}") from exc
+        yield from (row for row in reports.rows(start, end, False) if row.id in matched)
+
+
+HANOI = Scope("hanoi", "Hà Nội")
+EVERYTHING = Scope("all", "mọi địa bàn")
+
+
+def resolve(store: Store, key: str) -> Scope:
+    """The scope named by a key: "hanoi", "all", or "watchlist:ID" / "watchlist:NAME"."""
+    if key in ("", HANOI.key):
+        return HANOI
+    if key == EVERYTHING.key:
+        return EVERYTHING
+    kind, _, name = key.partition(":")
+    if kind != "watchlist" or not name:
+        raise ScopeError(f"phạm vi không rõ: {key!r} (hanoi, all hoặc watchlist:TÊN)")
+    for watchlist in WatchStore(store.engine).watchlists():
+        if str(watchlist.id) == name or watchlist.name == name:
+            return Scope(f"watchlist:{watchlist.id}", watchlist.name, watchlist.query)
+    raise ScopeError(f"không có danh sách theo dõi {name!r}")

@@ -1,0 +1,46 @@
+"""How the reports name labels and write numbers: Vietnamese names of topics and tones,
+counts with dots for thousands, shares with a decimal comma, changes with their sign."""
+
+from __future__ import annotations
+
+from baochi.watch.spikes import vi_number
+
+TOPICS = {
+    "chinh_tri": "Chính trị",
+    "kinh_te": "Kinh tế",
+    "phap_luat": "Pháp luật",
+    "xa_hoi": "Xã hội",
+    "do_thi": "Đô thị",
+    "giao_duc": "Giáo dục",
+    "suc_khoe": "Sức khỏe",
+    "van_hoa_giai_tri": "Văn hóa, giải trí",
+    "the_thao": "Thể thao",
+    "the_gioi": "Thế giới",
+    "khoa_hoc_cong_nghe": "Khoa học, công nghệ",
+    "doi_song": "Đời sống",
+}
+TONES = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
+UNLABELLED = "Chưa phân loại"
+
+
+def topic_name(key: str | None) -> str:
+    """A topic as the office names it; an unknown key is shown as it is."""
+    return TOPICS.get(key or "", key or UNLABELLED)
+
+
+def count(value: float) -> str:
+    """12.345"""
+    return vi_number(value, 0)
+
+
+def share(part: float, whole: float) -> str:
+    """ "12,5 %" of the whole, or "—" when there is no whole."""
+    return f"{vi_number(100 * part / whole)} %" if whole else "—"
+
+
+def change(now: float, usual: float) -> str:
+    """ "+25,0 %" against the usual, or "mới" when there was nothing before."""
+    if not usual:
+        return "mới" if now else "—"
+    delta = 100 * (now - usual) / usual
+    return ("+" if delta >= 0 else "−") + f"{vi_number(abs(delta))} %"

@@ -1,0 +1,188 @@
+"""The daily brief on real collected data: its numbers are the database's, its summaries are
+sentences of its stories' articles, and DOCX, PDF and HTML carry the same Vietnamese text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from baochi.db.reports_store import ReportsStore
+from baochi.db.watch_store import WatchStore
+from baochi.reports.brief import make_brief
+from baochi.reports.formats import render
+from baochi.reports.paper import Paper
+from baochi.reports.period import Period
+from baochi.reports.scope import EVERYTHING, HANOI, ScopeError, resolve
+from baochi.reports.summarize import split_sentences
+from baochi.vi import normalize
+from tests.reports.conftest import DAY, Collected, scalar
+
+HANOI_ARTICLES = "SELECT count(*) FROM documents WHERE hanoi"
+
+
+@pytest.fixture(scope="module")
+def brief(collected: Collected) -> Paper:
+    return make_brief(collected.store, collected.settings, DAY, HANOI)
+
+
+def section(paper: Paper, heading: str):
+    (found,) = [s for s in paper.sections if s.heading == heading]
+    return found
+
+
+def flat(text: str) -> str:
+    """Whitespace folded, as a PDF's extracted text breaks lines anywhere."""
+    return " ".join(text.split())
+
+
+def test_headline_numbers_are_the_databases(brief: Paper, collected: Collected) -> None:
+    store = collected.store
+    overview = section(brief, "Tổng quan")
+    rows = {row[0]: row for row in overview.tables[0].rows}
+    hanoi = scalar(store, HANOI_ARTICLES)
+    assert 0 < hanoi < 120
+    assert rows["Bài viết"][1] == str(hanoi)
+    assert rows["Bài viết"][2] == "0"  # nothing was collected in the week before
+    assert rows["Chuỗi tin"][1] == str(
+        scalar(store, "SELECT count(DISTINCT story_id) FROM documents WHERE hanoi")
+    )
+    negative = scalar(store, f"{HANOI_ARTICLES} AND tone = 'negative'")
+    assert rows["Tiêu cực (tỷ lệ)"][1].startswith(f"{negative} (")
+    assert f"đăng {hanoi} bài về Hà Nội" in overview.paragraphs[0]
+    assert brief.subtitle == "Thông tin báo chí về Hà Nội ngày 06/02/2017"
+    assert brief.date_line == "Hà Nội, ngày 07 tháng 02 năm 2017"
+
+
+def test_story_summaries_are_sentences_of_their_articles(brief, collected) -> None:
+    entries = [e for e in brief.entries() if e.key.startswith("story:")]
+    assert len([e for e in entries if e.included]) == 6  # brief_stories; the rest offered
+    texts = ReportsStore(collected.store.engine)
+    day = Period(DAY, DAY)
+    rows = {r.id: r for r in texts.rows(day.start, day.end, hanoi_only=True)}
+    by_story: dict[int, list[int]] = {}
+    for row in rows.values():
+        by_story.setdefault(row.story_id or -row.id, []).append(row.id)
+    for entry in entries:
+        ids = by_story[int(entry.key.split(":")[1])]
+        articles = [normalize(t.text) for t in texts.texts(ids).values()]
+        assert entry.text and entry.text == entry.source
+        for sentence in split_sentences(entry.text):
+            assert any(sentence in a for a in articles), (entry.title, sentence)
+        assert entry.links and all(link.url.startswith("http://127.0.0.1:") for link in entry.links)
+        assert " bài, " in entry.meta
+
+
+def test_cases_negative_conflicts_and_spikes_sections(brief, collected) -> None:
+    cases = section(brief, "Vụ việc")
+    assert cases.paragraphs == [
+        "Mở mới 2 vụ việc, 1 vụ việc được trả lời; 1 vụ việc quá hạn trả lời."
+    ]
+    (overdue,) = cases.tables[0].rows
+    assert overdue == [
+        "Phản ánh của báo chí về dự thảo Quy tắc ứng xử nơi công cộng",
+        collected.department,
+        "03/02/2017",
+    ]
+    negative = section(brief, "Tin bài tiêu cực cần chú ý")
+    main = [s for s in brief.sections if s.level == 2]
+    assert main and all(e.key.startswith("story:") for s in main for e in s.entries)
+    keys = [e.key for s in main for e in s.entries] + [e.key for e in negative.entries]
+    assert len(keys) == len(set(keys))  # each story once: negative ones apart
+    assert section(brief, "Thông tin trái chiều")
+    assert section(brief, "Tăng đột biến")
+
+
+def test_grouped_by_department(collected) -> None:
+    paper = make_brief(collected.store, collected.settings, DAY, HANOI, group_by="department")
+    groups = {s.heading for s in paper.sections if s.level == 2}
+    assert "Chưa giao sở, ngành" in groups
+    biggest = f"story:{_biggest(collected)}"
+    everything = {e.key: s.heading for s in paper.sections for e in s.entries}
+    if biggest in everything and everything[biggest] != "Tin bài tiêu cực cần chú ý":
+        assert everything[biggest] == collected.department
+
+
+def _biggest(collected) -> int:
+    from tests.reports.conftest import biggest_hanoi_story
+
+    return biggest_hanoi_story(collected.store)
+
+
+def test_scope_everything_and_watchlist(collected) -> None:
+    store = collected.store
+    paper = make_brief(store, collected.settings, DAY, EVERYTHING)
+    rows = {row[0]: row for row in section(paper, "Tổng quan").tables[0].rows}
+    assert rows["Bài viết"][1] == "120"
+    watch = WatchStore(store.engine)
+    if not watch.watchlists():
+        watch.add_watchlist("Tuyển sinh", "tuyển sinh", dt.datetime.now(dt.UTC))
+    scope = resolve(store, "watchlist:Tuyển sinh")
+    matched = make_brief(store, collected.settings, DAY, scope)
+    count = int(section(matched, "Tổng quan").tables[0].rows[0][1])
+    assert 0 < count < 120
+    assert matched.subtitle == "Thông tin báo chí về Tuyển sinh ngày 06/02/2017"
+    with pytest.raises(ScopeError):
+        resolve(store, "watchlist:không có")
+
+
+def test_docx_is_an_administrative_document_with_the_numbers(brief, collected) -> None:
+    doc = Document(io.BytesIO(render(brief, "docx")))
+    header = doc.tables[0]
+    assert "UBND THÀNH PHỐ HÀ NỘI" in header.cell(0, 0).text
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header.cell(0, 1).text
+    assert "Độc lập - Tự do - Hạnh phúc" in header.cell(0, 1).text
+    assert "Hà Nội, ngày 07 tháng 02 năm 2017" in header.cell(0, 1).text
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "ĐIỂM BÁO" in text
+    assert "I. Tổng quan" in text
+    first = next(e for e in brief.entries() if e.included and e.key.startswith("story:"))
+    assert first.title in text and first.text in text  # diacritics intact, NFC
+    numbers = doc.tables[1]
+    assert numbers.cell(1, 0).text == "Bài viết"
+    assert numbers.cell(1, 1).text == str(scalar(collected.store, HANOI_ARTICLES))
+    assert doc.styles["Normal"].font.name == "Times New Roman"
+    assert doc.inline_shapes  # the chart, as an image
+    assert "Nơi nhận:" in doc.tables[-1].cell(0, 0).text
+    assert "GIÁM ĐỐC" in doc.tables[-1].cell(0, 1).text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_text_and_first_page_render(brief, collected, tmp_path: Path) -> None:
+    pdf = tmp_path / "diem-bao.pdf"
+    pdf.write_bytes(render(brief, "pdf"))
+    extracted = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    words = flat(normalize(extracted))
+    assert "ĐIỂM BÁO" in words
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words
+    assert f"báo chí đăng {scalar(collected.store, HANOI_ARTICLES)} bài về Hà Nội" in words
+    first = next(e for e in brief.entries() if e.included and e.key.startswith("story:"))
+    assert flat(first.title) in words
+    assert flat(first.text)[:80] in words
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+    )
+    (png,) = tmp_path.glob("p-*.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+
+
+def test_html_escapes_and_drops_what_the_analyst_left_out(brief) -> None:
+    edited = Paper.from_dict(brief.to_dict())
+    stories = [e for e in edited.entries() if e.key.startswith("story:")]
+    kept, dropped = stories[0], stories[1]
+    edited.edit(
+        {e.key for e in edited.entries() if e.included} - {dropped.key},
+        {kept.key: 'Tóm tắt đã sửa <script>alert("x")</script>'},
+    )
+    html = render(edited, "html").decode("utf-8")
+    assert "Tóm tắt đã sửa &lt;script&gt;" in html
+    assert "<script>" not in html
+    assert dropped.title.replace("'", "&#39;").replace('"', "&#34;") not in html

@@ -1,0 +1,139 @@
+"""Periodic reports on the collected data: volume, tone, topics, places, stories, the registry's
+scheme, cases per department and the directive's indicators; and both CLI commands."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from baochi.cli import main
+from baochi.reports.paper import Paper
+from baochi.reports.period import Period, PeriodError, period_of, previous
+from baochi.reports.periodic import make_report
+from baochi.reports.scope import HANOI
+from tests.reports.conftest import DAY, Collected, scalar
+
+
+@pytest.fixture(scope="module")
+def month(collected: Collected) -> Paper:
+    return make_report(collected.store, collected.settings, period_of("month", DAY), HANOI)
+
+
+def section(paper: Paper, heading: str):
+    (found,) = [s for s in paper.sections if s.heading == heading]
+    return found
+
+
+def test_periods_in_hanoi_time() -> None:
+    assert period_of("week", DAY) == Period(DAY, DAY.replace(day=12), "week")  # a Monday
+    assert period_of("month", DAY).last.isoformat() == "2017-02-28"
+    assert period_of("quarter", DAY) == Period(
+        DAY.replace(month=1, day=1), DAY.replace(month=3, day=31), "quarter"
+    )
+    assert previous("month", DAY).label() == "tháng 01/2017"
+    assert period_of("day", DAY).start.isoformat() == "2017-02-05T17:00:00+00:00"
+    with pytest.raises(PeriodError):
+        Period(DAY, DAY.replace(day=1))
+
+
+def test_month_report_counts_what_was_collected(month: Paper, collected: Collected) -> None:
+    hanoi = scalar(collected.store, "SELECT count(*) FROM documents WHERE hanoi")
+    assert month.title == "BÁO CÁO THÁNG TÌNH HÌNH BÁO CHÍ"
+    assert month.subtitle == "Thông tin báo chí về Hà Nội tháng 02/2017"
+    overview = section(month, "Tổng quan").tables[0].rows
+    assert overview[0] == ["Bài viết", str(hanoi), "0", "mới"]
+    agencies, outlets = section(month, "Khối lượng tin bài theo cơ quan báo chí").tables
+    assert agencies.rows == [
+        ["Chưa có trong sổ đăng ký", str(hanoi), "100,0 %", agencies.rows[0][3]]
+    ]
+    assert sum(int(r[1]) for r in outlets.rows) == hanoi
+    assert {r[0] for r in outlets.rows} <= {"Báo Hànộimới", "Báo Thử nghiệm"}
+    topics = section(month, "Chủ đề").tables[0].rows
+    assert sum(int(r[1]) for r in topics) == hanoi
+    trend = section(month, "Diễn biến sắc thái").charts[0]
+    assert len(trend.labels) == 28 and sum(sum(v) for v in trend.series.values()) == hanoi
+    assert len(section(month, "Chuỗi tin nổi bật").entries) == min(
+        10, scalar(collected.store, "SELECT count(DISTINCT story_id) FROM documents WHERE hanoi")
+    )
+
+
+def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collected) -> None:
+    cases = section(month, "Trả lời báo chí của các sở, ngành")
+    # one case received in February (answered the same day), one received in January
+    assert cases.tables[0].rows == [[collected.department, "1", "1", "1", "100,0 %", "0,0", "0"]]
+    scheme = section(month, "Tiến độ đề án sắp xếp báo chí")
+    assert scheme.paragraphs[0].startswith("Đến 28/02/2017:")
+    targets = section(month, "Thực hiện chỉ tiêu theo văn bản chỉ đạo")
+    assert any(p.startswith("1559-TB/TU") for p in targets.paragraphs)
+    assert targets.tables and all(len(r) == 4 for t in targets.tables for r in t.rows)
+
+
+def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> None:
+    data = f"data={collected.settings.data}"
+    docx_file, pdf_file = tmp_path / "brief.docx", tmp_path / "report.pdf"
+    assert (
+        main(
+            [
+                "--set",
+                data,
+                "brief",
+                "--date",
+                "2017-02-06",
+                "--format",
+                "docx",
+                "--output",
+                str(docx_file),
+            ]
+        )
+        == 0
+    )
+    doc = Document(io.BytesIO(docx_file.read_bytes()))
+    assert "ĐIỂM BÁO" in "\n".join(p.text for p in doc.paragraphs)
+    assert (
+        main(
+            [
+                "--set",
+                data,
+                "report",
+                "--period",
+                "week",
+                "--from",
+                "2017-02-06",
+                "--format",
+                "pdf",
+                "--output",
+                str(pdf_file),
+            ]
+        )
+        == 0
+    )
+    text = subprocess.run(
+        ["pdftotext", str(pdf_file), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "BÁO CÁO TUẦN TÌNH HÌNH BÁO CHÍ" in text
+    assert "từ 06/02/2017 đến 12/02/2017" in text
+    assert (
+        main(
+            [
+                "--set",
+                data,
+                "report",
+                "--from",
+                "2017-02-06",
+                "--to",
+                "2017-02-01",
+                "--output",
+                str(pdf_file),
+            ]
+        )
+        == 2
+    )
+    assert (
+        main(["--set", data, "brief", "--scope", "watchlist:không có", "--output", str(pdf_file)])
+        == 2
+    )
+    assert "không có danh sách theo dõi" in capsys.readouterr().err
