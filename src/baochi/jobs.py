@@ -1,5 +1,5 @@
-"""The background work of a `baochi run` or `baochi worker` process: collection, alert checks
-and case reminders, each on its own rhythm, until cancelled."""
+"""The background work of a `baochi run` or `baochi worker` process: collection, alert checks,
+case reminders and scheduled reports, each on its own rhythm, until cancelled."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from baochi.cases.delivery import remind
 from baochi.collect.loop import collect_forever
 from baochi.db import Store
 from baochi.db.watch_store import WatchStore
+from baochi.reports.schedule import RUN_EVERY, run_schedule
 from baochi.settings import Settings
 from baochi.watch.check import check
 from baochi.watch.config import WatchConfig
@@ -34,7 +35,8 @@ async def every(seconds: float, name: str, job: Callable[[dt.datetime], object])
 
 
 async def background(store: Store, settings: Settings) -> None:
-    """Collect, check watchlists and spikes, and write (and hand over) case reminders."""
+    """Collect, check watchlists and spikes, write (and hand over) case reminders, and make and
+    mail the scheduled brief and reports."""
     config = WatchConfig.from_settings(settings)
     watch, channels = WatchStore(store.engine), notifiers(config)
     await asyncio.gather(
@@ -52,4 +54,5 @@ async def background(store: Store, settings: Settings) -> None:
             "case reminders",
             lambda now: remind(store.engine, now, configured_rules(settings.case_rules_file)),
         ),
+        every(RUN_EVERY, "scheduled reports", lambda now: run_schedule(store, settings, now)),
     )

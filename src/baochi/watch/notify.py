@@ -24,11 +24,24 @@ from baochi.db.watch_store import DigestRow, WatchStore
 from baochi.watch.config import WatchConfig
 
 SIGNATURE_HEADER = "X-Baochi-Signature"
+# The standard library's folding of long encoded headers drops the space where it cuts a
+# Vietnamese subject ("báo chí về" arrives as "báo chívề"); lines up to RFC 5322's hard limit
+# of 998 characters need no folding.
+UNFOLDED = SMTP.clone(max_line_length=998)
 TIMESTAMP_HEADER = "X-Baochi-Timestamp"
 
 
 class DeliveryError(Exception):
     """A message did not go; the text (kept on the digest) says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file sent with a mail (a report as PDF or DOCX); webhooks carry none."""
+
+    name: str
+    mime: str
+    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +51,7 @@ class Message:
     subject: str
     text: str
     data: Mapping[str, Any] = field(default_factory=dict)
+    attachments: tuple[Attachment, ...] = ()
 
 
 class Notifier(Protocol):
@@ -58,13 +72,16 @@ class Mailer:
         cfg = self.config
         if not cfg.smtp_host:
             raise DeliveryError("chưa cấu hình máy chủ SMTP (smtp_host)")
-        mail = EmailMessage(policy=SMTP)
+        mail = EmailMessage(policy=UNFOLDED)
         mail["From"] = cfg.smtp_from
         mail["To"] = target
         mail["Subject"] = message.subject
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = make_msgid(domain=cfg.smtp_from.rpartition("@")[2] or None)
         mail.set_content(message.text, charset="utf-8")
+        for item in message.attachments:
+            main, _, sub = item.mime.partition(";")[0].partition("/")
+            mail.add_attachment(item.data, maintype=main, subtype=sub, filename=item.name)
         try:
             with smtplib.SMTP(cfg.smtp_host, cfg.smtp_port, timeout=cfg.notify_timeout) as smtp:
                 if cfg.smtp_starttls:

@@ -1,0 +1,69 @@
+"""Scheduled reports: every morning, after the configured hour, yesterday's brief about Hà Nội;
+when a week, month or quarter has ended, its report; each made once (a key per kind, period and
+scope, claimed in the database) and mailed to the configured list, a failed mail retried on the
+next run. Called by the background jobs with the clock as a parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from baochi.db import Store
+from baochi.db.reports_store import ReportsStore
+from baochi.reports import drafts
+from baochi.reports.brief import make_brief
+from baochi.reports.period import HANOI, Period, previous, yesterday
+from baochi.reports.periodic import make_report
+from baochi.reports.scope import HANOI as HANOI_SCOPE
+from baochi.reports.send import send_draft
+from baochi.settings import Settings
+from baochi.watch.notify import Notifier
+
+RUN_EVERY = 900.0  # seconds between two looks at the schedule
+
+
+def due(settings: Settings, now: dt.datetime) -> list[tuple[str, Period]]:
+    """The (kind, period) pairs that should exist by `now`: nothing before the morning hour."""
+    local = now.astimezone(HANOI)
+    if local.hour + local.minute / 60 < settings.brief_hour:
+        return []
+    day = yesterday(now)
+    wanted = [("brief", Period(day, day, "day"))]
+    for kind in settings.report_schedule:
+        period = previous(kind, local.date())
+        if period.last == day:  # the period ended yesterday: its report is due this morning
+            wanted.append((kind, period))
+    return wanted
+
+
+def run_schedule(
+    store: Store, settings: Settings, now: dt.datetime, mailer: Notifier | None = None
+) -> Counter[str]:
+    """Make what is due and not made yet, then mail every scheduled draft not sent yet."""
+    outcome: Counter[str] = Counter()
+    if not settings.brief_recipients:
+        return outcome
+    reports = ReportsStore(store.engine)
+    made = {d.schedule_key for d in reports.drafts(limit=200) if d.schedule_key}
+    for kind, period in due(settings, now):
+        key = f"{kind}:{period.first}:{period.last}:{HANOI_SCOPE.key}"
+        if key in made:
+            continue
+        if kind == "brief":
+            paper = make_brief(store, settings, period.first, HANOI_SCOPE)
+        else:
+            paper = make_report(store, settings, period, HANOI_SCOPE)
+        if drafts.claim_scheduled(store.engine, paper, key, now) is not None:
+            outcome["made"] += 1
+    for draft in reports.unsent_scheduled():
+        error = send_draft(
+            store.engine,
+            settings,
+            draft.id,
+            list(settings.brief_recipients),
+            settings.brief_format,
+            now,
+            mailer,
+        )
+        outcome["failed" if error else "sent"] += 1
+    return outcome

@@ -1,0 +1,74 @@
+"""Sending a brief or report by e-mail through the alerts machinery's SMTP notifier: a short
+Vietnamese cover text listing what is inside, and the document attached as PDF or DOCX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Engine
+
+from baochi.reports import drafts
+from baochi.reports.formats import file_name, media_type, render
+from baochi.reports.paper import Paper
+from baochi.settings import Settings
+from baochi.watch.config import WatchConfig
+from baochi.watch.notify import Attachment, DeliveryError, Mailer, Message, Notifier
+
+ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+TITLES_LISTED = 15
+
+
+def recipients_of(text: str | Sequence[str]) -> list[str]:
+    """Addresses from a comma, semicolon or line separated list; ValueError naming a bad one."""
+    parts = re.split(r"[,;\s]+", text) if isinstance(text, str) else list(text)
+    found = [p.strip() for p in parts if p.strip()]
+    for address in found:
+        if not ADDRESS.match(address):
+            raise ValueError(f"địa chỉ e-mail không hợp lệ: {address!r}")
+    if not found:
+        raise ValueError("chưa có địa chỉ nhận")
+    return found
+
+
+def message(paper: Paper, fmt: str) -> Message:
+    """The mail: subject, a cover text with the main titles, and the document attached."""
+    lines = [
+        f"{paper.agency} gửi {paper.title.lower()}: {paper.subtitle}.",
+        f"Văn bản đầy đủ ở tệp đính kèm ({fmt.upper()}).",
+        "",
+    ]
+    titles = [e.title for e in paper.entries() if e.included and e.key.startswith("story:")]
+    if titles:
+        lines.append("Nội dung chính:")
+        lines += [f"- {t}" for t in titles[:TITLES_LISTED]]
+    attachment = Attachment(file_name(paper, fmt), media_type(fmt), render(paper, fmt))
+    return Message(
+        subject=f"[baochi] {paper.title.capitalize()}: {paper.subtitle}",
+        text="\n".join(lines) + "\n",
+        data={"period": paper.period},
+        attachments=(attachment,),
+    )
+
+
+def send_draft(
+    engine: Engine,
+    settings: Settings,
+    draft_id: int,
+    recipients: Sequence[str],
+    fmt: str,
+    now: dt.datetime,
+    mailer: Notifier | None = None,
+) -> str:
+    """Mail a draft as it stands to the recipients; "" when sent, else why not (recorded)."""
+    _, paper = drafts.load(engine, draft_id)
+    mailer = mailer or Mailer(WatchConfig.from_settings(settings))
+    target = ", ".join(recipients)
+    try:
+        mailer.send(target, message(paper, fmt))
+    except DeliveryError as exc:
+        drafts.mark(engine, draft_id, target, str(exc), now)
+        return str(exc)
+    drafts.mark(engine, draft_id, target, "", now)
+    return ""

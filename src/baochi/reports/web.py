@@ -1,0 +1,231 @@
+"""Báo cáo pages and API: make a day's brief or a period's report, edit its selection and
+summaries as a stored draft, download it as HTML, DOCX or PDF, and mail it to a list.
+
+Readers (administrators, analysts, leaders) see and download; the office (administrators and
+analysts) makes, edits and sends. Every text of the paper is escaped by the templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from baochi.db.reports_store import ReportsStore
+from baochi.db.watch_store import WatchStore
+from baochi.db.web_store import User
+from baochi.reports import drafts
+from baochi.reports.brief import GROUPINGS, make_brief
+from baochi.reports.formats import FORMATS, file_name, media_type, render
+from baochi.reports.htmldoc import chart_uri
+from baochi.reports.period import Period, PeriodError, period_of, yesterday
+from baochi.reports.periodic import make_report
+from baochi.reports.scope import ScopeError, resolve
+from baochi.reports.send import recipients_of, send_draft
+from baochi.web.auth import EDITORS, READERS, require
+from baochi.web.templating import NavItem
+from baochi.web.templating import render as render_page
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/reports", tags=["reports"])
+NAV = (NavItem(80, "/reports", "Báo cáo", READERS),)
+Reader = Annotated[User, Depends(require(*READERS))]
+Editor = Annotated[User, Depends(require(*EDITORS))]
+PERIOD_KINDS = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "custom": "Tùy chọn"}
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.store.engine
+
+
+def _draft(request: Request, draft_id: int) -> tuple[Any, Any]:
+    try:
+        return drafts.load(_engine(request), draft_id)
+    except drafts.DraftNotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise HTTPException(422, f"ngày không hợp lệ: {text!r}") from exc
+
+
+@router.get("/reports")
+def reports_page(request: Request, user: Reader) -> Response:
+    """The drafts made so far, and the forms that make a brief or a report."""
+    context = {**_index_context(request, user), "error": request.query_params.get("error", "")}
+    return render_page(request, "reports/index.html", context)
+
+
+def _made(request: Request, make: Any, user: User) -> Response:
+    """Run a maker and keep its paper as a draft; a bad request goes back with its reason."""
+    try:
+        paper = make()
+    except (ScopeError, PeriodError, ValueError) as exc:
+        return render_page(
+            request, "reports/index.html", {**_index_context(request, user), "error": str(exc)}, 422
+        )
+    draft_id = drafts.save_new(_engine(request), paper, user.id, dt.datetime.now(dt.UTC))
+    return RedirectResponse(f"/reports/drafts/{draft_id}", status_code=303)
+
+
+def _index_context(request: Request, user: User) -> dict[str, Any]:
+    engine = _engine(request)
+    return {
+        "title": "Báo cáo",
+        "drafts": ReportsStore(engine).drafts(limit=100),
+        "yesterday": yesterday(dt.datetime.now(dt.UTC)).isoformat(),
+        "watchlists": WatchStore(engine).watchlists(),
+        "kinds": PERIOD_KINDS,
+        "can_edit": user.role in EDITORS,
+        "error": "",
+    }
+
+
+@router.post("/reports/brief")
+def make_brief_form(
+    request: Request,
+    user: Editor,
+    day: Annotated[str, Form()],
+    scope: Annotated[str, Form()] = "hanoi",
+    group: Annotated[str, Form()] = "topic",
+) -> Response:
+    """Make the brief of a day as a new draft."""
+    store, settings = request.app.state.store, request.app.state.settings
+    chosen = _day(day)
+    grouping = group if group in GROUPINGS else "topic"
+    return _made(
+        request, lambda: make_brief(store, settings, chosen, resolve(store, scope), grouping), user
+    )
+
+
+@router.post("/reports/report")
+def make_report_form(
+    request: Request,
+    user: Editor,
+    kind: Annotated[str, Form()],
+    first: Annotated[str, Form()],
+    last: Annotated[str, Form()] = "",
+    scope: Annotated[str, Form()] = "hanoi",
+) -> Response:
+    """Make a week's, month's, quarter's or any range's report as a new draft."""
+    store, settings = request.app.state.store, request.app.state.settings
+
+    def make() -> Any:
+        start = _day(first)
+        if kind == "custom":
+            period = Period(start, _day(last) if last else start, "custom")
+        else:
+            period = period_of(kind, start)
+        return make_report(store, settings, period, resolve(store, scope))
+
+    return _made(request, make, user)
+
+
+@router.get("/reports/drafts/{draft_id}")
+def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
+    """A draft: the document as it will be sent, and for the office the form that edits it."""
+    row, paper = _draft(request, draft_id)
+    context = {
+        "title": paper.title,
+        "draft": row,
+        "paper": paper,
+        "chart_uri": chart_uri,
+        "formats": tuple(FORMATS),
+        "can_edit": user.role in EDITORS,
+        "recipients": ", ".join(request.app.state.settings.brief_recipients),
+        "notice": request.query_params.get("notice", ""),
+        "error": request.query_params.get("error", ""),
+    }
+    return render_page(request, "reports/draft.html", context)
+
+
+@router.post("/reports/drafts/{draft_id}")
+async def save_draft(request: Request, draft_id: int, user: Editor) -> Response:
+    """Keep the entries ticked, with their summaries as edited, and the opening note."""
+    _, paper = _draft(request, draft_id)
+    form = await request.form()
+    included = {str(v) for v in form.getlist("include")}
+    texts = {str(k)[5:]: str(v) for k, v in form.multi_items() if str(k).startswith("text:")}
+    paper.edit(included, texts)
+    paper.note = str(form.get("note", "")).strip()
+    drafts.save_edit(_engine(request), draft_id, paper, dt.datetime.now(dt.UTC))
+    return RedirectResponse(f"/reports/drafts/{draft_id}?notice=saved", status_code=303)
+
+
+@router.post("/reports/drafts/{draft_id}/send")
+def send_form(
+    request: Request,
+    draft_id: int,
+    user: Editor,
+    recipients: Annotated[str, Form()] = "",
+    fmt: Annotated[str, Form(alias="format")] = "pdf",
+) -> Response:
+    """Mail the draft as it stands; the outcome is shown on the draft."""
+    _draft(request, draft_id)
+    try:
+        addresses = recipients_of(recipients)
+    except ValueError as exc:
+        return RedirectResponse(
+            f"/reports/drafts/{draft_id}?{urlencode({'error': str(exc)})}", status_code=303
+        )
+    error = send_draft(
+        _engine(request),
+        request.app.state.settings,
+        draft_id,
+        addresses,
+        fmt if fmt in FORMATS else "pdf",
+        dt.datetime.now(dt.UTC),
+    )
+    query = urlencode({"error": error} if error else {"notice": "sent"})
+    return RedirectResponse(f"/reports/drafts/{draft_id}?{query}", status_code=303)
+
+
+@router.get("/reports/drafts/{draft_id}/file.{fmt}")
+def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Response:
+    """The draft as a file to keep, print or forward."""
+    if fmt not in FORMATS:
+        raise HTTPException(404)
+    _, paper = _draft(request, draft_id)
+    name = file_name(paper, fmt)
+    return Response(
+        render(paper, fmt),
+        media_type=media_type(fmt),
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@api.get("/drafts")
+def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
+    """The latest drafts."""
+    found = ReportsStore(_engine(request)).drafts(limit=max(1, min(limit, 500)))
+    return {
+        "items": [
+            {
+                "id": d.id,
+                "kind": d.kind,
+                "first_day": d.first_day.isoformat(),
+                "last_day": d.last_day.isoformat(),
+                "scope": d.scope,
+                "title": d.title,
+                "status": d.status,
+                "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+            }
+            for d in found
+        ]
+    }
+
+
+@api.get("/drafts/{draft_id}")
+def api_draft(request: Request, draft_id: int, user: Reader) -> dict[str, Any]:
+    """One draft's whole paper: sections, entries with their summaries and links."""
+    row, paper = _draft(request, draft_id)
+    return {"id": row.id, "status": row.status, "paper": paper.to_dict()}
+
+
+router.include_router(api)

@@ -1,0 +1,226 @@
+"""The Báo cáo pages over real collected data: the office makes a brief, edits its selection and
+summaries, downloads it and mails it through a real SMTP server on 127.0.0.1; leaders only read;
+the scheduled brief and week report are made once and mailed with their PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import io
+import re
+import socket
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default
+
+import pytest
+from docx import Document
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from baochi.db.reports_store import ReportsStore
+from baochi.reports import drafts
+from baochi.reports.schedule import run_schedule
+from tests.reports.conftest import Collected
+
+controller = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
+argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
+
+PASSWORD = "mat-khau-thu-nghiem-1"
+_CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+HOSTILE = 'Tóm tắt đã biên tập <script>alert("x")</script> cho lãnh đạo'
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every message it accepts."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        parsed = email.message_from_bytes(envelope.content, policy=default)  # type: ignore[attr-defined]
+        self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[attr-defined]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free port of 127.0.0.1."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        yield inbox, port
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def users(collected: Collected) -> dict[str, str]:
+    """An analyst and a leader, with cheap password hashes."""
+    from baochi.db.web_store import WebStore
+    from baochi.web import auth
+    from baochi.web.users import create_user
+
+    cheap = argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    original = auth._hasher
+    auth._hasher = lambda: cheap  # type: ignore[assignment]
+    web = WebStore(collected.store.engine)
+    for name, role in (("lan", "analyst"), ("hung", "leader")):
+        if web.user_by_name(name) is None:
+            create_user(web, name, role, "", PASSWORD, name.title())
+    yield {"analyst": "lan", "leader": "hung"}
+    auth._hasher = original
+
+
+def client_for(collected: Collected, username: str, **settings: object) -> TestClient:
+    from baochi.web import create_app
+
+    app = create_app(collected.settings.replace(**settings), collected.store)
+    client = TestClient(app)
+    form = client.get("/login")
+    token = _CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    signed = client.post(
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf": token, "next": "/"},
+        follow_redirects=False,
+    )
+    assert signed.status_code == 303
+    return client
+
+
+def csrf(client: TestClient, path: str) -> str:
+    return _CSRF.search(client.get(path).text).group(1)  # type: ignore[union-attr]
+
+
+def make_draft(client: TestClient) -> int:
+    page = client.post(
+        "/reports/brief",
+        data={"csrf": csrf(client, "/reports"), "day": "2017-02-06", "scope": "hanoi"},
+        follow_redirects=False,
+    )
+    assert page.status_code == 303, page.text[:500]
+    return int(page.headers["location"].rsplit("/", 1)[1])
+
+
+def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) -> None:
+    inbox, port = smtp
+    client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port)
+    draft_id = make_draft(client)
+    _, paper = drafts.load(collected.store.engine, draft_id)
+    stories = [e for e in paper.entries() if e.key.startswith("story:") and e.included]
+    dropped, edited = stories[0], stories[1]
+    page = client.get(f"/reports/drafts/{draft_id}")
+    assert page.status_code == 200 and "ĐIỂM BÁO" in page.text
+    assert str(escape(dropped.title)) in page.text
+
+    form = {
+        "csrf": csrf(client, f"/reports/drafts/{draft_id}"),
+        "note": "Kính trình lãnh đạo.",
+        "include": [e.key for e in paper.entries() if e.included and e is not dropped],
+        f"text:{edited.key}": HOSTILE,
+    }
+    saved = client.post(f"/reports/drafts/{draft_id}", data=form, follow_redirects=True)
+    assert "Đã lưu bản nháp." in saved.text
+    preview = saved.text.split('id="preview"', 1)[1]
+    assert "Tóm tắt đã biên tập &lt;script&gt;" in preview and "<script>alert" not in saved.text
+    assert str(escape(dropped.title)) not in preview
+    assert "Kính trình lãnh đạo." in preview
+
+    word = client.get(f"/reports/drafts/{draft_id}/file.docx")
+    assert word.headers["content-disposition"] == 'attachment; filename="diem-bao-2017-02-06.docx"'
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.content)).paragraphs)
+    assert HOSTILE in text and dropped.title not in text
+
+    sent = client.post(
+        f"/reports/drafts/{draft_id}/send",
+        data={
+            "csrf": csrf(client, "/reports"),
+            "recipients": "lanhdao@hanoi.gov.vn, vp@hanoi.gov.vn",
+            "format": "pdf",
+        },
+        follow_redirects=True,
+    )
+    assert "Đã gửi" in sent.text
+    ((to, mail),) = inbox.messages
+    assert sorted(to) == ["lanhdao@hanoi.gov.vn", "vp@hanoi.gov.vn"]
+    assert mail["Subject"] == "[baochi] Điểm báo: Thông tin báo chí về Hà Nội ngày 06/02/2017"
+    body = mail.get_body(("plain",)).get_content()
+    assert edited.title in body and dropped.title not in body
+    (attachment,) = list(mail.iter_attachments())
+    assert attachment.get_filename() == "diem-bao-2017-02-06.pdf"
+    assert attachment.get_content()[:5] == b"%PDF-"
+    row = ReportsStore(collected.store.engine).draft(draft_id)
+    assert row is not None and row.status == "sent" and "vp@hanoi.gov.vn" in row.sent_to
+
+
+def test_bad_addresses_and_a_dead_server_are_told_and_nothing_is_lost(collected, users) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=closed)
+    draft_id = make_draft(client)
+    token = csrf(client, "/reports")
+    bad = client.post(
+        f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": "không-phải-địa-chỉ"}
+    )
+    assert "địa chỉ e-mail không hợp lệ" in bad.text
+    dead = client.post(
+        f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": "a@b.vn"}
+    )
+    assert "Chưa gửi được" in dead.text
+    row = ReportsStore(collected.store.engine).draft(draft_id)
+    assert row is not None and row.status == "draft" and row.send_error
+    assert client.get("/reports/drafts/999999").status_code == 404
+    assert client.get(f"/reports/drafts/{draft_id}/file.exe").status_code == 404
+
+
+def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
+    office = client_for(collected, "lan")
+    draft_id = make_draft(office)
+    leader = client_for(collected, "hung")
+    page = leader.get(f"/reports/drafts/{draft_id}")
+    assert page.status_code == 200 and 'id="edit-draft"' not in page.text
+    token = csrf(leader, "/reports")
+    assert (
+        leader.post("/reports/brief", data={"csrf": token, "day": "2017-02-06"}).status_code == 403
+    )
+    assert leader.post(f"/reports/drafts/{draft_id}", data={"csrf": token}).status_code == 403
+    assert leader.get(f"/reports/drafts/{draft_id}/file.pdf").content[:5] == b"%PDF-"
+    api = leader.get(f"/api/v1/reports/drafts/{draft_id}").json()
+    assert api["paper"]["title"] == "ĐIỂM BÁO"
+    bad = office.post(
+        "/reports/report",
+        data={
+            "csrf": csrf(office, "/reports"),
+            "kind": "custom",
+            "first": "2017-02-06",
+            "last": "2017-01-01",
+        },
+    )
+    assert bad.status_code == 422 and "trước ngày bắt đầu" in bad.text
+
+
+def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected, smtp) -> None:
+    inbox, port = smtp
+    settings = collected.settings.replace(
+        brief_recipients="lanhdao@hanoi.gov.vn", smtp_host="127.0.0.1", smtp_port=port
+    )
+    hanoi = dt.timezone(dt.timedelta(hours=7))
+    early = dt.datetime(2017, 2, 13, 6, 30, tzinfo=hanoi)  # Monday, before the 7 o'clock brief
+    assert run_schedule(collected.store, settings, early) == {}
+    monday = dt.datetime(2017, 2, 13, 7, 30, tzinfo=hanoi)
+    assert run_schedule(collected.store, settings, monday) == {"made": 2, "sent": 2}
+    assert run_schedule(collected.store, settings, monday + dt.timedelta(minutes=15)) == {}
+    subjects = sorted(m["Subject"] for _, m in inbox.messages)
+    assert subjects == [
+        "[baochi] Báo cáo tuần tình hình báo chí: "
+        "Thông tin báo chí về Hà Nội tuần từ 06/02/2017 đến 12/02/2017",
+        "[baochi] Điểm báo: Thông tin báo chí về Hà Nội ngày 12/02/2017",
+    ]
+    for _, mail in inbox.messages:
+        (attachment,) = list(mail.iter_attachments())
+        assert attachment.get_content()[:5] == b"%PDF-"
