@@ -19,6 +19,7 @@ from baochi.db import Store, open_store
 from baochi.db.web_store import WebStore
 from baochi.registry import load_example as load_registry
 from baochi.settings import Settings
+from baochi.stories import place_pending
 from baochi.targets import load_example as load_directive
 from tests.conftest import needs_corpus
 
@@ -61,6 +62,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collected]:
         store.add_source(site.base_url + "/rss/home.rss", "Báo Hànộimới", kind="feed")
         store.add_source(site.base_url + "/sitemap.xml", "Báo Thử nghiệm", kind="sitemap")
         collect_once(store, settings)
+    place_pending(store.engine, "reports-tests", settings.lease_seconds)  # the stories stage
     load_registry(store.engine)
     load_directive(store.engine)
     department = "Sở Xây dựng"
