@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Engine, Text, bindparam, cast, func, select
+from sqlalchemy import BigInteger, Engine, Text, bindparam, cast, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
 from sqlalchemy.sql.elements import Cast
 
@@ -103,6 +103,11 @@ def idf(rows: int, hits: int) -> float:
     return found if found > 0.0 else 1e-6
 
 
+# A tsvector of a long article is kilobytes in TOAST: the planner prices a scan that opens every
+# one for a common word (a fifth of the rows) below the GIN index, and is wrong by 100 times.
+_INDEX_FIRST = text("SET LOCAL enable_seqscan = off")
+
+
 def _tsquery(value: str) -> Cast[Any]:
     """A bound query text, cast by PostgreSQL (never parsed into the statement)."""
     return cast(bindparam(None, value, type_=Text), TSQUERY)
@@ -121,7 +126,8 @@ class PostgresBackend:
         query = select(func.string_agg(search_text.c.doc_id.cast(Text), ",")).where(
             column.bool_op("@@")(_tsquery(query_text(node)))
         )
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
+            conn.execute(_INDEX_FIRST)
             joined = conn.execute(query).scalar_one()
         if not joined:
             return np.zeros(0, dtype=np.int64)
@@ -165,7 +171,8 @@ class PostgresBackend:
         rows_query = select(search_text.c.doc_id, size, *freqs).where(
             search_text.c.doc_id == func.any(wanted)
         )
-        with self.engine.connect() as conn:
+        with self.engine.begin() as conn:
+            conn.execute(_INDEX_FIRST)
             rows, total = conn.execute(select(search_totals.c.rows, tokens)).one()
             hits = conn.execute(hits_query).one()
             scored = conn.execute(rows_query).all()
