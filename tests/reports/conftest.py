@@ -21,7 +21,7 @@ from baochi.registry import load_example as load_registry
 from baochi.settings import Settings
 from baochi.stories import place_pending
 from baochi.targets import load_example as load_directive
-from tests.conftest import needs_corpus
+from tests.conftest import fresh_database, needs_corpus
 
 DAY = dt.date(2017, 2, 6)  # every article of the site's first 120 was published that day
 HANOI_TZ = dt.timezone(dt.timedelta(hours=7))
@@ -43,13 +43,19 @@ class Collected:
 def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Collected]:
     """Crawl the test site once: a feed under one outlet's name and the sitemap under another's."""
     needs_corpus()
+    folder: Path = tmp_path_factory.mktemp("reports")
+    with fresh_database() as url:
+        yield from _collect(folder, url)
+
+
+def _collect(folder: Path, database_url: str) -> Iterator[Collected]:
     from tests.site.server import NewsSite, load_articles
 
-    folder: Path = tmp_path_factory.mktemp("reports")
     settings = settings_mod.load(
         environ={},
         overrides={
             "data": folder / "var",
+            "database_url": database_url,
             "allowed_private_networks": "127.0.0.1/32",
             "host_delay": 0,
             "host_concurrency": 8,
