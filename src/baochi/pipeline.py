@@ -12,6 +12,7 @@ from baochi.analyze import Analyzer
 from baochi.extract import extract
 from baochi.records import Analysis, Article, Document, Keys, Page
 from baochi.settings import Settings
+from baochi.vi.place_decision import PlaceDecision
 from baochi.vi.places import detect_places
 
 
@@ -21,12 +22,19 @@ def analyzer(models: Path) -> Analyzer:
     return Analyzer.load(models if models.is_dir() else None)
 
 
+@cache
+def place_decision(models: Path) -> PlaceDecision | None:
+    """The trained decision of place detection in the data folder, if any, loaded once."""
+    return PlaceDecision.load(models)
+
+
 def analyse(article: Article, settings: Settings) -> Analysis:
-    """Topic and tone from the models, place and Hà Nội from the gazetteer."""
+    """Topic and tone from the models, place and Hà Nội from the gazetteer and its decision."""
     (labels,) = analyzer(settings.data / "models").analyze_articles(
         [{"title": article.title, "text": article.text}]
     )
-    where = detect_places(article.title, article.text)
+    decision = place_decision(settings.data / "models")
+    where = detect_places(article.title, article.text, decision=decision)
     model = "trained" if "trained" in labels["model"].values() else "rules"
     return Analysis(labels["topic"], labels["tone"], where.main, where.hanoi, model)
 

@@ -75,3 +75,20 @@ def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
                       '{"id": 2, "task": "tone", "label": "furious"}\n', "utf-8")  # fmt: skip
     assert cli.main(["labels", "import", str(labels)]) == 1
     assert "line 2" in capsys.readouterr().err
+
+
+def test_train_place_saves_the_decision_that_analyze_then_uses(env, tmp_path: Path, capsys) -> None:
+    needs_corpus()
+    assert cli.main(["train", "place", "--data", str(SHARED_DATA)]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert set(figures) == {"place"} and figures["place"]["holdout"]["n"] > 400
+    assert (env.data / "models" / "place_decision.npz").is_file()
+    assert not (env.data / "models" / "topic.npz").exists()  # only what was asked
+    rows = [
+        {"id": "1", "title": "Cháy xưởng gỗ ở huyện Sóc Sơn", "text": "Xưởng gỗ ở Sóc Sơn cháy."}
+    ]
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps(rows[0], ensure_ascii=False) + "\n", "utf-8")
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 0
+    assert json.loads(target.read_text("utf-8"))["place"] == "Hà Nội"
+    assert cli.main(["train", "nowhere", "--data", str(SHARED_DATA)]) == 2

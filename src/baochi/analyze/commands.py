@@ -13,16 +13,20 @@ from baochi.analyze import TASKS, Analyzer, evaluate, train
 from baochi.db import open_store
 from baochi.db.web_store import label_corrections
 from baochi.settings import Settings
+from baochi.vi.place_decision import PlaceDecision
+from baochi.vi.places_eval import TRAIN as PLACE_LABELS
+from baochi.vi.places_eval import train_decision
 
 RESULTS = Path("bench") / "results" / "eval.json"
 OTHER_FIGURES = ("places", "extraction", "stories")
+PLACE = "place"  # the learned decision of place detection, trained beside the tasks
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the analysis subcommands."""
     tasks = sorted(TASKS)
     p = sub.add_parser("train", help="train the models on DIR (laid out like ../shared/data)")
-    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join(tasks))
+    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join([*tasks, PLACE]))
     p.add_argument("--data", type=Path, required=True)
     p.set_defaults(handler=_train)
 
@@ -64,12 +68,17 @@ def office_labels(settings: Settings) -> list[dict[str, Any]]:
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    unknown = set(args.tasks) - set(TASKS)
+    unknown = set(args.tasks) - {*TASKS, PLACE}
     if unknown:
         print(f"baochi: unknown task(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
-    extra = office_labels(settings)
-    figures = train(args.tasks or None, args.data, _models(settings), extra or None)
+    figures: dict[str, Any] = {}
+    tasks = [t for t in args.tasks if t != PLACE]
+    if tasks or not args.tasks:
+        extra = office_labels(settings)
+        figures = train(tasks or None, args.data, _models(settings), extra or None)
+    if (not args.tasks or PLACE in args.tasks) and (args.data / PLACE_LABELS).is_file():
+        figures[PLACE] = train_decision(args.data, _models(settings))
     print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
     return 0
 
@@ -129,20 +138,26 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     if args.kind == "post":
         labels = analyzer.analyze_posts([str(row["text"]) for row in rows])
     else:
-        labels = _articles(analyzer, rows)
+        labels = _articles(analyzer, rows, _models(settings))
     with args.output.open("w", encoding="utf-8") as out:
         for row, extra in zip(rows, labels, strict=True):
             out.write(json.dumps({"id": row["id"], **extra}, ensure_ascii=False) + "\n")
     return 0
 
 
-def _articles(analyzer: Analyzer, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _articles(
+    analyzer: Analyzer, rows: list[dict[str, Any]], models: Path
+) -> list[dict[str, Any]]:
     """Topic and tone, places, entities, and the batch's stories, copies and conflicts."""
     from baochi.stories import link_batch
     from baochi.vi.places import detect_places
 
     labels = analyzer.analyze_articles(rows)
-    places = [detect_places(str(row.get("title") or ""), str(row["text"])) for row in rows]
+    decision = PlaceDecision.load(models)
+    places = [
+        detect_places(str(row.get("title") or ""), str(row["text"]), decision=decision)
+        for row in rows
+    ]
     batch_time = dt.datetime.now(dt.UTC).isoformat()  # for articles given without a date
     linked = link_batch(
         [

@@ -24,9 +24,8 @@ from baochi.vi.gazetteer import (
     gazetteer,
 )
 from baochi.vi.normalize import normalize
+from baochi.vi.place_decision import ABROAD, NATIONWIDE, UNKNOWN, Evidence, PlaceDecision
 from baochi.vi.place_names import HANOI, Hit, is_plain, key, scan
-
-NATIONWIDE, ABROAD, UNKNOWN = "toàn quốc", "nước ngoài", "không rõ"
 
 
 @dataclass(frozen=True)
@@ -246,15 +245,28 @@ def evidence(title: str, text: str) -> tuple[list[tuple[Hit, Place | None]], lis
     return _resolve(hits + body_hits), foreign_words + body_words
 
 
-def detect_places(title: str, text: str, weights: Weights = WEIGHTS) -> PlaceResult:
-    """Every place named in an article and the main one, in the sense of the news labels."""
+def weigh(
+    title: str, text: str, weights: Weights = WEIGHTS
+) -> tuple[list[tuple[Hit, Place | None]], Evidence]:
+    """Resolved name hits, and the evidence with the rules' decision (for a learned one)."""
     resolved, foreign_words = evidence(title, text)
+    clues = _clues(resolved)
+    main = main_place(clues, foreign_words, weights)
+    return resolved, Evidence(dict(_scores(clues, weights)), sum(foreign_words), main)
+
+
+def detect_places(
+    title: str, text: str, weights: Weights = WEIGHTS, decision: PlaceDecision | None = None
+) -> PlaceResult:
+    """Every place named in an article and the main one, in the sense of the news labels;
+    decided by the rules, or by a trained decision over their evidence when one is given."""
+    resolved, found = weigh(title, text, weights)
     mentions = [
         _mention(hit, place)
         for hit, place in resolved
         if place is None or place.kind not in (NATIONAL, NEUTRAL)
     ]
-    main = main_place(_clues(resolved), foreign_words, weights)
+    main = decision.decide(found) if decision else found.rule_main
     gaz = gazetteer()
     current = gaz.provinces[main].current if main in gaz.provinces else ""
     return PlaceResult(main, main == HANOI, mentions, current)
