@@ -19,10 +19,6 @@ SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CORPUS = SHARED_DATA / "baomoi-2017" / "articles.jsonl.gz"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "fulltext: needs the search engine (FTS5 or tsquery)")
-
-
 def needs_corpus() -> None:
     """Skip the calling test when the real article corpus is not on this machine."""
     if not CORPUS.exists():

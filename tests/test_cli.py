@@ -32,7 +32,6 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, expect: int = 0) -> tupl
     return out, err
 
 
-@pytest.mark.fulltext
 def test_collect_export_and_search_from_the_command_line(site, env, capsys) -> None:
     run(capsys, "sources", "add", site.base_url + "/rss/home.rss", "--outlet", "Báo A")
     out, _ = run(capsys, "sources", "add", site.base_url + "/rss/home.rss", "--outlet", "Báo A")

@@ -71,7 +71,6 @@ def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dic
     assert doc.published_at == NOW and doc.published_at.tzinfo is not None
 
 
-@pytest.mark.fulltext
 def test_search_ignores_diacritics_and_folds_d(store: Store, corpus: list[dict]) -> None:
     for raw in corpus:
         store.save_document(_article(raw), [], NOW)
@@ -87,7 +86,6 @@ def test_search_ignores_diacritics_and_folds_d(store: Store, corpus: list[dict])
     )
 
 
-@pytest.mark.fulltext
 def test_title_match_ranks_first(store: Store, corpus: list[dict]) -> None:
     for raw in corpus:
         store.save_document(_article(raw), [], NOW)

@@ -26,13 +26,6 @@ def watch(store: Store) -> Iterator[WatchStore]:
 
 
 @pytest.fixture
-def searchable(watch: WatchStore) -> None:
-    """Skip where watchlists cannot match: search runs on SQLite FTS5 only, for now."""
-    if watch.dialect != "sqlite":
-        pytest.skip("watchlists match through search, which has no PostgreSQL compiler yet")
-
-
-@pytest.fixture
 def config() -> WatchConfig:
     """Default sensitivity; e-mail and webhooks off until a test turns them on."""
     return WatchConfig(delivery_backoff=60.0)

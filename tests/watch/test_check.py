@@ -42,7 +42,7 @@ def test_counts_are_bucketed_in_sql(store: Store, watch: WatchStore, seed: Seed)
 
 
 def test_spike_fires_once_with_numbers_and_not_twice(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
     watch.add_watchlist("An toàn thực phẩm", '"an toàn thực phẩm"', NOW - 10 * DAY)
     _daily_history(seed, "An toàn thực phẩm trường học", [8, 10, 9, 12, 7, 9, 11, 37])
@@ -62,7 +62,7 @@ def test_spike_fires_once_with_numbers_and_not_twice(
 
 
 def test_hourly_rule_for_a_fast_burst(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
     watch.add_watchlist("Cháy", "cháy", NOW - 10 * DAY)
     calm = [(f"Cháy nhỏ {h}", NOW - h * HOUR - dt.timedelta(minutes=30)) for h in range(1, 13)]
@@ -75,7 +75,7 @@ def test_hourly_rule_for_a_fast_burst(
 
 
 def test_new_matches_follow_the_watermark(
-    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig, searchable: None
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
     seed([("Ùn tắc giao thông cũ", NOW - 2 * DAY)])
     watch.add_watchlist("Giao thông", "un tac", NOW - DAY)  # the archive is not "new"

@@ -22,7 +22,7 @@ def run(settings: Settings, *argv: str) -> int:
 
 
 def test_watch_and_alerts_from_the_command_line(
-    settings: Settings, seed: Seed, capsys: pytest.CaptureFixture[str], searchable: None
+    settings: Settings, seed: Seed, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(settings, "watch", "add", "Ngập úng", "ngập", "--department", "3") == 0
     assert run(settings, "watch", "add", "Ngập úng", "ngập") == 0

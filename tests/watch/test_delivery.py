@@ -37,7 +37,7 @@ def _alert(n: int) -> Alert:
 
 
 def test_webhook_is_signed_and_carries_the_numbers(
-    store: Store, watch: WatchStore, seed: Seed, hooked: WatchConfig, searchable: None
+    store: Store, watch: WatchStore, seed: Seed, hooked: WatchConfig
 ) -> None:
     watch.add_watchlist("An toàn thực phẩm", "an toàn thực phẩm", NOW - 10 * dt.timedelta(days=1))
     history = [

@@ -59,7 +59,6 @@ def test_a_spike_digest_arrives_by_mail_in_vietnamese(
     seed: Seed,
     config: WatchConfig,
     smtp: tuple[Inbox, int],
-    searchable: None,
 ) -> None:
     inbox, port = smtp
     mail = dataclasses.replace(

@@ -49,13 +49,6 @@ def closed_engine(store: Store) -> Iterator[None]:
 
 
 @pytest.fixture
-def fulltext(store: Store) -> None:
-    """Skip a test of full-text search where the database has none yet (PostgreSQL)."""
-    if store.dialect != "sqlite":
-        pytest.skip("full-text search runs on SQLite only so far")
-
-
-@pytest.fixture
 def web(store: Store) -> WebStore:
     """The web tables over the test store."""
     return WebStore(store.engine)

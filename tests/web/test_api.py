@@ -21,7 +21,7 @@ def test_document_cursors_are_stable_while_new_articles_arrive(client_as, articl
     assert client.get("/api/v1/documents", params={"limit": 10_000}).status_code == 422
 
 
-def test_search_pages_and_snippets(client_as, articles, fulltext) -> None:
+def test_search_pages_and_snippets(client_as, articles) -> None:
     client = client_as("analyst")
     first = client.get("/api/v1/search", params={"q": "ha noi", "limit": 5}).json()
     assert len(first["items"]) == 5 and first["next_cursor"]

@@ -69,7 +69,7 @@ def page(server: str) -> Iterator:
         assert dialogs == [], f"a script ran: {dialogs}"
 
 
-def test_analyst_morning_in_a_real_browser(page, store, articles, fulltext) -> None:
+def test_analyst_morning_in_a_real_browser(page, store, articles) -> None:
     links = assign(store.engine, articles)
     page.goto("/")
     assert page.url.endswith("/login?next=/")

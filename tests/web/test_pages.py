@@ -20,7 +20,7 @@ def total(html: str) -> int:
     return int(re.search(r'id="total">([\d.]+)<', html).group(1).replace(".", ""))
 
 
-def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, fulltext) -> None:
+def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles) -> None:
     page = client_as("analyst").get("/")
     html = page.text
     assert page.status_code == 200
@@ -30,7 +30,7 @@ def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, f
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
 
 
-def test_hostile_article_is_shown_as_text_everywhere(client_as, articles, fulltext) -> None:
+def test_hostile_article_is_shown_as_text_everywhere(client_as, articles) -> None:
     client = client_as("analyst")
     for path in ("/", f"/documents/{articles[0]}", "/search?q=c%E1%BA%A3nh+gi%C3%A1c"):
         html = client.get(path).text
@@ -39,9 +39,7 @@ def test_hostile_article_is_shown_as_text_everywhere(client_as, articles, fullte
     assert client.get(f"/api/v1/documents/{articles[0]}").json()["title"] == HOSTILE_TITLE
 
 
-def test_search_finds_without_diacritics_with_facets_and_marks(
-    client_as, articles, fulltext
-) -> None:
+def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articles) -> None:
     client = client_as("analyst")
     html = client.get("/search", params={"q": "ha noi"}).text
     assert "<mark>Hà Nội</mark>" in html or "<mark>Hà nội</mark>" in html
@@ -54,7 +52,7 @@ def test_search_finds_without_diacritics_with_facets_and_marks(
     assert "Không tìm thấy bài nào." in client.get("/search", params={"q": "zzzqqq"}).text
 
 
-def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, fulltext) -> None:
+def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles) -> None:
     client = client_as("analyst")
     text = client.get("/search/export.csv", params={"q": "ha noi"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +20,6 @@ from sqlalchemy import (
     insert,
     literal,
     select,
-    text,
     update,
 )
 from sqlalchemy.engine import Connection
@@ -39,10 +37,8 @@ from baochi.db.schema_web import (
     web_sessions,
 )
 from baochi.db.store import _DOCUMENT_COLUMNS, DocumentRow, Store, now
-from baochi.vi import fold
 
 corrections_t = schema_web.label_corrections
-_WORDS = re.compile(r"\w+")
 HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 
 
@@ -400,28 +396,6 @@ class WebStore:
         if before_id is not None:
             query = query.where(documents.c.id < before_id)
         query = query.order_by(documents.c.id.desc()).limit(limit)
-        with self.engine.connect() as conn:
-            return [DocumentRow(**row._mapping) for row in conn.execute(query)]
-
-    def documents_matching(self, phrase: str, since: dt.datetime, limit: int) -> list[DocumentRow]:
-        """Newest documents published since a time that contain a phrase (diacritics ignored)."""
-        words = _WORDS.findall(fold(phrase))
-        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-        if self.dialect == "sqlite":
-            ids = (
-                text("SELECT rowid FROM documents_fts WHERE documents_fts MATCH :m")
-                .bindparams(m='"' + " ".join(words) + '"')
-                .columns(rowid=Integer)
-                .subquery()
-            )
-            query = query.where(documents.c.id.in_(select(ids.c.rowid)))
-        else:
-            query = query.where(documents.c.title.ilike(f"%{phrase}%"))
-        query = (
-            query.where(documents.c.published_at >= since)
-            .order_by(documents.c.published_at.desc())
-            .limit(limit)
-        )
         with self.engine.connect() as conn:
             return [DocumentRow(**row._mapping) for row in conn.execute(query)]
 

@@ -23,7 +23,6 @@ router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
 CACHE_SECONDS = 30.0
 DUE_SOON_DAYS = 7
-HANOI_QUERY = "Hà Nội"
 TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
 
@@ -37,7 +36,6 @@ def figures(request: Request) -> dict[str, Any]:
     series = [volume.get(d, 0) for d in days]
     previous = series[-8:-1]
     sources = store.sources()
-    hanoi = searching.hanoi_today(store, 8)
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
     return {
         "days": days,
@@ -46,7 +44,7 @@ def figures(request: Request) -> dict[str, Any]:
         "normal": sum(previous) / len(previous) if previous else 0.0,
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
-        "hanoi": hanoi if hanoi is not None else web.documents_matching(HANOI_QUERY, today, 8),
+        "hanoi": searching.hanoi_today(store, 8),
         "mix": searching.label_mix(store, 30),
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],

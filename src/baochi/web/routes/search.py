@@ -21,32 +21,24 @@ EXPORT_LIMIT = 5000
 EXPORT_COLUMNS = ("id", "Ngày đăng", "Báo", "Tiêu đề", "Tóm tắt", "Địa chỉ")
 
 
-def _filters(outlet: str, day: str) -> dict[str, str]:
-    return {k: v for k, v in (("outlet", outlet), ("day", day)) if v}
-
-
 @router.get("/search")
 def search_page(
     request: Request,
     user: Annotated[User, Depends(require(*READERS))],
     q: str = "",
-    outlet: str = "",
-    day: str = "",
     page: Annotated[int, Query(ge=1, le=1000)] = 1,
 ) -> Response:
     """A page of results with facets; every link keeps the whole state, so it can be shared."""
-    filters = _filters(outlet, day)
     lang = language(request, user.lang)
     offset = (page - 1) * PAGE_SIZE
-    results = searching.run(request.app.state.store, q, PAGE_SIZE, offset, filters, lang)
+    results = searching.run(request.app.state.store, q, PAGE_SIZE, offset, lang)
     days = [(f.value, f.count) for f in results.facets.get("day", [])]
     chart = {"labels": [d[8:10] + "/" + d[5:7] for d, _ in days], "series": [n for _, n in days]}
-    state = {"q": q, **filters}
+    state = {"q": q}
     context = {
         "title": "Tìm kiếm",
         "q": q,
         "state": state,
-        "filters": filters,
         "results": results,
         "facet_names": searching.FACET_NAMES,
         "chart": chart,
@@ -54,13 +46,12 @@ def search_page(
         "previous": {**state, "page": page - 1} if page > 1 else None,
         "following": {**state, "page": page + 1} if offset + PAGE_SIZE < results.total else None,
         "can_save": user.role in EDITORS,
-        "rich": searching.RICH,
     }
     return render(request, "search.html", context)
 
 
-def _rows(request: Request, q: str, outlet: str, day: str) -> list[list[str]]:
-    hits = searching.every_hit(request.app.state.store, q, _filters(outlet, day), EXPORT_LIMIT)
+def _rows(request: Request, q: str) -> list[list[str]]:
+    hits = searching.every_hit(request.app.state.store, q, EXPORT_LIMIT)
     return [
         [
             str(hit.doc.id),
@@ -79,11 +70,9 @@ def export_csv(
     request: Request,
     user: Annotated[User, Depends(require(*READERS))],
     q: str = "",
-    outlet: str = "",
-    day: str = "",
 ) -> Response:
     """The result as CSV."""
-    return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, _rows(request, q, outlet, day))
+    return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, _rows(request, q))
 
 
 @router.get("/search/export.xlsx")
@@ -91,10 +80,8 @@ def export_xlsx(
     request: Request,
     user: Annotated[User, Depends(require(*READERS))],
     q: str = "",
-    outlet: str = "",
-    day: str = "",
 ) -> Response:
     """The result as an Excel workbook, one row per article, the query on top."""
-    rows = _rows(request, q, outlet, day)
+    rows = _rows(request, q)
     preface = [("Truy vấn", q)]
     return xlsx_response("baochi-tim-kiem.xlsx", "Kết quả", EXPORT_COLUMNS, rows, preface)
