@@ -11,9 +11,11 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from baochi.stories import assign
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
@@ -39,9 +41,9 @@ sync_api = pytest.importorskip(
 )
 
 
-@pytest.fixture
-def server(app, people, articles) -> Iterator[str]:
-    """The app on a free loopback port, in a thread."""
+@contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """The app on a free loopback port, in a thread, for as long as the block runs."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -51,9 +53,18 @@ def server(app, people, articles) -> Iterator[str]:
     deadline = time.monotonic() + 10
     while not running.started and time.monotonic() < deadline:
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    running.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        running.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def server(app, people, articles) -> Iterator[str]:
+    """The app on a free loopback port."""
+    with serving(app) as address:
+        yield address
 
 
 @pytest.fixture

@@ -1,0 +1,82 @@
+"""The brief in a real browser (Debian's chromium driven by Playwright), on real collected data:
+Lan makes the brief of the day, drops a story, rewrites a summary and downloads the DOCX; Hùng
+reads it on a phone-sized screen, where it fits the width and offers nothing to edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from docx import Document
+
+from baochi.reports import drafts
+from baochi.reports.period import yesterday
+from tests.cases import test_browser as cases_browser
+from tests.reports import test_web
+from tests.reports.conftest import Collected
+from tests.web import test_browser
+
+pytestmark = test_browser.pytestmark
+users, signed_in = test_web.users, cases_browser.signed_in
+EDITED = "Tóm tắt do chị Lan viết lại: <b>không</b> phải mã HTML, chỉ là chữ."
+PHONE = {"width": 375, "height": 812}
+
+
+@pytest.fixture
+def server(collected: Collected, users: dict[str, str]) -> Iterator[str]:
+    """The app over the collected data, on a free loopback port."""
+    from baochi.web import create_app
+
+    with test_browser.serving(create_app(collected.settings, collected.store)) as address:
+        yield address
+
+
+def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
+    signed_in, collected: Collected
+) -> None:
+    lan = signed_in("lan")
+    lan.goto("/reports")
+    day = lan.locator("#brief-day")
+    assert day.input_value() == yesterday(dt.datetime.now(dt.UTC)).isoformat()
+    day.fill("2017-02-06")  # the day the test site's articles appeared
+    lan.click("#make-brief button[type=submit]")
+    lan.wait_for_url("**/reports/drafts/*")
+    draft_id = int(lan.url.rsplit("/", 1)[1])
+    assert lan.locator("#preview h1").inner_text() == "ĐIỂM BÁO"
+
+    _, made = drafts.load(collected.store.engine, draft_id)
+    dropped, edited = [e for e in made.entries() if e.key.startswith("story:") and e.included][:2]
+    lan.locator(f'#edit-draft .entry[data-key="{dropped.key}"] input[type=checkbox]').uncheck()
+    lan.locator(f'#edit-draft .entry[data-key="{edited.key}"] textarea').fill(EDITED)
+    lan.click("#edit-draft button[type=submit]")
+    lan.wait_for_url(f"**/reports/drafts/{draft_id}?notice=saved")
+    preview = lan.locator("#preview")
+    assert EDITED in preview.inner_text()
+    assert preview.locator("b").count() == 0  # the summary is text, not markup
+    assert dropped.title not in preview.inner_text()
+    assert edited.title in preview.inner_text()
+
+    with lan.expect_download() as download:
+        lan.click(f'a[href="/reports/drafts/{draft_id}/file.docx"]')
+    assert download.value.suggested_filename == "diem-bao-2017-02-06.docx"
+    word = Document(str(download.value.path()))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert EDITED in text and edited.title in text and dropped.title not in text
+
+    hung = signed_in("hung")
+    hung.set_viewport_size(PHONE)
+    hung.goto(f"/reports/drafts/{draft_id}")
+    assert EDITED in hung.locator("#preview").inner_text()
+    assert hung.locator("#edit-draft, #send-draft, textarea, input[type=checkbox]").count() == 0
+    assert hung.locator(f'a[href="/reports/drafts/{draft_id}/file.pdf"]').is_visible()
+    widths = hung.evaluate(
+        "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth,"
+        " widest: Math.max(...[...document.querySelectorAll('#preview *')]"
+        ".map(e => e.getBoundingClientRect().right))})"
+    )
+    assert widths["page"] <= widths["screen"] and widths["widest"] <= widths["screen"], widths
+    size = hung.locator("#preview .paper-entry-text").first.evaluate(
+        "e => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert size >= 14  # readable without zooming
