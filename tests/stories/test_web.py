@@ -18,7 +18,7 @@ from baochi.stories import assign
 from baochi.stories.web import timeline
 from tests.stories.conftest import COPY, ORIGINAL, Corpus, conflict_pair, save
 from tests.web import conftest as web_fixtures
-from tests.web.conftest import HOSTILE_TITLE
+from tests.web.conftest import HOSTILE_TITLE, csrf
 
 # The web area's fixtures (a signed-in client per role), used here over the stories tables.
 app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
@@ -71,6 +71,19 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert conflict["type"] == "number"
     assert {conflict["official"], conflict["other_official"]} == {True, False}
     assert leader.get("/stories/999999").status_code == 404
+
+    # a case opened from the story is listed on the story's page
+    analyst = client_as("analyst")
+    token = csrf(analyst, f"/stories/{crash}")
+    opened = analyst.post(
+        "/cases",
+        data={"csrf": token, "story_id": str(crash), "title": "Tai nạn: số thương vong"},
+        follow_redirects=False,
+    )
+    case_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    listed = leader.get(f"/stories/{crash}").text
+    assert f'<a href="/cases/{case_id}">#{case_id} Tai nạn: số thương vong</a>' in listed
+    assert 'id="story-cases"' not in leader.get(f"/stories/{drill}").text
     book = load_workbook(io.BytesIO(leader.get("/stories/export.xlsx").content))
     header, *rows = book.active.iter_rows(values_only=True)
     assert header[0] == "Chuỗi tin" and header[-1] == "Liên kết"

@@ -23,7 +23,7 @@ from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.web_store import User, audit
 from baochi.web.auth import require, web_store
 from baochi.web.exports import stored_file_response
-from baochi.web.templating import NavItem, render
+from baochi.web.templating import NavItem, Panel, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -128,6 +128,21 @@ def open_case_form(
     case = casework.get_case(_engine(request), actor_of(user), case_id)
     audit(_engine(request), user, "case.open", f"case:{case_id}", None, _audited(case))
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
+
+
+def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
+    """The cases that follow a story, on its page, for those who may read every case."""
+    if user.role not in workflow.READ_ALL_ROLES:
+        return None
+    following = CasesStore(_engine(request)).cases(story_id=story_id)
+    if not following:
+        return None
+    today = dt.datetime.now(dt.UTC)
+    context = {
+        "cases": [(c, days_left(c.due_on, today)) for c in following],
+        "labels": workflow.STATUS_LABELS,
+    }
+    return Panel(20, "Hồ sơ theo dõi chuỗi tin này", "cases/_story.html", context)
 
 
 @router.get("/cases/{case_id}")

@@ -144,6 +144,11 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
         "places": _ranked(story.summary.get("place", {})),
         "outlets": _ranked(story.summary.get("outlets", {})),
         "chart": timeline(articles),
+        "panels": [
+            panel
+            for make in getattr(request.app.state, "story_panels", ())
+            if (panel := make(request, user, story.id)) is not None
+        ],
     }
     return render(request, "stories/story.html", context)
 

@@ -166,6 +166,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     nav: list[NavItem] = []
     panels: list[Any] = []
     document_panels: list[Any] = []
+    story_panels: list[Any] = []
     badges: list[Any] = []
     for module in router_modules():
         app.include_router(module.router)
@@ -174,6 +175,8 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
             panels.append(module.dashboard_panel)
         if hasattr(module, "document_panel"):
             document_panels.append(module.document_panel)
+        if hasattr(module, "story_panel"):
+            story_panels.append(module.story_panel)
         if hasattr(module, "nav_badge"):
             badges.append(module.nav_badge)
         folder = Path(module.__file__ or "").parent / "templates"
@@ -183,6 +186,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.state.nav = sorted(nav, key=lambda item: item.order)
     app.state.panels = panels
     app.state.document_panels = document_panels
+    app.state.story_panels = story_panels
     app.state.nav_badges = badges
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(NotSignedIn, _not_signed_in)
