@@ -145,9 +145,7 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _articles(
-    analyzer: Analyzer, rows: list[dict[str, Any]], models: Path
-) -> list[dict[str, Any]]:
+def _articles(analyzer: Analyzer, rows: list[dict[str, Any]], models: Path) -> list[dict[str, Any]]:
     """Topic and tone, places, entities, and the batch's stories, copies and conflicts."""
     from baochi.stories import link_batch
     from baochi.vi.places import detect_places
