@@ -12,6 +12,7 @@ from baochi.analyze import Analyzer
 from baochi.extract import extract
 from baochi.records import Analysis, Article, Document, Keys, Page
 from baochi.settings import Settings
+from baochi.vi.gazetteer import gazetteer
 from baochi.vi.place_decision import PlaceDecision
 from baochi.vi.places import detect_places
 
@@ -26,6 +27,13 @@ def analyzer(models: Path) -> Analyzer:
 def place_decision(models: Path) -> PlaceDecision | None:
     """The trained decision of place detection in the data folder, if any, loaded once."""
     return PlaceDecision.load(models)
+
+
+def warm(settings: Settings) -> None:
+    """Load the models and the gazetteer now, so a new worker's first article is not slow."""
+    analyzer(settings.data / "models")
+    place_decision(settings.data / "models")
+    gazetteer()
 
 
 def analyse(article: Article, settings: Settings) -> Analysis:

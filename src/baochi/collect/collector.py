@@ -77,12 +77,19 @@ def worker_name() -> str:
 
 
 def extraction_pool(settings: Settings) -> Executor:
-    """Worker processes for extraction (forkserver: safe beside threads); a thread when 0."""
+    """Worker processes for extraction (forkserver: safe beside threads); a thread when 0.
+
+    Every worker starts loading its models at once, while the sources are still being read.
+    """
     if settings.extract_workers <= 0:
-        return ThreadPoolExecutor(1, thread_name_prefix="baochi-extract")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["baochi.pipeline"])
-    return ProcessPoolExecutor(settings.extract_workers, mp_context=context)
+        pool: Executor = ThreadPoolExecutor(1, thread_name_prefix="baochi-extract")
+    else:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["baochi.collect.forkserver"])
+        pool = ProcessPoolExecutor(settings.extract_workers, mp_context=context)
+    for _ in range(max(1, settings.extract_workers)):
+        pool.submit(pipeline.warm, settings)
+    return pool
 
 
 class Collector:
