@@ -10,7 +10,7 @@ from itertools import islice
 import pytest
 
 from baochi.db import Store
-from baochi.records import Article, Document, Keys
+from baochi.records import Article, Collected, Document, Keys
 from baochi.search import search
 from tests.conftest import CORPUS, needs_corpus
 
@@ -60,6 +60,34 @@ def test_same_url_or_same_content_is_stored_once(store: Store, corpus: list[dict
         url + "?utm_source=rss",
         copy.article.url,
     }
+
+
+def test_one_batch_stores_once_counts_per_source_and_marks_every_url(
+    store: Store, corpus: list[dict]
+) -> None:
+    source_id, _ = store.add_source("https://example.vn/rss", "Báo Mẫu", kind="feed")
+    first, second = _article(corpus[0]), _article(corpus[1])
+    copy = _article(corpus[0], url="https://example.vn/copy.html")  # same content, other URL
+    link = "https://example.vn/r?id=1"  # a link that led to the first, then to its copy
+    items = [
+        Collected(first, (link,), NOW, None, source_id),
+        Collected(second, (), NOW, None, source_id),
+        Collected(copy, (link,), NOW, None, source_id),
+    ]
+    (s1, id1), (s2, id2), (s3, id3) = store.save_documents(items)
+    assert (s1, s2, s3) == ("stored", "stored", "duplicate") and id3 == id1 != id2
+    (source,) = store.sources()
+    assert source.articles_total == 2
+    assert store.url_status(first.article.url) == ("stored", "")
+    assert store.url_status(copy.article.url) == ("duplicate", "")
+    assert store.url_status(link) == ("duplicate", "")  # the batch's last word on it
+    assert store.save_documents(items) == [
+        ("duplicate", id1),
+        ("duplicate", id2),
+        ("duplicate", id1),
+    ]
+    (source,) = store.sources()
+    assert source.articles_total == 2
 
 
 def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dict]) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, func, select, text, update
+from sqlalchemy import Engine, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -122,6 +123,34 @@ class Store:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        # The statements of the ingest path, built once: building one costs more than running it.
+        upsert = self._insert(urls)
+        self._upsert_urls = upsert.on_conflict_do_update(
+            index_elements=[urls.c.url_hash],
+            set_={
+                "status": upsert.excluded.status,
+                "reason": upsert.excluded.reason,
+                "document_id": func.coalesce(upsert.excluded.document_id, urls.c.document_id),
+                "attempts": urls.c.attempts + 1,
+                "last_seen_at": upsert.excluded.last_seen_at,
+            },
+        )
+        self._insert_document = (
+            self._insert(documents).on_conflict_do_nothing().returning(documents.c.id)
+        )
+        self._same_document = (
+            select(documents.c.id)
+            .where(
+                (documents.c.url_hash == bindparam("url_hash"))
+                | (documents.c.content_hash == bindparam("content_hash"))
+            )
+            .limit(1)
+        )
+        self._count_stored = (
+            update(sources)
+            .where(sources.c.id == bindparam("source_id"))
+            .values(articles_total=sources.c.articles_total + bindparam("stored"))
+        )
 
     def _insert(self, table: Any) -> Any:
         """An INSERT that can take ON CONFLICT clauses in this dialect."""
@@ -315,18 +344,7 @@ class Store:
             self._mark_urls(conn, rows)
 
     def _mark_urls(self, conn: Connection, rows: list[dict[str, Any]]) -> None:
-        stmt = self._insert(urls)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[urls.c.url_hash],
-            set_={
-                "status": stmt.excluded.status,
-                "reason": stmt.excluded.reason,
-                "document_id": func.coalesce(stmt.excluded.document_id, urls.c.document_id),
-                "attempts": urls.c.attempts + 1,
-                "last_seen_at": stmt.excluded.last_seen_at,
-            },
-        )
-        conn.execute(stmt, rows)
+        conn.execute(self._upsert_urls, rows)
 
     def url_status(self, url: str) -> tuple[str, str] | None:
         """What became of a URL: (status, reason), or None if never met."""
@@ -358,24 +376,31 @@ class Store:
         """
         results = []
         stamp = now()
+        marks: dict[str, dict[str, Any]] = {}  # by URL hash: the last outcome wins, as one by one
+        stored: Counter[int] = Counter()  # new documents per source
         with self.engine.begin() as conn:
             for item in items:
                 status, doc_id = self._save(conn, item)
                 results.append((status, doc_id))
-                self._mark_urls(
-                    conn,
-                    [
-                        {
-                            "url_hash": digest(u),
-                            "url": u,
-                            "source_id": item.source_id,
-                            "document_id": doc_id,
-                            "status": status,
-                            "reason": "",
-                            "last_seen_at": stamp,
-                        }
-                        for u in dict.fromkeys([*item.seen_urls, item.document.article.url])
-                    ],
+                if status == "stored" and item.source_id is not None:
+                    stored[item.source_id] += 1
+                for u in [*item.seen_urls, item.document.article.url]:
+                    key = digest(u)
+                    marks[key] = {
+                        "url_hash": key,
+                        "url": u,
+                        "source_id": item.source_id,
+                        "document_id": doc_id,
+                        "status": status,
+                        "reason": "",
+                        "last_seen_at": stamp,
+                    }
+            if marks:
+                self._mark_urls(conn, list(marks.values()))
+            if stored:
+                conn.execute(
+                    self._count_stored,
+                    [{"source_id": k, "stored": n} for k, n in sorted(stored.items())],
                 )
         return results
 
@@ -412,45 +437,32 @@ class Store:
                 return "duplicate", int(existing)
             claimed = {"id": int(row[0])}
         row = conn.execute(
-            self._insert(documents)
-            .values(
+            self._insert_document,
+            {
                 **claimed,
-                url=article.url,
-                url_hash=url_hash,
-                content_hash=keys.content_hash,
-                outlet_id=item.outlet_id,
-                source_id=item.source_id,
-                title=article.title,
-                lead=article.lead,
-                body=article.body,
-                authors="; ".join(article.authors),
-                language=article.language,
-                encoding=article.encoding,
-                published_at=article.published_at,
-                fetched_at=item.fetched_at,
+                "url": article.url,
+                "url_hash": url_hash,
+                "content_hash": keys.content_hash,
+                "outlet_id": item.outlet_id,
+                "source_id": item.source_id,
+                "title": article.title,
+                "lead": article.lead,
+                "body": article.body,
+                "authors": "; ".join(article.authors),
+                "language": article.language,
+                "encoding": article.encoding,
+                "published_at": article.published_at,
+                "fetched_at": item.fetched_at,
                 **_labels(item.document),
-            )
-            .on_conflict_do_nothing()
-            .returning(documents.c.id)
+            },
         ).first()
         if row is None:
             existing = conn.execute(
-                select(documents.c.id)
-                .where(
-                    (documents.c.url_hash == url_hash)
-                    | (documents.c.content_hash == keys.content_hash)
-                )
-                .limit(1)
+                self._same_document, {"url_hash": url_hash, "content_hash": keys.content_hash}
             ).scalar_one()
             return "duplicate", int(existing)
         doc_id = int(row[0])
         self._index(conn, doc_id, keys)
-        if item.source_id is not None:
-            conn.execute(
-                update(sources)
-                .where(sources.c.id == item.source_id)
-                .values(articles_total=sources.c.articles_total + 1)
-            )
         return "stored", doc_id
 
     def _index(self, conn: Connection, doc_id: int, keys: Keys) -> None:
