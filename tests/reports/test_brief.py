@@ -15,6 +15,7 @@ from markupsafe import escape
 
 from baochi.db.reports_store import ReportsStore
 from baochi.db.watch_store import WatchStore
+from baochi.reports import brief as brief_module
 from baochi.reports.brief import make_brief
 from baochi.reports.formats import render
 from baochi.reports.paper import Paper
@@ -187,3 +188,57 @@ def test_html_escapes_and_drops_what_the_analyst_left_out(brief) -> None:
     assert "Tóm tắt đã sửa &lt;script&gt;" in html
     assert "<script>" not in html
     assert str(escape(dropped.title)) not in html
+
+
+def test_a_long_spike_list_is_cut_and_the_rest_named(collected, monkeypatch) -> None:
+    def spikes() -> tuple[list[str], list[str]]:
+        paper = make_brief(collected.store, collected.settings, DAY, EVERYTHING)
+        found = section(paper, "Tăng đột biến")
+        return [e.title for e in found.entries], found.paragraphs
+
+    monkeypatch.setattr(brief_module, "LISTED", 1000)
+    every, _ = spikes()
+    assert len(every) >= 3  # the first day of the site: every topic and place is new
+    monkeypatch.setattr(brief_module, "LISTED", 2)
+    shown, (rest,) = spikes()
+    assert shown == every[:2]
+    assert rest == (
+        f"{len(every)} mục tăng đột biến; dưới đây là 2 mục tăng mạnh nhất. "
+        f"Các mục khác: {', '.join(every[2:])}."
+    )
+
+
+def test_conflicts_are_cut_per_story_and_overall_and_counted(store, settings, monkeypatch):
+    from baochi.stories import place_pending
+    from baochi.stories.data import read_conflicts, read_corpus
+    from tests.conftest import SHARED_DATA
+    from tests.stories.conftest import save
+
+    # conflicts/dev pairs, each from two outlets: one story of 6 Feb 2017 with five points of
+    # disagreement, and three stories of 12 May 2017 with one each
+    chosen = {163: "feb", 199: "feb", 294: "feb", 58: "may", 317: "may", 469: "may"}
+    pairs = [c for c in read_conflicts(SHARED_DATA) if c.pair in chosen]
+    wanted = {i for c in pairs for i in (c.a, c.b)}
+    items = {i.id: i for i in read_corpus(SHARED_DATA, lambda n: str(n) in wanted)}
+    for pair in pairs:
+        save(store, items[pair.a], f"{chosen[pair.pair]}-a{pair.pair}.vn")
+        save(store, items[pair.b], f"{chosen[pair.pair]}-b{pair.pair}.vn")
+    place_pending(store.engine, "reports-tests", settings.lease_seconds)
+
+    def conflicts(day: dt.date) -> tuple[list[str], list[str]]:
+        found = section(make_brief(store, settings, day, EVERYTHING), "Thông tin trái chiều")
+        return [e.key.rsplit(":", 1)[0] for e in found.entries], found.paragraphs
+
+    feb, may = dt.date(2017, 2, 6), dt.date(2017, 5, 12)
+    monkeypatch.setattr(brief_module, "LISTED", 2)
+    (story, *more), said = conflicts(feb)
+    assert more == [story] and said == [  # two points of the five
+        "Phát hiện 5 điểm trái chiều; dưới đây là 2 điểm của các chuỗi tin nổi bật nhất "
+        "(tối đa 2 điểm mỗi chuỗi tin); xem đầy đủ trên trang Chuỗi tin."
+    ]
+    shown, (said,) = conflicts(may)
+    assert len(set(shown)) == 2 and said.startswith("Phát hiện 3 điểm trái chiều; dưới đây là 2")
+    monkeypatch.setattr(brief_module, "LISTED", 1000)
+    monkeypatch.setattr(brief_module, "CONFLICTS_PER_STORY", 1000)
+    assert conflicts(feb) == ([story] * 5, [])
+    assert len(set(conflicts(may)[0])) == 3

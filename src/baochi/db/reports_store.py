@@ -107,7 +107,7 @@ class ReportsStore:
             query = query.where(documents.c.hanoi.is_(True))
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=2000).execute(query):
-                yield Row(**row._mapping)
+                yield Row(*tuple(row))
 
     def texts(self, ids: Collection[int]) -> dict[int, Text]:
         """Titles, links and texts of these documents by id."""

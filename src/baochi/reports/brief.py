@@ -36,6 +36,8 @@ USUAL_DAYS = 7
 ARTICLES_SUMMARISED = 8  # a story's articles read for its summary, one per outlet first
 LINKS_SHOWN = 5
 NEGATIVE_SHARE = 0.5  # a story is negative when at least this share of its articles is
+LISTED = 10  # conflicts, spikes: a leader reads this many; the rest are counted
+CONFLICTS_PER_STORY = 2  # one story's many disagreements are one point for a leader
 UNASSIGNED = "Chưa giao sở, ngành"
 GROUPINGS = ("topic", "department")
 
@@ -283,22 +285,30 @@ def _conflicts(
     """Where outlets disagreed on the facts, in the day's stories that have conflicts."""
     section = Section("Thông tin trái chiều")
     stories = StoryStore(store.engine)
+    found = 0
     for story in offered:
         if titles.get(story.key, ("", 0))[1] == 0:
             continue
-        for n, c in enumerate(stories.conflicts(story.key)):
-            if c.document_id not in ids and c.other_id not in ids:
-                continue
-            section.entries.append(
-                Entry(
-                    key=f"conflict:{story.key}:{n}",
-                    title=f"{titles[story.key][0]} — {CONFLICT_TYPES.get(c.type, c.type).lower()}",
-                    text=f"{c.outlet}: «{c.sentence or c.span}» — {c.other_outlet}: "
-                    f"«{c.other_sentence or c.other_span}»",
-                    meta=f"«{c.span}» so với «{c.other_span}»",
-                )
+        day = [c for c in stories.conflicts(story.key) if c.document_id in ids or c.other_id in ids]
+        found += len(day)
+        section.entries += [
+            Entry(
+                key=f"conflict:{story.key}:{n}",
+                title=f"{titles[story.key][0]} — {CONFLICT_TYPES.get(c.type, c.type).lower()}",
+                text=f"{c.outlet}: «{c.sentence or c.span}» — {c.other_outlet}: "
+                f"«{c.other_sentence or c.other_span}»",
+                meta=f"«{c.span}» so với «{c.other_span}»",
             )
-    if not section.entries:
+            for n, c in enumerate(day[:CONFLICTS_PER_STORY])
+        ]
+    del section.entries[LISTED:]
+    if found > len(section.entries):
+        section.paragraphs.append(
+            f"Phát hiện {count(found)} điểm trái chiều; dưới đây là {count(len(section.entries))} "
+            f"điểm của các chuỗi tin nổi bật nhất (tối đa {CONFLICTS_PER_STORY} điểm mỗi chuỗi "
+            "tin); xem đầy đủ trên trang Chuỗi tin."
+        )
+    if not found:
         section.paragraphs.append("Không phát hiện thông tin trái chiều trong ngày.")
     return section
 
@@ -308,27 +318,32 @@ def _spikes(store: Store, settings: Settings, period: Period) -> Section:
     section = Section("Tăng đột biến")
     rule = WatchConfig.from_settings(settings).daily()
     watch = WatchStore(store.engine)
+    found = [
+        Entry(f"alert:{alert.id}", f"Danh sách theo dõi {alert.subject_label}", alert.reason)
+        for alert in watch.alerts(limit=500, kinds=("spike",))
+        if alert.subject_kind == "watchlist"
+        and alert.created_at
+        and (period.start <= alert.created_at < period.end)
+    ]
+    fired: list[tuple[float, Entry]] = []
     for label, noun in (("topic", "Chủ đề"), ("place", "Địa danh")):
         counts = watch.label_counts(label, rule.origin(period.end), rule.bucket, rule.baseline + 1)
         for key, series in sorted(counts.items()):
             verdict = judge(series, rule)
             if verdict.fired:
                 name = topic_name(key) if label == "topic" else key
-                section.entries.append(
-                    Entry(f"spike:{label}:{key}", f"{noun} {name}", verdict.reason)
+                above = (verdict.count - verdict.mean) / max(verdict.sd, rule.min_sd)
+                fired.append(
+                    (above, Entry(f"spike:{label}:{key}", f"{noun} {name}", verdict.reason))
                 )
-    for alert in watch.alerts(limit=500, kinds=("spike",)):
-        if (
-            alert.subject_kind == "watchlist"
-            and alert.created_at
-            and (period.start <= alert.created_at < period.end)
-        ):
-            section.entries.append(
-                Entry(
-                    f"alert:{alert.id}", f"Danh sách theo dõi {alert.subject_label}", alert.reason
-                )
-            )
-    if not section.entries:
+    found += [entry for _, entry in sorted(fired, key=lambda pair: -pair[0])]
+    section.entries = found[:LISTED]
+    if found[LISTED:]:
+        section.paragraphs.append(
+            f"{count(len(found))} mục tăng đột biến; dưới đây là {LISTED} mục tăng mạnh nhất. "
+            f"Các mục khác: {', '.join(e.title for e in found[LISTED:])}."
+        )
+    if not found:
         section.paragraphs.append("Không có chủ đề, địa danh nào tăng đột biến.")
     return section
 

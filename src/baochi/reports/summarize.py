@@ -46,6 +46,7 @@ class Sentence:
     text: str
     article: int  # index of the article among those given
     position: int  # index of the sentence within its article
+    key: str = ""  # its matching form (one tone placement, folded), read for its n-grams
 
 
 def split_sentences(text: str) -> list[str]:
@@ -80,21 +81,20 @@ def candidates(texts: Sequence[str]) -> list[Sentence]:
             if key in seen:
                 continue
             seen.add(key)
-            found.append(Sentence(sentence, index, position))
+            found.append(Sentence(sentence, index, position, key))
     return found
 
 
-def _vectors(sentences: Sequence[Sentence]) -> np.ndarray:
-    """Unit-length TF-IDF rows of syllable unigrams and bigrams."""
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda s: _grams(s), sublinear_tf=True, norm="l2", dtype=np.float32
-    )
-    matrix = vectorizer.fit_transform([s.text for s in sentences])
-    return np.asarray(matrix.todense())
+def _similarity(sentences: Sequence[Sentence]) -> np.ndarray:
+    """Cosine similarity of every pair: unit-length TF-IDF rows of syllable unigrams and
+    bigrams, multiplied while sparse (a sentence has a few dozen of the story's thousands)."""
+    vectorizer = TfidfVectorizer(analyzer=_grams, sublinear_tf=True, norm="l2", dtype=np.float32)
+    matrix = vectorizer.fit_transform([s.key or match_key(s.text) for s in sentences])
+    return np.asarray((matrix @ matrix.T).toarray())
 
 
-def _grams(sentence: str) -> list[str]:
-    words = syllables(match_key(sentence))
+def _grams(key: str) -> list[str]:
+    words = syllables(key)
     return words + [f"{a} {b}" for a, b in pairwise(words)]
 
 
@@ -115,19 +115,25 @@ def centrality(similarity: np.ndarray) -> np.ndarray:
     return rank
 
 
-def rank(texts: Sequence[str], use_position: bool = True) -> list[tuple[float, Sentence]]:
-    """Every candidate sentence with its score, best first."""
+def _scored(
+    texts: Sequence[str], use_position: bool
+) -> tuple[list[Sentence], np.ndarray, np.ndarray]:
+    """The candidates, their scores and their similarity matrix."""
     found = candidates(texts)
     if not found:
-        return []
-    vectors = _vectors(found)
-    similarity = vectors @ vectors.T
+        return [], np.zeros(0), np.zeros((0, 0))
+    similarity = _similarity(found)
     scores = centrality(similarity) if len(found) > 1 else np.ones(1)
     if use_position:
         positions = np.array([s.position for s in found], dtype=np.float64)
         scores = scores / (1 + POSITION_DECAY * positions)
-    order = np.argsort(-scores, kind="stable")
-    return [(float(scores[i]), found[i]) for i in order]
+    return found, scores, similarity
+
+
+def rank(texts: Sequence[str], use_position: bool = True) -> list[tuple[float, Sentence]]:
+    """Every candidate sentence with its score, best first."""
+    found, scores, _ = _scored(texts, use_position)
+    return [(float(scores[i]), found[i]) for i in np.argsort(-scores, kind="stable")]
 
 
 def summarize(texts: Sequence[str], sentences: int = 3, max_syllables: int = 90) -> list[str]:
@@ -136,21 +142,18 @@ def summarize(texts: Sequence[str], sentences: int = 3, max_syllables: int = 90)
     Two are always taken when there are two; a third (up to `sentences`) only within
     `max_syllables`. A sentence too like one already chosen is passed over.
     """
-    ranked = rank(texts)
-    if not ranked:
-        return []
-    vectors = _vectors([s for _, s in ranked])
+    found, scores, similarity = _scored(texts, True)
     chosen: list[int] = []
     length = 0
-    for i, (_, sentence) in enumerate(ranked):
+    for i in np.argsort(-scores, kind="stable"):
         if len(chosen) >= sentences:
             break
-        if any(float(vectors[i] @ vectors[j]) > REDUNDANT for j in chosen):
+        if any(float(similarity[i, j]) > REDUNDANT for j in chosen):
             continue
-        count = len(syllables(sentence.text))
+        count = len(syllables(found[i].text))
         if len(chosen) >= 2 and length + count > max_syllables:
             continue
-        chosen.append(i)
+        chosen.append(int(i))
         length += count
-    picked = sorted((ranked[i][1] for i in chosen), key=lambda s: (s.article, s.position))
+    picked = sorted((found[i] for i in chosen), key=lambda s: (s.article, s.position))
     return [s.text for s in picked]
