@@ -116,7 +116,17 @@ def _biggest(collected) -> int:
     return biggest_hanoi_story(collected.store)
 
 
-def test_scope_everything_and_watchlist(collected) -> None:
+def test_scope_everything_and_watchlist(collected, monkeypatch) -> None:
+    from baochi.watch import matching
+
+    searched: list[str] = []
+    run_query = matching.run_query
+
+    def recorded(store, query: str, **options):
+        searched.append(query)
+        return run_query(store, query, **options)
+
+    monkeypatch.setattr(matching, "run_query", recorded)
     store = collected.store
     paper = make_brief(store, collected.settings, DAY, EVERYTHING)
     rows = {row[0]: row for row in section(paper, "Tổng quan").tables[0].rows}
@@ -129,6 +139,8 @@ def test_scope_everything_and_watchlist(collected) -> None:
     count = int(section(matched, "Tổng quan").tables[0].rows[0][1])
     assert 0 < count < 120
     assert matched.subtitle == "Thông tin báo chí về Tuyển sinh ngày 06/02/2017"
+    # the search reads the brief's eight days (the day and the usual), not all since then
+    assert searched and all(q.endswith(" AND date:2017-01-30..2017-02-06") for q in searched)
     with pytest.raises(ScopeError):
         resolve(store, "watchlist:không có")
 

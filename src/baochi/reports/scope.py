@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from baochi.db import Store
 from baochi.db.reports_store import ReportsStore, Row
 from baochi.db.watch_store import WatchStore
+from baochi.reports.period import local_day
 from baochi.search import QueryError
 from baochi.watch.matching import recent_matches
+
+EPSILON = dt.timedelta(microseconds=1)  # the end is excluded: its last day is the one before
 
 
 class ScopeError(ValueError):
@@ -32,8 +35,13 @@ class Scope:
         if not self.query:
             yield from reports.rows(start, end, hanoi_only=self.key == "hanoi")
             return
+        # the query bounded by the search's own date field, so that a past period is read
+        # without paging through everything published since
+        days = f"date:{local_day(start).isoformat()}..{local_day(end - EPSILON).isoformat()}"
         try:
-            matched = {d.id for d in recent_matches(store, self.query, start).documents}
+            matched = {
+                d.id for d in recent_matches(store, f"({self.query}) AND {days}", start).documents
+            }
         except (QueryError, NotImplementedError) as exc:
             raise ScopeError(f"không tìm được theo danh sách «{self.label}»: {exc}") from exc
         yield from (row for row in reports.rows(start, end, False) if row.id in matched)
