@@ -186,6 +186,10 @@ def test_pdf_text_and_first_page_render(brief, collected, tmp_path: Path) -> Non
     )
     (png,) = tmp_path.glob("p-*.png")
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+    # Vietnamese letters in the same typeface as the rest, not patched from a fallback font
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, check=True, text=True)
+    names = {line.split()[0].split("+")[-1] for line in fonts.stdout.splitlines()[2:]}
+    assert names and all(n.startswith("Liberation-Serif") for n in names), names
 
 
 def test_html_escapes_and_drops_what_the_analyst_left_out(brief) -> None:

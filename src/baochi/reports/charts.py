@@ -1,15 +1,17 @@
 """Charts as PNG images, drawn with matplotlib's Agg backend (no display, no network), in a
-font with every Vietnamese glyph (DejaVu Sans, shipped with matplotlib)."""
+font with every Vietnamese glyph (DejaVu Sans, shipped with matplotlib).
+
+Each figure is its own object, not pyplot's shared state, so that the web server's threads
+may draw at once; a chart already drawn is drawn once (every view and format of a draft
+shows the same charts)."""
 
 from __future__ import annotations
 
 import io
+from functools import lru_cache
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from baochi.reports.paper import Chart
 
@@ -17,27 +19,38 @@ COLOURS = ("#1f5fa8", "#c0392b", "#7f8c8d", "#27ae60", "#e67e22", "#8e44ad")
 TONE_COLOURS = {"Tiêu cực": "#c0392b", "Trung tính": "#7f8c8d", "Tích cực": "#27ae60"}
 SIZE = (7.0, 3.2)
 DPI = 110
+DRAWN = 64  # charts kept drawn
 
 
 def png(chart: Chart) -> bytes:
     """The chart as PNG bytes."""
-    figure, axes = plt.subplots(figsize=SIZE, dpi=DPI)
-    try:
-        _draw(axes, chart)
-        axes.set_title(chart.title, fontsize=10)
-        axes.spines[["top", "right"]].set_visible(False)
-        axes.tick_params(labelsize=8)
-        if len(chart.series) > 1:
-            axes.legend(fontsize=8, frameon=False)
-        figure.tight_layout()
-        out = io.BytesIO()
-        figure.savefig(out, format="png")
-        return out.getvalue()
-    finally:
-        plt.close(figure)
+    series = tuple((name, tuple(values)) for name, values in chart.series.items())
+    return _png(chart.kind, chart.title, tuple(chart.labels), series)
 
 
-def _draw(axes: plt.Axes, chart: Chart) -> None:
+@lru_cache(maxsize=DRAWN)
+def _png(
+    kind: str,
+    title: str,
+    labels: tuple[str, ...],
+    series: tuple[tuple[str, tuple[float, ...]], ...],
+) -> bytes:
+    chart = Chart(kind, title, list(labels), {name: list(values) for name, values in series})
+    figure = Figure(figsize=SIZE, dpi=DPI)
+    axes = figure.subplots()
+    _draw(axes, chart)
+    axes.set_title(chart.title, fontsize=10)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(labelsize=8)
+    if len(chart.series) > 1:
+        axes.legend(fontsize=8, frameon=False)
+    figure.tight_layout()
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _draw(axes: Axes, chart: Chart) -> None:
     labels, series = chart.labels, list(chart.series.items())
     positions = range(len(labels))
     if chart.kind == "line":

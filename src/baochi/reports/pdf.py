@@ -1,5 +1,6 @@
 """The report as PDF: the HTML document printed by WeasyPrint (A4, Times New Roman or its metric
-twin Liberation Serif, DejaVu for any glyph missing). Only the document's own data: URIs (its
+twin Liberation Serif — version 2, which has every Vietnamese letter — DejaVu for any glyph
+missing, page numbers included). Only the document's own data: URIs (its
 charts) are read; nothing is fetched from a network or a file."""
 
 from __future__ import annotations
