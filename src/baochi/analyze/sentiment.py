@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from baochi.analyze.corpora import Corpus, Example, digest, parallel_lines
-from baochi.analyze.features import FeatureParams
+from baochi.analyze.features import SOCIAL, SOCIAL_QUICK
 from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Reference, Task
 
@@ -33,8 +33,8 @@ TASK = Task(
             LABELS,
             "weighted_f1",
             load,
-            params=ModelParams(FeatureParams(social=True), c=0.3),
-            quick=ModelParams(FeatureParams(social=True, bits=18), c=0.3),
+            params=ModelParams(SOCIAL, c=1.0, balanced=False),
+            quick=ModelParams(SOCIAL_QUICK, c=0.3),
             reference=Reference(
                 93.92,
                 "UIT-VSFC: PhoBERT 93.92, paper's ensemble 92.79; weighted F1 on its test split",

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from baochi.analyze.corpora import Corpus, csv_rows, digest
-from baochi.analyze.features import FeatureParams
+from baochi.analyze.features import SOCIAL, SOCIAL_QUICK
 from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Reference, Task
 
 LABELS = ("0", "1")
-_TOXIC = ModelParams(FeatureParams(social=True), c=0.1)
-_CONSTRUCTIVE = ModelParams(FeatureParams(social=True), c=0.3)
-_QUICK = ModelParams(FeatureParams(social=True, bits=18), c=0.3)
+_TOXIC = ModelParams(SOCIAL, c=0.1)
+_CONSTRUCTIVE = ModelParams(SOCIAL, c=0.3)
+_QUICK = ModelParams(SOCIAL_QUICK, c=0.3)
 
 
 def _loader(column: str) -> Callable[[Path, bool], Corpus]:

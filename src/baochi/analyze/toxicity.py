@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from baochi.analyze.corpora import Corpus, Example, csv_rows, digest
-from baochi.analyze.features import FeatureParams
+from baochi.analyze.features import SOCIAL, SOCIAL_QUICK
 from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Reference, Task
 
@@ -32,8 +32,8 @@ TASK = Task(
             LABELS,
             "macro_f1",
             load,
-            params=ModelParams(FeatureParams(social=True), c=0.1),
-            quick=ModelParams(FeatureParams(social=True, bits=18), c=0.3),
+            params=ModelParams(SOCIAL, c=0.3),
+            quick=ModelParams(SOCIAL_QUICK, c=0.3),
             reference=Reference(
                 62.69, "ViHSD paper, multilingual BERT, macro-F1 on its test split"
             ),
