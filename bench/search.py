@@ -195,7 +195,6 @@ def build(store: Store, docs: int) -> dict[str, float]:
 def sizes(path: Path) -> dict[str, float]:
     """Megabytes on disk per group of tables (SQLite's dbstat)."""
     groups = {
-        "store_fts_folded": ("documents_fts",),
         "documents": ("documents", "sqlite_autoindex_documents", "ix_documents"),
         "search_words": ("search_words",),
         "search_exact": ("search_exact",),

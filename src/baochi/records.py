@@ -51,18 +51,14 @@ class Article:
 
 @dataclass(frozen=True, slots=True)
 class Keys:
-    """The normalise stage's part: folded search keys and the content hash, made off the loop."""
+    """The normalise stage's part: the content hash, made off the loop (search folds its own)."""
 
-    title: str
-    text: str
     content_hash: str
 
     @classmethod
     def of(cls, article: Article) -> Keys:
-        """Fold once; the same words in the same order give the same hash, whatever the markup."""
-        body = fold(article.body)
-        text = f"{fold(article.lead)}\n{body}" if article.lead else body
-        return cls(fold(article.title), text, digest(" ".join(body.split())))
+        """The same words in the same order give the same hash, whatever the markup or accents."""
+        return cls(digest(" ".join(fold(article.body).split())))
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy import Engine, bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -22,7 +22,7 @@ from baochi.db.schema import (
     sources,
     urls,
 )
-from baochi.records import Collected, Document, Keys, digest
+from baochi.records import Collected, Document, digest
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
@@ -461,17 +461,7 @@ class Store:
                 self._same_document, {"url_hash": url_hash, "content_hash": keys.content_hash}
             ).scalar_one()
             return "duplicate", int(existing)
-        doc_id = int(row[0])
-        self._index(conn, doc_id, keys)
-        return "stored", doc_id
-
-    def _index(self, conn: Connection, doc_id: int, keys: Keys) -> None:
-        """Add the folded title and text to SQLite's first full-text index (PostgreSQL's text
-        indexes are search's own, fed through its queue)."""
-        if self.dialect != "sqlite":
-            return
-        statement = "INSERT INTO documents_fts(rowid, title, body) VALUES (:id, :title, :body)"
-        conn.execute(text(statement), {"id": doc_id, "title": keys.title, "body": keys.text})
+        return "stored", int(row[0])
 
     def documents(
         self, since: dt.datetime | None = None, limit: int | None = None, newest_first: bool = False
@@ -486,25 +476,6 @@ class Store:
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield DocumentRow(**row._mapping)
-
-    def search(self, match: str, limit: int = 20) -> list[tuple[DocumentRow, float]]:
-        """Documents matching an FTS5 expression over folded text, best first (title weighs 4x)."""
-        ranked = text(
-            "SELECT rowid, bm25(documents_fts, 4.0, 1.0) AS rank FROM documents_fts "
-            "WHERE documents_fts MATCH :match ORDER BY rank LIMIT :limit"
-        )
-        with self.engine.connect() as conn:
-            scores = {
-                int(r[0]): -float(r[1])
-                for r in conn.execute(ranked, {"match": match, "limit": limit})
-            }
-            query = (
-                select(*_DOCUMENT_COLUMNS)
-                .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-                .where(documents.c.id.in_(list(scores)))
-            )
-            rows = [DocumentRow(**r._mapping) for r in conn.execute(query)]
-        return sorted(((row, scores[row.id]) for row in rows), key=lambda hit: -hit[1])
 
     def counts(self) -> dict[str, int]:
         """Headline counts for the front page and the collect summary."""
