@@ -23,6 +23,12 @@ PARITY = [
     "học sinh giáo viên",
     "công an điều tra",
     '"thành phố hồ chí minh" OR tp hcm',
+    # Title terms go to the title's own tsvector: alone, beside, under and around the others.
+    'title:"hà nội" ngập',
+    'title:"hà nội" NOT giao thông',
+    '(title:"hà nội" OR ngập) giao thông',
+    'title:(công an OR "hà nội") NOT title:"giao thông" NOT cháy',
+    'title:=hà title:"đà nẵng"',
 ]
 SORTS = ("relevance", "newest")
 

@@ -76,6 +76,15 @@ search_text = Table(
     Column("words_size", Integer, nullable=False),
     Column("exact_size", Integer, nullable=False),
 )
+# The title's tokens alone, as both tsvectors (search_0004): a few hundred bytes a row, so a
+# `title:` term is found and counted by its GIN index and ranked without opening the whole text.
+search_titles = Table(
+    "search_titles",
+    metadata,
+    Column("doc_id", Integer, primary_key=True),
+    Column("words", TSVECTOR, nullable=False),
+    Column("exact", TSVECTOR, nullable=False),
+)
 search_totals = Table(
     "search_totals",
     metadata,

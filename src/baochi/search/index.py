@@ -13,7 +13,7 @@ from sqlalchemy import Engine, delete, func, select, text
 from sqlalchemy.engine import Connection
 
 from baochi.db.schema import documents
-from baochi.db.schema_search import search_pending, search_text, search_totals
+from baochi.db.schema_search import search_pending, search_text, search_titles, search_totals
 from baochi.search.tokens import IndexText
 from baochi.search.tsvector import tsvector_text
 
@@ -65,17 +65,19 @@ def _replace(conn: Connection, ids: list[int], docs: Sequence[tuple[int, str, st
         .where(search_text.c.doc_id.in_(ids))
         .returning(search_text.c.words_size, search_text.c.exact_size)
     ).all()
+    conn.execute(delete(search_titles).where(search_titles.c.doc_id.in_(ids)))
     rows: list[dict[str, Any]] = []
     for doc_id, title, body in docs:
         index_text = IndexText.of(title, body)
-        words, words_size = tsvector_text(index_text.words)
-        exact, exact_size = tsvector_text(index_text.exact)
+        words, exact = tsvector_text(index_text.words), tsvector_text(index_text.exact)
         rows.append(
-            {"doc_id": doc_id, "words": words, "exact": exact}
-            | {"words_size": words_size, "exact_size": exact_size}
+            {"doc_id": doc_id, "words": words.whole, "exact": exact.whole}
+            | {"title_words": words.title, "title_exact": exact.title}
+            | {"words_size": words.size, "exact_size": exact.size}
         )
     if rows:
         conn.execute(_INSERT_TEXT, rows)
+        conn.execute(_INSERT_TITLES, rows)
     t = search_totals.c
     conn.execute(
         search_totals.update().values(
@@ -94,6 +96,10 @@ _INSERT_TEXT = text(
     "INSERT INTO search_text(doc_id, words, exact, words_size, exact_size) VALUES "
     "(:doc_id, CAST(:words AS tsvector), CAST(:exact AS tsvector), :words_size, :exact_size)"
 )
+_INSERT_TITLES = text(
+    "INSERT INTO search_titles(doc_id, words, exact) VALUES "
+    "(:doc_id, CAST(:title_words AS tsvector), CAST(:title_exact AS tsvector))"
+)
 
 
 def add(conn: Connection, docs: Sequence[tuple[int, str, str]]) -> None:
@@ -110,6 +116,7 @@ def rebuild(engine: Engine) -> None:
                 conn.execute(statement)
         else:
             conn.execute(delete(search_text))
+            conn.execute(delete(search_titles))
             conn.execute(search_totals.update().values(rows=0, words_tokens=0, exact_tokens=0))
         conn.execute(delete(search_pending))
         conn.execute(search_pending.insert().from_select(["doc_id"], select(documents.c.id)))

@@ -2,7 +2,8 @@
 tsvector.py), passed as a bound parameter; ids come from the GIN indexes, and relevance is FTS5's
 own BM25, computed from PostgreSQL's counts, so both databases rank alike.
 
-A term is its phrase of tokens (`'ha_noi' <-> 'noi_ngap'`), weight A when it asks for the title.
+A term is its phrase of tokens (`'ha_noi' <-> 'noi_ngap'`), asked of the title's own tsvector when
+it wants the title, so GIN answers a single token, title or not, without opening any row.
 User text reaches PostgreSQL only as quoted tokens of letters, digits and "_" inside a bound
 value, so tsquery's own operators cannot be smuggled in.
 """
@@ -15,12 +16,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, Engine, Text, bindparam, cast, func, select, text
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    not_,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
 from sqlalchemy.sql.elements import Cast
 
 from baochi.db import DocumentRow
-from baochi.db.schema_search import search_text, search_totals
+from baochi.db.schema_search import search_text, search_titles, search_totals
 from baochi.search.rows import documents_by_id
 from baochi.search.tokens import phrase_tokens, spellings
 from baochi.search.tree import And, IndexName, Node, Not, Or, Words
@@ -35,25 +49,29 @@ TITLE_ONLY = [0.0, 0.0, 0.0, 1.0]
 
 @dataclass(frozen=True, slots=True)
 class Phrase:
-    """One FTS5 phrase of a query: its tokens, title only or not."""
+    """One FTS5 phrase of a query: its tokens, title only or not, and whether it sits under a
+    NOT (then every row the query matches has none of it: FTS5 reports it 0 there)."""
 
     tokens: tuple[str, ...]
     title_only: bool
+    negated: bool = False
 
     def tsquery(self) -> str:
-        weight = ":A" if self.title_only else ""
-        return "(" + " <-> ".join(f"'{t}'{weight}" for t in self.tokens) + ")"
+        """Its tokens in a row; a title-only phrase is asked of the title's own tsvector."""
+        return "(" + " <-> ".join(f"'{t}'" for t in self.tokens) + ")"
 
 
-def phrases(node: Node) -> list[Phrase]:
+def phrases(node: Node, negated: bool = False) -> list[Phrase]:
     """The phrases of a text subtree in the order FTS5 numbers them (fts5.match_text's order)."""
     if isinstance(node, Words):
-        return [Phrase(tuple(phrase_tokens(s)), node.title_only) for s in spellings(node)]
+        return [Phrase(tuple(phrase_tokens(s)), node.title_only, negated) for s in spellings(node)]
     if isinstance(node, Or):
-        return [p for item in node.items for p in phrases(item)]
+        return [p for item in node.items for p in phrases(item, negated)]
     if isinstance(node, And):
-        positives = [p for i in node.items if not isinstance(i, Not) for p in phrases(i)]
-        return positives + [p for i in node.items if isinstance(i, Not) for p in phrases(i.item)]
+        positives = [p for i in node.items if not isinstance(i, Not) for p in phrases(i, negated)]
+        return positives + [
+            p for i in node.items if isinstance(i, Not) for p in phrases(i.item, negated=True)
+        ]
     raise ValueError(f"not a full-text expression: {node!r}")
 
 
@@ -105,12 +123,89 @@ def idf(rows: int, hits: int) -> float:
 
 # A tsvector of a long article is kilobytes in TOAST: the planner prices a scan that opens every
 # one for a common word (a fifth of the rows) below the GIN index, and is wrong by 100 times.
-_INDEX_FIRST = text("SET LOCAL enable_seqscan = off")
+# With that penalty every plan costs enough to be compiled by JIT, 50 to 250 ms each time.
+_INDEX_FIRST = text(
+    "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)"
+)
 
 
 def _tsquery(value: str) -> Cast[Any]:
     """A bound query text, cast by PostgreSQL (never parsed into the statement)."""
     return cast(bindparam(None, value, type_=Text), TSQUERY)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """One index's columns: the whole text's and the title's tsvectors, the token count."""
+
+    whole: ColumnElement[Any]
+    title: ColumnElement[Any]
+    size: ColumnElement[Any]
+    tokens: ColumnElement[Any]
+
+    @classmethod
+    def of(cls, index: IndexName) -> Columns:
+        text_, titles = search_text.c, search_titles.c
+        if index == "folded":
+            return cls(text_.words, titles.words, text_.words_size, search_totals.c.words_tokens)
+        return cls(text_.exact, titles.exact, text_.exact_size, search_totals.c.exact_tokens)
+
+    def meets(self, title: bool, query: str) -> ColumnElement[bool]:
+        """The GIN-indexed condition: the title's tsvector (of a search_titles row) or the whole
+        text's meets the query."""
+        return (self.title if title else self.whole).bool_op("@@")(_tsquery(query))
+
+    def match(self, title: bool, query: str) -> ColumnElement[bool]:
+        """The same condition on a search_text row."""
+        if title:
+            return search_text.c.doc_id.in_(
+                select(search_titles.c.doc_id).where(self.meets(True, query))
+            )
+        return self.meets(False, query)
+
+
+def _titled(node: Node) -> bool | None:
+    """True when every term of the subtree asks for the title, False when none does, else None."""
+    if isinstance(node, Words):
+        return node.title_only
+    if isinstance(node, Not):
+        return _titled(node.item)
+    if isinstance(node, And | Or):
+        kinds = {_titled(i) for i in node.items}
+        return kinds.pop() if len(kinds) == 1 else None
+    raise ValueError(f"not a full-text expression: {node!r}")
+
+
+def condition(node: Node, cols: Columns) -> ColumnElement[bool]:
+    """The row condition of a subtree: one tsquery per column (title terms on the title's own
+    tsvector, so no term needs a weight, and GIN answers single tokens without opening a row)."""
+    titled = _titled(node)
+    if titled is not None:
+        return cols.match(titled, query_text(node))
+    if isinstance(node, Or):
+        kinds = {k: [i for i in node.items if _titled(i) is k] for k in (True, False, None)}
+        alone = [cols.match(k, query_text(Or(tuple(kinds[k])))) for k in (True, False) if kinds[k]]
+        return or_(*alone, *(condition(i, cols) for i in kinds[None]))
+    assert isinstance(node, And)
+    parts: list[ColumnElement[bool]] = []
+    for kind in (True, False):
+        positive = [i for i in node.items if not isinstance(i, Not) and _titled(i) is kind]
+        negative = [i for i in node.items if isinstance(i, Not) and _titled(i) is kind]
+        if positive:
+            parts.append(cols.match(kind, query_text(And((*positive, *negative)))))
+        elif negative:
+            parts.append(not_(cols.match(kind, query_text(Or(tuple(n.item for n in negative))))))
+    for item in node.items:
+        if _titled(item) is None:
+            inner = condition(item.item if isinstance(item, Not) else item, cols)
+            parts.append(not_(inner) if isinstance(item, Not) else inner)
+    return and_(*parts)
+
+
+def _frequencies(found: list[Phrase], ranks: Sequence[float]) -> Iterator[float]:
+    """Each phrase's weighted instances in a row, from the ts_rank_cd of those not negated."""
+    given = iter(ranks)
+    return (0.0 if p.negated else next(given) * TITLE_WEIGHT for p in found)
 
 
 class PostgresBackend:
@@ -122,10 +217,15 @@ class PostgresBackend:
     def ids(self, index: IndexName, node: Node) -> np.ndarray:
         """The ids of every document the index finds for the subtree, ascending (one string
         numpy parses in C, as on SQLite)."""
-        column = search_text.c.words if index == "folded" else search_text.c.exact
-        query = select(func.string_agg(search_text.c.doc_id.cast(Text), ",")).where(
-            column.bool_op("@@")(_tsquery(query_text(node)))
-        )
+        cols = Columns.of(index)
+        if _titled(node):  # search_titles alone
+            query = select(func.string_agg(search_titles.c.doc_id.cast(Text), ",")).where(
+                cols.meets(True, query_text(node))
+            )
+        else:
+            query = select(func.string_agg(search_text.c.doc_id.cast(Text), ",")).where(
+                condition(node, cols)
+            )
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             joined = conn.execute(query).scalar_one()
@@ -145,45 +245,51 @@ class PostgresBackend:
         """The best `limit` of the candidate ids (after `offset`) by BM25, with their scores.
 
         Like FTS5: the rows and tokens of the whole index give the average length, each
-        phrase's matching rows its weight, and its title and body instances in a row (title
-        four times) its frequency there.
+        phrase's matching rows its weight (counted by its GIN index, one statement each), and
+        its title and body instances in a row (title four times) its frequency there. A
+        candidate's whole tsvector is opened once, and only if a phrase is not title-only.
         """
         if not len(candidates):
             return []
-        column = search_text.c.words if index == "folded" else search_text.c.exact
-        size = search_text.c.words_size if index == "folded" else search_text.c.exact_size
-        tokens = search_totals.c.words_tokens if index == "folded" else search_totals.c.exact_tokens
+        cols = Columns.of(index)
         found = phrases(node)
-        matches = [column.bool_op("@@")(_tsquery(p.tsquery())) for p in found]
-        hits_query = select(*(func.count().filter(m) for m in matches)).where(
-            column.bool_op("@@")(_tsquery(" | ".join(p.tsquery() for p in found)))
+        # A phrase under a NOT is absent from every candidate: nothing to count or to read.
+        counted = [p for p in found if not p.negated]
+        hits_query = select(
+            *(
+                select(func.count()).where(cols.meets(p.title_only, p.tsquery())).scalar_subquery()
+                for p in counted
+            )
         )
         freqs = [
             func.ts_rank_cd(
                 bindparam(None, TITLE_ONLY if p.title_only else ANY_COLUMN, type_=ARRAY(REAL)),
-                column,
+                cols.title if p.title_only else cols.whole,
                 _tsquery(p.tsquery()),
                 0,
             )
-            for p in found
+            for p in counted
         ]
         wanted = bindparam(None, candidates.tolist(), ARRAY(BigInteger))
-        rows_query = select(search_text.c.doc_id, size, *freqs).where(
+        rows_query = select(search_text.c.doc_id, cols.size, *freqs).where(
             search_text.c.doc_id == func.any(wanted)
         )
+        if any(p.title_only for p in counted):
+            rows_query = rows_query.where(search_titles.c.doc_id == search_text.c.doc_id)
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
-            rows, total = conn.execute(select(search_totals.c.rows, tokens)).one()
-            hits = conn.execute(hits_query).one()
+            total_rows, total = conn.execute(select(search_totals.c.rows, cols.tokens)).one()
+            hits = iter(conn.execute(hits_query).one())
             scored = conn.execute(rows_query).all()
-        weights = [idf(int(rows), int(h)) for h in hits]
-        average = int(total) / int(rows)
+        # A negated phrase's weight multiplies a frequency of 0: any will do.
+        weights = [0.0 if p.negated else idf(int(total_rows), int(next(hits))) for p in found]
+        average = int(total) / int(total_rows)
         ranked = sorted(
             (
                 (
                     bm25(
                         weights,
-                        settle(node, iter(f * TITLE_WEIGHT for f in r[2:]))[1],
+                        settle(node, _frequencies(found, r[2:]))[1],
                         r[1],
                         average,
                     ),
