@@ -245,9 +245,9 @@ class PostgresBackend:
         """The best `limit` of the candidate ids (after `offset`) by BM25, with their scores.
 
         Like FTS5: the rows and tokens of the whole index give the average length, each
-        phrase's matching rows its weight (counted by its GIN index, one statement each), and
-        its title and body instances in a row (title four times) its frequency there. A
-        candidate's whole tsvector is opened once, and only if a phrase is not title-only.
+        phrase's matching rows its weight (counted by its GIN index), and its title and body
+        instances in a row (title four times) its frequency there. A candidate's whole
+        tsvector is opened once per phrase that is not title-only and not under a NOT.
         """
         if not len(candidates):
             return []
@@ -255,11 +255,13 @@ class PostgresBackend:
         found = phrases(node)
         # A phrase under a NOT is absent from every candidate: nothing to count or to read.
         counted = [p for p in found if not p.negated]
-        hits_query = select(
+        totals_query = select(
+            search_totals.c.rows,
+            cols.tokens,
             *(
                 select(func.count()).where(cols.meets(p.title_only, p.tsquery())).scalar_subquery()
                 for p in counted
-            )
+            ),
         )
         freqs = [
             func.ts_rank_cd(
@@ -278,9 +280,9 @@ class PostgresBackend:
             rows_query = rows_query.where(search_titles.c.doc_id == search_text.c.doc_id)
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
-            total_rows, total = conn.execute(select(search_totals.c.rows, cols.tokens)).one()
-            hits = iter(conn.execute(hits_query).one())
+            total_rows, total, *counts = conn.execute(totals_query).one()
             scored = conn.execute(rows_query).all()
+        hits = iter(counts)
         # A negated phrase's weight multiplies a frequency of 0: any will do.
         weights = [0.0 if p.negated else idf(int(total_rows), int(next(hits))) for p in found]
         average = int(total) / int(total_rows)
