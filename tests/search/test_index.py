@@ -134,7 +134,7 @@ def test_the_title_indexes_of_an_indexed_archive_are_filled_from_it(store: Store
     config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
         config.attributes["connection"] = conn
-        command.downgrade(config, "search_0003")  # SQLite: search_0004 does nothing there
+        command.downgrade(config, "search_0004")  # SQLite: search_0005 does nothing there
         assert "search_titles" not in inspect(conn).get_table_names()
         command.upgrade(config, "heads")
     assert not pending(store.engine)  # nothing to index again

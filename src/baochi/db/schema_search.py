@@ -76,7 +76,7 @@ search_text = Table(
     Column("words_size", Integer, nullable=False),
     Column("exact_size", Integer, nullable=False),
 )
-# The title's tokens alone, as both tsvectors (search_0004): a few hundred bytes a row, so a
+# The title's tokens alone, as both tsvectors (search_0005): a few hundred bytes a row, so a
 # `title:` term is found and counted by its GIN index and ranked without opening the whole text.
 search_titles = Table(
     "search_titles",

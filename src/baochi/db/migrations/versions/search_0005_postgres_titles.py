@@ -7,16 +7,16 @@ existing archive is read once and not indexed again, `search_text` is not rewrit
 of every row would re-insert each into its GIN indexes), and `documents`, partitioned or not, is
 not touched.
 
-Revision ID: search_0004
-Revises: search_0003
+Revision ID: search_0005
+Revises: search_0004
 """
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision = "search_0004"
-down_revision = "search_0003"
+revision = "search_0005"
+down_revision = "search_0004"
 branch_labels = None
 
 
