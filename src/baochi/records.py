@@ -27,6 +27,7 @@ class Page:
     fetched_at: dt.datetime
     etag: str = ""
     last_modified: str = ""
+    headers: tuple[tuple[str, str], ...] = ()  # kept for API answers only (rate-limit usage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,12 +74,40 @@ class Analysis:
 
 
 @dataclass(frozen=True, slots=True)
+class Social:
+    """The part a post or comment has beyond its text: where, whose, how engaged, under what."""
+
+    kind: str  # "post" or "comment"
+    platform: str
+    external_id: str
+    author: str = ""
+    account_id: int | None = None
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    views: int | None = None
+    parent_id: int | None = None  # the stored post a comment answers
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The analyse stage's part for posts and comments: sentiment, toxicity, offensive spans."""
+
+    sentiment: str
+    toxicity: str
+    offensive: tuple[tuple[int, int], ...]
+    model: str
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document through the pipeline: one part per stage, each added, never rewritten."""
 
     article: Article
     keys: Keys
     analysis: Analysis | None = None
+    social: Social | None = None
+    reading: Reading | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,11 @@ def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
+def _secret(help: str) -> Any:
+    """A credential: empty by default and never shown by repr (so never in a log line)."""
+    return field(default="", repr=False, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of baochi, each with a default and a help line."""
@@ -144,6 +149,31 @@ class Settings:
     brief_format: str = _setting("pdf", "File attached to scheduled mails: pdf or docx.")
     report_schedule: tuple[str, ...] = _setting(
         ("week", "month"), "Periodic reports made and mailed when their period ends."
+    )
+    facebook_graph_url: str = _setting(
+        "https://graph.facebook.com/v21.0", "Base URL of the Facebook Graph API (tests: 127.0.0.1)."
+    )
+    facebook_token: str = _secret(
+        "Facebook page access token: from BAOCHI_FACEBOOK_TOKEN, or 'enc:…' (baochi social "
+        "encrypt) in the TOML file."
+    )
+    youtube_api_url: str = _setting(
+        "https://www.googleapis.com/youtube/v3", "Base URL of the YouTube Data API v3."
+    )
+    youtube_key: str = _secret("YouTube Data API key: BAOCHI_YOUTUBE_KEY, or 'enc:…'.")
+    social_secret_key: str = _secret(
+        "Key that decrypts 'enc:' tokens; empty reads social.key in the data folder."
+    )
+    social_page_size: int = _setting(100, "Items asked for per page of a social platform API.")
+    social_max_pages: int = _setting(50, "Most pages read from one list in one sync of a channel.")
+    social_max_wait: float = _setting(
+        60.0, "Longest rate-limit wait honoured within a sync; longer ends the sync, cursor kept."
+    )
+    social_usage_pause: float = _setting(
+        90.0, "Usage percentage (platform usage headers) at which a connector pauses itself."
+    )
+    social_story_threshold: float = _setting(
+        0.3, "Cosine a post without links needs with a story's article to join that story."
     )
 
     @property

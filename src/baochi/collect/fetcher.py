@@ -10,6 +10,7 @@ import asyncio
 import datetime as dt
 import email.utils
 import zlib
+from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -33,6 +34,8 @@ SOURCE_TYPES = (
     "application/gzip",
     "application/octet-stream",
 )
+# Platform APIs answer JSON, and their error objects (expired token, rate limit) come with 4xx.
+API_TYPES = ("application/json", "text/javascript", "text/plain")
 ROBOTS_MAX_BYTES = 512 * 1024
 MAX_RETRY_AFTER = 120.0
 
@@ -136,14 +139,25 @@ class Fetcher:
         await self.client.aclose()
 
     async def fetch(
-        self, url: str, kind: str = "article", etag: str = "", last_modified: str = ""
+        self,
+        url: str,
+        kind: str = "article",
+        etag: str = "",
+        last_modified: str = "",
+        headers: dict[str, str] | None = None,
     ) -> Page:
-        """GET with retries on transient failures; raises Skip, Retry or Reject."""
+        """GET with retries on transient failures; raises Skip, Retry or Reject.
+
+        kind "api" is a platform's JSON API reached with a token: robots.txt (for crawlers) is
+        not consulted, 4xx answers come back as pages so the caller reads the error object, and
+        `headers` (the credentials) go with the first request only, never to a redirect.
+        """
         attempt = 0
         while True:
             try:
                 return await asyncio.wait_for(
-                    self._follow(url, kind, etag, last_modified), self.settings.total_timeout
+                    self._follow(url, kind, etag, last_modified, headers or {}),
+                    self.settings.total_timeout,
                 )
             except TimeoutError:
                 failure = Retry("timeout", f"no complete answer in {self.settings.total_timeout}s")
@@ -155,16 +169,18 @@ class Fetcher:
             await asyncio.sleep(max(wait, self.settings.retry_backoff * 2**attempt))
             attempt += 1
 
-    async def _follow(self, url: str, kind: str, etag: str, last_modified: str) -> Page:
+    async def _follow(
+        self, url: str, kind: str, etag: str, last_modified: str, extra: dict[str, str]
+    ) -> Page:
         """Follow redirects by hand, so each hop passes robots, politeness and the guard."""
         visited = {url}
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             if urlsplit(current).scheme not in ("http", "https"):
                 raise Skip("scheme", f"not an http(s) URL: {current[:200]}")
-            if not await self.robots.allowed(current):
+            if kind != "api" and not await self.robots.allowed(current):
                 raise Skip("robots", f"disallowed by robots.txt: {current[:200]}")
-            headers = {}
+            headers = dict(extra) if current == url else {}
             if current == url and etag:
                 headers["If-None-Match"] = etag
             if current == url and last_modified:
@@ -210,10 +226,10 @@ class Fetcher:
             stamp = dt.datetime.now(dt.UTC)
             if status == 304:
                 return Page(url, current, 304, "", None, b"", stamp, **page_headers), None
-            if status >= 400:
+            if status >= 400 and kind != "api":
                 raise Skip(f"http_{status}", current[:200])
             media, charset = _media_type(response.headers.get("content-type", ""))
-            allowed = HTML_TYPES if kind == "article" else SOURCE_TYPES
+            allowed = {"article": HTML_TYPES, "api": API_TYPES}.get(kind, SOURCE_TYPES)
             if media and media not in allowed:
                 raise Reject("content_type", f"{media} is not expected for a {kind}")
             declared = response.headers.get("content-length", "")
@@ -222,6 +238,8 @@ class Fetcher:
                 raise Reject("too_large", f"Content-Length {declared} over {limit}")
             body = await self._read(response, limit)
             page = Page(url, current, status, media, charset, body, stamp, **page_headers)
+            if kind == "api":  # rate-limit headers of the platform
+                page = replace(page, headers=tuple(response.headers.items()))
             return page, None
         except httpx.TimeoutException as exc:
             raise Retry("timeout", f"reading {current[:200]}") from exc

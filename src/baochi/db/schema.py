@@ -127,6 +127,19 @@ documents = Table(
     Column("place", String(100)),
     Column("hanoi", Boolean),
     Column("story_id", Integer),
+    # Posts and comments; the columns come with the social branch's first migration.
+    Column("platform", String(20)),
+    Column("external_id", String(200)),
+    Column("account_id", Integer),
+    Column("author", String(300)),
+    Column("reactions", Integer),
+    Column("comments", Integer),
+    Column("shares", Integer),
+    Column("views", Integer),
+    Column("parent_id", Integer),
+    Column("sentiment", String(10)),
+    Column("toxicity", String(10)),
+    Column("offensive", Text),  # JSON [[start, end], …] of offensive spans in the body
 )
 Index("ix_documents_published", documents.c.published_at)
 Index("ix_documents_fetched", documents.c.fetched_at)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -115,6 +116,21 @@ def _labels(document: Document) -> dict[str, Any]:
     if found is None:
         return {}
     return {"topic": found.topic, "tone": found.tone, "place": found.place, "hanoi": found.hanoi}
+
+
+def _social(document: Document) -> dict[str, Any]:
+    """The social and reading parts as document columns (nothing for an article)."""
+    part, reading = document.social, document.reading
+    if part is None:
+        return {}
+    values = asdict(part)
+    if reading is not None:
+        values.update(
+            sentiment=reading.sentiment,
+            toxicity=reading.toxicity,
+            offensive=json.dumps([list(span) for span in reading.offensive]),
+        )
+    return values
 
 
 class Store:
@@ -454,6 +470,7 @@ class Store:
                 "published_at": article.published_at,
                 "fetched_at": item.fetched_at,
                 **_labels(item.document),
+                **_social(item.document),
             },
         ).first()
         if row is None:

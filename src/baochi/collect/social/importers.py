@@ -1,0 +1,177 @@
+"""Exports the office already has, read row by row: the CSV/XLSX of commercial listening tools
+(column mapping configurable, with presets), and Facebook's "download your information" JSON
+of a page's posts and comments. Every bad row is reported with its number and reason; nothing
+is written unless the caller accepts the good rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from baochi.collect.social.items import SocialItem, parse_time
+from baochi.collect.social.mapping import FieldMap, RowError, item_of
+from baochi.records import digest
+
+MAX_BYTES = 50 * 1024 * 1024
+# Column names of exports the office meets, so a mapping need not be written by hand.
+PRESETS: dict[str, dict[str, str]] = {
+    "baochi": {},
+    "listening": {  # the usual Vietnamese listening-tool export
+        "id": "ID",
+        "kind": "Loại",
+        "text": "Nội dung",
+        "title": "Tiêu đề",
+        "published_at": "Thời gian",
+        "url": "Link",
+        "author": "Tác giả",
+        "reactions": "Lượt thích",
+        "comments": "Bình luận",
+        "shares": "Chia sẻ",
+        "views": "Lượt xem",
+        "parent": "Bài gốc",
+    },
+    "youtube-takeout": {  # Takeout's comments.csv
+        "id": "Comment ID",
+        "text": "Comment text",
+        "published_at": "Comment create timestamp",
+        "parent": "Video ID",
+        "kind": "Kind",
+    },
+}
+
+
+@dataclass
+class ImportReport:
+    """The good items and, for each bad row, its number and what is wrong with it."""
+
+    items: list[SocialItem] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    rows: int = 0
+
+
+def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
+    text = data.decode("utf-8-sig")
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.DictReader(io.StringIO(text), dialect=dialect)
+
+
+def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    sheet = book.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h or "").strip() for h in next(rows, ())]
+    for values in rows:
+        if any(v not in (None, "") for v in values):
+            yield {h: (v.isoformat() if hasattr(v, "isoformat") else v)
+                   for h, v in zip(header, values, strict=False)}  # fmt: skip
+
+
+def _takeout_text(value: Any) -> Any:
+    """Takeout writes comment text as JSON runs {"text": …}; joined back into plain text."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            runs = json.loads(f"[{value}]")
+            return "".join(str(r.get("text", "")) for r in runs if isinstance(r, dict))
+        except ValueError:
+            return value
+    return value
+
+
+def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baochi") -> ImportReport:
+    """A CSV or XLSX file of posts and comments, each row checked against the mapping."""
+    data = _read(path)
+    excel = path.suffix.lower() in (".xlsx", ".xlsm")
+    rows: Iterable[dict[str, Any]] = _rows_xlsx(data) if excel else _rows_csv(data)
+    report = ImportReport()
+    for number, row in enumerate(rows, start=2):  # row 1 is the header
+        report.rows += 1
+        if preset == "youtube-takeout":
+            row = {**row, "Comment text": _takeout_text(row.get("Comment text"))}
+            row.setdefault("Kind", "comment")
+        try:
+            report.items.append(item_of(row, fields, platform))
+        except RowError as exc:
+            report.errors.append((number, str(exc)))
+    return report
+
+
+def read_facebook_export(path: Path, page: str = "") -> ImportReport:
+    """Facebook's JSON export: posts (`your_posts…json`) or comments (`comments…json`)."""
+    try:
+        payload = json.loads(_read(path).decode("utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path.name}: not a JSON export ({exc})") from exc
+    if isinstance(payload, dict):
+        payload = payload.get("comments_v2") or payload.get("comments") or []
+    if not isinstance(payload, list):
+        raise ValueError(f"{path.name}: expected a list of posts or comments")
+    report = ImportReport()
+    for number, entry in enumerate(payload, start=1):
+        report.rows += 1
+        try:
+            report.items.append(_export_entry(entry, page))
+        except (RowError, ValueError, TypeError, AttributeError) as exc:
+            report.errors.append((number, str(exc)))
+    return report
+
+
+def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
+    """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
+    stamp = entry.get("timestamp")
+    if stamp is None:
+        raise RowError("published_at", "missing timestamp")
+    text, kind, author = "", "post", page
+    for data in entry.get("data") or []:
+        if "post" in data:
+            text = str(data["post"])
+        elif "comment" in data:
+            comment = data["comment"]
+            text, kind = str(comment.get("comment", "")), "comment"
+            author = str(comment.get("author") or author)
+    if not text.strip():
+        raise RowError("text", "no post or comment text in the entry")
+    links = []
+    for attachment in entry.get("attachments") or []:
+        for data in attachment.get("data") or []:
+            url = (data.get("external_context") or {}).get("url")
+            if url:
+                links.append(str(url))
+    published = parse_time(stamp)
+    assert published is not None
+    return SocialItem(
+        "facebook",
+        f"export:{kind}:{int(published.timestamp())}:{digest(text)[:12]}",
+        kind,
+        _fix_mojibake(text),
+        published,
+        title=_fix_mojibake(str(entry.get("title") or "")),
+        author=_fix_mojibake(author),
+        links=tuple(links),
+    )
+
+
+def _fix_mojibake(text: str) -> str:
+    """Facebook exports write UTF-8 bytes as Latin-1 escapes ("Ã¡" for "á"); undo that."""
+    try:
+        return text.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return text
+
+
+def _read(path: Path) -> bytes:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ValueError(f"{path.name}: {size} bytes, over the {MAX_BYTES}-byte limit")
+    return path.read_bytes()

@@ -1,0 +1,88 @@
+"""What every connector and importer yields: one post or comment as the platform gave it, and
+the typed failures of a platform (expired token, rate limit, refused request)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from baochi.failures import Retry, Skip
+
+
+@dataclass(frozen=True, slots=True)
+class SocialItem:
+    """One post or comment: its platform id, text, time, author, engagement and parent."""
+
+    platform: str
+    external_id: str
+    kind: str  # "post" or "comment"
+    text: str
+    published_at: dt.datetime | None
+    url: str = ""
+    title: str = ""
+    author: str = ""
+    reactions: int | None = None
+    comments: int | None = None
+    shares: int | None = None
+    views: int | None = None
+    parent: str = ""  # platform id of the post (or comment) this one answers
+    links: tuple[str, ...] = field(default=())  # web addresses the post shares
+
+
+@dataclass
+class Pull:
+    """What one sync of one channel brought: the items, where the next sync starts, the
+    requests it took, and the failure that ended it early (the items before it are kept)."""
+
+    items: list[SocialItem]
+    cursor: str
+    requests: int = 0
+    failure: Skip | Retry | None = None
+
+
+class TokenExpired(Skip):
+    """The platform refused the token (expired, revoked, invalid): a person must renew it."""
+
+    def __init__(self, platform: str, detail: str) -> None:
+        super().__init__("token_expired", f"{platform}: {detail}")
+
+
+class RateLimited(Retry):
+    """The platform asked us to slow down; `wait` says for how long (seconds)."""
+
+    def __init__(self, platform: str, detail: str, wait: float) -> None:
+        super().__init__("rate_limited", f"{platform}: {detail}", wait)
+
+
+class PlatformError(Skip):
+    """Any other refusal of the platform (unknown page, missing permission), with its words."""
+
+    def __init__(self, platform: str, detail: str) -> None:
+        super().__init__("platform_error", f"{platform}: {detail}")
+
+
+def parse_time(value: object) -> dt.datetime | None:
+    """A platform timestamp (ISO 8601 with Z or +0000, or Unix seconds) as aware UTC."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {value!r}")
+    text = value.strip().replace("Z", "+00:00")
+    if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":  # +0000 → +00:00
+        text = f"{text[:-2]}:{text[-2:]}"
+    when = dt.datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.astimezone(dt.UTC)
+
+
+def count(value: object) -> int | None:
+    """An engagement count (YouTube sends them as strings); None when absent."""
+    if value is None or value == "":
+        return None
+    number = int(str(value).replace(",", "").replace(".", "").strip())
+    if number < 0:
+        raise ValueError(f"negative count {value!r}")
+    return number

@@ -1,0 +1,125 @@
+"""One sync of the registered channels: each enabled channel's connector pulls what is new
+since its cursor, the items are ingested, and the cursor moves only past what was stored.
+A channel whose token expired or that is rate-limited keeps its cursor and says why."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import httpx
+
+from baochi.collect.fetcher import Fetcher
+from baochi.collect.social.generic import GenericJson
+from baochi.collect.social.graph import FacebookPage
+from baochi.collect.social.items import Pull
+from baochi.collect.social.tokens import TokenError, reveal
+from baochi.collect.social.youtube import YouTubeChannel
+from baochi.db import Store
+from baochi.db.social_store import AccountRow, SocialStore
+from baochi.settings import Settings
+from baochi.social.ingest import ingest
+
+log = logging.getLogger(__name__)
+CONNECTORS = ("facebook", "youtube", "generic")
+
+
+class Connector(Protocol):
+    """What every platform connector does: pull what is new since a cursor."""
+
+    async def pull(self, cursor: str) -> Pull: ...
+
+
+@dataclass
+class SyncReport:
+    """What one channel's sync did, for the command's summary and the channel's health."""
+
+    account_id: int
+    name: str
+    fetched: int = 0
+    stored: int = 0
+    known: int = 0
+    placed: int = 0
+    requests: int = 0
+    error: str = ""
+    seconds: float = 0.0
+
+
+def _token(account: AccountRow, settings: Settings) -> str:
+    """The channel's own token, else the platform's from the settings, made usable."""
+    fallback = {"facebook": settings.facebook_token, "youtube": settings.youtube_key}
+    value = account.token or fallback.get(account.connector, "")
+    return reveal(value, settings)
+
+
+def connector(account: AccountRow, settings: Settings, fetcher: Fetcher) -> Connector:
+    """The connector of a registered channel."""
+    token = _token(account, settings)
+    if account.connector == "facebook":
+        return FacebookPage(account.handle, token, settings, fetcher)
+    if account.connector == "youtube":
+        query = str(account.config.get("query") or "")
+        return YouTubeChannel(account.handle, token, settings, fetcher, query)
+    if account.connector == "generic":
+        return GenericJson(account.platform, account.config, token, settings, fetcher)
+    raise ValueError(f"unknown connector {account.connector!r}; known: {', '.join(CONNECTORS)}")
+
+
+async def _pull(account: AccountRow, settings: Settings, fetcher: Fetcher) -> Pull | str:
+    try:
+        return await connector(account, settings, fetcher).pull(account.cursor)
+    except (TokenError, ValueError) as exc:
+        return f"config: {exc}"
+
+
+async def sync_accounts(
+    store: Store,
+    settings: Settings,
+    account_ids: list[int] | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> list[SyncReport]:
+    """Sync the enabled channels (or the ones named), one after the other."""
+    social = SocialStore(store.engine)
+    accounts = [
+        a
+        for a in social.accounts(enabled_only=account_ids is None)
+        if a.connector in CONNECTORS and (account_ids is None or a.id in account_ids)
+    ]
+    fetcher = Fetcher(settings, transport)
+    reports = []
+    loop = asyncio.get_running_loop()
+    try:
+        for account in accounts:
+            started = loop.time()
+            report = SyncReport(account.id, account.name)
+            pulled = await _pull(account, settings, fetcher)
+            cursor = account.cursor
+            if isinstance(pulled, str):
+                report.error = pulled
+            else:
+                report.fetched, report.requests = len(pulled.items), pulled.requests
+                done = await loop.run_in_executor(
+                    None, ingest, store, pulled.items, settings, account.id
+                )
+                report.stored, report.known, report.placed = done.stored, done.known, done.placed
+                if pulled.failure is not None:
+                    report.error = str(pulled.failure)
+                cursor = pulled.cursor
+            social.record_sync(
+                account.id, cursor, report.error, report.stored, dt.datetime.now(dt.UTC)
+            )
+            report.seconds = loop.time() - started
+            if report.error:
+                log.warning("social sync of %s: %s", account.name, report.error)
+            reports.append(report)
+    finally:
+        await fetcher.aclose()
+    return reports
+
+
+def sync(store: Store, settings: Settings, account_ids: list[int] | None = None) -> Any:
+    """`sync_accounts` from synchronous code (the CLI, the worker)."""
+    return asyncio.run(sync_accounts(store, settings, account_ids))

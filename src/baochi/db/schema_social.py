@@ -1,0 +1,55 @@
+"""The social tables: the channels the office follows or owns (with their sync cursor and
+token), and the stories that posts and comments joined, apart from the press articles'.
+
+Posts and comments themselves are rows of `documents` (kind post/comment, platform, author,
+engagement, parent), so search, stories and alerts read them like articles.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from baochi.db.schema import UTCDateTime, metadata
+
+social_accounts = Table(
+    "social_accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(20), nullable=False),  # facebook, youtube, or a generic name
+    Column("connector", String(20), nullable=False),  # facebook, youtube, generic, import
+    Column("handle", String(300), nullable=False),  # page id, channel id, or the feed's key
+    Column("name", String(300), nullable=False),
+    Column("official", Boolean, nullable=False, server_default="0"),  # the city's own channel
+    Column("department", String(300), nullable=False, server_default=""),
+    Column("config", Text, nullable=False, server_default="{}"),  # JSON: generic mapping, query
+    Column("token", Text, nullable=False, server_default=""),  # "enc:…" only, never plain
+    Column("cursor", Text, nullable=False, server_default=""),  # where the next sync starts
+    Column("enabled", Boolean, nullable=False, server_default="1"),
+    Column("last_sync_at", UTCDateTime),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("items_total", Integer, nullable=False, server_default="0"),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("platform", "handle", name="uq_social_accounts_handle"),
+)
+
+story_social = Table(
+    "story_social",
+    metadata,
+    Column("document_id", Integer, ForeignKey("documents.id"), primary_key=True),
+    Column("story_id", Integer, ForeignKey("stories.id"), nullable=False),
+    Column("via", String(10), nullable=False),  # link, parent, content
+    Column("similarity", Float),  # cosine to the closest article, when joined by content
+    Column("added_at", UTCDateTime, nullable=False),
+)
+Index("ix_story_social_story", story_social.c.story_id)

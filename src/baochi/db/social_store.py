@@ -1,0 +1,390 @@
+"""The social SQL: channels and their sync state, the parts of posts and comments that change
+after they are stored (engagement, parent), the stories they joined, and the reads of the
+social pages and the official channels' figures. SQLAlchemy Core only: SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema_social import social_accounts, story_social
+from baochi.db.schema_stories import stories
+from baochi.records import digest
+
+appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
+ID_CHUNK = 5000
+SOCIAL_KINDS = ("post", "comment")
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRow:
+    """A channel the office follows or owns."""
+
+    id: int
+    platform: str
+    connector: str
+    handle: str
+    name: str
+    official: bool
+    department: str
+    config: dict[str, Any]
+    token: str
+    cursor: str
+    enabled: bool
+    last_sync_at: dt.datetime | None
+    last_error: str
+    items_total: int
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SocialRow:
+    """A stored post or comment as the social pages show it."""
+
+    id: int
+    kind: str
+    platform: str
+    account: str
+    author: str
+    title: str
+    text: str
+    url: str
+    appeared_at: dt.datetime
+    reactions: int
+    comments: int
+    shares: int
+    views: int
+    parent_id: int | None
+    sentiment: str
+    toxicity: str
+    offensive: list[list[int]]
+    story_id: int | None
+
+    @property
+    def engagement(self) -> int:
+        """Reactions, comments and shares together (views are reach, not engagement)."""
+        return self.reactions + self.comments + self.shares
+
+
+def _account(row: Any) -> AccountRow:
+    m = dict(row._mapping)
+    m["config"] = json.loads(m["config"] or "{}")
+    return AccountRow(**m)
+
+
+_SOCIAL = (
+    documents.c.id,
+    documents.c.kind,
+    func.coalesce(documents.c.platform, ""),
+    func.coalesce(social_accounts.c.name, outlets.c.name, ""),
+    func.coalesce(documents.c.author, ""),
+    documents.c.title,
+    documents.c.body,
+    documents.c.url,
+    appeared_at,
+    func.coalesce(documents.c.reactions, 0),
+    func.coalesce(documents.c.comments, 0),
+    func.coalesce(documents.c.shares, 0),
+    func.coalesce(documents.c.views, 0),
+    documents.c.parent_id,
+    func.coalesce(documents.c.sentiment, ""),
+    func.coalesce(documents.c.toxicity, ""),
+    documents.c.offensive,
+    documents.c.story_id,
+)
+
+
+def _social(row: Any) -> SocialRow:
+    values = list(row)
+    values[16] = json.loads(values[16] or "[]")
+    return SocialRow(*values)
+
+
+class SocialStore:
+    """Channels, engagement updates, posts' stories, and the social reads."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    def _insert(self, table: Any) -> Any:
+        return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    # -- channels ------------------------------------------------------------------------
+
+    def add_account(
+        self,
+        platform: str,
+        connector: str,
+        handle: str,
+        name: str,
+        official: bool = False,
+        department: str = "",
+        config: Mapping[str, Any] | None = None,
+        token: str = "",
+    ) -> tuple[int, bool]:
+        """Register a channel (id, created?); the same platform and handle again updates it."""
+        if token and not token.startswith("enc:"):
+            raise ValueError("a channel's token is stored encrypted only ('enc:…')")
+        values = {
+            "platform": platform,
+            "connector": connector,
+            "handle": handle,
+            "name": name,
+            "official": official,
+            "department": department,
+            "config": json.dumps(dict(config or {}), ensure_ascii=False, sort_keys=True),
+        }
+        if token:
+            values["token"] = token
+        with self.engine.begin() as conn:
+            existing = conn.execute(
+                select(social_accounts.c.id).where(
+                    social_accounts.c.platform == platform, social_accounts.c.handle == handle
+                )
+            ).scalar()
+            if existing is not None:
+                conn.execute(
+                    update(social_accounts).where(social_accounts.c.id == existing).values(**values)
+                )
+                return int(existing), False
+            new = conn.execute(
+                social_accounts.insert().values(**values, created_at=dt.datetime.now(dt.UTC))
+            ).inserted_primary_key
+            assert new is not None
+            return int(new[0]), True
+
+    def accounts(
+        self, enabled_only: bool = False, official: bool | None = None
+    ) -> list[AccountRow]:
+        """The channels by name (the enabled ones, the official ones)."""
+        query = select(social_accounts).order_by(social_accounts.c.name, social_accounts.c.id)
+        if enabled_only:
+            query = query.where(social_accounts.c.enabled.is_(True))
+        if official is not None:
+            query = query.where(social_accounts.c.official.is_(official))
+        with self.engine.connect() as conn:
+            return [_account(row) for row in conn.execute(query)]
+
+    def account(self, account_id: int) -> AccountRow | None:
+        """One channel, or None."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(social_accounts).where(social_accounts.c.id == account_id)
+            ).first()
+        return None if row is None else _account(row)
+
+    def record_sync(
+        self, account_id: int, cursor: str, error: str, stored: int, when: dt.datetime
+    ) -> None:
+        """Where the next sync starts, the last error ("" when fine), and the count so far."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(social_accounts)
+                .where(social_accounts.c.id == account_id)
+                .values(
+                    cursor=cursor,
+                    last_error=error,
+                    last_sync_at=when,
+                    items_total=social_accounts.c.items_total + stored,
+                )
+            )
+
+    # -- posts and comments --------------------------------------------------------------
+
+    def ids_by_external(self, platform: str, externals: Iterable[str]) -> dict[str, int]:
+        """Stored document ids of platform ids (to link comments to their post)."""
+        wanted = sorted(set(externals))
+        found: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), ID_CHUNK):
+                rows = conn.execute(
+                    select(documents.c.external_id, documents.c.id).where(
+                        documents.c.platform == platform,
+                        documents.c.external_id.in_(wanted[start : start + ID_CHUNK]),
+                    )
+                )
+                found.update({str(e): int(i) for e, i in rows})
+        return found
+
+    def refresh(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Write the newest engagement counts and parents of stored items (by document id)."""
+        with self.engine.begin() as conn:
+            for row in rows:
+                values = {k: v for k, v in row.items() if k != "id" and v is not None}
+                if values:
+                    conn.execute(
+                        update(documents).where(documents.c.id == row["id"]).values(**values)
+                    )
+
+    def items(
+        self,
+        ids: Sequence[int] | None = None,
+        account_id: int | None = None,
+        story_id: int | None = None,
+        kind: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+        limit: int = 200,
+        order: str = "newest",
+    ) -> list[SocialRow]:
+        """Posts and comments, filtered, newest first (or by engagement, "engagement")."""
+        query = (
+            select(*_SOCIAL)
+            .outerjoin(social_accounts, social_accounts.c.id == documents.c.account_id)
+            .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .where(documents.c.kind.in_(SOCIAL_KINDS))
+        )
+        if ids is not None:
+            query = query.where(documents.c.id.in_(list(ids)))
+        if account_id is not None:
+            query = query.where(documents.c.account_id == account_id)
+        if story_id is not None:
+            joined = select(story_social.c.document_id).where(story_social.c.story_id == story_id)
+            query = query.where(documents.c.id.in_(joined))
+        if kind is not None:
+            query = query.where(documents.c.kind == kind)
+        if since is not None:
+            query = query.where(appeared_at >= since)
+        if until is not None:
+            query = query.where(appeared_at < until)
+        if order == "engagement":
+            score = (
+                func.coalesce(documents.c.reactions, 0)
+                + func.coalesce(documents.c.comments, 0)
+                + func.coalesce(documents.c.shares, 0)
+            )
+            query = query.order_by(score.desc(), documents.c.id.desc())
+        else:
+            query = query.order_by(appeared_at.desc(), documents.c.id.desc())
+        with self.engine.connect() as conn:
+            return [_social(row) for row in conn.execute(query.limit(limit))]
+
+    def article_stories(self, urls: Iterable[str]) -> dict[str, tuple[int, int | None]]:
+        """Stored articles by URL: (document id, story id) — what a shared link points at."""
+        by_hash = {digest(u): u for u in urls}
+        found: dict[str, tuple[int, int | None]] = {}
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.url_hash, documents.c.id, documents.c.story_id).where(
+                    documents.c.url_hash.in_(list(by_hash)), documents.c.kind == "article"
+                )
+            )
+            for url_hash, doc_id, story_id in rows:
+                found[by_hash[url_hash]] = (int(doc_id), story_id)
+        return found
+
+    def join_stories(self, joins: Sequence[tuple[int, int, str, float | None]]) -> None:
+        """Put posts and comments in stories: (document, story, via, similarity); repeatable."""
+        if not joins:
+            return
+        stamp = dt.datetime.now(dt.UTC)
+        with self.engine.begin() as conn:
+            conn.execute(
+                self._insert(story_social).on_conflict_do_nothing(),
+                [
+                    {"document_id": d, "story_id": s, "via": via, "similarity": sim,
+                     "added_at": stamp}
+                    for d, s, via, sim in joins
+                ],
+            )  # fmt: skip
+            for doc_id, story_id, _, _ in joins:
+                conn.execute(
+                    update(documents)
+                    .where(documents.c.id == doc_id, documents.c.story_id.is_(None))
+                    .values(story_id=story_id)
+                )
+
+    def story_of(self, document_ids: Iterable[int]) -> dict[int, int]:
+        """The story each of these documents is in (articles' and posts' alike)."""
+        ids = list(set(document_ids))
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(documents.c.id, documents.c.story_id).where(
+                    documents.c.id.in_(ids), documents.c.story_id.is_not(None)
+                )
+            )
+            return {int(i): int(s) for i, s in rows}
+
+    def recent_articles(
+        self, since: dt.datetime, until: dt.datetime, limit: int = 20_000
+    ) -> list[tuple[int, int, str]]:
+        """(document id, story id, title + lead) of articles placed in stories in a period."""
+        query = (
+            select(documents.c.id, documents.c.story_id, documents.c.title, documents.c.lead)
+            .where(
+                documents.c.kind == "article",
+                documents.c.story_id.is_not(None),
+                appeared_at >= since,
+                appeared_at < until,
+            )
+            .order_by(documents.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(int(i), int(s), f"{t}\n{lead}") for i, s, t, lead in conn.execute(query)]
+
+    def ids_since(self, since: dt.datetime, by: str = "account_id") -> dict[str, list[int]]:
+        """Ids of posts and comments since a time, grouped by channel or platform."""
+        key = documents.c.account_id if by == "account_id" else documents.c.platform
+        query = select(key, documents.c.id).where(
+            documents.c.kind.in_(SOCIAL_KINDS), appeared_at >= since, key.is_not(None)
+        )
+        grouped: dict[str, list[int]] = {}
+        with self.engine.connect() as conn:
+            for value, doc_id in conn.execute(query):
+                grouped.setdefault(str(value), []).append(int(doc_id))
+        return grouped
+
+    def negative_story_starts(
+        self, since: dt.datetime, until: dt.datetime
+    ) -> dict[int, tuple[dt.datetime, str]]:
+        """Stories with negative press coverage in a period: first negative article time and
+        the story's title."""
+        query = (
+            select(documents.c.story_id, func.min(appeared_at), stories.c.title)
+            .join(stories, stories.c.id == documents.c.story_id)
+            .where(
+                documents.c.kind == "article",
+                documents.c.tone == "negative",
+                appeared_at >= since,
+                appeared_at < until,
+            )
+            .group_by(documents.c.story_id, stories.c.title)
+        )
+        with self.engine.connect() as conn:
+            return {
+                int(s): (first.replace(tzinfo=dt.UTC) if first.tzinfo is None else first, t)
+                for s, first, t in conn.execute(query)
+            }
+
+    def first_official_posts(self, story_ids: Sequence[int]) -> dict[int, tuple[dt.datetime, int]]:
+        """The first post of an official channel in each story: (time, document id)."""
+        if not story_ids:
+            return {}
+        query = (
+            select(story_social.c.story_id, appeared_at, documents.c.id)
+            .join(documents, documents.c.id == story_social.c.document_id)
+            .join(social_accounts, social_accounts.c.id == documents.c.account_id)
+            .where(
+                and_(
+                    story_social.c.story_id.in_(list(story_ids)),
+                    social_accounts.c.official.is_(True),
+                    documents.c.kind == "post",
+                )
+            )
+            .order_by(appeared_at)
+        )
+        found: dict[int, tuple[dt.datetime, int]] = {}
+        with self.engine.connect() as conn:
+            for story_id, when, doc_id in conn.execute(query):
+                found.setdefault(int(story_id), (when, int(doc_id)))
+        return found

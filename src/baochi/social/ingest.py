@@ -1,0 +1,118 @@
+"""Posts and comments from any connector or importer into the store: normalised, analysed,
+stored once per platform id (a repeat refreshes the engagement counts), linked to the post
+they answer, and placed in stories. Idempotent: the same items twice change nothing more."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from baochi.collect.social.items import SocialItem
+from baochi.db import Store
+from baochi.db.social_store import SocialStore
+from baochi.records import Article, Collected, Document, Keys, Social, digest
+from baochi.settings import Settings
+from baochi.social.reading import read_posts
+from baochi.social.stories import Placed, place
+from baochi.vi import fold, normalize
+
+TITLE_CHARS = 120
+
+
+@dataclass
+class IngestReport:
+    """How many items were new, already known (counts refreshed), and placed in stories."""
+
+    stored: int = 0
+    known: int = 0
+    placed: int = 0
+    ids: list[int] = field(default_factory=list)
+
+
+def _title(item: SocialItem, text: str) -> str:
+    """The item's title, else the start of its first line (posts rarely have titles)."""
+    if item.title.strip():
+        return normalize(item.title).strip()
+    line = text.strip().split("\n", 1)[0]
+    return line if len(line) <= TITLE_CHARS else line[:TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _document(item: SocialItem, account_id: int | None) -> Document:
+    text = normalize(item.text)
+    title = _title(item, text)
+    url = item.url or f"social:{item.platform}/{item.external_id}"
+    article = Article(
+        url, title, "", text, item.published_at, (item.author,) if item.author else ()
+    )
+    keys = Keys(fold(title), fold(text), digest(f"{item.platform}:{item.external_id}"))
+    social = Social(
+        item.kind,
+        item.platform,
+        item.external_id,
+        item.author,
+        account_id,
+        item.reactions,
+        item.comments,
+        item.shares,
+        item.views,
+    )
+    return Document(article, keys, social=social)
+
+
+def ingest(
+    store: Store,
+    items: Sequence[SocialItem],
+    settings: Settings,
+    account_id: int | None = None,
+    now: dt.datetime | None = None,
+) -> IngestReport:
+    """Store and understand a batch of items (posts before the comments that answer them)."""
+    social = SocialStore(store.engine)
+    report = IngestReport()
+    latest = {(i.platform, i.external_id): i for i in items}  # the last copy of an item wins
+    batch = sorted(latest.values(), key=lambda i: i.kind != "post")
+    known: dict[tuple[str, str], int] = {}
+    for platform in {i.platform for i in batch}:
+        ids = social.ids_by_external(
+            platform, [i.external_id for i in batch if i.platform == platform]
+        )
+        known.update({(platform, e): d for e, d in ids.items()})
+    fresh = [i for i in batch if (i.platform, i.external_id) not in known]
+    stamp = now or dt.datetime.now(dt.UTC)
+    documents = [_document(i, account_id) for i in fresh]
+    readings = read_posts(
+        [(d.article.title, d.article.body) for d in documents], settings.data / "models"
+    )
+    collected = [
+        Collected(Document(d.article, d.keys, a, d.social, r), (), stamp)
+        for d, (a, r) in zip(documents, readings, strict=True)
+    ]
+    results = store.save_documents(collected)
+    for item, (status, doc_id) in zip(fresh, results, strict=True):
+        known[(item.platform, item.external_id)] = doc_id
+        report.ids.append(doc_id)
+        report.stored += status == "stored"
+    report.known = len(batch) - report.stored
+    refresh, waiting = [], []
+    for item in batch:
+        doc_id = known[(item.platform, item.external_id)]
+        parent = known.get((item.platform, item.parent)) if item.parent else None
+        if parent is None and item.parent:
+            parent = social.ids_by_external(item.platform, [item.parent]).get(item.parent)
+        refresh.append(
+            {
+                "id": doc_id,
+                "reactions": item.reactions,
+                "comments": item.comments,
+                "shares": item.shares,
+                "views": item.views,
+                "parent_id": parent,
+            }
+        )
+        if doc_id in report.ids:
+            when = item.published_at or stamp
+            waiting.append(Placed(doc_id, item.kind, item.text, when, item.links, parent))
+    social.refresh(refresh)
+    report.placed = place(social, waiting, settings.social_story_threshold)
+    return report
