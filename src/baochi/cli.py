@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "baochi.analyze.commands",
     "baochi.db.commands",
     "baochi.reports.commands",
+    "baochi.social.commands",
 )
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, select, update
+from sqlalchemy import Engine, and_, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, documents, outlets
@@ -117,6 +117,10 @@ class SocialStore:
 
     def _insert(self, table: Any) -> Any:
         return (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+
+    def available(self) -> bool:
+        """Whether the social migration has run on this database (an area may run alone)."""
+        return inspect(self.engine).has_table("story_social")
 
     # -- channels ------------------------------------------------------------------------
 

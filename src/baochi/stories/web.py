@@ -12,6 +12,7 @@ from fastapi.responses import Response
 
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
+from baochi.social.discussion import social_context
 from baochi.web.auth import READERS, require
 from baochi.web.exports import xlsx_response
 from baochi.web.routes.documents import TONES
@@ -149,6 +150,7 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
             for make in getattr(request.app.state, "story_panels", ())
             if (panel := make(request, user, story.id)) is not None
         ],
+        **social_context(request.app.state.store.engine, story_id),
     }
     return render(request, "stories/story.html", context)
 

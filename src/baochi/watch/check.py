@@ -65,6 +65,7 @@ def check(
             summary.problems.append(f"{watchlist.name}: {exc}")
     found += label_alerts(watch, config, now)
     found += health_alerts(store, watch, config, now)
+    found += _social_alerts(watch, config, now)
     found += conflict_alerts(StoryStore(store.engine), now)
     rules = watch.rules()
     for alert in found:
@@ -125,7 +126,7 @@ def watchlist_alerts(
         series = watch.id_counts(ids, rule.origin(now), rule.bucket, rule.baseline + 1)
         verdict = judge(series, rule)
         key = str(watchlist.id)
-        if verdict.fired and _cooled(watch, "spike", "watchlist", key, rule, now):
+        if verdict.fired and cooled(watch, "spike", "watchlist", key, rule, now):
             found.append(
                 spike_alert(verdict, series, "watchlist", key, watchlist.name, now, watchlist.id)
             )
@@ -140,7 +141,7 @@ def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> li
             counts = watch.label_counts(label, rule.origin(now), rule.bucket, rule.baseline + 1)
             for key, series in sorted(counts.items()):
                 verdict = judge(series, rule)
-                if verdict.fired and _cooled(watch, "spike", label, key, rule, now):
+                if verdict.fired and cooled(watch, "spike", label, key, rule, now):
                     found.append(spike_alert(verdict, series, label, key, f"{noun} {key}", now))
     return found
 
@@ -186,7 +187,7 @@ def health_alerts(
     found = []
     for (outlet_id, name), series in sorted(counts.items()):
         verdict = judge_quiet(series, rule)
-        if not verdict.fired or not _cooled(watch, "health", "outlet", str(outlet_id), window, now):
+        if not verdict.fired or not cooled(watch, "health", "outlet", str(outlet_id), window, now):
             continue
         found.append(
             Alert(
@@ -245,7 +246,14 @@ def _conflict_reason(c: ConflictView) -> str:
     return f"{lead}: {ours} và {theirs}"
 
 
-def _cooled(
+def _social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:
+    """Spikes of the social channels and platforms (the social area's rule)."""
+    from baochi.social.signals import social_alerts  # social builds on this module
+
+    return social_alerts(watch, config, now)
+
+
+def cooled(
     watch: WatchStore, kind: str, subject_kind: str, key: str, rule: SpikeRule, now: dt.datetime
 ) -> bool:
     """Whether the subject has been silent for a whole window, so one burst makes one alert."""

@@ -52,6 +52,7 @@ AREA_ROUTERS = (
     "baochi.cases.web",
     "baochi.targets.web",
     "baochi.reports.web",
+    "baochi.social.web",
 )
 STATIC = Path(__file__).with_name("static")
 log = logging.getLogger(__name__)

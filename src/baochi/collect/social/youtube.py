@@ -36,11 +36,16 @@ LOOKBACK = dt.timedelta(days=1)
 
 
 def _reason(body: Any) -> tuple[str, str]:
+    """The error's reason (the ErrorInfo detail API_KEY_INVALID counts as keyInvalid)."""
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         return "", ""
+    message = str(error.get("message", ""))
+    details = [d.get("reason") for d in error.get("details") or [] if isinstance(d, dict)]
+    if "API_KEY_INVALID" in details:
+        return "keyInvalid", message
     reasons = [e.get("reason", "") for e in error.get("errors") or [] if isinstance(e, dict)]
-    return (reasons[0] if reasons else str(error.get("status", ""))), str(error.get("message", ""))
+    return (reasons[0] if reasons else str(error.get("status", ""))), message
 
 
 def until_reset(now: dt.datetime) -> float:

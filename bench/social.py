@@ -1,0 +1,115 @@
+"""Social figures: connector throughput (posts and comments per second pulled from the local
+fake Graph and YouTube APIs on 127.0.0.1 and stored, analysed and placed, and the pull alone),
+and the offensive-span F1 on ViHOS dev (trained CRF and the lexicon) beside the published 0.777.
+Prints the figures and writes bench/results/social.json.
+
+    .venv/bin/python bench/social.py [--data ../shared/data] [--posts 300] [--skip-spans]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from tests.social.conftest import START  # noqa: E402
+from tests.social.fake_api import (  # noqa: E402
+    GOOD_KEY,
+    GOOD_TOKEN,
+    Scenario,
+    fake_api,
+    graph_posts,
+    social_texts,
+    youtube_threads,
+    youtube_videos,
+)
+
+from baochi import settings as settings_mod  # noqa: E402
+from baochi.collect.fetcher import Fetcher  # noqa: E402
+from baochi.collect.social.graph import FacebookPage  # noqa: E402
+from baochi.collect.social.youtube import YouTubeChannel  # noqa: E402
+from baochi.db import open_store  # noqa: E402
+from baochi.social.ingest import ingest  # noqa: E402
+from baochi.social.spans import train_and_measure  # noqa: E402
+
+GOALS = {"items_per_second": ">= 200 stored (pull, analyse, store, place)", "span_f1": ">= 0.777"}
+
+
+def scenario(posts: int) -> Scenario:
+    """`posts` Graph posts with 4 comments each, and as many videos with 4 threads each."""
+    texts = social_texts(posts * 5)
+    found = Scenario(page_size=100)
+    found.posts = graph_posts(texts[:posts], START)
+    for k, post in enumerate(found.posts):
+        post["comments"]["summary"]["total_count"] = 4
+        found.comments[post["id"]] = [
+            {"id": f"{post['id']}_{c}", "message": texts[posts + 4 * k + c],
+             "created_time": post["created_time"], "like_count": c}
+            for c in range(4)
+        ]  # fmt: skip
+    found.videos = youtube_videos(texts[:posts], START)
+    for video in found.videos:
+        found.threads[video["id"]] = youtube_threads(video["id"], texts[posts : posts + 4], START)
+    return found
+
+
+async def pull(settings: settings_mod.Settings) -> tuple[list, int, float]:
+    """Both connectors' pulls: items, requests, seconds."""
+    fetcher = Fetcher(settings)
+    started = time.perf_counter()
+    try:
+        graph = await FacebookPage("1020304", GOOD_TOKEN, settings, fetcher).pull("")
+        tube = await YouTubeChannel("UChanoi", GOOD_KEY, settings, fetcher).pull("")
+    finally:
+        await fetcher.aclose()
+    return graph.items + tube.items, graph.requests + tube.requests, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--posts", type=int, default=300)
+    parser.add_argument("--skip-spans", action="store_true")
+    args = parser.parse_args()
+    figures: dict[str, object] = {"goals": GOALS, "posts": args.posts}
+    with tempfile.TemporaryDirectory() as folder, fake_api(scenario(args.posts)) as base:
+        settings = settings_mod.load(environ={}, overrides={
+            "data": Path(folder), "allowed_private_networks": "127.0.0.1/32", "host_delay": 0,
+            "facebook_graph_url": f"{base}/graph/v21.0", "youtube_api_url": f"{base}/youtube/v3",
+            "social_page_size": 100, "extract_workers": 0,
+        })  # fmt: skip
+        items, requests, pulled = asyncio.run(pull(settings))
+        store = open_store(settings)
+        started = time.perf_counter()
+        done = ingest(store, items, settings)
+        stored = time.perf_counter() - started
+        figures.update(
+            items=len(items),
+            requests=requests,
+            pull_items_per_second=round(len(items) / pulled, 1),
+            items_per_second=round(len(items) / (pulled + stored), 1),
+            stored=done.stored,
+        )
+        store.engine.dispose()
+    if not args.skip_spans:
+        with tempfile.TemporaryDirectory() as models:
+            spans = train_and_measure(args.data, Path(models))
+        figures["span_f1"] = spans["trained"]["span_f1"]  # type: ignore[index]
+        figures["span_f1_rules"] = spans["rules"]["span_f1"]  # type: ignore[index]
+        figures["span_reference"] = spans["trained"]["reference"]  # type: ignore[index]
+    print(json.dumps(figures, ensure_ascii=False, indent=2))
+    out = ROOT / "bench" / "results" / "social.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Mạng xã hội pages and API: the channels followed and the latest posts and comments with
+their sentiment, toxicity and highlighted offensive words; the city's own channels' reach,
+engagement, best posts, active hours and answers to negative stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from baochi.db.social_store import SocialStore
+from baochi.db.web_store import User
+from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
+from baochi.social.marks import SENTIMENTS, TOXICITY, marked
+from baochi.web.auth import READERS, require
+from baochi.web.templating import NavItem, render
+
+router = APIRouter(include_in_schema=False)
+api = APIRouter(prefix="/api/v1/social", tags=["social"])
+NAV = (
+    NavItem(32, "/social", "Mạng xã hội", READERS),
+    NavItem(33, "/social/channels", "Kênh của thành phố", READERS),
+)
+Reader = Annotated[User, Depends(require(*READERS))]
+PERIODS = (7, 30, 90, 365)
+
+
+def _store(request: Request) -> SocialStore:
+    return SocialStore(request.app.state.store.engine)
+
+
+@router.get("/social")
+def social_page(request: Request, user: Reader, kind: str = "", toxic: bool = False) -> Response:
+    """Channels followed and the latest posts and comments, the offensive words marked."""
+    store = _store(request)
+    rows = store.items(kind=kind if kind in ("post", "comment") else None, limit=300)
+    if toxic:
+        rows = [r for r in rows if r.toxicity in ("offensive", "hate")][:100]
+    context = {
+        "title": "Mạng xã hội",
+        "accounts": store.accounts(),
+        "rows": [(r, marked(r)) for r in rows[:100]],
+        "kind": kind,
+        "toxic": toxic,
+        "sentiments": SENTIMENTS,
+        "toxicity": TOXICITY,
+    }
+    return render(request, "social/index.html", context)
+
+
+def _period(days: int) -> tuple[dt.datetime, dt.datetime]:
+    until = dt.datetime.now(dt.UTC)
+    return until - dt.timedelta(days=days if days in PERIODS else 30), until
+
+
+@router.get("/social/channels")
+def channels_page(request: Request, user: Reader, days: int = 30) -> Response:
+    """The city's own channels: figures, weeks, best posts, hours, answers to negative news."""
+    store = _store(request)
+    since, until = _period(days)
+    figures = [channel_figures(store, a, since, until) for a in store.accounts(official=True)]
+    answered = responses(store, since, until)
+    context = {
+        "title": "Kênh của thành phố",
+        "figures": figures,
+        "responses": answered,
+        "median": median_hours(answered),
+        "days": days if days in PERIODS else 30,
+        "periods": PERIODS,
+    }
+    return render(request, "social/channels.html", context)
+
+
+def _figures_json(f: ChannelFigures) -> dict[str, Any]:
+    return {
+        "id": f.account.id,
+        "name": f.account.name,
+        "platform": f.account.platform,
+        "department": f.account.department,
+        "posts": f.posts,
+        "comments_pulled": f.comments,
+        "reactions": f.reactions,
+        "comments": f.comment_count,
+        "shares": f.shares,
+        "views": f.views,
+        "engagement": f.engagement,
+        "engagement_per_post": round(f.per_post, 2),
+        "weeks": f.weeks,
+        "hours": f.hours,
+        "best": [{"id": r.id, "title": r.title, "url": r.url, "engagement": r.engagement}
+                 for r in f.best],
+    }  # fmt: skip
+
+
+@api.get("/channels")
+def api_channels(request: Request, user: Reader, days: int = 30) -> dict[str, Any]:
+    """The official channels' figures and the answers to negative stories."""
+    store = _store(request)
+    since, until = _period(days)
+    answered = responses(store, since, until)
+    return {
+        "since": since.isoformat(),
+        "until": until.isoformat(),
+        "channels": [
+            _figures_json(channel_figures(store, a, since, until))
+            for a in store.accounts(official=True)
+        ],
+        "responses": [
+            {
+                "story_id": r.story_id,
+                "title": r.title,
+                "first_negative": r.first_negative.isoformat(),
+                "first_official": r.first_official.isoformat() if r.first_official else None,
+                "hours": r.hours,
+            }
+            for r in answered
+        ],
+        "median_hours": median_hours(answered),
+    }
+
+
+router.include_router(api)

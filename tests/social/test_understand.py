@@ -1,0 +1,186 @@
+"""Imports, tokens at rest, stories and offensive spans, on real social text."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import text
+
+from baochi.collect.social.importers import PRESETS, read_facebook_export, read_table
+from baochi.collect.social.items import SocialItem
+from baochi.collect.social.mapping import FieldMap
+from baochi.collect.social.tokens import TokenError, encrypt, reveal
+from baochi.db import Store
+from baochi.db.social_store import SocialStore
+from baochi.records import Article, Collected, Document, Keys
+from baochi.settings import Settings
+from baochi.social.ingest import ingest
+from baochi.social.spans import SpanTagger, load_vihos, span_f1, spans_of, train
+from baochi.stories import assign
+from tests.conftest import SHARED_DATA, needs_corpus
+from tests.social.fake_api import social_texts
+
+WHEN = dt.datetime(2017, 3, 1, 3, 0, tzinfo=dt.UTC)
+
+
+def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, store: Store,
+                                                               settings: Settings):  # fmt: skip
+    texts = social_texts(4)
+    header = list(PRESETS["listening"].values())
+    rows = [
+        ["a1", "Bài viết", texts[0], "", "2017-03-01T08:00:00+07:00", "https://fb.com/a1",
+         "Lan", "12", "3", "1", "", ""],
+        ["a2", "Bình luận", texts[1], "", "2017-03-01T09:00:00+07:00", "", "Minh", "", "", "",
+         "", "a1"],
+        ["a3", "Bài viết", texts[2], "", "hôm qua", "", "", "", "", "", "", ""],
+        ["a4", "Bài viết", "", "", "2017-03-01T09:00:00+07:00", "", "", "", "", "", "", ""],
+        ["a5", "Bài viết", texts[3], "", "", "", "", "-4", "", "", "", ""],
+    ]  # fmt: skip
+    fields = FieldMap.parse(PRESETS["listening"])
+    sheet = tmp_path / "listening.csv"
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    report = read_table(sheet, "facebook", fields)
+    assert [i.external_id for i in report.items] == ["a1", "a2"]
+    assert report.errors == [
+        (4, "published_at: not a date and time: 'hôm qua'"),
+        (5, "text: missing (column 'Nội dung')"),
+        (6, "reactions: not a count: '-4'"),
+    ]
+    comment = report.items[1]
+    assert comment.kind == "comment" and comment.parent == "a1" and comment.author == "Minh"
+
+    book = Workbook()
+    book.active.append(header)
+    for row in rows[:2]:
+        book.active.append(row)
+    book.save(tmp_path / "listening.xlsx")
+    same = read_table(tmp_path / "listening.xlsx", "facebook", fields)
+    assert [i.text for i in same.items] == [texts[0], texts[1]] and not same.errors
+
+    done = ingest(store, report.items, settings)
+    assert done.stored == 2
+    again = ingest(store, report.items, settings)  # idempotent
+    assert again.stored == 0 and again.known == 2
+    with store.engine.connect() as conn:
+        parent = conn.execute(
+            text("SELECT p.external_id FROM documents c JOIN documents p ON p.id = c.parent_id")
+        ).scalar()
+    assert parent == "a1"
+
+
+def test_a_mapping_names_only_known_fields():
+    with pytest.raises(ValueError, match="unknown field"):
+        FieldMap.parse({"likes": "Lượt thích"})
+
+
+def test_a_facebook_export_is_read_with_its_latin1_escapes(tmp_path: Path):
+    message = "Thành phố trả lời phản ánh về ngập úng"
+    escaped = message.encode("utf-8").decode("latin-1")  # how the export writes it
+    export = [
+        {"timestamp": 1488340800, "data": [{"post": escaped}], "title": "Cổng TTĐT",
+         "attachments": [{"data": [{"external_context": {"url": "https://hanoimoi.vn/a.html"}}]}]},
+        {"timestamp": 1488340900, "data": []},
+    ]  # fmt: skip
+    path = tmp_path / "your_posts_1.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    report = read_facebook_export(path, "Cổng TTĐT Hà Nội")
+    (post,) = report.items
+    assert post.text == message and post.links == ("https://hanoimoi.vn/a.html",)
+    assert report.errors == [(2, "text: no post or comment text in the entry")]
+
+
+def test_tokens_are_encrypted_at_rest(settings: Settings):
+    sealed = encrypt("EAAG-secret", settings)
+    assert sealed.startswith("enc:") and "EAAG-secret" not in sealed
+    assert reveal(sealed, settings) == "EAAG-secret"
+    assert (settings.data / "social.key").stat().st_mode & 0o777 == 0o600
+    assert reveal("from-the-environment", settings) == "from-the-environment"
+    other = settings.replace(social_secret_key="x" * 43 + "=")
+    with pytest.raises(TokenError, match="does not open"):
+        reveal(sealed, other)
+    assert "EAAG" not in repr(settings.replace(facebook_token="EAAG-secret"))
+
+
+def _article(store: Store, doc: dict, url: str) -> int:
+    article = Article(url, doc["title"], "", doc["text"], WHEN)
+    ((_, doc_id),) = store.save_documents(
+        [Collected(Document(article, Keys.of(article)), (), WHEN)]
+    )
+    return doc_id
+
+
+def test_posts_join_stories_by_link_by_content_and_through_their_post(
+    store: Store, settings: Settings
+):
+    needs_corpus()
+    from tests.site.server import load_articles
+
+    articles = load_articles(n=40)
+    ids = [_article(store, a, f"https://baomoi.test/{a['id']}.html") for a in articles[:30]]
+    assign(store.engine, ids)
+    social = SocialStore(store.engine)
+    stories = social.story_of(ids)
+    target, other = articles[3], articles[10]
+    lead = other["text"].split("\n")[0]
+    comments = social_texts(2)
+    items = [
+        SocialItem("facebook", "p1", "post", "Mời cả nhà đọc bài này", WHEN, links=(
+            f"https://baomoi.test/{target['id']}.html",)),
+        SocialItem("facebook", "p2", "post", f"{other['title']}. {lead}", WHEN),
+        SocialItem("facebook", "p3", "post", social_texts(30)[-1], WHEN),
+        SocialItem("facebook", "c1", "comment", comments[0], WHEN, parent="p1"),
+        SocialItem("facebook", "c2", "comment", comments[1], WHEN, parent="p2"),
+    ]  # fmt: skip
+    report = ingest(store, items, settings)
+    assert report.stored == 5 and report.placed == 4
+    with store.engine.connect() as conn:
+        joined = dict(
+            conn.execute(
+                text("SELECT d.external_id, s.story_id || ':' || s.via FROM story_social s "
+                     "JOIN documents d ON d.id = s.document_id")
+            ).all()
+        )  # fmt: skip
+    link_story = stories[ids[3]]
+    content_story = stories[ids[10]]
+    assert joined == {
+        "p1": f"{link_story}:link",
+        "p2": f"{content_story}:content",
+        "c1": f"{link_story}:parent",
+        "c2": f"{content_story}:parent",
+    }  # p3, a student's feedback, joins no story
+    press = social.items(story_id=link_story)
+    assert {r.title for r in press} >= {"Mời cả nhà đọc bài này"}
+
+
+def test_offensive_spans_are_found_and_measured():
+    folder = SHARED_DATA / "vihos" / "Span_Extraction_based_version"
+    if not folder.is_dir():
+        pytest.skip(f"ViHOS not found at {folder}")
+    assert span_f1(frozenset(), frozenset()) == 1.0
+    assert span_f1(frozenset({1, 2}), frozenset()) == 0.0
+    assert spans_of([3, 4, 5, 9]) == ((3, 6), (9, 10))
+    dev = load_vihos(folder / "dev.csv")[:300]
+    rules = SpanTagger(None)
+    comment = next(c for c in dev if "đéo" in c.text)
+    start = comment.text.index("đéo")
+    assert (start, start + 3) in rules.spans(comment.text)
+    assert rules.kind == "rules"
+
+
+def test_the_trained_span_model_beats_the_lexicon(tmp_path: Path):
+    folder = SHARED_DATA / "vihos" / "Span_Extraction_based_version"
+    if not folder.is_dir():
+        pytest.skip(f"ViHOS not found at {folder}")
+    model = train(load_vihos(folder / "train.csv")[:2000], tmp_path / "spans.crfsuite")
+    dev = load_vihos(folder / "dev.csv")
+    trained, rules = SpanTagger(model), SpanTagger(None)
+    f1 = [sum(span_f1(c.offsets, t.offsets(c.text)) for c in dev) / len(dev)
+          for t in (trained, rules)]  # fmt: skip
+    assert trained.kind == "trained"
+    assert f1[0] > 0.70 and f1[0] > f1[1] + 0.1, f1

@@ -1,0 +1,94 @@
+"""Social pages on real posts and comments: the latest items with offensive words marked and
+hostile text escaped, the city's channels with their figures and answers to negative stories,
+and a story's press coverage beside its social discussion."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import update
+
+from baochi.collect.social.items import SocialItem
+from baochi.db import Store
+from baochi.db.schema import documents
+from baochi.db.social_store import SocialStore
+from baochi.records import Article, Collected, Document, Keys
+from baochi.settings import Settings
+from baochi.social.ingest import ingest
+from baochi.stories import assign
+from tests.social.conftest import needs_social_data
+from tests.social.fake_api import social_texts
+from tests.web import conftest as web_fixtures
+
+app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
+client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
+closed_engine = web_fixtures.closed_engine
+NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _negative_article(store: Store) -> tuple[int, int]:
+    """A negative press article in a story of its own, three hours ago."""
+    when = NOW - dt.timedelta(hours=3)
+    article = Article(
+        "https://baothu.test/ngap.html",
+        "Nhiều tuyến phố Hà Nội ngập sâu sau mưa lớn, người dân bức xúc",
+        "",
+        "Mưa lớn kéo dài khiến nhiều tuyến phố nội thành Hà Nội ngập sâu, giao thông ùn tắc, "
+        "người dân bức xúc vì tình trạng ngập úng lặp lại nhiều năm.",
+        when,
+    )
+    ((_, doc_id),) = store.save_documents(
+        [Collected(Document(article, Keys.of(article)), (), when)]
+    )
+    with store.engine.begin() as conn:
+        conn.execute(update(documents).where(documents.c.id == doc_id).values(tone="negative"))
+    (link,) = assign(store.engine, [doc_id])
+    return doc_id, int(link.story)
+
+
+def test_social_pages_show_posts_channels_and_story_discussion(
+    store: Store, settings: Settings, client_as
+):
+    needs_social_data()
+    _, story = _negative_article(store)
+    social = SocialStore(store.engine)
+    official, _ = social.add_account("facebook", "facebook", "1020304", "Cổng TTĐT Hà Nội",
+                                     official=True, department="Sở Xây dựng")  # fmt: skip
+    texts = social_texts(6)
+    hostile = "<script>alert('x')</script> đéo chịu nổi"
+    posts = [
+        SocialItem("facebook", "p1", "post", "Thành phố trả lời về tình trạng ngập",
+                   NOW - dt.timedelta(hours=1), url="https://www.facebook.com/1020304/posts/1",
+                   reactions=120, comments=2, shares=7, links=("https://baothu.test/ngap.html",)),
+        SocialItem("facebook", "p2", "post", texts[0], NOW - dt.timedelta(days=2), reactions=3),
+        SocialItem("facebook", "c1", "comment", hostile, NOW - dt.timedelta(minutes=30),
+                   parent="p1", author="Người dùng"),
+        SocialItem("facebook", "c2", "comment", texts[1], NOW - dt.timedelta(minutes=20),
+                   parent="p1"),
+    ]  # fmt: skip
+    ingest(store, posts, settings, official)
+
+    leader = client_as("leader")
+    page = leader.get("/social")
+    assert page.status_code == 200
+    assert "&lt;script&gt;" in page.text and "<script>alert" not in page.text
+    assert "<mark>đéo</mark>" in page.text  # the offensive word is marked
+    assert "Cổng TTĐT Hà Nội" in page.text
+
+    channels = leader.get("/social/channels")
+    assert channels.status_code == 200
+    assert "Thành phố trả lời về tình trạng ngập" in channels.text  # the best post
+    data = leader.get("/api/v1/social/channels").json()
+    (figures,) = data["channels"]
+    assert figures["posts"] == 2 and figures["reactions"] == 123 and figures["shares"] == 7
+    assert figures["engagement"] == 123 + 7 + 2 and figures["comments_pulled"] == 2
+    (answer,) = data["responses"]
+    assert answer["story_id"] == story and answer["hours"] == 2.0  # 3 h ago → 1 h ago
+    assert data["median_hours"] == 2.0
+
+    story_page = leader.get(f"/stories/{story}")
+    assert "Thảo luận trên mạng xã hội" in story_page.text
+    assert "Thành phố trả lời về tình trạng ngập" in story_page.text
+    assert "&lt;script&gt;" in story_page.text  # the comment joined through its post
+
+    assert client_as("officer").get("/social").status_code in (303, 403)
