@@ -25,6 +25,7 @@ from tests.social.fake_api import GOOD_TOKEN, Scenario, graph_posts, social_text
 def _args(settings: Settings) -> list[str]:
     return [
         "--set", f"data={settings.data}",
+        "--set", f"database_url={settings.database_url}",
         "--set", f"facebook_graph_url={settings.facebook_graph_url}",
         "--set", "allowed_private_networks=127.0.0.1/32",
         "--set", "host_delay=0",
@@ -63,7 +64,8 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
         writer.writerow(["ma", "noi_dung", "luc"])
         writer.writerow(["x1", texts[0], "2026-11-20T08:00:00+07:00"])
         writer.writerow(["x2", texts[1], "ngày mai"])
-    base = ["--set", f"data={settings.data}", "social", "import", str(path),
+    base = ["--set", f"data={settings.data}", "--set", f"database_url={settings.database_url}",
+            "social", "import", str(path),
             "--map", "id=ma", "--map", "text=noi_dung", "--map", "published_at=luc"]  # fmt: skip
     assert main(base) == 1
     err = capsys.readouterr().err

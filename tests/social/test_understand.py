@@ -18,6 +18,7 @@ from baochi.collect.social.tokens import TokenError, encrypt, reveal
 from baochi.db import Store
 from baochi.db.social_store import SocialStore
 from baochi.records import Article, Collected, Document, Keys
+from baochi.search import run_query
 from baochi.settings import Settings
 from baochi.social.ingest import ingest
 from baochi.social.spans import SpanTagger, load_vihos, span_f1, spans_of, train
@@ -184,3 +185,19 @@ def test_the_trained_span_model_beats_the_lexicon(tmp_path: Path):
           for t in (trained, rules)]  # fmt: skip
     assert trained.kind == "trained"
     assert f1[0] > 0.70 and f1[0] > f1[1] + 0.1, f1
+
+
+@pytest.mark.fulltext
+def test_posts_and_comments_are_searched_with_the_same_language(store: Store, settings: Settings):
+    texts = social_texts(3)
+    items = [
+        SocialItem("facebook", "s1", "post", "Dân phản ánh ngập úng ở phố Hàng Bài", WHEN),
+        SocialItem("facebook", "s2", "comment", f"ko biết bao giờ mới hết ngập. {texts[0]}",
+                   WHEN, parent="s1"),
+        SocialItem("youtube", "s3", "post", texts[1], WHEN),
+    ]  # fmt: skip
+    ingest(store, items, settings)
+    found = {hit.doc.title for hit in run_query(store, "ngap AND hang bai", facets=False).hits}
+    assert found == {"Dân phản ánh ngập úng ở phố Hàng Bài"}
+    tone = run_query(store, "ngập (tone:negative OR tone:neutral OR tone:positive)", facets=False)
+    assert len(tone.hits) == 2  # tone: reads a post's sentiment
