@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, func, inspect, select, update
+from sqlalchemy import Engine, and_, bindparam, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, documents, outlets
@@ -22,6 +22,7 @@ from baochi.records import digest
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 ID_CHUNK = 5000
 SOCIAL_KINDS = ("post", "comment")
+REFRESHED = ("reactions", "comments", "shares", "views", "parent_id")
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,14 +221,22 @@ class SocialStore:
         return found
 
     def refresh(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """Write the newest engagement counts and parents of stored items (by document id)."""
+        """Write the newest engagement counts and parents of stored items (by document id); a
+        None keeps what is there. One statement for the whole batch."""
+        if not rows:
+            return
+        kept = {
+            name: func.coalesce(
+                bindparam(f"new_{name}", type_=documents.c[name].type), documents.c[name]
+            )
+            for name in REFRESHED
+        }
+        statement = update(documents).where(documents.c.id == bindparam("doc_id")).values(**kept)
         with self.engine.begin() as conn:
-            for row in rows:
-                values = {k: v for k, v in row.items() if k != "id" and v is not None}
-                if values:
-                    conn.execute(
-                        update(documents).where(documents.c.id == row["id"]).values(**values)
-                    )
+            conn.execute(
+                statement,
+                [{"doc_id": r["id"], **{f"new_{n}": r.get(n) for n in REFRESHED}} for r in rows],
+            )
 
     def items(
         self,
