@@ -12,6 +12,7 @@ from baochi.cases.casework import follow_stories
 from baochi.cases.deadlines import configured_rules
 from baochi.cases.delivery import remind
 from baochi.collect.loop import collect_forever
+from baochi.collect.social.sync import sync
 from baochi.db import Store
 from baochi.db.watch_store import WatchStore
 from baochi.reports.schedule import RUN_EVERY, run_schedule
@@ -49,6 +50,7 @@ async def background(store: Store, settings: Settings) -> None:
         every(
             settings.check_interval, "case coverage", lambda now: follow_stories(store.engine, now)
         ),
+        every(settings.social_sync_interval, "social sync", lambda now: sync(store, settings)),
         every(
             REMINDER_EVERY,
             "case reminders",

@@ -164,6 +164,9 @@ class Settings:
     social_secret_key: str = _secret(
         "Key that decrypts 'enc:' tokens; empty reads social.key in the data folder."
     )
+    social_sync_interval: float = _setting(
+        900.0, "Seconds between two syncs of the social channels by `baochi run` and workers."
+    )
     social_page_size: int = _setting(100, "Items asked for per page of a social platform API.")
     social_max_pages: int = _setting(50, "Most pages read from one list in one sync of a channel.")
     social_max_wait: float = _setting(
