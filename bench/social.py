@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
+from tests.site.server import load_articles  # noqa: E402
 from tests.social.conftest import START  # noqa: E402
 from tests.social.fake_api import (  # noqa: E402
     GOOD_KEY,
@@ -39,6 +40,29 @@ from baochi.collect.social.youtube import YouTubeChannel  # noqa: E402
 from baochi.db import open_store  # noqa: E402
 from baochi.social.ingest import ingest  # noqa: E402
 from baochi.social.spans import train_and_measure  # noqa: E402
+from baochi.social.stories import best_matches  # noqa: E402
+
+
+def story_joins(threshold: float, articles: int = 3000, posts: int = 500) -> dict[str, float]:
+    """Posts written as a page posts news (an article's first sentence, no link) against the
+    real articles: how many join their own article's story by words, how many join another,
+    and how many unrelated real comments would join any."""
+    found = load_articles(n=articles)
+    texts = [f"{a['title']}\n{a['text'].split(chr(10))[0]}" for a in found]
+    leads = [a["text"].split("\n")[0].split(". ")[0] for a in found[:posts]]
+    matched = best_matches(texts, leads)
+    unrelated = best_matches(texts, social_texts(posts))
+    return {
+        "threshold": threshold,
+        "own_story": round(
+            sum(s >= threshold and b == i for i, (b, s) in enumerate(matched)) / posts, 3
+        ),
+        "other_story": round(
+            sum(s >= threshold and b != i for i, (b, s) in enumerate(matched)) / posts, 3
+        ),
+        "unrelated_joined": round(sum(s >= threshold for _, s in unrelated) / posts, 3),
+    }
+
 
 GOALS = {"items_per_second": ">= 200 stored (pull, analyse, store, place)", "span_f1": ">= 0.777"}
 
@@ -99,6 +123,7 @@ def main() -> None:
             stored=done.stored,
         )
         store.engine.dispose()
+    figures["story_joins"] = story_joins(settings.social_story_threshold)
     if not args.skip_spans:
         with tempfile.TemporaryDirectory() as models:
             spans = train_and_measure(args.data, Path(models))

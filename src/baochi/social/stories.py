@@ -57,15 +57,20 @@ def by_content(
     articles = social.recent_articles(start, end)
     if not articles:
         return []
+    matches = best_matches([a[2] for a in articles], [p.text for p in posts])
+    return [
+        (post.id, articles[best][1], "content", round(score, 4))
+        for post, (best, score) in zip(posts, matches, strict=True)
+        if score >= threshold
+    ]
+
+
+def best_matches(articles: Sequence[str], posts: Sequence[str]) -> list[tuple[int, float]]:
+    """For each post, the closest article (index) and its TF-IDF cosine over folded words."""
     vectorizer = TfidfVectorizer(preprocessor=fold, ngram_range=(1, 2), sublinear_tf=True)
-    matrix = vectorizer.fit_transform([a[2] for a in articles] + [p.text for p in posts])
+    matrix = vectorizer.fit_transform([*articles, *posts])
     similarity = linear_kernel(matrix[len(articles) :], matrix[: len(articles)])
-    joins = []
-    for row, post in enumerate(similarity):
-        best = int(post.argmax())
-        if post[best] >= threshold:
-            joins.append((posts[row].id, articles[best][1], "content", round(float(post[best]), 4)))
-    return joins
+    return [(int(row.argmax()), float(row.max())) for row in similarity]
 
 
 def place(social: SocialStore, items: Sequence[Placed], threshold: float) -> int:
