@@ -187,7 +187,6 @@ def test_the_trained_span_model_beats_the_lexicon(tmp_path: Path):
     assert f1[0] > 0.70 and f1[0] > f1[1] + 0.1, f1
 
 
-@pytest.mark.fulltext
 def test_posts_and_comments_are_searched_with_the_same_language(store: Store, settings: Settings):
     texts = social_texts(3)
     items = [
