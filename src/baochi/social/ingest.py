@@ -15,7 +15,7 @@ from baochi.records import Article, Collected, Document, Keys, Social, digest
 from baochi.settings import Settings
 from baochi.social.reading import read_posts
 from baochi.social.stories import Placed, place
-from baochi.vi import fold, normalize
+from baochi.vi import normalize
 
 TITLE_CHARS = 120
 
@@ -45,7 +45,7 @@ def _document(item: SocialItem, account_id: int | None) -> Document:
     article = Article(
         url, title, "", text, item.published_at, (item.author,) if item.author else ()
     )
-    keys = Keys(fold(title), fold(text), digest(f"{item.platform}:{item.external_id}"))
+    keys = Keys(digest(f"{item.platform}:{item.external_id}"))
     social = Social(
         item.kind,
         item.platform,
