@@ -1,7 +1,7 @@
-"""The report as PDF: the HTML document printed by WeasyPrint (A4, Times New Roman or its metric
-twin Liberation Serif — version 2, which has every Vietnamese letter — DejaVu for any glyph
-missing, page numbers included). Only the document's own data: URIs (its
-charts) are read; nothing is fetched from a network or a file."""
+"""The report as PDF: the HTML document printed by WeasyPrint (A4; text and page numbers in Times
+New Roman or its metric twin Liberation Serif, whose version 2 has every Vietnamese letter, and
+DejaVu for any glyph still missing). Only the document's own data: URIs (its charts) are read;
+nothing is fetched from a network or a file."""
 
 from __future__ import annotations
 
