@@ -11,6 +11,7 @@ value, so tsquery's own operators cannot be smuggled in.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY
+from sqlalchemy.dialects.postgresql import ARRAY, REAL, TSQUERY, array
 from sqlalchemy.sql.elements import Cast
 
 from baochi.db import DocumentRow
@@ -208,6 +209,25 @@ def _frequencies(found: list[Phrase], ranks: Sequence[float]) -> Iterator[float]
     return (0.0 if p.negated else next(given) * TITLE_WEIGHT for p in found)
 
 
+def _parts(node: Or) -> list[Node]:
+    """The OR's items grouped by column and by whether GIN alone answers them (no phrase)."""
+    groups: dict[tuple[bool | None, bool], list[Node]] = defaultdict(list)
+    for item in node.items:
+        groups[_titled(item), all(len(p.tokens) == 1 for p in phrases(item))].append(item)
+    return [
+        part
+        for (titled, _), items in groups.items()
+        for part in (items if titled is None or len(items) == 1 else [Or(tuple(items))])
+    ]
+
+
+def _ids_condition(node: Node, cols: Columns) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    """Where to read a subtree's ids and the condition: search_titles alone for title terms."""
+    if _titled(node):
+        return search_titles.c.doc_id, cols.meets(True, query_text(node))
+    return search_text.c.doc_id, condition(node, cols)
+
+
 class PostgresBackend:
     """Runs text subtrees on the tsvector indexes of one PostgreSQL database."""
 
@@ -215,23 +235,25 @@ class PostgresBackend:
         self.engine = engine
 
     def ids(self, index: IndexName, node: Node) -> np.ndarray:
-        """The ids of every document the index finds for the subtree, ascending (one string
-        numpy parses in C, as on SQLite)."""
+        """The ids of every document the index finds for the subtree, ascending (each part as
+        one string numpy parses in C, as on SQLite).
+
+        The parts of an OR that need a phrase checked run apart from those GIN answers alone:
+        a bitmap rechecks whole heap pages, so one phrase would open every row found.
+        """
         cols = Columns.of(index)
-        if _titled(node):  # search_titles alone
-            query = select(func.string_agg(search_titles.c.doc_id.cast(Text), ",")).where(
-                cols.meets(True, query_text(node))
-            )
-        else:
-            query = select(func.string_agg(search_text.c.doc_id.cast(Text), ",")).where(
-                condition(node, cols)
-            )
+        parts = _parts(node) if isinstance(node, Or) else [node]
+        lists = [
+            select(func.string_agg(doc_id.cast(Text), ",")).where(where).scalar_subquery()
+            for doc_id, where in (_ids_condition(part, cols) for part in parts)
+        ]
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
-            joined = conn.execute(query).scalar_one()
-        if not joined:
+            joined = conn.execute(select(*lists)).one()
+        found = [np.fromstring(j, dtype=np.int64, sep=",") for j in joined if j]
+        if not found:
             return np.zeros(0, dtype=np.int64)
-        return np.sort(np.fromstring(joined, dtype=np.int64, sep=","))
+        return np.unique(np.concatenate(found))
 
     def scores(
         self,
@@ -247,7 +269,7 @@ class PostgresBackend:
         Like FTS5: the rows and tokens of the whole index give the average length, each
         phrase's matching rows its weight (counted by its GIN index), and its title and body
         instances in a row (title four times) its frequency there. A candidate's whole
-        tsvector is opened once per phrase that is not title-only and not under a NOT.
+        tsvector is read once, and only if a phrase is neither title-only nor under a NOT.
         """
         if not len(candidates):
             return []
@@ -263,21 +285,27 @@ class PostgresBackend:
                 for p in counted
             ),
         )
+        wanted = bindparam(None, candidates.tolist(), ARRAY(BigInteger))
+        opened: list[ColumnElement[Any]] = [search_text.c.doc_id, cols.size.label("size")]
+        where = [search_text.c.doc_id == func.any(wanted)]
+        if any(p.title_only for p in counted):
+            opened.append(cols.title.label("title"))
+            where.append(search_titles.c.doc_id == search_text.c.doc_id)
+        if not all(p.title_only for p in counted):
+            # An array holds its elements detoasted: the whole tsvector is read once per row,
+            # not once per phrase, as each function of the TOASTed column would read it.
+            opened.append(array([cols.whole]).label("whole"))
+        rows = select(*opened).where(*where).offset(0).subquery()
         freqs = [
             func.ts_rank_cd(
                 bindparam(None, TITLE_ONLY if p.title_only else ANY_COLUMN, type_=ARRAY(REAL)),
-                cols.title if p.title_only else cols.whole,
+                rows.c.title if p.title_only else rows.c.whole[1],
                 _tsquery(p.tsquery()),
                 0,
             )
             for p in counted
         ]
-        wanted = bindparam(None, candidates.tolist(), ARRAY(BigInteger))
-        rows_query = select(search_text.c.doc_id, cols.size, *freqs).where(
-            search_text.c.doc_id == func.any(wanted)
-        )
-        if any(p.title_only for p in counted):
-            rows_query = rows_query.where(search_titles.c.doc_id == search_text.c.doc_id)
+        rows_query = select(rows.c.doc_id, rows.c.size, *freqs)
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             total_rows, total, *counts = conn.execute(totals_query).one()
