@@ -3,7 +3,9 @@
     .venv/bin/python bench/analyze.py [--models DIR] [--data ../shared/data] [--articles 2000]
 
 Without --models it trains topic and tone (full configuration) into a temporary folder first.
-Prints articles/s per core and writes bench/results/analyze.json.
+When the models folder also holds trained post models (toxicity, toxic, sentiment), it times
+them on real comments (ViHSD dev) too. Prints documents/s per core; writes
+bench/results/analyze.json.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"  # one core, before numpy loads
 
 import argparse  # noqa: E402
+import csv  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from baochi.analyze import Analyzer, train  # noqa: E402
 
@@ -31,6 +36,22 @@ def _articles(data: Path, n: int) -> list[dict[str, str]]:
     with gzip.open(data / "baomoi-2017" / "articles.jsonl.gz", "rt", encoding="utf-8") as f:
         rows = [json.loads(line) for line in f]
     return [{"title": r["title"], "text": r["text"]} for r in rows[-n:]]
+
+
+def _comments(data: Path) -> list[str]:
+    """ViHSD dev comments: real social-network text."""
+    with (data / "vihsd" / "dev.csv").open(encoding="utf-8", newline="") as f:
+        return [row["free_text"] for row in csv.DictReader(f)]
+
+
+def _rate(run: Callable[[list[Any]], object], items: list[Any], batch: int) -> dict[str, float]:
+    """Documents per wall second and per CPU second, after one warm-up batch."""
+    run(items[:batch])  # warm-up: caches, lazy imports
+    started, cpu = time.perf_counter(), time.process_time()
+    for i in range(0, len(items), batch):
+        run(items[i : i + batch])
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"per_s": round(len(items) / wall, 1), "per_cpu_s": round(len(items) / cpu, 1)}
 
 
 def main() -> None:
@@ -50,22 +71,24 @@ def main() -> None:
             print(f"trained topic + tone in {time.perf_counter() - started:.0f} s: {figures}")
         analyzer = Analyzer.load(models)
         articles = _articles(args.data, args.articles)
-        analyzer.analyze_articles(articles[: args.batch])  # warm-up: caches, lazy imports
-        started = time.perf_counter()
-        cpu = time.process_time()
-        for i in range(0, len(articles), args.batch):
-            analyzer.analyze_articles(articles[i : i + args.batch])
-        wall = time.perf_counter() - started
-        cpu = time.process_time() - cpu
-    result = {
-        "articles": len(articles),
-        "batch": args.batch,
-        "models": {h: analyzer.kind(h) for h in ("topic", "tone")},
-        "articles_per_s": round(len(articles) / wall, 1),
-        "articles_per_cpu_s": round(len(articles) / cpu, 1),
-        "mean_chars": round(sum(len(a["text"]) for a in articles) / len(articles)),
-        "figures": figures,
-    }
+        speed = _rate(analyzer.analyze_articles, articles, args.batch)
+        result: dict[str, Any] = {
+            "articles": len(articles),
+            "batch": args.batch,
+            "models": {h: analyzer.kind(h) for h in ("topic", "tone")},
+            "articles_per_s": speed["per_s"],
+            "articles_per_cpu_s": speed["per_cpu_s"],
+            "mean_chars": round(sum(len(a["text"]) for a in articles) / len(articles)),
+            "figures": figures,
+        }
+        posts = ("toxicity", "toxic", "constructive", "sentiment")
+        if all(analyzer.kind(h) == "trained" for h in posts):
+            comments = _comments(args.data)
+            speed = _rate(analyzer.analyze_posts, comments, args.batch)
+            result["posts"] = len(comments)
+            result["post_models"] = {h: analyzer.kind(h) for h in posts}
+            result["posts_per_s"] = speed["per_s"]
+            result["posts_per_cpu_s"] = speed["per_cpu_s"]
     print(json.dumps(result, indent=2, ensure_ascii=False))
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
