@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from baochi.search import parse
@@ -32,8 +33,9 @@ def test_user_text_is_only_quoted_tokens(attack: str) -> None:
 
 def test_phrases_of_an_and_that_fails_count_nothing_as_in_fts5() -> None:
     node = plan(parse('"thành phố hồ chí minh" OR tp hcm')).text["folded"]
-    assert settle(node, iter([3.0, 2.0, 0.0])) == (True, [3.0, 0.0, 0.0])
-    assert settle(node, iter([0.0, 2.0, 1.0])) == (True, [0.0, 2.0, 1.0])
+    matched, reported = settle(node, np.array([[3.0, 2.0, 0.0], [0.0, 2.0, 1.0], [0.0, 2.0, 0.0]]))
+    assert matched.tolist() == [True, True, False]
+    assert reported.tolist() == [[3.0, 0.0, 0.0], [0.0, 2.0, 1.0], [0.0, 0.0, 0.0]]
 
 
 def test_bm25_is_fts5s_formula() -> None:

@@ -10,9 +10,10 @@ value, so tsquery's own operators cannot be smuggled in.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,27 +90,44 @@ def query_text(node: Node) -> str:
     raise ValueError(f"not a full-text expression: {node!r}")
 
 
-def settle(node: Node, freqs: Iterator[float]) -> tuple[bool, list[float]]:
-    """Whether the subtree matches a row whose phrases (in `phrases` order) have these
-    frequencies, and the frequencies FTS5 reports: none for phrases of an AND that fails."""
+def settle(node: Node, freqs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the subtree matches each row of phrase frequencies (rows × phrases, in
+    `phrases` order), and the frequencies FTS5 reports: none for phrases of an AND that fails
+    in that row."""
+    reported = np.array(freqs, dtype=np.float64)
+    matched, _ = _settle(node, reported, iter(range(reported.shape[1])))
+    return matched, reported
+
+
+def _settle(node: Node, freqs: np.ndarray, columns: Iterator[int]) -> tuple[np.ndarray, list[int]]:
+    """Rows matched by the subtree and the columns of its phrases; zeroes failed ANDs."""
     if isinstance(node, Words):
-        found = [next(freqs) for _ in spellings(node)]
-        return any(f > 0 for f in found), found
+        taken = [next(columns) for _ in range(_spelling_count(node))]
+        return np.asarray((freqs[:, taken] > 0).any(axis=1)), taken
     if isinstance(node, Or):
-        parts = [settle(i, freqs) for i in node.items]
-        return any(m for m, _ in parts), [f for _, fs in parts for f in fs]
+        parts = [_settle(i, freqs, columns) for i in node.items]
+        return np.logical_or.reduce([m for m, _ in parts]), [c for _, cs in parts for c in cs]
     if isinstance(node, And):
-        positives = [settle(i, freqs) for i in node.items if not isinstance(i, Not)]
-        negatives = [settle(i.item, freqs) for i in node.items if isinstance(i, Not)]
-        found = [f for _, fs in positives + negatives for f in fs]
-        if all(m for m, _ in positives) and not any(m for m, _ in negatives):
-            return True, found
-        return False, [0.0] * len(found)
+        positives = [_settle(i, freqs, columns) for i in node.items if not isinstance(i, Not)]
+        negatives = [_settle(i.item, freqs, columns) for i in node.items if isinstance(i, Not)]
+        taken = [c for _, cs in positives + negatives for c in cs]
+        matched = np.logical_and.reduce([m for m, _ in positives])
+        for m, _ in negatives:
+            matched = matched & ~m
+        freqs[np.ix_(~matched, taken)] = 0.0
+        return matched, taken
     raise ValueError(f"not a full-text expression: {node!r}")
 
 
-def bm25(idf: list[float], freqs: Sequence[float], size: float, average: float) -> float:
-    """FTS5's bm25() of one row, sign flipped, term for term in its own order of operations."""
+@functools.lru_cache(maxsize=1024)
+def _spelling_count(term: Words) -> int:
+    """How many phrases a term is looked up as (its spellings)."""
+    return len(spellings(term))
+
+
+def bm25(idf: list[float], freqs: Iterable[Any], size: Any, average: float) -> Any:
+    """FTS5's bm25(), sign flipped, term for term in its own order of operations: of one row,
+    or of many at once (each frequency and the size an array over the rows)."""
     score = 0.0
     for weight, freq in zip(idf, freqs, strict=True):
         score += weight * ((freq * (K1 + 1.0)) / (freq + K1 * (1 - B + B * size / average)))
@@ -201,12 +219,6 @@ def condition(node: Node, cols: Columns) -> ColumnElement[bool]:
             inner = condition(item.item if isinstance(item, Not) else item, cols)
             parts.append(not_(inner) if isinstance(item, Not) else inner)
     return and_(*parts)
-
-
-def _frequencies(found: list[Phrase], ranks: Sequence[float]) -> Iterator[float]:
-    """Each phrase's weighted instances in a row, from the ts_rank_cd of those not negated."""
-    given = iter(ranks)
-    return (0.0 if p.negated else next(given) * TITLE_WEIGHT for p in found)
 
 
 def _parts(node: Or) -> list[Node]:
@@ -309,27 +321,21 @@ class PostgresBackend:
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             total_rows, total, *counts = conn.execute(totals_query).one()
-            scored = conn.execute(rows_query).all()
+            scored = conn.execute(rows_query).cursor.fetchall()
         hits = iter(counts)
         # A negated phrase's weight multiplies a frequency of 0: any will do.
         weights = [0.0 if p.negated else idf(int(total_rows), int(next(hits))) for p in found]
         average = int(total) / int(total_rows)
-        ranked = sorted(
-            (
-                (
-                    bm25(
-                        weights,
-                        settle(node, _frequencies(found, r[2:]))[1],
-                        r[1],
-                        average,
-                    ),
-                    r[0],
-                )
-                for r in scored
-            ),
-            reverse=True,
+        if not scored:
+            return []
+        table = np.array(scored, dtype=np.float64)
+        ranks = iter(table[:, 2:].T)
+        weighted = np.column_stack(
+            [np.zeros(len(table)) if p.negated else next(ranks) * TITLE_WEIGHT for p in found]
         )
-        return [(int(i), s) for s, i in ranked[offset : offset + limit]]
+        score = np.asarray(bm25(weights, settle(node, weighted)[1].T, table[:, 1], average))
+        order = np.lexsort((table[:, 0], score))[::-1][offset : offset + limit]
+        return [(int(table[k, 0]), float(score[k])) for k in order]
 
     def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
         """The documents with these ids, with their outlet's name."""
