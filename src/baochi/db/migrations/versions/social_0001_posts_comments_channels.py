@@ -1,6 +1,10 @@
 """Social: posts and comments as documents (platform, author, engagement, parent, sentiment,
 toxicity, offensive spans), the channels followed or owned, and posts' stories.
 
+After retention_0001: on PostgreSQL documents is then partitioned by month, so a unique index
+must hold the partition key — the platform id is indexed plainly there (a post is kept once by
+its content key in document_keys) — and references to a document point at document_keys.
+
 Revision ID: social_0001
 Revises: 0001
 """
@@ -13,7 +17,7 @@ from baochi.db.schema import UTCDateTime
 revision = "social_0001"
 down_revision = "0001"
 branch_labels = ("social",)
-depends_on = ("stories_0001",)  # story_social references stories
+depends_on = ("stories_0001", "retention_0001")  # story_social references stories
 
 COLUMNS = (
     ("platform", sa.String(20)),
@@ -32,6 +36,7 @@ COLUMNS = (
 
 
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "social_accounts",
         sa.Column("id", sa.Integer, primary_key=True),
@@ -54,13 +59,20 @@ def upgrade() -> None:
     # Plain ADD COLUMN (no batch copy): the search triggers on `documents` stay as they are.
     for name, kind in COLUMNS:
         op.add_column("documents", sa.Column(name, kind))
-    op.create_index("ix_documents_external", "documents", ["platform", "external_id"], unique=True)
+    op.create_index(
+        "ix_documents_external", "documents", ["platform", "external_id"], unique=not postgres
+    )
     op.create_index("ix_documents_account", "documents", ["account_id", "published_at"])
     op.create_index("ix_documents_parent", "documents", ["parent_id"])
     op.create_index("ix_documents_kind", "documents", ["kind", "published_at"])
     op.create_table(
         "story_social",
-        sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id"), primary_key=True),
+        sa.Column(
+            "document_id",
+            sa.Integer,
+            sa.ForeignKey("document_keys.document_id" if postgres else "documents.id"),
+            primary_key=True,
+        ),
         sa.Column("story_id", sa.Integer, sa.ForeignKey("stories.id"), nullable=False),
         sa.Column("via", sa.String(10), nullable=False),
         sa.Column("similarity", sa.Float),
