@@ -7,11 +7,21 @@ import re
 
 import numpy as np
 import pytest
+from sqlalchemy.dialects import postgresql
 
 from baochi.search import parse
 from baochi.search.tokens import IndexText
-from baochi.search.tree import plan
-from baochi.search.tsquery import bm25, idf, phrases, query_text, settle
+from baochi.search.tree import describe, plan
+from baochi.search.tsquery import (
+    Columns,
+    _parts,
+    bm25,
+    condition,
+    idf,
+    phrases,
+    query_text,
+    settle,
+)
 from baochi.search.tsvector import tsvector_text
 
 
@@ -53,3 +63,26 @@ def test_the_body_starts_after_a_gap_so_no_phrase_spans_title_and_body() -> None
         "'ha':1A 'noi':2A,4 'ha_noi':1A 'thanh':5 'ngap':6 'noi_thanh':4 'thanh_ngap':5"
     )
     assert vectors.title == "'ha':1A 'noi':2A 'ha_noi':1A"
+
+
+def _sql(node_query: str) -> str:
+    node = plan(parse(node_query)).text["folded"]
+    where = condition(node, Columns.of("folded"))
+    return str(where.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def test_title_terms_are_asked_of_the_titles_own_tsvector_and_the_rest_in_one_tsquery() -> None:
+    sql = _sql('hà nội AND (ngập OR "úng ngập") NOT title:"dự báo"')
+    assert sql.count("search_text.words @@") == 1 and sql.count("search_titles.words @@") == 1
+    assert "search_text.doc_id NOT IN (SELECT search_titles.doc_id" in sql
+    assert "'du_bao'" in sql and ":A" not in sql
+
+
+def test_an_or_keeps_phrases_apart_from_what_gin_answers_alone() -> None:
+    node = plan(parse('"thành phố hồ chí minh" OR tp hcm OR ùn tắc OR title:"đà nẵng"'))
+    parts = _parts(node.text["folded"])  # type: ignore[arg-type]
+    assert [describe(p) for p in parts] == [
+        '"thành phố hồ chí minh"',
+        '(OR (AND tp hcm) "ùn tắc")',
+        'title:"đà nẵng"',
+    ]
