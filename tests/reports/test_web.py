@@ -5,13 +5,9 @@ the scheduled brief and week report are made once and mailed with their PDF."""
 from __future__ import annotations
 
 import datetime as dt
-import email
 import io
 import re
 import socket
-from collections.abc import Iterator
-from email.message import EmailMessage
-from email.policy import default
 
 import pytest
 from docx import Document
@@ -22,40 +18,13 @@ from baochi.db.reports_store import ReportsStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.reports.conftest import Collected
+from tests.watch.test_mail import Inbox, smtp  # noqa: F401  (the SMTP server fixture)
 
-controller = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is not installed")
 argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
 
 PASSWORD = "mat-khau-thu-nghiem-1"
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 HOSTILE = 'Tóm tắt đã biên tập <script>alert("x")</script> cho lãnh đạo'
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every message it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[tuple[list[str], EmailMessage]] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        parsed = email.message_from_bytes(envelope.content, policy=default)  # type: ignore[attr-defined]
-        self.messages.append((list(envelope.rcpt_tos), parsed))  # type: ignore[attr-defined]
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on a free port of 127.0.0.1."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
-        yield inbox, port
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +75,7 @@ def make_draft(client: TestClient) -> int:
     return int(page.headers["location"].rsplit("/", 1)[1])
 
 
-def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) -> None:
+def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) -> None:  # noqa: F811
     inbox, port = smtp
     client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port)
     draft_id = make_draft(client)
@@ -204,7 +173,7 @@ def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
     assert bad.status_code == 422 and "trước ngày bắt đầu" in bad.text
 
 
-def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected, smtp) -> None:
+def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected, smtp) -> None:  # noqa: F811
     inbox, port = smtp
     settings = collected.settings.replace(
         brief_recipients="lanhdao@hanoi.gov.vn", smtp_host="127.0.0.1", smtp_port=port
