@@ -97,7 +97,8 @@ _SOURCE_COLUMNS = (
     sources.c.last_error,
     sources.c.articles_total,
 )
-_DOCUMENT_COLUMNS = (
+# What a DocumentRow is read from: every shown column, with the outlet's name.
+DOCUMENT_COLUMNS = (
     documents.c.id,
     documents.c.url,
     func.coalesce(outlets.c.name, "").label("outlet"),
@@ -484,7 +485,7 @@ class Store:
         self, since: dt.datetime | None = None, limit: int | None = None, newest_first: bool = False
     ) -> Iterator[DocumentRow]:
         """Stored documents (fetched at or after `since`), streamed in id order or newest first."""
-        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        query = select(*DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
         if since is not None:
             query = query.where(documents.c.fetched_at >= since)
         query = query.order_by(documents.c.id.desc() if newest_first else documents.c.id)

@@ -36,7 +36,7 @@ from baochi.db.schema_web import (
     users,
     web_sessions,
 )
-from baochi.db.store import _DOCUMENT_COLUMNS, DocumentRow, Store, now
+from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
 
 corrections_t = schema_web.label_corrections
 HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
@@ -383,7 +383,7 @@ class WebStore:
     def document(self, doc_id: int) -> DocumentRow | None:
         """One stored document with its outlet's name."""
         query = (
-            select(*_DOCUMENT_COLUMNS)
+            select(*DOCUMENT_COLUMNS)
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
             .where(documents.c.id == doc_id)
         )
@@ -392,7 +392,7 @@ class WebStore:
 
     def documents_page(self, limit: int, before_id: int | None = None) -> list[DocumentRow]:
         """Documents newest first by id, starting below a cursor: stable while new ones arrive."""
-        query = select(*_DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        query = select(*DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
         if before_id is not None:
             query = query.where(documents.c.id < before_id)
         query = query.order_by(documents.c.id.desc()).limit(limit)

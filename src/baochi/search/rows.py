@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, select
 
 from baochi.db import DocumentRow
 from baochi.db.schema import documents, outlets
-
-_DOCUMENT_COLUMNS: tuple[Any, ...] = (
-    documents.c.id,
-    documents.c.url,
-    func.coalesce(outlets.c.name, "").label("outlet"),
-    documents.c.title,
-    documents.c.lead,
-    documents.c.body,
-    documents.c.authors,
-    documents.c.published_at,
-    documents.c.fetched_at,
-)
+from baochi.db.store import DOCUMENT_COLUMNS
 
 
 def documents_by_id(engine: Engine, ids: Sequence[int]) -> dict[int, DocumentRow]:
@@ -28,7 +16,7 @@ def documents_by_id(engine: Engine, ids: Sequence[int]) -> dict[int, DocumentRow
     if not ids:
         return {}
     query = (
-        select(*_DOCUMENT_COLUMNS)
+        select(*DOCUMENT_COLUMNS)
         .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
         .where(documents.c.id.in_(list(ids)))
     )
