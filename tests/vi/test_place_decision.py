@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from baochi.vi.place_decision import NAME, PlaceDecision
+from baochi.vi.place_decision import FORMAT, NAME, PARTS, PlaceDecision
 from baochi.vi.places import detect_places, weigh
 from baochi.vi.places_eval import train_decision
 
@@ -53,14 +53,26 @@ def test_trained_decision_is_saved_with_its_figures_and_decides_real_cases(
 
 
 def test_held_out_figures_of_the_learned_decision(trained: tuple[Path, dict]) -> None:
-    # Measured 2026-11-28: held-out third 0.855 / Hà Nội F1 0.860 (rules: 0.843 / 0.848);
-    # 5-fold CV over all 1,500: 0.855 / 0.899. Raise the floors when the figures rise.
+    # Measured 2026-11-28 with where the evidence comes from and without the rules' answer:
+    # held-out third 0.874 / Hà Nội F1 0.867 (rules: 0.843 / 0.848); 5-fold CV over all 1,500:
+    # 0.866 / 0.907. Raise the floors when the figures rise.
     figures = trained[1]
     assert figures["holdout"]["n"] > 400 and figures["5-fold CV"]["n"] == 1500
-    assert figures["holdout"]["place_accuracy"] >= 0.85
-    assert figures["holdout"]["hanoi_f1"] >= 0.85
-    assert figures["5-fold CV"]["place_accuracy"] >= 0.845
-    assert figures["5-fold CV"]["hanoi_f1"] >= 0.89
+    assert figures["holdout"]["place_accuracy"] >= 0.865
+    assert figures["holdout"]["hanoi_f1"] >= 0.86
+    assert figures["5-fold CV"]["place_accuracy"] >= 0.86
+    assert figures["5-fold CV"]["hanoi_f1"] >= 0.90
+
+
+def test_evidence_tells_a_venue_from_the_city_s_own_places() -> None:
+    # Both name Hà Nội in the lead; only the local story names its wards and districts, while the
+    # national session names Hà Nội only as where it met.
+    national = weigh(*NATIONAL)[1].parts["Hà Nội"]
+    local = weigh(*CAPITAL)[1].parts["Hà Nội"]
+    assert dict(zip(PARTS, national, strict=True)) == {
+        "title": 0.0, "unit": 0.0, "local": 0.0, "passing": 2.0
+    }  # fmt: skip
+    assert local[PARTS.index("unit")] > 0 and local[PARTS.index("title")] > 0
 
 
 def test_missing_or_foreign_files_are_refused_not_run(tmp_path: Path) -> None:
@@ -73,7 +85,7 @@ def test_missing_or_foreign_files_are_refused_not_run(tmp_path: Path) -> None:
     np.savez(tmp_path / f"{NAME}.npz", coef=objects, intercept=objects)
     (tmp_path / f"{NAME}.json").write_text(
         json.dumps(
-            {"format": 1, "kinds": ["Hà Nội", "tỉnh", "toàn quốc", "nước ngoài", "không rõ"]}
+            {"format": FORMAT, "kinds": ["Hà Nội", "tỉnh", "toàn quốc", "nước ngoài", "không rõ"]}
         ),
         encoding="utf-8",
     )

@@ -24,7 +24,14 @@ from baochi.vi.gazetteer import (
     gazetteer,
 )
 from baochi.vi.normalize import normalize
-from baochi.vi.place_decision import ABROAD, NATIONWIDE, UNKNOWN, Evidence, PlaceDecision
+from baochi.vi.place_decision import (
+    ABROAD,
+    NATIONWIDE,
+    PARTS,
+    UNKNOWN,
+    Evidence,
+    PlaceDecision,
+)
 from baochi.vi.place_names import HANOI, Hit, is_plain, key, scan
 
 
@@ -69,6 +76,9 @@ _DETAIL_WEIGHT = {
     "club": 0.8,
     "region": 0.8,
 }
+# Roles in which a place is only passed through: where something was held, someone's address,
+# part of an institution's name.
+_PASSING = frozenset({"venue", "residence", "institution"})
 # When one spelling names places of several kinds, the first kind here is the one meant.
 _PRIORITY = [NEUTRAL, PROVINCE, LANDMARK, DISTRICT, WARD, FOREIGN, NATIONAL]
 
@@ -144,6 +154,8 @@ class _Clue:
     name: str
     weight: float
     role: str
+    kind: str
+    field: str
 
 
 def _clues(resolved: list[tuple[Hit, Place | None]]) -> list[_Clue]:
@@ -163,7 +175,7 @@ def _clues(resolved: list[tuple[Hit, Place | None]]) -> list[_Clue]:
         else:
             target = place.province
             weight *= _KIND_WEIGHT[place.kind]
-        clues.append(_Clue(target, key(hit.surface), weight, hit.role))
+        clues.append(_Clue(target, key(hit.surface), weight, hit.role, place.kind, hit.field))
     return clues
 
 
@@ -203,6 +215,23 @@ def _scores(clues: list[_Clue], w: Weights) -> dict[str, float]:
         top = max(weights)
         scores[target] += top + w.repeat * (sum(weights) - top)
     return scores
+
+
+def _parts(clues: list[_Clue]) -> dict[str, tuple[float, ...]]:
+    """Where each target's evidence comes from, in the order of PARTS: the title, names finer
+    than a province (a ward, a street, a landmark), local authorities ("Công an quận ..."), and
+    passing roles (a venue, an address, an institution's name)."""
+    parts: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(PARTS))
+    for clue in clues:
+        found = parts[clue.target]
+        for n, part in enumerate(PARTS):
+            found[n] += clue.weight * (
+                (part == "title" and clue.field == "title")
+                or (part == "unit" and clue.kind in (DISTRICT, WARD, LANDMARK))
+                or (part == "local" and clue.role == "local")
+                or (part == "passing" and clue.role in _PASSING)
+            )
+    return {target: tuple(found) for target, found in parts.items()}
 
 
 def main_place(clues: list[_Clue], foreign_words: list[float], w: Weights = WEIGHTS) -> str:
@@ -252,7 +281,8 @@ def weigh(
     resolved, foreign_words = evidence(title, text)
     clues = _clues(resolved)
     main = main_place(clues, foreign_words, weights)
-    return resolved, Evidence(dict(_scores(clues, weights)), sum(foreign_words), main)
+    scores = dict(_scores(clues, weights))
+    return resolved, Evidence(scores, sum(foreign_words), main, _parts(clues))
 
 
 def detect_places(
