@@ -53,15 +53,15 @@ def test_trained_decision_is_saved_with_its_figures_and_decides_real_cases(
 
 
 def test_held_out_figures_of_the_learned_decision(trained: tuple[Path, dict]) -> None:
-    # Measured 2026-11-28 with where the evidence comes from and without the rules' answer:
-    # held-out third 0.874 / Hà Nội F1 0.867 (rules: 0.843 / 0.848); 5-fold CV over all 1,500:
-    # 0.866 / 0.907. Raise the floors when the figures rise.
+    # Measured 2026-11-28 after the name fixes (other capitals, address chains, streets):
+    # held-out third 0.880 / Hà Nội F1 0.903 (rules: 0.841 / 0.839); 5-fold CV over all 1,500:
+    # 0.871 / 0.922. Raise the floors when the figures rise.
     figures = trained[1]
     assert figures["holdout"]["n"] > 400 and figures["5-fold CV"]["n"] == 1500
-    assert figures["holdout"]["place_accuracy"] >= 0.865
-    assert figures["holdout"]["hanoi_f1"] >= 0.86
-    assert figures["5-fold CV"]["place_accuracy"] >= 0.86
-    assert figures["5-fold CV"]["hanoi_f1"] >= 0.90
+    assert figures["holdout"]["place_accuracy"] >= 0.87
+    assert figures["holdout"]["hanoi_f1"] >= 0.89
+    assert figures["5-fold CV"]["place_accuracy"] >= 0.865
+    assert figures["5-fold CV"]["hanoi_f1"] >= 0.915
 
 
 def test_evidence_tells_a_venue_from_the_city_s_own_places() -> None:

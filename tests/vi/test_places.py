@@ -85,3 +85,72 @@ def test_text_typed_without_diacritics() -> None:
     result = detect_places("ha noi mua to", "sang nay mua lon o quan cau giay va ha dong")
     assert result.hanoi
     assert {m.unit for m in result.mentions} >= {"Quận Cầu Giấy", "Hà Đông"}
+
+
+def test_capital_of_another_country_is_not_hanoi() -> None:
+    result = detect_places(
+        "Thủ đô Brazil bạo động, tổng thống triển khai quân đội",
+        "Người biểu tình đòi tổng thống từ chức đã đốt phá trụ sở nhiều bộ tại thủ đô Brasilia.",
+    )
+    assert (result.main, result.hanoi) == ("nước ngoài", False)
+    assert all(m.province != "Hà Nội" for m in result.mentions)
+
+
+def test_common_words_that_begin_with_a_country_name_are_no_country() -> None:
+    for title in (
+        "Ý kiến bạn đọc về việc tăng giá điện",
+        "Nhật ký của một bác sĩ cấp cứu đêm giao thừa",
+        "Mỹ phẩm trôi nổi bán tràn lan trên mạng",
+        "Thái độ của nhân viên khiến khách bức xúc",
+        "Áo dài cách tân lên ngôi dịp Tết",
+    ):
+        result = detect_places(title, "")
+        assert (result.main, result.mentions) == ("không rõ", []), title
+    assert detect_places("Ý thắng đậm Albania ở vòng loại World Cup", "").main == "nước ngoài"
+
+
+def test_every_part_of_a_home_address_is_a_home() -> None:
+    # The defendant's home province, named after his commune and district, is not the story's.
+    result = detect_places(
+        "Lĩnh án tử hình vì vận chuyển ma túy",
+        "Đưa bị cáo Nguyễn Văn D. (SN 1981, trú ở thị trấn Hữu Lũng, huyện Hữu Lũng, Lạng Sơn) "
+        "ra xét xử, ngày 21-6, TAND TP Hà Nội đã tuyên phạt bị cáo mức án tử hình.",
+    )
+    assert (result.main, result.hanoi) == ("Hà Nội", True)
+
+
+def test_street_words_that_are_no_hanoi_street() -> None:
+    result = detect_places(
+        "Xe container tông hàng loạt xe máy",
+        "Rạng sáng 14/6, xe container lưu thông trên đường ĐT 743 qua khu phố 2, phường An Phú, "
+        "thị xã Thuận An, Bình Dương thì tông vào nhiều xe máy. Người dân đổ ra đường phố. Theo "
+        "nhân chứng, tài xế kẹt cứng trong cabin.",
+    )
+    assert result.main == "Bình Dương"
+    assert {m.province for m in result.mentions} == {"Bình Dương"}
+    town = next(m for m in result.mentions if m.surface == "thị xã Thuận An")
+    assert town.kind == "district"
+
+
+def test_hanoi_street_named_after_a_person() -> None:
+    result = detect_places(
+        "Xếp hàng mua vàng ngày vía Thần tài",
+        "Từ sáng sớm, người dân đã xếp hàng dài trước các cửa hàng vàng trên phố Trần Nhân Tông, "
+        "giao thông ùn ứ.",
+    )
+    assert [m.surface for m in result.mentions] == ["phố Trần Nhân Tông"]
+    assert result.hanoi
+
+
+def test_hanoi_as_a_reference_point_or_someone_s_origin_is_not_the_story_s_place() -> None:
+    result = detect_places(
+        "Mộc Châu mùa mận chín",
+        "Cao nguyên Mộc Châu thuộc tỉnh Sơn La, cách Hà Nội 180 km về phía Tây Bắc, đang vào mùa "
+        "mận chín, thu hút đông du khách.",
+    )
+    assert (result.main, result.hanoi) == ("Sơn La", False)
+    result = detect_places(
+        "MC Lại Văn Sâm đứng hình vì người chơi",
+        "Cô kỹ sư đến từ Hà Nội không biết hiện tượng El Nino và dùng liền hai quyền trợ giúp.",
+    )
+    assert not result.hanoi

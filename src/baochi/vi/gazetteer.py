@@ -2,8 +2,9 @@
 
 Current units (34 provinces, 3,321 wards after the 2025 reform) come from vietnam-provinces; the
 former 63 provinces, their districts and wards, each resolving to its current unit, from the
-address mapping shipped with underthesea; aliases, landmarks, places abroad and national bodies
-from the CSV files in data/, written for baochi. Names are indexed by their syllables.
+address mapping shipped with underthesea; aliases, landmarks, places abroad, national bodies and
+common words that begin with a place's name ("Ý kiến", "Áo dài") from the CSV files in data/,
+written for baochi. Names are indexed by their syllables.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class Gazetteer:
     # The same names without diacritics, for text typed without them ("ha noi").
     folded: dict[str, list[Entry]]
     folded_prefixes: frozenset[str]
+    # Common words that begin with a place's name ("Ý kiến", "Mỹ phẩm", "Áo dài"), as match keys.
+    compounds: frozenset[str] = frozenset()
 
     def add(self, surface: str, place: Place) -> None:
         tokens = _TOKEN.findall(surface)
@@ -141,6 +144,13 @@ def _unit_spellings(full: str) -> list[str]:
     return [full]
 
 
+def _town_spellings(full: str) -> list[str]:
+    """A city that was a town not long ago is still "thị xã" in older news ("thị xã Thuận An")."""
+    if not full.lower().startswith("thành phố "):
+        return []
+    return _unit_spellings("Thị xã " + _bare_name(full))
+
+
 def _bare_name(full: str) -> str:
     low = full.lower()
     for prefix in _UNIT_PREFIXES:
@@ -176,6 +186,7 @@ def gazetteer() -> Gazetteer:
         )
     for row in _data("national.csv"):
         gaz.add(row["surface"], Place(row["surface"], NATIONAL, detail=row["kind"]))
+    gaz.compounds = frozenset(match_key(row["words"]) for row in _data("compounds.csv"))
     gaz.seal()
     return gaz
 
@@ -208,7 +219,7 @@ def _add_former_units(
             for spelling in _unit_spellings(record["old_ward"]):
                 gaz.add(spelling, place)
         place = Place(district, DISTRICT, home.province, home.current, True, home.province)
-        for spelling in _unit_spellings(district):
+        for spelling in _unit_spellings(district) + _town_spellings(district):
             gaz.add(spelling, place)
     _add_bare_district_names(gaz, district_homes)
     _add_bare_city_ward_names(gaz, ward_homes, district_homes)

@@ -37,7 +37,16 @@ _SURNAMES = frozenset(
 )  # fmt: skip
 # Words before a place that make it someone's home or address rather than the story's place.
 _RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường"})
-_RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra"})
+_RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra", "đến từ"})
+# ... or only a reference point: "cách Hà Nội 180 km", "giờ Hà Nội", "theo hướng Hà Nội".
+_REFERENCE = frozenset({"cách", "giờ", "hướng"})
+# What may separate the names of one address ("phường Trung Hòa, quận Cầu Giấy, Hà Nội").
+_ADDRESS_GAP = re.compile(r"\s?[,\-–(]?\s?")
+# Words before "phố" that make it a street in general or a southern neighbourhood, not a street
+# of Hà Nội: "đường phố", "khu phố 2", "thành phố".
+_NOT_STREET = frozenset({"đường", "khu", "thành", "tuyến", "dãy", "dạo", "xuống", "ra"})
+# "Thủ đô" alone is Hà Nội; followed by a name it is another country's ("Thủ đô Brazil").
+_CAPITAL = "Thủ đô"
 # ... part of an institution's name ("Đại học Y Hà Nội", "Nhà hát ...").
 _INSTITUTIONS = frozenset(
     {"học", "viện", "trường", "báo", "đài", "nhà", "đh", "đhqg", "bv", "thpt", "thcs", "khoa", "ls"}
@@ -120,16 +129,22 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             start, end = matches[i].start(), matches[i + length - 1].end()
             weight = position_weight(field, start)
             places = [e.place for e in ok]
-            hits.append(Hit(field, start, end, text[start:end], places, weight, _role(keys, i)))
+            chained = hits and _same_address(text, hits[-1], start)
+            role = hits[-1].role if chained else _role(keys, i)
+            hits.append(Hit(field, start, end, text[start:end], places, weight, role))
             i += length
             continue
         token = tokens[i]
-        street = _street_style(keys, tokens, i) if token in _STREET_WORDS else None
-        if street is not None and keys[i + 1] not in prefixes:
-            start, end = matches[i].start(), matches[i + 1].end()
+        street = _street_style(text, matches, keys, i) if token in _STREET_WORDS else None
+        if street is not None and not (
+            keys[i + 1] in prefixes
+            and _longest_at(prefixes, index, text, matches, tokens, keys, i + 1, plain)
+        ):
+            place, length = street
+            start, end = matches[i].start(), matches[i + length - 1].end()
             weight = position_weight(field, start)
-            hits.append(Hit(field, start, end, text[start:end], [street], weight))
-            i += 2
+            hits.append(Hit(field, start, end, text[start:end], [place], weight))
+            i += length
             continue
         if (
             token[0].isupper()
@@ -182,17 +197,34 @@ def _longest_at(
     return None
 
 
-def _street_style(keys: list[str], tokens: list[str], i: int) -> Place | None:
-    """Addresses written the way one city writes them: "phố Lò Sũ", "ngõ 124" are Hà Nội's,
-    "hẻm 495" is Thành phố Hồ Chí Minh's."""
-    home = _STREET_WORDS.get(tokens[i])
-    if home is None or i + 1 >= len(tokens) or (i and keys[i - 1] == "thành"):
+def _street_style(
+    text: str, matches: list[re.Match[str]], keys: list[str], i: int
+) -> tuple[Place, int] | None:
+    """Addresses written the way one city writes them, and how many tokens they take: "phố Trần
+    Nhân Tông", "ngõ 124" are Hà Nội's, "hẻm 495" is Thành phố Hồ Chí Minh's; not "đường phố.
+    Theo", "khu phố 2"."""
+    token = matches[i].group()
+    home = _STREET_WORDS.get(token)
+    if home is None or i + 1 >= len(matches) or (i and keys[i - 1] in _NOT_STREET):
         return None
-    nxt = tokens[i + 1]
+    if text[matches[i].end() : matches[i + 1].start()] != " ":
+        return None
+    nxt = matches[i + 1].group()
     if not (nxt.isdigit() or (_titled(nxt) and is_syllable(nxt))):
         return None
+    length = 2
+    while (
+        not nxt.isdigit()
+        and i + length < len(matches)
+        and length < 5
+        and text[matches[i + length - 1].end() : matches[i + length].start()] == " "
+        and _titled(matches[i + length].group())
+        and is_syllable(matches[i + length].group())
+    ):
+        length += 1
     place = gazetteer().provinces[home]
-    return Place(f"{tokens[i]} {nxt}", LANDMARK, home, place.current, False, "street-style")
+    name = text[matches[i].start() : matches[i + length - 1].end()]
+    return Place(name, LANDMARK, home, place.current, False, "street-style"), length
 
 
 def _role(keys: list[str], i: int) -> str:
@@ -205,11 +237,19 @@ def _role(keys: list[str], i: int) -> str:
         return "residence"
     if _LOCAL_BODIES.intersection(before[-4:]):
         return "local"
+    if before and before[-1] in _REFERENCE:
+        return "reference"
     if _INSTITUTIONS.intersection(before[-3:]):
         return "institution"
     if before and before[-1] in ("tại", "ở"):
         return "venue"
     return ""
+
+
+def _same_address(text: str, previous: Hit, start: int) -> bool:
+    """True when a name follows the previous one as the next part of one address, which then
+    plays the same role: "trú ở huyện Hữu Lũng, Lạng Sơn" is all a home."""
+    return bool(previous.role) and bool(_ADDRESS_GAP.fullmatch(text, previous.end, start))
 
 
 def _sentence_start(text: str, start: int) -> bool:
@@ -242,11 +282,15 @@ def _in_context(
     person = _titled(prev) and prev.lower() in _SURNAMES
     if place.kind in (PROVINCE, LANDMARK, DISTRICT) and entry.caps[0] and person:
         return False
+    if place.unit == _CAPITAL and nxt[:1].isupper():
+        return False
     guarded = place.detail in ("ambiguous", "bare", "weak") or (
         place.kind == FOREIGN and all(is_syllable(t) for t in tokens[i:j])
     )
     if not guarded:
         return True
+    if nxt and f"{key(tokens[j - 1])} {key(nxt)}" in gazetteer().compounds:
+        return False
     if tokens[i].lower() in _PRONOUNS and _sentence_start(text, matches[i].start()):
         return False
     capital_prev = _titled(prev) or (prev.isupper() and tokens[i].isupper() and is_syllable(prev))

@@ -77,8 +77,8 @@ _DETAIL_WEIGHT = {
     "region": 0.8,
 }
 # Roles in which a place is only passed through: where something was held, someone's address,
-# part of an institution's name.
-_PASSING = frozenset({"venue", "residence", "institution"})
+# part of an institution's name, a reference point.
+_PASSING = frozenset({"venue", "residence", "institution", "reference"})
 # When one spelling names places of several kinds, the first kind here is the one meant.
 _PRIORITY = [NEUTRAL, PROVINCE, LANDMARK, DISTRICT, WARD, FOREIGN, NATIONAL]
 
@@ -90,6 +90,7 @@ class Weights:
     repeat: float = 0.3  # each repeat of a name, relative to its first mention
     local_boost: float = 1.5  # a place right after a local authority ("Công an quận ...")
     residence: float = 0.2  # someone's home or address ("trú tại ...")
+    reference: float = 0.2  # a reference point ("cách Hà Nội 180 km", "giờ Hà Nội")
     institution: float = 0.25  # inside an institution's name ("Đại học Y Hà Nội")
     venue_of_national: float = 0.5  # "tại Hà Nội" when a national body leads the story
     spread: float = 1.0  # runner-up province at this share of the first: nationwide
@@ -201,6 +202,7 @@ def _scores(clues: list[_Clue], w: Weights) -> dict[str, float]:
     roles = {
         "local": w.local_boost,
         "residence": w.residence,
+        "reference": w.reference,
         "institution": w.institution,
         "venue": w.venue_of_national if national else 1.0,
     }
@@ -220,7 +222,7 @@ def _scores(clues: list[_Clue], w: Weights) -> dict[str, float]:
 def _parts(clues: list[_Clue]) -> dict[str, tuple[float, ...]]:
     """Where each target's evidence comes from, in the order of PARTS: the title, names finer
     than a province (a ward, a street, a landmark), local authorities ("Công an quận ..."), and
-    passing roles (a venue, an address, an institution's name)."""
+    passing roles (a venue, an address, an institution's name, a reference point)."""
     parts: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(PARTS))
     for clue in clues:
         found = parts[clue.target]
