@@ -154,3 +154,20 @@ def test_hanoi_as_a_reference_point_or_someone_s_origin_is_not_the_story_s_place
         "Cô kỹ sư đến từ Hà Nội không biết hiện tượng El Nino và dùng liền hai quyền trợ giúp.",
     )
     assert not result.hanoi
+
+
+def test_places_in_links_to_other_articles_are_not_this_story_s() -> None:
+    result = detect_places(
+        "Những màn động vật đại chiến ấn tượng nhất tuần",
+        "Rắn chết thảm vì bị cá cắn chặt vào đầu, ngựa vằn tung cước khiến linh dương ngất xỉu. "
+        ">> Xem thêm: Bẫy rắn hổ mang dài 2 mét ở Hà Nội  Cá sấu rình bắt sư tử dưới sông.",
+    )
+    assert (result.main, result.mentions) == ("không rõ", [])
+
+
+def test_a_stadium_is_named_whole() -> None:
+    result = detect_places(
+        "V-League: CĐV ném pháo sáng xuống sân",
+        "Trên SVĐ Mỹ Đình tối 24/6, một số CĐV quá khích đã ném pháo sáng xuống đường biên.",
+    )
+    assert [m.surface for m in result.mentions] == ["SVĐ Mỹ Đình"]

@@ -47,6 +47,14 @@ _ADDRESS_GAP = re.compile(r"\s?[,\-–(]?\s?")
 _NOT_STREET = frozenset({"đường", "khu", "thành", "tuyến", "dãy", "dạo", "xuống", "ra"})
 # "Thủ đô" alone is Hà Nội; followed by a name it is another country's ("Thủ đô Brazil").
 _CAPITAL = "Thủ đô"
+# Links to other articles left in the text by the outlet: ">> Xem thêm: <title>", "Tin liên quan
+# <titles>" up to the end of the line, ">>> <title>".
+_LINKS = re.compile(
+    r"(?:Xem thêm|XEM THÊM|Đọc thêm|ĐỌC THÊM)\s*:[^\n]{0,200}?(?=\s\s|\n|$)"
+    r"|Tin liên quan(?!\s+(?:đến|tới))[^\n]*"
+    r"|>>>[^\n]{0,200}?(?=>>>|\s\s|\n|$)"
+)
+_LINK_MARKERS = ("Xem thêm", "XEM THÊM", "Đọc thêm", "ĐỌC THÊM", "Tin liên quan", ">>>")
 # ... part of an institution's name ("Đại học Y Hà Nội", "Nhà hát ...").
 _INSTITUTIONS = frozenset(
     {"học", "viện", "trường", "báo", "đài", "nhà", "đh", "đhqg", "bv", "thpt", "thcs", "khoa", "ls"}
@@ -82,6 +90,14 @@ def key(token: str) -> str:
             _KEYS.clear()
         found = _KEYS[token] = match_key(token)
     return found
+
+
+def without_links(text: str) -> str:
+    """The text with links to other articles blanked out (offsets kept): the places in another
+    story's title are not this story's ("Xem thêm: Bẫy rắn hổ mang dài 2 mét ở Hà Nội")."""
+    if not any(marker in text for marker in _LINK_MARKERS):
+        return text
+    return _LINKS.sub(lambda m: " " * len(m.group()), text)
 
 
 def position_weight(field: str, start: int) -> float:

@@ -32,7 +32,7 @@ from baochi.vi.place_decision import (
     Evidence,
     PlaceDecision,
 )
-from baochi.vi.place_names import HANOI, Hit, is_plain, key, scan
+from baochi.vi.place_names import HANOI, Hit, is_plain, key, scan, without_links
 
 
 @dataclass(frozen=True)
@@ -269,7 +269,7 @@ def main_place(clues: list[_Clue], foreign_words: list[float], w: Weights = WEIG
 
 def evidence(title: str, text: str) -> tuple[list[tuple[Hit, Place | None]], list[float]]:
     """Resolved name hits in title and text, and the weights of foreign-looking words."""
-    title, text = normalize(title), normalize(text)
+    title, text = normalize(title), without_links(normalize(text))
     plain = is_plain(f"{title} {text[:2000]}")
     hits, foreign_words = scan(title, "title", plain)
     body_hits, body_words = scan(text, "text", plain)
