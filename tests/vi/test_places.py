@@ -171,3 +171,14 @@ def test_a_stadium_is_named_whole() -> None:
         "Trên SVĐ Mỹ Đình tối 24/6, một số CĐV quá khích đã ném pháo sáng xuống đường biên.",
     )
     assert [m.surface for m in result.mentions] == ["SVĐ Mỹ Đình"]
+
+
+def test_old_quarter_is_hanoi_s_and_stock_exchanges_are_no_city_s() -> None:
+    assert detect_places("Quán cháo lòng 30 năm nức tiếng phố cổ", "").hanoi
+    assert detect_places("Dạo phố cổ Hội An đêm rằm", "").main == "Quảng Nam"
+    result = detect_places(
+        "Cổ phiếu ngân hàng kéo chỉ số đi lên",
+        "Phiên sáng nay, trên Sở Giao dịch Chứng khoán Hà Nội (HNX), chỉ số HNX-Index tăng "
+        "0,5 điểm nhờ nhóm cổ phiếu ngân hàng.",
+    )
+    assert (result.hanoi, result.mentions) == (False, [])
