@@ -1,5 +1,6 @@
 """A small archive for the search tests: the first 300 real articles that carry our own topic,
-tone and place labels, spread over four outlets and real publication days, indexed once."""
+tone and place labels, spread over four outlets and real publication days, indexed once; one in
+five is stored as a social post or comment (Facebook or YouTube), as the connectors store them."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from sqlalchemy import text
 
 from baochi import settings as settings_mod
 from baochi.db import Store, open_store
-from baochi.records import Article, Collected, Document, Keys
+from baochi.records import Article, Collected, Document, Keys, Social
 from baochi.search import sync
 from tests.conftest import CORPUS, SHARED_DATA, fresh_database, needs_corpus
 
@@ -45,6 +46,12 @@ class Item:
     tone: str
     place: str
     hanoi: bool
+    kind: str = "article"
+    platform: str = ""
+
+
+# By position modulo 10: which articles are stored as posts and comments, and from where.
+SOCIAL = {2: ("post", "facebook"), 5: ("comment", "facebook"), 8: ("post", "youtube")}
 
 
 @dataclass(frozen=True)
@@ -88,9 +95,10 @@ def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
             body=body,
             published_at=published,
         )
-        batch.append(
-            Collected(Document(article, Keys.of(article)), (), published, outlet_ids[k % 4])
-        )
+        kind, platform = SOCIAL.get(k % 10, ("article", ""))
+        social = Social(kind, platform, str(raw["id"])) if platform else None
+        document = Document(article, Keys.of(article), social=social)
+        batch.append(Collected(document, (), published, outlet_ids[k % 4]))
     items, labels = {}, []
     saved = store.save_documents(batch)
     for k, (raw, (status, doc_id)) in enumerate(zip(raws, saved, strict=True)):
@@ -107,6 +115,8 @@ def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
             tone=raw["tone"],
             place=raw["place"],
             hanoi=raw["hanoi"],
+            kind=SOCIAL.get(k % 10, ("article", ""))[0],
+            platform=SOCIAL.get(k % 10, ("article", ""))[1],
         )
     with store.engine.begin() as conn:
         conn.execute(

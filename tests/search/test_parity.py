@@ -58,7 +58,17 @@ def test_both_stores_hold_the_same_documents(both: tuple[Archive, Archive]) -> N
 
 
 def _same(item: Item) -> tuple:
-    return (item.title, item.text, item.outlet, item.day, item.topic, item.tone, item.place)
+    return (
+        item.title,
+        item.text,
+        item.outlet,
+        item.day,
+        item.topic,
+        item.tone,
+        item.place,
+        item.kind,
+        item.platform,
+    )
 
 
 @pytest.mark.parametrize("sort", SORTS)

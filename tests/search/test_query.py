@@ -47,6 +47,8 @@ def reading(node: Node, item: Item) -> bool:
             "tone": item.tone == node.value,
             "place": contains(item.place, node.value),
             "hanoi": item.hanoi == (node.value == "1"),
+            "kind": item.kind == node.value,
+            "platform": item.platform == node.value,
         }[node.name]
     if isinstance(node, Dates):
         return (not node.start or item.day >= node.start.isoformat()) and (
@@ -87,6 +89,11 @@ QUERIES = [
     "date:2017-02-07..2017-02-10 NOT outlet:thanh",
     "hà nội OR tone:positive",
     "(ngập OR cháy) AND NOT date:..2017-02-08",
+    "kind:post hà nội",
+    "kind:comment OR platform:youtube",
+    "NOT kind:article tone:negative",
+    'loại:"bình luận" nền_tảng:facebook',
+    "platform:facebook NOT kind:comment",
 ]
 
 
@@ -124,9 +131,9 @@ def test_facets_count_every_match(archive: Archive) -> None:
     result = run_query(archive.store, query, limit=5)
     items = [archive.items[i] for i in expected(archive, query)]
     assert result.total == len(items) and len(result.hits) == 5
-    for field in ("outlet", "topic", "tone", "place"):
+    for field in ("outlet", "topic", "tone", "place", "kind", "platform"):
         counted = {f.value: f.count for f in result.facets[field]}
-        truth = Counter(getattr(item, field) for item in items).most_common(20)
+        truth = Counter(v for item in items if (v := getattr(item, field))).most_common(20)
         assert counted == {value: n for value, n in truth if n == counted.get(value)}
         assert sum(counted.values()) == sum(n for _, n in truth)
     assert {f.value: f.count for f in result.facets["day"]} == Counter(i.day for i in items)
@@ -134,7 +141,7 @@ def test_facets_count_every_match(archive: Archive) -> None:
 
 def test_a_facet_term_selects_its_bucket(archive: Archive) -> None:
     result = run_query(archive.store, "hà nội")
-    for field in ("outlet", "topic", "tone", "place", "day"):
+    for field in ("outlet", "topic", "tone", "place", "kind", "platform", "day"):
         facet = result.facets[field][0]
         narrowed = run_query(archive.store, f"hà nội {facet.term}", facets=False)
         assert narrowed.total == facet.count, (field, facet)

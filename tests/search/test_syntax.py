@@ -76,6 +76,10 @@ def test_fields_and_their_vietnamese_names() -> None:
     assert tree("tone:tiêu_cực sacthai:positive") == '(AND tone:"negative" tone:"positive")'
     assert tree("place:hcm hanoi:có story:0042") == ('(AND place:"hcm" hanoi:"1" story:"42")')
     assert tree("Video: cháy") == "(AND video cháy)"  # a colon and a space: just text
+    assert tree('kind:post loại:"bình luận"') == '(AND kind:"post" kind:"comment")'
+    assert tree("platform:YouTube nền_tảng:facebook") == (
+        '(AND platform:"youtube" platform:"facebook")'
+    )
 
 
 @pytest.mark.parametrize(
@@ -129,6 +133,7 @@ def test_an_empty_query_is_everything_and_punctuation_is_not_a_word() -> None:
         ("tone:angry", "bad_value", 5),
         ("story:one", "bad_value", 6),
         ("hanoi:maybe", "bad_value", 6),
+        ("kind:tweet", "bad_value", 5),
     ],
 )
 def test_errors_say_what_and_where(query: str, code: str, position: int) -> None:

@@ -23,6 +23,8 @@ FACET_NAMES = {
     "topic": "Chủ đề",
     "tone": "Sắc thái",
     "place": "Nơi",
+    "kind": "Loại",
+    "platform": "Nền tảng",
     "day": "Ngày",
 }
 

@@ -3,6 +3,8 @@
 facet counts by outlet, topic, tone, place and day: milliseconds for 100,000 matches, where a row
 lookup per match would take a second. Each process keeps one copy per engine and, before every
 query, reads only the search_facets rows whose version is newer than the last one it saw.
+`kind:` and `platform:` (and their facets) read the social documents' ids by the documents'
+kind index once per query: posts and comments are the few, articles are every other document.
 
 What an analyst types for a label is matched as readers match words: without diacritics, on
 whole syllables, an equal value first (`place:"ha noi"` is "Hà Nội") and otherwise a containing
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import Engine, select, text
 
-from baochi.db.schema import outlets
+from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import search_facets
 from baochi.search.tree import And, Dates, Everything, Label, Node, Not, Or, index_of
 from baochi.vi import contains, fold
@@ -29,6 +31,7 @@ from baochi.vi import contains, fold
 EPOCH = dt.date(1970, 1, 1)
 TOP = 20
 STRING_FIELDS = ("topic", "tone", "place")
+SOCIAL_KINDS = ("post", "comment")
 _GROW = 1.25
 _SYLLABLE = re.compile(r"[^\W_]+")
 
@@ -171,6 +174,40 @@ class Labels:
             rows = conn.execute(select(outlets.c.id, outlets.c.name, outlets.c.domain)).all()
         self.outlet_names = {int(r.id): r.name for r in rows}
         self.outlet_domains = {int(r.id): r.domain for r in rows}
+        self.engine = engine
+        self._social: tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None = None
+
+    def social(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """Posts and comments: their ids (ascending), whether each is a comment, and each one's
+        platform as a code into the list of platform names."""
+        if self._social is None:
+            query = (
+                select(documents.c.id, documents.c.kind, documents.c.platform)
+                .where(documents.c.kind.in_(SOCIAL_KINDS))
+                .order_by(documents.c.id)
+            )
+            with self.engine.connect() as conn:
+                rows = conn.execute(query).all()
+            names = sorted({r.platform or "" for r in rows})
+            code = {name: k for k, name in enumerate(names)}
+            self._social = (
+                np.array([r.id for r in rows], dtype=np.int64),
+                np.array([r.kind == "comment" for r in rows], dtype=bool),
+                np.array([code[r.platform or ""] for r in rows], dtype=np.int32),
+                names,
+            )
+        return self._social
+
+    def social_ids(self, node: Label) -> np.ndarray:
+        """Ids of the posts and comments a `kind:` or `platform:` label selects (for
+        `kind:article`, every social id: articles are the rest)."""
+        ids, comment, platform, names = self.social()
+        if node.name == "platform":
+            wanted = [k for k, name in enumerate(names) if key(name).replace(" ", "") == node.value]
+            return ids[np.isin(platform, wanted)]
+        if node.value == "article":
+            return ids
+        return ids[comment == (node.value == "comment")]
 
     def outlet_ids(self, value: str) -> list[int]:
         """Outlets named `value`, else those whose name or domain contains it."""
@@ -238,6 +275,9 @@ def _label(node: Label, ids: np.ndarray, labels: Labels) -> np.ndarray:
         return cols.tone[ids] == cols.codes["tone"].index.get(node.value, -1)
     if node.name == "hanoi":
         return cols.hanoi[ids] == int(node.value)
+    if node.name in ("kind", "platform"):
+        inside = np.isin(ids, labels.social_ids(node))
+        return ~inside if node.value == "article" else inside
     return cols.story[ids] == int(node.value)
 
 
@@ -258,6 +298,7 @@ def counts(ids: np.ndarray, labels: Labels, top: int = TOP) -> dict[str, list[Fa
         found[name] = [
             Facet(values[code], n, _term(name, values[code])) for code, n in _top(per_code, top)
         ]
+    found.update(_social_counts(ids, labels))
     found["day"] = []
     if len(ids):
         days = cols.day[ids]
@@ -268,6 +309,26 @@ def counts(ids: np.ndarray, labels: Labels, top: int = TOP) -> dict[str, list[Fa
         sizes = per_day[present].tolist()
         found["day"] = [Facet(day, n, f"date:{day}") for day, n in zip(names, sizes, strict=True)]
     return found
+
+
+def _social_counts(ids: np.ndarray, labels: Labels) -> dict[str, list[Facet]]:
+    """Facets by kind (articles, posts, comments) and by platform, largest first."""
+    social, comment, platform, names = labels.social()
+    where = np.searchsorted(social, ids)
+    hit = where < len(social)
+    hit[hit] = social[where[hit]] == ids[hit]
+    rows = where[hit]
+    comments = int(comment[rows].sum())
+    per_kind = {"article": len(ids) - len(rows), "post": len(rows) - comments, "comment": comments}
+    kinds = sorted(((n, k) for k, n in per_kind.items() if n), key=lambda p: -p[0])
+    per_platform = np.bincount(platform[rows], minlength=len(names))
+    return {
+        "kind": [Facet(k, n, _term("kind", k)) for n, k in kinds],
+        "platform": [
+            Facet(names[code - 1], n, _term("platform", names[code - 1]))
+            for code, n in _top(np.concatenate(([0], per_platform)), len(names))  # 0: none
+        ],
+    }
 
 
 def _top(per_code: np.ndarray, top: int) -> list[tuple[int, int]]:

@@ -1,5 +1,6 @@
-"""Field names and values: what `outlet:`, `topic:`, `tone:`, `place:`, `hanoi:`, `story:` and
-`date:` accept, with Vietnamese aliases, checked while parsing so a typo is a clear error.
+"""Field names and values: what `outlet:`, `topic:`, `tone:`, `place:`, `hanoi:`, `story:`,
+`kind:`, `platform:` and `date:` accept, with Vietnamese aliases, checked while parsing so a typo
+is a clear error.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ FIELDS = {
     "chuoitin": "story",
     "date": "date",
     "ngay": "date",
+    "kind": "kind",
+    "loai": "kind",
+    "platform": "platform",
+    "nentang": "platform",
 }
 TONES = {
     "negative": "negative",
@@ -40,6 +45,15 @@ TONES = {
     "tich cuc": "positive",
 }
 TONE_NAMES = "negative/tiêu cực, neutral/trung tính, positive/tích cực"
+KINDS = {
+    "article": "article",
+    "bai bao": "article",
+    "post": "post",
+    "bai dang": "post",
+    "comment": "comment",
+    "binh luan": "comment",
+}
+KIND_NAMES = "article/bài báo, post/bài đăng, comment/bình luận"
 YES_NO = {
     "yes": "1",
     "co": "1",
@@ -85,10 +99,16 @@ def label_value(field: str, raw: str, position: int) -> str:
         if not key.isdigit():
             raise QueryError("bad_value", position, field=field, value=raw, known="1, 2, 3…")
         return str(int(key))
+    if field == "kind":
+        if key not in KINDS:
+            raise QueryError("bad_value", position, field=field, value=raw, known=KIND_NAMES)
+        return KINDS[key]
     if field == "topic":
         return key.replace(" ", "_")
     if not key:
         raise QueryError("missing_value", position, field=field)
+    if field == "platform":  # stored as the connectors name them: "facebook", "youtube"
+        return key.replace(" ", "")
     return text
 
 

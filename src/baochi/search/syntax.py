@@ -99,7 +99,7 @@ def tokenize(query: str) -> list[Token]:
     return tokens
 
 
-_FIELD_LIST = "title, outlet, topic, tone, place, hanoi, story, date"
+_FIELD_LIST = "title, outlet, topic, tone, place, hanoi, story, kind, platform, date"
 
 
 def _negatable(char: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 # Fields filtering on a document's labels (as opposed to the text and the title).
-LABEL_FIELDS = ("outlet", "topic", "tone", "place", "hanoi", "story")
+LABEL_FIELDS = ("outlet", "topic", "tone", "place", "hanoi", "story", "kind", "platform")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +29,8 @@ class Words:
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """A document's label equals a value: outlet, topic, tone, place, hanoi or story."""
+    """A document's label equals a value: outlet, topic, tone, place, hanoi, story, kind (article,
+    post, comment) or platform (facebook, youtube…)."""
 
     name: str
     value: str

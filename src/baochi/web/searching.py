@@ -20,6 +20,8 @@ FACET_NAMES = {
     "topic": "Chủ đề",
     "tone": "Sắc thái",
     "place": "Địa điểm",
+    "kind": "Bài báo hay mạng xã hội",
+    "platform": "Nền tảng",
     "day": "Theo ngày",
 }
 _WORD = re.compile(r"\w+")
