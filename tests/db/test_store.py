@@ -68,14 +68,17 @@ def test_one_batch_stores_once_counts_per_source_and_marks_every_url(
     source_id, _ = store.add_source("https://example.vn/rss", "Báo Mẫu", kind="feed")
     first, second = _article(corpus[0]), _article(corpus[1])
     copy = _article(corpus[0], url="https://example.vn/copy.html")  # same content, other URL
+    edited = _article(corpus[2], url=second.article.url)  # other content, same URL
     link = "https://example.vn/r?id=1"  # a link that led to the first, then to its copy
     items = [
         Collected(first, (link,), NOW, None, source_id),
         Collected(second, (), NOW, None, source_id),
         Collected(copy, (link,), NOW, None, source_id),
+        Collected(edited, (), NOW, None, source_id),
     ]
-    (s1, id1), (s2, id2), (s3, id3) = store.save_documents(items)
-    assert (s1, s2, s3) == ("stored", "stored", "duplicate") and id3 == id1 != id2
+    (s1, id1), (s2, id2), (s3, id3), (s4, id4) = store.save_documents(items)
+    assert (s1, s2, s3, s4) == ("stored", "stored", "duplicate", "duplicate")
+    assert id3 == id1 != id2 == id4
     (source,) = store.sources()
     assert source.articles_total == 2
     assert store.url_status(first.article.url) == ("stored", "")
@@ -85,6 +88,7 @@ def test_one_batch_stores_once_counts_per_source_and_marks_every_url(
         ("duplicate", id1),
         ("duplicate", id2),
         ("duplicate", id1),
+        ("duplicate", id2),
     ]
     (source,) = store.sources()
     assert source.articles_total == 2

@@ -20,6 +20,7 @@ from baochi.db.social_store import SocialStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.search import run_query
 from baochi.settings import Settings
+from baochi.social import ingest as ingest_module
 from baochi.social.ingest import ingest
 from baochi.social.spans import SpanTagger, load_vihos, span_f1, spans_of, train
 from baochi.stories import assign
@@ -117,7 +118,7 @@ def _article(store: Store, doc: dict, url: str) -> int:
 
 
 def test_posts_join_stories_by_link_by_content_and_through_their_post(
-    store: Store, settings: Settings
+    store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ):
     needs_corpus()
     from tests.site.server import load_articles
@@ -138,8 +139,14 @@ def test_posts_join_stories_by_link_by_content_and_through_their_post(
         SocialItem("facebook", "c1", "comment", comments[0], WHEN, parent="p1"),
         SocialItem("facebook", "c2", "comment", comments[1], WHEN, parent="p2"),
     ]  # fmt: skip
-    report = ingest(store, items, settings)
-    assert report.stored == 5 and report.placed == 4
+    with monkeypatch.context() as crash:  # the worker dies after the page is stored
+        crash.setattr(ingest_module, "place", _die)
+        with pytest.raises(RuntimeError):
+            ingest(store, items, settings)
+    report = ingest(store, items, settings)  # the next sync finishes the page
+    assert (report.stored, report.known, report.placed) == (0, 5, 4)
+    assert ingest(store, items, settings).placed == 0
+    assert len(social.items(limit=50)) == 5
     with store.engine.connect() as conn:
         joined = dict(
             conn.execute(
@@ -157,6 +164,10 @@ def test_posts_join_stories_by_link_by_content_and_through_their_post(
     }  # p3, a student's feedback, joins no story
     press = social.items(story_id=link_story)
     assert {r.title for r in press} >= {"Mời cả nhà đọc bài này"}
+
+
+def _die(*_: object) -> int:
+    raise RuntimeError("killed")
 
 
 def test_offensive_spans_are_found_and_measured():
@@ -200,3 +211,9 @@ def test_posts_and_comments_are_searched_with_the_same_language(store: Store, se
     assert found == {"Dân phản ánh ngập úng ở phố Hàng Bài"}
     tone = run_query(store, "ngập (tone:negative OR tone:neutral OR tone:positive)", facets=False)
     assert len(tone.hits) == 2  # tone: reads a post's sentiment
+    comments = run_query(store, "ngập kind:comment", facets=False)
+    assert [h.doc.title for h in comments.hits] == [f"ko biết bao giờ mới hết ngập. {texts[0]}"]
+    every = run_query(store, "", limit=0)
+    assert {f.value: f.count for f in every.facets["kind"]} == {"post": 2, "comment": 1}
+    assert {f.value: f.count for f in every.facets["platform"]} == {"facebook": 2, "youtube": 1}
+    assert run_query(store, "nền_tảng:youtube NOT loại:bài_báo", limit=0).total == 1

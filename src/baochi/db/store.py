@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, func, select, update
+from sqlalchemy import Engine, bindparam, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -28,6 +28,16 @@ from baochi.records import Collected, Document, digest
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
 MAX_URL_ATTEMPTS = 3
+CLAIM_ROWS = 5000  # document keys claimed per statement
+# PostgreSQL: a batch's keys claimed in their order (the first of two copies wins), each new key
+# taking the id its document will have; one statement, its arrays bound, never recompiled.
+_CLAIM_KEYS = text(
+    "INSERT INTO document_keys (document_id, url_hash, content_hash, fetched_at) "
+    "SELECT nextval('documents_id_seq'), u, c, f FROM unnest("
+    "CAST(:urls AS varchar[]), CAST(:contents AS varchar[]), CAST(:times AS timestamp[])"
+    ") WITH ORDINALITY AS batch(u, c, f, n) ORDER BY n "
+    "ON CONFLICT DO NOTHING RETURNING document_id, url_hash, content_hash"
+)
 
 
 def now() -> dt.datetime:
@@ -132,6 +142,28 @@ def _social(document: Document) -> dict[str, Any]:
             offensive=json.dumps([list(span) for span in reading.offensive]),
         )
     return values
+
+
+def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
+    """A collected document as the values of its documents row (without the id)."""
+    article = item.document.article
+    return {
+        "url": article.url,
+        "url_hash": url_hash,
+        "content_hash": item.document.keys.content_hash,
+        "outlet_id": item.outlet_id,
+        "source_id": item.source_id,
+        "title": article.title,
+        "lead": article.lead,
+        "body": article.body,
+        "authors": "; ".join(article.authors),
+        "language": article.language,
+        "encoding": article.encoding,
+        "published_at": article.published_at,
+        "fetched_at": item.fetched_at,
+        **_labels(item.document),
+        **_social(item.document),
+    }
 
 
 class Store:
@@ -396,8 +428,11 @@ class Store:
         marks: dict[str, dict[str, Any]] = {}  # by URL hash: the last outcome wins, as one by one
         stored: Counter[int] = Counter()  # new documents per source
         with self.engine.begin() as conn:
-            for item in items:
-                status, doc_id = self._save(conn, item)
+            if self.dialect == "sqlite":
+                saved = [self._save(conn, item) for item in items]
+            else:
+                saved = self._save_claimed(conn, items)
+            for item, (status, doc_id) in zip(items, saved, strict=True):
                 results.append((status, doc_id))
                 if status == "stored" and item.source_id is not None:
                     stored[item.source_id] += 1
@@ -421,62 +456,73 @@ class Store:
                 )
         return results
 
-    def _claim(self, conn: Connection, url_hash: str, content_hash: str, at: dt.datetime) -> Any:
-        """PostgreSQL: take the document's keys (and its id) unless another document holds one;
-        the partitioned documents table cannot hold the unique constraints itself."""
-        return conn.execute(
-            self._insert(document_keys)
-            .values(
-                document_id=func.nextval("documents_id_seq"),
-                url_hash=url_hash,
-                content_hash=content_hash,
-                fetched_at=at,
+    def _save_claimed(self, conn: Connection, items: Sequence[Collected]) -> list[tuple[str, int]]:
+        """PostgreSQL: claim the batch's keys (and ids) in a few statements, then insert the
+        documents that won theirs in one executemany; the partitioned documents table cannot hold
+        the unique constraints itself, so document_keys decides what is new."""
+        wanted = [(digest(i.document.article.url), i.document.keys.content_hash) for i in items]
+        times = [i.fetched_at.astimezone(dt.UTC).replace(tzinfo=None) for i in items]  # as stored
+        claimed: dict[tuple[str, str], int] = {}
+        for start in range(0, len(items), CLAIM_ROWS):
+            chunk = wanted[start : start + CLAIM_ROWS]
+            found = conn.execute(
+                _CLAIM_KEYS,
+                {
+                    "urls": [u for u, _ in chunk],
+                    "contents": [c for _, c in chunk],
+                    "times": times[start : start + CLAIM_ROWS],
+                },
             )
-            .on_conflict_do_nothing()
-            .returning(document_keys.c.document_id)
-        ).first()
+            claimed.update({(u, c): int(d) for d, u, c in found})
+        results: list[tuple[str, int]] = []
+        new: dict[tuple[str, ...], list[dict[str, Any]]] = {}  # executemany wants one key set
+        for item, pair in zip(items, wanted, strict=True):
+            doc_id = claimed.pop(pair, None)  # popped: a second copy in the batch is a duplicate
+            if doc_id is None:
+                results.append(("duplicate", 0))
+                continue
+            results.append(("stored", doc_id))
+            row = {"id": doc_id, **_columns(item, pair[0])}
+            new.setdefault(tuple(row), []).append(row)
+        for rows in new.values():
+            conn.execute(documents.insert(), rows)
+        missing = [pair for pair, (_, doc_id) in zip(wanted, results, strict=True) if not doc_id]
+        if missing:
+            holders = self._key_holders(conn, missing)
+            results = [
+                (status, doc_id or holders[pair])
+                for pair, (status, doc_id) in zip(wanted, results, strict=True)
+            ]
+        return results
+
+    def _key_holders(
+        self, conn: Connection, pairs: Sequence[tuple[str, str]]
+    ) -> dict[tuple[str, str], int]:
+        """The document holding each (URL hash, content hash): the same URL, else the same
+        content."""
+        by_url: dict[str, int] = {}
+        by_content: dict[str, int] = {}
+        keys = document_keys.c
+        for start in range(0, len(pairs), CLAIM_ROWS):
+            chunk = pairs[start : start + CLAIM_ROWS]
+            rows = conn.execute(
+                select(keys.document_id, keys.url_hash, keys.content_hash).where(
+                    keys.url_hash.in_([u for u, _ in chunk])
+                    | keys.content_hash.in_([c for _, c in chunk])
+                )
+            )
+            for doc_id, url_hash, content_hash in rows:
+                by_url[url_hash] = by_content[content_hash] = int(doc_id)
+        return {(u, c): by_url[u] if u in by_url else by_content[c] for u, c in pairs}
 
     def _save(self, conn: Connection, item: Collected) -> tuple[str, int]:
-        article, keys = item.document.article, item.document.keys
-        url_hash = digest(article.url)
-        claimed: dict[str, int] = {}
-        if self.dialect != "sqlite":
-            row = self._claim(conn, url_hash, keys.content_hash, item.fetched_at)
-            if row is None:
-                existing = conn.execute(
-                    select(document_keys.c.document_id)
-                    .where(
-                        (document_keys.c.url_hash == url_hash)
-                        | (document_keys.c.content_hash == keys.content_hash)
-                    )
-                    .limit(1)
-                ).scalar_one()
-                return "duplicate", int(existing)
-            claimed = {"id": int(row[0])}
-        row = conn.execute(
-            self._insert_document,
-            {
-                **claimed,
-                "url": article.url,
-                "url_hash": url_hash,
-                "content_hash": keys.content_hash,
-                "outlet_id": item.outlet_id,
-                "source_id": item.source_id,
-                "title": article.title,
-                "lead": article.lead,
-                "body": article.body,
-                "authors": "; ".join(article.authors),
-                "language": article.language,
-                "encoding": article.encoding,
-                "published_at": article.published_at,
-                "fetched_at": item.fetched_at,
-                **_labels(item.document),
-                **_social(item.document),
-            },
-        ).first()
+        """SQLite: the documents table's own unique keys say whether the document is new."""
+        url_hash = digest(item.document.article.url)
+        row = conn.execute(self._insert_document, _columns(item, url_hash)).first()
         if row is None:
             existing = conn.execute(
-                self._same_document, {"url_hash": url_hash, "content_hash": keys.content_hash}
+                self._same_document,
+                {"url_hash": url_hash, "content_hash": item.document.keys.content_hash},
             ).scalar_one()
             return "duplicate", int(existing)
         return "stored", int(row[0])

@@ -1,11 +1,12 @@
 """Posts and comments from any connector or importer into the store: normalised, analysed,
 stored once per platform id (a repeat refreshes the engagement counts), linked to the post
-they answer, and placed in stories. Idempotent: the same items twice change nothing more."""
+they answer, and placed in stories, a page at a time. Idempotent: the same items twice change
+nothing more, and a sync cut short in the middle of a page is finished by the next one."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from baochi.collect.social.items import SocialItem
@@ -18,6 +19,7 @@ from baochi.social.stories import Placed, place
 from baochi.vi import normalize
 
 TITLE_CHARS = 120
+PAGE = 500  # items analysed together and written in one transaction
 
 
 @dataclass
@@ -67,19 +69,43 @@ def ingest(
     account_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> IngestReport:
-    """Store and understand a batch of items (posts before the comments that answer them)."""
+    """Store and understand items a page at a time (posts before the comments that answer
+    them): each page analysed in one batch and written in one transaction."""
     social = SocialStore(store.engine)
     report = IngestReport()
     latest = {(i.platform, i.external_id): i for i in items}  # the last copy of an item wins
     batch = sorted(latest.values(), key=lambda i: i.kind != "post")
-    known: dict[tuple[str, str], int] = {}
-    for platform in {i.platform for i in batch}:
-        ids = social.ids_by_external(
-            platform, [i.external_id for i in batch if i.platform == platform]
-        )
-        known.update({(platform, e): d for e, d in ids.items()})
-    fresh = [i for i in batch if (i.platform, i.external_id) not in known]
     stamp = now or dt.datetime.now(dt.UTC)
+    for start in range(0, len(batch), PAGE):
+        _page(store, social, batch[start : start + PAGE], settings, account_id, stamp, report)
+    return report
+
+
+def _ids(social: SocialStore, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """Stored document ids by (platform, platform id)."""
+    by_platform: dict[str, list[str]] = {}
+    for platform, external in wanted:
+        by_platform.setdefault(platform, []).append(external)
+    found: dict[tuple[str, str], int] = {}
+    for platform, externals in by_platform.items():
+        ids = social.ids_by_external(platform, externals)
+        found.update({(platform, e): d for e, d in ids.items()})
+    return found
+
+
+def _page(
+    store: Store,
+    social: SocialStore,
+    page: Sequence[SocialItem],
+    settings: Settings,
+    account_id: int | None,
+    stamp: dt.datetime,
+    report: IngestReport,
+) -> None:
+    """One page: the new items analysed and stored, every item's counts and parent refreshed,
+    and the items not yet in a story placed — the new ones, and known ones a crash left out."""
+    known = _ids(social, ((i.platform, i.external_id) for i in page))
+    fresh = [i for i in page if (i.platform, i.external_id) not in known]
     documents = [_document(i, account_id) for i in fresh]
     readings = read_posts(
         [(d.article.title, d.article.body) for d in documents], settings.data / "models"
@@ -89,17 +115,21 @@ def ingest(
         for d, (a, r) in zip(documents, readings, strict=True)
     ]
     results = store.save_documents(collected)
+    new: set[int] = set()
     for item, (status, doc_id) in zip(fresh, results, strict=True):
         known[(item.platform, item.external_id)] = doc_id
-        report.ids.append(doc_id)
-        report.stored += status == "stored"
-    report.known = len(batch) - report.stored
+        if status == "stored":
+            new.add(doc_id)
+            report.ids.append(doc_id)
+    report.stored += len(new)
+    report.known += len(page) - len(new)
+    parents = {(i.platform, i.parent) for i in page if i.parent}
+    known.update(_ids(social, parents - known.keys()))
+    in_story = social.story_of(d for d in known.values() if d not in new)
     refresh, waiting = [], []
-    for item in batch:
+    for item in page:
         doc_id = known[(item.platform, item.external_id)]
         parent = known.get((item.platform, item.parent)) if item.parent else None
-        if parent is None and item.parent:
-            parent = social.ids_by_external(item.platform, [item.parent]).get(item.parent)
         refresh.append(
             {
                 "id": doc_id,
@@ -110,9 +140,8 @@ def ingest(
                 "parent_id": parent,
             }
         )
-        if doc_id in report.ids:
+        if doc_id not in in_story:
             when = item.published_at or stamp
             waiting.append(Placed(doc_id, item.kind, item.text, when, item.links, parent))
     social.refresh(refresh)
-    report.placed = place(social, waiting, settings.social_story_threshold)
-    return report
+    report.placed += place(social, waiting, settings.social_story_threshold)
