@@ -50,7 +50,11 @@ async def background(store: Store, settings: Settings) -> None:
         every(
             settings.check_interval, "case coverage", lambda now: follow_stories(store.engine, now)
         ),
-        every(settings.social_sync_interval, "social sync", lambda now: sync(store, settings)),
+        every(
+            settings.social_sync_interval,
+            "social sync",
+            lambda now: sync(store, settings, due_only=True),
+        ),
         every(
             REMINDER_EVERY,
             "case reminders",

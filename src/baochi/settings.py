@@ -167,6 +167,9 @@ class Settings:
     social_sync_interval: float = _setting(
         900.0, "Seconds between two syncs of the social channels by `baochi run` and workers."
     )
+    social_lease: float = _setting(
+        600.0, "Seconds a worker holds a social channel while syncing it; a dead one's lapses."
+    )
     social_page_size: int = _setting(100, "Items asked for per page of a social platform API.")
     social_max_pages: int = _setting(50, "Most pages read from one list in one sync of a channel.")
     social_max_wait: float = _setting(

@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import json
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ class Scenario:
     limit_code: int = 4  # Graph rate-limit code
     limit_minutes: int = 0  # estimated_time_to_regain_access
     usage: int = 10  # percentage in X-App-Usage
+    stall: float = 0.0  # seconds every answer waits (a slow platform, a worker caught mid-sync)
     calls: Counter[str] = field(default_factory=Counter)
     auth_seen: list[str] = field(default_factory=list)
     paths_seen: list[str] = field(default_factory=list)
@@ -113,6 +115,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = parts.path.strip("/").split("/")
         s = self.server.scenario
         s.paths_seen.append(self.path)
+        time.sleep(s.stall)
         s.auth_seen.append(
             self.headers.get("Authorization") or self.headers.get("X-Goog-Api-Key") or ""
         )

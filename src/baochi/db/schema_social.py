@@ -40,6 +40,10 @@ social_accounts = Table(
     Column("last_error", Text, nullable=False, server_default=""),
     Column("items_total", Integer, nullable=False, server_default="0"),
     Column("created_at", UTCDateTime, nullable=False),
+    # social_0002: the worker syncing the channel now, until when, and when it is next due
+    Column("lease_owner", String(200), nullable=False, server_default=""),
+    Column("lease_until", UTCDateTime),
+    Column("next_sync_at", UTCDateTime),
     UniqueConstraint("platform", "handle", name="uq_social_accounts_handle"),
 )
 

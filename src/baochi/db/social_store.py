@@ -44,6 +44,9 @@ class AccountRow:
     last_error: str
     items_total: int
     created_at: dt.datetime
+    lease_owner: str = ""
+    lease_until: dt.datetime | None = None
+    next_sync_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,10 +190,58 @@ class SocialStore:
             ).first()
         return None if row is None else _account(row)
 
+    def claim_account(
+        self,
+        owner: str,
+        when: dt.datetime,
+        lease: float,
+        account_ids: Sequence[int] | None = None,
+        due_only: bool = True,
+        exclude: Sequence[int] = (),
+    ) -> AccountRow | None:
+        """Lease one channel that no live lease holds: an enabled one, or one of `account_ids`;
+        due by `when` if `due_only`; not one of `exclude` (those this sync has done). Another
+        worker then skips it.
+
+        On PostgreSQL the candidate is locked with SKIP LOCKED, so concurrent workers never
+        wait for each other; SQLite's single writer makes the same statement atomic.
+        """
+        a = social_accounts.c
+        free = (
+            select(a.id)
+            .where(
+                a.enabled.is_(True) if account_ids is None else a.id.in_(list(account_ids)),
+                a.connector != "import",
+                a.id.not_in(list(exclude)),
+                a.lease_until.is_(None) | (a.lease_until < when),
+            )
+            .order_by(a.next_sync_at.is_not(None), a.next_sync_at, a.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        if due_only:
+            free = free.where(a.next_sync_at.is_(None) | (a.next_sync_at <= when))
+        until = when + dt.timedelta(seconds=lease)
+        with self.engine.begin() as conn:
+            row = conn.execute(
+                update(social_accounts)
+                .where(a.id.in_(free.scalar_subquery()))
+                .values(lease_owner=owner, lease_until=until)
+                .returning(*social_accounts.c)
+            ).first()
+        return None if row is None else _account(row)
+
     def record_sync(
-        self, account_id: int, cursor: str, error: str, stored: int, when: dt.datetime
+        self,
+        account_id: int,
+        cursor: str,
+        error: str,
+        stored: int,
+        when: dt.datetime,
+        next_at: dt.datetime | None = None,
     ) -> None:
-        """Where the next sync starts, the last error ("" when fine), and the count so far."""
+        """Where the next sync starts, the last error ("" when fine), the count so far, and
+        when the channel is next due; its lease is given back."""
         with self.engine.begin() as conn:
             conn.execute(
                 update(social_accounts)
@@ -200,6 +251,9 @@ class SocialStore:
                     last_error=error,
                     last_sync_at=when,
                     items_total=social_accounts.c.items_total + stored,
+                    next_sync_at=next_at,
+                    lease_owner="",
+                    lease_until=None,
                 )
             )
 

@@ -53,6 +53,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     run = ssub.add_parser("sync", help="pull what is new from every enabled channel")
     run.add_argument("--account", type=int, action="append", help="only this channel id")
+    run.add_argument(
+        "--due", action="store_true", help="only the channels due (as the workers sync them)"
+    )
     run.add_argument("--format", choices=("table", "json"), default="table")
     run.set_defaults(handler=_sync)
 
@@ -132,7 +135,7 @@ def _list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _sync(args: argparse.Namespace, settings: Settings) -> int:
-    reports = sync(open_store(settings), settings, args.account)
+    reports = sync(open_store(settings), settings, args.account, due_only=args.due)
     if args.format == "json":
         print(json.dumps([vars(r) for r in reports], ensure_ascii=False, indent=2))
     else:

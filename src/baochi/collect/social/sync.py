@@ -1,12 +1,18 @@
 """One sync of the registered channels: each enabled channel's connector pulls what is new
 since its cursor, the items are ingested, and the cursor moves only past what was stored.
-A channel whose token expired or that is rate-limited keeps its cursor and says why."""
+A channel whose token expired or that is rate-limited keeps its cursor and says why. Workers
+lease a channel while they sync it and mark when it is next due, so that several of them
+fetch each channel once per period and a dead worker's channel is free when its lease ends."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
+import os
+import socket
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -80,19 +86,26 @@ async def sync_accounts(
     settings: Settings,
     account_ids: list[int] | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    due_only: bool = False,
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> list[SyncReport]:
-    """Sync the enabled channels (or the ones named), one after the other."""
+    """Sync the enabled channels (or the ones named; only the due ones if `due_only`), one
+    after the other, each under a lease so that no other worker syncs it at the same time."""
     social = SocialStore(store.engine)
-    accounts = [
-        a
-        for a in social.accounts(enabled_only=account_ids is None)
-        if a.connector in CONNECTORS and (account_ids is None or a.id in account_ids)
-    ]
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     fetcher = Fetcher(settings, transport)
-    reports = []
+    reports: list[SyncReport] = []
     loop = asyncio.get_running_loop()
+    if account_ids is None and not due_only:
+        account_ids = [a.id for a in social.accounts(enabled_only=True)]
     try:
-        for account in accounts:
+        while True:
+            done = [r.account_id for r in reports]
+            account = social.claim_account(
+                owner, now(), settings.social_lease, account_ids, due_only, exclude=done
+            )
+            if account is None:
+                break
             started = loop.time()
             report = SyncReport(account.id, account.name)
             pulled = await _pull(account, settings, fetcher)
@@ -101,16 +114,16 @@ async def sync_accounts(
                 report.error = pulled
             else:
                 report.fetched, report.requests = len(pulled.items), pulled.requests
-                done = await loop.run_in_executor(
+                found = await loop.run_in_executor(
                     None, ingest, store, pulled.items, settings, account.id
                 )
-                report.stored, report.known, report.placed = done.stored, done.known, done.placed
+                report.stored, report.known, report.placed = found.stored, found.known, found.placed
                 if pulled.failure is not None:
                     report.error = str(pulled.failure)
                 cursor = pulled.cursor
-            social.record_sync(
-                account.id, cursor, report.error, report.stored, dt.datetime.now(dt.UTC)
-            )
+            finished = now()
+            due = finished + dt.timedelta(seconds=settings.social_sync_interval)
+            social.record_sync(account.id, cursor, report.error, report.stored, finished, due)
             report.seconds = loop.time() - started
             if report.error:
                 log.warning("social sync of %s: %s", account.name, report.error)
@@ -120,6 +133,8 @@ async def sync_accounts(
     return reports
 
 
-def sync(store: Store, settings: Settings, account_ids: list[int] | None = None) -> Any:
+def sync(
+    store: Store, settings: Settings, account_ids: list[int] | None = None, due_only: bool = False
+) -> Any:
     """`sync_accounts` from synchronous code (the CLI, the worker)."""
-    return asyncio.run(sync_accounts(store, settings, account_ids))
+    return asyncio.run(sync_accounts(store, settings, account_ids, due_only=due_only))

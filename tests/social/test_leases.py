@@ -1,0 +1,106 @@
+"""Several workers on one database share the channels: two processes syncing at once fetch each
+due channel once per period, and a killed worker's channel is synced by another once its lease
+has lapsed, never before."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from baochi.collect.social.sync import sync, sync_accounts
+from baochi.db import Store
+from baochi.db.social_store import SocialStore
+from baochi.settings import Settings
+from tests.social.conftest import START
+from tests.social.fake_api import GOOD_TOKEN, Scenario, graph_posts, social_texts
+
+CHANNELS = 6
+
+
+def _channels(store: Store) -> dict[str, int]:
+    """Six pages of the fake Graph API (each answers with the scenario's posts)."""
+    social = SocialStore(store.engine)
+    return {
+        f"page{k}": social.add_account("facebook", "facebook", f"page{k}", f"Trang {k}")[0]
+        for k in range(CHANNELS)
+    }
+
+
+def _first_pages(scenario: Scenario, handle: str) -> int:
+    """How many times a page's posts were fetched from the start (not a later page of them)."""
+    return sum(1 for p in scenario.paths_seen if f"/{handle}/posts" in p and "after=" not in p)
+
+
+def _workers(settings: Settings, count: int) -> list[subprocess.Popen]:
+    """`baochi social sync --due` processes, as a worker runs it, on the test's database."""
+    env = {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
+        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "BAOCHI_HOST_DELAY": "0",
+        "BAOCHI_FACEBOOK_GRAPH_URL": settings.facebook_graph_url,
+        "BAOCHI_FACEBOOK_TOKEN": GOOD_TOKEN,
+        "BAOCHI_SOCIAL_PAGE_SIZE": str(settings.social_page_size),
+    }
+    command = [sys.executable, "-m", "baochi", "social", "sync", "--due"]
+    return [
+        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for _ in range(count)
+    ]
+
+
+def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, bytes]]:
+    """Each worker's exit code and what it wrote to stderr."""
+    errors = [w.communicate(timeout=120)[1] for w in workers]
+    return [(w.returncode, e) for w, e in zip(workers, errors, strict=True)]
+
+
+def test_two_workers_fetch_each_due_channel_once(
+    store: Store, social_settings: Settings, scenario: Scenario
+):
+    scenario.posts = graph_posts(social_texts(4), START)
+    scenario.stall = 0.05  # long enough for the two to overlap
+    ids = _channels(store)
+    assert _finish(_workers(social_settings, 2)) == [(0, b""), (0, b"")]
+    assert {h: _first_pages(scenario, h) for h in ids} == {h: 1 for h in ids}
+    accounts = SocialStore(store.engine).accounts()
+    assert all(a.last_sync_at and a.next_sync_at and not a.lease_owner for a in accounts)
+    assert sum(a.items_total for a in accounts) == 4  # the same four posts, stored once
+    assert _finish(_workers(social_settings, 2)) == [(0, b""), (0, b"")]  # nothing due now
+    assert {h: _first_pages(scenario, h) for h in ids} == {h: 1 for h in ids}
+
+
+def test_a_killed_workers_channel_waits_for_its_lease_to_lapse(
+    store: Store, social_settings: Settings, scenario: Scenario
+):
+    scenario.posts = graph_posts(social_texts(2), START)
+    scenario.stall = 30.0  # the worker is caught inside its first request
+    ids = _channels(store)
+    (worker,) = _workers(social_settings, 1)
+    waited = 0.0
+    while not scenario.paths_seen and waited < 60:
+        time.sleep(0.1)
+        waited += 0.1
+    worker.send_signal(signal.SIGKILL)
+    assert _finish([worker]) == [(-signal.SIGKILL, b"")]
+    scenario.stall = 0.0
+    social = SocialStore(store.engine)
+    (held,) = [a for a in social.accounts() if a.lease_owner]
+    assert held.last_sync_at is None and held.lease_until is not None
+    synced = {r.account_id for r in sync(store, social_settings, due_only=True)}
+    assert synced == set(ids.values()) - {held.id}  # the dead worker's lease still holds
+    later = held.lease_until + dt.timedelta(seconds=1)
+    reports = _sync_at(store, social_settings, later)
+    assert [r.account_id for r in reports] == [held.id] and not reports[0].error
+    assert _first_pages(scenario, held.handle) == 2  # the killed worker's try, then this one
+
+
+def _sync_at(store: Store, settings: Settings, when: dt.datetime) -> list:
+    """A worker's sync of the due channels with its clock at `when`."""
+    return asyncio.run(sync_accounts(store, settings, due_only=True, now=lambda: when))
