@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 from itertools import islice
@@ -11,6 +12,7 @@ import pytest
 
 from baochi import cli
 from baochi.settings import Settings
+from baochi.social.spans import VIHOS
 from tests.conftest import CORPUS, SHARED_DATA, needs_corpus
 
 
@@ -92,3 +94,30 @@ def test_train_place_saves_the_decision_that_analyze_then_uses(env, tmp_path: Pa
     assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 0
     assert json.loads(target.read_text("utf-8"))["place"] == "Hà Nội"
     assert cli.main(["train", "nowhere", "--data", str(SHARED_DATA)]) == 2
+
+
+def test_train_and_eval_spans_make_and_measure_the_span_tagger(
+    env: Settings, tmp_path: Path, capsys
+) -> None:
+    source = SHARED_DATA / VIHOS
+    if not source.is_dir():
+        pytest.skip(f"ViHOS not found at {source}")
+    data = tmp_path / "data"
+    (data / VIHOS).mkdir(parents=True)
+    for name, rows in (("train.csv", 2000), ("dev.csv", 400)):  # a slice, laid out as the data
+        with (source / name).open(encoding="utf-8", newline="") as f:
+            kept = list(islice(csv.reader(f), rows + 1))
+        with (data / VIHOS / name).open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(kept)
+    assert cli.main(["train", "spans", "--data", str(data)]) == 0
+    models = env.data / "models"
+    meta = json.loads((models / "spans.json").read_text("utf-8"))
+    assert (meta["format"], meta["train"], meta["dev"]["comments"]) == (1, 2000, 400)
+    assert (models / "spans.crfsuite").read_bytes()[:4] == b"lCRF"  # CRFsuite's format
+    capsys.readouterr()
+    out = tmp_path / "eval.json"
+    assert cli.main(["eval", "spans", "--data", str(data), "--output", str(out)]) == 0
+    figures = json.loads(out.read_text("utf-8"))["spans"]
+    assert figures["trained"]["model"] == "trained" and figures["rules"]["model"] == "rules"
+    assert figures["trained"]["span_f1"] > figures["rules"]["span_f1"]
+    assert figures["trained"]["reference"]["value"] == 0.777

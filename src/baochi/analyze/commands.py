@@ -13,20 +13,23 @@ from baochi.analyze import TASKS, Analyzer, evaluate, train
 from baochi.db import open_store
 from baochi.db.web_store import label_corrections
 from baochi.settings import Settings
+from baochi.social.spans import VIHOS
+from baochi.social.spans import train_model as train_spans
 from baochi.vi.place_decision import PlaceDecision
 from baochi.vi.places_eval import TRAIN as PLACE_LABELS
 from baochi.vi.places_eval import train_decision
 
 RESULTS = Path("bench") / "results" / "eval.json"
-OTHER_FIGURES = ("places", "extraction", "stories")
+OTHER_FIGURES = ("places", "extraction", "stories", "spans")
 PLACE = "place"  # the learned decision of place detection, trained beside the tasks
+SPANS = "spans"  # the offensive-span tagger of posts and comments (ViHOS)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the analysis subcommands."""
     tasks = sorted(TASKS)
     p = sub.add_parser("train", help="train the models on DIR (laid out like ../shared/data)")
-    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join([*tasks, PLACE]))
+    p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join([*tasks, PLACE, SPANS]))
     p.add_argument("--data", type=Path, required=True)
     p.set_defaults(handler=_train)
 
@@ -68,17 +71,19 @@ def office_labels(settings: Settings) -> list[dict[str, Any]]:
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
-    unknown = set(args.tasks) - {*TASKS, PLACE}
+    unknown = set(args.tasks) - {*TASKS, PLACE, SPANS}
     if unknown:
         print(f"baochi: unknown task(s): {', '.join(sorted(unknown))}", file=sys.stderr)
         return 2
     figures: dict[str, Any] = {}
-    tasks = [t for t in args.tasks if t != PLACE]
+    tasks = [t for t in args.tasks if t not in (PLACE, SPANS)]
     if tasks or not args.tasks:
         extra = office_labels(settings)
         figures = train(tasks or None, args.data, _models(settings), extra or None)
     if (not args.tasks or PLACE in args.tasks) and (args.data / PLACE_LABELS).is_file():
         figures[PLACE] = train_decision(args.data, _models(settings))
+    if (not args.tasks or SPANS in args.tasks) and (args.data / VIHOS).is_dir():
+        figures[SPANS] = train_spans(args.data, _models(settings))
     print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
     return 0
 
@@ -106,6 +111,10 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         from baochi.stories import evaluate as stories
 
         figures["stories"] = stories(args.data)
+    if "spans" in wanted and (args.data / VIHOS).is_dir():
+        from baochi.social.spans import measure
+
+        figures["spans"] = measure(args.data, models if models.is_dir() else None)
     text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text + "\n", encoding="utf-8")

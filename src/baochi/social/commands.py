@@ -1,5 +1,5 @@
-"""`baochi social`: register channels, sync them, import exports, seal tokens, train and
-measure the offensive-span model, and check the social spikes."""
+"""`baochi social`: register channels, sync them, import exports, seal tokens, and check the
+social spikes (the offensive-span model is `baochi train spans` and `baochi eval spans`)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,6 @@ from baochi.db import open_store
 from baochi.db.social_store import SocialStore
 from baochi.settings import Settings
 from baochi.social.ingest import ingest
-from baochi.social.spans import train_and_measure
 
 PLATFORMS_HELP = "facebook, youtube, or any name for a generic or imported platform"
 
@@ -70,10 +69,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     seal = ssub.add_parser("encrypt", help="encrypt a token (read from standard input)")
     seal.set_defaults(handler=_encrypt)
-
-    spans = ssub.add_parser("spans", help="train the offensive-span model and measure it")
-    spans.add_argument("--data", type=Path, default=Path("../shared/data"))
-    spans.set_defaults(handler=_spans)
 
 
 def _config(value: str) -> dict[str, Any]:
@@ -183,13 +178,4 @@ def _encrypt(args: argparse.Namespace, settings: Settings) -> int:
     except TokenError as exc:
         print(f"baochi social encrypt: {exc}", file=sys.stderr)
         return 2
-    return 0
-
-
-def _spans(args: argparse.Namespace, settings: Settings) -> int:
-    if not (args.data / "vihos").is_dir():
-        print(f"baochi social spans: ViHOS not found under {args.data}", file=sys.stderr)
-        return 2
-    figures = train_and_measure(args.data, settings.data / "models")
-    print(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
