@@ -70,7 +70,7 @@ class Settings:
         86400.0, "A publication date further ahead than this is rejected as impossible."
     )
     lease_seconds: float = _setting(
-        600.0, "Seconds a worker holds a host; renewed while it works, expires if it dies."
+        600.0, "Seconds a worker holds a host or a social channel; expires if the worker dies."
     )
     max_articles_per_source: int = _setting(
         5000, "Most new article links taken from one poll of one source."
@@ -166,9 +166,6 @@ class Settings:
     )
     social_sync_interval: float = _setting(
         900.0, "Seconds between two syncs of the social channels by `baochi run` and workers."
-    )
-    social_lease: float = _setting(
-        600.0, "Seconds a worker holds a social channel while syncing it; a dead one's lapses."
     )
     social_page_size: int = _setting(100, "Items asked for per page of a social platform API.")
     social_max_pages: int = _setting(50, "Most pages read from one list in one sync of a channel.")

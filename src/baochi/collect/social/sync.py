@@ -102,7 +102,7 @@ async def sync_accounts(
         while True:
             done = [r.account_id for r in reports]
             account = social.claim_account(
-                owner, now(), settings.social_lease, account_ids, due_only, exclude=done
+                owner, now(), settings.lease_seconds, account_ids, due_only, exclude=done
             )
             if account is None:
                 break
