@@ -133,6 +133,7 @@ def main() -> None:
             requests=requests,
             pull_items_per_second=round(len(items) / pulled, 1),
             items_per_second=round(len(items) / (pulled + stored), 1),
+            ingest_items_per_second=round(len(items) / stored, 1),  # analyse, store, place
             stored=done.stored,
             load_average=[round(x, 2) for x in os.getloadavg()],
         )
