@@ -79,6 +79,7 @@ _DETAIL_WEIGHT = {
 # Roles in which a place is only passed through: where something was held, someone's address,
 # part of an institution's name, a reference point.
 _PASSING = frozenset({"venue", "residence", "institution", "reference"})
+_NO_PARTS = (0.0,) * len(PARTS)
 # When one spelling names places of several kinds, the first kind here is the one meant.
 _PRIORITY = [NEUTRAL, PROVINCE, LANDMARK, DISTRICT, WARD, FOREIGN, NATIONAL]
 
@@ -223,26 +224,25 @@ def _parts(clues: list[_Clue]) -> dict[str, tuple[float, ...]]:
     """Where each target's evidence comes from, in the order of PARTS: the title, names finer
     than a province (a ward, a street, a landmark), local authorities ("Công an quận ..."), and
     passing roles (a venue, an address, an institution's name, a reference point)."""
-    parts: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(PARTS))
+    parts: dict[str, tuple[float, ...]] = {}
     for clue in clues:
-        found = parts[clue.target]
-        for n, part in enumerate(PARTS):
-            found[n] += clue.weight * (
-                (part == "title" and clue.field == "title")
-                or (part == "unit" and clue.kind in (DISTRICT, WARD, LANDMARK))
-                or (part == "local" and clue.role == "local")
-                or (part == "passing" and clue.role in _PASSING)
-            )
-    return {target: tuple(found) for target, found in parts.items()}
+        found = (
+            clue.field == "title",
+            clue.kind in (DISTRICT, WARD, LANDMARK),
+            clue.role == "local",
+            clue.role in _PASSING,
+        )
+        before = parts.get(clue.target, _NO_PARTS)
+        parts[clue.target] = tuple(b + clue.weight * f for b, f in zip(before, found, strict=True))
+    return parts
 
 
-def main_place(clues: list[_Clue], foreign_words: list[float], w: Weights = WEIGHTS) -> str:
-    """The main place from the weighed evidence.
+def main_place(scores: dict[str, float], foreign_words: list[float], w: Weights = WEIGHTS) -> str:
+    """The main place from the evidence per target (which it consumes).
 
     Several provinces named about equally ("cao tốc Đà Nẵng - Quảng Ngãi", "từ Quảng Bình đến
     Cần Thơ") make no single province the story's: that is "toàn quốc".
     """
-    scores = _scores(clues, w)
     foreign = scores.pop(ABROAD, 0.0) + w.foreign_word * sum(foreign_words)
     national = scores.pop(NATIONWIDE, 0.0)
     ranked = sorted(scores.values(), reverse=True)
@@ -282,8 +282,8 @@ def weigh(
     """Resolved name hits, and the evidence with the rules' decision (for a learned one)."""
     resolved, foreign_words = evidence(title, text)
     clues = _clues(resolved)
-    main = main_place(clues, foreign_words, weights)
     scores = dict(_scores(clues, weights))
+    main = main_place(dict(scores), foreign_words, weights)
     return resolved, Evidence(scores, sum(foreign_words), main, _parts(clues))
 
 
