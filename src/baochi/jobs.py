@@ -23,6 +23,7 @@ from baochi.watch.notify import notifiers
 
 log = logging.getLogger(__name__)
 REMINDER_EVERY = 3600.0
+SOCIAL_TICK = 60.0  # how often a worker looks for social channels that are due
 
 
 async def every(seconds: float, name: str, job: Callable[[dt.datetime], object]) -> None:
@@ -51,7 +52,7 @@ async def background(store: Store, settings: Settings) -> None:
             settings.check_interval, "case coverage", lambda now: follow_stories(store.engine, now)
         ),
         every(
-            settings.social_sync_interval,
+            min(settings.social_sync_interval, SOCIAL_TICK),  # channels fall due one by one
             "social sync",
             lambda now: sync(store, settings, due_only=True),
         ),

@@ -363,12 +363,12 @@ class SocialStore:
                     for d, s, via, sim in joins
                 ],
             )  # fmt: skip
-            for doc_id, story_id, _, _ in joins:
-                conn.execute(
-                    update(documents)
-                    .where(documents.c.id == doc_id, documents.c.story_id.is_(None))
-                    .values(story_id=story_id)
-                )
+            conn.execute(
+                update(documents)
+                .where(documents.c.id == bindparam("doc"), documents.c.story_id.is_(None))
+                .values(story_id=bindparam("story")),
+                [{"doc": d, "story": s} for d, s, _, _ in joins],
+            )
 
     def story_of(self, document_ids: Iterable[int]) -> dict[int, int]:
         """The story each of these documents is in (articles' and posts' alike)."""
