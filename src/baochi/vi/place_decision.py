@@ -124,6 +124,9 @@ class PlaceDecision:
             return None
         meta = json.loads((folder / f"{NAME}.json").read_text(encoding="utf-8"))
         if meta.get("format") != FORMAT or meta.get("kinds") != list(KINDS):
-            raise ValueError(f"{folder / NAME}: not a place decision of format {FORMAT}")
+            raise ValueError(
+                f"{folder / NAME}: not a place decision of format {FORMAT}; "
+                "train it again with `baochi train place`"
+            )
         with np.load(folder / f"{NAME}.npz", allow_pickle=False) as arrays:
             return cls(arrays["coef"], arrays["intercept"])
