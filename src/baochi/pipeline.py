@@ -5,6 +5,7 @@ Runs inside the extraction worker processes, so the models are loaded once per p
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from baochi.vi.gazetteer import gazetteer
 from baochi.vi.place_decision import PlaceDecision
 from baochi.vi.places import detect_places
 
+log = logging.getLogger(__name__)
+
 
 @cache
 def analyzer(models: Path) -> Analyzer:
@@ -25,8 +28,16 @@ def analyzer(models: Path) -> Analyzer:
 
 @cache
 def place_decision(models: Path) -> PlaceDecision | None:
-    """The trained decision of place detection in the data folder, if any, loaded once."""
-    return PlaceDecision.load(models)
+    """The trained decision of place detection in the data folder, if any, loaded once.
+
+    A model this version cannot read (saved by an older one) leaves the rules deciding, with a
+    warning, so an upgrade never stops collection before `baochi train place` is run again.
+    """
+    try:
+        return PlaceDecision.load(models)
+    except ValueError as error:
+        log.warning("place decision not used, the rules decide: %s", error)
+        return None
 
 
 def warm(settings: Settings) -> None:
