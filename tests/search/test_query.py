@@ -147,6 +147,17 @@ def test_a_facet_term_selects_its_bucket(archive: Archive) -> None:
         assert narrowed.total == facet.count, (field, facet)
 
 
+def test_hits_name_a_posts_platform_where_an_article_names_its_outlet(archive: Archive) -> None:
+    hits = run_query(archive.store, "", limit=500, facets=False).hits
+    for hit in hits:
+        item = archive.items[hit.doc.id]
+        assert (hit.doc.kind, hit.doc.origin) == (
+            item.kind,
+            item.outlet if item.kind == "article" else item.platform,
+        )
+    assert {h.doc.kind for h in hits} == {"article", "post", "comment"}
+
+
 def test_results_are_ranked_title_first_then_pages_follow(archive: Archive) -> None:
     target = next(i for i in archive.items.values() if len(i.title.split()) > 6)
     first = run_query(archive.store, f'"{target.title}"', limit=3).hits

@@ -79,7 +79,7 @@ def test_missing_or_foreign_files_are_refused_not_run(tmp_path: Path) -> None:
     assert PlaceDecision.load(tmp_path) is None
     np.savez(tmp_path / f"{NAME}.npz", coef=np.zeros((5, 17)), intercept=np.zeros(5))
     (tmp_path / f"{NAME}.json").write_text(json.dumps({"format": 99}), encoding="utf-8")
-    with pytest.raises(ValueError, match="format .*baochi train place"):
+    with pytest.raises(ValueError, match=r"format .*baochi train place"):
         PlaceDecision.load(tmp_path)
     objects = np.array([{"a": 1}], dtype=object)
     np.savez(tmp_path / f"{NAME}.npz", coef=objects, intercept=objects)

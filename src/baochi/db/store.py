@@ -81,6 +81,16 @@ class DocumentRow:
     authors: str
     published_at: dt.datetime | None
     fetched_at: dt.datetime
+    kind: str = "article"
+    platform: str | None = None
+    author: str | None = None
+
+    @property
+    def origin(self) -> str:
+        """Where it is from, as a reader names it: the outlet, or a post's platform and author."""
+        if self.kind == "article":
+            return self.outlet
+        return " · ".join(part for part in (self.platform or "", self.author or "") if part)
 
     @property
     def text(self) -> str:
@@ -118,6 +128,9 @@ DOCUMENT_COLUMNS = (
     documents.c.authors,
     documents.c.published_at,
     documents.c.fetched_at,
+    documents.c.kind,
+    documents.c.platform,
+    documents.c.author,
 )
 
 
