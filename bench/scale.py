@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -120,21 +121,43 @@ def ingest(database_url: str, data: Path, bases: list[str], command: list[str], 
         "documents_stored": counts["documents"],
         "seconds": round(seconds, 1),
         "articles_per_second": round(settled / seconds, 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
 
-def search_p95(database_url: str, docs: int) -> dict:
-    """bench/search.py on an archive of `docs` documents; its headline figures."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "search.json"
-        argv = [sys.executable, str(ROOT / "bench" / "search.py"), "--docs", str(docs)]
-        argv += ["--data", str(Path(tmp) / "var"), "--runs", "3", "--json", str(out)]
-        if database_url:
-            argv += ["--database-url", database_url]
-        subprocess.run(argv, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": "src"})
-        found = json.loads(out.read_text("utf-8"))
+def search_p95(database_url: str, data: Path, docs: int, real: int) -> dict:
+    """bench/search.py on an archive of `docs` documents in `data` or the database (built
+    there unless it holds them already); its headline figures."""
+    out = data / "search.json"
+    argv = [sys.executable, str(ROOT / "bench" / "search.py"), "--docs", str(docs)]
+    argv += ["--data", str(data), "--runs", "3", "--json", str(out), "--reuse"]
+    if database_url:
+        argv += ["--database-url", database_url, "--real", str(real)]
+    data.mkdir(parents=True, exist_ok=True)
+    subprocess.run(argv, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": "src"})
+    found = json.loads(out.read_text("utf-8"))
     keep = ("documents_indexed", "store_docs_per_second", "index_docs_per_second", "sizes_mb")
-    return {k: found.get(k) for k in (*keep, "p50_ms", "p95_ms")}
+    load = {"load_average": found.get("load_average_after")}
+    return {k: found.get(k) for k in (*keep, "p50_ms", "p95_ms")} | load
+
+
+def table(ingest_rows: list[dict], search: dict[str, dict]) -> str:
+    """The figures as the plain-text table the issue asks for."""
+    lines = [f"{'ingest':<28}{'articles/s':>12}{'seconds':>10}   load average (1/5/15 min)"]
+    for row in ingest_rows:
+        what = f"{row['store']} {row['command']} x{row['processes']}"
+        load = " ".join(f"{x:.2f}" for x in row["load_average"])
+        lines.append(
+            f"{what:<28}{row['articles_per_second']:>12,.1f}{row['seconds']:>10,.1f}   {load}"
+        )
+    lines.append(f"{'search':<28}{'documents':>12}{'p50 ms':>10}{'p95 ms':>10}   load average")
+    for store, found in search.items():
+        load = " ".join(f"{x:.2f}" for x in found["load_average"] or ())
+        lines.append(
+            f"{store:<28}{found['documents_indexed']:>12,}{found['p50_ms']:>10}"
+            f"{found['p95_ms']:>10}   {load}"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -144,6 +167,31 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=400, help="articles per site")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--search-docs", type=int, default=1_000_000)
+    parser.add_argument(
+        "--search-real",
+        type=int,
+        default=35_000,
+        help="PostgreSQL: real articles stored before copying them in SQL up to --search-docs",
+    )
+    parser.add_argument(
+        "--search-data",
+        type=Path,
+        default=Path("/tmp/baochi-scale-search"),
+        help="where the SQLite search archive is kept",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure search on the archives an earlier run built (SQLite in --search-data, "
+        "PostgreSQL in the database baochi_scale_search) instead of building them again",
+    )
+    parser.add_argument(
+        "--stores",
+        nargs="+",
+        choices=("postgresql", "sqlite"),
+        default=["postgresql", "sqlite"],
+        help="which stores to measure search on",
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     args = parser.parse_args()
     sites, bases = start_sites(args.sites, args.articles)
@@ -164,13 +212,23 @@ def main() -> None:
         for site in sites:
             site.terminate()
             site.wait()
-    search = {
-        "postgresql": search_p95(
-            fresh_postgres(args.database_url, "baochi_scale_search"), args.search_docs
-        ),
-        "sqlite": search_p95("", args.search_docs),
-    }
-    print(json.dumps(search, indent=1), flush=True)
+    search = {}
+    if "postgresql" in args.stores:
+        name = "baochi_scale_search"
+        url = (
+            make_url(args.database_url).set(database=name).render_as_string(hide_password=False)
+            if args.reuse
+            else fresh_postgres(args.database_url, name)
+        )
+        search["postgresql"] = search_p95(
+            url, args.search_data / "postgresql", args.search_docs, args.search_real
+        )
+    if "sqlite" in args.stores:
+        sqlite = args.search_data / "sqlite"
+        if not args.reuse:
+            shutil.rmtree(sqlite, ignore_errors=True)
+        search["sqlite"] = search_p95("", sqlite, args.search_docs, args.search_real)
+    print(table(rows, search), flush=True)
     figures = {
         "ingest": rows,
         "search": search,
