@@ -45,7 +45,7 @@ from baochi.search.tsquery import PostgresBackend
 
 log = logging.getLogger(__name__)
 
-RANK_WINDOW = 5000
+RANK_WINDOW = 1000
 SYNC_ON_READ = 2000
 SORTS = ("relevance", "newest")
 MAX_LIMIT = 500

@@ -245,6 +245,9 @@ class PostgresBackend:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        # Rows a lone phrase matched while finding ids: its weight needs no second count (a
+        # phrase of several tokens is checked row by row, once is enough).
+        self.counted: dict[tuple[IndexName, Phrase], int] = {}
 
     def ids(self, index: IndexName, node: Node) -> np.ndarray:
         """The ids of every document the index finds for the subtree, ascending (each part as
@@ -262,9 +265,10 @@ class PostgresBackend:
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             joined = conn.execute(select(*lists)).one()
-        found = [np.fromstring(j, dtype=np.int64, sep=",") for j in joined if j]
-        if not found:
-            return np.zeros(0, dtype=np.int64)
+        found = [np.fromstring(j or "", dtype=np.int64, sep=",") for j in joined]
+        for part, part_ids in zip(parts, found, strict=True):
+            if isinstance(part, Words) and len(alone := phrases(part)) == 1:
+                self.counted[index, alone[0]] = len(part_ids)
         return np.unique(np.concatenate(found))
 
     def scores(
@@ -279,9 +283,10 @@ class PostgresBackend:
         """The best `limit` of the candidate ids (after `offset`) by BM25, with their scores.
 
         Like FTS5: the rows and tokens of the whole index give the average length, each
-        phrase's matching rows its weight (counted by its GIN index), and its title and body
-        instances in a row (title four times) its frequency there. A candidate's whole
-        tsvector is read once, and only if a phrase is neither title-only nor under a NOT.
+        phrase's matching rows its weight (counted by its GIN index, unless finding the ids
+        counted them), and its title and body instances in a row (title four times) its
+        frequency there. A candidate's whole tsvector is read once, and only if a phrase is
+        neither title-only nor under a NOT.
         """
         if not len(candidates):
             return []
@@ -289,12 +294,14 @@ class PostgresBackend:
         found = phrases(node)
         # A phrase under a NOT is absent from every candidate: nothing to count or to read.
         counted = [p for p in found if not p.negated]
+        known = {p: self.counted[index, p] for p in counted if (index, p) in self.counted}
         totals_query = select(
             search_totals.c.rows,
             cols.tokens,
             *(
                 select(func.count()).where(cols.meets(p.title_only, p.tsquery())).scalar_subquery()
                 for p in counted
+                if p not in known
             ),
         )
         wanted = bindparam(None, candidates.tolist(), ARRAY(BigInteger))
@@ -324,7 +331,10 @@ class PostgresBackend:
             scored = conn.execute(rows_query).cursor.fetchall()
         hits = iter(counts)
         # A negated phrase's weight multiplies a frequency of 0: any will do.
-        weights = [0.0 if p.negated else idf(int(total_rows), int(next(hits))) for p in found]
+        weights = [
+            0.0 if p.negated else idf(int(total_rows), known[p] if p in known else int(next(hits)))
+            for p in found
+        ]
         average = int(total) / int(total_rows)
         if not scored:
             return []
