@@ -3,7 +3,11 @@ PostgreSQL and with `baochi run` on SQLite, then search p95 on both (bench/searc
 and queries); prints the table and writes bench/results/scale.json.
 
     .venv/bin/python bench/scale.py --database-url postgresql+psycopg://… [--sites 4]
-        [--articles 400] [--workers 1 2 4] [--search-docs 1000000]
+        [--articles 400] [--workers 1 2 4] [--search-docs 1000000] [--search-real 35000]
+        [--search-data /tmp/baochi-scale-search] [--reuse] [--stores postgresql sqlite]
+
+The search archives are kept (SQLite in --search-data, PostgreSQL in the database
+baochi_scale_search): with --reuse a later run measures them as they are, in minutes.
 
 Each site is its own host (one port each), so the per-host leases let up to one worker per site
 fetch at once; the sites serve the same articles, so after the first the copies are stored
@@ -125,15 +129,22 @@ def ingest(database_url: str, data: Path, bases: list[str], command: list[str], 
     }
 
 
-def search_p95(database_url: str, data: Path, docs: int, real: int) -> dict:
+def search_p95(database_url: str, data: Path, docs: int, real: int, reuse: bool) -> dict:
     """bench/search.py on an archive of `docs` documents in `data` or the database (built
-    there unless it holds them already); its headline figures."""
+    there unless it holds them already, or with `reuse` measured as it is); its figures."""
+    data.mkdir(parents=True, exist_ok=True)
+    if reuse:
+        settings = settings_mod.load(
+            environ={}, overrides={"data": data, "database_url": database_url}
+        )
+        store = open_store(settings)
+        docs = store.counts()["documents"] or docs
+        store.engine.dispose()
     out = data / "search.json"
     argv = [sys.executable, str(ROOT / "bench" / "search.py"), "--docs", str(docs)]
     argv += ["--data", str(data), "--runs", "3", "--json", str(out), "--reuse"]
     if database_url:
         argv += ["--database-url", database_url, "--real", str(real)]
-    data.mkdir(parents=True, exist_ok=True)
     subprocess.run(argv, check=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": "src"})
     found = json.loads(out.read_text("utf-8"))
     keep = ("documents_indexed", "store_docs_per_second", "index_docs_per_second", "sizes_mb")
@@ -182,8 +193,8 @@ def main() -> None:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="measure search on the archives an earlier run built (SQLite in --search-data, "
-        "PostgreSQL in the database baochi_scale_search) instead of building them again",
+        help="measure search on the archives an earlier run built, at the size they have "
+        "(SQLite in --search-data, PostgreSQL in the database baochi_scale_search)",
     )
     parser.add_argument(
         "--stores",
@@ -221,13 +232,13 @@ def main() -> None:
             else fresh_postgres(args.database_url, name)
         )
         search["postgresql"] = search_p95(
-            url, args.search_data / "postgresql", args.search_docs, args.search_real
+            url, args.search_data / "postgresql", args.search_docs, args.search_real, args.reuse
         )
     if "sqlite" in args.stores:
         sqlite = args.search_data / "sqlite"
         if not args.reuse:
             shutil.rmtree(sqlite, ignore_errors=True)
-        search["sqlite"] = search_p95("", sqlite, args.search_docs, args.search_real)
+        search["sqlite"] = search_p95("", sqlite, args.search_docs, args.search_real, args.reuse)
     print(table(rows, search), flush=True)
     figures = {
         "ingest": rows,
