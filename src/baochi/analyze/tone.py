@@ -1,4 +1,10 @@
-"""Tone of an article: what the story reports is negative, neutral or positive (news-labels)."""
+"""Tone of an article: what the story reports is negative, neutral or positive (news-labels).
+
+The annotators judged tone from the title and the first ~500 characters (GUIDELINES.md), so the
+model reads that much too; the body beyond adds cues the labels never saw. 5-fold CV macro-F1:
+quick configuration 1,000 -> 500 characters 64.20 -> 65.92; full 3,000 -> 500 66.09 -> 66.47,
+and training reads six times less of the unlabelled articles.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Task
 
 LABELS = ("negative", "neutral", "positive")
+LEAD_CHARS = 500  # of the text after the title: what the annotators read
 
 
 def load(data_dir: Path, unlabelled: bool) -> Corpus:
@@ -27,13 +34,13 @@ TASK = Task(
             "macro_f1",
             load,
             params=ModelParams(
-                FeatureParams(max_chars=3000),
+                FeatureParams(max_chars=LEAD_CHARS),
                 c=0.5,
                 unlabelled_idf=True,
                 semantic_dims=200,
                 semantic_weight=3.5,
             ),
-            quick=ModelParams(FeatureParams(max_chars=1000, bits=18), c=0.5),
+            quick=ModelParams(FeatureParams(max_chars=LEAD_CHARS, bits=18), c=0.5),
         ),
     ),
 )
