@@ -149,14 +149,15 @@ def build(store: Store, docs: int) -> dict[str, float]:
                 rows.append({"id": doc_id, **label})
             stored += status == "stored"
             duplicates += status == "duplicate"
-        with store.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "UPDATE documents SET topic = :topic, tone = :tone, place = :place, "
-                    "hanoi = :hanoi WHERE id = :id"
-                ),
-                rows,
-            )
+        if rows:  # none when the store refused every copy of a batch
+            with store.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE documents SET topic = :topic, tone = :tone, place = :place, "
+                        "hanoi = :hanoi WHERE id = :id"
+                    ),
+                    rows,
+                )
         batch.clear()
         meta.clear()
 
