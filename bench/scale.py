@@ -11,7 +11,8 @@ baochi_scale_search): with --reuse a later run measures them as they are, in min
 
 Each site is its own host (one port each), so the per-host leases let up to one worker per site
 fetch at once; the sites serve the same articles, so after the first the copies are stored
-once and the others are counted as duplicates: both are ingest work (fetch, extract, dedupe).
+once and the others are counted as duplicates: both are ingest work (fetch, extract, dedupe),
+as is a page the extractor skips; an article is counted when its URL is settled (store.SETTLED).
 """
 
 from __future__ import annotations
@@ -32,10 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, make_url, text  # noqa: E402
+from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
 from baochi import settings as settings_mod  # noqa: E402
 from baochi.db import open_store  # noqa: E402
+from baochi.db.schema import urls  # noqa: E402
+from baochi.db.store import SETTLED  # noqa: E402
 
 ENV = {
     "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
@@ -103,7 +106,7 @@ def ingest(database_url: str, data: Path, bases: list[str], command: list[str], 
         while time.perf_counter() - started < 900:
             with store.engine.connect() as conn:
                 settled = conn.execute(
-                    text("SELECT count(*) FROM urls WHERE status IN ('stored', 'duplicate')")
+                    select(func.count()).select_from(urls).where(urls.c.status.in_(SETTLED))
                 ).scalar_one()
             if settled >= expected:
                 break
