@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from baochi.cases import commands
 from baochi.db import Store
 from baochi.settings import Settings
+from tests.commands import invoker
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
@@ -17,16 +16,7 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 def run(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch, capsys):
     """Run a `cases` subcommand on the test store; (exit code, stdout, stderr)."""
     monkeypatch.setattr(commands, "open_store", lambda _settings: store)
-    parser = argparse.ArgumentParser(prog="baochi")
-    commands.register(parser.add_subparsers(dest="command", required=True))
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(["cases", *argv])
-        code = args.handler(args, settings)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+    return invoker(commands, "cases", settings, capsys)
 
 
 def test_a_case_through_the_command_line(run, flooded: int, tmp_path) -> None:

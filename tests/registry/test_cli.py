@@ -4,7 +4,6 @@ The parser is built from this area's `register` alone, as baochi.cli builds it f
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -13,21 +12,13 @@ from openpyxl import load_workbook
 
 from baochi.registry import commands
 from baochi.settings import Settings
+from tests.commands import invoker
 
 
 @pytest.fixture
 def run(settings: Settings, capsys: pytest.CaptureFixture[str]):
     """Run `baochi registry …` as the CLI does, on the test settings: (exit code, out, err)."""
-    parser = argparse.ArgumentParser(prog="baochi")
-    commands.register(parser.add_subparsers(dest="command", required=True))
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(["registry", *argv])
-        code = args.handler(args, settings)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+    return invoker(commands, "registry", settings, capsys)
 
 
 def test_example_lineage_list_and_progress(run, store) -> None:

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 
 from baochi.db import Store
 from baochi.settings import Settings
 from baochi.targets import commands
+from tests.commands import invoker
 
 
 @pytest.fixture
 def run(settings: Settings, store: Store, monkeypatch: pytest.MonkeyPatch, capsys):
     """Run a `targets` subcommand on the test store; (exit code, stdout, stderr)."""
     monkeypatch.setattr(commands, "open_store", lambda _settings: store)
-    parser = argparse.ArgumentParser(prog="baochi")
-    commands.register(parser.add_subparsers(dest="command", required=True))
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        args = parser.parse_args(["targets", *argv])
-        code = args.handler(args, settings)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+    return invoker(commands, "targets", settings, capsys)
 
 
 def test_targets_commands(run, tmp_path) -> None:
