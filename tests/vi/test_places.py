@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from baochi.vi.places import detect_places
+from baochi.vi.places import detect_places, weigh
 
 
 def test_xa_lo_ha_noi_is_in_ho_chi_minh_city() -> None:
@@ -182,3 +182,44 @@ def test_old_quarter_is_hanoi_s_and_stock_exchanges_are_no_city_s() -> None:
         "0,5 điểm nhờ nhóm cổ phiếu ngân hàng.",
     )
     assert (result.hanoi, result.mentions) == (False, [])
+
+
+def _roles(title: str, text: str) -> list[tuple[str, str]]:
+    return [(hit.surface, hit.role) for hit, _ in weigh(title, text)[0]]
+
+
+def test_city_departments_courts_and_leaders_named_in_full_are_the_city_s_own() -> None:
+    # The guidelines count a story about the city's authorities as about Hà Nội: a department
+    # named in full, its court, its leaders, its area all make Hà Nội the acting authority.
+    assert _roles(
+        "Hội chợ việc làm cho lao động về nước",
+        "Sáng nay, Sở Lao động - Thương binh và Xã hội Hà Nội tổ chức hội chợ việc làm.",
+    ) == [("Hà Nội", "local")]
+    assert _roles(
+        "Xử tù chung thân kẻ buôn ma túy",
+        "Chiều 21/6, Tòa án Hà Nội tuyên phạt bị cáo (trú tại huyện Chi Lăng, Lạng Sơn).",
+    ) == [("Hà Nội", "local"), ("huyện Chi Lăng", "residence"), ("Lạng Sơn", "residence")]
+    assert _roles("Chủ tịch Hà Nội thị sát điểm ngập", "")[0] == ("Hà Nội", "local")
+    assert _roles("", "Số xe máy trên địa bàn Hà Nội tăng nhanh.") == [("Hà Nội", "local")]
+
+
+def test_a_national_court_named_for_its_seat_and_a_club_chairman_are_no_city_body() -> None:
+    assert _roles(
+        "Y án tử hình kẻ buôn lậu",
+        "Tòa án nhân dân cấp cao tại Hà Nội vừa mở phiên phúc thẩm vụ án buôn lậu.",
+    ) == [("Hà Nội", "institution")]
+    roles = _roles("", "Chủ tịch CLB Hải Phòng cho rằng không nên gọi cầu thủ nhập tịch.")
+    assert all(role != "local" for _, role in roles)
+
+
+def test_the_ends_of_a_road_are_only_reference_points() -> None:
+    roles = _roles("", "Cao tốc Hà Nội - Hải Phòng đông xe suốt kỳ nghỉ lễ.")
+    assert roles == [("Hà Nội", "reference"), ("Hải Phòng", "reference")]
+
+
+def test_xa_lo_ha_noi_in_lower_case_is_still_in_ho_chi_minh_city() -> None:
+    result = detect_places(
+        "Tai nạn liên hoàn",
+        "Chiều qua, ba xe máy va chạm với xe tải trên xa lộ Hà Nội, đoạn qua phường Linh Trung.",
+    )
+    assert (result.main, result.hanoi) == ("TP.HCM", False)

@@ -25,7 +25,7 @@ _PERSON_TITLES = frozenset(
      "ns", "nsưt", "nsnd", "viên", "hậu", "vệ", "đạo", "môn", "tướng", "tá", "úy", "trưởng")
 )  # fmt: skip
 _PRONOUNS = frozenset({"anh"})
-_LEAD_CHARS = 600
+LEAD_CHARS = 600
 # Address words that give the city away: Hà Nội writes "phố", "ngõ", "ngách"; Sài Gòn "hẻm".
 _STREET_WORDS = {"phố": HANOI, "ngõ": HANOI, "ngách": HANOI, "hẻm": "TP.HCM"}
 # Family and middle names: a place name right after one is part of a person's name.
@@ -38,8 +38,9 @@ _SURNAMES = frozenset(
 # Words before a place that make it someone's home or address rather than the story's place.
 _RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường"})
 _RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra", "đến từ"})
-# ... or only a reference point: "cách Hà Nội 180 km", "giờ Hà Nội", "theo hướng Hà Nội".
-_REFERENCE = frozenset({"cách", "giờ", "hướng"})
+# ... or only a reference point: "cách Hà Nội 180 km", "giờ Hà Nội", "theo hướng Hà Nội", the
+# end of a road ("cao tốc Hà Nội - Hải Phòng").
+_REFERENCE = frozenset({"cách", "giờ", "hướng", "tốc"})
 # What may separate the names of one address ("phường Trung Hòa, quận Cầu Giấy, Hà Nội").
 _ADDRESS_GAP = re.compile(r"\s?[,\-–(]?\s?")
 # Words before "phố" that make it a street in general or a southern neighbourhood, not a street
@@ -64,6 +65,12 @@ _LOCAL_BODIES = frozenset(
     ("sở", "ubnd", "hđnd", "ủy", "an", "ca", "catp", "tand", "vksnd", "sát", "quận", "huyện",
      "thành", "tỉnh", "tp")
 )  # fmt: skip
+# ... or a city department named in full before the city ("Sở Lao động - Thương binh và Xã hội
+# Hà Nội"), its court, leaders or area ("Tòa án Hà Nội", "Chủ tịch Hà Nội", "trên địa bàn Hà Nội").
+_DEPARTMENT = "Sở"
+_LOCAL_PAIRS = frozenset({"tòa án", "chủ tịch", "lãnh đạo", "địa bàn"})
+# A national court named for its seat ("Tòa án nhân dân cấp cao tại Hà Nội") is no city body.
+_HIGH_COURT = "cấp cao"
 
 
 @dataclass
@@ -106,7 +113,7 @@ def position_weight(field: str, start: int) -> float:
         return 3.0
     if start < 250:
         return 2.0
-    if start < _LEAD_CHARS:
+    if start < LEAD_CHARS:
         return 1.0
     return 0.1
 
@@ -146,7 +153,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             weight = position_weight(field, start)
             places = [e.place for e in ok]
             chained = hits and _same_address(text, hits[-1], start)
-            role = hits[-1].role if chained else _role(keys, i)
+            role = hits[-1].role if chained else _role(tokens, keys, i)
             hits.append(Hit(field, start, end, text[start:end], places, weight, role))
             i += length
             continue
@@ -166,7 +173,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             token[0].isupper()
             and not plain
             and len(token) > 2
-            and (field == "title" or matches[i].start() < _LEAD_CHARS)
+            and (field == "title" or matches[i].start() < LEAD_CHARS)
             and _titled(token)
             and token.isalpha()
             and not is_syllable(token)
@@ -243,7 +250,7 @@ def _street_style(
     return Place(name, LANDMARK, home, place.current, False, "street-style"), length
 
 
-def _role(keys: list[str], i: int) -> str:
+def _role(tokens: list[str], keys: list[str], i: int) -> str:
     """What the words before a place name make of it: where someone lives ("trú tại"), part of an
     institution's name ("Đại học Y Hà Nội"), the seat of the local authority acting ("Công an
     quận Thanh Xuân"), or only where something took place ("tại Hà Nội")."""
@@ -251,7 +258,14 @@ def _role(keys: list[str], i: int) -> str:
     pairs = {f"{a} {b}" for a, b in itertools.pairwise(before)}
     if _RESIDENCE.intersection(before) or _RESIDENCE_PAIRS & pairs:
         return "residence"
-    if _LOCAL_BODIES.intersection(before[-4:]):
+    near = {f"{a} {b}" for a, b in itertools.pairwise(before[-4:])}
+    if _HIGH_COURT in near:
+        return "institution"
+    if (
+        _LOCAL_BODIES.intersection(before[-4:])
+        or " ".join(before[-2:]) in _LOCAL_PAIRS
+        or _DEPARTMENT in tokens[max(0, i - 8) : i]
+    ):
         return "local"
     if before and before[-1] in _REFERENCE:
         return "reference"
