@@ -22,11 +22,13 @@ import json
 import os
 import random
 import re
+import shutil
 import sqlite3
 import statistics
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,6 +62,7 @@ BUILD_FIGURES = (
     "index_seconds",
     "index_docs_per_second",
     "copy_seconds",
+    "copy_rows_seconds",
     "copied_from",
 )
 QUERIES = (
@@ -200,6 +203,7 @@ def build(store: Store, docs: int) -> dict[str, float]:
 # PostgreSQL: the copies of the real archive, made in SQL. Each copy k gets new ids (above every
 # id before it, so the latest stored is the latest published), dates k half-years later, new URL
 # and content hashes, and the same index rows; triggers fill search_facets as for any insert.
+# Rows a copy already made (ids up to :done) are skipped, so a stopped copy resumes.
 _COPY = (
     "INSERT INTO documents (id, url, url_hash, content_hash, outlet_id, kind, title, lead, body,"
     " authors, language, encoding, published_at, fetched_at, topic, tone, place, hanoi)"
@@ -208,19 +212,24 @@ _COPY = (
     " outlet_id, kind, title, lead, body, authors, language, encoding,"
     " published_at + :shift_days * interval '1 day',"
     " fetched_at + :shift_days * interval '1 day', topic, tone, place, hanoi"
-    " FROM documents WHERE id <= :base AND id + :shift_ids <= :last",
+    " FROM documents WHERE id <= :base AND id + :shift_ids BETWEEN :done + 1 AND :last",
     "INSERT INTO document_keys (document_id, url_hash, content_hash, fetched_at)"
-    " SELECT id, url_hash, content_hash, fetched_at FROM documents WHERE id > :shift_ids"
-    " AND id <= :shift_ids + :base",
+    " SELECT id, url_hash, content_hash, fetched_at FROM documents"
+    " WHERE id > greatest(:shift_ids, :done) AND id <= :shift_ids + :base",
     "DELETE FROM search_pending WHERE doc_id > :shift_ids",
     "INSERT INTO search_text SELECT doc_id + :shift_ids, words, exact, words_size, exact_size"
-    " FROM search_text WHERE doc_id <= :base AND doc_id + :shift_ids <= :last",
+    " FROM search_text WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :done + 1 AND :last",
     "INSERT INTO search_titles SELECT doc_id + :shift_ids, words, exact FROM search_titles"
-    " WHERE doc_id <= :base AND doc_id + :shift_ids <= :last",
+    " WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :done + 1 AND :last",
 )
-_GIN_INDEXES = text(
-    "SELECT indexname, indexdef FROM pg_indexes"
-    " WHERE tablename IN ('search_text', 'search_titles') AND indexdef LIKE '%USING gin%'"
+# The GIN indexes of search_0003 and search_0005, dropped before the copies and built once after
+# (building one is far cheaper than growing it a row at a time), in pairs: PostgreSQL builds a
+# GIN index on one core.
+_GIN = (
+    ("search_text", "words"),
+    ("search_text", "exact"),
+    ("search_titles", "words"),
+    ("search_titles", "exact"),
 )
 _COPY_DONE = (
     "UPDATE search_totals SET rows = t.rows, words_tokens = t.words, exact_tokens = t.exact"
@@ -228,36 +237,75 @@ _COPY_DONE = (
     " FROM search_text) AS t",
     "SELECT setval('documents_id_seq', (SELECT max(id) FROM documents))",
 )
+# The real articles are the ids below the first copy's (a copy's URL ends in '#' and its id).
+_REAL_BASE = text(
+    "SELECT coalesce((SELECT min(id) - 1 FROM documents WHERE url LIKE '%#%'), max(id))"
+    " FROM documents"
+)
 
 
-def replicate(store: Store, docs: int) -> dict[str, float]:
-    """PostgreSQL: grow an archive of real documents to `docs` by copying it in SQL, in one
-    transaction, with the text index rows copied rather than computed again (the same
-    tsvectors, so reading one costs what reading the original does)."""
+def free_gb(store: Store) -> float:
+    """Free space on the disk holding the server's data (the server runs on this machine)."""
     with store.engine.connect() as conn:
-        base = int(conn.execute(text("SELECT max(id) FROM documents")).scalar_one())
-        if base >= docs:  # ids refused as duplicates leave gaps: nothing left to copy
-            return {}
-        # Building a GIN index once is far cheaper than growing it a row at a time.
-        gin = conn.execute(_GIN_INDEXES).all()
+        directory = conn.execute(text("SHOW data_directory")).scalar_one()
+    return shutil.disk_usage(directory).free / 1e9
+
+
+def build_gin(store: Store) -> None:
+    """Build the missing GIN indexes, two at once (3 GB of sort memory each)."""
+
+    def one(table: str, column: str) -> None:
+        name = f"ix_{table}_{column}"
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            if conn.execute(text("SELECT to_regclass(:name)"), {"name": name}).scalar():
+                return
+            conn.execute(text("SET maintenance_work_mem = '3GB'"))
+            started = time.perf_counter()
+            conn.execute(text(f"CREATE INDEX {name} ON {table} USING gin ({column})"))
+            print(f"  GIN {table}.{column}: {time.perf_counter() - started:,.0f} s", flush=True)
+
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda pair: one(*pair), _GIN))
+
+
+def replicate(store: Store, docs: int, keep_free_gb: float) -> dict[str, float]:
+    """PostgreSQL: grow an archive of real documents to ids up to `docs` by copying them in SQL,
+    a committed transaction per copy (a stopped run resumes), with the text index rows copied
+    rather than computed again (the same tsvectors, so reading one costs what reading the
+    original does); stops copying early when the disk would keep less than `keep_free_gb`."""
+    with store.engine.connect() as conn:
+        base = int(conn.execute(_REAL_BASE).scalar_one())
+        done = int(conn.execute(text("SELECT max(id) FROM documents")).scalar_one())
+    if done >= docs:  # ids refused as duplicates leave gaps: nothing left to copy
+        build_gin(store)  # unless a stopped run left the indexes to build
+        return {}
     started = time.perf_counter()
     with store.engine.begin() as conn:
-        for name, _ in gin:
-            conn.execute(text(f'DROP INDEX "{name}"'))
-        for copy in range(1, -(-docs // base)):
-            values = {"shift_ids": copy * base, "base": base, "last": docs}
+        for table, column in _GIN:
+            conn.execute(text(f"DROP INDEX IF EXISTS ix_{table}_{column}"))
+    for copy in range(done // base, -(-docs // base)):
+        if keep_free_gb and free_gb(store) < keep_free_gb:
+            print(f"  stopped at {done:,}: less than {keep_free_gb} GB free", flush=True)
+            break
+        values = {"shift_ids": copy * base, "base": base, "last": docs, "done": done}
+        with store.engine.begin() as conn:
             for statement in _COPY:
                 conn.execute(text(statement), {**values, "shift_days": copy * SHIFT_DAYS})
-            print(f"  copied {min(docs, (copy + 1) * base):,}", flush=True)
-        conn.execute(text("SET LOCAL maintenance_work_mem = '1GB'"))
-        for _, definition in gin:
-            conn.execute(text(definition))
+        done = min(docs, (copy + 1) * base)
+        print(f"  copied {done:,} ({time.perf_counter() - started:,.0f} s)", flush=True)
+    copied = time.perf_counter() - started
+    build_gin(store)
+    with store.engine.begin() as conn:
         for statement in _COPY_DONE:
             conn.execute(text(statement))
     with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
     seconds = time.perf_counter() - started
-    return {"copy_seconds": round(seconds, 1), "copied_from": base}
+    return {
+        "copy_seconds": round(seconds, 1),
+        "copy_rows_seconds": round(copied, 1),
+        "copied_from": base,
+    }
 
 
 def sizes(path: Path) -> dict[str, float]:
@@ -345,6 +393,12 @@ def main() -> None:
         default=0,
         help="PostgreSQL: store this many real articles, then copy them in SQL up to --docs",
     )
+    parser.add_argument(
+        "--keep-free-gb",
+        type=float,
+        default=10,
+        help="PostgreSQL on this machine: stop copying when its disk has less free",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not CORPUS.exists():
@@ -366,7 +420,7 @@ def main() -> None:
         figures.update(build(store, real))
     if store.counts()["documents"] < args.docs:
         print(f"copying it to {args.docs:,} documents", flush=True)
-        figures.update(replicate(store, args.docs))
+        figures.update(replicate(store, args.docs, args.keep_free_gb))
     elif args.json.exists():  # a re-run on the same archive keeps the figures of its build
         before = json.loads(args.json.read_text("utf-8"))
         if before.get("documents_requested") == args.docs:

@@ -8,6 +8,7 @@ import pytest
 
 from baochi import cli
 from baochi.db import open_store
+from baochi.search import query
 from baochi.settings import Settings
 from tests.search.conftest import store_articles
 
@@ -53,3 +54,14 @@ def test_search_index_catches_up_and_rebuilds(env: Settings, capsys) -> None:
     assert out == "indexed 40 documents\n"
     out, _ = run(capsys, "search-index", "--rebuild")
     assert out == "indexed 40 documents\n"
+
+
+def test_an_estimated_total_says_so(env: Settings, capsys, monkeypatch) -> None:
+    monkeypatch.setattr(query, "MATCH_WINDOW", 20)
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    out, _ = run(capsys, "search", "hà nội", "--limit", "1")
+    assert out.startswith("≈ ") and "trong 20 bài mới nhất" in out.splitlines()[0]
+    out, _ = run(capsys, "search", "ha noi", "--format", "json", "--facets", "--limit", "1")
+    summary = json.loads(out.splitlines()[-1])
+    assert summary["approximate"] and summary["window"] == 20
+    assert sum(f[1] for f in summary["facets"]["tone"]) == summary["counted"] < summary["total"]

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from baochi.search import query as search_query
 from baochi.search import run_query
 from tests.conftest import postgres_database
 from tests.search.conftest import Archive, Item, build_archive
@@ -99,3 +100,21 @@ def test_exact_mode_gives_the_same_answer_on_both(both: tuple[Archive, Archive])
     found = [run_query(a.store, "hà nội OR thủy lợi", exact=True, limit=50) for a in (lite, pg)]
     assert found[0].total > 0
     assert [h.doc.url for h in found[1].hits] == [h.doc.url for h in found[0].hits]
+
+
+@pytest.mark.parametrize("sort", SORTS)
+@pytest.mark.parametrize("query", ["hà nội", 'cháy NOT "cháy rừng"', "hà nội tone:negative"])
+def test_the_window_gives_the_same_answer_on_both(
+    both: tuple[Archive, Archive], query: str, sort: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_query, "MATCH_WINDOW", 100)
+    monkeypatch.setattr(search_query, "RANK_WINDOW", 10)
+    lite, pg = both
+    on_sqlite, on_postgres = (run_query(a.store, query, limit=10, sort=sort) for a in (lite, pg))
+    assert on_sqlite.window == on_postgres.window
+    assert (on_postgres.total, on_postgres.counted) == (on_sqlite.total, on_sqlite.counted)
+    assert on_postgres.facets == on_sqlite.facets
+    assert [h.doc.url for h in on_postgres.hits] == [h.doc.url for h in on_sqlite.hits]
+    assert [h.score for h in on_postgres.hits] == pytest.approx(
+        [h.score for h in on_sqlite.hits], rel=1e-12
+    )

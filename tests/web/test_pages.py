@@ -10,6 +10,7 @@ import re
 from openpyxl import load_workbook
 
 from baochi.db.web_store import label_corrections
+from baochi.search import query
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
 DATE = re.compile(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b")
@@ -50,6 +51,18 @@ def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articl
     narrowed = client.get(link.replace("&amp;", "&")).text  # a facet link narrows the search
     assert total(narrowed) == int(size)
     assert "Không tìm thấy bài nào." in client.get("/search", params={"q": "zzzqqq"}).text
+
+
+def test_an_estimated_total_is_marked_with_what_was_counted(
+    client_as, articles, monkeypatch
+) -> None:
+    monkeypatch.setattr(query, "MATCH_WINDOW", 20)
+    monkeypatch.setattr(query, "RANK_WINDOW", 2)
+    client = client_as("analyst")
+    html = client.get("/search", params={"q": "ha noi"}).text
+    counted = re.search(r'id="counted" class="small">\(ước tính; đếm đủ (\d+) trong 20 ', html)
+    assert counted and "≈ <span" in html
+    assert int(counted.group(1)) < total(html)
 
 
 def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles) -> None:

@@ -122,7 +122,10 @@ def _search(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(line, ensure_ascii=False))
         if args.facets:
             facets = {k: [[f.value, f.count] for f in v] for k, v in result.facets.items()}
-            print(json.dumps({"total": result.total, "facets": facets}, ensure_ascii=False))
+            counts = {"total": result.total, "approximate": result.approximate}
+            if result.approximate:
+                counts |= {"counted": result.counted, "window": result.window}
+            print(json.dumps({**counts, "facets": facets}, ensure_ascii=False))
         return 0
     _print_table(result)
     return 0
@@ -137,7 +140,13 @@ def _terminal(markup: Markup) -> str:
 def _print_table(result: SearchResult) -> None:
     ranked_part = 0 < result.ranked < result.total
     note = f" (xếp hạng trong {result.ranked:,} bài mới nhất)" if ranked_part else ""
-    print(f"{result.total:,} kết quả cho {result.understood}{note}")
+    if result.approximate:
+        note += (
+            f" (ước tính: đếm đủ {result.counted:,} trong {result.window:,} bài mới nhất,"
+            " các nhóm bên dưới cũng vậy)"
+        )
+    about = "≈ " if result.approximate else ""
+    print(f"{about}{result.total:,} kết quả cho {result.understood}{note}")
     if result.pending:
         print(f"{result.pending:,} bài mới chưa vào chỉ mục (baochi search-index)")
     for hit in result.hits:

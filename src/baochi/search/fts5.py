@@ -73,19 +73,21 @@ class SQLiteBackend:
         return table.c[name].match(match_text(node, index))
 
     @classmethod
-    def ids_query(cls, index: IndexName, node: Node) -> Select[Any]:
-        """The statement listing (comma-separated) the ids the index finds for the subtree."""
+    def ids_query(cls, index: IndexName, node: Node, floor: int = 0) -> Select[Any]:
+        """The statement listing (comma-separated) the ids from `floor` on the index finds for
+        the subtree (FTS5 reads only that range of each token's list)."""
         table, _ = TABLES[index]
-        return select(func.group_concat(table.c.rowid)).where(cls._match(index, node))
+        where = [cls._match(index, node)] + ([table.c.rowid >= floor] if floor else [])
+        return select(func.group_concat(table.c.rowid)).where(*where)
 
-    def ids(self, index: IndexName, node: Node) -> np.ndarray:
-        """The ids of every document the index finds for the subtree, ascending.
+    def ids(self, index: IndexName, node: Node, floor: int = 0) -> np.ndarray:
+        """The ids from `floor` on of every document the index finds for the subtree, ascending.
 
         They come back as one comma-separated string that numpy parses in C: 100,000 ids as
         Python rows would cost more than the search itself.
         """
         with self.engine.connect() as conn:
-            joined = conn.execute(self.ids_query(index, node)).scalar_one()
+            joined = conn.execute(self.ids_query(index, node, floor)).scalar_one()
         if not joined:
             return np.zeros(0, dtype=np.int64)
         return np.sort(np.fromstring(joined, dtype=np.int64, sep=","))

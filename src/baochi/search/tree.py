@@ -100,6 +100,18 @@ def words_of(node: Node) -> list[Words]:
     return []
 
 
+def loosen(node: Node, matching: bool = True) -> Node:
+    """The node with every text subtree taken as matching (under a NOT, as not matching): the
+    label and date conditions a document must meet to be able to match at all."""
+    if index_of(node) is not None:
+        return Everything() if matching else Not(Everything())
+    if isinstance(node, Not):
+        return Not(loosen(node.item, not matching))
+    if isinstance(node, And | Or):
+        return type(node)(tuple(loosen(i, matching) for i in node.items))
+    return node
+
+
 def describe(node: Node) -> str:
     """The canonical form: `(AND "ha noi" (OR ngap "ung ngap") (NOT title:"du bao"))`."""
     if isinstance(node, Words):

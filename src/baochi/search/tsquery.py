@@ -21,6 +21,7 @@ import numpy as np
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Connection,
     Engine,
     Text,
     and_,
@@ -233,11 +234,23 @@ def _parts(node: Or) -> list[Node]:
     ]
 
 
-def _ids_condition(node: Node, cols: Columns) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
-    """Where to read a subtree's ids and the condition: search_titles alone for title terms."""
+def _ids_condition(
+    node: Node, cols: Columns, floor: int
+) -> tuple[ColumnElement[Any], ColumnElement[bool]]:
+    """Where to read a subtree's ids from `floor` on, and the condition: search_titles alone for
+    title terms."""
     if _titled(node):
-        return search_titles.c.doc_id, cols.meets(True, query_text(node))
-    return search_text.c.doc_id, condition(node, cols)
+        doc_id, where = search_titles.c.doc_id, cols.meets(True, query_text(node))
+    else:
+        doc_id, where = search_text.c.doc_id, condition(node, cols)
+    return doc_id, and_(doc_id >= floor, where) if floor else where
+
+
+# Rows each phrase matches in an index, by database and the index's rows and tokens (which any
+# indexing changes): a common word's count is a GIN scan of a sixth of the archive, and the same
+# for every query until the index changes.
+_ROWS: dict[tuple[tuple[str, IndexName, int, int], Phrase], int] = {}
+_ROWS_KEPT = 20_000
 
 
 class PostgresBackend:
@@ -249,9 +262,9 @@ class PostgresBackend:
         # phrase of several tokens is checked row by row, once is enough).
         self.counted: dict[tuple[IndexName, Phrase], int] = {}
 
-    def ids(self, index: IndexName, node: Node) -> np.ndarray:
-        """The ids of every document the index finds for the subtree, ascending (each part as
-        one string numpy parses in C, as on SQLite).
+    def ids(self, index: IndexName, node: Node, floor: int = 0) -> np.ndarray:
+        """The ids from `floor` on of every document the index finds for the subtree, ascending
+        (each part as one string numpy parses in C, as on SQLite).
 
         The parts of an OR that need a phrase checked run apart from those GIN answers alone:
         a bitmap rechecks whole heap pages, so one phrase would open every row found.
@@ -260,14 +273,14 @@ class PostgresBackend:
         parts = _parts(node) if isinstance(node, Or) else [node]
         lists = [
             select(func.string_agg(doc_id.cast(Text), ",")).where(where).scalar_subquery()
-            for doc_id, where in (_ids_condition(part, cols) for part in parts)
+            for doc_id, where in (_ids_condition(part, cols, floor) for part in parts)
         ]
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             joined = conn.execute(select(*lists)).one()
         found = [np.fromstring(j or "", dtype=np.int64, sep=",") for j in joined]
         for part, part_ids in zip(parts, found, strict=True):
-            if isinstance(part, Words) and len(alone := phrases(part)) == 1:
+            if not floor and isinstance(part, Words) and len(alone := phrases(part)) == 1:
                 self.counted[index, alone[0]] = len(part_ids)
         return np.unique(np.concatenate(found))
 
@@ -283,10 +296,9 @@ class PostgresBackend:
         """The best `limit` of the candidate ids (after `offset`) by BM25, with their scores.
 
         Like FTS5: the rows and tokens of the whole index give the average length, each
-        phrase's matching rows its weight (counted by its GIN index, unless finding the ids
-        counted them), and its title and body instances in a row (title four times) its
-        frequency there. A candidate's whole tsvector is read once, and only if a phrase is
-        neither title-only nor under a NOT.
+        phrase's matching rows its weight (see _matching_rows), and its title and body
+        instances in a row (title four times) its frequency there. A candidate's whole
+        tsvector is read once, and only if a phrase is neither title-only nor under a NOT.
         """
         if not len(candidates):
             return []
@@ -294,16 +306,6 @@ class PostgresBackend:
         found = phrases(node)
         # A phrase under a NOT is absent from every candidate: nothing to count or to read.
         counted = [p for p in found if not p.negated]
-        known = {p: self.counted[index, p] for p in counted if (index, p) in self.counted}
-        totals_query = select(
-            search_totals.c.rows,
-            cols.tokens,
-            *(
-                select(func.count()).where(cols.meets(p.title_only, p.tsquery())).scalar_subquery()
-                for p in counted
-                if p not in known
-            ),
-        )
         wanted = bindparam(None, candidates.tolist(), ARRAY(BigInteger))
         opened: list[ColumnElement[Any]] = [search_text.c.doc_id, cols.size.label("size")]
         where = [search_text.c.doc_id == func.any(wanted)]
@@ -327,14 +329,10 @@ class PostgresBackend:
         rows_query = select(rows.c.doc_id, rows.c.size, *freqs)
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
-            total_rows, total, *counts = conn.execute(totals_query).one()
+            total_rows, total, known = self._matching_rows(conn, index, counted)
             scored = conn.execute(rows_query).cursor.fetchall()
-        hits = iter(counts)
         # A negated phrase's weight multiplies a frequency of 0: any will do.
-        weights = [
-            0.0 if p.negated else idf(int(total_rows), known[p] if p in known else int(next(hits)))
-            for p in found
-        ]
+        weights = [0.0 if p.negated else idf(int(total_rows), known[p]) for p in found]
         average = int(total) / int(total_rows)
         if not scored:
             return []
@@ -346,6 +344,34 @@ class PostgresBackend:
         score = np.asarray(bm25(weights, settle(node, weighted)[1].T, table[:, 1], average))
         order = np.lexsort((table[:, 0], score))[::-1][offset : offset + limit]
         return [(int(table[k, 0]), float(score[k])) for k in order]
+
+    def _matching_rows(
+        self, conn: Connection, index: IndexName, counted: list[Phrase]
+    ) -> tuple[int, int, dict[Phrase, int]]:
+        """The index's rows and tokens, and the rows each phrase matches in it: counted by its
+        GIN index unless finding the ids, or an earlier query on the index as it is, did."""
+        cols = Columns.of(index)
+        rows, tokens = conn.execute(select(search_totals.c.rows, cols.tokens)).one()
+        state = (self.engine.url.render_as_string(), index, int(rows), int(tokens))
+        known = {p: self.counted[index, p] for p in counted if (index, p) in self.counted}
+        known |= {p: _ROWS[state, p] for p in counted if (state, p) in _ROWS}
+        missing = [p for p in counted if p not in known]
+        if missing:
+            found = conn.execute(
+                select(
+                    *(
+                        select(func.count())
+                        .where(cols.meets(p.title_only, p.tsquery()))
+                        .scalar_subquery()
+                        for p in missing
+                    )
+                )
+            ).one()
+            known |= {p: int(n) for p, n in zip(missing, found, strict=True)}
+        if len(_ROWS) > _ROWS_KEPT:
+            _ROWS.clear()
+        _ROWS.update({(state, p): n for p, n in known.items()})
+        return int(rows), int(tokens), known
 
     def documents(self, ids: Sequence[int]) -> dict[int, DocumentRow]:
         """The documents with these ids, with their outlet's name."""

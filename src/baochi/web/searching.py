@@ -54,6 +54,8 @@ class Results:
     understood: str = ""
     total: int = 0
     hits: list[Hit] = field(default_factory=list)
+    counted: int = 0  # with `window`: matches among the newest `window` documents (facets')
+    window: int = 0  # when not 0, `total` is exact up to the newest `window`, estimated beyond
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     error: str = ""
 
@@ -73,7 +75,13 @@ def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = 
         found = run_query(store, query, limit=limit, offset=offset)
     except QueryError as exc:
         return Results(query=query, error=exc.message(lang))
-    results = Results(query=query, understood=found.understood, total=found.total)
+    results = Results(
+        query=query,
+        understood=found.understood,
+        total=found.total,
+        counted=found.counted,
+        window=found.window,
+    )
     results.hits = [Hit(h.doc, h.score, h.title, h.snippet) for h in found.hits]
     for name, values in found.facets.items():
         results.facets[name] = [
@@ -127,6 +135,6 @@ def daily_counts(store: Store, query: str, days: int) -> list[int]:
     """Matches per Hà Nội day over the last `days` days, oldest first, today last."""
     today = dt.datetime.now(HANOI).date()
     first = today - dt.timedelta(days=days - 1)
-    found = run_query(store, f"({query}) date:{days}d", limit=0, sort="newest")
+    found = run_query(store, f"({query}) date:{days}d", limit=0, sort="newest", complete=True)
     per_day = Counter({f.value: f.count for f in found.facets.get("day", [])})
     return [per_day[(first + dt.timedelta(days=i)).isoformat()] for i in range(days)]
