@@ -353,7 +353,9 @@ def measure(store: Store, today: dt.date, runs: int) -> dict[str, object]:
     per_query = []
     timings: list[float] = []
     for query, sort in QUERIES:
+        started = time.perf_counter()
         result = run_query(store, query, sort=sort, today=today)
+        first = (time.perf_counter() - started) * 1000
         own = []
         for _ in range(runs):
             started = time.perf_counter()
@@ -365,12 +367,20 @@ def measure(store: Store, today: dt.date, runs: int) -> dict[str, object]:
                 "query": query,
                 "sort": sort,
                 "matches": result.total,
+                "approximate": result.approximate,
+                "counted": result.counted,
                 "ranked": result.ranked,
+                "first_ms": round(first, 1),
                 "median_ms": round(statistics.median(own), 1),
                 "max_ms": round(max(own), 1),
             }
         )
-        print(f"  {statistics.median(own):7.1f} ms  {result.total:>8,}  {query}", flush=True)
+        about = "≈" if result.approximate else " "
+        print(
+            f"  {statistics.median(own):7.1f} ms (first {first:7.1f})"
+            f"  {about}{result.total:>8,}  {query}",
+            flush=True,
+        )
     ordered = sorted(timings)
     return {
         "cold_first_query_ms": round(cold * 1000, 1),
