@@ -223,3 +223,31 @@ def test_xa_lo_ha_noi_in_lower_case_is_still_in_ho_chi_minh_city() -> None:
         "Chiều qua, ba xe máy va chạm với xe tải trên xa lộ Hà Nội, đoạn qua phường Linh Trung.",
     )
     assert (result.main, result.hanoi) == ("TP.HCM", False)
+
+
+def test_an_apec_meeting_held_in_hanoi_is_a_national_event() -> None:
+    result = detect_places(
+        "APEC: các nền kinh tế bàn về đô thị bền vững",
+        "Ngày 13/5, tại Hà Nội, đại biểu 21 nền kinh tế thành viên thảo luận cách đo tính bền "
+        "vững của các thành phố trong khu vực.",
+    )
+    assert (result.main, result.hanoi) == ("toàn quốc", False)
+
+
+def test_a_foreign_mission_named_for_its_seat_is_an_institution() -> None:
+    roles = _roles("", "Đại sứ quán Mỹ tại Hà Nội cho biết tàu khu trục sẽ ghé cảng Cam Ranh.")
+    assert ("Hà Nội", "institution") in roles
+
+
+def test_a_ward_is_where_the_district_after_it_says() -> None:
+    # Thạch Thất's xã Hữu Bằng was merged away before 2025 and only Hải Phòng's namesake is
+    # left in the gazetteer: the address, not the namesake, says where it is.
+    result = detect_places(
+        "Bé trai tử vong trong chậu nước",
+        "Sự việc xảy ra tại một gia đình ở xã Hữu Bằng, huyện Thạch Thất, Hà Nội.",
+    )
+    ward = next(m for m in result.mentions if m.surface == "xã Hữu Bằng")
+    assert ward.province == "" and result.main == "Hà Nội"
+    assert {m.province for m in result.mentions} == {"", "Hà Nội"}
+    quan = detect_places("", "Cháy nhà ở phường Trung Hòa, quận Cầu Giấy.").mentions
+    assert [m.province for m in quan] == ["Hà Nội", "Hà Nội"]

@@ -60,6 +60,9 @@ _LINK_MARKERS = ("Xem thêm", "XEM THÊM", "Đọc thêm", "ĐỌC THÊM", "Tin 
 _INSTITUTIONS = frozenset(
     {"học", "viện", "trường", "báo", "đài", "nhà", "đh", "đhqg", "bv", "thpt", "thcs", "khoa", "ls"}
 )
+# ... or a foreign mission named for its seat ("Đại sứ quán Mỹ tại Hà Nội", "Tổng Lãnh sự quán
+# Nhật Bản tại TP.HCM").
+_MISSIONS = frozenset({"sứ quán", "sự quán"})
 # ... or the local authority acting there ("Công an quận", "UBND tỉnh", "Sở Y tế TP").
 _LOCAL_BODIES = frozenset(
     ("sở", "ubnd", "hđnd", "ủy", "an", "ca", "catp", "tand", "vksnd", "sát", "quận", "huyện",
@@ -269,7 +272,7 @@ def _role(tokens: list[str], keys: list[str], i: int) -> str:
         return "local"
     if before and before[-1] in _REFERENCE:
         return "reference"
-    if _INSTITUTIONS.intersection(before[-3:]):
+    if _INSTITUTIONS.intersection(before[-3:]) or _MISSIONS & pairs:
         return "institution"
     if before and before[-1] in ("tại", "ở"):
         return "venue"

@@ -80,6 +80,7 @@ _DETAIL_WEIGHT = {
 # part of an institution's name, a reference point.
 _PASSING = frozenset({"venue", "residence", "institution", "reference"})
 _NO_PARTS = (0.0,) * len(PARTS)
+_ADDRESS_GAP = 3  # characters between the parts of one address: ", ", " - ", " ("
 # When one spelling names places of several kinds, the first kind here is the one meant.
 _PRIORITY = [NEUTRAL, PROVINCE, LANDMARK, DISTRICT, WARD, FOREIGN, NATIONAL]
 
@@ -110,24 +111,46 @@ WEIGHTS = Weights()
 
 
 def _resolve(hits: list[Hit]) -> list[tuple[Hit, Place | None]]:
-    """Settle names shared by several units ("phường 1", "Hoàng Mai") by the provinces that the
-    unambiguous names of the same article point to."""
+    """Settle names shared by several units ("phường 1", "Hoàng Mai") by the unit the address
+    goes on with, else by the provinces that the unambiguous names of the article point to."""
     anchor: dict[str, float] = defaultdict(float)
     for hit in hits:
         homes = {p.province for p in hit.places if p.kind in _KIND_WEIGHT}
         if len(homes) == 1:
             anchor[homes.pop()] += hit.weight
     resolved: list[tuple[Hit, Place | None]] = []
-    for hit in hits:
+    for n, hit in enumerate(hits):
         kind = min((p.kind for p in hit.places), key=_PRIORITY.index)
         candidates = [p for p in hit.places if p.kind == kind]
         homes = {p.province for p in candidates}
+        enclosing = _enclosing(hit, hits[n + 1 : n + 2]) if kind == WARD else ""
+        if enclosing:
+            # "xã Hữu Bằng, huyện Thạch Thất, Hà Nội": a ward merged away before 2025 is known
+            # only by its namesake elsewhere; the address says where it is.
+            inside = [p for p in candidates if p.province == enclosing]
+            resolved.append((hit, inside[0] if inside else None))
+            continue
         if len(homes) <= 1:
             resolved.append((hit, candidates[0]))
             continue
         best = max(candidates, key=lambda p: anchor.get(p.province, 0.0))
         resolved.append((hit, best if anchor.get(best.province, 0.0) > 0 else None))
     return resolved
+
+
+def _enclosing(hit: Hit, following: list[Hit]) -> str:
+    """The province of the district named, with its "quận"/"huyện", right after a ward as the
+    next part of its address ("phường Trung Hòa, quận Cầu Giấy"), or "". A bare name may be a
+    street ("Tràng Tiền, Ngô Quyền"), a province a reference ("Tam Đảo - Hà Nội")."""
+    if not following:
+        return ""
+    after = following[0]
+    if after.field != hit.field or after.start - hit.end > _ADDRESS_GAP:
+        return ""
+    if any(p.kind != DISTRICT or p.detail == "bare" for p in after.places):
+        return ""
+    homes = {p.province for p in after.places}
+    return homes.pop() if len(homes) == 1 else ""
 
 
 def _mention(hit: Hit, place: Place | None) -> PlaceMention:
