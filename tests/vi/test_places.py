@@ -251,3 +251,14 @@ def test_a_ward_is_where_the_district_after_it_says() -> None:
     assert {m.province for m in result.mentions} == {"", "Hà Nội"}
     quan = detect_places("", "Cháy nhà ở phường Trung Hòa, quận Cầu Giấy.").mentions
     assert [m.province for m in quan] == ["Hà Nội", "Hà Nội"]
+
+
+def test_provinces_listed_after_several_provinces_are_no_local_authority() -> None:
+    # "một số tỉnh, thành phố: Hà Nội, ..." lists the places of a national conference; only
+    # "UBND thành phố Hà Nội" is the city acting.
+    roles = _roles(
+        "Bộ Nông nghiệp họp về an toàn thực phẩm",
+        "Tại hội nghị, đại diện một số tỉnh, thành phố: Hà Nội, Thái Bình, Nghệ An đã phát biểu.",
+    )
+    assert [role for name, role in roles if name != "Bộ Nông nghiệp"] == ["reference"] * 3
+    assert _roles("", "UBND tỉnh Thái Bình vừa ban hành quyết định.") == [("Thái Bình", "local")]

@@ -72,6 +72,10 @@ _LOCAL_BODIES = frozenset(
 # Hà Nội"), its court, leaders or area ("Tòa án Hà Nội", "Chủ tịch Hà Nội", "trên địa bàn Hà Nội").
 _DEPARTMENT = "Sở"
 _LOCAL_PAIRS = frozenset({"tòa án", "chủ tịch", "lãnh đạo", "địa bàn"})
+# Words before "tỉnh"/"thành" that make the names after them a list of provinces, not the one
+# whose authority acts: "một số tỉnh, thành phố: Hà Nội, TP.HCM, Thái Bình", "các tỉnh như ...".
+_LIST_WORDS = frozenset({"các", "số", "nhiều", "những"})
+_LISTED = frozenset({"tỉnh", "thành"})
 # A national court named for its seat ("Tòa án nhân dân cấp cao tại Hà Nội") is no city body.
 _HIGH_COURT = "cấp cao"
 
@@ -264,6 +268,8 @@ def _role(tokens: list[str], keys: list[str], i: int) -> str:
     near = {f"{a} {b}" for a, b in itertools.pairwise(before[-4:])}
     if _HIGH_COURT in near:
         return "institution"
+    if any(a in _LIST_WORDS and b in _LISTED for a, b in itertools.pairwise(before)):
+        return "reference"
     if (
         _LOCAL_BODIES.intersection(before[-4:])
         or " ".join(before[-2:]) in _LOCAL_PAIRS
