@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from baochi.search import query, run_query
+from baochi.search import parse, query, run_query
+from baochi.search.fts5 import SQLiteBackend
+from baochi.search.tree import plan
+from baochi.search.tsquery import PostgresBackend
 from tests.search.conftest import Archive
 from tests.search.test_query import expected
 
@@ -82,3 +85,24 @@ def test_labels_without_text_are_never_windowed(archive: Archive) -> None:
     result = run_query(archive.store, "tone:negative", limit=5)
     assert not result.approximate
     assert result.total == sum(i.tone == "negative" for i in archive.items.values())
+
+
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        COMMON,
+        '"thành phố hồ chí minh" OR tp hcm',
+        'hà nội NOT "ủy ban nhân dân"',
+        'title:"thành phố hà nội" OR "công an thành phố" OR ngập',
+    ],
+)
+def test_a_floor_finds_exactly_the_matches_from_it_on(archive: Archive, wanted: str) -> None:
+    engine = archive.store.engine
+    backend = SQLiteBackend(engine) if engine.dialect.name == "sqlite" else PostgresBackend(engine)
+    split = plan(parse(wanted))
+    assert split.ranked_by is not None
+    node = split.text[split.ranked_by]
+    every = backend.ids(split.ranked_by, node)
+    floor = sorted(archive.items)[-WINDOW]
+    assert len(every[every >= floor]) > 0
+    assert backend.ids(split.ranked_by, node, floor).tolist() == every[every >= floor].tolist()
