@@ -1,14 +1,15 @@
 """Texts into sparse TF-IDF rows: hashed syllable n-grams and character n-grams, nothing to store.
 
 Hashing means no vocabulary to save; the only learned state is the IDF array, which is saved with
-the model as plain numbers. Word and character blocks are each L2-normalised, like a union of two
-TF-IDF vectorisers.
+the model as plain numbers. Each block (words, characters, and the optional ones) is
+L2-normalised, like a union of TF-IDF vectorisers.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from baochi.analyze.corpora import Example
+from baochi.analyze.rules import RuleModel
 from baochi.vi import fold, normalize, normalize_social
 
 
@@ -29,11 +31,14 @@ class FeatureParams:
     char_ngrams: tuple[int, int] = (2, 4)  # (0, 0) leaves the character block out
     bits: int = 20  # each block hashes into 2**bits columns
     folded_words: bool = False  # a block of word n-grams without diacritics (often typed bare)
+    title_words: bool = False  # a block of the title's word n-grams alone (articles)
+    cues: str = ""  # a block of this lexicon head's cue votes in title and lead ("": none)
 
     @property
     def blocks(self) -> int:
-        """Number of column blocks: words, characters unless left out, folded words if asked."""
-        return 1 + (self.char_ngrams != (0, 0)) + self.folded_words
+        """Number of column blocks: words, then characters, folded words, title, cues if asked."""
+        optional = (self.char_ngrams != (0, 0), self.folded_words, self.title_words, self.cues)
+        return 1 + sum(map(bool, optional))
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON values for the metadata file."""
@@ -89,12 +94,25 @@ class Featurizer:
         return normalize_social(example.text[: 4 * self.params.max_chars]).lower()
 
     def counts(self, examples: Sequence[Example]) -> sp.csr_matrix:
-        """Term counts: word block, character block, then folded word block."""
+        """Term counts: word, character, folded word, title and cue blocks, those asked for."""
         texts = [self.prepare(e) for e in examples]
         blocks = [b.transform(texts) for b in self._blocks]
+        words = self._blocks[0]
         if self.params.folded_words:
-            blocks.append(self._blocks[0].transform([fold(t) for t in texts]))
+            blocks.append(words.transform([fold(t) for t in texts]))
+        if self.params.title_words:
+            blocks.append(words.transform([normalize(e.title).lower() for e in examples]))
+        if self.params.cues:
+            rules = _rules(self.params.cues, self.params.social)
+            lead = self.params.max_chars
+            blocks.append(words.transform([rules.cue_tokens(e, lead) for e in examples]))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+@cache
+def _rules(head: str, folded: bool) -> RuleModel:
+    """The lexicon's rules for a head, compiled once."""
+    return RuleModel(head, folded)
 
 
 def fit_idf(counts: sp.csr_matrix) -> np.ndarray:

@@ -73,6 +73,17 @@ class RuleModel:
             return self.default
         return votes.most_common(1)[0][0]
 
+    def cue_tokens(self, example: Example, lead_chars: int) -> str:
+        """The evidence as words for a model's feature block: `t<label>` per cue in the title,
+        `l<label>` per cue in the first `lead_chars` of the text, `r<label>` for the decision."""
+        title: Counter[str] = Counter()
+        lead: Counter[str] = Counter()
+        self._votes(self._key(example.title), 1, title)
+        self._votes(self._key(example.text[:lead_chars]), 1, lead)
+        tokens = [f"t{label}" for label in title.elements()]
+        tokens += [f"l{label}" for label in lead.elements()]
+        return " ".join([*tokens, f"r{self.predict_one(example)}"])
+
     def predict_examples(self, examples: Sequence[Example]) -> list[str]:
         """Labels for a batch."""
         return [self.predict_one(e) for e in examples]

@@ -4,6 +4,11 @@ The annotators judged tone from the title and the first ~500 characters (GUIDELI
 model reads that much too; the body beyond adds cues the labels never saw. 5-fold CV macro-F1:
 quick configuration 1,000 -> 500 characters 64.20 -> 65.92; full 3,000 -> 500 66.09 -> 66.47,
 and training reads six times less of the unlabelled articles.
+
+Beside the bag of n-grams the model sees the title's n-grams as a block of their own and the
+project's lexicon (rules.py) voting in title and lead: the guidelines' negative events, counted
+where the annotators read them. Full configuration, 5-fold CV over three fold seeds: macro-F1
+66.24 -> 67.32 (per seed +0.91, +1.14, +1.19; seed std 0.5).
 """
 
 from __future__ import annotations
@@ -34,13 +39,15 @@ TASK = Task(
             "macro_f1",
             load,
             params=ModelParams(
-                FeatureParams(max_chars=LEAD_CHARS),
+                FeatureParams(max_chars=LEAD_CHARS, title_words=True, cues="tone"),
                 c=0.5,
                 unlabelled_idf=True,
                 semantic_dims=200,
                 semantic_weight=3.5,
             ),
-            quick=ModelParams(FeatureParams(max_chars=LEAD_CHARS, bits=18), c=0.5),
+            quick=ModelParams(
+                FeatureParams(max_chars=LEAD_CHARS, bits=18, title_words=True, cues="tone"), c=0.5
+            ),
         ),
     ),
 )
