@@ -26,6 +26,7 @@ from baochi import pipeline
 from baochi.collect.feeds import parse_feed
 from baochi.collect.fetcher import Fetcher
 from baochi.collect.links import Link, Listing, gunzip_limited, sniff_kind
+from baochi.collect.owner import exit_with
 from baochi.collect.pages import parse_page
 from baochi.collect.schedule import after_failure, after_success
 from baochi.collect.sitemaps import parse_sitemap
@@ -86,7 +87,12 @@ def extraction_pool(settings: Settings) -> Executor:
     else:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["baochi.collect.forkserver"])
-        pool = ProcessPoolExecutor(settings.extract_workers, mp_context=context)
+        pool = ProcessPoolExecutor(
+            settings.extract_workers,
+            mp_context=context,
+            initializer=exit_with,
+            initargs=(os.getpid(),),
+        )
     for _ in range(max(1, settings.extract_workers)):
         pool.submit(pipeline.warm, settings)
     return pool
