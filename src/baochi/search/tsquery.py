@@ -326,7 +326,8 @@ class PostgresBackend:
         with self.engine.begin() as conn:
             conn.execute(_INDEX_FIRST)
             joined = list(conn.execute(select(*lists)).one())
-            conn.execute(_ROWS_ONLY)
+            if any(checked):
+                conn.execute(_ROWS_ONLY)
             for k, part in enumerate(parts):
                 if checked[k] and joined[k]:
                     rows = bindparam(
