@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import os
+import re
+import signal
 import subprocess
 import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import text
 
 from baochi.db import Store, open_engine
 from baochi.settings import Settings
@@ -47,3 +54,70 @@ def test_three_workers_share_two_hosts_politely_and_store_everything_once(
             span = site.starts[-1] - site.starts[0]
             assert span >= (len(site.starts) - 1) * DELAY * 0.9, "two workers shared a host"
         assert {s.consecutive_failures for s in store.sources()} == {0}
+
+
+def test_a_busy_worker_hands_a_host_to_an_idle_one(
+    site_articles: list[dict], settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
+        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "BAOCHI_HOST_DELAY": "0.05",
+        "BAOCHI_HOST_CONCURRENCY": "1",
+        "BAOCHI_EXTRACT_WORKERS": "0",
+        "BAOCHI_READ_TIMEOUT": "90",  # the first article of each host waits for the second worker
+    }
+    cmd = [sys.executable, "-m", "baochi"]
+    store = Store(open_engine(settings))
+    logs = [tmp_path / "busy.log", tmp_path / "idle.log"]
+    with NewsSite(site_articles[:60]) as first, NewsSite(site_articles[60:]) as second:
+        for site in (first, second):
+            subprocess.run(
+                [*cmd, "sources", "add", site.base_url + "/sitemap.xml", "--outlet", site.base_url],
+                env=env, check=True, capture_output=True,
+            )  # fmt: skip
+        with logs[0].open("w") as busy_log, logs[1].open("w") as idle_log:
+            for site in (first, second):
+                site.articles_open.clear()
+            busy = subprocess.Popen([*cmd, "worker"], env=env, stderr=busy_log)
+            _wait(lambda: _one_owner(store), busy)  # alone, it leases both hosts
+            idle = subprocess.Popen([*cmd, "worker"], env=env, stderr=idle_log)
+            _wait(lambda: _count(store, "workers") == 2, busy, idle)
+            for site in (first, second):
+                site.articles_open.set()
+            _wait(lambda: _count(store, "documents") >= 120, busy, idle)
+            for worker in (busy, idle):
+                worker.send_signal(signal.SIGINT)  # as Ctrl-C
+                worker.wait(timeout=60)
+        urls = [doc.url for doc in store.documents()]
+        assert len(urls) == len(set(urls)) == 120
+        assert "handing 1 host(s) over" in logs[0].read_text()
+        stored = re.findall(r"source\(s\): (\d+) new", logs[1].read_text())
+        assert sum(map(int, stored)) > 0, "the idle worker finished the host handed to it"
+        assert first.hits["/sitemap.xml"] + second.hits["/sitemap.xml"] == 3  # read again once
+        for site in (first, second):
+            assert site.peak_in_flight <= 1  # never two workers on a host at once
+    assert {s.consecutive_failures for s in store.sources()} == {0}
+
+
+def _one_owner(store: Store) -> bool:
+    """Whether every host is leased, all by the same worker."""
+    with store.engine.connect() as conn:
+        owners = list(conn.execute(text("SELECT lease_owner FROM hosts")).scalars())
+    return all(owners) and len(set(owners)) == 1
+
+
+def _count(store: Store, table: str) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+
+
+def _wait(done: Callable[[], bool], *workers: subprocess.Popen, seconds: float = 90) -> None:
+    """Until `done`, failing at once if a worker died."""
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert all(w.poll() is None for w in workers), "a worker died"
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.2)

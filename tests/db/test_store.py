@@ -132,3 +132,28 @@ def test_urls_failing_repeatedly_are_settled(store: Store) -> None:
         assert url not in store.settled_urls([url])
         store.mark_urls([url], "failed", "timeout")
     assert url in store.settled_urls([url])
+
+
+def test_hosts_are_shared_fairly_among_live_workers(store: Store) -> None:
+    for k in range(5):
+        store.add_source(f"https://bao{k}.example.vn/rss.xml", f"Báo {k}", kind="feed")
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    alive = when - dt.timedelta(minutes=10)
+    store.beat("a", when)
+    store.beat("gone", when - dt.timedelta(hours=1))  # silent too long: not counted
+    alone = store.host_shares("a", when, alive)
+    assert (alone.hosts, alone.workers, alone.room, alone.surplus) == (5, 1, 5, 0)
+    assert len(store.claim_hosts("a", when, 60, alone.room)) == 5
+
+    store.beat("b", when)
+    busy = store.host_shares("a", when, alive)
+    assert (busy.workers, busy.share, busy.mine, busy.fewest, busy.surplus) == (2, 3, 5, 0, 2)
+    assert store.host_shares("b", when, alive).room == 3  # none free until "a" hands two over
+    store.release_hosts("a", ["https://bao0.example.vn"])
+    assert store.claim_hosts("b", when, 60, 3) == ["https://bao0.example.vn"]
+    assert store.host_shares("a", when, alive).surplus == 1
+
+    store.leave("b")  # gone: what it holds still counts until released, but nobody is short
+    assert store.host_shares("a", when, alive).surplus == 0
+    # A one-pass collector (never announced) counts itself beside the live workers.
+    assert store.host_shares("c", when, alive).workers == 2

@@ -127,6 +127,8 @@ class NewsSite:
         self.hits: Counter[str] = Counter()
         self.starts: list[float] = []
         self.in_flight = self.peak_in_flight = 0
+        self.articles_open = threading.Event()  # cleared: article pages wait until it is set
+        self.articles_open.set()
         self.private_hits: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -439,6 +441,8 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         site.count(self.server.hits, path)
         try:
+            if _ARTICLE_ID.fullmatch(path):
+                site.articles_open.wait(timeout=60)
             self._send(site, path, head)
         finally:
             site.done()

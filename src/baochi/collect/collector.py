@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import multiprocessing
 import os
 import socket
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
@@ -28,7 +29,7 @@ from baochi.collect.fetcher import Fetcher
 from baochi.collect.links import Link, Listing, gunzip_limited, sniff_kind
 from baochi.collect.owner import exit_with
 from baochi.collect.pages import parse_page
-from baochi.collect.schedule import after_failure, after_success
+from baochi.collect.schedule import after_failure, after_success, handed_over
 from baochi.collect.sitemaps import parse_sitemap
 from baochi.collect.writer import BatchWriter
 from baochi.db import SourceRow, Store
@@ -40,7 +41,9 @@ from baochi.stories import place_pending
 from baochi.vi import decode_html_bytes
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 MAX_CHILD_SITEMAPS = 50
+BALANCE_SECONDS = 2.0  # how often a worker compares its hosts with its fair share
 
 
 @dataclass
@@ -57,6 +60,7 @@ class SourceReport:
     skipped: int = 0
     failed: int = 0
     error: str = ""
+    handed_over: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
 
 
@@ -70,6 +74,15 @@ class Summary:
     def total(self, name: str) -> int:
         """A counter summed over all sources (fetched, new, duplicate, skipped, failed)."""
         return sum(getattr(report, name) for report in self.sources)
+
+
+class _Host:
+    """A leased host in flight: its poll, the turns its articles take, and the signal to stop."""
+
+    def __init__(self, turns: int) -> None:
+        self.turns = asyncio.Semaphore(max(1, turns))
+        self.stop = asyncio.Event()
+        self.task: asyncio.Task[list[SourceReport]]
 
 
 def worker_name() -> str:
@@ -107,8 +120,10 @@ class Collector:
         settings: Settings,
         transport: httpx.AsyncBaseTransport | None = None,
         progress: Callable[[int], None] | None = None,
+        stays: bool = False,
     ) -> None:
         self.store = store
+        self.stays = stays  # a long-running worker: announced, so others may hand hosts to it
         self.settings = settings
         self.transport = transport
         self.progress = progress
@@ -118,6 +133,8 @@ class Collector:
         self.pool = extraction_pool(settings)
 
     def close(self) -> None:
+        if self.stays:
+            self.writer.submit(self.store.leave, self.owner).result()
         self.pool.shutdown(cancel_futures=True)
         self.writer.shutdown()
 
@@ -127,37 +144,92 @@ class Collector:
         )
 
     async def run_once(self, when: dt.datetime | None = None) -> Summary:
-        """Poll every source due at `when` (default now) on the hosts this worker can lease."""
+        """Poll every source due at `when` (default now) on the hosts this worker can lease.
+
+        The worker claims its fair share of the hosts with work, and more as its hosts finish; a
+        host held beyond the share while another live worker is short is handed over.
+        """
         started = time.monotonic()
         when = when or now()
-        lease = self.settings.lease_seconds
-        hosts = await self._write(self.store.claim_hosts, self.owner, when, lease)
-        if not hosts:
+        if self.stays:
+            await self._write(self.store.beat, self.owner, now())
+        claimed = await self._claim(when)
+        if not claimed:
             return Summary([], time.monotonic() - started)
-        heartbeat = asyncio.create_task(self._renew(hosts, lease))
+        held: dict[str, _Host] = {}
+        polled: set[str] = set()  # once per pass, even when `when` lies ahead of their next poll
+        reports: list[SourceReport] = []
         fetcher = Fetcher(self.settings, self.transport)
+        tending = asyncio.create_task(self._tend(held))
         try:
-            due = await self._write(self.store.sources, due_before=when, on_hosts=hosts)
-            reports = await asyncio.gather(*(self._poll(fetcher, s) for s in due))
+            while claimed or held:
+                for name in claimed:
+                    host = held[name] = _Host(self.settings.host_concurrency)
+                    host.task = asyncio.create_task(self._host(fetcher, name, when, host))
+                tasks = {host.task: name for name, host in held.items()}
+                done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    polled.add(tasks[task])
+                    del held[tasks[task]]
+                    reports.extend(task.result())
+                claimed = await self._claim(when, polled)
         finally:
-            heartbeat.cancel()
+            tending.cancel()
+            for host in held.values():
+                host.task.cancel()
             await fetcher.aclose()
-            await self._write(self.store.release_hosts, self.owner, hosts)
-        return Summary(list(reports), time.monotonic() - started)
+        return Summary(reports, time.monotonic() - started)
+
+    async def _claim(self, when: dt.datetime, polled: Collection[str] = ()) -> list[str]:
+        """Lease free hosts with sources due at `when`, up to this worker's fair share."""
+        shares = await self._write(self.store.host_shares, self.owner, when, self._since())
+        if not shares.room:
+            return []
+        lease = self.settings.lease_seconds
+        return await self._write(
+            self.store.claim_hosts, self.owner, when, lease, shares.room, skip=polled
+        )
 
     async def place_stories(self) -> int:
         """Place what any worker stored and no story holds yet, through the writer thread."""
         lease = self.settings.lease_seconds
         return await self._write(place_pending, self.store.engine, self.owner, lease)
 
-    async def _renew(self, hosts: list[str], lease: float) -> None:
-        """Keep the leases alive while a long pass is still working on the hosts."""
-        while True:
-            await asyncio.sleep(lease / 3)
-            until = now() + dt.timedelta(seconds=lease)
-            await self._write(self.store.renew_hosts, self.owner, hosts, until)
+    def _since(self) -> dt.datetime:
+        """Workers seen since then are alive: a dead one is forgotten when its leases would be."""
+        return now() - dt.timedelta(seconds=self.settings.lease_seconds)
 
-    async def _poll(self, fetcher: Fetcher, source: SourceRow) -> SourceReport:
+    async def _host(
+        self, fetcher: Fetcher, name: str, when: dt.datetime, host: _Host
+    ) -> list[SourceReport]:
+        """Poll the host's due sources, then give the host back at once."""
+        try:
+            due = await self._write(self.store.sources, due_before=when, on_hosts=[name])
+            return list(await asyncio.gather(*(self._poll(fetcher, s, host) for s in due)))
+        finally:
+            await self._write(self.store.release_hosts, self.owner, [name])
+
+    async def _tend(self, held: dict[str, _Host]) -> None:
+        """Keep the leases alive, and hand the newest hosts over when this worker has too many."""
+        lease = self.settings.lease_seconds
+        renewed = time.monotonic()
+        while True:
+            await asyncio.sleep(min(BALANCE_SECONDS, lease / 3))
+            if time.monotonic() - renewed >= lease / 3:
+                renewed = time.monotonic()
+                until = now() + dt.timedelta(seconds=lease)
+                await self._write(self.store.renew_hosts, self.owner, list(held), until)
+                if self.stays:
+                    await self._write(self.store.beat, self.owner, now())
+            shares = await self._write(self.store.host_shares, self.owner, now(), self._since())
+            going = [name for name, host in held.items() if not host.stop.is_set()]
+            handing = going[::-1][: max(0, shares.surplus - (len(held) - len(going)))]
+            if handing:
+                log.info("handing %d host(s) over to a less busy worker", len(handing))
+            for name in handing:
+                held[name].stop.set()
+
+    async def _poll(self, fetcher: Fetcher, source: SourceRow, host: _Host) -> SourceReport:
         report = SourceReport(source.id, source.url, source.outlet)
         started = now()
         clock = time.monotonic()
@@ -185,18 +257,22 @@ class Collector:
         fresh = [link for link in _unique(links) if link.url not in settled]
         fresh = fresh[: self.settings.max_articles_per_source]
         report.links = len(urls)
-        await asyncio.gather(*(self._article(fetcher, source, link, report) for link in fresh))
-        etag = page.etag or source.etag
-        last_modified = page.last_modified or source.last_modified
-        state = after_success(
-            source.poll_interval,
-            len(fresh),
-            len(urls) - len(fresh),
-            etag,
-            last_modified,
-            now(),
-            self.settings,
+        await asyncio.gather(
+            *(self._article(fetcher, source, link, report, host) for link in fresh)
         )
+        if report.handed_over:
+            # Due again with the listing unread: the next worker skips what is settled.
+            state = handed_over(source.poll_interval, source.etag, source.last_modified, now())
+        else:
+            state = after_success(
+                source.poll_interval,
+                len(fresh),
+                len(urls) - len(fresh),
+                page.etag or source.etag,
+                page.last_modified or source.last_modified,
+                now(),
+                self.settings,
+            )
         await self._write(self.store.update_source, source.id, **state)
         outcome = "not_modified" if page.status == 304 else "ok"
         await self._attempt(source, started, clock, page, outcome, "", len(fresh), len(settled))
@@ -230,12 +306,20 @@ class Collector:
         return Listing("page", parse_page(html, page.final_url))
 
     async def _article(
-        self, fetcher: Fetcher, source: SourceRow, link: Link, report: SourceReport
+        self, fetcher: Fetcher, source: SourceRow, link: Link, report: SourceReport, host: _Host
     ) -> None:
-        """Fetch, extract and store one article; every outcome is counted with its reason."""
+        """Fetch, extract and store one article; every outcome is counted with its reason.
+
+        An article waits for a turn of its host, so one that has not started when the host is
+        handed over is left, unsettled, to the next worker.
+        """
         loop = asyncio.get_running_loop()
         try:
-            page = await fetcher.fetch(link.url, "article")
+            async with host.turns:
+                if host.stop.is_set():
+                    report.handed_over += 1
+                    return
+                page = await fetcher.fetch(link.url, "article")
             report.fetched += 1
             document = await loop.run_in_executor(self.pool, pipeline.process, page, self.settings)
             status, _ = await self.batches.save(

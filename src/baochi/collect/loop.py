@@ -12,21 +12,20 @@ from baochi.db.store import now
 from baochi.settings import Settings
 
 log = logging.getLogger(__name__)
-MIN_SLEEP, MAX_SLEEP = 5.0, 60.0
+MIN_SLEEP, MAX_SLEEP = 2.0, 60.0  # the shortest nap is how soon a handed-over host is taken
 
 
 def seconds_until_due(store: Store) -> float:
     """How long until the next enabled source is due, bounded to a sensible nap."""
-    upcoming = [s.next_poll_at for s in store.sources() if s.enabled]
-    if not upcoming:
+    due = store.next_due()
+    if due is None:
         return MAX_SLEEP
-    wait = (min(upcoming) - now()).total_seconds()
-    return min(max(wait, MIN_SLEEP), MAX_SLEEP)
+    return min(max((due - now()).total_seconds(), MIN_SLEEP), MAX_SLEEP)
 
 
 async def collect_forever(store: Store, settings: Settings) -> None:
     """Poll due sources until cancelled; a failing pass is logged and the loop goes on."""
-    collector = Collector(store, settings)
+    collector = Collector(store, settings, stays=True)
     try:
         while True:
             try:

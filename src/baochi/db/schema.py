@@ -86,6 +86,14 @@ hosts = Table(
     Column("lease_until", UTCDateTime),
 )
 
+# Long-running collectors announce themselves, so a busy one can hand hosts to an idle one.
+workers = Table(
+    "workers",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("seen_at", UTCDateTime, nullable=False),
+)
+
 fetch_attempts = Table(
     "fetch_attempts",
     metadata,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, func, select, text, update
+from sqlalchemy import Engine, bindparam, delete, func, select, text, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -22,6 +22,7 @@ from baochi.db.schema import (
     outlets,
     sources,
     urls,
+    workers,
 )
 from baochi.records import Collected, Document, digest
 
@@ -43,6 +44,33 @@ _CLAIM_KEYS = text(
 def now() -> dt.datetime:
     """The current time, aware, in UTC."""
     return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Shares:
+    """How the hosts with work are spread over the live workers, as one of them sees it."""
+
+    hosts: int  # hosts with a due source or a live lease
+    workers: int  # live workers, this one included
+    mine: int  # hosts this worker holds
+    fewest: int | None  # hosts held by the least busy other live worker; None when alone
+
+    @property
+    def share(self) -> int:
+        """Each worker's fair number of hosts, rounded up so every host has one."""
+        return -(-self.hosts // self.workers)
+
+    @property
+    def room(self) -> int:
+        """How many more hosts this worker may claim."""
+        return max(0, self.share - self.mine)
+
+    @property
+    def surplus(self) -> int:
+        """Hosts to hand over: held beyond the share while another worker is short of its own."""
+        if self.fewest is None or self.fewest >= self.share:
+            return 0
+        return max(0, self.mine - self.share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +315,59 @@ class Store:
         with self.engine.connect() as conn:
             return [SourceRow(**row._mapping) for row in conn.execute(query)]
 
+    def next_due(self) -> dt.datetime | None:
+        """When the next enabled source is due; None when there is none."""
+        query = select(func.min(sources.c.next_poll_at)).where(sources.c.enabled.is_(True))
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one()
+
+    def beat(self, owner: str, when: dt.datetime) -> None:
+        """Announce a long-running worker as alive; forget workers silent for a day."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(workers).where(workers.c.seen_at < when - dt.timedelta(days=1)))
+            seen = conn.execute(update(workers).where(workers.c.name == owner).values(seen_at=when))
+            if not seen.rowcount:
+                conn.execute(workers.insert().values(name=owner, seen_at=when))
+
+    def leave(self, owner: str) -> None:
+        """A worker stopping takes itself out of the fair share at once."""
+        with self.engine.begin() as conn:
+            conn.execute(delete(workers).where(workers.c.name == owner))
+
+    def host_shares(self, owner: str, when: dt.datetime, live_since: dt.datetime) -> Shares:
+        """The hosts with work, the live workers (seen since `live_since`) and what each holds."""
+        due = select(sources.c.host).where(
+            sources.c.enabled.is_(True), sources.c.next_poll_at <= when
+        )
+        held = hosts.c.lease_until >= when
+        busy = union(due, select(hosts.c.host).where(held)).subquery()
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(busy)).scalar_one()
+            live = set(
+                conn.execute(
+                    select(workers.c.name).where(workers.c.seen_at >= live_since)
+                ).scalars()
+            )
+            counts: dict[str, int] = {
+                owner: count
+                for owner, count in conn.execute(
+                    select(hosts.c.lease_owner, func.count())
+                    .where(held)
+                    .group_by(hosts.c.lease_owner)
+                )
+            }
+        others = [counts.get(name, 0) for name in live - {owner}]
+        return Shares(
+            total, len(live | {owner}), counts.get(owner, 0), min(others) if others else None
+        )
+
     def claim_hosts(
-        self, owner: str, when: dt.datetime, lease: float, limit: int = 1000
+        self,
+        owner: str,
+        when: dt.datetime,
+        lease: float,
+        limit: int,
+        skip: Collection[str] = (),
     ) -> list[str]:
         """Lease hosts that have due sources and no live lease; another worker skips them.
 
@@ -304,6 +383,7 @@ class Store:
             select(hosts.c.host)
             .where(
                 hosts.c.host.in_(due),
+                hosts.c.host.not_in(list(skip)),
                 (hosts.c.lease_until.is_(None)) | (hosts.c.lease_until < when),
             )
             .order_by(hosts.c.host)
