@@ -13,6 +13,8 @@ Each site is its own host (one port each), so the per-host leases let up to one 
 fetch at once; the sites serve the same articles, so after the first the copies are stored
 once and the others are counted as duplicates: both are ingest work (fetch, extract, dedupe),
 as is a page the extractor skips; an article is counted when its URL is settled (store.SETTLED).
+Workers extract inside their process (BAOCHI_EXTRACT_WORKERS=0), so their number is what scales;
+`baochi run` is measured that way and with its default of 2 extraction processes.
 """
 
 from __future__ import annotations
@@ -43,7 +45,6 @@ from baochi.db.store import SETTLED  # noqa: E402
 ENV = {
     "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
     "BAOCHI_HOST_DELAY": "0",
-    "BAOCHI_EXTRACT_WORKERS": "0",
     "BAOCHI_CHECK_INTERVAL": "3600",
 }
 
@@ -83,14 +84,55 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def ingest(database_url: str, data: Path, bases: list[str], command: list[str], expected: int):
-    """Start the processes, wait until every article of every site is settled; figures."""
+def cpu_times() -> tuple[int, int]:
+    """The machine's (busy, total) CPU ticks over all cores, from /proc/stat."""
+    with open("/proc/stat") as stat:
+        ticks = [int(n) for n in stat.readline().split()[1:]]
+    idle = ticks[3] + ticks[4]  # idle and iowait
+    return sum(ticks) - idle, sum(ticks)
+
+
+def cpu_busy(since: tuple[int, int]) -> float:
+    """The share of all cores busy since `since` (1.0: every core, all the time)."""
+    busy, total = cpu_times()
+    return (busy - since[0]) / max(1, total - since[1])
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by a process and its living descendants (extraction pools)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+        children = set()
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            children.update(int(c) for c in (task / "children").read_text().split())
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return seconds + sum(tree_cpu(child) for child in children)
+
+
+def ingest(
+    database_url: str,
+    data: Path,
+    bases: list[str],
+    command: list[list[str]],
+    expected: int,
+    extract: int = 0,
+) -> dict:
+    """Start the processes, wait until every article of every site is settled; figures.
+
+    `extract` is each process's number of extraction processes (0: inside the process).
+    """
     settings = settings_mod.load(environ={}, overrides={"data": data, "database_url": database_url})
     store = open_store(settings)
     for k, base in enumerate(bases):
         store.add_source(base + "/sitemap.xml", f"Báo Thử nghiệm {k}", kind="sitemap")
     env = {**os.environ, **ENV, "BAOCHI_DATA": str(data), "BAOCHI_DATABASE_URL": database_url}
+    env["BAOCHI_EXTRACT_WORKERS"] = str(extract)
     env["PYTHONPATH"] = str(ROOT / "src")
+    cpu = cpu_times()
     started = time.perf_counter()
     procs = [
         subprocess.Popen(
@@ -113,6 +155,8 @@ def ingest(database_url: str, data: Path, bases: list[str], command: list[str], 
             time.sleep(0.5)
     finally:
         seconds = time.perf_counter() - started
+        busy = cpu_busy(cpu)
+        ours = sum(tree_cpu(proc.pid) for proc in procs)
         for proc in procs:
             proc.send_signal(signal.SIGINT)
         for proc in procs:
@@ -128,6 +172,9 @@ def ingest(database_url: str, data: Path, bases: list[str], command: list[str], 
         "documents_stored": counts["documents"],
         "seconds": round(seconds, 1),
         "articles_per_second": round(settled / seconds, 1),
+        "extract_processes": extract,
+        "cpu_busy": round(busy, 3),
+        "baochi_cores": round(ours / seconds, 2),
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
 
@@ -157,12 +204,17 @@ def search_p95(database_url: str, data: Path, docs: int, real: int, reuse: bool)
 
 def table(ingest_rows: list[dict], search: dict[str, dict]) -> str:
     """The figures as the plain-text table the issue asks for."""
-    lines = [f"{'ingest':<28}{'articles/s':>12}{'seconds':>10}   load average (1/5/15 min)"]
+    lines = [
+        f"{'ingest':<32}{'articles/s':>12}{'seconds':>10}{'cpu busy':>10}{'baochi':>8}"
+        "   load average (1/5/15 min)"
+    ]
     for row in ingest_rows:
         what = f"{row['store']} {row['command']} x{row['processes']}"
+        what += f", extract {row['extract_processes']}"
         load = " ".join(f"{x:.2f}" for x in row["load_average"])
         lines.append(
-            f"{what:<28}{row['articles_per_second']:>12,.1f}{row['seconds']:>10,.1f}   {load}"
+            f"{what:<32}{row['articles_per_second']:>12,.1f}{row['seconds']:>10,.1f}"
+            f"{row['cpu_busy']:>10.0%}{row['baochi_cores']:>8.2f}   {load}"
         )
     lines.append(f"{'search':<28}{'documents':>12}{'p50 ms':>10}{'p95 ms':>10}   load average")
     for store, found in search.items():
@@ -201,10 +253,10 @@ def main() -> None:
     )
     parser.add_argument(
         "--stores",
-        nargs="+",
+        nargs="*",
         choices=("postgresql", "sqlite"),
         default=["postgresql", "sqlite"],
-        help="which stores to measure search on",
+        help="which stores to measure search on (none: ingest only)",
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "scale.json")
     args = parser.parse_args()
@@ -218,10 +270,11 @@ def main() -> None:
                 row = ingest(url, Path(tmp), bases, [["worker"]] * workers, expected)
             rows.append({"store": "postgresql", "command": "worker", **row})
             print(rows[-1], flush=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            row = ingest("", Path(tmp), bases, [["run"]], expected)
-        rows.append({"store": "sqlite", "command": "run", **row})
-        print(rows[-1], flush=True)
+        for extract in (0, 2):  # 2 is the default: a lone `baochi run` uses both cores
+            with tempfile.TemporaryDirectory() as tmp:
+                row = ingest("", Path(tmp), bases, [["run"]], expected, extract)
+            rows.append({"store": "sqlite", "command": "run", **row})
+            print(rows[-1], flush=True)
     finally:
         for site in sites:
             site.terminate()
@@ -243,6 +296,10 @@ def main() -> None:
             shutil.rmtree(sqlite, ignore_errors=True)
         search["sqlite"] = search_p95("", sqlite, args.search_docs, args.search_real, args.reuse)
     print(table(rows, search), flush=True)
+    print(
+        "cpu busy: the share of all the machine's cores in use during the ingest (the database "
+        "and the test sites included); baochi: cores used by the baochi processes"
+    )
     figures = {
         "ingest": rows,
         "search": search,

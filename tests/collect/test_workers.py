@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from sqlalchemy import text
@@ -78,19 +79,15 @@ def test_a_busy_worker_hands_a_host_to_an_idle_one(
                 [*cmd, "sources", "add", site.base_url + "/sitemap.xml", "--outlet", site.base_url],
                 env=env, check=True, capture_output=True,
             )  # fmt: skip
-        with logs[0].open("w") as busy_log, logs[1].open("w") as idle_log:
-            for site in (first, second):
-                site.articles_open.clear()
-            busy = subprocess.Popen([*cmd, "worker"], env=env, stderr=busy_log)
+        for site in (first, second):
+            site.articles_open.clear()
+        with _worker(env, logs[0]) as busy:
             _wait(lambda: _one_owner(store), busy)  # alone, it leases both hosts
-            idle = subprocess.Popen([*cmd, "worker"], env=env, stderr=idle_log)
-            _wait(lambda: _count(store, "workers") == 2, busy, idle)
-            for site in (first, second):
-                site.articles_open.set()
-            _wait(lambda: _count(store, "documents") >= 120, busy, idle)
-            for worker in (busy, idle):
-                worker.send_signal(signal.SIGINT)  # as Ctrl-C
-                worker.wait(timeout=60)
+            with _worker(env, logs[1]) as idle:
+                _wait(lambda: _count(store, "workers") == 2, busy, idle)
+                for site in (first, second):
+                    site.articles_open.set()
+                _wait(lambda: _count(store, "documents") >= 120, busy, idle)
         urls = [doc.url for doc in store.documents()]
         assert len(urls) == len(set(urls)) == 120
         assert "handing 1 host(s) over" in logs[0].read_text()
@@ -100,6 +97,22 @@ def test_a_busy_worker_hands_a_host_to_an_idle_one(
         for site in (first, second):
             assert site.peak_in_flight <= 1  # never two workers on a host at once
     assert {s.consecutive_failures for s in store.sources()} == {0}
+
+
+@contextlib.contextmanager
+def _worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen]:
+    """A `baochi worker` logging to `log`, stopped as Ctrl-C does (killed if it will not stop)."""
+    with log.open("w") as out:
+        worker = subprocess.Popen([sys.executable, "-m", "baochi", "worker"], env=env, stderr=out)
+        try:
+            yield worker
+        finally:
+            worker.send_signal(signal.SIGINT)
+            try:
+                worker.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
 
 
 def _one_owner(store: Store) -> bool:
