@@ -12,7 +12,7 @@ from sqlalchemy import inspect, text
 
 from baochi.db import Store, migrate
 from baochi.db.engine import MIGRATIONS
-from baochi.records import Article, Document, Keys
+from baochi.records import Article, Document, Keys, Social
 from baochi.search import run_query, search, sync
 from baochi.search.index import pending, rebuild
 
@@ -20,7 +20,12 @@ NOW = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
 
 
 def save(
-    store: Store, title: str, body: str, published: dt.datetime = NOW, outlet: str = ""
+    store: Store,
+    title: str,
+    body: str,
+    published: dt.datetime = NOW,
+    outlet: str = "",
+    social: Social | None = None,
 ) -> int:
     article = Article(
         url=f"https://example.vn/{abs(hash((title, body)))}.html",
@@ -30,7 +35,8 @@ def save(
         published_at=published,
     )
     outlet_id = store.add_outlet(outlet) if outlet else None
-    status, doc_id = store.save_document(Document(article, Keys.of(article)), [], NOW, outlet_id)
+    document = Document(article, Keys.of(article), social=social)
+    status, doc_id = store.save_document(document, [], NOW, outlet_id)
     assert status == "stored"
     return doc_id
 
@@ -46,6 +52,22 @@ def test_new_documents_wait_in_the_queue_and_a_search_indexes_them(store: Store)
     second = save(store, "Đà Nẵng nắng nóng", "Nắng nóng gay gắt ở Đà Nẵng.")
     result = run_query(store, "ha noi OR da nang")
     assert {h.doc.id for h in result.hits} == {first, second} and result.pending == 0
+
+
+def test_posts_stored_after_a_search_reach_kind_and_platform(store: Store) -> None:
+    article = save(store, "Hà Nội ngập sâu", "Nhiều tuyến phố Hà Nội ngập sâu sau mưa.")
+    assert ids(store, "kind:post") == set() and ids(store, "kind:article") == {article}
+    post = save(
+        store, "Ngập quá", "Phố Hà Nội ngập, xe chết máy.", social=Social("post", "facebook", "1")
+    )
+    comment = save(
+        store, "Khổ thật", "Hà Nội ngập sâu mỗi mùa mưa.", social=Social("comment", "youtube", "2")
+    )
+    assert ids(store, "kind:post") == {post} and ids(store, "kind:comment") == {comment}
+    assert ids(store, "platform:youtube") == {comment} and ids(store, "kind:article") == {article}
+    facets = run_query(store, "ngập").facets
+    assert {f.value: f.count for f in facets["kind"]} == {"article": 1, "post": 1, "comment": 1}
+    assert [(f.value, f.count) for f in facets["platform"]] == [("facebook", 1), ("youtube", 1)]
 
 
 def test_edited_text_is_found_by_its_new_words_only(store: Store) -> None:

@@ -3,8 +3,8 @@
 facet counts by outlet, topic, tone, place and day: milliseconds for 100,000 matches, where a row
 lookup per match would take a second. Each process keeps one copy per engine and, before every
 query, reads only the search_facets rows whose version is newer than the last one it saw.
-`kind:` and `platform:` (and their facets) read the social documents' ids by the documents'
-kind index once per query: posts and comments are the few, articles are every other document.
+`kind:` and `platform:` (and their facets) come from two more columns, filled from the documents
+table for the ids a refresh brings (a document's kind and platform never change).
 
 What an analyst types for a label is matched as readers match words: without diacritics, on
 whole syllables, an equal value first (`place:"ha noi"` is "Hà Nội") and otherwise a containing
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Connection, Engine, select, text
 
 from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import search_facets
@@ -32,6 +32,8 @@ EPOCH = dt.date(1970, 1, 1)
 TOP = 20
 STRING_FIELDS = ("topic", "tone", "place")
 SOCIAL_KINDS = ("post", "comment")
+_ARRAYS = ("present", "day", "outlet", "topic", "tone", "place", "hanoi", "story")
+_CHUNK = 5000  # ids per statement when reading the kinds of new documents
 _GROW = 1.25
 _SYLLABLE = re.compile(r"[^\W_]+")
 
@@ -69,12 +71,15 @@ class Columns:
         self.place = np.zeros(0, dtype=np.int32)
         self.hanoi = np.zeros(0, dtype=np.int8)  # -1 unknown, 0 no, 1 yes
         self.story = np.zeros(0, dtype=np.int64)  # 0 none
+        self.kind = np.zeros(0, dtype=np.int8)  # 0 article, 1 post, 2 comment
+        self.platform = np.zeros(0, dtype=np.int32)  # a code of `platforms`; 0 none
+        self.platforms = Codes()
 
     def _grow(self, top: int) -> None:
         if top < self.size:
             return
         size = max(int(top * _GROW) + 1, 1024)
-        for name in ("present", "day", "outlet", "topic", "tone", "place", "hanoi", "story"):
+        for name in (*_ARRAYS, "kind", "platform"):
             old = getattr(self, name)
             new = np.zeros(size, dtype=old.dtype)
             new[: len(old)] = old
@@ -95,7 +100,8 @@ class Columns:
         query = select(
             f.doc_id, f.day, f.outlet_id, f.topic, f.tone, f.place, f.hanoi, f.story_id
         ).add_columns(f.gone, f.version)
-        if self.version:
+        first = not self.version
+        if not first:
             query = query.where(f.version >= self.version)
         with self.lock, engine.connect() as conn:
             horizon = None
@@ -117,8 +123,29 @@ class Columns:
                 getattr(self, name)[ids] = np.array([codes.code(v) for v in values], np.int32)
             self.hanoi[ids] = np.array([-1 if v is None else int(v) for v in cols[6]], np.int8)
             self.story[ids] = np.array([v or 0 for v in cols[7]], dtype=np.int64)
+            self._read_social(conn, None if first else ids)
             if horizon is None:
                 self.version = int(max(cols[9])) + 1
+
+    def _read_social(self, conn: Connection, ids: np.ndarray | None) -> None:
+        """Kind and platform of the posts and comments among the ids (None: of all of them)."""
+        query = (
+            select(documents.c.id, documents.c.kind, documents.c.platform)
+            .where(documents.c.kind.in_(SOCIAL_KINDS))
+            .order_by(documents.c.id)
+        )
+        chunks = (
+            [query]
+            if ids is None
+            else [
+                query.where(documents.c.id.in_(ids[k : k + _CHUNK].tolist()))
+                for k in range(0, len(ids), _CHUNK)
+            ]
+        )
+        for chunk in chunks:
+            for doc_id, kind, platform in conn.execute(chunk):
+                self.kind[doc_id] = SOCIAL_KINDS.index(kind) + 1
+                self.platform[doc_id] = self.platforms.code(platform or None)
 
     def ids(self) -> np.ndarray:
         """Every present document id, ascending."""
@@ -174,27 +201,19 @@ class Labels:
             rows = conn.execute(select(outlets.c.id, outlets.c.name, outlets.c.domain)).all()
         self.outlet_names = {int(r.id): r.name for r in rows}
         self.outlet_domains = {int(r.id): r.domain for r in rows}
-        self.engine = engine
         self._social: tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None = None
 
     def social(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
         """Posts and comments: their ids (ascending), whether each is a comment, and each one's
-        platform as a code into the list of platform names."""
+        platform as a code into the list of platform names (0: none)."""
         if self._social is None:
-            query = (
-                select(documents.c.id, documents.c.kind, documents.c.platform)
-                .where(documents.c.kind.in_(SOCIAL_KINDS))
-                .order_by(documents.c.id)
-            )
-            with self.engine.connect() as conn:
-                rows = conn.execute(query).all()
-            names = sorted({r.platform or "" for r in rows})
-            code = {name: k for k, name in enumerate(names)}
+            cols = self.cols
+            ids = np.flatnonzero(cols.present & (cols.kind > 0))
             self._social = (
-                np.array([r.id for r in rows], dtype=np.int64),
-                np.array([r.kind == "comment" for r in rows], dtype=bool),
-                np.array([code[r.platform or ""] for r in rows], dtype=np.int32),
-                names,
+                ids,
+                cols.kind[ids] == 2,
+                cols.platform[ids],
+                list(cols.platforms.values),
             )
         return self._social
 
@@ -324,10 +343,13 @@ def _social_counts(ids: np.ndarray, labels: Labels) -> dict[str, list[Facet]]:
     per_platform = np.bincount(platform[rows], minlength=len(names))
     return {
         "kind": [Facet(k, n, _term("kind", k)) for n, k in kinds],
-        "platform": [
-            Facet(names[code - 1], n, _term("platform", names[code - 1]))
-            for code, n in _top(np.concatenate(([0], per_platform)), len(names))  # 0: none
-        ],
+        "platform": sorted(
+            (
+                Facet(names[code], n, _term("platform", names[code]))
+                for code, n in _top(per_platform, len(names))
+            ),
+            key=lambda facet: (-facet.count, facet.value),
+        ),
     }
 
 
