@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from baochi.db import Store, open_engine
+from baochi.db import Store, open_engine, open_store
 from baochi.settings import Settings
 from tests.site.server import NewsSite
 
@@ -97,6 +97,33 @@ def test_a_busy_worker_hands_a_host_to_an_idle_one(
         for site in (first, second):
             assert site.peak_in_flight <= 1  # never two workers on a host at once
     assert {s.consecutive_failures for s in store.sources()} == {0}
+
+
+def test_a_stopped_worker_gives_its_hosts_back_at_once(
+    site_articles: list[dict], settings: Settings, tmp_path: Path
+) -> None:
+    env = {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
+        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "BAOCHI_EXTRACT_WORKERS": "0",
+    }
+    store = open_store(settings)
+    with NewsSite(site_articles[:20]) as site:
+        store.add_source(site.base_url + "/sitemap.xml", "Báo Thử nghiệm", kind="sitemap")
+        site.articles_open.clear()  # the worker is mid-host when it is stopped
+        try:
+            with _worker(env, tmp_path / "worker.log") as worker:
+                _wait(lambda: _one_owner(store) and site.in_flight > 0, worker)
+                worker.send_signal(signal.SIGTERM)  # what systemctl stop sends
+                assert worker.wait(timeout=30) == 0
+        finally:
+            site.articles_open.set()
+    with store.engine.connect() as conn:
+        leases = conn.execute(text("SELECT lease_owner, lease_until FROM hosts")).all()
+    assert [tuple(lease) for lease in leases] == [("", None)]
+    assert _count(store, "workers") == 0
 
 
 @contextlib.contextmanager

@@ -173,10 +173,11 @@ class Collector:
                     del held[tasks[task]]
                     reports.extend(task.result())
                 claimed = await self._claim(when, polled)
-        finally:
+        finally:  # stopped or failed: the unfinished hosts give their leases back
             tending.cancel()
             for host in held.values():
                 host.task.cancel()
+            await asyncio.gather(*(host.task for host in held.values()), return_exceptions=True)
             await fetcher.aclose()
         return Summary(reports, time.monotonic() - started)
 

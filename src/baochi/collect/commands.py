@@ -7,8 +7,11 @@ import asyncio
 import contextlib
 import json
 import logging
+import signal
 import sys
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -127,8 +130,17 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(background(open_store(settings), settings))
+        asyncio.run(_until_stopped(background(open_store(settings), settings)))
     return 0
+
+
+async def _until_stopped(work: Coroutine[Any, Any, None]) -> None:
+    """Run the work until SIGTERM (systemd's stop) cancels it as Ctrl-C does, so the worker
+    gives its hosts back and leaves the fair share instead of leaving leases to expire."""
+    task = asyncio.ensure_future(work)
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
 
 
 def _print_summary(summary: Summary, fmt: str) -> None:
