@@ -88,6 +88,7 @@ def test_a_busy_worker_hands_a_host_to_an_idle_one(
                 for site in (first, second):
                     site.articles_open.set()
                 _wait(lambda: _count(store, "documents") >= 120, busy, idle)
+                _wait(lambda: all("collected" in log.read_text() for log in logs), busy, idle)
         urls = [doc.url for doc in store.documents()]
         assert len(urls) == len(set(urls)) == 120
         assert "handing 1 host(s) over" in logs[0].read_text()
