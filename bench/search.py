@@ -39,7 +39,7 @@ from sqlalchemy import text  # noqa: E402
 from baochi import settings as settings_mod  # noqa: E402
 from baochi.db import Store, open_store  # noqa: E402
 from baochi.records import Article, Collected, Document, Keys  # noqa: E402
-from baochi.search import index, run_query  # noqa: E402
+from baochi.search import index, recent, run_query  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 CORPUS = DATA / "baomoi-2017" / "articles.jsonl.gz"
@@ -439,6 +439,9 @@ def main() -> None:
     if waiting := index.pending(store.engine):
         print(f"indexing {waiting:,} documents left waiting", flush=True)
         index.sync(store.engine)
+    started = time.perf_counter()
+    if (start := recent.refresh(store.engine)) is not None:  # what `baochi search-index` does
+        print(f"recent indexes from id {start:,}: {time.perf_counter() - started:,.0f} s")
     with store.engine.connect() as conn:
         last = conn.execute(text("SELECT max(day) FROM search_facets")).scalar_one()
     today = dt.date(1970, 1, 1) + dt.timedelta(days=int(last))

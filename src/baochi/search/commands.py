@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from baochi.db import DocumentRow, open_store
-from baochi.search import index
+from baochi.search import index, recent
 from baochi.search.errors import QueryError
 from baochi.search.query import SORTS, SearchResult, run_query
 from baochi.settings import Settings
@@ -93,6 +93,9 @@ def _index(args: argparse.Namespace, settings: Settings) -> int:
         index.rebuild(store.engine)
     done = index.sync(store.engine)
     print(f"indexed {done} documents")
+    start = recent.refresh(store.engine)
+    if start is not None:
+        print(f"indexed the newest documents apart, from id {start:,} on")
     return 0
 
 
