@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from baochi.analyze.corpora import Example
+from baochi.analyze.place_words import place_words
 from baochi.analyze.rules import RuleModel
 from baochi.vi import fold, normalize, normalize_social
 
@@ -33,11 +34,19 @@ class FeatureParams:
     folded_words: bool = False  # a block of word n-grams without diacritics (often typed bare)
     title_words: bool = False  # a block of the title's word n-grams alone (articles)
     cues: str = ""  # a block of this lexicon head's cue votes in title and lead ("": none)
+    places: int = 0  # a block of the place detector's evidence in title and this many chars
 
     @property
     def blocks(self) -> int:
-        """Number of column blocks: words, then characters, folded words, title, cues if asked."""
-        optional = (self.char_ngrams != (0, 0), self.folded_words, self.title_words, self.cues)
+        """Number of column blocks: words, then characters, folded words, title, cues, places
+        if asked."""
+        optional = (
+            self.char_ngrams != (0, 0),
+            self.folded_words,
+            self.title_words,
+            self.cues,
+            self.places,
+        )
         return 1 + sum(map(bool, optional))
 
     def to_json(self) -> dict[str, Any]:
@@ -66,24 +75,10 @@ class Featurizer:
 
     def __init__(self, params: FeatureParams) -> None:
         self.params = params
-        self._blocks = [
-            HashingVectorizer(
-                ngram_range=params.word_ngrams,
-                token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
-                n_features=2**params.bits,
-                alternate_sign=False,
-                norm=None,
-            )
-        ]
+        self._blocks = [_hashed(params.bits, ngram_range=params.word_ngrams)]
         if params.char_ngrams != (0, 0):
             self._blocks.append(
-                HashingVectorizer(
-                    analyzer="char_wb",
-                    ngram_range=params.char_ngrams,
-                    n_features=2**params.bits,
-                    alternate_sign=False,
-                    norm=None,
-                )
+                _hashed(params.bits, analyzer="char_wb", ngram_range=params.char_ngrams)
             )
 
     def prepare(self, example: Example) -> str:
@@ -94,7 +89,8 @@ class Featurizer:
         return normalize_social(example.text[: 4 * self.params.max_chars]).lower()
 
     def counts(self, examples: Sequence[Example]) -> sp.csr_matrix:
-        """Term counts: word, character, folded word, title and cue blocks, those asked for."""
+        """Term counts: word, character, folded word, title, cue and place blocks, those asked
+        for."""
         texts = [self.prepare(e) for e in examples]
         blocks = [b.transform(texts) for b in self._blocks]
         words = self._blocks[0]
@@ -106,7 +102,22 @@ class Featurizer:
             rules = _rules(self.params.cues, self.params.social)
             lead = self.params.max_chars
             blocks.append(words.transform([rules.cue_tokens(e, lead) for e in examples]))
+        if self.params.places:
+            chars = self.params.places
+            tokens = _hashed(self.params.bits)  # evidence tokens stand alone: no n-grams
+            blocks.append(tokens.transform([place_words(e, chars) for e in examples]))
         return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+def _hashed(bits: int, **options: Any) -> HashingVectorizer:
+    """Raw hashed counts in 2**bits columns; syllables are word tokens, one letter included."""
+    return HashingVectorizer(
+        token_pattern=r"(?u)\b\w+\b",  # noqa: S106 - a regex, not a password
+        n_features=2**bits,
+        alternate_sign=False,
+        norm=None,
+        **options,
+    )
 
 
 @cache
