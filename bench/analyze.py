@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/analyze.py [--models DIR] [--data ../shared/data] [--articles 2000]
 
-Without --models it trains topic and tone (full configuration) into a temporary folder first.
+Without --models it trains topic and tone (full configuration) into a temporary folder first;
+with it, the figures quoted are those saved with the models.
 When the models folder also holds trained post models (toxicity, toxic, sentiment), it times
 them on real comments (ViHSD dev) too. Prints documents/s per core; writes
 bench/results/analyze.json.
@@ -44,6 +45,17 @@ def _comments(data: Path) -> list[str]:
         return [row["free_text"] for row in csv.DictReader(f)]
 
 
+def _recorded(models: Path) -> dict[str, float]:
+    """The CV figures saved with topic and tone when they were trained, when there are some."""
+    found = {}
+    for head in ("topic", "tone"):
+        meta = models / f"{head}.json"
+        if meta.is_file():
+            results = json.loads(meta.read_text(encoding="utf-8"))["results"]
+            found[head] = results["figures"]["headline_value"]
+    return found
+
+
 def _rate(run: Callable[[list[Any]], object], items: list[Any], batch: int) -> dict[str, float]:
     """Documents per wall second and per CPU second, after one warm-up batch."""
     run(items[:batch])  # warm-up: caches, lazy imports
@@ -63,7 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         models = args.models or Path(tmp)
-        figures = {}
+        figures = _recorded(models)
         if args.models is None:
             started = time.perf_counter()
             trained = train(["topic", "tone"], args.data, models)
