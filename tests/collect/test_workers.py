@@ -24,15 +24,7 @@ DELAY = 0.05
 def test_three_workers_share_two_hosts_politely_and_store_everything_once(
     site_articles: list[dict], settings: Settings
 ) -> None:
-    env = {
-        **os.environ,
-        "BAOCHI_DATA": str(settings.data),
-        "BAOCHI_DATABASE_URL": settings.database_url,
-        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
-        "BAOCHI_HOST_DELAY": str(DELAY),
-        "BAOCHI_HOST_CONCURRENCY": "2",
-        "BAOCHI_EXTRACT_WORKERS": "0",
-    }
+    env = _env(settings, BAOCHI_HOST_DELAY=str(DELAY), BAOCHI_HOST_CONCURRENCY="2")
     cmd = [sys.executable, "-m", "baochi"]
     with NewsSite(site_articles[:60]) as first, NewsSite(site_articles[60:]) as second:
         for site in (first, second):
@@ -60,16 +52,12 @@ def test_three_workers_share_two_hosts_politely_and_store_everything_once(
 def test_a_busy_worker_hands_a_host_to_an_idle_one(
     site_articles: list[dict], settings: Settings, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "BAOCHI_DATA": str(settings.data),
-        "BAOCHI_DATABASE_URL": settings.database_url,
-        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
-        "BAOCHI_HOST_DELAY": "0.05",
-        "BAOCHI_HOST_CONCURRENCY": "1",
-        "BAOCHI_EXTRACT_WORKERS": "0",
-        "BAOCHI_READ_TIMEOUT": "90",  # the first article of each host waits for the second worker
-    }
+    env = _env(
+        settings,
+        BAOCHI_HOST_DELAY="0.05",
+        BAOCHI_HOST_CONCURRENCY="1",
+        BAOCHI_READ_TIMEOUT="90",  # the first article of each host waits for the second worker
+    )
     cmd = [sys.executable, "-m", "baochi"]
     store = Store(open_engine(settings))
     logs = [tmp_path / "busy.log", tmp_path / "idle.log"]
@@ -103,13 +91,7 @@ def test_a_busy_worker_hands_a_host_to_an_idle_one(
 def test_a_stopped_worker_gives_its_hosts_back_at_once(
     site_articles: list[dict], settings: Settings, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "BAOCHI_DATA": str(settings.data),
-        "BAOCHI_DATABASE_URL": settings.database_url,
-        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
-        "BAOCHI_EXTRACT_WORKERS": "0",
-    }
+    env = _env(settings)
     store = open_store(settings)
     with NewsSite(site_articles[:20]) as site:
         store.add_source(site.base_url + "/sitemap.xml", "Báo Thử nghiệm", kind="sitemap")
@@ -125,6 +107,18 @@ def test_a_stopped_worker_gives_its_hosts_back_at_once(
         leases = conn.execute(text("SELECT lease_owner, lease_until FROM hosts")).all()
     assert [tuple(lease) for lease in leases] == [("", None)]
     assert _count(store, "workers") == 0
+
+
+def _env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a collector process on the test's store, the test sites allowed."""
+    return {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
+        "BAOCHI_ALLOWED_PRIVATE_NETWORKS": "127.0.0.1/32",
+        "BAOCHI_EXTRACT_WORKERS": "0",
+        **extra,
+    }
 
 
 @contextlib.contextmanager

@@ -263,7 +263,9 @@ class Collector:
         )
         if report.handed_over:
             # Due again with the listing unread: the next worker skips what is settled.
-            state = handed_over(source.poll_interval, source.etag, source.last_modified, now())
+            state = handed_over(
+                source.poll_interval, source.etag, source.last_modified, now(), self.settings
+            )
         else:
             state = after_success(
                 source.poll_interval,

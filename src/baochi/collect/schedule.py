@@ -44,19 +44,13 @@ def after_success(
     }
 
 
-def handed_over(current: float, etag: str, last_modified: str, when: dt.datetime) -> dict[str, Any]:
-    """A poll cut short to hand the host over: due at once, its validators unchanged, so the
-    next worker reads the whole listing again instead of a 304."""
-    return {
-        "next_poll_at": when,
-        "last_polled_at": when,
-        "last_success_at": when,
-        "consecutive_failures": 0,
-        "last_error": "",
-        "etag": etag,
-        "last_modified": last_modified,
-        "poll_interval": current,
-    }
+def handed_over(
+    current: float, etag: str, last_modified: str, when: dt.datetime, settings: Settings
+) -> dict[str, Any]:
+    """A poll cut short to hand the host over: due at once, its interval and validators
+    unchanged, so the next worker reads the whole listing again instead of a 304."""
+    state = after_success(current, 0, 0, etag, last_modified, when, settings)
+    return state | {"next_poll_at": when, "poll_interval": current}
 
 
 def after_failure(
