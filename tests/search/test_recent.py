@@ -60,3 +60,14 @@ def test_the_newest_documents_are_indexed_apart_and_answer_the_same(
         ).scalars()
         made = [f"{recent.PREFIX}{column}_{ids[-2 * WINDOW]}" for column in ("exact", "words")]
         assert sorted(names) == made
+
+
+def test_one_process_makes_them_at_a_time(store: Store, raws: list[dict]) -> None:
+    store_articles(store, raws[:60])
+    sync(store.engine)
+    with store.engine.connect() as other:
+        other.execute(text("SELECT pg_advisory_lock(:key)"), {"key": recent._LOCK_KEY})
+        assert recent.refresh(store.engine, WINDOW) is None  # another process is at it
+        other.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": recent._LOCK_KEY})
+        other.commit()
+    assert recent.refresh(store.engine, WINDOW) is not None

@@ -31,6 +31,9 @@ _FOUND = text(
     "WHERE i.indrelid = 'search_text'::regclass AND c.relname LIKE :pattern"
 )
 _PATTERN = PREFIX.replace("_", r"\_") + "%"
+_LOCK_KEY = 0x62616F636869  # one process makes the recent indexes at a time
+_TRY_LOCK = text("SELECT pg_try_advisory_lock(:key)")
+_UNLOCK = text("SELECT pg_advisory_unlock(:key)")
 _NTH_NEWEST = text("SELECT doc_id FROM search_text ORDER BY doc_id DESC OFFSET :n LIMIT 1")
 
 
@@ -47,37 +50,51 @@ def _found(conn: Connection) -> dict[str, bool]:
 def start_of(engine: Engine) -> int | None:
     """Where the complete set of valid recent indexes begins; None when there is none."""
     with engine.connect() as conn:
-        found = _found(conn)
+        return _start(_found(conn))
+
+
+def _start(found: dict[str, bool]) -> int | None:
     starts = {int(name.rsplit("_", 1)[1]) for name in found}
     complete = [s for s in starts if all(found.get(_name(c, s)) for c in COLUMNS)]
     return max(complete) if complete else None
 
 
 def refresh(engine: Engine, window: int = MATCH_WINDOW) -> int | None:
-    """Make the recent indexes when the archive has outgrown them; the new start, or None."""
+    """Make the recent indexes when the archive has outgrown them; the new start, or None.
+
+    One process at a time (an advisory lock): another finds it taken and leaves the work.
+    """
     if engine.dialect.name != "postgresql":
         return None
-    current = start_of(engine)
-    with engine.connect() as conn:
-        # A window's worth below the window's floor: later floors are higher still.
-        start = conn.execute(_NTH_NEWEST, {"n": 2 * window - 1}).scalar()
-        outgrown = conn.execute(_NTH_NEWEST, {"n": REBUILD_AT * window}).scalar()
-        old = set(_found(conn))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if not conn.execute(_TRY_LOCK, {"key": _LOCK_KEY}).scalar():
+            return None
+        try:
+            return _make(conn, window)
+        finally:
+            conn.execute(_UNLOCK, {"key": _LOCK_KEY})
+            conn.execute(text("RESET maintenance_work_mem"))  # the connection goes back to the pool
+
+
+def _make(conn: Connection, window: int) -> int | None:
+    found = _found(conn)
+    current = _start(found)
+    # A window's worth below the window's floor: later floors are higher still.
+    start = conn.execute(_NTH_NEWEST, {"n": 2 * window - 1}).scalar()
+    outgrown = conn.execute(_NTH_NEWEST, {"n": REBUILD_AT * window}).scalar()
     if start is None or (current is not None and (outgrown is None or outgrown < current)):
         return None
     made = {_name(column, start) for column in COLUMNS}
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f"SET maintenance_work_mem = '{BUILD_MEMORY}'"))
-        for column in COLUMNS:
-            name = _name(column, start)
-            conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))  # a stopped build
-            conn.execute(
-                text(
-                    f"CREATE INDEX CONCURRENTLY {name} ON search_text "
-                    f"USING gin ({column}) WHERE (doc_id + 0) >= {int(start)}"
-                )
+    conn.execute(text(f"SET maintenance_work_mem = '{BUILD_MEMORY}'"))
+    for column in COLUMNS:
+        name = _name(column, start)
+        conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))  # a stopped build
+        conn.execute(
+            text(
+                f"CREATE INDEX CONCURRENTLY {name} ON search_text "
+                f"USING gin ({column}) WHERE (doc_id + 0) >= {int(start)}"
             )
-        for name in old - made:
-            conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
-        conn.execute(text("RESET maintenance_work_mem"))  # the connection goes back to the pool
+        )
+    for name in set(found) - made:
+        conn.execute(text(f"DROP INDEX CONCURRENTLY IF EXISTS {name}"))
     return int(start)
