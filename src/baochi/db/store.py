@@ -325,9 +325,11 @@ class Store:
         """Announce a long-running worker as alive; forget workers silent for a day."""
         with self.engine.begin() as conn:
             conn.execute(delete(workers).where(workers.c.seen_at < when - dt.timedelta(days=1)))
-            seen = conn.execute(update(workers).where(workers.c.name == owner).values(seen_at=when))
-            if not seen.rowcount:
-                conn.execute(workers.insert().values(name=owner, seen_at=when))
+            conn.execute(
+                self._insert(workers)
+                .values(name=owner, seen_at=when)
+                .on_conflict_do_update(index_elements=["name"], set_={"seen_at": when})
+            )
 
     def leave(self, owner: str) -> None:
         """A worker stopping takes itself out of the fair share at once."""
