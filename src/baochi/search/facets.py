@@ -32,7 +32,19 @@ EPOCH = dt.date(1970, 1, 1)
 TOP = 20
 STRING_FIELDS = ("topic", "tone", "place")
 SOCIAL_KINDS = ("post", "comment")
-_ARRAYS = ("present", "day", "outlet", "topic", "tone", "place", "hanoi", "story")
+KINDS = ("article", *SOCIAL_KINDS)  # the codes of the kind column
+_ARRAYS = (
+    "present",
+    "day",
+    "outlet",
+    "topic",
+    "tone",
+    "place",
+    "hanoi",
+    "story",
+    "kind",
+    "platform",
+)
 _CHUNK = 5000  # ids per statement when reading the kinds of new documents
 _GROW = 1.25
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -79,7 +91,7 @@ class Columns:
         if top < self.size:
             return
         size = max(int(top * _GROW) + 1, 1024)
-        for name in (*_ARRAYS, "kind", "platform"):
+        for name in _ARRAYS:
             old = getattr(self, name)
             new = np.zeros(size, dtype=old.dtype)
             new[: len(old)] = old
@@ -144,7 +156,7 @@ class Columns:
         )
         for chunk in chunks:
             for doc_id, kind, platform in conn.execute(chunk):
-                self.kind[doc_id] = SOCIAL_KINDS.index(kind) + 1
+                self.kind[doc_id] = KINDS.index(kind)
                 self.platform[doc_id] = self.platforms.code(platform or None)
 
     def ids(self) -> np.ndarray:
@@ -201,32 +213,6 @@ class Labels:
             rows = conn.execute(select(outlets.c.id, outlets.c.name, outlets.c.domain)).all()
         self.outlet_names = {int(r.id): r.name for r in rows}
         self.outlet_domains = {int(r.id): r.domain for r in rows}
-        self._social: tuple[np.ndarray, np.ndarray, np.ndarray, list[str]] | None = None
-
-    def social(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
-        """Posts and comments: their ids (ascending), whether each is a comment, and each one's
-        platform as a code into the list of platform names (0: none)."""
-        if self._social is None:
-            cols = self.cols
-            ids = np.flatnonzero(cols.present & (cols.kind > 0))
-            self._social = (
-                ids,
-                cols.kind[ids] == 2,
-                cols.platform[ids],
-                list(cols.platforms.values),
-            )
-        return self._social
-
-    def social_ids(self, node: Label) -> np.ndarray:
-        """Ids of the posts and comments a `kind:` or `platform:` label selects (for
-        `kind:article`, every social id: articles are the rest)."""
-        ids, comment, platform, names = self.social()
-        if node.name == "platform":
-            wanted = [k for k, name in enumerate(names) if key(name).replace(" ", "") == node.value]
-            return ids[np.isin(platform, wanted)]
-        if node.value == "article":
-            return ids
-        return ids[comment == (node.value == "comment")]
 
     def outlet_ids(self, value: str) -> list[int]:
         """Outlets named `value`, else those whose name or domain contains it."""
@@ -294,9 +280,12 @@ def _label(node: Label, ids: np.ndarray, labels: Labels) -> np.ndarray:
         return cols.tone[ids] == cols.codes["tone"].index.get(node.value, -1)
     if node.name == "hanoi":
         return cols.hanoi[ids] == int(node.value)
-    if node.name in ("kind", "platform"):
-        inside = np.isin(ids, labels.social_ids(node))
-        return ~inside if node.value == "article" else inside
+    if node.name == "platform":
+        names = cols.platforms.values
+        wanted = [k for k, name in enumerate(names) if key(name).replace(" ", "") == node.value]
+        return np.isin(cols.platform[ids], wanted)
+    if node.name == "kind":
+        return cols.kind[ids] == KINDS.index(node.value)
     return cols.story[ids] == int(node.value)
 
 
@@ -332,15 +321,12 @@ def counts(ids: np.ndarray, labels: Labels, top: int = TOP) -> dict[str, list[Fa
 
 def _social_counts(ids: np.ndarray, labels: Labels) -> dict[str, list[Facet]]:
     """Facets by kind (articles, posts, comments) and by platform, largest first."""
-    social, comment, platform, names = labels.social()
-    where = np.searchsorted(social, ids)
-    hit = where < len(social)
-    hit[hit] = social[where[hit]] == ids[hit]
-    rows = where[hit]
-    comments = int(comment[rows].sum())
-    per_kind = {"article": len(ids) - len(rows), "post": len(rows) - comments, "comment": comments}
-    kinds = sorted(((n, k) for k, n in per_kind.items() if n), key=lambda p: -p[0])
-    per_platform = np.bincount(platform[rows], minlength=len(names))
+    cols = labels.cols
+    per_kind = np.bincount(cols.kind[ids], minlength=len(KINDS))
+    found = [(int(n), k) for k, n in zip(KINDS, per_kind, strict=True) if n]
+    kinds = sorted(found, key=lambda pair: -pair[0])
+    names = cols.platforms.values
+    per_platform = np.bincount(cols.platform[ids], minlength=len(names))
     return {
         "kind": [Facet(k, n, _term("kind", k)) for n, k in kinds],
         "platform": sorted(
