@@ -14,6 +14,10 @@ from typing import Any
 import pytest
 
 from baochi.analyze import Analyzer, train
+from baochi.analyze.evaluation import evaluate
+from baochi.analyze.linear import LinearModel
+from baochi.analyze.metrics import figures
+from baochi.analyze.toxic import TASK as TOXIC
 
 BASELINE = Path(__file__).with_name("baseline.json")
 PINNED = ("headline_value", "macro_f1", "accuracy")
@@ -62,6 +66,21 @@ def test_trained_models_are_used_and_marked(quick: tuple[Path, dict]) -> None:
     assert set(post["model"].values()) == {"trained"}
 
 
+def test_saved_model_learns_dev_too_and_eval_measures_it_without(
+    data_dir: Path, quick: tuple[Path, dict]
+) -> None:
+    models, trained = quick
+    result = evaluate(["toxic"], data_dir, models)["toxic"]
+    assert result["trained"]["n_train"] == 7000 + 2000
+    assert result["figures"] == trained["toxic"]["figures"]  # dev unseen, as when trained
+    head = TOXIC.heads[0]
+    dev = head.load(data_dir, False).dev
+    assert dev is not None
+    seen = LinearModel.load(models, head.name).predict_examples(dev)
+    on_seen = figures(head.headline, head.labels, [e.label for e in dev], seen)
+    assert on_seen["headline_value"] > result["figures"]["headline_value"] + 20
+
+
 def test_extra_labels_are_merged_and_reported(data_dir: Path, tmp_path: Path) -> None:
     extra = [
         {"text": "bọn này toàn lũ ăn hại, cút hết đi", "task": "toxic", "label": 1},
@@ -73,7 +92,7 @@ def test_extra_labels_are_merged_and_reported(data_dir: Path, tmp_path: Path) ->
     assert result["before"]["n"] == result["after"]["n"] == 2000
     assert result["figures"] == result["after"]
     meta = json.loads((tmp_path / "toxic.json").read_text())
-    assert meta["extra_examples"] == 2 and meta["n_train"] == 7002
+    assert meta["extra_examples"] == 2 and meta["n_train"] == 7000 + 2000 + 2
     with pytest.raises(ValueError, match="unknown task"):
         train(["toxic"], data_dir, tmp_path, [{"text": "x", "task": "spam", "label": "1"}])
     with pytest.raises(ValueError, match="label"):

@@ -1,7 +1,8 @@
 """The one training and measuring core that every task uses: fit, cross-validate or score on dev.
 
-Tasks with a dev split are trained on train and measured on dev; news-labels has none, so its
-tasks are measured by 5-fold cross-validation and the saved model is trained on all of it.
+Tasks with a dev split are measured by training on train and scoring dev; news-labels has none,
+so its tasks are measured by 5-fold cross-validation. The saved model is then trained the same
+way on every labelled example there is (train and dev), as the figures' recipe on more data.
 Analysts' own labels join the training side only, never the figures' test side, so figures
 before and after them are comparable.
 """
@@ -67,11 +68,22 @@ def extra_examples(extra_labels: Sequence[dict[str, Any]] | None, head: Head) ->
 
 
 def fit(
-    head: Head, params: ModelParams, corpus: Corpus, extra: list[Example], counts: Counts
+    head: Head,
+    params: ModelParams,
+    corpus: Corpus,
+    extra: list[Example],
+    counts: Counts,
+    *,
+    with_dev: bool = False,
 ) -> LinearModel:
-    """A model on the corpus's training side plus the extra examples."""
+    """A model on the corpus's training side plus the extra examples, and its dev split too when
+    `with_dev` (the model to save, once the figures are measured without it)."""
     x = counts.of(corpus, "train", params.features)
-    return _fit(head, params, x, _indices(head, corpus.train), extra, corpus, counts)
+    y = _indices(head, corpus.train)
+    if with_dev and corpus.dev:
+        x = sp.vstack([x, counts.of(corpus, "dev", params.features)], format="csr")
+        y = np.concatenate([y, _indices(head, corpus.dev)])
+    return _fit(head, params, x, y, extra, corpus, counts)
 
 
 def _fit(
@@ -141,7 +153,7 @@ def train(
                 result["after"] = result["figures"] = measure(head, params, corpus, extra, counts)
                 result["extra_examples"] = len(extra)
             result["reference"] = vars(head.reference) if head.reference else None
-            model = fit(head, params, corpus, extra, counts)
+            model = fit(head, params, corpus, extra, counts, with_dev=True)
             model.save(models_dir, head.name, _metadata(task.name, corpus, extra, result))
             if i == 0:
                 results[task.name] = result
@@ -160,7 +172,7 @@ def _metadata(task: str, corpus: Corpus, extra: list[Example], result: dict[str,
         "data_digest": corpus.digest,
         "extra_examples": len(extra),
         "extra_digest": extra_digest if extra else None,
-        "n_train": len(corpus.train) + len(extra),
+        "n_train": len(corpus.train) + len(corpus.dev or ()) + len(extra),
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "results": result,
     }
