@@ -12,7 +12,8 @@ import pytest
 
 from baochi import cli
 from baochi.settings import Settings
-from baochi.social.spans import VIHOS
+from baochi.social.spans import VIHOS, SpanTagger, load_vihos
+from baochi.social.spans import evaluate as evaluate_spans
 from tests.conftest import CORPUS, SHARED_DATA, needs_corpus
 
 
@@ -112,12 +113,16 @@ def test_train_and_eval_spans_make_and_measure_the_span_tagger(
     assert cli.main(["train", "spans", "--data", str(data)]) == 0
     models = env.data / "models"
     meta = json.loads((models / "spans.json").read_text("utf-8"))
-    assert (meta["format"], meta["train"], meta["dev"]["comments"]) == (1, 2000, 400)
+    assert (meta["format"], meta["train"], meta["dev"]["comments"]) == (1, 2000 + 400, 400)
     assert (models / "spans.crfsuite").read_bytes()[:4] == b"lCRF"  # CRFsuite's format
+    dev = load_vihos(data / VIHOS / "dev.csv")
+    saved = evaluate_spans(SpanTagger(models / "spans.crfsuite"), dev)
+    assert saved["span_f1"] > meta["dev"]["span_f1"]  # it learnt dev; the figure did not
     capsys.readouterr()
     out = tmp_path / "eval.json"
     assert cli.main(["eval", "spans", "--data", str(data), "--output", str(out)]) == 0
     figures = json.loads(out.read_text("utf-8"))["spans"]
     assert figures["trained"]["model"] == "trained" and figures["rules"]["model"] == "rules"
     assert figures["trained"]["span_f1"] > figures["rules"]["span_f1"]
+    assert figures["trained"]["span_f1"] == meta["dev"]["span_f1"]
     assert figures["trained"]["reference"]["value"] == 0.777
