@@ -9,8 +9,10 @@ import re
 
 from openpyxl import load_workbook
 
+from baochi.collect.schedule import after_failure
 from baochi.db.web_store import label_corrections
 from baochi.search import query
+from baochi.settings import Settings
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
 DATE = re.compile(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b")
@@ -223,6 +225,26 @@ def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
     assert "timeout &lt;b&gt;đọc&lt;/b&gt;" in html
     assert client.get("/sources/999999").status_code == 404
     assert client_as("leader").get(f"/sources/{source_id}").status_code == 403
+
+
+def test_a_backed_off_source_is_polled_now_on_request(client_as, store, web) -> None:
+    source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    now = dt.datetime.now(dt.UTC)
+    failed = after_failure(900.0, 3, "403 Forbidden", now, Settings())
+    store.update_source(source_id, **failed)
+    assert store.sources(due_before=now) == []
+    client = client_as("analyst")
+    page = client.get(f"/sources/{source_id}").text
+    assert "Thu thập ngay" in page and 'id="next-poll"' in page
+    posted = client.post(f"/sources/{source_id}/poll", data={"csrf": csrf(client)})
+    assert posted.url.path == f"/sources/{source_id}"
+    [due] = store.sources(due_before=dt.datetime.now(dt.UTC))
+    assert due.id == source_id and due.consecutive_failures == 4  # the back-off still counts
+    assert web.audit_entries()[0]["action"] == "source.poll"
+    client.post(f"/sources/{source_id}/disable", data={"csrf": csrf(client)})
+    assert client.post(f"/sources/{source_id}/poll", data={"csrf": csrf(client)}).status_code == 404
+    leader = client_as("leader")
+    assert leader.post(f"/sources/{source_id}/poll", data={"csrf": csrf(leader)}).status_code == 403
 
 
 def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:

@@ -528,6 +528,26 @@ class WebStore:
         with self.engine.connect() as conn:
             return {str(outcome): int(n) for outcome, n in conn.execute(query)}
 
+    def poll_source_now(self, source_id: int, user: User) -> bool:
+        """Make an enabled source due at once (a site unblocked, a fix to try), audited; False
+        if there is no such enabled source. Its failures still count towards the back-off."""
+        where = (sources.c.id == source_id) & sources.c.enabled.is_(True)
+        with self.engine.begin() as conn:
+            before = conn.execute(select(sources.c.next_poll_at).where(where)).first()
+            if before is None:
+                return False
+            when = now()
+            conn.execute(update(sources).where(where).values(next_poll_at=when))
+            audit(
+                conn,
+                user,
+                "source.poll",
+                f"source:{source_id}",
+                {"next_poll_at": before[0].isoformat()},
+                {"next_poll_at": when.isoformat()},
+            )
+        return True
+
     def set_source_enabled(self, source_id: int, enabled: bool, reason: str, user: User) -> bool:
         """Enable or disable a source by hand, audited; False if it does not exist."""
         where = sources.c.id == source_id

@@ -115,6 +115,8 @@ EN: dict[str, str] = {
     "Đã tắt": "Disabled",
     "Tắt": "Disable",
     "Bật lại": "Enable",
+    "Thu thập ngay": "Poll now",
+    "Lần thu thập tới": "Next poll",
     "Thêm": "Add",
     "Tình trạng": "Status",
     # alerts

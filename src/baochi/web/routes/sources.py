@@ -149,7 +149,11 @@ def toggle_source(
     user: Annotated[User, Depends(require(*EDITORS))],
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    """Disable a source by hand (with a reason) or enable it again."""
+    """Disable a source by hand (with a reason), enable it again, or poll it now."""
+    if action == "poll":
+        if not web_store(request).poll_source_now(source_id, user):
+            raise HTTPException(404)
+        return RedirectResponse(f"/sources/{source_id}", status_code=303)
     if action not in ("enable", "disable"):
         raise HTTPException(404)
     enabled = action == "enable"
