@@ -1,6 +1,6 @@
 """Several workers on one database share the channels: two processes syncing at once fetch each
-due channel once per period, and a killed worker's channel is synced by another once its lease
-has lapsed, never before."""
+due channel once per period, a killed worker's channel is synced by another once its lease
+has lapsed, never before, and a stopped worker frees its channel at once."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 
 from baochi.collect.social.sync import sync, sync_accounts
 from baochi.db import Store
@@ -36,8 +37,11 @@ def _first_pages(scenario: Scenario, handle: str) -> int:
     return sum(1 for p in scenario.paths_seen if f"/{handle}/posts" in p and "after=" not in p)
 
 
-def _workers(settings: Settings, count: int) -> list[subprocess.Popen]:
-    """`baochi social sync --due` processes, as a worker runs it, on the test's database."""
+def _workers(
+    settings: Settings, count: int, command: tuple[str, ...] = ("social", "sync", "--due")
+) -> list[subprocess.Popen]:
+    """`baochi social sync --due` processes (or another command), as a worker runs it, on the
+    test's database."""
     env = {
         **os.environ,
         "BAOCHI_DATA": str(settings.data),
@@ -47,17 +51,23 @@ def _workers(settings: Settings, count: int) -> list[subprocess.Popen]:
         "BAOCHI_FACEBOOK_GRAPH_URL": settings.facebook_graph_url,
         "BAOCHI_FACEBOOK_TOKEN": GOOD_TOKEN,
         "BAOCHI_SOCIAL_PAGE_SIZE": str(settings.social_page_size),
+        "BAOCHI_READ_TIMEOUT": "120",  # a stalled platform is waited for, not timed out
+        "BAOCHI_TOTAL_TIMEOUT": "120",
     }
-    command = [sys.executable, "-m", "baochi", "social", "sync", "--due"]
     return [
-        subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        subprocess.Popen(
+            [sys.executable, "-m", "baochi", *command],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         for _ in range(count)
     ]
 
 
-def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, bytes]]:
+def _finish(workers: list[subprocess.Popen], timeout: float = 120) -> list[tuple[int, bytes]]:
     """Each worker's exit code and what it wrote to stderr."""
-    errors = [w.communicate(timeout=120)[1] for w in workers]
+    errors = [w.communicate(timeout=timeout)[1] for w in workers]
     return [(w.returncode, e) for w, e in zip(workers, errors, strict=True)]
 
 
@@ -99,6 +109,32 @@ def test_a_killed_workers_channel_waits_for_its_lease_to_lapse(
     reports = _sync_at(store, social_settings, later)
     assert [r.account_id for r in reports] == [held.id] and not reports[0].error
     assert _first_pages(scenario, held.handle) == 2  # the killed worker's try, then this one
+
+
+def test_a_stopped_worker_frees_its_channel_at_once(
+    store: Store, social_settings: Settings, scenario: Scenario
+):
+    scenario.posts = graph_posts(social_texts(2), START)
+    scenario.stall = 90.0  # the worker is caught inside its first request
+    ids = _channels(store)
+    (worker,) = _workers(social_settings, 1, ("worker",))
+    _wait_for(lambda: bool(scenario.paths_seen))
+    worker.send_signal(signal.SIGTERM)  # what systemctl stop sends
+    code, errors = _finish([worker], timeout=45)[0]  # well before the platform answers
+    assert code == 0, errors.decode()
+    scenario.stall = 0.0
+    accounts = SocialStore(store.engine).accounts()
+    assert not any(a.lease_owner or a.lease_until or a.last_sync_at for a in accounts)
+    reports = sync(store, social_settings, due_only=True)  # now, not when a lease lapses
+    assert {r.account_id for r in reports} == set(ids.values())
+    assert not any(r.error for r in reports)
+
+
+def _wait_for(done: Callable[[], bool], seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
 
 
 def _sync_at(store: Store, settings: Settings, when: dt.datetime) -> list:

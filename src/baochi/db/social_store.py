@@ -231,6 +231,17 @@ class SocialStore:
             ).first()
         return None if row is None else _account(row)
 
+    def release_account(self, account_id: int, owner: str) -> None:
+        """Give a channel's lease back unsynced (a stopping worker): due as it was, its cursor
+        kept, free for the next worker at once instead of when the lease ends."""
+        a = social_accounts.c
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(social_accounts)
+                .where(a.id == account_id, a.lease_owner == owner)
+                .values(lease_owner="", lease_until=None)
+            )
+
     def record_sync(
         self,
         account_id: int,

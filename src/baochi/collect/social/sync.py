@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 import os
 import socket
@@ -101,29 +102,50 @@ async def sync_accounts(
     try:
         while True:
             done = [r.account_id for r in reports]
-            account = social.claim_account(
-                owner, now(), settings.lease_seconds, account_ids, due_only, exclude=done
+            claim = functools.partial(
+                social.claim_account,
+                owner,
+                now(),
+                settings.lease_seconds,
+                account_ids,
+                due_only,
+                exclude=done,
             )
+            account = await loop.run_in_executor(None, claim)
             if account is None:
                 break
             started = loop.time()
             report = SyncReport(account.id, account.name)
-            pulled = await _pull(account, settings, fetcher)
-            cursor = account.cursor
-            if isinstance(pulled, str):
-                report.error = pulled
-            else:
-                report.fetched, report.requests = len(pulled.items), pulled.requests
-                found = await loop.run_in_executor(
-                    None, ingest, store, pulled.items, settings, account.id
-                )
-                report.stored, report.known, report.placed = found.stored, found.known, found.placed
-                if pulled.failure is not None:
-                    report.error = str(pulled.failure)
-                cursor = pulled.cursor
+            try:
+                pulled = await _pull(account, settings, fetcher)
+                cursor = account.cursor
+                if isinstance(pulled, str):
+                    report.error = pulled
+                else:
+                    report.fetched, report.requests = len(pulled.items), pulled.requests
+                    found = await loop.run_in_executor(
+                        None, ingest, store, pulled.items, settings, account.id
+                    )
+                    report.stored, report.known = found.stored, found.known
+                    report.placed = found.placed
+                    if pulled.failure is not None:
+                        report.error = str(pulled.failure)
+                    cursor = pulled.cursor
+            except asyncio.CancelledError:  # the worker is stopping: the next one syncs it
+                social.release_account(account.id, owner)
+                raise
             finished = now()
             due = finished + dt.timedelta(seconds=settings.social_sync_interval)
-            social.record_sync(account.id, cursor, report.error, report.stored, finished, due)
+            await loop.run_in_executor(
+                None,
+                social.record_sync,
+                account.id,
+                cursor,
+                report.error,
+                report.stored,
+                finished,
+                due,
+            )
             report.seconds = loop.time() - started
             if report.error:
                 log.warning("social sync of %s: %s", account.name, report.error)
