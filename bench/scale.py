@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
+from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from baochi import settings as settings_mod  # noqa: E402
 from baochi.db import open_store  # noqa: E402
@@ -71,9 +72,16 @@ def start_sites(count: int, articles: int) -> tuple[list[subprocess.Popen], list
 def fresh_postgres(server: str, name: str) -> str:
     """A new, empty database on the server; its URL."""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as exc:
+        sys.exit(
+            f"--database-url {make_url(server).render_as_string()}: {exc.orig}\n"
+            "it must name a database that exists on the server (…/postgres), where the bench "
+            "makes its own"
+        )
     admin.dispose()
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
