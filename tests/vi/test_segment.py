@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from baochi.vi import segment, syllable_ngrams
@@ -45,3 +48,11 @@ def test_syllable_ngrams_stop_at_punctuation() -> None:
     grams = syllable_ngrams("Giá xăng tăng, điện giảm", max_n=2)
     assert grams == ["Giá", "xăng", "tăng", "Giá xăng", "xăng tăng", "điện", "giảm", "điện giảm"]
     assert syllable_ngrams("a b c", max_n=3, min_n=3) == ["a b c"]
+
+
+def test_a_process_that_segments_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """pyvi's model used to stay in the temp folder of every process that ended abruptly."""
+    code = "import os; from baochi.vi import segment; segment('Hà Nội mùa thu'); os._exit(0)"
+    env = os.environ | {"TMPDIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=120)
+    assert list(tmp_path.iterdir()) == []

@@ -29,9 +29,17 @@ _PHRASE_BREAK = re.compile(r"[^\w\s]+|_")
 
 @cache
 def _tokenizer() -> Any:
-    """pyvi's tokenizer, imported on first use (loading its model takes about two seconds)."""
+    """pyvi's tokenizer, imported on first use (loading its model takes about two seconds).
+
+    Unpickling its CRF writes the model to a temporary file that is only removed by a finaliser,
+    which a killed process or a pool worker's exit never runs: /tmp filled by 640 KB a process.
+    CRFsuite reads the whole file when it opens it, so the file is removed at once instead.
+    """
     from pyvi import ViTokenizer
 
+    crf = ViTokenizer.ViTokenizer.model
+    crf.tagger_  # noqa: B018 - opening the tagger reads the model into memory
+    crf.modelfile.cleanup()
     return ViTokenizer
 
 
