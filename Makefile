@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Front-end libraries from npm (lock file committed), copied into git-ignored static/vendor.
+# --prefer-offline takes what npm's cache holds (the lock file pins each tarball's hash) and asks
+# the registry only for the rest: without network a warm cache installs in 2 s, not 2 minutes.
 $(VENDOR): $(FRONTEND)/package.json $(FRONTEND)/package-lock.json $(FRONTEND)/build.mjs
-	cd $(FRONTEND) && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build
+	cd $(FRONTEND) && npm ci --prefer-offline --no-audit --no-fund --loglevel=error && \
+		npm run --silent build
 	touch $(VENDOR)
 
 run: $(STAMP) $(VENDOR)
