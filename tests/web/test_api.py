@@ -38,13 +38,15 @@ def test_label_correction_through_the_api(client_as, articles, store) -> None:
     client = client_as("analyst")
     headers = {"X-CSRF-Token": csrf(client)}
     url = f"/api/v1/documents/{articles[2]}/labels"
-    answer = client.post(url, json={"task": "topic", "label": "Giao thông"}, headers=headers)
+    answer = client.post(url, json={"task": "topic", "label": "Giáo dục"}, headers=headers)
     assert answer.status_code == 200
     assert answer.json()["labels"]["topic"]["user"] == "lan"
     assert client.post(url, json={"task": "mood", "label": "x"}, headers=headers).status_code == 422
-    assert label_corrections(store.engine)[0]["label"] == "Giao thông"
+    unknown = client.post(url, json={"task": "topic", "label": "Y tế"}, headers=headers)
+    assert unknown.status_code == 422 and "giao_duc" in unknown.json()["detail"]
+    assert [r["label"] for r in label_corrections(store.engine)] == ["giao_duc"]
     leader = client_as("leader")
-    refused = leader.post(url, json={"task": "topic", "label": "Y tế"}, headers=headers)
+    refused = leader.post(url, json={"task": "topic", "label": "the_thao"}, headers=headers)
     assert refused.status_code == 403
 
 

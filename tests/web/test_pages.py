@@ -8,13 +8,18 @@ import io
 import re
 
 from openpyxl import load_workbook
+from sqlalchemy import insert, update
 
+from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
+from baochi.db.schema import documents
+from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
 from baochi.search import query
 from baochi.settings import Settings
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
+NOW = dt.datetime.now(dt.UTC)
 DATE = re.compile(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b")
 
 
@@ -100,11 +105,47 @@ def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, we
     rows = label_corrections(store.engine)
     assert [(r["document_id"], r["task"], r["label"], r["user"]) for r in rows] == [
         (doc, "tone", "negative", "lan"),
-        (doc, "place", "Hà Đông", "lan"),
+        (doc, "place", "Hà Nội", "lan"),  # a former district of Hà Nội is its main place
     ]
     entry = web.audit_entries()[1]
     assert entry["action"] == "label.correct" and entry["username"] == "lan"
     assert '"neutral"' in entry["before"] and '"negative"' in entry["after"]
+
+
+def test_a_correction_wins_over_the_model_in_search_and_training(
+    client_as, articles, store, settings: Settings, capsys
+) -> None:
+    doc, other = articles[7], articles[8]
+    machine = {"topic": "the_thao", "tone": "neutral", "place": "TP.HCM", "hanoi": False}
+    with store.engine.begin() as conn:  # as the pipeline labelled them
+        conn.execute(update(documents).where(documents.c.id.in_([doc, other])).values(**machine))
+        conn.execute(  # a label kept by an older version, before the forms checked topics
+            insert(label_corrections_t).values(
+                document_id=other, task="topic", label="Y tế", username="lan", at=NOW
+            )
+        )
+    client = client_as("analyst")
+    token = csrf(client, f"/documents/{doc}")
+    for task, label in (("topic", "Giáo dục"), ("tone", "negative"), ("place", "Hồ Gươm")):
+        answer = client.post(
+            f"/documents/{doc}/labels", data={"task": task, "label": label, "csrf": token}
+        )
+        assert answer.status_code == 200, (task, label)
+    wrong = {"task": "topic", "label": "Y tế", "csrf": token}
+    assert client.post(f"/documents/{doc}/labels", data=wrong).status_code == 422
+    page = client.get(f"/documents/{doc}").text
+    assert "Giáo dục" in page and "máy: Thể thao" in page and "máy: Trung tính" in page
+    assert '<option value="giao_duc" selected>' in page  # the topic form starts from it
+    found = client.get("/search", params={"q": "topic:giao_duc tone:negative hanoi:yes"}).text
+    assert f"/documents/{doc}" in found and f"/documents/{other}" not in found
+    assert "Giáo dục" in found and "Tiêu cực" in found  # facets by name, not code
+    assert f"/documents/{doc}" not in client.get("/search", params={"q": "topic:the_thao"}).text
+    labels = office_labels(settings)
+    assert sorted((r["task"], r["label"]) for r in labels) == [
+        ("tone", "negative"),
+        ("topic", "giao_duc"),
+    ]
+    assert "'Y tế' is not a topic" in capsys.readouterr().err
 
 
 def test_flag_shows_on_the_dashboard(client_as, articles) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from baochi.analyze import TASKS, Analyzer, evaluate, train
 from baochi.db import open_store
 from baochi.db.web_store import label_corrections
+from baochi.labels import label_code
 from baochi.settings import Settings
 from baochi.social.spans import VIHOS
 from baochi.social.spans import train_model as train_spans
@@ -58,16 +59,26 @@ def _models(settings: Settings) -> Path:
 
 
 def office_labels(settings: Settings) -> list[dict[str, Any]]:
-    """The analysts' corrections joined with their documents' text, for `train`."""
+    """The analysts' corrections joined with their documents' text, for `train`. A topic or tone
+    kept by its name is read as its code; one that is neither (written before the forms checked
+    it) is left out with a warning, so it cannot stop the training."""
     store = open_store(settings)
-    corrections = label_corrections(store.engine)
+    corrections = [c for c in label_corrections(store.engine) if c["task"] in TASKS]
     texts = {doc.id: doc for doc in store.documents()} if corrections else {}
-    return [
-        {"task": c["task"], "label": c["label"], "text": texts[c["document_id"]].text,
-         "title": texts[c["document_id"]].title}
-        for c in corrections
-        if c["document_id"] in texts and c["task"] in TASKS
-    ]  # fmt: skip
+    found = []
+    for c in corrections:
+        doc, code = texts.get(c["document_id"]), label_code(c["task"], c["label"])
+        if doc is None:
+            continue
+        if code is None:
+            print(
+                f"baochi: left out the correction of document {c['document_id']}: "
+                f"{c['label']!r} is not a {c['task']}",
+                file=sys.stderr,
+            )
+            continue
+        found.append({"task": c["task"], "label": code, "text": doc.text, "title": doc.title})
+    return found
 
 
 def _train(args: argparse.Namespace, settings: Settings) -> int:
@@ -205,7 +216,8 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
             continue
         try:
             row = json.loads(line)
-            task, label = row["task"], row["label"]
+            task, label = row["task"], str(row["label"])
+            label = label_code(task, label) or label
             labels = next(h.labels for t in TASKS.values() for h in t.heads if h.name == task)
         except (json.JSONDecodeError, KeyError, StopIteration):
             errors.append(f"line {number}: needs JSON with id, a known task and label")
@@ -213,7 +225,7 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
         if label not in labels:
             errors.append(f"line {number}: {task} label {label!r} not in {', '.join(labels)}")
             continue
-        rows.append(row)
+        rows.append(row | {"label": label})
     if errors:
         print("baochi: nothing imported:\n" + "\n".join(errors), file=sys.stderr)
         return 1

@@ -19,8 +19,9 @@ from baochi.analyze.corpora import Corpus, news_articles
 from baochi.analyze.features import FeatureParams
 from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Task
+from baochi.labels import TONES
 
-LABELS = ("negative", "neutral", "positive")
+LABELS = tuple(TONES)
 LEAD_CHARS = 500  # of the text after the title: what the annotators read
 
 

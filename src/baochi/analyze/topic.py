@@ -19,21 +19,9 @@ from baochi.analyze.corpora import Corpus, news_articles
 from baochi.analyze.features import FeatureParams
 from baochi.analyze.linear import ModelParams
 from baochi.analyze.task import Head, Task
+from baochi.labels import TOPICS
 
-LABELS = (
-    "chinh_tri",
-    "kinh_te",
-    "phap_luat",
-    "xa_hoi",
-    "do_thi",
-    "giao_duc",
-    "suc_khoe",
-    "van_hoa_giai_tri",
-    "the_thao",
-    "the_gioi",
-    "khoa_hoc_cong_nghe",
-    "doi_song",
-)
+LABELS = tuple(TOPICS)
 
 
 PLACE_CHARS = 600  # of the text after the title, for the place block; 3,000 measured no gain

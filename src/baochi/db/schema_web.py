@@ -92,6 +92,7 @@ label_corrections = Table(
     Column("user_id", Integer, ForeignKey("users.id")),
     Column("username", String(100), nullable=False),
     Column("at", UTCDateTime, nullable=False),
+    Column("replaced", String(300)),  # the document's label before it; the first: the machine's
 )
 Index("ix_label_corrections_doc", label_corrections.c.document_id, label_corrections.c.task)
 

@@ -37,6 +37,7 @@ from baochi.db.schema_web import (
     web_sessions,
 )
 from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
+from baochi.vi.place_names import HANOI
 
 corrections_t = schema_web.label_corrections
 HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
@@ -401,18 +402,36 @@ class WebStore:
 
     def machine_labels(self, document_id: int) -> dict[str, Any]:
         """The analysis labels of a document (topic, tone, place, Hà Nội, story), as the
-        pipeline stored them; empty when it has none yet."""
+        pipeline gave them; empty when it has none yet. Of a corrected label, the one its first
+        correction replaced."""
         cols = documents.c
         query = select(cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id).where(
             cols.id == document_id
         )
         row = self._one(query)
-        return {} if row is None else {k: v for k, v in row._mapping.items() if v is not None}
+        found = {} if row is None else dict(row._mapping)
+        first: dict[str, str | None] = {}
+        for correction in self.corrections(document_id):  # newest first: the oldest stays
+            first[correction["task"]] = correction["replaced"]
+        for task, replaced in first.items():
+            if replaced is not None and task in found:  # None: kept before they were applied
+                found[task] = replaced or None
+        return {k: v for k, v in found.items() if v is not None}
 
     def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
-        """Record an analyst's label and its audit entry in one transaction."""
+        """Record an analyst's label with the one it replaces, write it to the document so that
+        search, the dashboard and reports use it from now on, and audit it: one transaction."""
         before = self.labels(document_id).get(task)
+        column = documents.c.get(task)
         with self.engine.begin() as conn:
+            replaced = None
+            if column is not None:
+                query = select(column).where(documents.c.id == document_id)
+                replaced = conn.execute(query).scalar() or ""
+                values = {task: label} | ({"hanoi": label == HANOI} if task == "place" else {})
+                conn.execute(
+                    update(documents).where(documents.c.id == document_id).values(**values)
+                )
             conn.execute(
                 insert(corrections_t).values(
                     document_id=document_id,
@@ -421,6 +440,7 @@ class WebStore:
                     user_id=user.id,
                     username=user.username,
                     at=now(),
+                    replaced=replaced,
                 )
             )
             audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})

@@ -3,23 +3,11 @@ counts with dots for thousands, shares with a decimal comma, changes with their 
 
 from __future__ import annotations
 
+from baochi.labels import TONES, TOPICS
 from baochi.watch.spikes import vi_number
 
-TOPICS = {
-    "chinh_tri": "Chính trị",
-    "kinh_te": "Kinh tế",
-    "phap_luat": "Pháp luật",
-    "xa_hoi": "Xã hội",
-    "do_thi": "Đô thị",
-    "giao_duc": "Giáo dục",
-    "suc_khoe": "Sức khỏe",
-    "van_hoa_giai_tri": "Văn hóa, giải trí",
-    "the_thao": "Thể thao",
-    "the_gioi": "Thế giới",
-    "khoa_hoc_cong_nghe": "Khoa học, công nghệ",
-    "doi_song": "Đời sống",
-}
-TONES = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
+__all__ = ["TONES", "TOPICS", "UNLABELLED", "change", "count", "share", "topic_name"]
+
 UNLABELLED = "Chưa phân loại"
 
 

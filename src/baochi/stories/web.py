@@ -12,10 +12,10 @@ from fastapi.responses import Response
 
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
+from baochi.labels import TONES
 from baochi.social.discussion import social_context
 from baochi.web.auth import READERS, require
 from baochi.web.exports import xlsx_response
-from baochi.web.routes.documents import TONES
 from baochi.web.templating import HANOI, NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)

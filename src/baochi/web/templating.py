@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
+from baochi.labels import label_name
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import LANGUAGES, language, translator
 
@@ -45,7 +46,12 @@ def number(value: float | int | None) -> str:
     return "—" if value is None else f"{value:,.0f}".replace(",", ".")
 
 
-templates.env.filters.update(local=local, day=day, number=number)
+def label(code: str | None, task: str) -> str:
+    """A topic or tone code as people read it: `{{ doc.topic | label("topic") }}` → "Giáo dục"."""
+    return label_name(task, code)
+
+
+templates.env.filters.update(local=local, day=day, number=number, label=label)
 
 
 def today_start() -> dt.datetime:

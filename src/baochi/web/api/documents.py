@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from baochi.db.web_store import User
+from baochi.labels import TONES, TOPICS, label_code
 from baochi.web import searching
 from baochi.web.api.common import (
     MAX_LIMIT,
@@ -18,7 +19,6 @@ from baochi.web.api.common import (
     encode_cursor,
 )
 from baochi.web.auth import EDITORS, READERS, require, web_store
-from baochi.web.routes.documents import TASKS, TONES
 
 router = APIRouter(prefix="/api/v1")
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -112,13 +112,18 @@ def correct_label(
     body: LabelIn,
     user: Annotated[User, Depends(require(*EDITORS))],
 ) -> DocumentDetail:
-    """Correct a document's topic, tone (positive, neutral, negative) or place; audited."""
+    """Correct a document's topic, tone or place; audited, and used from then on by search,
+    the dashboard and reports. A topic or tone is given by its code or its Vietnamese name
+    (`giao_duc` or `Giáo dục`), a place by any place name (`Hà Đông` is stored as Hà Nội)."""
     if web_store(request).document(doc_id) is None:
         raise HTTPException(404, "no such document")
-    label = " ".join(body.label.split())
-    if body.task not in TASKS or (body.task == "tone" and label not in TONES):
-        raise HTTPException(422, "tone must be one of " + ", ".join(TONES))
-    web_store(request).add_correction(doc_id, body.task, label, user)
+    code = label_code(body.task, " ".join(body.label.split()))
+    if not code:
+        known = {"topic": ", ".join(TOPICS), "tone": ", ".join(TONES)}.get(body.task)
+        wanted = f"one of {known}" if known else "a Vietnamese place, toàn quốc or nước ngoài"
+        raise HTTPException(422, f"{body.task} must be {wanted}")
+    web_store(request).add_correction(doc_id, body.task, code, user)
+    request.app.state.cache.pop("dashboard", None)
     return _detail(request, doc_id)
 
 

@@ -9,27 +9,12 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.db import DocumentRow
 from baochi.db.web_store import User
+from baochi.labels import TONES, TOPICS, label_code
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.templating import Panel, render
 
 router = APIRouter(include_in_schema=False)
 TASKS = {"topic": "Chủ đề", "tone": "Sắc thái", "place": "Địa điểm"}
-TONES = {"positive": "Tích cực", "neutral": "Trung tính", "negative": "Tiêu cực"}
-TOPICS = (
-    "Chính trị",
-    "Kinh tế",
-    "Xã hội",
-    "Đô thị",
-    "Giao thông",
-    "Môi trường",
-    "Giáo dục",
-    "Y tế",
-    "Văn hoá",
-    "Pháp luật",
-    "An ninh trật tự",
-    "Thể thao",
-    "Quốc tế",
-)
 MAX_LABEL = 300
 
 
@@ -84,12 +69,14 @@ def correct_label(
     task: Annotated[str, Form()],
     label: Annotated[str, Form()],
 ) -> Response:
-    """Record a corrected topic, tone or place; who and when are kept, and audited."""
+    """Record a corrected topic, tone or place, which wins over the model's from now on; who and
+    when are kept, and audited."""
     found(request, doc_id)
-    label = " ".join(label.split())[:MAX_LABEL]
-    if task not in TASKS or not label or (task == "tone" and label not in TONES):
+    code = label_code(task, " ".join(label.split())[:MAX_LABEL])
+    if task not in TASKS or not code:
         raise HTTPException(422)
-    web_store(request).add_correction(doc_id, task, label, user)
+    web_store(request).add_correction(doc_id, task, code, user)
+    request.app.state.cache.pop("dashboard", None)
     return RedirectResponse(f"/documents/{doc_id}#labels", status_code=303)
 
 
