@@ -136,6 +136,7 @@ def test_a_correction_wins_over_the_model_in_search_and_training(
     page = client.get(f"/documents/{doc}").text
     assert "Giáo dục" in page and "máy: Thể thao" in page and "máy: Trung tính" in page
     assert '<option value="giao_duc" selected>' in page  # the topic form starts from it
+    assert 'value="negative" type="submit" aria-pressed="true"' in page
     found = client.get("/search", params={"q": "topic:giao_duc tone:negative hanoi:yes"}).text
     assert f"/documents/{doc}" in found and f"/documents/{other}" not in found
     assert "Giáo dục" in found and "Tiêu cực" in found  # facets by name, not code
