@@ -61,15 +61,18 @@ def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> Non
     assert row["sentiment"] in ("negative", "neutral", "positive") and "toxicity" in row
 
 
-def test_eval_writes_the_figures_it_prints(env, tmp_path: Path, capsys) -> None:
+def test_eval_writes_the_figures_it_prints_keeping_the_others(env, tmp_path: Path, capsys) -> None:
     if not (SHARED_DATA / "article-extraction-benchmark").exists():
         pytest.skip("../shared/data is absent")
     output = tmp_path / "eval.json"
+    earlier = {"models": {"topic": {"macro_f1": 84.35}}, "extraction": {"baochi": {"f1": 0.1}}}
+    output.write_text(json.dumps(earlier), "utf-8")
     args = ["eval", "extraction", "--data", str(SHARED_DATA), "--format", "json", "--output"]
     assert cli.main([*args, str(output)]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert printed == json.loads(output.read_text("utf-8"))
     assert printed["extraction"]["baochi"]["f1"] > 0.9
+    written = json.loads(output.read_text("utf-8"))
+    assert written == {"models": earlier["models"], "extraction": printed["extraction"]}
 
 
 def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:

@@ -38,7 +38,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("tasks", nargs="*", metavar="TASK", help=", ".join([*tasks, *OTHER_FIGURES]))
     p.add_argument("--data", type=Path, required=True)
     p.add_argument("--format", choices=("json", "table"), default="table")
-    p.add_argument("--output", type=Path, default=RESULTS, help="where the figures are written")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=RESULTS,
+        help="JSON file the figures are written into, keeping the ones this run did not measure",
+    )
     p.set_defaults(handler=_eval)
 
     p = sub.add_parser("analyze", help="label a JSONL batch of articles or posts")
@@ -126,11 +131,28 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
         from baochi.social.spans import measure
 
         figures["spans"] = measure(args.data, models if models.is_dir() else None)
+    _merge_into(args.output, figures)
     text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(text + "\n", encoding="utf-8")
     print(text if args.format == "json" else _table(figures))
     return 0
+
+
+def _merge_into(path: Path, figures: dict[str, Any]) -> None:
+    """Write the figures into the results file over the same ones of an earlier run, keeping the
+    rest: `baochi eval places` must not wipe the models' figures from bench/results/eval.json."""
+    kept: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            kept = json.loads(path.read_text("utf-8"))
+        except json.JSONDecodeError:
+            kept = {}
+        kept = kept if isinstance(kept, dict) else {}
+    merged = kept | figures
+    if isinstance(kept.get("models"), dict) and "models" in figures:
+        merged["models"] = kept["models"] | figures["models"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(merged, ensure_ascii=False, indent=1, default=str)
+    path.write_text(text + "\n", encoding="utf-8")
 
 
 def _table(figures: dict[str, Any], prefix: str = "") -> str:
