@@ -11,8 +11,10 @@ import re
 from dataclasses import replace
 
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from baochi.db import Store
+from baochi.db.schema import documents
 from baochi.db.stories_store import StoryArticle
 from baochi.stories import assign
 from baochi.stories.web import timeline
@@ -110,3 +112,22 @@ def test_a_timeline_counts_hours_of_a_short_story_and_days_of_a_long_one() -> No
     long = timeline(at("2026-11-20T18:00+00:00", "2026-11-28T03:00+00:00"))
     assert long["labels"][0] == "21/11/2026" and long["labels"][-1] == "28/11/2026"
     assert long["series"] == [1, 0, 0, 0, 0, 0, 0, 1]
+
+
+def test_a_corrected_tone_is_counted_in_its_story_at_once(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    ids = [
+        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+        save(store, corpus.by_id[COPY], "baotintuc.vn"),
+    ]
+    with store.engine.begin() as conn:  # as the pipeline labelled them
+        conn.execute(update(documents).where(documents.c.id.in_(ids)).values(tone="neutral"))
+    (story,) = {int(link.story) for link in assign(store.engine, ids)}
+    analyst = client_as("analyst")
+    assert "Trung tính 2<" in analyst.get(f"/stories/{story}").text
+    token = csrf(analyst, f"/documents/{ids[0]}")
+    form = {"task": "tone", "label": "negative", "csrf": token}
+    assert analyst.post(f"/documents/{ids[0]}/labels", data=form).status_code == 200
+    page = analyst.get(f"/stories/{story}").text
+    assert "Tiêu cực 1<" in page and "Trung tính 1<" in page

@@ -37,6 +37,7 @@ from baochi.db.schema_web import (
     web_sessions,
 )
 from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
+from baochi.db.stories_store import StoryStore
 from baochi.vi.place_names import HANOI
 
 corrections_t = schema_web.label_corrections
@@ -444,6 +445,9 @@ class WebStore:
                 )
             )
             audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
+        story = self.machine_labels(document_id).get("story_id")
+        if column is not None and story is not None:
+            StoryStore(self.engine).resummarise(story)
 
     def corrections(self, document_id: int) -> list[dict[str, Any]]:
         """Every correction of a document, newest first."""
