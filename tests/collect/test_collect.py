@@ -9,7 +9,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
@@ -48,6 +50,9 @@ def test_every_real_article_is_stored_once_with_its_body(site, store: Store, set
 
     docs = _by_url(store)
     assert len(docs) == len(site.articles)
+    # Listed by all three sources, polled at once: each article page is still fetched once.
+    fetched = Counter(site.hits[urlsplit(site.article_url(a)).path] for a in site.articles)
+    assert fetched == {1: len(site.articles)}
     # Story placement is the stage after the pass: it places each new article once.
     assert place_pending(store.engine, "test", settings.lease_seconds) == len(site.articles)
     assert place_pending(store.engine, "test", settings.lease_seconds) == 0

@@ -206,7 +206,9 @@ class Collector:
         """Poll the host's due sources, then give the host back at once."""
         try:
             due = await self._write(self.store.sources, due_before=when, on_hosts=[name])
-            return list(await asyncio.gather(*(self._poll(fetcher, s, host) for s in due)))
+            claimed: set[str] = set()  # links one of these polls fetches: the others skip them
+            polls = (self._poll(fetcher, s, host, claimed) for s in due)
+            return list(await asyncio.gather(*polls))
         finally:
             await self._write(self.store.release_hosts, self.owner, [name])
 
@@ -230,7 +232,12 @@ class Collector:
             for name in handing:
                 held[name].stop.set()
 
-    async def _poll(self, fetcher: Fetcher, source: SourceRow, host: _Host) -> SourceReport:
+    async def _poll(
+        self, fetcher: Fetcher, source: SourceRow, host: _Host, claimed: set[str]
+    ) -> SourceReport:
+        """Read a source's listing and fetch its new links, except those that another source of
+        the host, polled at the same time, has claimed (a home feed and a section feed list the
+        same new articles)."""
         report = SourceReport(source.id, source.url, source.outlet)
         started = now()
         clock = time.monotonic()
@@ -257,9 +264,11 @@ class Collector:
         settled = await self._write(self.store.settled_urls, urls)
         fresh = [link for link in _unique(links) if link.url not in settled]
         fresh = fresh[: self.settings.max_articles_per_source]
+        taken = [link for link in fresh if link.url not in claimed]
+        claimed.update(link.url for link in taken)
         report.links = len(urls)
         await asyncio.gather(
-            *(self._article(fetcher, source, link, report, host) for link in fresh)
+            *(self._article(fetcher, source, link, report, host) for link in taken)
         )
         if report.handed_over:
             # Due again with the listing unread: the next worker skips what is settled.
