@@ -7,11 +7,14 @@ import datetime as dt
 import io
 import re
 
+from alembic import command
+from alembic.config import Config
 from openpyxl import load_workbook
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, text, update
 
 from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
+from baochi.db.engine import MIGRATIONS
 from baochi.db.schema import documents
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
@@ -149,6 +152,42 @@ def test_a_correction_wins_over_the_model_in_search_and_training(
     assert "'Y tế' is not a topic" in capsys.readouterr().err
 
 
+def test_corrections_made_before_they_were_applied_are_applied_by_the_upgrade(
+    articles, store, web
+) -> None:
+    doc, other = articles[9], articles[10]
+    machine = {"topic": "the_thao", "tone": "neutral", "place": "TP.HCM", "hanoi": False}
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "web_0001")  # corrections were kept on the side only
+        conn.execute(update(documents).where(documents.c.id.in_([doc, other])).values(**machine))
+        for document, task, label in (
+            (doc, "tone", "neutral"),
+            (doc, "tone", "Tiêu cực"),  # the latest one, by name
+            (doc, "place", "Hà Đông"),
+            (other, "topic", "Y tế"),  # no topic: stays on the page only
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO label_corrections (document_id, task, label, username, at) "
+                    "VALUES (:d, :t, :l, 'lan', :at)"
+                ),
+                {"d": document, "t": task, "l": label, "at": NOW},
+            )
+        command.upgrade(config, "heads")
+    with store.engine.connect() as conn:
+        d = documents.c
+        chosen = select(d.id, d.topic, d.tone, d.place, d.hanoi).where(d.id.in_([doc, other]))
+        rows = conn.execute(chosen.order_by(d.id)).all()
+    assert [tuple(r) for r in rows] == [
+        (doc, "the_thao", "negative", "Hà Nội", True),
+        (other, "the_thao", "neutral", "TP.HCM", False),
+    ]
+    assert web.machine_labels(doc) | {"story_id": None} == machine | {"story_id": None}
+
+
 def test_flag_shows_on_the_dashboard(client_as, articles) -> None:
     client = client_as("analyst")
     token = csrf(client)
@@ -232,10 +271,6 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
 
 
 def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, articles, store):
-    from sqlalchemy import update
-
-    from baochi.db.schema import documents
-
     doc = articles[4]
     with store.engine.begin() as conn:
         conn.execute(update(documents).where(documents.c.id == doc).values(tone="positive"))

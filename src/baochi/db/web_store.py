@@ -417,6 +417,8 @@ class WebStore:
         for task, replaced in first.items():
             if replaced is not None and task in found:  # None: kept before they were applied
                 found[task] = replaced or None
+                if task == "place":
+                    found["hanoi"] = replaced == HANOI if replaced else None
         return {k: v for k, v in found.items() if v is not None}
 
     def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
