@@ -18,13 +18,13 @@ from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
-from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
+from baochi.watch.digest import DOCUMENTS_SHOWN, HANOI, deliver_due, group
 from baochi.watch.health import judge_quiet, source_note
 from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier
 from baochi.watch.spikes import SpikeRule, Verdict, judge
 
-# How far back a check looks for conflicts the story stage found; the alert's key makes one each.
+# How far back a check looks for conflicts the story stage found; one alert per story and day.
 CONFLICT_WINDOW = dt.timedelta(days=1)
 # Labelled subjects that have spikes of their own, and how an alert names them.
 SUBJECTS = {"topic": "chủ đề", "place": "địa danh", "story": "chuỗi tin"}
@@ -66,7 +66,7 @@ def check(
     found += label_alerts(watch, config, now)
     found += health_alerts(store, watch, config, now)
     found += _social_alerts(watch, config, now)
-    found += conflict_alerts(StoryStore(store.engine), now)
+    found += conflict_alerts(StoryStore(store.engine).conflicts_found(now - CONFLICT_WINDOW, now))
     rules = watch.rules()
     for alert in found:
         stored = raise_alert(watch, alert, now, rules)
@@ -208,24 +208,30 @@ def health_alerts(
     return found
 
 
-def conflict_alerts(stories: StoryStore, now: dt.datetime) -> list[Alert]:
-    """One alert per conflicting pair of phrases found in a story over the last day."""
-    return [
-        Alert(
-            kind="conflict",
-            subject_kind="story",
-            subject_key=str(c.story_id),
-            subject_label=c.story_title,
-            observed=1,
-            reason=_conflict_reason(c),
-            dedupe_key=f"conflict:{c.id}",
-            payload={
-                "type": c.type,
-                "documents": c.sides(),
-            },
+def conflict_alerts(found: Sequence[ConflictView]) -> list[Alert]:
+    """One alert per story and day with conflicting reports, however many pairs of phrases
+    disagree: a story of fifty articles can hold hundreds of pairs, and the story page lists
+    them all. The alert shows one pair, an official source's first, and counts the rest."""
+    by_story: dict[tuple[int, dt.date], list[ConflictView]] = defaultdict(list)
+    for c in found:
+        by_story[(c.story_id, c.found_at.astimezone(HANOI).date())].append(c)
+    alerts = []
+    for (story_id, day), pairs in by_story.items():
+        shown = next((c for c in pairs if c.official or c.other_official), pairs[0])
+        more = f" (và {len(pairs) - 1} chỗ trái chiều khác)" if len(pairs) > 1 else ""
+        alerts.append(
+            Alert(
+                kind="conflict",
+                subject_kind="story",
+                subject_key=str(story_id),
+                subject_label=shown.story_title,
+                observed=len(pairs),
+                reason=_conflict_reason(shown) + more,
+                dedupe_key=f"conflict:story:{story_id}:{day.isoformat()}",
+                payload={"type": shown.type, "documents": shown.sides(), "pairs": len(pairs)},
+            )
         )
-        for c in stories.conflicts_found(now - CONFLICT_WINDOW, now)
-    ]
+    return alerts
 
 
 def _conflict_reason(c: ConflictView) -> str:
