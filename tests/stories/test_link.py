@@ -47,5 +47,15 @@ def test_link_batch_gives_story_copy_and_conflicts_per_article(corpus: Corpus) -
     assert not copy["conflicts"] and not original["conflicts"]
 
 
+def test_one_outlets_differing_figures_are_an_update_not_a_conflict(corpus: Corpus) -> None:
+    crash = next(c for c in corpus.conflicts if c.pair == 54)
+    records = [_record(corpus, crash.a), _record(corpus, crash.b)]
+    same = link_batch([r | {"outlet": "vnexpress.net"} for r in records])
+    assert same[0]["story"] == same[1]["story"] and not same[1]["conflicts"]
+    outlets = ("vnexpress.net", "hanoimoi.vn")
+    two = link_batch([r | {"outlet": o} for r, o in zip(records, outlets, strict=True)])
+    assert two[1]["conflicts"][0]["with"] == crash.a
+
+
 def test_link_batch_of_nothing_is_nothing() -> None:
     assert link_batch([]) == []

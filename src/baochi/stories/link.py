@@ -13,8 +13,8 @@ from baochi.stories.facts import Statements, statements
 from baochi.stories.features import Item, item_of
 
 BATCH = 64
-# Story members a new article is checked against for conflicts: the most similar ones, published
-# within a day of it (further apart, a different figure is mostly an update).
+# Story members a new article is checked against for conflicts: the most similar ones of other
+# outlets, published within a day of it (further apart, a different figure is mostly an update).
 MAX_COMPARED = 10
 CONFLICT_REACH = 1.0
 
@@ -57,12 +57,14 @@ class Linker:
                 root = self._root.get(link.duplicate_of or "", link.duplicate_of or link.article)
                 self._root[link.article] = root
                 found: list[tuple[str, Conflict]] = []
-                day = self._items[link.article].day
+                item = self._items[link.article]
                 for n in link.similar[:MAX_COMPARED]:
                     if n.article not in self._items or self._root.get(n.article) == root:
                         continue  # copies of one article say the same things
-                    if abs(n.day - day) > CONFLICT_REACH:
+                    if abs(n.day - item.day) > CONFLICT_REACH:
                         continue
+                    if item.outlet and item.outlet == self._items[n.article].outlet:
+                        continue  # one outlet's later figure is an update, not a disagreement
                     ours, theirs = self._statements(link.article), self._statements(n.article)
                     found.extend((n.article, c) for c in conflicts_between(ours, theirs))
                 closest = link.similar[0].similarity if link.similar else None
