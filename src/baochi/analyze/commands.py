@@ -140,13 +140,11 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
 def _merge_into(path: Path, figures: dict[str, Any]) -> None:
     """Write the figures into the results file over the same ones of an earlier run, keeping the
     rest: `baochi eval places` must not wipe the models' figures from bench/results/eval.json."""
-    kept: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            kept = json.loads(path.read_text("utf-8"))
-        except json.JSONDecodeError:
-            kept = {}
-        kept = kept if isinstance(kept, dict) else {}
+    try:
+        kept = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    except json.JSONDecodeError:
+        kept = {}
+    kept = kept if isinstance(kept, dict) else {}
     merged = kept | figures
     if isinstance(kept.get("models"), dict) and "models" in figures:
         merged["models"] = kept["models"] | figures["models"]

@@ -361,10 +361,10 @@ class StoryStore:
         for story_id, ids in by_story.items():
             conn.execute(update(labelled).where(labelled.c.id.in_(ids)).values(story_id=story_id))
 
-    def resummarise(self, story_id: int) -> None:
-        """Recount a story's labels after one of its articles was relabelled by an analyst."""
-        with self.engine.begin() as conn:
-            self._summarise(conn, story_id, None, dt.datetime.now(dt.UTC))
+    def resummarise(self, conn: Connection, story_id: int) -> None:
+        """Recount a story's labels after one of its articles was relabelled by an analyst, in
+        the transaction that relabelled it."""
+        self._summarise(conn, story_id, None, dt.datetime.now(dt.UTC))
 
     def _summarise(
         self, conn: Connection, story_id: int, title: str | None, now: dt.datetime

@@ -427,14 +427,13 @@ class WebStore:
         before = self.labels(document_id).get(task)
         column = documents.c.get(task)
         with self.engine.begin() as conn:
-            replaced = None
+            replaced = story = None
             if column is not None:
-                query = select(column).where(documents.c.id == document_id)
-                replaced = conn.execute(query).scalar() or ""
+                where = documents.c.id == document_id
+                row = conn.execute(select(column, documents.c.story_id).where(where)).first()
+                replaced, story = (row[0] or "", row[1]) if row else ("", None)
                 values = {task: label} | ({"hanoi": label == HANOI} if task == "place" else {})
-                conn.execute(
-                    update(documents).where(documents.c.id == document_id).values(**values)
-                )
+                conn.execute(update(documents).where(where).values(**values))
             conn.execute(
                 insert(corrections_t).values(
                     document_id=document_id,
@@ -447,9 +446,8 @@ class WebStore:
                 )
             )
             audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
-        story = self.machine_labels(document_id).get("story_id")
-        if column is not None and story is not None:
-            StoryStore(self.engine).resummarise(story)
+            if story is not None:
+                StoryStore(self.engine).resummarise(conn, story)
 
     def corrections(self, document_id: int) -> list[dict[str, Any]]:
         """Every correction of a document, newest first."""

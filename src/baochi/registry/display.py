@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from baochi.db.registry_store import RegistryStore
+from baochi.labels import TONES as TONE_NAMES
 from baochi.registry.activity import Tally
 from baochi.registry.history import Event, agency_history
 from baochi.registry.lineage import Lineage, Period, Status, Step
@@ -29,7 +30,7 @@ COLUMNS = {
     "milestones": ("action", "due_on", "done_on"),
 }
 ACTIVITY_DAYS = 30
-TONES = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+TONES = {code: name.lower() for code, name in TONE_NAMES.items()}  # inside a sentence
 _BLOCKS = "▁▂▃▄▅▆▇█"
 
 

@@ -4,8 +4,9 @@ spans, so a template marks them while escaping every piece."""
 from __future__ import annotations
 
 from baochi.db.social_store import SocialRow
+from baochi.labels import TONES
 
-SENTIMENTS = {"negative": "tiêu cực", "neutral": "trung tính", "positive": "tích cực"}
+SENTIMENTS = {code: name.lower() for code, name in TONES.items()}  # the same three codes
 TOXICITY = {"clean": "sạch", "offensive": "xúc phạm", "hate": "thù ghét"}
 
 
