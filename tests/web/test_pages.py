@@ -16,6 +16,7 @@ from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
 from baochi.db.engine import MIGRATIONS
 from baochi.db.schema import documents
+from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
 from baochi.search import query
@@ -233,6 +234,43 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> Non
     assert "user.add" in audit and "hoa" in audit
     settings = admin.get("/admin/settings").text
     assert "BAOCHI_HOST_DELAY" in settings
+
+
+def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web, people) -> None:
+    building = people["officer"].department_id
+    with web.engine.begin() as conn:  # the code Hoa gave it
+        conn.execute(update(departments).where(departments.c.id == building).values(code="SXD"))
+    for typed in ("Sở Xây dựng", "  sở  xây DỰNG ", "So Xay Dung", "sxd"):
+        assert web.department_named(typed) == building, typed
+        assert web.add_department(typed) == building, typed
+    assert web.department_named("Sở Xây") is None and web.department_named(" ") is None
+    with web.engine.begin() as conn:  # a twin made before names were matched
+        twin = conn.execute(
+            insert(departments).values(
+                name="sở xây dựng", code="", created_at=dt.datetime.now(dt.UTC)
+            )
+        ).inserted_primary_key[0]
+    assert web.department_named("Sở Xây dựng") == building  # its very text decides
+    assert web.department_named("sở xây dựng") == twin
+    assert web.department_named("SỞ XÂY DỰNG") is None  # either: not guessed
+    with web.engine.begin() as conn:
+        conn.execute(departments.delete().where(departments.c.id == twin))
+    admin = client_as("admin")
+    refused = admin.post("/admin/departments", data={"name": "so xay dung", "csrf": csrf(admin)})
+    assert refused.status_code == 409 and "Phòng ban «Sở Xây dựng» đã có." in refused.text
+    added = admin.post(
+        "/admin/departments", data={"name": "Sở Y tế", "code": "SYT", "csrf": csrf(admin)}
+    )
+    assert added.status_code == 200 and [d["name"] for d in web.departments()] == [
+        "Sở Xây dựng",
+        "Sở Y tế",
+    ]
+    # A new officer typed without diacritics lands in the department that has the cases.
+    admin.post(
+        "/admin/users",
+        data={"username": "thu", "role": "officer", "department": "so y te", "csrf": csrf(admin)},
+    )
+    assert web.user_by_name("thu").department == "Sở Y tế"
 
 
 def test_english_is_one_click_away(client_as) -> None:

@@ -38,6 +38,7 @@ from baochi.db.schema_web import (
 )
 from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
 from baochi.db.stories_store import StoryStore
+from baochi.vi import fold
 from baochi.vi.place_names import HANOI
 
 corrections_t = schema_web.label_corrections
@@ -73,6 +74,15 @@ _USER_COLUMNS = (
     users.c.active,
     users.c.lang,
 )
+
+
+def _spaced(name: str) -> str:
+    return " ".join(name.split())
+
+
+# How a typed department name is matched, strictest first: its text, then without case, then
+# without diacritics as well.
+_LOOSER = (_spaced, lambda t: _spaced(t).casefold(), lambda t: fold(_spaced(t)))
 
 
 def _users_query() -> Any:
@@ -156,11 +166,24 @@ class WebStore:
 
     # -- departments and users -----------------------------------------------------------
 
+    def department_named(self, name: str) -> int | None:
+        """The department a typed name or code means: the same text, else the one it is whatever
+        the case, else the one it is without diacritics; None when none or several are."""
+        if not name.strip():
+            return None
+        rows = self._all(select(departments.c.id, departments.c.name, departments.c.code))
+        for key in _LOOSER:
+            wanted = key(name)
+            found = [int(r["id"]) for r in rows if wanted in (key(r["name"]), key(r["code"]))]
+            if len(found) == 1:
+                return found[0]
+        return None
+
     def add_department(self, name: str, code: str = "") -> int:
-        """The department's id, created on first sight."""
-        found = self._one(select(departments.c.id).where(departments.c.name == name))
+        """The department's id: the one the name or code already means, else a new one."""
+        found = self.department_named(name) or (self.department_named(code) if code else None)
         if found is not None:
-            return int(found[0])
+            return found
         with self.engine.begin() as conn:
             return int(
                 conn.execute(

@@ -101,6 +101,7 @@ EN: dict[str, str] = {
     "Bài viết": "Article",
     "Báo": "Outlet",
     "Tiêu đề": "Title",
+    "Mã": "Code",
     "Ngày đăng": "Published",
     "Ngày thu thập": "Fetched",
     "Xem bài gốc": "Open the original",

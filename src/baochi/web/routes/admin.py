@@ -97,15 +97,21 @@ def update_user(
     return RedirectResponse("/admin/users", status_code=303)
 
 
-@router.get("/admin/departments")
-def departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
-    """The city's departments that cases are routed to."""
+def departments_page(request: Request, error: str = "", status: int = 200) -> Response:
+    """The departments tab, with what went wrong if anything."""
     context = {
         "title": "Quản trị",
         "tab": "departments",
         "departments": web_store(request).departments(),
+        "error": error,
     }
-    return render(request, "admin/departments.html", context)
+    return render(request, "admin/departments.html", context, status)
+
+
+@router.get("/admin/departments")
+def departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The city's departments that cases are routed to."""
+    return departments_page(request)
 
 
 @router.post("/admin/departments")
@@ -115,13 +121,18 @@ def add_department(
     name: Annotated[str, Form()],
     code: Annotated[str, Form()] = "",
 ) -> Response:
-    """Add a department (audited)."""
+    """Add a department (audited); a name or code that one already has is refused, so that
+    an officer is never put in a second "Sở Xây dựng" that no case is routed to."""
     from baochi.db.web_store import audit
 
-    name = " ".join(name.split())[:300]
+    name, code = " ".join(name.split())[:300], code.strip()[:50]
+    web = web_store(request)
+    same = web.department_named(name) or (web.department_named(code) if code else None)
+    if same is not None:
+        known = next(d["name"] for d in web.departments() if d["id"] == same)
+        return departments_page(request, f"Phòng ban «{known}» đã có.", 409)
     if name:
-        web = web_store(request)
-        dept_id = web.add_department(name, code.strip()[:50])
+        dept_id = web.add_department(name, code)
         audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
     return RedirectResponse("/admin/departments", status_code=303)
 
