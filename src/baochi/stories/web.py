@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
-from baochi.labels import TONES
+from baochi.labels import TONES, label_name
 from baochi.social.discussion import social_context
 from baochi.web.auth import READERS, require
 from baochi.web.exports import xlsx_response
@@ -106,7 +106,7 @@ def export_stories(request: Request, user: Reader) -> Response:
             s.copies,
             s.outlets,
             s.conflicts,
-            s.summary.get("topic", ""),
+            label_name("topic", s.summary.get("topic")),
             f"{base}/stories/{s.id}",
         )
         for s in _store(request).stories(limit=EXPORT_LIMIT)
