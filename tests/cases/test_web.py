@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 
 import pytest
+from openpyxl import load_workbook
 
 from baochi import cases, targets
 from baochi.db import Store, migrate, open_engine
@@ -345,3 +347,31 @@ def test_the_workflow_through_the_api(store, people, client_as):
     assert analyst.post("/api/v1/cases", json={"title": "x"}).status_code == 403  # no CSRF
     actions = [e["action"] for e in WebStore(store.engine).audit_entries(limit=10)]
     assert actions[:4] == ["case.close", "case.answer", "case.start", "case.open"]
+
+
+def test_the_case_list_exports_to_excel_as_each_user_sees_it(two_cases, client_as) -> None:
+    own, other = two_cases
+
+    def exported(role: str, query: str = "") -> list[tuple]:
+        answer = client_as(role).get(f"/cases/export.xlsx{query}")
+        assert answer.status_code == 200
+        return list(load_workbook(io.BytesIO(answer.content)).active.iter_rows(values_only=True))
+
+    header, *rows = exported("analyst")
+    assert header[:3] == ("Số", "Vấn đề", "Đơn vị chủ trì") and header[-1] == "Liên kết"
+    mine = next(r for r in rows if r[0] == own)
+    assert mine[1:8] == (
+        "Ngập phố Nguyễn Khuyến",
+        "Sở Xây dựng",
+        None,  # no coordinating department: an empty cell
+        "Đã giao",
+        "Thông thường",
+        "02/03/2026",
+        "01/04/2026",
+    )
+    assert mine[8] < 0 and str(mine[-1]).endswith(f"/cases/{own}")  # long overdue by now
+    assert [r[0] for r in rows] == [own, other]
+    assert [r[0] for r in exported("officer")[1:]] == [own]  # his department's only
+    assert exported("analyst", "?status=closed")[1:] == []
+    page = client_as("analyst").get("/cases?status=assigned").text
+    assert 'href="/cases/export.xlsx?status=assigned&amp;overdue="' in page

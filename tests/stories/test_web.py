@@ -13,14 +13,18 @@ from dataclasses import replace
 from openpyxl import load_workbook
 from sqlalchemy import update
 
+from baochi import cases
 from baochi.db import Store
+from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
-from baochi.db.stories_store import StoryArticle
+from baochi.db.stories_store import StoryArticle, StoryStore
 from baochi.stories import assign
 from baochi.stories.web import timeline
 from tests.stories.conftest import COPY, ORIGINAL, Corpus, conflict_pair, save
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import HOSTILE_TITLE, csrf
+
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 # The web area's fixtures (a signed-in client per role), used here over the stories tables.
 app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
@@ -131,3 +135,85 @@ def test_a_corrected_tone_is_counted_in_its_story_at_once(
     assert analyst.post(f"/documents/{ids[0]}/labels", data=form).status_code == 200
     page = analyst.get(f"/stories/{story}").text
     assert "Tiêu cực 1<" in page and "Trung tính 1<" in page
+
+
+def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
+    store: Store, corpus: Corpus, client_as, people
+) -> None:
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    ids = [
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
+        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+    ]
+    story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
+    crash = story_of[ids[0]]
+    department = people["officer"].department_id
+
+    # Lan opens it on the story page: routed to Minh's department, urgent, with a note.
+    analyst = client_as("analyst")
+    page = analyst.get(f"/stories/{crash}").text
+    form = re.search(r'<details class="card mb-3" id="open-case">.*?</details>', page, re.S)
+    assert form is not None and f'name="story_id" value="{crash}"' in form.group(0)
+    assert f'<option value="{department}">Sở Xây dựng</option>' in form.group(0)
+    assert "Khẩn (5 ngày)" in form.group(0)
+    opened = analyst.post(
+        "/cases",
+        data={
+            "csrf": csrf(analyst, f"/stories/{crash}"),
+            "story_id": str(crash),
+            "title": "",
+            "priority": "urgent",
+            "department": str(department),
+            "issue": "Hai báo đưa số người thương vong khác nhau.",
+        },
+        follow_redirects=False,
+    )
+    case_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    case = cases.get_case(store.engine, cases.Actor("admin"), case_id)
+    assert case.title == StoryStore(store.engine).story(crash).title  # none typed: the story's
+    assert (case.status, case.priority, case.responsible) == ("assigned", "urgent", (department,))
+    assert case.issue == "Hai báo đưa số người thương vong khác nhau."
+    # The story's articles are the case's coverage at once, not at the next scheduled run.
+    linked = CasesStore(store.engine).case_documents(case_id)
+    assert sorted(d.document_id for d in linked) == sorted(ids[:2])
+
+    # Minh reads that coverage inside his case, and no other article.
+    officer = client_as("officer")
+    case_page = officer.get(f"/cases/{case_id}").text
+    assert f'href="/cases/{case_id}/documents/{ids[0]}"' in case_page
+    article = officer.get(f"/cases/{case_id}/documents/{ids[0]}")
+    assert article.status_code == 200
+    assert html.escape(crash_a.text.partition("\n")[0][:80]) in article.text
+    assert officer.get(f"/cases/{case_id}/documents/{ids[2]}").status_code == 404
+    assert officer.get(f"/documents/{ids[0]}").status_code == 403
+    other = cases.open_case(store.engine, cases.Actor("admin"), "Khác", story_id=crash)
+    assert officer.get(f"/cases/{other}/documents/{ids[0]}").status_code == 404
+    # The office reads the article where it always does.
+    assert f'href="/documents/{ids[0]}"' in analyst.get(f"/cases/{case_id}").text
+
+    # Minh answers with the letter; Lan confirms the city paper's article as the correction.
+    assert "PDF, DOCX, XLSX, PNG, JPEG · ≤ 20 MB" in case_page
+    officer.post(
+        f"/cases/{case_id}/answer",
+        data={"csrf": csrf(officer, f"/cases/{case_id}"), "answer": "Đã xác minh.\nĐã báo cáo."},
+        files={"file": ("cong-van.pdf", PDF, "application/pdf")},
+    )
+    confirm = f'action="/cases/{case_id}/replies/{ids[1]}"'
+    assert confirm in analyst.get(f"/cases/{case_id}").text
+    analyst.post(
+        f"/cases/{case_id}/replies/{ids[1]}",
+        data={"csrf": csrf(analyst, f"/cases/{case_id}"), "relation": "correction"},
+    )
+    page = analyst.get(f"/cases/{case_id}").text
+    assert '<span class="badge text-bg-success">Cải chính</span>' in page and confirm not in page
+    assert '<p class="pre-line" id="case-answer">Đã xác minh.\nĐã báo cáo.</p>' in page
+    assert f"cong-van.pdf</a> ({len(PDF)} Bytes)" in page
+    history = re.findall(
+        r'<li class="list-group-item">\d\d/\d\d/\d{4} \d\d:\d\d · (.*?)</li>', page
+    )
+    assert history == [
+        'Mở hồ sơ → Đã giao<div class="text-secondary">Lan</div>',
+        'Trả lời → Đã trả lời<div class="text-secondary">Minh</div>',
+        'Đóng → Đã đóng<div class="text-secondary">Lan</div>',
+    ]

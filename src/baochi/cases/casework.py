@@ -19,7 +19,7 @@ from baochi.cases.deadlines import DeadlineRules, due_at, due_on, load_rules, lo
 from baochi.cases.reminders import Notice, due_notices
 from baochi.cases.replies import reply_candidates
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
-from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.cases_store import CaseDocument, CaseRow, CasesStore
 from baochi.db.web_store import WebStore
 
 
@@ -74,8 +74,12 @@ def open_case(
         title = title or (str(first[0]["title"]) if first else "")
         # A case opened from an article follows the article's story as new coverage arrives.
         story_id = story_id or (first[0]["story_id"] if first else None)
+    elif story_id is not None:
+        title = title or store.story_title(story_id)
     if not title:
         raise CaseError("hồ sơ cần một tiêu đề")
+    if story_id is not None:  # the story's coverage so far, at once; what follows comes later
+        document_ids = [*document_ids, *store.story_documents(story_id)]
     received_on = received_on or local_day(now)
     rules = rules or load_rules()
     last_day = last_day or due_on(received_on, priority, rules, calendar)
@@ -250,6 +254,18 @@ def attachment_file(
         raise CaseNotFound("không tìm thấy tệp")
     get_case(engine, actor, int(record["case_id"]))
     return record, attachments.path_of(data_dir, str(record["stored_name"]))
+
+
+def case_article(
+    engine: Engine, actor: Actor, case_id: int, document_id: int
+) -> tuple[CaseRow, CaseDocument]:
+    """A case and one of its articles, for whoever may see the case: an officer reads the
+    coverage of his department's cases, and no other article (CaseNotFound)."""
+    case = get_case(engine, actor, case_id)
+    for linked in CasesStore(engine).case_documents(case_id):
+        if linked.document_id == document_id:
+            return case, linked
+    raise CaseNotFound("không tìm thấy bài báo này trong hồ sơ")
 
 
 def follow_story(

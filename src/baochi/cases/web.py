@@ -21,9 +21,9 @@ from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.web_store import User, audit
-from baochi.web.auth import require, web_store
-from baochi.web.exports import stored_file_response
-from baochi.web.templating import NavItem, Panel, render
+from baochi.web.auth import READERS, require, web_store
+from baochi.web.exports import stored_file_response, xlsx_response
+from baochi.web.templating import NavItem, Panel, day, local, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -71,18 +71,25 @@ def _ids(values: list[str]) -> list[int]:
     return [int(v) for v in values if v.strip().isdigit()]
 
 
+def _listed(
+    request: Request, user: User, status: str, overdue: bool, now: dt.datetime
+) -> list[CaseRow]:
+    """The cases of the list as filtered, those this user may see."""
+    return casework.visible_cases(
+        _engine(request),
+        actor_of(user),
+        statuses=[status] if status in workflow.STATUSES else None,
+        overdue_at=now if overdue else None,
+    )
+
+
 @router.get("/cases")
 def cases_page(
     request: Request, user: SignedIn, status: str = "", overdue: bool = False
 ) -> Response:
     """The cases this user may see, soonest deadline first; overdue in red."""
     now = dt.datetime.now(dt.UTC)
-    found = casework.visible_cases(
-        _engine(request),
-        actor_of(user),
-        statuses=[status] if status in workflow.STATUSES else None,
-        overdue_at=now if overdue else None,
-    )
+    found = _listed(request, user, status, overdue, now)
     figures = department_figures(found, now) if user.role != workflow.OFFICER else []
     context = {
         "title": "Hồ sơ",
@@ -96,6 +103,50 @@ def cases_page(
         "can_open": user.role in workflow.OFFICE_ROLES,
     }
     return render(request, "cases/list.html", context)
+
+
+@router.get("/cases/export.xlsx")
+def export_cases(
+    request: Request, user: SignedIn, status: str = "", overdue: bool = False
+) -> Response:
+    """The list as filtered, as an Excel workbook with a link to each case."""
+    now = dt.datetime.now(dt.UTC)
+    names, priorities = _departments(request), _rules(request).priorities
+    base = str(request.base_url).rstrip("/")
+
+    def units(ids: tuple[int, ...]) -> str:
+        return ", ".join(names.get(d, str(d)) for d in ids)
+
+    rows = [
+        (
+            c.id,
+            c.title,
+            units(c.responsible),
+            units(c.coordinating),
+            workflow.STATUS_LABELS[c.status],
+            priorities[c.priority].label if c.priority in priorities else c.priority,
+            day(c.received_on),
+            day(c.due_on),
+            days_left(c.due_on, now) if c.status in workflow.OPEN_STATUSES else None,
+            local(c.answered_at) if c.answered_at else "",
+            f"{base}/cases/{c.id}",
+        )
+        for c in _listed(request, user, status, overdue, now)
+    ]
+    header = (
+        "Số",
+        "Vấn đề",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Trạng thái",
+        "Mức độ",
+        "Ngày nhận",
+        "Hạn trả lời",
+        "Còn (ngày)",
+        "Trả lời lúc",
+        "Liên kết",
+    )
+    return xlsx_response("baochi-ho-so.xlsx", "Hồ sơ", header, rows)
 
 
 @router.post("/cases")
@@ -131,16 +182,25 @@ def open_case_form(
 
 
 def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
-    """The cases that follow a story, on its page, for those who may read every case."""
+    """The cases that follow a story, on its page, for those who may read every case; the office
+    also opens one there, routed and with a note."""
     if user.role not in workflow.READ_ALL_ROLES:
         return None
     following = CasesStore(_engine(request)).cases(story_id=story_id)
-    if not following:
+    office = user.role in workflow.OFFICE_ROLES
+    if not following and not office:
         return None
     today = dt.datetime.now(dt.UTC)
     context = {
         "cases": [(c, days_left(c.due_on, today)) for c in following],
         "labels": workflow.STATUS_LABELS,
+        "open_case": office
+        and {
+            "field": "story_id",
+            "id": story_id,
+            "departments": web_store(request).departments(),
+            "priorities": _rules(request).priorities,
+        },
     }
     return Panel(20, "Hồ sơ theo dõi chuỗi tin này", "cases/_story.html", context)
 
@@ -163,9 +223,25 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "files": store.attachments(case.id),
         "actions": workflow.actions_for(case.status, actor, case.responsible, case.coordinating),
         "office": user.role in workflow.OFFICE_ROLES,
-        "max_mb": _max_bytes(request) / 1_000_000,
+        "articles_here": user.role not in READERS,  # officers read coverage inside the case
+        "people": {u.id: u.display_name or u.username for u in web_store(request).users()},
+        "events_labels": workflow.EVENT_LABELS,
+        "max_mb": _max_bytes(request) / 2**20,
     }
     return render(request, "cases/case.html", context)
+
+
+@router.get("/cases/{case_id}/documents/{document_id}")
+def case_article(request: Request, case_id: int, document_id: int, user: SignedIn) -> Response:
+    """An article of the case's coverage, read where the case is: the officer's way to the
+    press he answers, who may not open the monitoring pages."""
+    with refusals():
+        case, linked = casework.case_article(_engine(request), actor_of(user), case_id, document_id)
+    doc = web_store(request).document(document_id)
+    if doc is None:
+        raise HTTPException(404)
+    context = {"title": doc.title, "case": case, "doc": doc, "linked": linked}
+    return render(request, "cases/article.html", context)
 
 
 def _audited(case: CaseRow) -> dict[str, Any]:

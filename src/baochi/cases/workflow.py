@@ -89,6 +89,10 @@ TRANSITIONS = {
 }  # fmt: skip
 
 
+# What the case history calls each event.
+EVENT_LABELS = {"open": "Mở hồ sơ"} | {a: t.label for a, t in TRANSITIONS.items()}
+
+
 def can_see(actor: Actor, departments: Collection[int]) -> bool:
     """Office and leaders see every case; an officer only those of their own department."""
     if actor.role in READ_ALL_ROLES:

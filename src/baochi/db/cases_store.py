@@ -21,6 +21,7 @@ from baochi.db.schema_cases import (
     case_notifications,
     cases,
 )
+from baochi.db.schema_stories import stories
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,7 @@ class CaseDocument:
     outlet: str
     published_at: dt.datetime | None
     added_at: dt.datetime
+    confirmed: bool  # by an analyst; otherwise the relation is the matcher's guess
 
 
 class CasesStore:
@@ -268,6 +270,7 @@ class CasesStore:
                 func.coalesce(outlets.c.name, "").label("outlet"),
                 documents.c.published_at,
                 case_documents.c.added_at,
+                case_documents.c.confirmed_by.is_not(None).label("confirmed"),
             )
             .join(documents, documents.c.id == case_documents.c.document_id)
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
@@ -290,6 +293,18 @@ class CasesStore:
         ).where(documents.c.id.in_(list(document_ids)))
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    def story_title(self, story_id: int) -> str:
+        """A story's title, or "" when there is no such story."""
+        with self.engine.connect() as conn:
+            found = conn.execute(select(stories.c.title).where(stories.c.id == story_id)).first()
+        return str(found[0]) if found else ""
+
+    def story_documents(self, story_id: int) -> list[int]:
+        """The story's articles, oldest first."""
+        query = select(documents.c.id).where(documents.c.story_id == story_id)
+        with self.engine.connect() as conn:
+            return [int(row[0]) for row in conn.execute(query.order_by(documents.c.id))]
 
     def unlinked_story_documents(self, case_id: int, story_id: int) -> list[int]:
         """The story's articles not yet linked to the case, oldest first."""

@@ -111,7 +111,6 @@ EN: dict[str, str] = {
     "Lịch sử sửa nhãn": "Label history",
     "Gắn cờ": "Flag",
     "Ghi chú": "Note",
-    "Mở vụ việc": "Open a case",
     "chưa có": "none",
     "bởi": "by",
     "máy": "model",
