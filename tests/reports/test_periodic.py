@@ -3,6 +3,7 @@ scheme, cases per department and the directive's indicators; and both CLI comman
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 from pathlib import Path
@@ -65,8 +66,19 @@ def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collecte
     cases = section(month, "Trả lời báo chí của các sở, ngành")
     # one case received in February (answered the same day), one received in January
     assert cases.tables[0].rows == [[collected.department, "1", "1", "1", "100,0 %", "0,0", "0"]]
+    # The example registry's actions were decided from 2020 on: none stood in February 2017.
     scheme = section(month, "Tiến độ đề án sắp xếp báo chí")
-    assert scheme.paragraphs[0].startswith("Đến 28/02/2017:")
+    assert scheme.paragraphs == ["Đến 28/02/2017, chưa có nhiệm vụ nào của đề án sắp xếp."]
+    march_2026 = make_report(
+        collected.store,
+        collected.settings,
+        Period(dt.date(2026, 3, 1), dt.date(2026, 3, 31), "month"),
+        HANOI,
+    )
+    scheme = section(march_2026, "Tiến độ đề án sắp xếp báo chí")
+    assert scheme.paragraphs[0].startswith("Đến 31/03/2026: ")
+    merger = next(r for r in scheme.tables[0].rows if "1115-QĐ/TU" in r[0])
+    assert merger[1] == "1"  # the merger of six agencies, done on 5/2/2026
     targets = section(month, "Thực hiện chỉ tiêu theo văn bản chỉ đạo")
     assert any(p.startswith("1559-TB/TU") for p in targets.paragraphs)
     assert targets.tables and all(len(r) == 4 for t in targets.tables for r in t.rows)

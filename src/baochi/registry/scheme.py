@@ -44,17 +44,28 @@ def complete_action(
 
 
 def action_state(rec: Record, today: dt.date) -> str:
-    """done, cancelled, late (past its due date), or due."""
-    if rec["status"] in ("done", "cancelled"):
-        return str(rec["status"])
+    """done, cancelled, late (past its due date) or due, as things stood on `today`: an action
+    done later was still open then."""
+    if rec["status"] == "cancelled":
+        return "cancelled"
+    if rec["status"] == "done":
+        done_on = rec["completed_on"] or rec["effective_on"] or rec["due_on"]  # best date known
+        if done_on is None or done_on <= today:
+            return "done"
     return "late" if rec["due_on"] is not None and rec["due_on"] < today else "due"
 
 
 def milestone_state(rec: Record, today: dt.date) -> str:
-    """done (has a date done), late (past its due date), or due."""
-    if rec["done_on"] is not None:
+    """done (by `today`), late (past its due date), or due."""
+    if rec["done_on"] is not None and rec["done_on"] <= today:
         return "done"
     return "late" if rec["due_on"] is not None and rec["due_on"] < today else "due"
+
+
+def in_plan(rec: Record, today: dt.date) -> bool:
+    """Whether an action was part of the plan on `today`: one decided later was not."""
+    decided = rec["decision_date"] or rec["announced_on"]
+    return decided is None or decided <= today
 
 
 @dataclass(slots=True)
@@ -73,11 +84,16 @@ class SchemeProgress:
 
 
 def progress(store: RegistryStore, today: dt.date) -> tuple[SchemeProgress, list[SchemeProgress]]:
-    """The whole plan's progress, then each scheme's, the one with the most late actions first."""
+    """The whole plan's progress on `today` (which may be past), then each scheme's, the one
+    with the most late actions first."""
     total = SchemeProgress("")
     schemes: dict[str, SchemeProgress] = {}
     by_code = {}
+    later = set()
     for rec in store.rows("actions"):
+        if not in_plan(rec, today):
+            later.add(rec["code"])
+            continue
         state = action_state(rec, today)
         one = schemes.setdefault(rec["scheme"], SchemeProgress(rec["scheme"]))
         for counted in (one, total):
@@ -85,6 +101,8 @@ def progress(store: RegistryStore, today: dt.date) -> tuple[SchemeProgress, list
             counted.items.append((rec, state))
         by_code[rec["code"]] = one
     for rec in store.rows("milestones"):
+        if rec["action"] in later:
+            continue
         state = milestone_state(rec, today)
         total.milestones[state] += 1
         if rec["action"] in by_code:

@@ -244,7 +244,9 @@ def _scheme(store: Store, period: Period) -> Section:
     total, schemes = progress(RegistryStore(store.engine), period.last)
     section = Section("Tiến độ đề án sắp xếp báo chí")
     if not total.items:
-        section.paragraphs.append("Sổ đăng ký chưa có nhiệm vụ của đề án sắp xếp.")
+        section.paragraphs.append(
+            f"Đến {period.last:%d/%m/%Y}, chưa có nhiệm vụ nào của đề án sắp xếp."
+        )
         return section
     section.paragraphs.append(
         f"Đến {period.last:%d/%m/%Y}: {count(total.actions['done'])} nhiệm vụ đã hoàn thành, "
