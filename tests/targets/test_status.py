@@ -67,6 +67,14 @@ def test_the_latest_report_counts_whatever_the_order():
     assert judge(indicator(), reports, MIDYEAR).latest == 90.0
 
 
+def test_a_past_day_is_judged_on_what_was_reported_by_then():
+    reports = [report(20.0, D(2026, 3, 31)), report(100.0, D(2026, 9, 30))]
+    assert judge(indicator(), reports, D(2026, 10, 1)).status == "achieved"
+    in_july = judge(indicator(), reports, MIDYEAR)  # September's figure was not known yet
+    assert (in_july.latest, in_july.status) == (20.0, "lagging")
+    assert judge(indicator(), reports, D(2026, 2, 1)).latest == 0.0  # the baseline alone
+
+
 def test_without_reports_the_baseline_is_the_latest_value():
     assert judge(indicator(), [], D(2026, 1, 20)).status == "on_track"  # early: little expected
     assert judge(indicator(), [], MIDYEAR).status == "lagging"

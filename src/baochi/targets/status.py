@@ -73,8 +73,9 @@ def _share(start: dt.date, end: dt.date, today: dt.date) -> float:
 
 
 def judge(indicator: IndicatorRow, reports: Sequence[ReportRow], today: dt.date) -> Judgement:
-    """Apply the rule to one indicator with its reports (any order) on `today`."""
-    ordered = sorted(reports, key=lambda r: r.period_end)
+    """Apply the rule to one indicator with its reports (any order) on `today`; a report of a
+    later period was not known then (a past month's report judges as it stood)."""
+    ordered = sorted((r for r in reports if r.period_end <= today), key=lambda r: r.period_end)
     latest = ordered[-1].value if ordered else None
     if latest is not None and meets(latest, indicator.target, indicator.direction):
         return Judgement(ACHIEVED, latest, None, None)
