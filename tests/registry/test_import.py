@@ -54,6 +54,32 @@ def test_bad_csv_rows_are_reported_by_number_and_nothing_is_written(
     _nothing_written(registry)
 
 
+def test_one_pass_lists_every_fault_of_a_row_in_vietnamese(registry: RegistryStore) -> None:
+    agencies = (
+        "code,name,body,email\n"
+        "moi,Báo Thủ đô Mới,khong-co,sai-thu\n"  # row 2: bad e-mail and an unknown body
+        "tot,Báo Tốt,ubnd-hn,\n"  # row 3: fine
+    )
+    licences = (
+        "code,agency,issued_on,expires_on\n"
+        "gp-1,moi,2026-05-01,2025-05-01\n"  # row 2: expires before issued; its agency is row 2
+        "gp-2,tot,2026-05-01,\n"  # row 3: fine
+    )
+    sheets = [
+        read_csv(BODIES.encode(), "bodies"),
+        read_csv(agencies.encode(), "agencies"),
+        read_csv(licences.encode(), "licences"),
+    ]
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, sheets, "hoa")
+    assert caught.value.errors == [
+        "agencies, dòng 2: Thư điện tử (email): 'sai-thu' không phải địa chỉ thư điện tử",
+        "agencies, dòng 2: Cơ quan chủ quản (body) 'khong-co' không có trong danh mục bodies",
+        "licences, dòng 2: Ngày hết hạn (01/05/2025) trước Ngày cấp (01/05/2026)",
+    ]  # the licence's agency is on the sheet, to be mended there: not reported as missing
+    _nothing_written(registry)
+
+
 def test_bad_row_on_a_later_sheet_keeps_earlier_sheets_out_too(
     registry: RegistryStore, tmp_path
 ) -> None:

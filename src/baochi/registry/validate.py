@@ -175,7 +175,8 @@ def _rules(entity: Entity, rec: Record) -> list[str]:
     problems = []
     for start, end in _ORDERED:
         if rec.get(start) and rec.get(end) and rec[end] < rec[start]:
-            problems.append(f"{end} ({rec[end]:%d/%m/%Y}) trước {start} ({rec[start]:%d/%m/%Y})")
+            first, then = entity.field(start).label, entity.field(end).label
+            problems.append(f"{then} ({rec[end]:%d/%m/%Y}) trước {first} ({rec[start]:%d/%m/%Y})")
     key = rec.get(entity.key, "")
     if entity.key != "domain" and key and not _KEY.fullmatch(key):
         problems.append(f"mã {key!r} chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 80 ký tự)")
@@ -250,6 +251,7 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
     errors: list[tuple[str, int, str]] = []
     records: dict[str, list[Record]] = {}
     numbers: dict[str, list[int]] = {}
+    rejected: list[tuple[str, int, Record]] = []  # their references are checked all the same
     for sheet in sheets:
         entity = ENTITIES[sheet.entity]
         names, problems = _header(entity, sheet.header)
@@ -261,10 +263,12 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
             rec, problems = check_row(entity, by_field)
             if problems:
                 errors.append((entity.name, number, ": " + "; ".join(problems)))
+                rejected.append((entity.name, number, rec))
             else:
                 records.setdefault(entity.name, []).append(rec)
                 numbers.setdefault(entity.name, []).append(number)
-    errors.extend((n, row, f": {m}") for n, row, m in _cross_check(records, numbers, known))
+    found = _cross_check(records, numbers, rejected, known)
+    errors.extend((n, row, f": {m}") for n, row, m in found)
     if errors:
         order = list(ENTITIES)
         errors.sort(key=lambda e: (order.index(e[0]), e[1]))
@@ -273,11 +277,18 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
 
 
 def _cross_check(
-    records: dict[str, list[Record]], numbers: dict[str, list[int]], known: Known
+    records: dict[str, list[Record]],
+    numbers: dict[str, list[int]],
+    rejected: list[tuple[str, int, Record]],
+    known: Known,
 ) -> list[tuple[str, int, str]]:
-    """Keys and unique names once each, and every reference to something that exists."""
+    """Keys and unique names once each, and every reference to something that exists; a row
+    with other faults has its references checked too, so one pass lists all there is to fix."""
     errors = []
     keys = {name: set(known.keys.get(name, ())) for name in ENTITIES}
+    for name, _, rec in rejected:  # a row to mend is not missing for the rows that name it
+        if rec.get(ENTITIES[name].key):
+            keys[name].add(rec[ENTITIES[name].key])
     for name, recs in records.items():
         entity = ENTITIES[name]
         first: dict[str, int] = {}
@@ -294,16 +305,21 @@ def _cross_check(
                 if owner != key:
                     taken = f"tên {rec[entity.title]!r} đã dùng cho mã {owner!r}"
                     errors.append((name, number, taken))
-    for name, recs in records.items():
-        for rec, number in zip(recs, numbers[name], strict=True):
-            missing = [
-                f"{spec.label} ({spec.name}) {code!r} không có trong danh mục {spec.ref}"
-                for spec in ENTITIES[name].refs
-                for code in (rec[spec.name] if spec.kind == REFS else [rec[spec.name]])
-                if code and code not in keys[spec.ref]
-            ]
-            if missing:
-                errors.append((name, number, "; ".join(missing)))
+    checked = [
+        (name, row, rec)
+        for name, recs in records.items()
+        for rec, row in zip(recs, numbers[name], strict=True)
+    ]
+    for name, number, rec in checked + rejected:
+        missing = [
+            f"{spec.label} ({spec.name}) {code!r} không có trong danh mục {spec.ref}"
+            for spec in ENTITIES[name].refs
+            if spec.name in rec  # a cell that did not read has its own error already
+            for code in (rec[spec.name] if spec.kind == REFS else [rec[spec.name]])
+            if code and code not in keys[spec.ref]
+        ]
+        if missing:
+            errors.append((name, number, "; ".join(missing)))
     errors.extend(_cycles(records.get("bodies", []), numbers.get("bodies", [])))
     return errors
 
@@ -327,7 +343,7 @@ def check_form(entity: Entity, form: Mapping[str, Any], known: Known) -> Record:
     rec, problems = check_row(entity, form)
     if problems:
         raise RegistryImportError(problems)
-    errors = _cross_check({entity.name: [rec]}, {entity.name: [0]}, known)
+    errors = _cross_check({entity.name: [rec]}, {entity.name: [0]}, [], known)
     if errors:
         raise RegistryImportError([message for _, _, message in errors])
     return rec
