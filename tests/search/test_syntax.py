@@ -112,6 +112,8 @@ def test_an_empty_query_is_everything_and_punctuation_is_not_a_word() -> None:
     [
         ('hà nội AND (ngập OR "úng ngập"', "unclosed_paren", 11),
         ("hà nội) ngập", "unopened_paren", 6),
+        ("ngập (((", "unclosed_paren", 7),  # the innermost, with nothing after it
+        ("ngập AND (", "unclosed_paren", 9),
         ('ngập "úng', "unclosed_quote", 5),
         ("ngập AND", "missing_right", 5),
         ("AND ngập", "missing_left", 0),

@@ -260,6 +260,8 @@ class Parser:
             return Not(self.parse_unary(field))
         if self.current.kind == ")":
             raise QueryError("empty_parens", token.position)
+        if self.current.kind == "end":
+            raise QueryError("unclosed_paren", token.position)
         node = self.parse_or(field)
         if self.current.kind != ")":
             raise QueryError("unclosed_paren", token.position)
