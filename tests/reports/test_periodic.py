@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import subprocess
 from pathlib import Path
 
 import pytest
 from docx import Document
+from sqlalchemy import text
 
 from baochi.cli import main
 from baochi.reports.paper import Paper
 from baochi.reports.period import Period, PeriodError, period_of, previous
 from baochi.reports.periodic import make_report
+from baochi.reports.scope import EVERYTHING as ALL
 from baochi.reports.scope import HANOI
+from baochi.vi import fold
 from tests.reports.conftest import DAY, Collected, scalar
 
 
@@ -149,3 +153,24 @@ def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> N
         == 2
     )
     assert "không có danh sách theo dõi" in capsys.readouterr().err
+
+
+def test_the_citys_report_says_where_in_the_city(month: Paper, collected: Collected) -> None:
+    # Every article of the city's report is about Hà Nội: it names the districts and wards.
+    where = section(month, "Địa bàn trong thành phố")
+    hanoi = scalar(collected.store, "SELECT count(*) FROM documents WHERE hanoi")
+    named, total = re.match(r"(\d+) trong (\d+) bài", where.paragraphs[0]).groups()
+    assert int(total) == hanoi and 0 < int(named) <= hanoi
+    rows = where.tables[0].rows
+    assert rows[0][0] == "Hai Bà Trưng" and "Hà Nội" not in {r[0] for r in rows}
+    with collected.store.engine.connect() as conn:
+        texts = [
+            fold(f"{title} {lead}")
+            for title, lead in conn.execute(text("SELECT title, lead FROM documents WHERE hanoi"))
+        ]
+    for unit, articles, *_ in rows:  # named as a unit, not as a street or a person
+        assert 1 <= int(articles) <= sum(fold(unit) in t for t in texts), unit
+    everything = make_report(collected.store, collected.settings, period_of("month", DAY), ALL)
+    places = section(everything, "Địa bàn").tables[0]  # elsewhere: each article's main place
+    assert places.columns[0] == "Địa bàn chính"
+    assert {"Hà Nội", "nước ngoài"} <= {r[0] for r in places.rows}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from baochi.vi.places import detect_places, weigh
+from baochi.vi.places import detect_places, units_named, weigh
 
 
 def test_xa_lo_ha_noi_is_in_ho_chi_minh_city() -> None:
@@ -262,3 +262,16 @@ def test_provinces_listed_after_several_provinces_are_no_local_authority() -> No
     )
     assert [role for name, role in roles if name != "Bộ Nông nghiệp"] == ["reference"] * 3
     assert _roles("", "UBND tỉnh Thái Bình vừa ban hành quyết định.") == [("Thái Bình", "local")]
+
+
+def test_units_named_in_the_city_by_their_bare_names() -> None:
+    found = units_named(
+        "Ngập sâu ở phường Minh Khai, quận Hai Bà Trưng sau mưa lớn",
+        "Nước dâng trên phố Minh Khai và phố Bạch Mai; huyện Sóc Sơn và xã Bát Tràng "
+        "không bị ảnh hưởng, trong khi quận 1 và quận Bình Thạnh (TP.HCM) cũng ngập.",
+        "Hà Nội",
+    )
+    assert found == {"Minh Khai", "Hai Bà Trưng", "Sóc Sơn", "Bát Tràng"}
+    assert units_named("Mưa lớn ở quận Bình Thạnh", "", "TP.HCM") == {"Bình Thạnh"}
+    # Streets named for a district or a ward are streets.
+    assert units_named("Tắc đường ở phố Hai Bà Trưng, ùn ứ kéo đến Kim Mã", "", "Hà Nội") == set()

@@ -109,6 +109,18 @@ class ReportsStore:
             for row in conn.execution_options(yield_per=2000).execute(query):
                 yield Row(*tuple(row))
 
+    def leads(self, ids: Collection[int]) -> dict[int, tuple[str, str]]:
+        """Title and lead of these documents by id: what a reader takes in first."""
+        found: dict[int, tuple[str, str]] = {}
+        wanted = sorted(ids)
+        with self.engine.connect() as conn:
+            for begin in range(0, len(wanted), ID_CHUNK):
+                query = select(documents.c.id, documents.c.title, documents.c.lead).where(
+                    documents.c.id.in_(wanted[begin : begin + ID_CHUNK])
+                )
+                found.update({row[0]: (row[1], row[2] or "") for row in conn.execute(query)})
+        return found
+
     def texts(self, ids: Collection[int]) -> dict[int, Text]:
         """Titles, links and texts of these documents by id."""
         found: dict[int, Text] = {}

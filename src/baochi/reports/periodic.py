@@ -21,10 +21,12 @@ from baochi.reports.brief import figures, stories_of, story_entry
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Paper, Section, Table
 from baochi.reports.period import Period, local_day
-from baochi.reports.scope import Scope
+from baochi.reports.scope import HANOI, Scope
 from baochi.reports.wording import TONES, UNLABELLED, change, count, share, topic_name
 from baochi.settings import Settings
 from baochi.targets import board
+from baochi.vi.place_names import HANOI as HANOI_PLACE
+from baochi.vi.places import units_named
 
 TOP_AGENCIES, TOP_OUTLETS, TOP_PLACES, TOP_STORIES = 15, 20, 15, 10
 UNREGISTERED = "Chưa có trong sổ đăng ký"
@@ -67,7 +69,7 @@ def make_report(
         _volume(store, now),
         _tone_trend(period, now),
         _topics(now),
-        _places(now),
+        _places(store, scope, now),
         _stories(store, now),
         _scheme(store, period),
         _cases(store, period),
@@ -214,17 +216,29 @@ def _topics(rows: Sequence[Row]) -> Section:
     )
 
 
-def _places(rows: Sequence[Row]) -> Section:
-    places = Counter(r.place or UNLABELLED for r in rows)
-    negative = Counter(r.place or UNLABELLED for r in rows if r.tone == "negative")
+def _places(store: Store, scope: Scope, rows: Sequence[Row]) -> Section:
+    """Where the news is: each article's main place, or, in the city's own report (all of it
+    about Hà Nội), the districts, wards and communes its title and lead name."""
+    if scope.key != HANOI.key:
+        places = Counter(r.place or UNLABELLED for r in rows)
+        negative = Counter(r.place or UNLABELLED for r in rows if r.tone == "negative")
+        header = ["Địa bàn chính", "Số bài", "Tỷ lệ", "Tiêu cực"]
+        table = Table(header, _ranked(places, len(rows), negative, TOP_PLACES))
+        return Section("Địa bàn", tables=[table])
+    leads = ReportsStore(store.engine).leads([r.id for r in rows])
+    named = {r.id: units_named(*leads.get(r.id, ("", "")), HANOI_PLACE) for r in rows}
+    places = Counter(unit for r in rows for unit in named[r.id])
+    negative = Counter(unit for r in rows if r.tone == "negative" for unit in named[r.id])
+    header = ["Quận, huyện, phường, xã (cũ và mới)", "Số bài", "Tỷ lệ", "Tiêu cực"]
+    table = Table(header, _ranked(places, len(rows), negative, TOP_PLACES))
+    named_any = sum(1 for units in named.values() if units)
     return Section(
-        "Địa danh được nhắc đến",
-        tables=[
-            Table(
-                ["Địa danh", "Số bài", "Tỷ lệ", "Tiêu cực"],
-                _ranked(places, len(rows), negative, TOP_PLACES),
-            )
+        "Địa bàn trong thành phố",
+        paragraphs=[
+            f"{count(named_any)} trong {count(len(rows))} bài nêu tên quận, huyện, phường, xã "
+            "ở tiêu đề hoặc sa-pô."
         ],
+        tables=[table] if places else [],
     )
 
 

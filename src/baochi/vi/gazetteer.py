@@ -148,10 +148,11 @@ def _town_spellings(full: str) -> list[str]:
     """A city that was a town not long ago is still "thị xã" in older news ("thị xã Thuận An")."""
     if not full.lower().startswith("thành phố "):
         return []
-    return _unit_spellings("Thị xã " + _bare_name(full))
+    return _unit_spellings("Thị xã " + bare_name(full))
 
 
-def _bare_name(full: str) -> str:
+def bare_name(full: str) -> str:
+    """A unit's name without its kind: "quận Hai Bà Trưng" -> "Hai Bà Trưng"."""
     low = full.lower()
     for prefix in _UNIT_PREFIXES:
         if low.startswith(prefix + " "):
@@ -203,10 +204,10 @@ def _add_former_units(
     for record in records:
         home = key_to_place[record["old_province_key"]]
         district = record["old_district"]
-        district_homes[_bare_name(district)].add(home.province)
+        district_homes[bare_name(district)].add(home.province)
         detail = f"{district}, {home.province}"
         if record["old_ward"]:
-            ward_homes[_bare_name(record["old_ward"])].add(home.province)
+            ward_homes[bare_name(record["old_ward"])].add(home.province)
             place = Place(
                 record["old_ward"],
                 WARD,

@@ -21,6 +21,7 @@ from baochi.vi.gazetteer import (
     PROVINCE,
     WARD,
     Place,
+    bare_name,
     gazetteer,
 )
 from baochi.vi.normalize import normalize
@@ -325,3 +326,27 @@ def detect_places(
     gaz = gazetteer()
     current = gaz.provinces[main].current if main in gaz.provinces else ""
     return PlaceResult(main, main == HANOI, mentions, current)
+
+
+def units_named(title: str, text: str, province: str) -> set[str]:
+    """The districts, wards and communes of `province`, former or current, that the title or
+    text names, each by its bare name ("Hai Bà Trưng" for "quận Hai Bà Trưng"): where in the
+    city the news is. A ward named without "phường" or "xã" is as often a street ("Kim Mã"), so
+    it does not count, nor does a name after "phố" or "đường"."""
+    fields = {"title": normalize(title), "text": without_links(normalize(text))}
+    return {
+        bare_name(m.unit)
+        for m in detect_places(title, text).mentions
+        if m.province == province
+        and (m.kind == DISTRICT or (m.kind == WARD and bare_name(m.surface) != m.surface))
+        and not _street_named(fields[m.field], m.start)
+    }
+
+
+_STREET_WORDS = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})
+
+
+def _street_named(text: str, start: int) -> bool:
+    """Whether the word before `start` makes the name there a street's: "phố Bạch Mai"."""
+    before = text[max(0, start - 12) : start].split()
+    return bool(before) and before[-1].lower() in _STREET_WORDS
