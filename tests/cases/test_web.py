@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from baochi import cases, targets
+from baochi.cases.deadlines import local_day
 from baochi.db import Store, migrate, open_engine
 from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
@@ -375,3 +376,20 @@ def test_the_case_list_exports_to_excel_as_each_user_sees_it(two_cases, client_a
     assert exported("analyst", "?status=closed")[1:] == []
     page = client_as("analyst").get("/cases?status=assigned").text
     assert 'href="/cases/export.xlsx?status=assigned&amp;overdue="' in page
+
+
+def test_deadlines_read_as_days_left_red_when_close_and_bold_when_past(store, people, client_as):
+    today = local_day(dt.datetime.now(dt.UTC))
+    department = people["officer"].department_id
+    for title, days in (("Sắp đến hạn", 2), ("Còn lâu", 20), ("Đã quá hạn", -3)):
+        last_day = today + dt.timedelta(days=days)
+        cases.open_case(store.engine, ANALYST, title, responsible=[department], last_day=last_day)
+
+    def shown(days: int) -> str:
+        return f'{(today + dt.timedelta(days=days)):%d/%m/%Y} <span class="small">'
+
+    page = client_as("officer").get("/cases").text
+    assert f'<span class="text-nowrap text-danger">{shown(2)}(còn 2 ngày)</span>' in page
+    assert f'<span class="text-nowrap">{shown(20)}(còn 20 ngày)</span>' in page
+    past = f'<span class="text-nowrap text-danger fw-semibold">{shown(-3)}(quá hạn 3 ngày)</span>'
+    assert past in page and "-3 ngày" not in page
