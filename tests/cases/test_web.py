@@ -108,6 +108,7 @@ def test_figures_per_department_for_the_office_and_leaders(store, two_cases, peo
     assert client_as("officer").get("/api/v1/cases/figures").status_code == 403
     page = client_as("analyst").get("/cases").text
     assert "Trả lời theo đơn vị" in page and "Sở Xây dựng" in page
+    assert '<td class="text-end">4,0</td>' in page  # days, with a decimal comma
 
 
 def test_leader_reads_and_changes_nothing(store, client_as):

@@ -41,9 +41,11 @@ def day(value: dt.datetime | dt.date | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def number(value: float | int | None) -> str:
-    """Thousands with dots, as written in Vietnamese (12.345)."""
-    return "—" if value is None else f"{value:,.0f}".replace(",", ".")
+def number(value: float | int | None, digits: int = 0) -> str:
+    """As written in Vietnamese: thousands with dots, decimals after a comma (12.345,6)."""
+    if value is None:
+        return "—"
+    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def label(code: str | None, task: str) -> str:
