@@ -117,6 +117,12 @@ def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) 
         ("registry.update", "agencies:hoahoctro"),
         ("registry.create", "agencies:hoahoctro"),
     ]
+    # Hoa reads what changed, in Vietnamese: the new name beside the old one struck through.
+    log = hoa.get("/admin/audit").text
+    assert "Sửa sổ đăng ký" in log and "Đưa ra khỏi sổ đăng ký" in log
+    renamed = "<del>Báo Hoa Học Trò</del> → Báo Hoa Học Trò (Tiền Phong)"
+    assert f'<span class="text-secondary">name</span>: {renamed}' in log
+    assert '<span class="text-secondary">city</span>: <del>không</del> → có' in log
     lan = client_as("analyst")
     refused = lan.post(
         "/registry/agencies/hanoimoi/retire", data={"csrf": csrf(lan)}, follow_redirects=False

@@ -231,7 +231,34 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> Non
     assert re.search(r'id="new-secret">thu: \S+<', page.text)
     assert web.user_by_name("thu").department == "Sở Xây dựng"
     audit = admin.get("/admin/audit").text
-    assert "user.add" in audit and "hoa" in audit
+    assert "Thêm người dùng" in audit and "hoa" in audit
+    assert '<span class="text-secondary">username</span>: thu' in audit
+    thu = web.user_by_name("thu")
+    admin.post(
+        f"/admin/users/{thu.id}",
+        data={
+            "action": "save",
+            "role": "leader",
+            "department_id": str(thu.department_id),
+            "csrf": csrf(admin),
+        },
+    )
+    newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
+    assert "Đổi vai trò, phòng ban hoặc trạng thái" in newest.group(1)
+    assert '<span class="text-secondary">role</span>: <del>officer</del> → leader' in newest.group(
+        1
+    )
+    assert "department" not in newest.group(1)  # what did not change is not shown
+    admin.post(
+        f"/admin/users/{thu.id}",
+        data={"action": "save", "role": "leader", "department_id": "", "csrf": csrf(admin)},
+    )
+    assert web.user_by_name("thu").department_id is None  # "—" takes the department away
+    refused = admin.post(
+        f"/admin/users/{thu.id}",
+        data={"action": "save", "role": "officer", "department_id": "", "csrf": csrf(admin)},
+    )
+    assert refused.status_code == 422 and "phải thuộc một phòng ban" in refused.text
     settings = admin.get("/admin/settings").text
     assert "BAOCHI_HOST_DELAY" in settings
 

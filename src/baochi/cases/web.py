@@ -30,6 +30,10 @@ api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
 ALL_ROLES = ("admin", "analyst", "officer", "leader")
 NAV = (NavItem(60, "/cases", "Hồ sơ", ALL_ROLES), *inbox_web.NAV)
 nav_badge = inbox_web.nav_badge
+AUDIT_LABELS = {f"case.{action}": label for action, label in workflow.EVENT_LABELS.items()} | {
+    "case.reply": "Xác nhận bài trả lời",
+    "case.correction": "Xác nhận cải chính",
+}
 SignedIn = Annotated[User, Depends(require(*ALL_ROLES))]
 
 

@@ -38,9 +38,17 @@ def audited(user: User) -> AuditHook:
     def hook(
         conn: Connection, entity: str, key: str, change: str, detail: Mapping[str, Any]
     ) -> None:
-        audit(conn, user, f"registry.{change}", f"{entity}:{key}", None, dict(detail))
+        # An update pairs each changed field's old and new value: the log keeps them apart.
+        pairs = {f: v for f, v in detail.items() if change == "update" and _pair(v)}
+        before = {f: v[0] for f, v in pairs.items()} or None
+        after = {f: v[1] if f in pairs else v for f, v in detail.items()}
+        audit(conn, user, f"registry.{change}", f"{entity}:{key}", before, after)
 
     return hook
+
+
+def _pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2
 
 
 def _out(name: str, rec: Record) -> dict[str, Any]:

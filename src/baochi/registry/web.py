@@ -52,6 +52,12 @@ from baochi.web.templating import NavItem, Panel, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(55, "/registry", "Cơ quan báo chí", READERS),)
+AUDIT_LABELS = {
+    "registry.create": "Thêm vào sổ đăng ký",
+    "registry.update": "Sửa sổ đăng ký",
+    "registry.retire": "Đưa ra khỏi sổ đăng ký",
+    "registry.restore": "Khôi phục trong sổ đăng ký",
+}
 Reader = Annotated[User, Depends(require(*READERS))]
 Admin = Annotated[User, Depends(require(ADMIN))]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -34,6 +34,7 @@ router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/targets", tags=["targets"])
 READERS = ("admin", "analyst", "leader")
 NAV = (NavItem(70, "/targets", "Chỉ tiêu", READERS),)
+AUDIT_LABELS = {"targets.report": "Báo cáo tiến độ chỉ tiêu"}
 Reader = Annotated[User, Depends(require(*READERS))]
 Editor = Annotated[User, Depends(require(*EDITORS))]
 WIDTH, HEIGHT, PAD = 360, 140, 24

@@ -169,9 +169,11 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     document_panels: list[Any] = []
     story_panels: list[Any] = []
     badges: list[Any] = []
+    audit_labels: dict[str, str] = {}
     for module in router_modules():
         app.include_router(module.router)
         nav.extend(getattr(module, "NAV", ()))
+        audit_labels |= getattr(module, "AUDIT_LABELS", {})
         if hasattr(module, "dashboard_panel"):
             panels.append(module.dashboard_panel)
         if hasattr(module, "document_panel"):
@@ -189,6 +191,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.state.document_panels = document_panels
     app.state.story_panels = story_panels
     app.state.nav_badges = badges
+    app.state.audit_labels = audit_labels
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(NotSignedIn, _not_signed_in)
     app.add_exception_handler(HTTPException, _http_error)

@@ -55,7 +55,8 @@ def ensure_admin(web: WebStore) -> str | None:
 
 
 def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> User:
-    """Change a user's role, department or active flag (audited; sessions end when locked)."""
+    """Change a user's role, department or active flag (audited; sessions end when locked).
+    A role or flag given as None is kept; a department given as None is taken away."""
     before = web.user(user_id)
     if before is None:
         raise UserError("Không có người dùng này.")
@@ -64,7 +65,12 @@ def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> 
         raise UserError("Không thể tự khoá hoặc tự bỏ quyền quản trị của mình.")
     if role is not None and role not in ROLES:
         raise UserError("Vai trò không hợp lệ.")
-    web.update_user(user_id, **{k: v for k, v in changes.items() if v is not None})
+    department = changes.get("department_id", before.department_id)
+    if "department_id" in changes and (role or before.role) == OFFICER and department is None:
+        raise UserError("Cán bộ sở, ngành phải thuộc một phòng ban.")
+    web.update_user(
+        user_id, **{k: v for k, v in changes.items() if v is not None or k == "department_id"}
+    )
     if changes.get("active") is False or role not in (None, before.role):
         web.end_sessions(user_id=user_id)
     after = web.user(user_id)

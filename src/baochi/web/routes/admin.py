@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.web_store import User
 from baochi.settings import FIELDS
+from baochi.web import audit_view
 from baochi.web.auth import ADMIN, require, web_store
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, local, render
@@ -144,7 +145,12 @@ def audit_log(
     """Who changed what and when, newest first, a page at a time."""
     entries = web_store(request).audit_entries(AUDIT_PAGE, before)
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
-    context = {"title": "Quản trị", "tab": "audit", "entries": entries, "older": older}
+    labels = audit_view.LABELS | request.app.state.audit_labels
+    rows = [
+        (e, labels.get(e["action"], e["action"]), audit_view.changes(e["before"], e["after"]))
+        for e in entries
+    ]
+    context = {"title": "Quản trị", "tab": "audit", "rows": rows, "older": older}
     return render(request, "admin/audit.html", context)
 
 

@@ -1,0 +1,73 @@
+"""The audit log as an administrator reads it: each action named in Vietnamese, and only what
+changed ("status: assigned → in_progress"), not two JSON records side by side.
+
+Areas name their own actions with a module-level `AUDIT_LABELS` dict, gathered when the app loads
+them; an action nobody named shows its code. The Excel export keeps the full records.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+LABELS = {
+    "user.add": "Thêm người dùng",
+    "user.change": "Đổi vai trò, phòng ban hoặc trạng thái",
+    "user.password": "Đổi mật khẩu",
+    "user.password_reset": "Đặt lại mật khẩu",
+    "token.add": "Tạo mã truy cập API",
+    "token.revoke": "Thu hồi mã truy cập API",
+    "department.add": "Thêm phòng ban",
+    "source.add": "Thêm nguồn tin",
+    "source.enable": "Bật nguồn tin",
+    "source.disable": "Tắt nguồn tin",
+    "source.poll": "Thu thập ngay",
+    "label.correct": "Sửa nhãn",
+    "flag.add": "Gắn cờ",
+    "watchlist.add": "Thêm danh sách theo dõi",
+}
+LONGEST = 160  # characters of a value shown; the export has all of it
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field of an audited record: its value before and after ("" when it had none)."""
+
+    field: str
+    before: str
+    after: str
+
+
+def changes(before: str | None, after: str | None) -> list[Change]:
+    """The fields whose values read differently in two audited records (JSON), in the order
+    they were written; a record added or removed shows each field it has a value for."""
+    old, new = _record(before), _record(after)
+    shown = [
+        Change(name, _shown(old.get(name)), _shown(new.get(name)))
+        for name in dict.fromkeys([*old, *new])
+    ]
+    return [c for c in shown if c.before != c.after]
+
+
+def _record(text: str | None) -> dict[str, Any]:
+    """An audited record; anything else (plain text, a list) as one field."""
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"": text}
+    return value if isinstance(value, dict) else {"": value}
+
+
+def _shown(value: Any) -> str:
+    """A value as one short line of text."""
+    if value is None or value == "" or value == []:
+        return ""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    if isinstance(value, list):
+        value = ", ".join(map(str, value))
+    text = " ".join(str(value).split())
+    return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"

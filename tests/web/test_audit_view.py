@@ -1,0 +1,29 @@
+"""The audit log shows what changed, field by field, from the records it keeps as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from baochi.web.audit_view import LONGEST, Change, changes
+
+
+def test_only_what_changed_in_the_order_written() -> None:
+    before = {"status": "assigned", "responsible": [1], "answer": "", "escalation_level": 0}
+    after = {"status": "answered", "responsible": [1], "answer": "Đã nạo vét.", "active": True}
+    assert changes(json.dumps(before), json.dumps(after)) == [
+        Change("status", "assigned", "answered"),
+        Change("answer", "", "Đã nạo vét."),
+        Change("escalation_level", "0", ""),
+        Change("active", "", "có"),
+    ]
+
+
+def test_a_new_record_lists_its_fields_and_odd_records_stay_readable() -> None:
+    assert changes(None, '{"name": "Sở Y tế", "members": ["a", "b"], "note": ""}') == [
+        Change("name", "", "Sở Y tế"),
+        Change("members", "", "a, b"),
+    ]
+    assert changes(None, "không phải JSON") == [Change("", "", "không phải JSON")]
+    assert changes(None, None) == []
+    (long,) = changes(None, json.dumps({"answer": "chữ " * 100}))
+    assert len(long.after) == LONGEST and long.after.endswith("…")
