@@ -21,7 +21,10 @@ TOPICS = {
     "doi_song": "Đời sống",
 }
 TONES = {"negative": "Tiêu cực", "neutral": "Trung tính", "positive": "Tích cực"}
-_NAMES = {"topic": TOPICS, "tone": TONES}
+# What a stored document is, and the social platforms as they write their own names.
+KINDS = {"article": "Bài báo", "post": "Bài đăng", "comment": "Bình luận"}
+PLATFORMS = {"facebook": "Facebook", "youtube": "YouTube", "tiktok": "TikTok", "zalo": "Zalo"}
+_NAMES = {"topic": TOPICS, "tone": TONES, "kind": KINDS, "platform": PLATFORMS}
 
 
 def label_name(task: str, code: str | None) -> str:

@@ -57,6 +57,7 @@ def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articl
     assert "<mark>Hà Nội</mark>" in html or "<mark>Hà nội</mark>" in html
     assert "Theo báo" in html and "Báo Hànộimới" in html and "Theo ngày" in html
     count = total(html)
+    assert re.search(rf'kind%3A%22article%22">Bài báo</a>\s*<span class="count">{count}<', html)
     facets = re.findall(r'<a href="(/search\?[^"]+)">[^<]+</a>\s*<span class="count">(\d+)', html)
     link, size = next(f for f in facets if int(f[1]) < count)
     narrowed = client.get(link.replace("&amp;", "&")).text  # a facet link narrows the search
