@@ -125,6 +125,22 @@ def test_officers_see_only_their_department(store: Store, settings) -> None:
         cases.act(engine, LEADER, mine, "escalate")
 
 
+def test_a_reminder_says_the_days_really_left(store: Store) -> None:
+    # Opened on a Sunday, an urgent case is due on Friday (five working days): the 7-day
+    # reminder goes out at once and says 5 days, as the pages count, not 7.
+    sunday = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)  # 09:00 in Hà Nội
+    urgent = cases.open_case(
+        store.engine, ANALYST, "Khẩn", priority="urgent", responsible=[7], now=sunday
+    )
+    assert cases.get_case(store.engine, ANALYST, urgent).due_on == dt.date(2026, 3, 6)
+    (notice,) = cases.run_reminders(store.engine, sunday)
+    assert notice.key.startswith("remind:7:") and "(còn 5 ngày)" in notice.message
+    (last,) = cases.run_reminders(
+        store.engine, cases.due_at(dt.date(2026, 3, 6)) - dt.timedelta(hours=2)
+    )
+    assert "(hạn là hôm nay)" in last.message
+
+
 def test_reminders_and_escalations_fire_at_the_right_times(store: Store) -> None:
     engine = store.engine
     case_id = cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7], now=OPENED)

@@ -155,7 +155,7 @@ def test_notifications_in_the_app_per_user(store, two_cases, client_as):
     assert re.search(r'href="/notifications">Thông báo <span[^>]*>2</span>', page.text)
     listing = officer.get("/notifications")
     assert f"#{case_id} Ngập phố Nguyễn Khuyến" in listing.text and "Cây đổ" not in listing.text
-    assert "còn 3 ngày" in listing.text and "báo cáo vượt cấp lần 1" in listing.text
+    assert "còn 2 ngày" in listing.text and "báo cáo vượt cấp lần 1" in listing.text
     mine = officer.get("/api/v1/notifications").json()
     assert mine["unread"] == 2 and {n["case_id"] for n in mine["items"]} == {case_id}
 

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from baochi.cases.deadlines import HANOI, DeadlineRules, due_at
+from baochi.cases.deadlines import HANOI, DeadlineRules, days_left, due_at
 from baochi.cases.workflow import OPEN_STATUSES
 from baochi.db.cases_store import CaseRow
 
@@ -59,10 +59,9 @@ def due_notices(
         if index is None:
             return []
         days, at = reminders[index]
-        text = (
-            f"Hồ sơ #{case.id} «{case.title}» phải trả lời trước hết ngày {last_day} "
-            f"(còn {days} ngày)."
-        )
+        left = days_left(case.due_on, now)  # as the pages count: a 5-day case is never "7 days"
+        when = "hạn là hôm nay" if left == 0 else f"còn {left} ngày"
+        text = f"Hồ sơ #{case.id} «{case.title}» phải trả lời trước hết ngày {last_day} ({when})."
         notices = [
             Notice(case.id, f"remind:{days}:{who}:{dept or 0}", "reminder", who, dept, at, text)
             for who, dept in _audiences(case, with_office=False)
