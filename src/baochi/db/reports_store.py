@@ -8,17 +8,18 @@ Counting is done in Python over light rows, the same on SQLite and PostgreSQL; a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_reports import report_drafts
 from baochi.db.schema_stories import stories
 
+T = TypeVar("T")
 ID_CHUNK = 5000
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 
@@ -111,47 +112,41 @@ class ReportsStore:
 
     def leads(self, ids: Collection[int]) -> dict[int, tuple[str, str]]:
         """Title and lead of these documents by id: what a reader takes in first."""
-        found: dict[int, tuple[str, str]] = {}
-        wanted = sorted(ids)
-        with self.engine.connect() as conn:
-            for begin in range(0, len(wanted), ID_CHUNK):
-                query = select(documents.c.id, documents.c.title, documents.c.lead).where(
-                    documents.c.id.in_(wanted[begin : begin + ID_CHUNK])
-                )
-                found.update({row[0]: (row[1], row[2] or "") for row in conn.execute(query)})
-        return found
+        query = select(documents.c.id, documents.c.title, documents.c.lead)
+        return self._by_id(query, documents.c.id, ids, lambda row: (row[1], row[2] or ""))
 
     def texts(self, ids: Collection[int]) -> dict[int, Text]:
         """Titles, links and texts of these documents by id."""
-        found: dict[int, Text] = {}
-        wanted = sorted(ids)
-        with self.engine.connect() as conn:
-            for begin in range(0, len(wanted), ID_CHUNK):
-                query = (
-                    select(
-                        documents.c.id,
-                        documents.c.title,
-                        documents.c.url,
-                        func.coalesce(outlets.c.name, ""),
-                        documents.c.lead,
-                        documents.c.body,
-                    )
-                    .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-                    .where(documents.c.id.in_(wanted[begin : begin + ID_CHUNK]))
-                )
-                found.update({row[0]: Text(*row) for row in conn.execute(query)})
-        return found
+        query = select(
+            documents.c.id,
+            documents.c.title,
+            documents.c.url,
+            func.coalesce(outlets.c.name, ""),
+            documents.c.lead,
+            documents.c.body,
+        ).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+        return self._by_id(query, documents.c.id, ids, lambda row: Text(*row))
 
     def story_titles(self, ids: Collection[int]) -> dict[int, tuple[str, int]]:
         """Title and conflict count of each story by id."""
-        found: dict[int, tuple[str, int]] = {}
+        query = select(stories.c.id, stories.c.title, stories.c.conflicts)
+        return self._by_id(query, stories.c.id, ids, lambda row: (row[1], row[2]))
+
+    def _by_id(
+        self,
+        query: Select[Any],
+        key: ColumnElement[int],
+        ids: Collection[int],
+        make: Callable[[Any], T],
+    ) -> dict[int, T]:
+        """What `make` gives of each row of `query` whose `key` is one of `ids` (the row's first
+        column), asked a chunk of ids at a time."""
+        found: dict[int, T] = {}
         wanted = sorted(ids)
         with self.engine.connect() as conn:
             for begin in range(0, len(wanted), ID_CHUNK):
-                query = select(stories.c.id, stories.c.title, stories.c.conflicts).where(
-                    stories.c.id.in_(wanted[begin : begin + ID_CHUNK])
-                )
-                found.update({row[0]: (row[1], row[2]) for row in conn.execute(query)})
+                chunk = query.where(key.in_(wanted[begin : begin + ID_CHUNK]))
+                found.update({row[0]: make(row) for row in conn.execute(chunk)})
         return found
 
     # -- drafts ----------------------------------------------------------------------------
