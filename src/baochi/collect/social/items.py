@@ -4,7 +4,9 @@ the typed failures of a platform (expired token, rate limit, refused request).""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from baochi.failures import Retry, Skip
 
@@ -62,13 +64,22 @@ class PlatformError(Skip):
 
 
 def parse_time(value: object) -> dt.datetime | None:
-    """A platform timestamp (ISO 8601 with Z or +0000, or Unix seconds) as aware UTC."""
+    """A platform timestamp (ISO 8601 with Z or +0000, or Unix seconds) as aware UTC; a time
+    written the Vietnamese way, as exports do ("29/11/2026 07:51", "07:51 29/11/2026"), is Hà
+    Nội time."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
         return dt.datetime.fromtimestamp(float(value), dt.UTC)
     if not isinstance(value, str):
         raise ValueError(f"not a time: {value!r}")
+    written = _DAY_FIRST.fullmatch(value.strip()) or _TIME_FIRST.fullmatch(value.strip())
+    if written:
+        year, month, day, hour, minute, second = (
+            int(written[k] or 0) for k in ("year", "month", "day", "hour", "minute", "second")
+        )
+        local = dt.datetime(year, month, day, hour, minute, second, tzinfo=HANOI)
+        return local.astimezone(dt.UTC)
     text = value.strip().replace("Z", "+00:00")
     if len(text) > 5 and text[-5] in "+-" and text[-3] != ":":  # +0000 → +00:00
         text = f"{text[:-2]}:{text[-2:]}"
@@ -76,6 +87,13 @@ def parse_time(value: object) -> dt.datetime | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
     return when.astimezone(dt.UTC)
+
+
+HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+_DATE = r"(?P<day>\d{1,2})[/-](?P<month>\d{1,2})[/-](?P<year>\d{4})"
+_CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+_DAY_FIRST = re.compile(rf"{_DATE}(?:[ ,T]+{_CLOCK})?")
+_TIME_FIRST = re.compile(rf"{_CLOCK}[ ,]+{_DATE}")
 
 
 def count(value: object) -> int | None:

@@ -1,0 +1,26 @@
+"""Times as platforms and exports write them, read as aware UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from baochi.collect.social.items import parse_time
+
+UTC = dt.UTC
+
+
+def test_platform_times_and_vietnamese_written_times() -> None:
+    assert parse_time("2026-11-29T07:51:00Z") == dt.datetime(2026, 11, 29, 7, 51, tzinfo=UTC)
+    assert parse_time("2026-11-29T07:51:00+0700") == dt.datetime(2026, 11, 29, 0, 51, tzinfo=UTC)
+    assert parse_time("1764402660") == dt.datetime(2025, 11, 29, 7, 51, tzinfo=UTC)
+    # A listening tool's export writes Hà Nội time, day first, either way round.
+    hanoi_0751 = dt.datetime(2026, 11, 29, 0, 51, tzinfo=UTC)
+    assert parse_time("29/11/2026 07:51") == hanoi_0751
+    assert parse_time("07:51 29/11/2026") == hanoi_0751
+    assert parse_time("9/3/2026 7:05:09") == dt.datetime(2026, 3, 9, 0, 5, 9, tzinfo=UTC)
+    assert parse_time("29-11-2026") == dt.datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
+    for wrong in ("31/02/2026 07:00", "29/11/2026 25:00", "hôm qua"):
+        with pytest.raises(ValueError):
+            parse_time(wrong)
