@@ -4,7 +4,11 @@ and a story's press coverage beside its social discussion."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import html
+import io
+import re
 
 from sqlalchemy import update
 
@@ -12,6 +16,7 @@ from baochi.collect.social.items import SocialItem
 from baochi.db import Store
 from baochi.db.schema import documents
 from baochi.db.social_store import SocialStore
+from baochi.db.web_store import WebStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.settings import Settings
 from baochi.social.ingest import ingest
@@ -19,6 +24,7 @@ from baochi.stories import assign
 from tests.social.conftest import needs_social_data
 from tests.social.fake_api import social_texts
 from tests.web import conftest as web_fixtures
+from tests.web.conftest import csrf
 
 app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
 client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
@@ -92,3 +98,53 @@ def test_social_pages_show_posts_channels_and_story_discussion(
     assert "&lt;script&gt;" in story_page.text  # the comment joined through its post
 
     assert client_as("officer").get("/social").status_code in (303, 403)
+
+
+def _listening_csv(rows: list[list[str]]) -> bytes:
+    """A listening tool's export as the office downloads it (Vietnamese headers, BOM)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["ID", "Loại", "Nội dung", "Thời gian", "Link", "Tác giả", "Lượt thích"])
+    writer.writerows(rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, client_as):
+    needs_social_data()
+    texts = social_texts(4)
+    when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
+    good = [
+        [f"fb-{i}", "Bài viết" if i == 0 else "Bình luận", text, when, "", "Người dùng", "3"]
+        for i, text in enumerate(texts[:3])
+    ]
+    bad = ["fb-9", "Bình luận", "", when, "", "", ""]  # no text: row 5 of the file
+    analyst = client_as("analyst")
+
+    def upload(data: bytes, name: str = "lang-nghe.csv", **form: str):
+        token = csrf(analyst, "/social")
+        files = {"file": (name, data, "text/csv")}
+        return analyst.post("/social/import", data={"csrf": token, **form}, files=files)
+
+    refused = upload(_listening_csv([*good, bad]))
+    assert refused.status_code == 422
+    assert "1/4 dòng lỗi, chưa ghi gì" in refused.text and "Dòng 5: text: missing" in refused.text
+    assert SocialStore(store.engine).items(limit=10) == []  # nothing written
+
+    done = upload(_listening_csv([*good, bad]), skip_bad="true")
+    assert done.status_code == 200
+    assert "4 dòng — 3 mới, 0 đã có" in done.text and "1 dòng lỗi bỏ qua" in done.text
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", done.text)).split())
+    assert all(" ".join(t.split())[:40] in shown for t in texts[:3])  # listed on the page
+    stored = SocialStore(store.engine).items(limit=10)
+    assert {r.kind for r in stored} == {"post", "comment"} and all(r.sentiment for r in stored)
+    assert "3 dòng — 0 mới, 3 đã có" in upload(_listening_csv(good)).text  # sent twice
+
+    assert upload(b"x", name="notes.txt").status_code == 422
+    broken = upload(b"PK\x03\x04 not a workbook", name="lang-nghe.xlsx")
+    assert broken.status_code == 422 and "Không đọc được tệp" in broken.text
+    leader = client_as("leader")
+    files = {"file": ("a.csv", _listening_csv(good), "text/csv")}
+    form = {"csrf": csrf(leader, "/social")}
+    assert leader.post("/social/import", data=form, files=files).status_code == 403
+    logged = WebStore(store.engine).audit_entries(limit=1)[0]
+    assert (logged["action"], logged["username"]) == ("social.import", "lan")

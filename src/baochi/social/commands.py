@@ -14,10 +14,8 @@ from typing import Any
 from baochi.collect.social.importers import (
     PRESETS,
     ImportReport,
-    read_facebook_export,
-    read_table,
+    read_export,
 )
-from baochi.collect.social.mapping import FieldMap
 from baochi.collect.social.sync import CONNECTORS, sync
 from baochi.collect.social.tokens import TokenError, encrypt
 from baochi.db import open_store
@@ -142,15 +140,13 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _read(args: argparse.Namespace) -> ImportReport:
-    if args.preset == "facebook-export":
-        return read_facebook_export(args.file)
-    pairs = dict(PRESETS[args.preset])
+    columns = {}
     for item in args.map:
         name, sep, column = item.partition("=")
         if not sep:
             raise ValueError(f"--map expects FIELD=COLUMN, got {item!r}")
-        pairs[name.strip()] = column.strip()
-    return read_table(args.file, args.platform, FieldMap.parse(pairs), args.preset)
+        columns[name.strip()] = column.strip()
+    return read_export(args.file, args.preset, args.platform, columns)
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:

@@ -5,16 +5,21 @@ engagement, best posts, active hours and answers to negative stories."""
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
+from baochi.collect.social.importers import MAX_BYTES, read_export
 from baochi.db.social_store import SocialStore
-from baochi.db.web_store import User
+from baochi.db.web_store import User, audit
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
+from baochi.social.ingest import ingest
 from baochi.social.marks import SENTIMENTS, TOXICITY, marked
-from baochi.web.auth import READERS, require
+from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.templating import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -24,6 +29,15 @@ NAV = (
     NavItem(33, "/social/channels", "Kênh của thành phố", READERS),
 )
 Reader = Annotated[User, Depends(require(*READERS))]
+Editor = Annotated[User, Depends(require(*EDITORS))]
+IMPORT_PRESETS = {
+    "listening": "Công cụ theo dõi mạng xã hội (CSV, XLSX)",
+    "baochi": "Cột theo tên trường của baochi (CSV, XLSX)",
+    "youtube-takeout": "YouTube Takeout: bình luận (CSV)",
+    "facebook-export": "Facebook: tải thông tin của trang (JSON)",
+}
+IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
+AUDIT_LABELS = {"social.import": "Nhập bài mạng xã hội"}
 PERIODS = (7, 30, 90, 365)
 
 
@@ -34,6 +48,18 @@ def _store(request: Request) -> SocialStore:
 @router.get("/social")
 def social_page(request: Request, user: Reader, kind: str = "", toxic: bool = False) -> Response:
     """Channels followed and the latest posts and comments, the offensive words marked."""
+    return _social(request, user, kind, toxic)
+
+
+def _social(
+    request: Request,
+    user: User,
+    kind: str = "",
+    toxic: bool = False,
+    imported: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    """The social page, with the outcome of an import when there was one."""
     store = _store(request)
     rows = store.items(kind=kind if kind in ("post", "comment") else None, limit=300)
     if toxic:
@@ -46,8 +72,51 @@ def social_page(request: Request, user: Reader, kind: str = "", toxic: bool = Fa
         "toxic": toxic,
         "sentiments": SENTIMENTS,
         "toxicity": TOXICITY,
+        "can_import": user.role in EDITORS,
+        "presets": IMPORT_PRESETS,
+        "imported": imported,
     }
-    return render(request, "social/index.html", context)
+    return render(request, "social/index.html", context, status)
+
+
+@router.post("/social/import")
+def import_export(
+    request: Request,
+    user: Editor,
+    file: Annotated[UploadFile, File()],
+    preset: Annotated[str, Form()] = "listening",
+    platform: Annotated[str, Form()] = "facebook",
+    skip_bad: Annotated[bool, Form()] = False,
+) -> Response:
+    """Posts and comments from an export the office has (a listening tool's CSV or XLSX,
+    Facebook's JSON), every row checked first: with a bad row nothing is stored unless the good
+    rows are asked for, as `baochi social import` does."""
+    name = file.filename or ""
+    suffix = Path(name).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        error = f"Tệp {name!r}: chỉ nhận {', '.join(IMPORT_SUFFIXES)}."
+        return _social(request, user, imported={"error": error}, status=422)
+    data = file.file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        error = f"Tệp {name!r} lớn hơn {MAX_BYTES // 2**20} MB."
+        return _social(request, user, imported={"error": error}, status=413)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"export{suffix}"
+        path.write_bytes(data)
+        try:
+            report = read_export(path, preset, platform.strip().lower() or "facebook")
+        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+            error = f"Không đọc được tệp {name!r}: {exc}"
+            return _social(request, user, imported={"error": error}, status=422)
+    outcome: dict[str, Any] = {"name": name, "rows": report.rows, "errors": report.errors[:50]}
+    if report.errors and not skip_bad:
+        outcome["bad"] = len(report.errors)
+        return _social(request, user, imported=outcome, status=422)
+    done = ingest(request.app.state.store, report.items, request.app.state.settings)
+    outcome |= {"stored": done.stored, "known": done.known, "placed": done.placed}
+    counts = {k: outcome[k] for k in ("rows", "stored", "known", "placed")}
+    audit(request.app.state.store.engine, user, "social.import", f"file:{name}", None, counts)
+    return _social(request, user, imported=outcome)
 
 
 def _period(days: int) -> tuple[dt.datetime, dt.datetime]:

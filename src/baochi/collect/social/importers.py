@@ -107,6 +107,19 @@ def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baoch
     return report
 
 
+def read_export(
+    path: Path, preset: str, platform: str, columns: Mapping[str, str] | None = None
+) -> ImportReport:
+    """A file in one of the presets' shapes (`columns` naming fields the preset does not):
+    Facebook's JSON export, or a CSV/XLSX table."""
+    if preset == "facebook-export":
+        return read_facebook_export(path)
+    if preset not in PRESETS:
+        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}, facebook-export")
+    fields = FieldMap.parse({**PRESETS[preset], **(columns or {})})
+    return read_table(path, platform, fields, preset)
+
+
 def read_facebook_export(path: Path, page: str = "") -> ImportReport:
     """Facebook's JSON export: posts (`your_posts…json`) or comments (`comments…json`)."""
     try:
