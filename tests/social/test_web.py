@@ -135,6 +135,7 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert "4 dòng — 3 mới, 0 đã có" in done.text and "1 dòng lỗi bỏ qua" in done.text
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", done.text)).split())
     assert all(" ".join(t.split())[:40] in shown for t in texts[:3])  # listed on the page
+    assert "Bình luận · Facebook · Người dùng" in shown
     stored = SocialStore(store.engine).items(limit=10)
     assert {r.kind for r in stored} == {"post", "comment"} and all(r.sentiment for r in stored)
     assert "3 dòng — 0 mới, 3 đã có" in upload(_listening_csv(good)).text  # sent twice
