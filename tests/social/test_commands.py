@@ -73,6 +73,13 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
     assert SocialStore(store.engine).items() == []
     assert main([*base, "--skip-bad"]) == 0
     assert [r.text for r in SocialStore(store.engine).items()] == [texts[0]]
+    # Rows of one channel's export count as that channel's.
+    social = SocialStore(store.engine)
+    page, _ = social.add_account("facebook", "import", "trang", "Trang tin")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["ma", "noi_dung", "luc"], ["y1", texts[2], "20/11/2026 09:00"]])
+    assert main([*base, "--account", str(page)]) == 0
+    assert [a.items_total for a in social.accounts() if a.id == page] == [1]
 
 
 def test_a_burst_of_comments_on_a_channel_raises_a_spike_alert(store: Store, settings: Settings):

@@ -139,6 +139,12 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     stored = SocialStore(store.engine).items(limit=10)
     assert {r.kind for r in stored} == {"post", "comment"} and all(r.sentiment for r in stored)
     assert "3 dòng — 0 mới, 3 đã có" in upload(_listening_csv(good)).text  # sent twice
+    # An export of one of the channels followed is counted as that channel's.
+    social = SocialStore(store.engine)
+    page_id, _ = social.add_account("facebook", "import", "trang-ha-noi", "Trang tin Hà Nội")
+    again = [[f"kenh-{i}", *row[1:]] for i, row in enumerate(good)]
+    assert "3 mới" in upload(_listening_csv(again), account=str(page_id)).text
+    assert [a.items_total for a in social.accounts() if a.id == page_id] == [3]
 
     assert upload(b"x", name="notes.txt").status_code == 422
     broken = upload(b"PK\x03\x04 not a workbook", name="lang-nghe.xlsx")

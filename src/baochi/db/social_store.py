@@ -242,6 +242,15 @@ class SocialStore:
                 .values(lease_owner="", lease_until=None)
             )
 
+    def count_imported(self, account_id: int, stored: int) -> None:
+        """Add items brought in from a file to the channel's count (a sync counts its own)."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(social_accounts)
+                .where(social_accounts.c.id == account_id)
+                .values(items_total=social_accounts.c.items_total + stored)
+            )
+
     def record_sync(
         self,
         account_id: int,

@@ -161,7 +161,10 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         print(f"{len(report.errors)}/{report.rows} dòng lỗi: chưa ghi gì (sửa tệp, hoặc "
               "--skip-bad để chỉ ghi các dòng đúng)", file=sys.stderr)  # fmt: skip
         return 1
-    done = ingest(open_store(settings), report.items, settings, args.account)
+    store = open_store(settings)
+    done = ingest(store, report.items, settings, args.account)
+    if args.account is not None:
+        SocialStore(store.engine).count_imported(args.account, done.stored)
     print(f"{report.rows} dòng: {done.stored} mới, {done.known} đã có, "
           f"{done.placed} vào chuỗi tin, {len(report.errors)} lỗi bỏ qua")  # fmt: skip
     return 0

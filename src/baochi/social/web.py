@@ -86,11 +86,12 @@ def import_export(
     file: Annotated[UploadFile, File()],
     preset: Annotated[str, Form()] = "listening",
     platform: Annotated[str, Form()] = "facebook",
+    account: Annotated[str, Form()] = "",
     skip_bad: Annotated[bool, Form()] = False,
 ) -> Response:
     """Posts and comments from an export the office has (a listening tool's CSV or XLSX,
     Facebook's JSON), every row checked first: with a bad row nothing is stored unless the good
-    rows are asked for, as `baochi social import` does."""
+    rows are asked for, as `baochi social import` does; optionally as one channel's."""
     name = file.filename or ""
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
@@ -112,7 +113,11 @@ def import_export(
     if report.errors and not skip_bad:
         outcome["bad"] = len(report.errors)
         return _social(request, user, imported=outcome, status=422)
-    done = ingest(request.app.state.store, report.items, request.app.state.settings)
+    channel = _store(request).account(int(account)) if account.isdigit() else None
+    store, settings = request.app.state.store, request.app.state.settings
+    done = ingest(store, report.items, settings, channel.id if channel else None)
+    if channel:
+        _store(request).count_imported(channel.id, done.stored)
     outcome |= {"stored": done.stored, "known": done.known, "placed": done.placed}
     counts = {k: outcome[k] for k in ("rows", "stored", "known", "placed")}
     audit(request.app.state.store.engine, user, "social.import", f"file:{name}", None, counts)
