@@ -181,6 +181,8 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     # Minh reads that coverage inside his case, and no other article.
     officer = client_as("officer")
     case_page = officer.get(f"/cases/{case_id}").text
+    title = StoryStore(store.engine).story(crash).title
+    assert f"<title>#{case_id} {html.escape(title, quote=False)} · baochi</title>" in case_page
     assert f'href="/cases/{case_id}/documents/{ids[0]}"' in case_page
     article = officer.get(f"/cases/{case_id}/documents/{ids[0]}")
     assert article.status_code == 200

@@ -217,7 +217,7 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         case = casework.get_case(engine, actor, case_id)
     store = CasesStore(engine)
     context = {
-        "title": f"Hồ sơ #{case.id}",
+        "title": f"#{case.id} {case.title}",  # what a browser tab and a bookmark show
         "case": case,
         "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
         "labels": workflow.STATUS_LABELS,
