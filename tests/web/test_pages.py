@@ -406,6 +406,6 @@ def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:
         )
         assert page.status_code == 303
     html = analyst.get("/").text
-    assert "Vụ việc sắp đến hạn" in html
+    assert "Hồ sơ sắp đến hạn" in html
     assert "Ngập úng phố Huế" in html and "Rác thải sông Tô Lịch" not in html  # 5 working days
     assert "Ngập úng phố Huế" in client_as("leader").get("/").text

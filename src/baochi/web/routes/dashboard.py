@@ -65,7 +65,7 @@ def cases_due(request: Request, user: User) -> Panel | None:
         key=lambda pair: pair[1],
     )
     soon = [(case, left) for case, left in due if left <= DUE_SOON_DAYS]
-    return Panel(60, "Vụ việc sắp đến hạn", "_cases_due.html", {"cases": soon[:8]})
+    return Panel(60, "Hồ sơ sắp đến hạn", "_cases_due.html", {"cases": soon[:8]})
 
 
 def area_panels(request: Request, user: User) -> list[Panel]:
