@@ -145,6 +145,7 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
         save(store, crash_a, "vnexpress.net"),
         save(store, crash_b, "hanoimoi.vn", city_outlet=True),
         save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+        save(store, corpus.by_id[COPY], "baotintuc.vn"),
     ]
     story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
     crash = story_of[ids[0]]
@@ -193,6 +194,17 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     assert officer.get(f"/cases/{other}/documents/{ids[0]}").status_code == 404
     # The office reads the article where it always does.
     assert f'href="/documents/{ids[0]}"' in analyst.get(f"/cases/{case_id}").text
+
+    # A wire story and its copy are one item of a case's coverage, the copy named under it.
+    wire, drill = ids[2:], story_of[ids[2]]
+    assert story_of[ids[3]] == drill
+    drill_case = cases.open_case(
+        store.engine, cases.Actor("admin"), "", story_id=drill, responsible=[department]
+    )
+    drill_page = officer.get(f"/cases/{drill_case}").text
+    copy_link = f'<a href="/cases/{drill_case}/documents/{wire[1]}">baotintuc.vn</a>'
+    assert f'id="copies-{wire[0]}">Bản sao: {copy_link}</div>' in drill_page
+    assert drill_page.count(f"/cases/{drill_case}/documents/{wire[1]}") == 1  # no item of its own
 
     # Minh answers with the letter; Lan confirms the city paper's article as the correction.
     assert "PDF, DOCX, XLSX, PNG, JPEG · ≤ 20 MB" in case_page

@@ -21,6 +21,7 @@ from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.web_store import User, audit
+from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.exports import stored_file_response, xlsx_response
 from baochi.web.templating import NavItem, Panel, day, local, render
@@ -222,7 +223,9 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
         "labels": workflow.STATUS_LABELS,
         "departments": _departments(request),
-        "documents": store.case_documents(case.id),
+        "documents": grouped(  # wire copies under their original, unless a reply
+            store.case_documents(case.id), lambda d: d.relation == "coverage" and not d.confirmed
+        ),
         "events": store.events(case.id),
         "files": store.attachments(case.id),
         "actions": workflow.actions_for(case.status, actor, case.responsible, case.coordinating),

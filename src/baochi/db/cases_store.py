@@ -21,7 +21,7 @@ from baochi.db.schema_cases import (
     case_notifications,
     cases,
 )
-from baochi.db.schema_stories import stories
+from baochi.db.schema_stories import stories, story_articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,7 @@ class CaseDocument:
     published_at: dt.datetime | None
     added_at: dt.datetime
     confirmed: bool  # by an analyst; otherwise the relation is the matcher's guess
+    duplicate_of: int | None  # the earlier article of its story it copies
 
 
 class CasesStore:
@@ -271,9 +272,11 @@ class CasesStore:
                 documents.c.published_at,
                 case_documents.c.added_at,
                 case_documents.c.confirmed_by.is_not(None).label("confirmed"),
+                story_articles.c.duplicate_of,
             )
             .join(documents, documents.c.id == case_documents.c.document_id)
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
+            .outerjoin(story_articles, story_articles.c.document_id == documents.c.id)
             .where(case_documents.c.case_id == case_id)
             .order_by(documents.c.published_at, documents.c.id)
         )

@@ -14,6 +14,7 @@ from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryS
 from baochi.db.web_store import User
 from baochi.labels import TONES, label_name
 from baochi.social.discussion import social_context
+from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import HANOI, NavItem, Panel, local, render
@@ -42,20 +43,6 @@ def _story(request: Request, story_id: int) -> StoryRow:
     if story is None:
         raise HTTPException(404, "không tìm thấy chuỗi tin")
     return story
-
-
-def grouped(articles: list[StoryArticle]) -> list[tuple[StoryArticle, list[StoryArticle]]]:
-    """Each original article with the copies that repeat it, in arrival order."""
-    originals = {a.document_id for a in articles if a.duplicate_of is None}
-    copies: dict[int, list[StoryArticle]] = {}
-    for a in articles:
-        if a.duplicate_of is not None and a.duplicate_of in originals:
-            copies.setdefault(a.duplicate_of, []).append(a)
-    return [
-        (a, copies.get(a.document_id, []))
-        for a in articles
-        if a.duplicate_of is None or a.duplicate_of not in originals
-    ]
 
 
 def timeline(articles: list[StoryArticle]) -> dict[str, list[Any]]:
