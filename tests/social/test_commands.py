@@ -67,6 +67,8 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
     base = ["--set", f"data={settings.data}", "--set", f"database_url={settings.database_url}",
             "social", "import", str(path),
             "--map", "id=ma", "--map", "text=noi_dung", "--map", "published_at=luc"]  # fmt: skip
+    assert main([*base, "--platform", "Mạng xã hội riêng"]) == 2  # not a name it could store
+    assert "platform 'Mạng xã hội riêng'" in capsys.readouterr().err
     assert main(base) == 1
     err = capsys.readouterr().err
     assert "dòng 3: published_at: not a date and time: 'ngày mai'" in err

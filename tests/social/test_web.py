@@ -147,6 +147,8 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert [a.items_total for a in social.accounts() if a.id == page_id] == [3]
 
     assert upload(b"x", name="notes.txt").status_code == 422
+    long_name = upload(_listening_csv(good), platform="mạng xã hội của thành phố")
+    assert long_name.status_code == 422 and "chữ thường không dấu" in long_name.text
     broken = upload(b"PK\x03\x04 not a workbook", name="lang-nghe.xlsx")
     assert broken.status_code == 422 and "Không đọc được tệp" in broken.text
     leader = client_as("leader")

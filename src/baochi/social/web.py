@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
-from baochi.collect.social.importers import MAX_BYTES, read_export
+from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
 from baochi.db.social_store import SocialStore
 from baochi.db.web_store import User, audit
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
@@ -92,10 +92,13 @@ def import_export(
     """Posts and comments from an export the office has (a listening tool's CSV or XLSX,
     Facebook's JSON), every row checked first: with a bad row nothing is stored unless the good
     rows are asked for, as `baochi social import` does; optionally as one channel's."""
-    name = file.filename or ""
+    name, platform = file.filename or "", platform.strip().lower() or "facebook"
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
         error = f"Tệp {name!r}: chỉ nhận {', '.join(IMPORT_SUFFIXES)}."
+        return _social(request, user, imported={"error": error}, status=422)
+    if not PLATFORM.fullmatch(platform):
+        error = f"Tên mạng xã hội {platform[:40]!r}: chữ thường không dấu, số, '-' (tối đa 20)."
         return _social(request, user, imported={"error": error}, status=422)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
@@ -105,7 +108,7 @@ def import_export(
         path = Path(folder) / f"export{suffix}"
         path.write_bytes(data)
         try:
-            report = read_export(path, preset, platform.strip().lower() or "facebook")
+            report = read_export(path, preset, platform)
         except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
             error = f"Không đọc được tệp {name!r}: {exc}"
             return _social(request, user, imported={"error": error}, status=422)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +22,7 @@ from baochi.collect.social.mapping import FieldMap, RowError, item_of
 from baochi.records import digest
 
 MAX_BYTES = 50 * 1024 * 1024
+PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
 # Column names of exports the office meets, so a mapping need not be written by hand.
 PRESETS: dict[str, dict[str, str]] = {
     "baochi": {},
@@ -112,6 +114,8 @@ def read_export(
 ) -> ImportReport:
     """A file in one of the presets' shapes (`columns` naming fields the preset does not):
     Facebook's JSON export, or a CSV/XLSX table."""
+    if not PLATFORM.fullmatch(platform):
+        raise ValueError(f"platform {platform[:40]!r}: lower-case letters, digits, '-' (≤ 20)")
     if preset == "facebook-export":
         return read_facebook_export(path)
     if preset not in PRESETS:
