@@ -50,9 +50,9 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     report = read_table(sheet, "facebook", fields)
     assert [i.external_id for i in report.items] == ["a1", "a2"]
     assert report.errors == [
-        (4, "published_at: not a date and time: 'hôm qua'"),
-        (5, "text: missing (column 'Nội dung')"),
-        (6, "reactions: not a count: '-4'"),
+        (4, "published_at: không phải ngày giờ: 'hôm qua'"),
+        (5, "text: thiếu (cột 'Nội dung')"),
+        (6, "reactions: không phải số đếm: '-4'"),
     ]
     comment = report.items[1]
     assert comment.kind == "comment" and comment.parent == "a1" and comment.author == "Minh"
@@ -94,7 +94,7 @@ def test_a_facebook_export_is_read_with_its_latin1_escapes(tmp_path: Path):
     report = read_facebook_export(path, "Cổng TTĐT Hà Nội")
     (post,) = report.items
     assert post.text == message and post.links == ("https://hanoimoi.vn/a.html",)
-    assert report.errors == [(2, "text: no post or comment text in the entry")]
+    assert report.errors == [(2, "text: không có nội dung bài đăng hay bình luận")]
 
 
 def test_tokens_are_encrypted_at_rest(settings: Settings):

@@ -127,7 +127,7 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
 
     refused = upload(_listening_csv([*good, bad]))
     assert refused.status_code == 422
-    assert "1/4 dòng lỗi, chưa ghi gì" in refused.text and "Dòng 5: text: missing" in refused.text
+    assert "1/4 dòng lỗi, chưa ghi gì" in refused.text and "Dòng 5: text: thiếu" in refused.text
     assert SocialStore(store.engine).items(limit=10) == []  # nothing written
 
     done = upload(_listening_csv([*good, bad]), skip_bad="true")

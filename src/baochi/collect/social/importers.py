@@ -148,7 +148,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
     """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
     stamp = entry.get("timestamp")
     if stamp is None:
-        raise RowError("published_at", "missing timestamp")
+        raise RowError("published_at", "thiếu thời điểm")
     text, kind, author = "", "post", page
     for data in entry.get("data") or []:
         if "post" in data:
@@ -158,7 +158,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
             text, kind = str(comment.get("comment", "")), "comment"
             author = str(comment.get("author") or author)
     if not text.strip():
-        raise RowError("text", "no post or comment text in the entry")
+        raise RowError("text", "không có nội dung bài đăng hay bình luận")
     links = []
     for attachment in entry.get("attachments") or []:
         for data in attachment.get("data") or []:

@@ -90,27 +90,27 @@ def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") ->
     raw = {name: lookup(record, path) for name, path in fields.fields.items()}
     for name in REQUIRED:
         if raw[name] is None or str(raw[name]).strip() == "":
-            raise RowError(name, f"missing (column {fields.fields[name]!r})")
+            raise RowError(name, f"thiếu (cột {fields.fields[name]!r})")
     text = str(raw["text"])
     if len(text) > MAX_TEXT:
-        raise RowError("text", f"longer than {MAX_TEXT} characters")
+        raise RowError("text", f"dài quá {MAX_TEXT} ký tự")
     if raw["kind"] not in (None, ""):
         kind = KINDS.get(str(raw["kind"]).strip().lower(), "")
         if not kind:
-            raise RowError("kind", f"{raw['kind']!r} is neither post nor comment")
+            raise RowError("kind", f"{raw['kind']!r} không phải bài đăng hay bình luận")
     try:
         published = parse_time(raw["published_at"])
     except (ValueError, OverflowError, OSError) as exc:
-        raise RowError("published_at", f"not a date and time: {raw['published_at']!r}") from exc
+        raise RowError("published_at", f"không phải ngày giờ: {raw['published_at']!r}") from exc
     counts: dict[str, int | None] = {}
     for name in COUNTS:
         try:
             counts[name] = count(raw[name])
         except ValueError as exc:
-            raise RowError(name, f"not a count: {raw[name]!r}") from exc
+            raise RowError(name, f"không phải số đếm: {raw[name]!r}") from exc
     url = str(raw["url"] or "")
     if url and not url.startswith(("http://", "https://")):
-        raise RowError("url", f"not a web address: {url[:80]!r}")
+        raise RowError("url", f"không phải địa chỉ web: {url[:80]!r}")
     links = raw["links"]
     shared = links if isinstance(links, list) else _URL.findall(str(links or "") or text)
     return SocialItem(
