@@ -17,6 +17,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
 from baochi.labels import label_name
+from baochi.watch.spikes import vi_number
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import LANGUAGES, language, translator
 
@@ -43,9 +44,7 @@ def day(value: dt.datetime | dt.date | str | None) -> str:
 
 def number(value: float | int | None, digits: int = 0) -> str:
     """As written in Vietnamese: thousands with dots, decimals after a comma (12.345,6)."""
-    if value is None:
-        return "—"
-    return f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return "—" if value is None else vi_number(value, digits)
 
 
 def label(code: str | None, task: str) -> str:
