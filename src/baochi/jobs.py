@@ -15,6 +15,7 @@ from baochi.collect.loop import collect_forever
 from baochi.collect.social.sync import sync_accounts
 from baochi.db import Store
 from baochi.db.watch_store import WatchStore
+from baochi.pipeline import name_areas
 from baochi.reports.schedule import RUN_EVERY, run_schedule
 from baochi.settings import Settings
 from baochi.watch.check import check
@@ -42,8 +43,9 @@ def threaded(job: Callable[[dt.datetime], object]) -> Callable[[dt.datetime], Aw
 
 
 async def background(store: Store, settings: Settings) -> None:
-    """Collect, check watchlists and spikes, write (and hand over) case reminders, and make and
-    mail the scheduled brief and reports."""
+    """Collect, check watchlists and spikes, name the areas of documents stored before areas
+    were, write (and hand over) case reminders, and make and mail the scheduled brief and
+    reports."""
     config = WatchConfig.from_settings(settings)
     watch, channels = WatchStore(store.engine), notifiers(config)
     await asyncio.gather(
@@ -53,6 +55,7 @@ async def background(store: Store, settings: Settings) -> None:
             "alert check",
             threaded(lambda now: check(store, watch, config, now, channels)),
         ),
+        every(settings.check_interval, "area naming", threaded(lambda now: name_areas(store))),
         every(
             settings.check_interval,
             "case coverage",

@@ -10,12 +10,13 @@ from functools import cache
 from pathlib import Path
 
 from baochi.analyze import Analyzer
+from baochi.db import Store
 from baochi.extract import extract
 from baochi.records import Analysis, Article, Document, Keys, Page
 from baochi.settings import Settings
 from baochi.vi.gazetteer import gazetteer
 from baochi.vi.place_decision import PlaceDecision
-from baochi.vi.places import detect_places
+from baochi.vi.places import detect_places, units_named
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +49,31 @@ def warm(settings: Settings) -> None:
 
 
 def analyse(article: Article, settings: Settings) -> Analysis:
-    """Topic and tone from the models, place and Hà Nội from the gazetteer and its decision."""
+    """Topic and tone from the models, place and Hà Nội from the gazetteer and its decision,
+    and the main place's districts and wards that the title and lead name (where the news is)."""
     (labels,) = analyzer(settings.data / "models").analyze_articles(
         [{"title": article.title, "text": article.text}]
     )
     decision = place_decision(settings.data / "models")
     where = detect_places(article.title, article.text, decision=decision)
     model = "trained" if "trained" in labels["model"].values() else "rules"
-    return Analysis(labels["topic"], labels["tone"], where.main, where.hanoi, model)
+    areas = sorted(units_named(article.title, article.lead, where.main))
+    return Analysis(labels["topic"], labels["tone"], where.main, where.hanoi, tuple(areas), model)
 
 
 def process(page: Page, settings: Settings) -> Document:
     """Fetched page → extracted, normalised, analysed Document; Skip or Reject if no article."""
     article = extract(page, settings)
     return Document(article, Keys.of(article), analyse(article, settings))
+
+
+def name_areas(store: Store, batch: int = 2000) -> int:
+    """Name the areas of every document stored before they were named (see `analyse`), a batch
+    per transaction; how many were named."""
+    named = 0
+    while found := store.unnamed(batch):
+        store.name_areas(
+            {doc: sorted(units_named(title, text, main)) for doc, main, title, text in found}
+        )
+        named += len(found)
+    return named

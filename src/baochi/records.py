@@ -62,6 +62,14 @@ class Keys:
         return cls(digest(" ".join(fold(article.body).split())))
 
 
+AREA_SEPARATOR = "|"  # between the names of documents.areas
+
+
+def split_areas(stored: str | None) -> tuple[str, ...]:
+    """The names of a documents.areas value (none for "" or a document not yet named)."""
+    return tuple(stored.split(AREA_SEPARATOR)) if stored else ()
+
+
 @dataclass(frozen=True, slots=True)
 class Analysis:
     """The analyse stage's part: what the article is about, its tone and its place."""
@@ -70,6 +78,7 @@ class Analysis:
     tone: str
     place: str
     hanoi: bool
+    areas: tuple[str, ...]  # districts, wards and communes of the main place named up front
     model: str  # "trained" or "rules": the fallback is always marked
 
 

@@ -24,6 +24,7 @@ from baochi.records import Page
 from baochi.settings import Settings
 from baochi.stories import place_pending
 from baochi.vi import normalize
+from baochi.vi.places import detect_places, units_named
 from tests.site.bad import BAD_FEED_TARGETS
 
 FAR_FUTURE = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
@@ -62,6 +63,14 @@ def test_every_real_article_is_stored_once_with_its_body(site, store: Store, set
     assert in_stories == len(site.articles)  # and placed each in a story
     assert all(topic and tone in ("negative", "neutral", "positive") and place
                for topic, tone, place, _ in labels)  # fmt: skip
+    # and named the districts and wards of its main place that its title and lead name
+    named = {doc.url: doc for docs_at in docs.values() for doc in docs_at}
+    with store.engine.connect() as conn:
+        areas = dict(conn.execute(text("SELECT url, areas FROM documents")).all())
+    for url, doc in named.items():
+        place = detect_places(doc.title, doc.text).main
+        assert areas[url] == "|".join(sorted(units_named(doc.title, doc.lead, place))), url
+    assert sum(1 for a in areas.values() if a) >= 3
     for article in site.articles:
         (doc,) = docs[site.article_url(article)]  # exactly once
         assert doc.title == normalize(article["title"])

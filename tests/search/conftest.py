@@ -1,6 +1,7 @@
 """A small archive for the search tests: the first 300 real articles that carry our own topic,
 tone and place labels, spread over four outlets and real publication days, indexed once; one in
-five is stored as a social post or comment (Facebook or YouTube), as the connectors store them."""
+five is stored as a social post or comment (Facebook or YouTube), as the connectors store them.
+Their districts and wards are named by the job that names those of an older archive."""
 
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from sqlalchemy import text
 
 from baochi import settings as settings_mod
 from baochi.db import Store, open_store
+from baochi.pipeline import name_areas
 from baochi.records import Article, Collected, Document, Keys, Social
 from baochi.search import sync
+from baochi.vi.places import units_named
 from tests.conftest import CORPUS, SHARED_DATA, fresh_database, needs_corpus
 
 LABELS = SHARED_DATA / "news-labels" / "train.jsonl"
@@ -48,6 +51,7 @@ class Item:
     hanoi: bool
     kind: str = "article"
     platform: str = ""
+    areas: frozenset[str] = frozenset()  # districts and wards of `place` named up front
 
 
 # By position modulo 10: which articles are stored as posts and comments, and from where.
@@ -105,6 +109,9 @@ def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
         if status != "stored":
             continue
         labels.append({"id": doc_id, **{name: raw[name] for name in LABELLED}})
+        kind, platform = SOCIAL.get(k % 10, ("article", ""))
+        article = batch[k].document.article
+        up_front = article.lead if kind == "article" else article.body
         items[doc_id] = Item(
             id=doc_id,
             title=raw["title"],
@@ -115,8 +122,9 @@ def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
             tone=raw["tone"],
             place=raw["place"],
             hanoi=raw["hanoi"],
-            kind=SOCIAL.get(k % 10, ("article", ""))[0],
-            platform=SOCIAL.get(k % 10, ("article", ""))[1],
+            kind=kind,
+            platform=platform,
+            areas=frozenset(units_named(raw["title"], up_front, raw["place"])),
         )
     with store.engine.begin() as conn:
         conn.execute(
@@ -126,6 +134,7 @@ def store_articles(store: Store, raws: list[dict]) -> dict[int, Item]:
             ),
             labels,
         )
+    name_areas(store)
     return items
 
 

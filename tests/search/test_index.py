@@ -12,6 +12,7 @@ from sqlalchemy import inspect, text
 
 from baochi.db import Store, migrate
 from baochi.db.engine import MIGRATIONS
+from baochi.pipeline import name_areas
 from baochi.records import Article, Document, Keys, Social
 from baochi.search import run_query, search, sync
 from baochi.search.index import pending, rebuild
@@ -163,6 +164,25 @@ def test_the_title_indexes_of_an_indexed_archive_are_filled_from_it(store: Store
     assert _titles(store) == titles  # what the indexer itself writes
     assert ids(store, 'title:"hà nội"') == {doc_id}
     assert ids(store, "hà nội NOT title:ngập") == {other}
+
+
+def test_an_older_archive_has_its_districts_and_wards_named_after_the_migration(
+    store: Store,
+) -> None:
+    flooded = save(store, "Ngập ở phường Minh Khai, quận Hai Bà Trưng", "Nước dâng sau mưa.")
+    street = save(store, "Tắc đường ở phố Hai Bà Trưng", "Ùn ứ kéo dài đến trưa.")
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "search_0005")
+        assert "areas" not in {c["name"] for c in inspect(conn).get_columns("documents")}
+        conn.execute(text("UPDATE documents SET place = 'Hà Nội'"))
+        command.upgrade(config, "heads")
+    assert ids(store, 'place:"hai ba trung"') == set()  # not named yet
+    assert name_areas(store, batch=1) == 2 and name_areas(store) == 0
+    assert ids(store, 'place:"hai ba trung"') == ids(store, "place:minh_khai") == {flooded}
+    assert ids(store, 'place:"ha noi"') == {flooded, street}
 
 
 def _titles(store: Store) -> list[tuple[int, str, str]]:

@@ -45,7 +45,7 @@ def reading(node: Node, item: Item) -> bool:
             "outlet": contains(item.outlet, node.value),
             "topic": item.topic == node.value,
             "tone": item.tone == node.value,
-            "place": contains(item.place, node.value),
+            "place": any(contains(p, node.value) for p in (item.place, *item.areas)),
             "hanoi": item.hanoi == (node.value == "1"),
             "kind": item.kind == node.value,
             "platform": item.platform == node.value,
@@ -94,6 +94,8 @@ QUERIES = [
     "NOT kind:article tone:negative",
     'loại:"bình luận" nền_tảng:facebook',
     "platform:facebook NOT kind:comment",
+    'place:"hai bà trưng" OR place:"Sóc Sơn"',
+    'place:"Hoàn Kiếm" OR (place:"Quận 8" NOT kind:post)',
 ]
 
 
@@ -131,12 +133,24 @@ def test_facets_count_every_match(archive: Archive) -> None:
     result = run_query(archive.store, query, limit=5)
     items = [archive.items[i] for i in expected(archive, query)]
     assert result.total == len(items) and len(result.hits) == 5
-    for field in ("outlet", "topic", "tone", "place", "kind", "platform"):
+    for field in ("outlet", "topic", "tone", "place", "kind", "platform", "area"):
         counted = {f.value: f.count for f in result.facets[field]}
-        truth = Counter(v for item in items if (v := getattr(item, field))).most_common(20)
-        assert counted == {value: n for value, n in truth if n == counted.get(value)}
-        assert sum(counted.values()) == sum(n for _, n in truth)
+        values = (item.areas if field == "area" else {getattr(item, field)} for item in items)
+        truth = Counter(v for found in values for v in found if v)
+        assert all(truth[value] == n for value, n in counted.items())  # the top 20, ties aside
+        assert len(counted) == min(20, len(truth))
+        left_out = [n for value, n in truth.items() if value not in counted]
+        assert min(counted.values(), default=0) >= max(left_out, default=0)
     assert {f.value: f.count for f in result.facets["day"]} == Counter(i.day for i in items)
+
+
+def test_the_area_facet_counts_districts_and_wards_and_selects_them(archive: Archive) -> None:
+    areas = run_query(archive.store, "place:hà nội", limit=5).facets["area"]
+    assert areas and all(a.term.startswith("place:") for a in areas)
+    for area in areas:
+        chosen = found(archive, f"place:hà nội {area.term}")
+        assert len(chosen) == area.count
+        assert all(area.value in archive.items[i].areas for i in chosen)
 
 
 def test_a_facet_term_selects_its_bucket(archive: Archive) -> None:

@@ -9,6 +9,7 @@ import io
 import json
 import re
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from openpyxl import load_workbook
 from sqlalchemy import update
@@ -18,8 +19,11 @@ from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
 from baochi.db.stories_store import StoryArticle, StoryStore
+from baochi.pipeline import name_areas
 from baochi.stories import assign
+from baochi.stories.features import Item
 from baochi.stories.web import timeline
+from baochi.vi.places import units_named
 from tests.stories.conftest import COPY, ORIGINAL, Corpus, conflict_pair, save
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import HOSTILE_TITLE, csrf
@@ -135,6 +139,29 @@ def test_a_corrected_tone_is_counted_in_its_story_at_once(
     assert analyst.post(f"/documents/{ids[0]}/labels", data=form).status_code == 200
     page = analyst.get(f"/stories/{story}").text
     assert "Tiêu cực 1<" in page and "Trung tính 1<" in page
+
+
+def test_a_story_and_its_article_list_the_districts_and_wards_named(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    def named(item: Item) -> set[str]:
+        return units_named(item.title, item.text.partition("\n")[0], "Hà Nội")
+
+    item = next(i for i in corpus.slice if named(i))
+    doc = save(store, item, "hanoimoi.vn")
+    with store.engine.begin() as conn:  # as the pipeline placed it, before areas were named
+        conn.execute(update(documents).values(place="Hà Nội"))
+    assert name_areas(store) == 1
+    (story,) = {int(link.story) for link in assign(store.engine, [doc])}
+    page = client_as("leader").get(f"/stories/{story}").text
+    listed = re.search(r'id="story-areas">(.*?)</div>', page, re.S)
+    assert listed is not None
+    article = client_as("analyst").get(f"/documents/{doc}").text
+    for area in named(item):
+        query = urlencode({"q": f'story:{story} place:"{area}"'})
+        assert f'<a href="/search?{html.escape(query)}">{area}</a> (1)' in listed.group(1)
+        query = urlencode({"q": f'place:"{area}"'})
+        assert f'<a href="/search?{html.escape(query)}">{area}</a>' in article
 
 
 def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(

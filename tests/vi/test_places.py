@@ -273,5 +273,7 @@ def test_units_named_in_the_city_by_their_bare_names() -> None:
     )
     assert found == {"Minh Khai", "Hai Bà Trưng", "Sóc Sơn", "Bát Tràng"}
     assert units_named("Mưa lớn ở quận Bình Thạnh", "", "TP.HCM") == {"Bình Thạnh"}
+    # A numbered unit keeps its kind: a bare "8" would say nothing.
+    assert units_named("Cháy nhà ở phường 1, quận 8", "", "TP.HCM") == {"Phường 1", "Quận 8"}
     # Streets named for a district or a ward are streets.
     assert units_named("Tắc đường ở phố Hai Bà Trưng, ùn ứ kéo đến Kim Mã", "", "Hà Nội") == set()

@@ -38,6 +38,7 @@ class Row:
     place: str | None
     hanoi: bool | None
     story_id: int | None
+    areas: str | None  # documents.areas: NULL until named
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +100,7 @@ class ReportsStore:
                 documents.c.place,
                 documents.c.hanoi,
                 documents.c.story_id,
+                documents.c.areas,
             )
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
             .where(appeared_at >= start, appeared_at < end)

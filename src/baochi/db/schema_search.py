@@ -35,6 +35,7 @@ search_facets = Table(
     Column("place", String(100)),
     Column("hanoi", Boolean),
     Column("story_id", Integer),
+    Column("areas", Text),  # documents.areas
     Column("gone", Boolean, nullable=False, server_default="0"),  # the document was deleted
     Column("version", Integer, nullable=False),  # search_state.version when last written
 )

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, delete, func, select, text, union, update
+from sqlalchemy import Engine, bindparam, case, delete, func, select, text, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -24,7 +24,7 @@ from baochi.db.schema import (
     urls,
     workers,
 )
-from baochi.records import Collected, Document, digest
+from baochi.records import AREA_SEPARATOR, Collected, Document, digest
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
@@ -167,7 +167,13 @@ def _labels(document: Document) -> dict[str, Any]:
     found = document.analysis
     if found is None:
         return {}
-    return {"topic": found.topic, "tone": found.tone, "place": found.place, "hanoi": found.hanoi}
+    return {
+        "topic": found.topic,
+        "tone": found.tone,
+        "place": found.place,
+        "hanoi": found.hanoi,
+        "areas": AREA_SEPARATOR.join(found.areas),
+    }
 
 
 def _social(document: Document) -> dict[str, Any]:
@@ -635,6 +641,33 @@ class Store:
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield DocumentRow(**row._mapping)
+
+    def unnamed(self, limit: int) -> list[tuple[int, str, str, str]]:
+        """(id, main place, title, text up front) of documents stored before their areas were
+        named: an article's lead, a post's or comment's own text."""
+        up_front = case((documents.c.kind == "article", documents.c.lead), else_=documents.c.body)
+        query = (
+            select(documents.c.id, func.coalesce(documents.c.place, ""), documents.c.title)
+            .add_columns(up_front)
+            .where(documents.c.areas.is_(None))
+            .order_by(documents.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(int(r[0]), r[1], r[2], r[3] or "") for r in conn.execute(query)]
+
+    def name_areas(self, named: dict[int, Sequence[str]]) -> None:
+        """Store the areas of these documents."""
+        if not named:
+            return
+        statement = (
+            update(documents)
+            .where(documents.c.id == bindparam("doc"))
+            .values(areas=bindparam("areas"))
+        )
+        rows = [{"doc": doc, "areas": AREA_SEPARATOR.join(areas)} for doc, areas in named.items()]
+        with self.engine.begin() as conn:
+            conn.execute(statement, rows)
 
     def counts(self) -> dict[str, int]:
         """Headline counts for the front page and the collect summary."""

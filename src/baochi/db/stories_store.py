@@ -93,6 +93,7 @@ class StoryArticle:
     outlet: str
     appeared_at: dt.datetime
     duplicate_of: int | None
+    areas: str | None = None  # documents.areas
 
 
 @dataclass(frozen=True, slots=True)
@@ -437,6 +438,7 @@ class StoryStore:
                 func.coalesce(outlets.c.name, "").label("outlet"),
                 appeared_at.label("appeared_at"),
                 story_articles.c.duplicate_of,
+                documents.c.areas,
             )
             .select_from(story_articles)
             .join(documents, documents.c.id == story_articles.c.document_id)

@@ -38,6 +38,7 @@ from baochi.db.schema_web import (
 )
 from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
 from baochi.db.stories_store import StoryStore
+from baochi.records import split_areas
 from baochi.vi import fold
 from baochi.vi.place_names import HANOI
 
@@ -425,15 +426,16 @@ class WebStore:
             return [DocumentRow(**row._mapping) for row in conn.execute(query)]
 
     def machine_labels(self, document_id: int) -> dict[str, Any]:
-        """The analysis labels of a document (topic, tone, place, Hà Nội, story), as the
-        pipeline gave them; empty when it has none yet. Of a corrected label, the one its first
-        correction replaced."""
+        """The analysis labels of a document (topic, tone, place, Hà Nội, story, and the areas
+        named up front as a tuple), as the pipeline gave them; empty when it has none yet. Of a
+        corrected label, the one its first correction replaced."""
         cols = documents.c
-        query = select(cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id).where(
-            cols.id == document_id
-        )
+        query = select(
+            cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id, cols.areas
+        ).where(cols.id == document_id)
         row = self._one(query)
         found = {} if row is None else dict(row._mapping)
+        found["areas"] = split_areas(found.get("areas")) or None
         first: dict[str, str | None] = {}
         for correction in self.corrections(document_id):  # newest first: the oldest stays
             first[correction["task"]] = correction["replaced"]

@@ -15,6 +15,7 @@ from baochi.db.registry_store import RegistryStore
 from baochi.db.reports_store import ReportsStore, Row
 from baochi.db.targets_store import TargetsStore
 from baochi.db.web_store import WebStore
+from baochi.records import split_areas
 from baochi.registry.lineage import Lineage
 from baochi.registry.scheme import progress
 from baochi.reports.brief import figures, stories_of, story_entry
@@ -218,15 +219,19 @@ def _topics(rows: Sequence[Row]) -> Section:
 
 def _places(store: Store, scope: Scope, rows: Sequence[Row]) -> Section:
     """Where the news is: each article's main place, or, in the city's own report (all of it
-    about Hà Nội), the districts, wards and communes its title and lead name."""
+    about Hà Nội), the districts, wards and communes its title and lead name (as stored, or
+    read now for an article stored before they were)."""
     if scope.key != HANOI.key:
         places = Counter(r.place or UNLABELLED for r in rows)
         negative = Counter(r.place or UNLABELLED for r in rows if r.tone == "negative")
         header = ["Địa bàn chính", "Số bài", "Tỷ lệ", "Tiêu cực"]
         table = Table(header, _ranked(places, len(rows), negative, TOP_PLACES))
         return Section("Địa bàn", tables=[table])
-    leads = ReportsStore(store.engine).leads([r.id for r in rows])
-    named = {r.id: units_named(*leads.get(r.id, ("", "")), HANOI_PLACE) for r in rows}
+    leads = ReportsStore(store.engine).leads([r.id for r in rows if r.areas is None])
+    named = {
+        r.id: units_named(*leads[r.id], HANOI_PLACE) if r.id in leads else split_areas(r.areas)
+        for r in rows
+    }
     places = Counter(unit for r in rows for unit in named[r.id])
     negative = Counter(unit for r in rows if r.tone == "negative" for unit in named[r.id])
     header = ["Quận, huyện, phường, xã (cũ và mới)", "Số bài", "Tỷ lệ", "Tiêu cực"]

@@ -23,6 +23,7 @@ FACET_NAMES = {
     "topic": "Chủ đề",
     "tone": "Sắc thái",
     "place": "Nơi",
+    "area": "Quận, phường",
     "kind": "Loại",
     "platform": "Nền tảng",
     "day": "Ngày",

@@ -4,7 +4,9 @@ facet counts by outlet, topic, tone, place and day: milliseconds for 100,000 mat
 lookup per match would take a second. Each process keeps one copy per engine and, before every
 query, reads only the search_facets rows whose version is newer than the last one it saw.
 `kind:` and `platform:` (and their facets) come from two more columns, filled from the documents
-table for the ids a refresh brings (a document's kind and platform never change).
+table for the ids a refresh brings (a document's kind and platform never change). The districts,
+wards and communes a document names up front are many to a document: (document, area) pairs,
+which `place:` matches besides the main place, and which the area facet counts.
 
 What an analyst types for a label is matched as readers match words: without diacritics, on
 whole syllables, an equal value first (`place:"ha noi"` is "Hà Nội") and otherwise a containing
@@ -25,6 +27,7 @@ from sqlalchemy import Connection, Engine, select, text
 
 from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import search_facets
+from baochi.records import split_areas
 from baochi.search.tree import And, Dates, Everything, Label, Node, Not, Or, index_of
 from baochi.vi import contains, fold
 
@@ -67,13 +70,61 @@ class Codes:
         return found
 
 
+class Pairs:
+    """A label with many values to a document, as (document, value code) pairs appended as
+    documents are named; a renamed or deleted document's earlier pairs are marked dead."""
+
+    def __init__(self) -> None:
+        self.codes = Codes()
+        self.size = 0
+        self.doc = np.zeros(0, dtype=np.int64)
+        self.value = np.zeros(0, dtype=np.int32)
+        self.alive = np.zeros(0, dtype=bool)
+        self.spans: dict[int, tuple[int, int]] = {}  # document → its live pairs' slice
+
+    def update(self, named: list[tuple[int, tuple[str, ...]]]) -> None:
+        """Set the values of these documents (none for a deleted one)."""
+        docs: list[int] = []
+        values: list[int] = []
+        for doc, names in named:
+            start, end = self.spans.pop(doc, (0, 0))
+            self.alive[start:end] = False
+            if names:
+                self.spans[doc] = (self.size + len(docs), self.size + len(docs) + len(names))
+                docs.extend([doc] * len(names))
+                values.extend(self.codes.code(name) for name in names)
+        top = self.size + len(docs)
+        if top > len(self.doc):
+            size = max(int(top * _GROW) + 1, 1024)
+            self.doc, self.value, self.alive = (
+                np.concatenate([old[: self.size], np.zeros(size - self.size, dtype=old.dtype)])
+                for old in (self.doc, self.value, self.alive)
+            )
+        self.doc[self.size : top] = docs
+        self.value[self.size : top] = values
+        self.alive[self.size : top] = True
+        self.size = top
+
+    def docs(self, codes: list[int]) -> np.ndarray:
+        """The documents having any of the value codes, ascending."""
+        live = self.alive[: self.size] & np.isin(self.value[: self.size], codes)
+        return np.unique(self.doc[: self.size][live])
+
+    def counts(self, chosen: np.ndarray) -> np.ndarray:
+        """Documents per value code among those where `chosen` (indexed by document) is True."""
+        doc = self.doc[: self.size]
+        live = self.alive[: self.size] & chosen[doc]
+        return np.bincount(self.value[: self.size][live], minlength=len(self.codes.values))
+
+
 class Columns:
     """Label columns indexed by document id; `present` is False for ids never seen or deleted."""
 
     def __init__(self) -> None:
         self.version = 0
         self.size = 0
-        self.codes = {name: Codes() for name in STRING_FIELDS}
+        self.areas = Pairs()
+        self.codes = {name: Codes() for name in STRING_FIELDS} | {"area": self.areas.codes}
         self.lock = threading.Lock()
         self.present = np.zeros(0, dtype=bool)
         self.day = np.zeros(0, dtype=np.int32)
@@ -111,7 +162,7 @@ class Columns:
         f = search_facets.c
         query = select(
             f.doc_id, f.day, f.outlet_id, f.topic, f.tone, f.place, f.hanoi, f.story_id
-        ).add_columns(f.gone, f.version)
+        ).add_columns(f.gone, f.version, f.areas)
         first = not self.version
         if not first:
             query = query.where(f.version >= self.version)
@@ -136,6 +187,14 @@ class Columns:
             self.hanoi[ids] = np.array([-1 if v is None else int(v) for v in cols[6]], np.int8)
             self.story[ids] = np.array([v or 0 for v in cols[7]], dtype=np.int64)
             self._read_social(conn, None if first else ids)
+            spans = self.areas.spans
+            self.areas.update(
+                [
+                    (doc, () if gone else split_areas(areas))
+                    for doc, gone, areas in zip(cols[0], cols[8], cols[10], strict=True)
+                    if areas or doc in spans
+                ]
+            )
             if horizon is None:
                 self.version = int(max(cols[9])) + 1
 
@@ -227,7 +286,8 @@ class Labels:
         ]
 
     def codes(self, field: str, value: str) -> list[int]:
-        """Codes of the stored topic or place values matching `value` (topics only if equal)."""
+        """Codes of the stored topic, place or area values matching `value` (topics only if
+        equal)."""
         values = self.cols.codes[field].values
         wanted = key(value)
         equal = [code for code, v in enumerate(values) if code and key(v) == wanted]
@@ -274,8 +334,12 @@ def _label(node: Label, ids: np.ndarray, labels: Labels) -> np.ndarray:
     cols = labels.cols
     if node.name == "outlet":
         return np.isin(cols.outlet[ids], labels.outlet_ids(node.value))
-    if node.name in ("topic", "place"):
-        return np.isin(getattr(cols, node.name)[ids], labels.codes(node.name, node.value))
+    if node.name == "topic":
+        return np.isin(cols.topic[ids], labels.codes("topic", node.value))
+    if node.name == "place":
+        named = cols.areas.docs(labels.codes("area", node.value))
+        main = np.isin(cols.place[ids], labels.codes("place", node.value))
+        return main | np.isin(ids, named, assume_unique=True)
     if node.name == "tone":
         return cols.tone[ids] == cols.codes["tone"].index.get(node.value, -1)
     if node.name == "hanoi":
@@ -306,6 +370,13 @@ def counts(ids: np.ndarray, labels: Labels, top: int = TOP) -> dict[str, list[Fa
         found[name] = [
             Facet(values[code], n, _term(name, values[code])) for code, n in _top(per_code, top)
         ]
+    chosen = np.zeros(cols.size, dtype=bool)
+    chosen[ids] = True
+    areas = cols.codes["area"].values
+    found["area"] = [
+        Facet(areas[code], n, _term("place", areas[code]))
+        for code, n in _top(cols.areas.counts(chosen), top)
+    ]
     found.update(_social_counts(ids, labels))
     found["day"] = []
     if len(ids):

@@ -11,7 +11,7 @@ from pathlib import Path
 from baochi.pipeline import analyzer
 from baochi.records import Analysis, Reading
 from baochi.social.spans import MODEL_FILE, SpanTagger
-from baochi.vi.places import detect_places
+from baochi.vi.places import detect_places, units_in
 
 
 @cache
@@ -33,7 +33,10 @@ def read_posts(texts: Sequence[tuple[str, str]], models: Path) -> list[tuple[Ana
     for (title, text), post, topic in zip(texts, posts, topics, strict=True):
         where = detect_places(title, text)
         trained = "trained" if "trained" in post["model"].values() else "rules"
-        analysis = Analysis(topic["topic"], post["sentiment"], where.main, where.hanoi, trained)
+        areas = tuple(sorted(units_in(where, title, text, where.main)))
+        analysis = Analysis(
+            topic["topic"], post["sentiment"], where.main, where.hanoi, areas, trained
+        )
         spans = tagger.spans(text)
         reading = Reading(post["sentiment"], post["toxicity"], spans, trained)
         out.append((analysis, reading))

@@ -5,6 +5,7 @@ reports side by side, with their outlets."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
@@ -13,6 +14,7 @@ from fastapi.responses import Response
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
 from baochi.labels import TONES, label_name
+from baochi.records import split_areas
 from baochi.social.discussion import social_context
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
@@ -114,7 +116,8 @@ def export_stories(request: Request, user: Reader) -> Response:
 
 @router.get("/stories/{story_id}")
 def story_page(request: Request, story_id: int, user: Reader) -> Response:
-    """One story: its articles with their copies, and where its reports disagree."""
+    """One story: its articles with their copies, where it happens (the main places, and the
+    districts and wards its articles name up front), and where its reports disagree."""
     story = _story(request, story_id)
     store = _store(request)
     conflicts = store.conflicts(story_id)
@@ -130,6 +133,7 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
         "types": CONFLICT_TYPES,
         "tones": [(t, TONES[t], n) for t in TONES if (n := story.summary.get("tone", {}).get(t))],
         "places": _ranked(story.summary.get("place", {})),
+        "areas": _ranked(Counter(a for article in articles for a in split_areas(article.areas))),
         "outlets": _ranked(story.summary.get("outlets", {})),
         "chart": timeline(articles),
         "panels": [

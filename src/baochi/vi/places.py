@@ -331,16 +331,28 @@ def detect_places(
 def units_named(title: str, text: str, province: str) -> set[str]:
     """The districts, wards and communes of `province`, former or current, that the title or
     text names, each by its bare name ("Hai Bà Trưng" for "quận Hai Bà Trưng"): where in the
-    city the news is. A ward named without "phường" or "xã" is as often a street ("Kim Mã"), so
-    it does not count, nor does a name after "phố" or "đường"."""
+    city the news is; a numbered one keeps its kind ("Quận 8")."""
+    return units_in(detect_places(title, text), title, text, province)
+
+
+def units_in(found: PlaceResult, title: str, text: str, province: str) -> set[str]:
+    """`units_named` from places already detected in the title and text. A ward named without
+    "phường" or "xã" is as often a street ("Kim Mã"), so it does not count, nor does a name
+    after "phố" or "đường"."""
     fields = {"title": normalize(title), "text": without_links(normalize(text))}
     return {
-        bare_name(m.unit)
-        for m in detect_places(title, text).mentions
+        _area_name(m.unit)
+        for m in found.mentions
         if m.province == province
         and (m.kind == DISTRICT or (m.kind == WARD and bare_name(m.surface) != m.surface))
         and not _street_named(fields[m.field], m.start)
     }
+
+
+def _area_name(unit: str) -> str:
+    """A unit by its bare name, unless the name is a number: "Cầu Giấy", "Phường 1"."""
+    bare = bare_name(unit)
+    return unit if bare.isdigit() else bare
 
 
 _STREET_WORDS = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})

@@ -65,6 +65,7 @@ EN: dict[str, str] = {
     "Khoa học, công nghệ": "Science, technology",
     "Đời sống": "Living",
     "Địa điểm": "Place",
+    "Quận, phường, xã": "District, ward, commune",
     "Mới về Hà Nội hôm nay": "New about Hà Nội today",
     "Câu chuyện đang nổi": "Rising stories",
     "Cần chú ý": "Needs attention",

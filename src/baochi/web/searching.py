@@ -20,6 +20,7 @@ FACET_NAMES = {
     "topic": "Chủ đề",
     "tone": "Sắc thái",
     "place": "Địa điểm",
+    "area": "Quận, phường, xã",
     "kind": "Bài báo hay mạng xã hội",
     "platform": "Nền tảng",
     "day": "Theo ngày",
