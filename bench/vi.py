@@ -30,7 +30,7 @@ from baochi.vi import (
     segment,
 )
 from baochi.vi.legacy import TCVN3_PAGE
-from baochi.vi.places import detect_places
+from baochi.vi.places import PlaceResult, detect_places, units_named
 from baochi.vi.places_eval import evaluate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -173,6 +173,14 @@ def _extraction_ms(data: Path) -> float | None:
     return round(1000 * seconds / len(pages), 2)
 
 
+def _text_layer(title: str, text: str) -> tuple[str, PlaceResult, set[str]]:
+    """What the pipeline's text layer does to one article: the search key, its places, and the
+    main place's districts and wards named in the title and lead."""
+    found = detect_places(title, text)
+    areas = units_named(title, text.partition("\n")[0], found.main)
+    return fold(normalize(title) + "\n" + normalize(text)), found, areas
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -192,11 +200,7 @@ def main() -> None:
 
     detect_places("khởi động", "")  # builds the gazetteer once
     seconds = _best_of(lambda: [detect_places(t, x) for t, x in articles], 2)
-    layer = _timed(
-        lambda: [
-            (fold(normalize(t) + "\n" + normalize(x)), detect_places(t, x)) for t, x in articles
-        ]
-    )
+    layer = _timed(lambda: [_text_layer(t, x) for t, x in articles])
     figures["places"] = {
         "articles_per_s": round(len(articles) / seconds),
         "ms_per_article": round(1000 * seconds / len(articles), 2),
@@ -205,7 +209,8 @@ def main() -> None:
     figures["extraction_ms_per_page"] = _extraction_ms(args.data)
     print("places:", figures["places"])
     print(
-        f"text layer (normalise + fold + places): {figures['text_layer_ms_per_article']} ms/art;"
+        f"text layer (normalise + fold + places + areas): "
+        f"{figures['text_layer_ms_per_article']} ms/art;"
         f" trafilatura extraction in this run: {figures['extraction_ms_per_page']} ms/page"
     )
     figures["segmentation"] = _segmentation(texts, not args.no_underthesea)
