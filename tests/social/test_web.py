@@ -15,10 +15,12 @@ from sqlalchemy import update
 from baochi.collect.social.items import SocialItem
 from baochi.db import Store
 from baochi.db.schema import documents
+from baochi.db.social_imports import STALE, ImportsStore
 from baochi.db.social_store import SocialStore
 from baochi.db.web_store import WebStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.settings import Settings
+from baochi.social import ingest as ingest_module
 from baochi.social.ingest import ingest
 from baochi.stories import assign
 from tests.social.conftest import needs_social_data
@@ -131,7 +133,8 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert SocialStore(store.engine).items(limit=10) == []  # nothing written
 
     done = upload(_listening_csv([*good, bad]), skip_bad="true")
-    assert done.status_code == 200
+    assert done.status_code == 200 and [r.status_code for r in done.history] == [303]
+    assert re.fullmatch(r"/social/imports/\d+", done.url.path)  # the import's own page
     assert "4 dòng — 3 mới, 0 đã có" in done.text and "1 dòng lỗi bỏ qua" in done.text
     shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", done.text)).split())
     assert all(" ".join(t.split())[:40] in shown for t in texts[:3])  # listed on the page
@@ -157,3 +160,46 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert leader.post("/social/import", data=form, files=files).status_code == 403
     logged = WebStore(store.engine).audit_entries(limit=1)[0]
     assert (logged["action"], logged["username"]) == ("social.import", "lan")
+
+
+def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it(
+    store: Store, client_as, monkeypatch
+) -> None:
+    needs_social_data()
+    when = (NOW - dt.timedelta(hours=1)).strftime("%d/%m/%Y %H:%M")
+    rows = [[f"fb-{i}", "Bình luận", t, when, "", "", ""] for i, t in enumerate(social_texts(6))]
+    analyst = client_as("analyst")
+
+    def upload():
+        files = {"file": ("lang-nghe.csv", _listening_csv(rows), "text/csv")}
+        return analyst.post("/social/import", data={"csrf": csrf(analyst, "/social")}, files=files)
+
+    monkeypatch.setattr(ingest_module, "PAGE", 2)  # three pages of two rows
+    real, pages = ingest_module.read_posts, []
+
+    def crashing(texts, models):
+        pages.append(len(texts))
+        if len(pages) == 2:
+            raise MemoryError("hết bộ nhớ")
+        return real(texts, models)
+
+    monkeypatch.setattr(ingest_module, "read_posts", crashing)
+    cut = upload()
+    shown = " ".join(html.unescape(re.sub(r"<[^>]+>", "", cut.text)).split())
+    assert "lang-nghe.csv: dừng lại sau 2/6 dòng (hết bộ nhớ)" in shown
+    assert len(SocialStore(store.engine).items(limit=10)) == 2  # the first page stays
+    monkeypatch.setattr(ingest_module, "read_posts", real)
+    again = upload()
+    assert "6 dòng — 4 mới, 2 đã có" in again.text
+
+    # A running import's page asks again until it ends; one not heard from has stopped.
+    import_id = int(again.url.path.rsplit("/", 1)[1])
+    imports = ImportsStore(store.engine)
+    imports.update(import_id, dt.datetime.now(dt.UTC), status="running", done=4)
+    running = analyst.get(f"/social/imports/{import_id}").text
+    assert 'hx-trigger="every 2s"' in running and "Đang nhập lang-nghe.csv: 4/6" in running
+    imports.update(import_id, dt.datetime.now(dt.UTC) - STALE * 2)
+    stopped = analyst.get(f"/social/imports/{import_id}").text
+    assert "dừng lại sau 4/6" in stopped and "every 2s" not in stopped
+    assert analyst.get("/social/imports/999999").status_code == 404
+    assert client_as("leader").get(f"/social/imports/{import_id}").status_code == 403

@@ -57,3 +57,26 @@ story_social = Table(
     Column("added_at", UTCDateTime, nullable=False),
 )
 Index("ix_story_social_story", story_social.c.story_id)
+
+# A file of posts and comments imported from the web page, analysed after the response
+# (social_0003): what it held, how far it got, and how it ended.
+social_imports = Table(
+    "social_imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("file_name", String(300), nullable=False),
+    Column("platform", String(20), nullable=False),
+    Column("account_id", Integer, ForeignKey("social_accounts.id")),
+    Column("rows", Integer, nullable=False),  # rows of the file, bad ones included
+    Column("errors", Text, nullable=False, server_default="[]"),  # JSON [[row, problem], …]
+    Column("accepted", Integer, nullable=False),  # the good rows, to be stored
+    Column("done", Integer, nullable=False, server_default="0"),  # of them, through so far
+    Column("stored", Integer, nullable=False, server_default="0"),
+    Column("known", Integer, nullable=False, server_default="0"),
+    Column("placed", Integer, nullable=False, server_default="0"),
+    Column("status", String(10), nullable=False),  # running, done, failed
+    Column("error", Text, nullable=False, server_default=""),
+    Column("created_by", String(100), nullable=False),  # the username
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),  # a running import's last progress
+)

@@ -6,7 +6,7 @@ nothing more, and a sync cut short in the middle of a page is finished by the ne
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from baochi.collect.social.items import SocialItem
@@ -68,9 +68,11 @@ def ingest(
     settings: Settings,
     account_id: int | None = None,
     now: dt.datetime | None = None,
+    progress: Callable[[IngestReport], object] | None = None,
 ) -> IngestReport:
     """Store and understand items a page at a time (posts before the comments that answer
-    them): each page analysed in one batch and written in one transaction."""
+    them): each page analysed in one batch and written in one transaction, and `progress`
+    told of the report so far after each."""
     social = SocialStore(store.engine)
     report = IngestReport()
     latest = {(i.platform, i.external_id): i for i in items}  # the last copy of an item wins
@@ -78,6 +80,8 @@ def ingest(
     stamp = now or dt.datetime.now(dt.UTC)
     for start in range(0, len(batch), PAGE):
         _page(store, social, batch[start : start + PAGE], settings, account_id, stamp, report)
+        if progress:
+            progress(report)
     return report
 
 

@@ -7,17 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 import zipfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import Response
+from fastapi import (
+    APIRouter,
+    BackgroundTasks,
+    Depends,
+    File,
+    Form,
+    HTTPException,
+    Request,
+    UploadFile,
+)
+from fastapi.responses import RedirectResponse, Response
 
 from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
+from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialStore
 from baochi.db.web_store import User, audit
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
-from baochi.social.ingest import ingest
+from baochi.social.imports import run_import
 from baochi.social.marks import SENTIMENTS, TOXICITY, marked
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.templating import NavItem, render
@@ -83,6 +94,7 @@ def _social(
 def import_export(
     request: Request,
     user: Editor,
+    background: BackgroundTasks,
     file: Annotated[UploadFile, File()],
     preset: Annotated[str, Form()] = "listening",
     platform: Annotated[str, Form()] = "facebook",
@@ -91,19 +103,20 @@ def import_export(
 ) -> Response:
     """Posts and comments from an export the office has (a listening tool's CSV or XLSX,
     Facebook's JSON), every row checked first: with a bad row nothing is stored unless the good
-    rows are asked for, as `baochi social import` does; optionally as one channel's."""
+    rows are asked for, as `baochi social import` does; optionally as one channel's. The rows
+    are analysed and stored after the response, on the import's own page."""
     name, platform = file.filename or "", platform.strip().lower() or "facebook"
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
         error = f"Tệp {name!r}: chỉ nhận {', '.join(IMPORT_SUFFIXES)}."
-        return _social(request, user, imported={"error": error}, status=422)
+        return _refused(request, user, error, 422)
     if not PLATFORM.fullmatch(platform):
         error = f"Tên mạng xã hội {platform[:40]!r}: chữ thường không dấu, số, '-' (tối đa 20)."
-        return _social(request, user, imported={"error": error}, status=422)
+        return _refused(request, user, error, 422)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         error = f"Tệp {name!r} lớn hơn {MAX_BYTES // 2**20} MB."
-        return _social(request, user, imported={"error": error}, status=413)
+        return _refused(request, user, error, 413)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{suffix}"
         path.write_bytes(data)
@@ -111,20 +124,51 @@ def import_export(
             report = read_export(path, preset, platform)
         except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
             error = f"Không đọc được tệp {name!r}: {exc}"
-            return _social(request, user, imported={"error": error}, status=422)
-    outcome: dict[str, Any] = {"name": name, "rows": report.rows, "errors": report.errors[:50]}
+            return _refused(request, user, error, 422)
     if report.errors and not skip_bad:
-        outcome["bad"] = len(report.errors)
+        outcome = {"status": "bad", "name": name, "rows": report.rows, "bad": len(report.errors)}
+        outcome["errors"] = report.errors[:50]
         return _social(request, user, imported=outcome, status=422)
     channel = _store(request).account(int(account)) if account.isdigit() else None
-    store, settings = request.app.state.store, request.app.state.settings
-    done = ingest(store, report.items, settings, channel.id if channel else None)
-    if channel:
-        _store(request).count_imported(channel.id, done.stored)
-    outcome |= {"stored": done.stored, "known": done.known, "placed": done.placed}
-    counts = {k: outcome[k] for k in ("rows", "stored", "known", "placed")}
-    audit(request.app.state.store.engine, user, "social.import", f"file:{name}", None, counts)
-    return _social(request, user, imported=outcome)
+    store = request.app.state.store
+    import_id = ImportsStore(store.engine).start(
+        name,
+        platform,
+        channel.id if channel else None,
+        report.rows,
+        report.errors[:50],
+        len(report.items),
+        user.username,
+        dt.datetime.now(dt.UTC),
+    )
+    background.add_task(
+        run_import,
+        store,
+        request.app.state.settings,
+        import_id,
+        report.items,
+        channel.id if channel else None,
+    )
+    counts = {"import": import_id, "rows": report.rows, "items": len(report.items)}
+    audit(store.engine, user, "social.import", f"file:{name}", None, counts)
+    return RedirectResponse(f"/social/imports/{import_id}", status_code=303)
+
+
+@router.get("/social/imports/{import_id}")
+def import_page(request: Request, user: Editor, import_id: int) -> Response:
+    """How an import is going, or how it ended; the page asks again while it runs."""
+    found = ImportsStore(request.app.state.store.engine).get(import_id)
+    if found is None:
+        raise HTTPException(404, "Không có lần nhập này.")
+    state = found.state(dt.datetime.now(dt.UTC))
+    return _social(
+        request, user, imported=asdict(found) | {"status": state, "name": found.file_name}
+    )
+
+
+def _refused(request: Request, user: User, error: str, status: int) -> Response:
+    """The social page saying why a file was not taken."""
+    return _social(request, user, imported={"status": "refused", "error": error}, status=status)
 
 
 def _period(days: int) -> tuple[dt.datetime, dt.datetime]:
