@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import inspect, text
+from sqlalchemy import Connection, inspect, text
 
 from baochi.db import Store, migrate
 from baochi.db.engine import MIGRATIONS
@@ -40,6 +40,14 @@ def save(
     status, doc_id = store.save_document(document, [], NOW, outlet_id)
     assert status == "stored"
     return doc_id
+
+
+def migrations(conn: Connection) -> Config:
+    """Alembic's configuration for the project's migrations, run on this connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
 
 
 def ids(store: Store, query: str) -> set[int]:
@@ -135,16 +143,13 @@ def test_a_rebuild_gives_the_same_answers(store: Store) -> None:
 
 def test_the_migration_indexes_an_archive_that_already_has_documents(store: Store) -> None:
     doc_id = save(store, "Ùn tắc giao thông", "Ùn tắc kéo dài trên đường Láng.")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config = migrations(conn)
         command.downgrade(config, "search@0001")
     with store.engine.begin() as conn:
         names = inspect(conn).get_table_names()
         assert not {n for n in names if n.startswith("search_")}
-        config.attributes["connection"] = conn
-        command.upgrade(config, "heads")
+        command.upgrade(migrations(conn), "heads")
     assert ids(store, '"ùn tắc" đường láng') == {doc_id}
 
 
@@ -153,10 +158,8 @@ def test_the_title_indexes_of_an_indexed_archive_are_filled_from_it(store: Store
     other = save(store, "Đà Nẵng nắng", "Mưa ở Hà Nội.")
     sync(store.engine)
     titles = _titles(store)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config = migrations(conn)
         command.downgrade(config, "search_0004")  # SQLite: search_0005 does nothing there
         assert "search_titles" not in inspect(conn).get_table_names()
         command.upgrade(config, "heads")
@@ -171,10 +174,8 @@ def test_an_older_archive_has_its_districts_and_wards_named_after_the_migration(
 ) -> None:
     flooded = save(store, "Ngập ở phường Minh Khai, quận Hai Bà Trưng", "Nước dâng sau mưa.")
     street = save(store, "Tắc đường ở phố Hai Bà Trưng", "Ùn ứ kéo dài đến trưa.")
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config = migrations(conn)
         command.downgrade(config, "search_0005")
         assert "areas" not in {c["name"] for c in inspect(conn).get_columns("documents")}
         conn.execute(text("UPDATE documents SET place = 'Hà Nội'"))
@@ -215,10 +216,8 @@ def test_indexes_made_in_the_first_interleaved_layout_are_rebuilt(store: Store) 
         pytest.skip("the interleaved layout only ever existed in SQLite's FTS5 tables")
     doc_id = save(store, "Ùn tắc giao thông", "Ùn tắc kéo dài trên đường Láng.")
     sync(store.engine)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config = migrations(conn)
         command.downgrade(config, "search@search_0001")  # later search steps: none on SQLite
         for name in ("search_words", "search_exact"):
             conn.execute(text(f"DROP TABLE {name}"))
