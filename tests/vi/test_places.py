@@ -273,6 +273,8 @@ def test_units_named_in_the_city_by_their_bare_names() -> None:
     )
     assert found == {"Minh Khai", "Hai Bà Trưng", "Sóc Sơn", "Bát Tràng"}
     assert units_named("Mưa lớn ở quận Bình Thạnh", "", "TP.HCM") == {"Bình Thạnh"}
+    # A document with no main place has no areas, whatever names are shared between provinces.
+    assert units_named("Ngập ở phường Minh Khai sau mưa", "", "") == set()
     # A numbered unit keeps its kind: a bare "8" would say nothing.
     assert units_named("Cháy nhà ở phường 1, quận 8", "", "TP.HCM") == {"Phường 1", "Quận 8"}
     # Streets named for a district or a ward are streets.

@@ -343,7 +343,8 @@ def units_in(found: PlaceResult, title: str, text: str, province: str) -> set[st
     return {
         _area_name(m.unit)
         for m in found.mentions
-        if m.province == province
+        if province
+        and m.province == province  # "" for a name shared by units of several provinces
         and (m.kind == DISTRICT or (m.kind == WARD and bare_name(m.surface) != m.surface))
         and not _street_named(fields[m.field], m.start)
     }
