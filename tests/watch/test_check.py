@@ -119,7 +119,7 @@ def test_migration_is_idempotent_and_lives_on_its_own_branch(watch: WatchStore) 
     assert "watch" in script.branch_labels
 
 
-def test_topics_places_and_stories_spike_on_their_labels(
+def test_topics_places_districts_and_stories_spike_on_their_labels(
     store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
     from sqlalchemy import column, inspect, table, update
@@ -130,13 +130,25 @@ def test_topics_places_and_stories_spike_on_their_labels(
         [(f"Giao thông {b}-{i}", NOW - b * DAY - HOUR) for b in range(1, 8) for i in (1, 2)]
     )
     today = seed([(f"Ngập ở phố cổ {i}", NOW - HOUR) for i in range(12)])
-    docs = table("documents", column("id"), column("topic"), column("place"), column("story_id"))
+    elsewhere = seed([(f"Ngập ở Quận 1 {i}", NOW - HOUR) for i in range(12)])
+    docs = table(
+        "documents",
+        *(column(name) for name in ("id", "topic", "place", "hanoi", "story_id", "areas")),
+    )
     with store.engine.begin() as conn:
         conn.execute(update(docs).where(docs.c.id.in_(week)).values(topic="giao thông"))
         conn.execute(
-            update(docs).where(docs.c.id.in_(today)).values(topic="thời tiết", place="Hà Nội")
+            update(docs)
+            .where(docs.c.id.in_(today))
+            .values(topic="thời tiết", place="Hà Nội", hanoi=True, areas="Hoàn Kiếm|Hàng Bạc")
         )
         conn.execute(update(docs).where(docs.c.id.in_(today[:6])).values(story_id=7))
+        # the city's own districts only: another city's are not the office's to watch
+        conn.execute(
+            update(docs)
+            .where(docs.c.id.in_(elsewhere))
+            .values(place="TP.HCM", hanoi=False, areas="Quận 1")
+        )
     spikes = {
         (a.subject_kind, a.subject_label, a.span)
         for a in check(store, watch, config, NOW, {}).alerts
@@ -147,6 +159,12 @@ def test_topics_places_and_stories_spike_on_their_labels(
         ("topic", "chủ đề thời tiết", "1h"),
         ("place", "địa danh Hà Nội", "24h"),
         ("place", "địa danh Hà Nội", "1h"),
+        ("place", "địa danh TP.HCM", "24h"),
+        ("place", "địa danh TP.HCM", "1h"),
+        ("area", "địa bàn Hoàn Kiếm", "24h"),
+        ("area", "địa bàn Hoàn Kiếm", "1h"),
+        ("area", "địa bàn Hàng Bạc", "24h"),
+        ("area", "địa bàn Hàng Bạc", "1h"),
         ("story", "chuỗi tin 7", "24h"),
         ("story", "chuỗi tin 7", "1h"),
     }

@@ -6,6 +6,9 @@ import csv
 import datetime as dt
 import io
 import re
+from dataclasses import replace
+from html import escape
+from urllib.parse import urlencode
 
 from alembic import command
 from alembic.config import Config
@@ -324,16 +327,27 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
         observed=34,
     )
     WatchStore(store.engine).add_alert(spike, dt.datetime.now(dt.UTC))
+    district = replace(
+        spike,
+        subject_kind="area",
+        subject_key="Hoàn Kiếm",
+        subject_label="địa bàn Hoàn Kiếm",
+        dedupe_key="spike:area:test",
+    )
+    WatchStore(store.engine).add_alert(district, dt.datetime.now(dt.UTC))
     client = client_as("analyst")
     html = client.get("/").text
     assert "Tăng đột biến" in html and reason in html
     page = client.get("/alerts").text
     assert reason in page and 'href="/alerts#watchlist-1"' in page
-    assert client.get("/api/v1/alerts").json()[0]["observed"] == 34
+    # a district's spike opens the search of its articles (place: reads districts and wards)
+    query = urlencode({"q": 'place:"Hoàn Kiếm" date:7d'})
+    assert f'<a href="/search?{escape(query)}" class="fw-semibold">địa bàn Hoàn Kiếm</a>' in page
+    assert client.get("/api/v1/alerts").json()[-1]["observed"] == 34
     book = load_workbook(io.BytesIO(client.get("/alerts/export.xlsx").content))
-    (header, row) = book.active.iter_rows(values_only=True)
+    (header, *rows) = book.active.iter_rows(values_only=True)
     assert header[:4] == ("Thời điểm", "Loại", "Đối tượng", "Lý do")
-    assert row[1:5] == ("Tăng đột biến", "an toàn thực phẩm trường học", reason, 34)
+    assert ("Tăng đột biến", "an toàn thực phẩm trường học", reason, 34) in [r[1:5] for r in rows]
 
 
 def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, articles, store):

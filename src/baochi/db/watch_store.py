@@ -29,12 +29,13 @@ from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
+from baochi.records import split_areas
 
 # When an article appeared: its publication time, or when we fetched it if it has none.
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 # The analysis labels a spike can be counted on, and their column in `documents`.
-LABELS = {"topic": "topic", "place": "place", "story": "story_id"}
+LABELS = {"topic": "topic", "place": "place", "story": "story_id", "area": "areas"}
 ID_CHUNK = 5000  # ids per IN list, well under every backend's limit on bound parameters
 
 
@@ -279,11 +280,14 @@ class WatchStore:
     def label_counts(
         self, label: str, origin: dt.datetime, width: dt.timedelta, buckets: int
     ) -> dict[str, list[int]]:
-        """Documents per value of a label (topic, place, story) per bucket; {} while the
-        documents carry no such label (the analysis migration has not run)."""
+        """Documents per value of a label (topic, place, story, or the city's own districts
+        and wards: areas of the documents about Hà Nội) per bucket; {} while the documents carry
+        no such label (the analysis migration has not run)."""
         name = LABELS[label]
         if name not in self._document_columns():
             return {}
+        if label == "area":
+            return self._area_counts(origin, width, buckets)
         value: ColumnClause[Any] = column(name)
         bucket = self._bucket(origin, width).label("bucket")
         query = (
@@ -300,6 +304,25 @@ class WatchStore:
         with self.engine.connect() as conn:
             for key, index, count in conn.execute(query):
                 series.setdefault(str(key), [0] * buckets)[int(index)] = count
+        return series
+
+    def _area_counts(
+        self, origin: dt.datetime, width: dt.timedelta, buckets: int
+    ) -> dict[str, list[int]]:
+        """Documents about Hà Nội per district or ward they name per bucket (areas are many to
+        a document, kept '|'-joined, so they are counted here rather than grouped in SQL)."""
+        bucket = self._bucket(origin, width).label("bucket")
+        query = select(documents.c.areas, bucket).where(
+            documents.c.hanoi.is_(True),
+            documents.c.areas != "",
+            appeared_at >= origin,
+            appeared_at < origin + width * buckets,
+        )
+        series: dict[str, list[int]] = {}
+        with self.engine.connect() as conn:
+            for areas, index in conn.execute(query):
+                for area in split_areas(areas):
+                    series.setdefault(area, [0] * buckets)[int(index)] += 1
         return series
 
     def _document_columns(self) -> set[str]:

@@ -314,7 +314,8 @@ def _conflicts(
 
 
 def _spikes(store: Store, settings: Settings, period: Period) -> Section:
-    """Topics and places whose day was far above their own week, and watchlist spike alerts."""
+    """Topics, places and the city's districts and wards whose day was far above their own
+    week, and watchlist spike alerts."""
     section = Section("Tăng đột biến")
     rule = WatchConfig.from_settings(settings).daily()
     watch = WatchStore(store.engine)
@@ -326,7 +327,7 @@ def _spikes(store: Store, settings: Settings, period: Period) -> Section:
         and (period.start <= alert.created_at < period.end)
     ]
     fired: list[tuple[float, Entry]] = []
-    for label, noun in (("topic", "Chủ đề"), ("place", "Địa danh")):
+    for label, noun in (("topic", "Chủ đề"), ("place", "Địa danh"), ("area", "Địa bàn")):
         counts = watch.label_counts(label, rule.origin(period.end), rule.bucket, rule.baseline + 1)
         for key, series in sorted(counts.items()):
             verdict = judge(series, rule)
@@ -344,7 +345,7 @@ def _spikes(store: Store, settings: Settings, period: Period) -> Section:
             f"Các mục khác: {', '.join(e.title for e in found[LISTED:])}."
         )
     if not found:
-        section.paragraphs.append("Không có chủ đề, địa danh nào tăng đột biến.")
+        section.paragraphs.append("Không có chủ đề, địa danh, địa bàn nào tăng đột biến.")
     return section
 
 

@@ -27,7 +27,7 @@ from baochi.watch.spikes import SpikeRule, Verdict, judge
 # How far back a check looks for conflicts the story stage found; one alert per story and day.
 CONFLICT_WINDOW = dt.timedelta(days=1)
 # Labelled subjects that have spikes of their own, and how an alert names them.
-SUBJECTS = {"topic": "chủ đề", "place": "địa danh", "story": "chuỗi tin"}
+SUBJECTS = {"topic": "chủ đề", "place": "địa danh", "area": "địa bàn", "story": "chuỗi tin"}
 
 
 @dataclass
@@ -134,7 +134,8 @@ def watchlist_alerts(
 
 
 def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:
-    """Spikes of every topic, place and story that the analysis labelled documents with."""
+    """Spikes of every topic, place, district or ward of the city, and story that the analysis
+    labelled documents with."""
     found = []
     for label, noun in SUBJECTS.items():
         for rule in (config.daily(), config.hourly()):

@@ -44,8 +44,9 @@ def alert_href(alert: Alert) -> str:
         return f"/alerts#watchlist-{key}"
     if alert.subject_kind == "outlet":
         return "/sources"
-    if alert.subject_kind in ("topic", "place"):
-        return "/search?" + urlencode({"q": f'{alert.subject_kind}:"{key}" date:7d'})
+    if alert.subject_kind in ("topic", "place", "area"):
+        field = "topic" if alert.subject_kind == "topic" else "place"  # place: reads areas too
+        return "/search?" + urlencode({"q": f'{field}:"{key}" date:7d'})
     return ""
 
 
