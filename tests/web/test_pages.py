@@ -80,12 +80,28 @@ def test_an_estimated_total_is_marked_with_what_was_counted(
     assert int(counted.group(1)) < total(html)
 
 
-def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles) -> None:
+def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, store) -> None:
+    labels = {
+        "topic": "do_thi",
+        "tone": "negative",
+        "place": "Hà Nội",
+        "areas": "Hoàn Kiếm|Hàng Bạc",
+    }
+    with store.engine.begin() as conn:  # as the pipeline labelled the first one
+        conn.execute(update(documents).where(documents.c.id == articles[0]).values(**labels))
     client = client_as("analyst")
     text = client.get("/search/export.csv", params={"q": "ha noi"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["id", "Ngày đăng", "Báo"] and len(rows) > 2
-    assert any(r[3] == HOSTILE_TITLE for r in rows)
+    (hostile,) = [r for r in rows if r[3] == HOSTILE_TITLE]
+    named = dict(zip(rows[0], hostile, strict=True))
+    assert (named["Chủ đề"], named["Sắc thái"], named["Địa điểm"]) == (
+        "Đô thị",
+        "Tiêu cực",
+        "Hà Nội",
+    )
+    assert named["Quận, phường, xã"] == "Hoàn Kiếm, Hàng Bạc"
+    assert all(r[5:9] == ["", "", "", ""] for r in rows[1:] if r is not hostile)  # unlabelled
     book = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))
     sheet = book["Kết quả"]
     assert sheet["A1"].value == "Truy vấn" and sheet["B1"].value == "ha noi"

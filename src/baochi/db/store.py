@@ -24,7 +24,7 @@ from baochi.db.schema import (
     urls,
     workers,
 )
-from baochi.records import AREA_SEPARATOR, Collected, Document, digest
+from baochi.records import AREA_SEPARATOR, Collected, Document, digest, split_areas
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
@@ -641,6 +641,18 @@ class Store:
         with self.engine.connect() as conn:
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield DocumentRow(**row._mapping)
+
+    def labels_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str, tuple[str, ...]]]:
+        """Topic code, tone, main place and areas of these documents by id ("" for none)."""
+        cols = documents.c
+        query = select(cols.id, cols.topic, cols.tone, cols.place, cols.areas)
+        found = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(ids), CLAIM_ROWS):
+                chunk = query.where(cols.id.in_(ids[start : start + CLAIM_ROWS]))
+                for doc, topic, tone, place, areas in conn.execute(chunk):
+                    found[doc] = (topic or "", tone or "", place or "", split_areas(areas))
+        return found
 
     def unnamed(self, limit: int) -> list[tuple[int, str, str, str]]:
         """(id, main place, title, text up front) of documents stored before their areas were

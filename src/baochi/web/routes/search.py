@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from baochi.db.web_store import User
+from baochi.labels import label_name
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import csv_response, xlsx_response
@@ -18,7 +19,18 @@ router = APIRouter(include_in_schema=False)
 NAV = (NavItem(20, "/search", "Tìm kiếm", READERS),)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 5000
-EXPORT_COLUMNS = ("id", "Ngày đăng", "Báo", "Tiêu đề", "Tóm tắt", "Địa chỉ")
+EXPORT_COLUMNS = (
+    "id",
+    "Ngày đăng",
+    "Báo",
+    "Tiêu đề",
+    "Tóm tắt",
+    "Chủ đề",
+    "Sắc thái",
+    "Địa điểm",
+    "Quận, phường, xã",
+    "Địa chỉ",
+)
 
 
 @router.get("/search")
@@ -51,18 +63,29 @@ def search_page(
 
 
 def _rows(request: Request, q: str) -> list[list[str]]:
-    hits = searching.every_hit(request.app.state.store, q, EXPORT_LIMIT)
-    return [
-        [
-            str(hit.doc.id),
-            local(hit.doc.published_at),
-            hit.doc.outlet,
-            hit.doc.title,
-            hit.doc.lead,
-            hit.doc.url,
-        ]
-        for hit in hits
-    ]
+    """The hits in rank order, each with its labels as the pages name them."""
+    store = request.app.state.store
+    hits = searching.every_hit(store, q, EXPORT_LIMIT)
+    labels = store.labels_of([hit.doc.id for hit in hits])
+    rows = []
+    for hit in hits:
+        doc = hit.doc
+        topic, tone, place, areas = labels.get(doc.id, ("", "", "", ()))
+        rows.append(
+            [
+                str(doc.id),
+                local(doc.published_at),
+                doc.outlet,
+                doc.title,
+                doc.lead,
+                label_name("topic", topic),
+                label_name("tone", tone),
+                place,
+                ", ".join(areas),
+                doc.url,
+            ]
+        )
+    return rows
 
 
 @router.get("/search/export.csv")
