@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
+
+from baochi.db.schema import documents
 from baochi.db.web_store import label_corrections
 from tests.web.conftest import csrf
 
@@ -37,10 +40,22 @@ def test_search_pages_and_snippets(client_as, articles) -> None:
 def test_label_correction_through_the_api(client_as, articles, store) -> None:
     client = client_as("analyst")
     headers = {"X-CSRF-Token": csrf(client)}
+    machine = {"topic": "xa_hoi", "tone": "negative", "place": "Hà Nội", "hanoi": True}
+    with store.engine.begin() as conn:  # as the pipeline labelled it
+        conn.execute(
+            update(documents)
+            .where(documents.c.id == articles[2])
+            .values(**machine, areas="Cầu Giấy|Dịch Vọng")
+        )
+    before = client.get(f"/api/v1/documents/{articles[2]}").json()["analysis"]
+    assert before == machine | {"story_id": None, "areas": ["Cầu Giấy", "Dịch Vọng"]}
     url = f"/api/v1/documents/{articles[2]}/labels"
     answer = client.post(url, json={"task": "topic", "label": "Giáo dục"}, headers=headers)
     assert answer.status_code == 200
     assert answer.json()["labels"]["topic"]["user"] == "lan"
+    assert answer.json()["analysis"] == before | {"topic": "giao_duc"}  # the correction wins
+    unlabelled = client.get(f"/api/v1/documents/{articles[3]}").json()["analysis"]
+    assert unlabelled == dict.fromkeys(before, None) | {"areas": []}
     assert client.post(url, json={"task": "mood", "label": "x"}, headers=headers).status_code == 422
     unknown = client.post(url, json={"task": "topic", "label": "Y tế"}, headers=headers)
     assert unknown.status_code == 422 and "giao_duc" in unknown.json()["detail"]

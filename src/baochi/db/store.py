@@ -97,6 +97,18 @@ class SourceRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentLabels:
+    """What the analysis (or an analyst) says of a document; None where nothing is known."""
+
+    topic: str | None
+    tone: str | None
+    place: str | None
+    hanoi: bool | None
+    story_id: int | None
+    areas: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DocumentRow:
     """A stored document with its outlet's name."""
 
@@ -642,16 +654,20 @@ class Store:
             for row in conn.execution_options(yield_per=500).execute(query):
                 yield DocumentRow(**row._mapping)
 
-    def labels_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str, str, tuple[str, ...]]]:
-        """Topic code, tone, main place and areas of these documents by id ("" for none)."""
+    def labels_of(self, ids: Sequence[int]) -> dict[int, DocumentLabels]:
+        """The current labels of these documents by id (corrections included)."""
         cols = documents.c
-        query = select(cols.id, cols.topic, cols.tone, cols.place, cols.areas)
+        query = select(
+            cols.id, cols.topic, cols.tone, cols.place, cols.hanoi, cols.story_id, cols.areas
+        )
         found = {}
         with self.engine.connect() as conn:
             for start in range(0, len(ids), CLAIM_ROWS):
                 chunk = query.where(cols.id.in_(ids[start : start + CLAIM_ROWS]))
-                for doc, topic, tone, place, areas in conn.execute(chunk):
-                    found[doc] = (topic or "", tone or "", place or "", split_areas(areas))
+                for doc, topic, tone, place, hanoi, story, areas in conn.execute(chunk):
+                    found[doc] = DocumentLabels(
+                        topic, tone, place, hanoi, story, split_areas(areas)
+                    )
         return found
 
     def unnamed(self, limit: int) -> list[tuple[int, str, str, str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import asdict
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -40,11 +41,25 @@ class LabelOut(BaseModel):
     at: dt.datetime
 
 
+class AnalysisOut(BaseModel):
+    """What the analysis says of a document, corrections included: topic and tone codes, the
+    main place, whether it is about Hà Nội, its story, and the districts, wards and communes of
+    the main place that its title and lead name; null where nothing is known yet."""
+
+    topic: str | None
+    tone: str | None
+    place: str | None
+    hanoi: bool | None
+    story_id: int | None
+    areas: list[str]
+
+
 class DocumentDetail(DocumentOut):
-    """A document with its text and corrected labels."""
+    """A document with its text, its labels, and the corrections among them."""
 
     body: str
     authors: str
+    analysis: AnalysisOut
     labels: dict[str, LabelOut]
 
 
@@ -92,8 +107,13 @@ def _detail(request: Request, doc_id: int) -> DocumentDetail:
     if doc is None:
         raise HTTPException(404, "no such document")
     labels = {task: LabelOut(**value) for task, value in web.labels(doc_id).items()}
+    known = request.app.state.store.labels_of([doc_id])[doc_id]
     return DocumentDetail(
-        **document_out(doc).model_dump(), body=doc.body, authors=doc.authors, labels=labels
+        **document_out(doc).model_dump(),
+        body=doc.body,
+        authors=doc.authors,
+        analysis=AnalysisOut(**asdict(known) | {"areas": list(known.areas)}),
+        labels=labels,
     )
 
 
@@ -101,7 +121,7 @@ def _detail(request: Request, doc_id: int) -> DocumentDetail:
 def get_document(
     request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
 ) -> DocumentDetail:
-    """One document with its text and corrected labels."""
+    """One document with its text, its labels, and who corrected which."""
     return _detail(request, doc_id)
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
+from baochi.db.store import DocumentLabels
 from baochi.db.web_store import User
 from baochi.labels import label_name
 from baochi.web import searching
@@ -19,6 +20,7 @@ router = APIRouter(include_in_schema=False)
 NAV = (NavItem(20, "/search", "Tìm kiếm", READERS),)
 PAGE_SIZE = 50
 EXPORT_LIMIT = 5000
+NONE = DocumentLabels(None, None, None, None, None, ())
 EXPORT_COLUMNS = (
     "id",
     "Ngày đăng",
@@ -69,8 +71,7 @@ def _rows(request: Request, q: str) -> list[list[str]]:
     labels = store.labels_of([hit.doc.id for hit in hits])
     rows = []
     for hit in hits:
-        doc = hit.doc
-        topic, tone, place, areas = labels.get(doc.id, ("", "", "", ()))
+        doc, known = hit.doc, labels.get(hit.doc.id, NONE)
         rows.append(
             [
                 str(doc.id),
@@ -78,10 +79,10 @@ def _rows(request: Request, q: str) -> list[list[str]]:
                 doc.outlet,
                 doc.title,
                 doc.lead,
-                label_name("topic", topic),
-                label_name("tone", tone),
-                place,
-                ", ".join(areas),
+                label_name("topic", known.topic),
+                label_name("tone", known.tone),
+                known.place or "",
+                ", ".join(known.areas),
                 doc.url,
             ]
         )
