@@ -35,11 +35,17 @@ def total(html: str) -> int:
     return int(re.search(r'id="total">([\d.]+)<', html).group(1).replace(".", ""))
 
 
-def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles) -> None:
+def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, store) -> None:
+    with store.engine.begin() as conn:  # the districts the pipeline found named up front
+        conn.execute(
+            update(documents).where(documents.c.id == articles[0]).values(areas="Hoàn Kiếm")
+        )
     page = client_as("analyst").get("/")
     html = page.text
     assert page.status_code == 200
     assert "Tổng quan" in html and "Mới về Hà Nội hôm nay" in html
+    query = escape(urlencode({"q": 'place:"Hoàn Kiếm" date:7d'}))
+    assert f'<a class="link-secondary" href="/search?{query}">Hoàn Kiếm</a>' in html
     assert DATE.search(html)  # dd/mm/yyyy HH:MM, Hà Nội time
     assert 'id="chart-data"' in html and '"series": [' in html
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new

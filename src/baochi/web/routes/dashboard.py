@@ -36,6 +36,8 @@ def figures(request: Request) -> dict[str, Any]:
     series = [volume.get(d, 0) for d in days]
     previous = series[-8:-1]
     sources = store.sources()
+    hanoi = searching.hanoi_today(store, 8)
+    areas = store.labels_of([d.id for d in hanoi])
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
     return {
         "days": days,
@@ -44,7 +46,7 @@ def figures(request: Request) -> dict[str, Any]:
         "normal": sum(previous) / len(previous) if previous else 0.0,
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
-        "hanoi": searching.hanoi_today(store, 8),
+        "hanoi": [(d, areas[d.id].areas if d.id in areas else ()) for d in hanoi],
         "mix": searching.label_mix(store, 30),
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
