@@ -24,6 +24,7 @@ from baochi.db.schema import (
     urls,
     workers,
 )
+from baochi.labels import label_name
 from baochi.records import AREA_SEPARATOR, Collected, Document, digest, split_areas
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
@@ -130,7 +131,8 @@ class DocumentRow:
         """Where it is from, as a reader names it: the outlet, or a post's platform and author."""
         if self.kind == "article":
             return self.outlet
-        return " · ".join(part for part in (self.platform or "", self.author or "") if part)
+        platform = label_name("platform", self.platform)
+        return " · ".join(part for part in (platform, self.author or "") if part)
 
     @property
     def text(self) -> str:
