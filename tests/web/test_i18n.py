@@ -8,8 +8,10 @@ import re
 from pathlib import Path
 
 from fastapi import FastAPI
+from sqlalchemy import update
 
 import baochi
+from baochi.db.schema import documents
 from baochi.web import i18n
 
 SOURCE = Path(baochi.__file__).parent
@@ -58,3 +60,13 @@ def test_an_area_page_reads_in_english(client_as) -> None:
     assert (
         re.search(r"<h1[^>]*>Stories\s*<a[^>]*>Export Excel</a></h1>", html) and ">Copies<" in html
     )
+
+
+def test_the_places_that_are_not_provinces_read_in_english(client_as, articles, store) -> None:
+    with store.engine.begin() as conn:
+        for doc, place in zip(articles[1:4], ("không rõ", "toàn quốc", "nước ngoài"), strict=True):
+            conn.execute(update(documents).where(documents.c.id == doc).values(place=place))
+    client = client_as("analyst")
+    client.get("/lang/en?next=/search")
+    facet = client.get("/search", params={"q": "date:7d"}).text
+    assert all(f">{name}</a>" in facet for name in ("unknown", "nationwide", "abroad"))
