@@ -251,6 +251,13 @@ def test_a_ward_is_where_the_district_after_it_says() -> None:
     assert {m.province for m in result.mentions} == {"", "Hà Nội"}
     quan = detect_places("", "Cháy nhà ở phường Trung Hòa, quận Cầu Giấy.").mentions
     assert [m.province for m in quan] == ["Hà Nội", "Hà Nội"]
+    # Hà Nội had two wards named Minh Khai, and each was split in 2025: the district says which.
+    for district, wards in (
+        ("Hai Bà Trưng", "Phường Bạch Mai, Phường Tương Mai"),
+        ("Bắc Từ Liêm", "Phường Đông Ngạc, Phường Tây Tựu, Phường Thượng Cát, Phường Xuân Phương"),
+    ):
+        found = detect_places(f"Ngập ở phường Minh Khai, quận {district}", "").mentions
+        assert (found[0].unit, found[0].ward) == ("Phường Minh Khai", wards)
 
 
 def test_provinces_listed_after_several_provinces_are_no_local_authority() -> None:

@@ -24,7 +24,7 @@ from baochi.vi.gazetteer import (
     bare_name,
     gazetteer,
 )
-from baochi.vi.normalize import normalize
+from baochi.vi.normalize import fold, normalize
 from baochi.vi.place_decision import (
     ABROAD,
     NATIONWIDE,
@@ -124,12 +124,15 @@ def _resolve(hits: list[Hit]) -> list[tuple[Hit, Place | None]]:
         kind = min((p.kind for p in hit.places), key=_PRIORITY.index)
         candidates = [p for p in hit.places if p.kind == kind]
         homes = {p.province for p in candidates}
-        enclosing = _enclosing(hit, hits[n + 1 : n + 2]) if kind == WARD else ""
+        enclosing, district = _enclosing(hit, hits[n + 1 : n + 2]) if kind == WARD else ("", "")
         if enclosing:
             # "xã Hữu Bằng, huyện Thạch Thất, Hà Nội": a ward merged away before 2025 is known
-            # only by its namesake elsewhere; the address says where it is.
+            # only by its namesake elsewhere; the address says where it is, and of two namesakes
+            # in one city ("phường Minh Khai, quận Hai Bà Trưng"), which.
             inside = [p for p in candidates if p.province == enclosing]
-            resolved.append((hit, inside[0] if inside else None))
+            within = [p for p in inside if p.detail.startswith(f"{district},")]
+            chosen = within or inside
+            resolved.append((hit, chosen[0] if chosen else None))
             continue
         if len(homes) <= 1:
             resolved.append((hit, candidates[0]))
@@ -139,25 +142,29 @@ def _resolve(hits: list[Hit]) -> list[tuple[Hit, Place | None]]:
     return resolved
 
 
-def _enclosing(hit: Hit, following: list[Hit]) -> str:
-    """The province of the district named, with its "quận"/"huyện", right after a ward as the
-    next part of its address ("phường Trung Hòa, quận Cầu Giấy"), or "". A bare name may be a
-    street ("Tràng Tiền, Ngô Quyền"), a province a reference ("Tam Đảo - Hà Nội")."""
+def _enclosing(hit: Hit, following: list[Hit]) -> tuple[str, str]:
+    """The province and the unit of the district named, with its "quận"/"huyện", right after a
+    ward as the next part of its address ("phường Trung Hòa, quận Cầu Giấy"), or ("", ""). A
+    bare name may be a street ("Tràng Tiền, Ngô Quyền"), a province a reference ("Tam Đảo - Hà
+    Nội")."""
     if not following:
-        return ""
+        return "", ""
     after = following[0]
     if after.field != hit.field or after.start - hit.end > _ADDRESS_GAP:
-        return ""
+        return "", ""
     if any(p.kind != DISTRICT or p.detail == "bare" for p in after.places):
-        return ""
-    homes = {p.province for p in after.places}
-    return homes.pop() if len(homes) == 1 else ""
+        return "", ""
+    homes = {(p.province, p.unit) for p in after.places}
+    return homes.pop() if len(homes) == 1 else ("", "")
 
 
 def _mention(hit: Hit, place: Place | None) -> PlaceMention:
-    """A hit as reported: a name shared by units of several provinces keeps no province."""
+    """A hit as reported: a name shared by units of several provinces keeps no province; a
+    former ward split in 2025 names every ward it went to."""
     shown = place or hit.places[0]
     province = ABROAD if shown.kind == FOREIGN else shown.province if place else ""
+    same = (shown.unit, shown.kind, shown.province, shown.detail)
+    wards = {p.ward for p in hit.places if (p.unit, p.kind, p.province, p.detail) == same}
     return PlaceMention(
         surface=hit.surface,
         field=hit.field,
@@ -167,7 +174,7 @@ def _mention(hit: Hit, place: Place | None) -> PlaceMention:
         unit=shown.unit,
         province=province,
         current=shown.current if place else "",
-        ward=shown.ward if place else "",
+        ward=", ".join(sorted(wards, key=fold)) if place else "",
         former=shown.former,
     )
 
