@@ -22,6 +22,7 @@ from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
+from baochi.records import Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
 from tests.web.conftest import HOSTILE_TITLE, csrf
@@ -49,6 +50,28 @@ def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, s
     assert DATE.search(html)  # dd/mm/yyyy HH:MM, Hà Nội time
     assert 'id="chart-data"' in html and '"series": [' in html
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
+
+
+def test_an_article_lists_the_places_it_names_with_what_they_are_now(client_as, store) -> None:
+    article = Article(
+        url="https://hanoimoi.vn/co-giao-danh-tre.html",
+        title="Đình chỉ cô giáo đánh trẻ ở phường Minh Khai, quận Hai Bà Trưng",
+        lead="Sở GD-ĐT Hà Nội đã yêu cầu quận xử lý nghiêm; phụ huynh từ Hà Giang đến Hồ Gươm.",
+        body="Quận Hai Bà Trưng cho biết đã đình chỉ nhóm lớp.",
+        published_at=dt.datetime.now(dt.UTC),
+    )
+    _, doc = store.save_document(Document(article, Keys.of(article)), [], dt.datetime.now(dt.UTC))
+    page = client_as("analyst").get(f"/documents/{doc}").text
+    listed = re.search(r'id="doc-places">(.*?)</ul>', page, re.S)
+    assert listed is not None
+    items = re.findall(r"<li[^>]*>(.*?)</li>", listed.group(1), re.S)
+    assert [" ".join(re.sub(r"<[^>]+>", " ", item).split()) for item in items] == [
+        "Phường Minh Khai (cũ) Hà Nội · nay là Phường Bạch Mai, Phường Tương Mai",
+        "Quận Hai Bà Trưng (cũ) ×2 Hà Nội",
+        "Hà Nội Hà Nội",
+        "Hà Giang Hà Giang · nay là Tuyên Quang",
+        "Hồ Gươm Hà Nội",
+    ]
 
 
 def test_hostile_article_is_shown_as_text_everywhere(client_as, articles) -> None:

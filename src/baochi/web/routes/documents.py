@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -10,6 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db import DocumentRow
 from baochi.db.web_store import User
 from baochi.labels import TONES, TOPICS, label_code
+from baochi.vi.gazetteer import PROVINCE, bare_name
+from baochi.vi.places import detect_places
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.templating import Panel, render
 
@@ -24,6 +26,26 @@ def found(request: Request, doc_id: int) -> DocumentRow:
     if doc is None:
         raise HTTPException(404)
     return doc
+
+
+def places_named(doc: DocumentRow) -> list[dict[str, Any]]:
+    """Every place the article names, once each in order of first mention, with how often, its
+    province, and what a former unit is since the 2025 reform."""
+    listed: dict[tuple[str, str], dict[str, Any]] = {}
+    for m in detect_places(doc.title, doc.text).mentions:
+        key = (m.unit, m.province)
+        if key in listed:
+            listed[key]["count"] += 1
+            continue
+        now = m.ward or (bare_name(m.current) if m.current and m.kind == PROVINCE else "")
+        listed[key] = {
+            "unit": m.unit,
+            "province": m.province,
+            "former": m.former,
+            "now": "" if now == m.unit else now,
+            "count": 1,
+        }
+    return list(listed.values())
 
 
 def document_panels(request: Request, user: User, doc: DocumentRow) -> list[Panel]:
@@ -57,6 +79,7 @@ def document_page(
         "has_stories": "/stories" in hrefs,
         "departments": web.departments(),
         "panels": document_panels(request, user, doc),
+        "places": places_named(doc),
     }
     return render(request, "document.html", context)
 
