@@ -166,6 +166,17 @@ def test_posts_join_stories_by_link_by_content_and_through_their_post(
     assert {r.title for r in press} >= {"Mời cả nhà đọc bài này"}
 
 
+def test_a_post_names_its_districts_and_wards_as_an_article_does(store: Store, settings: Settings):
+    said = "Nước ngập đến đầu gối ở phường Trung Hòa, quận Cầu Giấy, Hà Nội sáng nay, xe chết máy."
+    items = [SocialItem("facebook", "ngap-1", "post", said, WHEN)]
+    ingest(store, items, settings)
+    with store.engine.connect() as conn:
+        stored = conn.execute(text("SELECT place, areas FROM documents")).one()
+    assert tuple(stored) == ("Hà Nội", "Cầu Giấy|Trung Hòa")
+    found = run_query(store, 'place:"cau giay" kind:post').hits
+    assert [hit.doc.title for hit in found] == [said]  # short: the post is its own title
+
+
 def _die(*_: object) -> int:
     raise RuntimeError("killed")
 
