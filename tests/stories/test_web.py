@@ -162,6 +162,12 @@ def test_a_story_and_its_article_list_the_districts_and_wards_named(
         assert f'<a href="/search?{html.escape(query)}">{area}</a> (1)' in listed.group(1)
         query = urlencode({"q": f'place:"{area}"'})
         assert f'<a href="/search?{html.escape(query)}">{area}</a>' in article
+    # a case opened from the story says where it happens, for the department that answers
+    analyst = client_as("analyst")
+    form = {"csrf": csrf(analyst, f"/stories/{story}"), "story_id": str(story), "title": "Xử lý"}
+    case = analyst.post("/cases", data=form)
+    where = re.search(r'id="case-areas">([^<]*)<', case.text)
+    assert where is not None and set(where.group(1).split(": ")[1].split(", ")) == named(item)
 
 
 def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(

@@ -6,6 +6,7 @@ Every rule (who sees, who acts) is the library's; this module maps its errors to
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -212,11 +213,16 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
 
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
-    """One case: the issue, its coverage and candidate replies, the answer, files, history."""
+    """One case: the issue, where it happens, its coverage and candidate replies, the answer,
+    files, history."""
     engine, actor = _engine(request), actor_of(user)
     with refusals():
         case = casework.get_case(engine, actor, case_id)
     store = CasesStore(engine)
+    documents = store.case_documents(case.id)
+    coverage = [d.document_id for d in documents if d.relation == "coverage"]
+    named = request.app.state.store.labels_of(coverage).values()
+    areas = Counter(area for labels in named for area in labels.areas)
     context = {
         "title": f"#{case.id} {case.title}",  # what a browser tab and a bookmark show
         "case": case,
@@ -224,8 +230,9 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "labels": workflow.STATUS_LABELS,
         "departments": _departments(request),
         "documents": grouped(  # wire copies under their original, unless a reply
-            store.case_documents(case.id), lambda d: d.relation == "coverage" and not d.confirmed
+            documents, lambda d: d.relation == "coverage" and not d.confirmed
         ),
+        "areas": [area for area, _ in areas.most_common()],  # where it happens, as reported
         "events": store.events(case.id),
         "files": store.attachments(case.id),
         "actions": workflow.actions_for(case.status, actor, case.responsible, case.coordinating),

@@ -69,6 +69,7 @@ EN: dict[str, str] = {
     "nước ngoài": "abroad",
     "không rõ": "unknown",
     "Địa danh trong bài": "Places in the article",
+    "Địa bàn": "Where",
     "cũ": "former",
     "tên của nhiều nơi": "a name several places share",
     "nay là": "now",
