@@ -304,6 +304,11 @@ def test_a_case_is_opened_from_an_alert_or_a_story(store, client_as):
         "/cases", data={"csrf": token, "story_id": "12", "title": "Ngập úng nội đô"}
     )
     assert from_story.status_code == 200
+    # a second click, or the browser sending the form again, opens nothing more
+    again = analyst.post(
+        "/cases", data={"csrf": token, "story_id": "12", "title": "Ngập úng nội đô"}
+    )
+    assert again.url == from_story.url
     assert [c.origin for c in cases.visible_cases(store.engine, ANALYST, story_id=12)] == [
         "alert",
         "story",

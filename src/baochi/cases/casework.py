@@ -41,6 +41,9 @@ def _event(
     }
 
 
+REPEAT_WINDOW = dt.timedelta(minutes=2)  # the same case opened again this soon is the same one
+
+
 def open_case(
     engine: Engine,
     actor: Actor,
@@ -60,7 +63,8 @@ def open_case(
     rules: DeadlineRules | None = None,
     calendar: WorkCalendar | None = None,
 ) -> int:
-    """Open a case from articles, a story, an alert or by hand; assigned at once if routed."""
+    """Open a case from articles, a story, an alert or by hand; assigned at once if routed. The
+    same user opening the same case again within two minutes gets the first one back."""
     if actor.role not in workflow.OFFICE_ROLES:
         raise Forbidden("chỉ cán bộ của cơ quan quản lý báo chí được mở hồ sơ")
     now = _now(now)
@@ -99,6 +103,9 @@ def open_case(
         "assigned_at": now if responsible else None,
         "note": note,
     }
+    repeated = store.repeated(values, now - REPEAT_WINDOW)
+    if repeated is not None:  # a second click, or the browser sending the form again
+        return repeated
     event = _event("open", "", status, actor, now, note)
     return store.add_case(values, responsible, coordinating, document_ids, event)
 

@@ -80,6 +80,24 @@ class CasesStore:
 
     # -- cases ---------------------------------------------------------------------------
 
+    def repeated(self, values: dict[str, Any], since: dt.datetime) -> int | None:
+        """The case the same user opened with the same title, story and alert since then."""
+        c = cases.c
+        query = (
+            select(c.id)
+            .where(
+                c.opened_by.is_not_distinct_from(values["opened_by"]),
+                c.title == values["title"],
+                c.story_id.is_not_distinct_from(values["story_id"]),
+                c.alert_id.is_not_distinct_from(values["alert_id"]),
+                c.opened_at >= since,
+            )
+            .order_by(c.id.desc())
+            .limit(1)
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(query).scalar_one_or_none()
+
     def add_case(
         self,
         values: dict[str, Any],
