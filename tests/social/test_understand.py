@@ -47,13 +47,19 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     sheet = tmp_path / "listening.csv"
     with sheet.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, *rows])
+        # a text with a comma, written by hand without quotes; a row cut short
+        f.write(f"a6,Bình luận,{texts[0][:30]}, rồi,,2017-03-01T09:00:00+07:00,,,,,,,\n")
+        f.write("a7,Bài viết\n")
     report = read_table(sheet, "facebook", fields)
     assert [i.external_id for i in report.items] == ["a1", "a2"]
     assert report.errors == [
         (4, "published_at: không phải ngày giờ: 'hôm qua'"),
         (5, "text: thiếu (cột 'Nội dung')"),
         (6, "reactions: không phải số đếm: '-4'"),
-    ]
+        (7, "nhiều hơn dòng tiêu đề 1 ô: có thể nội dung có dấu phẩy, dấu chấm phẩy hay dấu "
+            'ngoặc kép (") mà không được đặt trong ngoặc kép'),
+        (8, "thiếu 10 ô so với dòng tiêu đề (từ cột 'Nội dung')"),
+    ]  # fmt: skip
     comment = report.items[1]
     assert comment.kind == "comment" and comment.parent == "a1" and comment.author == "Minh"
 
@@ -74,6 +80,23 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
             text("SELECT p.external_id FROM documents c JOIN documents p ON p.id = c.parent_id")
         ).scalar()
     assert parent == "a1"
+
+
+def test_quotes_doubled_after_the_first_rows_keep_a_row_in_line(tmp_path: Path):
+    # Real comments, the first rows without a quote; then one quoting a book's title, written
+    # as every spreadsheet writes it ("" inside the quoted cell).
+    texts = [t.replace('"', "") for t in social_texts(60)]
+    quoted = 'Anh em có đọc sách " dạy làm người " chưa? Đọc rồi, hay lắm, nên đọc.'
+    header = list(PRESETS["listening"].values())
+    rest = [""] * 7
+    rows = [[f"c{n}", "Bình luận", t, "", "29/11/2026 08:00", *rest] for n, t in enumerate(texts)]
+    rows.append(["q1", "Bình luận", quoted, "", "29/11/2026 09:00", *rest])
+    sheet = tmp_path / "lang-nghe.csv"
+    with sheet.open("w", encoding="utf-8-sig", newline="") as f:
+        csv.writer(f).writerows([header, *rows])
+    assert sheet.read_text(encoding="utf-8-sig").index('""') > 4096
+    report = read_table(sheet, "facebook", FieldMap.parse(PRESETS["listening"]), "listening")
+    assert not report.errors and report.items[-1].text == quoted
 
 
 def test_a_mapping_names_only_known_fields():

@@ -60,13 +60,16 @@ class ImportReport:
 
 
 def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
+    """Rows by header name; the delimiter is guessed from the start of the file, quotes are read
+    as every spreadsheet writes them ("" inside a quoted cell). The sniffer's guess of those
+    comes from the same start, and a file whose first rows hold no quote was read as having no
+    doubled quotes: a later `""` shifted the row's cells."""
     text = data.decode("utf-8-sig")
-    sample = text[:4096]
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    yield from csv.DictReader(io.StringIO(text), dialect=dialect)
+        delimiter = ","
+    yield from csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
 def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
@@ -91,6 +94,21 @@ def _takeout_text(value: Any) -> Any:
     return value
 
 
+def _misshapen(row: dict[Any, Any]) -> str:
+    """Why a CSV row does not line up with the header, or "": its cells are then shifted, and
+    each would be read under another column's name."""
+    extra = row.get(None)
+    if extra:
+        return (
+            f"nhiều hơn dòng tiêu đề {len(extra)} ô: có thể nội dung có dấu phẩy, dấu chấm phẩy "
+            'hay dấu ngoặc kép (") mà không được đặt trong ngoặc kép'
+        )
+    missing = [str(name) for name, value in row.items() if value is None]
+    if missing:
+        return f"thiếu {len(missing)} ô so với dòng tiêu đề (từ cột {missing[0]!r})"
+    return ""
+
+
 def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baochi") -> ImportReport:
     """A CSV or XLSX file of posts and comments, each row checked against the mapping."""
     data = _read(path)
@@ -99,6 +117,9 @@ def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baoch
     report = ImportReport()
     for number, row in enumerate(rows, start=2):  # row 1 is the header
         report.rows += 1
+        if not excel and (misshapen := _misshapen(row)):
+            report.errors.append((number, misshapen))
+            continue
         if preset == "youtube-takeout":
             row = {**row, "Comment text": _takeout_text(row.get("Comment text"))}
             row.setdefault("Kind", "comment")
