@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import unicodedata
+from collections.abc import Callable
 
 import pytest
 from openpyxl import Workbook
@@ -18,8 +18,8 @@ from baochi.registry import (
     read_csv,
     read_xlsx,
 )
+from tests.vi.legacy_encoders import to_cp1258, to_tcvn3
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
 BODIES = "code,name,level,type\nubnd-hn,Ủy ban nhân dân thành phố Hà Nội,city,government\n"
 
 
@@ -154,20 +154,13 @@ def test_a_failure_while_writing_rolls_everything_back(
     _nothing_written(registry)
 
 
-def _windows_1258(text: str) -> bytes:
-    """Text as Vietnamese Excel saves plain CSV: vowel letters precomposed, tone marks combining."""
-    out = []
-    for char in text:
-        parts = unicodedata.normalize("NFD", char)
-        tones = "".join(c for c in parts if c in _TONES)
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in _TONES)))
-        out.append(tones)
-    return "".join(out).encode("cp1258")
-
-
-def test_excel_csv_variants_semicolons_and_windows_1258(registry: RegistryStore) -> None:
+@pytest.mark.parametrize("encode", [to_cp1258, to_tcvn3])
+def test_excel_csv_variants_semicolons_and_older_vietnamese_encodings(
+    registry: RegistryStore, encode: Callable[[str], bytes]
+) -> None:
+    # As Vietnamese Excel saves plain CSV (Windows-1258), or older software did (TCVN3, ABC).
     text = "code;name;level;type\nhlhpn-hn;Hội Liên hiệp Phụ nữ thành phố Hà Nội;city;association\n"
-    sheet = read_csv(_windows_1258(text), "bodies")
+    sheet = read_csv(encode(text), "bodies")
     import_sheets(registry, [sheet], "hoa")
     assert registry.row("bodies", "hlhpn-hn")["name"] == "Hội Liên hiệp Phụ nữ thành phố Hà Nội"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from baochi.social.spans import SpanTagger, load_vihos, span_f1, spans_of, train
 from baochi.stories import assign
 from tests.conftest import SHARED_DATA, needs_corpus
 from tests.social.fake_api import social_texts
+from tests.vi.legacy_encoders import to_cp1258, to_tcvn3
 
 WHEN = dt.datetime(2017, 3, 1, 3, 0, tzinfo=dt.UTC)
 
@@ -97,6 +99,23 @@ def test_quotes_doubled_after_the_first_rows_keep_a_row_in_line(tmp_path: Path):
     assert sheet.read_text(encoding="utf-8-sig").index('""') > 4096
     report = read_table(sheet, "facebook", FieldMap.parse(PRESETS["listening"]), "listening")
     assert not report.errors and report.items[-1].text == quoted
+
+    # Comments saved by older Vietnamese software, in Windows-1258 or TCVN3 (ABC): those with
+    # nothing such software could not write (an emoji).
+    def writable(row: list[str]) -> bool:
+        try:
+            return bool(to_cp1258(row[2]) and to_tcvn3(row[2]))
+        except (UnicodeEncodeError, KeyError):
+            return False
+
+    old = [row for row in rows if writable(row)]
+    table = io.StringIO()
+    csv.writer(table).writerows([header, *old])
+    assert len(old) > 20
+    for encode in (to_cp1258, to_tcvn3):
+        sheet.write_bytes(encode(table.getvalue()))
+        again = read_table(sheet, "facebook", FieldMap.parse(PRESETS["listening"]), "listening")
+        assert [i.text for i in again.items] == [row[2] for row in old], encode.__name__
 
 
 def test_a_mapping_names_only_known_fields():

@@ -21,7 +21,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known
-from baochi.vi import fold
+from baochi.vi import decode_html_bytes, fold
 
 Counts = dict[str, Counter[str]]
 _DELIMITERS = ",;\t"
@@ -36,17 +36,9 @@ def entity_named(name: str) -> Entity | None:
     return None
 
 
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1258, as Vietnamese Excel saves plain CSV."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1258")
-
-
 def read_csv(data: bytes, entity: str) -> Sheet:
     """One entity's rows from CSV bytes; the delimiter (, ; or tab) is read off the header."""
-    text = _decode(data)
+    text, _ = decode_html_bytes(data)  # UTF-8, or as older Vietnamese software saved it
     first = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
