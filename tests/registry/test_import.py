@@ -40,17 +40,19 @@ def test_bad_csv_rows_are_reported_by_number_and_nothing_is_written(
         "la,Báo Lạ,khong-co,,\n"  # row 5: unknown governing body
         "hanoimoi,Báo Hànộimới 2,ubnd-hn,,\n"  # row 6: code repeated
         "hai-nghia,Báo Hai Nghĩa,ubnd-hn,,có lẽ\n"  # row 7: not a yes/no
+        "phu-nu,Báo Phụ nữ, Thủ đô,ubnd-hn,,\n"  # row 8: a comma in the name, no quotes
     )
     sheets = [read_csv(BODIES.encode(), "bodies"), read_csv(text.encode(), "agencies")]
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, sheets, "hoa")
     errors = caught.value.errors
-    assert [e.split(":")[0] for e in errors] == [f"agencies, dòng {n}" for n in (3, 4, 5, 6, 7)]
+    assert [e.split(":")[0] for e in errors] == [f"agencies, dòng {n}" for n in (3, 4, 5, 6, 7, 8)]
     assert "thiếu Tên (name)" in errors[0]
     assert "'không-phải-thư' không phải địa chỉ thư điện tử" in errors[1]
     assert "'khong-co' không có trong danh mục bodies" in errors[2]
     assert "mã 'hanoimoi' trùng với dòng 2" in errors[3]
     assert "'có lẽ' không phải có/không" in errors[4]
+    assert errors[5].startswith("agencies, dòng 8: nhiều hơn dòng tiêu đề 1 ô: có thể nội dung")
     _nothing_written(registry)
 
 

@@ -259,6 +259,15 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
             errors.append((entity.name, 1, " (tiêu đề): " + "; ".join(problems)))
             continue
         for number, cells in sheet.rows:
+            if len(cells) > len(names):  # spreadsheets pad every row to the widest, header too
+                # the cells are shifted, each under another column's name: nothing else is said
+                # of the row, as it would be said of the wrong cells
+                message = (
+                    f": nhiều hơn dòng tiêu đề {len(cells) - len(names)} ô: có thể nội dung có "
+                    "dấu phẩy hay dấu chấm phẩy mà không được đặt trong ngoặc kép"
+                )
+                errors.append((entity.name, number, message))
+                continue
             by_field = {n: c for n, c in zip(names, cells, strict=False) if n is not None}
             rec, problems = check_row(entity, by_field)
             if problems:
