@@ -7,6 +7,7 @@ import pytest
 from baochi.collect.sources import SourceImportError, default_sources, import_file
 from baochi.db import Store
 from baochi.settings import Settings
+from tests.vi.legacy_encoders import to_cp1258
 
 
 def test_default_sources_are_the_real_outlets() -> None:
@@ -56,3 +57,15 @@ def test_missing_column_is_a_clear_error(tmp_path: Path, store: Store, settings:
     f.write_text("link,name\nhttps://a.vn,A\n", encoding="utf-8")
     with pytest.raises(SourceImportError, match="missing column"):
         import_file(store, f, settings)
+
+
+def test_a_list_saved_by_vietnamese_excel_is_read(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    # Semicolons, as Excel writes where the decimal mark is a comma; Windows-1258, as its plain
+    # "CSV" is saved.
+    f = tmp_path / "nguon-tin.csv"
+    text = "url;outlet;kind\nhttps://hanoimoi.vn/rss/thoi-su;Báo Hànộimới;rss\n"
+    f.write_bytes(to_cp1258(text))
+    assert import_file(store, f, settings) == (1, 0)
+    assert [s.outlet for s in store.sources()] == ["Báo Hànộimới"]

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from baochi.db import Store
 from baochi.settings import Settings
+from baochi.tables import csv_text
 
 KINDS = ("auto", "feed", "sitemap", "page")
 # Names used by ../shared/sources/outlets.csv and by common listening tools.
@@ -60,9 +61,9 @@ def check_url(url: str) -> str | None:
     return None
 
 
-def parse_sources(text: str) -> list[SourceSpec]:
+def parse_sources(text: str, delimiter: str = ",") -> list[SourceSpec]:
     """Validate a sources CSV (url, outlet, [kind, section, domain, city_outlet]) row by row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     header = [
         _COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []
     ]
@@ -121,7 +122,7 @@ def add_sources(store: Store, specs: list[SourceSpec], settings: Settings) -> tu
 
 def import_file(store: Store, path: Path, settings: Settings) -> tuple[int, int]:
     """Import a sources CSV file; raises SourceImportError, writing nothing, if a row is bad."""
-    return add_sources(store, parse_sources(path.read_text(encoding="utf-8")), settings)
+    return add_sources(store, parse_sources(*csv_text(path.read_bytes())), settings)
 
 
 def default_sources() -> list[SourceSpec]:

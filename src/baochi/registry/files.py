@@ -21,10 +21,10 @@ from openpyxl.utils.exceptions import InvalidFileException
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known
-from baochi.vi import decode_html_bytes, fold
+from baochi.tables import csv_text
+from baochi.vi import fold
 
 Counts = dict[str, Counter[str]]
-_DELIMITERS = ",;\t"
 
 
 def entity_named(name: str) -> Entity | None:
@@ -37,10 +37,8 @@ def entity_named(name: str) -> Entity | None:
 
 
 def read_csv(data: bytes, entity: str) -> Sheet:
-    """One entity's rows from CSV bytes; the delimiter (, ; or tab) is read off the header."""
-    text, _ = decode_html_bytes(data)  # UTF-8, or as older Vietnamese software saved it
-    first = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
+    """One entity's rows from CSV bytes, as the office's spreadsheets save them."""
+    text, delimiter = csv_text(data)
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header = tuple(rows[0]) if rows else ()
     body = tuple((number, tuple(row)) for number, row in enumerate(rows[1:], start=2) if any(row))

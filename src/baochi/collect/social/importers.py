@@ -20,7 +20,7 @@ from openpyxl import load_workbook
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import FieldMap, RowError, item_of
 from baochi.records import digest
-from baochi.vi import decode_html_bytes
+from baochi.tables import csv_text
 
 MAX_BYTES = 50 * 1024 * 1024
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
@@ -61,16 +61,8 @@ class ImportReport:
 
 
 def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
-    """Rows by header name, in whatever encoding Vietnamese software saved the file. The
-    delimiter is guessed from the start of the file; quotes are read as every spreadsheet
-    writes them ("" inside a quoted cell). The sniffer's guess of those comes from the same
-    start, and a file whose first rows hold no quote was read as having no doubled quotes: a
-    later `""` shifted the row's cells."""
-    text, _ = decode_html_bytes(data)  # UTF-8 or -16, Windows-1258, TCVN3, VNI, VISCII
-    try:
-        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    """Rows by header name, as the office's spreadsheets save them."""
+    text, delimiter = csv_text(data)
     yield from csv.DictReader(io.StringIO(text), delimiter=delimiter)
 
 
