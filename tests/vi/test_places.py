@@ -188,6 +188,18 @@ def _roles(title: str, text: str) -> list[tuple[str, str]]:
     return [(hit.surface, hit.role) for hit, _ in weigh(title, text)[0]]
 
 
+def test_a_person_s_home_after_their_year_of_birth_is_not_the_story_s_place() -> None:
+    # Where the driver lives, after "sinh năm"/"SN", is an address; the fire was in Hà Nội.
+    title = "Cháy xe container trên cầu Thanh Trì"
+    for born in ("sinh năm 1961", "SN 1961"):
+        text = (
+            f"Tối qua, trên cầu Thanh Trì (Hà Nội), xe container do ông N.V.H. ({born}, ở xã "
+            "Cam Thành Nam, TP Cam Ranh, Khánh Hòa) điều khiển bất ngờ bốc cháy."
+        )
+        assert ("Khánh Hòa", "residence") in _roles(title, text), born
+        assert detect_places(title, text).main == "Hà Nội", born
+
+
 def test_city_departments_courts_and_leaders_named_in_full_are_the_city_s_own() -> None:
     # The guidelines count a story about the city's authorities as about Hà Nội: a department
     # named in full, its court, its leaders, its area all make Hà Nội the acting authority.

@@ -36,8 +36,11 @@ _SURNAMES = frozenset(
      "thị", "hữu", "công", "đàm", "lại", "mạc", "thân", "triệu", "tăng", "lục", "âu", "doãn")
 )  # fmt: skip
 # Words before a place that make it someone's home or address rather than the story's place.
-_RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường"})
-_RESIDENCE_PAIRS = frozenset({"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra", "đến từ"})
+# A person's year of birth leads into where they live: "(SN 1961, ở TP Cam Ranh, Khánh Hòa)".
+_RESIDENCE = frozenset({"trú", "ngụ", "quê", "hktt", "thường", "sn"})
+_RESIDENCE_PAIRS = frozenset(
+    {"địa chỉ", "trụ sở", "sinh sống", "cư trú", "sinh ra", "đến từ", "sinh năm"}
+)
 # ... or only a reference point: "cách Hà Nội 180 km", "giờ Hà Nội", "theo hướng Hà Nội", the
 # end of a road ("cao tốc Hà Nội - Hải Phòng").
 _REFERENCE = frozenset({"cách", "giờ", "hướng", "tốc"})
