@@ -28,6 +28,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from baochi.db import Store, open_store
 from baochi.db.web_store import WebStore
 from baochi.settings import Settings
+from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.templating import NavItem, add_template_folder, render
@@ -139,12 +140,16 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # The article page names every place its article names: the gazetteer (a second to
+        # build) is built now, beside the first requests, not inside the first article page.
+        warming = asyncio.get_running_loop().run_in_executor(None, gazetteer)
         task = None
         if background:
             from baochi.jobs import background as work
 
             task = asyncio.create_task(work(store, settings))
         yield
+        await warming
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
