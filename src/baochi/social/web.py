@@ -126,29 +126,17 @@ def import_export(
             error = f"Không đọc được tệp {name!r}: {exc}"
             return _refused(request, user, error, 422)
     if report.errors and not skip_bad:
-        outcome = {"status": "bad", "name": name, "rows": report.rows, "bad": len(report.errors)}
-        outcome["errors"] = report.errors[:50]
-        return _social(request, user, imported=outcome, status=422)
+        bad = {"status": "bad", "name": name, "rows": report.rows, "bad": len(report.errors)}
+        return _social(request, user, imported=bad | {"errors": report.errors[:50]}, status=422)
     channel = _store(request).account(int(account)) if account.isdigit() else None
-    store = request.app.state.store
+    channel_id = channel.id if channel else None
+    store, now = request.app.state.store, dt.datetime.now(dt.UTC)
     import_id = ImportsStore(store.engine).start(
-        name,
-        platform,
-        channel.id if channel else None,
-        report.rows,
-        report.errors[:50],
-        len(report.items),
-        user.username,
-        dt.datetime.now(dt.UTC),
-    )
-    background.add_task(
-        run_import,
-        store,
-        request.app.state.settings,
-        import_id,
-        report.items,
-        channel.id if channel else None,
-    )
+        name, platform, channel_id, report.rows, report.errors[:50], len(report.items),
+        user.username, now,
+    )  # fmt: skip
+    settings = request.app.state.settings
+    background.add_task(run_import, store, settings, import_id, report.items, channel_id)
     counts = {"import": import_id, "rows": report.rows, "items": len(report.items)}
     audit(store.engine, user, "social.import", f"file:{name}", None, counts)
     return RedirectResponse(f"/social/imports/{import_id}", status_code=303)
