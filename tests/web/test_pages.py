@@ -74,6 +74,29 @@ def test_an_article_lists_the_places_it_names_with_what_they_are_now(client_as, 
     ]
 
 
+def test_a_corrected_place_names_the_districts_of_the_new_place(client_as, store) -> None:
+    article = Article(
+        url="https://tuoitre.vn/chay-nha-quan-8.html",
+        title="Cháy nhà trong hẻm ở phường 1, quận 8",
+        lead="Lửa bùng lên lúc rạng sáng, người dân phá cửa cứu hai cháu nhỏ.",
+        body="Lực lượng chữa cháy đã dập tắt đám cháy sau 30 phút.",
+        published_at=dt.datetime.now(dt.UTC),
+    )
+    _, doc = store.save_document(Document(article, Keys.of(article)), [], dt.datetime.now(dt.UTC))
+    with store.engine.begin() as conn:  # as the pipeline placed it, wrongly
+        conn.execute(
+            update(documents).where(documents.c.id == doc).values(place="Hà Nội", areas="")
+        )
+    analyst = client_as("analyst")
+    form = {"task": "place", "label": "TP.HCM", "csrf": csrf(analyst, f"/documents/{doc}")}
+    assert analyst.post(f"/documents/{doc}/labels", data=form).status_code == 200
+    analysis = analyst.get(f"/api/v1/documents/{doc}").json()["analysis"]
+    assert (analysis["place"], analysis["hanoi"]) == ("TP.HCM", False)
+    assert analysis["areas"] == ["Phường 1", "Quận 8"]
+    found = analyst.get("/api/v1/search", params={"q": 'place:"quận 8"'}).json()["items"]
+    assert [hit["id"] for hit in found] == [doc]
+
+
 def test_hostile_article_is_shown_as_text_everywhere(client_as, articles) -> None:
     client = client_as("analyst")
     for path in ("/", f"/documents/{articles[0]}", "/search?q=c%E1%BA%A3nh+gi%C3%A1c"):

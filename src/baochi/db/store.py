@@ -176,6 +176,10 @@ DOCUMENT_COLUMNS = (
 )
 
 
+# What a reader takes in first, where the areas are named: an article's lead, a post's own text.
+UP_FRONT = case((documents.c.kind == "article", documents.c.lead), else_=documents.c.body)
+
+
 def _labels(document: Document) -> dict[str, Any]:
     """The analysis part as document columns (nothing when the document was not analysed)."""
     found = document.analysis
@@ -675,10 +679,9 @@ class Store:
     def unnamed(self, limit: int) -> list[tuple[int, str, str, str]]:
         """(id, main place, title, text up front) of documents stored before their areas were
         named: an article's lead, a post's or comment's own text."""
-        up_front = case((documents.c.kind == "article", documents.c.lead), else_=documents.c.body)
         query = (
             select(documents.c.id, func.coalesce(documents.c.place, ""), documents.c.title)
-            .add_columns(up_front)
+            .add_columns(UP_FRONT)
             .where(documents.c.areas.is_(None))
             .order_by(documents.c.id)
             .limit(limit)

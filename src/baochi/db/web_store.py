@@ -36,11 +36,12 @@ from baochi.db.schema_web import (
     users,
     web_sessions,
 )
-from baochi.db.store import DOCUMENT_COLUMNS, DocumentRow, Store, now
+from baochi.db.store import DOCUMENT_COLUMNS, UP_FRONT, DocumentRow, Store, now
 from baochi.db.stories_store import StoryStore
-from baochi.records import split_areas
+from baochi.records import AREA_SEPARATOR, split_areas
 from baochi.vi import fold
 from baochi.vi.place_names import HANOI
+from baochi.vi.places import units_named
 
 corrections_t = schema_web.label_corrections
 HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
@@ -457,7 +458,12 @@ class WebStore:
                 where = documents.c.id == document_id
                 row = conn.execute(select(column, documents.c.story_id).where(where)).first()
                 replaced, story = (row[0] or "", row[1]) if row else ("", None)
-                values = {task: label} | ({"hanoi": label == HANOI} if task == "place" else {})
+                values: dict[str, Any] = {task: label}
+                if task == "place":  # its districts and wards are those of the new place
+                    named = select(documents.c.title, UP_FRONT).where(where)
+                    title, text = conn.execute(named).one()
+                    areas = sorted(units_named(title, text or "", label))
+                    values |= {"hanoi": label == HANOI, "areas": AREA_SEPARATOR.join(areas)}
                 conn.execute(update(documents).where(where).values(**values))
             conn.execute(
                 insert(corrections_t).values(
