@@ -52,15 +52,20 @@ def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, s
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
 
 
+def _save(store, title: str, lead: str, body: str) -> int:
+    """An article as the collector stores it, before the analysis labels it."""
+    now = dt.datetime.now(dt.UTC)
+    article = Article(f"https://bao.example.vn/{abs(hash(title))}.html", title, lead, body, now)
+    return store.save_document(Document(article, Keys.of(article)), [], now)[1]
+
+
 def test_an_article_lists_the_places_it_names_with_what_they_are_now(client_as, store) -> None:
-    article = Article(
-        url="https://hanoimoi.vn/co-giao-danh-tre.html",
-        title="Đình chỉ cô giáo đánh trẻ ở phường Minh Khai, quận Hai Bà Trưng",
-        lead="Sở GD-ĐT Hà Nội đã yêu cầu quận xử lý nghiêm; phụ huynh từ Hà Giang đến Hồ Gươm.",
-        body="Quận Hai Bà Trưng cho biết đã đình chỉ nhóm lớp.",
-        published_at=dt.datetime.now(dt.UTC),
+    doc = _save(
+        store,
+        "Đình chỉ cô giáo đánh trẻ ở phường Minh Khai, quận Hai Bà Trưng",
+        "Sở GD-ĐT Hà Nội đã yêu cầu quận xử lý nghiêm; phụ huynh từ Hà Giang đến Hồ Gươm.",
+        "Quận Hai Bà Trưng cho biết đã đình chỉ nhóm lớp.",
     )
-    _, doc = store.save_document(Document(article, Keys.of(article)), [], dt.datetime.now(dt.UTC))
     page = client_as("analyst").get(f"/documents/{doc}").text
     listed = re.search(r'id="doc-places">(.*?)</ul>', page, re.S)
     assert listed is not None
@@ -75,14 +80,12 @@ def test_an_article_lists_the_places_it_names_with_what_they_are_now(client_as, 
 
 
 def test_a_corrected_place_names_the_districts_of_the_new_place(client_as, store) -> None:
-    article = Article(
-        url="https://tuoitre.vn/chay-nha-quan-8.html",
-        title="Cháy nhà trong hẻm ở phường 1, quận 8",
-        lead="Lửa bùng lên lúc rạng sáng, người dân phá cửa cứu hai cháu nhỏ.",
-        body="Lực lượng chữa cháy đã dập tắt đám cháy sau 30 phút.",
-        published_at=dt.datetime.now(dt.UTC),
+    doc = _save(
+        store,
+        "Cháy nhà trong hẻm ở phường 1, quận 8",
+        "Lửa bùng lên lúc rạng sáng, người dân phá cửa cứu hai cháu nhỏ.",
+        "Lực lượng chữa cháy đã dập tắt đám cháy sau 30 phút.",
     )
-    _, doc = store.save_document(Document(article, Keys.of(article)), [], dt.datetime.now(dt.UTC))
     with store.engine.begin() as conn:  # as the pipeline placed it, wrongly
         conn.execute(
             update(documents).where(documents.c.id == doc).values(place="Hà Nội", areas="")
