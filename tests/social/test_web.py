@@ -195,7 +195,7 @@ def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it
     # A running import's page asks again until it ends; one not heard from has stopped.
     import_id = int(again.url.path.rsplit("/", 1)[1])
     imports = ImportsStore(store.engine)
-    imports.update(import_id, dt.datetime.now(dt.UTC), status="running", done=4)
+    imports.update(import_id, dt.datetime.now(dt.UTC), status="running", known=0)
     running = analyst.get(f"/social/imports/{import_id}").text
     assert 'hx-trigger="every 2s"' in running and "Đang nhập lang-nghe.csv: 4/6" in running
     imports.update(import_id, dt.datetime.now(dt.UTC) - STALE * 2)

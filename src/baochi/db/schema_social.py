@@ -70,7 +70,6 @@ social_imports = Table(
     Column("rows", Integer, nullable=False),  # rows of the file, bad ones included
     Column("errors", Text, nullable=False, server_default="[]"),  # JSON [[row, problem], …]
     Column("accepted", Integer, nullable=False),  # the good rows, to be stored
-    Column("done", Integer, nullable=False, server_default="0"),  # of them, through so far
     Column("stored", Integer, nullable=False, server_default="0"),
     Column("known", Integer, nullable=False, server_default="0"),
     Column("placed", Integer, nullable=False, server_default="0"),

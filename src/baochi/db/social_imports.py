@@ -26,7 +26,6 @@ class ImportRow:
     rows: int
     errors: list[tuple[int, str]]
     accepted: int
-    done: int
     stored: int
     known: int
     placed: int
@@ -35,6 +34,11 @@ class ImportRow:
     created_by: str
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @property
+    def done(self) -> int:
+        """The good rows through so far: new, or already there."""
+        return self.stored + self.known
 
     def state(self, now: dt.datetime) -> str:
         """running, done, failed, or stopped: running but not heard from for too long (its

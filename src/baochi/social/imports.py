@@ -48,8 +48,7 @@ def run_import(
 
 
 def _counts(report: IngestReport) -> dict[str, int]:
-    done = report.stored + report.known
-    return {"done": done, "stored": report.stored, "known": report.known, "placed": report.placed}
+    return {"stored": report.stored, "known": report.known, "placed": report.placed}
 
 
 def _now() -> dt.datetime:

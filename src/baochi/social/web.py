@@ -150,7 +150,9 @@ def import_page(request: Request, user: Editor, import_id: int) -> Response:
         raise HTTPException(404, "Không có lần nhập này.")
     state = found.state(dt.datetime.now(dt.UTC))
     return _social(
-        request, user, imported=asdict(found) | {"status": state, "name": found.file_name}
+        request,
+        user,
+        imported=asdict(found) | {"status": state, "name": found.file_name, "done": found.done},
     )
 
 

@@ -26,7 +26,6 @@ def upgrade() -> None:
         sa.Column("rows", sa.Integer, nullable=False),
         sa.Column("errors", sa.Text, nullable=False, server_default="[]"),
         sa.Column("accepted", sa.Integer, nullable=False),
-        sa.Column("done", sa.Integer, nullable=False, server_default="0"),
         sa.Column("stored", sa.Integer, nullable=False, server_default="0"),
         sa.Column("known", sa.Integer, nullable=False, server_default="0"),
         sa.Column("placed", sa.Integer, nullable=False, server_default="0"),
