@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import Request
@@ -52,7 +53,14 @@ def label(code: str | None, task: str) -> str:
     return label_name(task, code)
 
 
-templates.env.filters.update(local=local, day=day, number=number, label=label)
+def query(params: dict[str, Any]) -> str:
+    """A link's "?query" without its empty filters ("" when none is set): "overdue=" is no
+    boolean to the route it opens, so a link carrying it would be refused."""
+    kept = urlencode({k: v for k, v in params.items() if v not in ("", None)})
+    return f"?{kept}" if kept else ""
+
+
+templates.env.filters.update(local=local, day=day, number=number, label=label, query=query)
 
 
 def today_start() -> dt.datetime:

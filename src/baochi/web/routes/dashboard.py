@@ -14,7 +14,7 @@ from baochi.cases.workflow import OPEN_STATUSES, Actor
 from baochi.db.web_store import User
 from baochi.labels import TONES
 from baochi.web import searching
-from baochi.web.auth import READERS, require, web_store
+from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.cache import cached
 from baochi.web.routes.alerts import ALERT_KINDS, watch_store
 from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
@@ -98,6 +98,7 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "chart": chart,
         "panels": area_panels(request, user),
         "alert_kinds": ALERT_KINDS,
+        "can_edit": user.role in EDITORS,  # sources and alerts open to editors only
         "title": "Tổng quan",
     }
     return render(request, "dashboard.html", context)
