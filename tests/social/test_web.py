@@ -10,6 +10,7 @@ import html
 import io
 import re
 
+from openpyxl import load_workbook
 from sqlalchemy import update
 
 from baochi.collect.social.items import SocialItem
@@ -203,3 +204,37 @@ def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it
     assert "dừng lại sau 4/6" in stopped and "every 2s" not in stopped
     assert analyst.get("/social/imports/999999").status_code == 404
     assert client_as("leader").get(f"/social/imports/{import_id}").status_code == 403
+
+
+def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
+    store: Store, settings: Settings, client_as
+):
+    needs_social_data()
+    hostile = "<script>alert('x')</script> đéo chịu nổi"
+    oldest = SocialItem("facebook", "c0", "comment", hostile, NOW - dt.timedelta(days=3))
+    newer = [
+        SocialItem("facebook", f"c{i}", "comment", text, NOW - dt.timedelta(minutes=i))
+        for i, text in enumerate(social_texts(960)[::3], start=1)  # students' feedback
+    ]
+    ingest(store, [oldest, *newer], settings)
+    hostile_ids = {
+        r.id for r in SocialStore(store.engine).items(limit=1000) if r.toxicity != "clean"
+    }
+    assert 1 < len(hostile_ids) < 100  # students' feedback: a few offensive, most not
+
+    leader = client_as("leader")
+    page = leader.get("/social?toxic=true")
+    assert page.text.count('class="list-group-item') == len(hostile_ids)
+    assert "&lt;script&gt;alert" in page.text  # three days old, behind 320 newer comments
+
+    book = load_workbook(io.BytesIO(leader.get("/social/export.xlsx?toxic=true").content))
+    header, *rows = book.active.iter_rows(values_only=True)
+    assert header[:8] == ("Thời điểm", "Mạng xã hội", "Kênh", "Loại", "Tác giả", "Nội dung",
+                          "Cảm xúc", "Độc hại")  # fmt: skip
+    assert len(rows) == len(hostile_ids) and {r[7] for r in rows} <= {"xúc phạm", "thù ghét"}
+    assert rows[-1][5] == hostile and rows[-1][1] == "Facebook" and rows[-1][3] == "Bình luận"
+    assert 'href="/social/export.xlsx?toxic=true"' in page.text
+    assert 'href="/social/export.xlsx"' in leader.get("/social").text
+    everything = load_workbook(io.BytesIO(leader.get("/social/export.xlsx").content))
+    assert everything.active.max_row == 1 + 321  # all of them, not the page's hundred
+    assert client_as("officer").get("/social/export.xlsx").status_code in (303, 403)

@@ -322,6 +322,7 @@ class SocialStore:
         until: dt.datetime | None = None,
         limit: int = 200,
         order: str = "newest",
+        toxicity: Sequence[str] | None = None,
     ) -> list[SocialRow]:
         """Posts and comments, filtered, newest first (or by engagement, "engagement")."""
         query = (
@@ -339,6 +340,8 @@ class SocialStore:
             query = query.where(documents.c.id.in_(joined))
         if kind is not None:
             query = query.where(documents.c.kind == kind)
+        if toxicity is not None:
+            query = query.where(documents.c.toxicity.in_(list(toxicity)))
         if since is not None:
             query = query.where(appeared_at >= since)
         if until is not None:

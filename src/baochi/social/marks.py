@@ -8,6 +8,7 @@ from baochi.labels import TONES
 
 SENTIMENTS = {code: name.lower() for code, name in TONES.items()}  # the same three codes
 TOXICITY = {"clean": "sạch", "offensive": "xúc phạm", "hate": "thù ghét"}
+HOSTILE = ("offensive", "hate")  # what the "Độc hại" filter keeps
 
 
 def marked(row: SocialRow) -> list[tuple[str, bool]]:

@@ -25,13 +25,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
 from baochi.db.social_imports import ImportsStore
-from baochi.db.social_store import SocialStore
+from baochi.db.social_store import SocialRow, SocialStore
 from baochi.db.web_store import User, audit
+from baochi.labels import label_name
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
 from baochi.social.imports import run_import
-from baochi.social.marks import SENTIMENTS, TOXICITY, marked
+from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
 from baochi.web.auth import EDITORS, READERS, require
-from baochi.web.templating import NavItem, render
+from baochi.web.exports import xlsx_response
+from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/social", tags=["social"])
@@ -50,6 +52,7 @@ IMPORT_PRESETS = {
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
 AUDIT_LABELS = {"social.import": "Nhập bài mạng xã hội"}
 PERIODS = (7, 30, 90, 365)
+EXPORT_LIMIT = 10_000
 
 
 def _store(request: Request) -> SocialStore:
@@ -72,13 +75,11 @@ def _social(
 ) -> Response:
     """The social page, with the outcome of an import when there was one."""
     store = _store(request)
-    rows = store.items(kind=kind if kind in ("post", "comment") else None, limit=300)
-    if toxic:
-        rows = [r for r in rows if r.toxicity in ("offensive", "hate")][:100]
+    rows = _listed(store, kind, toxic, limit=100)
     context = {
         "title": "Mạng xã hội",
         "accounts": store.accounts(),
-        "rows": [(r, marked(r)) for r in rows[:100]],
+        "rows": [(r, marked(r)) for r in rows],
         "kind": kind,
         "toxic": toxic,
         "sentiments": SENTIMENTS,
@@ -88,6 +89,41 @@ def _social(
         "imported": imported,
     }
     return render(request, "social/index.html", context, status)
+
+
+def _listed(store: SocialStore, kind: str, toxic: bool, limit: int) -> list[SocialRow]:
+    """The newest posts or comments (or both), only the offensive and hateful ones if asked."""
+    return store.items(
+        kind=kind if kind in ("post", "comment") else None,
+        toxicity=HOSTILE if toxic else None,
+        limit=limit,
+    )
+
+
+@router.get("/social/export.xlsx")
+def export_items(request: Request, user: Reader, kind: str = "", toxic: bool = False) -> Response:
+    """The list as shown, to EXPORT_LIMIT rows, with every figure and label, as Excel."""
+    rows = [
+        (
+            local(r.appeared_at),
+            label_name("platform", r.platform),
+            r.account,
+            label_name("kind", r.kind),
+            r.author,
+            r.text,
+            SENTIMENTS.get(r.sentiment, r.sentiment),
+            TOXICITY.get(r.toxicity, r.toxicity),
+            r.reactions,
+            r.comments,
+            r.shares,
+            r.views,
+            r.url,
+        )
+        for r in _listed(_store(request), kind, toxic, limit=EXPORT_LIMIT)
+    ]
+    header = ("Thời điểm", "Mạng xã hội", "Kênh", "Loại", "Tác giả", "Nội dung", "Cảm xúc",
+              "Độc hại", "Lượt thích", "Bình luận", "Chia sẻ", "Lượt xem", "Liên kết")  # fmt: skip
+    return xlsx_response("mang-xa-hoi.xlsx", "Mạng xã hội", header, rows)
 
 
 @router.post("/social/import")
