@@ -91,6 +91,12 @@ def test_social_pages_show_posts_channels_and_story_discussion(
     (figures,) = data["channels"]
     assert figures["posts"] == 2 and figures["reactions"] == 123 and figures["shares"] == 7
     assert figures["engagement"] == 123 + 7 + 2 and figures["comments_pulled"] == 2
+    assert ">66,0<" in channels.text  # engagement per post, written the Vietnamese way
+    assert 'href="/social/channels/export.xlsx?days=30"' in channels.text
+    book = load_workbook(io.BytesIO(leader.get("/social/channels/export.xlsx?days=30").content))
+    preface, header, row = book.active.iter_rows(values_only=True)
+    assert preface[0].startswith("Từ ") and header[:3] == ("Kênh", "Mạng xã hội", "Đơn vị")
+    assert row[:9] == ("Cổng TTĐT Hà Nội", "Facebook", "Sở Xây dựng", 2, 123, 2, 7, 0, 66.0)
     (answer,) = data["responses"]
     assert answer["story_id"] == story and answer["hours"] == 2.0  # 3 h ago → 1 h ago
     assert data["median_hours"] == 2.0

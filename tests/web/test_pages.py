@@ -334,6 +334,13 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> Non
         data={"action": "save", "role": "officer", "department_id": "", "csrf": csrf(admin)},
     )
     assert refused.status_code == 422 and "phải thuộc một phòng ban" in refused.text
+    admin.post(f"/admin/users/{thu.id}", data={"action": "lock", "csrf": csrf(admin)})
+    book = load_workbook(io.BytesIO(admin.get("/admin/users/export.xlsx").content))
+    header, *rows = book.active.iter_rows(values_only=True)
+    assert header == ("Tên đăng nhập", "Tên hiển thị", "Vai trò", "Phòng ban", "Tình trạng")
+    assert [r[0] for r in rows] == ["hoa", "hung", "lan", "minh", "thu"]
+    assert rows[-1][2:] == ("Lãnh đạo", None, "Đã khoá")  # an empty department: an empty cell
+    assert rows[3][2:] == ("Cán bộ sở, ngành", "Sở Xây dựng", "Hoạt động")
     settings = admin.get("/admin/settings").text
     assert "BAOCHI_HOST_DELAY" in settings
 

@@ -220,6 +220,32 @@ def channels_page(request: Request, user: Reader, days: int = 30) -> Response:
     return render(request, "social/channels.html", context)
 
 
+@router.get("/social/channels/export.xlsx")
+def export_channels(request: Request, user: Reader, days: int = 30) -> Response:
+    """Each city channel's figures over the period, as on the page, as Excel."""
+    store = _store(request)
+    since, until = _period(days)
+    rows = [
+        (
+            f.account.name,
+            label_name("platform", f.account.platform),
+            f.account.department,
+            f.posts,
+            f.reactions,
+            f.comment_count,
+            f.shares,
+            f.views,
+            round(f.per_post, 1),
+            f.busiest_hour,
+        )
+        for f in (channel_figures(store, a, since, until) for a in store.accounts(official=True))
+    ]
+    header = ("Kênh", "Mạng xã hội", "Đơn vị", "Bài đăng", "Lượt thích", "Bình luận", "Chia sẻ",
+              "Lượt xem", "Tương tác / bài", "Giờ nhiều bình luận nhất")  # fmt: skip
+    preface = [(f"Từ {local(since)} đến {local(until)}",)]
+    return xlsx_response("kenh-thanh-pho.xlsx", "Kênh", header, rows, preface)
+
+
 def _figures_json(f: ChannelFigures) -> dict[str, Any]:
     return {
         "id": f.account.id,

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db.web_store import User
 from baochi.settings import FIELDS
 from baochi.web import audit_view
-from baochi.web.auth import ADMIN, require, web_store
+from baochi.web.auth import ADMIN, ROLES, require, web_store
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, local, render
 from baochi.web.users import UserError, change_user, create_user, reset_password
@@ -47,6 +47,23 @@ def admin_home(user: Annotated[User, Depends(admin_only)]) -> Response:
 def list_users(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
     """Every user, role and department."""
     return users_page(request)
+
+
+@router.get("/admin/users/export.xlsx")
+def export_users(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """Every user with role, department and whether the account is open, as Excel."""
+    header = ("Tên đăng nhập", "Tên hiển thị", "Vai trò", "Phòng ban", "Tình trạng")
+    rows = [
+        (
+            u.username,
+            u.display_name,
+            ROLES.get(u.role, u.role),
+            u.department,
+            "Hoạt động" if u.active else "Đã khoá",
+        )
+        for u in web_store(request).users()
+    ]
+    return xlsx_response("baochi-nguoi-dung.xlsx", "Người dùng", header, rows)
 
 
 @router.post("/admin/users")
