@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from baochi.db import Store
 from baochi.registry import RegistryStore, about_hanoi, activity
+from baochi.registry.display import labels
 from tests.registry.conftest import save_article
 
 UNTIL = dt.datetime(2026, 3, 1, 17, 0, tzinfo=dt.UTC)  # midnight on 2/3 in Hà Nội
@@ -64,7 +65,7 @@ def test_topics_tone_and_hanoi_come_from_the_analysis_labels(
     if set(example.labels()) != {"topic", "tone", "hanoi"}:
         pytest.skip("the documents carry no analysis labels in this schema")
     day = dt.datetime(2026, 2, 20, 3, 0, tzinfo=dt.UTC)
-    labelled = {"giao-thong": ("negative", True), "kinh-te": ("neutral", False)}
+    labelled = {"do_thi": ("negative", True), "kinh_te": ("neutral", False)}
     for i, (topic, (tone, hanoi)) in enumerate(labelled.items()):
         doc_id = save_article(example_store, corpus[i], f"https://hanoimoi.vn/{i}.html", day)
         with example_store.engine.begin() as conn:
@@ -73,6 +74,7 @@ def test_topics_tone_and_hanoi_come_from_the_analysis_labels(
                 {"t": topic, "o": tone, "h": hanoi, "id": doc_id},
             )
     tally = activity(example, SINCE, UNTIL).agencies["hn-bao-ptth"]
-    assert tally.topics == {"giao-thong": 1, "kinh-te": 1}
+    assert tally.topics == {"do_thi": 1, "kinh_te": 1}
     assert tally.tones == {"negative": 1, "neutral": 1}
+    assert labels(tally) == "Đô thị 1, Kinh tế 1 · tiêu cực 1, trung tính 1"  # as people read them
     assert tally.about_hanoi == 1  # the label, not the headline, decides

@@ -10,6 +10,7 @@ from typing import Any
 
 from baochi.db.registry_store import RegistryStore
 from baochi.labels import TONES as TONE_NAMES
+from baochi.labels import label_name
 from baochi.registry.activity import Tally
 from baochi.registry.history import Event, agency_history
 from baochi.registry.lineage import Lineage, Period, Status, Step
@@ -91,7 +92,7 @@ def spark(per_day: Mapping[dt.date, int], days: Sequence[dt.date]) -> str:
 
 def labels(tally: Tally) -> str:
     """A tally's main topics and its tone mix in one line, empty before the analysis labels."""
-    topics = ", ".join(f"{t} {n}" for t, n in tally.topics.most_common(3))
+    topics = ", ".join(f"{label_name('topic', t)} {n}" for t, n in tally.topics.most_common(3))
     tones = ", ".join(f"{TONES.get(t, t)} {tally.tones[t]}" for t in TONES if tally.tones[t])
     return " · ".join(part for part in (topics, tones) if part)
 
