@@ -106,5 +106,7 @@ def test_a_burst_of_comments_on_a_channel_raises_a_spike_alert(store: Store, set
     assert ("platform", "youtube", "1h") in spikes
     alert = next(a for a in summary.alerts if a.subject_kind == "channel")
     assert alert.subject_label == "kênh mạng xã hội Kênh X" and alert.observed == 12
+    platform = next(a for a in summary.alerts if a.subject_kind == "platform")
+    assert platform.subject_label == "mạng xã hội YouTube"
     again = check(store, WatchStore(store.engine), WatchConfig(), now, {})
     assert not [a for a in again.alerts if a.subject_kind == "channel"]  # once per burst

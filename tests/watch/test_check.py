@@ -122,7 +122,9 @@ def test_migration_is_idempotent_and_lives_on_its_own_branch(watch: WatchStore) 
 def test_topics_places_districts_and_stories_spike_on_their_labels(
     store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
-    from sqlalchemy import column, inspect, table, update
+    from sqlalchemy import column, insert, inspect, table, update
+
+    from baochi.db.schema_stories import stories
 
     if "topic" not in {c["name"] for c in inspect(store.engine).get_columns("documents")}:
         pytest.skip("documents carry no analysis labels yet (the search_0001 migration)")
@@ -136,13 +138,23 @@ def test_topics_places_districts_and_stories_spike_on_their_labels(
         *(column(name) for name in ("id", "topic", "place", "hanoi", "story_id", "areas")),
     )
     with store.engine.begin() as conn:
-        conn.execute(update(docs).where(docs.c.id.in_(week)).values(topic="giao thông"))
+        conn.execute(update(docs).where(docs.c.id.in_(week)).values(topic="do_thi"))
         conn.execute(
             update(docs)
             .where(docs.c.id.in_(today))
-            .values(topic="thời tiết", place="Hà Nội", hanoi=True, areas="Hoàn Kiếm|Hàng Bạc")
+            .values(topic="xa_hoi", place="Hà Nội", hanoi=True, areas="Hoàn Kiếm|Hàng Bạc")
         )
         conn.execute(update(docs).where(docs.c.id.in_(today[:6])).values(story_id=7))
+        conn.execute(
+            insert(stories).values(
+                id=7,
+                title="Ngập ở phố cổ",
+                first_seen=NOW,
+                last_seen=NOW,
+                articles=6,
+                updated_at=NOW,
+            )
+        )
         # the city's own districts only: another city's are not the office's to watch
         conn.execute(
             update(docs)
@@ -155,8 +167,8 @@ def test_topics_places_districts_and_stories_spike_on_their_labels(
         if a.kind == "spike"
     }
     assert spikes == {
-        ("topic", "chủ đề thời tiết", "24h"),
-        ("topic", "chủ đề thời tiết", "1h"),
+        ("topic", "chủ đề Xã hội", "24h"),  # the topic's name, not its code
+        ("topic", "chủ đề Xã hội", "1h"),
         ("place", "địa danh Hà Nội", "24h"),
         ("place", "địa danh Hà Nội", "1h"),
         ("place", "địa danh TP.HCM", "24h"),
@@ -165,8 +177,8 @@ def test_topics_places_districts_and_stories_spike_on_their_labels(
         ("area", "địa bàn Hoàn Kiếm", "1h"),
         ("area", "địa bàn Hàng Bạc", "24h"),
         ("area", "địa bàn Hàng Bạc", "1h"),
-        ("story", "chuỗi tin 7", "24h"),
-        ("story", "chuỗi tin 7", "1h"),
+        ("story", "chuỗi tin 7: Ngập ở phố cổ", "24h"),
+        ("story", "chuỗi tin 7: Ngập ở phố cổ", "1h"),
     }
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 
 from baochi.db.social_store import SocialStore
 from baochi.db.watch_store import Alert, WatchStore
+from baochi.labels import label_name
 from baochi.watch.config import WatchConfig
 from baochi.watch.spikes import judge
 
@@ -35,6 +36,7 @@ def social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> l
                 verdict = judge(series, rule)
                 if not verdict.fired or not cooled(watch, "spike", subject, key, rule, now):
                     continue
-                label = f"{NOUNS[subject]} {names.get(key, key) if subject == 'channel' else key}"
+                name = names.get(key, key) if subject == "channel" else label_name(subject, key)
+                label = f"{NOUNS[subject]} {name}"
                 found.append(spike_alert(verdict, series, subject, key, label, now))
     return found

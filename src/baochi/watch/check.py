@@ -16,6 +16,7 @@ from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
 from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
+from baochi.labels import label_name
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import DOCUMENTS_SHOWN, HANOI, deliver_due, group
@@ -143,8 +144,18 @@ def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> li
             for key, series in sorted(counts.items()):
                 verdict = judge(series, rule)
                 if verdict.fired and cooled(watch, "spike", label, key, rule, now):
-                    found.append(spike_alert(verdict, series, label, key, f"{noun} {key}", now))
+                    named = f"{noun} {_subject_name(watch, label, key)}"
+                    found.append(spike_alert(verdict, series, label, key, named, now))
     return found
+
+
+def _subject_name(watch: WatchStore, label: str, key: str) -> str:
+    """How people know a subject: a topic by its name ("Xã hội", not xa_hoi), a story by its
+    number and title."""
+    if label == "story":
+        story = StoryStore(watch.engine).story(int(key))
+        return f"{key}: {story.title}" if story and story.title else key
+    return label_name(label, key)
 
 
 def spike_alert(
