@@ -17,7 +17,9 @@ from baochi.cases.workflow import Actor
 from baochi.db import Store
 from baochi.db.watch_store import Alert, WatchStore
 from baochi.stories import assign
+from baochi.web.app import router_modules
 from tests.web import conftest as web_fixtures
+from tests.web.conftest import csrf
 
 app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
 client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
@@ -65,3 +67,20 @@ def test_every_link_a_page_shows_opens(role, store: Store, articles, people, cli
                 queue.append((link, url))
     assert len(seen) > (5 if role == "officer" else 20)
     assert broken == []
+
+
+def test_an_id_no_database_can_hold_is_not_found_rather_than_an_error(client_as) -> None:
+    huge = "9" * 30
+    admin = client_as("admin")
+    every = [route for module in router_modules() for route in module.router.routes]
+    routes = [r for r in every if "GET" in getattr(r, "methods", ()) and ":id}" in r.path]
+    paths = [re.sub(r"\{\w+:id\}", huge, r.path) for r in routes]
+    paths = [path for path in paths if "{" not in path]  # ids only: no other parameter
+    assert len(paths) >= 10
+    assert {path: admin.get(path).status_code for path in paths} == dict.fromkeys(paths, 404)
+    assert admin.get(f"/admin/audit?before={huge}").status_code == 422
+    refused = admin.get("/search", params={"q": f"story:{huge}"})
+    assert refused.status_code == 200 and "story" in refused.text and "1, 2, 3…" in refused.text
+    case = {"title": "Ngập phố", "story_id": int(huge)}
+    answer = admin.post("/api/v1/cases", json=case, headers={"X-CSRF-Token": csrf(admin)})
+    assert answer.status_code == 422 and "story_id" in answer.text

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.cases import inbox
 from baochi.cases.workflow import Actor
+from baochi.db.row_ids import RowId
 from baochi.db.web_store import User
 from baochi.web.auth import require
 from baochi.web.templating import NavItem, render
@@ -77,7 +78,7 @@ def api_notifications(request: Request, user: SignedIn) -> dict[str, Any]:
 
 @api.post("/read")
 def api_read(
-    request: Request, user: SignedIn, id: Annotated[list[int] | None, Query()] = None
+    request: Request, user: SignedIn, id: Annotated[list[RowId] | None, Query()] = None
 ) -> dict[str, int]:
     """Mark notifications read (all without `id`); how many were unread."""
     return {"marked": inbox.mark_read(_engine(request), _actor(user), id)}

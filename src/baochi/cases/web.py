@@ -21,6 +21,7 @@ from baochi.cases.deadlines import DeadlineRules, configured_rules, days_left
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, audit
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require, web_store
@@ -74,7 +75,7 @@ def _departments(request: Request) -> dict[int, str]:
 
 
 def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
+    return [i for i in map(row_id, values) if i is not None]
 
 
 def _listed(
@@ -211,7 +212,7 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
     return Panel(20, "Hồ sơ theo dõi chuỗi tin này", "cases/_story.html", context)
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id:id}")
 def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
     """One case: the issue, where it happens, its coverage and candidate replies, the answer,
     files, history."""
@@ -245,7 +246,7 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
     return render(request, "cases/case.html", context)
 
 
-@router.get("/cases/{case_id}/documents/{document_id}")
+@router.get("/cases/{case_id:id}/documents/{document_id:id}")
 def case_article(request: Request, case_id: int, document_id: int, user: SignedIn) -> Response:
     """An article of the case's coverage, read where the case is: the officer's way to the
     press he answers, who may not open the monitoring pages."""
@@ -282,7 +283,7 @@ def _act(
     return RedirectResponse(f"/cases/{case_id}", status_code=303)
 
 
-@router.post("/cases/{case_id}/action")
+@router.post("/cases/{case_id:id}/action")
 def case_action(
     request: Request,
     case_id: int,
@@ -297,7 +298,7 @@ def case_action(
     )
 
 
-@router.post("/cases/{case_id}/assign")
+@router.post("/cases/{case_id:id}/assign")
 def case_assign(
     request: Request,
     case_id: int,
@@ -317,7 +318,7 @@ def case_assign(
     )
 
 
-@router.post("/cases/{case_id}/answer")
+@router.post("/cases/{case_id:id}/answer")
 async def case_answer(
     request: Request,
     case_id: int,
@@ -340,7 +341,7 @@ async def case_answer(
     return _act(request, user, case_id, "answer", work)
 
 
-@router.post("/cases/{case_id}/replies/{document_id}")
+@router.post("/cases/{case_id:id}/replies/{document_id:id}")
 def case_reply(
     request: Request,
     case_id: int,
@@ -359,7 +360,7 @@ def case_reply(
     )
 
 
-@router.get("/cases/files/{attachment_id}")
+@router.get("/cases/files/{attachment_id:id}")
 def case_file(request: Request, attachment_id: int, user: SignedIn) -> Response:
     """A case's file, always as a download of its checked type, never rendered as a page."""
     with refusals():
@@ -425,7 +426,7 @@ def api_figures(request: Request, user: SignedIn) -> dict[str, Any]:
     }
 
 
-@api.get("/{case_id}")
+@api.get("/{case_id:id}")
 def api_case(request: Request, case_id: int, user: SignedIn) -> dict[str, Any]:
     """One case, if this user may see it."""
     with refusals():
@@ -439,11 +440,11 @@ class CaseIn(BaseModel):
     title: str = ""
     issue: str = ""
     priority: str = "normal"
-    document_ids: list[int] = []
-    story_id: int | None = None
-    alert_id: int | None = None
-    responsible: list[int] = []
-    coordinating: list[int] = []
+    document_ids: list[RowId] = []
+    story_id: RowId | None = None
+    alert_id: RowId | None = None
+    responsible: list[RowId] = []
+    coordinating: list[RowId] = []
 
 
 class ActionIn(BaseModel):
@@ -453,8 +454,8 @@ class ActionIn(BaseModel):
     action: str
     note: str = ""
     answer: str = ""
-    responsible: list[int] = []
-    coordinating: list[int] = []
+    responsible: list[RowId] = []
+    coordinating: list[RowId] = []
 
 
 @api.post("", status_code=201)
@@ -480,7 +481,7 @@ def api_open(request: Request, body: CaseIn, user: SignedIn) -> dict[str, Any]:
     return _as_json(case, dt.datetime.now(dt.UTC))
 
 
-@api.post("/{case_id}/actions")
+@api.post("/{case_id:id}/actions")
 def api_action(request: Request, case_id: int, body: ActionIn, user: SignedIn) -> dict[str, Any]:
     """Take one step of the workflow, with the same rules as the pages; the case after it."""
     engine, actor = _engine(request), actor_of(user)

@@ -127,7 +127,7 @@ def make_report_form(
     return _made(request, make, user)
 
 
-@router.get("/reports/drafts/{draft_id}")
+@router.get("/reports/drafts/{draft_id:id}")
 def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
     """A draft: the document as it will be sent, and for the office the form that edits it."""
     row, paper = _draft(request, draft_id)
@@ -145,7 +145,7 @@ def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
     return render_page(request, "reports/draft.html", context)
 
 
-@router.post("/reports/drafts/{draft_id}")
+@router.post("/reports/drafts/{draft_id:id}")
 async def save_draft(request: Request, draft_id: int, user: Editor) -> Response:
     """Keep the entries ticked, with their summaries as edited, and the opening note."""
     _, paper = _draft(request, draft_id)
@@ -158,7 +158,7 @@ async def save_draft(request: Request, draft_id: int, user: Editor) -> Response:
     return RedirectResponse(f"/reports/drafts/{draft_id}?notice=saved", status_code=303)
 
 
-@router.post("/reports/drafts/{draft_id}/send")
+@router.post("/reports/drafts/{draft_id:id}/send")
 def send_form(
     request: Request,
     draft_id: int,
@@ -186,7 +186,7 @@ def send_form(
     return RedirectResponse(f"/reports/drafts/{draft_id}?{query}", status_code=303)
 
 
-@router.get("/reports/drafts/{draft_id}/file.{fmt}")
+@router.get("/reports/drafts/{draft_id:id}/file.{fmt}")
 def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Response:
     """The draft as a file to keep, print or forward."""
     if fmt not in FORMATS:
@@ -221,7 +221,7 @@ def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any
     }
 
 
-@api.get("/drafts/{draft_id}")
+@api.get("/drafts/{draft_id:id}")
 def api_draft(request: Request, draft_id: int, user: Reader) -> dict[str, Any]:
     """One draft's whole paper: sections, entries with their summaries and links."""
     row, paper = _draft(request, draft_id)

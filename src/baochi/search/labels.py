@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from baochi.db.row_ids import row_id
 from baochi.search.errors import QueryError
 from baochi.vi import fold
 
@@ -96,7 +97,7 @@ def label_value(field: str, raw: str, position: int) -> str:
             )
         return YES_NO[key]
     if field == "story":
-        if not key.isdigit():
+        if row_id(key) is None:
             raise QueryError("bad_value", position, field=field, value=raw, known="1, 2, 3…")
         return str(int(key))
     if field == "kind":

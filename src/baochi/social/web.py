@@ -24,6 +24,7 @@ from fastapi import (
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
+from baochi.db.row_ids import row_id
 from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialRow, SocialStore
 from baochi.db.web_store import User, audit
@@ -164,7 +165,8 @@ def import_export(
     if report.errors and not skip_bad:
         bad = {"status": "bad", "name": name, "rows": report.rows, "bad": len(report.errors)}
         return _social(request, user, imported=bad | {"errors": report.errors[:50]}, status=422)
-    channel = _store(request).account(int(account)) if account.isdigit() else None
+    channel_key = row_id(account)
+    channel = _store(request).account(channel_key) if channel_key is not None else None
     channel_id = channel.id if channel else None
     store, now = request.app.state.store, dt.datetime.now(dt.UTC)
     import_id = ImportsStore(store.engine).start(
@@ -178,7 +180,7 @@ def import_export(
     return RedirectResponse(f"/social/imports/{import_id}", status_code=303)
 
 
-@router.get("/social/imports/{import_id}")
+@router.get("/social/imports/{import_id:id}")
 def import_page(request: Request, user: Editor, import_id: int) -> Response:
     """How an import is going, or how it ended; the page asks again while it runs."""
     found = ImportsStore(request.app.state.store.engine).get(import_id)

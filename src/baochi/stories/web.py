@@ -114,7 +114,7 @@ def export_stories(request: Request, user: Reader) -> Response:
     return xlsx_response("chuoi-tin.xlsx", "Chuỗi tin", header, rows)
 
 
-@router.get("/stories/{story_id}")
+@router.get("/stories/{story_id:id}")
 def story_page(request: Request, story_id: int, user: Reader) -> Response:
     """One story: its articles with their copies, where it happens (the main places, and the
     districts and wards its articles name up front), and where its reports disagree."""
@@ -197,7 +197,7 @@ def api_stories(request: Request, user: Reader, limit: int = 50) -> dict[str, An
     return {"items": [_story_json(s) for s in found]}
 
 
-@api.get("/{story_id}")
+@api.get("/{story_id:id}")
 def api_story(request: Request, story_id: int, user: Reader) -> dict[str, Any]:
     """One story with its articles (copies pointing at their original) and its conflicts."""
     story = _story(request, story_id)

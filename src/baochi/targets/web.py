@@ -175,7 +175,7 @@ def _audit_report(request: Request, user: User, indicator: IndicatorRow, report_
     )
 
 
-@router.post("/targets/indicators/{indicator_id}/reports")
+@router.post("/targets/indicators/{indicator_id:id}/reports")
 async def report_form(
     request: Request,
     indicator_id: int,
@@ -211,7 +211,7 @@ async def report_form(
     return RedirectResponse(f"/targets/{code}#indicator-{indicator.id}", status_code=303)
 
 
-@router.get("/targets/evidence/{report_id}")
+@router.get("/targets/evidence/{report_id:id}")
 def evidence_file(request: Request, report_id: int, user: Reader) -> Response:
     """A progress report's evidence, as a download of its checked type."""
     report = TargetsStore(request.app.state.store.engine).report(report_id)
@@ -260,7 +260,7 @@ class ProgressIn(BaseModel):
     comment: str = ""
 
 
-@api.post("/indicators/{indicator_id}/reports", status_code=201)
+@api.post("/indicators/{indicator_id:id}/reports", status_code=201)
 def api_report(
     request: Request, indicator_id: int, report: ProgressIn, user: Editor
 ) -> dict[str, Any]:

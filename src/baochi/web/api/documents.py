@@ -117,7 +117,7 @@ def _detail(request: Request, doc_id: int) -> DocumentDetail:
     )
 
 
-@router.get("/documents/{doc_id}", response_model=DocumentDetail, tags=["documents"])
+@router.get("/documents/{doc_id:id}", response_model=DocumentDetail, tags=["documents"])
 def get_document(
     request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
 ) -> DocumentDetail:
@@ -125,7 +125,7 @@ def get_document(
     return _detail(request, doc_id)
 
 
-@router.post("/documents/{doc_id}/labels", response_model=DocumentDetail, tags=["documents"])
+@router.post("/documents/{doc_id:id}/labels", response_model=DocumentDetail, tags=["documents"])
 def correct_label(
     request: Request,
     doc_id: int,

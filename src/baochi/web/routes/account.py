@@ -56,7 +56,7 @@ def create_token(
     return account_page(request, user, secret=token)
 
 
-@router.post("/account/tokens/{token_id}/revoke")
+@router.post("/account/tokens/{token_id:id}/revoke")
 def revoke_token(
     request: Request, token_id: int, user: Annotated[User, Depends(require())]
 ) -> Response:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User
 from baochi.settings import FIELDS
 from baochi.web import audit_view
@@ -85,7 +86,7 @@ def add_user(
     return users_page(request, message=f"{created.username}: {password}")
 
 
-@router.post("/admin/users/{user_id}")
+@router.post("/admin/users/{user_id:id}")
 def update_user(
     request: Request,
     user_id: int,
@@ -106,7 +107,7 @@ def update_user(
         elif action == "unlock":
             change_user(web, user, user_id, active=True)
         elif action == "save":
-            dept = int(department_id) if department_id.isdigit() else None
+            dept = row_id(department_id)
             change_user(web, user, user_id, role=role or None, department_id=dept)
         else:
             raise UserError("Yêu cầu không hợp lệ.")
@@ -157,7 +158,7 @@ def add_department(
 
 @router.get("/admin/audit")
 def audit_log(
-    request: Request, user: Annotated[User, Depends(admin_only)], before: int | None = None
+    request: Request, user: Annotated[User, Depends(admin_only)], before: RowId | None = None
 ) -> Response:
     """Who changed what and when, newest first, a page at a time."""
     entries = web_store(request).audit_entries(AUDIT_PAGE, before)

@@ -131,7 +131,7 @@ def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITO
     return xlsx_response("canh-bao.xlsx", "Cảnh báo", header, rows)
 
 
-@router.post("/alerts/{alert_id}/read")
+@router.post("/alerts/{alert_id:id}/read")
 def mark_read(
     request: Request, alert_id: int, user: Annotated[User, Depends(require(*EDITORS))]
 ) -> Response:

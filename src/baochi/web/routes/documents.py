@@ -56,7 +56,7 @@ def document_panels(request: Request, user: User, doc: DocumentRow) -> list[Pane
     return sorted((p for p in panels if p is not None), key=lambda p: p.order)
 
 
-@router.get("/documents/{doc_id}")
+@router.get("/documents/{doc_id:id}")
 def document_page(
     request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
 ) -> Response:
@@ -84,7 +84,7 @@ def document_page(
     return render(request, "document.html", context)
 
 
-@router.post("/documents/{doc_id}/labels")
+@router.post("/documents/{doc_id:id}/labels")
 def correct_label(
     request: Request,
     doc_id: int,
@@ -103,7 +103,7 @@ def correct_label(
     return RedirectResponse(f"/documents/{doc_id}#labels", status_code=303)
 
 
-@router.post("/documents/{doc_id}/flags")
+@router.post("/documents/{doc_id:id}/flags")
 def flag_document(
     request: Request,
     doc_id: int,

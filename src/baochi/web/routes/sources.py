@@ -102,7 +102,7 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
     return xlsx_response("baochi-nguon-tin.xlsx", "Nguồn tin", SOURCE_COLUMNS, rows)
 
 
-@router.get("/sources/{source_id}")
+@router.get("/sources/{source_id:id}")
 def source_page(
     request: Request, source_id: int, user: Annotated[User, Depends(require(*EDITORS))]
 ) -> Response:
@@ -141,7 +141,7 @@ def add_source(
     return RedirectResponse("/sources", status_code=303)
 
 
-@router.post("/sources/{source_id}/{action}")
+@router.post("/sources/{source_id:id}/{action}")
 def toggle_source(
     request: Request,
     source_id: int,

@@ -1,0 +1,19 @@
+"""What a row id may be: at most 18 digits, which every signed 64-bit column holds; a longer
+number typed in a form, a query or a path names no row, and must not reach the driver (which
+refuses it with an OverflowError or an out-of-range error instead of finding nothing)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from annotated_types import Interval
+
+MAX_DIGITS = 18
+# A row id in a query string or a JSON body: out of range is refused with a 422 that says so.
+RowId = Annotated[int, Interval(ge=0, lt=10**MAX_DIGITS)]
+
+
+def row_id(value: str) -> int | None:
+    """A row id as typed, or None when it is none ("", "abc", 30 digits)."""
+    value = value.strip()
+    return int(value) if value.isdigit() and len(value) <= MAX_DIGITS else None
