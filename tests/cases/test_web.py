@@ -355,7 +355,7 @@ def test_the_workflow_through_the_api(store, people, client_as):
     assert actions[:4] == ["case.close", "case.answer", "case.start", "case.open"]
 
 
-def test_the_case_list_exports_to_excel_as_each_user_sees_it(two_cases, client_as) -> None:
+def test_the_case_list_exports_to_excel_as_each_user_sees_it(store, two_cases, client_as) -> None:
     own, other = two_cases
 
     def exported(role: str, query: str = "") -> list[tuple]:
@@ -379,6 +379,9 @@ def test_the_case_list_exports_to_excel_as_each_user_sees_it(two_cases, client_a
     assert [r[0] for r in rows] == [own, other]
     assert [r[0] for r in exported("officer")[1:]] == [own]  # his department's only
     assert exported("analyst", "?status=closed")[1:] == []
+    pasted = cases.open_case(store.engine, ANALYST, "Cây đổ\x0bphố Huế\x00", now=OPENED)
+    titles = {r[0]: r[1] for r in exported("analyst")[1:]}  # a workbook holds no \x0b or \x00
+    assert titles[pasted] == "Cây đổphố Huế"
     for listed, link in (("?status=assigned", "?status=assigned"), ("", ""),
                          ("?overdue=true", "?overdue=true")):  # fmt: skip
         page = client_as("analyst").get(f"/cases{listed}").text

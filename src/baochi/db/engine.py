@@ -31,6 +31,33 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _without_nul(
+    _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, many: bool
+) -> tuple[str, Any]:
+    """No text reaches the database with a NUL character: PostgreSQL refuses it (a 500 on a
+    form typed with one), SQLite would keep it and break the Excel exports. Crawled text is
+    cleaned long before; this catches what people and programs send."""
+    rows = parameters if many else [parameters]
+    if not any(_has_nul(row) for row in rows):
+        return statement, parameters
+    cleaned = [_strip_nul(row) for row in rows]
+    return statement, cleaned if many else cleaned[0]
+
+
+def _has_nul(row: Any) -> bool:
+    values = row.values() if isinstance(row, dict) else row or ()
+    return any(isinstance(v, str) and "\x00" in v for v in values)
+
+
+def _strip_nul(row: Any) -> Any:
+    def clean(v: Any) -> Any:
+        return v.replace("\x00", "") if isinstance(v, str) else v
+
+    if isinstance(row, dict):
+        return {k: clean(v) for k, v in row.items()}
+    return type(row)(map(clean, row))
+
+
 # One engine (one connection pool) per database URL per process, however many commands,
 # requests or areas open the store: connections are shared, and none is left dangling.
 _ENGINES: dict[str, Engine] = {}
@@ -48,6 +75,7 @@ def open_engine(settings: Settings) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "before_cursor_execute", _without_nul, retval=True)
     _ENGINES[url] = engine
     return engine
 

@@ -14,10 +14,15 @@ Row = Sequence[object]
 
 
 def safe_cell(value: object) -> object:
-    """Keep a spreadsheet from reading crawled text as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    """Keep a spreadsheet from reading crawled text as a formula (CSV injection), and drop the
+    control characters a workbook cannot hold (typed or pasted into a form, they would otherwise
+    make the whole export fail)."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads on the first export
+
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _attachment(name: str) -> dict[str, str]:
