@@ -111,6 +111,12 @@ def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) 
     listed = hoa.get("/registry/agencies?q=hoa+hoc+tro").text
     assert "hoahoctro" not in listed
     assert "hoahoctro" in hoa.get("/registry/agencies?q=hoa+hoc+tro&retired=true").text
+    typed = {"csrf": token, "code": "btg-2026", "body": "thanh-doan-hn", "role": "city_manager",
+             "valid_from": "31/02/2026"}  # fmt: skip
+    refused = hoa.post("/registry/authorities/new", data=typed)
+    assert refused.status_code == 422
+    assert "ngày &#39;31/02/2026&#39; không hợp lệ" in refused.text
+    assert 'value="31/02/2026"' in refused.text  # kept as typed, to be corrected
     audit = [(e["action"], e["entity"]) for e in WebStore(example_store.engine).audit_entries(10)]
     assert audit[:3] == [
         ("registry.retire", "agencies:hoahoctro"),

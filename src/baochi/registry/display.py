@@ -101,8 +101,8 @@ def form_value(entity: Entity, rec: Record | None, field: str) -> Any:
     """A field's value as an edit form shows it (dates as yyyy-mm-dd for date inputs)."""
     spec = entity.field(field)
     value = rec.get(field) if rec else spec.default
-    if spec.kind == DATE:
-        return value.isoformat() if value else ""
+    if spec.kind == DATE:  # a date as stored, or as typed when the form comes back refused
+        return value.isoformat() if isinstance(value, dt.date) else value or ""
     if spec.kind == REFS:
         return value or []
     return "" if value is None else value
