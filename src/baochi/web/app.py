@@ -31,6 +31,7 @@ from baochi.settings import Settings
 from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
+from baochi.web.form_text import FormText
 from baochi.web.templating import NavItem, add_template_folder, render
 
 ROUTERS = (
@@ -202,6 +203,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(Exception, _crashed)
+    app.add_middleware(FormText)
     app.add_middleware(SecurityHeaders)
 
     @app.get("/healthz", include_in_schema=False)
