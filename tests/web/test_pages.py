@@ -161,6 +161,8 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, sto
     sheet = book["Kết quả"]
     assert sheet["A1"].value == "Truy vấn" and sheet["B1"].value == "ha noi"
     assert sheet.max_row == len(rows) + 1
+    typed = client.get("/search/export.xlsx", params={"q": "=ha noi\x00"})  # a query on top too
+    assert load_workbook(io.BytesIO(typed.content))["Kết quả"]["B1"].value == "'=ha noi"
 
 
 def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, web, store) -> None:

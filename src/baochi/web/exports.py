@@ -47,8 +47,8 @@ def xlsx_response(
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name)
-    for line in preface:
-        sheet.append(list(line))
+    for line in preface:  # the query as typed: as hostile as any crawled text
+        sheet.append([safe_cell(c) for c in line])
     sheet.append(list(header))
     for row in rows:
         sheet.append([safe_cell(c) for c in row])
