@@ -1,16 +1,21 @@
-"""Every link a page shows opens for the person it is shown to: each role walks the pages it can
-reach from the dashboard, over real articles in stories, a case, an alert and a failing source,
-and no link answers with an error."""
+"""Every link a page shows opens for the person it is shown to, and no form or link parameter
+fails on what no one should type: each role walks the pages it can reach from the dashboard,
+over real articles in stories, a case, an alert and a failing source."""
 
 from __future__ import annotations
 
 import datetime as dt
 import html
+import itertools
 import re
 from collections import Counter, deque
-from urllib.parse import urlsplit
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from fastapi.testclient import TestClient
+from httpx import Response
+from selectolax.lexbor import LexborHTMLParser
 
 from baochi import cases
 from baochi.cases.workflow import Actor
@@ -27,6 +32,8 @@ closed_engine, articles = web_fixtures.closed_engine, web_fixtures.articles
 _HREF = re.compile(r'href="([^"#]*)')
 _NOT_FOLLOWED = ("/logout", "/lang/", "/static/", "/api/docs")
 _PER_SHAPE = 2  # pages of one kind opened (two articles, two stories, two facet links)
+_NOT_POSTED = ("/logout", "/login", "/account", "/admin/users/")  # would end the session
+_HOSTILE = ("\x00", "9" * 30, "31/02/2026", "<script>alert(1)</script>", "x" * 5000, " ")
 
 
 def _shape(url: str) -> str:
@@ -36,27 +43,30 @@ def _shape(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
 
 
-@pytest.mark.parametrize("role", ["analyst", "officer", "leader", "admin"])
-def test_every_link_a_page_shows_opens(role, store: Store, articles, people, client_as) -> None:
-    story = assign(store.engine, articles)[1].story
+@pytest.fixture
+def office(store: Store, articles, people) -> None:
+    """A day's office: the articles in stories, a case, an alert and a failing source."""
+    story = int(assign(store.engine, articles)[1].story)
     analyst = Actor("analyst", user_id=people["analyst"].id)
     cases.open_case(store.engine, analyst, "Ngập phố Nguyễn Khuyến", story_id=story,
                     responsible=[people["officer"].department_id])  # fmt: skip
-    source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    source_id, _ = store.add_source("http://127.0.0.1:9/rss", "Báo Hànộimới", kind="feed")
     store.update_source(source_id, consecutive_failures=3, last_error="403 Forbidden")
     spike = Alert("spike", "area", "Hoàn Kiếm", "địa bàn Hoàn Kiếm", "34 bài trong 24 giờ qua",
                   "spike:area:test", observed=34)  # fmt: skip
     WatchStore(store.engine).add_alert(spike, dt.datetime.now(dt.UTC))
-    client = client_as(role)
-    seen, shapes, broken = {"/"}, Counter[str](), []
+
+
+def _pages(client: TestClient) -> Iterator[tuple[str, Response, str]]:
+    """Every page reachable from the dashboard by links (a few of each kind): (url, answer, the
+    page that showed the link)."""
+    seen, shapes = {"/"}, Counter[str]()
     queue = deque([("/", "")])
     while queue:
         url, shown_on = queue.popleft()
         answer = client.get(url)
-        if answer.status_code >= 400:
-            broken.append((url, answer.status_code, shown_on))
-            continue
-        if "text/html" not in answer.headers.get("content-type", ""):
+        yield url, answer, shown_on
+        if answer.status_code >= 400 or "text/html" not in answer.headers["content-type"]:
             continue
         for link in map(html.unescape, _HREF.findall(answer.text)):
             if not link.startswith("/") or link.startswith(_NOT_FOLLOWED) or link in seen:
@@ -65,8 +75,59 @@ def test_every_link_a_page_shows_opens(role, store: Store, articles, people, cli
             shapes[_shape(link)] += 1
             if shapes[_shape(link)] <= _PER_SHAPE:
                 queue.append((link, url))
-    assert len(seen) > (5 if role == "officer" else 20)
-    assert broken == []
+
+
+@pytest.mark.parametrize("role", ["analyst", "officer", "leader", "admin"])
+def test_every_link_a_page_shows_opens(role, office, client_as) -> None:
+    pages = list(_pages(client_as(role)))
+    assert len(pages) > (5 if role == "officer" else 20)
+    assert [(url, a.status_code, on) for url, a, on in pages if a.status_code >= 400] == []
+
+
+def _forms(page: str) -> Iterator[tuple[str, dict[str, str], list[str]]]:
+    """Each POST form of a page: its action, its fields' values as the page fills them, and
+    the names of the fields a person types into."""
+    for form in LexborHTMLParser(page).css('form[method="post"]'):
+        values, typed = {}, []
+        for field in form.css("input[name], textarea[name], select[name]"):
+            name, kind = field.attributes["name"] or "", field.attributes.get("type") or "text"
+            if field.tag == "select":
+                option = field.css_first("option[selected]") or field.css_first("option")
+                values[name] = (option.attributes.get("value") or "") if option else ""
+            elif kind not in ("file", "submit", "checkbox", "radio"):
+                values[name] = field.attributes.get("value") or field.text() or ""
+                if kind != "hidden":
+                    typed.append(name)
+        yield form.attributes.get("action") or "", values, typed
+
+
+@pytest.mark.parametrize("role", ["analyst", "admin"])
+def test_every_form_and_filter_takes_hostile_values_without_an_error(
+    role, office, client_as
+) -> None:
+    """Each text field of each form, and each parameter of each link, gets what no one should
+    type; the answer may refuse it, never fail (the test client raises on a 500)."""
+    client, tried = client_as(role), set()
+    for url, answer, _ in _pages(client):
+        parts = urlsplit(url)
+        if parts.query and _shape(url) not in tried:
+            tried.add(_shape(url))
+            pairs = parse_qsl(parts.query, keep_blank_values=True)
+            for i, bad in itertools.product(range(len(pairs)), _HOSTILE):
+                changed = [*pairs[:i], (pairs[i][0], bad), *pairs[i + 1 :]]
+                assert client.get(parts.path, params=changed).status_code < 500, (url, bad)
+        if "text/html" not in answer.headers["content-type"]:
+            continue
+        for action, values, typed in _forms(answer.text):
+            action = action or parts.path  # a form without an action posts to its page
+            key = (_shape(action), tuple(sorted(values)))
+            if action.startswith(_NOT_POSTED) or key in tried:
+                continue
+            tried.add(key)
+            for name, bad in itertools.product(typed, _HOSTILE):
+                sent = client.post(action, data={**values, name: bad})
+                assert sent.status_code < 500, (action, name, bad)
+    assert len(tried) > 10
 
 
 def test_an_id_no_database_can_hold_is_not_found_rather_than_an_error(client_as) -> None:
