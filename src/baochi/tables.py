@@ -1,9 +1,14 @@
-"""CSV files as the office's spreadsheets save them, read one way by every import (registry,
-sources, social exports): in whatever encoding Vietnamese software wrote, with the delimiter
-its header uses; the csv module then reads quotes as spreadsheets write them ("" inside a
-quoted cell)."""
+"""Spreadsheets as the office saves them, read one way by every import (registry, sources,
+targets, social exports). CSV in whatever encoding Vietnamese software wrote, with the
+delimiter its header uses; the csv module then reads quotes as spreadsheets write them ("" inside
+a quoted cell). Excel workbooks read for their values, and a file that is none refused in
+Vietnamese, whatever openpyxl raised."""
 
 from __future__ import annotations
+
+import io
+import zipfile
+from typing import Any
 
 from baochi.vi import decode_html_bytes
 
@@ -22,3 +27,15 @@ def csv_text(data: bytes) -> tuple[str, str]:
     header = text.split("\n", 1)[0]
     delimiter = max(DELIMITERS, key=header.count) if any(d in header for d in DELIMITERS) else ","
     return text, delimiter
+
+
+def workbook(data: bytes) -> Any:
+    """An Excel file opened read-only for its values (not its formulas); ValueError with a
+    Vietnamese message when the bytes are no workbook (a renamed CSV, a truncated upload)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ValueError(f"không đọc được tệp Excel: {exc}") from exc

@@ -175,7 +175,7 @@ def test_unknown_sheets_and_files_are_named(registry: RegistryStore, tmp_path) -
     book.save(data)
     with pytest.raises(RegistryImportError, match="sheet 'Ghi chú' không khớp"):
         read_xlsx(data.getvalue())
-    with pytest.raises(RegistryImportError, match="không đọc được tệp XLSX"):
+    with pytest.raises(RegistryImportError, match="không đọc được tệp Excel"):
         read_xlsx(b"not a workbook")
     stray = tmp_path / "danh-sach.csv"
     stray.write_text("code,name\n", encoding="utf-8")

@@ -82,6 +82,10 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
         csv.writer(f).writerows([["ma", "noi_dung", "luc"], ["y1", texts[2], "20/11/2026 09:00"]])
     assert main([*base, "--account", str(page)]) == 0
     assert [a.items_total for a in social.accounts() if a.id == page] == [1]
+    renamed = tmp_path / "export.xlsx"  # a CSV saved under an Excel name
+    renamed.write_bytes(path.read_bytes())
+    assert main([*base[:6], str(renamed), *base[7:]]) == 2  # before: a BadZipFile traceback
+    assert "không đọc được tệp Excel" in capsys.readouterr().err
 
 
 def test_a_burst_of_comments_on_a_channel_raises_a_spike_alert(store: Store, settings: Settings):

@@ -8,20 +8,18 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known
-from baochi.tables import csv_text
+from baochi.tables import csv_text, workbook
 from baochi.vi import fold
 
 Counts = dict[str, Counter[str]]
@@ -48,9 +46,9 @@ def read_csv(data: bytes, entity: str) -> Sheet:
 def read_xlsx(data: bytes) -> list[Sheet]:
     """Every sheet of a workbook, each named after the entity it holds."""
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise RegistryImportError([f"không đọc được tệp XLSX: {exc}"]) from exc
+        book = workbook(data)
+    except ValueError as exc:
+        raise RegistryImportError([str(exc)]) from exc
     sheets, errors = [], []
     for ws in book.worksheets:
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-import zipfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
@@ -159,7 +158,7 @@ def import_export(
         path.write_bytes(data)
         try:
             report = read_export(path, preset, platform)
-        except (ValueError, KeyError, OSError, zipfile.BadZipFile) as exc:
+        except (ValueError, KeyError, OSError) as exc:
             error = f"Không đọc được tệp {name!r}: {exc}"
             return _refused(request, user, error, 422)
     if report.errors and not skip_bad:

@@ -10,10 +10,11 @@ import datetime as dt
 import io
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import Engine
 
+from baochi.tables import workbook
 from baochi.targets.board import board, save
 from baochi.targets.rows import RowsInvalid, check_rows
 from baochi.targets.status import LABELS
@@ -156,9 +157,9 @@ def _read(sheet: Any, columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
 def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = None) -> int:
     """Create or update the directive in a workbook; RowsInvalid lists every problem found."""
     try:
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise RowsInvalid([("tệp", 0, f"không đọc được tệp Excel: {exc}")]) from exc
+        book = workbook(content)
+    except ValueError as exc:
+        raise RowsInvalid([("tệp", 0, str(exc))]) from exc
     parts: dict[str, list[dict[str, Any]]] = {}
     missing = []
     for part, (title, columns) in SHEETS.items():

@@ -15,12 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import FieldMap, RowError, item_of
 from baochi.records import digest
-from baochi.tables import csv_text
+from baochi.tables import csv_text, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
@@ -67,8 +65,7 @@ def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
 
 
 def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
+    sheet = workbook(data).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(rows, ())]
     for values in rows:
