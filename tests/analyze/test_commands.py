@@ -47,11 +47,18 @@ def test_analyze_labels_every_article_of_a_batch(env, tmp_path: Path) -> None:
 
 def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> None:
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    source.write_text(
-        '{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}\n{"id": 2}\n', "utf-8"
-    )
+    good = '{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}'
+    bad = ['{"id": 2}', "[1, 2]", "không phải JSON", '{"id": 3, "text": "x", "published_at": '
+           '"31/02/2026"}']  # fmt: skip
+    source.write_text("\n".join([good, *bad]) + "\n", "utf-8")
     assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
-    assert "lack `id` or `text`" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "4 bad line(s), nothing analysed" in err and not target.exists()
+    assert "line 2: needs `id` and a `text` string" in err and "line 3: not a JSON object" in err
+    assert "line 4: not JSON" in err and "line 5: published_at '31/02/2026'" in err
+    source.write_bytes(b'{"id": 1, "text": "H\xe0 N\xf4i"}')  # saved in a legacy encoding
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
+    assert f"cannot read {source}" in capsys.readouterr().err
     source.write_text('{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}\n', "utf-8")
     assert (
         cli.main(["analyze", "--kind", "post", "--input", str(source), "--output", str(target)])
@@ -81,6 +88,39 @@ def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
                       '{"id": 2, "task": "tone", "label": "furious"}\n', "utf-8")  # fmt: skip
     assert cli.main(["labels", "import", str(labels)]) == 1
     assert "line 2" in capsys.readouterr().err
+    labels.write_text('{"id": 999999, "task": "tone", "label": "negative"}\n', "utf-8")
+    assert cli.main(["labels", "import", str(labels)]) == 1  # before: an IntegrityError
+    assert "no stored document 999999" in capsys.readouterr().err
+    labels.write_bytes(b"\xff\xfe\x00garbage")
+    assert cli.main(["labels", "import", str(labels)]) == 2
+    assert f"cannot read {labels}" in capsys.readouterr().err
+
+
+def test_train_and_eval_do_what_the_data_folder_allows(env, tmp_path: Path, capsys) -> None:
+    if not (SHARED_DATA / "victsd").is_dir():
+        pytest.skip("../shared/data is absent")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli.main(["train", "--data", str(empty)]) == 1  # nothing to train on
+    err = capsys.readouterr().err
+    assert f"topic not trained (no data: {empty}/news-labels/train.jsonl not found)" in err
+    assert "toxic.constructive not trained" in err and "place not trained" in err
+    assert not (env.data / "models").exists() or not any((env.data / "models").iterdir())
+    only = tmp_path / "only-victsd"
+    only.mkdir()
+    (only / "victsd").symlink_to(SHARED_DATA / "victsd")
+    output = tmp_path / "eval.json"
+    args = ["eval", "--data", str(only), "--format", "json", "--output", str(output)]
+    assert cli.main(args) == 0  # the comments' figures, and a word on the rest
+    shown = capsys.readouterr()
+    printed = json.loads(shown.out)
+    assert "topic not measured" in shown.err and "toxic not measured" not in shown.err
+    assert printed["models"]["toxic"]["figures"]["n"] == 2000
+    assert printed["models"]["topic"] == {
+        "skipped": f"no data: {only}/news-labels/train.jsonl not found"
+    }
+    written = json.loads(output.read_text("utf-8"))
+    assert set(written["models"]) == {"toxic"} and "places" not in written  # no "skipped" kept
 
 
 def test_train_place_saves_the_decision_that_analyze_then_uses(env, tmp_path: Path, capsys) -> None:

@@ -10,7 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from baochi.analyze import TASKS, Analyzer, evaluate, train
+from baochi.analyze.task import skipped
 from baochi.db import open_store
+from baochi.db.row_ids import row_id
 from baochi.db.web_store import label_corrections
 from baochi.labels import label_code
 from baochi.settings import Settings
@@ -96,12 +98,18 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     if tasks or not args.tasks:
         extra = office_labels(settings)
         figures = train(tasks or None, args.data, _models(settings), extra or None)
-    if (not args.tasks or PLACE in args.tasks) and (args.data / PLACE_LABELS).is_file():
-        figures[PLACE] = train_decision(args.data, _models(settings))
-    if (not args.tasks or SPANS in args.tasks) and (args.data / VIHOS).is_dir():
-        figures[SPANS] = train_spans(args.data, _models(settings))
+    if not args.tasks or PLACE in args.tasks:
+        if (args.data / PLACE_LABELS).is_file():
+            figures[PLACE] = train_decision(args.data, _models(settings))
+        else:
+            figures[PLACE] = {"skipped": f"no data: {args.data / PLACE_LABELS} not found"}
+    if not args.tasks or SPANS in args.tasks:
+        if (args.data / VIHOS).is_dir():
+            figures[SPANS] = train_spans(args.data, _models(settings))
+        else:
+            figures[SPANS] = {"skipped": f"no data: {args.data / VIHOS} not found"}
     print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
-    return 0
+    return _left_out(figures, "trained")
 
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
@@ -115,26 +123,75 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     model_tasks = sorted(wanted & set(TASKS))
     if model_tasks:
         figures["models"] = evaluate(model_tasks, args.data, models if models.is_dir() else None)
-    if "places" in wanted:
-        from baochi.vi.places_eval import evaluate as places
-
-        figures["places"] = places(args.data)
-    if "extraction" in wanted:
-        from baochi.extract.evaluate import evaluate as extraction
-
-        figures["extraction"] = extraction(args.data, settings)
-    if "stories" in wanted:
-        from baochi.stories import evaluate as stories
-
-        figures["stories"] = stories(args.data)
-    if "spans" in wanted and (args.data / VIHOS).is_dir():
-        from baochi.social.spans import measure
-
-        figures["spans"] = measure(args.data, models if models.is_dir() else None)
-    _merge_into(args.output, figures)
+    for name in ("places", "extraction", "stories", "spans"):
+        if name in wanted:
+            try:
+                figures[name] = _other_figures(name, args.data, settings, models)
+            except FileNotFoundError as exc:
+                figures[name] = skipped(exc)
+    _merge_into(args.output, _measured(figures))
     text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
     print(text if args.format == "json" else _table(figures))
-    return 0
+    return _left_out(figures, "measured")
+
+
+def _other_figures(name: str, data: Path, settings: Settings, models: Path) -> dict[str, Any]:
+    """The figures of places, extraction, stories or spans on the data folder."""
+    if name == "places":
+        from baochi.vi.places_eval import evaluate as places
+
+        return places(data)
+    if name == "extraction":
+        from baochi.extract.evaluate import evaluate as extraction
+
+        return extraction(data, settings)
+    if name == "stories":
+        from baochi.stories import evaluate as stories
+
+        return stories(data)
+    from baochi.social.spans import measure
+
+    if not (data / VIHOS).is_dir():
+        raise FileNotFoundError(2, "not found", str(data / VIHOS))
+    return measure(data, models if models.is_dir() else None)
+
+
+def _entries(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each result by name: a task ("toxic"), its other heads ("toxic.constructive"), and the
+    other figures ("places")."""
+    found: dict[str, dict[str, Any]] = {}
+    for name, value in figures.items():
+        if name == "models":
+            found |= _entries(value)
+        elif isinstance(value, dict):
+            found[name] = value
+            heads = {k: v for k, v in value.items() if isinstance(v, dict) and _is_result(v)}
+            found |= {f"{name}.{head}": result for head, result in heads.items()}
+    return found
+
+
+def _is_result(value: dict[str, Any]) -> bool:
+    return "skipped" in value or (("figures" in value and "rules" in value) or "reference" in value)
+
+
+def _left_out(figures: dict[str, Any], verb: str) -> int:
+    """Say on stderr what was left out for want of data; 1 when that was everything asked."""
+    entries = _entries(figures)
+    skipped = {name: r["skipped"] for name, r in entries.items() if "skipped" in r}
+    for name, why in skipped.items():
+        print(f"baochi: {name} not {verb} ({why})", file=sys.stderr)
+    return 1 if entries and len(skipped) == len(entries) else 0
+
+
+def _measured(figures: dict[str, Any]) -> dict[str, Any]:
+    """The figures without what was skipped, so a run without some data keeps the figures an
+    earlier run wrote for it."""
+    kept = {}
+    for name, value in figures.items():
+        if isinstance(value, dict) and "skipped" in value:
+            continue
+        kept[name] = _measured(value) if name == "models" else value
+    return kept
 
 
 def _merge_into(path: Path, figures: dict[str, Any]) -> None:
@@ -166,13 +223,21 @@ def _table(figures: dict[str, Any], prefix: str = "") -> str:
 
 def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        rows = [json.loads(line) for line in args.input.read_text("utf-8").splitlines() if line]
-    except (OSError, json.JSONDecodeError) as exc:
+        lines = args.input.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
         print(f"baochi: cannot read {args.input}: {exc}", file=sys.stderr)
         return 2
-    missing = [i + 1 for i, row in enumerate(rows) if "id" not in row or "text" not in row]
-    if missing:
-        print(f"baochi: line(s) {missing[:10]} lack `id` or `text`", file=sys.stderr)
+    rows, problems = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        problem, row = _problem(line)
+        if problem:
+            problems.append(f"line {number}: {problem}")
+        rows.append(row)
+    if problems:
+        shown = "\n".join(problems[:20])
+        print(f"baochi: {len(problems)} bad line(s), nothing analysed:\n{shown}", file=sys.stderr)
         return 2
     analyzer = Analyzer.load(_models(settings))
     if args.kind == "post":
@@ -183,6 +248,25 @@ def _analyze(args: argparse.Namespace, settings: Settings) -> int:
         for row, extra in zip(rows, labels, strict=True):
             out.write(json.dumps({"id": row["id"], **extra}, ensure_ascii=False) + "\n")
     return 0
+
+
+def _problem(line: str) -> tuple[str, dict[str, Any]]:
+    """What is wrong with one input line ("" when nothing), and the line as an object."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not JSON ({exc.msg})", {}
+    if not isinstance(row, dict):
+        return "not a JSON object", {}
+    if "id" not in row or not isinstance(row.get("text"), str):
+        return "needs `id` and a `text` string", row
+    when = row.get("published_at")
+    if when is not None:
+        try:
+            dt.datetime.fromisoformat(str(when))
+        except ValueError:
+            return f"published_at {str(when)[:40]!r} is not an ISO 8601 date", row
+    return "", row
 
 
 def _articles(analyzer: Analyzer, rows: list[dict[str, Any]], models: Path) -> list[dict[str, Any]]:
@@ -229,9 +313,15 @@ def _articles(analyzer: Analyzer, rows: list[dict[str, Any]], models: Path) -> l
 def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
     from baochi.db.web_store import WebStore
 
-    web = WebStore(open_store(settings).engine)
+    store = open_store(settings)
+    web = WebStore(store.engine)
     errors, rows = [], []
-    for number, line in enumerate(args.file.read_text("utf-8").splitlines(), start=1):
+    try:
+        lines = args.file.read_text("utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"baochi: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
@@ -239,8 +329,10 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
             task, label = row["task"], str(row["label"])
             label = label_code(task, label) or label
             labels = next(h.labels for t in TASKS.values() for h in t.heads if h.name == task)
-        except (json.JSONDecodeError, KeyError, StopIteration):
-            errors.append(f"line {number}: needs JSON with id, a known task and label")
+            if row_id(str(row["id"])) is None:
+                raise KeyError("id")
+        except (json.JSONDecodeError, KeyError, StopIteration, TypeError):
+            errors.append(f"line {number}: needs JSON with a document id, a known task and label")
             continue
         if label not in labels:
             errors.append(f"line {number}: {task} label {label!r} not in {', '.join(labels)}")
@@ -248,6 +340,12 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
         rows.append(row | {"label": label})
     if errors:
         print("baochi: nothing imported:\n" + "\n".join(errors), file=sys.stderr)
+        return 1
+    stored = store.labels_of([int(r["id"]) for r in rows])
+    ghosts = sorted({int(r["id"]) for r in rows} - stored.keys())
+    if ghosts:
+        shown = ", ".join(map(str, ghosts[:10]))
+        print(f"baochi: nothing imported: no stored document {shown}", file=sys.stderr)
         return 1
     users = {name: web.user_by_name(name) for name in {r.get("user", "admin") for r in rows}}
     unknown = sorted(name for name, user in users.items() if user is None)

@@ -16,7 +16,7 @@ from baochi.analyze.catalog import select
 from baochi.analyze.linear import LinearModel
 from baochi.analyze.metrics import figures
 from baochi.analyze.rules import RuleModel
-from baochi.analyze.task import Head, Task
+from baochi.analyze.task import Head, Task, place, skipped
 from baochi.analyze.training import Counts, measure
 
 
@@ -26,11 +26,11 @@ def evaluate(tasks: list[str] | None, data_dir: Path, models_dir: Path | None) -
     results: dict[str, Any] = {}
     for task in select(tasks):
         for i, head in enumerate(task.heads):
-            result = _evaluate_head(task, head, data_dir, models_dir, counts)
-            if i == 0:
-                results[task.name] = result
-            else:
-                results[task.name][head.name] = result
+            try:
+                result = _evaluate_head(task, head, data_dir, models_dir, counts)
+            except FileNotFoundError as exc:
+                result = skipped(exc)
+            place(results, task, i, head, result)
     return results
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from baochi.analyze.corpora import Corpus
 from baochi.analyze.linear import ModelParams
@@ -44,3 +44,18 @@ class Task:
     name: str
     applies_to: Literal["articles", "posts"]
     heads: tuple[Head, ...]
+
+
+def skipped(exc: FileNotFoundError) -> dict[str, Any]:
+    """The result of a head whose data is not in the folder: `baochi train DIR` trains every task
+    whose data is present, and says which it left out."""
+    return {"skipped": f"no data: {exc.filename} not found"}
+
+
+def place(results: dict[str, Any], task: Task, index: int, head: Head, result: dict) -> None:
+    """Put a head's result where it belongs: the first head's is the task's, the others' sit
+    inside it by name."""
+    if index == 0:
+        results[task.name] = result
+    else:
+        results.setdefault(task.name, {})[head.name] = result

@@ -26,7 +26,7 @@ from baochi.analyze.features import FeatureParams, Featurizer
 from baochi.analyze.linear import LinearModel, ModelParams
 from baochi.analyze.metrics import figures
 from baochi.analyze.semantic import fit_basis
-from baochi.analyze.task import Head
+from baochi.analyze.task import Head, place, skipped
 
 FOLDS = 5
 
@@ -145,7 +145,11 @@ def train(
     for task in select(tasks):
         for i, head in enumerate(task.heads):
             params = head.quick if quick else head.params
-            corpus = head.load(data_dir, params.needs_unlabelled)
+            try:
+                corpus = head.load(data_dir, params.needs_unlabelled)
+            except FileNotFoundError as exc:
+                place(results, task, i, head, skipped(exc))
+                continue
             extra = extra_examples(extra_labels, head)
             result: dict[str, Any] = {"figures": measure(head, params, corpus, [], counts)}
             if extra:
@@ -155,10 +159,7 @@ def train(
             result["reference"] = vars(head.reference) if head.reference else None
             model = fit(head, params, corpus, extra, counts, with_dev=True)
             model.save(models_dir, head.name, _metadata(task.name, corpus, extra, result))
-            if i == 0:
-                results[task.name] = result
-            else:
-                results[task.name][head.name] = result
+            place(results, task, i, head, result)
     return results
 
 
