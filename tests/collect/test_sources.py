@@ -28,13 +28,15 @@ def test_bad_rows_are_reported_by_number_and_nothing_is_written(
         "https://hanoimoi.vn/rss/xa-hoi,Báo Hànộimới,rss\n"
         "ftp://bad.example/feed,Báo X,rss\n"
         "https://ok.vn/feed,,rss\n"
-        "https://ok.vn/feed2,Báo Y,podcast\n",
+        "https://ok.vn/feed2,Báo Y,podcast\n"
+        "https://ok.vn:99999/feed,Báo Z,rss\n",
         encoding="utf-8",
     )
     with pytest.raises(SourceImportError) as err:
         import_file(store, f, settings)
-    assert [e.split(":")[0] for e in err.value.errors] == ["row 3", "row 4", "row 5"]
+    assert [e.split(":")[0] for e in err.value.errors] == ["row 3", "row 4", "row 5", "row 6"]
     assert "outlet is empty" in err.value.errors[1]
+    assert "URL has no valid port" in err.value.errors[3]  # 99999 is no port
     assert store.counts()["sources"] == 0
 
 

@@ -58,6 +58,10 @@ def check_url(url: str) -> str | None:
         return f"URL must start with http:// or https://: {url!r}"
     if not parts.hostname:
         return f"URL has no host: {url!r}"
+    try:
+        parts.port  # noqa: B018 - reading it checks it: urlsplit raises on "x:99999" or "x:abc"
+    except ValueError:
+        return f"URL has no valid port: {url!r}"
     return None
 
 
