@@ -17,6 +17,9 @@ DELIMITERS = ",;\t"  # Excel writes ";" where the decimal mark is a comma, as in
 # Vietnamese encoding reads clearly better: Vietnamese Excel's plain "CSV". (A web page's
 # default, Windows-1252, won on a short file and made "Báo Hànộimới" into "Baìo HaÌnôòimõìi".)
 UNDECLARED = "windows-1258"
+# What a workbook may unpack to: a real export of 100,000 comments is some 60 MB of XML, while a
+# few MB of repeated cells can unpack to gigabytes and hold the server for minutes.
+UNPACKED_MAX = 500 * 2**20
 
 
 def csv_text(data: bytes) -> tuple[str, str]:
@@ -36,6 +39,10 @@ def workbook(data: bytes) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+        if unpacked > UNPACKED_MAX:
+            raise ValueError(f"giải nén ra {unpacked // 2**20} MB, quá {UNPACKED_MAX // 2**20} MB")
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ValueError(f"không đọc được tệp Excel: {exc}") from exc
