@@ -10,11 +10,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from baochi.cases.calendar import WorkCalendar, default_calendar
+from baochi.hanoi_time import HANOI
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 RULES_FILE = Path(__file__).with_name("data") / "deadline_rules.json"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import trafilatura
 from courlan import normalize_url
@@ -17,11 +16,11 @@ from selectolax.lexbor import LexborHTMLParser
 from trafilatura.settings import Document
 
 from baochi.failures import Reject, Skip
+from baochi.hanoi_time import HANOI
 from baochi.records import Article, Page
 from baochi.settings import Settings
 from baochi.vi import decode_html_bytes, fold, normalize
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 LISTING_SHARE = 0.5  # more of the text than this in link headlines: a listing, not an article
 
 _PUBLISHED = (

@@ -6,12 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from baochi.db.registry_store import CoverageDocument, RegistryStore
+from baochi.hanoi_time import HANOI
 from baochi.registry.model import ACTION_EFFECT, AGENCY_STATUSES, Record
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def effective_instant(day: dt.date) -> dt.datetime:

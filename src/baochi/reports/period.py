@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
+from baochi.hanoi_time import HANOI
+
 KINDS = ("day", "week", "month", "quarter", "custom")
 KIND_NAMES = {
     "day": "ngày",

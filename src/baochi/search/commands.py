@@ -7,17 +7,16 @@ import datetime as dt
 import html
 import json
 import sys
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
 from baochi.db import DocumentRow, open_store
+from baochi.hanoi_time import HANOI
 from baochi.search import index, recent
 from baochi.search.errors import QueryError
 from baochi.search.query import SORTS, SearchResult, run_query
 from baochi.settings import Settings
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 FACET_NAMES = {
     "outlet": "Báo",
     "topic": "Chủ đề",

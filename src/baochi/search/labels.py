@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 from baochi.db.row_ids import row_id
+from baochi.hanoi_time import HANOI
 from baochi.search.errors import QueryError
 from baochi.vi import fold
-
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Canonical field name by folded spelling; Vietnamese names for analysts who think in them.
 FIELDS = {

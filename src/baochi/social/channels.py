@@ -8,11 +8,10 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from baochi.db.social_store import AccountRow, SocialRow, SocialStore
+from baochi.hanoi_time import HANOI
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 MAX_ITEMS = 20_000
 
 

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from zoneinfo import ZoneInfo
 
 from baochi.db.watch_store import Alert, RuleRow, WatchStore
+from baochi.hanoi_time import HANOI
 from baochi.watch.config import WatchConfig
 from baochi.watch.notify import Message, Notifier, attempt
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 KIND_LABELS = {
     "match": "Bài mới",
     "spike": "Đột biến",

@@ -10,19 +10,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
+from baochi.hanoi_time import HANOI
 from baochi.labels import label_name
 from baochi.watch.spikes import vi_number
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import LANGUAGES, language, translator
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 TEMPLATES = Path(__file__).with_name("templates")
 templates = Jinja2Templates(directory=TEMPLATES)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from baochi.failures import Retry, Skip
+from baochi.hanoi_time import HANOI
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +89,6 @@ def parse_time(value: object) -> dt.datetime | None:
     return when.astimezone(dt.UTC)
 
 
-HANOI = ZoneInfo("Asia/Ho_Chi_Minh")
 _DATE = r"(?P<day>\d{1,2})[/-](?P<month>\d{1,2})[/-](?P<year>\d{4})"
 _CLOCK = r"(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
 _DAY_FIRST = re.compile(rf"{_DATE}(?:[ ,T]+{_CLOCK})?")
