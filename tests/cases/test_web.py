@@ -68,8 +68,13 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
         f"/cases/{own}/answer",
         data={"csrf": token, "answer": ""},
         files={"file": ("cong-van.pdf", b"<html>x</html>", "application/pdf")},
+        headers={"referer": f"http://testserver/cases/{own}"},
     )
     assert fake.status_code == 409
+    shown = " ".join(re.sub(r"<[^>]+>", " ", fake.text).split())
+    assert "chỉ nhận tệp PDF, DOCX, XLSX, PNG, JPEG" in shown  # the reason, not "Yêu cầu…"
+    assert "Yêu cầu không hợp lệ" not in shown
+    assert f'href="/cases/{own}">← Quay lại</a>' in fake.text  # back to the form, answer kept
     done = officer.post(
         f"/cases/{own}/answer",
         data={"csrf": token, "answer": "Đã nạo vét."},

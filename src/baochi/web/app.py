@@ -14,9 +14,11 @@ import importlib
 import importlib.util
 import logging
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -114,10 +116,26 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
+    """The API's JSON error; a page saying why in Vietnamese (the refusal's own reason, such as
+    "Hồ sơ đã đóng", when it gave one) with a way back to the form."""
     assert isinstance(exc, HTTPException)
     if _is_api(request):
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    return render(request, "error.html", {"status": exc.status_code}, exc.status_code)
+    given = isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+    context = {
+        "status": exc.status_code,
+        "reason": exc.detail if given else "",
+        "back": _back(request),
+    }
+    return render(request, "error.html", context, exc.status_code)
+
+
+def _back(request: Request) -> str:
+    """The page the refused request came from, when it is one of ours: where the form is."""
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
+        return ""
+    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
 
 
 async def _crashed(request: Request, exc: Exception) -> Response:

@@ -30,6 +30,7 @@ READERS = (ADMIN, ANALYST, LEADER)  # may read monitoring pages
 EDITORS = (ADMIN, ANALYST)  # may change monitoring data
 
 SESSION_COOKIE = "baochi_session"
+STALE_FORM = "Biểu mẫu đã cũ hoặc phiên đăng nhập đã đổi: tải lại trang rồi gửi lại."
 SESSION_TTL = dt.timedelta(hours=12)
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 MAX_USER_FAILURES = 5
@@ -174,7 +175,7 @@ async def check_csrf(request: Request, expected: str) -> None:
     ):
         given = str((await request.form()).get("csrf", ""))
     if not (given and hmac.compare_digest(given, expected)):
-        raise HTTPException(403, "csrf")
+        raise HTTPException(403, STALE_FORM)
 
 
 def require(*roles: str) -> Callable[[Request], Awaitable[User]]:

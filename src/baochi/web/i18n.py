@@ -202,6 +202,10 @@ EN: dict[str, str] = {
         "Your session has expired; please reload the page."
     ),
     "Về trang chủ": "Back to the overview",
+    "Quay lại": "Back",
+    "Biểu mẫu đã cũ hoặc phiên đăng nhập đã đổi: tải lại trang rồi gửi lại.": (
+        "The form is stale or the session changed: reload the page and send it again."
+    ),
     "Trước đó": "Earlier",
     "Tiếp": "Next",
 }
