@@ -84,6 +84,14 @@ def test_social_pages_show_posts_channels_and_story_discussion(
     assert "<mark>đéo</mark>" in page.text  # the offensive word is marked
     assert "Cổng TTĐT Hà Nội" in page.text
 
+    listed = leader.get("/social").text
+    assert f'<a href="/social?channel={official}">Cổng TTĐT Hà Nội</a>' in listed
+    stranger = SocialItem("facebook", "p9", "post", "Bài của một trang khác về ngập úng",
+                          NOW - dt.timedelta(hours=2))  # fmt: skip
+    ingest(store, [stranger], settings)
+    own = leader.get(f"/social?channel={official}").text  # the channel's posts and comments
+    assert "Thành phố trả lời về tình trạng ngập" in own and stranger.text not in own
+    assert stranger.text in leader.get("/social").text
     channels = leader.get("/social/channels")
     assert channels.status_code == 200
     assert "Thành phố trả lời về tình trạng ngập" in channels.text  # the best post
@@ -244,3 +252,10 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     everything = load_workbook(io.BytesIO(leader.get("/social/export.xlsx").content))
     assert everything.active.max_row == 1 + 321  # all of them, not the page's hundred
     assert client_as("officer").get("/social/export.xlsx").status_code in (303, 403)
+    social = SocialStore(store.engine)
+    negative = [r for r in social.items(limit=1000) if r.sentiment == "negative"]
+    shown = leader.get("/social?sentiment=negative")
+    assert 'href="/social/export.xlsx?sentiment=negative"' in shown.text
+    assert shown.text.count('class="list-group-item') == min(len(negative), 100) > 0
+    book = load_workbook(io.BytesIO(leader.get("/social/export.xlsx?sentiment=negative").content))
+    assert {r[6] for r in list(book.active.iter_rows(values_only=True))[1:]} == {"tiêu cực"}

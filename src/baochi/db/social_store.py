@@ -323,6 +323,7 @@ class SocialStore:
         limit: int = 200,
         order: str = "newest",
         toxicity: Sequence[str] | None = None,
+        sentiment: str | None = None,
     ) -> list[SocialRow]:
         """Posts and comments, filtered, newest first (or by engagement, "engagement")."""
         query = (
@@ -342,6 +343,8 @@ class SocialStore:
             query = query.where(documents.c.kind == kind)
         if toxicity is not None:
             query = query.where(documents.c.toxicity.in_(list(toxicity)))
+        if sentiment is not None:
+            query = query.where(documents.c.sentiment == sentiment)
         if since is not None:
             query = query.where(appeared_at >= since)
         if until is not None:

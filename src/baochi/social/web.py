@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from fastapi import (
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
-from baochi.db.row_ids import row_id
+from baochi.db.row_ids import RowId, row_id
 from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialRow, SocialStore
 from baochi.db.web_store import User, audit
@@ -59,29 +59,47 @@ def _store(request: Request) -> SocialStore:
     return SocialStore(request.app.state.store.engine)
 
 
+@dataclass(frozen=True)
+class Shown:
+    """Which posts and comments the list shows: a kind, the hostile ones, a sentiment, one
+    channel; each filter a link that can be shared."""
+
+    kind: str = ""
+    toxic: bool = False
+    sentiment: str = ""
+    channel: RowId | None = None
+
+    def query(self) -> dict[str, Any]:
+        """The filters as a link's parameters (empty ones dropped by the template)."""
+        return {"kind": self.kind, "toxic": "true" if self.toxic else "",
+                "sentiment": self.sentiment, "channel": self.channel}  # fmt: skip
+
+
+Filters = Annotated[Shown, Depends()]
+
+
 @router.get("/social")
-def social_page(request: Request, user: Reader, kind: str = "", toxic: bool = False) -> Response:
+def social_page(request: Request, user: Reader, shown: Filters) -> Response:
     """Channels followed and the latest posts and comments, the offensive words marked."""
-    return _social(request, user, kind, toxic)
+    return _social(request, user, shown)
 
 
 def _social(
     request: Request,
     user: User,
-    kind: str = "",
-    toxic: bool = False,
+    shown: Shown = Shown(),
     imported: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     """The social page, with the outcome of an import when there was one."""
     store = _store(request)
-    rows = _listed(store, kind, toxic, limit=100)
+    rows = _listed(store, shown, limit=100)
     context = {
         "title": "Mạng xã hội",
         "accounts": store.accounts(),
         "rows": [(r, marked(r)) for r in rows],
-        "kind": kind,
-        "toxic": toxic,
+        "shown": shown,
+        "blank": Shown(),
         "sentiments": SENTIMENTS,
         "toxicity": TOXICITY,
         "can_import": user.role in EDITORS,
@@ -91,17 +109,19 @@ def _social(
     return render(request, "social/index.html", context, status)
 
 
-def _listed(store: SocialStore, kind: str, toxic: bool, limit: int) -> list[SocialRow]:
-    """The newest posts or comments (or both), only the offensive and hateful ones if asked."""
+def _listed(store: SocialStore, shown: Shown, limit: int) -> list[SocialRow]:
+    """The newest posts and comments the filters keep."""
     return store.items(
-        kind=kind if kind in ("post", "comment") else None,
-        toxicity=HOSTILE if toxic else None,
+        kind=shown.kind if shown.kind in ("post", "comment") else None,
+        toxicity=HOSTILE if shown.toxic else None,
+        sentiment=shown.sentiment if shown.sentiment in SENTIMENTS else None,
+        account_id=shown.channel,
         limit=limit,
     )
 
 
 @router.get("/social/export.xlsx")
-def export_items(request: Request, user: Reader, kind: str = "", toxic: bool = False) -> Response:
+def export_items(request: Request, user: Reader, shown: Filters) -> Response:
     """The list as shown, to EXPORT_LIMIT rows, with every figure and label, as Excel."""
     rows = [
         (
@@ -119,7 +139,7 @@ def export_items(request: Request, user: Reader, kind: str = "", toxic: bool = F
             r.views,
             r.url,
         )
-        for r in _listed(_store(request), kind, toxic, limit=EXPORT_LIMIT)
+        for r in _listed(_store(request), shown, limit=EXPORT_LIMIT)
     ]
     header = ("Thời điểm", "Mạng xã hội", "Kênh", "Loại", "Tác giả", "Nội dung", "Cảm xúc",
               "Độc hại", "Lượt thích", "Bình luận", "Chia sẻ", "Lượt xem", "Liên kết")  # fmt: skip
