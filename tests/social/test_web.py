@@ -164,6 +164,12 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert "3 mới" in upload(_listening_csv(again), account=str(page_id)).text
     assert [a.items_total for a in social.accounts() if a.id == page_id] == [3]
 
+    # Day and month swapped by a spreadsheet: 01/12 read as 1 December, weeks ahead.
+    ahead = (NOW + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
+    swapped = upload(_listening_csv([["fb-tuong-lai", "Bình luận", texts[0], ahead, "", "", ""]]))
+    assert (
+        swapped.status_code == 422 and f"Dòng 2: published_at: ở tương lai: {ahead}" in swapped.text
+    )
     assert upload(b"x", name="notes.txt").status_code == 422
     long_name = upload(_listening_csv(good), platform="mạng xã hội của thành phố")
     assert long_name.status_code == 422 and "chữ thường không dấu" in long_name.text

@@ -11,11 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from baochi.collect.social.importers import (
-    PRESETS,
-    ImportReport,
-    read_export,
-)
+from baochi.collect.social.importers import PRESETS, ImportReport, latest_time, read_export
 from baochi.collect.social.sync import CONNECTORS, sync
 from baochi.collect.social.tokens import TokenError, encrypt
 from baochi.db import open_store
@@ -139,19 +135,19 @@ def _sync(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if any(r.error for r in reports) else 0
 
 
-def _read(args: argparse.Namespace) -> ImportReport:
+def _read(args: argparse.Namespace, settings: Settings) -> ImportReport:
     columns = {}
     for item in args.map:
         name, sep, column = item.partition("=")
         if not sep:
             raise ValueError(f"--map expects FIELD=COLUMN, got {item!r}")
         columns[name.strip()] = column.strip()
-    return read_export(args.file, args.preset, args.platform, columns)
+    return read_export(args.file, args.preset, args.platform, columns, latest_time(settings))
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        report = _read(args)
+        report = _read(args, settings)
     except (ValueError, OSError, KeyError) as exc:
         print(f"baochi social import: {exc}", file=sys.stderr)
         return 2

@@ -22,7 +22,7 @@ from fastapi import (
 )
 from fastapi.responses import RedirectResponse, Response
 
-from baochi.collect.social.importers import MAX_BYTES, PLATFORM, read_export
+from baochi.collect.social.importers import MAX_BYTES, PLATFORM, latest_time, read_export
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialRow, SocialStore
@@ -176,8 +176,9 @@ def import_export(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{suffix}"
         path.write_bytes(data)
+        horizon = latest_time(request.app.state.settings)
         try:
-            report = read_export(path, preset, platform)
+            report = read_export(path, preset, platform, latest=horizon)
         except (ValueError, KeyError, OSError) as exc:
             error = f"Không đọc được tệp {name!r}: {exc}"
             return _refused(request, user, error, 422)

@@ -7,6 +7,7 @@ is written unless the caller accepts the good rows.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import re
@@ -17,7 +18,9 @@ from typing import Any
 
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import FieldMap, RowError, item_of
+from baochi.hanoi_time import HANOI
 from baochi.records import digest
+from baochi.settings import Settings
 from baochi.tables import csv_text, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -100,8 +103,15 @@ def _misshapen(row: dict[Any, Any]) -> str:
     return ""
 
 
-def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baochi") -> ImportReport:
-    """A CSV or XLSX file of posts and comments, each row checked against the mapping."""
+def read_table(
+    path: Path,
+    platform: str,
+    fields: FieldMap,
+    preset: str = "baochi",
+    latest: dt.datetime | None = None,
+) -> ImportReport:
+    """A CSV or XLSX file of posts and comments, each row checked against the mapping (and
+    refused when dated after `latest`)."""
     data = _read(path)
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
     rows: Iterable[dict[str, Any]] = _rows_xlsx(data) if excel else _rows_csv(data)
@@ -115,28 +125,49 @@ def read_table(path: Path, platform: str, fields: FieldMap, preset: str = "baoch
             row = {**row, "Comment text": _takeout_text(row.get("Comment text"))}
             row.setdefault("Kind", "comment")
         try:
-            report.items.append(item_of(row, fields, platform))
+            report.items.append(_not_ahead(item_of(row, fields, platform), latest))
         except RowError as exc:
             report.errors.append((number, str(exc)))
     return report
 
 
+def latest_time(settings: Settings) -> dt.datetime:
+    """The latest time an imported row may carry: now, with the allowance the collector gives
+    a page's clock (`max_future_seconds`)."""
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.max_future_seconds)
+
+
+def _not_ahead(item: SocialItem, latest: dt.datetime | None) -> SocialItem:
+    """The item, unless it is dated after the latest possible time: a day and month swapped
+    ("12/01" for 1 December) or a wrong zone, which would keep it first among the newest."""
+    if latest is not None and item.published_at is not None and item.published_at > latest:
+        shown = item.published_at.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
+        raise RowError("published_at", f"ở tương lai: {shown}")
+    return item
+
+
 def read_export(
-    path: Path, preset: str, platform: str, columns: Mapping[str, str] | None = None
+    path: Path,
+    preset: str,
+    platform: str,
+    columns: Mapping[str, str] | None = None,
+    latest: dt.datetime | None = None,
 ) -> ImportReport:
     """A file in one of the presets' shapes (`columns` naming fields the preset does not):
-    Facebook's JSON export, or a CSV/XLSX table."""
+    Facebook's JSON export, or a CSV/XLSX table; rows dated after `latest` are refused."""
     if not PLATFORM.fullmatch(platform):
         raise ValueError(f"platform {platform[:40]!r}: lower-case letters, digits, '-' (≤ 20)")
     if preset == "facebook-export":
-        return read_facebook_export(path)
+        return read_facebook_export(path, latest=latest)
     if preset not in PRESETS:
         raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}, facebook-export")
     fields = FieldMap.parse({**PRESETS[preset], **(columns or {})})
-    return read_table(path, platform, fields, preset)
+    return read_table(path, platform, fields, preset, latest)
 
 
-def read_facebook_export(path: Path, page: str = "") -> ImportReport:
+def read_facebook_export(
+    path: Path, page: str = "", latest: dt.datetime | None = None
+) -> ImportReport:
     """Facebook's JSON export: posts (`your_posts…json`) or comments (`comments…json`)."""
     try:
         payload = json.loads(_read(path).decode("utf-8"))
@@ -150,7 +181,7 @@ def read_facebook_export(path: Path, page: str = "") -> ImportReport:
     for number, entry in enumerate(payload, start=1):
         report.rows += 1
         try:
-            report.items.append(_export_entry(entry, page))
+            report.items.append(_not_ahead(_export_entry(entry, page), latest))
         except (RowError, ValueError, TypeError, AttributeError) as exc:
             report.errors.append((number, str(exc)))
     return report
