@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from baochi.analyze import TASKS, Analyzer, evaluate, train
-from baochi.analyze.task import skipped
+from baochi.analyze.task import no_data
 from baochi.db import open_store
 from baochi.db.row_ids import row_id
 from baochi.db.web_store import label_corrections
@@ -102,12 +102,12 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
         if (args.data / PLACE_LABELS).is_file():
             figures[PLACE] = train_decision(args.data, _models(settings))
         else:
-            figures[PLACE] = {"skipped": f"no data: {args.data / PLACE_LABELS} not found"}
+            figures[PLACE] = no_data(args.data / PLACE_LABELS)
     if not args.tasks or SPANS in args.tasks:
         if (args.data / VIHOS).is_dir():
             figures[SPANS] = train_spans(args.data, _models(settings))
         else:
-            figures[SPANS] = {"skipped": f"no data: {args.data / VIHOS} not found"}
+            figures[SPANS] = no_data(args.data / VIHOS)
     print(json.dumps(figures, ensure_ascii=False, indent=1, default=str))
     return _left_out(figures, "trained")
 
@@ -128,7 +128,7 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 figures[name] = _other_figures(name, args.data, settings, models)
             except FileNotFoundError as exc:
-                figures[name] = skipped(exc)
+                figures[name] = no_data(exc.filename)
     _merge_into(args.output, _measured(figures))
     text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
     print(text if args.format == "json" else _table(figures))
@@ -152,7 +152,7 @@ def _other_figures(name: str, data: Path, settings: Settings, models: Path) -> d
     from baochi.social.spans import measure
 
     if not (data / VIHOS).is_dir():
-        raise FileNotFoundError(2, "not found", str(data / VIHOS))
+        return no_data(data / VIHOS)
     return measure(data, models if models.is_dir() else None)
 
 
@@ -171,7 +171,8 @@ def _entries(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _is_result(value: dict[str, Any]) -> bool:
-    return "skipped" in value or (("figures" in value and "rules" in value) or "reference" in value)
+    """A head's result (trained or measured, or skipped), not one of its inner figures."""
+    return "skipped" in value or {"figures", "reference"} <= value.keys()
 
 
 def _left_out(figures: dict[str, Any], verb: str) -> int:

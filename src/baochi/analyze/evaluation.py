@@ -16,7 +16,7 @@ from baochi.analyze.catalog import select
 from baochi.analyze.linear import LinearModel
 from baochi.analyze.metrics import figures
 from baochi.analyze.rules import RuleModel
-from baochi.analyze.task import Head, Task, place, skipped
+from baochi.analyze.task import Head, Task, no_data, place
 from baochi.analyze.training import Counts, measure
 
 
@@ -29,7 +29,7 @@ def evaluate(tasks: list[str] | None, data_dir: Path, models_dir: Path | None) -
             try:
                 result = _evaluate_head(task, head, data_dir, models_dir, counts)
             except FileNotFoundError as exc:
-                result = skipped(exc)
+                result = no_data(exc.filename)
             place(results, task, i, head, result)
     return results
 

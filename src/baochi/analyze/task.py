@@ -46,10 +46,10 @@ class Task:
     heads: tuple[Head, ...]
 
 
-def skipped(exc: FileNotFoundError) -> dict[str, Any]:
+def no_data(path: object) -> dict[str, Any]:
     """The result of a head whose data is not in the folder: `baochi train DIR` trains every task
     whose data is present, and says which it left out."""
-    return {"skipped": f"no data: {exc.filename} not found"}
+    return {"skipped": f"no data: {path} not found"}
 
 
 def place(results: dict[str, Any], task: Task, index: int, head: Head, result: dict) -> None:

@@ -26,7 +26,7 @@ from baochi.analyze.features import FeatureParams, Featurizer
 from baochi.analyze.linear import LinearModel, ModelParams
 from baochi.analyze.metrics import figures
 from baochi.analyze.semantic import fit_basis
-from baochi.analyze.task import Head, place, skipped
+from baochi.analyze.task import Head, no_data, place
 
 FOLDS = 5
 
@@ -148,7 +148,7 @@ def train(
             try:
                 corpus = head.load(data_dir, params.needs_unlabelled)
             except FileNotFoundError as exc:
-                place(results, task, i, head, skipped(exc))
+                place(results, task, i, head, no_data(exc.filename))
                 continue
             extra = extra_examples(extra_labels, head)
             result: dict[str, Any] = {"figures": measure(head, params, corpus, [], counts)}
