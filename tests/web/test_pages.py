@@ -180,6 +180,11 @@ def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, we
         f"/documents/{doc}/labels", data={"task": "tone", "label": "x", "csrf": token}
     )
     assert bad.status_code == 422
+    typo = {"task": "place", "label": "Hà Nộ", "csrf": token}  # htmx swaps only a 200 answer
+    refused = client.post(f"/documents/{doc}/labels", data=typo, headers={"HX-Request": "true"})
+    assert refused.status_code == 200
+    assert "Không nhận ra «Hà Nộ» là một địa điểm: chưa lưu." in refused.text
+    assert 'value="Hà Nộ"' in refused.text  # kept, to be corrected
     client.post(
         f"/documents/{doc}/labels", data={"task": "place", "label": "Hà Đông", "csrf": token}
     )

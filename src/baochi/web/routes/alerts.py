@@ -105,8 +105,9 @@ def save_watchlist(
     name: Annotated[str, Form()] = "",
 ) -> Response:
     """Save a search as a watchlist in one click (named after the query unless named)."""
-    if searching.problem(query):
-        raise HTTPException(422)
+    problem = searching.problem(query)
+    if problem:
+        raise HTTPException(422, problem)
     watch_id = save(request, user, query, name)
     return RedirectResponse(f"/alerts#watchlist-{watch_id}", status_code=303)
 

@@ -61,6 +61,14 @@ def document_page(
     request: Request, doc_id: int, user: Annotated[User, Depends(require(*READERS))]
 ) -> Response:
     """One article with everything the office knows about it."""
+    return _document(request, user, doc_id)
+
+
+def _document(
+    request: Request, user: User, doc_id: int, refused: str = "", typed: str = ""
+) -> Response:
+    """The article page; with a refused correction, its reason beside the forms and the place
+    as typed (a 422, but a 200 to htmx, which swaps only successful answers)."""
     doc = found(request, doc_id)
     web = web_store(request)
     hrefs = {item.href for item in request.app.state.nav}
@@ -80,8 +88,11 @@ def document_page(
         "departments": web.departments(),
         "panels": document_panels(request, user, doc),
         "places": places_named(doc),
+        "refused": refused,
+        "typed": typed,
     }
-    return render(request, "document.html", context)
+    status = 422 if refused and "hx-request" not in request.headers else 200
+    return render(request, "document.html", context, status)
 
 
 @router.post("/documents/{doc_id:id}/labels")
@@ -97,7 +108,9 @@ def correct_label(
     found(request, doc_id)
     code = label_code(task, " ".join(label.split())[:MAX_LABEL])
     if task not in TASKS or not code:
-        raise HTTPException(422)
+        what = TASKS.get(task, "nhãn").lower()
+        refused = f"Không nhận ra «{label[:MAX_LABEL]}» là một {what}: chưa lưu."
+        return _document(request, user, doc_id, refused, label[:MAX_LABEL])
     web_store(request).add_correction(doc_id, task, code, user)
     request.app.state.cache.pop("dashboard", None)
     return RedirectResponse(f"/documents/{doc_id}#labels", status_code=303)

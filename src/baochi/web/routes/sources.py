@@ -131,8 +131,11 @@ def add_source(
 ) -> Response:
     """Register a new source (feed, sitemap or page) of an outlet, audited."""
     url, outlet = url.strip(), " ".join(outlet.split())
-    if check_url(url) or not outlet or kind not in KINDS:
-        raise HTTPException(422)
+    if check_url(url):
+        need = "cần http:// hoặc https://, một tên miền và cổng hợp lệ"
+        raise HTTPException(422, f"Địa chỉ «{url[:200]}» không dùng được: {need}.")
+    if not outlet or kind not in KINDS:
+        raise HTTPException(422, "Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
     spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
     added, _ = add_sources(request.app.state.store, [spec], request.app.state.settings)
     if added:
