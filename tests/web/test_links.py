@@ -19,10 +19,18 @@ from selectolax.lexbor import LexborHTMLParser
 
 from baochi import cases
 from baochi.cases.workflow import Actor
+from baochi.collect.social.items import SocialItem
 from baochi.db import Store
+from baochi.db.social_store import SocialStore
 from baochi.db.watch_store import Alert, WatchStore
+from baochi.registry.example import load_example as registry_example
+from baochi.settings import Settings
+from baochi.social.ingest import ingest
 from baochi.stories import assign
+from baochi.targets.board import load_example as directive_example
 from baochi.web.app import router_modules
+from tests.conftest import SHARED_DATA
+from tests.social.fake_api import social_texts
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import csrf
 
@@ -36,16 +44,36 @@ _NOT_POSTED = ("/logout", "/login", "/account", "/admin/users/")  # would end th
 _HOSTILE = ("\x00", "9" * 30, "31/02/2026", "<script>alert(1)</script>", "x" * 5000, " ")
 
 
+def _route_words() -> frozenset[str]:
+    """The fixed words of the application's paths ("registry", "new"), not their parameters."""
+    paths = [getattr(r, "path", "") for module in router_modules() for r in module.router.routes]
+    return frozenset(word for path in paths for word in path.split("/") if "{" not in word)
+
+
+_ROUTE_WORDS = _route_words()
+
+
 def _shape(url: str) -> str:
-    """What a link is, whatever its numbers and values: "/stories/N?q"."""
+    """What a link is, whatever its ids, keys and values: "/stories/K?q", "/registry/K/K/edit"."""
     parts = urlsplit(url)
+    path = "/".join(w if w in _ROUTE_WORDS else "K" for w in parts.path.split("/"))
     keys = sorted(k.split("=")[0] for k in parts.query.split("&") if k)
-    return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
+    return path + "?" + "&".join(keys)
 
 
 @pytest.fixture
-def office(store: Store, articles, people) -> None:
-    """A day's office: the articles in stories, a case, an alert and a failing source."""
+def office(store: Store, settings: Settings, articles, people) -> None:
+    """A day's office: the articles in stories, a case, an alert, a failing source, the example
+    registry and directive, and real comments on a channel when the social data sets are here."""
+    registry_example(store.engine)
+    directive_example(store.engine)
+    if SHARED_DATA.joinpath("vihsd").is_dir() and SHARED_DATA.joinpath("uit-vsfc").is_dir():
+        social = SocialStore(store.engine)
+        channel, _ = social.add_account("facebook", "facebook", "1020304", "Cổng TTĐT Hà Nội")
+        now = dt.datetime.now(dt.UTC)
+        comments = [SocialItem("facebook", f"c{i}", "comment", text, now - dt.timedelta(hours=i))
+                    for i, text in enumerate(social_texts(12))]  # fmt: skip
+        ingest(store, comments, settings, channel)
     story = int(assign(store.engine, articles)[1].story)
     analyst = Actor("analyst", user_id=people["analyst"].id)
     cases.open_case(store.engine, analyst, "Ngập phố Nguyễn Khuyến", story_id=story,
