@@ -147,10 +147,17 @@ async def _crashed(request: Request, exc: Exception) -> Response:
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
+    """The API's list of errors; a page naming the fields that were missing or wrong."""
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
         return JSONResponse({"detail": exc.errors()}, status_code=422)
-    return render(request, "error.html", {"status": 422}, 422)
+    missing = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] == "missing"})
+    wrong = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] != "missing"})
+    parts = [f"thiếu {', '.join(missing)}"] * bool(missing)
+    parts += [f"giá trị không hợp lệ ở {', '.join(wrong)}"] * bool(wrong)
+    reason = "Yêu cầu không hợp lệ: " + "; ".join(parts) + "." if parts else ""
+    context = {"status": 422, "reason": reason, "back": _back(request)}
+    return render(request, "error.html", context, 422)
 
 
 def create_app(settings: Settings, store: Store | None = None, background: bool = False) -> FastAPI:
