@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from baochi import cases
-from baochi.cases import CaseNotFound, Forbidden, IllegalTransition
+from baochi.cases import CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
@@ -233,3 +233,12 @@ def test_a_case_opened_from_an_article_follows_its_story(store: Store, flooded: 
     assert cases.get_case(engine, ANALYST, case_id).status == "closed"
     place(add_article(store, "sau-dong", "Phố Nguyễn Khuyến hết ngập", "Đã hết ngập.", later))
     assert cases.follow_stories(engine, later) == 0  # a closed case follows no more
+
+
+def test_a_title_is_a_title_not_a_pasted_article(store: Store) -> None:
+    pasted = "Mưa lớn kéo dài khiến nhiều tuyến phố nội thành Hà Nội ngập sâu. " * 10
+    with pytest.raises(CaseError, match=r"tiêu đề dài 649 ký tự, quá 300"):  # stripped
+        cases.open_case(store.engine, ANALYST, pasted, now=OPENED)
+    assert CasesStore(store.engine).cases() == []  # nothing opened
+    kept = cases.open_case(store.engine, ANALYST, pasted[:300], issue=pasted, now=OPENED)
+    assert cases.get_case(store.engine, ANALYST, kept).issue == pasted  # all of it kept there

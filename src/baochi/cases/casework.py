@@ -42,6 +42,7 @@ def _event(
 
 
 REPEAT_WINDOW = dt.timedelta(minutes=2)  # the same case opened again this soon is the same one
+MAX_TITLE = 300  # what the forms let one type; a pasted article belongs in the issue
 
 
 def open_case(
@@ -82,6 +83,10 @@ def open_case(
         title = title or store.story_title(story_id)
     if not title:
         raise CaseError("hồ sơ cần một tiêu đề")
+    if len(title) > MAX_TITLE:
+        raise CaseError(
+            f"tiêu đề dài {len(title)} ký tự, quá {MAX_TITLE}: phần còn lại ghi vào vấn đề"
+        )
     if story_id is not None:  # the story's coverage so far, at once; what follows comes later
         document_ids = [*document_ids, *store.story_documents(story_id)]
     received_on = received_on or local_day(now)
