@@ -242,3 +242,7 @@ def test_a_title_is_a_title_not_a_pasted_article(store: Store) -> None:
     assert CasesStore(store.engine).cases() == []  # nothing opened
     kept = cases.open_case(store.engine, ANALYST, pasted[:300], issue=pasted, now=OPENED)
     assert cases.get_case(store.engine, ANALYST, kept).issue == pasted  # all of it kept there
+    long_headline = add_article(store, "dai", pasted, "Nội dung bài báo. " * 20, OPENED)
+    from_article = cases.open_case(store.engine, ANALYST, "", document_ids=[long_headline],
+                                   now=OPENED)  # fmt: skip
+    assert cases.get_case(store.engine, ANALYST, from_article).title == pasted[:300]

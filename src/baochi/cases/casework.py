@@ -76,11 +76,11 @@ def open_case(
     )
     if document_ids:
         first = store.documents_text(document_ids[:1])
-        title = title or (str(first[0]["title"]) if first else "")
+        title = title or (str(first[0]["title"])[:MAX_TITLE] if first else "")
         # A case opened from an article follows the article's story as new coverage arrives.
         story_id = story_id or (first[0]["story_id"] if first else None)
     elif story_id is not None:
-        title = title or store.story_title(story_id)
+        title = title or store.story_title(story_id)[:MAX_TITLE]
     if not title:
         raise CaseError("hồ sơ cần một tiêu đề")
     if len(title) > MAX_TITLE:
