@@ -30,6 +30,7 @@ from baochi.vi import fold, normalize
 CARD_TERM_YEARS = 5
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+MAX_TEXT = 2000  # a name, an address, a note: a whole pasted document is none of them
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _DATE_VN = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _YES = {"yes", "true", "1", "có", "co", "x", "y"}
@@ -156,6 +157,8 @@ def _value(cell: Any, spec: Field) -> Any:
         return _choice(text, spec)
     if spec.kind == EMAIL and not _EMAIL.fullmatch(text):
         raise ValueError(f"{text!r} không phải địa chỉ thư điện tử")
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"dài {len(text)} ký tự, quá {MAX_TEXT}")
     return text
 
 
