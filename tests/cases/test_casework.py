@@ -246,3 +246,5 @@ def test_a_title_is_a_title_not_a_pasted_article(store: Store) -> None:
     from_article = cases.open_case(store.engine, ANALYST, "", document_ids=[long_headline],
                                    now=OPENED)  # fmt: skip
     assert cases.get_case(store.engine, ANALYST, from_article).title == pasted[:300]
+    with pytest.raises(CaseError, match="không có bài báo số 424242"):
+        cases.open_case(store.engine, ANALYST, "Ngập", document_ids=[424242], now=OPENED)

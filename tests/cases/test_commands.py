@@ -44,9 +44,14 @@ def test_a_case_through_the_command_line(run, flooded: int, tmp_path) -> None:
     assert code == 0 and out.splitlines()[1].split()[:3] == ["7", "1", "1"]
 
 
-def test_refusals_are_messages_not_tracebacks(run, tmp_path) -> None:
+def test_refusals_are_messages_not_tracebacks(run, tmp_path, capsys) -> None:
     code, _, err = run("open", "Ngập", "--priority", "gấp")
     assert code == 1 and "unknown priority" in err
+    with pytest.raises(SystemExit):  # before: an OverflowError from the database driver
+        run("open", "Ngập", "--story", "9" * 30)
+    assert "argument --story: invalid id value" in capsys.readouterr().err
+    code, _, err = run("open", "Ngập", "--document", "424242")  # before: an IntegrityError
+    assert code == 1 and "không có bài báo số 424242" in err
     run("open", "Ngập", "--department", "7")
     fake = tmp_path / "cong-van.pdf"
     fake.write_bytes(b"<html><body>not a pdf</body></html>")

@@ -75,10 +75,14 @@ def open_case(
         "alert" if alert_id else "story" if story_id else "article" if document_ids else "manual"
     )
     if document_ids:
-        first = store.documents_text(document_ids[:1])
-        title = title or (str(first[0]["title"])[:MAX_TITLE] if first else "")
+        found = {int(d["id"]): d for d in store.documents_text(document_ids)}
+        missing = sorted(set(document_ids) - found.keys())
+        if missing:
+            raise CaseError(f"không có bài báo số {', '.join(map(str, missing[:5]))}")
+        first = found[document_ids[0]]
+        title = title or str(first["title"])[:MAX_TITLE]
         # A case opened from an article follows the article's story as new coverage arrives.
-        story_id = story_id or (first[0]["story_id"] if first else None)
+        story_id = story_id or first["story_id"]
     elif story_id is not None:
         title = title or store.story_title(story_id)[:MAX_TITLE]
     if not title:

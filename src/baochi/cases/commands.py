@@ -23,6 +23,7 @@ from baochi.cases.figures import department_figures
 from baochi.cases.workflow import STATUS_LABELS, STATUSES, Actor, CaseError
 from baochi.db import open_store
 from baochi.db.cases_store import CaseRow, CasesStore
+from baochi.db.row_ids import row_id_arg
 from baochi.settings import Settings
 
 OFFICE = Actor(role="admin")
@@ -37,16 +38,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("title", nargs="?", default="", help="default: the first article's title")
     p.add_argument("--issue", default="", help="the issue the press raised")
     p.add_argument("--priority", default="normal", help="normal, high, urgent (deadline rules)")
-    p.add_argument("--department", type=int, action="append", default=[], help="responsible id")
-    p.add_argument("--coordinating", type=int, action="append", default=[], help="department id")
-    p.add_argument("--document", type=int, action="append", default=[], help="article id")
-    p.add_argument("--story", type=int, help="story id: the case follows its new articles")
-    p.add_argument("--alert", type=int, help="alert id the case comes from")
+    p.add_argument(
+        "--department", type=row_id_arg, action="append", default=[], help="responsible id"
+    )
+    p.add_argument(
+        "--coordinating", type=row_id_arg, action="append", default=[], help="department id"
+    )
+    p.add_argument("--document", type=row_id_arg, action="append", default=[], help="article id")
+    p.add_argument("--story", type=row_id_arg, help="story id: the case follows its new articles")
+    p.add_argument("--alert", type=row_id_arg, help="alert id the case comes from")
     p.add_argument("--received", type=dt.date.fromisoformat, help="YYYY-MM-DD (default today)")
     p.set_defaults(handler=_open)
 
     p = csub.add_parser("list", help="cases, soonest deadline first")
-    p.add_argument("--department", type=int)
+    p.add_argument("--department", type=row_id_arg)
     p.add_argument("--status", choices=STATUSES, action="append")
     p.add_argument("--overdue", action="store_true", help="only open cases past their deadline")
     p.add_argument("--now", type=_moment, help="ISO time for --overdue (default: now)")
@@ -54,19 +59,19 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_list)
 
     p = csub.add_parser("assign", help="route a case to departments")
-    p.add_argument("case", type=int)
-    p.add_argument("--department", type=int, action="append", required=True)
-    p.add_argument("--coordinating", type=int, action="append", default=[])
+    p.add_argument("case", type=row_id_arg)
+    p.add_argument("--department", type=row_id_arg, action="append", required=True)
+    p.add_argument("--coordinating", type=row_id_arg, action="append", default=[])
     p.set_defaults(handler=_assign)
 
     p = csub.add_parser("answer", help="record a department's answer (with files)")
-    p.add_argument("case", type=int)
+    p.add_argument("case", type=row_id_arg)
     p.add_argument("--text", required=True)
     p.add_argument("--file", type=Path, action="append", default=[], help="PDF, DOCX, XLSX, image")
     p.set_defaults(handler=_answer)
 
     p = csub.add_parser("close", help="close an answered case, or withdraw an open one")
-    p.add_argument("case", type=int)
+    p.add_argument("case", type=row_id_arg)
     p.add_argument("--withdraw", metavar="REASON", help="close without an answer, saying why")
     p.set_defaults(handler=_close)
 

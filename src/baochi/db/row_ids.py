@@ -17,3 +17,14 @@ def row_id(value: str) -> int | None:
     """A row id as typed, or None when it is none ("", "abc", 30 digits)."""
     value = value.strip()
     return int(value) if value.isdigit() and len(value) <= MAX_DIGITS else None
+
+
+def row_id_arg(value: str) -> int:
+    """`type=` of a command-line id: a row id, or argparse's own error naming the argument."""
+    found = row_id(value)
+    if found is None:
+        raise ValueError(value)
+    return found
+
+
+row_id_arg.__name__ = "id"  # argparse: "invalid id value: '999…'"

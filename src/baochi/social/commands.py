@@ -15,6 +15,7 @@ from baochi.collect.social.importers import PRESETS, ImportReport, latest_time, 
 from baochi.collect.social.sync import CONNECTORS, sync
 from baochi.collect.social.tokens import TokenError, encrypt
 from baochi.db import open_store
+from baochi.db.row_ids import row_id_arg
 from baochi.db.social_store import SocialStore
 from baochi.settings import Settings
 from baochi.social.ingest import ingest
@@ -45,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.set_defaults(handler=_list)
 
     run = ssub.add_parser("sync", help="pull what is new from every enabled channel")
-    run.add_argument("--account", type=int, action="append", help="only this channel id")
+    run.add_argument("--account", type=row_id_arg, action="append", help="only this channel id")
     run.add_argument(
         "--due", action="store_true", help="only the channels due (as the workers sync them)"
     )
@@ -57,7 +58,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--platform", default="facebook", help=PLATFORMS_HELP)
     imp.add_argument("--preset", choices=(*PRESETS, "facebook-export"), default="baochi")
     imp.add_argument("--map", action="append", default=[], metavar="FIELD=COLUMN")
-    imp.add_argument("--account", type=int, help="the channel the rows belong to")
+    imp.add_argument("--account", type=row_id_arg, help="the channel the rows belong to")
     imp.add_argument("--skip-bad", action="store_true", help="store the good rows anyway")
     imp.set_defaults(handler=_import)
 

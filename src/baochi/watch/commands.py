@@ -11,6 +11,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from baochi.db import Store, open_store
+from baochi.db.row_ids import row_id_arg
 from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
 from baochi.watch.check import check
@@ -30,8 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("name")
     add.add_argument("query", help="a search query (same language as `baochi search`)")
     owner = add.add_mutually_exclusive_group()
-    owner.add_argument("--owner-user", type=int, metavar="ID")
-    owner.add_argument("--department", type=int, metavar="ID")
+    owner.add_argument("--owner-user", type=row_id_arg, metavar="ID")
+    owner.add_argument("--department", type=row_id_arg, metavar="ID")
     add.add_argument("--k", type=float, help="own spike sensitivity (standard deviations)")
     add.set_defaults(handler=_add)
     lst = wsub.add_parser("list", help="list the watchlists")
@@ -42,7 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     scope = notify.add_mutually_exclusive_group()
     scope.add_argument("--watchlist", metavar="NAME", help="only this watchlist's alerts")
     scope.add_argument(
-        "--department", type=int, metavar="ID", help="only alerts about this department (cases)"
+        "--department",
+        type=row_id_arg,
+        metavar="ID",
+        help="only alerts about this department (cases)",
     )
     notify.add_argument("--kinds", default="match,spike,health,conflict", help="comma-separated")
     notify.add_argument("--every", type=float, metavar="MINUTES", help="digest interval")
