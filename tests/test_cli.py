@@ -62,6 +62,9 @@ def test_sources_list_and_import_errors(env, tmp_path, capsys) -> None:
     run(capsys, "sources", "import", "--defaults")
     out, _ = run(capsys, "sources", "list", "--format", "json")
     assert len(out.splitlines()) == 74
+    nowhere = tmp_path / "khong-co" / "diem-bao.docx"  # a folder that is not there
+    _, err = run(capsys, "brief", "--format", "docx", "--output", str(nowhere), expect=1)
+    assert err == f"baochi: No such file or directory: {nowhere}\n"  # before: a traceback
 
 
 def test_python_dash_m_is_the_same_cli() -> None:

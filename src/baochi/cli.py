@@ -62,4 +62,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (settings_mod.SettingsError, OSError) as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 2
-    return int(args.handler(args, settings) or 0)
+    try:
+        return int(args.handler(args, settings) or 0)
+    except OSError as exc:  # a file to read or write: say which and why, not a traceback
+        print(f"baochi: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
