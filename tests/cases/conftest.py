@@ -9,6 +9,7 @@ import pytest
 
 from baochi.cases import Actor
 from baochi.db import Store, migrate, open_engine
+from baochi.db.schema_web import departments
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 
@@ -31,11 +32,26 @@ def add_article(store: Store, slug: str, title: str, body: str, published: dt.da
     return store.save_document(Document(article, Keys.of(article)), [], published)[1]
 
 
+# The departments the tests route cases to, by the ids they use.
+DEPARTMENTS = {7: "Sở Tài nguyên và Môi trường", 8: "Sở Giao thông vận tải", 9: "Sở Công Thương",
+               999: "Sở Văn hóa và Thể thao"}  # fmt: skip
+
+
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
-    """A store with every area's tables: cases read departments and stories, and raise alerts."""
+    """A store with every area's tables (cases read departments and stories, and raise alerts)
+    and the departments the tests route cases to."""
     engine = open_engine(settings)
     migrate(engine)
+    now = dt.datetime.now(dt.UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            departments.insert(),
+            [
+                {"id": i, "name": name, "code": "", "created_at": now}
+                for i, name in DEPARTMENTS.items()
+            ],
+        )
     yield Store(engine)
     engine.dispose()
 

@@ -248,3 +248,13 @@ def test_a_title_is_a_title_not_a_pasted_article(store: Store) -> None:
     assert cases.get_case(store.engine, ANALYST, from_article).title == pasted[:300]
     with pytest.raises(CaseError, match="không có bài báo số 424242"):
         cases.open_case(store.engine, ANALYST, "Ngập", document_ids=[424242], now=OPENED)
+
+
+def test_a_case_goes_only_to_departments_that_exist(store: Store) -> None:
+    with pytest.raises(CaseError, match="không có đơn vị số 4242"):  # no one would ever see it
+        cases.open_case(store.engine, ANALYST, "Ngập", responsible=[7], coordinating=[4242])
+    assert CasesStore(store.engine).cases() == []
+    case_id = cases.open_case(store.engine, ANALYST, "Ngập", responsible=[7], now=OPENED)
+    with pytest.raises(CaseError, match="không có đơn vị số 4242"):
+        cases.assign(store.engine, ANALYST, case_id, [4242], now=OPENED)
+    assert cases.get_case(store.engine, ANALYST, case_id).responsible == (7,)

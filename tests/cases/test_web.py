@@ -5,19 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
 
 from baochi import cases, targets
 from baochi.cases.deadlines import local_day
-from baochi.db import Store, migrate, open_engine
 from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
 from baochi.db.watch_store import Alert, WatchStore
 from baochi.db.web_store import WebStore
-from baochi.settings import Settings
 from baochi.watch import raise_alert
 from tests.cases.conftest import ANALYST, OPENED
 from tests.web import conftest as web_fixtures
@@ -28,15 +25,6 @@ app, people, web = web_fixtures.app, web_fixtures.people, web_fixtures.web
 client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-@pytest.fixture
-def store(settings: Settings) -> Iterator[Store]:
-    """Every area's tables, as a deployment has them: a case page reads its story's copies."""
-    engine = open_engine(settings)
-    migrate(engine)
-    yield Store(engine)
-    engine.dispose()
 
 
 @pytest.fixture
@@ -117,7 +105,7 @@ def test_figures_per_department_for_the_office_and_leaders(store, two_cases, peo
 
 def test_leader_reads_and_changes_nothing(store, client_as):
     case_id = cases.open_case(
-        store.engine, ANALYST, "Rác chợ Long Biên", responsible=[5], now=OPENED
+        store.engine, ANALYST, "Rác chợ Long Biên", responsible=[7], now=OPENED
     )
     leader = client_as("leader")
     assert leader.get(f"/cases/{case_id}").status_code == 200

@@ -91,6 +91,7 @@ def open_case(
         raise CaseError(
             f"tiêu đề dài {len(title)} ký tự, quá {MAX_TITLE}: phần còn lại ghi vào vấn đề"
         )
+    _check_departments(store, [*responsible, *coordinating])
     if story_id is not None:  # the story's coverage so far, at once; what follows comes later
         document_ids = [*document_ids, *store.story_documents(story_id)]
     received_on = received_on or local_day(now)
@@ -182,6 +183,13 @@ def _apply(
     return get_case(engine, actor, case_id)
 
 
+def _check_departments(store: CasesStore, ids: Sequence[int]) -> None:
+    """Refuse to route a case to a department that does not exist: no one would see it."""
+    unknown = store.unknown_departments(ids) if ids else []
+    if unknown:
+        raise CaseError(f"không có đơn vị số {', '.join(map(str, unknown))}")
+
+
 def assign(
     engine: Engine,
     actor: Actor,
@@ -194,6 +202,7 @@ def assign(
     """Route a case to its responsible and coordinating departments (again, to reassign it)."""
     if not responsible:
         raise CaseError("cần ít nhất một đơn vị chủ trì")
+    _check_departments(CasesStore(engine), [*responsible, *coordinating])
     return _apply(
         engine,
         actor,

@@ -22,6 +22,7 @@ from baochi.db.schema_cases import (
     cases,
 )
 from baochi.db.schema_stories import stories, story_articles
+from baochi.db.schema_web import departments
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +116,13 @@ class CasesStore:
             self._link(conn, case_id, document_ids, "coverage", 0, values["opened_at"])
             conn.execute(case_events.insert().values(case_id=case_id, **event))
         return case_id
+
+    def unknown_departments(self, ids: Collection[int]) -> list[int]:
+        """Those of these department ids that no department has: a case routed there is lost."""
+        query = select(departments.c.id).where(departments.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            known = {int(i) for i in conn.execute(query).scalars()}
+        return sorted(set(ids) - known)
 
     def _set_departments(
         self,
