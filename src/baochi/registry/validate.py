@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from baochi.db.registry_store import RegistryStore
+from baochi.db.schema_registry import REGISTRY_TABLES
 from baochi.registry.model import (
     BOOL,
     CHOICE,
@@ -30,7 +31,7 @@ from baochi.vi import fold, normalize
 CARD_TERM_YEARS = 5
 _KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-MAX_TEXT = 2000  # a name, an address, a note: a whole pasted document is none of them
+MAX_TEXT = 2000  # a free-text note or address: a whole pasted document is none of them
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _DATE_VN = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _YES = {"yes", "true", "1", "có", "co", "x", "y"}
@@ -157,8 +158,6 @@ def _value(cell: Any, spec: Field) -> Any:
         return _choice(text, spec)
     if spec.kind == EMAIL and not _EMAIL.fullmatch(text):
         raise ValueError(f"{text!r} không phải địa chỉ thư điện tử")
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"dài {len(text)} ký tự, quá {MAX_TEXT}")
     return text
 
 
@@ -208,6 +207,14 @@ def _action_rules(rec: Record) -> list[str]:
     return problems
 
 
+def _width(entity: str, field: str) -> int:
+    """The most characters a field's column holds: its declared width (PostgreSQL refuses more,
+    SQLite would keep them), or MAX_TEXT for free text."""
+    column = REGISTRY_TABLES[entity].c.get(field)
+    length = getattr(column.type, "length", None) if column is not None else None
+    return int(length) if length else MAX_TEXT
+
+
 def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[str]]:
     """One record from its cells by field name, and what is wrong with it (empty when fine)."""
     rec: Record = {}
@@ -220,6 +227,9 @@ def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[st
             continue
         if spec.required and _empty(value):
             problems.append(f"thiếu {spec.label} ({spec.name})")
+        width = _width(entity.name, spec.name)
+        if isinstance(value, str) and len(value) > width:
+            problems.append(f"{spec.label} ({spec.name}): dài {len(value)} ký tự, quá {width}")
         rec[spec.name] = value
     if not problems:
         problems = _rules(entity, rec)
