@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import unicodedata
 
 import pytest
 from openpyxl import load_workbook
@@ -63,14 +64,16 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
     assert "chỉ nhận tệp PDF, DOCX, XLSX, PNG, JPEG" in shown  # the reason, not "Yêu cầu…"
     assert "Yêu cầu không hợp lệ" not in shown
     assert f'href="/cases/{own}">← Quay lại</a>' in fake.text  # back to the form, answer kept
+    typed = unicodedata.normalize("NFD", "Đã nạo vét.\u200b")  # Unikey's "tổ hợp", sent with a file
     done = officer.post(
         f"/cases/{own}/answer",
-        data={"csrf": token, "answer": "Đã nạo vét."},
+        data={"csrf": token, "answer": typed},
         files={"file": ("cong-van.pdf", PDF, "application/pdf")},
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert cases.get_case(store.engine, ANALYST, own).status == "answered"
+    answered = cases.get_case(store.engine, ANALYST, own)
+    assert answered.status == "answered" and answered.answer == "Đã nạo vét."  # NFC, clean
     logged = WebStore(store.engine).audit_entries(limit=1)[0]
     assert (logged["action"], logged["entity"], logged["username"]) == (
         "case.answer",
@@ -212,7 +215,7 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
     words = analyst.post(url, data={"csrf": token, "period_end": "2020-06-30", "value": "nhiều"})
     assert words.status_code == 422 and "không phải là số" in words.text
 
-    comment = "Báo cáo 6 tháng <img src=x onerror=alert(1)>"
+    comment = unicodedata.normalize("NFD", "Báo cáo 6 tháng <img src=x onerror=alert(1)>")
     done = analyst.post(
         url,
         data={"csrf": token, "period_end": "2020-06-30", "value": "62,5", "comment": comment},
@@ -226,6 +229,7 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
     assert (logged["action"], logged["username"]) == ("targets.report", "lan")
     assert '"value": 62.5' in logged["after"]
     assert report.value == 62.5 and report.reported_by is not None
+    assert report.comment == unicodedata.normalize("NFC", comment)  # sent with a file, cleaned
     shown = analyst.get("/targets/1559-TB/TU").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img src=x" not in shown
     assert f'href="/targets/evidence/{report.id}"' in shown

@@ -24,6 +24,7 @@ from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, audit
 from baochi.stories.copies import grouped
+from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.exports import stored_file_response, xlsx_response
 from baochi.web.templating import NavItem, Panel, day, local, render
@@ -335,8 +336,8 @@ async def case_answer(
         if content and file is not None:
             name = file.filename or ""
             casework.attach(engine, data, actor, case_id, name, content, max_bytes=limit)
-        if answer.strip():
-            casework.answer(engine, actor, case_id, answer)
+        if answer.strip():  # a form with a file is not cleaned on its way (web/form_text.py)
+            casework.answer(engine, actor, case_id, normalize(answer))
 
     return _act(request, user, case_id, "answer", work)
 

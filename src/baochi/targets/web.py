@@ -26,6 +26,7 @@ from baochi.targets.board import (
 from baochi.targets.rows import RowsInvalid
 from baochi.targets.status import LABELS
 from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
+from baochi.vi import normalize
 from baochi.web.auth import EDITORS, require
 from baochi.web.exports import stored_file_response
 from baochi.web.templating import NavItem, render
@@ -201,7 +202,7 @@ async def report_form(
             indicator.id,
             period,
             number,
-            comment.strip(),
+            normalize(comment).strip(),  # sent with a file, so not cleaned on its way
             file,
             reported_by=user.id,
         )
