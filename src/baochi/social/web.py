@@ -69,6 +69,11 @@ class Shown:
     sentiment: str = ""
     channel: RowId | None = None
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set ("Tất cả" is the list without one)."""
+        return self != Shown()
+
     def query(self) -> dict[str, Any]:
         """The filters as a link's parameters (empty ones dropped by the template)."""
         return {"kind": self.kind, "toxic": "true" if self.toxic else "",
@@ -99,7 +104,6 @@ def _social(
         "accounts": store.accounts(),
         "rows": [(r, marked(r)) for r in rows],
         "shown": shown,
-        "blank": Shown(),
         "sentiments": SENTIMENTS,
         "toxicity": TOXICITY,
         "can_import": user.role in EDITORS,

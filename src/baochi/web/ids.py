@@ -8,7 +8,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from baochi.db.row_ids import MAX_DIGITS
 
 
-class RowId(Convertor[int]):
+class RowIdConvertor(Convertor[int]):
     """A database row id in a path."""
 
     regex = f"[0-9]{{1,{MAX_DIGITS}}}"
@@ -22,4 +22,4 @@ class RowId(Convertor[int]):
         return str(int(value))
 
 
-register_url_convertor("id", RowId())
+register_url_convertor("id", RowIdConvertor())
