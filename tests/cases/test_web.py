@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
+import time
 import unicodedata
+from collections.abc import Iterator
 
 import pytest
 from openpyxl import load_workbook
@@ -16,6 +19,7 @@ from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
 from baochi.db.watch_store import Alert, WatchStore
 from baochi.db.web_store import WebStore
+from baochi.hanoi_time import HANOI
 from baochi.watch import raise_alert
 from tests.cases.conftest import ANALYST, OPENED
 from tests.web import conftest as web_fixtures
@@ -118,6 +122,29 @@ def test_leader_reads_and_changes_nothing(store, client_as):
     assert leader.post("/cases", data={"csrf": token, "title": "x"}).status_code == 403
 
 
+@pytest.fixture
+def clock_off_hanoi() -> Iterator[dt.date]:
+    """The process's local zone set to one whose date is not Hà Nội's now; Hà Nội's date."""
+    hanoi = dt.datetime.now(HANOI)
+    zone = "Etc/GMT+12" if hanoi.hour < 19 else "Etc/GMT-14"  # UTC-12 or UTC+14
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = zone
+    time.tzset()
+    assert dt.date.today() != hanoi.date()
+    yield hanoi.date()
+    if before is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = before
+    time.tzset()
+
+
+def test_targets_live_in_hanoi_days_whatever_the_server_clock(store, client_as, clock_off_hanoi):
+    targets.load_example(store.engine)
+    page = client_as("analyst").get("/targets/1559-TB/TU").text
+    assert f'name="period_end" max="{clock_off_hanoi.isoformat()}"' in page
+
+
 def test_directive_pages(store, client_as):
     targets.load_example(store.engine)
     analyst = client_as("analyst")
@@ -127,6 +154,23 @@ def test_directive_pages(store, client_as):
     assert page.status_code == 200 and "<svg" in page.text and "Sở Văn hóa và Thể thao" in page.text
     book = analyst.get("/targets/1559-TB/TU/export.xlsx")
     assert book.status_code == 200 and book.content[:2] == b"PK"
+    assert 'href="/targets/lagging.xlsx"' in index.text
+    late = load_workbook(io.BytesIO(analyst.get("/targets/lagging.xlsx").content)).active
+    rows = list(late.iter_rows(values_only=True))
+    assert rows[1][:6] == (
+        "Văn bản",
+        "Nhiệm vụ",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời hạn",
+        "Trạng thái",
+    )
+    overdue = [r for r in rows[2:] if r[5] == "Quá hạn"]
+    assert overdue and all(r[0] == "1559-TB/TU" for r in overdue)
+    assert [r[4] for r in overdue] == [
+        d for d in re.findall(r"(\d\d/\d\d/\d{4})</td>\s*<td class=\"text-danger", index.text)
+    ]
+    assert overdue[0][6].endswith("/targets/1559-TB/TU")
     api = analyst.get("/api/v1/targets/1559-TB/TU").json()
     assert [t["status"] for t in api["tasks"]][3] == "overdue"
     assert client_as("officer").get("/targets").status_code == 403

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from baochi.db import Store
 from baochi.db.web_store import User, WebStore
+from baochi.hanoi_time import HANOI
 from baochi.settings import Settings
 from tests.registry.conftest import save_article
 from tests.web.conftest import PASSWORD, PEOPLE, csrf, quick_hashes, sign_in
@@ -61,6 +62,7 @@ READ_PAGES = [
     "/registry/actions/hn-2026-sap-nhap",
     "/registry/domains/hanoimoi.vn",
     "/registry/activity",
+    "/registry/activity.xlsx",
     "/registry/export.xlsx",
     "/registry/cards/export.csv",
     "/api/v1/registry/agencies",
@@ -94,6 +96,26 @@ def test_agency_page_shows_the_merger_and_moved_coverage(
     assert "Đã sáp nhập từ 05/02/2026" in old
     site = client_as("analyst").get("/registry/publications/hanoimoi-dientu").text
     assert '<a href="/sources">hanoimoi.vn</a>' in site  # the monitoring outlet of its domain
+
+
+def test_activity_exports_as_the_page_shows_it(
+    client_as, example_store: Store, corpus: list[dict]
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    save_article(example_store, corpus[0], "https://hanoimoi.vn/bai-moi.html", now)
+    leader = client_as("leader")
+    assert 'href="/registry/activity.xlsx"' in leader.get("/registry/activity").text
+    sheet = load_workbook(io.BytesIO(leader.get("/registry/activity.xlsx").content)).active
+    lines = list(sheet.iter_rows(values_only=True))
+    header, rows = lines[1], lines[2:]
+    assert header[:4] == ("Loại", "Mã", "Tên", "Bài")
+    today = now.astimezone(HANOI).strftime("%d/%m")
+    assert header[-1] == today and len(header) == 8 + 30
+    counted = {(r[0], r[1]): r for r in rows if r[3]}
+    merged = counted[("Cơ quan báo chí", "hn-bao-ptth")]  # hanoimoi.vn counts for the new agency
+    assert merged[3] == 1 and merged[-1] == 1 and sum(merged[8:]) == 1
+    assert ("Cơ quan báo chí", "hanoimoi") not in counted
+    assert {r[0] for r in rows} == {"Cơ quan báo chí", "Ấn phẩm"}
 
 
 def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) -> None:

@@ -12,6 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Connection
 
+from baochi import hanoi_time
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.db.web_store import User, audit
 from baochi.registry.entries import find, retire, save
@@ -96,14 +97,14 @@ def attribution(request: Request, user: Reader, url: str, at: dt.datetime) -> di
 @router.get("/progress")
 def scheme_progress(request: Request, user: Reader) -> dict[str, Any]:
     """Actions and milestones done, due and late: in all, and per scheme."""
-    total, schemes = progress(_store(request), dt.datetime.now(HANOI).date())
+    total, schemes = progress(_store(request), hanoi_time.today())
     return {"total": _progress(total), "schemes": [_progress(s) for s in schemes]}
 
 
 @router.get("/expiring")
 def expiring_soon(request: Request, user: Reader, days: int = DEFAULT_DAYS) -> list[dict[str, Any]]:
     """Valid licences and press cards expiring within `days` (or already past), soonest first."""
-    today = dt.datetime.now(HANOI).date()
+    today = hanoi_time.today()
     return [
         {
             "entity": e.entity,

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
+from baochi import hanoi_time
 from baochi.db import open_store
 from baochi.db.registry_store import RegistryStore
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, activity
@@ -87,10 +88,6 @@ def _opened(handler: Handler) -> Callable[[argparse.Namespace, Settings], int]:
     return run
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(HANOI).date()
-
-
 def _counts(counts: dict[str, Counter[str]]) -> str:
     return "\n".join(
         f"{ENTITIES[name].plural}: " + ", ".join(f"{n} {k}" for k, n in sorted(c.items()))
@@ -115,7 +112,7 @@ def _export(args: argparse.Namespace, store: RegistryStore) -> int:
     if args.entity and args.output is None:
         write_csv(ENTITIES[args.entity], store.rows(args.entity), sys.stdout)
         return 0
-    name = f"so-dang-ky-bao-chi-{_today().isoformat()}"
+    name = f"so-dang-ky-bao-chi-{hanoi_time.today().isoformat()}"
     if args.format == "xlsx":
         print(export_xlsx(store, args.output or Path(f"{name}.xlsx")))
     else:
@@ -190,14 +187,16 @@ def _lineage(args: argparse.Namespace, store: RegistryStore) -> int:
 
 
 def _expiring(args: argparse.Namespace, store: RegistryStore) -> int:
-    for item in expiring(store, _today(), args.days):
+    for item in expiring(store, hanoi_time.today(), args.days):
         print(item.message())
     return 0
 
 
 def _complete(args: argparse.Namespace, store: RegistryStore) -> int:
     try:
-        rec = complete_action(store, args.action, ACTOR, args.on or _today(), args.effective)
+        rec = complete_action(
+            store, args.action, ACTOR, args.on or hanoi_time.today(), args.effective
+        )
     except (SchemeError, RegistryImportError) as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 1
@@ -206,7 +205,7 @@ def _complete(args: argparse.Namespace, store: RegistryStore) -> int:
 
 
 def _progress(args: argparse.Namespace, store: RegistryStore) -> int:
-    total, schemes = progress(store, _today())
+    total, schemes = progress(store, hanoi_time.today())
     for item in (total, *schemes):
         counts = ", ".join(f"{state} {item.actions[state]}" for state in sorted(item.actions))
         print(f"{item.scheme or 'Tất cả'}: {counts}")

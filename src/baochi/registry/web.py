@@ -14,10 +14,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
+from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.web_store import User
 from baochi.registry import api
-from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, activity
+from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, Tally, activity
 from baochi.registry.api import audited
 from baochi.registry.display import (
     ACTIVITY_DAYS,
@@ -48,7 +49,8 @@ from baochi.registry.scheme import action_state, complete_action, progress
 from baochi.registry.validate import RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
 from baochi.web.cache import cached
-from baochi.web.templating import NavItem, Panel, render
+from baochi.web.exports import xlsx_response
+from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(55, "/registry", "Cơ quan báo chí", READERS),)
@@ -67,10 +69,6 @@ CACHE_SECONDS = 60.0
 
 def _store(request: Request) -> RegistryStore:
     return RegistryStore(request.app.state.store.engine)
-
-
-def _today() -> dt.date:
-    return dt.datetime.now(HANOI).date()
 
 
 def _entity(name: str) -> Entity:
@@ -94,8 +92,12 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
     if user.role not in READERS:
         return None
     store = _store(request)
-    total, schemes = progress(store, _today())
-    context = {"total": total, "schemes": schemes[:3], "expiring": expiring(store, _today())}
+    total, schemes = progress(store, hanoi_time.today())
+    context = {
+        "total": total,
+        "schemes": schemes[:3],
+        "expiring": expiring(store, hanoi_time.today()),
+    }
     return Panel(55, "Đề án sắp xếp báo chí", "registry/_panel.html", context)
 
 
@@ -108,7 +110,7 @@ def overview(request: Request, user: Reader) -> Response:
 def _overview(
     request: Request, user: User, problems: list[str] | None = None, done: str = ""
 ) -> Response:
-    store, today = _store(request), _today()
+    store, today = _store(request), hanoi_time.today()
     total, schemes = progress(store, today)
     context = {
         "title": "Sổ đăng ký",
@@ -125,28 +127,78 @@ def _overview(
     return render(request, "registry/index.html", context, 422 if problems else 200)
 
 
-@router.get("/registry/activity")
-def activity_page(request: Request, user: Reader) -> Response:
-    """Articles per agency over the last month, by day, with the share about Hà Nội."""
-    shown = _activity(request)
+ActivityRow = tuple[Tally, bool]  # an agency's or publication's tally, and whether it is quiet
+
+
+def _activity_rows(shown: Activity) -> tuple[list[dt.date], dict[str, list[ActivityRow]]]:
+    """The month's days, and agencies and publications busiest first, each marked if quiet."""
     last = shown.until.astimezone(HANOI).date()
     days = [last - dt.timedelta(days=i) for i in range(ACTIVITY_DAYS - 1, -1, -1)]
     quiet = {(t.entity, t.key) for t in shown.quiet(DEFAULT_QUIET_DAYS)}
     rows = {
         name: [
-            (t, spark(t.per_day, days), labels(t), (t.entity, t.key) in quiet)
+            (t, (t.entity, t.key) in quiet)
             for t in sorted(tallies.values(), key=lambda t: (-t.articles, t.name))
         ]
         for name, tallies in (("agencies", shown.agencies), ("publications", shown.publications))
+    }
+    return days, rows
+
+
+@router.get("/registry/activity")
+def activity_page(request: Request, user: Reader) -> Response:
+    """Articles per agency over the last month, by day, with the share about Hà Nội."""
+    shown = _activity(request)
+    days, tallies = _activity_rows(shown)
+    rows = {
+        name: [(t, spark(t.per_day, days), labels(t), quiet) for t, quiet in listed]
+        for name, listed in tallies.items()
     }
     context = {"title": "Hoạt động của cơ quan báo chí", "activity": shown, "rows": rows}
     return render(request, "registry/activity.html", context)
 
 
+@router.get("/registry/activity.xlsx")
+def export_activity(request: Request, user: Reader) -> Response:
+    """The activity page as a workbook: a row per agency and publication, a column per day."""
+    shown = _activity(request)
+    days, tallies = _activity_rows(shown)
+    header = (
+        "Loại",
+        "Mã",
+        "Tên",
+        "Bài",
+        "Về Hà Nội (%)",
+        "Chủ đề, sắc thái",
+        "Bài gần nhất",
+        "Im lặng",
+        *(d.strftime("%d/%m") for d in days),
+    )
+    kinds = {"agencies": "Cơ quan báo chí", "publications": "Ấn phẩm"}
+    rows = [
+        (
+            kinds[name],
+            t.key,
+            t.name,
+            t.articles,
+            round(t.hanoi_share * 100) if t.hanoi_share is not None else None,
+            labels(t),
+            local(t.last_at) if t.last_at else "",
+            "có" if quiet else "",
+            *(t.per_day.get(d, 0) for d in days),
+        )
+        for name, listed in tallies.items()
+        for t, quiet in listed
+    ]
+    preface = [(f"Hoạt động của cơ quan báo chí, {local(shown.since)} – {local(shown.until)}",)]
+    name = f"hoat-dong-co-quan-bao-chi-{hanoi_time.today().isoformat()}.xlsx"
+    return xlsx_response(name, "Hoạt động", header, rows, preface)
+
+
 @router.get("/registry/export.xlsx")
 def export_workbook(request: Request, user: Reader) -> Response:
     """The whole register as one workbook, a sheet per entity."""
-    name = f"so-dang-ky-bao-chi-{_today().isoformat()}.xlsx"
+    name = f"so-dang-ky-bao-chi-{hanoi_time.today().isoformat()}.xlsx"
     return Response(
         xlsx_bytes(export_records(_store(request))),
         media_type=XLSX_TYPE,
@@ -289,7 +341,7 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
     lineage, domains, coverage and publications; for an action its milestones."""
     entity = _entity(name)
     rec = _entry(request, name, key)
-    store, today = _store(request), _today()
+    store, today = _store(request), hanoi_time.today()
     names = titles(store)
     context = {
         "title": str(rec[entity.title]),
@@ -357,7 +409,7 @@ def complete(
 ) -> Response:
     """Mark an action done; from its effective date the members' coverage moves to the target."""
     try:
-        done_on = dt.date.fromisoformat(on) if on else _today()
+        done_on = dt.date.fromisoformat(on) if on else hanoi_time.today()
         effective = dt.date.fromisoformat(effective_on) if effective_on else None
         complete_action(_store(request), key, user.username, done_on, effective, audited(user))
     except ValueError as exc:  # a bad date, an unknown or finished action, an invalid record

@@ -9,7 +9,6 @@ import datetime as dt
 import re
 
 from baochi.db.row_ids import row_id
-from baochi.hanoi_time import HANOI
 from baochi.search.errors import QueryError
 from baochi.vi import fold
 
@@ -68,11 +67,6 @@ _ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
 _DMY = re.compile(r"(?:(\d{1,2})/)?(\d{1,2})/(\d{4})")
 _DAYS = re.compile(r"(\d{1,4})d")
 _PARTS = re.compile(r"[^\W_]+")
-
-
-def today() -> dt.date:
-    """Today in Hà Nội, the day the office lives in."""
-    return dt.datetime.now(HANOI).date()
 
 
 def field_name(name: str) -> str | None:

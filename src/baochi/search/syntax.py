@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from baochi import hanoi_time
 from baochi.search import labels
 from baochi.search.errors import QueryError
 from baochi.search.tree import (
@@ -291,4 +292,4 @@ class Parser:
 
 def parse(query: str, today: dt.date | None = None) -> Node:
     """The tree of a query; `today` (Hà Nội) anchors relative dates such as `date:7d`."""
-    return Parser(query, today or labels.today()).parse()
+    return Parser(query, today or hanoi_time.today()).parse()

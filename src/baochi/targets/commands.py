@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from baochi import hanoi_time
 from baochi.db import open_store
 from baochi.db.targets_store import TargetsStore
 from baochi.settings import Settings
@@ -40,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _today(value: dt.date | None) -> dt.date:
-    return value or dt.date.today()
+    return value or hanoi_time.today()
 
 
 def _load_example(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
+from baochi import hanoi_time
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
 from baochi.db.targets_store import IndicatorRow, TargetsStore
 from baochi.db.web_store import User, audit
@@ -28,8 +29,8 @@ from baochi.targets.status import LABELS
 from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
 from baochi.vi import normalize
 from baochi.web.auth import EDITORS, require
-from baochi.web.exports import stored_file_response
-from baochi.web.templating import NavItem, render
+from baochi.web.exports import stored_file_response, xlsx_response
+from baochi.web.templating import NavItem, day, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/targets", tags=["targets"])
@@ -52,8 +53,8 @@ def _scale(points: list[tuple[str, float]], low: dt.date, high: dt.date, top: fl
     """SVG coordinates of (ISO date, value) points in the chart's box."""
     span = max((high - low).days, 1)
     coords = []
-    for day, value in points:
-        x = PAD + (WIDTH - 2 * PAD) * (dt.date.fromisoformat(day) - low).days / span
+    for iso, value in points:
+        x = PAD + (WIDTH - 2 * PAD) * (dt.date.fromisoformat(iso) - low).days / span
         y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * (value / top if top else 0)
         coords.append(f"{x:.1f},{y:.1f}")
     return " ".join(coords)
@@ -86,11 +87,42 @@ def targets_page(request: Request, user: Reader) -> Response:
     context = {
         "title": "Chỉ tiêu",
         "directives": TargetsStore(engine).directives(),
-        "behind": lagging(engine, dt.date.today()),
+        "behind": lagging(engine, hanoi_time.today()),
         "labels": LABELS,
         "can_import": user.role in EDITORS,
     }
     return render(request, "targets/index.html", context)
+
+
+@router.get("/targets/lagging.xlsx")
+def export_lagging(request: Request, user: Reader) -> Response:
+    """The lagging and overdue tasks of every directive, as on the page, with a link to each."""
+    today = hanoi_time.today()
+    base = str(request.base_url).rstrip("/")
+    header = (
+        "Văn bản",
+        "Nhiệm vụ",
+        "Đơn vị chủ trì",
+        "Đơn vị phối hợp",
+        "Thời hạn",
+        "Trạng thái",
+        "Liên kết",
+    )
+    rows = [
+        (
+            d.code,
+            view.task.title,
+            view.task.lead_unit,
+            view.task.coordinating_units,
+            day(view.task.due_on),
+            LABELS[view.status],
+            f"{base}/targets/{d.code}",
+        )
+        for d, view in lagging(request.app.state.store.engine, today)
+    ]
+    preface = [(f"Nhiệm vụ chậm, quá hạn đến ngày {day(today)}",)]
+    name = f"nhiem-vu-cham-{today.isoformat()}.xlsx"
+    return xlsx_response(name, "Nhiệm vụ", header, rows, preface)
 
 
 @router.post("/targets/import")
@@ -110,7 +142,7 @@ async def import_page(
 def export_page(request: Request, code: str, user: Reader) -> Response:
     """The directive as a workbook, statuses included."""
     try:
-        content = export_directive(request.app.state.store.engine, code, dt.date.today())
+        content = export_directive(request.app.state.store.engine, code, hanoi_time.today())
     except DirectiveNotFound as exc:
         raise HTTPException(404) from exc
     name = code.replace("/", "-")
@@ -196,7 +228,7 @@ async def report_form(
         (settings.data, evidence.filename or "", content, limit) if evidence and content else None
     )
     try:
-        period, number = _period(period_end, dt.date.today()), _number(value)
+        period, number = _period(period_end, hanoi_time.today()), _number(value)
         report_id = record_progress(
             request.app.state.store.engine,
             indicator.id,
@@ -237,7 +269,7 @@ def _directive(
 ) -> Response:
     """The directive page; with a refused report, shown again with the reason by its form."""
     try:
-        shown = board(request.app.state.store.engine, code, dt.date.today())
+        shown = board(request.app.state.store.engine, code, hanoi_time.today())
     except DirectiveNotFound as exc:
         raise HTTPException(404) from exc
     context = {
@@ -248,7 +280,7 @@ def _directive(
         "charts": {v.indicator.id: chart(v) for v in shown.indicators()},
         "can_report": user.role in EDITORS,
         "problem": problem,
-        "today": dt.date.today().isoformat(),
+        "today": hanoi_time.today().isoformat(),
     }
     return render(request, "targets/directive.html", context, 422 if problem else 200)
 
@@ -268,7 +300,7 @@ def api_report(
     """Record (or correct) one period's value; the indicator's status after it."""
     indicator = _indicator(request, indicator_id)
     try:
-        period = _period(report.period_end.isoformat(), dt.date.today())
+        period = _period(report.period_end.isoformat(), hanoi_time.today())
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     engine = request.app.state.store.engine
@@ -276,7 +308,7 @@ def api_report(
         engine, indicator.id, period, report.value, report.comment.strip(), reported_by=user.id
     )
     _audit_report(request, user, indicator, report_id)
-    shown = board(engine, _directive_code(request, indicator), dt.date.today())
+    shown = board(engine, _directive_code(request, indicator), hanoi_time.today())
     view = next(v for v in shown.indicators() if v.indicator.id == indicator.id)
     return {"id": report_id, "status": view.judgement.status, "label": view.judgement.label}
 
@@ -285,7 +317,7 @@ def api_report(
 def api_directive(request: Request, code: str, user: Reader) -> dict[str, Any]:
     """A directive with its tasks, indicators, reports and computed statuses."""
     try:
-        shown = board(request.app.state.store.engine, code, dt.date.today())
+        shown = board(request.app.state.store.engine, code, hanoi_time.today())
     except DirectiveNotFound as exc:
         raise HTTPException(404, str(exc)) from exc
 

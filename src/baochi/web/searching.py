@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from baochi import hanoi_time
 from baochi.db import DocumentRow, Store
 from baochi.search import QueryError, parse, run_query
 from baochi.vi import fold
 
-HANOI = dt.timezone(dt.timedelta(hours=7))
 FACET_NAMES = {
     "outlet": "Theo báo",
     "topic": "Chủ đề",
@@ -93,7 +93,7 @@ def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = 
 
 def hanoi_today(store: Store, limit: int) -> list[DocumentRow]:
     """The newest documents of today about Hà Nội (labelled so, or naming it)."""
-    today = dt.datetime.now(HANOI).date().isoformat()
+    today = hanoi_time.today().isoformat()
     found = run_query(
         store, f'(hanoi:yes OR "hà nội") date:{today}', limit=100, sort="newest", facets=False
     )
@@ -134,7 +134,7 @@ def problem(query: str, lang: str = "vi") -> str | None:
 
 def daily_counts(store: Store, query: str, days: int) -> list[int]:
     """Matches per Hà Nội day over the last `days` days, oldest first, today last."""
-    today = dt.datetime.now(HANOI).date()
+    today = hanoi_time.today()
     first = today - dt.timedelta(days=days - 1)
     found = run_query(store, f"({query}) date:{days}d", limit=0, sort="newest", complete=True)
     per_day = Counter({f.value: f.count for f in found.facets.get("day", [])})
