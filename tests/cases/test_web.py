@@ -108,6 +108,20 @@ def test_figures_per_department_for_the_office_and_leaders(store, two_cases, peo
     page = client_as("analyst").get("/cases").text
     assert "Trả lời theo đơn vị" in page and "Sở Xây dựng" in page
     assert '<td class="text-end">4,0</td>' in page  # days, with a decimal comma
+    assert 'href="/cases/figures.xlsx"' in page
+    book = load_workbook(io.BytesIO(client_as("leader").get("/cases/figures.xlsx").content))
+    _, header, *rows = book.active.iter_rows(values_only=True)
+    assert header[:4] == ("Đơn vị", "Tổng", "Đã trả lời", "Đúng hạn")
+    assert ("Sở Xây dựng", 1, 1, 1, 100, 0, 0, 4.0) in rows
+    assert client_as("officer").get("/cases/figures.xlsx").status_code == 403
+    late = client_as("analyst").get("/cases?overdue=true").text
+    assert 'href="/cases/figures.xlsx?overdue=true"' in late
+    book = load_workbook(
+        io.BytesIO(client_as("analyst").get("/cases/figures.xlsx?overdue=true").content)
+    )
+    assert [r[0] for r in list(book.active.iter_rows(values_only=True))[2:]] == [
+        "Sở Văn hóa và Thể thao"
+    ]  # dept 999
 
 
 def test_leader_reads_and_changes_nothing(store, client_as):
