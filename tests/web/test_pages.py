@@ -22,7 +22,7 @@ from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
-from baochi.records import Article, Document, Keys
+from baochi.records import Analysis, Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
 from tests.web.conftest import HOSTILE_TITLE, csrf
@@ -50,6 +50,30 @@ def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, s
     assert DATE.search(html)  # dd/mm/yyyy HH:MM, Hà Nội time
     assert 'id="chart-data"' in html and '"series": [' in html
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
+
+
+def test_hanoi_today_is_news_about_the_city_not_every_mention(client_as, store) -> None:
+    """Labelled articles count by their label; one not labelled yet, by naming Hà Nội."""
+
+    def save(title: str, lead: str, hanoi: bool | None) -> int:
+        now = dt.datetime.now(dt.UTC)
+        url = f"https://bao.example.vn/{abs(hash(title))}.html"
+        article = Article(url, title, lead, f"{title}. {lead} " * 20, now)
+        place = "Hà Nội" if hanoi else "toàn quốc"
+        analysis = None if hanoi is None else Analysis("xa_hoi", "neutral", place, hanoi, (), "")
+        return store.save_document(Document(article, Keys.of(article), analysis), [], now)[1]
+
+    city = save("Cấm đường quanh hồ Hoàn Kiếm", "Phố đi bộ mở rộng từ tối nay.", True)
+    venue = save("Hội nghị ngành y toàn quốc", "Hội nghị diễn ra tại Hà Nội.", False)
+    unlabelled = save("Tin chưa phân tích", "Người dân Hà Nội đổ ra đường.", None)
+    html = client_as("analyst").get("/").text
+    panel = html[html.index("Mới về Hà Nội hôm nay") :].split("</ul>")[0]
+    assert f'href="/documents/{city}"' in panel and f'href="/documents/{unlabelled}"' in panel
+    assert f'href="/documents/{venue}"' not in panel
+    link = re.search(r'<a class="small" href="(/search\?q=[^"]+)"', panel).group(1)
+    listed = client_as("analyst").get(link.replace("&amp;", "&")).text
+    assert all(f'href="/documents/{doc}"' in listed for doc in (city, unlabelled))
+    assert f'href="/documents/{venue}"' not in listed
 
 
 def _save(store, title: str, lead: str, body: str) -> int:

@@ -91,12 +91,15 @@ def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = 
     return results
 
 
+def hanoi_today_query() -> str:
+    """Today's documents about Hà Nội: labelled so, or naming it when not labelled at all (a
+    national story that names Hà Nội as its venue is not news about the city)."""
+    return f'(hanoi:yes OR ("hà nội" NOT hanoi:no)) date:{hanoi_time.today().isoformat()}'
+
+
 def hanoi_today(store: Store, limit: int) -> list[DocumentRow]:
-    """The newest documents of today about Hà Nội (labelled so, or naming it)."""
-    today = hanoi_time.today().isoformat()
-    found = run_query(
-        store, f'(hanoi:yes OR "hà nội") date:{today}', limit=100, sort="newest", facets=False
-    )
+    """The newest documents of `hanoi_today_query`."""
+    found = run_query(store, hanoi_today_query(), limit=100, sort="newest", facets=False)
     docs = [hit.doc for hit in found.hits]
     docs.sort(key=lambda d: d.published_at or d.fetched_at, reverse=True)
     return docs[:limit]

@@ -47,6 +47,7 @@ def figures(request: Request) -> dict[str, Any]:
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
         "hanoi": [(d, areas[d.id].areas if d.id in areas else ()) for d in hanoi],
+        "hanoi_query": searching.hanoi_today_query(),
         "mix": searching.label_mix(store, 30),
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
