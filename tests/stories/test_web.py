@@ -100,6 +100,27 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     (crash_row,) = [r for r in rows if str(r[-1]).endswith(f"/stories/{crash}")]
     assert crash_row[0] in (crash_a.title, crash_b.title) and crash_row[3:7] == (2, 0, 2, 1)
     assert any(r[0] == HOSTILE_TITLE for r in rows)  # kept as text, never a formula
+
+    # filtered to what Lan reads first: stories several outlets tell, or whose reports disagree
+    def listed(query: str) -> set[str]:
+        page = leader.get(f"/stories{query}")
+        assert page.status_code == 200
+        return set(re.findall(r'<a href="/stories/(\d+)" class="fw-medium">', page.text))
+
+    alone = story_of[ids[4]]
+    assert {str(crash), str(drill), str(alone)} <= listed("")
+    assert listed("?outlets=2") == {str(crash), str(drill)}
+    assert listed("?conflicts=true") == {str(crash)}
+    assert listed("?outlets=2&conflicts=true") == {str(crash)}
+    assert listed("?days=30") == set()  # the corpus' stories are of 2017
+    filtered = leader.get("/stories?outlets=2&conflicts=true").text
+    assert 'href="/stories/export.xlsx?outlets=2&amp;conflicts=true"' in filtered
+    book = load_workbook(io.BytesIO(leader.get("/stories/export.xlsx?conflicts=true").content))
+    assert [
+        str(r[-1]).rsplit("/", 1)[1] for r in list(book.active.iter_rows(values_only=True))[1:]
+    ] == [str(crash)]
+    assert "Không có chuỗi tin nào khớp bộ lọc." in leader.get("/stories?outlets=5").text
+    assert leader.get("/stories?outlets=0").status_code == 422
     assert client_as("officer").get("/stories").status_code == 403
 
 

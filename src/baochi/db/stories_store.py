@@ -414,11 +414,22 @@ class StoryStore:
 
     # -- reading stories -----------------------------------------------------------------
 
-    def stories(self, since: dt.datetime | None = None, limit: int = 50) -> list[StoryRow]:
-        """Stories seen since `since`, the latest first."""
+    def stories(
+        self,
+        since: dt.datetime | None = None,
+        limit: int = 50,
+        min_outlets: int = 1,
+        conflicted: bool = False,
+    ) -> list[StoryRow]:
+        """Stories seen since `since`, the latest first; those told by at least `min_outlets`
+        outlets, and only those with conflicting reports if `conflicted`."""
         query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
+        if min_outlets > 1:
+            query = query.where(stories.c.outlets >= min_outlets)
+        if conflicted:
+            query = query.where(stories.c.conflicts > 0)
         with self.engine.connect() as conn:
             return [_story(row) for row in conn.execute(query.limit(limit))]
 

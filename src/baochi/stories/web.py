@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
@@ -75,16 +76,54 @@ def marked(sentence: str, span: str) -> tuple[str, str, str]:
     return sentence[:start], span, sentence[start + len(span) :]
 
 
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The stories list's filters, as its links carry them."""
+
+    outlets: int = 1  # told by at least this many outlets
+    conflicts: bool = False  # only those whose reports disagree
+    days: int = 0  # seen in the last days; 0 for any time
+
+    def stories(self, request: Request, limit: int) -> list[StoryRow]:
+        """The latest stories that pass."""
+        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=self.days) if self.days else None
+        return _store(request).stories(since, limit, self.outlets, self.conflicts)
+
+    def query(self) -> dict[str, str]:
+        """The filters as link parameters, the defaults left out."""
+        return {
+            "outlets": str(self.outlets) if self.outlets > 1 else "",
+            "conflicts": "true" if self.conflicts else "",
+            "days": str(self.days) if self.days else "",
+        }
+
+
+def _shown(
+    outlets: Annotated[int, Query(ge=1, le=100)] = 1,
+    conflicts: bool = False,
+    days: Annotated[int, Query(ge=0, le=3660)] = 0,
+) -> Shown:
+    return Shown(outlets, conflicts, days)
+
+
+Filters = Annotated[Shown, Depends(_shown)]
+
+
 @router.get("/stories")
-def stories_page(request: Request, user: Reader) -> Response:
+def stories_page(request: Request, user: Reader, shown: Filters) -> Response:
     """The latest stories: when seen, how many articles, copies, outlets and conflicts."""
-    context = {"title": "Chuỗi tin", "stories": _store(request).stories(limit=100)}
+    context = {
+        "title": "Chuỗi tin",
+        "stories": shown.stories(request, 100),
+        "shown": shown,
+        "filtered": shown != Shown(),
+    }
     return render(request, "stories/list.html", context)
 
 
 @router.get("/stories/export.xlsx")
-def export_stories(request: Request, user: Reader) -> Response:
-    """The latest stories as an Excel workbook, with a link to each."""
+def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
+    """The latest stories as filtered, as an Excel workbook with a link to each."""
     base = str(request.base_url).rstrip("/")
     rows = [
         (
@@ -98,7 +137,7 @@ def export_stories(request: Request, user: Reader) -> Response:
             label_name("topic", s.summary.get("topic")),
             f"{base}/stories/{s.id}",
         )
-        for s in _store(request).stories(limit=EXPORT_LIMIT)
+        for s in shown.stories(request, EXPORT_LIMIT)
     ]
     header = (
         "Chuỗi tin",
