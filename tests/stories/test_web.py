@@ -124,6 +124,31 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert client_as("officer").get("/stories").status_code == 403
 
 
+def test_the_dashboard_calls_rising_what_several_outlets_told_today(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+
+    def today(item: Item) -> Item:
+        return replace(item, published=now - dt.timedelta(hours=2))
+
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    told = [
+        save(store, today(crash_a), "vnexpress.net"),
+        save(store, today(crash_b), "hanoimoi.vn"),
+    ]
+    alone = save(store, today(corpus.by_id[ORIGINAL]), "vietnamplus.vn")
+    old = save(store, corpus.by_id[COPY], "baotintuc.vn")  # of 2017, in no story of today
+    story_of = {
+        int(link.article): int(link.story) for link in assign(store.engine, [*told, alone, old])
+    }
+    page = client_as("analyst").get("/").text
+    panel = page[page.index("Câu chuyện đang nổi") :].split("</ul>")[0]
+    assert f'href="/stories/{story_of[told[0]]}"' in panel
+    assert f'href="/stories/{story_of[alone]}"' not in panel  # one outlet's article
+    assert 'href="/stories?outlets=2&amp;days=1"' in panel
+
+
 def test_a_timeline_counts_hours_of_a_short_story_and_days_of_a_long_one() -> None:
     def at(*moments: str) -> list[StoryArticle]:
         return [

@@ -420,10 +420,13 @@ class StoryStore:
         limit: int = 50,
         min_outlets: int = 1,
         conflicted: bool = False,
+        largest: bool = False,
     ) -> list[StoryRow]:
-        """Stories seen since `since`, the latest first; those told by at least `min_outlets`
-        outlets, and only those with conflicting reports if `conflicted`."""
-        query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+        """Stories seen since `since`, the latest first (or those with most articles first if
+        `largest`); those told by at least `min_outlets` outlets, and only those with
+        conflicting reports if `conflicted`."""
+        order = [stories.c.last_seen.desc(), stories.c.id.desc()]
+        query = select(stories).order_by(*([stories.c.articles.desc()] if largest else []), *order)
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
         if min_outlets > 1:

@@ -189,14 +189,18 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by several outlets today
+
+
 def dashboard_panel(request: Request, user: User) -> Panel | None:
-    """The stories with most articles among those seen in the last day, for readers."""
+    """The stories with most articles among those several outlets told in the last day."""
     store = _store(request)
     if user.role not in READERS or not store.available():
         return None
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    rising = sorted(store.stories(since=since, limit=200), key=lambda s: -s.articles)
-    return Panel(25, "Câu chuyện đang nổi", "stories/_panel.html", {"stories": rising[:8]})
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=RISING.days)
+    rising = store.stories(since, 8, RISING.outlets, largest=True)
+    context = {"stories": rising, "query": RISING.query()}
+    return Panel(25, "Câu chuyện đang nổi", "stories/_panel.html", context)
 
 
 def _story_json(story: StoryRow) -> dict[str, Any]:
