@@ -92,12 +92,9 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
     if user.role not in READERS:
         return None
     store = _store(request)
-    total, schemes = progress(store, hanoi_time.today())
-    context = {
-        "total": total,
-        "schemes": schemes[:3],
-        "expiring": expiring(store, hanoi_time.today()),
-    }
+    today = hanoi_time.today()
+    total, schemes = progress(store, today)
+    context = {"total": total, "schemes": schemes[:3], "expiring": expiring(store, today)}
     return Panel(55, "Đề án sắp xếp báo chí", "registry/_panel.html", context)
 
 

@@ -84,10 +84,10 @@ class Shown:
     conflicts: bool = False  # only those whose reports disagree
     days: int = 0  # seen in the last days; 0 for any time
 
-    def stories(self, request: Request, limit: int) -> list[StoryRow]:
-        """The latest stories that pass."""
+    def stories(self, request: Request, limit: int, largest: bool = False) -> list[StoryRow]:
+        """The latest stories that pass (those with most articles first if `largest`)."""
         since = dt.datetime.now(dt.UTC) - dt.timedelta(days=self.days) if self.days else None
-        return _store(request).stories(since, limit, self.outlets, self.conflicts)
+        return _store(request).stories(since, limit, self.outlets, self.conflicts, largest)
 
     def query(self) -> dict[str, str]:
         """The filters as link parameters, the defaults left out."""
@@ -194,12 +194,9 @@ RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by se
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
     """The stories with most articles among those several outlets told in the last day."""
-    store = _store(request)
-    if user.role not in READERS or not store.available():
+    if user.role not in READERS or not _store(request).available():
         return None
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=RISING.days)
-    rising = store.stories(since, 8, RISING.outlets, largest=True)
-    context = {"stories": rising, "query": RISING.query()}
+    context = {"stories": RISING.stories(request, 8, largest=True), "query": RISING.query()}
     return Panel(25, "Câu chuyện đang nổi", "stories/_panel.html", context)
 
 
