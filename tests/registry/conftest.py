@@ -18,7 +18,7 @@ import pytest
 
 from baochi import settings as settings_mod
 from baochi.db import Store, open_engine, open_store
-from baochi.records import Article, Document, Keys
+from baochi.records import Analysis, Article, Document, Keys
 from baochi.registry import RegistryStore, load_example
 from baochi.settings import Settings
 from tests.conftest import CORPUS, needs_corpus
@@ -87,12 +87,16 @@ def corpus() -> list[dict]:
         return [json.loads(line) for line in islice(f, 60)]
 
 
-def save_article(store: Store, raw: dict, url: str, at: dt.datetime) -> int:
+def save_article(
+    store: Store, raw: dict, url: str, at: dt.datetime, analysis: Analysis | None = None
+) -> int:
     """Store a real corpus article as published at `url` on `at`, under its domain's outlet."""
     lead, _, body = raw["text"].partition("\n")
     article = Article(url=url, title=raw["title"], lead=lead, body=body, published_at=at)
     domain = url.split("/")[2]
     outlet = store.add_outlet(domain, domain)
-    status, doc_id = store.save_document(Document(article, Keys.of(article)), [], at, outlet)
+    status, doc_id = store.save_document(
+        Document(article, Keys.of(article), analysis), [], at, outlet
+    )
     assert status == "stored"
     return doc_id

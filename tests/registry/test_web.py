@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from baochi.db import Store
 from baochi.db.web_store import User, WebStore
 from baochi.hanoi_time import HANOI
+from baochi.records import Analysis
 from baochi.settings import Settings
 from tests.registry.conftest import save_article
 from tests.web.conftest import PASSWORD, PEOPLE, csrf, quick_hashes, sign_in
@@ -102,9 +103,14 @@ def test_activity_exports_as_the_page_shows_it(
     client_as, example_store: Store, corpus: list[dict]
 ) -> None:
     now = dt.datetime.now(dt.UTC)
-    save_article(example_store, corpus[0], "https://hanoimoi.vn/bai-moi.html", now)
+    labelled = Analysis("giao_duc", "negative", "Hà Nội", True, (), "trained")
+    save_article(example_store, corpus[0], "https://hanoimoi.vn/bai-moi.html", now, labelled)
     leader = client_as("leader")
-    assert 'href="/registry/activity.xlsx"' in leader.get("/registry/activity").text
+    page = leader.get("/registry/activity").text
+    assert 'href="/registry/activity.xlsx"' in page and "Giáo dục 1 · Tiêu cực 1" in page
+    leader.get("/lang/en")
+    assert "Education 1 · Negative 1" in leader.get("/registry/activity").text
+    leader.get("/lang/vi")
     sheet = load_workbook(io.BytesIO(leader.get("/registry/activity.xlsx").content)).active
     lines = list(sheet.iter_rows(values_only=True))
     header, rows = lines[1], lines[2:]

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.web_store import User
+from baochi.labels import TONES
 from baochi.registry import api
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, Tally, activity
 from baochi.registry.api import audited
@@ -148,10 +149,15 @@ def activity_page(request: Request, user: Reader) -> Response:
     shown = _activity(request)
     days, tallies = _activity_rows(shown)
     rows = {
-        name: [(t, spark(t.per_day, days), labels(t), quiet) for t, quiet in listed]
+        name: [(t, spark(t.per_day, days), quiet) for t, quiet in listed]
         for name, listed in tallies.items()
     }
-    context = {"title": "Hoạt động của cơ quan báo chí", "activity": shown, "rows": rows}
+    context = {
+        "title": "Hoạt động của cơ quan báo chí",
+        "activity": shown,
+        "rows": rows,
+        "tones": list(TONES),
+    }
     return render(request, "registry/activity.html", context)
 
 
