@@ -120,6 +120,9 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
         str(r[-1]).rsplit("/", 1)[1] for r in list(book.active.iter_rows(values_only=True))[1:]
     ] == [str(crash)]
     assert "Không có chuỗi tin nào khớp bộ lọc." in leader.get("/stories?outlets=5").text
+    shared = leader.get("/stories?outlets=4&days=14").text  # a link typed by hand stays as sent
+    assert '<option value="4" selected>Từ 4 cơ quan báo chí</option>' in shared
+    assert '<option value="14" selected>14 ngày qua</option>' in shared
     assert leader.get("/stories?outlets=0").status_code == 422
     assert client_as("officer").get("/stories").status_code == 403
 
