@@ -124,6 +124,8 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert '<option value="4" selected>Từ 4 cơ quan báo chí</option>' in shared
     assert '<option value="14" selected>14 ngày qua</option>' in shared
     assert leader.get("/stories?outlets=0").status_code == 422
+    api = leader.get("/api/v1/stories?outlets=2&conflicts=true").json()["items"]
+    assert [item["id"] for item in api] == [crash]
     assert client_as("officer").get("/stories").status_code == 403
 
 

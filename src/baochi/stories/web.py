@@ -231,10 +231,9 @@ def _conflict_json(c: ConflictView) -> dict[str, Any]:
 
 
 @api.get("")
-def api_stories(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
-    """The latest stories."""
-    found = _store(request).stories(limit=max(1, min(limit, 500)))
-    return {"items": [_story_json(s) for s in found]}
+def api_stories(request: Request, user: Reader, shown: Filters, limit: int = 50) -> dict[str, Any]:
+    """The latest stories, filtered as the list page is (`outlets`, `conflicts`, `days`)."""
+    return {"items": [_story_json(s) for s in shown.stories(request, max(1, min(limit, 500)))]}
 
 
 @api.get("/{story_id:id}")
