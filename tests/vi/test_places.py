@@ -142,6 +142,19 @@ def test_hanoi_street_named_after_a_person() -> None:
     assert result.hanoi
 
 
+def test_a_street_named_for_a_ward_or_a_province_is_a_street() -> None:
+    result = detect_places(
+        "Cây xà cừ bật gốc trên phố Bạch Mai",
+        "Sáng 7/6, cây xà cừ trên phố Bạch Mai bật gốc đổ ngang đường, đè một xe máy. Cùng lúc ở "
+        "Đà Nẵng, Đường Hải Phòng ngập sâu; còn ở phường Bạch Mai mọi việc bình thường.",
+    )
+    listed = [(m.surface, m.kind, m.province) for m in result.mentions]
+    assert listed[0] == ("phố Bạch Mai", "landmark", "Hà Nội")  # not the ward
+    assert ("phường Bạch Mai", "ward", "Hà Nội") in listed
+    assert "Hải Phòng" not in {m.province for m in result.mentions}  # the street is in Đà Nẵng
+    assert result.hanoi
+
+
 def test_hanoi_as_a_reference_point_or_someone_s_origin_is_not_the_story_s_place() -> None:
     result = detect_places(
         "Mộc Châu mùa mận chín",

@@ -9,7 +9,16 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from baochi.vi.gazetteer import DISTRICT, FOREIGN, LANDMARK, PROVINCE, Entry, Place, gazetteer
+from baochi.vi.gazetteer import (
+    DISTRICT,
+    FOREIGN,
+    LANDMARK,
+    PROVINCE,
+    WARD,
+    Entry,
+    Place,
+    gazetteer,
+)
 from baochi.vi.matching import match_key
 from baochi.vi.normalize import fold
 from baochi.vi.syllables import is_syllable
@@ -157,6 +166,16 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
         found = None
         if keys[i] in prefixes:
             found = _longest_at(prefixes, index, text, matches, tokens, keys, i, plain)
+        if found and _street_of_unit(tokens, keys, i, found[1]):
+            length = found[0]
+            home = _STREET_WORDS.get(tokens[i - 1].lower())
+            if home is not None:  # "phố Bạch Mai": a street of Hà Nội, not the ward
+                start, end = matches[i - 1].start(), matches[i + length - 1].end()
+                weight = position_weight(field, start)
+                named = [_street(text[start:end], home)]
+                hits.append(Hit(field, start, end, text[start:end], named, weight))
+            i += length  # "đường Hải Phòng" may be in any city: no place at all
+            continue
         if found:
             length, ok = found
             start, end = matches[i].start(), matches[i + length - 1].end()
@@ -230,6 +249,21 @@ def _longest_at(
     return None
 
 
+_UNIT_KINDS = frozenset({PROVINCE, DISTRICT, WARD})
+_STREET_BEFORE = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})
+
+
+def _street_of_unit(tokens: list[str], keys: list[str], i: int, entries: list[Entry]) -> bool:
+    """Whether the unit named at `i` only names a street: "phố Bạch Mai", "Đường Hải Phòng"
+    (not "đường phố Hà Nội", "khu phố Bạch Mai")."""
+    return (
+        i > 0
+        and tokens[i - 1].lower() in _STREET_BEFORE
+        and (i < 2 or keys[i - 2] not in _NOT_STREET)
+        and all(e.place.kind in _UNIT_KINDS for e in entries)
+    )
+
+
 def _street_style(
     text: str, matches: list[re.Match[str]], keys: list[str], i: int
 ) -> tuple[Place, int] | None:
@@ -255,9 +289,12 @@ def _street_style(
         and is_syllable(matches[i + length].group())
     ):
         length += 1
-    place = gazetteer().provinces[home]
-    name = text[matches[i].start() : matches[i + length - 1].end()]
-    return Place(name, LANDMARK, home, place.current, False, "street-style"), length
+    return _street(text[matches[i].start() : matches[i + length - 1].end()], home), length
+
+
+def _street(name: str, home: str) -> Place:
+    """A street of the city whose way of writing addresses it follows."""
+    return Place(name, LANDMARK, home, gazetteer().provinces[home].current, False, "street-style")
 
 
 def _role(tokens: list[str], keys: list[str], i: int) -> str:
