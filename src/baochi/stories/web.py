@@ -19,6 +19,7 @@ from baochi.records import split_areas
 from baochi.social.discussion import social_context
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
+from baochi.web.cache import cached
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import HANOI, NavItem, Panel, local, render
 
@@ -189,15 +190,27 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
+PANEL_SECONDS = 30.0  # the dashboard's figures are as old
 RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by several outlets today
 
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
-    """The stories with most articles among those several outlets told in the last day."""
+    """The stories with most articles among those several outlets told in the last day, shared
+    by readers for as long as the dashboard's own figures."""
     if user.role not in READERS or not _store(request).available():
         return None
-    context = {"stories": RISING.stories(request, 8, largest=True), "query": RISING.query()}
-    return Panel(25, "Câu chuyện đang nổi", "stories/_panel.html", context)
+    rising = cached(
+        request.app.state.cache,
+        "stories.rising",
+        PANEL_SECONDS,
+        lambda: RISING.stories(request, 8, largest=True),
+    )
+    return Panel(
+        25,
+        "Câu chuyện đang nổi",
+        "stories/_panel.html",
+        {"stories": rising, "query": RISING.query()},
+    )
 
 
 def _story_json(story: StoryRow) -> dict[str, Any]:
