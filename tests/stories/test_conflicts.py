@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from baochi.stories.conflicts import find_conflicts
+from baochi.stories.data import read_corpus
 from baochi.stories.evaluate import evaluate_conflicts
 from baochi.stories.features import Item
 from tests.conftest import SHARED_DATA
@@ -52,3 +53,17 @@ def test_times_of_the_same_crash_conflict_but_other_days_do_not(corpus: Corpus) 
     ]
     later = replace(b, text=b.text.replace("4h sáng 6/2", "4h sáng 7/2"))
     assert not [c for c in find_conflicts(a, later) if c.type == "time_place"]
+
+
+def test_a_price_and_its_change_are_different_numbers(corpus: Corpus) -> None:
+    """Two reports of gold on the God of Wealth day: "giảm 150.000 đồng/lượng so với..." in one
+    and "37,20 triệu đồng/lượng" in the other are no two reports of one figure."""
+    a, b = read_corpus(SHARED_DATA, lambda n: n in (21472255, 21472965))
+    assert "150.000 đồng/lượng so" in a.text and "37,20 triệu đồng/lượng" in b.text
+    assert not find_conflicts(a, b)
+    retold = replace(
+        a, id="retold", text=a.text.replace("150.000 đồng/lượng", "650.000 đồng/lượng")
+    )
+    assert [(c.span, c.other_span) for c in find_conflicts(a, retold)][:1] == [
+        ("150.000 đồng/lượng", "650.000 đồng/lượng")  # two changes of one price do conflict
+    ]

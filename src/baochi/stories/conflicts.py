@@ -19,6 +19,9 @@ from baochi.stories.features import Item
 AGREEMENT = 2
 # Rounding tolerance when either value is approximate ("khoảng 50" vs "52").
 ROUNDING = 0.10
+# Two numbers more than this many times apart count different things, not one thing reported
+# twice: a price and its change, a day's visitors and a year's.
+MAGNITUDE = 10.0
 # Clock times less than an hour apart may be the same moment when either is approximate.
 CLOCK_SLACK = 60.0
 TYPES = {"number": "number", "time": "time_place", "date": "time_place", "place": "time_place"}
@@ -79,7 +82,10 @@ def _same_thing(x: Fact, y: Fact) -> bool:
     need = AGREEMENT
     if x.kind == "number":
         assert isinstance(x.value, float) and isinstance(y.value, float)
-        if MONEY & set(x.key.split()) or max(x.value, y.value) >= 1000:
+        low, high = sorted((x.value, y.value))
+        if high > MAGNITUDE * low:  # a price's change ("150.000 đồng/lượng") and the price
+            return False
+        if MONEY & set(x.key.split()) or high >= 1000:
             need *= 2
     return _support(x, y) >= need
 

@@ -28,7 +28,7 @@ FUNCTION_WORDS = frozenset({
     "cũng", "như", "thì", "mà", "nhưng", "hay", "hoặc", "ở", "do", "bị", "sẽ", "đang", "rồi",
     "nên", "vì", "nếu", "đó", "nay", "ngày", "lúc", "năm", "tháng", "giờ", "h", "anh", "chị",
     "ông", "bà", "ngoài", "sáng", "chiều", "tối", "đêm", "trưa", "hôm", "qua", "cùng", "còn",
-    "đây", "vừa", "mới", "rất", "nhiều", "hơn", "khoảng", "gần", "số", "gồm", "lần", "thứ"
+    "đây", "vừa", "mới", "rất", "nhiều", "hơn", "khoảng", "gần", "số", "gồm", "lần", "thứ", "so"
 })  # fmt: skip
 NUMBER_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9}
@@ -55,7 +55,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CLAUSE = re.compile(r"[^,;:.!?()\[\]\"“”\n]{0,60}")
-_RATE = re.compile(r"\s*/")  # "36,4 triệu đồng/lượng", "225 đồng/lít": prices move hourly
+_RATE = re.compile(r"\s*/")  # "15 triệu đồng/tháng": an amount per period, no count of the event
 _CLOCK = re.compile(
     r"(?<![\w.,/])(\d{1,2})\s*(?:h|giờ)\s*(\d{1,2})?(?:\s*(?:phút|'))?"
     r"(?:\s+(sáng|trưa|chiều|tối|đêm))?(?!\w)",
