@@ -89,6 +89,10 @@ def test_analyst_morning_in_a_real_browser(page, store, articles) -> None:
     page.click("button[type=submit]")
     page.wait_for_url("**/")
     assert page.locator("h1").inner_text() == "Tổng quan"
+    heights = page.eval_on_selector_all(
+        "#mainnav .nav-link", "links => links.map(a => a.getBoundingClientRect().height)"
+    )
+    assert len(heights) > 8 and max(heights) < 1.5 * min(heights)  # no label broken in two
 
     # the hostile article: its title is text on the page, and its <script> never ran
     hostile = page.locator(f'a[href="/documents/{articles[0]}"]').first
