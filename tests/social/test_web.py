@@ -35,22 +35,27 @@ closed_engine = web_fixtures.closed_engine
 NOW = dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _negative_article(store: Store) -> tuple[int, int]:
+FLOOD = (
+    "https://baothu.test/ngap.html",
+    "Nhiều tuyến phố Hà Nội ngập sâu sau mưa lớn, người dân bức xúc",
+    "Mưa lớn kéo dài khiến nhiều tuyến phố nội thành Hà Nội ngập sâu, giao thông ùn tắc, "
+    "người dân bức xúc vì tình trạng ngập úng lặp lại nhiều năm.",
+)
+
+
+def _negative_article(
+    store: Store, story: tuple[str, str, str] = FLOOD, hanoi: bool | None = None
+) -> tuple[int, int]:
     """A negative press article in a story of its own, three hours ago."""
     when = NOW - dt.timedelta(hours=3)
-    article = Article(
-        "https://baothu.test/ngap.html",
-        "Nhiều tuyến phố Hà Nội ngập sâu sau mưa lớn, người dân bức xúc",
-        "",
-        "Mưa lớn kéo dài khiến nhiều tuyến phố nội thành Hà Nội ngập sâu, giao thông ùn tắc, "
-        "người dân bức xúc vì tình trạng ngập úng lặp lại nhiều năm.",
-        when,
-    )
+    url, title, text = story
+    article = Article(url, title, "", text, when)
     ((_, doc_id),) = store.save_documents(
         [Collected(Document(article, Keys.of(article)), (), when)]
     )
     with store.engine.begin() as conn:
-        conn.execute(update(documents).where(documents.c.id == doc_id).values(tone="negative"))
+        labels = {"tone": "negative", "hanoi": hanoi}
+        conn.execute(update(documents).where(documents.c.id == doc_id).values(**labels))
     (link,) = assign(store.engine, [doc_id])
     return doc_id, int(link.story)
 
@@ -108,6 +113,19 @@ def test_social_pages_show_posts_channels_and_story_discussion(
     (answer,) = data["responses"]
     assert answer["story_id"] == story and answer["hours"] == 2.0  # 3 h ago → 1 h ago
     assert data["median_hours"] == 2.0
+    # unanswered: a negative story about Hà Nội is listed, one abroad is none of the city's
+    _, city = _negative_article(store, (
+        "https://baothu.test/cay-do.html", "Cây đổ đè xe máy trên phố Huế, Hà Nội",
+        "Một cây xà cừ bật gốc trên phố Huế khiến hai người bị thương, giao thông ùn tắc.",
+    ), hanoi=True)  # fmt: skip
+    _negative_article(store, (
+        "https://baothu.test/dong-dat.html", "Động đất mạnh tại Nhật Bản, nhiều người thương vong",
+        "Trận động đất 6,8 độ richter làm rung chuyển miền bắc Nhật Bản sáng nay.",
+    ), hanoi=False)  # fmt: skip
+    listed = {
+        r["story_id"]: r["hours"] for r in leader.get("/api/v1/social/channels").json()["responses"]
+    }
+    assert listed == {story: 2.0, city: None}
 
     story_page = leader.get(f"/stories/{story}")
     assert "Thảo luận trên mạng xã hội" in story_page.text

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, func, inspect, select, update
+from sqlalchemy import Engine, and_, bindparam, case, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, documents, outlets
@@ -439,11 +439,12 @@ class SocialStore:
 
     def negative_story_starts(
         self, since: dt.datetime, until: dt.datetime
-    ) -> dict[int, tuple[dt.datetime, str]]:
-        """Stories with negative press coverage in a period: first negative article time and
-        the story's title."""
+    ) -> dict[int, tuple[dt.datetime, str, bool]]:
+        """Stories with negative press coverage in a period: first negative article time, the
+        story's title, and whether a negative article of it is about Hà Nội."""
+        about_hanoi = func.max(case((documents.c.hanoi.is_(True), 1), else_=0))
         query = (
-            select(documents.c.story_id, func.min(appeared_at), stories.c.title)
+            select(documents.c.story_id, func.min(appeared_at), stories.c.title, about_hanoi)
             .join(stories, stories.c.id == documents.c.story_id)
             .where(
                 documents.c.kind == "article",
@@ -455,8 +456,12 @@ class SocialStore:
         )
         with self.engine.connect() as conn:
             return {
-                int(s): (first.replace(tzinfo=dt.UTC) if first.tzinfo is None else first, t)
-                for s, first, t in conn.execute(query)
+                int(s): (
+                    first.replace(tzinfo=dt.UTC) if first.tzinfo is None else first,
+                    t,
+                    bool(h),
+                )
+                for s, first, t, h in conn.execute(query)
             }
 
     def first_official_posts(self, story_ids: Sequence[int]) -> dict[int, tuple[dt.datetime, int]]:

@@ -100,15 +100,18 @@ def channel_figures(
 
 
 def responses(social: SocialStore, since: dt.datetime, until: dt.datetime) -> list[Response]:
-    """Negative press stories of the period and how soon an official post answered each."""
+    """Negative press stories of the period and how soon an official post answered each: those
+    about Hà Nội, answered or not, and any other an official post answered (the city's channels
+    owe no answer to a crash abroad)."""
     starts = social.negative_story_starts(since, until)
     answers = social.first_official_posts(list(starts))
     found = []
-    for story_id, (first, title) in starts.items():
+    for story_id, (first, title, about_hanoi) in starts.items():
         when, doc_id = answers.get(story_id, (None, None))
         if when is not None and when < first:
             when, doc_id = None, None  # a post before the coverage did not answer it
-        found.append(Response(story_id, title, first, when, doc_id))
+        if about_hanoi or when is not None:
+            found.append(Response(story_id, title, first, when, doc_id))
     return sorted(found, key=lambda r: r.first_negative, reverse=True)
 
 
