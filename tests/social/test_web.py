@@ -61,7 +61,7 @@ def _negative_article(
 
 
 def test_social_pages_show_posts_channels_and_story_discussion(
-    store: Store, settings: Settings, client_as
+    store: Store, settings: Settings, client_as, monkeypatch
 ):
     needs_social_data()
     _, story = _negative_article(store)
@@ -126,6 +126,9 @@ def test_social_pages_show_posts_channels_and_story_discussion(
         r["story_id"]: r["hours"] for r in leader.get("/api/v1/social/channels").json()["responses"]
     }
     assert listed == {story: 2.0, city: None}
+    monkeypatch.setattr("baochi.social.web.SHOWN_RESPONSES", 1)  # a year of stories is long
+    page = leader.get("/social/channels").text
+    assert page.count('<a href="/stories/') == 1 and "1 chuỗi tin mới nhất trong 2" in page
 
     story_page = leader.get(f"/stories/{story}")
     assert "Thảo luận trên mạng xã hội" in story_page.text

@@ -52,6 +52,7 @@ IMPORT_PRESETS = {
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".xlsm", ".json")
 AUDIT_LABELS = {"social.import": "Nhập bài mạng xã hội"}
 PERIODS = (7, 30, 90, 365)
+SHOWN_RESPONSES = 100  # newest negative stories listed on the channels page; the median counts all
 EXPORT_LIMIT = 10_000
 
 
@@ -240,6 +241,7 @@ def channels_page(request: Request, user: Reader, days: int = 30) -> Response:
         "figures": figures,
         "responses": answered,
         "median": median_hours(answered),
+        "shown_responses": SHOWN_RESPONSES,
         "days": days if days in PERIODS else 30,
         "periods": PERIODS,
     }
