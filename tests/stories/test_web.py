@@ -129,7 +129,7 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert client_as("officer").get("/stories").status_code == 403
 
 
-def test_the_dashboard_calls_rising_what_several_outlets_told_today(
+def test_the_dashboard_calls_rising_what_several_outlets_told_most_today(
     store: Store, corpus: Corpus, client_as
 ) -> None:
     now = dt.datetime.now(dt.UTC)
@@ -137,20 +137,29 @@ def test_the_dashboard_calls_rising_what_several_outlets_told_today(
     def today(item: Item) -> Item:
         return replace(item, published=now - dt.timedelta(hours=2))
 
+    def yesterday(item: Item) -> Item:
+        return replace(item, published=now - dt.timedelta(hours=30))
+
     crash_a, crash_b = conflict_pair(corpus, 54)
-    told = [
+    crash = [
         save(store, today(crash_a), "vnexpress.net"),
         save(store, today(crash_b), "hanoimoi.vn"),
+        save(store, today(crash_b), "tuoitre.vn", body=crash_b.text + "\nBài viết được cập nhật."),
     ]
-    alone = save(store, today(corpus.by_id[ORIGINAL]), "vietnamplus.vn")
-    old = save(store, corpus.by_id[COPY], "baotintuc.vn")  # of 2017, in no story of today
+    drill = [
+        save(store, today(corpus.by_id[ORIGINAL]), "vietnamplus.vn"),
+        save(store, yesterday(corpus.by_id[COPY]), "baotintuc.vn"),
+    ]
+    alone = save(store, today(corpus.slice[0]), "dantri.com.vn")
     story_of = {
-        int(link.article): int(link.story) for link in assign(store.engine, [*told, alone, old])
+        int(link.article): int(link.story) for link in assign(store.engine, [*crash, *drill, alone])
     }
+    assert story_of[drill[0]] == story_of[drill[1]] and len({story_of[i] for i in crash}) == 1
     page = client_as("analyst").get("/").text
     panel = page[page.index("Câu chuyện đang nổi") :].split("</ul>")[0]
-    assert f'href="/stories/{story_of[told[0]]}"' in panel
-    assert f'href="/stories/{story_of[alone]}"' not in panel  # one outlet's article
+    shown = re.findall(r'href="/stories/(\d+)"', panel)
+    assert shown == [str(story_of[crash[0]])]  # the drill's second outlet told it yesterday
+    assert "+3 bài trong 24 giờ" in panel
     assert 'href="/stories?outlets=2&amp;days=1"' in panel
 
 

@@ -420,13 +420,10 @@ class StoryStore:
         limit: int = 50,
         min_outlets: int = 1,
         conflicted: bool = False,
-        largest: bool = False,
     ) -> list[StoryRow]:
-        """Stories seen since `since`, the latest first (or those with most articles first if
-        `largest`); those told by at least `min_outlets` outlets, and only those with
-        conflicting reports if `conflicted`."""
-        order = [stories.c.last_seen.desc(), stories.c.id.desc()]
-        query = select(stories).order_by(*([stories.c.articles.desc()] if largest else []), *order)
+        """Stories seen since `since`, the latest first; those told by at least `min_outlets`
+        outlets, and only those with conflicting reports if `conflicted`."""
+        query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
         if min_outlets > 1:
@@ -435,6 +432,29 @@ class StoryStore:
             query = query.where(stories.c.conflicts > 0)
         with self.engine.connect() as conn:
             return [_story(row) for row in conn.execute(query.limit(limit))]
+
+    def rising(
+        self, since: dt.datetime, limit: int, min_outlets: int
+    ) -> list[tuple[StoryRow, int]]:
+        """The stories with most articles that appeared since `since`, among those that at
+        least `min_outlets` outlets told in that time; each with that number of articles."""
+        recent = func.count().label("recent")
+        told = (
+            select(story_articles.c.story_id, recent)
+            .join(documents, documents.c.id == story_articles.c.document_id)
+            .where(appeared_at >= since)
+            .group_by(story_articles.c.story_id)
+            .having(func.count(func.distinct(documents.c.outlet_id)) >= min_outlets)
+            .subquery()
+        )
+        query = (
+            select(stories, told.c.recent)
+            .join(told, told.c.story_id == stories.c.id)
+            .order_by(told.c.recent.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(_story(row), int(row.recent)) for row in conn.execute(query)]
 
     def story(self, story_id: int) -> StoryRow | None:
         """One story, or None."""

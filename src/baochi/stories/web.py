@@ -85,10 +85,13 @@ class Shown:
     conflicts: bool = False  # only those whose reports disagree
     days: int = 0  # seen in the last days; 0 for any time
 
-    def stories(self, request: Request, limit: int, largest: bool = False) -> list[StoryRow]:
-        """The latest stories that pass (those with most articles first if `largest`)."""
-        since = dt.datetime.now(dt.UTC) - dt.timedelta(days=self.days) if self.days else None
-        return _store(request).stories(since, limit, self.outlets, self.conflicts, largest)
+    def stories(self, request: Request, limit: int) -> list[StoryRow]:
+        """The latest stories that pass."""
+        return _store(request).stories(self.since(), limit, self.outlets, self.conflicts)
+
+    def since(self) -> dt.datetime | None:
+        """The start of the time shown, None for any time."""
+        return dt.datetime.now(dt.UTC) - dt.timedelta(days=self.days) if self.days else None
 
     def query(self) -> dict[str, str]:
         """The filters as link parameters, the defaults left out."""
@@ -195,15 +198,18 @@ RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by se
 
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
-    """The stories with most articles among those several outlets told in the last day, shared
-    by readers for as long as the dashboard's own figures."""
-    if user.role not in READERS or not _store(request).available():
+    """The stories with most new articles in the last day among those several outlets told in
+    it, shared by readers for as long as the dashboard's own figures."""
+    store = _store(request)
+    if user.role not in READERS or not store.available():
         return None
+    since = RISING.since()
+    assert since is not None
     rising = cached(
         request.app.state.cache,
         "stories.rising",
         PANEL_SECONDS,
-        lambda: RISING.stories(request, 8, largest=True),
+        lambda: store.rising(since, 8, RISING.outlets),
     )
     return Panel(
         25,
