@@ -53,7 +53,7 @@ def test_month_report_counts_what_was_collected(month: Paper, collected: Collect
     assert overview[0] == ["Bài viết", str(hanoi), "0", "mới"]
     agencies, outlets = section(month, "Khối lượng tin bài theo cơ quan báo chí").tables
     assert agencies.rows == [
-        ["Chưa có trong sổ đăng ký", str(hanoi), "100,0 %", agencies.rows[0][3]]
+        ["Chưa có trong sổ đăng ký", str(hanoi), "100,0\u00a0%", agencies.rows[0][3]]
     ]
     assert sum(int(r[1]) for r in outlets.rows) == hanoi
     assert {r[0] for r in outlets.rows} <= {"Báo Hànộimới", "Báo Thử nghiệm"}
@@ -69,7 +69,8 @@ def test_month_report_counts_what_was_collected(month: Paper, collected: Collect
 def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collected) -> None:
     cases = section(month, "Trả lời báo chí của các sở, ngành")
     # one case received in February (answered the same day), one received in January
-    assert cases.tables[0].rows == [[collected.department, "1", "1", "1", "100,0 %", "0,0", "0"]]
+    on_time = "100,0\u00a0%"  # a no-break space: the sign stays with its number
+    assert cases.tables[0].rows == [[collected.department, "1", "1", "1", on_time, "0,0", "0"]]
     # The example registry's actions were decided from 2020 on: none stood in February 2017.
     scheme = section(month, "Tiến độ đề án sắp xếp báo chí")
     assert scheme.paragraphs == ["Đến 28/02/2017, chưa có nhiệm vụ nào của đề án sắp xếp."]

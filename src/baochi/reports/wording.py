@@ -21,9 +21,12 @@ def count(value: float) -> str:
     return vi_number(value, 0)
 
 
+PERCENT = "\u00a0%"  # a no-break space: "18,8 %" never breaks before its sign in a column
+
+
 def share(part: float, whole: float) -> str:
     """ "12,5 %" of the whole, or "—" when there is no whole."""
-    return f"{vi_number(100 * part / whole)} %" if whole else "—"
+    return f"{vi_number(100 * part / whole)}{PERCENT}" if whole else "—"
 
 
 def change(now: float, usual: float) -> str:
@@ -31,4 +34,4 @@ def change(now: float, usual: float) -> str:
     if not usual:
         return "mới" if now else "—"
     delta = 100 * (now - usual) / usual
-    return ("+" if delta >= 0 else "−") + f"{vi_number(abs(delta))} %"
+    return ("+" if delta >= 0 else "−") + f"{vi_number(abs(delta))}{PERCENT}"
