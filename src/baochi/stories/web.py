@@ -107,6 +107,7 @@ def _shown(
     conflicts: bool = False,
     days: Annotated[int, Query(ge=0, le=3660)] = 0,
 ) -> Shown:
+    """The filters from the query string, checked: a wrong one is a 422 that names it."""
     return Shown(outlets, conflicts, days)
 
 
@@ -203,8 +204,7 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
     store = _store(request)
     if user.role not in READERS or not store.available():
         return None
-    since = RISING.since()
-    assert since is not None
+    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=RISING.days)
     rising = cached(
         request.app.state.cache,
         "stories.rising",
