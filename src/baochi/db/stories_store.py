@@ -13,7 +13,19 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, column, func, inspect, select, table, update
+from sqlalchemy import (
+    Engine,
+    Integer,
+    String,
+    and_,
+    column,
+    func,
+    inspect,
+    or_,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
@@ -439,10 +451,18 @@ class StoryStore:
         """The stories with most articles that appeared since `since`, among those that at
         least `min_outlets` outlets told in that time; each with that number of articles."""
         recent = func.count().label("recent")
+        # As `appeared_at >= since`, but asked of the dates' indexes: the story links of a
+        # day's documents are then looked up by key, not every link of the archive scanned.
+        appeared = select(documents.c.id).where(
+            or_(
+                documents.c.published_at >= since,
+                and_(documents.c.published_at.is_(None), documents.c.fetched_at >= since),
+            )
+        )
         told = (
             select(story_articles.c.story_id, recent)
             .join(documents, documents.c.id == story_articles.c.document_id)
-            .where(appeared_at >= since)
+            .where(story_articles.c.document_id.in_(appeared))
             .group_by(story_articles.c.story_id)
             .having(func.count(func.distinct(documents.c.outlet_id)) >= min_outlets)
             .subquery()
