@@ -18,8 +18,11 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    and_,
+    or_,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.sql.elements import ColumnElement
 
 metadata = MetaData()
 
@@ -155,6 +158,19 @@ documents = Table(
 Index("ix_documents_published", documents.c.published_at)
 Index("ix_documents_fetched", documents.c.fetched_at)
 Index("ix_documents_outlet", documents.c.outlet_id, documents.c.published_at)
+
+
+def appeared_between(since: dt.datetime, until: dt.datetime | None = None) -> ColumnElement[bool]:
+    """A document appeared (published, or fetched when it has no date) in [since, until): the
+    same as `coalesce(published_at, fetched_at)` in it, written so the dates' indexes answer
+    it instead of a scan of every document."""
+    published, fetched = [documents.c.published_at >= since], [documents.c.fetched_at >= since]
+    if until is not None:
+        published.append(documents.c.published_at < until)
+        fetched.append(documents.c.fetched_at < until)
+    return or_(and_(*published), and_(documents.c.published_at.is_(None), *fetched))
+
+
 # The few documents whose areas are still to be named (search_0006), found without a scan.
 Index(
     "ix_documents_unnamed",

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, and_, bindparam, case, func, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_social import social_accounts, story_social
 from baochi.db.schema_stories import stories
 from baochi.records import digest
@@ -449,8 +449,7 @@ class SocialStore:
             .where(
                 documents.c.kind == "article",
                 documents.c.tone == "negative",
-                appeared_at >= since,
-                appeared_at < until,
+                appeared_between(since, until),
             )
             .group_by(documents.c.story_id, stories.c.title)
         )

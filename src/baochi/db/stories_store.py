@@ -13,24 +13,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import (
-    Engine,
-    Integer,
-    String,
-    and_,
-    column,
-    func,
-    inspect,
-    or_,
-    select,
-    table,
-    update,
-)
+from sqlalchemy import Engine, Integer, String, column, func, inspect, select, table, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
-from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_stories import stories, story_articles, story_conflicts, story_placer
 from baochi.records import digest
 
@@ -451,14 +439,8 @@ class StoryStore:
         """The stories with most articles that appeared since `since`, among those that at
         least `min_outlets` outlets told in that time; each with that number of articles."""
         recent = func.count().label("recent")
-        # As `appeared_at >= since`, but asked of the dates' indexes: the story links of a
-        # day's documents are then looked up by key, not every link of the archive scanned.
-        appeared = select(documents.c.id).where(
-            or_(
-                documents.c.published_at >= since,
-                and_(documents.c.published_at.is_(None), documents.c.fetched_at >= since),
-            )
-        )
+        # The story links of the day's documents looked up by key, not every link scanned.
+        appeared = select(documents.c.id).where(appeared_between(since))
         told = (
             select(story_articles.c.story_id, recent)
             .join(documents, documents.c.id == story_articles.c.document_id)
