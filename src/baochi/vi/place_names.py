@@ -250,7 +250,7 @@ def _longest_at(
 
 
 _UNIT_KINDS = frozenset({PROVINCE, DISTRICT, WARD})
-_STREET_BEFORE = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})
+STREET_WORDS = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})  # a name after one is a street
 
 
 def _street_of_unit(tokens: list[str], keys: list[str], i: int, entries: list[Entry]) -> bool:
@@ -258,7 +258,7 @@ def _street_of_unit(tokens: list[str], keys: list[str], i: int, entries: list[En
     (not "đường phố Hà Nội", "khu phố Bạch Mai")."""
     return (
         i > 0
-        and tokens[i - 1].lower() in _STREET_BEFORE
+        and tokens[i - 1].lower() in STREET_WORDS
         and (i < 2 or keys[i - 2] not in _NOT_STREET)
         and all(e.place.kind in _UNIT_KINDS for e in entries)
     )

@@ -33,7 +33,7 @@ from baochi.vi.place_decision import (
     Evidence,
     PlaceDecision,
 )
-from baochi.vi.place_names import HANOI, Hit, is_plain, key, scan, without_links
+from baochi.vi.place_names import HANOI, STREET_WORDS, Hit, is_plain, key, scan, without_links
 
 
 @dataclass(frozen=True)
@@ -363,10 +363,7 @@ def _area_name(unit: str) -> str:
     return unit if bare.isdigit() else bare
 
 
-_STREET_WORDS = frozenset({"phố", "đường", "ngõ", "ngách", "hẻm"})
-
-
 def _street_named(text: str, start: int) -> bool:
     """Whether the word before `start` makes the name there a street's: "phố Bạch Mai"."""
     before = text[max(0, start - 12) : start].split()
-    return bool(before) and before[-1].lower() in _STREET_WORDS
+    return bool(before) and before[-1].lower() in STREET_WORDS
