@@ -36,7 +36,7 @@ _PERSON_TITLES = frozenset(
 _PRONOUNS = frozenset({"anh"})
 LEAD_CHARS = 600
 # Address words that give the city away: Hà Nội writes "phố", "ngõ", "ngách"; Sài Gòn "hẻm".
-_STREET_WORDS = {"phố": HANOI, "ngõ": HANOI, "ngách": HANOI, "hẻm": "TP.HCM"}
+_STREET_HOMES = {"phố": HANOI, "ngõ": HANOI, "ngách": HANOI, "hẻm": "TP.HCM"}
 # Family and middle names: a place name right after one is part of a person's name.
 _SURNAMES = frozenset(
     ("nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
@@ -168,7 +168,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             found = _longest_at(prefixes, index, text, matches, tokens, keys, i, plain)
         if found and _street_of_unit(tokens, keys, i, found[1]):
             length = found[0]
-            home = _STREET_WORDS.get(tokens[i - 1].lower())
+            home = _STREET_HOMES.get(tokens[i - 1].lower())
             if home is not None:  # "phố Bạch Mai": a street of Hà Nội, not the ward
                 start, end = matches[i - 1].start(), matches[i + length - 1].end()
                 weight = position_weight(field, start)
@@ -187,7 +187,7 @@ def scan(text: str, field: str, plain: bool = False) -> tuple[list[Hit], list[fl
             i += length
             continue
         token = tokens[i]
-        street = _street_style(text, matches, keys, i) if token in _STREET_WORDS else None
+        street = _street_style(text, matches, keys, i) if token in _STREET_HOMES else None
         if street is not None and not (
             keys[i + 1] in prefixes
             and _longest_at(prefixes, index, text, matches, tokens, keys, i + 1, plain)
@@ -271,7 +271,7 @@ def _street_style(
     Nhân Tông", "ngõ 124" are Hà Nội's, "hẻm 495" is Thành phố Hồ Chí Minh's; not "đường phố.
     Theo", "khu phố 2"."""
     token = matches[i].group()
-    home = _STREET_WORDS.get(token)
+    home = _STREET_HOMES.get(token)
     if home is None or i + 1 >= len(matches) or (i and keys[i - 1] in _NOT_STREET):
         return None
     if text[matches[i].end() : matches[i + 1].start()] != " ":
