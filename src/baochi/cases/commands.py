@@ -17,13 +17,14 @@ from sqlalchemy import Engine
 
 from baochi.cases import casework
 from baochi.cases.calendar import lunar_rows
-from baochi.cases.deadlines import HANOI, configured_rules, days_left
+from baochi.cases.deadlines import configured_rules, days_left
 from baochi.cases.delivery import remind
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import STATUS_LABELS, STATUSES, Actor, CaseError
 from baochi.db import open_store
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.row_ids import row_id_arg
+from baochi.hanoi_time import HANOI
 from baochi.settings import Settings
 
 OFFICE = Actor(role="admin")

@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from baochi.cases.deadlines import HANOI, DeadlineRules, days_left, due_at
+from baochi.cases.deadlines import DeadlineRules, days_left, due_at
 from baochi.cases.workflow import OPEN_STATUSES
 from baochi.db.cases_store import CaseRow
+from baochi.hanoi_time import HANOI
 
 DEPARTMENT, OFFICE = "department", "office"
 

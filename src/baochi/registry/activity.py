@@ -11,7 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from baochi.db.registry_store import CoverageDocument, RegistryStore
-from baochi.registry.lineage import HANOI, Lineage, host_of
+from baochi.hanoi_time import HANOI
+from baochi.registry.lineage import Lineage, host_of
 from baochi.registry.model import Record
 from baochi.vi import contains
 

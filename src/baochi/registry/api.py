@@ -15,9 +15,10 @@ from sqlalchemy.engine import Connection
 from baochi import hanoi_time
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.db.web_store import User, audit
+from baochi.hanoi_time import HANOI
 from baochi.registry.entries import find, retire, save
 from baochi.registry.expiry import DEFAULT_DAYS, expiring
-from baochi.registry.lineage import HANOI, Lineage, Step
+from baochi.registry.lineage import Lineage, Step
 from baochi.registry.model import ENTITIES, Record
 from baochi.registry.scheme import SchemeProgress, progress
 from baochi.registry.validate import RegistryImportError

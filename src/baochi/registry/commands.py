@@ -14,12 +14,13 @@ from pathlib import Path
 from baochi import hanoi_time
 from baochi.db import open_store
 from baochi.db.registry_store import RegistryStore
+from baochi.hanoi_time import HANOI
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, activity
 from baochi.registry.entries import find
 from baochi.registry.example import load_example
 from baochi.registry.expiry import DEFAULT_DAYS, expiring
 from baochi.registry.files import export_csv, export_xlsx, import_file, write_csv
-from baochi.registry.lineage import HANOI, Lineage, Step
+from baochi.registry.lineage import Lineage, Step
 from baochi.registry.model import ENTITIES, Record
 from baochi.registry.scheme import SchemeError, complete_action, progress
 from baochi.registry.validate import RegistryImportError

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from baochi.db.registry_store import RegistryStore
-from baochi.registry.lineage import HANOI
+from baochi.hanoi_time import HANOI
 from baochi.registry.model import ACTIONS, ENTITIES, Record
 
 _MEMBER = {

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.web_store import User
+from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
 from baochi.registry import api
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, Tally, activity
@@ -44,7 +45,7 @@ from baochi.registry.files import (
     write_csv,
     xlsx_bytes,
 )
-from baochi.registry.lineage import HANOI, Lineage
+from baochi.registry.lineage import Lineage
 from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity
 from baochi.registry.scheme import action_state, complete_action, progress
 from baochi.registry.validate import RegistryImportError

@@ -10,9 +10,10 @@ from collections import Counter
 
 from baochi.db import Store
 from baochi.db.reports_store import ReportsStore
+from baochi.hanoi_time import HANOI
 from baochi.reports import drafts
 from baochi.reports.brief import make_brief
-from baochi.reports.period import HANOI, Period, previous, yesterday
+from baochi.reports.period import Period, previous, yesterday
 from baochi.reports.periodic import make_report
 from baochi.reports.scope import HANOI as HANOI_SCOPE
 from baochi.reports.send import send_draft

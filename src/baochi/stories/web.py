@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
+from baochi.hanoi_time import HANOI
 from baochi.labels import TONES, label_name
 from baochi.records import split_areas
 from baochi.social.discussion import social_context
@@ -21,7 +22,7 @@ from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.cache import cached
 from baochi.web.exports import xlsx_response
-from baochi.web.templating import HANOI, NavItem, Panel, local, render
+from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/stories", tags=["stories"])

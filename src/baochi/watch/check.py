@@ -16,10 +16,11 @@ from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
 from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import Alert, RuleRow, WatchlistRow, WatchStore
+from baochi.hanoi_time import HANOI
 from baochi.labels import label_name
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
-from baochi.watch.digest import DOCUMENTS_SHOWN, HANOI, deliver_due, group
+from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
 from baochi.watch.health import judge_quiet, source_note
 from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from baochi.db import Store, open_store
 from baochi.db.row_ids import row_id_arg
 from baochi.db.watch_store import WatchStore
+from baochi.hanoi_time import HANOI
 from baochi.settings import Settings
 from baochi.watch.check import check
 from baochi.watch.config import WatchConfig
-from baochi.watch.digest import HANOI, as_json, hanoi_time, title
+from baochi.watch.digest import as_json, hanoi_time, title
 from baochi.watch.matching import query_problem
 from baochi.watch.notify import notifiers
 

@@ -12,12 +12,13 @@ from baochi.cases import casework
 from baochi.cases.deadlines import days_left
 from baochi.cases.workflow import OPEN_STATUSES, Actor
 from baochi.db.web_store import User
+from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.cache import cached
 from baochi.web.routes.alerts import ALERT_KINDS, watch_store
-from baochi.web.templating import HANOI, NavItem, Panel, render, today_start
+from baochi.web.templating import NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
