@@ -86,6 +86,11 @@ class Shown:
     conflicts: bool = False  # only those whose reports disagree
     days: int = 0  # seen in the last days; 0 for any time
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set (the list then says when nothing passes)."""
+        return self != Shown()
+
     def stories(self, request: Request, limit: int) -> list[StoryRow]:
         """The latest stories that pass."""
         return _store(request).stories(self.since(), limit, self.outlets, self.conflicts)
@@ -122,7 +127,6 @@ def stories_page(request: Request, user: Reader, shown: Filters) -> Response:
         "title": "Chuỗi tin",
         "stories": shown.stories(request, 100),
         "shown": shown,
-        "filtered": shown != Shown(),
     }
     return render(request, "stories/list.html", context)
 
