@@ -453,3 +453,56 @@ def test_deadlines_read_as_days_left_red_when_close_and_bold_when_past(store, pe
     assert f'<span class="text-nowrap">{shown(20)}(còn 20 ngày)</span>' in page
     past = f'<span class="text-nowrap text-danger fw-semibold">{shown(-3)}(quá hạn 3 ngày)</span>'
     assert past in page and "-3 ngày" not in page
+
+
+def test_the_case_list_puts_open_work_first_a_page_at_a_time(store, people, client_as):
+    """A year of closed cases must not bury today's; the filters find one and links keep them."""
+    own = people["officer"].department_id
+    today = local_day(dt.datetime.now(dt.UTC))
+    closed = []
+    for n in range(52):
+        found = cases.open_case(
+            store.engine,
+            ANALYST,
+            f"Phản ánh số {n} năm trước",
+            responsible=[own if n % 2 else 8],
+            last_day=today - dt.timedelta(days=300 - n),
+        )
+        cases.act(store.engine, ANALYST, found, "withdraw", note="đã xử lý")
+        closed.append(found)
+    current = cases.open_case(
+        store.engine,
+        ANALYST,
+        "Ngập phố Nguyễn Khuyến",
+        issue="Mưa lớn gây úng ngập",
+        responsible=[own],
+        last_day=today + dt.timedelta(days=10),
+    )
+    analyst, officer = client_as("analyst"), client_as("officer")
+
+    def listed(client, query: str = "") -> tuple[list[int], str]:
+        page = client.get(f"/cases{query}")
+        assert page.status_code == 200
+        return [int(i) for i in re.findall(r"<td>(\d+)</td>", page.text)], page.text
+
+    first, page = listed(analyst)
+    assert first == [current, *closed[::-1][:49]]  # the open case, then the latest deadlines
+    assert "53 hồ sơ" in page and "Trang 1 / 2" in page and 'href="/cases?page=2"' in page
+    second, page = listed(analyst, "?page=2")
+    assert second == closed[2::-1] and 'href="/cases?page=1"' in page
+    assert listed(analyst, "?q=nguyen+khuyen")[0] == [current]  # without diacritics
+    assert listed(analyst, "?q=%C3%BAng+ng%E1%BA%ADp")[0] == [current]  # words of the issue
+    assert listed(analyst, "?q=nguyen+khu")[0] == []  # whole syllables only
+    in_eight, page = listed(analyst, "?department=8")
+    assert in_eight == closed[::2][::-1] and "26 hồ sơ" in page and "Trang" not in page
+    assert '<option value="8" selected>' in page
+    _, page = listed(analyst, "?status=closed")
+    assert 'href="/cases?status=closed&amp;page=2"' in page  # the next page keeps the filter
+    mine, page = listed(officer, "?department=8")  # an officer's list is his department's
+    assert mine == [current, *closed[1::2][::-1]] and 'name="department"' not in page
+    assert analyst.get("/cases?department=x").status_code == 422
+    api = analyst.get("/api/v1/cases", params={"q": "ngap", "status": "assigned"}).json()
+    assert [c["id"] for c in api["items"]] == [current]
+    exported = analyst.get("/cases/export.xlsx?q=ph%E1%BA%A3n+%C3%A1nh&department=8")
+    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    assert [r[0] for r in rows[1:]] == in_eight

@@ -21,6 +21,7 @@ from baochi.cases.replies import reply_candidates
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
 from baochi.db.cases_store import CaseDocument, CaseRow, CasesStore
 from baochi.db.web_store import WebStore
+from baochi.vi.matching import contains
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
@@ -127,26 +128,33 @@ def visible_cases(
     statuses: Collection[str] | None = None,
     overdue_at: dt.datetime | None = None,
     story_id: int | None = None,
+    department_id: int | None = None,
+    text: str = "",
 ) -> list[CaseRow]:
     """The cases this user may see: all for the office and leaders, an officer's department's only.
 
-    With `overdue_at`, only open cases whose deadline has passed at that moment.
+    With `overdue_at`, only open cases whose deadline has passed at that moment; `department_id`
+    narrows the office's list to one department; `text` keeps the cases whose title or issue
+    contains it, matched as search matches (with or without diacritics, whole syllables). Open
+    cases come first, soonest deadline first; then the rest, latest deadline first, so a year of
+    closed cases does not bury today's work.
     """
     store = CasesStore(engine)
     if actor.role not in workflow.READ_ALL_ROLES:
         if actor.role != workflow.OFFICER or actor.department_id is None:
             return []
-        department = actor.department_id
-    else:
-        department = None
+        department_id = actor.department_id
     if overdue_at is not None:
         statuses = (
             workflow.OPEN_STATUSES if statuses is None else set(statuses) & workflow.OPEN_STATUSES
         )
-    found = store.cases(department_id=department, statuses=statuses, story_id=story_id)
+    found = store.cases(department_id=department_id, statuses=statuses, story_id=story_id)
     if overdue_at is not None:
         found = [c for c in found if due_at(c.due_on) <= overdue_at]
-    return found
+    if text.strip():
+        found = [c for c in found if contains(f"{c.title}\n{c.issue}", text)]
+    done = [c for c in found if c.status not in workflow.OPEN_STATUSES]
+    return [c for c in found if c.status in workflow.OPEN_STATUSES] + done[::-1]
 
 
 def get_case(engine: Engine, actor: Actor, case_id: int) -> CaseRow:

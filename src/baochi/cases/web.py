@@ -9,9 +9,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
@@ -79,44 +80,82 @@ def _ids(values: list[str]) -> list[int]:
     return [i for i in map(row_id, values) if i is not None]
 
 
-def _listed(
-    request: Request, user: User, status: str, overdue: bool, now: dt.datetime
-) -> list[CaseRow]:
-    """The cases of the list as filtered, those this user may see."""
-    return casework.visible_cases(
-        _engine(request),
-        actor_of(user),
-        statuses=[status] if status in workflow.STATUSES else None,
-        overdue_at=now if overdue else None,
-    )
+@dataclass(frozen=True)
+class Listed:
+    """The cases list's filters, as its links carry them."""
+
+    status: str = ""  # one of workflow.STATUSES, or any
+    overdue: bool = False
+    department: int = 0  # the responsible or coordinating department; 0 for any
+    q: str = ""  # words of the title or issue
+
+    def cases(self, request: Request, user: User, now: dt.datetime) -> list[CaseRow]:
+        """The cases that pass, of those this user may see."""
+        return casework.visible_cases(
+            _engine(request),
+            actor_of(user),
+            statuses=[self.status] if self.status in workflow.STATUSES else None,
+            overdue_at=now if self.overdue else None,
+            department_id=self.department or None,
+            text=self.q,
+        )
+
+    def query(self) -> dict[str, str]:
+        """The filters as link parameters, the defaults left out."""
+        return {
+            "status": self.status,
+            "overdue": "true" if self.overdue else "",
+            "department": str(self.department) if self.department else "",
+            "q": self.q,
+        }
+
+
+def _filters(
+    status: str = "",
+    overdue: bool = False,
+    department: Annotated[int, Query(ge=0)] = 0,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> Listed:
+    """The filters from the query string; a malformed one is a 422 that names it."""
+    return Listed(status, overdue, department, q.strip())
+
+
+Filters = Annotated[Listed, Depends(_filters)]
+PAGE_SIZE = 50
 
 
 @router.get("/cases")
 def cases_page(
-    request: Request, user: SignedIn, status: str = "", overdue: bool = False
+    request: Request,
+    user: SignedIn,
+    filters: Filters,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    """The cases this user may see, soonest deadline first; overdue in red."""
+    """The cases this user may see, open ones first by deadline, overdue in red, a page at a time;
+    the figures per department count every case that passes the filters."""
     now = dt.datetime.now(dt.UTC)
-    found = _listed(request, user, status, overdue, now)
+    found = filters.cases(request, user, now)
     figures = department_figures(found, now) if user.role != workflow.OFFICER else []
+    shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     context = {
         "title": "Hồ sơ",
-        "cases": [(c, days_left(c.due_on, now)) for c in found],
+        "cases": [(c, days_left(c.due_on, now)) for c in shown],
+        "total": len(found),
+        "page": page,
+        "pages": max(1, -(-len(found) // PAGE_SIZE)),
         "labels": workflow.STATUS_LABELS,
         "departments": _departments(request),
         "figures": figures,
-        "status": status,
-        "overdue": overdue,
+        "filters": filters,
         "priorities": _rules(request).priorities,
         "can_open": user.role in workflow.OFFICE_ROLES,
+        "read_all": user.role in workflow.READ_ALL_ROLES,
     }
     return render(request, "cases/list.html", context)
 
 
 @router.get("/cases/export.xlsx")
-def export_cases(
-    request: Request, user: SignedIn, status: str = "", overdue: bool = False
-) -> Response:
+def export_cases(request: Request, user: SignedIn, filters: Filters) -> Response:
     """The list as filtered, as an Excel workbook with a link to each case."""
     now = dt.datetime.now(dt.UTC)
     names, priorities = _departments(request), _rules(request).priorities
@@ -139,7 +178,7 @@ def export_cases(
             local(c.answered_at) if c.answered_at else "",
             f"{base}/cases/{c.id}",
         )
-        for c in _listed(request, user, status, overdue, now)
+        for c in filters.cases(request, user, now)
     ]
     header = (
         "Số",
@@ -158,9 +197,7 @@ def export_cases(
 
 
 @router.get("/cases/figures.xlsx")
-def export_figures(
-    request: Request, user: SignedIn, status: str = "", overdue: bool = False
-) -> Response:
+def export_figures(request: Request, user: SignedIn, filters: Filters) -> Response:
     """The answers per department of the list as filtered, for the office and leaders."""
     if user.role not in workflow.READ_ALL_ROLES:
         raise HTTPException(403)
@@ -177,7 +214,7 @@ def export_figures(
             f.overdue,
             round(f.average_days, 1) if f.average_days is not None else None,
         )
-        for f in department_figures(_listed(request, user, status, overdue, now), now)
+        for f in department_figures(filters.cases(request, user, now), now)
     ]
     header = (
         "Đơn vị",
@@ -427,13 +464,10 @@ def _as_json(case: Any, now: dt.datetime) -> dict[str, Any]:
 
 
 @api.get("")
-def api_cases(request: Request, user: SignedIn, overdue: bool = False) -> dict[str, Any]:
-    """The cases this user may see."""
+def api_cases(request: Request, user: SignedIn, filters: Filters) -> dict[str, Any]:
+    """The cases this user may see, filtered as the list is, open ones first."""
     now = dt.datetime.now(dt.UTC)
-    found = casework.visible_cases(
-        _engine(request), actor_of(user), overdue_at=now if overdue else None
-    )
-    return {"items": [_as_json(c, now) for c in found]}
+    return {"items": [_as_json(c, now) for c in filters.cases(request, user, now)]}
 
 
 @api.get("/figures")
