@@ -278,6 +278,10 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     assert 'href="/social/export.xlsx"' in leader.get("/social").text
     everything = load_workbook(io.BytesIO(leader.get("/social/export.xlsx").content))
     assert everything.active.max_row == 1 + 321  # all of them, not the page's hundred
+    listed = [leader.get(f"/social?page={n}").text for n in (1, 2, 3, 4)]
+    assert [p.count('class="list-group-item') for p in listed] == [100, 100, 100, 21]
+    assert 'rel="next" href="/social?page=2"' in listed[0] and 'rel="next"' not in listed[3]
+    assert "&lt;script&gt;alert" in listed[3]  # the oldest comment is on the last page
     assert client_as("officer").get("/social/export.xlsx").status_code in (303, 403)
     social = SocialStore(store.engine)
     negative = [r for r in social.items(limit=1000) if r.sentiment == "negative"]

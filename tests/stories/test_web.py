@@ -21,6 +21,7 @@ from baochi.db.schema import documents
 from baochi.db.stories_store import StoryArticle, StoryStore
 from baochi.pipeline import name_areas
 from baochi.stories import assign
+from baochi.stories import web as stories_web
 from baochi.stories.features import Item
 from baochi.stories.web import timeline
 from baochi.vi.places import units_named
@@ -37,7 +38,7 @@ closed_engine = web_fixtures.closed_engine
 
 
 def test_story_pages_show_copies_and_conflicts_side_by_side(
-    store: Store, corpus: Corpus, client_as
+    store: Store, corpus: Corpus, client_as, monkeypatch
 ) -> None:
     crash_a, crash_b = conflict_pair(corpus, 54)
     hostile = replace(corpus.slice[0], title=HOSTILE_TITLE)  # crawled text is hostile input
@@ -124,6 +125,13 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert '<option value="4" selected>Từ 4 cơ quan báo chí</option>' in shared
     assert '<option value="14" selected>14 ngày qua</option>' in shared
     assert leader.get("/stories?outlets=0").status_code == 422
+    monkeypatch.setattr(stories_web, "PAGE_SIZE", 1)  # a page at a time, the filters kept
+    pages = [leader.get(f"/stories?outlets=2&page={n}").text for n in (1, 2, 3)]
+    first, second = (listed(f"?outlets=2&page={n}") for n in (1, 2))
+    assert len(first) == len(second) == 1 and first | second == {str(crash), str(drill)}
+    assert 'rel="next" href="/stories?outlets=2&amp;page=2"' in pages[0]
+    assert 'rel="prev" href="/stories?outlets=2&amp;page=1"' in pages[1]
+    assert 'rel="next"' not in pages[1] and "Không có chuỗi tin nào khớp bộ lọc." in pages[2]
     api = leader.get("/api/v1/stories?outlets=2&conflicts=true").json()["items"]
     assert [item["id"] for item in api] == [crash]
     assert client_as("officer").get("/stories").status_code == 403

@@ -25,6 +25,7 @@ from baochi.db.web_store import label_corrections
 from baochi.records import Analysis, Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
+from baochi.web.routes import search as search_routes
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
 NOW = dt.datetime.now(dt.UTC)
@@ -532,3 +533,23 @@ def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:
     assert "Hồ sơ sắp đến hạn" in html
     assert "Ngập úng phố Huế" in html and "Rác thải sông Tô Lịch" not in html  # 5 working days
     assert "Ngập úng phố Huế" in client_as("leader").get("/").text
+
+
+def test_search_results_go_page_by_page_each_link_keeping_the_query(
+    client_as, articles, monkeypatch
+) -> None:
+    monkeypatch.setattr(search_routes, "PAGE_SIZE", 25)
+    client = client_as("analyst")
+    seen: list[str] = []
+    pages = []
+    for page in (1, 2, 3):
+        html = client.get("/search", params={"q": "date:30d", "page": page}).text
+        pages.append(html)
+        seen += re.findall(r'class="fs-6 fw-semibold" href="/documents/(\d+)"', html)
+    assert total(pages[0]) == len(articles) == 61
+    assert sorted(seen, key=int) == [str(i) for i in sorted(articles)]  # each once, none lost
+    assert 'rel="next" href="/search?q=date%3A30d&amp;page=2"' in pages[0]
+    assert 'rel="prev"' not in pages[0]
+    assert 'rel="prev" href="/search?q=date%3A30d&amp;page=2"' in pages[2]
+    assert 'rel="next"' not in pages[2]
+    assert client.get("/search", params={"q": "date:30d", "page": 0}).status_code == 422

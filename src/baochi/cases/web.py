@@ -28,6 +28,7 @@ from baochi.stories.copies import grouped
 from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.exports import stored_file_response, xlsx_response
+from baochi.web.paging import Page
 from baochi.web.templating import NavItem, Panel, day, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -129,7 +130,7 @@ def cases_page(
     request: Request,
     user: SignedIn,
     filters: Filters,
-    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    page: Page = 1,
 ) -> Response:
     """The cases this user may see, open ones first by deadline, overdue in red, a page at a time;
     the figures per department count every case that passes the filters."""

@@ -324,8 +324,10 @@ class SocialStore:
         order: str = "newest",
         toxicity: Sequence[str] | None = None,
         sentiment: str | None = None,
+        offset: int = 0,
     ) -> list[SocialRow]:
-        """Posts and comments, filtered, newest first (or by engagement, "engagement")."""
+        """Posts and comments, filtered, newest first (or by engagement, "engagement"), from
+        `offset` on."""
         query = (
             select(*_SOCIAL)
             .outerjoin(social_accounts, social_accounts.c.id == documents.c.account_id)
@@ -359,7 +361,7 @@ class SocialStore:
         else:
             query = query.order_by(appeared_at.desc(), documents.c.id.desc())
         with self.engine.connect() as conn:
-            return [_social(row) for row in conn.execute(query.limit(limit))]
+            return [_social(row) for row in conn.execute(query.limit(limit).offset(offset))]
 
     def article_stories(self, urls: Iterable[str]) -> dict[str, tuple[int, int | None]]:
         """Stored articles by URL: (document id, story id) — what a shared link points at."""

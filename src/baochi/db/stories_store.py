@@ -420,9 +420,10 @@ class StoryStore:
         limit: int = 50,
         min_outlets: int = 1,
         conflicted: bool = False,
+        offset: int = 0,
     ) -> list[StoryRow]:
-        """Stories seen since `since`, the latest first; those told by at least `min_outlets`
-        outlets, and only those with conflicting reports if `conflicted`."""
+        """Stories seen since `since`, the latest first, from `offset` on; those told by at least
+        `min_outlets` outlets, and only those with conflicting reports if `conflicted`."""
         query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
@@ -431,7 +432,7 @@ class StoryStore:
         if conflicted:
             query = query.where(stories.c.conflicts > 0)
         with self.engine.connect() as conn:
-            return [_story(row) for row in conn.execute(query.limit(limit))]
+            return [_story(row) for row in conn.execute(query.limit(limit).offset(offset))]
 
     def rising(
         self, since: dt.datetime, limit: int, min_outlets: int

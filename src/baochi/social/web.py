@@ -33,6 +33,7 @@ from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import xlsx_response
+from baochi.web.paging import Page
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -54,6 +55,7 @@ AUDIT_LABELS = {"social.import": "Nhập bài mạng xã hội"}
 PERIODS = (7, 30, 90, 365)
 SHOWN_RESPONSES = 100  # newest negative stories listed on the channels page; the median counts all
 EXPORT_LIMIT = 10_000
+PAGE_SIZE = 100
 
 
 def _store(request: Request) -> SocialStore:
@@ -85,9 +87,10 @@ Filters = Annotated[Shown, Depends()]
 
 
 @router.get("/social")
-def social_page(request: Request, user: Reader, shown: Filters) -> Response:
-    """Channels followed and the latest posts and comments, the offensive words marked."""
-    return _social(request, user, shown)
+def social_page(request: Request, user: Reader, shown: Filters, page: Page = 1) -> Response:
+    """Channels followed and the latest posts and comments, a page at a time, the offensive
+    words marked."""
+    return _social(request, user, shown, page=page)
 
 
 def _social(
@@ -96,15 +99,18 @@ def _social(
     shown: Shown = Shown(),
     imported: dict[str, Any] | None = None,
     status: int = 200,
+    page: int = 1,
 ) -> Response:
     """The social page, with the outcome of an import when there was one."""
     store = _store(request)
-    rows = _listed(store, shown, limit=100)
+    rows = _listed(store, shown, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     context = {
         "title": "Mạng xã hội",
         "accounts": store.accounts(),
-        "rows": [(r, marked(r)) for r in rows],
+        "rows": [(r, marked(r)) for r in rows[:PAGE_SIZE]],
         "shown": shown,
+        "page": page,
+        "following": len(rows) > PAGE_SIZE,
         "sentiments": SENTIMENTS,
         "toxicity": TOXICITY,
         "can_import": user.role in EDITORS,
@@ -114,14 +120,15 @@ def _social(
     return render(request, "social/index.html", context, status)
 
 
-def _listed(store: SocialStore, shown: Shown, limit: int) -> list[SocialRow]:
-    """The newest posts and comments the filters keep."""
+def _listed(store: SocialStore, shown: Shown, limit: int, offset: int = 0) -> list[SocialRow]:
+    """The newest posts and comments the filters keep, from `offset` on."""
     return store.items(
         kind=shown.kind if shown.kind in ("post", "comment") else None,
         toxicity=HOSTILE if shown.toxic else None,
         sentiment=shown.sentiment if shown.sentiment in SENTIMENTS else None,
         account_id=shown.channel,
         limit=limit,
+        offset=offset,
     )
 
 

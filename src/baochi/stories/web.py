@@ -22,6 +22,7 @@ from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.cache import cached
 from baochi.web.exports import xlsx_response
+from baochi.web.paging import Page
 from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -35,6 +36,7 @@ CONFLICT_TYPES = {
     "outcome": "Kết quả sự việc",
 }
 EXPORT_LIMIT = 5000
+PAGE_SIZE = 100
 # A story shorter than this is drawn hour by hour; a longer one day by day.
 HOURLY_SPAN = dt.timedelta(days=3)
 
@@ -91,9 +93,11 @@ class Shown:
         """Whether any filter is set (the list then says when nothing passes)."""
         return self != Shown()
 
-    def stories(self, request: Request, limit: int) -> list[StoryRow]:
-        """The latest stories that pass."""
-        return _store(request).stories(self.since(), limit, self.outlets, self.conflicts)
+    def stories(self, request: Request, limit: int, offset: int = 0) -> list[StoryRow]:
+        """The latest stories that pass, from `offset` on."""
+        return _store(request).stories(
+            self.since(), limit, self.outlets, self.conflicts, offset=offset
+        )
 
     def since(self) -> dt.datetime | None:
         """The start of the time shown, None for any time."""
@@ -121,12 +125,16 @@ Filters = Annotated[Shown, Depends(_shown)]
 
 
 @router.get("/stories")
-def stories_page(request: Request, user: Reader, shown: Filters) -> Response:
-    """The latest stories: when seen, how many articles, copies, outlets and conflicts."""
+def stories_page(request: Request, user: Reader, shown: Filters, page: Page = 1) -> Response:
+    """The latest stories, a page at a time: when seen, how many articles, copies, outlets and
+    conflicts."""
+    found = shown.stories(request, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
     context = {
         "title": "Chuỗi tin",
-        "stories": shown.stories(request, 100),
+        "stories": found[:PAGE_SIZE],
         "shown": shown,
+        "page": page,
+        "following": len(found) > PAGE_SIZE,
     }
     return render(request, "stories/list.html", context)
 

@@ -207,6 +207,7 @@ EN: dict[str, str] = {
         "The form is stale or the session changed: reload the page and send it again."
     ),
     "Trước đó": "Earlier",
+    "Trang": "Pages",
     "Tiếp": "Next",
 }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from baochi.db.store import DocumentLabels
@@ -14,6 +14,7 @@ from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import csv_response, xlsx_response
 from baochi.web.i18n import language
+from baochi.web.paging import Page
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -40,7 +41,7 @@ def search_page(
     request: Request,
     user: Annotated[User, Depends(require(*READERS))],
     q: str = "",
-    page: Annotated[int, Query(ge=1, le=1000)] = 1,
+    page: Page = 1,
 ) -> Response:
     """A page of results with facets; every link keeps the whole state, so it can be shared."""
     lang = language(request, user.lang)
@@ -57,8 +58,7 @@ def search_page(
         "facet_names": searching.FACET_NAMES,
         "chart": chart,
         "page": page,
-        "previous": {**state, "page": page - 1} if page > 1 else None,
-        "following": {**state, "page": page + 1} if offset + PAGE_SIZE < results.total else None,
+        "following": offset + PAGE_SIZE < results.total,
         "can_save": user.role in EDITORS,
     }
     return render(request, "search.html", context)
