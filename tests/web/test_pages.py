@@ -553,3 +553,32 @@ def test_search_results_go_page_by_page_each_link_keeping_the_query(
     assert 'rel="prev" href="/search?q=date%3A30d&amp;page=2"' in pages[2]
     assert 'rel="next"' not in pages[2]
     assert client.get("/search", params={"q": "date:30d", "page": 0}).status_code == 422
+
+
+def test_alerts_go_page_by_page_and_marking_one_seen_stays_on_its_page(client_as, store) -> None:
+    from baochi.db.watch_store import Alert, WatchStore
+
+    watch = WatchStore(store.engine)
+    for n in range(53):
+        spike = Alert(
+            kind="spike",
+            subject_kind="topic",
+            subject_key="xa_hoi",
+            subject_label=f"chủ đề Xã hội, đợt {n}",
+            reason=f"{20 + n} bài trong 24 giờ qua, bình thường 6,1 ± 2,0",
+            dedupe_key=f"spike:topic:xa_hoi:{n}",
+            observed=20 + n,
+        )
+        watch.add_alert(spike, dt.datetime.now(dt.UTC))
+    client = client_as("analyst")
+    first, second = (client.get(f"/alerts?page={n}").text for n in (1, 2))
+    labels = [re.findall(r'fw-semibold">chủ đề Xã hội, đợt (\d+)</a>', h) for h in (first, second)]
+    assert labels[0][0] == "52" and len(labels[0]) == 50 and labels[1] == ["2", "1", "0"]
+    assert 'rel="next" href="/alerts?page=2"' in first and 'rel="next"' not in second
+    oldest = min(a.id for a in watch.alerts(limit=100))
+    token = csrf(client, "/alerts?page=2")
+    seen = client.post(
+        f"/alerts/{oldest}/read", data={"csrf": token, "page": "2"}, follow_redirects=False
+    )
+    assert seen.status_code == 303 and seen.headers["location"] == "/alerts?page=2"
+    assert next(a for a in watch.alerts(limit=100) if a.id == oldest).read_at is not None

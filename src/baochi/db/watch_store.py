@@ -375,9 +375,11 @@ class WatchStore:
         owner_user_id: int | None = None,
         department_id: int | None = None,
         kinds: Sequence[str] = (),
+        offset: int = 0,
     ) -> list[Alert]:
-        """The latest alerts, newest first; with an owner, only those of the owner's watchlists."""
-        query = select(alerts).order_by(alerts.c.id.desc()).limit(limit)
+        """The latest alerts, newest first, from `offset` on; with an owner, only those of the
+        owner's watchlists."""
+        query = select(alerts).order_by(alerts.c.id.desc()).limit(limit).offset(offset)
         if kinds:
             query = query.where(alerts.c.kind.in_(kinds))
         if owner_user_id is not None or department_id is not None:

@@ -18,6 +18,7 @@ from baochi.db.web_store import User, audit
 from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
+from baochi.web.paging import Page
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -31,6 +32,7 @@ ALERT_KINDS = {
     "case": "Hồ sơ",
 }
 EXPORT_LIMIT = 10_000
+PAGE_SIZE = 50
 
 
 def alert_href(alert: Alert) -> str:
@@ -72,14 +74,19 @@ def watchlist_rows(request: Request, watch: WatchStore) -> list[dict[str, Any]]:
 
 
 @router.get("/alerts")
-def alerts_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
-    """Watchlists and the latest alerts, with their reasons and numbers."""
+def alerts_page(
+    request: Request, user: Annotated[User, Depends(require(*EDITORS))], page: Page = 1
+) -> Response:
+    """Watchlists and the latest alerts, a page at a time, with their reasons and numbers."""
     watch = watch_store(request)
+    found = watch.alerts(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     context = {
         "title": "Cảnh báo",
         "watchlists": watchlist_rows(request, watch),
-        "alerts": [(a, alert_href(a)) for a in watch.alerts(limit=50)],
+        "alerts": [(a, alert_href(a)) for a in found[:PAGE_SIZE]],
         "alert_kinds": ALERT_KINDS,
+        "page": page,
+        "following": len(found) > PAGE_SIZE,
     }
     return render(request, "alerts.html", context)
 
@@ -134,8 +141,11 @@ def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITO
 
 @router.post("/alerts/{alert_id:id}/read")
 def mark_read(
-    request: Request, alert_id: int, user: Annotated[User, Depends(require(*EDITORS))]
+    request: Request,
+    alert_id: int,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    page: Annotated[int, Form(ge=1, le=1000)] = 1,
 ) -> Response:
-    """Mark an alert as seen."""
+    """Mark an alert as seen, and return to the page it was on."""
     watch_store(request).mark_read(alert_id, now())
-    return RedirectResponse("/alerts", status_code=303)
+    return RedirectResponse(f"/alerts{'?page=' + str(page) if page > 1 else ''}", status_code=303)
