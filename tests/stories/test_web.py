@@ -163,11 +163,20 @@ def test_the_dashboard_calls_rising_what_several_outlets_told_most_today(
         int(link.article): int(link.story) for link in assign(store.engine, [*crash, *drill, alone])
     }
     assert story_of[drill[0]] == story_of[drill[1]] and len({story_of[i] for i in crash}) == 1
+    rising = StoryStore(store.engine).rising(now - dt.timedelta(days=1), 8, 2)
+    assert [r.story.id for r in rising] == [story_of[crash[0]]]  # the drill's 2nd outlet: yesterday
+    again = today(corpus.by_id[COPY])
+    drill.append(save(store, again, "nld.com.vn", body=again.text + "\nBài viết được cập nhật."))
+    assert {int(link.story) for link in assign(store.engine, drill[2:])} == {story_of[drill[0]]}
+
     page = client_as("analyst").get("/").text
     panel = page[page.index("Câu chuyện đang nổi") :].split("</ul>")[0]
     shown = re.findall(r'href="/stories/(\d+)"', panel)
-    assert shown == [str(story_of[crash[0]])]  # the drill's second outlet told it yesterday
-    assert "+3 bài trong 24 giờ" in panel
+    assert shown == [str(story_of[crash[0]]), str(story_of[drill[0]])]
+    first, second = panel.split("</li>")[:2]
+    assert "+3 bài trong 24 giờ" in first and ">mới</span>" in first and "trước đó" not in first
+    assert "+2 bài trong 24 giờ" in second and ">mới</span>" not in second
+    assert '(24 giờ trước đó: 1 <span class="text-danger" title="tăng">▲</span>)' in second
     assert 'href="/stories?outlets=2&amp;days=1"' in panel
 
 

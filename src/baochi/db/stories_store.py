@@ -84,6 +84,20 @@ class StoryRow:
 
 
 @dataclass(frozen=True, slots=True)
+class RisingStory:
+    """A story told today, with its articles of the day and of the day before, to compare."""
+
+    story: StoryRow
+    recent: int  # articles that appeared in the window asked for
+    before: int  # articles that appeared in as long a window just before it
+
+    @property
+    def new(self) -> bool:
+        """Whether every article of the story appeared in the window: it began there."""
+        return self.recent >= self.story.articles
+
+
+@dataclass(frozen=True, slots=True)
 class StoryArticle:
     """An article of a story, with the earlier copy it repeats (None for an original)."""
 
@@ -434,11 +448,10 @@ class StoryStore:
         with self.engine.connect() as conn:
             return [_story(row) for row in conn.execute(query.limit(limit).offset(offset))]
 
-    def rising(
-        self, since: dt.datetime, limit: int, min_outlets: int
-    ) -> list[tuple[StoryRow, int]]:
-        """The stories with most articles that appeared since `since`, among those that at
-        least `min_outlets` outlets told in that time; each with that number of articles."""
+    def rising(self, since: dt.datetime, limit: int, min_outlets: int) -> list[RisingStory]:
+        """The stories with most articles that appeared since `since`, among those that at least
+        `min_outlets` outlets told in that time; each with that number of articles and the
+        number in as long a time just before."""
         recent = func.count().label("recent")
         # The story links of the day's documents looked up by key, not every link scanned.
         appeared = select(documents.c.id).where(appeared_between(since))
@@ -456,8 +469,18 @@ class StoryStore:
             .order_by(told.c.recent.desc(), stories.c.last_seen.desc(), stories.c.id.desc())
             .limit(limit)
         )
+        start = since - (dt.datetime.now(dt.UTC) - since)
         with self.engine.connect() as conn:
-            return [(_story(row), int(row.recent)) for row in conn.execute(query)]
+            found = [(_story(row), int(row.recent)) for row in conn.execute(query)]
+            earlier = (
+                select(story_articles.c.story_id, func.count())
+                .join(documents, documents.c.id == story_articles.c.document_id)
+                .where(story_articles.c.story_id.in_([s.id for s, _ in found]))
+                .where(appeared_between(start, since))
+                .group_by(story_articles.c.story_id)
+            )
+            before = {int(i): int(n) for i, n in conn.execute(earlier)} if found else {}
+        return [RisingStory(s, n, before.get(s.id, 0)) for s, n in found]
 
     def story(self, story_id: int) -> StoryRow | None:
         """One story, or None."""

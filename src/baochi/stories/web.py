@@ -213,7 +213,8 @@ RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by se
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
     """The stories with most new articles in the last day among those several outlets told in
-    it, shared by readers for as long as the dashboard's own figures."""
+    it, each beside its day before (new, growing or fading), shared by readers for as long as
+    the dashboard's own figures."""
     store = _store(request)
     if user.role not in READERS or not store.available():
         return None
