@@ -99,3 +99,27 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     assert "Đã đóng" in lan.locator("p.text-secondary").first.inner_text()
     events = [e["action"] for e in CasesStore(store.engine).events(case_id)]
     assert events == ["open", "answer", "close"]
+
+
+def test_on_a_phone_the_case_list_and_the_lagging_tasks_fit_the_screen(signed_in, store, people):
+    """Minh's cases and the leader's lagging tasks on a 390 px phone: no table wider than the
+    screen, and the title column wide enough to read; the rest moves under the title."""
+    from baochi import targets
+
+    targets.load_example(store.engine)  # Notice 1559-TB/TU: its 2020 tasks are overdue
+    department = people["officer"].department_id
+    title = "Phản ánh của báo về tình trạng ùn tắc kéo dài trên đường Nguyễn Trãi giờ cao điểm"
+    analyst = cases.Actor("analyst", user_id=1)
+    cases.open_case(store.engine, analyst, title, responsible=[department])
+    fits = (
+        "() => [...document.querySelectorAll('.table-responsive')]"
+        ".map(e => e.scrollWidth - e.clientWidth)"
+    )
+    task = "Ứng dụng công nghệ thông tin trong cải cách hành chính"
+    for name, path, shown in (("minh", "/cases", title), ("hung", "/targets", task)):
+        tab = signed_in(name)
+        tab.set_viewport_size({"width": 390, "height": 844})
+        tab.goto(path)
+        cell = tab.locator(".table-responsive td", has_text=shown).first
+        assert all(overflow <= 0 for overflow in tab.evaluate(fits)), (path, tab.evaluate(fits))
+        assert cell.bounding_box()["width"] >= 0.4 * 390, path  # read across, not word by word
