@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -193,6 +194,15 @@ def test_import_reports_bad_rows_and_writes_nothing(client_as) -> None:
 def test_completing_an_action_from_its_page(client_as) -> None:
     hoa = client_as("admin")
     token = csrf(hoa, "/registry")
+
+    def scheme_panel() -> tuple[int, int]:
+        """The dashboard's count of actions done and not yet due."""
+        page = hoa.get("/").text
+        panel = page[page.index("Đề án sắp xếp báo chí") :]
+        done, due = re.findall(r'<div class="kpi-value[^"]*">(\d+)</div>', panel)[:2]
+        return int(done), int(due)
+
+    done_before, due_before = scheme_panel()  # shared by readers for 30 s, unless it changes
     plan = {
         "csrf": token,
         "code": "thu-nghiem",
@@ -203,6 +213,7 @@ def test_completing_an_action_from_its_page(client_as) -> None:
     }
     assert hoa.post("/registry/actions/new", data=plan, follow_redirects=False).status_code == 303
     assert "Hoàn thành</button>" in hoa.get("/registry/actions/thu-nghiem").text
+    assert scheme_panel() == (done_before, due_before + 1)
     done = hoa.post(
         "/registry/actions/thu-nghiem/complete",
         data={"csrf": token, "on": "2026-03-01"},
@@ -210,6 +221,13 @@ def test_completing_an_action_from_its_page(client_as) -> None:
     )
     assert done.status_code == 303
     assert hoa.get("/api/v1/registry/actions/thu-nghiem").json()["status"] == "done"
+    assert scheme_panel() == (done_before + 1, due_before)
+    plan = {"kind": "dissolve", "title": "Giải thể thử lần hai", "members": ["golfvietnam"],
+            "due_on": "2026-12-31"}  # fmt: skip
+    headers = {"X-CSRF-Token": token}
+    put = hoa.put("/api/v1/registry/actions/thu-nghiem-2", json=plan, headers=headers)
+    assert put.status_code == 200, put.text
+    assert scheme_panel() == (done_before + 1, due_before + 1)  # through the API too
     again = hoa.post("/registry/actions/thu-nghiem/complete", data={"csrf": token})
     assert again.status_code == 409
 

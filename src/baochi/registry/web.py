@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -54,7 +55,19 @@ from baochi.web.cache import cached
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, Panel, local, render
 
-router = APIRouter(include_in_schema=False)
+SHARED = ("registry.activity", "registry.panel")  # figures readers share, built from the register
+
+
+def _forget_shared(request: Request) -> Iterator[None]:
+    """After a request that may change the register, its shared figures are built afresh, so
+    the administrator sees her change on the dashboard at once, not up to a minute later."""
+    yield
+    if request.method not in ("GET", "HEAD"):
+        for key in SHARED:
+            request.app.state.cache.pop(key, None)
+
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(_forget_shared)])
 NAV = (NavItem(55, "/registry", "Cơ quan báo chí", READERS),)
 AUDIT_LABELS = {
     "registry.create": "Thêm vào sổ đăng ký",
