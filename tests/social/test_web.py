@@ -282,6 +282,9 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     assert [p.count('class="list-group-item') for p in listed] == [100, 100, 100, 21]
     assert 'rel="next" href="/social?page=2"' in listed[0] and 'rel="next"' not in listed[3]
     assert "&lt;script&gt;alert" in listed[3]  # the oldest comment is on the last page
+    assert "khớp bộ lọc" not in listed[0]
+    unknown = leader.get("/social?channel=9999").text  # a channel not followed (any more)
+    assert "Không có bài đăng hay bình luận nào khớp bộ lọc." in unknown
     assert client_as("officer").get("/social/export.xlsx").status_code in (303, 403)
     social = SocialStore(store.engine)
     negative = [r for r in social.items(limit=1000) if r.sentiment == "negative"]

@@ -90,6 +90,11 @@ class Listed:
     department: int = 0  # the responsible or coordinating department; 0 for any
     q: str = ""  # words of the title or issue
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set (the list then says when nothing passes)."""
+        return self != Listed()
+
     def cases(self, request: Request, user: User, now: dt.datetime) -> list[CaseRow]:
         """The cases that pass, of those this user may see."""
         return casework.visible_cases(
