@@ -168,15 +168,28 @@ def test_the_dashboard_calls_rising_what_several_outlets_told_most_today(
     again = today(corpus.by_id[COPY])
     drill.append(save(store, again, "nld.com.vn", body=again.text + "\nBài viết được cập nhật."))
     assert {int(link.story) for link in assign(store.engine, drill[2:])} == {story_of[drill[0]]}
+    told = corpus.slice[0]  # told by three outlets yesterday, by two today: fading
+    when = {"vov.vn": today, "zingnews.vn": yesterday, "laodong.vn": yesterday,
+            "thanhnien.vn": yesterday}  # fmt: skip
+    fading = [
+        save(store, day(told), outlet, body=f"{told.text}\nCập nhật lần {n}.")
+        for n, (outlet, day) in enumerate(when.items())
+    ]
+    assert {int(link.story) for link in assign(store.engine, fading)} == {story_of[alone]}
 
     page = client_as("analyst").get("/").text
     panel = page[page.index("Câu chuyện đang nổi") :].split("</ul>")[0]
-    shown = re.findall(r'href="/stories/(\d+)"', panel)
-    assert shown == [str(story_of[crash[0]]), str(story_of[drill[0]])]
-    first, second = panel.split("</li>")[:2]
-    assert "+3 bài trong 24 giờ" in first and ">mới</span>" in first and "trước đó" not in first
-    assert "+2 bài trong 24 giờ" in second and ">mới</span>" not in second
-    assert '(24 giờ trước đó: 1 <span class="text-danger" title="tăng">▲</span>)' in second
+    items = {
+        int(re.search(r'href="/stories/(\d+)"', item).group(1)): item
+        for item in panel.split("</li>")
+        if 'href="/stories/' in item
+    }
+    new, growing, fading_ = (items[story_of[i]] for i in (crash[0], drill[0], alone))
+    assert next(iter(items)) == story_of[crash[0]] and len(items) == 3
+    assert "+3 bài trong 24 giờ" in new and ">mới</span>" in new and "trước đó" not in new
+    assert "+2 bài trong 24 giờ" in growing and ">mới</span>" not in growing
+    assert '(24 giờ trước đó: 1 <span class="text-danger" title="tăng">▲</span>)' in growing
+    assert '(24 giờ trước đó: 3 <span title="giảm">▼</span>)' in fading_
     assert 'href="/stories?outlets=2&amp;days=1"' in panel
 
 
