@@ -132,6 +132,11 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert 'rel="next" href="/stories?outlets=2&amp;page=2"' in pages[0]
     assert 'rel="prev" href="/stories?outlets=2&amp;page=1"' in pages[1]
     assert 'rel="next"' not in pages[1] and "Không có chuỗi tin nào khớp bộ lọc." in pages[2]
+    paged = [leader.get(f"/api/v1/stories?outlets=2&limit=1&offset={n}").json()["items"]
+             for n in (0, 1, 2)]  # fmt: skip
+    assert [len(items) for items in paged] == [1, 1, 0]
+    assert {paged[0][0]["id"], paged[1][0]["id"]} == {crash, drill}
+    assert leader.get("/api/v1/stories?offset=-1").status_code == 422
     api = leader.get("/api/v1/stories?outlets=2&conflicts=true").json()["items"]
     assert [item["id"] for item in api] == [crash]
     assert client_as("officer").get("/stories").status_code == 403

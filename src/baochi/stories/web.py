@@ -264,9 +264,17 @@ def _conflict_json(c: ConflictView) -> dict[str, Any]:
 
 
 @api.get("")
-def api_stories(request: Request, user: Reader, shown: Filters, limit: int = 50) -> dict[str, Any]:
-    """The latest stories, filtered as the list page is (`outlets`, `conflicts`, `days`)."""
-    return {"items": [_story_json(s) for s in shown.stories(request, max(1, min(limit, 500)))]}
+def api_stories(
+    request: Request,
+    user: Reader,
+    shown: Filters,
+    limit: int = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """The latest stories, filtered as the list page is (`outlets`, `conflicts`, `days`), from
+    `offset` on, so a client can read past the first page."""
+    found = shown.stories(request, max(1, min(limit, 500)), offset)
+    return {"items": [_story_json(s) for s in found]}
 
 
 @api.get("/{story_id:id}")
