@@ -51,11 +51,11 @@ from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity
 from baochi.registry.scheme import action_state, complete_action, progress
 from baochi.registry.validate import RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
-from baochi.web.cache import cached
+from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, Panel, local, render
 
-SHARED = ("registry.activity", "registry.panel")  # figures readers share, built from the register
+ACTIVITY, PANEL = "registry.activity", "registry.panel"  # figures readers share, from the register
 
 
 def _forget_shared(request: Request) -> Iterator[None]:
@@ -63,7 +63,7 @@ def _forget_shared(request: Request) -> Iterator[None]:
     the administrator sees her change on the dashboard at once, not up to a minute later."""
     yield
     if request.method not in ("GET", "HEAD"):
-        for key in SHARED:
+        for key in (ACTIVITY, PANEL):
             request.app.state.cache.pop(key, None)
 
 
@@ -80,7 +80,6 @@ Admin = Annotated[User, Depends(require(ADMIN))]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20_000_000
 CACHE_SECONDS = 60.0
-PANEL_SECONDS = 30.0  # the dashboard's figures are as old
 
 
 def _store(request: Request) -> RegistryStore:
@@ -100,7 +99,7 @@ def _activity(request: Request) -> Activity:
     def compute() -> Activity:
         return activity(_store(request), until - dt.timedelta(days=ACTIVITY_DAYS), until)
 
-    return cached(request.app.state.cache, "registry.activity", CACHE_SECONDS, compute)
+    return cached(request.app.state.cache, ACTIVITY, CACHE_SECONDS, compute)
 
 
 def dashboard_panel(request: Request, user: User) -> Panel | None:
@@ -114,7 +113,7 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
         total, schemes = progress(store, today)
         return {"total": total, "schemes": schemes[:3], "expiring": expiring(store, today)}
 
-    context = cached(request.app.state.cache, "registry.panel", PANEL_SECONDS, compute)
+    context = cached(request.app.state.cache, PANEL, DASHBOARD_SECONDS, compute)
     return Panel(55, "Đề án sắp xếp báo chí", "registry/_panel.html", context)
 
 

@@ -20,7 +20,7 @@ from baochi.records import split_areas
 from baochi.social.discussion import social_context
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
-from baochi.web.cache import cached
+from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
 from baochi.web.paging import Page
 from baochi.web.templating import NavItem, Panel, local, render
@@ -207,7 +207,6 @@ def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 
-PANEL_SECONDS = 30.0  # the dashboard's figures are as old
 RISING = Shown(outlets=2, days=1)  # what the dashboard calls rising: told by several outlets today
 
 
@@ -222,7 +221,7 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
     rising = cached(
         request.app.state.cache,
         "stories.rising",
-        PANEL_SECONDS,
+        DASHBOARD_SECONDS,
         lambda: store.rising(since, 8, RISING.outlets),
     )
     return Panel(

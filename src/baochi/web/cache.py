@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+DASHBOARD_SECONDS = 30.0  # how old the dashboard's figures, and every panel on it, may be
 _guard = threading.Lock()
 _locks: dict[str, threading.Lock] = {}
 

@@ -16,13 +16,12 @@ from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require, web_store
-from baochi.web.cache import cached
+from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.routes.alerts import ALERT_KINDS, watch_store
 from baochi.web.templating import NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
-CACHE_SECONDS = 30.0
 DUE_SOON_DAYS = 7
 TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
@@ -85,7 +84,7 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
     if user.role not in READERS:
         hrefs = {item.href for item in request.app.state.nav}
         return RedirectResponse("/cases" if "/cases" in hrefs else "/account", status_code=303)
-    data = cached(request.app.state.cache, "dashboard", CACHE_SECONDS, lambda: figures(request))
+    data = cached(request.app.state.cache, "dashboard", DASHBOARD_SECONDS, lambda: figures(request))
     chart = {
         "labels": [d[8:10] + "/" + d[5:7] for d in data["days"]],
         "series": data["series"],
