@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -33,7 +34,7 @@ from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import xlsx_response
-from baochi.web.paging import Page
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -103,14 +104,14 @@ def _social(
 ) -> Response:
     """The social page, with the outcome of an import when there was one."""
     store = _store(request)
-    rows = _listed(store, shown, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    rows, following = page_of(partial(_listed, store, shown), page, PAGE_SIZE)
     context = {
         "title": "Mạng xã hội",
         "accounts": store.accounts(),
-        "rows": [(r, marked(r)) for r in rows[:PAGE_SIZE]],
+        "rows": [(r, marked(r)) for r in rows],
         "shown": shown,
         "page": page,
-        "following": len(rows) > PAGE_SIZE,
+        "following": following,
         "sentiments": SENTIMENTS,
         "toxicity": TOXICITY,
         "can_import": user.role in EDITORS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
@@ -22,7 +23,7 @@ from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
-from baochi.web.paging import Page
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -128,13 +129,13 @@ Filters = Annotated[Shown, Depends(_shown)]
 def stories_page(request: Request, user: Reader, shown: Filters, page: Page = 1) -> Response:
     """The latest stories, a page at a time: when seen, how many articles, copies, outlets and
     conflicts."""
-    found = shown.stories(request, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    found, following = page_of(partial(shown.stories, request), page, PAGE_SIZE)
     context = {
         "title": "Chuỗi tin",
-        "stories": found[:PAGE_SIZE],
+        "stories": found,
         "shown": shown,
         "page": page,
-        "following": len(found) > PAGE_SIZE,
+        "following": following,
     }
     return render(request, "stories/list.html", context)
 

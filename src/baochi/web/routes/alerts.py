@@ -18,7 +18,7 @@ from baochi.db.web_store import User, audit
 from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
-from baochi.web.paging import Page
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -79,14 +79,16 @@ def alerts_page(
 ) -> Response:
     """Watchlists and the latest alerts, a page at a time, with their reasons and numbers."""
     watch = watch_store(request)
-    found = watch.alerts(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    found, following = page_of(
+        lambda limit, offset: watch.alerts(limit, offset=offset), page, PAGE_SIZE
+    )
     context = {
         "title": "Cảnh báo",
         "watchlists": watchlist_rows(request, watch),
-        "alerts": [(a, alert_href(a)) for a in found[:PAGE_SIZE]],
+        "alerts": [(a, alert_href(a)) for a in found],
         "alert_kinds": ALERT_KINDS,
         "page": page,
-        "following": len(found) > PAGE_SIZE,
+        "following": following,
     }
     return render(request, "alerts.html", context)
 
