@@ -73,11 +73,37 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     # The copy is one line under its original, not an item of its own.
     assert f'Bản sao: <a href="/documents/{ids[3]}">baotintuc.vn</a>' in drill_page.text
 
+    # the drill's coverage as a workbook, for the department a case goes to: each article with
+    # its labels (an analyst's tone as it now stands) and the copy pointing at its original
+    with store.engine.begin() as conn:
+        where = documents.c.id == ids[2]
+        conn.execute(update(documents).where(where).values(tone="positive", topic="xa_hoi"))
+    assert (
+        'tone-positive me-1" title="Sắc thái">Tích cực</span>'
+        in leader.get(f"/stories/{drill}").text
+    )
+    exported = leader.get(f"/stories/{drill}/export.xlsx")
+    assert (
+        exported.headers["content-disposition"] == f'attachment; filename="chuoi-tin-{drill}.xlsx"'
+    )
+    (title_line, link_line, header, *rows) = load_workbook(
+        io.BytesIO(exported.content)
+    ).active.iter_rows(values_only=True)
+    assert title_line[1] == leader.get(f"/api/v1/stories/{drill}").json()["title"]
+    assert str(link_line[1]).endswith(f"/stories/{drill}") and header[-1] == "Liên kết"
+    original, copy = rows
+    assert original[1:5] == ("vietnamplus.vn", corpus.by_id[ORIGINAL].title, "Xã hội", "Tích cực")
+    assert original[7] is None and copy[1] == "baotintuc.vn" and copy[7] == "vietnamplus.vn"
+    assert copy[-1] == f"https://baotintuc.vn/tin-{COPY}.html"
+    assert leader.get("/stories/999999/export.xlsx").status_code == 404
+    assert client_as("officer").get(f"/stories/{drill}/export.xlsx").status_code == 403
+
     data = leader.get(f"/api/v1/stories/{drill}").json()
     assert {i["document_id"]: i["duplicate_of"] for i in data["items"]} == {
         ids[2]: None,
         ids[3]: ids[2],
     }
+    assert data["items"][0]["tone"] == "positive" and data["items"][0]["topic"] == "xa_hoi"
     (conflict,) = leader.get(f"/api/v1/stories/{crash}").json()["conflict_list"]
     assert conflict["type"] == "number"
     assert {conflict["official"], conflict["other_official"]} == {True, False}

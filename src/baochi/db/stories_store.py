@@ -108,6 +108,9 @@ class StoryArticle:
     appeared_at: dt.datetime
     duplicate_of: int | None
     areas: str | None = None  # documents.areas
+    topic: str | None = None  # the labels as search shows them: an analyst's correction wins
+    tone: str | None = None
+    place: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,13 +495,16 @@ class StoryStore:
         """A story's articles in arrival order; copies point at the article they repeat."""
         query = (
             select(
-                documents.c.id,
+                documents.c.id.label("document_id"),
                 documents.c.title,
                 documents.c.url,
                 func.coalesce(outlets.c.name, "").label("outlet"),
                 appeared_at.label("appeared_at"),
                 story_articles.c.duplicate_of,
                 documents.c.areas,
+                documents.c.topic,
+                documents.c.tone,
+                documents.c.place,
             )
             .select_from(story_articles)
             .join(documents, documents.c.id == story_articles.c.document_id)
@@ -507,7 +513,7 @@ class StoryStore:
             .order_by(appeared_at, documents.c.id)
         )
         with self.engine.connect() as conn:
-            return [StoryArticle(*row) for row in conn.execute(query)]
+            return [StoryArticle(**row._mapping) for row in conn.execute(query)]
 
     def conflicts(self, story_id: int) -> list[ConflictView]:
         """A story's conflicting phrases with both sides' outlets and titles."""

@@ -204,6 +204,43 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
     return render(request, "stories/story.html", context)
 
 
+@router.get("/stories/{story_id:id}/export.xlsx")
+def export_story(request: Request, story_id: int, user: Reader) -> Response:
+    """One story's coverage as an Excel workbook: every article, its labels, and the article a
+    copy repeats, for the department a case is sent to or the leader's office."""
+    story = _story(request, story_id)
+    articles = _store(request).articles(story_id)
+    titles = {a.document_id: a.outlet or a.title for a in articles}
+    rows = [
+        (
+            local(a.appeared_at),
+            a.outlet,
+            a.title,
+            label_name("topic", a.topic),
+            label_name("tone", a.tone),
+            a.place or "",
+            ", ".join(split_areas(a.areas)),
+            titles.get(a.duplicate_of, "") if a.duplicate_of else "",
+            a.url,
+        )
+        for a in articles
+    ]
+    header = (
+        "Thời gian",
+        "Cơ quan báo chí",
+        "Tiêu đề",
+        "Chủ đề",
+        "Sắc thái",
+        "Địa điểm",
+        "Quận, phường, xã",
+        "Bản sao của",
+        "Liên kết",
+    )
+    link = f"{str(request.base_url).rstrip('/')}/stories/{story_id}"
+    preface = [("Chuỗi tin", story.title), ("Liên kết", link)]
+    return xlsx_response(f"chuoi-tin-{story_id}.xlsx", "Các bài", header, rows, preface)
+
+
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
@@ -292,6 +329,9 @@ def api_story(request: Request, story_id: int, user: Reader) -> dict[str, Any]:
                 "outlet": a.outlet,
                 "appeared_at": a.appeared_at.isoformat(),
                 "duplicate_of": a.duplicate_of,
+                "topic": a.topic,
+                "tone": a.tone,
+                "place": a.place,
             }
             for a in store.articles(story_id)
         ],
