@@ -505,6 +505,14 @@ def test_the_case_list_puts_open_work_first_a_page_at_a_time(store, people, clie
     assert analyst.get("/cases?department=x").status_code == 422
     api = analyst.get("/api/v1/cases", params={"q": "ngap", "status": "assigned"}).json()
     assert [c["id"] for c in api["items"]] == [current]
+    # the API reads page by page in the list's order, and says how many pass in all
+    pages = [
+        analyst.get("/api/v1/cases", params={"limit": 20, "offset": n}).json() for n in (0, 20, 40)
+    ]
+    assert [p["total"] for p in pages] == [53, 53, 53]
+    assert [c["id"] for p in pages for c in p["items"]] == [current, *closed[::-1]]
+    assert len(analyst.get("/api/v1/cases").json()["items"]) == 53  # under the default 100
+    assert analyst.get("/api/v1/cases?limit=0").status_code == 422
     exported = analyst.get("/cases/export.xlsx?q=ph%E1%BA%A3n+%C3%A1nh&department=8")
     rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == in_eight

@@ -470,10 +470,19 @@ def _as_json(case: Any, now: dt.datetime) -> dict[str, Any]:
 
 
 @api.get("")
-def api_cases(request: Request, user: SignedIn, filters: Filters) -> dict[str, Any]:
-    """The cases this user may see, filtered as the list is, open ones first."""
+def api_cases(
+    request: Request,
+    user: SignedIn,
+    filters: Filters,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> dict[str, Any]:
+    """The cases this user may see, filtered as the list is, open ones first: `limit` of them
+    from `offset` on, with how many pass in all, so a client reads them page by page."""
     now = dt.datetime.now(dt.UTC)
-    return {"items": [_as_json(c, now) for c in filters.cases(request, user, now)]}
+    found = filters.cases(request, user, now)
+    items = [_as_json(c, now) for c in found[offset : offset + limit]]
+    return {"items": items, "total": len(found), "offset": offset, "limit": limit}
 
 
 @api.get("/figures")
