@@ -101,9 +101,9 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     assert events == ["open", "answer", "close"]
 
 
-def test_on_a_phone_the_case_list_and_the_lagging_tasks_fit_the_screen(signed_in, store, people):
-    """Minh's cases and the leader's lagging tasks on a 390 px phone: no table wider than the
-    screen, and the title column wide enough to read; the rest moves under the title."""
+def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people):
+    """Minh's cases, the leader's lagging tasks and Hoa's sources on a 390 px phone: no table
+    wider than the screen, and the first column wide enough to read; the rest moves under it."""
     from baochi import targets
 
     targets.load_example(store.engine)  # Notice 1559-TB/TU: its 2020 tasks are overdue
@@ -116,7 +116,10 @@ def test_on_a_phone_the_case_list_and_the_lagging_tasks_fit_the_screen(signed_in
         ".map(e => e.scrollWidth - e.clientWidth)"
     )
     task = "Ứng dụng công nghệ thông tin trong cải cách hành chính"
-    for name, path, shown in (("minh", "/cases", title), ("hung", "/targets", task)):
+    feed = "https://hanoimoi.vn/rss/khoa-hoc-cong-nghe/chuyen-doi-so-va-cong-nghe-thong-tin.rss"
+    store.add_source(feed, "Báo Hànộimới", section="Khoa học công nghệ - Chuyển đổi số")
+    pages = (("minh", "/cases", title), ("hung", "/targets", task), ("hoa", "/sources", "Báo"))
+    for name, path, shown in pages:
         tab = signed_in(name)
         tab.set_viewport_size({"width": 390, "height": 844})
         tab.goto(path)
