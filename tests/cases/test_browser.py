@@ -101,12 +101,21 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     assert events == ["open", "answer", "close"]
 
 
-def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people):
-    """Minh's cases, the leader's lagging tasks and Hoa's sources on a 390 px phone: no table
-    wider than the screen, and the first column wide enough to read; the rest moves under it."""
-    from baochi import targets
+def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
+    """Minh's cases, Hùng's stories, lagging tasks, press activity and city channels, and Hoa's
+    sources on a 390 px phone: no table wider than the screen, and the first column wide enough
+    to read; the rest moves under it."""
+    from baochi import registry, targets
+    from baochi.db.social_store import SocialStore
+    from baochi.db.stories_store import StoryStore
+    from baochi.stories import assign
 
     targets.load_example(store.engine)  # Notice 1559-TB/TU: its 2020 tasks are overdue
+    registry.load_example(store.engine)  # the press agencies after the 2025 arrangement
+    SocialStore(store.engine).add_account(
+        "facebook", "facebook", "1020304", "Cổng TTĐT Hà Nội", True, "Sở Xây dựng"
+    )
+    links = assign(store.engine, articles)
     department = people["officer"].department_id
     title = "Phản ánh của báo về tình trạng ùn tắc kéo dài trên đường Nguyễn Trãi giờ cao điểm"
     analyst = cases.Actor("analyst", user_id=1)
@@ -118,7 +127,15 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people):
     task = "Ứng dụng công nghệ thông tin trong cải cách hành chính"
     feed = "https://hanoimoi.vn/rss/khoa-hoc-cong-nghe/chuyen-doi-so-va-cong-nghe-thong-tin.rss"
     store.add_source(feed, "Báo Hànộimới", section="Khoa học công nghệ - Chuyển đổi số")
-    pages = (("minh", "/cases", title), ("hung", "/targets", task), ("hoa", "/sources", "Báo"))
+    story = StoryStore(store.engine).story(int(links[1].story)).title
+    pages = (
+        ("minh", "/cases", title),
+        ("hung", "/targets", task),
+        ("hung", "/stories", story),
+        ("hung", "/registry/activity", "Hà Nội"),
+        ("hung", "/social/channels", "Cổng TTĐT Hà Nội"),
+        ("hoa", "/sources", "Báo"),
+    )
     for name, path, shown in pages:
         tab = signed_in(name)
         tab.set_viewport_size({"width": 390, "height": 844})
