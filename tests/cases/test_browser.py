@@ -5,6 +5,8 @@ official letter and reads their notifications, and the analyst closes the case."
 from __future__ import annotations
 
 import datetime as dt
+import re
+import time
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -99,6 +101,34 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     assert "Đã đóng" in lan.locator("p.text-secondary").first.inner_text()
     events = [e["action"] for e in CasesStore(store.engine).events(case_id)]
     assert events == ["open", "answer", "close"]
+
+
+def test_a_second_click_while_the_server_works_opens_no_second_case(
+    signed_in, store, articles, monkeypatch
+):
+    """On a slow day Lan clicks "Mở hồ sơ" again before the first click has an answer: the form
+    is sent once, and one case is opened."""
+    from baochi.cases import web as cases_web
+
+    opened = cases_web.casework.open_case
+
+    def slow_open_case(*args, **kwargs):  # the server takes its time, as under load
+        time.sleep(0.5)
+        return opened(*args, **kwargs)
+
+    monkeypatch.setattr(cases_web.casework, "open_case", slow_open_case)
+    lan = signed_in("lan")
+    lan.goto(f"/documents/{articles[1]}")
+    lan.click("#open-case summary")
+    sent = []
+    lan.on("request", lambda r: sent.append(r.url) if r.method == "POST" else None)
+    lan.locator("#open-case button[type=submit]").evaluate(
+        "button => { button.click(); setTimeout(() => button.click(), 150); }"
+    )
+    sync_api.expect(lan).to_have_url(re.compile(r"/cases/\d+$"))  # whichever answer lands
+    lan.wait_for_load_state("networkidle")
+    assert [url.rsplit("/", 1)[1] for url in sent] == ["cases"]
+    assert len(cases.visible_cases(store.engine, cases.Actor("admin"))) == 1
 
 
 def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
