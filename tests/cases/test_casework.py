@@ -258,3 +258,33 @@ def test_a_case_goes_only_to_departments_that_exist(store: Store) -> None:
     with pytest.raises(CaseError, match="không có đơn vị số 4242"):
         cases.assign(store.engine, ANALYST, case_id, [4242], now=OPENED)
     assert cases.get_case(store.engine, ANALYST, case_id).responsible == (7,)
+
+
+def test_the_same_case_sent_twice_at_once_is_opened_once(store: Store, monkeypatch) -> None:
+    """Two requests for one case arrive together (a double click, a proxy's retry): the second
+    waits for the first and gets its case back, though each looks before the other writes."""
+    import threading
+    import time
+
+    looked = CasesStore.repeated
+
+    def slow_look(self, *args):  # each request looks, then is held up before it writes
+        found = looked(self, *args)
+        time.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(CasesStore, "repeated", slow_look)
+    together = threading.Barrier(3)
+    opened: list[int] = []
+
+    def open_one() -> None:
+        together.wait()
+        opened.append(cases.open_case(store.engine, ANALYST, "Ngập úng nội đô", story_id=12))
+
+    threads = [threading.Thread(target=open_one) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(opened) == 3 and len(set(opened)) == 1
+    assert len(cases.visible_cases(store.engine, ANALYST, story_id=12)) == 1

@@ -114,11 +114,10 @@ def open_case(
         "assigned_at": now if responsible else None,
         "note": note,
     }
-    repeated = store.repeated(values, now - REPEAT_WINDOW)
-    if repeated is not None:  # a second click, or the browser sending the form again
-        return repeated
     event = _event("open", "", status, actor, now, note)
-    return store.add_case(values, responsible, coordinating, document_ids, event)
+    # the same case again within the window: a second click, or the browser sending it again
+    since = now - REPEAT_WINDOW
+    return store.add_case(values, responsible, coordinating, document_ids, event, since)
 
 
 def visible_cases(

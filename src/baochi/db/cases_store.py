@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, false, func, or_, select, update
+from sqlalchemy import Engine, and_, false, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -23,6 +23,19 @@ from baochi.db.schema_cases import (
 )
 from baochi.db.schema_stories import stories, story_articles
 from baochi.db.schema_web import departments
+
+OPENING_LOCK = 4242002  # PostgreSQL advisory lock space of case openings, one key per user
+
+
+def _take_turns(conn: Connection, user_id: int | None) -> None:
+    """Hold, until the transaction ends, the lock that makes a user's case openings take turns:
+    SQLite's one writer's lock, taken now rather than at the first write; on PostgreSQL one
+    advisory lock per user."""
+    if conn.dialect.name == "postgresql":
+        key = {"space": OPENING_LOCK, "user": user_id or 0}
+        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :user)"), key)
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +94,7 @@ class CasesStore:
 
     # -- cases ---------------------------------------------------------------------------
 
-    def repeated(self, values: dict[str, Any], since: dt.datetime) -> int | None:
+    def repeated(self, conn: Connection, values: dict[str, Any], since: dt.datetime) -> int | None:
         """The case the same user opened with the same title, story and alert since then."""
         c = cases.c
         query = (
@@ -96,8 +109,7 @@ class CasesStore:
             .order_by(c.id.desc())
             .limit(1)
         )
-        with self.engine.connect() as conn:
-            return conn.execute(query).scalar_one_or_none()
+        return conn.execute(query).scalar_one_or_none()
 
     def add_case(
         self,
@@ -106,9 +118,16 @@ class CasesStore:
         coordinating: Sequence[int],
         document_ids: Sequence[int],
         event: dict[str, Any],
+        repeat_since: dt.datetime,
     ) -> int:
-        """Insert a case with its departments, coverage and opening event in one transaction."""
+        """Insert a case with its departments, coverage and opening event in one transaction,
+        unless the same user opened the same case since `repeat_since`: that one's id then.
+        Openings take turns, so two clicks arriving together cannot both miss the first case."""
         with self.engine.begin() as conn:
+            _take_turns(conn, values["opened_by"])
+            repeated = self.repeated(conn, values, repeat_since)
+            if repeated is not None:
+                return repeated
             case_id = int(
                 conn.execute(cases.insert().values(**values).returning(cases.c.id)).scalar_one()
             )
