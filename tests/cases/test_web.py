@@ -491,6 +491,10 @@ def test_the_case_list_puts_open_work_first_a_page_at_a_time(store, people, clie
     assert "53 hồ sơ" in page and "Trang 1 / 2" in page and 'href="/cases?page=2"' in page
     second, page = listed(analyst, "?page=2")
     assert second == closed[2::-1] and 'href="/cases?page=1"' in page
+    past, page = listed(analyst, "?status=closed&page=5")
+    assert past == [] and "Trang này đã quá trang cuối của danh sách." in page
+    assert "Chưa có dữ liệu." not in page and "Trang 5 / 2" in page
+    assert 'href="/cases?status=closed&amp;page=1">← Trang đầu</a>' in page
     assert listed(analyst, "?q=nguyen+khuyen")[0] == [current]  # without diacritics
     assert listed(analyst, "?q=%C3%BAng+ng%E1%BA%ADp")[0] == [current]  # words of the issue
     nothing, page = listed(analyst, "?q=nguyen+khu")

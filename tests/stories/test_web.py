@@ -157,7 +157,9 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert len(first) == len(second) == 1 and first | second == {str(crash), str(drill)}
     assert 'rel="next" href="/stories?outlets=2&amp;page=2"' in pages[0]
     assert 'rel="prev" href="/stories?outlets=2&amp;page=1"' in pages[1]
-    assert 'rel="next"' not in pages[1] and "Không có chuỗi tin nào khớp bộ lọc." in pages[2]
+    assert 'rel="next"' not in pages[1]
+    assert "Trang này đã quá trang cuối của danh sách." in pages[2]  # not "nothing matches"
+    assert 'href="/stories?outlets=2&amp;page=1">← Trang đầu</a>' in pages[2]
     paged = [leader.get(f"/api/v1/stories?outlets=2&limit=1&offset={n}").json()["items"]
              for n in (0, 1, 2)]  # fmt: skip
     assert [len(items) for items in paged] == [1, 1, 0]

@@ -553,6 +553,11 @@ def test_search_results_go_page_by_page_each_link_keeping_the_query(
     assert 'rel="prev" href="/search?q=date%3A30d&amp;page=2"' in pages[2]
     assert 'rel="next"' not in pages[2]
     assert client.get("/search", params={"q": "date:30d", "page": 0}).status_code == 422
+    # an old link past the last page says so, and leads to the first page, not to another empty one
+    past = client.get("/search", params={"q": "date:30d", "page": 9}).text
+    assert "Trang này đã quá trang cuối của danh sách." in past
+    assert "Không tìm thấy bài nào." not in past and 'rel="prev"' not in past
+    assert 'href="/search?q=date%3A30d&amp;page=1">← Trang đầu</a>' in past
 
 
 def test_alerts_go_page_by_page_and_marking_one_seen_stays_on_its_page(client_as, store) -> None:

@@ -209,6 +209,8 @@ EN: dict[str, str] = {
     "Trước đó": "Earlier",
     "Trang": "Pages",
     "Tiếp": "Next",
+    "Trang đầu": "First page",
+    "Trang này đã quá trang cuối của danh sách.": "This page is past the end of the list.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": dict(EN)}
