@@ -133,8 +133,8 @@ def test_a_second_click_while_the_server_works_opens_no_second_case(
 
 def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
     """Minh's cases, Hùng's stories, lagging tasks, press activity and city channels, and Hoa's
-    sources, settings and audit log on a 390 px phone: no table wider than the screen, and the
-    first column wide enough to read; the rest moves under it."""
+    sources, settings, audit log and users on a 390 px phone: no table wider than the screen,
+    and the first column wide enough to read; the rest moves under it."""
     from baochi import registry, targets
     from baochi.db.social_store import SocialStore
     from baochi.db.stories_store import StoryStore
@@ -167,6 +167,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("hoa", "/sources", "Báo"),
         ("hoa", "/admin/settings", "BAOCHI_DATA"),
         ("hoa", "/admin/audit", None),  # five narrow columns: only that they fit
+        ("hoa", "/admin/users", None),  # a form in each row: only that it fits
     )
     for name, path, shown in pages:
         tab = signed_in(name)
