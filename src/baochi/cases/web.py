@@ -27,7 +27,7 @@ from baochi.db.web_store import User, audit
 from baochi.stories.copies import grouped
 from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
-from baochi.web.exports import stored_file_response, xlsx_response
+from baochi.web.exports import page_link, stored_file_response, xlsx_response
 from baochi.web.paging import Page
 from baochi.web.templating import NavItem, Panel, day, local, render
 
@@ -165,7 +165,6 @@ def export_cases(request: Request, user: SignedIn, filters: Filters) -> Response
     """The list as filtered, as an Excel workbook with a link to each case."""
     now = dt.datetime.now(dt.UTC)
     names, priorities = _departments(request), _rules(request).priorities
-    base = str(request.base_url).rstrip("/")
 
     def units(ids: tuple[int, ...]) -> str:
         return ", ".join(names.get(d, str(d)) for d in ids)
@@ -182,7 +181,7 @@ def export_cases(request: Request, user: SignedIn, filters: Filters) -> Response
             day(c.due_on),
             days_left(c.due_on, now) if c.status in workflow.OPEN_STATUSES else None,
             local(c.answered_at) if c.answered_at else "",
-            f"{base}/cases/{c.id}",
+            page_link(request, f"/cases/{c.id}"),
         )
         for c in filters.cases(request, user, now)
     ]

@@ -22,7 +22,7 @@ from baochi.social.discussion import social_context
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
-from baochi.web.exports import xlsx_response
+from baochi.web.exports import page_link, xlsx_response
 from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, Panel, local, render
 
@@ -143,7 +143,6 @@ def stories_page(request: Request, user: Reader, shown: Filters, page: Page = 1)
 @router.get("/stories/export.xlsx")
 def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
     """The latest stories as filtered, as an Excel workbook with a link to each."""
-    base = str(request.base_url).rstrip("/")
     rows = [
         (
             s.title,
@@ -154,7 +153,7 @@ def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
             s.outlets,
             s.conflicts,
             label_name("topic", s.summary.get("topic")),
-            f"{base}/stories/{s.id}",
+            page_link(request, f"/stories/{s.id}"),
         )
         for s in shown.stories(request, EXPORT_LIMIT)
     ]
@@ -236,8 +235,7 @@ def export_story(request: Request, story_id: int, user: Reader) -> Response:
         "Bản sao của",
         "Liên kết",
     )
-    link = f"{str(request.base_url).rstrip('/')}/stories/{story_id}"
-    preface = [("Chuỗi tin", story.title), ("Liên kết", link)]
+    preface = [("Chuỗi tin", story.title), ("Liên kết", page_link(request, f"/stories/{story_id}"))]
     return xlsx_response(f"chuoi-tin-{story_id}.xlsx", "Các bài", header, rows, preface)
 
 

@@ -29,7 +29,7 @@ from baochi.targets.status import LABELS
 from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
 from baochi.vi import normalize
 from baochi.web.auth import EDITORS, require
-from baochi.web.exports import stored_file_response, xlsx_response
+from baochi.web.exports import page_link, stored_file_response, xlsx_response
 from baochi.web.templating import NavItem, day, render
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +98,6 @@ def targets_page(request: Request, user: Reader) -> Response:
 def export_lagging(request: Request, user: Reader) -> Response:
     """The lagging and overdue tasks of every directive, as on the page, with a link to each."""
     today = hanoi_time.today()
-    base = str(request.base_url).rstrip("/")
     header = (
         "Văn bản",
         "Nhiệm vụ",
@@ -116,7 +115,7 @@ def export_lagging(request: Request, user: Reader) -> Response:
             view.task.coordinating_units,
             day(view.task.due_on),
             LABELS[view.status],
-            f"{base}/targets/{d.code}",
+            page_link(request, f"/targets/{d.code}"),
         )
         for d, view in lagging(request.app.state.store.engine, today)
     ]

@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from fastapi import Request
 from fastapi.responses import Response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,6 +24,12 @@ def safe_cell(value: object) -> object:
 
     text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def page_link(request: Request, path: str) -> str:
+    """A page's full address as this request reached the server: a workbook is read outside the
+    app, where a bare path leads nowhere."""
+    return str(request.base_url).rstrip("/") + path
 
 
 def _attachment(name: str) -> dict[str, str]:
