@@ -112,10 +112,12 @@ def test_every_link_a_page_shows_opens(role, office, client_as) -> None:
     assert [(url, a.status_code, on) for url, a, on in pages if a.status_code >= 400] == []
 
 
-def _forms(page: str) -> Iterator[tuple[str, dict[str, str], list[str]]]:
-    """Each POST form of a page: its action, its fields' values as the page fills them, and
-    the names of the fields a person types into."""
-    for form in LexborHTMLParser(page).css('form[method="post"]'):
+def _forms(page: str, method: str = "post") -> Iterator[tuple[str, dict[str, str], list[str]]]:
+    """Each form of a page sent by `method`: its action, its fields' values as the page fills
+    them, and the names of the fields a person types into (of a GET form, every field: its
+    selects and hidden fields are in the address, where anyone can change them)."""
+    sent_by = f'form[method="{method}"]' if method == "post" else 'form:not([method="post"])'
+    for form in LexborHTMLParser(page).css(sent_by):
         values, typed = {}, []
         for field in form.css("input[name], textarea[name], select[name]"):
             name, kind = field.attributes["name"] or "", field.attributes.get("type") or "text"
@@ -126,6 +128,8 @@ def _forms(page: str) -> Iterator[tuple[str, dict[str, str], list[str]]]:
                 values[name] = field.attributes.get("value") or field.text() or ""
                 if kind != "hidden":
                     typed.append(name)
+            if method == "get" and name not in typed:
+                typed.append(name)
         yield form.attributes.get("action") or "", values, typed
 
 
@@ -146,15 +150,20 @@ def test_every_form_and_filter_takes_hostile_values_without_an_error(
                 assert client.get(parts.path, params=changed).status_code < 500, (url, bad)
         if "text/html" not in answer.headers["content-type"]:
             continue
-        for action, values, typed in _forms(answer.text):
-            action = action or parts.path  # a form without an action posts to its page
-            key = (_shape(action), tuple(sorted(values)))
-            if action.startswith(_NOT_POSTED) or key in tried:
-                continue
-            tried.add(key)
-            for name, bad in itertools.product(typed, _HOSTILE):
-                sent = client.post(action, data={**values, name: bad})
-                assert sent.status_code < 500, (action, name, bad)
+        for method in ("post", "get"):
+            for action, values, typed in _forms(answer.text, method):
+                action = action or parts.path  # a form without an action sends to its page
+                key = (method, _shape(action), tuple(sorted(values)))
+                if action.startswith(_NOT_POSTED) or key in tried:
+                    continue
+                tried.add(key)
+                for name, bad in itertools.product(typed, _HOSTILE):
+                    fields = {**values, name: bad}
+                    if method == "post":
+                        sent = client.post(action, data=fields)
+                    else:
+                        sent = client.get(action, params=fields)
+                    assert sent.status_code < 500, (method, action, name, bad)
     assert len(tried) >= (2 if role == "officer" else 10)
 
 

@@ -119,7 +119,7 @@ class Listed:
 def _filters(
     status: str = "",
     overdue: bool = False,
-    department: Annotated[int, Query(ge=0)] = 0,
+    department: Annotated[RowId, Query()] = 0,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Listed:
     """The filters from the query string; a malformed one is a 422 that names it."""
