@@ -137,6 +137,11 @@ def test_bad_addresses_and_a_dead_server_are_told_and_nothing_is_lost(collected,
         f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": "không-phải-địa-chỉ"}
     )
     assert "địa chỉ e-mail không hợp lệ" in bad.text
+    pasted = "x" * 100_000  # a whole file pasted: the error, which the redirect carries, cuts it
+    bad = client.post(
+        f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": pasted}
+    )
+    assert "địa chỉ e-mail không hợp lệ" in bad.text and "x" * 80 + "…" in bad.text
     dead = client.post(
         f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": "a@b.vn"}
     )

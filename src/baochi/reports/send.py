@@ -18,6 +18,7 @@ from baochi.watch.notify import Attachment, DeliveryError, Mailer, Message, Noti
 
 ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 TITLES_LISTED = 15
+SHOWN = 80  # characters of a bad address the error repeats (it travels in a redirect's URL)
 
 
 def recipients_of(text: str | Sequence[str]) -> list[str]:
@@ -26,7 +27,8 @@ def recipients_of(text: str | Sequence[str]) -> list[str]:
     found = [p.strip() for p in parts if p.strip()]
     for address in found:
         if not ADDRESS.match(address):
-            raise ValueError(f"địa chỉ e-mail không hợp lệ: {address!r}")
+            shown = address if len(address) <= SHOWN else address[:SHOWN] + "…"
+            raise ValueError(f"địa chỉ e-mail không hợp lệ: {shown!r}")
     if not found:
         raise ValueError("chưa có địa chỉ nhận")
     return found
