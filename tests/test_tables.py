@@ -1,8 +1,10 @@
-"""Excel uploads: a workbook is read for its values; a file that is none, or one that would
-unpack to far more than any export, is refused with a message instead of being read."""
+"""Uploads: a CSV is read whatever its line ends, and one the csv module cannot read is refused
+naming its line; a workbook is read for its values; a file that is none, or one that would unpack
+to far more than any export, is refused with a message instead of being read."""
 
 from __future__ import annotations
 
+import csv
 import io
 
 import pytest
@@ -36,3 +38,17 @@ def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(monkeypatch) 
         tables.workbook(data)
     monkeypatch.setattr(tables, "UNPACKED_MAX", 8 * 2**20)
     assert tables.workbook(data).worksheets[0].max_row == 2001
+
+
+def test_a_csv_is_read_whatever_its_line_ends_and_an_unreadable_one_is_refused_by_line() -> None:
+    rows = [["url", "outlet"], ["https://hanoimoi.vn/rss/thoi-su", "Báo Hànộimới"]]
+    for end in ("\n", "\r\n", "\r"):  # Unix, Windows, and Excel for Mac's "CSV (Macintosh)"
+        data = "".join(",".join(row) + end for row in rows).encode()
+        assert list(tables.csv_rows(data)) == rows
+    quoted = 'url,note\r\nhttps://a.vn,"dòng một\r\ndòng hai"\r\n'.encode()
+    assert list(tables.csv_rows(quoted))[1] == ["https://a.vn", "dòng một\r\ndòng hai"]
+    by_name = tables.csv_rows(b"url;outlet\rhttps://a.vn;A\r", csv.DictReader)
+    assert list(by_name) == [{"url": "https://a.vn", "outlet": "A"}]
+    too_long = 'url,outlet\nhttps://a.vn,A\n"' + "x" * 200_000 + '",B\n'
+    with pytest.raises(ValueError, match="không đọc được CSV ở dòng 3: field larger"):
+        list(tables.csv_rows(too_long.encode()))

@@ -71,3 +71,8 @@ def test_a_list_saved_by_vietnamese_excel_is_read(
     f.write_bytes(to_cp1258(text))
     assert import_file(store, f, settings) == (1, 0)
     assert [s.outlet for s in store.sources()] == ["Báo Hànộimới"]
+    f.write_bytes(to_cp1258(text.replace("\n", "\r")))  # Excel for Mac's "CSV (Macintosh)"
+    assert import_file(store, f, settings) == (0, 1)
+    f.write_bytes(to_cp1258(text + '"' + "x" * 200_000 + '";Báo;rss\n'))
+    with pytest.raises(SourceImportError, match="không đọc được CSV ở dòng 3"):
+        import_file(store, f, settings)

@@ -165,6 +165,11 @@ def test_excel_csv_variants_semicolons_and_older_vietnamese_encodings(
     sheet = read_csv(encode(text), "bodies")
     import_sheets(registry, [sheet], "hoa")
     assert registry.row("bodies", "hlhpn-hn")["name"] == "Hội Liên hiệp Phụ nữ thành phố Hà Nội"
+    # Excel for Mac ends lines with a lone CR; a cell past the csv module's limit is named.
+    mac = read_csv(encode(text.replace("\n", "\r")), "bodies")
+    assert mac.rows == sheet.rows
+    with pytest.raises(RegistryImportError, match="không đọc được CSV ở dòng 3"):
+        read_csv(encode(text + '"' + "x" * 200_000 + '";a;city;association\n'), "bodies")
 
 
 def test_unknown_sheets_and_files_are_named(registry: RegistryStore, tmp_path) -> None:

@@ -196,6 +196,11 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert long_name.status_code == 422 and "chữ thường không dấu" in long_name.text
     broken = upload(b"PK\x03\x04 not a workbook", name="lang-nghe.xlsx")
     assert broken.status_code == 422 and "Không đọc được tệp" in broken.text
+    pasted = _listening_csv([["fb-dai", "Bình luận", "x" * 200_000, when, "", "", ""]])
+    too_long = upload(pasted)  # a cell past the csv module's limit: refused, naming the line
+    assert too_long.status_code == 422 and "không đọc được CSV ở dòng 2" in too_long.text
+    mac = upload(_listening_csv(again).replace(b"\r\n", b"\r"))  # Excel for Mac's line ends
+    assert "3 dòng — 0 mới, 3 đã có" in mac.text
     leader = client_as("leader")
     files = {"file": ("a.csv", _listening_csv(good), "text/csv")}
     form = {"csrf": csrf(leader, "/social")}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -11,7 +9,7 @@ from urllib.parse import urlsplit
 
 from baochi.db import Store
 from baochi.settings import Settings
-from baochi.tables import csv_text
+from baochi.tables import csv_rows
 
 KINDS = ("auto", "feed", "sitemap", "page")
 # Names used by ../shared/sources/outlets.csv and by common listening tools.
@@ -65,18 +63,23 @@ def check_url(url: str) -> str | None:
     return None
 
 
-def parse_sources(text: str, delimiter: str = ",") -> list[SourceSpec]:
+def parse_sources(data: bytes) -> list[SourceSpec]:
     """Validate a sources CSV (url, outlet, [kind, section, domain, city_outlet]) row by row."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    header = [
-        _COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in reader.fieldnames or []
-    ]
+    try:
+        rows = list(csv_rows(data))
+    except ValueError as exc:
+        raise SourceImportError([str(exc)]) from exc
+    header = (
+        [_COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]] if rows else []
+    )
     missing = {"url", "outlet"} - set(header)
     if missing:
         raise SourceImportError([f"header: missing column(s) {', '.join(sorted(missing))}"])
-    reader.fieldnames = header
     specs, errors, seen = [], [], set()
-    for number, row in enumerate(reader, start=2):
+    for number, cells in enumerate(rows[1:], start=2):
+        if not cells:
+            continue  # a blank line
+        row = dict(zip(header, cells, strict=False))
         url = (row.get("url") or "").strip()
         outlet = (row.get("outlet") or "").strip()
         raw_kind = (row.get("kind") or "").strip().lower()
@@ -126,10 +129,11 @@ def add_sources(store: Store, specs: list[SourceSpec], settings: Settings) -> tu
 
 def import_file(store: Store, path: Path, settings: Settings) -> tuple[int, int]:
     """Import a sources CSV file; raises SourceImportError, writing nothing, if a row is bad."""
-    return add_sources(store, parse_sources(*csv_text(path.read_bytes())), settings)
+    return add_sources(store, parse_sources(path.read_bytes()), settings)
 
 
 def default_sources() -> list[SourceSpec]:
     """The shipped list: real outlets a Hà Nội press office watches, with public feed URLs."""
-    text = resources.files("baochi.collect").joinpath("data/default_sources.csv").read_text("utf-8")
-    return parse_sources(text)
+    return parse_sources(
+        resources.files("baochi.collect").joinpath("data/default_sources.csv").read_bytes()
+    )

@@ -19,7 +19,7 @@ from openpyxl.styles import Font
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known
-from baochi.tables import csv_text, workbook
+from baochi.tables import csv_rows, workbook
 from baochi.vi import fold
 
 Counts = dict[str, Counter[str]]
@@ -36,8 +36,10 @@ def entity_named(name: str) -> Entity | None:
 
 def read_csv(data: bytes, entity: str) -> Sheet:
     """One entity's rows from CSV bytes, as the office's spreadsheets save them."""
-    text, delimiter = csv_text(data)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        rows = list(csv_rows(data))
+    except ValueError as exc:
+        raise RegistryImportError([str(exc)]) from exc
     header = tuple(rows[0]) if rows else ()
     body = tuple((number, tuple(row)) for number, row in enumerate(rows[1:], start=2) if any(row))
     return Sheet(entity, header, body)

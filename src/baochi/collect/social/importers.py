@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -21,7 +20,7 @@ from baochi.collect.social.mapping import FieldMap, RowError, item_of
 from baochi.hanoi_time import HANOI
 from baochi.records import digest
 from baochi.settings import Settings
-from baochi.tables import csv_text, workbook
+from baochi.tables import csv_rows, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
@@ -63,8 +62,7 @@ class ImportReport:
 
 def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
     """Rows by header name, as the office's spreadsheets save them."""
-    text, delimiter = csv_text(data)
-    yield from csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    yield from csv_rows(data, csv.DictReader)
 
 
 def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
