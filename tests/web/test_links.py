@@ -112,6 +112,32 @@ def test_every_link_a_page_shows_opens(role, office, client_as) -> None:
     assert [(url, a.status_code, on) for url, a, on in pages if a.status_code >= 400] == []
 
 
+def _unlabelled(page: str) -> Iterator[str]:
+    """The form controls a screen reader would announce without a name: no <label> for them or
+    around them, no aria-label (a placeholder is no label: it goes when typing starts)."""
+    tree = LexborHTMLParser(page)
+    named = {label.attributes.get("for") for label in tree.css("label[for]")}
+    for field in tree.css("input, select, textarea"):
+        seen = field.attributes
+        if seen.get("type") in ("hidden", "submit", "button") or "hidden" in seen:
+            continue
+        if seen.get("id") in named or seen.get("aria-label") or seen.get("aria-labelledby"):
+            continue
+        around, inside = field.parent, False
+        while around is not None and not inside:
+            inside, around = around.tag == "label", around.parent
+        if not inside:
+            yield f"{field.tag} {seen.get('name')}"
+
+
+@pytest.mark.parametrize("role", ["analyst", "officer", "leader", "admin"])
+def test_every_form_field_has_a_name_a_screen_reader_reads(role, office, client_as) -> None:
+    pages = [(url, a.text) for url, a, _ in _pages(client_as(role)) if a.status_code == 200]
+    fields = sum(len(LexborHTMLParser(text).css("input, select, textarea")) for _, text in pages)
+    assert fields > (3 if role in ("officer", "leader") else 30)
+    assert [(url, f) for url, text in pages for f in _unlabelled(text)] == []
+
+
 def _forms(page: str, method: str = "post") -> Iterator[tuple[str, dict[str, str], list[str]]]:
     """Each form of a page sent by `method`: its action, its fields' values as the page fills
     them, and the names of the fields a person types into (of a GET form, every field: its
