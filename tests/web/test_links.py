@@ -131,11 +131,19 @@ def _unlabelled(page: str) -> Iterator[str]:
 
 
 @pytest.mark.parametrize("role", ["analyst", "officer", "leader", "admin"])
-def test_every_form_field_has_a_name_a_screen_reader_reads(role, office, client_as) -> None:
-    pages = [(url, a.text) for url, a, _ in _pages(client_as(role)) if a.status_code == 200]
+def test_every_page_and_form_field_has_a_name_a_screen_reader_reads(
+    role, office, client_as
+) -> None:
+    pages = [
+        (url, a.text)
+        for url, a, _ in _pages(client_as(role))
+        if a.status_code == 200 and "text/html" in a.headers["content-type"]
+    ]
     fields = sum(len(LexborHTMLParser(text).css("input, select, textarea")) for _, text in pages)
     assert fields > (3 if role in ("officer", "leader") else 30)
     assert [(url, f) for url, text in pages for f in _unlabelled(text)] == []
+    headless = [url for url, text in pages if not LexborHTMLParser(text).css_first("h1")]
+    assert headless == []  # each page has a heading to start reading from
 
 
 def _forms(page: str, method: str = "post") -> Iterator[tuple[str, dict[str, str], list[str]]]:
