@@ -4,10 +4,12 @@ the scheduled brief and week report are made once and mailed with their PDF."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import re
 import socket
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from docx import Document
@@ -18,7 +20,7 @@ from baochi.db.reports_store import ReportsStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.reports.conftest import Collected
-from tests.watch.test_mail import Inbox, smtp  # noqa: F401  (the SMTP server fixture)
+from tests.watch.test_mail import Inbox, controller, smtp  # noqa: F401  (the SMTP server fixture)
 
 argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
 
@@ -150,6 +152,49 @@ def test_bad_addresses_and_a_dead_server_are_told_and_nothing_is_lost(collected,
     assert row is not None and row.status == "draft" and row.send_error
     assert client.get("/reports/drafts/999999").status_code == 404
     assert client.get(f"/reports/drafts/{draft_id}/file.exe").status_code == 404
+
+
+class _SlowInbox(Inbox):
+    """A mail server that takes a second to accept a message, as a busy one does."""
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        await asyncio.sleep(1.0)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
+    """Two sends of one draft at the same moment (a second tab, a second worker's schedule):
+    the one that starts first mails it, the other says it is being sent; later it may be sent
+    again on purpose."""
+    inbox = _SlowInbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
+    server.start()
+    try:
+        clients = [
+            client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port) for _ in range(2)
+        ]
+        draft_id = make_draft(clients[0])
+        form = [{"csrf": csrf(c, "/reports"), "recipients": "vp@hanoi.gov.vn"} for c in clients]
+        with ThreadPoolExecutor(2) as pool:
+            sent = list(
+                pool.map(
+                    lambda k: clients[k].post(f"/reports/drafts/{draft_id}/send", data=form[k]),
+                    range(2),
+                )
+            )
+        assert len(inbox.messages) == 1
+        told = sorted("Đã gửi" in page.text for page in sent)
+        assert told == [False, True]
+        assert any("đang được gửi từ một yêu cầu khác" in page.text for page in sent)
+        row = ReportsStore(collected.store.engine).draft(draft_id)
+        assert row is not None and row.status == "sent" and row.sending_since is None
+        again = clients[1].post(f"/reports/drafts/{draft_id}/send", data=form[1])
+        assert "Đã gửi" in again.text and len(inbox.messages) == 2
+    finally:
+        server.stop()
 
 
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:

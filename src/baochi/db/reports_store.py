@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Engine, Select, func, select, update
+from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, documents, outlets
@@ -77,6 +77,7 @@ class DraftRow:
     sent_at: dt.datetime | None
     sent_to: str
     send_error: str
+    sending_since: dt.datetime | None
 
 
 class ReportsStore:
@@ -170,6 +171,16 @@ class ReportsStore:
                 insert.values(**values).on_conflict_do_nothing().returning(report_drafts.c.id)
             ).first()
         return None if row is None else int(row[0])
+
+    def claim_send(self, draft_id: int, now: dt.datetime, stale: dt.datetime) -> bool:
+        """Mark a draft as being sent, unless a send began after `stale`; whether it was."""
+        c = report_drafts.c
+        free = or_(c.sending_since.is_(None), c.sending_since < stale)
+        with self.engine.begin() as conn:
+            claimed = conn.execute(
+                update(report_drafts).where(c.id == draft_id, free).values(sending_since=now)
+            )
+        return claimed.rowcount == 1
 
     def draft(self, draft_id: int) -> DraftRow | None:
         """One draft, or None."""

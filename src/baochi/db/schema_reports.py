@@ -29,5 +29,6 @@ report_drafts = Table(
     Column("sent_at", UTCDateTime),
     Column("sent_to", Text, nullable=False, server_default=""),
     Column("send_error", Text, nullable=False, server_default=""),
+    Column("sending_since", UTCDateTime),  # a send under way (its mail not yet accepted)
 )
 Index("ix_report_drafts_period", report_drafts.c.kind, report_drafts.c.first_day)

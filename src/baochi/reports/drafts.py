@@ -60,7 +60,7 @@ def save_edit(engine: Engine, draft_id: int, paper: Paper, now: dt.datetime) -> 
 
 def mark(engine: Engine, draft_id: int, recipients: str, error: str, now: dt.datetime) -> None:
     """Record a send: sent to whom, or why it failed (it stays a draft then)."""
-    values: dict[str, object] = {"send_error": error, "updated_at": now}
+    values: dict[str, object] = {"send_error": error, "updated_at": now, "sending_since": None}
     if not error:
         values.update(status="sent", sent_at=now, sent_to=recipients)
     ReportsStore(engine).update_draft(draft_id, values)

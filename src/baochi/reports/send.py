@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import Engine
 
+from baochi.db.reports_store import ReportsStore
 from baochi.reports import drafts
 from baochi.reports.formats import file_name, media_type, render
 from baochi.reports.paper import Paper
@@ -18,6 +19,8 @@ from baochi.watch.notify import Attachment, DeliveryError, Mailer, Message, Noti
 
 ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 TITLES_LISTED = 15
+# How long a send that never ended (the process stopped mid-way) keeps others from sending.
+SENDING_FOR = dt.timedelta(minutes=10)
 SHOWN = 80  # characters of a bad address the error repeats (it travels in a redirect's URL)
 
 
@@ -63,8 +66,11 @@ def send_draft(
     now: dt.datetime,
     mailer: Notifier | None = None,
 ) -> str:
-    """Mail a draft as it stands to the recipients; "" when sent, else why not (recorded)."""
+    """Mail a draft as it stands to the recipients; "" when sent, else why not (recorded,
+    unless another request is sending it at that moment: a second click, a second tab)."""
     _, paper = drafts.load(engine, draft_id)
+    if not ReportsStore(engine).claim_send(draft_id, now, now - SENDING_FOR):
+        return "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem kết quả"
     mailer = mailer or Mailer(WatchConfig.from_settings(settings))
     target = ", ".join(recipients)
     try:
