@@ -20,7 +20,7 @@ from baochi.db.reports_store import ReportsStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.reports.conftest import Collected
-from tests.watch.test_mail import Inbox, controller, smtp  # noqa: F401  (the SMTP server fixture)
+from tests.watch.test_mail import Inbox, smtp, smtp_server  # noqa: F401  (the SMTP server fixture)
 
 argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
 
@@ -167,12 +167,7 @@ def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
     the one that starts first mails it, the other says it is being sent; later it may be sent
     again on purpose."""
     inbox = _SlowInbox()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
-    server.start()
-    try:
+    with smtp_server(inbox) as port:
         clients = [
             client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port) for _ in range(2)
         ]
@@ -193,8 +188,6 @@ def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
         assert row is not None and row.status == "sent" and row.sending_since is None
         again = clients[1].post(f"/reports/drafts/{draft_id}/send", data=form[1])
         assert "Đã gửi" in again.text and len(inbox.messages) == 2
-    finally:
-        server.stop()
 
 
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:

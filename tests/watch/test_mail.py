@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import email
@@ -38,19 +39,26 @@ class Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp() -> Iterator[tuple[Inbox, int]]:
-    """A real SMTP server on a free port of 127.0.0.1."""
+@contextlib.contextmanager
+def smtp_server(inbox: Inbox) -> Iterator[int]:
+    """A real SMTP server on a free port of 127.0.0.1 delivering to the inbox; its port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    inbox = Inbox()
     server = controller.Controller(inbox, hostname="127.0.0.1", port=port)
     server.start()
     try:
-        yield inbox, port
+        yield port
     finally:
         server.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on a free port of 127.0.0.1, and what it received."""
+    inbox = Inbox()
+    with smtp_server(inbox) as port:
+        yield inbox, port
 
 
 def test_a_spike_digest_arrives_by_mail_in_vietnamese(
