@@ -279,6 +279,9 @@ def replicate(store: Store, docs: int, keep_free_gb: float) -> dict[str, float]:
         done = int(conn.execute(text("SELECT max(id) FROM documents")).scalar_one())
     if done >= docs:  # ids refused as duplicates leave gaps: nothing left to copy
         build_gin(store)  # unless a stopped run left the indexes to build
+        with store.engine.begin() as conn:  # and the totals of the rows it copied
+            for statement in _COPY_DONE:
+                conn.execute(text(statement))
         return {}
     started = time.perf_counter()
     with store.engine.begin() as conn:
@@ -432,10 +435,13 @@ def main() -> None:
     if store.counts()["documents"] < args.docs:
         print(f"copying it to {args.docs:,} documents", flush=True)
         figures.update(replicate(store, args.docs, args.keep_free_gb))
-    elif args.json.exists():  # a re-run on the same archive keeps the figures of its build
-        before = json.loads(args.json.read_text("utf-8"))
-        if before.get("documents_requested") == args.docs:
-            figures.update({k: v for k, v in before.items() if k in BUILD_FIGURES})
+    else:
+        if args.database_url:  # what a run stopped after its copies left: indexes, totals
+            replicate(store, args.docs, args.keep_free_gb)
+        if args.json.exists():  # a re-run on the same archive keeps the figures of its build
+            before = json.loads(args.json.read_text("utf-8"))
+            if before.get("documents_requested") == args.docs:
+                figures.update({k: v for k, v in before.items() if k in BUILD_FIGURES})
     if waiting := index.pending(store.engine):
         print(f"indexing {waiting:,} documents left waiting", flush=True)
         index.sync(store.engine)
