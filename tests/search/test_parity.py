@@ -118,7 +118,8 @@ def test_a_not_reaches_postgresql_as_the_ids_it_negates(both: tuple[Archive, Arc
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
         sent.append(str(parameters))
 
-    negating = [q for q in PARITY if " NOT " in q]
+    # A NOT inside an OR inside an AND, on one index (its relevance order differs: see README).
+    negating = [q for q in PARITY if " NOT " in q] + ["(hà nội NOT hồ OR cháy) công an"]
     event.listen(pg.store.engine, "before_cursor_execute", record)
     try:
         totals = [[run_query(a.store, q, sort="newest").total for q in negating] for a in both]

@@ -238,6 +238,11 @@ def _parts(node: Or) -> list[Node]:
     ]
 
 
+def _both(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The ids in both sorted lists."""
+    return np.intersect1d(a, b, assume_unique=True)
+
+
 def _negates(node: Node) -> bool:
     """Whether a subtree holds a NOT anywhere."""
     if isinstance(node, Not):
@@ -316,13 +321,17 @@ class PostgresBackend:
         or an insert past gin_pending_list_limit) it can miss a row's entry for b and return
         the row (48 rows for 44, one query in 250). Queries without a NOT were always right.
         """
-        if isinstance(node, And) and any(isinstance(i, Not) for i in node.items):
-            kept = [i for i in node.items if not isinstance(i, Not)]
+        if isinstance(node, And) and _negates(node):
+            plain = [i for i in node.items if not _negates(i)]
+            nested = [i for i in node.items if _negates(i) and not isinstance(i, Not)]
             gone = [i.item for i in node.items if isinstance(i, Not)]
-            matched = self.ids(index, kept[0] if len(kept) == 1 else And(tuple(kept)), floor)
+            asked = [plain[0] if len(plain) == 1 else And(tuple(plain))] if plain else []
+            matched = functools.reduce(_both, [self.ids(index, i, floor) for i in asked + nested])
+            if not gone:
+                return matched
             negated = self.ids(index, gone[0] if len(gone) == 1 else Or(tuple(gone)), floor)
             return np.setdiff1d(matched, negated, assume_unique=True)
-        if isinstance(node, Or) and any(_negates(i) for i in node.items):
+        if isinstance(node, Or) and _negates(node):
             return np.unique(np.concatenate([self.ids(index, i, floor) for i in node.items]))
         cols = Columns.of(index)
         parts = _parts(node) if isinstance(node, Or) else [node]
