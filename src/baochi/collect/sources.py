@@ -69,9 +69,8 @@ def parse_sources(data: bytes) -> list[SourceSpec]:
         rows = list(csv_rows(data))
     except ValueError as exc:
         raise SourceImportError([str(exc)]) from exc
-    header = (
-        [_COLUMN_ALIASES.get(h.strip().lower(), h.strip().lower()) for h in rows[0]] if rows else []
-    )
+    named = [h.strip().lower() for h in (rows[0] if rows else [])]
+    header = [_COLUMN_ALIASES.get(h, h) for h in named]
     missing = {"url", "outlet"} - set(header)
     if missing:
         raise SourceImportError([f"header: missing column(s) {', '.join(sorted(missing))}"])
@@ -134,6 +133,5 @@ def import_file(store: Store, path: Path, settings: Settings) -> tuple[int, int]
 
 def default_sources() -> list[SourceSpec]:
     """The shipped list: real outlets a Hà Nội press office watches, with public feed URLs."""
-    return parse_sources(
-        resources.files("baochi.collect").joinpath("data/default_sources.csv").read_bytes()
-    )
+    shipped = resources.files("baochi.collect").joinpath("data/default_sources.csv")
+    return parse_sources(shipped.read_bytes())
