@@ -170,6 +170,55 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert client_as("officer").get("/stories").status_code == 403
 
 
+def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    """Lan reads an article: its story, the article it repeats or the copies repeating it, the
+    reports that disagree with it (its own side first), and the cases it is already part of,
+    before she opens a second one on it."""
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    ids = [
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
+        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+        save(store, corpus.by_id[COPY], "baotintuc.vn"),
+    ]
+    analyst = client_as("analyst")
+    assert 'id="document-story"' not in analyst.get(f"/documents/{ids[0]}").text  # not placed
+    story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
+
+    for mine, theirs in ((ids[0], ids[1]), (ids[1], ids[0])):
+        page = analyst.get(f"/documents/{mine}").text
+        assert f'<a href="/stories/{story_of[mine]}" class="fw-medium">' in page
+        table = page[page.index("Bài này mâu thuẫn với") :]
+        assert table.index(f'href="/documents/{mine}"') < table.index(f'href="/documents/{theirs}"')
+        assert table.count("<mark>") == 2 and "thương vong</mark>" in table
+    copy = analyst.get(f"/documents/{ids[3]}").text
+    assert re.search(
+        rf'id="document-original">[^<]*<a href="/documents/{ids[2]}">vietnamplus', copy
+    )
+    assert "Bài này mâu thuẫn với" not in copy and 'id="document-cases"' not in copy
+    original = analyst.get(f"/documents/{ids[2]}").text
+    assert re.search(
+        rf'id="document-copies">[^<]*<a href="/documents/{ids[3]}">baotintuc', original
+    )
+
+    token = csrf(analyst, f"/documents/{ids[0]}")
+    opened = analyst.post(
+        "/cases",
+        data={"csrf": token, "document_id": str(ids[0]), "title": "Tai nạn: số thương vong"},
+        follow_redirects=False,
+    )
+    case_id = int(opened.headers["location"].rsplit("/", 1)[1])
+    listed = f'<a href="/cases/{case_id}">#{case_id} Tai nạn: số thương vong</a>'
+    for reader in (analyst, client_as("leader")):  # the story's other report is in it too
+        for doc_id in ids[:2]:
+            page = reader.get(f"/documents/{doc_id}").text
+            assert listed in page and "Bài đưa tin" in page
+    assert 'id="document-cases"' not in analyst.get(f"/documents/{ids[2]}").text
+    assert client_as("officer").get(f"/documents/{ids[0]}").status_code == 403
+
+
 def test_the_dashboard_calls_rising_what_several_outlets_told_most_today(
     store: Store, corpus: Corpus, client_as
 ) -> None:

@@ -21,6 +21,7 @@ from baochi.cases.attachments import AttachmentRejected
 from baochi.cases.deadlines import DeadlineRules, configured_rules, days_left
 from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
+from baochi.db import DocumentRow
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, audit
@@ -289,6 +290,33 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
         },
     }
     return Panel(20, "Hồ sơ theo dõi chuỗi tin này", "cases/_story.html", context)
+
+
+RELATIONS = {
+    "coverage": "Bài đưa tin",
+    "candidate": "Có thể là bài trả lời",
+    "reply": "Bài trả lời",
+    "correction": "Cải chính",
+}
+
+
+def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | None:
+    """The cases an article is already part of, on its page, for those who may read every case:
+    before opening another on the same article, the office sees the one that exists."""
+    if user.role not in workflow.READ_ALL_ROLES:
+        return None
+    linked = CasesStore(_engine(request)).document_cases(doc.id)
+    if not linked:
+        return None
+    today = dt.datetime.now(dt.UTC)
+    context = {
+        "cases": [
+            (c, RELATIONS.get(relation, relation), days_left(c.due_on, today))
+            for c, relation in linked
+        ],
+        "labels": workflow.STATUS_LABELS,
+    }
+    return Panel(5, "Hồ sơ có bài này", "cases/_document.html", context)
 
 
 @router.get("/cases/{case_id:id}")

@@ -237,6 +237,16 @@ class CasesStore:
             for row in rows
         ]
 
+    def document_cases(self, document_id: int) -> list[tuple[CaseRow, str]]:
+        """The cases an article is linked to, each with how: coverage, candidate, reply or
+        correction; soonest due first."""
+        query = select(case_documents.c.case_id, case_documents.c.relation).where(
+            case_documents.c.document_id == document_id
+        )
+        with self.engine.connect() as conn:
+            links: dict[int, str] = {row.case_id: row.relation for row in conn.execute(query)}
+        return [(case, links[case.id]) for case in self.cases(ids=links)] if links else []
+
     def events(self, case_id: int) -> list[dict[str, Any]]:
         """What happened to a case, oldest first."""
         query = (

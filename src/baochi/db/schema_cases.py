@@ -68,6 +68,8 @@ case_documents = Table(
     Column("confirmed_by", Integer),
 )
 
+Index("ix_case_documents_document", case_documents.c.document_id)  # an article's cases
+
 case_events = Table(
     "case_events",
     metadata,

@@ -39,6 +39,7 @@ story_articles = Table(
     Column("added_at", UTCDateTime, nullable=False),
 )
 Index("ix_story_articles_story", story_articles.c.story_id)
+Index("ix_story_articles_copy", story_articles.c.duplicate_of)  # an article's copies
 
 # One row per conflicting pair of phrases; `fingerprint` makes a repeated assignment write nothing.
 story_conflicts = Table(

@@ -491,8 +491,7 @@ class StoryStore:
             row = conn.execute(select(stories).where(stories.c.id == story_id)).first()
         return None if row is None else _story(row)
 
-    def articles(self, story_id: int) -> list[StoryArticle]:
-        """A story's articles in arrival order; copies point at the article they repeat."""
+    def _articles(self, where: Any) -> list[StoryArticle]:
         query = (
             select(
                 documents.c.id.label("document_id"),
@@ -509,15 +508,42 @@ class StoryStore:
             .select_from(story_articles)
             .join(documents, documents.c.id == story_articles.c.document_id)
             .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-            .where(story_articles.c.story_id == story_id)
+            .where(where)
             .order_by(appeared_at, documents.c.id)
         )
         with self.engine.connect() as conn:
             return [StoryArticle(**row._mapping) for row in conn.execute(query)]
 
+    def articles(self, story_id: int) -> list[StoryArticle]:
+        """A story's articles in arrival order; copies point at the article they repeat."""
+        return self._articles(story_articles.c.story_id == story_id)
+
+    def article(self, document_id: int) -> StoryArticle | None:
+        """One placed article, or None before the linker has reached it."""
+        found = self._articles(story_articles.c.document_id == document_id)
+        return found[0] if found else None
+
+    def copies_of(self, document_id: int) -> list[StoryArticle]:
+        """The later articles that repeat one, in arrival order: in its story, or in a story of
+        their own when they came after that story had closed."""
+        return self._articles(story_articles.c.duplicate_of == document_id)
+
     def conflicts(self, story_id: int) -> list[ConflictView]:
         """A story's conflicting phrases with both sides' outlets and titles."""
         return self._conflicts(story_conflicts.c.story_id == story_id)
+
+    def story_of(self, document_id: int) -> int | None:
+        """The story an article is in, or None before the linker has placed it."""
+        query = select(story_articles.c.story_id).where(story_articles.c.document_id == document_id)
+        with self.engine.connect() as conn:
+            found: int | None = conn.execute(query).scalar()
+            return found
+
+    def document_conflicts(self, story_id: int, document_id: int) -> list[ConflictView]:
+        """The conflicts of a story that one of its articles is a side of."""
+        c = story_conflicts.c
+        mine = (c.document_id == document_id) | (c.other_id == document_id)
+        return self._conflicts((c.story_id == story_id) & mine)
 
     def conflicts_found(self, since: dt.datetime, until: dt.datetime) -> list[ConflictView]:
         """Conflicts found in a time window, oldest first: what the alerts announce."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from baochi.db import DocumentRow
 from baochi.db.stories_store import ConflictView, StoryArticle, StoryRow, StoryStore
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
@@ -237,6 +238,59 @@ def export_story(request: Request, story_id: int, user: Reader) -> Response:
     )
     preface = [("Chuỗi tin", story.title), ("Liên kết", page_link(request, f"/stories/{story_id}"))]
     return xlsx_response(f"chuoi-tin-{story_id}.xlsx", "Các bài", header, rows, preface)
+
+
+def facing(conflict: ConflictView, document_id: int) -> ConflictView:
+    """The conflict with the given article as its first side, as that article's page reads it."""
+    if conflict.document_id == document_id:
+        return conflict
+    return replace(
+        conflict,
+        document_id=conflict.other_id,
+        outlet=conflict.other_outlet,
+        title=conflict.other_title,
+        span=conflict.other_span,
+        sentence=conflict.other_sentence,
+        url=conflict.other_url,
+        official=conflict.other_official,
+        other_id=conflict.document_id,
+        other_outlet=conflict.outlet,
+        other_title=conflict.title,
+        other_span=conflict.span,
+        other_sentence=conflict.sentence,
+        other_url=conflict.url,
+        other_official=conflict.official,
+    )
+
+
+COPIES_SHOWN = 20  # a wire story's copies beyond these are on the story page
+
+
+def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | None:
+    """An article's story on its page: how big it is, the earlier article this one copies or
+    the copies that repeat it, and where other reports of the story disagree with this one."""
+    store = _store(request)
+    if user.role not in READERS or not store.available():
+        return None
+    story_id = store.story_of(doc.id)
+    story = store.story(story_id) if story_id is not None else None
+    if story is None:
+        return None
+    this = store.article(doc.id)
+    original = store.article(this.duplicate_of) if this and this.duplicate_of else None
+    copies = store.copies_of(doc.id)
+    context = {
+        "story": story,
+        "original": original,
+        "copies": copies[:COPIES_SHOWN],
+        "more_copies": len(copies) - COPIES_SHOWN,
+        "conflicts": [
+            (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
+            for c in (facing(c, doc.id) for c in store.document_conflicts(story.id, doc.id))
+        ],
+        "types": CONFLICT_TYPES,
+    }
+    return Panel(10, "Chuỗi tin", "stories/_document.html", context)
 
 
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
