@@ -445,9 +445,26 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
         dedupe_key="spike:area:test",
     )
     WatchStore(store.engine).add_alert(district, dt.datetime.now(dt.UTC))
+    conflict = replace(
+        spike,
+        kind="conflict",
+        subject_kind="story",
+        subject_key="7",
+        subject_label="Ngập úng: lượng mưa",
+        dedupe_key="conflict:7:test",
+    )
+    WatchStore(store.engine).add_alert(conflict, dt.datetime.now(dt.UTC))
     client = client_as("analyst")
     html = client.get("/").text
     assert "Tăng đột biến" in html and reason in html
+    # each leads where its subject is read; a leader, who cannot open the alerts page, still
+    # reaches the story whose reports disagree and the district's articles
+    query = escape(urlencode({"q": 'place:"Hoàn Kiếm" date:7d'}))
+    assert '<a href="/alerts#watchlist-1">an toàn thực phẩm trường học</a>' in html
+    leader = client_as("leader").get("/").text
+    assert '<a href="/stories/7">Ngập úng: lượng mưa</a>' in html and html.count(query) == 1
+    assert '<a href="/stories/7">Ngập úng: lượng mưa</a>' in leader and query in leader
+    assert 'href="/alerts' not in leader and "an toàn thực phẩm trường học" in leader
     page = client.get("/alerts").text
     assert reason in page and 'href="/alerts#watchlist-1"' in page
     # a district's spike opens the search of its articles (place: reads districts and wards)

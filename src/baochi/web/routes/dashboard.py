@@ -11,13 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.cases import casework
 from baochi.cases.deadlines import days_left
 from baochi.cases.workflow import OPEN_STATUSES, Actor
+from baochi.db.watch_store import Alert
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.cache import DASHBOARD_SECONDS, cached
-from baochi.web.routes.alerts import ALERT_KINDS, watch_store
+from baochi.web.routes.alerts import ALERT_KINDS, alert_href, watch_store
 from baochi.web.templating import NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +57,16 @@ def figures(request: Request) -> dict[str, Any]:
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
         "updated": dt.datetime.now(HANOI),
     }
+
+
+EDITOR_PAGES = ("/alerts", "/sources")  # where an alert may lead that only editors open
+
+
+def alert_link(alert: Alert, user: User) -> str:
+    """Where a dashboard alert leads this user: its story, case or search, or the alerts and
+    sources pages for an editor; "" when it leads nowhere the user may go."""
+    href = alert_href(alert)
+    return "" if user.role not in EDITORS and href.startswith(EDITOR_PAGES) else href
 
 
 def cases_due(request: Request, user: User) -> Panel | None:
@@ -98,6 +109,7 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         **data,
         "chart": chart,
         "panels": area_panels(request, user),
+        "alert_links": [(a, alert_link(a, user)) for a in data["alerts"]],
         "alert_kinds": ALERT_KINDS,
         "can_edit": user.role in EDITORS,  # sources and alerts open to editors only
         "title": "Tổng quan",
