@@ -213,15 +213,15 @@ _COPY = (
     " outlet_id, kind, title, lead, body, authors, language, encoding,"
     " published_at + :shift_days * interval '1 day',"
     " fetched_at + :shift_days * interval '1 day', topic, tone, place, hanoi"
-    " FROM documents WHERE id <= :base AND id + :shift_ids BETWEEN :done + 1 AND :last",
+    " FROM documents WHERE id <= :base AND id + :shift_ids BETWEEN :first AND :last",
     "INSERT INTO document_keys (document_id, url_hash, content_hash, fetched_at)"
     " SELECT id, url_hash, content_hash, fetched_at FROM documents"
-    " WHERE id > greatest(:shift_ids, :done) AND id <= :shift_ids + :base",
+    " WHERE id > greatest(:shift_ids, :done) AND id <= :top",
     "DELETE FROM search_pending WHERE doc_id > :shift_ids",
     "INSERT INTO search_text SELECT doc_id + :shift_ids, words, exact, words_size, exact_size"
-    " FROM search_text WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :done + 1 AND :last",
+    " FROM search_text WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :first AND :last",
     "INSERT INTO search_titles SELECT doc_id + :shift_ids, words, exact FROM search_titles"
-    " WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :done + 1 AND :last",
+    " WHERE doc_id <= :base AND doc_id + :shift_ids BETWEEN :first AND :last",
 )
 # The GIN indexes of search_0003 and search_0005, dropped before the copies and built once after
 # (building one is far cheaper than growing it a row at a time), in pairs: PostgreSQL builds a
@@ -291,7 +291,16 @@ def replicate(store: Store, docs: int, keep_free_gb: float) -> dict[str, float]:
         if keep_free_gb and free_gb(store) < keep_free_gb:
             print(f"  stopped at {done:,}: less than {keep_free_gb} GB free", flush=True)
             break
-        values = {"shift_ids": copy * base, "base": base, "last": docs, "done": done}
+        # Sums made here, not in SQL: psycopg sends a small int as a smallint, and the sum of
+        # two smallints above 32,767 fails ("smallint out of range").
+        values = {
+            "shift_ids": copy * base,
+            "base": base,
+            "first": done + 1,
+            "last": docs,
+            "done": done,
+            "top": copy * base + base,
+        }
         with store.engine.begin() as conn:
             for statement in _COPY:
                 conn.execute(text(statement), {**values, "shift_days": copy * SHIFT_DAYS})
