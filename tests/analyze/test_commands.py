@@ -59,13 +59,18 @@ def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> Non
     source.write_bytes(b'{"id": 1, "text": "H\xe0 N\xf4i"}')  # saved in a legacy encoding
     assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
     assert f"cannot read {source}" in capsys.readouterr().err
-    source.write_text('{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}\n', "utf-8")
+    # Notepad's byte-order mark, Windows line ends, and a line separator inside a text as
+    # Python's json.dumps(ensure_ascii=False) writes it: three posts, read as three
+    texts = ["sản phẩm tốt lắm, giao hàng nhanh", "dở\u2028quá", "bình\x85thường"]
+    posts = [json.dumps({"id": i, "text": t}, ensure_ascii=False) for i, t in enumerate(texts)]
+    source.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(posts).encode())
     assert (
         cli.main(["analyze", "--kind", "post", "--input", str(source), "--output", str(target)])
         == 0
     )
-    (row,) = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
-    assert row["sentiment"] in ("negative", "neutral", "positive") and "toxicity" in row
+    rows = [json.loads(line) for line in target.read_text("utf-8").split("\n") if line]
+    assert [row["id"] for row in rows] == [0, 1, 2]
+    assert all(r["sentiment"] in ("negative", "neutral", "positive") for r in rows)
 
 
 def test_eval_writes_the_figures_it_prints_keeping_the_others(env, tmp_path: Path, capsys) -> None:
@@ -91,6 +96,9 @@ def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
     labels.write_text('{"id": 999999, "task": "tone", "label": "negative"}\n', "utf-8")
     assert cli.main(["labels", "import", str(labels)]) == 1  # before: an IntegrityError
     assert "no stored document 999999" in capsys.readouterr().err
+    labels.write_bytes(b'\xef\xbb\xbf{"id": 1, "task": "tone", "label": "furious"}\r\n')
+    assert cli.main(["labels", "import", str(labels)]) == 1  # read: the label is what is wrong
+    assert "line 1: tone label 'furious' not in" in capsys.readouterr().err
     labels.write_bytes(b"\xff\xfe\x00garbage")
     assert cli.main(["labels", "import", str(labels)]) == 2
     assert f"cannot read {labels}" in capsys.readouterr().err

@@ -222,9 +222,15 @@ def _table(figures: dict[str, Any], prefix: str = "") -> str:
     return "\n".join(line for line in lines if line)
 
 
+def _jsonl_lines(path: Path) -> list[str]:
+    """A JSONL file's lines: a byte-order mark (Notepad's UTF-8) skipped, and cut at line feeds
+    only, since a JSON string may hold U+2028 or U+0085 as they are (Python writes them so)."""
+    return path.read_text("utf-8-sig").split("\n")
+
+
 def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        lines = args.input.read_text("utf-8").splitlines()
+        lines = _jsonl_lines(args.input)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"baochi: cannot read {args.input}: {exc}", file=sys.stderr)
         return 2
@@ -318,7 +324,7 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
     web = WebStore(store.engine)
     errors, rows = [], []
     try:
-        lines = args.file.read_text("utf-8").splitlines()
+        lines = _jsonl_lines(args.file)
     except (OSError, UnicodeDecodeError) as exc:
         print(f"baochi: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
