@@ -296,12 +296,48 @@ def test_corrections_made_before_they_were_applied_are_applied_by_the_upgrade(
     assert web.machine_labels(doc) | {"story_id": None} == machine | {"story_id": None}
 
 
-def test_flag_shows_on_the_dashboard(client_as, articles) -> None:
+def test_flag_shows_on_the_dashboard_once_however_often_it_is_sent(
+    client_as, articles, web, monkeypatch
+) -> None:
+    """A double click, or three requests at once, flag an article once: the dashboard counts
+    articles to look at, not clicks. Another note, or another analyst, is a flag of its own."""
+    import threading
+    import time
+
+    from baochi.db.web_store import WebStore
+
     client = client_as("analyst")
     token = csrf(client)
-    client.post(f"/documents/{articles[5]}/flags", data={"note": "số liệu lệch", "csrf": token})
+    for _ in range(2):
+        flagged = {"note": "số liệu lệch", "csrf": token}
+        client.post(f"/documents/{articles[5]}/flags", data=flagged)
     html = client.get("/").text
     assert "số liệu lệch" in html and f"/documents/{articles[5]}" in html
+    assert len(web.flags(articles[5])) == 1
+
+    looked = WebStore.repeated_flag
+
+    def slow_look(self, *args):  # each request looks, then is held up before it writes
+        found = looked(self, *args)
+        time.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(WebStore, "repeated_flag", slow_look)
+    together = threading.Barrier(3)
+    analyst = next(u for u in web.users() if u.role == "analyst")
+
+    def flag() -> None:
+        together.wait()
+        web.add_flag(articles[6], "nghi tin giả", analyst)
+
+    threads = [threading.Thread(target=flag) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(web.flags(articles[6])) == 1
+    web.add_flag(articles[6], "cần trả lời", analyst)
+    assert len(web.flags(articles[6])) == 2
 
 
 def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:

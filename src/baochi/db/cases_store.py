@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Engine, and_, false, func, or_, select, text, update
+from sqlalchemy import Engine, and_, false, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -23,19 +23,7 @@ from baochi.db.schema_cases import (
 )
 from baochi.db.schema_stories import stories, story_articles
 from baochi.db.schema_web import departments
-
-OPENING_LOCK = 4242002  # PostgreSQL advisory lock space of case openings, one key per user
-
-
-def _take_turns(conn: Connection, user_id: int | None) -> None:
-    """Hold, until the transaction ends, the lock that makes a user's case openings take turns:
-    SQLite's one writer's lock, taken now rather than at the first write; on PostgreSQL one
-    advisory lock per user."""
-    if conn.dialect.name == "postgresql":
-        key = {"space": OPENING_LOCK, "user": user_id or 0}
-        conn.execute(text("SELECT pg_advisory_xact_lock(:space, :user)"), key)
-    else:
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+from baochi.db.turns import CASE_OPENINGS, take_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +112,7 @@ class CasesStore:
         unless the same user opened the same case since `repeat_since`: that one's id then.
         Openings take turns, so two clicks arriving together cannot both miss the first case."""
         with self.engine.begin() as conn:
-            _take_turns(conn, values["opened_by"])
+            take_turns(conn, CASE_OPENINGS, values["opened_by"])
             repeated = self.repeated(conn, values, repeat_since)
             if repeated is not None:
                 return repeated

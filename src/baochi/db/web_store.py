@@ -38,6 +38,7 @@ from baochi.db.schema_web import (
 )
 from baochi.db.store import DOCUMENT_COLUMNS, UP_FRONT, DocumentRow, Store, now
 from baochi.db.stories_store import StoryStore
+from baochi.db.turns import FLAGS, take_turns
 from baochi.records import AREA_SEPARATOR, split_areas
 from baochi.vi import fold
 from baochi.vi.place_names import HANOI
@@ -496,9 +497,26 @@ class WebStore:
             current[row["task"]] = {"label": row["label"], "user": row["username"], "at": row["at"]}
         return current
 
+    def repeated_flag(
+        self, conn: Connection, document_id: int, user_id: int, note: str
+    ) -> int | None:
+        """The user's open flag with this note on the document, if there is one."""
+        same = select(flags.c.id).where(
+            flags.c.document_id == document_id,
+            flags.c.user_id == user_id,
+            flags.c.note == note,
+            flags.c.resolved_at.is_(None),
+        )
+        found: int | None = conn.execute(same.limit(1)).scalar()
+        return found
+
     def add_flag(self, document_id: int, note: str, user: User) -> int:
-        """Flag a document for attention, audited."""
+        """Flag a document for attention, audited; the user's open flag with the same note on
+        it is returned instead of a twin (a second click, or the browser sending it again)."""
         with self.engine.begin() as conn:
+            take_turns(conn, FLAGS, user.id)
+            if (repeated := self.repeated_flag(conn, document_id, user.id, note)) is not None:
+                return repeated
             flag_id = int(
                 conn.execute(
                     insert(flags)
