@@ -190,6 +190,42 @@ def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
         assert "Đã gửi" in again.text and len(inbox.messages) == 2
 
 
+def test_a_brief_made_again_by_a_double_click_is_one_draft(collected, users, monkeypatch) -> None:
+    """A second click on "make", or three arriving together, give the first draft back: the
+    list of drafts is not filled with twins. Once it is edited, making it again is a new one."""
+    import time
+
+    looked = ReportsStore.repeated_draft
+
+    def slow_look(self, *args):  # each request looks, then is held up before it writes
+        found = looked(self, *args)
+        time.sleep(0.2)
+        return found
+
+    monkeypatch.setattr(ReportsStore, "repeated_draft", slow_look)
+    clients = [client_for(collected, "lan") for _ in range(3)]
+    form = {"day": "2017-02-07", "scope": "hanoi"}
+    tokens = [csrf(c, "/reports") for c in clients]
+    with ThreadPoolExecutor(3) as pool:
+        made = list(
+            pool.map(
+                lambda k: clients[k].post(
+                    "/reports/brief", data={**form, "csrf": tokens[k]}, follow_redirects=False
+                ),
+                range(3),
+            )
+        )
+    assert len({page.headers["location"] for page in made}) == 1
+    draft_id = int(made[0].headers["location"].rsplit("/", 1)[1])
+    again = clients[0].post("/reports/brief", data={**form, "csrf": tokens[0]})
+    assert again.url.path == f"/reports/drafts/{draft_id}"
+    edited = {"csrf": tokens[0], "note": "Kính trình lãnh đạo."}
+    clients[0].post(f"/reports/drafts/{draft_id}", data=edited)
+    anew = clients[0].post("/reports/brief", data={**form, "csrf": tokens[0]})
+    assert anew.url.path.startswith("/reports/drafts/")
+    assert anew.url.path != f"/reports/drafts/{draft_id}"
+
+
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
     office = client_for(collected, "lan")
     draft_id = make_draft(office)

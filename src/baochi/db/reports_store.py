@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Engine, Select, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_reports import report_drafts
 from baochi.db.schema_stories import stories
+from baochi.db.turns import DRAFTS, take_turns
 
 T = TypeVar("T")
 ID_CHUNK = 5000
@@ -154,9 +156,29 @@ class ReportsStore:
 
     # -- drafts ----------------------------------------------------------------------------
 
-    def add_draft(self, values: dict[str, Any]) -> int:
-        """Store a new draft; its id."""
+    def repeated_draft(
+        self, conn: Connection, values: dict[str, Any], since: dt.datetime
+    ) -> int | None:
+        """The same user's unsent draft of the very same paper, made since then."""
+        c = report_drafts.c
+        same = select(c.id).where(
+            c.created_by == values["created_by"],
+            c.created_at >= since,
+            c.status == "draft",
+            c.kind == values["kind"],
+            c.paper == values["paper"],
+        )
+        found: int | None = conn.execute(same.limit(1)).scalar()
+        return found
+
+    def add_draft(self, values: dict[str, Any], repeat_since: dt.datetime) -> int:
+        """Store a new draft; its id. The same user's unsent draft of the very same paper, made
+        since `repeat_since`, is returned instead: a second click, or the browser sending the
+        form again. Makings of one user take turns, so two arriving together make one."""
         with self.engine.begin() as conn:
+            take_turns(conn, DRAFTS, values["created_by"])
+            if (repeated := self.repeated_draft(conn, values, repeat_since)) is not None:
+                return repeated
             return int(
                 conn.execute(
                     report_drafts.insert().values(**values).returning(report_drafts.c.id)

@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 # PostgreSQL advisory lock spaces (4242001 is retention's); one key per user within each.
 CASE_OPENINGS = 4242002
 FLAGS = 4242003
+DRAFTS = 4242004
 
 
 def take_turns(conn: Connection, space: int, user_id: int | None) -> None:

@@ -28,9 +28,14 @@ def _values(paper: Paper, now: dt.datetime) -> dict[str, object]:
     }
 
 
-def save_new(engine: Engine, paper: Paper, user_id: int | None, now: dt.datetime) -> int:
-    """Keep a freshly generated paper as a draft; its id."""
-    return ReportsStore(engine).add_draft({**_values(paper, now), "created_by": user_id})
+REPEAT_WINDOW = dt.timedelta(minutes=2)  # the same paper made again this soon is the same draft
+
+
+def save_new(engine: Engine, paper: Paper, user_id: int, now: dt.datetime) -> int:
+    """Keep a freshly generated paper as a draft; its id (the first one's, when the same user
+    made the very same paper in the last two minutes)."""
+    values = {**_values(paper, now), "created_by": user_id}
+    return ReportsStore(engine).add_draft(values, now - REPEAT_WINDOW)
 
 
 def claim_scheduled(engine: Engine, paper: Paper, key: str, now: dt.datetime) -> int | None:
