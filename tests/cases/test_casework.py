@@ -13,6 +13,7 @@ from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
 from tests.cases.conftest import ANALYST, LEADER, OFFICER_7, OFFICER_8, OPENED, add_article
+from tests.races import at_once, held_after_looking
 
 MB = 1_000_000
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -263,28 +264,7 @@ def test_a_case_goes_only_to_departments_that_exist(store: Store) -> None:
 def test_the_same_case_sent_twice_at_once_is_opened_once(store: Store, monkeypatch) -> None:
     """Two requests for one case arrive together (a double click, a proxy's retry): the second
     waits for the first and gets its case back, though each looks before the other writes."""
-    import threading
-    import time
-
-    looked = CasesStore.repeated
-
-    def slow_look(self, *args):  # each request looks, then is held up before it writes
-        found = looked(self, *args)
-        time.sleep(0.2)
-        return found
-
-    monkeypatch.setattr(CasesStore, "repeated", slow_look)
-    together = threading.Barrier(3)
-    opened: list[int] = []
-
-    def open_one() -> None:
-        together.wait()
-        opened.append(cases.open_case(store.engine, ANALYST, "Ngập úng nội đô", story_id=12))
-
-    threads = [threading.Thread(target=open_one) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    held_after_looking(monkeypatch, CasesStore, "repeated")
+    opened = at_once(3, lambda _: cases.open_case(store.engine, ANALYST, "Ngập", story_id=12))
     assert len(opened) == 3 and len(set(opened)) == 1
     assert len(cases.visible_cases(store.engine, ANALYST, story_id=12)) == 1

@@ -19,6 +19,7 @@ from markupsafe import escape
 from baochi.db.reports_store import ReportsStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
+from tests.races import at_once, held_after_looking
 from tests.reports.conftest import Collected
 from tests.watch.test_mail import Inbox, smtp, smtp_server  # noqa: F401  (the SMTP server fixture)
 
@@ -193,28 +194,16 @@ def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
 def test_a_brief_made_again_by_a_double_click_is_one_draft(collected, users, monkeypatch) -> None:
     """A second click on "make", or three arriving together, give the first draft back: the
     list of drafts is not filled with twins. Once it is edited, making it again is a new one."""
-    import time
-
-    looked = ReportsStore.repeated_draft
-
-    def slow_look(self, *args):  # each request looks, then is held up before it writes
-        found = looked(self, *args)
-        time.sleep(0.2)
-        return found
-
-    monkeypatch.setattr(ReportsStore, "repeated_draft", slow_look)
+    held_after_looking(monkeypatch, ReportsStore, "repeated_draft")
     clients = [client_for(collected, "lan") for _ in range(3)]
     form = {"day": "2017-02-07", "scope": "hanoi"}
     tokens = [csrf(c, "/reports") for c in clients]
-    with ThreadPoolExecutor(3) as pool:
-        made = list(
-            pool.map(
-                lambda k: clients[k].post(
-                    "/reports/brief", data={**form, "csrf": tokens[k]}, follow_redirects=False
-                ),
-                range(3),
-            )
-        )
+    made = at_once(
+        3,
+        lambda k: clients[k].post(
+            "/reports/brief", data={**form, "csrf": tokens[k]}, follow_redirects=False
+        ),
+    )
     assert len({page.headers["location"] for page in made}) == 1
     draft_id = int(made[0].headers["location"].rsplit("/", 1)[1])
     again = clients[0].post("/reports/brief", data={**form, "csrf": tokens[0]})

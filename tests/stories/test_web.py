@@ -37,18 +37,24 @@ client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
 closed_engine = web_fixtures.closed_engine
 
 
+def crash_and_drill(store: Store, corpus: Corpus) -> list[int]:
+    """Two reports of a crash that disagree on its toll (the second from the city's own paper),
+    then a drill's wire story and a copy of it: their document ids."""
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    return [
+        save(store, crash_a, "vnexpress.net"),
+        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
+        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
+        save(store, corpus.by_id[COPY], "baotintuc.vn"),
+    ]
+
+
 def test_story_pages_show_copies_and_conflicts_side_by_side(
     store: Store, corpus: Corpus, client_as, monkeypatch
 ) -> None:
     crash_a, crash_b = conflict_pair(corpus, 54)
     hostile = replace(corpus.slice[0], title=HOSTILE_TITLE)  # crawled text is hostile input
-    ids = [
-        save(store, crash_a, "vnexpress.net"),
-        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
-        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
-        save(store, corpus.by_id[COPY], "baotintuc.vn"),
-        save(store, hostile, "tuoitre.vn"),
-    ]
+    ids = [*crash_and_drill(store, corpus), save(store, hostile, "tuoitre.vn")]
     story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
     crash, drill = story_of[ids[0]], story_of[ids[2]]
     assert story_of[ids[1]] == crash and story_of[ids[3]] == drill
@@ -176,13 +182,7 @@ def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
     """Lan reads an article: its story, the article it repeats or the copies repeating it, the
     reports that disagree with it (its own side first), and the cases it is already part of,
     before she opens a second one on it."""
-    crash_a, crash_b = conflict_pair(corpus, 54)
-    ids = [
-        save(store, crash_a, "vnexpress.net"),
-        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
-        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
-        save(store, corpus.by_id[COPY], "baotintuc.vn"),
-    ]
+    ids = crash_and_drill(store, corpus)
     analyst = client_as("analyst")
     assert 'id="document-story"' not in analyst.get(f"/documents/{ids[0]}").text  # not placed
     story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
@@ -345,13 +345,7 @@ def test_a_story_and_its_article_list_the_districts_and_wards_named(
 def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     store: Store, corpus: Corpus, client_as, people
 ) -> None:
-    crash_a, crash_b = conflict_pair(corpus, 54)
-    ids = [
-        save(store, crash_a, "vnexpress.net"),
-        save(store, crash_b, "hanoimoi.vn", city_outlet=True),
-        save(store, corpus.by_id[ORIGINAL], "vietnamplus.vn"),
-        save(store, corpus.by_id[COPY], "baotintuc.vn"),
-    ]
+    ids = crash_and_drill(store, corpus)
     story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
     crash = story_of[ids[0]]
     department = people["officer"].department_id
@@ -392,6 +386,7 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     assert f'href="/cases/{case_id}/documents/{ids[0]}"' in case_page
     article = officer.get(f"/cases/{case_id}/documents/{ids[0]}")
     assert article.status_code == 200
+    crash_a, _ = conflict_pair(corpus, 54)
     assert html.escape(crash_a.text.partition("\n")[0][:80]) in article.text
     assert officer.get(f"/cases/{case_id}/documents/{ids[2]}").status_code == 404
     assert officer.get(f"/documents/{ids[0]}").status_code == 403

@@ -26,6 +26,7 @@ from baochi.records import Analysis, Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
 from baochi.web.routes import search as search_routes
+from tests.races import at_once, held_after_looking
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
 NOW = dt.datetime.now(dt.UTC)
@@ -301,9 +302,6 @@ def test_flag_shows_on_the_dashboard_once_however_often_it_is_sent(
 ) -> None:
     """A double click, or three requests at once, flag an article once: the dashboard counts
     articles to look at, not clicks. Another note, or another analyst, is a flag of its own."""
-    import threading
-    import time
-
     from baochi.db.web_store import WebStore
 
     client = client_as("analyst")
@@ -315,26 +313,9 @@ def test_flag_shows_on_the_dashboard_once_however_often_it_is_sent(
     assert "số liệu lệch" in html and f"/documents/{articles[5]}" in html
     assert len(web.flags(articles[5])) == 1
 
-    looked = WebStore.repeated_flag
-
-    def slow_look(self, *args):  # each request looks, then is held up before it writes
-        found = looked(self, *args)
-        time.sleep(0.2)
-        return found
-
-    monkeypatch.setattr(WebStore, "repeated_flag", slow_look)
-    together = threading.Barrier(3)
+    held_after_looking(monkeypatch, WebStore, "repeated_flag")
     analyst = next(u for u in web.users() if u.role == "analyst")
-
-    def flag() -> None:
-        together.wait()
-        web.add_flag(articles[6], "nghi tin giả", analyst)
-
-    threads = [threading.Thread(target=flag) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    at_once(3, lambda _: web.add_flag(articles[6], "nghi tin giả", analyst))
     assert len(web.flags(articles[6])) == 1
     web.add_flag(articles[6], "cần trả lời", analyst)
     assert len(web.flags(articles[6])) == 2
