@@ -290,7 +290,7 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
         ],
         "types": CONFLICT_TYPES,
     }
-    return Panel(10, "Chuỗi tin", "stories/_document.html", context)
+    return Panel(10, "Chuỗi tin của bài này", "stories/_document.html", context)
 
 
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
