@@ -14,6 +14,7 @@ from baochi.registry import (
     agency_history,
     complete_action,
     effective_instant,
+    host_of,
     import_sheets,
     read_csv,
     save,
@@ -146,3 +147,20 @@ def test_longest_registered_domain_wins(example: RegistryStore) -> None:
     assert lineage.owner("https://www.cand.com.vn/a") == "cand"
     assert lineage.owner("https://notkinhtedothi.vn/a") is None
     assert lineage.owner("https://vn/a") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://WWW.VnExpress.net:443/thoi-su?page=2", "vnexpress.net"),
+        ("http://user@hanoimoi.vn/xa-hoi", "hanoimoi.vn"),
+        ("HTTPS://Tuoitre.VN#top", "tuoitre.vn"),
+        ("https://kinhtedothi.vn?utm=x", "kinhtedothi.vn"),
+        ("//cdn.laodongthudo.vn/anh.jpg", "cdn.laodongthudo.vn"),
+        ("www.hanoimoi.vn", "hanoimoi.vn"),  # a domain as the register writes it
+        ("hanoimoi.vn/xa-hoi", "hanoimoi.vn"),
+        ("", ""),
+    ],
+)
+def test_the_host_of_any_address_the_office_meets(url: str, host: str) -> None:
+    assert host_of(url) == host

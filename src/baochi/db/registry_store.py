@@ -19,6 +19,7 @@ from sqlalchemy import (
     Engine,
     String,
     Table,
+    case,
     column,
     func,
     inspect,
@@ -27,7 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection, Row
-from sqlalchemy.sql.elements import ColumnClause
+from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 from sqlalchemy.types import TypeEngine
 
 from baochi.db.schema import UTCDateTime, documents, outlets
@@ -256,12 +257,17 @@ class RegistryStore:
         those whose URL mentions one of the domains (callers check the host exactly)."""
         at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
         labels: list[ColumnClause[Any]] = [column(n, LABELS[n]) for n in self.labels()]
+        title: ColumnElement[Any] = documents.c.title
+        lead: ColumnElement[Any] = documents.c.lead
+        if "hanoi" in self.labels():  # the text only where the label is missing, to guess it
+            missing = column("hanoi").is_(None)
+            title, lead = case((missing, title), else_=""), case((missing, lead), else_="")
         query = select(
             documents.c.id,
             documents.c.url,
             at.label("at"),
-            documents.c.title,
-            documents.c.lead,
+            title.label("title"),
+            lead.label("lead"),
             *labels,
         ).where(at >= since, at < until)
         if domains:

@@ -4,7 +4,9 @@ conversions from their effective date (midnight, Hà Nội time), through any ch
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from baochi.db.registry_store import CoverageDocument, RegistryStore
@@ -17,10 +19,20 @@ def effective_instant(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), HANOI).astimezone(dt.UTC)
 
 
+# A URL's network location: what follows "//" (after a scheme, if any) up to "/", "?" or "#".
+_NETLOC = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.-]*:)?//([^/?#]*)")
+
+
 def host_of(url_or_domain: str) -> str:
     """The lower-case host of a URL (or a bare domain), without a leading "www."."""
-    text = url_or_domain if "//" in url_or_domain else f"//{url_or_domain}"
-    return (urlsplit(text).hostname or "").removeprefix("www.")
+    found = _NETLOC.match(url_or_domain)
+    return _host(found[1] if found else url_or_domain.split("/", 1)[0])
+
+
+@lru_cache(maxsize=4096)
+def _host(netloc: str) -> str:
+    """A network location's host, parsed once: a month's coverage has few hosts and many URLs."""
+    return (urlsplit(f"//{netloc}").hostname or "").removeprefix("www.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,7 @@ class Lineage:
     ) -> None:
         self.agencies = {a["code"]: a for a in agencies}
         self.domains = {d["domain"]: d["agency"] for d in domains}
+        self._owners: dict[str, str | None] = {}  # by host, found once
         done = [a for a in actions if a["status"] == "done"]
         self.steps = sorted(
             (
@@ -113,12 +126,14 @@ class Lineage:
 
     def owner(self, url_or_domain: str) -> str | None:
         """The agency that published on this host: the longest registered domain it ends with."""
-        labels = host_of(url_or_domain).split(".")
-        for i in range(len(labels) - 1):
-            agency = self.domains.get(".".join(labels[i:]))
-            if agency is not None:
-                return agency
-        return None
+        host = host_of(url_or_domain)
+        if host not in self._owners:
+            labels = host.split(".")
+            suffixes = (".".join(labels[i:]) for i in range(len(labels) - 1))
+            self._owners[host] = next(
+                (self.domains[d] for d in suffixes if d in self.domains), None
+            )
+        return self._owners[host]
 
     def successor(self, agency: str, at: dt.datetime) -> str:
         """The agency that `agency`'s coverage counts under at instant `at`."""
