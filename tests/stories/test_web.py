@@ -182,10 +182,11 @@ def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
     """Lan reads an article: its story, the article it repeats or the copies repeating it, the
     reports that disagree with it (its own side first), and the cases it is already part of,
     before she opens a second one on it."""
-    ids = crash_and_drill(store, corpus)
+    ids = [*crash_and_drill(store, corpus), save(store, corpus.slice[0], "tuoitre.vn")]
     analyst = client_as("analyst")
     assert 'id="document-story"' not in analyst.get(f"/documents/{ids[0]}").text  # not placed
     story_of = {int(link.article): int(link.story) for link in assign(store.engine, ids)}
+    assert 'id="document-story"' not in analyst.get(f"/documents/{ids[4]}").text  # alone
 
     for mine, theirs in ((ids[0], ids[1]), (ids[1], ids[0])):
         page = analyst.get(f"/documents/{mine}").text

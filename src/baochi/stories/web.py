@@ -279,6 +279,9 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
     this = store.article(doc.id)
     original = store.article(this.duplicate_of) if this and this.duplicate_of else None
     copies = store.copies_of(doc.id)
+    conflicts = store.document_conflicts(story.id, doc.id)
+    if story.articles < 2 and not (original or copies or conflicts):
+        return None  # an article alone in its story: the card would only repeat its labels
     context = {
         "story": story,
         "original": original,
@@ -286,7 +289,7 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
         "more_copies": len(copies) - COPIES_SHOWN,
         "conflicts": [
             (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
-            for c in (facing(c, doc.id) for c in store.document_conflicts(story.id, doc.id))
+            for c in (facing(c, doc.id) for c in conflicts)
         ],
         "types": CONFLICT_TYPES,
     }
