@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from baochi import cases
 from baochi.cases import CaseError, CaseNotFound, Forbidden, IllegalTransition
+from baochi.cases.attachments import ATTACHMENTS_DIR
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
@@ -268,3 +269,27 @@ def test_the_same_case_sent_twice_at_once_is_opened_once(store: Store, monkeypat
     opened = at_once(3, lambda _: cases.open_case(store.engine, ANALYST, "Ngập", story_id=12))
     assert len(opened) == 3 and len(set(opened)) == 1
     assert len(cases.visible_cases(store.engine, ANALYST, story_id=12)) == 1
+
+
+def test_an_answer_and_its_letter_sent_twice_are_kept_once(store: Store, settings) -> None:
+    """A second click on "answer", or two at once, record one answer and one copy of the letter
+    and tell the officer it is done; a different answer to an answered case is still refused."""
+    engine = store.engine
+    case_id = cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7], now=OPENED)
+    later = OPENED + dt.timedelta(days=2)
+    text = "Sở Xây dựng đã chỉ đạo nạo vét cống."
+
+    def send(_: int) -> tuple[int, str]:
+        letter = cases.attach(
+            engine, settings.data, OFFICER_7, case_id, "cong-van.pdf", PDF, max_bytes=MB
+        )
+        return letter, cases.answer(engine, OFFICER_7, case_id, text, now=later).status
+
+    sent = [*at_once(2, send), send(0)]
+    assert len({letter for letter, _ in sent}) == 1 and {s for _, s in sent} == {"answered"}
+    assert len(CasesStore(engine).attachments(case_id)) == 1
+    assert len(list((settings.data / ATTACHMENTS_DIR).iterdir())) == 1  # no orphan copy
+    events = [e["action"] for e in CasesStore(engine).events(case_id)]
+    assert events.count("answer") == 1
+    with pytest.raises(IllegalTransition):
+        cases.answer(engine, OFFICER_7, case_id, "Một câu trả lời khác", now=later)

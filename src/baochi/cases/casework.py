@@ -225,11 +225,22 @@ def assign(
 def answer(
     engine: Engine, actor: Actor, case_id: int, text: str, now: dt.datetime | None = None
 ) -> CaseRow:
-    """Record the department's written answer; the case waits for the office to close it."""
-    if not text.strip():
+    """Record the department's written answer; the case waits for the office to close it. The
+    same answer sent again by its writer (a second click, two at once) is the one recorded."""
+    text = text.strip()
+    if not text:
         raise CaseError("câu trả lời không được để trống")
-    values = {"answer": text.strip(), "answered_at": _now(now), "answered_by": actor.user_id}
-    return _apply(engine, actor, case_id, "answer", "", now, values)
+    values = {"answer": text, "answered_at": _now(now), "answered_by": actor.user_id}
+    try:
+        return _apply(engine, actor, case_id, "answer", "", now, values)
+    except CaseError:
+        case = get_case(engine, actor, case_id)
+        if case.status == workflow.ANSWERED and (case.answer, case.answered_by) == (
+            text,
+            actor.user_id,
+        ):
+            return case
+        raise
 
 
 def act(
@@ -265,7 +276,7 @@ def attach(
     if case.status == workflow.CLOSED:
         raise CaseError("hồ sơ đã đóng")
     stored = attachments.store(data_dir, filename, content, max_bytes)
-    return CasesStore(engine).add_attachment(
+    file_id, new = CasesStore(engine).add_attachment(
         case_id=case_id,
         stored_name=stored.stored_name,
         original_name=stored.original_name,
@@ -275,6 +286,9 @@ def attach(
         uploaded_by=actor.user_id,
         uploaded_at=_now(now),
     )
+    if not new:  # the same file sent again (a second click): kept once
+        attachments.path_of(data_dir, stored.stored_name).unlink()
+    return file_id
 
 
 def attachment_file(

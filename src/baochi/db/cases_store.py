@@ -23,7 +23,7 @@ from baochi.db.schema_cases import (
 )
 from baochi.db.schema_stories import stories, story_articles
 from baochi.db.schema_web import departments
-from baochi.db.turns import CASE_OPENINGS, take_turns
+from baochi.db.turns import ATTACHMENTS, CASE_OPENINGS, take_turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,11 +365,18 @@ class CasesStore:
 
     # -- attachments ---------------------------------------------------------------------
 
-    def add_attachment(self, **values: Any) -> int:
-        """Record a stored file."""
+    def add_attachment(self, **values: Any) -> tuple[int, bool]:
+        """Record a stored file: (its id, True); or, when the case has a file with the same
+        contents, (that file's id, False). One user's uploads take turns, so two copies sent
+        together are recorded once."""
+        c = case_attachments.c
+        twin = select(c.id).where(c.case_id == values["case_id"], c.sha256 == values["sha256"])
         with self.engine.begin() as conn:
+            take_turns(conn, ATTACHMENTS, values["uploaded_by"])
+            if (found := conn.execute(twin.limit(1)).scalar()) is not None:
+                return int(found), False
             statement = case_attachments.insert().values(**values)
-            return int(conn.execute(statement.returning(case_attachments.c.id)).scalar_one())
+            return int(conn.execute(statement.returning(c.id)).scalar_one()), True
 
     def attachments(self, case_id: int) -> list[dict[str, Any]]:
         """The files of a case, oldest first."""

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 CASE_OPENINGS = 4242002
 FLAGS = 4242003
 DRAFTS = 4242004
+ATTACHMENTS = 4242005
 
 
 def take_turns(conn: Connection, space: int, user_id: int | None) -> None:
