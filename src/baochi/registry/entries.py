@@ -7,7 +7,7 @@ from typing import Any
 
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, Record, entity
-from baochi.registry.validate import check_form, known
+from baochi.registry.validate import RegistryImportError, check_form, known
 from baochi.vi import contains
 
 
@@ -22,6 +22,20 @@ def save(
     rec = check_form(entity(name), form, known(store))
     store.write({name: [rec]}, actor, audit=audit)
     return rec
+
+
+def already_saved(store: RegistryStore, name: str, form: Mapping[str, Any]) -> bool:
+    """Whether the entry this form makes is on the register as it is, every field alike: a new
+    entry's form sent again (a second click on "save") asks for nothing new."""
+    ent = entity(name)
+    current = store.row(ent.name, str(form.get(ent.key, "")).strip())
+    if current is None or current["retired_at"] is not None:
+        return False
+    try:
+        rec = check_form(ent, form, known(store))
+    except RegistryImportError:
+        return False
+    return all(current[f.name] == rec.get(f.name) for f in ent.fields)
 
 
 def retire(

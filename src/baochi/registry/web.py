@@ -35,7 +35,7 @@ from baochi.registry.display import (
     spark,
     titles,
 )
-from baochi.registry.entries import find, restore, retire, save
+from baochi.registry.entries import already_saved, find, restore, retire, save
 from baochi.registry.expiry import expiring
 from baochi.registry.files import (
     entity_named,
@@ -340,6 +340,8 @@ async def create(request: Request, name: str, user: Admin) -> Response:
     entity = _entity(name)
     values = await _posted(request, entity)
     store = _store(request)
+    if already_saved(store, name, values):  # sent again: the first one saved it
+        return RedirectResponse(f"/registry/{name}/{values[entity.key].strip()}", status_code=303)
     if store.row(name, values[entity.key].strip()) is not None:
         return _form_page(request, entity, values, errors=["Mã này đã có trong sổ đăng ký."])
     try:
