@@ -352,8 +352,17 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> Non
             "csrf": csrf(admin),
         },
     )
-    assert re.search(r'id="new-secret">thu: \S+<', page.text)
-    assert web.user_by_name("thu").department == "Sở Xây dựng"
+    first = re.search(r'id="new-secret">thu: (\S+)<', page.text)
+    assert first and web.user_by_name("thu").department == "Sở Xây dựng"
+    # the same form sent again (a second click, whose answer replaces the first in the
+    # browser): thu gets a new password to hand over, not "thu exists"
+    form = {"username": "thu", "role": "officer", "department": "so xay dung"}
+    again = admin.post("/admin/users", data={**form, "csrf": csrf(admin)})
+    second = re.search(r'id="new-secret">thu: (\S+)<', again.text)
+    assert second and second.group(1) != first.group(1)
+    assert sum(u.username == "thu" for u in web.users()) == 1
+    other = admin.post("/admin/users", data={**form, "role": "leader", "csrf": csrf(admin)})
+    assert other.status_code == 422 and "&#39;thu&#39; đã có" in other.text
     audit = admin.get("/admin/audit").text
     assert "Thêm người dùng" in audit and "hoa" in audit
     assert '<span class="text-secondary">username</span>: thu' in audit

@@ -241,6 +241,16 @@ class WebStore:
         row = self._one(_users_query().where(users.c.username == username))
         return None if row is None else User(**row._mapping)
 
+    def unused_user(self, username: str, since: dt.datetime) -> User | None:
+        """A user by login name, if made since then and never signed in."""
+        query = _users_query().where(
+            users.c.username == username,
+            users.c.created_at >= since,
+            users.c.last_login_at.is_(None),
+        )
+        row = self._one(query)
+        return None if row is None else User(**row._mapping)
+
     def password_hash(self, user_id: int) -> str:
         """The stored password hash, read only when checking a login."""
         return str(self._one(select(users.c.password_hash).where(users.c.id == user_id))[0])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from baochi.db.web_store import User, WebStore, audit
@@ -44,6 +45,25 @@ def create_user(
     after = {"username": username, "role": role, "department": user.department}
     audit(web, actor, "user.add", f"user:{user_id}", None, after)
     return user, password
+
+
+REPEAT_WINDOW = dt.timedelta(minutes=2)  # the administrator's form sent again this soon
+
+
+def create_user_once(
+    web: WebStore, actor: User, username: str, role: str, department: str, display_name: str
+) -> tuple[User, str]:
+    """create_user for the administrator's form. The same form sent again (a second click)
+    finds the user it made, not yet signed in: the first answer, which showed the password,
+    is gone with the first click, so the user gets a new password to show instead."""
+    try:
+        return create_user(web, username, role, department, None, display_name, actor)
+    except UserError:
+        made = web.unused_user(username.strip().lower(), dt.datetime.now(dt.UTC) - REPEAT_WINDOW)
+        same = (role, web.department_named(" ".join(department.split())), display_name)
+        if made is None or (made.role, made.department_id, made.display_name) != same:
+            raise
+        return made, reset_password(web, actor, made.id)
 
 
 def ensure_admin(web: WebStore) -> str | None:

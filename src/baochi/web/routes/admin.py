@@ -14,7 +14,7 @@ from baochi.web import audit_view
 from baochi.web.auth import ADMIN, ROLES, require, web_store
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, local, render
-from baochi.web.users import UserError, change_user, create_user, reset_password
+from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(100, "/admin", "Quản trị", (ADMIN,)),)
@@ -78,8 +78,8 @@ def add_user(
 ) -> Response:
     """Create a user with a random password, shown once to the administrator."""
     try:
-        created, password = create_user(
-            web_store(request), username, role, department, None, display_name.strip(), user
+        created, password = create_user_once(
+            web_store(request), user, username, role, department, display_name.strip()
         )
     except UserError as exc:
         return users_page(request, error=str(exc), status=422)
