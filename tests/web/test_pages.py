@@ -317,8 +317,24 @@ def test_flag_shows_on_the_dashboard_once_however_often_it_is_sent(
     analyst = next(u for u in web.users() if u.role == "analyst")
     at_once(3, lambda _: web.add_flag(articles[6], "nghi tin giả", analyst))
     assert len(web.flags(articles[6])) == 1
-    web.add_flag(articles[6], "cần trả lời", analyst)
+    second = {"note": "cần trả lời", "csrf": token}
+    client.post(f"/documents/{articles[6]}/flags", data=second)
     assert len(web.flags(articles[6])) == 2
+
+    def attention() -> tuple[str, list[str]]:
+        """The flagged articles' count, and the flag lines of "Cần chú ý"."""
+        html = client.get("/").text
+        kpi = re.search(r'Bài được gắn cờ</div>\s*<div class="kpi-value[^"]*">(\d+)<', html)
+        return kpi.group(1), re.findall(r'Gắn cờ</span>\s*<a href="(/documents/\d+)">', html)
+
+    # one line per article (its two flags counted on it), and the count is of articles
+    assert attention() == ("2", [f"/documents/{articles[6]}", f"/documents/{articles[5]}"])
+    assert client_as("leader").post(f"/documents/{articles[6]}/flags/resolve").status_code == 403
+    client.post(f"/documents/{articles[6]}/flags/resolve", data={"csrf": token})
+    assert attention() == ("1", [f"/documents/{articles[5]}"])  # handled: off the overview
+    page = client.get(f"/documents/{articles[6]}").text
+    assert page.count("đã xử lý") == 2 and 'id="resolve-flags"' not in page  # kept, dated
+    assert web.audit_entries(1)[0]["action"] == "flag.resolve"
 
 
 def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:

@@ -543,6 +543,51 @@ class WebStore:
             audit(conn, user, "flag.add", f"document:{document_id}", None, {"note": note})
         return flag_id
 
+    def resolve_flags(self, document_id: int, user: User) -> int:
+        """Mark a document's open flags handled, audited; how many there were."""
+        with self.engine.begin() as conn:
+            open_flags = (flags.c.document_id == document_id) & flags.c.resolved_at.is_(None)
+            done = conn.execute(update(flags).where(open_flags).values(resolved_at=now())).rowcount
+            if done:
+                after = {"flags": done}
+                audit(conn, user, "flag.resolve", f"document:{document_id}", None, after)
+        return int(done)
+
+    def flagged(self, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """How many articles have open flags, and the most recently flagged of them: each with
+        its title, its open flags' count and the latest one's note, user and time."""
+        open_flags = flags.c.resolved_at.is_(None)
+        per_document = (
+            select(
+                flags.c.document_id,
+                func.count().label("count"),
+                func.max(flags.c.id).label("latest"),
+            )
+            .where(open_flags)
+            .group_by(flags.c.document_id)
+            .subquery()
+        )
+        query = (
+            select(
+                flags.c.document_id,
+                flags.c.note,
+                flags.c.username,
+                flags.c.at,
+                per_document.c.count,
+                documents.c.title,
+            )
+            .join(per_document, per_document.c.latest == flags.c.id)
+            .join(documents, documents.c.id == flags.c.document_id)
+            .order_by(flags.c.id.desc())
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            total = conn.execute(
+                select(func.count(func.distinct(flags.c.document_id))).where(open_flags)
+            ).scalar_one()
+            rows = [dict(r._mapping) for r in conn.execute(query)]
+        return int(total), rows
+
     def flags(
         self, document_id: int | None = None, open_only: bool = False
     ) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ LABELS = {
     "source.poll": "Thu thập ngay",
     "label.correct": "Sửa nhãn",
     "flag.add": "Gắn cờ",
+    "flag.resolve": "Gỡ cờ (đã xử lý)",
     "watchlist.add": "Thêm danh sách theo dõi",
 }
 LONGEST = 160  # characters of a value shown; the export has all of it

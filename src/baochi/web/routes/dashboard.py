@@ -40,6 +40,7 @@ def figures(request: Request) -> dict[str, Any]:
     hanoi = searching.hanoi_today(store, 8)
     areas = store.labels_of([d.id for d in hanoi])
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
+    flagged_total, flagged = web.flagged(6)
     return {
         "days": days,
         "series": series,
@@ -53,7 +54,8 @@ def figures(request: Request) -> dict[str, Any]:
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
-        "flags": web.flags(open_only=True)[:6],
+        "flagged_total": flagged_total,  # articles with open flags
+        "flags": flagged,  # the six flagged last, each once with its count
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
         "updated": dt.datetime.now(HANOI),
     }

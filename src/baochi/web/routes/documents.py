@@ -128,3 +128,14 @@ def flag_document(
     web_store(request).add_flag(doc_id, note.strip()[:1000], user)
     request.app.state.cache.pop("dashboard", None)
     return RedirectResponse(f"/documents/{doc_id}#flags", status_code=303)
+
+
+@router.post("/documents/{doc_id:id}/flags/resolve")
+def resolve_flags(
+    request: Request, doc_id: int, user: Annotated[User, Depends(require(*EDITORS))]
+) -> Response:
+    """The article's flags handled: they leave the dashboard and stay on the article, dated."""
+    found(request, doc_id)
+    web_store(request).resolve_flags(doc_id, user)
+    request.app.state.cache.pop("dashboard", None)
+    return RedirectResponse(f"/documents/{doc_id}#flags", status_code=303)
