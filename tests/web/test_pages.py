@@ -592,6 +592,12 @@ def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:
     assert "Hồ sơ sắp đến hạn" in html
     assert "Ngập úng phố Huế" in html and "Rác thải sông Tô Lịch" not in html  # 5 working days
     assert "Ngập úng phố Huế" in client_as("leader").get("/").text
+    assert "hồ sơ khác sắp đến hạn" not in html
+    for n in range(9):  # ten due this week: eight on the card, and a link to the other two
+        urgent = {"title": f"Khẩn {n}", "priority": "urgent", "csrf": token}
+        analyst.post("/cases", data=urgent, follow_redirects=False)
+    html = analyst.get("/").text
+    assert '<a href="/cases">và 2 hồ sơ khác sắp đến hạn →</a>' in html
 
 
 def test_search_results_go_page_by_page_each_link_keeping_the_query(

@@ -120,6 +120,7 @@ EN: dict[str, str] = {
     "Lịch sử sửa nhãn": "Label history",
     "Gắn cờ": "Flag",
     "đã xử lý": "handled",
+    "và %d hồ sơ khác sắp đến hạn": "and %d more cases due soon",
     "Đã xử lý: gỡ cờ khỏi Tổng quan": "Handled: take the flags off the overview",
     "Gỡ cờ (đã xử lý)": "Flags handled",
     "Ghi chú": "Note",

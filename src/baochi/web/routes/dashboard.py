@@ -24,6 +24,7 @@ from baochi.web.templating import NavItem, Panel, render, today_start
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
 DUE_SOON_DAYS = 7
+DUE_SHOWN = 8  # on the card; the rest are one link away, at the top of the cases list
 TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
 
@@ -81,7 +82,10 @@ def cases_due(request: Request, user: User) -> Panel | None:
         key=lambda pair: pair[1],
     )
     soon = [(case, left) for case, left in due if left <= DUE_SOON_DAYS]
-    return Panel(60, "Hồ sơ sắp đến hạn", "_cases_due.html", {"cases": soon[:8]})
+    shown = soon[:DUE_SHOWN]
+    return Panel(
+        60, "Hồ sơ sắp đến hạn", "_cases_due.html", {"cases": shown, "more": len(soon) - len(shown)}
+    )
 
 
 def area_panels(request: Request, user: User) -> list[Panel]:
