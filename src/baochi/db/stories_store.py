@@ -10,7 +10,7 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import Engine, Integer, String, column, func, inspect, select, table, update
@@ -136,6 +136,28 @@ class ConflictView:
     other_url: str
     official: bool  # the outlet is the city's own (its portal, its papers): an official source
     other_official: bool
+
+    def facing(self, document_id: int) -> ConflictView:
+        """The conflict with this article as its first side, as the article's page reads it."""
+        if self.document_id == document_id:
+            return self
+        return replace(
+            self,
+            document_id=self.other_id,
+            outlet=self.other_outlet,
+            title=self.other_title,
+            span=self.other_span,
+            sentence=self.other_sentence,
+            url=self.other_url,
+            official=self.other_official,
+            other_id=self.document_id,
+            other_outlet=self.outlet,
+            other_title=self.title,
+            other_span=self.span,
+            other_sentence=self.sentence,
+            other_url=self.url,
+            other_official=self.official,
+        )
 
     def sides(self) -> list[dict[str, object]]:
         """Both articles with their phrase and sentence, as plain data for alerts and the API."""

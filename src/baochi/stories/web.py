@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import partial
 from typing import Annotated, Any
 
@@ -240,29 +240,6 @@ def export_story(request: Request, story_id: int, user: Reader) -> Response:
     return xlsx_response(f"chuoi-tin-{story_id}.xlsx", "Các bài", header, rows, preface)
 
 
-def facing(conflict: ConflictView, document_id: int) -> ConflictView:
-    """The conflict with the given article as its first side, as that article's page reads it."""
-    if conflict.document_id == document_id:
-        return conflict
-    return replace(
-        conflict,
-        document_id=conflict.other_id,
-        outlet=conflict.other_outlet,
-        title=conflict.other_title,
-        span=conflict.other_span,
-        sentence=conflict.other_sentence,
-        url=conflict.other_url,
-        official=conflict.other_official,
-        other_id=conflict.document_id,
-        other_outlet=conflict.outlet,
-        other_title=conflict.title,
-        other_span=conflict.span,
-        other_sentence=conflict.sentence,
-        other_url=conflict.url,
-        other_official=conflict.official,
-    )
-
-
 COPIES_SHOWN = 20  # a wire story's copies beyond these are on the story page
 
 
@@ -289,7 +266,7 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
         "more_copies": len(copies) - COPIES_SHOWN,
         "conflicts": [
             (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
-            for c in (facing(c, doc.id) for c in conflicts)
+            for c in (c.facing(doc.id) for c in conflicts)
         ],
         "types": CONFLICT_TYPES,
     }
