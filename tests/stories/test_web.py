@@ -18,6 +18,7 @@ from baochi import cases
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
+from baochi.db.schema_cases import cases as cases_table
 from baochi.db.stories_store import StoryArticle, StoryStore
 from baochi.pipeline import name_areas
 from baochi.stories import assign
@@ -205,17 +206,24 @@ def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
     )
 
     token = csrf(analyst, f"/documents/{ids[0]}")
-    opened = analyst.post(
-        "/cases",
-        data={"csrf": token, "document_id": str(ids[0]), "title": "Tai nạn: số thương vong"},
-        follow_redirects=False,
-    )
-    case_id = int(opened.headers["location"].rsplit("/", 1)[1])
+
+    def open_case(title: str) -> int:
+        form = {"csrf": token, "document_id": str(ids[0]), "title": title}
+        opened = analyst.post("/cases", data=form, follow_redirects=False)
+        return int(opened.headers["location"].rsplit("/", 1)[1])
+
+    earlier = open_case("Tai nạn: đã trả lời năm ngoái")
+    with store.engine.begin() as conn:  # closed, and due long ago
+        done = {"status": "closed", "due_on": dt.date(2025, 1, 2)}
+        conn.execute(update(cases_table).where(cases_table.c.id == earlier).values(**done))
+    case_id = open_case("Tai nạn: số thương vong")
     listed = f'<a href="/cases/{case_id}">#{case_id} Tai nạn: số thương vong</a>'
     for reader in (analyst, client_as("leader")):  # the story's other report is in it too
         for doc_id in ids[:2]:
             page = reader.get(f"/documents/{doc_id}").text
             assert listed in page and "Bài đưa tin" in page
+    page = analyst.get(f"/documents/{ids[0]}").text
+    assert page.index(f'href="/cases/{case_id}"') < page.index(f'href="/cases/{earlier}"')
     assert 'id="document-cases"' not in analyst.get(f"/documents/{ids[2]}").text
     assert client_as("officer").get(f"/documents/{ids[0]}").status_code == 403
 

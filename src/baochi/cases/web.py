@@ -308,6 +308,8 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
     linked = CasesStore(_engine(request)).document_cases(doc.id)
     if not linked:
         return None
+    # open cases first, soonest deadline first, as the cases list orders them
+    linked.sort(key=lambda pair: (pair[0].status not in workflow.OPEN_STATUSES, pair[0].due_on))
     today = dt.datetime.now(dt.UTC)
     context = {
         "cases": [
