@@ -224,6 +224,9 @@ def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
             assert listed in page and "Bài đưa tin" in page
     page = analyst.get(f"/documents/{ids[0]}").text
     assert page.index(f'href="/cases/{case_id}"') < page.index(f'href="/cases/{earlier}"')
+    # beside the form that opens a case: seen before a second one is opened on the article
+    assert page.index('id="doc-aside"') < page.index('id="document-cases"')
+    assert page.index('id="document-cases"') < page.index('id="open-case"')
     assert 'id="document-cases"' not in analyst.get(f"/documents/{ids[2]}").text
     assert client_as("officer").get(f"/documents/{ids[0]}").status_code == 403
 

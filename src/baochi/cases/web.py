@@ -318,7 +318,8 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
         ],
         "labels": workflow.STATUS_LABELS,
     }
-    return Panel(5, "Hồ sơ có bài này", "cases/_document.html", context)
+    # beside the form that opens a case, so a second one on the same article is not opened blind
+    return Panel(5, "Hồ sơ có bài này", "cases/_document.html", context, beside=True)
 
 
 @router.get("/cases/{case_id:id}")

@@ -117,10 +117,12 @@ def render(
 
 @dataclass(frozen=True, slots=True)
 class Panel:
-    """A dashboard card that an area adds: a title and a template rendered with its context."""
+    """A card that an area adds to the dashboard, an article or a story: a title and a template
+    rendered with its context."""
 
     order: int
     title: str  # Vietnamese; translated when shown
     template: str
     context: dict[str, Any]
-    wide: bool = False
+    wide: bool = False  # on the dashboard: the whole row
+    beside: bool = False  # on an article page: the narrow column, beside the labels and forms
