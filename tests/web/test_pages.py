@@ -252,6 +252,12 @@ def test_a_correction_wins_over_the_model_in_search_and_training(
     found = client.get("/search", params={"q": "topic:giao_duc tone:negative hanoi:yes"}).text
     assert f"/documents/{doc}" in found and f"/documents/{other}" not in found
     assert "Giáo dục" in found and "Tiêu cực" in found  # facets by name, not code
+    # the hit itself shows the corrected labels: its tone as a badge, its topic and place
+    hit = found[found.index('<ul class="list-group list-group-flush results">') :]
+    assert re.search(
+        rf'tone-negative me-1"[^>]*>Tiêu cực</span><a[^>]*href="/documents/{doc}"', hit
+    )
+    assert re.search(r"· Giáo dục · Hà Nội</div>", hit)
     assert f"/documents/{doc}" not in client.get("/search", params={"q": "topic:the_thao"}).text
     labels = office_labels(settings)
     assert sorted((r["task"], r["label"]) for r in labels) == [

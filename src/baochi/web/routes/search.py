@@ -55,6 +55,8 @@ def search_page(
         "q": q,
         "state": state,
         "results": results,
+        # each hit's labels as the analysis (or an analyst) gives them, to scan a page by
+        "labels": request.app.state.store.labels_of([hit.doc.id for hit in results.hits]),
         "facet_names": searching.FACET_NAMES,
         "chart": chart,
         "page": page,
