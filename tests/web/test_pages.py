@@ -72,6 +72,9 @@ def test_hanoi_today_is_news_about_the_city_not_every_mention(client_as, store) 
     panel = html[html.index("Mới về Hà Nội hôm nay") :].split("</ul>")[0]
     assert f'href="/documents/{city}"' in panel and f'href="/documents/{unlabelled}"' in panel
     assert f'href="/documents/{venue}"' not in panel
+    assert f'Trung tính</span><a class="fw-medium" href="/documents/{city}"' in panel  # its tone
+    line = next(li for li in panel.split("<li") if f'href="/documents/{unlabelled}"' in li)
+    assert "badge tone-" not in line  # not analysed yet: no tone to show
     link = re.search(r'<a class="small" href="(/search\?q=[^"]+)"', panel).group(1)
     listed = client_as("analyst").get(link.replace("&amp;", "&")).text
     assert all(f'href="/documents/{doc}"' in listed for doc in (city, unlabelled))

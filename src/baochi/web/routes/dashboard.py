@@ -39,7 +39,7 @@ def figures(request: Request) -> dict[str, Any]:
     previous = series[-8:-1]
     sources = store.sources()
     hanoi = searching.hanoi_today(store, 8)
-    areas = store.labels_of([d.id for d in hanoi])
+    labels = store.labels_of([d.id for d in hanoi])
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
     flagged_total, flagged = web.flagged(6)
     return {
@@ -49,7 +49,7 @@ def figures(request: Request) -> dict[str, Any]:
         "normal": sum(previous) / len(previous) if previous else 0.0,
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
-        "hanoi": [(d, areas[d.id].areas if d.id in areas else ()) for d in hanoi],
+        "hanoi": [(d, labels.get(d.id)) for d in hanoi],  # each with its tone and areas
         "hanoi_query": searching.hanoi_today_query(),
         "mix": searching.label_mix(store, 30),
         "sources_total": len(sources),
