@@ -116,6 +116,11 @@ class Settings:
     digest_max_items: int = _setting(
         50, "Most alerts listed in one digest; the rest are counted and left to the app."
     )
+    public_url: str = _setting(
+        "",
+        "Address the office opens baochi at (e.g. https://baochi.example.gov.vn), for links in "
+        "e-mails to each alert's page; empty leaves the links out.",
+    )
     case_rules_file: str = _setting(
         "", "JSON file of case deadline rules (priorities, reminders); empty: the shipped rules."
     )

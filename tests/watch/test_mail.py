@@ -70,7 +70,11 @@ def test_a_spike_digest_arrives_by_mail_in_vietnamese(
 ) -> None:
     inbox, port = smtp
     mail = dataclasses.replace(
-        config, smtp_host="127.0.0.1", smtp_port=port, smtp_from="baochi@sotttt.hanoi.gov.vn"
+        config,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_from="baochi@sotttt.hanoi.gov.vn",
+        public_url="https://baochi.sotttt.hanoi.gov.vn/",
     )
     watch_id, _ = watch.add_watchlist(
         "An toàn thực phẩm trường học", '"an toàn thực phẩm"', NOW - dt.timedelta(days=10)
@@ -96,6 +100,9 @@ def test_a_spike_digest_arrives_by_mail_in_vietnamese(
     body = message.get_content()
     assert "24 giờ qua: 37 bài, trung bình 7 ngày: 9,4 (độ lệch chuẩn 1,7)" in body
     assert "lúc 30/11/2026 08:00 (giờ Hà Nội)" in body
+    # one click from the mail to where the alert is read in baochi
+    link = f"Xem trong baochi: https://baochi.sotttt.hanoi.gov.vn/alerts#watchlist-{watch_id}"
+    assert link in body
     assert message.get_content_charset() == "utf-8"
 
 

@@ -33,6 +33,7 @@ class WatchConfig:
     delivery_attempts: int = 5
     delivery_backoff: float = 60.0
     digest_max_items: int = 50
+    public_url: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> WatchConfig:

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from baochi.db.watch_store import Alert, RuleRow, WatchStore
 from baochi.hanoi_time import HANOI
 from baochi.watch.config import WatchConfig
+from baochi.watch.links import alert_href
 from baochi.watch.notify import Message, Notifier, attempt
 
 KIND_LABELS = {
@@ -48,8 +49,9 @@ def deliver_due(
     """Try every pending digest that is due; count the outcomes (sent, pending, failed)."""
     outcomes: Counter[str] = Counter()
     for digest in watch.digests(("pending",), due_at=now):
+        alerts = watch.digest_alerts(digest.id)
         message = render(
-            digest.id, watch.digest_alerts(digest.id), digest.created_at, config.digest_max_items
+            digest.id, alerts, digest.created_at, config.digest_max_items, config.public_url
         )
         outcomes[attempt(watch, config, channels, digest, message, now)] += 1
     return outcomes
@@ -66,9 +68,15 @@ def title(alert: Alert) -> str:
 
 
 def render(
-    digest_id: int, alerts: Sequence[Alert], made_at: dt.datetime, max_items: int
+    digest_id: int,
+    alerts: Sequence[Alert],
+    made_at: dt.datetime,
+    max_items: int,
+    public_url: str = "",
 ) -> Message:
-    """The digest as a mail subject and text, and as the webhook's JSON; a retry sends the same."""
+    """The digest as a mail subject and text, and as the webhook's JSON; a retry sends the same.
+    With the address baochi is opened at, each alert links to the page where it is read."""
+    site = public_url.rstrip("/")
     shown, omitted = alerts[:max_items], max(len(alerts) - max_items, 0)
     if len(alerts) == 1:
         subject = f"[baochi] {title(alerts[0])}"
@@ -80,13 +88,16 @@ def render(
     for number, alert in enumerate(shown, 1):
         lines.append(f"{number}. {title(alert)}")
         lines.append(f"   {alert.reason}")
+        if site and (href := alert_href(alert)):
+            lines.append(f"   Xem trong baochi: {site}{href}")
         for doc in alert.payload.get("documents", [])[:DOCUMENTS_SHOWN]:
             outlet = f" ({doc['outlet']})" if doc.get("outlet") else ""
             lines.append(f"   - {doc['title']}{outlet}")
             lines.append(f"     {doc['url']}")
         lines.append("")
     if omitted:
-        lines.append(f"… và {omitted} cảnh báo khác: xem trong ứng dụng.")
+        where = f": {site}/alerts" if site else ": xem trong ứng dụng"
+        lines.append(f"… và {omitted} cảnh báo khác{where}.")
     data = {
         "digest_id": digest_id,
         "generated_at": made_at.isoformat(),

@@ -7,14 +7,14 @@ shows and saves them, counting matches the way the watch area does.
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.store import now
-from baochi.db.watch_store import Alert, WatchStore
+from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User, audit
+from baochi.watch.links import alert_href
 from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
@@ -33,23 +33,6 @@ ALERT_KINDS = {
 }
 EXPORT_LIMIT = 10_000
 PAGE_SIZE = 50
-
-
-def alert_href(alert: Alert) -> str:
-    """Where an alert's subject is read: its story, case, watchlist, sources, or a search."""
-    key = alert.subject_key
-    if alert.subject_kind == "story":
-        return f"/stories/{key}"
-    if alert.kind == "case" and "case_id" in alert.payload:
-        return f"/cases/{alert.payload['case_id']}"
-    if alert.subject_kind == "watchlist":
-        return f"/alerts#watchlist-{key}"
-    if alert.subject_kind == "outlet":
-        return "/sources"
-    if alert.subject_kind in ("topic", "place", "area"):
-        field = "topic" if alert.subject_kind == "topic" else "place"  # place: reads areas too
-        return "/search?" + urlencode({"q": f'{field}:"{key}" date:7d'})
-    return ""
 
 
 def watch_store(request: Request) -> WatchStore:

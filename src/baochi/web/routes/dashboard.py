@@ -15,10 +15,11 @@ from baochi.db.watch_store import Alert
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
+from baochi.watch.links import alert_href
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.cache import DASHBOARD_SECONDS, cached
-from baochi.web.routes.alerts import ALERT_KINDS, alert_href, watch_store
+from baochi.web.routes.alerts import ALERT_KINDS, watch_store
 from baochi.web.templating import NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
