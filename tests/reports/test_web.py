@@ -80,7 +80,10 @@ def make_draft(client: TestClient) -> int:
 
 def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) -> None:  # noqa: F811
     inbox, port = smtp
-    client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port)
+    site = "https://baochi.example.gov.vn"
+    client = client_for(
+        collected, "lan", smtp_host="127.0.0.1", smtp_port=port, public_url=site + "/"
+    )
     draft_id = make_draft(client)
     _, paper = drafts.load(collected.store.engine, draft_id)
     stories = [e for e in paper.entries() if e.key.startswith("story:") and e.included]
@@ -122,6 +125,7 @@ def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) 
     assert mail["Subject"] == "[baochi] Điểm báo: Thông tin báo chí về Hà Nội ngày 06/02/2017"
     body = mail.get_body(("plain",)).get_content()
     assert edited.title in body and dropped.title not in body
+    assert f"Đọc trên baochi: {site}/reports/drafts/{draft_id}\r\n" in body  # the leader's phone
     (attachment,) = list(mail.iter_attachments())
     assert attachment.get_filename() == "diem-bao-2017-02-06.pdf"
     assert attachment.get_content()[:5] == b"%PDF-"

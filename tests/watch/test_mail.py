@@ -14,8 +14,9 @@ from email.policy import default
 import pytest
 
 from baochi.db import Store
-from baochi.db.watch_store import WatchStore
+from baochi.db.watch_store import Alert, WatchStore
 from baochi.watch import Mailer, Message, WatchConfig, check
+from baochi.watch.digest import render
 from baochi.watch.notify import DeliveryError, notifiers
 from tests.watch.conftest import NOW, Seed
 
@@ -104,6 +105,22 @@ def test_a_spike_digest_arrives_by_mail_in_vietnamese(
     link = f"Xem trong baochi: https://baochi.sotttt.hanoi.gov.vn/alerts#watchlist-{watch_id}"
     assert link in body
     assert message.get_content_charset() == "utf-8"
+
+
+def test_a_case_reminder_mail_links_to_the_case_where_baochi_is_opened() -> None:
+    """An officer's reminder links to his case; without the address, no link is invented."""
+    notice = Alert(
+        kind="case",
+        subject_kind="department",
+        subject_key="7",
+        subject_label="Sở Xây dựng — hồ sơ #12",
+        reason="Hồ sơ #12 đến hạn trả lời ngày 02/12/2026, còn 2 ngày làm việc.",
+        dedupe_key="case:12:due-2",
+        payload={"case_id": 12},
+    )
+    linked = render(1, [notice], NOW, 50, "https://baochi.example.gov.vn/").text
+    assert "   Xem trong baochi: https://baochi.example.gov.vn/cases/12\n" in linked
+    assert "Xem trong baochi" not in render(1, [notice], NOW, 50).text
 
 
 def test_mail_failures_say_why(config: WatchConfig, smtp: tuple[Inbox, int]) -> None:

@@ -37,8 +37,9 @@ def recipients_of(text: str | Sequence[str]) -> list[str]:
     return found
 
 
-def message(paper: Paper, fmt: str) -> Message:
-    """The mail: subject, a cover text with the main titles, and the document attached."""
+def message(paper: Paper, fmt: str, link: str = "") -> Message:
+    """The mail: subject, a cover text with the main titles (and the link to read it in baochi,
+    on a phone too), and the document attached."""
     lines = [
         f"{paper.agency} gửi {paper.title.lower()}: {paper.subtitle}.",
         f"Văn bản đầy đủ ở tệp đính kèm ({fmt.upper()}).",
@@ -48,6 +49,8 @@ def message(paper: Paper, fmt: str) -> Message:
     if titles:
         lines.append("Nội dung chính:")
         lines += [f"- {t}" for t in titles[:TITLES_LISTED]]
+    if link:
+        lines += ["", f"Đọc trên baochi: {link}"]
     attachment = Attachment(file_name(paper, fmt), media_type(fmt), render(paper, fmt))
     return Message(
         subject=f"[baochi] {paper.title.capitalize()}: {paper.subtitle}",
@@ -74,7 +77,9 @@ def send_draft(
     mailer = mailer or Mailer(WatchConfig.from_settings(settings))
     target = ", ".join(recipients)
     try:
-        mailer.send(target, message(paper, fmt))
+        site = settings.public_url.rstrip("/")
+        link = f"{site}/reports/drafts/{draft_id}" if site else ""
+        mailer.send(target, message(paper, fmt, link))
     except DeliveryError as exc:
         drafts.mark(engine, draft_id, target, str(exc), now)
         return str(exc)
