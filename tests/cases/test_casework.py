@@ -293,3 +293,20 @@ def test_an_answer_and_its_letter_sent_twice_are_kept_once(store: Store, setting
     assert events.count("answer") == 1
     with pytest.raises(IllegalTransition):
         cases.answer(engine, OFFICER_7, case_id, "Một câu trả lời khác", now=later)
+
+
+def test_an_action_sent_twice_is_done_once_and_told_done(store: Store) -> None:
+    """A second click on "close" finds the case closed by that click: the case, not "cannot";
+    the same action by someone else, or much later, is still refused."""
+    engine = store.engine
+    case_id = cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7], now=OPENED)
+    later = OPENED + dt.timedelta(days=2)
+    cases.answer(engine, OFFICER_7, case_id, "Đã nạo vét cống.", now=later)
+    closed = [cases.act(engine, ANALYST, case_id, "close", now=later) for _ in range(2)]
+    assert [c.status for c in closed] == ["closed", "closed"]
+    events = [e["action"] for e in CasesStore(engine).events(case_id)]
+    assert events.count("close") == 1
+    with pytest.raises(IllegalTransition):  # a week on, closing again is a mistake to tell
+        cases.act(engine, ANALYST, case_id, "close", now=later + dt.timedelta(days=7))
+    with pytest.raises(CaseError):  # the officer did not close it
+        cases.act(engine, OFFICER_7, case_id, "close", now=later)

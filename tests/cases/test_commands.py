@@ -38,8 +38,10 @@ def test_a_case_through_the_command_line(run, flooded: int, tmp_path) -> None:
     assert code == 0 and "Đã trả lời" in out
     code, out, _ = run("close", "1")
     assert code == 0 and "Đã đóng" in out
-    code, _, err = run("close", "1")
-    assert code == 1 and "không thể «Đóng»" in err
+    code, out, _ = run("close", "1")  # again: it is closed, by the first
+    assert code == 0 and "Đã đóng" in out
+    code, _, err = run("close", "1", "--withdraw", "trùng")
+    assert code == 1 and "không thể «Rút (không cần trả lời)»" in err
     code, out, _ = run("figures")
     assert code == 0 and out.splitlines()[1].split()[:3] == ["7", "1", "1"]
 

@@ -251,10 +251,21 @@ def act(
     note: str = "",
     now: dt.datetime | None = None,
 ) -> CaseRow:
-    """Take one of the actions without extra data: start, return, close, withdraw, escalate."""
+    """Take one of the actions without extra data: start, return, close, withdraw, escalate.
+    The same action that this user took on the case in the last two minutes is done already
+    (a second click, two at once): the case as it stands, not "cannot"."""
     if action in ("assign", "answer"):
         raise CaseError(f"dùng hàm {action}() cho thao tác này")
-    return _apply(engine, actor, case_id, action, note, now)
+    try:
+        return _apply(engine, actor, case_id, action, note, now)
+    except CaseError:
+        events = CasesStore(engine).events(case_id)
+        last = events[-1] if events else {}
+        since = _now(now) - REPEAT_WINDOW
+        same = (last.get("action"), last.get("user_id")) == (action, actor.user_id)
+        if same and last["at"] >= since:
+            return get_case(engine, actor, case_id)
+        raise
 
 
 def attach(
