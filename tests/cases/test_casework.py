@@ -310,3 +310,7 @@ def test_an_action_sent_twice_is_done_once_and_told_done(store: Store) -> None:
         cases.act(engine, ANALYST, case_id, "close", now=later + dt.timedelta(days=7))
     with pytest.raises(CaseError):  # the officer did not close it
         cases.act(engine, OFFICER_7, case_id, "close", now=later)
+    # an action that may be taken again, sent twice, is taken once too
+    other = cases.open_case(engine, ANALYST, "Rác thải", responsible=[7], now=OPENED)
+    raised = [cases.act(engine, ANALYST, other, "escalate", now=later) for _ in range(2)]
+    assert [c.escalation_level for c in raised] == [1, 1]

@@ -256,16 +256,26 @@ def act(
     (a second click, two at once): the case as it stands, not "cannot"."""
     if action in ("assign", "answer"):
         raise CaseError(f"dùng hàm {action}() cho thao tác này")
+    if _just_done(engine, actor, case_id, action, now):  # even one still allowed: escalate
+        return get_case(engine, actor, case_id)
     try:
         return _apply(engine, actor, case_id, action, note, now)
     except CaseError:
-        events = CasesStore(engine).events(case_id)
-        last = events[-1] if events else {}
-        since = _now(now) - REPEAT_WINDOW
-        same = (last.get("action"), last.get("user_id")) == (action, actor.user_id)
-        if same and last["at"] >= since:
+        if _just_done(engine, actor, case_id, action, now):  # the other click won the race
             return get_case(engine, actor, case_id)
         raise
+
+
+def _just_done(
+    engine: Engine, actor: Actor, case_id: int, action: str, now: dt.datetime | None
+) -> bool:
+    """Whether the case's last event is this action by this user in the last two minutes."""
+    events = CasesStore(engine).events(case_id)
+    if not events:
+        return False
+    last = events[-1]
+    same = (last["action"], last["user_id"]) == (action, actor.user_id)
+    return same and last["at"] >= _now(now) - REPEAT_WINDOW
 
 
 def attach(
