@@ -24,12 +24,13 @@ def save(
     return rec
 
 
-def already_saved(store: RegistryStore, name: str, form: Mapping[str, Any]) -> bool:
-    """Whether the entry this form makes is on the register as it is, every field alike: a new
-    entry's form sent again (a second click on "save") asks for nothing new."""
+def already_saved(
+    store: RegistryStore, name: str, form: Mapping[str, Any], current: Record
+) -> bool:
+    """Whether the entry this form makes is `current`, the entry under its key, every field
+    alike: a new entry's form sent again (a second click on "save") asks for nothing new."""
     ent = entity(name)
-    current = store.row(ent.name, str(form.get(ent.key, "")).strip())
-    if current is None or current["retired_at"] is not None:
+    if current["retired_at"] is not None:
         return False
     try:
         rec = check_form(ent, form, known(store))

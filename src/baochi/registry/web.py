@@ -339,10 +339,11 @@ async def create(request: Request, name: str, user: Admin) -> Response:
     """Add an entry; its key must not be taken."""
     entity = _entity(name)
     values = await _posted(request, entity)
-    store = _store(request)
-    if already_saved(store, name, values):  # sent again: the first one saved it
-        return RedirectResponse(f"/registry/{name}/{values[entity.key].strip()}", status_code=303)
-    if store.row(name, values[entity.key].strip()) is not None:
+    store, key = _store(request), values[entity.key].strip()
+    current = store.row(name, key)
+    if current is not None:
+        if already_saved(store, name, values, current):  # sent again: the first one saved it
+            return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
         return _form_page(request, entity, values, errors=["Mã này đã có trong sổ đăng ký."])
     try:
         rec = save(store, name, values, user.username, audited(user))
