@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -58,6 +59,34 @@ def test_wrong_password_then_throttled_even_with_the_right_one(app, people) -> N
         assert page.status_code == 429 and "15 phút" in page.text
         # another user from the same address is not locked out by Lan's failures
         assert login_form(client, "hoa", PASSWORD).status_code == 303
+
+
+def test_a_shared_link_opens_whole_after_sign_in(app, people) -> None:
+    """A colleague's link with several filters lands, after the sign-in it asks for, on the
+    same page with every filter, as the browser follows it."""
+    link = "/search?q=ng%E1%BA%ADp+OR+%22%C3%BAng+ng%E1%BA%ADp%22&tone=negative&sort=date"
+    with TestClient(app) as client:
+        to_login = client.get(link, follow_redirects=False)
+        assert to_login.status_code == 303
+        form = client.get(to_login.headers["location"]).text
+        next_ = re.search(r'name="next" value="([^"]*)"', form)
+        assert next_ is not None
+        page = login_form(client, "lan", PASSWORD, html.unescape(next_.group(1)))
+        assert page.headers["location"] == link
+
+
+def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:
+    client = client_as("analyst")
+    page = client.get("/search", params={"q": "hà nội", "tone": "negative"}).text
+    switch = re.search(r'href="(/lang/en\?next=[^"]*)"', page)
+    assert switch is not None
+    back = client.get(html.unescape(switch.group(1)), follow_redirects=False)
+    assert back.headers["location"] == "/search?q=h%C3%A0+n%E1%BB%99i&tone=negative"
+    login = TestClient(client.app).get("/login?next=/search%3Fq%3Dx%26tone%3Dnegative").text
+    switch = re.search(r'href="(/lang/en\?next=[^"]*)"', login)
+    assert switch is not None
+    to_form = client.get(html.unescape(switch.group(1)), follow_redirects=False)
+    assert to_form.headers["location"] == "/login?next=/search%3Fq%3Dx%26tone%3Dnegative"
 
 
 def test_login_refuses_a_foreign_form_and_an_outside_next(app, people) -> None:

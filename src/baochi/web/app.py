@@ -18,7 +18,7 @@ from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,7 +34,7 @@ from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.form_text import FormText
-from baochi.web.templating import NavItem, add_template_folder, render
+from baochi.web.templating import NavItem, add_template_folder, here, render
 
 ROUTERS = (
     "baochi.web.routes.login",
@@ -111,8 +111,7 @@ def _is_api(request: Request) -> bool:
 async def _not_signed_in(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": "not signed in"}, status_code=401)
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"/login?next={target}", status_code=303)
+    return RedirectResponse(f"/login?next={quote(here(request), safe='/')}", status_code=303)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -62,6 +62,11 @@ def query(params: dict[str, Any]) -> str:
 templates.env.filters.update(local=local, day=day, number=number, label=label, query=query)
 
 
+def here(request: Request) -> str:
+    """The page's path with its query: where sign-in or a language switch comes back to."""
+    return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
 def today_start() -> dt.datetime:
     """Midnight of today in Hà Nội, as an aware datetime."""
     return dt.datetime.now(HANOI).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -109,6 +114,7 @@ def render(
         "badges": badges(request, user),
         "csrf": csrf_token(request),
         "path": request.url.path,
+        "here": here(request),
     }
     return templates.TemplateResponse(
         request, name, {**shared, **(context or {})}, status_code=status_code
