@@ -54,6 +54,27 @@ def test_dashboard_shows_volume_hanoi_today_and_attention(client_as, articles, s
     assert "&lt;script&gt;alert" in html and "<script>alert" not in html  # the hostile one is new
 
 
+def test_the_tone_chart_says_its_numbers_and_each_tone_opens_its_articles(
+    client_as, articles, store
+) -> None:
+    """The doughnut is read without hovering: each tone with its count and share, as a link."""
+    tones = ["negative"] * 15 + ["neutral"] * 30 + ["positive"] * 15
+    with store.engine.begin() as conn:
+        for doc, tone in zip(articles[1:], tones, strict=True):
+            conn.execute(update(documents).where(documents.c.id == doc).values(tone=tone))
+    client = client_as("analyst")
+    html = client.get("/").text
+    legend = html[html.index('id="tone-legend"') :].split("</ul>")[0]
+    items = [
+        " ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li.*?</li>", legend)
+    ]
+    assert items == ["Trung tính 30 · 50%", "Tiêu cực 15 · 25%", "Tích cực 15 · 25%"]
+    link = re.search(r'href="(/search\?q=tone[^"]+)">(?:<[^>]+>)*Tiêu cực', legend)
+    assert link is not None
+    found = client.get(link.group(1).replace("&amp;", "&")).text
+    assert '<span id="total">15</span>' in found
+
+
 def test_hanoi_today_is_news_about_the_city_not_every_mention(client_as, store) -> None:
     """Labelled articles count by their label; one not labelled yet, by naming Hà Nội."""
 

@@ -112,9 +112,12 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "tone_counts": [n for _, n in data["mix"].get("tone", [])],
         "tone_colors": [TONE_COLORS.get(t, "#5a8fcf") for t, _ in data["mix"].get("tone", [])],
     }
+    tones = data["mix"].get("tone", [])
+    counted = sum(n for _, n in tones) or 1
     context = {
         **data,
         "chart": chart,
+        "tone_legend": [(tone, n, round(100 * n / counted)) for tone, n in tones],
         "panels": area_panels(request, user),
         "alert_links": [(a, alert_link(a, user)) for a in data["alerts"]],
         "alert_kinds": ALERT_KINDS,

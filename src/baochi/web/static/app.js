@@ -40,7 +40,7 @@
         data: { labels: data.tones,
                 datasets: [{ data: data.tone_counts,
                              backgroundColor: data.tone_colors }] },
-        options: { maintainAspectRatio: false, plugins: { legend: { position: "bottom" } } },
+        options: { maintainAspectRatio: false, plugins: { legend: { display: false } } },
       });
     }
     var facets = document.querySelector('canvas[data-chart="days"]');
