@@ -75,6 +75,46 @@ def test_a_shared_link_opens_whole_after_sign_in(app, people) -> None:
         assert page.headers["location"] == link
 
 
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page(
+    client_as, people, web, articles
+) -> None:
+    """The action was not carried out, the sign-in page says so, and signing in leads back to
+    the page the form was on (not to the address it posted to, which only takes forms); an
+    htmx form is sent there by a header, since the browser's request would follow a redirect
+    into the part of the page it replaces."""
+    client = client_as("analyst")
+    page = f"/documents/{articles[1]}?from=search"
+    token = csrf(client, page)
+    web.end_sessions(user_id=people["analyst"].id)
+    form = {"task": "tone", "label": "negative", "csrf": token}
+    sent = client.post(
+        f"/documents/{articles[1]}/flags",
+        data={"reason": "cần xem", "csrf": token},
+        headers={"referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 303
+    login = client.get(sent.headers["location"]).text
+    assert "Phiên làm việc đã hết hạn" in login and "chưa được thực hiện" in login
+    next_ = re.search(r'name="next" value="([^"]*)"', login)
+    assert next_ is not None and html.unescape(next_.group(1)) == page
+    htmx = client.post(
+        f"/documents/{articles[1]}/labels",
+        data=form,
+        headers={"referer": f"http://testserver{page}", "HX-Request": "true"},
+        follow_redirects=False,
+    )
+    assert htmx.status_code == 401 and htmx.headers["HX-Redirect"] == sent.headers["location"]
+    foreign = client.post(
+        f"/documents/{articles[1]}/flags",
+        data={"reason": "x", "csrf": token},
+        headers={"referer": "https://evil.example/documents/1"},
+        follow_redirects=False,
+    )
+    assert foreign.headers["location"].startswith("/login?next=/&")
+    assert web.labels(articles[1]) == {}
+
+
 def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:
     client = client_as("analyst")
     page = client.get("/search", params={"q": "hà nội", "tone": "negative"}).text

@@ -109,9 +109,17 @@ def _is_api(request: Request) -> bool:
 
 
 async def _not_signed_in(request: Request, exc: Exception) -> Response:
+    """To the sign-in page, then back: to this page, or for a form sent once the session had
+    ended (and not carried out), to the page the form was on; htmx is sent there by header."""
     if _is_api(request):
         return JSONResponse({"detail": "not signed in"}, status_code=401)
-    return RedirectResponse(f"/login?next={quote(here(request), safe='/')}", status_code=303)
+    if request.method in ("GET", "HEAD"):
+        target = f"/login?next={quote(here(request), safe='/')}"
+        return RedirectResponse(target, status_code=303)
+    target = f"/login?next={quote(_back(request) or '/', safe='/')}&unsent=1"
+    if request.headers.get("hx-request"):
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

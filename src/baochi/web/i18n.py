@@ -205,6 +205,9 @@ EN: dict[str, str] = {
     "Phiên làm việc đã hết hạn, vui lòng tải lại trang.": (
         "Your session has expired; please reload the page."
     ),
+    "Phiên làm việc đã hết hạn; thao tác vừa gửi chưa được thực hiện. Đăng nhập rồi gửi lại.": (
+        "Your session had expired, so what you just sent was not done. Sign in, then send it again."
+    ),
     "Về trang chủ": "Back to the overview",
     "Quay lại": "Back",
     "Biểu mẫu đã cũ hoặc phiên đăng nhập đã đổi: tải lại trang rồi gửi lại.": (

@@ -26,6 +26,7 @@ router = APIRouter(include_in_schema=False)
 LOGIN_COOKIE = "baochi_login"  # double-submit token: a foreign page cannot sign a browser in
 BAD_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
 TOO_MANY = "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 15 phút."
+UNSENT = "Phiên làm việc đã hết hạn; thao tác vừa gửi chưa được thực hiện. Đăng nhập rồi gửi lại."
 
 
 def safe_next(target: str) -> str:
@@ -36,10 +37,21 @@ def safe_next(target: str) -> str:
 
 
 def _form(
-    request: Request, next_: str, username: str = "", error: str = "", status: int = 200
+    request: Request,
+    next_: str,
+    username: str = "",
+    error: str = "",
+    status: int = 200,
+    notice: str = "",
 ) -> Response:
     token = secrets.token_urlsafe(24)
-    context = {"login_csrf": token, "next": safe_next(next_), "username": username, "error": error}
+    context = {
+        "login_csrf": token,
+        "next": safe_next(next_),
+        "username": username,
+        "error": error,
+        "notice": notice,
+    }
     response = render(request, "login.html", {**context, "title": "Đăng nhập"}, status)
     response.set_cookie(
         LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
@@ -48,9 +60,9 @@ def _form(
 
 
 @router.get("/login")
-def login_form(request: Request, next: str = "/") -> Response:
-    """The sign-in page."""
-    return _form(request, next)
+def login_form(request: Request, next: str = "/", unsent: bool = False) -> Response:
+    """The sign-in page; `unsent` when a form came after the session had ended."""
+    return _form(request, next, notice=UNSENT if unsent else "")
 
 
 @router.post("/login")
