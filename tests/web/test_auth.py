@@ -79,9 +79,9 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page(
     client_as, people, web, articles
 ) -> None:
     """The action was not carried out, the sign-in page says so, and signing in leads back to
-    the page the form was on (not to the address it posted to, which only takes forms); an
-    htmx form is sent there by a header, since the browser's request would follow a redirect
-    into the part of the page it replaces."""
+    the page the form was on (not to the address it posted to, which only takes forms); htmx,
+    a form or a status polled, is sent there by a header, since the browser's request would
+    follow a redirect into the part of the page it replaces."""
     client = client_as("analyst")
     page = f"/documents/{articles[1]}?from=search"
     token = csrf(client, page)
@@ -105,6 +105,10 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page(
         follow_redirects=False,
     )
     assert htmx.status_code == 401 and htmx.headers["HX-Redirect"] == sent.headers["location"]
+    polled = client.get(
+        "/social/imports/1", headers={"referer": "http://testserver/social", "HX-Request": "true"}
+    )
+    assert polled.status_code == 401 and polled.headers["HX-Redirect"] == "/login?next=/social"
     foreign = client.post(
         f"/documents/{articles[1]}/flags",
         data={"reason": "x", "csrf": token},

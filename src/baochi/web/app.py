@@ -110,14 +110,14 @@ def _is_api(request: Request) -> bool:
 
 async def _not_signed_in(request: Request, exc: Exception) -> Response:
     """To the sign-in page, then back: to this page, or for a form sent once the session had
-    ended (and not carried out), to the page the form was on; htmx is sent there by header."""
+    ended (and not carried out), to the page the form was on. htmx, whose requests would follow
+    a redirect into the part of the page they replace, is sent there by header."""
     if _is_api(request):
         return JSONResponse({"detail": "not signed in"}, status_code=401)
-    if request.method in ("GET", "HEAD"):
-        target = f"/login?next={quote(here(request), safe='/')}"
-        return RedirectResponse(target, status_code=303)
-    target = f"/login?next={quote(_back(request) or '/', safe='/')}&unsent=1"
-    if request.headers.get("hx-request"):
+    reading, htmx = request.method in ("GET", "HEAD"), bool(request.headers.get("hx-request"))
+    back = here(request) if reading and not htmx else _back(request) or "/"
+    target = f"/login?next={quote(back, safe='/')}" + ("" if reading else "&unsent=1")
+    if htmx:
         return Response(status_code=401, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
 
