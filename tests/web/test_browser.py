@@ -113,6 +113,19 @@ def test_analyst_morning_in_a_real_browser(page, store, articles) -> None:
         assert page.url == address
     assert "lan" in page.locator("#labels").inner_text()
 
+    # a refused click says why where it was made, and changes nothing (a stale form's token)
+    if page.evaluate("typeof htmx") != "undefined":
+        page.evaluate("""document.body.setAttribute("hx-headers", '{"X-CSRF-Token": "cũ"}')""")
+        page.click("button[name=label][value=positive]")
+        sync_api.expect(page.locator("[role=alert]")).to_contain_text("Biểu mẫu đã cũ")
+        assert page.locator('[data-task="tone"]').inner_text() == "Tiêu cực"
+        page.reload()
+        assert page.locator('[data-task="tone"]').inner_text() == "Tiêu cực"  # nothing saved
+        page.route("**/labels", lambda route: route.abort())  # the server cannot be reached
+        page.click("button[name=label][value=positive]")
+        sync_api.expect(page.locator("[role=alert]")).to_contain_text("chưa được lưu")
+        page.unroute("**/labels")
+
     page.goto(f"/documents/{articles[0]}")
     assert page.locator("h1").inner_text() == HOSTILE_TITLE
 

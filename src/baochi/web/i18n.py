@@ -208,6 +208,9 @@ EN: dict[str, str] = {
     "Phiên làm việc đã hết hạn; thao tác vừa gửi chưa được thực hiện. Đăng nhập rồi gửi lại.": (
         "Your session had expired, so what you just sent was not done. Sign in, then send it again."
     ),
+    "Không kết nối được máy chủ; thao tác chưa được lưu. Vui lòng thử lại.": (
+        "The server could not be reached; nothing was saved. Please try again."
+    ),
     "Về trang chủ": "Back to the overview",
     "Quay lại": "Back",
     "Biểu mẫu đã cũ hoặc phiên đăng nhập đã đổi: tải lại trang rồi gửi lại.": (

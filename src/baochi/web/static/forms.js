@@ -1,5 +1,6 @@
 // A form is sent once: a double click, or a second click while the server works, must not open
 // two cases or post an answer twice. Back to a page the browser kept, its forms work again.
+// A form sent by htmx that fails says so.
 (function () {
   "use strict";
   var BUTTONS = "button[type=submit], button:not([type]), input[type=submit]";
@@ -30,5 +31,30 @@
         button.removeAttribute("data-sending");
       });
     });
+  });
+
+  // htmx leaves a refused or unsent request unseen: the click would seem to do nothing. Say why
+  // above what it would have replaced, in the server's words (its error page's), or that the
+  // server could not be reached; the next answer that lands takes the note away.
+  function say(event, reason) {
+    var target = event.detail.target || event.detail.elt;
+    var note = document.getElementById("htmx-refused") || document.createElement("div");
+    note.id = "htmx-refused";
+    note.className = "alert alert-danger py-2";
+    note.setAttribute("role", "alert");
+    note.textContent = reason;
+    target.parentNode.insertBefore(note, target);
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    var page = new DOMParser().parseFromString(event.detail.xhr.responseText, "text/html");
+    var why = page.querySelector("main .lead");
+    say(event, why ? why.textContent.trim() : document.body.getAttribute("data-refused"));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    say(event, document.body.getAttribute("data-unsent"));
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    var note = document.getElementById("htmx-refused");
+    if (note) note.remove();
   });
 })();
