@@ -72,7 +72,7 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     assert hung.locator(f'a[href="/reports/drafts/{draft_id}/file.pdf"]').is_visible()
     widths = hung.evaluate(
         "() => ({page: document.documentElement.scrollWidth, screen: window.innerWidth,"
-        " widest: Math.max(...[...document.querySelectorAll('#preview *')]"
+        " widest: Math.max(...[...document.querySelectorAll('#preview *:not(.paper-chart *)')]"
         ".map(e => e.getBoundingClientRect().right))})"
     )
     assert widths["page"] <= widths["screen"] and widths["widest"] <= widths["screen"], widths
@@ -80,3 +80,31 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
         "e => parseFloat(getComputedStyle(e).fontSize)"
     )
     assert size >= 14  # readable without zooming
+
+
+def test_a_leader_reads_the_monthly_report_charts_on_a_phone(signed_in) -> None:
+    """A chart shrunk to a phone's width has letters too small to read: it keeps a readable
+    width and scrolls sideways inside its frame, and the page itself does not."""
+    lan = signed_in("lan")
+    lan.goto("/reports")
+    lan.select_option("#report-kind", "month")
+    lan.fill("#report-first", "2017-02-06")
+    lan.click("#make-report button[type=submit]")
+    lan.wait_for_url("**/reports/drafts/*")
+    hung = signed_in("hung")
+    hung.set_viewport_size(PHONE)
+    hung.goto(lan.url)
+    charts = hung.locator("#preview .paper-chart")
+    assert charts.count() >= 2
+    sizes = charts.first.evaluate(
+        "f => ({image: f.querySelector('img').getBoundingClientRect().width,"
+        " frame: f.clientWidth, scrolls: f.scrollWidth, screen: window.innerWidth,"
+        " page: document.documentElement.scrollWidth})"
+    )
+    assert sizes["image"] >= 560 and sizes["scrolls"] > sizes["frame"], sizes
+    assert sizes["page"] <= sizes["screen"], sizes
+    lan.set_viewport_size({"width": 1280, "height": 900})
+    wide = lan.locator("#preview .paper-chart img").first.evaluate(
+        "i => i.getBoundingClientRect().width <= i.parentElement.clientWidth"
+    )
+    assert wide  # on a desktop the chart fits its column as before
