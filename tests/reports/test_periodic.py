@@ -13,6 +13,7 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
+from baochi import hanoi_time
 from baochi.cli import main
 from baochi.reports.paper import Paper
 from baochi.reports.period import Period, PeriodError, period_of, previous
@@ -64,6 +65,17 @@ def test_month_report_counts_what_was_collected(month: Paper, collected: Collect
     assert len(section(month, "Chuỗi tin nổi bật").entries) == min(
         10, scalar(collected.store, "SELECT count(DISTINCT story_id) FROM documents WHERE hanoi")
     )
+
+
+def test_a_report_is_dated_after_its_period_but_never_after_today(collected: Collected) -> None:
+    """Made for a period that has ended, it bears the day after; made for the month still
+    running (the form's default), it bears today, not a day to come."""
+    assert make_report(
+        collected.store, collected.settings, period_of("week", DAY), HANOI
+    ).date_line.endswith("ngày 13 tháng 02 năm 2017")
+    today = hanoi_time.today()
+    running = make_report(collected.store, collected.settings, period_of("month", today), HANOI)
+    assert running.date_line.endswith(f"ngày {today:%d} tháng {today:%m} năm {today:%Y}")
 
 
 def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collected) -> None:

@@ -23,7 +23,7 @@ from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
-from baochi.reports.period import Period, local_day
+from baochi.reports.period import Period, issue_day, local_day
 from baochi.reports.scope import Scope
 from baochi.reports.summarize import summarize
 from baochi.reports.wording import TONES, change, count, share, topic_name
@@ -141,7 +141,7 @@ def make_brief(
         "brief",
         "ĐIỂM BÁO",
         f"Thông tin báo chí về {scope.label} {period.label()}",
-        issued_on or day + dt.timedelta(days=1),
+        issued_on or issue_day(day),
     )
     paper.period = {"first": day.isoformat(), "last": day.isoformat(), "kind": "day"}
     paper.period["scope"] = scope.key

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from baochi import hanoi_time
 from baochi.hanoi_time import HANOI
 
 KINDS = ("day", "week", "month", "quarter", "custom")
@@ -105,6 +106,12 @@ def previous(kind: str, today: dt.date) -> Period:
     """The last whole week, month or quarter before `today` (what a scheduled report covers)."""
     current = period_of(kind, today)
     return period_of(kind, current.first - dt.timedelta(days=1))
+
+
+def issue_day(last: dt.date) -> dt.date:
+    """The day a paper on a period ending `last` is dated: the day after, or today while the
+    period still runs (a paper is never dated ahead)."""
+    return min(last + dt.timedelta(days=1), hanoi_time.today())
 
 
 def date_line(place: str, day: dt.date) -> str:

@@ -21,7 +21,7 @@ from baochi.registry.scheme import progress
 from baochi.reports.brief import figures, stories_of, story_entry
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Paper, Section, Table
-from baochi.reports.period import Period, local_day
+from baochi.reports.period import Period, issue_day, local_day
 from baochi.reports.scope import HANOI, Scope
 from baochi.reports.wording import TONES, UNLABELLED, change, count, share, topic_name
 from baochi.settings import Settings
@@ -57,7 +57,7 @@ def make_report(
         "report",
         f"BÁO CÁO {kind} TÌNH HÌNH BÁO CHÍ".replace("  ", " "),
         f"Thông tin báo chí về {scope.label} {period.label()}",
-        issued_on or period.last + dt.timedelta(days=1),
+        issued_on or issue_day(period.last),
     )
     paper.period = {
         "first": period.first.isoformat(),
