@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from baochi import cli
 from baochi.db.web_store import WebStore
 from baochi.web.auth import MAX_USER_FAILURES, verify_password
+from tests.races import at_once, held_after_looking
 from tests.web.conftest import PASSWORD, csrf
 
 
@@ -188,6 +189,38 @@ def test_api_tokens_are_hashed_work_and_can_be_revoked(client_as, app, web, peop
         assert (
             api.get("/api/v1/me", headers={"Authorization": "Bearer bc_guess"}).status_code == 401
         )
+
+
+def test_a_token_made_twice_at_once_leaves_one_that_works_the_one_shown(
+    client_as, app, web, people, monkeypatch
+) -> None:
+    """The second answer replaces the first, whose secret nobody saw: a twin never used and
+    just made is revoked, not left working unseen. Another name, or a token in use, stays."""
+    client = client_as("analyst")
+    token = csrf(client)
+
+    def make(name: str) -> str:
+        page = client.post("/account/tokens", data={"name": name, "csrf": token})
+        return re.search(r'id="new-secret">(bc_[^<]+)<', page.text).group(1)
+
+    used = make("trang tin")
+    with TestClient(app) as api:
+        assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {used}"}).is_success
+        held_after_looking(monkeypatch, WebStore, "fresh_tokens")
+        shown = at_once(2, lambda _: make("báo cáo tự động"))
+        again = make("trang tin")
+        mine = web.tokens(people["analyst"].id)
+        live = {t["name"] for t in mine if t["revoked_at"] is None}
+        assert len(mine) == 4 and sorted(t["name"] for t in mine if t["revoked_at"] is None) == [
+            "báo cáo tự động",
+            "trang tin",
+            "trang tin",
+        ], live
+        works = [
+            api.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).is_success
+            for secret in (*shown, used, again)
+        ]
+        assert sorted(works[:2]) == [False, True] and works[2:] == [True, True]
 
 
 def test_security_headers_forbid_inline_script(client_as) -> None:

@@ -11,6 +11,7 @@ CASE_OPENINGS = 4242002
 FLAGS = 4242003
 DRAFTS = 4242004
 ATTACHMENTS = 4242005
+TOKENS = 4242006
 
 
 def take_turns(conn: Connection, space: int, user_id: int | None) -> None:

@@ -38,7 +38,7 @@ from baochi.db.schema_web import (
 )
 from baochi.db.store import DOCUMENT_COLUMNS, UP_FRONT, DocumentRow, Store, now
 from baochi.db.stories_store import StoryStore
-from baochi.db.turns import FLAGS, take_turns
+from baochi.db.turns import FLAGS, TOKENS, take_turns
 from baochi.records import AREA_SEPARATOR, split_areas
 from baochi.vi import fold
 from baochi.vi.place_names import HANOI
@@ -320,22 +320,36 @@ class WebStore:
         with self.engine.begin() as conn:
             conn.execute(delete(web_sessions).where(where))
 
-    def add_token(self, user_id: int, name: str, prefix: str, token_hash: str) -> int:
-        """Store a new API token by its hash."""
+    def add_token(
+        self, user_id: int, name: str, prefix: str, token_hash: str, repeat: dt.timedelta
+    ) -> tuple[int, list[int]]:
+        """Store a new API token by its hash. A token of the same name made within `repeat`
+        and never used is the same form sent twice: its secret went to an answer no one saw,
+        so it is revoked (its id returned) rather than left working unseen."""
+        stamp = now()
         with self.engine.begin() as conn:
-            return int(
-                conn.execute(
-                    insert(api_tokens)
-                    .values(
-                        user_id=user_id,
-                        name=name,
-                        prefix=prefix,
-                        token_hash=token_hash,
-                        created_at=now(),
-                    )
-                    .returning(api_tokens.c.id)
-                ).scalar_one()
+            take_turns(conn, TOKENS, user_id)
+            twins = self.fresh_tokens(conn, user_id, name, stamp - repeat)
+            if twins:
+                revoke = update(api_tokens).where(api_tokens.c.id.in_(twins))
+                conn.execute(revoke.values(revoked_at=stamp))
+            made = insert(api_tokens).values(
+                user_id=user_id, name=name, prefix=prefix, token_hash=token_hash, created_at=stamp
             )
+            return int(conn.execute(made.returning(api_tokens.c.id)).scalar_one()), twins
+
+    def fresh_tokens(
+        self, conn: Connection, user_id: int, name: str, since: dt.datetime
+    ) -> list[int]:
+        """The user's live tokens of this name made since `since` and never used."""
+        query = select(api_tokens.c.id).where(
+            api_tokens.c.user_id == user_id,
+            api_tokens.c.name == name,
+            api_tokens.c.created_at >= since,
+            api_tokens.c.last_used_at.is_(None),
+            api_tokens.c.revoked_at.is_(None),
+        )
+        return list(conn.execute(query).scalars())
 
     def token_user(self, token_hash: str) -> User | None:
         """The active owner of an unrevoked token, noting its use."""

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db.web_store import User, audit
 from baochi.web.auth import hash_password, require, secret_digest, verify_password, web_store
 from baochi.web.templating import render
-from baochi.web.users import MIN_PASSWORD
+from baochi.web.users import MIN_PASSWORD, REPEAT_WINDOW
 
 router = APIRouter(include_in_schema=False)
 TOKEN_PREFIX = "bc_"  # noqa: S105 - a marker, not a secret
@@ -51,8 +51,9 @@ def create_token(
     """Create a personal API token; its secret is shown once and stored only as a digest."""
     token, prefix, digest = new_api_token()
     name = " ".join(name.split())[:200] or "API"
-    token_id = web_store(request).add_token(user.id, name, prefix, digest)
-    audit(web_store(request), user, "token.add", f"token:{token_id}", None, {"name": name})
+    token_id, replaced = web_store(request).add_token(user.id, name, prefix, digest, REPEAT_WINDOW)
+    after = {"name": name, "replaces": replaced} if replaced else {"name": name}
+    audit(web_store(request), user, "token.add", f"token:{token_id}", None, after)
     return account_page(request, user, secret=token)
 
 
