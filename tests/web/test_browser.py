@@ -31,6 +31,20 @@ ARGS = [
     "--disable-sync",
 ]
 
+# Where on the screen a chart's bar is drawn: the newest day's, or the biggest outlet's.
+BAR_CENTRE = """chart => {
+    const drawn = Chart.getChart(document.querySelector(`canvas[data-chart=${chart}]`));
+    const bars = drawn.getDatasetMeta(0).data;
+    const bar = chart === "volume" ? bars[bars.length - 1] : bars[0];
+    const box = drawn.canvas.getBoundingClientRect(), centre = bar.getCenterPoint();
+    return [box.left + centre.x, box.top + centre.y];
+}"""
+
+DRAWN = """chart => {
+    const drawn = Chart.getChart(document.querySelector(`canvas[data-chart=${chart}]`));
+    return drawn !== undefined && !Chart.animator.running(drawn);
+}"""
+
 pytestmark = [
     pytest.mark.skipif(
         shutil.which(CHROMIUM) is None, reason=f"{CHROMIUM} absent (apt-get install chromium)"
@@ -93,6 +107,17 @@ def test_analyst_morning_in_a_real_browser(page, store, articles) -> None:
         "#mainnav .nav-link", "links => links.map(a => a.getBoundingClientRect().height)"
     )
     assert len(heights) > 8 and max(heights) < 1.5 * min(heights)  # no label broken in two
+
+    # the newest day's bar opens that day's articles; the first outlet's, its week
+    if page.evaluate("typeof Chart") != "undefined":  # built front-end
+        for chart, wanted in (("volume", "date%3A"), ("outlets", "outlet%3A%22")):
+            page.wait_for_function(DRAWN, arg=chart)  # a click while bars grow is not taken
+            x, y = page.evaluate(BAR_CENTRE, chart)
+            page.mouse.click(x, y)
+            page.wait_for_url(f"**/search?q={wanted}*")
+            assert page.locator(".results a").count() > 0
+            page.go_back()
+            page.wait_for_url("**/")
 
     # the hostile article: its title is text on the page, and its <script> never ran
     hostile = page.locator(f'a[href="/documents/{articles[0]}"]').first

@@ -7,6 +7,18 @@
     var data = JSON.parse(source.textContent);
     Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
     Chart.defaults.color = "#5b6472";
+    // A bar leads to its articles: the search its link names.
+    function opens(links) {
+      return {
+        onClick: function (event, bars) {
+          var link = bars.length && links ? links[bars[0].index] : "";
+          if (link) window.location.href = link;
+        },
+        onHover: function (event, bars) {
+          event.native.target.style.cursor = bars.length ? "pointer" : "default";
+        },
+      };
+    }
     var volume = document.querySelector('canvas[data-chart="volume"]');
     if (volume) {
       new Chart(volume, {
@@ -16,9 +28,10 @@
           datasets: [{ label: volume.getAttribute("aria-label"), data: data.series,
                        backgroundColor: "#2f6db5", borderRadius: 3 }],
         },
-        options: { maintainAspectRatio: false, plugins: { legend: { display: false } },
+        options: Object.assign(opens(data.series_links), {
+                   maintainAspectRatio: false, plugins: { legend: { display: false } },
                    scales: { y: { beginAtZero: true, ticks: { precision: 0 } },
-                             x: { grid: { display: false } } } },
+                             x: { grid: { display: false } } } }),
       });
     }
     var outlets = document.querySelector('canvas[data-chart="outlets"]');
@@ -27,10 +40,11 @@
         type: "bar",
         data: { labels: data.outlets,
                 datasets: [{ data: data.outlet_counts, backgroundColor: "#5a8fcf", borderRadius: 3 }] },
-        options: { indexAxis: "y", maintainAspectRatio: false,
+        options: Object.assign(opens(data.outlet_links), {
+                   indexAxis: "y", maintainAspectRatio: false,
                    plugins: { legend: { display: false } },
                    scales: { x: { beginAtZero: true, ticks: { precision: 0 } },
-                             y: { grid: { display: false } } } },
+                             y: { grid: { display: false } } } }),
       });
     }
     var tones = document.querySelector('canvas[data-chart="tones"]');
