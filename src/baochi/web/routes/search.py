@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
@@ -47,8 +48,14 @@ def search_page(
     lang = language(request, user.lang)
     offset = (page - 1) * PAGE_SIZE
     results = searching.run(request.app.state.store, q, PAGE_SIZE, offset, lang)
-    days = [(f.value, f.count) for f in results.facets.get("day", [])]
-    chart = {"labels": [d[8:10] + "/" + d[5:7] for d, _ in days], "series": [n for _, n in days]}
+    days = results.facets.get("day", [])
+    chart = {
+        "labels": [f.value[8:10] + "/" + f.value[5:7] for f in days],
+        "series": [f.count for f in days],
+        "series_links": [
+            "/search?" + urlencode(f.params) for f in days
+        ],  # a bar narrows to its day
+    }
     state = {"q": q}
     context = {
         "title": "Tìm kiếm",

@@ -62,9 +62,10 @@
       new Chart(facets, {
         type: "bar",
         data: { labels: data.labels, datasets: [{ data: data.series, backgroundColor: "#2f6db5" }] },
-        options: { maintainAspectRatio: false, plugins: { legend: { display: false } },
+        options: Object.assign(opens(data.series_links), {
+                   maintainAspectRatio: false, plugins: { legend: { display: false } },
                    scales: { y: { beginAtZero: true, ticks: { precision: 0 } },
-                             x: { grid: { display: false } } } },
+                             x: { grid: { display: false } } } }),
       });
     }
   }
