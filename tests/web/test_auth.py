@@ -127,6 +127,15 @@ def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:
     assert switch is not None
     back = client.get(html.unescape(switch.group(1)), follow_redirects=False)
     assert back.headers["location"] == "/search?q=h%C3%A0+n%E1%BB%99i&tone=negative"
+    made = client.post(
+        "/account/tokens",
+        data={"name": "x", "csrf": csrf(client)},
+        headers={"referer": "http://testserver/account"},
+    )
+    switch = re.search(r'href="(/lang/en\?next=[^"]*)"', made.text)  # a page a form answered
+    assert switch is not None
+    back = client.get(html.unescape(switch.group(1)), follow_redirects=False)
+    assert back.headers["location"] == "/account"  # not the form's address: it takes only forms
     login = TestClient(client.app).get("/login?next=/search%3Fq%3Dx%26tone%3Dnegative").text
     switch = re.search(r'href="(/lang/en\?next=[^"]*)"', login)
     assert switch is not None

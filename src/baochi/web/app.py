@@ -18,7 +18,7 @@ from http import HTTPStatus
 from pathlib import Path
 from types import ModuleType
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -34,7 +34,7 @@ from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.form_text import FormText
-from baochi.web.templating import NavItem, add_template_folder, here, render
+from baochi.web.templating import NavItem, add_template_folder, came_from, here, render
 
 ROUTERS = (
     "baochi.web.routes.login",
@@ -115,7 +115,7 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
     if _is_api(request):
         return JSONResponse({"detail": "not signed in"}, status_code=401)
     reading, htmx = request.method in ("GET", "HEAD"), bool(request.headers.get("hx-request"))
-    back = here(request) if reading and not htmx else _back(request) or "/"
+    back = here(request) if reading and not htmx else came_from(request) or "/"
     target = f"/login?next={quote(back, safe='/')}" + ("" if reading else "&unsent=1")
     if htmx:
         return Response(status_code=401, headers={"HX-Redirect": target})
@@ -132,17 +132,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     context = {
         "status": exc.status_code,
         "reason": exc.detail if given else "",
-        "back": _back(request),
+        "back": came_from(request),
     }
     return render(request, "error.html", context, exc.status_code)
-
-
-def _back(request: Request) -> str:
-    """The page the refused request came from, when it is one of ours: where the form is."""
-    came_from = urlsplit(request.headers.get("referer", ""))
-    if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
-        return ""
-    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
 
 
 async def _crashed(request: Request, exc: Exception) -> Response:
@@ -163,7 +155,7 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     parts = [f"thiếu {', '.join(missing)}"] * bool(missing)
     parts += [f"giá trị không hợp lệ ở {', '.join(wrong)}"] * bool(wrong)
     reason = "Yêu cầu không hợp lệ: " + "; ".join(parts) + "." if parts else ""
-    context = {"status": 422, "reason": reason, "back": _back(request)}
+    context = {"status": 422, "reason": reason, "back": came_from(request)}
     return render(request, "error.html", context, 422)
 
 

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -63,8 +63,19 @@ templates.env.filters.update(local=local, day=day, number=number, label=label, q
 
 
 def here(request: Request) -> str:
-    """The page's path with its query: where sign-in or a language switch comes back to."""
+    """Where sign-in or a language switch comes back to: this page with its query, or for a
+    page that answers a form, the page the form was on (its own address takes only forms)."""
+    if request.method not in ("GET", "HEAD"):
+        return came_from(request) or "/"
     return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+
+
+def came_from(request: Request) -> str:
+    """The page of ours the request came from (its Referer), or "" if none or another site's."""
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+        return ""
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 def today_start() -> dt.datetime:
