@@ -22,10 +22,12 @@ from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
+from baochi.hanoi_time import HANOI
 from baochi.records import Analysis, Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
 from baochi.web.routes import search as search_routes
+from baochi.web.templating import today_start
 from tests.races import at_once, held_after_looking
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
@@ -73,6 +75,37 @@ def test_the_tone_chart_says_its_numbers_and_each_tone_opens_its_articles(
     assert link is not None
     found = client.get(link.group(1).replace("&amp;", "&")).text
     assert '<span id="total">15</span>' in found
+
+
+def test_volume_card_weighs_yesterday_and_today_so_far_against_their_usual(
+    client_as, store
+) -> None:
+    """At 7:30 today's count is a morning's: it is set beside the usual count by this hour,
+    and the whole day that can be judged is yesterday, beside the seven days before it."""
+    now = dt.datetime.now(dt.UTC)
+    midnight = today_start().astimezone(dt.UTC)
+    elapsed = now - midnight
+    made = iter(range(1000))
+
+    def publish(when: dt.datetime) -> None:
+        n = next(made)
+        article = Article(
+            f"https://bao.example.vn/{n}.html", f"Tin {n}", "", f"Bài {n}. " * 40, when
+        )
+        store.save_document(Document(article, Keys.of(article)), [], now)
+
+    for _ in range(12):  # yesterday, late: after this hour of the day
+        publish(midnight - dt.timedelta(seconds=30))
+    for days in range(2, 9):  # four a day before yesterday, early: before this hour
+        for _ in range(4):
+            publish(midnight - dt.timedelta(days=days) + elapsed / 2)
+    for _ in range(2):
+        publish(midnight + elapsed / 2)
+    card = client_as("analyst").get("/").text.split('class="card kpi', 2)[1]
+    text = " ".join(re.sub(r"<[^>]+>", " ", card).split())
+    hour = now.astimezone(HANOI).strftime("%H:%M")
+    assert "Bài viết hôm qua 12 +8 so với trung bình 7 ngày trước (4)" in text, text
+    assert f"Hôm nay đến {hour}: 2 (thường 3 đến giờ này)" in text, text
 
 
 def test_hanoi_today_is_news_about_the_city_not_every_mention(client_as, store) -> None:

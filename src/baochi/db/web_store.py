@@ -14,11 +14,13 @@ from sqlalchemy import (
     Date,
     Engine,
     Integer,
+    and_,
     cast,
     delete,
     func,
     insert,
     literal,
+    or_,
     select,
     update,
 )
@@ -631,6 +633,15 @@ class WebStore:
         )
         with self.engine.connect() as conn:
             return [(str(d), int(n)) for d, n in conn.execute(query)]
+
+    def published_within(self, spans: list[tuple[dt.datetime, dt.datetime]]) -> int:
+        """Documents published within any of the spans [start, end) (each read off the index)."""
+        inside = [
+            and_(documents.c.published_at >= start, documents.c.published_at < end)
+            for start, end in spans
+        ]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).where(or_(*inside))).scalar_one())
 
     def outlet_volume(self, since: dt.datetime, limit: int = 10) -> list[tuple[str, int]]:
         """The outlets that published most since a time."""

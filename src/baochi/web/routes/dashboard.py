@@ -38,7 +38,9 @@ def figures(request: Request) -> dict[str, Any]:
     volume = dict(web.daily_volume(month.astimezone(dt.UTC)))
     days = [(month + dt.timedelta(days=i)).date().isoformat() for i in range(30)]
     series = [volume.get(d, 0) for d in days]
-    previous = series[-8:-1]
+    before = series[-9:-2]  # the seven whole days before yesterday
+    hour = dt.datetime.now(HANOI)
+    so_far = [(today - dt.timedelta(days=k), hour - dt.timedelta(days=k)) for k in range(1, 8)]
     sources = store.sources()
     hanoi = searching.hanoi_today(store, 8)
     labels = store.labels_of([d.id for d in hanoi])
@@ -47,8 +49,14 @@ def figures(request: Request) -> dict[str, Any]:
     return {
         "days": days,
         "series": series,
+        "yesterday": series[-2],
+        "normal": sum(before) / len(before),
         "today": series[-1],
-        "normal": sum(previous) / len(previous) if previous else 0.0,
+        "hour": hour,
+        "usual_by_now": web.published_within(
+            [(a.astimezone(dt.UTC), b.astimezone(dt.UTC)) for a, b in so_far]
+        )
+        / len(so_far),
         "month_total": sum(series),
         "outlets": web.outlet_volume((today - dt.timedelta(days=6)).astimezone(dt.UTC)),
         "hanoi": [(d, labels.get(d.id)) for d in hanoi],  # each with its tone and areas
