@@ -1,5 +1,5 @@
-"""English everywhere: every phrase a template or a navigation entry shows has its English, and a
-phrase shared by two areas reads the same in both."""
+"""English everywhere: every phrase a template, a card's title or a navigation entry shows has its
+English, and a phrase shared by two areas reads the same in both."""
 
 from __future__ import annotations
 
@@ -19,14 +19,21 @@ SOURCE = Path(baochi.__file__).parent
 PHRASE = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
 
 
+# A card's title, the second argument of `Panel(order, "title", …)`.
+PANEL = re.compile(r'Panel\(\s*\d+,\s*"([^"]+)"')
+
+
 def _phrases() -> dict[str, set[str]]:
     """Each phrase marked for translation anywhere in the package, with the files that use it."""
     found: dict[str, set[str]] = {}
     for path in sorted(SOURCE.rglob("*")):
         if path.suffix in (".html", ".py"):
-            for match in PHRASE.finditer(path.read_text(encoding="utf-8")):
+            source = path.read_text(encoding="utf-8")
+            for match in PHRASE.finditer(source):
                 text = match.group(1) or match.group(2)
                 found.setdefault(text, set()).add(str(path.relative_to(SOURCE)))
+            for match in PANEL.finditer(source):
+                found.setdefault(match.group(1), set()).add(str(path.relative_to(SOURCE)))
     return found
 
 

@@ -47,6 +47,43 @@ EN: dict[str, str] = {
     "giờ Hà Nội": "Hà Nội time",
     "so với trung bình 7 ngày trước": "against the average of the 7 days before",
     "Bài viết 30 ngày qua": "Articles in the last 30 days",
+    "30 ngày": "30 days",
+    "7 ngày": "7 days",
+    "AND (hoặc để trống), OR, NOT và ngoặc đơn.": "AND (or nothing), OR, NOT and parentheses.",
+    "Cài đặt được đổi trong tệp TOML": "Settings are changed in the TOML file",
+    "Trường:": "Fields:",
+    "bài": "articles",
+    "bảng": "table",
+    "chỉ các hồ sơ giao cho phòng ban của mình, và trả lời chúng.": (
+        "only the cases given to their department, and answering them."
+    ),
+    "chỉ xem: tổng quan, bài viết, báo cáo; không sửa gì.": (
+        "reads only: overview, articles, reports; changes nothing."
+    ),
+    "hoặc biến môi trường": "or the environment variables",
+    "không khớp với": "does not match",
+    "lỗi": "failing",
+    "lỗi liên tiếp": "failures in a row",
+    "mọi từ đều phải có; có dấu hay không dấu đều được": (
+        "every word must appear; with or without diacritics"
+    ),
+    (
+        "người dùng, phòng ban, cài đặt, nhật ký, sổ đăng ký cơ quan báo chí, "
+        "và mọi quyền của chuyên viên."
+    ): "users, departments, settings, the log, the press registry, and all an analyst may do.",
+    "rồi khởi động lại.": "then restart.",
+    "so theo nguyên âm tiết:": "matched by whole syllables:",
+    "tiêu đề": "title",
+    "toàn bộ giám sát: tìm kiếm, nguồn tin, cảnh báo, sửa nhãn, gắn cờ, mở và điều phối hồ sơ.": (
+        "all the monitoring: search, sources, alerts, corrections, flags, opening and routing"
+        " cases."
+    ),
+    "tỉnh, thành phố; cả quận, phường, xã nêu ở tiêu đề, sa-pô:": (
+        "province or city; also districts, wards and communes named in the title or lead:"
+    ),
+    "ít bài bất thường": "unusually quiet",
+    "đúng cụm từ, theo thứ tự.": "the exact phrase, in order.",
+    "đúng dấu như đã gõ.": "diacritics exactly as typed.",
     "Số bài theo ngày": "Articles per day",
     "Báo đăng nhiều nhất (7 ngày)": "Most active outlets (7 days)",
     "Sắc thái": "Tone",
