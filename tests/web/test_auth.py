@@ -99,6 +99,10 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page(
     assert "Phiên làm việc đã hết hạn" in login and "chưa được thực hiện" in login
     next_ = re.search(r'name="next" value="([^"]*)"', login)
     assert next_ is not None and html.unescape(next_.group(1)) == page
+    english = re.search(r'href="(/lang/en\?next=[^"]*)"', login)
+    assert english is not None  # in English the page still says why, and leads to the same page
+    switched = client.get(html.unescape(english.group(1))).text
+    assert "was not done" in switched and html.escape(page) in switched
     htmx = client.post(
         f"/documents/{articles[1]}/labels",
         data=form,
