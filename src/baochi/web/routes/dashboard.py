@@ -124,7 +124,7 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "outlets": [name for name, _ in data["outlets"]],
         "outlet_counts": [n for _, n in data["outlets"]],
         "outlet_links": [
-            search_link(f'outlet:"{name.replace(chr(34), " ")}" date:7d')
+            search_link('outlet:"' + name.replace('"', " ") + '" date:7d')
             for name, _ in data["outlets"]
         ],
         "tones": [TONES.get(t, t) for t, _ in data["mix"].get("tone", [])],

@@ -49,12 +49,10 @@ def search_page(
     offset = (page - 1) * PAGE_SIZE
     results = searching.run(request.app.state.store, q, PAGE_SIZE, offset, lang)
     days = results.facets.get("day", [])
-    chart = {
+    chart = {  # a bar, like the line listed under the chart, narrows the search to its day
         "labels": [f.value[8:10] + "/" + f.value[5:7] for f in days],
         "series": [f.count for f in days],
-        "series_links": [
-            "/search?" + urlencode(f.params) for f in days
-        ],  # a bar narrows to its day
+        "series_links": ["/search?" + urlencode(f.params) for f in days],
     }
     state = {"q": q}
     context = {
