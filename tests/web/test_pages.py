@@ -8,7 +8,7 @@ import io
 import re
 from dataclasses import replace
 from html import escape
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from alembic import command
 from alembic.config import Config
@@ -243,9 +243,30 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, sto
     book = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))
     sheet = book["Kết quả"]
     assert sheet["A1"].value == "Truy vấn" and sheet["B1"].value == "ha noi"
-    assert sheet.max_row == len(rows) + 1
+    assert sheet["A2"].value == "Kết quả" and sheet["B2"].value == str(len(rows) - 1)
+    assert sheet.max_row == len(rows) + 2
     typed = client.get("/search/export.xlsx", params={"q": "=ha noi\x00"})  # a query on top too
     assert load_workbook(io.BytesIO(typed.content))["Kết quả"]["B1"].value == "'=ha noi"
+
+
+def test_an_export_cut_at_its_limit_says_so_on_the_page_and_in_the_file(
+    client_as, articles, monkeypatch
+) -> None:
+    """A file of the first N results must not pass for the whole result."""
+    monkeypatch.setattr(search_routes, "EXPORT_LIMIT", 3)
+    client = client_as("analyst")
+    total = int(re.search(r'id="total">([\d.]+)<', client.get("/search?q=ha+noi").text)[1])
+    assert total > 3
+    page = client.get("/search?q=ha+noi").text
+    assert "Tệp xuất có 3 kết quả đầu" in page
+    sheet = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))["Kết quả"]
+    assert [sheet["A2"].value, sheet["B2"].value] == [
+        "Kết quả",
+        f"{total} — tệp này có 3 kết quả đầu, theo thứ tự xếp hạng",
+    ]
+    assert sheet.max_row == 3 + 3  # query, count, header, three rows
+    whole = client.get("/search?q=" + quote(HOSTILE_TITLE)).text
+    assert "Tệp xuất có" not in whole  # a result within the limit is exported whole
 
 
 def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, web, store) -> None:

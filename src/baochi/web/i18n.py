@@ -48,6 +48,8 @@ EN: dict[str, str] = {
     "so với trung bình 7 ngày trước": "against the average of the 7 days before",
     "Bài viết 30 ngày qua": "Articles in the last 30 days",
     "30 ngày": "30 days",
+    "Tệp xuất có": "The export holds the",
+    "kết quả đầu": "first results",
     "7 ngày": "7 days",
     "AND (hoặc để trống), OR, NOT và ngoặc đơn.": "AND (or nothing), OR, NOT and parentheses.",
     "Cài đặt được đổi trong tệp TOML": "Settings are changed in the TOML file",

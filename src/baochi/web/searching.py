@@ -14,6 +14,7 @@ from baochi import hanoi_time
 from baochi.db import DocumentRow, Store
 from baochi.search import QueryError, parse, run_query
 from baochi.vi import fold
+from baochi.watch.spikes import vi_number
 
 FACET_NAMES = {
     "outlet": "Theo báo",
@@ -113,15 +114,19 @@ def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def every_hit(store: Store, query: str, cap: int, page: int = 500) -> list[Hit]:
-    """Up to `cap` hits in rank order, fetched a page at a time (for exports)."""
+def every_hit(store: Store, query: str, cap: int, page: int = 500) -> tuple[list[Hit], str]:
+    """Up to `cap` hits in rank order, fetched a page at a time (for exports), and the count of
+    all matches as the page writes it ("≈" when estimated)."""
     hits: list[Hit] = []
+    total = ""
     while len(hits) < cap:
-        found = run(store, query, min(page, cap - len(hits)), len(hits))
+        asked = min(page, cap - len(hits))
+        found = run(store, query, asked, len(hits))
         hits.extend(found.hits)
-        if found.error or len(found.hits) < page or len(hits) >= found.total:
-            break
-    return hits
+        total = ("≈ " if found.window else "") + vi_number(found.total, 0)
+        if found.error or len(found.hits) < asked or len(hits) >= found.total:
+            return hits, total
+    return hits, f"{total} — tệp này có {vi_number(cap, 0)} kết quả đầu, theo thứ tự xếp hạng"
 
 
 def problem(query: str, lang: str = "vi") -> str | None:

@@ -67,14 +67,16 @@ def search_page(
         "page": page,
         "following": offset + PAGE_SIZE < results.total,
         "can_save": user.role in EDITORS,
+        "export_limit": EXPORT_LIMIT,
     }
     return render(request, "search.html", context)
 
 
-def _rows(request: Request, q: str) -> list[list[str]]:
-    """The hits in rank order, each with its labels as the pages name them."""
+def _rows(request: Request, q: str) -> tuple[list[list[str]], str]:
+    """The hits in rank order, each with its labels as the pages name them, and the count of
+    every match, saying when the rows are only the first of them."""
     store = request.app.state.store
-    hits = searching.every_hit(store, q, EXPORT_LIMIT)
+    hits, total = searching.every_hit(store, q, EXPORT_LIMIT)
     labels = store.labels_of([hit.doc.id for hit in hits])
     rows = []
     for hit in hits:
@@ -93,7 +95,7 @@ def _rows(request: Request, q: str) -> list[list[str]]:
                 doc.url,
             ]
         )
-    return rows
+    return rows, total
 
 
 @router.get("/search/export.csv")
@@ -103,7 +105,7 @@ def export_csv(
     q: str = "",
 ) -> Response:
     """The result as CSV."""
-    return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, _rows(request, q))
+    return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, _rows(request, q)[0])
 
 
 @router.get("/search/export.xlsx")
@@ -113,6 +115,6 @@ def export_xlsx(
     q: str = "",
 ) -> Response:
     """The result as an Excel workbook, one row per article, the query on top."""
-    rows = _rows(request, q)
-    preface = [("Truy vấn", q)]
+    rows, total = _rows(request, q)
+    preface = [("Truy vấn", q), ("Kết quả", total)]
     return xlsx_response("baochi-tim-kiem.xlsx", "Kết quả", EXPORT_COLUMNS, rows, preface)
