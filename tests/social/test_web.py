@@ -22,6 +22,7 @@ from baochi.db.web_store import WebStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.settings import Settings
 from baochi.social import ingest as ingest_module
+from baochi.social import web as social_web
 from baochi.social.ingest import ingest
 from baochi.stories import assign
 from tests.social.conftest import needs_social_data
@@ -253,7 +254,7 @@ def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it
 
 
 def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
-    store: Store, settings: Settings, client_as
+    store: Store, settings: Settings, client_as, monkeypatch
 ):
     needs_social_data()
     hostile = "<script>alert('x')</script> đéo chịu nổi"
@@ -283,6 +284,12 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     assert 'href="/social/export.xlsx"' in leader.get("/social").text
     everything = load_workbook(io.BytesIO(leader.get("/social/export.xlsx").content))
     assert everything.active.max_row == 1 + 321  # all of them, not the page's hundred
+    monkeypatch.setattr(social_web, "EXPORT_LIMIT", 300)  # a file cut at its limit says so
+    note, header, *rows = load_workbook(
+        io.BytesIO(leader.get("/social/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert note[0] == "Tệp này có 300 mục mới nhất; các mục cũ hơn không có trong tệp."
+    assert header[0] == "Thời điểm" and len(rows) == 300
     listed = [leader.get(f"/social?page={n}").text for n in (1, 2, 3, 4)]
     assert [p.count('class="list-group-item') for p in listed] == [100, 100, 100, 21]
     assert 'rel="next" href="/social?page=2"' in listed[0] and 'rel="next"' not in listed[3]

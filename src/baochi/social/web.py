@@ -32,6 +32,7 @@ from baochi.labels import label_name
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
 from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
+from baochi.watch.spikes import vi_number
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import xlsx_response
 from baochi.web.paging import Page, page_of
@@ -135,7 +136,9 @@ def _listed(store: SocialStore, shown: Shown, limit: int, offset: int = 0) -> li
 
 @router.get("/social/export.xlsx")
 def export_items(request: Request, user: Reader, shown: Filters) -> Response:
-    """The list as shown, to EXPORT_LIMIT rows, with every figure and label, as Excel."""
+    """The list as shown, to EXPORT_LIMIT rows, with every figure and label, as Excel; a file
+    cut at the limit says so on top."""
+    listed = _listed(_store(request), shown, limit=EXPORT_LIMIT + 1)
     rows = [
         (
             local(r.appeared_at),
@@ -152,11 +155,15 @@ def export_items(request: Request, user: Reader, shown: Filters) -> Response:
             r.views,
             r.url,
         )
-        for r in _listed(_store(request), shown, limit=EXPORT_LIMIT)
+        for r in listed[:EXPORT_LIMIT]
     ]
+    cut = (
+        f"Tệp này có {vi_number(EXPORT_LIMIT, 0)} mục mới nhất; các mục cũ hơn không có trong tệp."
+    )
     header = ("Thời điểm", "Mạng xã hội", "Kênh", "Loại", "Tác giả", "Nội dung", "Cảm xúc",
               "Độc hại", "Lượt thích", "Bình luận", "Chia sẻ", "Lượt xem", "Liên kết")  # fmt: skip
-    return xlsx_response("mang-xa-hoi.xlsx", "Mạng xã hội", header, rows)
+    preface = [(cut,)] if len(listed) > EXPORT_LIMIT else []
+    return xlsx_response("mang-xa-hoi.xlsx", "Mạng xã hội", header, rows, preface)
 
 
 @router.post("/social/import")
