@@ -26,6 +26,8 @@ from baochi.hanoi_time import HANOI
 from baochi.records import Analysis, Article, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
+from baochi.web.routes import admin as admin_routes
+from baochi.web.routes import alerts as alerts_routes
 from baochi.web.routes import search as search_routes
 from baochi.web.templating import today_start
 from tests.races import at_once, held_after_looking
@@ -441,7 +443,7 @@ def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
     assert bad.status_code == 422
 
 
-def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> None:
+def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkeypatch) -> None:
     admin = client_as("admin")
     page = admin.post(
         "/admin/users",
@@ -482,6 +484,15 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web) -> Non
         1
     )
     assert "department" not in newest.group(1)  # what did not change is not shown
+    monkeypatch.setattr(admin_routes, "AUDIT_EXPORT", 2)  # a log longer than its export says so
+    note, header, *rows = load_workbook(
+        io.BytesIO(admin.get("/admin/audit/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert (
+        note[0] == "Tệp này có 2 mục nhật ký mới nhất; các mục nhật ký cũ hơn không có trong tệp."
+    )
+    assert header[0] == "Thời điểm" and rows[0][2] == "user.change"
+    assert len(rows) == 2
     admin.post(
         f"/admin/users/{thu.id}",
         data={"action": "save", "role": "leader", "department_id": "", "csrf": csrf(admin)},
@@ -549,7 +560,7 @@ def test_english_is_one_click_away(client_as) -> None:
     assert "Tổng quan" in client.get("/").text
 
 
-def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None:
+def test_unread_alerts_need_attention_on_the_dashboard(client_as, store, monkeypatch) -> None:
     from baochi.db.watch_store import Alert, WatchStore
 
     reason = "34 bài trong 24 giờ qua, bình thường 6,1 ± 2,0"
@@ -601,6 +612,12 @@ def test_unread_alerts_need_attention_on_the_dashboard(client_as, store) -> None
     (header, *rows) = book.active.iter_rows(values_only=True)
     assert header[:4] == ("Thời điểm", "Loại", "Đối tượng", "Lý do")
     assert ("Tăng đột biến", "an toàn thực phẩm trường học", reason, 34) in [r[1:5] for r in rows]
+    monkeypatch.setattr(alerts_routes, "EXPORT_LIMIT", 1)
+    note, header, *rows = load_workbook(
+        io.BytesIO(client.get("/alerts/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert note[0] == "Tệp này có 1 cảnh báo mới nhất; các cảnh báo cũ hơn không có trong tệp."
+    assert header[0] == "Thời điểm" and len(rows) == 1
 
 
 def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, articles, store):

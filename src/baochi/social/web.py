@@ -32,9 +32,8 @@ from baochi.labels import label_name
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
 from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
-from baochi.watch.spikes import vi_number
 from baochi.web.auth import EDITORS, READERS, require
-from baochi.web.exports import xlsx_response
+from baochi.web.exports import newest_only, xlsx_response
 from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, local, render
 
@@ -138,7 +137,9 @@ def _listed(store: SocialStore, shown: Shown, limit: int, offset: int = 0) -> li
 def export_items(request: Request, user: Reader, shown: Filters) -> Response:
     """The list as shown, to EXPORT_LIMIT rows, with every figure and label, as Excel; a file
     cut at the limit says so on top."""
-    listed = _listed(_store(request), shown, limit=EXPORT_LIMIT + 1)
+    listed, preface = newest_only(
+        _listed(_store(request), shown, limit=EXPORT_LIMIT + 1), EXPORT_LIMIT, "mục"
+    )
     rows = [
         (
             local(r.appeared_at),
@@ -155,14 +156,10 @@ def export_items(request: Request, user: Reader, shown: Filters) -> Response:
             r.views,
             r.url,
         )
-        for r in listed[:EXPORT_LIMIT]
+        for r in listed
     ]
-    cut = (
-        f"Tệp này có {vi_number(EXPORT_LIMIT, 0)} mục mới nhất; các mục cũ hơn không có trong tệp."
-    )
     header = ("Thời điểm", "Mạng xã hội", "Kênh", "Loại", "Tác giả", "Nội dung", "Cảm xúc",
               "Độc hại", "Lượt thích", "Bình luận", "Chia sẻ", "Lượt xem", "Liên kết")  # fmt: skip
-    preface = [(cut,)] if len(listed) > EXPORT_LIMIT else []
     return xlsx_response("mang-xa-hoi.xlsx", "Mạng xã hội", header, rows, preface)
 
 

@@ -6,12 +6,25 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from fastapi import Request
 from fastapi.responses import Response
 
+from baochi.watch.spikes import vi_number
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[object]
+T = TypeVar("T")
+
+
+def newest_only(listed: Sequence[T], limit: int, items: str) -> tuple[Sequence[T], list[Row]]:
+    """The first `limit` of a list fetched one longer, and the line a workbook then starts with:
+    a file of the newest N must not pass for all of them."""
+    if len(listed) <= limit:
+        return listed, []
+    newest = f"Tệp này có {vi_number(limit, 0)} {items} mới nhất"
+    return listed[:limit], [(f"{newest}; các {items} cũ hơn không có trong tệp.",)]
 
 
 def safe_cell(value: object) -> object:

@@ -12,7 +12,7 @@ from baochi.db.web_store import User
 from baochi.settings import FIELDS
 from baochi.web import audit_view
 from baochi.web.auth import ADMIN, ROLES, require, web_store
-from baochi.web.exports import xlsx_response
+from baochi.web.exports import newest_only, xlsx_response
 from baochi.web.templating import NavItem, local, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
@@ -174,13 +174,15 @@ def audit_log(
 
 @router.get("/admin/audit/export.xlsx")
 def export_audit(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
-    """The latest 10,000 audit entries as an Excel workbook."""
+    """The latest 10,000 audit entries as an Excel workbook (saying so when there are more)."""
     header = ("Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Trước", "Sau")
+    latest = web_store(request).audit_entries(AUDIT_EXPORT + 1)
+    listed, preface = newest_only(latest, AUDIT_EXPORT, "mục nhật ký")
     rows = [
         (local(e["at"]), e["username"], e["action"], e["entity"], e["before"], e["after"])
-        for e in web_store(request).audit_entries(AUDIT_EXPORT)
+        for e in listed
     ]
-    return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows)
+    return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows, preface)
 
 
 @router.get("/admin/settings")

@@ -17,7 +17,7 @@ from baochi.db.web_store import User, audit
 from baochi.watch.links import alert_href
 from baochi.web import searching
 from baochi.web.auth import EDITORS, require, web_store
-from baochi.web.exports import xlsx_response
+from baochi.web.exports import newest_only, xlsx_response
 from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, local, render
 
@@ -107,6 +107,8 @@ def save_watchlist(
 @router.get("/alerts/export.xlsx")
 def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
     """The latest alerts, with their reasons and numbers, as an Excel workbook."""
+    latest = watch_store(request).alerts(limit=EXPORT_LIMIT + 1)
+    listed, preface = newest_only(latest, EXPORT_LIMIT, "cảnh báo")
     rows = [
         (
             local(a.created_at),
@@ -118,10 +120,10 @@ def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITO
             a.threshold,
             local(a.read_at) if a.read_at else "",
         )
-        for a in watch_store(request).alerts(limit=EXPORT_LIMIT)
+        for a in listed
     ]
     header = ("Thời điểm", "Loại", "Đối tượng", "Lý do", "Số bài", "Trung bình", "Ngưỡng", "Đã xem")
-    return xlsx_response("canh-bao.xlsx", "Cảnh báo", header, rows)
+    return xlsx_response("canh-bao.xlsx", "Cảnh báo", header, rows, preface)
 
 
 @router.post("/alerts/{alert_id:id}/read")
