@@ -134,6 +134,13 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     (crash_row,) = [r for r in rows if str(r[-1]).endswith(f"/stories/{crash}")]
     assert crash_row[0] in (crash_a.title, crash_b.title) and crash_row[3:7] == (2, 0, 2, 1)
     assert any(r[0] == HOSTILE_TITLE for r in rows)  # kept as text, never a formula
+    monkeypatch.setattr(stories_web, "EXPORT_LIMIT", 2)  # cut at its newest N, it says so
+    note, header, *first = load_workbook(
+        io.BytesIO(leader.get("/stories/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert note[0] == "Tệp này có 2 chuỗi tin mới nhất; các chuỗi tin cũ hơn không có trong tệp."
+    assert header[0] == "Chuỗi tin" and first == rows[:2]
+    monkeypatch.undo()
 
     # filtered to what Lan reads first: stories several outlets tell, or whose reports disagree
     def listed(query: str) -> set[str]:

@@ -23,7 +23,7 @@ from baochi.social.discussion import social_context
 from baochi.stories.copies import grouped
 from baochi.web.auth import READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
-from baochi.web.exports import page_link, xlsx_response
+from baochi.web.exports import newest_only, page_link, xlsx_response
 from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, Panel, local, render
 
@@ -144,6 +144,9 @@ def stories_page(request: Request, user: Reader, shown: Filters, page: Page = 1)
 @router.get("/stories/export.xlsx")
 def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
     """The latest stories as filtered, as an Excel workbook with a link to each."""
+    listed, preface = newest_only(
+        shown.stories(request, EXPORT_LIMIT + 1), EXPORT_LIMIT, "chuỗi tin"
+    )
     rows = [
         (
             s.title,
@@ -156,7 +159,7 @@ def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
             label_name("topic", s.summary.get("topic")),
             page_link(request, f"/stories/{s.id}"),
         )
-        for s in shown.stories(request, EXPORT_LIMIT)
+        for s in listed
     ]
     header = (
         "Chuỗi tin",
@@ -169,7 +172,7 @@ def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
         "Chủ đề",
         "Liên kết",
     )
-    return xlsx_response("chuoi-tin.xlsx", "Chuỗi tin", header, rows)
+    return xlsx_response("chuoi-tin.xlsx", "Chuỗi tin", header, rows, preface)
 
 
 @router.get("/stories/{story_id:id}")
