@@ -286,6 +286,9 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
     assert "&lt;img src=x onerror=alert(1)&gt;" in shown and "<img src=x" not in shown
     assert f'href="/targets/evidence/{report.id}"' in shown
     assert ">Quá hạn<" in _indicator_block(shown, indicator.id)  # 62,5 % of 100 % by 31/12/2020
+    # the value reads as it was typed, in Vietnamese: "62,5 %", never "62.5"; a whole one bare
+    assert ">62,5 %<" in _indicator_block(shown, indicator.id) and "62.5" not in shown
+    assert "mục tiêu 100 %" in _indicator_block(shown, indicator.id) and "100.0" not in shown
     evidence = client_as("leader").get(f"/targets/evidence/{report.id}")
     assert evidence.status_code == 200 and evidence.content == PDF
     assert evidence.headers["content-type"] == "application/pdf"

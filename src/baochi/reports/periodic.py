@@ -28,6 +28,7 @@ from baochi.settings import Settings
 from baochi.targets import board
 from baochi.vi.place_names import HANOI as HANOI_PLACE
 from baochi.vi.places import units_named
+from baochi.watch.spikes import vi_figure
 
 TOP_AGENCIES, TOP_OUTLETS, TOP_PLACES, TOP_STORIES = 15, 20, 15, 10
 UNREGISTERED = "Chưa có trong sổ đăng ký"
@@ -361,5 +362,4 @@ def _targets(store: Store, period: Period) -> Section:
 def _value(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    text = f"{value:,.2f}".rstrip("0").rstrip(".").replace(",", " ").replace(".", ",")
-    return f"{text.replace(' ', '.')} {unit}".strip()
+    return f"{vi_figure(value)} {unit}".strip()

@@ -91,3 +91,10 @@ def vi_number(value: float, decimals: int = 1) -> str:
         return str(value)
     text = f"{value:,.{decimals}f}"
     return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vi_figure(value: float) -> str:
+    """A reported figure as Vietnamese writes it, with the decimals it has (to two): 8.0 reads
+    "8", 62.5 "62,5", 1234.25 "1.234,25"."""
+    text = vi_number(value, 2)
+    return text.rstrip("0").rstrip(",") if "," in text else text

@@ -18,7 +18,7 @@ from jinja2 import FileSystemLoader
 
 from baochi.hanoi_time import HANOI
 from baochi.labels import label_name
-from baochi.watch.spikes import vi_number
+from baochi.watch.spikes import vi_figure, vi_number
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import LANGUAGES, language, translator
 
@@ -47,6 +47,11 @@ def number(value: float | int | None, digits: int = 0) -> str:
     return "—" if value is None else vi_number(value, digits)
 
 
+def figure(value: float | int | None) -> str:
+    """A reported figure with the decimals it has: `{{ 62.5 | figure }}` → "62,5"."""
+    return "—" if value is None else vi_figure(value)
+
+
 def label(code: str | None, task: str) -> str:
     """A topic or tone code as people read it: `{{ doc.topic | label("topic") }}` → "Giáo dục"."""
     return label_name(task, code)
@@ -59,7 +64,9 @@ def query(params: dict[str, Any]) -> str:
     return f"?{kept}" if kept else ""
 
 
-templates.env.filters.update(local=local, day=day, number=number, label=label, query=query)
+templates.env.filters.update(
+    local=local, day=day, number=number, figure=figure, label=label, query=query
+)
 
 
 def here(request: Request) -> str:
