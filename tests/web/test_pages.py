@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import replace
-from html import escape
+from html import escape, unescape
 from urllib.parse import quote, urlencode
 
 from alembic import command
@@ -70,9 +70,10 @@ def test_the_tone_chart_says_its_numbers_and_each_tone_opens_its_articles(
     html = client.get("/").text
     legend = html[html.index('id="tone-legend"') :].split("</ul>")[0]
     items = [
-        " ".join(re.sub(r"<[^>]+>", " ", li).split()) for li in re.findall(r"<li.*?</li>", legend)
+        " ".join(unescape(re.sub(r"<[^>]+>", " ", li)).split())
+        for li in re.findall(r"<li.*?</li>", legend)
     ]
-    assert items == ["Trung tính 30 · 50%", "Tiêu cực 15 · 25%", "Tích cực 15 · 25%"]
+    assert items == ["Trung tính 30 · 50 %", "Tiêu cực 15 · 25 %", "Tích cực 15 · 25 %"]
     link = re.search(r'href="(/search\?q=tone[^"]+)">(?:<[^>]+>)*Tiêu cực', legend)
     assert link is not None
     found = client.get(link.group(1).replace("&amp;", "&")).text
