@@ -27,3 +27,15 @@ def test_a_new_record_lists_its_fields_and_odd_records_stay_readable() -> None:
     assert changes(None, None) == []
     (long,) = changes(None, json.dumps({"answer": "chữ " * 100}))
     assert len(long.after) == LONGEST and long.after.endswith("…")
+
+
+def test_dates_and_figures_read_as_the_pages_write_them() -> None:
+    """dd/mm/yyyy, Hà Nội time, decimals after a comma: not the JSON's ISO forms and "50.0"."""
+    after = {"period_end": "2026-10-31", "due_at": "2026-11-30T02:15:00+00:00", "value": 62.5}
+    assert changes(None, json.dumps({**after, "count": 8.0, "code": "2026-10-31-x"})) == [
+        Change("period_end", "", "31/10/2026"),
+        Change("due_at", "", "30/11/2026 09:15"),
+        Change("value", "", "62,5"),
+        Change("count", "", "8"),
+        Change("code", "", "2026-10-31-x"),  # not a date: as written
+    ]

@@ -7,9 +7,14 @@ them; an action nobody named shows its code. The Excel export keeps the full rec
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
+
+from baochi.hanoi_time import HANOI
+from baochi.watch.spikes import vi_figure
 
 LABELS = {
     "user.add": "Thêm người dùng",
@@ -29,6 +34,7 @@ LABELS = {
     "watchlist.add": "Thêm danh sách theo dõi",
 }
 LONGEST = 160  # characters of a value shown; the export has all of it
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,12 +69,29 @@ def _record(text: str | None) -> dict[str, Any]:
 
 
 def _shown(value: Any) -> str:
-    """A value as one short line of text."""
+    """A value as one short line of text; dates and figures as the pages write them."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, bool):
         return "có" if value else "không"
+    if isinstance(value, float):
+        return vi_figure(value)
     if isinstance(value, list):
         value = ", ".join(map(str, value))
+    if isinstance(value, str) and ISO_DAY.match(value):
+        value = _moment(value)
     text = " ".join(str(value).split())
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
+
+
+def _moment(text: str) -> str:
+    """An ISO day as dd/mm/yyyy, an ISO time as dd/mm/yyyy HH:MM in Hà Nội; else as written."""
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) == 10:
+        return f"{moment:%d/%m/%Y}"
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(HANOI)
+    return f"{moment:%d/%m/%Y %H:%M}"
