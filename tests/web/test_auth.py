@@ -124,6 +124,42 @@ def test_a_form_sent_after_the_session_ended_leads_back_to_its_page(
     assert web.labels(articles[1]) == {}
 
 
+def test_an_answer_typed_after_the_session_ended_is_shown_to_copy_not_lost(
+    client_as, people, web, articles
+) -> None:
+    """Someone who left a page open overnight writes a long text and sends it: the session has
+    ended, nothing is done, and the sign-in page gives the text back to copy (escaped, never
+    run) and names the file to choose again; a foreign page's form gets no echo."""
+    client = client_as("analyst")
+    page = f"/documents/{articles[1]}"
+    token = csrf(client, page)
+    web.end_sessions(user_id=people["analyst"].id)
+    answer = "Sở đã cử đoàn kiểm tra <script>alert(1)</script>\nvà sẽ trả lời trước 15/12."
+    form = {"note": answer, "label": "ngắn", "csrf": token}
+    letter = {"letter": ("cong-van-123.pdf", b"%PDF-1.4 letter", "application/pdf")}
+    sent = client.post(
+        f"{page}/flags",
+        data=form,
+        files=letter,
+        headers={"referer": f"http://testserver{page}"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 401 and "chưa được thực hiện" in sent.text
+    kept = re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)</textarea>", sent.text)
+    assert [html.unescape(k) for k in kept] == [answer]  # the short field is easy to type again
+    assert "<script>alert(1)" not in sent.text and "cong-van-123.pdf" in sent.text
+    next_ = re.search(r'name="next" value="([^"]*)"', sent.text)
+    assert next_ is not None and html.unescape(next_.group(1)) == page
+    assert web.flags(articles[1]) == []
+    foreign = client.post(
+        f"{page}/flags",
+        data=form,
+        headers={"referer": "https://evil.example/"},
+        follow_redirects=False,
+    )
+    assert foreign.status_code == 303 and "Sở đã cử" not in foreign.text
+
+
 def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:
     client = client_as("analyst")
     page = client.get("/search", params={"q": "hà nội", "tone": "negative"}).text

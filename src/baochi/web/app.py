@@ -34,6 +34,7 @@ from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.form_text import FormText
+from baochi.web.routes.login import Unsent, sign_in_again
 from baochi.web.templating import NavItem, add_template_folder, came_from, here, render
 
 ROUTERS = (
@@ -110,8 +111,9 @@ def _is_api(request: Request) -> bool:
 
 async def _not_signed_in(request: Request, exc: Exception) -> Response:
     """To the sign-in page, then back: to this page, or for a form sent once the session had
-    ended (and not carried out), to the page the form was on. htmx, whose requests would follow
-    a redirect into the part of the page they replace, is sent there by header."""
+    ended (and not carried out), to the page the form was on, the sign-in page giving back the
+    long texts it held to copy. htmx, whose requests would follow a redirect into the part of
+    the page they replace, is sent there by header."""
     if _is_api(request):
         return JSONResponse({"detail": "not signed in"}, status_code=401)
     reading, htmx = request.method in ("GET", "HEAD"), bool(request.headers.get("hx-request"))
@@ -119,6 +121,10 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
     target = f"/login?next={quote(back, safe='/')}" + ("" if reading else "&unsent=1")
     if htmx:
         return Response(status_code=401, headers={"HX-Redirect": target})
+    if not reading and came_from(request):  # our own form: what it held is given back to copy
+        unsent = await Unsent.of(request)
+        if unsent.texts or unsent.files:
+            return sign_in_again(request, back, unsent)
     return RedirectResponse(target, status_code=303)
 
 

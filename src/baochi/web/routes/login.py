@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -27,6 +28,8 @@ LOGIN_COOKIE = "baochi_login"  # double-submit token: a foreign page cannot sign
 BAD_CREDENTIALS = "Sai tên đăng nhập hoặc mật khẩu."
 TOO_MANY = "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 15 phút."
 UNSENT = "Phiên làm việc đã hết hạn; thao tác vừa gửi chưa được thực hiện. Đăng nhập rồi gửi lại."
+LONG_TEXT = 20  # characters from which a sent text is given back to copy
+MAX_TEXTS, MAX_KEPT = 20, 20_000  # texts given back, and characters of each
 
 
 def safe_next(target: str) -> str:
@@ -43,6 +46,7 @@ def _form(
     error: str = "",
     status: int = 200,
     notice: str = "",
+    unsent: Unsent | None = None,
 ) -> Response:
     token = secrets.token_urlsafe(24)
     context = {
@@ -51,12 +55,41 @@ def _form(
         "username": username,
         "error": error,
         "notice": notice,
+        "unsent": unsent,
     }
     response = render(request, "login.html", {**context, "title": "Đăng nhập"}, status)
     response.set_cookie(
         LOGIN_COOKIE, token, httponly=True, samesite="strict", secure=request.url.scheme == "https"
     )
     return response
+
+
+@dataclass(frozen=True, slots=True)
+class Unsent:
+    """What a form sent after the session had ended held that is long to type again: its texts,
+    and the names of its files (which a page cannot give back)."""
+
+    texts: list[str]
+    files: list[str]
+
+    @classmethod
+    async def of(cls, request: Request) -> Unsent:
+        """The form's texts of some length (a line break, or LONG_TEXT characters)."""
+        form = await request.form()
+        texts, files = [], []
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                if name != "csrf" and (len(value) >= LONG_TEXT or "\n" in value):
+                    texts.append(value[:MAX_KEPT])
+            elif value.filename:
+                files.append(value.filename)
+        return cls(texts[:MAX_TEXTS], files)
+
+
+def sign_in_again(request: Request, next_: str, unsent: Unsent) -> Response:
+    """The sign-in page for a form sent after the session had ended, with what it held to copy:
+    it was not carried out, and signing in leads back to the form's page."""
+    return _form(request, next_, status=401, notice=UNSENT, unsent=unsent)
 
 
 @router.get("/login")
