@@ -160,6 +160,23 @@ def test_an_answer_typed_after_the_session_ended_is_shown_to_copy_not_lost(
     assert foreign.status_code == 303 and "Sở đã cử" not in foreign.text
 
 
+def test_a_stale_form_is_refused_and_gives_its_text_back(client_as, articles, web) -> None:
+    """A form whose token belongs to an earlier session (signed out and in, in another tab)
+    is refused, and its long text comes back to copy, as on the sign-in page."""
+    client = client_as("analyst")
+    page = f"/documents/{articles[2]}"
+    note = "Bài này đưa sai số liệu về lượng mưa, cần báo lại cho phòng."
+    refused = client.post(
+        f"{page}/flags",
+        data={"note": note, "csrf": "token-of-an-earlier-session"},
+        headers={"referer": f"http://testserver{page}"},
+    )
+    assert refused.status_code == 403 and "Biểu mẫu đã cũ" in refused.text
+    kept = re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)</textarea>", refused.text)
+    assert [html.unescape(k) for k in kept] == [note]
+    assert f'href="{page}"' in refused.text and web.flags(articles[2]) == []
+
+
 def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:
     client = client_as("analyst")
     page = client.get("/search", params={"q": "hà nội", "tone": "negative"}).text

@@ -121,10 +121,9 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
     target = f"/login?next={quote(back, safe='/')}" + ("" if reading else "&unsent=1")
     if htmx:
         return Response(status_code=401, headers={"HX-Redirect": target})
-    if not reading and came_from(request):  # our own form: what it held is given back to copy
-        unsent = await Unsent.of(request)
-        if unsent.texts or unsent.files:
-            return sign_in_again(request, back, unsent)
+    unsent = await _given_back(request)
+    if unsent is not None:  # our own form: what it held is given back to copy
+        return sign_in_again(request, back, unsent)
     return RedirectResponse(target, status_code=303)
 
 
@@ -139,8 +138,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
         "status": exc.status_code,
         "reason": exc.detail if given else "",
         "back": came_from(request),
+        "unsent": await _given_back(request),
     }
     return render(request, "error.html", context, exc.status_code)
+
+
+async def _given_back(request: Request) -> Unsent | None:
+    """What a refused form of our pages held that is long to type again, to copy."""
+    if request.method in ("GET", "HEAD") or not came_from(request):
+        return None
+    unsent = await Unsent.of(request)
+    return unsent if unsent.texts or unsent.files else None
 
 
 async def _crashed(request: Request, exc: Exception) -> Response:
@@ -161,7 +169,12 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     parts = [f"thiếu {', '.join(missing)}"] * bool(missing)
     parts += [f"giá trị không hợp lệ ở {', '.join(wrong)}"] * bool(wrong)
     reason = "Yêu cầu không hợp lệ: " + "; ".join(parts) + "." if parts else ""
-    context = {"status": 422, "reason": reason, "back": came_from(request)}
+    context = {
+        "status": 422,
+        "reason": reason,
+        "back": came_from(request),
+        "unsent": await _given_back(request),
+    }
     return render(request, "error.html", context, 422)
 
 

@@ -48,7 +48,7 @@ EN: dict[str, str] = {
     "so với trung bình 7 ngày trước": "against the average of the 7 days before",
     "Bài viết 30 ngày qua": "Articles in the last 30 days",
     "30 ngày": "30 days",
-    "Nội dung vừa gửi, để chép lại sau khi đăng nhập:": "What you sent, to copy after signing in:",
+    "Nội dung vừa gửi (chưa được lưu), để chép lại:": "What you sent (not saved), to copy:",
     "Nội dung vừa gửi": "What you sent",
     "Tệp cần chọn lại:": "Files to choose again:",
     "Tệp xuất có": "The export holds the",
