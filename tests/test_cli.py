@@ -36,6 +36,8 @@ def test_collect_export_and_search_from_the_command_line(site, env, capsys) -> N
     run(capsys, "sources", "add", site.base_url + "/rss/home.rss", "--outlet", "Báo A")
     out, _ = run(capsys, "sources", "add", site.base_url + "/rss/home.rss", "--outlet", "Báo A")
     assert "already present" in out
+    _, err = run(capsys, "sources", "add", "http://10.0.0.5/rss", "--outlet", "B", expect=2)
+    assert "private address 10.0.0.5" in err and "BAOCHI_ALLOWED_PRIVATE_NETWORKS" in err
     out, _ = run(capsys, "collect", "--once", "--format", "json")
     summary = json.loads(out)
     assert summary["totals"]["new"] == 50 and summary["totals"]["failed"] == 0

@@ -4,7 +4,7 @@ import ipaddress
 
 import pytest
 
-from baochi.collect.ssrf import refusal
+from baochi.collect.ssrf import inside, refusal
 
 LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
 
@@ -48,3 +48,13 @@ def test_allowlist_exempts_only_its_networks() -> None:
 def test_metadata_address_is_refused_even_when_allowlisted() -> None:
     everything = (ipaddress.ip_network("0.0.0.0/0"),)
     assert refusal("169.254.169.254", everything) == "metadata address"
+
+
+def test_a_url_naming_an_inside_address_outright_is_refused_before_any_fetch() -> None:
+    """An IP literal or localhost is judged when the source is added; a name waits for DNS."""
+    assert inside("http://192.168.1.10/rss") == "private address 192.168.1.10"
+    assert inside("https://LOCALHOST./feed") == "loopback address 127.0.0.1"
+    assert inside("http://api.localhost:8080/x") == "loopback address 127.0.0.1"
+    assert inside("http://[::ffff:10.0.0.1]/") == "private address 10.0.0.1"
+    assert inside("http://127.0.0.1:8123/rss", LOOPBACK_ONLY) is None  # the allowlist
+    assert inside("https://hanoimoi.vn/rss") is None and inside("https://8.8.8.8/") is None

@@ -442,6 +442,14 @@ def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
     assert actions[:3] == ["source.enable", "source.disable", "source.add"]
     bad = client.post("/sources", data={"url": "ftp://x", "outlet": "A", "csrf": token})
     assert bad.status_code == 422
+    # an address inside the network is refused at once, not left to fail at every poll
+    for inside in ("http://192.168.1.10/rss", "http://10.0.0.5:8080/feed", "http://[::1]/rss",
+                   "http://169.254.169.254/latest", "http://[::ffff:10.1.2.3]/rss"):  # fmt: skip
+        page = client.post("/sources", data={"url": inside, "outlet": "A", "csrf": token})
+        assert page.status_code == 422 and "mạng nội bộ" in page.text, inside
+    allowed = {"url": "http://127.0.0.1:8123/rss", "outlet": "A", "csrf": token}
+    assert client.post("/sources", data=allowed).status_code == 200  # the allowlist's network
+    assert len(store.sources()) == 2
 
 
 def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkeypatch) -> None:

@@ -25,6 +25,7 @@ from baochi.collect.sources import (
     default_sources,
     import_file,
 )
+from baochi.collect.ssrf import inside
 from baochi.db import open_store
 from baochi.settings import Settings
 from baochi.stories import place_pending
@@ -61,6 +62,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
     problem = check_url(args.url)
+    refused = None if problem else inside(args.url, settings.private_networks)
+    if refused:
+        problem = f"{args.url}: {refused}, inside the network (see BAOCHI_ALLOWED_PRIVATE_NETWORKS)"
     if problem:
         print(f"baochi: {problem}", file=sys.stderr)
         return 2

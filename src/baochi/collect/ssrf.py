@@ -12,6 +12,7 @@ import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpcore
 import httpx
@@ -48,6 +49,19 @@ def refusal(address: str, allowed: Sequence[Network] = ()) -> str | None:
         if flag:
             return f"{reason} address {ip}"
     return None
+
+
+def inside(url: str, allowed: Sequence[Network] = ()) -> str | None:
+    """Why a URL names an address the guard would refuse, when it names one outright (an IP, or
+    localhost); a host name is judged at connection time, on what it resolves to."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        host = "127.0.0.1"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return refusal(host, allowed)
 
 
 async def resolve(host: str, port: int) -> list[str]:

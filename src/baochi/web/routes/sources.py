@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.collect.sources import SourceSpec, add_sources, check_url
+from baochi.collect.ssrf import inside
 from baochi.db import SourceRow
 from baochi.db.store import now
 from baochi.db.web_store import User, audit
@@ -134,6 +135,10 @@ def add_source(
     if check_url(url):
         need = "cần http:// hoặc https://, một tên miền và cổng hợp lệ"
         raise HTTPException(422, f"Địa chỉ «{url[:200]}» không dùng được: {need}.")
+    refused = inside(url, request.app.state.settings.private_networks)
+    if refused:
+        why = "baochi không tải trang trong mạng nội bộ"
+        raise HTTPException(422, f"Địa chỉ «{url[:200]}» thuộc mạng nội bộ ({refused}): {why}.")
     if not outlet or kind not in KINDS:
         raise HTTPException(422, "Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
     spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
