@@ -17,6 +17,7 @@ ANYONE = set(ROLES)
 PAGES = [
     ("/search?q=ha+noi", READ),
     ("/documents/{doc}", READ),
+    ("/flags", READ),
     ("/search/export.csv?q=ha+noi", READ),
     ("/search/export.xlsx?q=ha+noi", READ),
     ("/sources", EDIT),

@@ -28,6 +28,7 @@ from baochi.search import query
 from baochi.settings import Settings
 from baochi.web.routes import admin as admin_routes
 from baochi.web.routes import alerts as alerts_routes
+from baochi.web.routes import documents as documents_routes
 from baochi.web.routes import search as search_routes
 from baochi.web.templating import today_start
 from tests.races import at_once, held_after_looking
@@ -422,6 +423,28 @@ def test_flag_shows_on_the_dashboard_once_however_often_it_is_sent(
     page = client.get(f"/documents/{articles[6]}").text
     assert page.count("đã xử lý") == 2 and 'id="resolve-flags"' not in page  # kept, dated
     assert web.audit_entries(1)[0]["action"] == "flag.resolve"
+
+
+def test_every_flagged_article_is_listed_beyond_the_six_of_the_overview(
+    client_as, articles, monkeypatch
+) -> None:
+    """The overview names six and counts them all; the count and "và N bài khác" open the
+    list of every flagged article, newest first, a page at a time."""
+    client = client_as("analyst")
+    token = csrf(client)
+    flagged = articles[10:18]
+    for doc in flagged:
+        client.post(f"/documents/{doc}/flags", data={"note": f"xem bài {doc}", "csrf": token})
+    html = client.get("/").text
+    assert re.search(r'<a class="card kpi[^"]*" href="/flags">', html)
+    assert re.search(r'<a href="/flags">\s*và 2 bài khác', html)
+    monkeypatch.setattr(documents_routes, "FLAGS_PAGE", 5)
+    first, second = (client_as("leader").get(f"/flags?page={n}").text for n in (1, 2))
+    listed = [re.findall(r'<a href="/documents/(\d+)"', page) for page in (first, second)]
+    assert listed == [[str(d) for d in flagged[::-1][:5]], [str(d) for d in flagged[::-1][5:]]]
+    assert f"xem bài {flagged[-1]}" in first and 'rel="next" href="/flags?page=2"' in first
+    client.post(f"/documents/{flagged[0]}/flags/resolve", data={"csrf": token})
+    assert f'href="/documents/{flagged[0]}"' not in client.get("/flags?page=2").text
 
 
 def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:

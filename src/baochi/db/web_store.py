@@ -569,9 +569,10 @@ class WebStore:
                 audit(conn, user, "flag.resolve", f"document:{document_id}", None, after)
         return int(done)
 
-    def flagged(self, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """How many articles have open flags, and the most recently flagged of them: each with
-        its title, its open flags' count and the latest one's note, user and time."""
+    def flagged(self, limit: int, offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+        """How many articles have open flags, and the most recently flagged of them (from
+        `offset`): each with its title, its open flags' count and the latest one's note, user
+        and time."""
         open_flags = flags.c.resolved_at.is_(None)
         per_document = (
             select(
@@ -596,6 +597,7 @@ class WebStore:
             .join(documents, documents.c.id == flags.c.document_id)
             .order_by(flags.c.id.desc())
             .limit(limit)
+            .offset(offset)
         )
         with self.engine.connect() as conn:
             total = conn.execute(

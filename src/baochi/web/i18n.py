@@ -48,6 +48,8 @@ EN: dict[str, str] = {
     "so với trung bình 7 ngày trước": "against the average of the 7 days before",
     "Bài viết 30 ngày qua": "Articles in the last 30 days",
     "30 ngày": "30 days",
+    "Không có bài nào đang được gắn cờ.": "No article is flagged now.",
+    "bài khác được gắn cờ": "more flagged articles",
     "Nội dung vừa gửi (chưa được lưu), để chép lại:": "What you sent (not saved), to copy:",
     "Nội dung vừa gửi": "What you sent",
     "Tệp cần chọn lại:": "Files to choose again:",

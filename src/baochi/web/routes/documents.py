@@ -13,11 +13,13 @@ from baochi.labels import TONES, TOPICS, label_code
 from baochi.vi.gazetteer import PROVINCE, bare_name
 from baochi.vi.places import detect_places
 from baochi.web.auth import EDITORS, READERS, require, web_store
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import Panel, render
 
 router = APIRouter(include_in_schema=False)
 TASKS = {"topic": "Chủ đề", "tone": "Sắc thái", "place": "Địa điểm"}
 MAX_LABEL = 300
+FLAGS_PAGE = 50  # flagged articles a page
 
 
 def found(request: Request, doc_id: int) -> DocumentRow:
@@ -114,6 +116,25 @@ def correct_label(
     web_store(request).add_correction(doc_id, task, code, user)
     request.app.state.cache.pop("dashboard", None)
     return RedirectResponse(f"/documents/{doc_id}#labels", status_code=303)
+
+
+@router.get("/flags")
+def flags_page(
+    request: Request, user: Annotated[User, Depends(require(*READERS))], page: Page = 1
+) -> Response:
+    """Every article with open flags, the latest flagged first, a page at a time: the overview
+    names six of them."""
+    web = web_store(request)
+    total, _ = web.flagged(0)
+    rows, following = page_of(lambda limit, offset: web.flagged(limit, offset)[1], page, FLAGS_PAGE)
+    context = {
+        "title": "Bài được gắn cờ",
+        "flags": rows,
+        "total": total,
+        "page": page,
+        "following": following,
+    }
+    return render(request, "flags.html", context)
 
 
 @router.post("/documents/{doc_id:id}/flags")
