@@ -18,6 +18,7 @@ PAGES = [
     ("/search?q=ha+noi", READ),
     ("/documents/{doc}", READ),
     ("/flags", READ),
+    ("/flags/export.xlsx", READ),
     ("/search/export.csv?q=ha+noi", READ),
     ("/search/export.xlsx?q=ha+noi", READ),
     ("/sources", EDIT),

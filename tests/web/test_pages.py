@@ -443,6 +443,12 @@ def test_every_flagged_article_is_listed_beyond_the_six_of_the_overview(
     listed = [re.findall(r'<a href="/documents/(\d+)"', page) for page in (first, second)]
     assert listed == [[str(d) for d in flagged[::-1][:5]], [str(d) for d in flagged[::-1][5:]]]
     assert f"xem bài {flagged[-1]}" in first and 'rel="next" href="/flags?page=2"' in first
+    assert 'href="/flags/export.xlsx"' in first
+    header, *rows = load_workbook(
+        io.BytesIO(client.get("/flags/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert header[:3] == ("Bài", "Số cờ", "Ghi chú mới nhất") and len(rows) == len(flagged)
+    assert rows[0][2] == f"xem bài {flagged[-1]}" and rows[0][-1].endswith(f"/{flagged[-1]}")
     client.post(f"/documents/{flagged[0]}/flags/resolve", data={"csrf": token})
     assert f'href="/documents/{flagged[0]}"' not in client.get("/flags?page=2").text
 

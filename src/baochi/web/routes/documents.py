@@ -13,13 +13,15 @@ from baochi.labels import TONES, TOPICS, label_code
 from baochi.vi.gazetteer import PROVINCE, bare_name
 from baochi.vi.places import detect_places
 from baochi.web.auth import EDITORS, READERS, require, web_store
+from baochi.web.exports import newest_only, page_link, xlsx_response
 from baochi.web.paging import Page, page_of
-from baochi.web.templating import Panel, render
+from baochi.web.templating import Panel, local, render
 
 router = APIRouter(include_in_schema=False)
 TASKS = {"topic": "Chủ đề", "tone": "Sắc thái", "place": "Địa điểm"}
 MAX_LABEL = 300
 FLAGS_PAGE = 50  # flagged articles a page
+FLAGS_EXPORT = 10_000
 
 
 def found(request: Request, doc_id: int) -> DocumentRow:
@@ -135,6 +137,26 @@ def flags_page(
         "following": following,
     }
     return render(request, "flags.html", context)
+
+
+@router.get("/flags/export.xlsx")
+def export_flags(request: Request, user: Annotated[User, Depends(require(*READERS))]) -> Response:
+    """Every flagged article as on its page, as Excel (saying so if cut at FLAGS_EXPORT)."""
+    _, found = web_store(request).flagged(FLAGS_EXPORT + 1)
+    listed, preface = newest_only(found, FLAGS_EXPORT, "bài")
+    header = ("Bài", "Số cờ", "Ghi chú mới nhất", "Người gắn", "Thời điểm", "Liên kết")
+    rows = [
+        (
+            f["title"],
+            f["count"],
+            f["note"],
+            f["username"],
+            local(f["at"]),
+            page_link(request, f"/documents/{f['document_id']}"),
+        )
+        for f in listed
+    ]
+    return xlsx_response("bai-gan-co.xlsx", "Gắn cờ", header, rows, preface)
 
 
 @router.post("/documents/{doc_id:id}/flags")
