@@ -158,6 +158,10 @@ def test_an_answer_typed_after_the_session_ended_is_shown_to_copy_not_lost(
         follow_redirects=False,
     )
     assert foreign.status_code == 303 and "Sở đã cử" not in foreign.text
+    broken = {"referer": f"http://testserver{page}", "content-type": "multipart/form-data"}
+    for sender in (client, client_as("analyst")):  # a body that is no form: refused, no crash
+        garbled = sender.post(f"{page}/flags", content=b"garbage", headers=broken)
+        assert garbled.status_code == 400 and "Missing boundary" in garbled.text
 
 
 def test_a_stale_form_is_refused_and_gives_its_text_back(client_as, articles, web) -> None:

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.exceptions import HTTPException
 
 from baochi.db.web_store import User
 from baochi.web.auth import (
@@ -74,8 +75,12 @@ class Unsent:
 
     @classmethod
     async def of(cls, request: Request) -> Unsent:
-        """The form's texts of some length (a line break, or LONG_TEXT characters)."""
-        form = await request.form()
+        """The form's texts of some length (a line break, or LONG_TEXT characters); none from
+        a body that is no form."""
+        try:
+            form = await request.form()
+        except HTTPException:  # a malformed body, already refused for what it is
+            return cls([], [])
         texts, files = [], []
         for name, value in form.multi_items():
             if isinstance(value, str):
