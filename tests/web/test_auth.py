@@ -179,6 +179,14 @@ def test_a_stale_form_is_refused_and_gives_its_text_back(client_as, articles, we
     kept = re.findall(r"<textarea[^>]*readonly[^>]*>([^<]*)</textarea>", refused.text)
     assert [html.unescape(k) for k in kept] == [note]
     assert f'href="{page}"' in refused.text and web.flags(articles[2]) == []
+    passphrase = "một câu mật khẩu dài đủ hai mươi ký tự"
+    changed = client.post(
+        "/account/password",
+        data={"current_password": passphrase, "new_password": passphrase, "csrf": "stale"},
+        headers={"referer": "http://testserver/account"},
+    )
+    assert changed.status_code == 403 and passphrase not in changed.text  # never shown back
+    assert "<textarea" not in changed.text
 
 
 def test_switching_language_stays_on_the_same_filtered_page(client_as) -> None:

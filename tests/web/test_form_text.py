@@ -43,7 +43,8 @@ def test_api_text_is_cleaned_and_passwords_are_not(client_as, app, web, people) 
     # A password with a decomposed letter still signs in: the form keeps it as typed.
     password = unicodedata.normalize("NFD", "mật-khẩu-đủ-dài-2026")
     account = analyst.post("/account/password", data={
-        "current": web_fixtures.PASSWORD, "new": password, "csrf": csrf(analyst)})  # fmt: skip
+        "current_password": web_fixtures.PASSWORD, "new_password": password,
+        "csrf": csrf(analyst)})  # fmt: skip
     assert account.status_code == 200 and "Đã đổi mật khẩu." in account.text
     from fastapi.testclient import TestClient
 

@@ -72,10 +72,11 @@ def revoke_token(
 def change_password(
     request: Request,
     user: Annotated[User, Depends(require())],
-    current: Annotated[str, Form()],
-    new: Annotated[str, Form()],
+    current: Annotated[str, Form(alias="current_password")],
+    new: Annotated[str, Form(alias="new_password")],
 ) -> Response:
-    """Change my password after proving the current one."""
+    """Change my password after proving the current one (fields named as passwords: a refused
+    form never shows them back)."""
     web = web_store(request)
     if not verify_password(web.password_hash(user.id), current):
         return account_page(request, user, message="Mật khẩu hiện tại không đúng.", status=422)

@@ -31,6 +31,7 @@ TOO_MANY = "Quá nhiều lần đăng nhập sai. Vui lòng thử lại sau 15 p
 UNSENT = "Phiên làm việc đã hết hạn; thao tác vừa gửi chưa được thực hiện. Đăng nhập rồi gửi lại."
 LONG_TEXT = 20  # characters from which a sent text is given back to copy
 MAX_TEXTS, MAX_KEPT = 20, 20_000  # texts given back, and characters of each
+SECRET_FIELDS = ("csrf", "password", "token", "secret")  # never shown back
 
 
 def safe_next(target: str) -> str:
@@ -67,8 +68,8 @@ def _form(
 
 @dataclass(frozen=True, slots=True)
 class Unsent:
-    """What a form sent after the session had ended held that is long to type again: its texts,
-    and the names of its files (which a page cannot give back)."""
+    """What a refused form held that is long to type again: its texts (never a password or a
+    token), and the names of its files (which a page cannot give back)."""
 
     texts: list[str]
     files: list[str]
@@ -84,7 +85,8 @@ class Unsent:
         texts, files = [], []
         for name, value in form.multi_items():
             if isinstance(value, str):
-                if name != "csrf" and (len(value) >= LONG_TEXT or "\n" in value):
+                secret = any(word in name.lower() for word in SECRET_FIELDS)
+                if not secret and (len(value) >= LONG_TEXT or "\n" in value):
                     texts.append(value[:MAX_KEPT])
             elif value.filename:
                 files.append(value.filename)
