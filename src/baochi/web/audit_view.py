@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from baochi.hanoi_time import HANOI
 from baochi.watch.spikes import vi_figure
+from baochi.web.templating import day, local
 
 LABELS = {
     "user.add": "Thêm người dùng",
@@ -85,13 +85,9 @@ def _shown(value: Any) -> str:
 
 
 def _moment(text: str) -> str:
-    """An ISO day as dd/mm/yyyy, an ISO time as dd/mm/yyyy HH:MM in Hà Nội; else as written."""
+    """An ISO day or time as the pages write it (`day`, `local`); anything else as written."""
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         return text
-    if len(text) == 10:
-        return f"{moment:%d/%m/%Y}"
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(HANOI)
-    return f"{moment:%d/%m/%Y %H:%M}"
+    return day(text) if len(text) == 10 else local(moment)

@@ -14,7 +14,7 @@ from baochi.vi.gazetteer import PROVINCE, bare_name
 from baochi.vi.places import detect_places
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.exports import newest_only, page_link, xlsx_response
-from baochi.web.paging import Page, page_of
+from baochi.web.paging import Page
 from baochi.web.templating import Panel, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -126,9 +126,8 @@ def flags_page(
 ) -> Response:
     """Every article with open flags, the latest flagged first, a page at a time: the overview
     names six of them."""
-    web = web_store(request)
-    total, _ = web.flagged(0)
-    rows, following = page_of(lambda limit, offset: web.flagged(limit, offset)[1], page, FLAGS_PAGE)
+    total, found = web_store(request).flagged(FLAGS_PAGE + 1, (page - 1) * FLAGS_PAGE)
+    rows, following = found[:FLAGS_PAGE], len(found) > FLAGS_PAGE
     context = {
         "title": "Bài được gắn cờ",
         "flags": rows,
