@@ -20,6 +20,7 @@ from baochi.cases.reminders import Notice, due_notices
 from baochi.cases.replies import reply_candidates
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
 from baochi.db.cases_store import CaseDocument, CaseRow, CasesStore
+from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import WebStore
 from baochi.vi.matching import contains
 
@@ -42,7 +43,6 @@ def _event(
     }
 
 
-REPEAT_WINDOW = dt.timedelta(minutes=2)  # the same case opened again this soon is the same one
 MAX_TITLE = 300  # what the forms let one type; a pasted article belongs in the issue
 
 

@@ -3,8 +3,14 @@ arriving together cannot both miss the first one's row and write a twin."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+# The same form sent again this soon is a second click, not a new request (cases, drafts,
+# users, tokens).
+REPEAT_WINDOW = dt.timedelta(minutes=2)
 
 # PostgreSQL advisory lock spaces (4242001 is retention's); one key per user within each.
 CASE_OPENINGS = 4242002

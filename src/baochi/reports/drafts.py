@@ -8,6 +8,7 @@ import json
 from sqlalchemy import Engine
 
 from baochi.db.reports_store import DraftRow, ReportsStore
+from baochi.db.turns import REPEAT_WINDOW
 from baochi.reports.paper import Paper
 
 
@@ -26,9 +27,6 @@ def _values(paper: Paper, now: dt.datetime) -> dict[str, object]:
         "created_at": now,
         "updated_at": now,
     }
-
-
-REPEAT_WINDOW = dt.timedelta(minutes=2)  # the same paper made again this soon is the same draft
 
 
 def save_new(engine: Engine, paper: Paper, user_id: int, now: dt.datetime) -> int:

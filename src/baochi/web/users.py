@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import User, WebStore, audit
 from baochi.web.auth import ADMIN, OFFICER, ROLES, hash_password, new_password
 
@@ -45,9 +46,6 @@ def create_user(
     after = {"username": username, "role": role, "department": user.department}
     audit(web, actor, "user.add", f"user:{user_id}", None, after)
     return user, password
-
-
-REPEAT_WINDOW = dt.timedelta(minutes=2)  # the administrator's form sent again this soon
 
 
 def create_user_once(

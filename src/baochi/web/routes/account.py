@@ -8,10 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import User, audit
 from baochi.web.auth import hash_password, require, secret_digest, verify_password, web_store
 from baochi.web.templating import render
-from baochi.web.users import MIN_PASSWORD, REPEAT_WINDOW
+from baochi.web.users import MIN_PASSWORD
 
 router = APIRouter(include_in_schema=False)
 TOKEN_PREFIX = "bc_"  # noqa: S105 - a marker, not a secret
