@@ -13,6 +13,7 @@ import pytest
 
 from baochi import cases
 from baochi.db.cases_store import CasesStore
+from baochi.db.web_store import WebStore
 from tests.web import conftest as web_fixtures
 from tests.web import test_browser
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
@@ -147,6 +148,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
     )
     links = assign(store.engine, articles)
     department = people["officer"].department_id
+    WebStore(store.engine).add_department("Ban Quản lý các khu công nghiệp và chế xuất Hà Nội")
     title = "Phản ánh của báo về tình trạng ùn tắc kéo dài trên đường Nguyễn Trãi giờ cao điểm"
     analyst = cases.Actor("analyst", user_id=1)
     cases.open_case(store.engine, analyst, title, responsible=[department])
@@ -160,6 +162,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
     story = StoryStore(store.engine).story(int(links[1].story)).title
     pages = (
         ("minh", "/cases", title),
+        ("lan", "/cases", title),  # her filters name every department
         ("hung", "/targets", task),
         ("hung", "/stories", story),
         ("hung", "/registry/activity", "Hà Nội"),
@@ -174,6 +177,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         tab.set_viewport_size({"width": 390, "height": 844})
         tab.goto(path)
         assert all(overflow <= 0 for overflow in tab.evaluate(fits)), (path, tab.evaluate(fits))
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 390, path
         if shown is not None:  # read across, not word by word
             cell = tab.locator(".table-responsive td", has_text=shown).first
             assert cell.bounding_box()["width"] >= 0.4 * 390, path
