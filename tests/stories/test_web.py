@@ -302,15 +302,19 @@ def test_a_timeline_counts_hours_of_a_short_story_and_days_of_a_long_one() -> No
         ]
 
     short = timeline(
-        at("2026-11-27T23:10+00:00", "2026-11-28T01:59+00:00", "2026-11-28T02:00+00:00")
+        7, at("2026-11-27T23:10+00:00", "2026-11-28T01:59+00:00", "2026-11-28T02:00+00:00")
     )
+    day = "/search?q=story%3A7+date%3A2026-11-28"  # a bar leads to the story's articles that day
     assert short == {
         "labels": ["28/11 06h", "28/11 07h", "28/11 08h", "28/11 09h"],
         "series": [1, 0, 1, 1],
+        "series_links": [day, "", day, day],
+        "hourly": True,
     }  # Hà Nội hours, the empty one included
-    long = timeline(at("2026-11-20T18:00+00:00", "2026-11-28T03:00+00:00"))
+    long = timeline(7, at("2026-11-20T18:00+00:00", "2026-11-28T03:00+00:00"))
     assert long["labels"][0] == "21/11/2026" and long["labels"][-1] == "28/11/2026"
-    assert long["series"] == [1, 0, 0, 0, 0, 0, 0, 1]
+    assert long["series"] == [1, 0, 0, 0, 0, 0, 0, 1] and not long["hourly"]
+    assert long["series_links"][0] == "/search?q=story%3A7+date%3A2026-11-21"
 
 
 def test_a_corrected_tone_is_counted_in_its_story_at_once(

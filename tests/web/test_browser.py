@@ -170,3 +170,14 @@ def test_analyst_morning_in_a_real_browser(page, store, articles) -> None:
     listed = page.locator('.list-group a[href^="/documents/"]')
     assert listed.count() == len(members)
     assert page.locator(f'a[href="/documents/{articles[1]}"]').count() >= 1
+    assert "số bài mỗi" in page.locator(".card-header", has_text="Diễn biến").inner_text()
+    if page.evaluate("typeof Chart") != "undefined":  # its last bar: the story's articles that day
+        page.wait_for_function(DRAWN, arg="volume")
+        page.mouse.click(*page.evaluate(BAR_CENTRE, "volume"))
+        page.wait_for_url(f"**/search?q=story%3A{story_id}+date%3A*")
+        found = page.eval_on_selector_all(
+            '.results a[href^="/documents/"]', "links => links.map(a => a.getAttribute('href'))"
+        )
+        assert found and {int(href.rsplit("/", 1)[1]) for href in found} <= members
+        page.go_back()
+        page.wait_for_url(f"**/stories/{story_id}")

@@ -25,6 +25,7 @@ from baochi.web.auth import READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import newest_only, page_link, xlsx_response
 from baochi.web.paging import Page, page_of
+from baochi.web.searching import search_link
 from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
@@ -54,10 +55,11 @@ def _story(request: Request, story_id: int) -> StoryRow:
     return story
 
 
-def timeline(articles: list[StoryArticle]) -> dict[str, list[Any]]:
-    """Articles per hour (or per day for a long story) in Hà Nội time, empty buckets included."""
+def timeline(story_id: int, articles: list[StoryArticle]) -> dict[str, Any]:
+    """Articles per hour (or per day for a long story) in Hà Nội time, empty buckets included;
+    a bar leads to the story's articles of its day."""
     if not articles:
-        return {"labels": [], "series": []}
+        return {"labels": [], "series": [], "series_links": [], "hourly": True}
     times = [a.appeared_at.astimezone(HANOI) for a in articles]
     hourly = max(times) - min(times) <= HOURLY_SPAN
     step = dt.timedelta(hours=1) if hourly else dt.timedelta(days=1)
@@ -68,9 +70,15 @@ def timeline(articles: list[StoryArticle]) -> dict[str, list[Any]]:
     for moment in times:
         counts[int((moment - start) / step)] += 1
     shape = "%d/%m %Hh" if hourly else "%d/%m/%Y"
+    buckets = [start + i * step for i in range(len(counts))]
     return {
-        "labels": [(start + i * step).strftime(shape) for i in range(len(counts))],
+        "labels": [b.strftime(shape) for b in buckets],
         "series": counts,
+        "series_links": [
+            search_link(f"story:{story_id} date:{b:%Y-%m-%d}") if n else ""
+            for b, n in zip(buckets, counts, strict=True)
+        ],
+        "hourly": hourly,
     }
 
 
@@ -196,7 +204,7 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
         "places": _ranked(story.summary.get("place", {})),
         "areas": _ranked(Counter(a for article in articles for a in split_areas(article.areas))),
         "outlets": _ranked(story.summary.get("outlets", {})),
-        "chart": timeline(articles),
+        "chart": timeline(story.id, articles),
         "panels": [
             panel
             for make in getattr(request.app.state, "story_panels", ())

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -27,6 +28,11 @@ FACET_NAMES = {
     "day": "Theo ngày",
 }
 _WORD = re.compile(r"\w+")
+
+
+def search_link(query: str) -> str:
+    """The search page of a query: where a chart's bar leads."""
+    return "/search?" + urlencode({"q": query})
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -72,11 +71,6 @@ def figures(request: Request) -> dict[str, Any]:
     }
 
 
-def search_link(query: str) -> str:
-    """The search page of a query: where a chart's bar leads."""
-    return "/search?" + urlencode({"q": query})
-
-
 EDITOR_PAGES = ("/alerts", "/sources")  # where an alert may lead that only editors open
 
 
@@ -120,11 +114,11 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
     chart = {
         "labels": [d[8:10] + "/" + d[5:7] for d in data["days"]],
         "series": data["series"],
-        "series_links": [search_link(f"date:{day}") for day in data["days"]],
+        "series_links": [searching.search_link(f"date:{day}") for day in data["days"]],
         "outlets": [name for name, _ in data["outlets"]],
         "outlet_counts": [n for _, n in data["outlets"]],
         "outlet_links": [
-            search_link('outlet:"' + name.replace('"', " ") + '" date:7d')
+            searching.search_link('outlet:"' + name.replace('"', " ") + '" date:7d')
             for name, _ in data["outlets"]
         ],
         "tones": [TONES.get(t, t) for t, _ in data["mix"].get("tone", [])],
