@@ -109,6 +109,53 @@ def test_bad_row_on_a_later_sheet_keeps_earlier_sheets_out_too(
     _nothing_written(registry)
 
 
+def _office_sheet(header: list[str], *rows: list[object]) -> bytes:
+    """A workbook as the office keeps its lists: the city's name and the list's title above
+    the table (the title merged across it), a blank line, then a numbered table."""
+    book = Workbook()
+    agencies = book.active
+    agencies.title = "Cơ quan báo chí"
+    agencies.append(["UBND THÀNH PHỐ HÀ NỘI"])
+    agencies.append(["DANH SÁCH CƠ QUAN BÁO CHÍ THÀNH PHỐ"])
+    agencies.merge_cells("A2:D2")
+    agencies.append([])
+    agencies.append(header)
+    for row in rows:
+        agencies.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def test_a_table_under_a_title_with_a_numbering_column_imports(registry: RegistryStore) -> None:
+    data = _office_sheet(
+        ["STT", "Mã", "Tên", "Tên viết tắt"],
+        [1, "kinhtedothi", "Báo Kinh tế và Đô thị", "KTĐT"],
+        [],
+        [2, "hanoimoi", "Báo Hànộimới", "HNM"],
+    )
+    (sheet,) = read_xlsx(data)
+    assert sheet.header_row == 4 and [n for n, _ in sheet.rows] == [5, 7]
+    assert import_sheets(registry, [sheet], "hoa")["agencies"]["created"] == 2
+    assert registry.row("agencies", "hanoimoi")["short_name"] == "HNM"
+    assert registry.row("agencies", "kinhtedothi")["name"] == "Báo Kinh tế và Đô thị"
+
+
+def test_a_bad_row_under_a_title_is_named_by_its_row_in_the_sheet(
+    registry: RegistryStore,
+) -> None:
+    data = _office_sheet(["STT", "Mã", "Tên"], [1, "kinhtedothi", ""])
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, read_xlsx(data), "hoa")
+    assert caught.value.errors == ["agencies, dòng 5: thiếu Tên (name)"]
+    mistyped = _office_sheet(["STT", "Mã", "Tên cơ quan"], [1, "kinhtedothi", "Báo"])
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, read_xlsx(mistyped), "hoa")
+    (error,) = caught.value.errors  # the header's own row, not the title's
+    assert error.startswith("agencies, dòng 4 (tiêu đề): cột 'Tên cơ quan' không thuộc")
+    _nothing_written(registry)
+
+
 def test_header_problems_are_row_one(registry: RegistryStore) -> None:
     text = "code,ten goi,level\nx,X,city\n"
     with pytest.raises(RegistryImportError) as caught:

@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
-from baochi.registry.validate import RegistryImportError, Sheet, check, known
+from baochi.registry.validate import RegistryImportError, Sheet, check, known, sheet
 from baochi.tables import csv_rows, workbook
 from baochi.vi import fold
 
@@ -40,9 +40,7 @@ def read_csv(data: bytes, entity: str) -> Sheet:
         rows = list(csv_rows(data))
     except ValueError as exc:
         raise RegistryImportError([str(exc)]) from exc
-    header = tuple(rows[0]) if rows else ()
-    body = tuple((number, tuple(row)) for number, row in enumerate(rows[1:], start=2) if any(row))
-    return Sheet(entity, header, body)
+    return sheet(ENTITIES[entity], rows)
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
@@ -61,10 +59,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             names = ", ".join(ENTITIES)
             errors.append(f"sheet {ws.title!r} không khớp danh mục nào ({names})")
             continue
-        body = tuple(
-            (n, r) for n, r in enumerate(rows[1:], start=2) if any(c not in (None, "") for c in r)
-        )
-        sheets.append(Sheet(entity.name, tuple(str(c or "") for c in rows[0]), body))
+        sheets.append(sheet(entity, rows))
     book.close()
     if errors:
         raise RegistryImportError(errors)

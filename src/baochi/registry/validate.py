@@ -34,6 +34,9 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 MAX_TEXT = 2000  # a free-text note or address: a whole pasted document is none of them
 _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _DATE_VN = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+# A numbering column (STT) heads most of the office's tables; it is no field and is left out.
+NUMBERING = {"stt", "tt", "so tt", "so thu tu"}
+TITLE_ROWS = 10  # the most rows a sheet's title and notes take above its header row
 _YES = {"yes", "true", "1", "có", "co", "x", "y"}
 _NO = {"", "no", "false", "0", "không", "khong", "n"}
 _ORDERED = (
@@ -54,11 +57,32 @@ class RegistryImportError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """One entity's rows as read from a file: the header and each row's cells with its number."""
+    """One entity's rows as read from a file: the header (on row `header_row`) and each row
+    below it with its number."""
 
     entity: str
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[Any, ...]], ...]
+    header_row: int = 1
+
+
+def sheet(entity: Entity, rows: Sequence[Sequence[Any]]) -> Sheet:
+    """A file's rows as a Sheet: its header is the row, among the first few, that names the
+    most of the entity's columns, so a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ" and a blank
+    line above the table are passed over; blank rows below it are left out."""
+    named = [_named(entity, row) for row in rows[:TITLE_ROWS]]
+    best = max(named, default=0)
+    if best:
+        at = named.index(best)
+    else:  # nothing recognised: the first row with a word in it is the header, to report on
+        at = next((i for i, row in enumerate(rows) if any(map(_text, row))), 0)
+    body = tuple(
+        (n, tuple(r))
+        for n, r in enumerate(rows[at + 1 :], start=at + 2)
+        if any(c not in (None, "") for c in r)
+    )
+    header = tuple(_text(c) for c in rows[at]) if rows else ()
+    return Sheet(entity.name, header, body, at + 1)
 
 
 @dataclass(slots=True)
@@ -236,17 +260,33 @@ def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[st
     return rec, problems
 
 
-def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[str]]:
-    """Each column's field name (None for a blank column), and the problems with the header."""
+def _columns(entity: Entity) -> dict[str, str]:
+    """Each folded column heading the entity takes (its fields' names and labels): the field."""
     by_name = {}
     for spec in entity.fields:
         by_name[fold(spec.name)] = spec.name
         by_name[fold(spec.label)] = spec.name
+    return by_name
+
+
+def _named(entity: Entity, row: Sequence[Any]) -> int:
+    """How many cells of a row head one of the entity's columns."""
+    by_name = _columns(entity)
+    return sum(fold(_text(cell)) in by_name for cell in row)
+
+
+def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[str]]:
+    """Each column's field name (None for a blank or numbering column), and the problems with
+    the header."""
+    by_name = _columns(entity)
     names: list[str | None] = []
     problems = []
     for cell in header:
         text = _text(cell)
         name = by_name.get(fold(text)) if text else None
+        if name is None and fold(text) in NUMBERING:
+            names.append(None)
+            continue
         if text and name is None:
             problems.append(f"cột {text!r} không thuộc danh mục {entity.name}")
         if name is not None and name in names:
@@ -269,7 +309,7 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
         entity = ENTITIES[sheet.entity]
         names, problems = _header(entity, sheet.header)
         if problems:
-            errors.append((entity.name, 1, " (tiêu đề): " + "; ".join(problems)))
+            errors.append((entity.name, sheet.header_row, " (tiêu đề): " + "; ".join(problems)))
             continue
         for number, cells in sheet.rows:
             if len(cells) > len(names):  # spreadsheets pad every row to the widest, header too
