@@ -94,12 +94,37 @@ def test_a_wrong_workbook_lists_its_problems_and_writes_nothing(store: Store) ->
     with pytest.raises(targets.RowsInvalid) as caught:
         targets.import_directive(store.engine, out.getvalue())
     problems = caught.value.problems
-    assert ("indicators", 2, "«target» không phải số: 'một trăm'") in problems
-    assert any(p[0] == "reports" and "KHONG-CO" in p[2] for p in problems)
-    assert any(p[:2] == ("tasks", 4) for p in problems)
+    # named as the workbook shows them: the sheet's title and the column's header
+    assert ("Chỉ tiêu", 2, "«Mục tiêu» không phải số: 'một trăm'") in problems
+    assert ("Báo cáo", 3, "không có chỉ tiêu mã 'KHONG-CO'") in problems
+    assert ("Nhiệm vụ", 4, "«Thời hạn» không phải ngày (dd/mm/yyyy): '31/13/2020'") in problems
     assert snapshot(store) == before
     with pytest.raises(targets.RowsInvalid, match="không đọc được"):
         targets.import_directive(store.engine, b"<html>not a workbook</html>")
+
+
+def test_a_problem_is_named_by_its_row_in_the_sheet_past_blank_rows(store: Store) -> None:
+    """Hoa leaves a blank line between two groups of tasks and types the headers as she likes:
+    the problem's row number is the one Excel shows."""
+    targets.load_example(store.engine)
+    book = load_workbook(io.BytesIO(targets.export_directive(store.engine, "1559-TB/TU", TODAY)))
+    tasks = book["Nhiệm vụ"]
+    tasks.insert_rows(3)  # a blank line under the first task
+    tasks["E5"] = "31/13/2020"  # the third task's deadline, on row 5 of the sheet
+    tasks["E1"] = " thoi han "  # the header of that column, typed without diacritics
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(targets.RowsInvalid) as caught:
+        targets.import_directive(store.engine, out.getvalue())
+    assert [p[:2] for p in caught.value.problems] == [("Nhiệm vụ", 5)]
+    tasks["G1"] = "Ghi chu cua Hoa"  # a header naming no column: its notes would be lost
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(targets.RowsInvalid) as caught:
+        targets.import_directive(store.engine, out.getvalue())
+    ((sheet, row, message),) = caught.value.problems
+    assert (sheet, row) == ("Nhiệm vụ", 1)
+    assert message.startswith("cột «Ghi chu cua Hoa» không có trong trang này (các cột: «STT»")
 
 
 def test_progress_reports_with_evidence(store: Store, settings) -> None:

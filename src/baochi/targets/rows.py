@@ -6,6 +6,7 @@ Every problem is reported with its sheet, row and field, and nothing is written 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,10 +92,17 @@ def check_rows(
     tasks: list[dict[str, Any]],
     indicators: list[dict[str, Any]],
     reports: list[dict[str, Any]],
-    first_row: int = 2,
+    lines: Mapping[str, Sequence[int]] | None = None,
 ) -> DirectiveRows:
-    """Typed rows, or RowsInvalid listing every problem; `first_row` numbers the rows as shown."""
+    """Typed rows, or RowsInvalid listing every problem; `lines` holds each part's row numbers
+    in its sheet (counted from 2, under one header row, when not given)."""
     c = _Checker()
+    given = lines or {}
+
+    def numbered(part: str, items: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:
+        return zip(given.get(part, range(2, 2 + len(items))), items, strict=True)
+
+    first_row = given.get("directive", (2,))[0]
     out = DirectiveRows(
         {
             "code": c.text("directive", first_row, directive, "code", True),
@@ -106,7 +114,7 @@ def check_rows(
         }
     )
     positions: set[int] = set()
-    for n, item in enumerate(tasks, first_row):
+    for n, item in numbered("tasks", tasks):
         position = c.number("tasks", n, item, "position", True)
         if position is not None and (position != int(position) or int(position) in positions):
             c.problems.append(("tasks", n, "«position» phải là số nguyên không trùng"))
@@ -123,7 +131,7 @@ def check_rows(
             }
         )
     codes: set[str] = set()
-    for n, item in enumerate(indicators, first_row):
+    for n, item in numbered("indicators", indicators):
         code = c.text("indicators", n, item, "code", True)
         if code in codes:
             c.problems.append(("indicators", n, f"mã chỉ tiêu {code!r} bị trùng"))
@@ -145,7 +153,7 @@ def check_rows(
                 "source": c.text("indicators", n, item, "source", False),
             }
         )
-    for n, item in enumerate(reports, first_row):
+    for n, item in numbered("reports", reports):
         code = c.text("reports", n, item, "indicator_code", True)
         if code and code not in codes:
             c.problems.append(("reports", n, f"không có chỉ tiêu mã {code!r}"))

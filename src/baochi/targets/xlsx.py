@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,6 +20,7 @@ from baochi.tables import workbook
 from baochi.targets.board import board, save
 from baochi.targets.rows import RowsInvalid, check_rows
 from baochi.targets.status import LABELS
+from baochi.vi import fold
 
 SHEETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "directive": (
@@ -140,18 +143,48 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-def _read(sheet: Any, columns: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """Rows as dicts keyed by field, matching headers by label or field name; blank rows skipped."""
+Problem = tuple[str, int, str]
+_FIELD = re.compile(r"«(\w+)»")  # how the checks name a field in their messages
+
+
+def _read(
+    sheet: Any, title: str, columns: list[tuple[str, str]]
+) -> tuple[list[int], list[dict[str, Any]], list[Problem]]:
+    """Rows as dicts keyed by field, matching headers by label or field name (any case, with or
+    without diacritics), each row's number in the sheet (blank rows skipped), and a problem for
+    each header naming no column: its cells would be lost without a word."""
     rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    names = {label: key for key, label in columns} | {key: key for key, _ in columns}
-    keys = [names.get(str(h).strip()) if h is not None else None for h in header]
-    found = []
-    for values in rows:
+    header = [" ".join(str(h).split()) if h is not None else "" for h in next(rows, None) or ()]
+    names = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
+    keys = [names.get(fold(h)) for h in header]
+    known = ", ".join(f"«{label}»" for _, label in columns)
+    unknown = [
+        (title, 1, f"cột «{h}» không có trong trang này (các cột: {known})")
+        for h, key in zip(header, keys, strict=True)
+        if h and key is None and h != COMPUTED
+    ]
+    numbers, found = [], []
+    for number, values in enumerate(rows, start=2):
         if all(v in (None, "") for v in values):
             continue
+        numbers.append(number)
         found.append({k: v for k, v in zip(keys, values, strict=False) if k is not None})
-    return found
+    return numbers, found, unknown
+
+
+def _header_of(labels: dict[str, str], field: re.Match[str]) -> str:
+    return f"«{labels.get(field[1], field[1])}»"
+
+
+def _as_shown(problems: list[Problem]) -> list[Problem]:
+    """The checks' problems named as the workbook shows them: sheet titles and column headers."""
+    shown = []
+    for part, row, message in problems:
+        title, columns = SHEETS.get(part, (part, []))
+        labels = dict(columns)
+        header = partial(_header_of, labels)
+        shown.append((title, row, _FIELD.sub(header, message)))
+    return shown
 
 
 def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = None) -> int:
@@ -161,18 +194,25 @@ def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = N
     except ValueError as exc:
         raise RowsInvalid([("tệp", 0, str(exc))]) from exc
     parts: dict[str, list[dict[str, Any]]] = {}
-    missing = []
+    lines: dict[str, list[int]] = {}
+    problems: list[Problem] = []
     for part, (title, columns) in SHEETS.items():
         if title not in book.sheetnames:
-            missing.append((title, 0, "thiếu trang tính"))
+            problems.append((title, 0, "thiếu trang tính"))
             continue
-        parts[part] = _read(book[title], columns)
+        lines[part], parts[part], unknown = _read(book[title], title, columns)
+        problems += unknown
     book.close()
-    if missing:
-        raise RowsInvalid(missing)
+    if problems:
+        raise RowsInvalid(problems)
     if len(parts["directive"]) != 1:
         raise RowsInvalid([("Văn bản", 2, "trang «Văn bản» phải có đúng một dòng")])
-    rows = check_rows(parts["directive"][0], parts["tasks"], parts["indicators"], parts["reports"])
+    try:
+        rows = check_rows(
+            parts["directive"][0], parts["tasks"], parts["indicators"], parts["reports"], lines
+        )
+    except RowsInvalid as exc:
+        raise RowsInvalid(_as_shown(exc.problems)) from exc
     stamp = now or dt.datetime.now(dt.UTC)
     rows.directive["created_at"] = stamp
     for report in rows.reports:
