@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from baochi.vi import decode_html_bytes
@@ -34,18 +34,16 @@ def csv_text(data: bytes) -> tuple[str, str]:
     return text, delimiter
 
 
-def csv_rows(data: bytes, read: Callable[..., Iterator[Any]] = csv.reader) -> Iterator[Any]:
-    """A CSV file's rows (see csv_text) as `read` gives them (csv.reader: lists of cells,
-    csv.DictReader: dicts by header name), whatever its line ends (a lone CR, as old Mac software
-    wrote, ends a line too); ValueError in Vietnamese, naming the line, where the csv module
-    cannot go on (a cell longer than its limit of 128 KB)."""
+def csv_rows(data: bytes) -> Iterator[list[str]]:
+    """A CSV file's rows of cells (see csv_text), a blank line as an empty row, whatever its
+    line ends (a lone CR, as old Mac software wrote, ends a line too); ValueError in Vietnamese,
+    naming the line, where the csv module cannot go on (a cell longer than its limit of 128 KB)."""
     text, delimiter = csv_text(data)
-    reader = read(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         yield from reader
     except csv.Error as exc:
-        line = getattr(getattr(reader, "reader", reader), "line_num", "?")  # DictReader's lags
-        raise ValueError(f"không đọc được CSV ở dòng {line}: {exc}") from exc
+        raise ValueError(f"không đọc được CSV ở dòng {reader.line_num}: {exc}") from exc
 
 
 def workbook(data: bytes) -> Any:

@@ -73,6 +73,16 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     same = read_table(tmp_path / "listening.xlsx", "facebook", fields)
     assert [i.text for i in same.items] == [texts[0], texts[1]] and not same.errors
 
+    # a blank line between two groups of rows: a bad row keeps the number the sheet shows
+    book.active.append([])
+    book.active.append(rows[2])
+    book.save(tmp_path / "listening.xlsx")
+    with sheet.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([header, *rows[:2], [], rows[2]])
+    for path in (sheet, tmp_path / "listening.xlsx"):
+        spaced = read_table(path, "facebook", fields)
+        assert spaced.errors == [(5, "published_at: không phải ngày giờ: 'hôm qua'")], path.name
+
     done = ingest(store, report.items, settings)
     assert done.stored == 2
     again = ingest(store, report.items, settings)  # idempotent

@@ -6,11 +6,10 @@ is written unless the caller accepts the good rows.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -60,19 +59,31 @@ class ImportReport:
     rows: int = 0
 
 
-def _rows_csv(data: bytes) -> Iterator[dict[str, Any]]:
-    """Rows by header name, as the office's spreadsheets save them."""
-    yield from csv_rows(data, csv.DictReader)
+def _rows_csv(data: bytes) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """Rows by header name, as the office's spreadsheets save them, each with its number as a
+    spreadsheet shows it (a blank line counts). As csv.DictReader: cells past the header are
+    listed under None, and cells missing from a short row are None."""
+    rows = csv_rows(data)
+    header: list[str] = next(rows, [])
+    for number, cells in enumerate(rows, start=2):
+        if not any(cells):
+            continue
+        row: dict[Any, Any] = dict(zip(header, cells, strict=False))
+        row.update(dict.fromkeys(header[len(cells) :]))
+        if len(cells) > len(header):
+            row[None] = cells[len(header) :]
+        yield number, row
 
 
-def _rows_xlsx(data: bytes) -> Iterator[dict[str, Any]]:
+def _rows_xlsx(data: bytes) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """The first sheet's rows by header name, each with its row number in the sheet."""
     sheet = workbook(data).worksheets[0]
     rows = sheet.iter_rows(values_only=True)
     header = [str(h or "").strip() for h in next(rows, ())]
-    for values in rows:
+    for number, values in enumerate(rows, start=2):
         if any(v not in (None, "") for v in values):
-            yield {h: (v.isoformat() if hasattr(v, "isoformat") else v)
-                   for h, v in zip(header, values, strict=False)}  # fmt: skip
+            yield number, {h: (v.isoformat() if hasattr(v, "isoformat") else v)
+                           for h, v in zip(header, values, strict=False)}  # fmt: skip
 
 
 def _takeout_text(value: Any) -> Any:
@@ -112,9 +123,9 @@ def read_table(
     refused when dated after `latest`)."""
     data = _read(path)
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
-    rows: Iterable[dict[str, Any]] = _rows_xlsx(data) if excel else _rows_csv(data)
+    rows = _rows_xlsx(data) if excel else _rows_csv(data)
     report = ImportReport()
-    for number, row in enumerate(rows, start=2):  # row 1 is the header
+    for number, row in rows:
         report.rows += 1
         if not excel and (misshapen := _misshapen(row)):
             report.errors.append((number, misshapen))
