@@ -147,12 +147,12 @@ def test_a_bad_row_under_a_title_is_named_by_its_row_in_the_sheet(
     data = _office_sheet(["STT", "Mã", "Tên"], [1, "kinhtedothi", ""])
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, read_xlsx(data), "hoa")
-    assert caught.value.errors == ["agencies, dòng 5: thiếu Tên (name)"]
+    assert caught.value.errors == ["Cơ quan báo chí, dòng 5: thiếu Tên (name)"]  # as in Excel
     mistyped = _office_sheet(["STT", "Mã", "Tên cơ quan"], [1, "kinhtedothi", "Báo"])
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, read_xlsx(mistyped), "hoa")
     (error,) = caught.value.errors  # the header's own row, not the title's
-    assert error.startswith("agencies, dòng 4 (tiêu đề): cột 'Tên cơ quan' không thuộc")
+    assert error.startswith("Cơ quan báo chí, dòng 4 (tiêu đề): cột 'Tên cơ quan' không thuộc")
     _nothing_written(registry)
 
 
@@ -162,8 +162,10 @@ def test_header_problems_are_row_one(registry: RegistryStore) -> None:
         import_sheets(registry, [read_csv(text.encode(), "bodies")], "hoa")
     (error,) = caught.value.errors
     assert error.startswith("bodies, dòng 1 (tiêu đề):")
-    assert "cột 'ten goi' không thuộc danh mục bodies" in error
-    assert "thiếu cột name, type" in error
+    assert "cột 'ten goi' không thuộc danh mục Cơ quan chủ quản, quản lý" in error
+    assert "thiếu cột Tên (name), Loại (type)" in error
+    assert error.endswith("các cột: Mã, Tên, Tên viết tắt, Cấp, Loại, Trực thuộc, Nguồn, "
+                          "Chưa chắc chắn, Ghi chú")  # fmt: skip
 
 
 def test_bodies_under_themselves_are_refused(registry: RegistryStore) -> None:

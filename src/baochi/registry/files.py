@@ -59,7 +59,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             names = ", ".join(ENTITIES)
             errors.append(f"sheet {ws.title!r} không khớp danh mục nào ({names})")
             continue
-        sheets.append(sheet(entity, rows))
+        sheets.append(sheet(entity, rows, ws.title))
     book.close()
     if errors:
         raise RegistryImportError(errors)

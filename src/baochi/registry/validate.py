@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,9 +64,10 @@ class Sheet:
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[Any, ...]], ...]
     header_row: int = 1
+    title: str = ""  # the sheet's name in the workbook, which errors call it by
 
 
-def sheet(entity: Entity, rows: Sequence[Sequence[Any]]) -> Sheet:
+def sheet(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> Sheet:
     """A file's rows as a Sheet: its header is the row, among the first few, that names the
     most of the entity's columns, so a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ" and a blank
     line above the table are passed over; blank rows below it are left out."""
@@ -82,7 +83,7 @@ def sheet(entity: Entity, rows: Sequence[Sequence[Any]]) -> Sheet:
         if any(c not in (None, "") for c in r)
     )
     header = tuple(_text(c) for c in rows[at]) if rows else ()
-    return Sheet(entity.name, header, body, at + 1)
+    return Sheet(entity.name, header, body, at + 1, title)
 
 
 @dataclass(slots=True)
@@ -288,17 +289,19 @@ def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], li
             names.append(None)
             continue
         if text and name is None:
-            problems.append(f"cột {text!r} không thuộc danh mục {entity.name}")
+            problems.append(f"cột {text!r} không thuộc danh mục {entity.plural}")
         if name is not None and name in names:
             problems.append(f"cột {text!r} lặp lại")
         names.append(name)
-    missing = [f.name for f in entity.fields if f.required and f.name not in names]
+    missing = [f"{f.label} ({f.name})" for f in entity.fields if f.required and f.name not in names]
     if missing:
         problems.append(f"thiếu cột {', '.join(missing)}")
+    if problems:
+        problems.append("các cột: " + ", ".join(f.label for f in entity.fields))
     return names, problems
 
 
-def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
+def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
     """Every sheet's records, checked whole; raises RegistryImportError listing each bad row, in
     the order of the sheets (by entity) and rows."""
     errors: list[tuple[str, int, str]] = []
@@ -334,7 +337,10 @@ def check(sheets: Iterable[Sheet], known: Known) -> dict[str, list[Record]]:
     if errors:
         order = list(ENTITIES)
         errors.sort(key=lambda e: (order.index(e[0]), e[1]))
-        raise RegistryImportError([f"{name}, dòng {row}{message}" for name, row, message in errors])
+        called = {sheet.entity: sheet.title for sheet in sheets if sheet.title}
+        raise RegistryImportError(
+            [f"{called.get(name, name)}, dòng {row}{message}" for name, row, message in errors]
+        )
     return records
 
 
