@@ -171,6 +171,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("hoa", "/admin/settings", "BAOCHI_DATA"),
         ("hoa", "/admin/audit", None),  # five narrow columns: only that they fit
         ("hoa", "/admin/users", None),  # a form in each row: only that it fits
+        ("hoa", "/admin/departments", None),  # a form in each row too
     )
     for name, path, shown in pages:
         tab = signed_in(name)

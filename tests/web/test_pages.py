@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import re
 from dataclasses import replace
 from html import escape, unescape
@@ -587,6 +588,26 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
         data={"username": "thu", "role": "officer", "department": "so y te", "csrf": csrf(admin)},
     )
     assert web.user_by_name("thu").department == "Sở Y tế"
+
+    # The 2025 reform renames a department: its officers stay in it, under the new name.
+    health = web.department_named("Sở Y tế")
+    renamed = {"name": " Sở Y tế  Hà Nội ", "code": "SYT-HN", "csrf": csrf(admin)}
+    assert admin.post(f"/admin/departments/{health}", data=renamed).status_code == 200
+    assert web.user_by_name("thu").department == "Sở Y tế Hà Nội"
+    assert web.department_named("SYT-HN") == health and web.department_named("Sở Y tế") is None
+    (entry,) = [e for e in web.audit_entries(50, None) if e["action"] == "department.edit"]
+    assert json.loads(entry["before"]) == {"name": "Sở Y tế", "code": "SYT"}
+    assert json.loads(entry["after"]) == {"name": "Sở Y tế Hà Nội", "code": "SYT-HN"}
+    taken = {"name": "so xay dung", "code": "", "csrf": csrf(admin)}  # another's name
+    refused = admin.post(f"/admin/departments/{health}", data=taken)
+    assert refused.status_code == 409 and "«Sở Xây dựng» đã có tên hay mã này" in refused.text
+    assert web.user_by_name("thu").department == "Sở Y tế Hà Nội"
+    gone = admin.post("/admin/departments/99999", data={"name": "X", "csrf": csrf(admin)})
+    assert gone.status_code == 404
+    analyst = client_as("analyst")
+    tried = {"name": "Sở Y tế", "csrf": csrf(analyst)}
+    assert analyst.post(f"/admin/departments/{health}", data=tried).status_code == 403
+    assert web.department_named("Sở Y tế Hà Nội") == health
 
 
 def test_english_is_one_click_away(client_as) -> None:

@@ -198,6 +198,20 @@ class WebStore:
                 ).scalar_one()
             )
 
+    def rename_department(self, dept_id: int, name: str, code: str) -> dict[str, Any] | None:
+        """Give a department a new name and code (its users and cases stay with it); the name
+        and code it had, or None when there is no such department."""
+        with self.engine.begin() as conn:
+            before = conn.execute(
+                select(departments.c.name, departments.c.code).where(departments.c.id == dept_id)
+            ).first()
+            if before is None:
+                return None
+            conn.execute(
+                update(departments).where(departments.c.id == dept_id).values(name=name, code=code)
+            )
+        return dict(before._mapping)
+
     def departments(self) -> list[dict[str, Any]]:
         """Every department with its number of users, by name."""
         members = (

@@ -24,6 +24,7 @@ LABELS = {
     "token.add": "Tạo mã truy cập API",
     "token.revoke": "Thu hồi mã truy cập API",
     "department.add": "Thêm phòng ban",
+    "department.edit": "Đổi tên phòng ban",
     "source.add": "Thêm nguồn tin",
     "source.enable": "Bật nguồn tin",
     "source.disable": "Tắt nguồn tin",

@@ -213,6 +213,11 @@ EN: dict[str, str] = {
     "Mở khoá": "Unlock",
     "Thêm người dùng": "Add a user",
     "Thêm phòng ban": "Add a department",
+    "Đổi tên": "Rename",
+    "Đổi tên giữ nguyên người dùng và hồ sơ của phòng ban.": (
+        "Renaming keeps the department's users and cases."
+    ),
+    "Đổi tên phòng ban": "Department renamed",
     "Tên hiển thị": "Display name",
     "Thời điểm": "When",
     "Người thực hiện": "Who",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.row_ids import RowId, row_id
@@ -153,6 +153,36 @@ def add_department(
     if name:
         dept_id = web.add_department(name, code)
         audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
+    return RedirectResponse("/admin/departments", status_code=303)
+
+
+@router.post("/admin/departments/{dept_id:id}")
+def rename_department(
+    request: Request,
+    dept_id: int,
+    user: Annotated[User, Depends(admin_only)],
+    name: Annotated[str, Form()],
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    """Rename a department, as the 2025 reform renamed and merged them (audited); its users and
+    cases stay with it. A name or code another department has is refused."""
+    from baochi.db.web_store import audit
+
+    name, code = " ".join(name.split())[:300], code.strip()[:50]
+    web = web_store(request)
+    if not name:
+        return departments_page(request, "Cần tên phòng ban.", 422)
+    other = {web.department_named(name), web.department_named(code) if code else None}
+    other -= {None, dept_id}
+    if other:
+        known = next(d["name"] for d in web.departments() if d["id"] in other)
+        return departments_page(request, f"Phòng ban «{known}» đã có tên hay mã này.", 409)
+    before = web.rename_department(dept_id, name, code)
+    if before is None:
+        raise HTTPException(404)
+    if before != {"name": name, "code": code}:
+        after = {"name": name, "code": code}
+        audit(web, user, "department.edit", f"department:{dept_id}", before, after)
     return RedirectResponse("/admin/departments", status_code=303)
 
 
