@@ -812,3 +812,14 @@ def test_alerts_go_page_by_page_and_marking_one_seen_stays_on_its_page(client_as
     )
     assert seen.status_code == 303 and seen.headers["location"] == "/alerts?page=2"
     assert next(a for a in watch.alerts(limit=100) if a.id == oldest).read_at is not None
+
+
+def test_two_clicks_at_once_add_one_department(web, monkeypatch) -> None:
+    """Hoa's double click on "Thêm phòng ban": each request looks for the department before
+    the other has written it, and one department is made."""
+    from baochi.db.web_store import WebStore
+
+    held_after_looking(monkeypatch, WebStore, "department_named")
+    made = at_once(2, lambda _: web.add_department("Sở Nông nghiệp và Môi trường", "SNNMT"))
+    assert made[0] == made[1]
+    assert [d["name"] for d in web.departments()].count("Sở Nông nghiệp và Môi trường") == 1

@@ -25,6 +25,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
@@ -185,18 +186,25 @@ class WebStore:
         return None
 
     def add_department(self, name: str, code: str = "") -> int:
-        """The department's id: the one the name or code already means, else a new one."""
+        """The department's id: the one the name or code already means, else a new one (or
+        the one a request sent at the same moment made: names are unique)."""
         found = self.department_named(name) or (self.department_named(code) if code else None)
         if found is not None:
             return found
-        with self.engine.begin() as conn:
-            return int(
-                conn.execute(
-                    insert(departments)
-                    .values(name=name, code=code, created_at=now())
-                    .returning(departments.c.id)
-                ).scalar_one()
-            )
+        try:
+            with self.engine.begin() as conn:
+                return int(
+                    conn.execute(
+                        insert(departments)
+                        .values(name=name, code=code, created_at=now())
+                        .returning(departments.c.id)
+                    ).scalar_one()
+                )
+        except IntegrityError:
+            twin = self.department_named(name)
+            if twin is None:
+                raise
+            return twin
 
     def rename_department(self, dept_id: int, name: str, code: str) -> dict[str, Any] | None:
         """Give a department a new name and code (its users and cases stay with it); the name
