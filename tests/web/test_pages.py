@@ -692,6 +692,37 @@ def test_article_shows_the_model_label_until_an_analyst_corrects_it(client_as, a
     assert 'data-task="tone">Tiêu cực<' in html and "máy: Tích cực" in html
 
 
+def test_sources_not_yet_fetched_or_no_longer_polled_say_so(client_as, store) -> None:
+    """Hoa adds a feed: it is "not fetched yet", not "running", until the collector polls it;
+    when no collector polls at all (the worker stopped), every source says it is overdue and
+    the page asks whether the collector runs."""
+    fresh, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    polled, _ = store.add_source("https://hanoimoi.vn/rss/kinh-te", "Báo Hànộimới", kind="feed")
+    now = dt.datetime.now(dt.UTC)
+    store.update_source(polled, last_polled_at=now, last_success_at=now,
+                        next_poll_at=now + dt.timedelta(minutes=15))  # fmt: skip
+    client = client_as("analyst")
+
+    def states() -> dict[int, str]:
+        html = client.get("/sources").text
+        rows = re.findall(r'<tr id="source-(\d+)">.*?<span class="badge[^"]*">([^<]+)</span>', html,
+                          re.S)  # fmt: skip
+        return {int(source): state for source, state in rows}
+
+    assert states() == {fresh: "Chưa tải lần nào", polled: "Đang chạy"}
+    assert "overdue-note" not in client.get("/sources").text
+    store.update_source(polled, next_poll_at=now - dt.timedelta(hours=3))  # nobody polled it
+    store.update_source(fresh, next_poll_at=now - dt.timedelta(hours=3))
+    assert states() == {fresh: "Quá hạn thu thập", polled: "Quá hạn thu thập"}
+    html = client.get("/sources").text
+    assert "2 nguồn đã quá giờ thu thập hơn 1 giờ" in html
+    assert "Quá hạn thu thập" in client.get(f"/sources/{fresh}").text
+    _, *rows = load_workbook(
+        io.BytesIO(client.get("/sources/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert {row[3] for row in rows} == {"Quá hạn thu thập"}  # in Vietnamese, as on the page
+
+
 def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
     source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
     now = dt.datetime.now(dt.UTC)

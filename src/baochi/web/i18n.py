@@ -185,6 +185,12 @@ EN: dict[str, str] = {
     "Hôm nay": "Today",
     "Bình thường/ngày": "Normal per day",
     "Đang chạy": "Running",
+    "Chưa tải lần nào": "Not fetched yet",
+    "Quá hạn thu thập": "Overdue",
+    "nguồn đã quá giờ thu thập hơn": "sources are overdue by more than",
+    "giờ: bộ thu thập (baochi worker hoặc baochi run) có đang chạy không?": (
+        "hours: is the collector (baochi worker or baochi run) running?"
+    ),
     "Đã tắt": "Disabled",
     "Tắt": "Disable",
     "Bật lại": "Enable",

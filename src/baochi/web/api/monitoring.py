@@ -26,7 +26,7 @@ class SourceOut(BaseModel):
     url: str
     kind: str
     enabled: bool
-    state: str  # ok, failing, quiet, off
+    state: str  # ok, new (never fetched), overdue (not polled), failing, quiet, off
     last_success_at: dt.datetime | None
     consecutive_failures: int
     last_error: str

@@ -36,6 +36,18 @@ SOURCE_COLUMNS = (
 )
 
 
+# A source this long past its next poll is not being polled: no collector is running.
+OVERDUE = dt.timedelta(hours=1)
+STATES = {
+    "ok": "Đang chạy",
+    "new": "Chưa tải lần nào",
+    "overdue": "Quá hạn thu thập",
+    "failing": "lỗi",
+    "quiet": "ít bài bất thường",
+    "off": "Đã tắt",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
     """A source with its last day's volume, its usual daily volume and a verdict."""
@@ -43,7 +55,7 @@ class SourceHealth:
     s: SourceRow
     last_day: int
     normal: float
-    state: str  # ok, failing, quiet, off
+    state: str  # a key of STATES
 
 
 def health(request: Request) -> list[SourceHealth]:
@@ -56,16 +68,22 @@ def health(request: Request) -> list[SourceHealth]:
     for source in request.app.state.store.sources():
         total, last_day = volume.get(source.id, (0, 0))
         normal = (total - last_day) / (NORMAL_DAYS - 1)
-        rows.append(SourceHealth(source, last_day, normal, state(source, last_day, normal)))
+        verdict = state(source, last_day, normal, stamp)
+        rows.append(SourceHealth(source, last_day, normal, verdict))
     return rows
 
 
-def state(source: SourceRow, last_day: int, normal: float) -> str:
-    """ok, failing, quiet (well below its normal) or off."""
+def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> str:
+    """off, failing, overdue (no collector polls it), new (never fetched yet), quiet (well
+    below its normal) or ok."""
     if not source.enabled:
         return "off"
     if source.consecutive_failures:
         return "failing"
+    if source.next_poll_at < at - OVERDUE:
+        return "overdue"
+    if source.last_polled_at is None:
+        return "new"
     if normal >= 3 and last_day < normal / 4:
         return "quiet"
     return "ok"
@@ -75,10 +93,15 @@ def state(source: SourceRow, last_day: int, normal: float) -> str:
 def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
     """The source-health table and the form to add one."""
     rows = health(request)
-    counts = {
-        key: sum(1 for r in rows if r.state == key) for key in ("ok", "failing", "quiet", "off")
+    counts = {key: sum(1 for r in rows if r.state == key) for key in STATES}
+    context = {
+        "title": "Nguồn tin",
+        "rows": rows,
+        "counts": counts,
+        "kinds": KINDS,
+        "states": STATES,
+        "overdue_hours": int(OVERDUE.total_seconds() // 3600),
     }
-    context = {"title": "Nguồn tin", "rows": rows, "counts": counts, "kinds": KINDS}
     return render(request, "sources.html", context)
 
 
@@ -90,7 +113,7 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
             r.s.outlet,
             r.s.url,
             r.s.kind,
-            r.state,
+            STATES[r.state],
             r.last_day,
             round(r.normal, 1),
             local(r.s.last_success_at),
@@ -115,6 +138,7 @@ def source_page(
     context = {
         "title": found[0].s.outlet,
         "r": found[0],
+        "states": STATES,
         "outcomes": web_store(request).attempt_outcomes(source_id, since),
         "attempts": store.attempts(source_id, limit=50),
     }
