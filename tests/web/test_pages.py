@@ -716,6 +716,8 @@ def test_sources_not_yet_fetched_or_no_longer_polled_say_so(client_as, store) ->
     assert states() == {fresh: "Quá hạn thu thập", polled: "Quá hạn thu thập"}
     html = client.get("/sources").text
     assert "2 nguồn đã quá giờ thu thập hơn 1 giờ" in html
+    overview = client.get("/").text  # Lan's first look of the morning says it too
+    assert "2 nguồn quá hạn thu thập: bộ thu thập có đang chạy?" in overview
     assert "Quá hạn thu thập" in client.get(f"/sources/{fresh}").text
     _, *rows = load_workbook(
         io.BytesIO(client.get("/sources/export.xlsx").content)

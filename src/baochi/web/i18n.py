@@ -187,6 +187,9 @@ EN: dict[str, str] = {
     "Đang chạy": "Running",
     "Chưa tải lần nào": "Not fetched yet",
     "Quá hạn thu thập": "Overdue",
+    "nguồn quá hạn thu thập: bộ thu thập có đang chạy?": (
+        "sources overdue: is the collector running?"
+    ),
     "nguồn đã quá giờ thu thập hơn": "sources are overdue by more than",
     "giờ: bộ thu thập (baochi worker hoặc baochi run) có đang chạy không?": (
         "hours: is the collector (baochi worker or baochi run) running?"

@@ -73,6 +73,11 @@ def health(request: Request) -> list[SourceHealth]:
     return rows
 
 
+def overdue(source: SourceRow, at: dt.datetime) -> bool:
+    """An enabled source past its next poll by OVERDUE: no collector is polling it."""
+    return source.enabled and source.next_poll_at < at - OVERDUE
+
+
 def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> str:
     """off, failing, overdue (no collector polls it), new (never fetched yet), quiet (well
     below its normal) or ok."""
@@ -80,7 +85,7 @@ def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> s
         return "off"
     if source.consecutive_failures:
         return "failing"
-    if source.next_poll_at < at - OVERDUE:
+    if overdue(source, at):
         return "overdue"
     if source.last_polled_at is None:
         return "new"
