@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 
 from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
-from baochi.registry.validate import RegistryImportError, Sheet, check, known, sheet
+from baochi.registry.validate import RegistryImportError, Sheet, check, known, sheet_of
 from baochi.tables import csv_rows, workbook
 from baochi.vi import fold
 
@@ -40,7 +40,7 @@ def read_csv(data: bytes, entity: str) -> Sheet:
         rows = list(csv_rows(data))
     except ValueError as exc:
         raise RegistryImportError([str(exc)]) from exc
-    return sheet(ENTITIES[entity], rows)
+    return sheet_of(ENTITIES[entity], rows)
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
@@ -59,7 +59,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
             names = ", ".join(ENTITIES)
             errors.append(f"sheet {ws.title!r} không khớp danh mục nào ({names})")
             continue
-        sheets.append(sheet(entity, rows, ws.title))
+        sheets.append(sheet_of(entity, rows, ws.title))
     book.close()
     if errors:
         raise RegistryImportError(errors)

@@ -67,7 +67,7 @@ class Sheet:
     title: str = ""  # the sheet's name in the workbook, which errors call it by
 
 
-def sheet(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> Sheet:
+def sheet_of(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> Sheet:
     """A file's rows as a Sheet: its header is the row, among the first few, that names the
     most of the entity's columns, so a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ" and a blank
     line above the table are passed over; blank rows below it are left out."""
