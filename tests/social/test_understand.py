@@ -94,6 +94,31 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     assert parent == "a1"
 
 
+def test_a_report_with_its_title_and_period_above_the_table_is_read(tmp_path: Path):
+    """A listening tool's Excel report: its name, the period and a blank line above the table;
+    the rows are read under the header, and a bad one is named by its row in the sheet."""
+    texts = social_texts(2)
+    header = list(PRESETS["listening"].values())
+    book = Workbook()
+    book.active.append(["BÁO CÁO THẢO LUẬN TRÊN MẠNG XÃ HỘI"])
+    book.active.append(["Từ ngày 01/03/2017 đến ngày 07/03/2017"])
+    book.active.append([])
+    book.active.append(header)
+    book.active.append(["a1", "Bài viết", texts[0], "", "2017-03-01T08:00:00+07:00"])
+    book.active.append(["a2", "Bài viết", texts[1], "", "hôm qua"])
+    path = tmp_path / "bao-cao.xlsx"
+    book.save(path)
+    fields = FieldMap.parse(PRESETS["listening"])
+    report = read_table(path, "facebook", fields, "listening")
+    assert [i.external_id for i in report.items] == ["a1"]
+    assert report.errors == [(6, "published_at: không phải ngày giờ: 'hôm qua'")]
+    as_csv = tmp_path / "bao-cao.csv"
+    with as_csv.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([row for row in book.active.iter_rows(values_only=True)])
+    again = read_table(as_csv, "facebook", fields, "listening")
+    assert [i.text for i in again.items] == [texts[0]] and again.errors == report.errors
+
+
 def test_quotes_doubled_after_the_first_rows_keep_a_row_in_line(tmp_path: Path):
     # Real comments, the first rows without a quote; then one quoting a book's title, written
     # as every spreadsheet writes it ("" inside the quoted cell).

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from baochi.settings import Settings
 from baochi.tables import csv_rows, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
+TITLE_ROWS = 10  # the most rows a report's title, period and notes take above its table
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
 # Column names of exports the office meets, so a mapping need not be written by hand.
 PRESETS: dict[str, dict[str, str]] = {
@@ -59,13 +61,26 @@ class ImportReport:
     rows: int = 0
 
 
-def _rows_csv(data: bytes) -> Iterator[tuple[int, dict[Any, Any]]]:
-    """Rows by header name, as the office's spreadsheets save them, each with its number as a
-    spreadsheet shows it (a blank line counts). As csv.DictReader: cells past the header are
-    listed under None, and cells missing from a short row are None."""
-    rows = csv_rows(data)
-    header: list[str] = next(rows, [])
-    for number, cells in enumerate(rows, start=2):
+def _under_header(
+    rows: Iterator[Sequence[Any]], names: Collection[str]
+) -> tuple[list[Any], Iterator[tuple[int, Sequence[Any]]]]:
+    """A table's header and the rows below it, each numbered as a spreadsheet shows it (a blank
+    line counts). The header is the row, among the first few, naming the most of the mapping's
+    columns: a listening tool's report often puts its title and period above its table."""
+    head = list(islice(rows, TITLE_ROWS))
+    hits = [sum(str(cell or "").strip() in names for cell in row) for row in head]
+    best = max(hits, default=0)
+    at = hits.index(best) if best else 0
+    header = list(head[at]) if head else []
+    return header, enumerate(chain(head[at + 1 :], rows), start=at + 2)
+
+
+def _rows_csv(data: bytes, names: Collection[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """Rows by header name, as the office's spreadsheets save them, with their numbers (see
+    _under_header). As csv.DictReader: cells past the header are listed under None, and cells
+    missing from a short row are None."""
+    header, numbered = _under_header(csv_rows(data), names)
+    for number, cells in numbered:
         if not any(cells):
             continue
         row: dict[Any, Any] = dict(zip(header, cells, strict=False))
@@ -75,12 +90,12 @@ def _rows_csv(data: bytes) -> Iterator[tuple[int, dict[Any, Any]]]:
         yield number, row
 
 
-def _rows_xlsx(data: bytes) -> Iterator[tuple[int, dict[Any, Any]]]:
-    """The first sheet's rows by header name, each with its row number in the sheet."""
+def _rows_xlsx(data: bytes, names: Collection[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """The first sheet's rows by header name, with their numbers (see _under_header)."""
     sheet = workbook(data).worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h or "").strip() for h in next(rows, ())]
-    for number, values in enumerate(rows, start=2):
+    found, numbered = _under_header(sheet.iter_rows(values_only=True), names)
+    header = [str(h or "").strip() for h in found]
+    for number, values in numbered:
         if any(v not in (None, "") for v in values):
             yield number, {h: (v.isoformat() if hasattr(v, "isoformat") else v)
                            for h, v in zip(header, values, strict=False)}  # fmt: skip
@@ -123,7 +138,8 @@ def read_table(
     refused when dated after `latest`)."""
     data = _read(path)
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
-    rows = _rows_xlsx(data) if excel else _rows_csv(data)
+    names = set(fields.fields.values())
+    rows = _rows_xlsx(data, names) if excel else _rows_csv(data, names)
     report = ImportReport()
     for number, row in rows:
         report.rows += 1
