@@ -117,6 +117,13 @@ def test_a_report_with_its_title_and_period_above_the_table_is_read(tmp_path: Pa
         csv.writer(f).writerows([row for row in book.active.iter_rows(values_only=True)])
     again = read_table(as_csv, "facebook", fields, "listening")
     assert [i.text for i in again.items] == [texts[0]] and again.errors == report.errors
+    # the wrong preset: said once, of the header, not once per row
+    with pytest.raises(ValueError) as caught:
+        read_table(path, "facebook", FieldMap.parse(PRESETS["youtube-takeout"]), "youtube-takeout")
+    assert str(caught.value).startswith(
+        "dòng tiêu đề 4 không có cột 'Comment ID', 'Comment text'; các cột: 'ID', 'Loại', "
+        "'Nội dung'"
+    )
 
 
 def test_quotes_doubled_after_the_first_rows_keep_a_row_in_line(tmp_path: Path):

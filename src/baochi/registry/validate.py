@@ -72,11 +72,9 @@ def sheet_of(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> 
     most of the entity's columns, so a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ" and a blank
     line above the table are passed over; blank rows below it are left out."""
     named = [_named(entity, row) for row in rows[:TITLE_ROWS]]
-    best = max(named, default=0)
-    if best:
-        at = named.index(best)
-    else:  # nothing recognised: the first row with a word in it is the header, to report on
-        at = next((i for i, row in enumerate(rows) if any(map(_text, row))), 0)
+    if not any(named):  # none names a column: the fullest row is the header, to report on
+        named = [sum(map(bool, map(_text, row))) for row in rows[:TITLE_ROWS]]
+    at = named.index(max(named, default=0)) if rows else 0
     body = tuple(
         (n, tuple(r))
         for n, r in enumerate(rows[at + 1 :], start=at + 2)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from baochi.collect.social.items import SocialItem, parse_time
-from baochi.collect.social.mapping import FieldMap, RowError, item_of
+from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
 from baochi.hanoi_time import HANOI
 from baochi.records import digest
 from baochi.settings import Settings
@@ -63,23 +63,39 @@ class ImportReport:
 
 def _under_header(
     rows: Iterator[Sequence[Any]], names: Collection[str]
-) -> tuple[list[Any], Iterator[tuple[int, Sequence[Any]]]]:
-    """A table's header and the rows below it, each numbered as a spreadsheet shows it (a blank
-    line counts). The header is the row, among the first few, naming the most of the mapping's
-    columns: a listening tool's report often puts its title and period above its table."""
+) -> tuple[int, list[Any], Iterator[tuple[int, Sequence[Any]]]]:
+    """A table's header, its row number, and the rows below it, each numbered as a spreadsheet
+    shows it (a blank line counts). The header is the row, among the first few, naming the most
+    of the mapping's columns (a listening tool's report often puts its title and period above
+    its table), or the fullest when none names one."""
     head = list(islice(rows, TITLE_ROWS))
     hits = [sum(str(cell or "").strip() in names for cell in row) for row in head]
-    best = max(hits, default=0)
-    at = hits.index(best) if best else 0
+    if not any(hits):  # none names a column: the fullest row, to report its columns
+        hits = [sum(str(cell or "").strip() != "" for cell in row) for row in head]
+    at = hits.index(max(hits, default=0)) if head else 0
     header = list(head[at]) if head else []
-    return header, enumerate(chain(head[at + 1 :], rows), start=at + 2)
+    return at + 1, header, enumerate(chain(head[at + 1 :], rows), start=at + 2)
 
 
-def _rows_csv(data: bytes, names: Collection[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
-    """Rows by header name, as the office's spreadsheets save them, with their numbers (see
-    _under_header). As csv.DictReader: cells past the header are listed under None, and cells
+def _table(
+    data: bytes, excel: bool, names: Collection[str]
+) -> tuple[int, list[str], Iterator[tuple[int, dict[Any, Any]]]]:
+    """A CSV file's or a workbook's first sheet's header, its row number, and its rows by
+    header name with their numbers (see _under_header)."""
+    if excel:
+        sheet = workbook(data).worksheets[0]
+        at, found, numbered = _under_header(sheet.iter_rows(values_only=True), names)
+        header = [str(h or "").strip() for h in found]
+        return at, header, _sheet_rows(header, numbered)
+    at, header, numbered = _under_header(csv_rows(data), names)
+    return at, header, _csv_rows(header, numbered)
+
+
+def _csv_rows(
+    header: list[str], numbered: Iterator[tuple[int, Sequence[Any]]]
+) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """As csv.DictReader reads them: cells past the header are listed under None, and cells
     missing from a short row are None."""
-    header, numbered = _under_header(csv_rows(data), names)
     for number, cells in numbered:
         if not any(cells):
             continue
@@ -90,11 +106,10 @@ def _rows_csv(data: bytes, names: Collection[str]) -> Iterator[tuple[int, dict[A
         yield number, row
 
 
-def _rows_xlsx(data: bytes, names: Collection[str]) -> Iterator[tuple[int, dict[Any, Any]]]:
-    """The first sheet's rows by header name, with their numbers (see _under_header)."""
-    sheet = workbook(data).worksheets[0]
-    found, numbered = _under_header(sheet.iter_rows(values_only=True), names)
-    header = [str(h or "").strip() for h in found]
+def _sheet_rows(
+    header: list[str], numbered: Iterator[tuple[int, Sequence[Any]]]
+) -> Iterator[tuple[int, dict[Any, Any]]]:
+    """A sheet's rows by header name, dates as ISO text."""
     for number, values in numbered:
         if any(v not in (None, "") for v in values):
             yield number, {h: (v.isoformat() if hasattr(v, "isoformat") else v)
@@ -135,11 +150,15 @@ def read_table(
     latest: dt.datetime | None = None,
 ) -> ImportReport:
     """A CSV or XLSX file of posts and comments, each row checked against the mapping (and
-    refused when dated after `latest`)."""
+    refused when dated after `latest`); ValueError when the header lacks a required column."""
     data = _read(path)
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
-    names = set(fields.fields.values())
-    rows = _rows_xlsx(data, names) if excel else _rows_csv(data, names)
+    header_row, header, rows = _table(data, excel, set(fields.fields.values()))
+    missing = [fields.fields[name] for name in REQUIRED if fields.fields[name] not in header]
+    if any(header) and missing:  # every row would be refused for it: said once, of the header
+        named = ", ".join(repr(h) for h in header if h)
+        wanted = ", ".join(repr(m) for m in missing)
+        raise ValueError(f"dòng tiêu đề {header_row} không có cột {wanted}; các cột: {named}")
     report = ImportReport()
     for number, row in rows:
         report.rows += 1
