@@ -77,3 +77,17 @@ def test_the_places_that_are_not_provinces_read_in_english(client_as, articles, 
     client.get("/lang/en?next=/search")
     facet = client.get("/search", params={"q": "date:7d"}).text
     assert all(f">{name}</a>" in facet for name in ("unknown", "nationwide", "abroad"))
+
+
+def test_the_labels_written_as_data_read_in_english(app: FastAPI) -> None:
+    """Labels the pages translate from data, not from a template's phrase: the priorities of the
+    shipped deadline rules, and the register's entities, columns and choices."""
+    from baochi.cases.deadlines import load_rules
+    from baochi.registry.model import ENTITIES
+
+    labels = {rule.label for rule in load_rules().priorities.values()}
+    for entity in ENTITIES.values():
+        labels |= {entity.label, entity.plural}
+        for spec in entity.fields:
+            labels |= {spec.label, *(name for _, name in spec.choices)}
+    assert sorted(labels - set(i18n.CATALOGUES["en"])) == []
