@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, and_, bindparam, case, func, inspect, select, update
+from sqlalchemy import Engine, bindparam, case, func, inspect, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
@@ -22,6 +22,13 @@ from baochi.records import digest
 appeared_at = func.coalesce(documents.c.published_at, documents.c.fetched_at, type_=UTCDateTime)
 ID_CHUNK = 5000
 SOCIAL_KINDS = ("post", "comment")
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A time read back from an aggregate, which SQLite gives without its zone."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
 REFRESHED = ("reactions", "comments", "shares", "views", "parent_id")
 
 
@@ -440,50 +447,57 @@ class SocialStore:
         return grouped
 
     def negative_story_starts(
-        self, since: dt.datetime, until: dt.datetime
+        self, since: dt.datetime, until: dt.datetime, also: Collection[int] = ()
     ) -> dict[int, tuple[dt.datetime, str, bool]]:
-        """Stories with negative press coverage in a period: first negative article time, the
-        story's title, and whether a negative article of it is about Hà Nội."""
-        about_hanoi = func.max(case((documents.c.hanoi.is_(True), 1), else_=0))
-        query = (
-            select(documents.c.story_id, func.min(appeared_at), stories.c.title, about_hanoi)
-            .join(stories, stories.c.id == documents.c.story_id)
-            .where(
-                documents.c.kind == "article",
-                documents.c.tone == "negative",
-                appeared_between(since, until),
+        """Stories with negative press coverage in a period that are about Hà Nội or among
+        `also`: first negative article time, the story's title, and whether a negative article
+        of it is about Hà Nội. Dated and undated articles are read apart, so that each part is
+        one range of ix_documents_tone (an OR of the two reads every article of the period)."""
+        about = (documents.c.kind == "article", documents.c.tone == "negative")
+        columns = (documents.c.story_id, appeared_at.label("at"), documents.c.hanoi)
+        dated = select(*columns).where(
+            *about, documents.c.published_at >= since, documents.c.published_at < until
+        )
+        undated = select(*columns).where(
+            *about,
+            documents.c.published_at.is_(None),
+            documents.c.fetched_at >= since,
+            documents.c.fetched_at < until,
+        )
+        negative = union_all(dated, undated).subquery()
+        about_hanoi = func.max(case((negative.c.hanoi.is_(True), 1), else_=0))
+        kept = (
+            select(
+                negative.c.story_id,
+                func.min(negative.c.at).label("first"),
+                about_hanoi.label("hanoi"),
             )
-            .group_by(documents.c.story_id, stories.c.title)
+            .where(negative.c.story_id.is_not(None))
+            .group_by(negative.c.story_id)
+            .having(or_(about_hanoi == 1, negative.c.story_id.in_(list(also))))
+            .subquery()
+        )
+        query = select(kept.c.story_id, kept.c.first, stories.c.title, kept.c.hanoi).join(
+            stories, stories.c.id == kept.c.story_id
         )
         with self.engine.connect() as conn:
-            return {
-                int(s): (
-                    first.replace(tzinfo=dt.UTC) if first.tzinfo is None else first,
-                    t,
-                    bool(h),
-                )
-                for s, first, t, h in conn.execute(query)
-            }
+            return {int(s): (_utc(first), t, bool(h)) for s, first, t, h in conn.execute(query)}
 
-    def first_official_posts(self, story_ids: Sequence[int]) -> dict[int, tuple[dt.datetime, int]]:
-        """The first post of an official channel in each story: (time, document id)."""
-        if not story_ids:
-            return {}
+    def official_posts(self, since: dt.datetime) -> dict[int, list[tuple[dt.datetime, int]]]:
+        """Each story's posts by an official channel since a time, oldest first: (time, id)."""
         query = (
             select(story_social.c.story_id, appeared_at, documents.c.id)
             .join(documents, documents.c.id == story_social.c.document_id)
             .join(social_accounts, social_accounts.c.id == documents.c.account_id)
             .where(
-                and_(
-                    story_social.c.story_id.in_(list(story_ids)),
-                    social_accounts.c.official.is_(True),
-                    documents.c.kind == "post",
-                )
+                social_accounts.c.official.is_(True),
+                documents.c.kind == "post",
+                appeared_between(since),
             )
-            .order_by(appeared_at)
+            .order_by(appeared_at, documents.c.id)
         )
-        found: dict[int, tuple[dt.datetime, int]] = {}
+        found: dict[int, list[tuple[dt.datetime, int]]] = {}
         with self.engine.connect() as conn:
             for story_id, when, doc_id in conn.execute(query):
-                found.setdefault(int(story_id), (when, int(doc_id)))
+                found.setdefault(int(story_id), []).append((_utc(when), int(doc_id)))
         return found

@@ -103,13 +103,14 @@ def responses(social: SocialStore, since: dt.datetime, until: dt.datetime) -> li
     """Negative press stories of the period and how soon an official post answered each: those
     about Hà Nội, answered or not, and any other an official post answered (the city's channels
     owe no answer to a crash abroad)."""
-    starts = social.negative_story_starts(since, until)
-    answers = social.first_official_posts(list(starts))
+    posts = social.official_posts(since)
     found = []
-    for story_id, (first, title, about_hanoi) in starts.items():
-        when, doc_id = answers.get(story_id, (None, None))
-        if when is not None and when < first:
-            when, doc_id = None, None  # a post before the coverage did not answer it
+    for story_id, (first, title, about_hanoi) in social.negative_story_starts(
+        since, until, posts
+    ).items():
+        # the first post at or after the coverage: one before it did not answer it
+        after = [(when, doc_id) for when, doc_id in posts.get(story_id, ()) if when >= first]
+        when, doc_id = after[0] if after else (None, None)
         if about_hanoi or when is not None:
             found.append(Response(story_id, title, first, when, doc_id))
     return sorted(found, key=lambda r: r.first_negative, reverse=True)
