@@ -11,7 +11,7 @@ import io
 import re
 
 from openpyxl import load_workbook
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from baochi.collect.social.items import SocialItem
 from baochi.db import Store
@@ -146,6 +146,31 @@ def _listening_csv(rows: list[list[str]]) -> bytes:
     writer.writerow(["ID", "Loại", "Nội dung", "Thời gian", "Link", "Tác giả", "Lượt thích"])
     writer.writerows(rows)
     return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def test_an_answer_is_the_first_official_post_after_the_coverage(store: Store, settings: Settings):
+    """The city's page wrote about the flooded streets the day before the press did, then
+    answered the press two hours after it: the answer is the later post, not "unanswered"."""
+    from baochi.social.channels import responses
+
+    needs_social_data()
+    _, story = _negative_article(store, hanoi=True)  # three hours ago
+    social = SocialStore(store.engine)
+    official, _ = social.add_account("facebook", "facebook", "1020304", "Cổng TTĐT Hà Nội",
+                                     official=True, department="Sở Xây dựng")  # fmt: skip
+    link = (FLOOD[0],)
+    posts = [
+        SocialItem("facebook", "p0", "post", "Dự báo mưa lớn, nguy cơ ngập trên nhiều tuyến phố",
+                   NOW - dt.timedelta(days=1), links=link),
+        SocialItem("facebook", "p1", "post", "Thành phố trả lời về tình trạng ngập",
+                   NOW - dt.timedelta(hours=1), links=link),
+    ]  # fmt: skip
+    ingest(store, posts, settings, official)
+    (answer,) = responses(social, NOW - dt.timedelta(days=30), NOW + dt.timedelta(minutes=1))
+    assert answer.story_id == story and answer.hours == 2.0
+    with store.engine.connect() as conn:
+        query = select(documents.c.external_id).where(documents.c.id == answer.document_id)
+        assert conn.execute(query).scalar() == "p1"
 
 
 def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, client_as):

@@ -48,7 +48,8 @@ class ChannelFigures:
 
 @dataclass(frozen=True, slots=True)
 class Response:
-    """A negative press story and the first official post in it (None when none yet)."""
+    """A negative press story and the first official post in it after the coverage began
+    (None when none yet)."""
 
     story_id: int
     title: str
