@@ -856,3 +856,47 @@ def test_two_clicks_at_once_add_one_department(web, monkeypatch) -> None:
     made = at_once(2, lambda _: web.add_department("Sở Nông nghiệp và Môi trường", "SNNMT"))
     assert made[0] == made[1]
     assert [d["name"] for d in web.departments()].count("Sở Nông nghiệp và Môi trường") == 1
+
+
+def test_a_watchlist_is_renamed_requeried_paused_and_resumed(client_as, web, articles) -> None:
+    """Lan's watchlist catches too much: she narrows its query and renames it, then pauses it
+    for the summer and turns it on again; each change is audited, a wrong one refused."""
+    from baochi.db.watch_store import WatchStore
+
+    client = client_as("analyst")
+    client.post("/alerts/watchlists", data={"query": "an toàn thực phẩm", "csrf": csrf(client)})
+    client.post("/alerts/watchlists", data={"query": "giao thông", "csrf": csrf(client)})
+    watch = WatchStore(web.engine)
+    (food,) = [w for w in watch.watchlists() if w.query == "an toàn thực phẩm"]
+    with web.engine.begin() as conn:  # as if it had reported nothing yet
+        conn.execute(text("UPDATE watchlists SET watermark = 0"))
+    narrowed = {"action": "save", "name": " ATTP  trường học ", "csrf": csrf(client),
+                "query": 'an toàn thực phẩm AND "trường học"'}  # fmt: skip
+    page = client.post(f"/alerts/watchlists/{food.id}", data=narrowed)
+    assert page.status_code == 200 and "ATTP trường học" in page.text
+    (changed,) = [w for w in watch.watchlists() if w.id == food.id]
+    assert (changed.name, changed.query) == ("ATTP trường học", narrowed["query"])
+    assert changed.watermark == max(articles)  # the new query reports what comes from now on
+    (entry,) = [e for e in web.audit_entries(50, None) if e["action"] == "watchlist.edit"]
+    assert json.loads(entry["before"]) == {
+        "name": "an toàn thực phẩm",
+        "query": "an toàn thực phẩm",
+    }
+
+    for wrong, status in (({"query": "AND"}, 422), ({"name": "giao thông"}, 409)):
+        form = {"action": "save", "name": changed.name, "query": changed.query} | wrong
+        refused = client.post(f"/alerts/watchlists/{food.id}", data=form | {"csrf": csrf(client)})
+        assert refused.status_code == status, wrong
+    assert [w.name for w in watch.watchlists() if w.id == food.id] == ["ATTP trường học"]
+
+    paused = client.post(
+        f"/alerts/watchlists/{food.id}", data={"action": "pause", "csrf": csrf(client)}
+    )
+    assert "Đã tắt" in paused.text and food.id not in {w.id for w in watch.watchlists(True)}
+    client.post(f"/alerts/watchlists/{food.id}", data={"action": "resume", "csrf": csrf(client)})
+    assert food.id in {w.id for w in watch.watchlists(True)}
+    assert client.post("/alerts/watchlists/99999", data={"action": "pause", "csrf": csrf(client)}
+                       ).status_code == 404  # fmt: skip
+    leader = client_as("leader")
+    tried = {"action": "pause", "csrf": csrf(leader)}
+    assert leader.post(f"/alerts/watchlists/{food.id}", data=tried).status_code == 403

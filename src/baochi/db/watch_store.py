@@ -177,6 +177,24 @@ class WatchStore:
             found = conn.execute(select(watchlists.c.id).where(watchlists.c.name == name))
             return int(found.scalar_one()), False
 
+    def change_watchlist(self, watchlist_id: int, **values: Any) -> dict[str, Any] | None:
+        """Set a watchlist's name, query or `enabled`; what they were, or None when there is no
+        such watchlist. A new query reports, as a new watchlist does, only documents stored
+        after it (not every older match of it as news)."""
+        with self.engine.begin() as conn:
+            before = conn.execute(
+                select(watchlists.c.name, watchlists.c.query, watchlists.c.enabled).where(
+                    watchlists.c.id == watchlist_id
+                )
+            ).first()
+            if before is None:
+                return None
+            if values.get("query", before.query) != before.query:
+                latest = select(func.coalesce(func.max(documents.c.id), 0))
+                values["watermark"] = conn.execute(latest).scalar_one()
+            conn.execute(update(watchlists).where(watchlists.c.id == watchlist_id).values(**values))
+        return dict(before._mapping)
+
     def watchlists(self, enabled_only: bool = False) -> list[WatchlistRow]:
         """Every watchlist by name."""
         query = select(watchlists).order_by(watchlists.c.name)

@@ -33,6 +33,7 @@ LABELS = {
     "flag.add": "Gắn cờ",
     "flag.resolve": "Gỡ cờ (đã xử lý)",
     "watchlist.add": "Thêm danh sách theo dõi",
+    "watchlist.edit": "Sửa danh sách theo dõi",
 }
 LONGEST = 160  # characters of a value shown; the export has all of it
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -223,6 +223,8 @@ EN: dict[str, str] = {
     "Thêm người dùng": "Add a user",
     "Thêm phòng ban": "Add a department",
     "Đổi tên": "Rename",
+    "Câu tìm kiếm": "Search query",
+    "Sửa danh sách theo dõi": "Watchlist edited",
     "Đổi tên giữ nguyên người dùng và hồ sơ của phòng ban.": (
         "Renaming keeps the department's users and cases."
     ),

@@ -104,6 +104,42 @@ def save_watchlist(
     return RedirectResponse(f"/alerts#watchlist-{watch_id}", status_code=303)
 
 
+@router.post("/alerts/watchlists/{watchlist_id:id}")
+def change_watchlist(
+    request: Request,
+    watchlist_id: int,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    action: Annotated[str, Form()] = "save",
+    name: Annotated[str, Form()] = "",
+    query: Annotated[str, Form()] = "",
+) -> Response:
+    """Rename a watchlist or change its query (save), or stop and restart its alerts (pause,
+    resume), audited; a query the search refuses, or another watchlist's name, is refused."""
+    watch = watch_store(request)
+    if action in ("pause", "resume"):
+        values: dict[str, Any] = {"enabled": action == "resume"}
+    elif action == "save":
+        name, query = " ".join(name.split())[:300], " ".join(query.split())
+        problem = searching.problem(query) if query else "Cần câu tìm kiếm."
+        if problem:
+            raise HTTPException(422, problem)
+        taken = [w for w in watch.watchlists() if w.name == name and w.id != watchlist_id]
+        if taken or not name:
+            raise HTTPException(409, f"Đã có danh sách theo dõi tên «{name}»." if name else
+                                "Cần tên danh sách theo dõi.")  # fmt: skip
+        values = {"name": name, "query": query}
+    else:
+        raise HTTPException(422, "Thao tác không hợp lệ.")
+    before = watch.change_watchlist(watchlist_id, **values)
+    if before is None:
+        raise HTTPException(404)
+    changed = {k: v for k, v in values.items() if before.get(k) != v}
+    if changed:
+        was = {k: before[k] for k in changed}
+        audit(web_store(request), user, "watchlist.edit", f"watchlist:{watchlist_id}", was, changed)
+    return RedirectResponse(f"/alerts#watchlist-{watchlist_id}", status_code=303)
+
+
 @router.get("/alerts/export.xlsx")
 def export_alerts(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
     """The latest alerts, with their reasons and numbers, as an Excel workbook."""
