@@ -900,3 +900,39 @@ def test_a_watchlist_is_renamed_requeried_paused_and_resumed(client_as, web, art
     leader = client_as("leader")
     tried = {"action": "pause", "csrf": csrf(leader)}
     assert leader.post(f"/alerts/watchlists/{food.id}", data=tried).status_code == 403
+
+
+def test_the_audit_log_is_read_by_user_action_or_object(
+    client_as, web, articles, monkeypatch
+) -> None:
+    """Hoa asks who changed an article's tone, and what one analyst did: the log shows only
+    those entries, its pages and its export keep the filter, and an entry's user and object
+    lead to theirs."""
+    analyst, admin = client_as("analyst"), client_as("admin")
+    for doc, tone in ((articles[1], "negative"), (articles[2], "positive")):
+        form = {"task": "tone", "label": tone, "csrf": csrf(analyst)}
+        analyst.post(f"/documents/{doc}/labels", data=form)
+    admin.post("/admin/departments", data={"name": "Sở Y tế", "csrf": csrf(admin)})
+    everything = web.audit_entries(100)
+    (correction,) = [e for e in everything if e["entity"] == f"document:{articles[1]}"]
+
+    def listed(**params: str) -> list[str]:
+        html = admin.get("/admin/audit?" + urlencode(params)).text
+        return re.findall(r'href="/admin/audit\?entity=([^"]+)"', html)
+
+    assert listed(entity=correction["entity"]) == [quote(correction["entity"])]
+    by_analyst = listed(who=correction["username"])
+    assert len(by_analyst) == 2 and all(e.startswith("document") for e in by_analyst)
+    assert listed(action="department.add") == [quote(e["entity"]) for e in everything
+                                               if e["action"] == "department.add"]  # fmt: skip
+    assert listed(who="no-one") == []
+    page = admin.get("/admin/audit").text
+    assert f"<option selected>{correction['username']}</option>" not in page
+    assert f"<option>{correction['username']}</option>" in page and "Thêm phòng ban" in page
+    monkeypatch.setattr(admin_routes, "AUDIT_PAGE", 1)  # the next page keeps the filter
+    first = admin.get("/admin/audit?" + urlencode({"who": correction["username"]})).text
+    assert f"who={correction['username']}&amp;before=" in first
+    _, *rows = load_workbook(
+        io.BytesIO(admin.get("/admin/audit/export.xlsx?action=department.add").content)
+    ).active.iter_rows(values_only=True)
+    assert [row[2] for row in rows] == ["department.add"]

@@ -447,12 +447,34 @@ class WebStore:
 
     # -- audit ---------------------------------------------------------------------------
 
-    def audit_entries(self, limit: int = 100, before_id: int | None = None) -> list[dict[str, Any]]:
-        """The audit log, newest first, a page at a time."""
+    def audit_entries(
+        self,
+        limit: int = 100,
+        before_id: int | None = None,
+        username: str = "",
+        action: str = "",
+        entity: str = "",
+    ) -> list[dict[str, Any]]:
+        """The audit log, newest first, a page at a time; only one user's, one action's or one
+        object's entries when asked."""
         query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
         if before_id is not None:
             query = query.where(audit_log.c.id < before_id)
+        for column, wanted in (
+            (audit_log.c.username, username),
+            (audit_log.c.action, action),
+            (audit_log.c.entity, entity),
+        ):
+            if wanted:
+                query = query.where(column == wanted)
         return self._all(query)
+
+    def audit_names(self) -> tuple[list[str], list[str]]:
+        """The users and the actions the audit log holds, each sorted: what it can be read by."""
+        with self.engine.connect() as conn:
+            users = conn.execute(select(audit_log.c.username).distinct()).scalars().all()
+            actions = conn.execute(select(audit_log.c.action).distinct()).scalars().all()
+        return sorted(users), sorted(actions)
 
     # -- documents, labels, flags --------------------------------------------------------
 

@@ -224,6 +224,8 @@ EN: dict[str, str] = {
     "Thêm phòng ban": "Add a department",
     "Đổi tên": "Rename",
     "Câu tìm kiếm": "Search query",
+    "Mọi người": "Everyone",
+    "Mọi hành động": "Every action",
     "Sửa danh sách theo dõi": "Watchlist edited",
     "Đổi tên giữ nguyên người dùng và hồ sơ của phòng ban.": (
         "Renaming keeps the department's users and cases."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -186,27 +187,70 @@ def rename_department(
     return RedirectResponse("/admin/departments", status_code=303)
 
 
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """Whose entries, of which action, about which object ("document:123"): as the audit page's
+    form and links carry them; empty for all."""
+
+    who: str = ""
+    action: str = ""
+    entity: str = ""
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The filter as query parameters, the empty ones left out."""
+        return {k: v for k, v in (("who", self.who), ("action", self.action),
+                                  ("entity", self.entity)) if v}  # fmt: skip
+
+
+def audit_filter(who: str = "", action: str = "", entity: str = "") -> AuditFilter:
+    """The filter a request asks for, each part trimmed and capped at its column's width."""
+    return AuditFilter(who.strip()[:100], action.strip()[:100], entity.strip()[:200])
+
+
+Filtered = Annotated[AuditFilter, Depends(audit_filter)]
+
+
 @router.get("/admin/audit")
 def audit_log(
-    request: Request, user: Annotated[User, Depends(admin_only)], before: RowId | None = None
+    request: Request,
+    user: Annotated[User, Depends(admin_only)],
+    shown: Filtered,
+    before: RowId | None = None,
 ) -> Response:
-    """Who changed what and when, newest first, a page at a time."""
-    entries = web_store(request).audit_entries(AUDIT_PAGE, before)
+    """Who changed what and when, newest first, a page at a time; one user's, one action's or
+    one object's entries when asked."""
+    web = web_store(request)
+    entries = web.audit_entries(AUDIT_PAGE, before, shown.who, shown.action, shown.entity)
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     labels = audit_view.LABELS | request.app.state.audit_labels
     rows = [
         (e, labels.get(e["action"], e["action"]), audit_view.changes(e["before"], e["after"]))
         for e in entries
     ]
-    context = {"title": "Quản trị", "tab": "audit", "rows": rows, "older": older}
+    users, actions = web.audit_names()
+    context = {
+        "title": "Quản trị",
+        "tab": "audit",
+        "rows": rows,
+        "older": older,
+        "shown": shown,
+        "users": users,
+        "actions": [(a, labels.get(a, a)) for a in actions],
+    }
     return render(request, "admin/audit.html", context)
 
 
 @router.get("/admin/audit/export.xlsx")
-def export_audit(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
-    """The latest 10,000 audit entries as an Excel workbook (saying so when there are more)."""
+def export_audit(
+    request: Request, user: Annotated[User, Depends(admin_only)], shown: Filtered
+) -> Response:
+    """The latest 10,000 audit entries (of the filter shown) as an Excel workbook, saying so
+    when there are more."""
     header = ("Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Trước", "Sau")
-    latest = web_store(request).audit_entries(AUDIT_EXPORT + 1)
+    latest = web_store(request).audit_entries(
+        AUDIT_EXPORT + 1, None, shown.who, shown.action, shown.entity
+    )
     listed, preface = newest_only(latest, AUDIT_EXPORT, "mục nhật ký")
     rows = [
         (local(e["at"]), e["username"], e["action"], e["entity"], e["before"], e["after"])
