@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from baochi.vi import decode_html_bytes
@@ -19,9 +19,20 @@ DELIMITERS = ",;\t"  # Excel writes ";" where the decimal mark is a comma, as in
 # Vietnamese encoding reads clearly better: Vietnamese Excel's plain "CSV". (A web page's
 # default, Windows-1252, won on a short file and made "Báo Hànộimới" into "Baìo HaÌnôòimõìi".)
 UNDECLARED = "windows-1258"
+TITLE_ROWS = 10  # the most rows a sheet's title, period and notes take above its header
 # What a workbook may unpack to: a real export of 100,000 comments is some 60 MB of XML, while a
 # few MB of repeated cells can unpack to gigabytes and hold the server for minutes.
 UNPACKED_MAX = 500 * 2**20
+
+
+def header_index(head: Sequence[Sequence[Any]], named: Callable[[Any], bool]) -> int:
+    """Which of a sheet's first rows is its header: the one with the most cells `named`, so
+    that a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ", a report's period or a blank line above
+    the table is passed over; the fullest row when none names a column, to report on."""
+    hits = [sum(map(named, row)) for row in head]
+    if not any(hits):
+        hits = [sum(str(cell or "").strip() != "" for cell in row) for row in head]
+    return hits.index(max(hits)) if hits else 0
 
 
 def csv_text(data: bytes) -> tuple[str, str]:

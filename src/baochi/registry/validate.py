@@ -26,6 +26,7 @@ from baochi.registry.model import (
     Field,
     Record,
 )
+from baochi.tables import TITLE_ROWS, header_index
 from baochi.vi import fold, normalize
 
 CARD_TERM_YEARS = 5
@@ -36,7 +37,6 @@ _DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[
 _DATE_VN = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 # A numbering column (STT) heads most of the office's tables; it is no field and is left out.
 NUMBERING = {"stt", "tt", "so tt", "so thu tu"}
-TITLE_ROWS = 10  # the most rows a sheet's title and notes take above its header row
 _YES = {"yes", "true", "1", "có", "co", "x", "y"}
 _NO = {"", "no", "false", "0", "không", "khong", "n"}
 _ORDERED = (
@@ -68,13 +68,10 @@ class Sheet:
 
 
 def sheet_of(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> Sheet:
-    """A file's rows as a Sheet: its header is the row, among the first few, that names the
-    most of the entity's columns, so a title such as "DANH SÁCH CƠ QUAN BÁO CHÍ" and a blank
-    line above the table are passed over; blank rows below it are left out."""
-    named = [_named(entity, row) for row in rows[:TITLE_ROWS]]
-    if not any(named):  # none names a column: the fullest row is the header, to report on
-        named = [sum(map(bool, map(_text, row))) for row in rows[:TITLE_ROWS]]
-    at = named.index(max(named, default=0)) if rows else 0
+    """A file's rows as a Sheet: its header found among the first rows by the entity's column
+    names (see header_index), blank rows below it left out."""
+    by_name = _columns(entity)
+    at = header_index(rows[:TITLE_ROWS], lambda cell: fold(_text(cell)) in by_name)
     body = tuple(
         (n, tuple(r))
         for n, r in enumerate(rows[at + 1 :], start=at + 2)
@@ -266,12 +263,6 @@ def _columns(entity: Entity) -> dict[str, str]:
         by_name[fold(spec.name)] = spec.name
         by_name[fold(spec.label)] = spec.name
     return by_name
-
-
-def _named(entity: Entity, row: Sequence[Any]) -> int:
-    """How many cells of a row head one of the entity's columns."""
-    by_name = _columns(entity)
-    return sum(fold(_text(cell)) in by_name for cell in row)
 
 
 def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[str]]:

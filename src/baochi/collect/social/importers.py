@@ -20,10 +20,9 @@ from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
 from baochi.hanoi_time import HANOI
 from baochi.records import digest
 from baochi.settings import Settings
-from baochi.tables import csv_rows, workbook
+from baochi.tables import TITLE_ROWS, csv_rows, header_index, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
-TITLE_ROWS = 10  # the most rows a report's title, period and notes take above its table
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
 # Column names of exports the office meets, so a mapping need not be written by hand.
 PRESETS: dict[str, dict[str, str]] = {
@@ -65,14 +64,11 @@ def _under_header(
     rows: Iterator[Sequence[Any]], names: Collection[str]
 ) -> tuple[int, list[Any], Iterator[tuple[int, Sequence[Any]]]]:
     """A table's header, its row number, and the rows below it, each numbered as a spreadsheet
-    shows it (a blank line counts). The header is the row, among the first few, naming the most
-    of the mapping's columns (a listening tool's report often puts its title and period above
-    its table), or the fullest when none names one."""
+    shows it (a blank line counts). The header is found among the first rows by the mapping's
+    column names (see header_index): a listening tool's report often puts its title and period
+    above its table."""
     head = list(islice(rows, TITLE_ROWS))
-    hits = [sum(str(cell or "").strip() in names for cell in row) for row in head]
-    if not any(hits):  # none names a column: the fullest row, to report its columns
-        hits = [sum(str(cell or "").strip() != "" for cell in row) for row in head]
-    at = hits.index(max(hits, default=0)) if head else 0
+    at = header_index(head, lambda cell: str(cell or "").strip() in names)
     header = list(head[at]) if head else []
     return at + 1, header, enumerate(chain(head[at + 1 :], rows), start=at + 2)
 
