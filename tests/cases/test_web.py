@@ -449,7 +449,7 @@ def test_deadlines_read_as_days_left_red_when_close_and_bold_when_past(store, pe
         cases.open_case(store.engine, ANALYST, title, responsible=[department], last_day=last_day)
 
     def shown(days: int) -> str:
-        return f'{(today + dt.timedelta(days=days)):%d/%m/%Y} <span class="small">'
+        return f'{(today + dt.timedelta(days=days)):%d/%m/%Y} <span class="small due-left">'
 
     page = client_as("officer").get("/cases").text
     assert f'<span class="text-nowrap text-danger">{shown(2)}(còn 2 ngày)</span>' in page
