@@ -199,8 +199,8 @@ class AuditFilter:
     @property
     def params(self) -> dict[str, str]:
         """The filter as query parameters, the empty ones left out."""
-        return {k: v for k, v in (("who", self.who), ("action", self.action),
-                                  ("entity", self.entity)) if v}  # fmt: skip
+        given = {"who": self.who, "action": self.action, "entity": self.entity}
+        return {name: value for name, value in given.items() if value}
 
 
 def audit_filter(who: str = "", action: str = "", entity: str = "") -> AuditFilter:

@@ -123,10 +123,10 @@ def change_watchlist(
         problem = searching.problem(query) if query else "Cần câu tìm kiếm."
         if problem:
             raise HTTPException(422, problem)
-        taken = [w for w in watch.watchlists() if w.name == name and w.id != watchlist_id]
-        if taken or not name:
-            raise HTTPException(409, f"Đã có danh sách theo dõi tên «{name}»." if name else
-                                "Cần tên danh sách theo dõi.")  # fmt: skip
+        if not name:
+            raise HTTPException(422, "Cần tên danh sách theo dõi.")
+        if any(w.name == name and w.id != watchlist_id for w in watch.watchlists()):
+            raise HTTPException(409, f"Đã có danh sách theo dõi tên «{name}».")
         values = {"name": name, "query": query}
     else:
         raise HTTPException(422, "Thao tác không hợp lệ.")
