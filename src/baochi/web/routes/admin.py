@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.row_ids import RowId, row_id
-from baochi.db.web_store import User
+from baochi.db.web_store import User, audit
 from baochi.settings import FIELDS
 from baochi.web import audit_view
 from baochi.web.auth import ADMIN, ROLES, require, web_store
@@ -143,8 +143,6 @@ def add_department(
 ) -> Response:
     """Add a department (audited); a name or code that one already has is refused, so that
     an officer is never put in a second "Sở Xây dựng" that no case is routed to."""
-    from baochi.db.web_store import audit
-
     name, code = " ".join(name.split())[:300], code.strip()[:50]
     web = web_store(request)
     same = web.department_named(name) or (web.department_named(code) if code else None)
@@ -167,8 +165,6 @@ def rename_department(
 ) -> Response:
     """Rename a department, as the 2025 reform renamed and merged them (audited); its users and
     cases stay with it. A name or code another department has is refused."""
-    from baochi.db.web_store import audit
-
     name, code = " ".join(name.split())[:300], code.strip()[:50]
     web = web_store(request)
     if not name:

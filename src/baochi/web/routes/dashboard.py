@@ -65,7 +65,7 @@ def figures(request: Request) -> dict[str, Any]:
         "sources_total": len(sources),
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
-        "overdue_total": sum(overdue(s, dt.datetime.now(dt.UTC)) for s in sources),
+        "overdue_total": sum(overdue(s, hour) for s in sources),
         "flagged_total": flagged_total,  # articles with open flags
         "flags": flagged,  # the six flagged last, each once with its count
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
