@@ -9,14 +9,25 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from alembic.config import Config
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.engine import Connection
 
 from baochi import settings as settings_mod
 from baochi.db import Store, open_store
+from baochi.db.engine import MIGRATIONS
 from baochi.settings import Settings
 
 SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 CORPUS = SHARED_DATA / "baomoi-2017" / "articles.jsonl.gz"
+
+
+def migrations(conn: Connection) -> Config:
+    """Alembic's configuration for the project's migrations, run on this connection."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = conn
+    return config
 
 
 def needs_corpus() -> None:

@@ -8,11 +8,12 @@ import json
 from itertools import islice
 
 import pytest
+from alembic import command
 
 from baochi.db import Store
 from baochi.records import Article, Collected, Document, Keys
 from baochi.search import search
-from tests.conftest import CORPUS, needs_corpus
+from tests.conftest import CORPUS, migrations, needs_corpus
 
 NOW = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
 
@@ -92,6 +93,40 @@ def test_one_batch_stores_once_counts_per_source_and_marks_every_url(
     ]
     (source,) = store.sources()
     assert source.articles_total == 2
+
+
+def test_a_source_remembers_when_it_last_led_to_a_new_article(
+    store: Store, corpus: list[dict]
+) -> None:
+    """Copies count (the site still publishes, another outlet stored it first); a late batch
+    of older fetches does not move the time back."""
+    source_id, _ = store.add_source("https://example.vn/rss", "Báo Mẫu", kind="feed")
+    assert store.sources()[0].last_article_at is None
+    store.save_documents([Collected(_article(corpus[0]), (), NOW, None, source_id)])
+    later = NOW + dt.timedelta(hours=5)
+    copy = _article(corpus[0], url="https://example.vn/ban-sao.html")
+    assert store.save_documents([Collected(copy, (), later, None, source_id)])[0][0] == "duplicate"
+    (source,) = store.sources()
+    assert (source.articles_total, source.last_article_at) == (1, later)
+    older = _article(corpus[1])
+    store.save_documents([Collected(older, (), NOW - dt.timedelta(days=2), None, source_id)])
+    (source,) = store.sources()
+    assert (source.articles_total, source.last_article_at) == (2, later)
+
+
+def test_the_migration_dates_each_source_by_the_articles_it_already_brought(
+    store: Store, corpus: list[dict]
+) -> None:
+    source_id, _ = store.add_source("https://example.vn/rss", "Báo Mẫu", kind="feed")
+    quiet, _ = store.add_source("https://example.vn/rss/cu", "Báo Mẫu", kind="feed")
+    yesterday = NOW - dt.timedelta(days=1)
+    for raw, at in ((corpus[0], yesterday), (corpus[1], NOW)):
+        store.save_documents([Collected(_article(raw), (), at, None, source_id)])
+    with store.engine.begin() as conn:
+        config = migrations(conn)
+        command.downgrade(config, "collect_0002")
+        command.upgrade(config, "heads")
+    assert {s.id: s.last_article_at for s in store.sources()} == {source_id: NOW, quiet: None}
 
 
 def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dict]) -> None:

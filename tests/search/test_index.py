@@ -7,15 +7,14 @@ import datetime as dt
 
 import pytest
 from alembic import command
-from alembic.config import Config
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import inspect, text
 
 from baochi.db import Store, migrate
-from baochi.db.engine import MIGRATIONS
 from baochi.pipeline import name_areas
 from baochi.records import Article, Document, Keys, Social
 from baochi.search import run_query, search, sync
 from baochi.search.index import pending, rebuild
+from tests.conftest import migrations
 
 NOW = dt.datetime(2026, 11, 28, 1, 0, tzinfo=dt.UTC)
 
@@ -40,14 +39,6 @@ def save(
     status, doc_id = store.save_document(document, [], NOW, outlet_id)
     assert status == "stored"
     return doc_id
-
-
-def migrations(conn: Connection) -> Config:
-    """Alembic's configuration for the project's migrations, run on this connection."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = conn
-    return config
 
 
 def ids(store: Store, query: str) -> set[int]:

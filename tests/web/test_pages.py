@@ -9,22 +9,21 @@ import json
 import re
 from dataclasses import replace
 from html import escape, unescape
+from itertools import islice
 from urllib.parse import quote, urlencode
 
 from alembic import command
-from alembic.config import Config
 from openpyxl import load_workbook
 from sqlalchemy import insert, select, text, update
 
 from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
-from baochi.db.engine import MIGRATIONS
 from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
 from baochi.hanoi_time import HANOI
-from baochi.records import Analysis, Article, Document, Keys
+from baochi.records import Analysis, Article, Collected, Document, Keys
 from baochi.search import query
 from baochi.settings import Settings
 from baochi.web.routes import admin as admin_routes
@@ -32,6 +31,7 @@ from baochi.web.routes import alerts as alerts_routes
 from baochi.web.routes import documents as documents_routes
 from baochi.web.routes import search as search_routes
 from baochi.web.templating import today_start
+from tests.conftest import migrations
 from tests.races import at_once, held_after_looking
 from tests.web.conftest import HOSTILE_TITLE, csrf
 
@@ -355,10 +355,8 @@ def test_corrections_made_before_they_were_applied_are_applied_by_the_upgrade(
 ) -> None:
     doc, other = articles[9], articles[10]
     machine = {"topic": "the_thao", "tone": "neutral", "place": "TP.HCM", "hanoi": False}
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
     with store.engine.begin() as conn:
-        config.attributes["connection"] = conn
+        config = migrations(conn)
         command.downgrade(config, "web_0001")  # corrections were kept on the side only
         conn.execute(update(documents).where(documents.c.id.in_([doc, other])).values(**machine))
         for document, task, label in (
@@ -723,6 +721,53 @@ def test_sources_not_yet_fetched_or_no_longer_polled_say_so(client_as, store) ->
         io.BytesIO(client.get("/sources/export.xlsx").content)
     ).active.iter_rows(values_only=True)
     assert {row[3] for row in rows} == {"Quá hạn thu thập"}  # in Vietnamese, as on the page
+
+
+def test_a_source_that_stopped_publishing_says_so(client_as, store, site_articles) -> None:
+    """A feed fetched without error for days but bringing nothing new is not "running": it says
+    since when nothing came, judged against its usual pace (a slow section is not an alarm)."""
+    now = dt.datetime.now(dt.UTC)
+    polled = {"last_polled_at": now, "last_success_at": now,
+              "next_poll_at": now + dt.timedelta(minutes=15)}  # fmt: skip
+    daily, weekly, fresh, empty = (
+        store.add_source(f"https://hanoimoi.vn/rss/{name}", "Báo Hànộimới", kind="feed")[0]
+        for name in ("thoi-su", "van-hoa", "xa-hoi", "cu")
+    )
+    records = iter(site_articles)
+
+    def publish(source: int, days_ago: float, n: int = 1) -> None:
+        items = []
+        for record in islice(records, n):
+            at = now - dt.timedelta(days=days_ago)
+            article = Article(url=f"https://hanoimoi.vn/{record['id']}.html",
+                              title=record["title"], lead="", body=record["text"],
+                              published_at=at)  # fmt: skip
+            items.append(Collected(Document(article, Keys.of(article)), (), at, None, source))
+        store.save_documents(items)
+
+    publish(daily, 4.5, n=26)  # two a day, then nothing for four and a half days
+    publish(weekly, 5)  # one a week: five days is its usual gap
+    publish(weekly, 12)
+    publish(fresh, 0.1)
+    for source in (daily, weekly, fresh, empty):  # added a week ago; one brought nothing since
+        store.update_source(source, created_at=now - dt.timedelta(days=7), **polled)
+    client = client_as("analyst")
+    html = client.get("/sources").text
+    states = {int(source): (state, note) for source, state, note in re.findall(
+        r'<tr id="source-(\d+)">.*?<span class="badge[^"]*">([^<]+)</span>'
+        r'(?:<div class="small text-secondary">([^<]*)</div>)?', html, re.S)}  # fmt: skip
+    stopped = (now - dt.timedelta(days=4.5)).astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
+    assert states == {
+        daily: ("Không có bài mới", f"kể từ {stopped}"),
+        weekly: ("Đang chạy", ""),
+        fresh: ("Đang chạy", ""),
+        empty: ("Không có bài mới", "chưa lấy được bài nào"),
+    }
+    assert "2 không có bài mới" in html
+    assert 'id="silent-sources">2 nguồn không có bài mới<' in client.get("/").text
+    assert f'id="last-article">{stopped}<' in client.get(f"/sources/{daily}").text
+    api = {s["id"]: s for s in client.get("/api/v1/sources").json()}
+    assert api[daily]["state"] == "silent" and api[empty]["last_article_at"] is None
 
 
 def test_source_page_counts_how_fetches_ended(client_as, store) -> None:

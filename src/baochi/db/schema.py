@@ -75,6 +75,9 @@ sources = Table(
     Column("consecutive_failures", Integer, nullable=False, server_default="0"),
     Column("last_error", Text, nullable=False, server_default=""),
     Column("articles_total", Integer, nullable=False, server_default="0"),
+    # When the source last led to an article not seen before (stored, or a copy of one stored
+    # from elsewhere): a site that stopped publishing is told from one that is slow.
+    Column("last_article_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
 )
 Index("ix_sources_due", sources.c.enabled, sources.c.next_poll_at)

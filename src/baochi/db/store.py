@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from baochi.db.schema import (
+    UTCDateTime,
     document_keys,
     documents,
     fetch_attempts,
@@ -95,6 +96,8 @@ class SourceRow:
     consecutive_failures: int
     last_error: str
     articles_total: int
+    last_article_at: dt.datetime | None
+    created_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,8 @@ _SOURCE_COLUMNS = (
     sources.c.consecutive_failures,
     sources.c.last_error,
     sources.c.articles_total,
+    sources.c.last_article_at,
+    sources.c.created_at,
 )
 # What a DocumentRow is read from: every shown column, with the outlet's name.
 DOCUMENT_COLUMNS = (
@@ -260,10 +265,17 @@ class Store:
             )
             .limit(1)
         )
+        latest = bindparam("latest", type_=UTCDateTime)
         self._count_stored = (
             update(sources)
             .where(sources.c.id == bindparam("source_id"))
-            .values(articles_total=sources.c.articles_total + bindparam("stored"))
+            .values(
+                articles_total=sources.c.articles_total + bindparam("stored"),
+                last_article_at=case(
+                    (sources.c.last_article_at >= latest, sources.c.last_article_at),
+                    else_=latest,
+                ),
+            )
         )
 
     def _insert(self, table: Any) -> Any:
@@ -546,6 +558,7 @@ class Store:
         stamp = now()
         marks: dict[str, dict[str, Any]] = {}  # by URL hash: the last outcome wins, as one by one
         stored: Counter[int] = Counter()  # new documents per source
+        latest: dict[int, dt.datetime] = {}  # per source: the last fetch of a new URL's article
         with self.engine.begin() as conn:
             if self.dialect == "sqlite":
                 saved = [self._save(conn, item) for item in items]
@@ -553,8 +566,10 @@ class Store:
                 saved = self._save_claimed(conn, items)
             for item, (status, doc_id) in zip(items, saved, strict=True):
                 results.append((status, doc_id))
-                if status == "stored" and item.source_id is not None:
-                    stored[item.source_id] += 1
+                if item.source_id is not None:
+                    stored[item.source_id] += 1 if status == "stored" else 0
+                    at = latest.get(item.source_id, item.fetched_at)
+                    latest[item.source_id] = max(at, item.fetched_at)
                 for u in [*item.seen_urls, item.document.article.url]:
                     key = digest(u)
                     marks[key] = {
@@ -571,7 +586,10 @@ class Store:
             if stored:
                 conn.execute(
                     self._count_stored,
-                    [{"source_id": k, "stored": n} for k, n in sorted(stored.items())],
+                    [
+                        {"source_id": k, "stored": n, "latest": latest[k]}
+                        for k, n in sorted(stored.items())
+                    ],
                 )
         return results
 

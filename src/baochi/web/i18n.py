@@ -187,6 +187,11 @@ EN: dict[str, str] = {
     "Đang chạy": "Running",
     "Chưa tải lần nào": "Not fetched yet",
     "Quá hạn thu thập": "Overdue",
+    "Không có bài mới": "No new articles",
+    "nguồn không có bài mới": "sources with no new articles",
+    "chưa lấy được bài nào": "none collected yet",
+    "Bài mới gần nhất": "Last new article",
+    "kể từ": "since",
     "nguồn quá hạn thu thập: bộ thu thập có đang chạy?": (
         "sources overdue: is the collector running?"
     ),

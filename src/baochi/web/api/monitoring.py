@@ -26,8 +26,9 @@ class SourceOut(BaseModel):
     url: str
     kind: str
     enabled: bool
-    state: str  # ok, new (never fetched), overdue (not polled), failing, quiet, off
+    state: str  # ok, new (never fetched), overdue (not polled), silent, failing, quiet, off
     last_success_at: dt.datetime | None
+    last_article_at: dt.datetime | None  # when it last led to an article not seen before
     consecutive_failures: int
     last_error: str
     articles_total: int
@@ -74,6 +75,7 @@ def sources(request: Request, user: Annotated[User, Depends(require(*EDITORS))])
             consecutive_failures=r.s.consecutive_failures,
             last_error=r.s.last_error,
             articles_total=r.s.articles_total,
+            last_article_at=r.s.last_article_at,
             last_day=r.last_day,
             normal_per_day=round(r.normal, 2),
         )

@@ -20,7 +20,7 @@ from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require, web_store
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.routes.alerts import ALERT_KINDS, watch_store
-from baochi.web.routes.sources import overdue
+from baochi.web.routes.sources import health, overdue
 from baochi.web.templating import NavItem, Panel, render, today_start
 
 router = APIRouter(include_in_schema=False)
@@ -41,7 +41,8 @@ def figures(request: Request) -> dict[str, Any]:
     before = series[-9:-2]  # the seven whole days before yesterday
     hour = dt.datetime.now(HANOI)
     so_far = [(today - dt.timedelta(days=k), hour - dt.timedelta(days=k)) for k in range(1, 8)]
-    sources = store.sources()
+    health_rows = health(request)
+    sources = [r.s for r in health_rows]
     hanoi = searching.hanoi_today(store, 8)
     labels = store.labels_of([d.id for d in hanoi])
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
@@ -66,6 +67,7 @@ def figures(request: Request) -> dict[str, Any]:
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
         "overdue_total": sum(overdue(s, hour) for s in sources),
+        "silent_total": sum(r.state == "silent" for r in health_rows),  # sites gone quiet
         "flagged_total": flagged_total,  # articles with open flags
         "flags": flagged,  # the six flagged last, each once with its count
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],

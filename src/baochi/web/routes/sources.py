@@ -30,6 +30,7 @@ SOURCE_COLUMNS = (
     "24 giờ",
     "Bình thường/ngày",
     "Lần thành công cuối",
+    "Bài mới gần nhất",
     "Lỗi liên tiếp",
     "Lỗi gần nhất",
     "Tổng số bài",
@@ -38,10 +39,17 @@ SOURCE_COLUMNS = (
 
 # A source this long past its next poll is not being polled: no collector is running.
 OVERDUE = dt.timedelta(hours=1)
+# A source fetched without error but bringing nothing new for four of its usual gaps between
+# articles has gone silent (the site stopped publishing, or the feed moved): never less than
+# three days, so a weekend is not an alarm, and never more than the fortnight it is judged on.
+SILENT_GAPS = 4
+SILENT_MIN = dt.timedelta(days=3)
+SILENT_MAX = dt.timedelta(days=NORMAL_DAYS)
 STATES = {
     "ok": "Đang chạy",
     "new": "Chưa tải lần nào",
     "overdue": "Quá hạn thu thập",
+    "silent": "Không có bài mới",
     "failing": "lỗi",
     "quiet": "ít bài bất thường",
     "off": "Đã tắt",
@@ -78,9 +86,18 @@ def overdue(source: SourceRow, at: dt.datetime) -> bool:
     return source.enabled and source.next_poll_at < at - OVERDUE
 
 
+def silent(source: SourceRow, normal: float, at: dt.datetime) -> bool:
+    """A source with no new article for SILENT_GAPS of its usual gaps, or none at all SILENT_MIN
+    after it was added (its first items may all have come through another feed already)."""
+    if source.last_article_at is None:
+        return source.created_at < at - SILENT_MIN
+    usual_gap = dt.timedelta(days=1 / normal) if normal else SILENT_MAX
+    return source.last_article_at < at - min(max(SILENT_GAPS * usual_gap, SILENT_MIN), SILENT_MAX)
+
+
 def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> str:
-    """off, failing, overdue (no collector polls it), new (never fetched yet), quiet (well
-    below its normal) or ok."""
+    """off, failing, overdue (no collector polls it), new (never fetched yet), silent (nothing
+    new for far too long), quiet (well below its normal) or ok."""
     if not source.enabled:
         return "off"
     if source.consecutive_failures:
@@ -89,6 +106,8 @@ def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> s
         return "overdue"
     if source.last_polled_at is None:
         return "new"
+    if silent(source, normal, at):
+        return "silent"
     if normal >= 3 and last_day < normal / 4:
         return "quiet"
     return "ok"
@@ -122,6 +141,7 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
             r.last_day,
             round(r.normal, 1),
             local(r.s.last_success_at),
+            local(r.s.last_article_at),
             r.s.consecutive_failures,
             r.s.last_error,
             r.s.articles_total,
