@@ -523,3 +523,69 @@ def test_the_case_list_puts_open_work_first_a_page_at_a_time(store, people, clie
     exported = analyst.get("/cases/export.xlsx?q=ph%E1%BA%A3n+%C3%A1nh&department=8")
     rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
     assert [r[0] for r in rows[1:]] == in_eight
+
+
+def test_a_department_merged_into_another_hands_over_its_people_and_open_work(
+    store, people, client_as, web
+) -> None:
+    """The 2025 reform merged the Department of Transport (8) into Construction: its officer,
+    its open cases, its watchlist and its alert rule move; its closed case keeps its name."""
+    building = people["officer"].department_id
+    from baochi.web.users import create_user
+
+    tuan, _ = create_user(web, "tuan", "officer", "Sở Giao thông vận tải", "", "Tuấn")
+    assert tuan.department_id == 8
+    road = cases.open_case(store.engine, ANALYST, "Hố ga mất nắp", responsible=[8], now=OPENED)
+    shared = cases.open_case(
+        store.engine, ANALYST, "Ngập hầm chui", responsible=[8], coordinating=[building],
+        now=OPENED,
+    )  # fmt: skip
+    done = cases.open_case(store.engine, ANALYST, "Biển báo sai", responsible=[8], now=OPENED)
+    cases.act(store.engine, ANALYST, done, "withdraw", "Báo đã tự đính chính", now=OPENED)
+    watch = WatchStore(store.engine)
+    watch_id, _ = watch.add_watchlist("Giao thông", "ùn tắc", OPENED, department_id=8)
+    watch.add_rule(["match"], "email", "gtvt@hanoi.gov.vn", 0, OPENED, department_id=8)
+
+    admin = client_as("admin")
+    page = admin.post(
+        "/admin/departments/8/merge",
+        data={"into": str(building), "confirm": "1", "csrf": csrf(admin)},
+    )
+    assert page.status_code == 200 and page.url.path == "/admin/departments"
+    assert "Đã gộp vào</span> «Sở Xây dựng»" in page.text
+    assert web.user(tuan.id).department_id == building
+    minh = client_as("officer").get("/cases").text  # Minh sees the transport cases now
+    assert "Hố ga mất nắp" in minh and "Ngập hầm chui" in minh and "Biển báo sai" not in minh
+    store_cases = CasesStore(store.engine)
+    assert store_cases.case(shared).responsible == (building,)  # one link, responsible
+    assert store_cases.case(shared).coordinating == ()
+    assert store_cases.case(done).responsible == (8,)  # what it closed stays its own
+    assert "Sở Giao thông vận tải" in client_as("analyst").get(f"/cases/{done}").text
+    assert [w.department_id for w in watch.watchlists() if w.id == watch_id] == [building]
+    assert [r.department_id for r in watch.rules()] == [building]
+    (entry,) = [e for e in web.audit_entries(50, None) if e["action"] == "department.merge"]
+    assert entry["entity"] == "department:8"
+    assert '"users": 1' in entry["after"] and '"cases": 2' in entry["after"]
+
+    users_page = admin.get("/admin/users").text  # no one is put in a merged department
+    assert ">Sở Giao thông vận tải</option>" not in users_page
+    assert ">Sở Giao thông vận tải</option>" not in client_as("analyst").get(f"/cases/{road}").text
+    with pytest.raises(cases.CaseError, match="đã gộp"):
+        cases.open_case(store.engine, ANALYST, "Đèn tín hiệu hỏng", responsible=[8], now=OPENED)
+    again = admin.post("/admin/departments", data={"name": "Sở Giao thông vận tải",
+                                                    "csrf": csrf(admin)})  # fmt: skip
+    assert again.status_code == 409 and "đã gộp vào «Sở Xây dựng»" in again.text
+    assert create_user(web, "lan2", "officer", "sở giao thông vận tải", "", "")[0].department_id \
+        == building  # fmt: skip
+    twice = admin.post("/admin/departments/8/merge",
+                       data={"into": "7", "confirm": "1", "csrf": csrf(admin)})  # fmt: skip
+    assert twice.status_code == 409 and "đã được gộp" in twice.text
+    unconfirmed = admin.post("/admin/departments/9/merge",
+                             data={"into": "7", "csrf": csrf(admin)})  # fmt: skip
+    assert unconfirmed.status_code == 422
+    itself = admin.post("/admin/departments/9/merge",
+                        data={"into": "9", "confirm": "1", "csrf": csrf(admin)})  # fmt: skip
+    assert itself.status_code == 409 and web.successor(9) == 9
+    analyst = client_as("analyst")
+    tried = {"into": "7", "confirm": "1", "csrf": csrf(analyst)}
+    assert analyst.post("/admin/departments/9/merge", data=tried).status_code == 403

@@ -194,7 +194,7 @@ def _check_departments(store: CasesStore, ids: Sequence[int]) -> None:
     """Refuse to route a case to a department that does not exist: no one would see it."""
     unknown = store.unknown_departments(ids) if ids else []
     if unknown:
-        raise CaseError(f"không có đơn vị số {', '.join(map(str, unknown))}")
+        raise CaseError(f"không có đơn vị số {', '.join(map(str, unknown))} (hoặc đã gộp)")
 
 
 def assign(

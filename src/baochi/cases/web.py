@@ -74,8 +74,11 @@ def _max_bytes(request: Request) -> int:
     return int(request.app.state.settings.case_attachment_max_bytes)
 
 
-def _departments(request: Request) -> dict[int, str]:
-    return {int(d["id"]): str(d["name"]) for d in web_store(request).departments()}
+def _departments(request: Request, current: bool = False) -> dict[int, str]:
+    """Department names by id: every one (past cases name merged ones), or those a case may
+    be routed to now."""
+    found = web_store(request).departments(current=current)
+    return {int(d["id"]): str(d["name"]) for d in found}
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -152,6 +155,7 @@ def cases_page(
         "pages": max(1, -(-len(found) // PAGE_SIZE)),
         "labels": workflow.STATUS_LABELS,
         "departments": _departments(request),
+        "assignable": _departments(request, current=True),
         "figures": figures,
         "filters": filters,
         "priorities": _rules(request).priorities,
@@ -285,7 +289,7 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
         and {
             "field": "story_id",
             "id": story_id,
-            "departments": web_store(request).departments(),
+            "departments": web_store(request).departments(current=True),
             "priorities": _rules(request).priorities,
         },
     }
@@ -340,6 +344,7 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
         "labels": workflow.STATUS_LABELS,
         "departments": _departments(request),
+        "assignable": _departments(request, current=True),
         "documents": grouped(  # wire copies under their original, unless a reply
             documents, lambda d: d.relation == "coverage" and not d.confirmed
         ),

@@ -125,8 +125,11 @@ class CasesStore:
         return case_id
 
     def unknown_departments(self, ids: Collection[int]) -> list[int]:
-        """Those of these department ids that no department has: a case routed there is lost."""
-        query = select(departments.c.id).where(departments.c.id.in_(list(ids)))
+        """Those of these department ids that no department has, or one merged into another
+        has: a case routed there is lost."""
+        query = select(departments.c.id).where(
+            departments.c.id.in_(list(ids)), departments.c.merged_into.is_(None)
+        )
         with self.engine.connect() as conn:
             known = {int(i) for i in conn.execute(query).scalars()}
         return sorted(set(ids) - known)

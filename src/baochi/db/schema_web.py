@@ -16,6 +16,8 @@ departments = Table(
     Column("name", String(300), nullable=False, unique=True),
     Column("code", String(50), nullable=False, server_default=""),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("merged_into", Integer),  # the department that took over its people and open cases
+    Column("merged_at", UTCDateTime),
 )
 
 users = Table(

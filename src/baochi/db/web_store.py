@@ -190,7 +190,7 @@ class WebStore:
         the one a request sent at the same moment made: names are unique)."""
         found = self.department_named(name) or (self.department_named(code) if code else None)
         if found is not None:
-            return found
+            return self.successor(found)
         try:
             with self.engine.begin() as conn:
                 return int(
@@ -220,15 +220,27 @@ class WebStore:
             )
         return dict(before._mapping)
 
-    def departments(self) -> list[dict[str, Any]]:
-        """Every department with its number of users, by name."""
+    def successor(self, dept_id: int) -> int:
+        """The department that carries on a merged one's work (itself when not merged)."""
+        rows = self._all(select(departments.c.id, departments.c.merged_into))
+        merged = {int(r["id"]): r["merged_into"] for r in rows}
+        while merged.get(dept_id) is not None:  # no cycle: none merges into a merged one
+            dept_id = int(merged[dept_id])
+        return dept_id
+
+    def departments(self, current: bool = False) -> list[dict[str, Any]]:
+        """Every department (only those not merged into another when `current`) with its
+        number of users, by name."""
         members = (
             select(func.count())
             .where(users.c.department_id == departments.c.id)
             .scalar_subquery()
             .label("members")
         )
-        return self._all(select(departments, members).order_by(departments.c.name))
+        query = select(departments, members).order_by(departments.c.name)
+        if current:
+            query = query.where(departments.c.merged_into.is_(None))
+        return self._all(query)
 
     def add_user(
         self,

@@ -25,6 +25,7 @@ LABELS = {
     "token.revoke": "Thu hồi mã truy cập API",
     "department.add": "Thêm phòng ban",
     "department.edit": "Đổi tên phòng ban",
+    "department.merge": "Gộp phòng ban",
     "source.add": "Thêm nguồn tin",
     "source.enable": "Bật nguồn tin",
     "source.disable": "Tắt nguồn tin",

@@ -236,6 +236,20 @@ EN: dict[str, str] = {
         "Renaming keeps the department's users and cases."
     ),
     "Đổi tên phòng ban": "Department renamed",
+    "Gộp phòng ban": "Departments merged",
+    "Đã gộp vào": "Merged into",
+    "Gộp vào phòng ban khác": "Merge into another department",
+    "Phòng ban nhận": "Receiving department",
+    "Gộp": "Merge",
+    "Chuyển người dùng và hồ sơ chưa đóng sang; hồ sơ đã đóng giữ tên cũ.": (
+        "Move its users and unclosed cases there; closed cases keep the old name."
+    ),
+    "Gộp chuyển người dùng, hồ sơ chưa đóng, danh sách theo dõi và quy tắc cảnh báo": (
+        "Merging moves the users, unclosed cases, watchlists and alert rules"
+    ),
+    "sang phòng ban nhận; hồ sơ đã đóng giữ tên phòng ban cũ.": (
+        "to the receiving department; closed cases keep the old department's name."
+    ),
     "Tên hiển thị": "Display name",
     "Thời điểm": "When",
     "Người thực hiện": "Who",

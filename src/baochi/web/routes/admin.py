@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.row_ids import RowId, row_id
-from baochi.db.web_store import User, audit
+from baochi.db.web_store import User, WebStore, audit
 from baochi.settings import FIELDS
 from baochi.web import audit_view
 from baochi.web.auth import ADMIN, ROLES, require, web_store
+from baochi.web.departments import MergeError
+from baochi.web.departments import merge_department as merge
 from baochi.web.exports import newest_only, xlsx_response
 from baochi.web.templating import NavItem, local, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
@@ -32,7 +34,7 @@ def users_page(request: Request, message: str = "", error: str = "", status: int
         "title": "Quản trị",
         "tab": "users",
         "users": web.users(),
-        "departments": web.departments(),
+        "departments": web.departments(current=True),  # to put a user in
         "message": message,
         "error": error,
     }
@@ -128,6 +130,15 @@ def departments_page(request: Request, error: str = "", status: int = 200) -> Re
     return render(request, "admin/departments.html", context, status)
 
 
+def _taken(web: WebStore, dept_id: int) -> str:
+    """Why a name or code cannot be another department's: whose it is, or was before a merge."""
+    named = {d["id"]: d["name"] for d in web.departments()}
+    heir = web.successor(dept_id)
+    if heir == dept_id:
+        return f"Phòng ban «{named[dept_id]}» đã có."
+    return f"Phòng ban «{named[dept_id]}» đã gộp vào «{named[heir]}»."
+
+
 @router.get("/admin/departments")
 def departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
     """The city's departments that cases are routed to."""
@@ -147,8 +158,7 @@ def add_department(
     web = web_store(request)
     same = web.department_named(name) or (web.department_named(code) if code else None)
     if same is not None:
-        known = next(d["name"] for d in web.departments() if d["id"] == same)
-        return departments_page(request, f"Phòng ban «{known}» đã có.", 409)
+        return departments_page(request, _taken(web, same), 409)
     if name:
         dept_id = web.add_department(name, code)
         audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
@@ -180,6 +190,33 @@ def rename_department(
     if before != {"name": name, "code": code}:
         after = {"name": name, "code": code}
         audit(web, user, "department.edit", f"department:{dept_id}", before, after)
+    return RedirectResponse("/admin/departments", status_code=303)
+
+
+@router.post("/admin/departments/{dept_id:id}/merge")
+def merge_department(
+    request: Request,
+    dept_id: int,
+    user: Annotated[User, Depends(admin_only)],
+    into: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+) -> Response:
+    """Merge a department into another (audited): its users, cases not yet closed, watchlists
+    and alert rules move there; its closed cases stay its own."""
+    web = web_store(request)
+    target = row_id(into)
+    if target is None or not confirm:
+        return departments_page(request, "Chọn phòng ban nhận và xác nhận việc gộp.", 422)
+    names = {d["id"]: d["name"] for d in web.departments()}
+    if dept_id not in names:
+        raise HTTPException(404)
+    try:
+        moved = merge(web.engine, dept_id, target)
+    except MergeError as exc:
+        return departments_page(request, str(exc), 409)
+    before = {"name": names[dept_id]}
+    after = {"merged_into": names[target], **asdict(moved)}
+    audit(web, user, "department.merge", f"department:{dept_id}", before, after)
     return RedirectResponse("/admin/departments", status_code=303)
 
 

@@ -89,7 +89,7 @@ def _document(
         "can_edit": user.role in EDITORS,
         "can_open_case": user.role in EDITORS and "/cases" in hrefs,
         "has_stories": "/stories" in hrefs,
-        "departments": web.departments(),
+        "departments": web.departments(current=True),
         "panels": document_panels(request, user, doc),
         "places": places_named(doc),
         "refused": refused,

@@ -1,0 +1,114 @@
+"""Merging one department into another, as the 2025 reform merged the city's departments: its
+people, cases not yet closed (with their notices), watchlists and alert rules move in one
+transaction; its closed cases keep its name, so what it answered stays its own in every report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, Table, delete, select, update
+from sqlalchemy.engine import Connection
+
+from baochi.cases.workflow import CLOSED, RESPONSIBLE
+from baochi.db.schema_cases import case_departments, case_notifications, cases
+from baochi.db.schema_watch import alert_rules, watchlists
+from baochi.db.schema_web import departments, users
+from baochi.db.store import now
+
+
+class MergeError(ValueError):
+    """A merge that cannot be done, in words for the administrator."""
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    """What moved to the department merged into."""
+
+    users: int
+    cases: int
+    watchlists: int
+    rules: int
+
+
+def merge_department(engine: Engine, source: int, target: int) -> Merged:
+    """Merge `source` into `target`; a department merged already, or into itself, is refused,
+    and of two merges of one department at the same moment only the first is done."""
+    if source == target:
+        raise MergeError("Không thể gộp một phòng ban vào chính nó.")
+    with engine.begin() as conn:
+        found = conn.execute(
+            select(departments.c.id, departments.c.name, departments.c.merged_into).where(
+                departments.c.id.in_([source, target])
+            )
+        ).all()
+        named = {row.id: row for row in found}
+        if len(named) < 2:
+            raise MergeError("Không có phòng ban này.")
+        for row in (named[source], named[target]):
+            if row.merged_into is not None:
+                raise MergeError(f"Phòng ban «{row.name}» đã được gộp vào phòng ban khác.")
+        marked = conn.execute(
+            update(departments)
+            .where(departments.c.id == source, departments.c.merged_into.is_(None))
+            .values(merged_into=target, merged_at=now())
+        )
+        if marked.rowcount != 1:  # another request merged it meanwhile
+            raise MergeError(f"Phòng ban «{named[source].name}» đã được gộp vào phòng ban khác.")
+        moved_cases = _move_cases(conn, source, target)
+        return Merged(
+            users=_move(conn, users, source, target),
+            cases=moved_cases,
+            watchlists=_move(conn, watchlists, source, target),
+            rules=_move(conn, alert_rules, source, target),
+        )
+
+
+def _move(conn: Connection, table: Table, source: int, target: int) -> int:
+    """Point every row of a table with a department_id from source to target; how many moved."""
+    column = table.c.department_id
+    moved = conn.execute(update(table).where(column == source).values(department_id=target))
+    return int(moved.rowcount)
+
+
+def _move_cases(conn: Connection, source: int, target: int) -> int:
+    """Hand the source's cases not yet closed (an answered one may reopen) and their notices to
+    the target: a case both concern keeps one link, responsible if either was."""
+    unclosed = conn.execute(
+        select(case_departments.c.case_id, case_departments.c.role)
+        .join(cases, cases.c.id == case_departments.c.case_id)
+        .where(case_departments.c.department_id == source, cases.c.status != CLOSED)
+    ).all()
+    if not unclosed:
+        return 0
+    ids = [link.case_id for link in unclosed]
+    shared = dict(
+        conn.execute(
+            select(case_departments.c.case_id, case_departments.c.role).where(
+                case_departments.c.department_id == target, case_departments.c.case_id.in_(ids)
+            )
+        ).all()
+    )
+    for link in unclosed:
+        here = (case_departments.c.case_id == link.case_id,)
+        if link.case_id not in shared:
+            conn.execute(
+                update(case_departments)
+                .where(*here, case_departments.c.department_id == source)
+                .values(department_id=target)
+            )
+            continue
+        if link.role == RESPONSIBLE and shared[link.case_id] != RESPONSIBLE:
+            conn.execute(
+                update(case_departments)
+                .where(*here, case_departments.c.department_id == target)
+                .values(role=RESPONSIBLE)
+            )
+        conn.execute(
+            delete(case_departments).where(*here, case_departments.c.department_id == source)
+        )
+    conn.execute(
+        update(case_notifications)
+        .where(case_notifications.c.department_id == source, case_notifications.c.case_id.in_(ids))
+        .values(department_id=target)
+    )
+    return len(ids)
