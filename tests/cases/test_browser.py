@@ -139,6 +139,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
     from baochi import registry, targets
     from baochi.db.social_store import SocialStore
     from baochi.db.stories_store import StoryStore
+    from baochi.db.web_store import audit
     from baochi.stories import assign
 
     targets.load_example(store.engine)  # Notice 1559-TB/TU: its 2020 tasks are overdue
@@ -148,6 +149,8 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
     )
     links = assign(store.engine, articles)
     department = people["officer"].department_id
+    merged = {"name": "Sở Giao thông vận tải", "merged_into": "Sở Xây dựng", "users": 3}
+    audit(store.engine, people["admin"], "department.merge", "department:8", None, merged)
     WebStore(store.engine).add_department("Ban Quản lý các khu công nghiệp và chế xuất Hà Nội")
     title = "Phản ánh của báo về tình trạng ùn tắc kéo dài trên đường Nguyễn Trãi giờ cao điểm"
     analyst = cases.Actor("analyst", user_id=1)
@@ -169,7 +172,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("hung", "/social/channels", "Cổng TTĐT Hà Nội"),
         ("hoa", "/sources", "Báo"),
         ("hoa", "/admin/settings", "BAOCHI_DATA"),
-        ("hoa", "/admin/audit", None),  # five narrow columns: only that they fit
+        ("hoa", "/admin/audit", "merged_into"),  # what changed, under the action
         ("hoa", "/admin/users", None),  # a form in each row: only that it fits
         ("hoa", "/admin/departments", None),  # a form in each row too
     )

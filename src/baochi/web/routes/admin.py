@@ -214,9 +214,8 @@ def merge_department(
         moved = merge(web.engine, dept_id, target)
     except MergeError as exc:
         return departments_page(request, str(exc), 409)
-    before = {"name": names[dept_id]}
-    after = {"merged_into": names[target], **asdict(moved)}
-    audit(web, user, "department.merge", f"department:{dept_id}", before, after)
+    after = {"name": names[dept_id], "merged_into": names[target], **asdict(moved)}
+    audit(web, user, "department.merge", f"department:{dept_id}", None, after)
     return RedirectResponse("/admin/departments", status_code=303)
 
 
