@@ -38,8 +38,8 @@ def test_reminders_and_escalations_are_mailed_by_department(
     inbox, port = smtp
     engine = store.engine
     web, watch = WebStore(engine), WatchStore(engine)
-    building = web.add_department("Sở Xây dựng")
-    transport = web.add_department("Sở Giao thông vận tải")
+    building, _ = web.add_department("Sở Xây dựng")
+    transport, _ = web.add_department("Sở Giao thông vận tải")
     watch.add_rule(["case"], "email", BUILDING_MAIL, 0, OPENED, department_id=building)
     watch.add_rule(["case"], "email", TRANSPORT_MAIL, 0, OPENED, department_id=transport)
     watch.add_rule(["case"], "email", OFFICE_MAIL, 0, OPENED)

@@ -72,7 +72,7 @@ def _collect(folder: Path, database_url: str) -> Iterator[Collected]:
     load_registry(store.engine)
     load_directive(store.engine)
     department = "Sở Xây dựng"
-    dept_id = WebStore(store.engine).add_department(department)
+    dept_id, _ = WebStore(store.engine).add_department(department)
     story = biggest_hanoi_story(store)
     morning = dt.datetime(2017, 2, 6, 9, 0, tzinfo=HANOI_TZ)
     overdue = open_case(

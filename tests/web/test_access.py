@@ -134,7 +134,7 @@ def test_officer_guessing_another_departments_case_gets_no_case(client_as, peopl
     """The cases area's pages behind this shell: Minh (Sở Xây dựng) sees his case, not another's."""
     pytest.importorskip("baochi.cases.web", reason="the cases area is not installed")
     own = people["officer"].department_id
-    other = web.add_department("Sở Y tế")
+    other, _ = web.add_department("Sở Y tế")
     analyst = client_as("analyst")
     token = csrf(analyst)
     opened = []

@@ -557,7 +557,7 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
         conn.execute(update(departments).where(departments.c.id == building).values(code="SXD"))
     for typed in ("Sở Xây dựng", "  sở  xây DỰNG ", "So Xay Dung", "sxd"):
         assert web.department_named(typed) == building, typed
-        assert web.add_department(typed) == building, typed
+        assert web.add_department(typed) == (building, False), typed
     assert web.department_named("Sở Xây") is None and web.department_named(" ") is None
     with web.engine.begin() as conn:  # a twin made before names were matched
         twin = conn.execute(
@@ -894,12 +894,12 @@ def test_alerts_go_page_by_page_and_marking_one_seen_stays_on_its_page(client_as
 
 def test_two_clicks_at_once_add_one_department(web, monkeypatch) -> None:
     """Hoa's double click on "Thêm phòng ban": each request looks for the department before
-    the other has written it, and one department is made."""
+    the other has written it, and one department is made (and audited: only one says so)."""
     from baochi.db.web_store import WebStore
 
     held_after_looking(monkeypatch, WebStore, "department_named")
     made = at_once(2, lambda _: web.add_department("Sở Nông nghiệp và Môi trường", "SNNMT"))
-    assert made[0] == made[1]
+    assert made[0][0] == made[1][0] and sorted(created for _, created in made) == [False, True]
     assert [d["name"] for d in web.departments()].count("Sở Nông nghiệp và Môi trường") == 1
 
 

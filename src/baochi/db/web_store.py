@@ -185,26 +185,25 @@ class WebStore:
                 return found[0]
         return None
 
-    def add_department(self, name: str, code: str = "") -> int:
-        """The department's id: the one the name or code already means, else a new one (or
+    def add_department(self, name: str, code: str = "") -> tuple[int, bool]:
+        """(id, created?): the department the name or code already means, else a new one (or
         the one a request sent at the same moment made: names are unique)."""
         found = self.department_named(name) or (self.department_named(code) if code else None)
         if found is not None:
-            return self.successor(found)
+            return self.successor(found), False
         try:
             with self.engine.begin() as conn:
-                return int(
-                    conn.execute(
-                        insert(departments)
-                        .values(name=name, code=code, created_at=now())
-                        .returning(departments.c.id)
-                    ).scalar_one()
-                )
+                made = conn.execute(
+                    insert(departments)
+                    .values(name=name, code=code, created_at=now())
+                    .returning(departments.c.id)
+                ).scalar_one()
+                return int(made), True
         except IntegrityError:
             twin = self.department_named(name)
             if twin is None:
                 raise
-            return twin
+            return twin, False
 
     def rename_department(self, dept_id: int, name: str, code: str) -> dict[str, Any] | None:
         """Give a department a new name and code (its users and cases stay with it); the name

@@ -39,7 +39,8 @@ def create_user(
     password = password or new_password()
     if len(password) < MIN_PASSWORD:
         raise UserError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
-    department_id = web.add_department(" ".join(department.split())) if department.strip() else None
+    named = " ".join(department.split())
+    department_id = web.add_department(named)[0] if named else None
     user_id = web.add_user(username, role, hash_password(password), department_id, display_name)
     user = web.user(user_id)
     assert user is not None

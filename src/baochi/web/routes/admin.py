@@ -160,8 +160,9 @@ def add_department(
     if same is not None:
         return departments_page(request, _taken(web, same), 409)
     if name:
-        dept_id = web.add_department(name, code)
-        audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
+        dept_id, made = web.add_department(name, code)
+        if made:  # not when a second click at the same moment found it made
+            audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
     return RedirectResponse("/admin/departments", status_code=303)
 
 
