@@ -49,7 +49,7 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     dropped, edited = [e for e in made.entries() if e.key.startswith("story:") and e.included][:2]
     lan.locator(f'#edit-draft .entry[data-key="{dropped.key}"] input[type=checkbox]').uncheck()
     lan.locator(f'#edit-draft .entry[data-key="{edited.key}"] textarea').fill(EDITED)
-    lan.click("#edit-draft button[type=submit]")
+    lan.click("#save-draft")
     lan.wait_for_url(f"**/reports/drafts/{draft_id}?notice=saved")
     preview = lan.locator("#preview")
     assert EDITED in preview.inner_text()

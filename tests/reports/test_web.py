@@ -68,6 +68,13 @@ def csrf(client: TestClient, path: str) -> str:
     return _CSRF.search(client.get(path).text).group(1)  # type: ignore[union-attr]
 
 
+def editing(client: TestClient, draft_id: int) -> dict[str, str]:
+    """What the edit form carries besides the edits: its token and the version it was read at."""
+    page = client.get(f"/reports/drafts/{draft_id}").text
+    version = re.search(r'name="version" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+    return {"csrf": _CSRF.search(page).group(1), "version": version}  # type: ignore[union-attr]
+
+
 def make_draft(client: TestClient) -> int:
     page = client.post(
         "/reports/brief",
@@ -93,7 +100,7 @@ def test_office_makes_edits_downloads_and_mails_a_brief(collected, users, smtp) 
     assert str(escape(dropped.title)) in page.text
 
     form = {
-        "csrf": csrf(client, f"/reports/drafts/{draft_id}"),
+        **editing(client, draft_id),
         "note": "Kính trình lãnh đạo.",
         "include": [e.key for e in paper.entries() if e.included and e is not dropped],
         f"text:{edited.key}": HOSTILE,
@@ -212,11 +219,81 @@ def test_a_brief_made_again_by_a_double_click_is_one_draft(collected, users, mon
     draft_id = int(made[0].headers["location"].rsplit("/", 1)[1])
     again = clients[0].post("/reports/brief", data={**form, "csrf": tokens[0]})
     assert again.url.path == f"/reports/drafts/{draft_id}"
-    edited = {"csrf": tokens[0], "note": "Kính trình lãnh đạo."}
-    clients[0].post(f"/reports/drafts/{draft_id}", data=edited)
+    edited = {**editing(clients[0], draft_id), "note": "Kính trình lãnh đạo."}
+    assert clients[0].post(f"/reports/drafts/{draft_id}", data=edited).status_code == 200
     anew = clients[0].post("/reports/brief", data={**form, "csrf": tokens[0]})
     assert anew.url.path.startswith("/reports/drafts/")
     assert anew.url.path != f"/reports/drafts/{draft_id}"
+
+
+def test_summaries_typed_then_sent_without_saving_go_out_and_are_kept(
+    collected,
+    users,
+    smtp,  # noqa: F811
+) -> None:
+    """Lan rewrites a summary and presses "Gửi" without "Lưu": the send button belongs to the
+    edit form, so the mail carries her text and the draft keeps it."""
+    inbox, port = smtp
+    client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port)
+    draft_id = make_draft(client)
+    _, paper = drafts.load(collected.store.engine, draft_id)
+    entry = next(e for e in paper.entries() if e.included)
+    form = {
+        **editing(client, draft_id),
+        "include": [e.key for e in paper.entries() if e.included],
+        f"text:{entry.key}": "Tóm tắt chị Lan vừa viết lại.",
+        "recipients": "vp@hanoi.gov.vn",
+        "format": "docx",
+    }
+    sent = client.post(f"/reports/drafts/{draft_id}/send", data=form, follow_redirects=True)
+    assert "Đã gửi" in sent.text
+    ((_, mail),) = inbox.messages
+    (attachment,) = list(mail.iter_attachments())
+    word = Document(io.BytesIO(attachment.get_content()))
+    assert "Tóm tắt chị Lan vừa viết lại." in "\n".join(p.text for p in word.paragraphs)
+    _, kept = drafts.load(collected.store.engine, draft_id)
+    assert next(e for e in kept.entries() if e.key == entry.key).text == form[f"text:{entry.key}"]
+
+
+def test_two_editors_of_one_draft_do_not_overwrite_each_other_unawares(collected, users) -> None:
+    """Lan and a colleague open the same draft; the colleague saves first. Lan's save is not
+    written over his: she sees that it was saved meanwhile, with her text still in the form,
+    and saving again on purpose writes hers."""
+    lan, colleague = client_for(collected, "lan"), client_for(collected, "lan")
+    draft_id = make_draft(lan)
+    hers, his = editing(lan, draft_id), editing(colleague, draft_id)
+    saved = colleague.post(f"/reports/drafts/{draft_id}", data={**his, "note": "Bản của anh."})
+    assert "Đã lưu bản nháp." in saved.text
+    refused = lan.post(f"/reports/drafts/{draft_id}", data={**hers, "note": "Bản của chị Lan."})
+    assert refused.status_code == 409 and 'id="conflict"' in refused.text
+    assert ">Bản của chị Lan.</textarea>" in refused.text  # nothing she typed is lost
+    assert drafts.load(collected.store.engine, draft_id)[1].note == "Bản của anh."
+    newer = re.search(r'name="version" value="([^"]+)"', refused.text).group(1)  # type: ignore[union-attr]
+    again = lan.post(f"/reports/drafts/{draft_id}",
+                     data={**hers, "version": newer, "note": "Bản của chị Lan."})  # fmt: skip
+    assert "Đã lưu bản nháp." in again.text
+    assert drafts.load(collected.store.engine, draft_id)[1].note == "Bản của chị Lan."
+
+
+def test_a_sent_brief_stays_as_it_was_sent(collected, users, smtp) -> None:  # noqa: F811
+    """What the leader received is kept: a sent brief has no edit form, an edit begun before
+    it was sent becomes a new draft, and a new draft can be made from it on purpose."""
+    _, port = smtp
+    client = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=port)
+    draft_id = make_draft(client)
+    stale = editing(client, draft_id)
+    client.post(f"/reports/drafts/{draft_id}/send",
+                data={"csrf": stale["csrf"], "recipients": "vp@hanoi.gov.vn"})  # fmt: skip
+    page = client.get(f"/reports/drafts/{draft_id}").text
+    assert 'id="edit-draft"' not in page and 'id="sent-draft"' in page and 'id="send-draft"' in page
+    late = client.post(f"/reports/drafts/{draft_id}", data={**stale, "note": "Sửa muộn."})
+    assert late.url.path != f"/reports/drafts/{draft_id}" and 'id="copied"' in late.text
+    copy_id = int(late.url.path.rsplit("/", 1)[1])
+    assert drafts.load(collected.store.engine, copy_id)[1].note == "Sửa muộn."
+    assert drafts.load(collected.store.engine, draft_id)[1].note == ""
+    made = client.post(f"/reports/drafts/{draft_id}/copy", data={"csrf": stale["csrf"]})
+    row = ReportsStore(collected.store.engine).draft(int(made.url.path.rsplit("/", 1)[1]))
+    assert row is not None and row.status == "draft" and row.id not in (draft_id, copy_id)
 
 
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:

@@ -232,3 +232,13 @@ class ReportsStore:
             conn.execute(
                 update(report_drafts).where(report_drafts.c.id == draft_id).values(**values)
             )
+
+    def edit_draft(self, draft_id: int, values: dict[str, Any], seen: dt.datetime) -> bool:
+        """Change a draft's columns if it is unsent and as last updated at `seen` (nobody saved
+        or sent it since the editor read it); whether it changed."""
+        c = report_drafts.c
+        unchanged = (c.id == draft_id, c.status != "sent", c.updated_at == seen)
+        with self.engine.begin() as conn:
+            return (
+                conn.execute(update(report_drafts).where(*unchanged).values(**values)).rowcount == 1
+            )

@@ -49,16 +49,17 @@ def load(engine: Engine, draft_id: int) -> tuple[DraftRow, Paper]:
     return row, Paper.from_dict(json.loads(row.paper))
 
 
-def save_edit(engine: Engine, draft_id: int, paper: Paper, now: dt.datetime) -> None:
-    """Store the edited paper (its title line follows any change)."""
-    ReportsStore(engine).update_draft(
-        draft_id,
-        {
-            "paper": json.dumps(paper.to_dict(), ensure_ascii=False),
-            "title": f"{paper.title} — {paper.subtitle}",
-            "updated_at": now,
-        },
-    )
+def save_edit(
+    engine: Engine, draft_id: int, paper: Paper, seen: dt.datetime, now: dt.datetime
+) -> bool:
+    """Store the edited paper (its title line follows any change), unless the draft was sent
+    or saved after `seen`, when the editor read it; whether it was stored."""
+    values = {
+        "paper": json.dumps(paper.to_dict(), ensure_ascii=False),
+        "title": f"{paper.title} — {paper.subtitle}",
+        "updated_at": now,
+    }
+    return ReportsStore(engine).edit_draft(draft_id, values, seen)
 
 
 def mark(engine: Engine, draft_id: int, recipients: str, error: str, now: dt.datetime) -> None:

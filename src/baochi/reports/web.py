@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from baochi.db.reports_store import ReportsStore
 from baochi.db.watch_store import WatchStore
@@ -131,6 +132,14 @@ def make_report_form(
 def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
     """A draft: the document as it will be sent, and for the office the form that edits it."""
     row, paper = _draft(request, draft_id)
+    return _page(request, row, paper, user)
+
+
+def _page(
+    request: Request, row: Any, paper: Any, user: User, status: int = 200, conflict: bool = False
+) -> Response:
+    """The draft page; `conflict` when the paper shown is an edit that was not saved because
+    someone saved the draft meanwhile."""
     context = {
         "title": paper.title,
         "draft": row,
@@ -141,35 +150,67 @@ def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
         "recipients": ", ".join(request.app.state.settings.brief_recipients),
         "notice": request.query_params.get("notice", ""),
         "error": request.query_params.get("error", ""),
+        "conflict": conflict,
     }
-    return render_page(request, "reports/draft.html", context)
+    return render_page(request, "reports/draft.html", context, status)
+
+
+def _edited(paper: Any, form: FormData) -> None:
+    """The edit form's ticks, summaries and opening note, applied to a paper."""
+    included = {str(v) for v in form.getlist("include")}
+    texts = {str(k)[5:]: str(v) for k, v in form.multi_items() if str(k).startswith("text:")}
+    paper.edit(included, texts)
+    paper.note = str(form.get("note", "")).strip()
+
+
+def _keep(request: Request, draft_id: int, form: FormData, user: User) -> Response | None:
+    """Store the form's edits, or the page that says why not, so that nothing typed is lost: a
+    draft sent meanwhile gets them as a new draft; one saved meanwhile (a colleague, another
+    tab) is shown again with them unsaved, to save over it or to drop them."""
+    row, paper = _draft(request, draft_id)
+    _edited(paper, form)
+    try:
+        seen = dt.datetime.fromisoformat(str(form.get("version", "")))
+    except ValueError:
+        seen = dt.datetime.min.replace(tzinfo=dt.UTC)  # a form from no page: never current
+    now = dt.datetime.now(dt.UTC)
+    if drafts.save_edit(_engine(request), row.id, paper, seen, now):
+        return None
+    current, _ = _draft(request, row.id)
+    if current.status == "sent":
+        copy = drafts.save_new(_engine(request), paper, user.id, now)
+        return RedirectResponse(f"/reports/drafts/{copy}?notice=copied", status_code=303)
+    return _page(request, current, paper, user, 409, conflict=True)
 
 
 @router.post("/reports/drafts/{draft_id:id}")
 async def save_draft(request: Request, draft_id: int, user: Editor) -> Response:
     """Keep the entries ticked, with their summaries as edited, and the opening note."""
+    refused = _keep(request, draft_id, await request.form(), user)
+    return refused or RedirectResponse(f"/reports/drafts/{draft_id}?notice=saved", 303)
+
+
+@router.post("/reports/drafts/{draft_id:id}/copy")
+def copy_draft(request: Request, draft_id: int, user: Editor) -> Response:
+    """A new draft with a sent one's content, to edit and send again."""
     _, paper = _draft(request, draft_id)
-    form = await request.form()
-    included = {str(v) for v in form.getlist("include")}
-    texts = {str(k)[5:]: str(v) for k, v in form.multi_items() if str(k).startswith("text:")}
-    paper.edit(included, texts)
-    paper.note = str(form.get("note", "")).strip()
-    drafts.save_edit(_engine(request), draft_id, paper, dt.datetime.now(dt.UTC))
-    return RedirectResponse(f"/reports/drafts/{draft_id}?notice=saved", status_code=303)
+    copy = drafts.save_new(_engine(request), paper, user.id, dt.datetime.now(dt.UTC))
+    return RedirectResponse(f"/reports/drafts/{copy}", status_code=303)
 
 
 @router.post("/reports/drafts/{draft_id:id}/send")
-def send_form(
-    request: Request,
-    draft_id: int,
-    user: Editor,
-    recipients: Annotated[str, Form()] = "",
-    fmt: Annotated[str, Form(alias="format")] = "pdf",
-) -> Response:
-    """Mail the draft as it stands; the outcome is shown on the draft."""
+async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
+    """Mail the draft with the edits sent along (the send button belongs to the edit form, so
+    summaries typed but not saved go out, and are kept); the outcome is shown on the draft."""
     _draft(request, draft_id)
+    form = await request.form()
+    if "version" in form:
+        refused = _keep(request, draft_id, form, user)
+        if refused is not None:
+            return refused
+    fmt = str(form.get("format", "pdf"))
     try:
-        addresses = recipients_of(recipients)
+        addresses = recipients_of(str(form.get("recipients", "")))
     except ValueError as exc:
         return RedirectResponse(
             f"/reports/drafts/{draft_id}?{urlencode({'error': str(exc)})}", status_code=303
