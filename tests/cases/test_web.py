@@ -11,6 +11,7 @@ import unicodedata
 from collections.abc import Iterator
 
 import pytest
+from markupsafe import escape
 from openpyxl import load_workbook
 
 from baochi import cases, targets
@@ -57,17 +58,19 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
     assert [c["id"] for c in officer.get("/api/v1/cases").json()["items"]] == [own]
 
     token = csrf(officer, f"/cases/{own}")
+    written = "Sở đã chỉ đạo nạo vét cống <b>phố Nguyễn Khuyến</b> trong tuần."
     fake = officer.post(
         f"/cases/{own}/answer",
-        data={"csrf": token, "answer": ""},
+        data={"csrf": token, "answer": written},
         files={"file": ("cong-van.pdf", b"<html>x</html>", "application/pdf")},
-        headers={"referer": f"http://testserver/cases/{own}"},
     )
     assert fake.status_code == 409
     shown = " ".join(re.sub(r"<[^>]+>", " ", fake.text).split())
     assert "chỉ nhận tệp PDF, DOCX, XLSX, PNG, JPEG" in shown  # the reason, not "Yêu cầu…"
     assert "Yêu cầu không hợp lệ" not in shown
-    assert f'href="/cases/{own}">← Quay lại</a>' in fake.text  # back to the form, answer kept
+    assert 'id="answer-refused"' in fake.text  # the case again, with what he wrote in the form
+    assert f">{escape(written)}</textarea>" in fake.text
+    assert cases.get_case(store.engine, ANALYST, own).status == "assigned"  # nothing half-done
     typed = unicodedata.normalize("NFD", "Đã nạo vét.\u200b")  # Unikey's "tổ hợp", sent with a file
     done = officer.post(
         f"/cases/{own}/answer",

@@ -330,6 +330,13 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
 def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
     """One case: the issue, where it happens, its coverage and candidate replies, the answer,
     files, history."""
+    return _case_page(request, case_id, user)
+
+
+def _case_page(
+    request: Request, case_id: int, user: User, refused: str = "", typed: str = ""
+) -> Response:
+    """The case page; with an answer that was `refused`, its `typed` text back in the form."""
     engine, actor = _engine(request), actor_of(user)
     with refusals():
         case = casework.get_case(engine, actor, case_id)
@@ -357,8 +364,10 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
         "people": {u.id: u.display_name or u.username for u in web_store(request).users()},
         "events_labels": workflow.EVENT_LABELS,
         "max_mb": _max_bytes(request) / 2**20,
+        "refused": refused,
+        "typed": typed,
     }
-    return render(request, "cases/case.html", context)
+    return render(request, "cases/case.html", context, 409 if refused else 200)
 
 
 @router.get("/cases/{case_id:id}/documents/{document_id:id}")
@@ -453,7 +462,12 @@ async def case_answer(
         if answer.strip():  # a form with a file is not cleaned on its way (web/form_text.py)
             casework.answer(engine, actor, case_id, normalize(answer))
 
-    return _act(request, user, case_id, "answer", work)
+    try:
+        return _act(request, user, case_id, "answer", work)
+    except HTTPException as exc:  # a refused letter or answer: the case again, the text kept
+        if exc.status_code != 409:
+            raise
+        return _case_page(request, case_id, user, str(exc.detail), normalize(answer))
 
 
 @router.post("/cases/{case_id:id}/replies/{document_id:id}")
