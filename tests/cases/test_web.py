@@ -592,3 +592,12 @@ def test_a_department_merged_into_another_hands_over_its_people_and_open_work(
     analyst = client_as("analyst")
     tried = {"into": "7", "confirm": "1", "csrf": csrf(analyst)}
     assert analyst.post("/admin/departments/9/merge", data=tried).status_code == 403
+    merged_again = admin.post("/admin/departments/" + str(building) + "/merge",
+                              data={"into": "7", "confirm": "1", "csrf": csrf(admin)})  # fmt: skip
+    assert merged_again.status_code == 200  # the merged one's people follow, once more
+    assert web.successor(8) == 7 and web.user(tuan.id).department_id == 7
+    into_merged = admin.post("/admin/departments/9/merge",
+                             data={"into": "8", "confirm": "1", "csrf": csrf(admin)})  # fmt: skip
+    assert (
+        into_merged.status_code == 409 and "«Sở Giao thông vận tải» đã được gộp" in into_merged.text
+    )

@@ -37,23 +37,27 @@ def merge_department(engine: Engine, source: int, target: int) -> Merged:
         raise MergeError("Không thể gộp một phòng ban vào chính nó.")
     with engine.begin() as conn:
         found = conn.execute(
-            select(departments.c.id, departments.c.name, departments.c.merged_into).where(
+            select(departments.c.id, departments.c.name).where(
                 departments.c.id.in_([source, target])
             )
         ).all()
         named = {row.id: row for row in found}
         if len(named) < 2:
             raise MergeError("Không có phòng ban này.")
-        for row in (named[source], named[target]):
-            if row.merged_into is not None:
-                raise MergeError(f"Phòng ban «{row.name}» đã được gộp vào phòng ban khác.")
+        # Both rows are written (so locked) only while not merged: a merge of either one at the
+        # same moment waits for this transaction, then finds it merged.
+        current = departments.c.merged_into.is_(None)
+        kept = conn.execute(
+            update(departments).where(departments.c.id == target, current).values(merged_into=None)
+        )
         marked = conn.execute(
             update(departments)
-            .where(departments.c.id == source, departments.c.merged_into.is_(None))
+            .where(departments.c.id == source, current)
             .values(merged_into=target, merged_at=now())
         )
-        if marked.rowcount != 1:  # another request merged it meanwhile
-            raise MergeError(f"Phòng ban «{named[source].name}» đã được gộp vào phòng ban khác.")
+        for dept, written in ((target, kept), (source, marked)):
+            if written.rowcount != 1:
+                raise MergeError(f"Phòng ban «{named[dept].name}» đã được gộp vào phòng ban khác.")
         moved_cases = _move_cases(conn, source, target)
         return Merged(
             users=_move(conn, users, source, target),
