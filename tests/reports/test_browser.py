@@ -49,13 +49,23 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     dropped, edited = [e for e in made.entries() if e.key.startswith("story:") and e.included][:2]
     lan.locator(f'#edit-draft .entry[data-key="{dropped.key}"] input[type=checkbox]').uncheck()
     lan.locator(f'#edit-draft .entry[data-key="{edited.key}"] textarea').fill(EDITED)
+    asked: list[str] = []  # what leaving the page asked
+    lan.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
     lan.click("#save-draft")
     lan.wait_for_url(f"**/reports/drafts/{draft_id}?notice=saved")
+    assert asked == []  # saving is not leaving
     preview = lan.locator("#preview")
     assert EDITED in preview.inner_text()
     assert preview.locator("b").count() == 0  # the summary is text, not markup
     assert dropped.title not in preview.inner_text()
     assert edited.title in preview.inner_text()
+
+    lan.click("#note")
+    lan.keyboard.type("Kính trình")  # typed, then a click elsewhere before saving
+    lan.click('nav a[href="/reports"]')
+    lan.wait_for_url("**/reports")
+    assert asked == ["beforeunload"]  # the browser asked before the text was left behind
+    lan.goto(f"/reports/drafts/{draft_id}")
 
     with lan.expect_download() as download:
         lan.click(f'a[href="/reports/drafts/{draft_id}/file.docx"]')

@@ -33,6 +33,22 @@
     });
   });
 
+  // Typed text is not left behind unasked: a form marked data-keep (a draft's summaries, a
+  // department's answer) that was typed in and not sent makes leaving the page ask first.
+  var typed = new Set();
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.hasAttribute("data-keep")) typed.add(form);
+  });
+  document.addEventListener("submit", function (event) {
+    typed.delete(event.target);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (typed.size === 0) return;
+    event.preventDefault();
+    event.returnValue = "";  // older browsers ask only when a value is set
+  });
+
   // htmx leaves a refused or unsent request unseen: the click would seem to do nothing. Say why
   // above what it would have replaced, in the server's words (its error page's), or that the
   // server could not be reached; the next answer that lands takes the note away.
