@@ -764,7 +764,10 @@ def test_a_source_that_stopped_publishing_says_so(client_as, store, site_article
         empty: ("Không có bài mới", "chưa lấy được bài nào"),
     }
     assert "2 không có bài mới" in html
-    assert 'id="silent-sources">2 nguồn không có bài mới<' in client.get("/").text
+    overview = client.get("/").text  # Lan's first look says which, and since when
+    assert 'id="silent-sources">2 nguồn không có bài mới<' in overview
+    assert overview.count('class="list-group-item silent-source"') == 2
+    assert f"kể từ {stopped}" in overview and "Mọi nguồn tin đều hoạt động." not in overview
     assert f'id="last-article">{stopped}<' in client.get(f"/sources/{daily}").text
     api = {s["id"]: s for s in client.get("/api/v1/sources").json()}
     assert api[daily]["state"] == "silent" and api[empty]["last_article_at"] is None

@@ -67,7 +67,7 @@ def figures(request: Request) -> dict[str, Any]:
         "failing": sorted(failing, key=lambda s: -s.consecutive_failures)[:6],
         "failing_total": len(failing),
         "overdue_total": sum(overdue(s, hour) for s in sources),
-        "silent_total": sum(r.state == "silent" for r in health_rows),  # sites gone quiet
+        "silent": [r.s for r in health_rows if r.state == "silent"],  # sites gone quiet
         "flagged_total": flagged_total,  # articles with open flags
         "flags": flagged,  # the six flagged last, each once with its count
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
