@@ -268,6 +268,9 @@ def test_two_editors_of_one_draft_do_not_overwrite_each_other_unawares(collected
     assert refused.status_code == 409 and 'id="conflict"' in refused.text
     assert ">Bản của chị Lan.</textarea>" in refused.text  # nothing she typed is lost
     assert drafts.load(collected.store.engine, draft_id)[1].note == "Bản của anh."
+    for forged in ("", "hôm qua", "2017-02-06T08:00:00"):  # none a page wrote: refused alike
+        page = lan.post(f"/reports/drafts/{draft_id}", data={**hers, "version": forged})
+        assert page.status_code == 409 and 'id="conflict"' in page.text
     newer = re.search(r'name="version" value="([^"]+)"', refused.text).group(1)  # type: ignore[union-attr]
     again = lan.post(f"/reports/drafts/{draft_id}",
                      data={**hers, "version": newer, "note": "Bản của chị Lan."})  # fmt: skip

@@ -169,10 +169,13 @@ def _keep(request: Request, draft_id: int, form: FormData, user: User) -> Respon
     tab) is shown again with them unsaved, to save over it or to drop them."""
     row, paper = _draft(request, draft_id)
     _edited(paper, form)
+    never = dt.datetime.min.replace(tzinfo=dt.UTC)  # a version no page of ours wrote
     try:
         seen = dt.datetime.fromisoformat(str(form.get("version", "")))
     except ValueError:
-        seen = dt.datetime.min.replace(tzinfo=dt.UTC)  # a form from no page: never current
+        seen = never
+    if seen.tzinfo is None:
+        seen = never
     now = dt.datetime.now(dt.UTC)
     if drafts.save_edit(_engine(request), row.id, paper, seen, now):
         return None
