@@ -803,6 +803,7 @@ def test_a_backed_off_source_is_polled_now_on_request(client_as, store, web) -> 
     client = client_as("analyst")
     page = client.get(f"/sources/{source_id}").text
     assert "Thu thập ngay" in page and 'id="next-poll"' in page
+    assert 'health-bad">Lỗi</div>' in page  # a state, written as the others are
     posted = client.post(f"/sources/{source_id}/poll", data={"csrf": csrf(client)})
     assert posted.url.path == f"/sources/{source_id}"
     [due] = store.sources(due_before=dt.datetime.now(dt.UTC))

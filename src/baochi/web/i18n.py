@@ -69,7 +69,7 @@ EN: dict[str, str] = {
     ),
     "hoặc biến môi trường": "or the environment variables",
     "không khớp với": "does not match",
-    "lỗi": "failing",
+    "Lỗi": "Failing",
     "lỗi liên tiếp": "failures in a row",
     "mọi từ đều phải có; có dấu hay không dấu đều được": (
         "every word must appear; with or without diacritics"
@@ -88,7 +88,7 @@ EN: dict[str, str] = {
     "tỉnh, thành phố; cả quận, phường, xã nêu ở tiêu đề, sa-pô:": (
         "province or city; also districts, wards and communes named in the title or lead:"
     ),
-    "ít bài bất thường": "unusually quiet",
+    "Ít bài bất thường": "Unusually quiet",
     "đúng cụm từ, theo thứ tự.": "the exact phrase, in order.",
     "đúng dấu như đã gõ.": "diacritics exactly as typed.",
     "Số bài theo ngày": "Articles per day",

@@ -50,8 +50,8 @@ STATES = {
     "new": "Chưa tải lần nào",
     "overdue": "Quá hạn thu thập",
     "silent": "Không có bài mới",
-    "failing": "lỗi",
-    "quiet": "ít bài bất thường",
+    "failing": "Lỗi",
+    "quiet": "Ít bài bất thường",
     "off": "Đã tắt",
 }
 
