@@ -8,6 +8,7 @@ import pytest
 
 from baochi.db import Store, migrate
 from baochi.db.watch_store import WatchStore
+from baochi.hanoi_time import minute
 from baochi.watch import WatchConfig, check
 from tests.watch.conftest import NOW, Seed
 
@@ -92,7 +93,8 @@ def test_a_quiet_outlet_is_flagged_as_a_collection_problem(
 ) -> None:
     store.add_source("https://tin.example.vn/rss", "Báo Im Lặng", kind="feed")
     outlet = next(s for s in store.sources())
-    store.update_source(outlet.id, consecutive_failures=4, last_error="HTTP 503")
+    store.update_source(outlet.id, consecutive_failures=4, last_error="HTTP 503",
+                        last_article_at=NOW - 2 * DAY)  # fmt: skip
     week = [(f"{b}-{i}", NOW - b * DAY - HOUR) for b in range(1, 8) for i in range(30)]
     today = [(f"hôm nay {i}", NOW - HOUR) for i in range(28)]
     seed([("Tin " + t, at) for t, at in week + today[:1]], "Báo Im Lặng")
@@ -103,6 +105,7 @@ def test_a_quiet_outlet_is_flagged_as_a_collection_problem(
     assert "lỗi thu thập" in health[0].reason and "4 lần lỗi liên tiếp, lỗi cuối: HTTP 503" in (
         health[0].reason
     )
+    assert health[0].reason.endswith(f"bài mới gần nhất lấy về lúc {minute(NOW - 2 * DAY)}")
 
 
 def test_migration_is_idempotent_and_lives_on_its_own_branch(watch: WatchStore) -> None:

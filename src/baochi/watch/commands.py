@@ -13,11 +13,11 @@ from urllib.parse import urlsplit
 from baochi.db import Store, open_store
 from baochi.db.row_ids import row_id_arg
 from baochi.db.watch_store import WatchStore
-from baochi.hanoi_time import HANOI
+from baochi.hanoi_time import HANOI, minute
 from baochi.settings import Settings
 from baochi.watch.check import check
 from baochi.watch.config import WatchConfig
-from baochi.watch.digest import as_json, hanoi_time, title
+from baochi.watch.digest import as_json, title
 from baochi.watch.matching import query_problem
 from baochi.watch.notify import notifiers
 
@@ -181,7 +181,7 @@ def _check(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         print(f"{title(alert)}\n    {alert.reason}")
     kinds = ", ".join(f"{n} {k}" for k, n in sorted(summary.by_kind().items())) or "none"
     sent = ", ".join(f"{n} {s}" for s, n in sorted(summary.deliveries.items())) or "nothing due"
-    print(f"{hanoi_time(now)}: new alerts: {kinds}; digests made: {summary.digests}; sent: {sent}")
+    print(f"{minute(now)}: new alerts: {kinds}; digests made: {summary.digests}; sent: {sent}")
     for problem in summary.problems:
         print(f"baochi: watchlist not evaluated: {problem}", file=sys.stderr)
     return 1 if summary.problems else 0
@@ -194,7 +194,7 @@ def _alerts(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         if args.format == "json":
             print(json.dumps(as_json(alert), ensure_ascii=False))
         else:
-            stamp = hanoi_time(alert.created_at) if alert.created_at else ""
+            stamp = minute(alert.created_at) if alert.created_at else ""
             print(f"{alert.id:5} {stamp}  {title(alert)}\n      {alert.reason}")
     if not rows and args.format == "table":
         print("no alert", file=sys.stderr)
@@ -205,7 +205,7 @@ def _alerts(args: argparse.Namespace, settings: Settings, store: Store) -> int:
 def _deliveries(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     watch = WatchStore(store.engine)
     for row in watch.digests(tuple(args.status or ())):
-        sent = hanoi_time(row.sent_at) if row.sent_at else "-"
+        sent = minute(row.sent_at) if row.sent_at else "-"
         error = f"\n      ! {row.last_error}" if row.last_error else ""
         print(
             f"{row.id:5} {row.status:8} {row.attempts:2} attempt(s) sent {sent:16} "

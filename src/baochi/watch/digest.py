@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from baochi.db.watch_store import Alert, RuleRow, WatchStore
-from baochi.hanoi_time import HANOI
+from baochi.hanoi_time import minute
 from baochi.watch.config import WatchConfig
 from baochi.watch.links import alert_href
 from baochi.watch.notify import Message, Notifier, attempt
@@ -57,11 +57,6 @@ def deliver_due(
     return outcomes
 
 
-def hanoi_time(moment: dt.datetime) -> str:
-    """A moment as the office reads it: dd/mm/yyyy HH:MM in Hà Nội time."""
-    return moment.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
-
-
 def title(alert: Alert) -> str:
     """An alert's headline: its kind and subject, e.g. "Đột biến: an toàn thực phẩm"."""
     return f"{KIND_LABELS.get(alert.kind, alert.kind)}: {alert.subject_label}"
@@ -84,7 +79,7 @@ def render(
         subject = f"[baochi] {len(alerts)} cảnh báo: " + "; ".join(title(a) for a in alerts)
     if len(subject) > SUBJECT_CHARS:
         subject = subject[: SUBJECT_CHARS - 1].rstrip() + "…"
-    lines = [f"baochi: {len(alerts)} cảnh báo lúc {hanoi_time(made_at)} (giờ Hà Nội)", ""]
+    lines = [f"baochi: {len(alerts)} cảnh báo lúc {minute(made_at)} (giờ Hà Nội)", ""]
     for number, alert in enumerate(shown, 1):
         lines.append(f"{number}. {title(alert)}")
         lines.append(f"   {alert.reason}")

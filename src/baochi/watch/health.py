@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from baochi.db.store import SourceRow
+from baochi.hanoi_time import minute
 from baochi.watch.spikes import DAILY, SpikeRule, vi_number
 
 
@@ -73,4 +74,7 @@ def source_note(rows: Sequence[SourceRow]) -> str:
         )
     if not off and not failing:
         parts.append("không ghi nhận lỗi: kiểm tra trang có đổi cấu trúc hoặc chặn bot không")
+    brought = [r.last_article_at for r in rows if r.last_article_at is not None]
+    if brought:
+        parts.append(f"bài mới gần nhất lấy về lúc {minute(max(brought))}")
     return "nguồn: " + ", ".join(parts)

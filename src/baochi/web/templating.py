@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
-from baochi.hanoi_time import HANOI
+from baochi.hanoi_time import HANOI, minute
 from baochi.labels import label_name
 from baochi.watch.spikes import vi_figure, vi_number
 from baochi.web.auth import ROLES, csrf_token
@@ -28,7 +28,7 @@ templates = Jinja2Templates(directory=TEMPLATES)
 
 def local(value: dt.datetime | None) -> str:
     """dd/mm/yyyy HH:MM in Hà Nội time, as the office reads dates."""
-    return value.astimezone(HANOI).strftime("%d/%m/%Y %H:%M") if value else "—"
+    return minute(value) if value else "—"
 
 
 def day(value: dt.datetime | dt.date | str | None) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
-from baochi.hanoi_time import HANOI
+from baochi.hanoi_time import minute
 from baochi.records import digest
 from baochi.settings import Settings
 from baochi.tables import TITLE_ROWS, csv_rows, header_index, workbook
@@ -181,8 +181,7 @@ def _not_ahead(item: SocialItem, latest: dt.datetime | None) -> SocialItem:
     """The item, unless it is dated after the latest possible time: a day and month swapped
     ("12/01" for 1 December) or a wrong zone, which would keep it first among the newest."""
     if latest is not None and item.published_at is not None and item.published_at > latest:
-        shown = item.published_at.astimezone(HANOI).strftime("%d/%m/%Y %H:%M")
-        raise RowError("published_at", f"ở tương lai: {shown}")
+        raise RowError("published_at", f"ở tương lai: {minute(item.published_at)}")
     return item
 
 
