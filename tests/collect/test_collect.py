@@ -18,6 +18,7 @@ from sqlalchemy import text
 
 from baochi import pipeline
 from baochi.collect import collect_once
+from baochi.collect.explain import explain
 from baochi.collect.fetcher import Fetcher
 from baochi.db import Store
 from baochi.records import Page
@@ -151,6 +152,22 @@ def test_legacy_and_wrong_charsets_are_repaired(site, settings, name: str):
     original = site.bad_articles[name]
     assert article.title == normalize(original["title"])
     assert article.text.split("\n") == _words(original["text"])
+
+
+def test_each_failing_source_says_why_in_the_offices_words(site, store, settings):
+    """The errors stored by real failed fetches read, for Hoa, as what to do about them."""
+    settings = settings.replace(retries=0)
+    said = {
+        "/bad/404": "Không còn địa chỉ này: nguồn tin có thể đã đổi địa chỉ",
+        "/bad/500": "Máy chủ của trang đang lỗi hoặc quá tải (hay lớp chống bot)",
+        "/bad/not-html": "Địa chỉ không trả về RSS, sitemap hay trang tin",
+        "/bad/redirect-loop": "Trang chuyển hướng vòng quanh",
+    }
+    for path in said:
+        store.add_source(site.base_url + path, "Báo Hỏng", kind="feed")
+    collect_once(store, settings)
+    got = {urlsplit(s.url).path: explain(s.last_error) for s in store.sources()}
+    assert got == said
 
 
 def test_failing_source_is_shown_then_disabled(site, store, settings):

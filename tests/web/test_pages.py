@@ -797,13 +797,22 @@ def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
 def test_a_backed_off_source_is_polled_now_on_request(client_as, store, web) -> None:
     source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
     now = dt.datetime.now(dt.UTC)
-    failed = after_failure(900.0, 3, "403 Forbidden", now, Settings())
+    blocked = "http_403: https://hanoimoi.vn/rss/xa-hoi"  # as the fetcher words it
+    failed = after_failure(900.0, 3, blocked, now, Settings())
     store.update_source(source_id, **failed)
     assert store.sources(due_before=now) == []
     client = client_as("analyst")
     page = client.get(f"/sources/{source_id}").text
     assert "Thu thập ngay" in page and 'id="next-poll"' in page
     assert 'health-bad">Lỗi</div>' in page  # a state, written as the others are
+    why = "Trang từ chối truy cập: có thể đang chặn bộ thu thập"  # what Hoa can act on
+    listed = client.get("/sources").text
+    assert f'<div class="source-why">{why}</div>' in listed and blocked in listed
+    assert f"4 lỗi liên tiếp · {why}" in client.get("/").text
+    _, *rows = load_workbook(
+        io.BytesIO(client.get("/sources/export.xlsx").content)
+    ).active.iter_rows(values_only=True)
+    assert rows[0][9:11] == (blocked, why)
     posted = client.post(f"/sources/{source_id}/poll", data={"csrf": csrf(client)})
     assert posted.url.path == f"/sources/{source_id}"
     [due] = store.sources(due_before=dt.datetime.now(dt.UTC))

@@ -188,6 +188,30 @@ EN: dict[str, str] = {
     "Chưa tải lần nào": "Not fetched yet",
     "Quá hạn thu thập": "Overdue",
     "Không có bài mới": "No new articles",
+    "Trang không trả lời kịp": "The site did not answer in time",
+    "Không kết nối được tới trang": "The site could not be reached",
+    "robots.txt của trang không cho thu thập địa chỉ này": "The site's robots.txt forbids it",
+    "Không đọc được robots.txt của trang": "The site's robots.txt could not be read",
+    "Địa chỉ không trả về RSS, sitemap hay trang tin": "Not an RSS feed, sitemap or news page",
+    "RSS hỏng, không đọc được": "Broken RSS feed",
+    "Sitemap hỏng, không đọc được": "Broken sitemap",
+    "Trang trả về quá lớn": "The answer is too large",
+    "Trang chuyển hướng vòng quanh": "The site redirects in a loop",
+    "Trang chuyển hướng quá nhiều lần": "The site redirects too many times",
+    "Địa chỉ trong mạng nội bộ: không được thu thập": "An internal address: not collected",
+    "Trang từ chối truy cập: có thể đang chặn bộ thu thập": (
+        "The site refuses access: it may be blocking the collector"
+    ),
+    "Không còn địa chỉ này: nguồn tin có thể đã đổi địa chỉ": (
+        "The address is gone: the source may have moved"
+    ),
+    "Trang đề nghị thu thập chậm lại: sẽ chờ rồi thử lại": (
+        "The site asks to slow down: it will be tried again later"
+    ),
+    "Trang từ chối yêu cầu": "The site refuses the request",
+    "Máy chủ của trang đang lỗi hoặc quá tải (hay lớp chống bot)": (
+        "The site's server is failing or overloaded (or an anti-bot layer)"
+    ),
     "nguồn không có bài mới": "sources with no new articles",
     "chưa lấy được bài nào": "none collected yet",
     "Bài mới gần nhất": "Last new article",

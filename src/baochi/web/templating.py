@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import FileSystemLoader
 
+from baochi.collect.explain import explain
 from baochi.hanoi_time import HANOI, minute
 from baochi.labels import label_name
 from baochi.watch.spikes import vi_figure, vi_number
@@ -65,7 +66,7 @@ def query(params: dict[str, Any]) -> str:
 
 
 templates.env.filters.update(
-    local=local, day=day, number=number, figure=figure, label=label, query=query
+    local=local, day=day, number=number, figure=figure, label=label, query=query, why=explain
 )
 
 

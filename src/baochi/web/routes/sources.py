@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from baochi.collect.explain import explain
 from baochi.collect.sources import SourceSpec, add_sources, check_url
 from baochi.collect.ssrf import inside
 from baochi.db import SourceRow
@@ -33,6 +34,7 @@ SOURCE_COLUMNS = (
     "Bài mới gần nhất",
     "Lỗi liên tiếp",
     "Lỗi gần nhất",
+    "Lỗi nghĩa là",
     "Tổng số bài",
 )
 
@@ -144,6 +146,7 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
             local(r.s.last_article_at),
             r.s.consecutive_failures,
             r.s.last_error,
+            explain(r.s.last_error),
             r.s.articles_total,
         )
         for r in health(request)

@@ -1,0 +1,40 @@
+"""A failed fetch in the office's words: "http_403: https://…" tells Hoa nothing, "the site
+refuses access: it may be blocking the collector" tells her what to do. The raw error stays
+beside it for whoever looks further."""
+
+from __future__ import annotations
+
+# By the reason a failure starts with (baochi.failures: "reason: detail").
+REASONS = {
+    "timeout": "Trang không trả lời kịp",
+    "connection": "Không kết nối được tới trang",
+    "robots": "robots.txt của trang không cho thu thập địa chỉ này",
+    "robots_unavailable": "Không đọc được robots.txt của trang",
+    "content_type": "Địa chỉ không trả về RSS, sitemap hay trang tin",
+    "bad_feed": "RSS hỏng, không đọc được",
+    "bad_sitemap": "Sitemap hỏng, không đọc được",
+    "too_large": "Trang trả về quá lớn",
+    "redirect_loop": "Trang chuyển hướng vòng quanh",
+    "too_many_redirects": "Trang chuyển hướng quá nhiều lần",
+    "blocked_address": "Địa chỉ trong mạng nội bộ: không được thu thập",
+}
+# By HTTP status; a status not here is told by its class.
+STATUSES = {
+    401: "Trang từ chối truy cập: có thể đang chặn bộ thu thập",
+    403: "Trang từ chối truy cập: có thể đang chặn bộ thu thập",
+    404: "Không còn địa chỉ này: nguồn tin có thể đã đổi địa chỉ",
+    410: "Không còn địa chỉ này: nguồn tin có thể đã đổi địa chỉ",
+    429: "Trang đề nghị thu thập chậm lại: sẽ chờ rồi thử lại",
+}
+CLIENT_ERROR = "Trang từ chối yêu cầu"
+SERVER_ERROR = "Máy chủ của trang đang lỗi hoặc quá tải (hay lớp chống bot)"
+
+
+def explain(error: str) -> str:
+    """What a stored fetch error means, in Vietnamese (the status itself is in the raw error
+    shown beside it); "" for none, or one not known here."""
+    reason = error.split(":", 1)[0].strip()
+    if reason.startswith("http_") and reason[5:].isdigit():
+        status = int(reason[5:])
+        return STATUSES.get(status, SERVER_ERROR if status >= 500 else CLIENT_ERROR)
+    return REASONS.get(reason, "")
