@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from baochi.collect.explain import explain
 from baochi.settings import Settings
 
 SPEED_UP = 0.5  # mostly new links: poll twice as often
@@ -67,5 +68,7 @@ def after_failure(
     }
     if failures >= settings.max_failures:
         state["enabled"] = False
-        state["disabled_reason"] = f"{failures} consecutive failures; last: {error[:300]}"
+        # Shown on the sources page as why it is off, in the office's words and the raw error.
+        why = explain(error) or "lỗi"
+        state["disabled_reason"] = f"Tự tắt sau {failures} lần lỗi liên tiếp ({why}): {error[:300]}"
     return state
