@@ -15,6 +15,7 @@ from baochi.reports.period import yesterday
 from tests.cases import test_browser as cases_browser
 from tests.reports import test_web
 from tests.reports.conftest import Collected
+from tests.serving import serving
 from tests.web import test_browser
 
 pytestmark = test_browser.pytestmark
@@ -28,7 +29,7 @@ def server(collected: Collected, users: dict[str, str]) -> Iterator[str]:
     """The app over the collected data, on a free loopback port."""
     from baochi.web import create_app
 
-    with test_browser.serving(create_app(collected.settings, collected.store)) as address:
+    with serving(create_app(collected.settings, collected.store)) as address:
         yield address
 
 

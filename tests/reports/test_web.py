@@ -9,8 +9,12 @@ import datetime as dt
 import io
 import re
 import socket
+import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
+import httpx
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
@@ -21,6 +25,7 @@ from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.races import at_once, held_after_looking
 from tests.reports.conftest import Collected
+from tests.serving import serving
 from tests.watch.test_mail import Inbox, smtp, smtp_server  # noqa: F401  (the SMTP server fixture)
 
 argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
@@ -46,6 +51,16 @@ def users(collected: Collected) -> dict[str, str]:
             create_user(web, name, role, "", PASSWORD, name.title())
     yield {"analyst": "lan", "leader": "hung"}
     auth._hasher = original
+
+
+@contextmanager
+def signed_in(address: str, username: str) -> Iterator[httpx.Client]:
+    """A client of a served app, signed in through the real form."""
+    with httpx.Client(base_url=address, timeout=30) as client:
+        token = _CSRF.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
+        form = {"username": username, "password": PASSWORD, "csrf": token, "next": "/"}
+        assert client.post("/login", data=form).status_code == 303
+        yield client
 
 
 def client_for(collected: Collected, username: str, **settings: object) -> TestClient:
@@ -200,6 +215,36 @@ def test_a_draft_sent_twice_at_once_is_mailed_once(collected, users) -> None:
         assert row is not None and row.status == "sent" and row.sending_since is None
         again = clients[1].post(f"/reports/drafts/{draft_id}/send", data=form[1])
         assert "Đã gửi" in again.text and len(inbox.messages) == 2
+
+
+def test_pages_are_served_while_a_brief_is_being_mailed(collected, users) -> None:
+    """Sending waits on the mail server; on the one server every page shares, the other pages
+    do not wait with it."""
+    from baochi.web import create_app
+
+    with smtp_server(_SlowInbox()) as port:
+        settings = collected.settings.replace(smtp_host="127.0.0.1", smtp_port=port)
+        with (
+            serving(create_app(settings, collected.store)) as address,
+            signed_in(address, "lan") as sender,
+            signed_in(address, "hung") as reader,
+        ):
+            draft_id = make_draft(sender)
+            form = {"csrf": csrf(sender, "/reports"), "recipients": "vp@hanoi.gov.vn"}
+            finished: list[str] = []
+
+            def send() -> None:
+                sender.post(f"/reports/drafts/{draft_id}/send", data=form)
+                finished.append("send")
+
+            with ThreadPoolExecutor(1) as pool:
+                sending = pool.submit(send)
+                while ReportsStore(collected.store.engine).draft(draft_id).sending_since is None:
+                    time.sleep(0.01)  # the mail is on its way
+                assert reader.get("/reports").status_code == 200
+                finished.append("page")
+                sending.result()
+    assert finished == ["page", "send"]
 
 
 def test_a_brief_made_again_by_a_double_click_is_one_draft(collected, users, monkeypatch) -> None:

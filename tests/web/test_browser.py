@@ -7,17 +7,12 @@ and the hostile article whose <script> must appear as text and never run.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
-import uvicorn
-from fastapi import FastAPI
 
 from baochi.stories import assign
+from tests.serving import serving
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,25 +48,6 @@ pytestmark = [
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
 )
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app on a free loopback port, in a thread, for as long as the block runs."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=running.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not running.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        running.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

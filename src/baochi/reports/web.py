@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from baochi.db.reports_store import ReportsStore
@@ -218,7 +219,8 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
         return RedirectResponse(
             f"/reports/drafts/{draft_id}?{urlencode({'error': str(exc)})}", status_code=303
         )
-    error = send_draft(
+    error = await run_in_threadpool(  # a slow mail server must not hold every other page
+        send_draft,
         _engine(request),
         request.app.state.settings,
         draft_id,
