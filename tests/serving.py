@@ -3,14 +3,18 @@ that share one server (and its one event loop) as they do in production."""
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import httpx
 import uvicorn
 from fastapi import FastAPI
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @contextmanager
@@ -30,3 +34,18 @@ def serving(app: FastAPI) -> Iterator[str]:
     finally:
         running.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def signed_in(address: str, username: str, password: str) -> Iterator[httpx.Client]:
+    """A client of a served app, signed in through the real form."""
+    with httpx.Client(base_url=address, timeout=30) as client:
+        token = CSRF.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
+        form = {"username": username, "password": password, "csrf": token, "next": "/"}
+        assert client.post("/login", data=form).status_code == 303
+        yield client
+
+
+def csrf(client: httpx.Client, path: str) -> str:
+    """The form token a page of the served app carries."""
+    return CSRF.search(client.get(path).text).group(1)  # type: ignore[union-attr]

@@ -10,11 +10,8 @@ import io
 import re
 import socket
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 
-import httpx
 import pytest
 from docx import Document
 from fastapi.testclient import TestClient
@@ -25,7 +22,7 @@ from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.races import at_once, held_after_looking
 from tests.reports.conftest import Collected
-from tests.serving import serving
+from tests.serving import serving, signed_in
 from tests.watch.test_mail import Inbox, smtp, smtp_server  # noqa: F401  (the SMTP server fixture)
 
 argon2 = pytest.importorskip("argon2", reason="argon2-cffi is not installed")
@@ -51,16 +48,6 @@ def users(collected: Collected) -> dict[str, str]:
             create_user(web, name, role, "", PASSWORD, name.title())
     yield {"analyst": "lan", "leader": "hung"}
     auth._hasher = original
-
-
-@contextmanager
-def signed_in(address: str, username: str) -> Iterator[httpx.Client]:
-    """A client of a served app, signed in through the real form."""
-    with httpx.Client(base_url=address, timeout=30) as client:
-        token = _CSRF.search(client.get("/login").text).group(1)  # type: ignore[union-attr]
-        form = {"username": username, "password": PASSWORD, "csrf": token, "next": "/"}
-        assert client.post("/login", data=form).status_code == 303
-        yield client
 
 
 def client_for(collected: Collected, username: str, **settings: object) -> TestClient:
@@ -226,8 +213,8 @@ def test_pages_are_served_while_a_brief_is_being_mailed(collected, users) -> Non
         settings = collected.settings.replace(smtp_host="127.0.0.1", smtp_port=port)
         with (
             serving(create_app(settings, collected.store)) as address,
-            signed_in(address, "lan") as sender,
-            signed_in(address, "hung") as reader,
+            signed_in(address, "lan", PASSWORD) as sender,
+            signed_in(address, "hung", PASSWORD) as reader,
         ):
             draft_id = make_draft(sender)
             form = {"csrf": csrf(sender, "/reports"), "recipients": "vp@hanoi.gov.vn"}

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
@@ -234,7 +235,8 @@ async def import_upload(
     """Import a workbook, or a CSV named after its entity; nothing written unless all is right."""
     data = await file.read(MAX_UPLOAD + 1)
     path = Path(file.filename or "")
-    try:
+
+    def read_and_import() -> dict[str, Any]:
         if len(data) > MAX_UPLOAD:
             raise RegistryImportError([f"tệp lớn hơn {MAX_UPLOAD // 1_000_000} MB"])
         if path.suffix.lower() == ".xlsx":
@@ -244,7 +246,10 @@ async def import_upload(
             if entity is None:
                 raise RegistryImportError([f"không rõ {path.name} thuộc danh mục nào"])
             sheets = [read_csv(data, entity.name)]
-        counts = import_sheets(_store(request), sheets, user.username, audit=audited(user))
+        return import_sheets(_store(request), sheets, user.username, audit=audited(user))
+
+    try:  # a big workbook takes seconds to read: not on the event loop every page shares
+        counts = await run_in_threadpool(read_and_import)
     except RegistryImportError as exc:
         return _overview(request, user, problems=exc.errors)
     done = "; ".join(

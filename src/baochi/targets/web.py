@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from baochi import hanoi_time
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
@@ -129,8 +130,9 @@ async def import_page(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]
 ) -> Response:
     """Create or update a directive from a workbook; nothing written unless all rows are right."""
-    try:
-        import_directive(request.app.state.store.engine, await file.read(20_000_000))
+    data = await file.read(20_000_000)
+    try:  # a big workbook takes seconds to read: not on the event loop every page shares
+        await run_in_threadpool(import_directive, request.app.state.store.engine, data)
     except RowsInvalid as exc:
         context = {"title": "Chỉ tiêu", "problems": exc.problems}
         return render(request, "targets/problems.html", context, 422)
