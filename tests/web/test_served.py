@@ -1,5 +1,5 @@
 """One server, one event loop, every user: a request that works for seconds (a big workbook
-read) must not hold the pages of everyone else meanwhile."""
+read, a large letter checked and written) must not hold the pages of everyone else meanwhile."""
 
 from __future__ import annotations
 
@@ -9,10 +9,35 @@ from typing import Any
 
 import pytest
 
+from baochi import cases
+from baochi.cases import casework
 from baochi.registry import web as registry_web
 from baochi.targets import web as targets_web
 from tests.serving import csrf, serving, signed_in
 from tests.web.conftest import PASSWORD
+
+
+def held_while(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> tuple[Any, Any]:
+    """Make module.name wait, once called, until released: (started, release) events."""
+    started, release = threading.Event(), threading.Event()
+    real = getattr(module, name)
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        release.wait(10)  # the slow part is running
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, held)
+    return started, release
+
+
+def answered_meanwhile(started: Any, release: Any, reader: Any) -> int:
+    """The status of another user's overview, asked for while the slow part runs."""
+    assert started.wait(10)
+    try:
+        return int(reader.get("/", timeout=5).status_code)
+    finally:
+        release.set()
 
 
 @pytest.mark.parametrize(
@@ -25,15 +50,7 @@ from tests.web.conftest import PASSWORD
 def test_other_pages_are_served_while_a_workbook_is_imported(
     app, people, monkeypatch, module: Any, slow: str, path: str, upload: str, page: str
 ) -> None:
-    started, release = threading.Event(), threading.Event()
-    real = getattr(module, slow)
-
-    def held(*args: Any) -> Any:
-        started.set()
-        release.wait(10)  # the workbook is being read
-        return real(*args)
-
-    monkeypatch.setattr(module, slow, held)
+    started, release = held_while(monkeypatch, module, slow)
     with (
         serving(app) as address,
         signed_in(address, "hoa", PASSWORD) as hoa,
@@ -43,10 +60,26 @@ def test_other_pages_are_served_while_a_workbook_is_imported(
         files = {"file": (upload, b"not really a workbook", "application/octet-stream")}
         with ThreadPoolExecutor(1) as pool:
             importing = pool.submit(hoa.post, path, data=form, files=files)
-            assert started.wait(10)
-            try:
-                answered = lan.get("/", timeout=5).status_code  # while the import works
-            finally:
-                release.set()
-            assert answered == 200
+            assert answered_meanwhile(started, release, lan) == 200
             assert importing.result().status_code in (200, 303, 422)  # refused: not a workbook
+
+
+def test_other_pages_are_served_while_a_letter_is_attached(app, people, store, monkeypatch):
+    minh = people["officer"]
+    analyst = cases.Actor("analyst", user_id=people["analyst"].id)
+    case_id = cases.open_case(
+        store.engine, analyst, "Ngập phố Huế", responsible=[minh.department_id]
+    )
+    started, release = held_while(monkeypatch, casework, "attach")
+    with (
+        serving(app) as address,
+        signed_in(address, "minh", PASSWORD) as officer,
+        signed_in(address, "lan", PASSWORD) as lan,
+    ):
+        form = {"csrf": csrf(officer, f"/cases/{case_id}"), "answer": "Đã xử lý."}
+        letter = {"file": ("cong-van.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")}
+        with ThreadPoolExecutor(1) as pool:
+            answering = pool.submit(officer.post, f"/cases/{case_id}/answer", data=form,
+                                    files=letter)  # fmt: skip
+            assert answered_meanwhile(started, release, lan) == 200
+            assert answering.result().status_code in (200, 303, 409)

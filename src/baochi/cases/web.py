@@ -15,6 +15,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from baochi.cases import casework, inbox_web, workflow
 from baochi.cases.attachments import AttachmentRejected
@@ -462,8 +463,8 @@ async def case_answer(
         if answer.strip():  # a form with a file is not cleaned on its way (web/form_text.py)
             casework.answer(engine, actor, case_id, normalize(answer))
 
-    try:
-        return _act(request, user, case_id, "answer", work)
+    try:  # a letter of many megabytes is checked and written off the event loop
+        return await run_in_threadpool(_act, request, user, case_id, "answer", work)
     except HTTPException as exc:  # a refused letter or answer: the case again, the text kept
         if exc.status_code != 409:
             raise
