@@ -91,11 +91,23 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     minh.wait_for_url("**/notifications")
     assert bell.count() == 0
 
-    # He answers with the official letter attached.
+    # He answers, first with a page saved as ".pdf": refused, his text given back unsaved, and
+    # leaving it asks first. Then with the official letter attached.
+    answer = "Sở Xây dựng đã kiểm tra và gỡ bỏ đường dẫn lừa đảo."
+    wrong = tmp_path / "cong-van-tra-loi-luu-nham.pdf"
+    wrong.write_bytes(b"<html><body>trang web</body></html>")
+    minh.goto(f"/cases/{case_id}")
+    minh.fill("textarea[name=answer]", answer)
+    minh.set_input_files("input[name=file]", str(wrong))
+    minh.click("text=Gửi trả lời")
+    assert "chỉ nhận tệp PDF" in minh.locator("#answer-refused").inner_text()
+    assert minh.input_value("textarea[name=answer]") == answer
+    asked: list[str] = []
+    minh.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+    minh.click("nav a[href='/cases']")  # dismissed: he stays with his text
+    assert asked == ["beforeunload"] and minh.input_value("textarea[name=answer]") == answer
     letter = tmp_path / "cong-van-tra-loi.pdf"
     letter.write_bytes(PDF)
-    minh.goto(f"/cases/{case_id}")
-    minh.fill("textarea[name=answer]", "Sở Xây dựng đã kiểm tra và gỡ bỏ đường dẫn lừa đảo.")
     minh.set_input_files("input[name=file]", str(letter))
     minh.click("text=Gửi trả lời")
     minh.wait_for_url(f"**/cases/{case_id}")

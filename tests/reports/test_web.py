@@ -299,6 +299,7 @@ def test_two_editors_of_one_draft_do_not_overwrite_each_other_unawares(collected
     refused = lan.post(f"/reports/drafts/{draft_id}", data={**hers, "note": "Bản của chị Lan."})
     assert refused.status_code == 409 and 'id="conflict"' in refused.text
     assert ">Bản của chị Lan.</textarea>" in refused.text  # nothing she typed is lost
+    assert 'id="edit-draft" data-keep data-unsaved>' in refused.text  # leaving it asks first
     assert drafts.load(collected.store.engine, draft_id)[1].note == "Bản của anh."
     for forged in ("", "hôm qua", "2017-02-06T08:00:00"):  # none a page wrote: refused alike
         page = lan.post(f"/reports/drafts/{draft_id}", data={**hers, "version": forged})

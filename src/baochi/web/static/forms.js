@@ -34,8 +34,9 @@
   });
 
   // Typed text is not left behind unasked: a form marked data-keep (a draft's summaries, a
-  // department's answer) that was typed in and not sent makes leaving the page ask first.
-  var typed = new Set();
+  // department's answer) that was typed in and not sent makes leaving the page ask first, and
+  // so does one the server gave back unsaved (data-unsaved: a refused answer, a save conflict).
+  var typed = new Set(document.querySelectorAll("form[data-keep][data-unsaved]"));
   document.addEventListener("input", function (event) {
     var form = event.target.form;
     if (form && form.hasAttribute("data-keep")) typed.add(form);
