@@ -75,11 +75,17 @@ def _max_bytes(request: Request) -> int:
     return int(request.app.state.settings.case_attachment_max_bytes)
 
 
-def _departments(request: Request, current: bool = False) -> dict[int, str]:
-    """Department names by id: every one (past cases name merged ones), or those a case may
-    be routed to now."""
-    found = web_store(request).departments(current=current)
-    return {int(d["id"]): str(d["name"]) for d in found}
+def _departments(request: Request) -> dict[int, str]:
+    """Department names by id, merged ones too: past cases name them."""
+    return _named(request)[0]
+
+
+def _named(request: Request) -> tuple[dict[int, str], dict[int, str]]:
+    """Every department's name by id, and of those the ones a case may be routed to now (not
+    merged into another), from one read."""
+    found = web_store(request).departments()
+    names = {int(d["id"]): str(d["name"]) for d in found}
+    return names, {int(d["id"]): names[int(d["id"])] for d in found if d["merged_into"] is None}
 
 
 def _ids(values: list[str]) -> list[int]:
@@ -148,6 +154,7 @@ def cases_page(
     found = filters.cases(request, user, now)
     figures = department_figures(found, now) if user.role != workflow.OFFICER else []
     shown = found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    names, assignable = _named(request)
     context = {
         "title": "Hồ sơ",
         "cases": [(c, days_left(c.due_on, now)) for c in shown],
@@ -155,8 +162,8 @@ def cases_page(
         "page": page,
         "pages": max(1, -(-len(found) // PAGE_SIZE)),
         "labels": workflow.STATUS_LABELS,
-        "departments": _departments(request),
-        "assignable": _departments(request, current=True),
+        "departments": names,
+        "assignable": assignable,
         "figures": figures,
         "filters": filters,
         "priorities": _rules(request).priorities,
@@ -346,13 +353,14 @@ def _case_page(
     coverage = [d.document_id for d in documents if d.relation == "coverage"]
     named = request.app.state.store.labels_of(coverage).values()
     areas = Counter(area for labels in named for area in labels.areas)
+    names, assignable = _named(request)
     context = {
         "title": f"#{case.id} {case.title}",  # what a browser tab and a bookmark show
         "case": case,
         "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
         "labels": workflow.STATUS_LABELS,
-        "departments": _departments(request),
-        "assignable": _departments(request, current=True),
+        "departments": names,
+        "assignable": assignable,
         "documents": grouped(  # wire copies under their original, unless a reply
             documents, lambda d: d.relation == "coverage" and not d.confirmed
         ),

@@ -567,9 +567,10 @@ class Store:
             for item, (status, doc_id) in zip(items, saved, strict=True):
                 results.append((status, doc_id))
                 if item.source_id is not None:
-                    stored[item.source_id] += 1 if status == "stored" else 0
                     at = latest.get(item.source_id, item.fetched_at)
                     latest[item.source_id] = max(at, item.fetched_at)
+                if status == "stored" and item.source_id is not None:
+                    stored[item.source_id] += 1
                 for u in [*item.seen_urls, item.document.article.url]:
                     key = digest(u)
                     marks[key] = {
@@ -583,12 +584,12 @@ class Store:
                     }
             if marks:
                 self._mark_urls(conn, list(marks.values()))
-            if stored:
+            if latest:
                 conn.execute(
                     self._count_stored,
                     [
-                        {"source_id": k, "stored": n, "latest": latest[k]}
-                        for k, n in sorted(stored.items())
+                        {"source_id": k, "stored": stored[k], "latest": at}
+                        for k, at in sorted(latest.items())
                     ],
                 )
         return results

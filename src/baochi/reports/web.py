@@ -206,12 +206,11 @@ def copy_draft(request: Request, draft_id: int, user: Editor) -> Response:
 async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
     """Mail the draft with the edits sent along (the send button belongs to the edit form, so
     summaries typed but not saved go out, and are kept); the outcome is shown on the draft."""
-    _draft(request, draft_id)
     form = await request.form()
-    if "version" in form:
-        refused = _keep(request, draft_id, form, user)
-        if refused is not None:
-            return refused
+    if "version" not in form:  # a send without the edit form (a sent brief's)
+        _draft(request, draft_id)
+    elif (refused := _keep(request, draft_id, form, user)) is not None:
+        return refused
     fmt = str(form.get("format", "pdf"))
     try:
         addresses = recipients_of(str(form.get("recipients", "")))
