@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from markupsafe import escape
 
 from baochi.db.reports_store import ReportsStore
+from baochi.db.web_store import WebStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.races import at_once, held_after_looking
@@ -356,6 +357,45 @@ def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
         },
     )
     assert bad.status_code == 422 and "trước ngày bắt đầu" in bad.text
+
+
+def test_the_drafts_list_is_paged_filtered_and_says_who_made_each(collected, users) -> None:
+    office = client_for(collected, "lan")
+    engine = collected.store.engine
+    _, paper = drafts.load(engine, make_draft(office))
+    lan = WebStore(engine).user_by_name("lan").id  # type: ignore[union-attr]
+    made = {}  # a year of daily briefs, more than a page of the list
+    start = dt.date(2015, 1, 1)
+    for n in range(70):
+        day = (start + dt.timedelta(days=n)).isoformat()
+        paper.period = {**paper.period, "first": day, "last": day}
+        made[day] = drafts.save_new(engine, paper, lan, dt.datetime.now(dt.UTC))
+    drafts.mark(engine, made["2015-01-03"], "lanh.dao@ubnd.example", "", dt.datetime.now(dt.UTC))
+    paper.period = {**paper.period, "first": "2015-01-05", "last": "2015-01-05"}
+    scheduled = drafts.claim_scheduled(engine, paper, "brief:2015-01-05", dt.datetime.now(dt.UTC))
+
+    def ids(page: str) -> set[int]:
+        return {int(i) for i in re.findall(r'href="/reports/drafts/(\d+)"', page)}
+
+    one_day = office.get("/reports", params={"kind": "brief", "day": "2015-01-05"})
+    assert one_day.status_code == 200 and ids(one_day.text) == {made["2015-01-05"], scheduled}
+    assert "Lịch tự động" in one_day.text and ">Lan<" in one_day.text
+    sent = office.get("/reports", params={"status": "sent", "day": "2015-01-03"}).text
+    assert ids(sent) == {made["2015-01-03"]}
+    assert ids(office.get("/reports", params={"kind": "report", "day": "2015-01-05"}).text) == set()
+
+    seen: set[int] = set()  # the first brief made is on a later page, the filter kept
+    link: str | None = "/reports?kind=brief"
+    while link:
+        page = office.get(link.replace("&amp;", "&"))
+        assert page.status_code == 200 and len(ids(page.text)) <= 50
+        seen |= ids(page.text)
+        following = re.search(r'rel="next" href="([^"]+)"', page.text)
+        link = following.group(1) if following else None
+        assert link is None or "kind=brief" in link
+    assert set(made.values()) <= seen
+    for bad in ({"kind": "weekly"}, {"status": "x"}, {"day": "31/02/2015"}, {"page": "0"}):
+        assert office.get("/reports", params=bad).status_code == 422, bad
 
 
 def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected, smtp) -> None:  # noqa: F811

@@ -8,7 +8,7 @@ Counting is done in Python over light rows, the same on SQLite and PostgreSQL; a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from baochi.db.schema import UTCDateTime, documents, outlets
 from baochi.db.schema_reports import report_drafts
 from baochi.db.schema_stories import stories
+from baochi.db.schema_web import users
 from baochi.db.turns import DRAFTS, take_turns
 
 T = TypeVar("T")
@@ -80,6 +81,24 @@ class DraftRow:
     sent_to: str
     send_error: str
     sending_since: dt.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class DraftListed:
+    """A draft as the list shows it: no paper, and the name of who made it."""
+
+    id: int
+    kind: str
+    first_day: dt.date
+    last_day: dt.date
+    scope: str
+    title: str
+    status: str
+    schedule_key: str | None  # set when the schedule made it
+    author: str  # "" when the schedule made it
+    updated_at: dt.datetime
+    sent_at: dt.datetime | None
+    send_error: str
 
 
 class ReportsStore:
@@ -210,13 +229,53 @@ class ReportsStore:
             row = conn.execute(select(report_drafts).where(report_drafts.c.id == draft_id)).first()
         return None if row is None else DraftRow(**row._mapping)
 
-    def drafts(self, kinds: Sequence[str] = (), limit: int = 50) -> list[DraftRow]:
-        """The latest drafts, newest first."""
-        query = select(report_drafts).order_by(report_drafts.c.id.desc()).limit(limit)
-        if kinds:
-            query = query.where(report_drafts.c.kind.in_(list(kinds)))
+    def drafts(
+        self,
+        limit: int = 50,
+        offset: int = 0,
+        kind: str = "",
+        status: str = "",
+        day: dt.date | None = None,
+    ) -> list[DraftListed]:
+        """Drafts newest first, without their papers: of one kind ("brief", or "report" for the
+        periodic ones), one status ("draft", "sent"), covering one day, when asked."""
+        c = report_drafts.c
+        author = func.coalesce(func.nullif(users.c.display_name, ""), users.c.username, "")
+        query = (
+            select(
+                c.id,
+                c.kind,
+                c.first_day,
+                c.last_day,
+                c.scope,
+                c.title,
+                c.status,
+                c.schedule_key,
+                author.label("author"),
+                c.updated_at,
+                c.sent_at,
+                c.send_error,
+            )
+            .select_from(report_drafts.outerjoin(users, users.c.id == c.created_by))
+            .order_by(c.id.desc())
+            .limit(limit)
+            .offset(offset)
+        )
+        if kind:
+            query = query.where(c.kind == "brief" if kind == "brief" else c.kind != "brief")
+        if status:
+            query = query.where(c.status == "sent" if status == "sent" else c.status != "sent")
+        if day is not None:
+            query = query.where(c.first_day <= day, c.last_day >= day)
         with self.engine.connect() as conn:
-            return [DraftRow(**row._mapping) for row in conn.execute(query)]
+            return [DraftListed(**row._mapping) for row in conn.execute(query)]
+
+    def scheduled(self, keys: Collection[str]) -> set[str]:
+        """Those of the schedule's keys already claimed by a draft."""
+        c = report_drafts.c
+        with self.engine.connect() as conn:
+            found = conn.execute(select(c.schedule_key).where(c.schedule_key.in_(list(keys))))
+            return {row[0] for row in found}
 
     def unsent_scheduled(self) -> list[DraftRow]:
         """Scheduled drafts not sent yet (a failed send is retried from here)."""

@@ -45,9 +45,9 @@ def run_schedule(
     if not settings.brief_recipients:
         return outcome
     reports = ReportsStore(store.engine)
-    made = {d.schedule_key for d in reports.drafts(limit=200) if d.schedule_key}
-    for kind, period in due(settings, now):
-        key = f"{kind}:{period.first}:{period.last}:{HANOI_SCOPE.key}"
+    wanted = {f"{k}:{p.first}:{p.last}:{HANOI_SCOPE.key}": (k, p) for k, p in due(settings, now)}
+    made = reports.scheduled(wanted)
+    for key, (kind, period) in wanted.items():
         if key in made:
             continue
         if kind == "brief":

@@ -8,7 +8,9 @@ analysts) makes, edits and sends. Every text of the paper is escaped by the temp
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from dataclasses import dataclass
+from functools import partial
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -16,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from baochi.db.reports_store import ReportsStore
+from baochi.db.reports_store import DraftListed, ReportsStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User
 from baochi.reports import drafts
@@ -28,6 +30,7 @@ from baochi.reports.periodic import make_report
 from baochi.reports.scope import ScopeError, resolve
 from baochi.reports.send import recipients_of, send_draft
 from baochi.web.auth import EDITORS, READERS, require
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem
 from baochi.web.templating import render as render_page
 
@@ -37,6 +40,7 @@ NAV = (NavItem(80, "/reports", "Báo cáo", READERS),)
 Reader = Annotated[User, Depends(require(*READERS))]
 Editor = Annotated[User, Depends(require(*EDITORS))]
 PERIOD_KINDS = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "custom": "Tùy chọn"}
+PAGE_SIZE = 50
 
 
 def _engine(request: Request) -> Any:
@@ -57,10 +61,44 @@ def _day(text: str) -> dt.date:
         raise HTTPException(422, f"ngày không hợp lệ: {text!r}") from exc
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """The drafts list's filters, as its links carry them."""
+
+    kind: str = ""  # brief, report (the periodic ones), "" for both
+    status: str = ""  # draft, sent, "" for both
+    day: dt.date | None = None  # a day the paper covers
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter is set (the list then says when nothing passes)."""
+        return self != Listed()
+
+    def drafts(self, request: Request, limit: int, offset: int = 0) -> list[DraftListed]:
+        """The drafts that pass, newest first, from `offset` on."""
+        store = ReportsStore(_engine(request))
+        return store.drafts(limit, offset, self.kind, self.status, self.day)
+
+    def query(self) -> dict[str, str]:
+        """The filters as link parameters, the defaults left out."""
+        return {"kind": self.kind, "status": self.status, "day": str(self.day or "")}
+
+
+def _listed(
+    kind: Literal["", "brief", "report"] = "",
+    status: Literal["", "draft", "sent"] = "",
+    day: str = "",
+) -> Listed:
+    """The filters from the query string; a wrong one is a 422 that names it."""
+    return Listed(kind, status, _day(day) if day else None)
+
+
 @router.get("/reports")
-def reports_page(request: Request, user: Reader) -> Response:
-    """The drafts made so far, and the forms that make a brief or a report."""
-    context = {**_index_context(request, user), "error": request.query_params.get("error", "")}
+def reports_page(
+    request: Request, user: Reader, listed: Annotated[Listed, Depends(_listed)], page: Page = 1
+) -> Response:
+    """The drafts made so far, a page at a time, and the forms that make a brief or a report."""
+    context = _index_context(request, user, listed, page)
     return render_page(request, "reports/index.html", context)
 
 
@@ -69,18 +107,21 @@ def _made(request: Request, make: Any, user: User) -> Response:
     try:
         paper = make()
     except (ScopeError, PeriodError, ValueError) as exc:
-        return render_page(
-            request, "reports/index.html", {**_index_context(request, user), "error": str(exc)}, 422
-        )
+        context = {**_index_context(request, user, Listed(), 1), "error": str(exc)}
+        return render_page(request, "reports/index.html", context, 422)
     draft_id = drafts.save_new(_engine(request), paper, user.id, dt.datetime.now(dt.UTC))
     return RedirectResponse(f"/reports/drafts/{draft_id}", status_code=303)
 
 
-def _index_context(request: Request, user: User) -> dict[str, Any]:
+def _index_context(request: Request, user: User, listed: Listed, page: int) -> dict[str, Any]:
     engine = _engine(request)
+    found, following = page_of(partial(listed.drafts, request), page, PAGE_SIZE)
     return {
         "title": "Báo cáo",
-        "drafts": ReportsStore(engine).drafts(limit=100),
+        "drafts": found,
+        "listed": listed,
+        "page": page,
+        "following": following,
         "yesterday": yesterday(dt.datetime.now(dt.UTC)).isoformat(),
         "watchlists": WatchStore(engine).watchlists(),
         "kinds": PERIOD_KINDS,
@@ -248,7 +289,7 @@ def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Respons
 @api.get("/drafts")
 def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
     """The latest drafts."""
-    found = ReportsStore(_engine(request)).drafts(limit=max(1, min(limit, 500)))
+    found = ReportsStore(_engine(request)).drafts(max(1, min(limit, 500)))
     return {
         "items": [
             {
