@@ -1,59 +1,95 @@
-"""Backup and restore of a PostgreSQL store with deploy/backup and deploy/restore, checked once."""
+"""`baochi backup` and `baochi restore` on the store under test (SQLite, or PostgreSQL when CI
+names a server): a backup made while the store is in use brings back its documents and the data
+folder's files, and a restore keeps what it replaces."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
-import subprocess
-import uuid
+import sqlite3
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
+from baochi.cli import main
 from baochi.db import Store, open_store
+from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
+from tests.conftest import postgres_database
 
-DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
-TABLES = ("outlets", "sources", "documents", "urls", "search_text", "alembic_version")
+LETTER = b"%PDF-1.4\n% cong van tra loi cua So Xay dung\n%%EOF\n"
 
 
-def test_backup_then_restore_gives_the_same_store(settings: Settings, tmp_path: Path) -> None:
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("backup and restore are for PostgreSQL (set BAOCHI_TEST_DATABASE_URL)")
-    if shutil.which("pg_dump") is None:
-        pytest.skip("pg_dump is not installed")
-    store = open_store(settings)
-    source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+def _save(store: Store, url: str, title: str) -> None:
     when = dt.datetime(2026, 11, 27, tzinfo=dt.UTC)
-    article = Article(
-        "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn", "Sapo", "Nội dung " * 40, when
-    )
+    source_id, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    article = Article(url, title, "Sapo", f"{title}. Nội dung bài báo về thành phố. " * 40, when)
     store.save_document(Document(article, Keys.of(article)), [], when, source_id=source_id)
 
-    dump = tmp_path / "baochi.dump"
-    env = {**os.environ, "BAOCHI_DATABASE_URL": settings.database_url}
-    subprocess.run([DEPLOY / "backup", dump], env=env, check=True, capture_output=True)
-    target = make_url(settings.database_url).set(database=f"restore_{uuid.uuid4().hex[:10]}")
-    admin = create_engine(make_url(settings.database_url).set(database="postgres"),
-                          isolation_level="AUTOCOMMIT")  # fmt: skip
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
-    try:
-        url = target.render_as_string(hide_password=False)
-        subprocess.run([DEPLOY / "restore", dump, url], check=True, capture_output=True)
-        restored = Store(create_engine(url))
-        for table in TABLES:
-            query = text(f"SELECT count(*) FROM {table}")  # table names are constants above
-            with store.engine.connect() as a, restored.engine.connect() as b:
-                assert a.execute(query).scalar() == b.execute(query).scalar(), table
-        (doc,) = restored.documents()
-        assert doc.title == "Hà Nội: mưa lớn"
-        restored.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
-        admin.dispose()
-        store.engine.dispose()
+
+def _baochi(settings: Settings, *args: str) -> int:
+    flags = ["--set", f"data={settings.data}", "--set", f"database_url={settings.database_url}"]
+    return main([*flags, *args])
+
+
+def _titles(settings: Settings) -> list[str]:
+    return sorted(doc.title for doc in open_store(settings).documents())
+
+
+def test_a_live_backup_brings_the_store_and_its_files_back(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    postgres = settings.database_url.startswith("postgresql")
+    if postgres and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    store = open_store(settings)
+    _save(store, "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn")
+    letter = settings.data / "attachments" / "cong-van-so-12.pdf"
+    letter.parent.mkdir(parents=True, exist_ok=True)
+    letter.write_bytes(LETTER)
+    backups = tmp_path / "backups"
+
+    with store.engine.connect() as reading:  # the store in use: a reader mid-transaction
+        reading.exec_driver_sql("SELECT count(*) FROM documents").scalar()
+        assert _baochi(settings, "backup", str(backups)) == 0
+    folder = Path(capsys.readouterr().out.strip())
+    assert folder.parent == backups and not folder.name.endswith(".partial")
+    assert json.loads((folder / MANIFEST).read_text())["files"] == 1
+    assert (folder / FILES / "attachments" / letter.name).read_bytes() == LETTER
+    assert not any(p.name.endswith(("-wal", "-shm")) for p in folder.rglob("*"))
+
+    # the next day: a new article, and the letter is lost from the disk
+    _save(store, "https://hanoimoi.vn/a-2.html", "Hà Nội: trời nắng")
+    letter.unlink()
+    assert len(_titles(settings)) == 2
+    target = settings
+    with (
+        postgres_database(os.environ["BAOCHI_TEST_DATABASE_URL"])
+        if postgres
+        else nullcontext("") as url
+    ):
+        if postgres:  # PostgreSQL restores into a new, empty database
+            target = settings.replace(database_url=url)
+        assert _baochi(target, "restore", str(folder)) == 0  # without --yes: only says what
+        assert "add --yes" in capsys.readouterr().out and not letter.exists()
+        assert _baochi(target, "restore", str(folder), "--yes") == 0
+        said = capsys.readouterr().out
+        assert _titles(target) == ["Hà Nội: mưa lớn"]
+        assert letter.read_bytes() == LETTER
+        if not postgres:  # what the restore replaced is kept, the new article with it
+            previous = Path(said.rsplit(" ", 1)[1].strip())
+            with sqlite3.connect(previous / DATABASE_FILE) as kept:
+                assert kept.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+        if postgres:
+            open_store(target).engine.dispose()
+
+    assert _baochi(settings, "backup", str(backups), "--keep", "1") == 0  # nightly, keeping one
+    newest = Path(capsys.readouterr().out.strip())
+    assert [p for p in backups.iterdir()] == [newest]
+
+    assert _baochi(settings, "restore", str(tmp_path / "nothing"), "--yes") == 1
+    assert "not a complete baochi backup" in capsys.readouterr().err

@@ -1,12 +1,16 @@
 """Storage subcommands: `baochi partitions` (make next months' document partitions, for a daily
-timer) and `baochi retention` (forget documents collected before the kept months)."""
+timer), `baochi retention` (forget documents collected before the kept months), `baochi backup`
+and `baochi restore`."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from pathlib import Path
 
 from baochi.db import open_store
+from baochi.db.backup import BackupError, back_up, prune, restore
 from baochi.db.retention import create_ahead, forget_before, month_start, partitions
 from baochi.settings import Settings
 
@@ -20,6 +24,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--keep-months", type=int, help="this month and the N-1 before it")
     r.add_argument("--yes", action="store_true", help="do it (without: only say what)")
     r.set_defaults(handler=_retention)
+    b = sub.add_parser("backup", help="copy the database and the data folder's files, live")
+    b.add_argument("into", type=Path, help="folder that keeps the backups (one folder each)")
+    b.add_argument("--keep", type=int, help="then remove all but the N newest backups there")
+    b.set_defaults(handler=_backup)
+    s = sub.add_parser("restore", help="put a backup back (what it replaces is backed up first)")
+    s.add_argument("folder", type=Path, help="one backup folder, as `baochi backup` printed it")
+    s.add_argument("--yes", action="store_true", help="do it (without: only say what)")
+    s.set_defaults(handler=_restore)
 
 
 def _partitions(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,4 +57,34 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
         f"forgot {done.documents} documents collected before {cutoff:%d/%m/%Y}; "
         f"dropped {len(done.partitions)} partitions"
     )
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        print(back_up(settings, args.into, dt.datetime.now(dt.UTC)))
+        for folder in prune(args.into, args.keep) if args.keep else ():
+            print(f"removed {folder}", file=sys.stderr)
+    except BackupError as exc:
+        print(f"baochi: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.yes:
+        print(
+            f"would replace the database {settings.sqlalchemy_url} and the data folder's files "
+            f"with {args.folder}, after backing up what is there; stop the web server and the "
+            "workers, then add --yes"
+        )
+        return 0
+    try:
+        done = restore(settings, args.folder, dt.datetime.now(dt.UTC))
+    except BackupError as exc:
+        print(f"baochi: {exc}", file=sys.stderr)
+        return 1
+    kept = f"; what it replaced is in {done.previous}" if done.previous else ""
+    print(f"restored {done.restored} ({done.files} files){kept}")
+    open_store(settings)  # an older backup's schema brought up to date
     return 0

@@ -1,0 +1,175 @@
+"""Backups while baochi runs, and the way back: the database copied consistently (SQLite's online
+backup, or `pg_dump` for PostgreSQL) with every other file of the data folder beside it (case
+letters, evidence, models, the social key), so one folder holds everything to start again from.
+
+A backup is written under a `.partial` name and renamed when complete, so a folder without that
+suffix is whole. A restore first backs up what it replaces, so nothing is lost by restoring the
+wrong day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import filecmp
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import make_url
+
+from baochi.settings import Settings
+
+DATABASE_FILE = "baochi.sqlite3"
+DUMP_FILE = "baochi.dump"  # pg_dump's custom format
+FILES = "files"  # the data folder's other files, as they lie there
+MANIFEST = "backup.json"
+_SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
+
+
+class BackupError(RuntimeError):
+    """A backup cannot be made or restored; the message says why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """What a restore did: the backup it restored and the one it made of what it replaced."""
+
+    restored: Path
+    previous: Path | None  # None on PostgreSQL, restored only into an empty database
+    files: int
+
+
+def _sqlite_path(settings: Settings) -> Path | None:
+    """The SQLite database file, or None for a server database."""
+    url = make_url(settings.sqlalchemy_url)
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:":
+        raise BackupError("an in-memory database has nothing to back up")
+    return Path(url.database)
+
+
+def _libpq(settings: Settings) -> tuple[str, dict[str, str]]:
+    """The PostgreSQL URL as pg_dump and pg_restore read it (no SQLAlchemy driver part), with
+    the password in their environment rather than on a command line anyone can list."""
+    url = make_url(settings.sqlalchemy_url).set(drivername="postgresql")
+    env = dict(os.environ)
+    if url.password is not None:
+        env["PGPASSWORD"] = str(url.password)
+    return url.set(password=None).render_as_string(hide_password=False), env
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    """Run a PostgreSQL client tool; its own message when it fails."""
+    if shutil.which(command[0]) is None:
+        raise BackupError(f"{command[0]} is not installed (apt-get install postgresql-client)")
+    # a fixed tool and our own arguments, no shell
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env)  # noqa: S603
+    if done.returncode:
+        raise BackupError(f"{command[0]} failed: {done.stderr.strip()[-2000:]}")
+
+
+def _copy_sqlite(source: Path, target: Path, journal: str) -> None:
+    """Copy a live SQLite database page by page under its read lock, then check the copy
+    (in `journal` mode: DELETE for a backup's one self-contained file, WAL for the store)."""
+    if not source.is_file():
+        raise BackupError(f"no database at {source}")
+    live, copy = sqlite3.connect(source, timeout=30), sqlite3.connect(target, timeout=30)
+    try:
+        live.backup(copy)
+        copy.execute(f"PRAGMA journal_mode={journal}")
+        verdict = copy.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        live.close()
+        copy.close()
+    if verdict != "ok":
+        raise BackupError(f"the copy of {source} is damaged: {verdict}")
+
+
+def _data_files(data: Path, skip: set[Path]) -> list[Path]:
+    """The data folder's files other than the database's own, relative to the folder."""
+    found = []
+    for root, dirs, names in os.walk(data):
+        here = Path(root)
+        dirs[:] = sorted(d for d in dirs if (here / d).resolve() not in skip)
+        kept = [n for n in sorted(names) if (here / n).resolve() not in skip]
+        found += [(here / n).relative_to(data) for n in kept]
+    return found
+
+
+def back_up(settings: Settings, into: Path, now: dt.datetime) -> Path:
+    """A complete backup folder under `into`, named for the moment; its path."""
+    folder = into / f"baochi-{now:%Y%m%dT%H%M%S%fZ}"
+    partial = folder.with_name(folder.name + ".partial")
+    partial.mkdir(parents=True)
+    database = _sqlite_path(settings)
+    if database is None:
+        url, env = _libpq(settings)
+        dump = partial / DUMP_FILE
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}", url], env)
+    else:
+        _copy_sqlite(database, partial / DATABASE_FILE, "DELETE")
+    # the files after the database: a file newer than the copy is harmless, one missing is not
+    data = settings.data.resolve()
+    sides = [Path(f"{database}{side}").resolve() for side in _SQLITE_SIDES if database]
+    skip = {into.resolve(), *sides}
+    files = _data_files(data, skip) if data.is_dir() else []
+    for name in files:
+        (partial / FILES / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(data / name, partial / FILES / name)
+    manifest = {
+        "made_at": now.isoformat(),
+        "database": "postgresql" if database is None else "sqlite",
+        "files": len(files),
+    }
+    (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    partial.rename(folder)
+    return folder
+
+
+def prune(into: Path, keep: int) -> list[Path]:
+    """Remove the complete backups under `into` older than the `keep` newest; those removed."""
+    whole = sorted(p for p in into.glob("baochi-*Z") if (p / MANIFEST).is_file())
+    gone = whole[: max(0, len(whole) - max(keep, 1))]
+    for folder in gone:
+        shutil.rmtree(folder)
+    return gone
+
+
+def _manifest(folder: Path) -> dict[str, object]:
+    """A backup's manifest; a folder that is not a whole backup is refused."""
+    try:
+        manifest: dict[str, object] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BackupError(f"{folder} is not a complete baochi backup ({exc})") from exc
+    return manifest
+
+
+def restore(settings: Settings, folder: Path, now: dt.datetime) -> Restored:
+    """Put the backup in `folder` back in place of the configured store and its files, after
+    backing up what is there now beside it. The database must be of the backup's kind; on
+    PostgreSQL the configured database must be empty (create it first)."""
+    manifest = _manifest(folder)
+    database = _sqlite_path(settings)
+    kind = "postgresql" if database is None else "sqlite"
+    if manifest.get("database") != kind:
+        raise BackupError(f"{folder} holds a {manifest.get('database')} backup, not {kind}")
+    previous = back_up(settings, folder.parent, now) if database and database.exists() else None
+    if database is None:
+        url, env = _libpq(settings)
+        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={url}",
+              str(folder / DUMP_FILE)], env)  # fmt: skip
+    else:
+        database.parent.mkdir(parents=True, exist_ok=True)
+        _copy_sqlite(folder / DATABASE_FILE, database, "WAL")
+    files = _data_files(folder / FILES, set()) if (folder / FILES).is_dir() else []
+    for name in files:
+        target = settings.data / name
+        if not target.exists() or not filecmp.cmp(folder / FILES / name, target, shallow=False):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(folder / FILES / name, target)
+    return Restored(folder, previous, len(files))
