@@ -1,5 +1,6 @@
 """The background work of a `baochi run` or `baochi worker` process: collection, alert checks,
-case reminders and scheduled reports, each on its own rhythm, until cancelled."""
+case reminders, scheduled reports and the nightly backup, each on its own rhythm, until
+cancelled."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from baochi.cases.delivery import remind
 from baochi.collect.loop import collect_forever
 from baochi.collect.social.sync import sync_accounts
 from baochi.db import Store
+from baochi.db.backup import nightly
 from baochi.db.watch_store import WatchStore
 from baochi.pipeline import name_areas
 from baochi.reports.schedule import RUN_EVERY, run_schedule
@@ -44,8 +46,8 @@ def threaded(job: Callable[[dt.datetime], object]) -> Callable[[dt.datetime], Aw
 
 async def background(store: Store, settings: Settings) -> None:
     """Collect, check watchlists and spikes, name the areas of documents stored before areas
-    were, write (and hand over) case reminders, and make and mail the scheduled brief and
-    reports."""
+    were, write (and hand over) case reminders, make and mail the scheduled brief and reports,
+    and back up once a night."""
     config = WatchConfig.from_settings(settings)
     watch, channels = WatchStore(store.engine), notifiers(config)
     await asyncio.gather(
@@ -78,4 +80,5 @@ async def background(store: Store, settings: Settings) -> None:
             "scheduled reports",
             threaded(lambda now: run_schedule(store, settings, now)),
         ),
+        every(RUN_EVERY, "nightly backup", threaded(lambda now: nightly(settings, now))),
     )

@@ -155,6 +155,11 @@ class Settings:
     report_schedule: tuple[str, ...] = _setting(
         ("week", "month"), "Periodic reports made and mailed when their period ends."
     )
+    backup_dir: str = _setting(
+        "", "Folder of the nightly backups made by the background jobs; empty: none is made."
+    )
+    backup_hour: float = _setting(1.0, "Hour (Hà Nội) after which the nightly backup is made.")
+    backup_keep: int = _setting(14, "Nightly backups kept; older ones are removed.")
     facebook_graph_url: str = _setting(
         "https://graph.facebook.com/v21.0", "Base URL of the Facebook Graph API (tests: 127.0.0.1)."
     )

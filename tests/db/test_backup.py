@@ -16,7 +16,8 @@ import pytest
 
 from baochi.cli import main
 from baochi.db import Store, open_store
-from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST
+from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST, kept, nightly, status
+from baochi.hanoi_time import HANOI
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 from tests.conftest import postgres_database
@@ -93,3 +94,33 @@ def test_a_live_backup_brings_the_store_and_its_files_back(
 
     assert _baochi(settings, "restore", str(tmp_path / "nothing"), "--yes") == 1
     assert "not a complete baochi backup" in capsys.readouterr().err
+
+
+def test_the_nightly_backup_is_made_once_after_its_hour_and_old_ones_go(
+    settings: Settings, tmp_path: Path
+) -> None:
+    if settings.database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    backups = tmp_path / "backups"
+    nightly_settings = settings.replace(backup_dir=str(backups), backup_hour=1.0, backup_keep=2)
+    _save(open_store(settings), "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn")
+
+    def at(day: int, hour: int, minute: int = 0) -> dt.datetime:  # Hà Nội time, in UTC
+        return dt.datetime(2026, 11, day, hour, minute, tzinfo=HANOI).astimezone(dt.UTC)
+
+    assert status(nightly_settings, at(28, 0)).overdue  # configured, nothing yet
+    made = [nightly(nightly_settings, at(28, 0, 30))]  # none yet: made at once
+    made.append(nightly(nightly_settings, at(28, 0, 45)))  # not again before the hour
+    made.append(nightly(nightly_settings, at(28, 1, 10)))  # after the hour
+    made.append(nightly(nightly_settings, at(28, 23, 50)))  # not again that day
+    made.append(nightly(nightly_settings, at(29, 2, 0)))  # the next night
+    assert [m is not None for m in made] == [True, False, True, False, True]
+    assert [k.folder for k in kept(backups)] == [made[4], made[2]]  # two kept, newest first
+    assert not made[0].exists()  # type: ignore[union-attr]
+
+    assert not status(nightly_settings, at(30, 10)).overdue  # 32 hours after the last
+    late = status(nightly_settings, at(30, 15))  # 37 hours: a night was missed
+    assert late.overdue and late.kept[0].made_at == at(29, 2)
+    unset = status(settings, at(30, 15))
+    assert unset.folder is None and not unset.overdue
+    assert nightly(settings, at(30, 15)) is None

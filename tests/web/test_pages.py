@@ -18,6 +18,7 @@ from sqlalchemy import insert, select, text, update
 
 from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
+from baochi.db import backup
 from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
@@ -615,6 +616,29 @@ def test_english_is_one_click_away(client_as) -> None:
     assert "Overview" in html and "New about Hà Nội today" in html and 'lang="en"' in html
     client.get("/lang/vi?next=/")
     assert "Tổng quan" in client.get("/").text
+
+
+def test_the_administrator_sees_when_backups_stopped(client_as, app, store, tmp_path) -> None:
+    hoa, lan = client_as("admin"), client_as("analyst")
+    page = hoa.get("/admin/backups").text
+    assert 'id="backup-state"' in page and "Chưa đặt thư mục sao lưu" in page
+    assert 'id="backup-late"' not in hoa.get("/").text  # not configured is not late
+
+    backups = tmp_path / "backups"
+    app.state.settings = app.state.settings.replace(backup_dir=str(backups))
+    now = dt.datetime.now(dt.UTC)
+    old = backup.back_up(app.state.settings, backups, now - dt.timedelta(days=2))
+    page = hoa.get("/admin/backups").text
+    assert "alert-danger" in page and "Bản sao lưu gần nhất đã cũ" in page and old.name in page
+    overview = hoa.get("/").text
+    assert 'id="backup-late"' in overview and 'href="/admin/backups"' in overview
+    assert 'id="backup-late"' not in lan.get("/").text  # the administrator's matter
+    assert lan.get("/admin/backups").status_code == 403
+
+    backup.back_up(app.state.settings, backups, now)
+    page = hoa.get("/admin/backups").text
+    assert "alert-success" in page and page.count("<tr><td") == 2
+    assert 'id="backup-late"' not in hoa.get("/").text
 
 
 def test_unread_alerts_need_attention_on_the_dashboard(client_as, store, monkeypatch) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from baochi.hanoi_time import HANOI
 from baochi.settings import Settings
 
 DATABASE_FILE = "baochi.sqlite3"
@@ -28,6 +29,9 @@ DUMP_FILE = "baochi.dump"  # pg_dump's custom format
 FILES = "files"  # the data folder's other files, as they lie there
 MANIFEST = "backup.json"
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
+
+
+STALE_AFTER = dt.timedelta(hours=36)  # a nightly backup missed, and then some
 
 
 class BackupError(RuntimeError):
@@ -41,6 +45,29 @@ class Restored:
     restored: Path
     previous: Path | None  # None on PostgreSQL, restored only into an empty database
     files: int
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A complete backup found in a backups folder."""
+
+    folder: Path
+    made_at: dt.datetime
+    database: str  # sqlite, postgresql
+    files: int
+
+    def size(self) -> int:
+        """Bytes on disk (read when asked: a backup may hold many files)."""
+        return sum(p.stat().st_size for p in self.folder.rglob("*") if p.is_file())
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    """The nightly backups as the administrator sees them."""
+
+    folder: Path | None  # None: no backup folder configured
+    kept: list[Kept]  # newest first
+    overdue: bool
 
 
 def _sqlite_path(settings: Settings) -> Path | None:
@@ -131,13 +158,56 @@ def back_up(settings: Settings, into: Path, now: dt.datetime) -> Path:
     return folder
 
 
+def kept(into: Path) -> list[Kept]:
+    """The complete backups under `into`, newest first."""
+    found = []
+    for folder in sorted(into.glob("baochi-*Z"), reverse=True):
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+            made_at = dt.datetime.fromisoformat(manifest["made_at"])
+        except (OSError, ValueError, KeyError):
+            continue  # not one of ours, or not whole
+        found.append(Kept(folder, made_at, manifest.get("database", ""), manifest["files"]))
+    return found
+
+
 def prune(into: Path, keep: int) -> list[Path]:
     """Remove the complete backups under `into` older than the `keep` newest; those removed."""
-    whole = sorted(p for p in into.glob("baochi-*Z") if (p / MANIFEST).is_file())
-    gone = whole[: max(0, len(whole) - max(keep, 1))]
+    gone = [k.folder for k in kept(into)[max(keep, 1) :]]
     for folder in gone:
         shutil.rmtree(folder)
     return gone
+
+
+def _nightly_mark(settings: Settings, now: dt.datetime) -> dt.datetime:
+    """The latest moment the nightly backup fell due: today's backup hour, else yesterday's."""
+    local = now.astimezone(HANOI)
+    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    mark = midnight + dt.timedelta(hours=settings.backup_hour)
+    return mark if mark <= local else mark - dt.timedelta(days=1)
+
+
+def nightly(settings: Settings, now: dt.datetime) -> Path | None:
+    """The nightly backup into the configured folder, once after each backup hour (at once
+    when there is none yet), older ones pruned; the new folder, or None when not due."""
+    if not settings.backup_dir:
+        return None
+    into = Path(settings.backup_dir)
+    newest = kept(into)[:1] if into.is_dir() else []
+    if newest and newest[0].made_at >= _nightly_mark(settings, now):
+        return None
+    folder = back_up(settings, into, now)
+    prune(into, settings.backup_keep)
+    return folder
+
+
+def status(settings: Settings, now: dt.datetime) -> Status:
+    """The backups the administrator sees: those kept in the configured folder, and whether
+    the newest is overdue (none, or more than a day and a half old)."""
+    into = Path(settings.backup_dir) if settings.backup_dir else None
+    found = kept(into) if into is not None and into.is_dir() else []
+    late = into is not None and (not found or now - found[0].made_at > STALE_AFTER)
+    return Status(into, found, late)
 
 
 def _manifest(folder: Path) -> dict[str, object]:

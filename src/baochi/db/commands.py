@@ -25,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--yes", action="store_true", help="do it (without: only say what)")
     r.set_defaults(handler=_retention)
     b = sub.add_parser("backup", help="copy the database and the data folder's files, live")
-    b.add_argument("into", type=Path, help="folder that keeps the backups (one folder each)")
+    b.add_argument("into", type=Path, nargs="?", help="folder of the backups (default: backup_dir)")
     b.add_argument("--keep", type=int, help="then remove all but the N newest backups there")
     b.set_defaults(handler=_backup)
     s = sub.add_parser("restore", help="put a backup back (what it replaces is backed up first)")
@@ -61,9 +61,14 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    into = args.into or (Path(settings.backup_dir) if settings.backup_dir else None)
+    if into is None:
+        print("baochi: say where to (baochi backup FOLDER) or set backup_dir", file=sys.stderr)
+        return 2
+    keep = args.keep or (settings.backup_keep if args.into is None else 0)
     try:
-        print(back_up(settings, args.into, dt.datetime.now(dt.UTC)))
-        for folder in prune(args.into, args.keep) if args.keep else ():
+        print(back_up(settings, into, dt.datetime.now(dt.UTC)))
+        for folder in prune(into, keep) if keep else ():
             print(f"removed {folder}", file=sys.stderr)
     except BackupError as exc:
         print(f"baochi: {exc}", file=sys.stderr)

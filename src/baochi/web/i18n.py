@@ -329,6 +329,29 @@ EN: dict[str, str] = {
     "Tiếp": "Next",
     "Trang đầu": "First page",
     "Trang này đã quá trang cuối của danh sách.": "This page is past the end of the list.",
+    # backups
+    "Sao lưu": "Backups",
+    "Chưa đặt thư mục sao lưu: không có bản sao lưu hằng đêm.": (
+        "No backup folder is set: no nightly backup is made."
+    ),
+    "Đặt": "Set",
+    "(nên ở một ổ đĩa khác), rồi khởi động lại.": "(on another disk, ideally), then restart.",
+    "Bản sao lưu gần nhất đã cũ:": "The newest backup is old:",
+    "Chưa có bản sao lưu nào trong": "No backup yet in",
+    "Hãy xem nhật ký của tiến trình nền, hoặc chạy": "Look at the background jobs' log, or run",
+    "Đã sao lưu lúc": "Backed up at",
+    "vào": "into",
+    "Mỗi đêm sau": "Every night after",
+    "tiến trình nền sao lưu cơ sở dữ liệu": "the background jobs back up the database",
+    "cùng các tệp trong thư mục dữ liệu (công văn, minh chứng, mô hình). Khôi phục:": (
+        "and the data folder's files (letters, evidence, models). To restore:"
+    ),
+    "THƯ_MỤC": "FOLDER",
+    "(bản hiện có được sao lưu trước).": "(what is there now is backed up first).",
+    "Thư mục": "Folder",
+    "Tệp": "File",
+    "Dung lượng": "Size",
+    "Bản sao lưu gần nhất:": "Newest backup:",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": dict(EN)}

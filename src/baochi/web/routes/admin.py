@@ -1,13 +1,16 @@
-"""Quản trị: users, departments, roles, the settings in force and the audit log (admins only)."""
+"""Quản trị: users, departments, roles, the audit log, the backups and the settings in force
+(admins only)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
+from baochi.db import backup
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, WebStore, audit
 from baochi.settings import FIELDS
@@ -290,6 +293,20 @@ def export_audit(
         for e in listed
     ]
     return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows, preface)
+
+
+@router.get("/admin/backups")
+def backups_page(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The nightly backups kept, and whether the newest is late."""
+    settings = request.app.state.settings
+    hours, minutes = divmod(round(settings.backup_hour * 60), 60)
+    context = {
+        "title": "Quản trị",
+        "tab": "backups",
+        "backups": backup.status(settings, dt.datetime.now(dt.UTC)),
+        "hour": f"{hours:02d}:{minutes:02d}",
+    }
+    return render(request, "admin/backups.html", context)
 
 
 @router.get("/admin/settings")

@@ -11,13 +11,14 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.cases import casework
 from baochi.cases.deadlines import days_left
 from baochi.cases.workflow import OPEN_STATUSES, Actor
+from baochi.db.backup import status as backup_status
 from baochi.db.watch_store import Alert
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
 from baochi.watch.links import alert_href
 from baochi.web import searching
-from baochi.web.auth import EDITORS, READERS, require, web_store
+from baochi.web.auth import ADMIN, EDITORS, READERS, require, web_store
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.routes.alerts import ALERT_KINDS, watch_store
 from baochi.web.routes.sources import health, overdue
@@ -140,5 +141,9 @@ def dashboard(request: Request, user: Annotated[User, Depends(require())]) -> Re
         "alert_kinds": ALERT_KINDS,
         "can_edit": user.role in EDITORS,  # sources and alerts open to editors only
         "title": "Tổng quan",
+        # the administrator hears of backups that stopped where she looks every morning
+        "backups": backup_status(request.app.state.settings, dt.datetime.now(dt.UTC))
+        if user.role == ADMIN
+        else None,
     }
     return render(request, "dashboard.html", context)
