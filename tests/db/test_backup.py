@@ -5,6 +5,7 @@ folder's files, and a restore keeps what it replaces."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ import pytest
 
 from baochi.cli import main
 from baochi.db import Store, open_store
+from baochi.db import backup as backup_module
 from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST, kept, nightly, status
 from baochi.hanoi_time import HANOI
 from baochi.records import Article, Document, Keys
@@ -124,3 +126,22 @@ def test_the_nightly_backup_is_made_once_after_its_hour_and_old_ones_go(
     unset = status(settings, at(30, 15))
     assert unset.folder is None and not unset.overdue
     assert nightly(settings, at(30, 15)) is None
+
+
+def test_a_backup_that_fails_leaves_nothing_and_says_why(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    if settings.database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    _save(open_store(settings), "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn")
+    (settings.data / "attachments").mkdir(parents=True, exist_ok=True)
+    (settings.data / "attachments" / "cong-van.pdf").write_bytes(LETTER)
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup_module.shutil, "copy2", full_disk)
+    backups = tmp_path / "backups"
+    assert _baochi(settings, "backup", str(backups)) == 1
+    assert "No space left on device" in capsys.readouterr().err
+    assert list(backups.iterdir()) == []  # no half backup left to fill the disk

@@ -129,10 +129,22 @@ def _data_files(data: Path, skip: set[Path]) -> list[Path]:
 
 
 def back_up(settings: Settings, into: Path, now: dt.datetime) -> Path:
-    """A complete backup folder under `into`, named for the moment; its path."""
+    """A complete backup folder under `into`, named for the moment; its path. A backup that
+    fails (a full disk, a dead server) leaves nothing behind to fill the disk further."""
     folder = into / f"baochi-{now:%Y%m%dT%H%M%S%fZ}"
     partial = folder.with_name(folder.name + ".partial")
     partial.mkdir(parents=True)
+    try:
+        _fill(settings, into, partial, now)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    partial.rename(folder)
+    return folder
+
+
+def _fill(settings: Settings, into: Path, partial: Path, now: dt.datetime) -> None:
+    """Write the database, then the data folder's files, then the manifest into `partial`."""
     database = _sqlite_path(settings)
     if database is None:
         url, env = _libpq(settings)
@@ -154,8 +166,6 @@ def back_up(settings: Settings, into: Path, now: dt.datetime) -> Path:
         "files": len(files),
     }
     (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    partial.rename(folder)
-    return folder
 
 
 def kept(into: Path) -> list[Kept]:
