@@ -29,8 +29,6 @@ DUMP_FILE = "baochi.dump"  # pg_dump's custom format
 FILES = "files"  # the data folder's other files, as they lie there
 MANIFEST = "backup.json"
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
-
-
 STALE_AFTER = dt.timedelta(hours=36)  # a nightly backup missed, and then some
 
 
@@ -123,8 +121,8 @@ def _data_files(data: Path, skip: set[Path]) -> list[Path]:
     for root, dirs, names in os.walk(data):
         here = Path(root)
         dirs[:] = sorted(d for d in dirs if (here / d).resolve() not in skip)
-        kept = [n for n in sorted(names) if (here / n).resolve() not in skip]
-        found += [(here / n).relative_to(data) for n in kept]
+        wanted = [n for n in sorted(names) if (here / n).resolve() not in skip]
+        found += [(here / n).relative_to(data) for n in wanted]
     return found
 
 
