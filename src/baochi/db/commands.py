@@ -16,7 +16,7 @@ from baochi.settings import Settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add `partitions` and `retention`."""
+    """Add `partitions`, `retention`, `backup` and `restore`."""
     p = sub.add_parser("partitions", help="PostgreSQL: make the coming months' partitions")
     p.add_argument("--ahead", type=int, help="months after this one (default: the setting)")
     p.set_defaults(handler=_partitions)
