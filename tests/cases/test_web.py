@@ -194,6 +194,53 @@ def test_directive_pages(store, client_as):
     assert bad.status_code == 422 and "không đọc được" in bad.text
 
 
+def test_notifications_go_page_by_page_and_old_unread_ones_stay_in_reach(
+    store, two_cases, client_as, people
+):
+    case_id, _ = two_cases
+    department = people["officer"].department_id
+    at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    rows = [  # a year of reminders: the oldest two never read
+        {
+            "case_id": case_id,
+            "key": f"nhac-{n}",
+            "kind": "reminder",
+            "audience": "department",
+            "department_id": department,
+            "message": f"Nhắc hạn lần {n}",
+            "due_at": at,
+            "created_at": at + dt.timedelta(hours=n),
+        }
+        for n in range(120)
+    ]
+    CasesStore(store.engine).add_notifications(rows, {})
+    officer = client_as("officer")
+    mine = CasesStore(store.engine).inbox(people["officer"].id, department, False, limit=500)
+    old = [n["id"] for n in mine if n["key"].startswith("nhac-")][:-2]  # newest first
+    officer.post("/notifications/read", data={"csrf": csrf(officer, "/notifications"), "id": old})
+
+    first = officer.get("/notifications").text
+    assert "Nhắc hạn lần 119" in first and "Nhắc hạn lần 0<" not in first
+    assert "Đánh dấu tất cả đã đọc" in first  # the two unread are far down, the button is not
+    assert 'rel="next" href="/notifications?page=2"' in first
+    unread = officer.get("/notifications?unread=true").text
+    assert "Nhắc hạn lần 0<" in unread and "Nhắc hạn lần 1<" in unread
+    assert "Nhắc hạn lần 2<" not in unread and 'id="unread-only">Chưa đọc (2)' in unread
+
+    last = officer.get("/notifications?page=3").text
+    assert "Nhắc hạn lần 0<" in last and 'rel="next"' not in last
+    one = re.search(r'name="id" value="(\d+)"', unread).group(1)  # type: ignore[union-attr]
+    token = csrf(officer, "/notifications")
+    done = officer.post(
+        "/notifications/read",
+        data={"csrf": token, "id": one, "unread": "true", "page": "1"},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/notifications?unread=true"
+    assert officer.get("/api/v1/notifications").json()["unread"] == 1
+    assert officer.get("/notifications?page=0").status_code == 422
+
+
 def test_notifications_in_the_app_per_user(store, two_cases, client_as):
     case_id, other = two_cases
     deadline = cases.due_at(dt.date(2026, 4, 1))

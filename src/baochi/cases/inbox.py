@@ -28,12 +28,15 @@ def _audience(actor: Actor) -> tuple[int | None, bool] | None:
     return None
 
 
-def notifications(engine: Engine, actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
-    """This user's notifications, newest first; `read_at` is None while unread."""
+def notifications(
+    engine: Engine, actor: Actor, limit: int = 100, offset: int = 0, unread_only: bool = False
+) -> list[dict[str, Any]]:
+    """This user's notifications (or only those unread), newest first; `read_at` is None while
+    unread."""
     audience = _audience(actor)
     if audience is None or actor.user_id is None:
         return []
-    return CasesStore(engine).inbox(actor.user_id, *audience, limit=limit)
+    return CasesStore(engine).inbox(actor.user_id, *audience, limit, offset, unread_only)
 
 
 def unread(engine: Engine, actor: Actor) -> int:

@@ -3,7 +3,9 @@ entry, and marking them read — in pages and in the API."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,6 +15,7 @@ from baochi.cases.workflow import Actor
 from baochi.db.row_ids import RowId
 from baochi.db.web_store import User
 from baochi.web.auth import require
+from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem, render
 
 router = APIRouter(include_in_schema=False)
@@ -21,6 +24,7 @@ ALL_ROLES = ("admin", "analyst", "officer", "leader")
 NAV = (NavItem(90, "/notifications", "Thông báo", ALL_ROLES),)
 SignedIn = Annotated[User, Depends(require(*ALL_ROLES))]
 KINDS = {"reminder": "Nhắc hạn", "escalation": "Quá hạn"}
+PAGE_SIZE = 50
 
 
 def _actor(user: User) -> Actor:
@@ -37,11 +41,20 @@ def nav_badge(request: Request, user: User) -> tuple[str, int] | None:
 
 
 @router.get("/notifications")
-def notifications_page(request: Request, user: SignedIn) -> Response:
-    """The user's notifications, newest first, unread ones marked."""
+def notifications_page(
+    request: Request, user: SignedIn, page: Page = 1, unread: bool = False
+) -> Response:
+    """The user's notifications (or those unread), newest first, a page at a time."""
+    engine, actor = _engine(request), _actor(user)
+    fetch = partial(inbox.notifications, engine, actor, unread_only=unread)
+    items, following = page_of(fetch, page, PAGE_SIZE)
     context = {
         "title": "Thông báo",
-        "items": inbox.notifications(_engine(request), _actor(user)),
+        "items": items,
+        "unread_total": inbox.unread(engine, actor),
+        "shown": {"unread": "true" if unread else ""},
+        "page": page,
+        "following": following,
         "kinds": KINDS,
     }
     return render(request, "cases/notifications.html", context)
@@ -49,11 +62,17 @@ def notifications_page(request: Request, user: SignedIn) -> Response:
 
 @router.post("/notifications/read")
 def read_form(
-    request: Request, user: SignedIn, id: Annotated[list[int] | None, Form()] = None
+    request: Request,
+    user: SignedIn,
+    id: Annotated[list[int] | None, Form()] = None,
+    page: Annotated[int, Form(ge=1, le=1000)] = 1,
+    unread: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Mark one notification read (all of them without an id)."""
+    """Mark one notification read (all of them without an id), back to the page it was on."""
     inbox.mark_read(_engine(request), _actor(user), id)
-    return RedirectResponse("/notifications", status_code=303)
+    shown = {"unread": "true" if unread else "", "page": str(page) if page > 1 else ""}
+    query = urlencode({k: v for k, v in shown.items() if v})
+    return RedirectResponse(f"/notifications{'?' + query if query else ''}", status_code=303)
 
 
 @api.get("")

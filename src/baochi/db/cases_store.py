@@ -479,10 +479,22 @@ class CasesStore:
         return or_(*mine) if mine else false()
 
     def inbox(
-        self, user_id: int, department_id: int | None, office: bool, limit: int = 100
+        self,
+        user_id: int,
+        department_id: int | None,
+        office: bool,
+        limit: int = 100,
+        offset: int = 0,
+        unread_only: bool = False,
     ) -> list[dict[str, Any]]:
-        """A user's notifications, newest first, with the case title and when the user read each."""
+        """A user's notifications (or only those unread), newest first, with the case title and
+        when the user read each."""
         reads = case_notification_reads
+        audience = (
+            self._unread(user_id, department_id, office)
+            if unread_only
+            else self._audience(department_id, office)
+        )
         query = (
             select(case_notifications, cases.c.title, cases.c.status, reads.c.read_at)
             .join(cases, cases.c.id == case_notifications.c.case_id)
@@ -492,9 +504,10 @@ class CasesStore:
                     reads.c.notification_id == case_notifications.c.id, reads.c.user_id == user_id
                 ),
             )
-            .where(self._audience(department_id, office))
+            .where(audience)
             .order_by(case_notifications.c.id.desc())
             .limit(limit)
+            .offset(offset)
         )
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
