@@ -115,7 +115,14 @@ def test_the_nightly_backup_is_made_once_after_its_hour_and_old_ones_go(
     made.append(nightly(nightly_settings, at(28, 0, 45)))  # not again before the hour
     made.append(nightly(nightly_settings, at(28, 1, 10)))  # after the hour
     made.append(nightly(nightly_settings, at(28, 23, 50)))  # not again that day
+    killed = backups / "baochi-20261126T180000000000Z.partial"  # a backup killed half-way
+    writing = backups / "baochi-20261128T185959000000Z.partial"  # one another process writes
+    killed.mkdir()
+    writing.mkdir()
+    os.utime(killed, (at(27, 0).timestamp(), at(27, 0).timestamp()))
     made.append(nightly(nightly_settings, at(29, 2, 0)))  # the next night
+    assert not killed.exists() and writing.exists()
+    writing.rmdir()
     assert [m is not None for m in made] == [True, False, True, False, True]
     assert [k.folder for k in kept(backups)] == [made[4], made[2]]  # two kept, newest first
     assert not made[0].exists()  # type: ignore[union-attr]

@@ -30,6 +30,7 @@ FILES = "files"  # the data folder's other files, as they lie there
 MANIFEST = "backup.json"
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 STALE_AFTER = dt.timedelta(hours=36)  # a nightly backup missed, and then some
+ABANDONED = dt.timedelta(days=1)  # a partial backup this old is not being written any more
 
 
 class BackupError(RuntimeError):
@@ -179,9 +180,12 @@ def kept(into: Path) -> list[Kept]:
     return found
 
 
-def prune(into: Path, keep: int) -> list[Path]:
-    """Remove the complete backups under `into` older than the `keep` newest; those removed."""
+def prune(into: Path, keep: int, now: dt.datetime) -> list[Path]:
+    """Remove the complete backups under `into` older than the `keep` newest, and what a
+    backup killed half-way left more than a day ago; those removed."""
     gone = [k.folder for k in kept(into)[max(keep, 1) :]]
+    stale = (now - ABANDONED).timestamp()
+    gone += [p for p in into.glob("baochi-*Z.partial") if p.stat().st_mtime < stale]
     for folder in gone:
         shutil.rmtree(folder)
     return gone
@@ -205,7 +209,7 @@ def nightly(settings: Settings, now: dt.datetime) -> Path | None:
     if newest and newest[0].made_at >= _nightly_mark(settings, now):
         return None
     folder = back_up(settings, into, now)
-    prune(into, settings.backup_keep)
+    prune(into, settings.backup_keep, now)
     return folder
 
 

@@ -66,9 +66,10 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
         print("baochi: say where to (baochi backup FOLDER) or set backup_dir", file=sys.stderr)
         return 2
     keep = args.keep or (settings.backup_keep if args.into is None else 0)
+    now = dt.datetime.now(dt.UTC)
     try:
-        print(back_up(settings, into, dt.datetime.now(dt.UTC)))
-        for folder in prune(into, keep) if keep else ():
+        print(back_up(settings, into, now))
+        for folder in prune(into, keep, now) if keep else ():
             print(f"removed {folder}", file=sys.stderr)
     except BackupError as exc:
         print(f"baochi: {exc}", file=sys.stderr)
