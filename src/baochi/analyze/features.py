@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
+from baochi.analyze.char_grams import CharGrams
 from baochi.analyze.corpora import Example
 from baochi.analyze.place_words import place_words
 from baochi.analyze.rules import RuleModel
@@ -75,11 +76,8 @@ class Featurizer:
 
     def __init__(self, params: FeatureParams) -> None:
         self.params = params
-        self._blocks = [_hashed(params.bits, ngram_range=params.word_ngrams)]
-        if params.char_ngrams != (0, 0):
-            self._blocks.append(
-                _hashed(params.bits, analyzer="char_wb", ngram_range=params.char_ngrams)
-            )
+        self._words = _hashed(params.bits, ngram_range=params.word_ngrams)
+        self._chars = CharGrams(params.bits, params.char_ngrams)
 
     def prepare(self, example: Example) -> str:
         """The text the model reads: an article's title and lead, or a cleaned post."""
@@ -92,8 +90,10 @@ class Featurizer:
         """Term counts: word, character, folded word, title, cue and place blocks, those asked
         for."""
         texts = [self.prepare(e) for e in examples]
-        blocks = [b.transform(texts) for b in self._blocks]
-        words = self._blocks[0]
+        words = self._words
+        blocks = [words.transform(texts)]
+        if self.params.char_ngrams != (0, 0):
+            blocks.append(self._chars.transform(texts))
         if self.params.folded_words:
             blocks.append(words.transform([fold(t) for t in texts]))
         if self.params.title_words:
