@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import time
 from dataclasses import replace
 from html import escape, unescape
 from itertools import islice
@@ -639,6 +640,49 @@ def test_the_administrator_sees_when_backups_stopped(client_as, app, store, tmp_
     page = hoa.get("/admin/backups").text
     assert "alert-success" in page and page.count("<tr><td") == 2
     assert 'id="backup-late"' not in hoa.get("/").text
+
+
+def test_the_administrator_backs_up_now_in_the_background(client_as, app, web, tmp_path) -> None:
+    hoa = client_as("admin")
+    assert hoa.post("/admin/backups", data={"csrf": csrf(hoa)}).status_code == 409  # no folder
+    backups = tmp_path / "backups"
+    app.state.settings = app.state.settings.replace(backup_dir=str(backups))
+    job = app.state.backup
+
+    def finished() -> None:
+        for _ in range(200):
+            if not job.running:
+                return
+            time.sleep(0.05)
+        raise AssertionError("the backup did not finish")
+
+    done = hoa.post("/admin/backups", data={"csrf": csrf(hoa)}, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/admin/backups"
+    finished()
+    assert len(backup.kept(backups)) == 1
+    page = hoa.get("/admin/backups").text
+    assert "alert-success" in page and page.count("<tr><td") == 1
+    assert [e["action"] for e in web.audit_entries(10)].count("backup.start") == 1
+
+    job._running.acquire()  # one is being written: the page says so, a click starts nothing
+    try:
+        page = hoa.get("/admin/backups").text
+        assert "Đang sao lưu" in page and "disabled" in page
+        hoa.post("/admin/backups", data={"csrf": csrf(hoa)})
+    finally:
+        job._running.release()
+    assert len(backup.kept(backups)) == 1
+    assert [e["action"] for e in web.audit_entries(10)].count("backup.start") == 1
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    app.state.settings = app.state.settings.replace(backup_dir=str(blocked / "backups"))
+    hoa.post("/admin/backups", data={"csrf": csrf(hoa)})
+    finished()
+    page = hoa.get("/admin/backups").text
+    assert "Lần sao lưu vừa rồi không thành" in page and "Not a directory" in page
+    lan = client_as("analyst")
+    assert lan.post("/admin/backups", data={"csrf": csrf(lan)}).status_code == 403
 
 
 def test_unread_alerts_need_attention_on_the_dashboard(client_as, store, monkeypatch) -> None:

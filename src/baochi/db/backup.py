@@ -12,10 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import filecmp
 import json
+import logging
 import os
 import shutil
 import sqlite3
 import subprocess
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from sqlalchemy import make_url
 from baochi.hanoi_time import HANOI
 from baochi.settings import Settings
 
+log = logging.getLogger(__name__)
 DATABASE_FILE = "baochi.sqlite3"
 DUMP_FILE = "baochi.dump"  # pg_dump's custom format
 FILES = "files"  # the data folder's other files, as they lie there
@@ -211,6 +214,40 @@ def nightly(settings: Settings, now: dt.datetime) -> Path | None:
     folder = back_up(settings, into, now)
     prune(into, settings.backup_keep, now)
     return folder
+
+
+class Job:
+    """Backups asked for by hand (the administration page), each run in a thread of its own,
+    one at a time, with the last one's failure kept to be shown."""
+
+    def __init__(self) -> None:
+        self._running = threading.Lock()
+        self.failure = ""
+
+    @property
+    def running(self) -> bool:
+        """Whether a backup asked for is being written."""
+        return self._running.locked()
+
+    def start(self, settings: Settings) -> bool:
+        """Back up into the configured folder in the background, older ones pruned; False
+        when one is already running (a second click is not a second backup)."""
+        if not settings.backup_dir or not self._running.acquire(blocking=False):
+            return False
+        threading.Thread(target=self._run, args=(settings,), name="backup").start()
+        return True
+
+    def _run(self, settings: Settings) -> None:
+        into, now = Path(settings.backup_dir), dt.datetime.now(dt.UTC)
+        try:
+            back_up(settings, into, now)
+            prune(into, settings.backup_keep, now)
+            self.failure = ""
+        except Exception as exc:  # told on the page, not lost in a thread
+            log.exception("backup into %s failed", into)
+            self.failure = str(exc) or type(exc).__name__
+        finally:
+            self._running.release()
 
 
 def status(settings: Settings, now: dt.datetime) -> Status:

@@ -27,7 +27,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from baochi.db import Store, open_store
+from baochi.db import Store, backup, open_store
 from baochi.db.web_store import WebStore
 from baochi.settings import Settings
 from baochi.vi.gazetteer import gazetteer
@@ -213,6 +213,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.state.store = store
     app.state.web = WebStore(store.engine)
     app.state.cache = {}
+    app.state.backup = backup.Job()  # backups asked for on the administration page
     nav: list[NavItem] = []
     panels: list[Any] = []
     document_panels: list[Any] = []

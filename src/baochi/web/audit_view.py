@@ -26,6 +26,7 @@ LABELS = {
     "department.add": "Thêm phòng ban",
     "department.edit": "Đổi tên phòng ban",
     "department.merge": "Gộp phòng ban",
+    "backup.start": "Sao lưu ngay",
     "source.add": "Thêm nguồn tin",
     "source.enable": "Bật nguồn tin",
     "source.disable": "Tắt nguồn tin",

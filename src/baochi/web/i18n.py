@@ -352,6 +352,13 @@ EN: dict[str, str] = {
     "Tệp": "File",
     "Dung lượng": "Size",
     "Bản sao lưu gần nhất:": "Newest backup:",
+    "Đang sao lưu…": "Backing up…",
+    "Tải lại trang": "Reload",
+    "Lần sao lưu vừa rồi không thành:": "The last backup failed:",
+    "Sao lưu ngay": "Back up now",
+    "trước một thay đổi lớn (nhập sổ đăng ký, gộp phòng ban…)": (
+        "before a large change (a register import, a department merge…)"
+    ),
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": dict(EN)}

@@ -297,16 +297,29 @@ def export_audit(
 
 @router.get("/admin/backups")
 def backups_page(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
-    """The nightly backups kept, and whether the newest is late."""
+    """The nightly backups kept, whether the newest is late, and one being made by hand."""
     settings = request.app.state.settings
     hours, minutes = divmod(round(settings.backup_hour * 60), 60)
     context = {
         "title": "Quản trị",
         "tab": "backups",
         "backups": backup.status(settings, dt.datetime.now(dt.UTC)),
+        "job": request.app.state.backup,
         "hour": f"{hours:02d}:{minutes:02d}",
     }
     return render(request, "admin/backups.html", context)
+
+
+@router.post("/admin/backups")
+def back_up_now(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """Start a backup now (before a risky change, say), in the background (audited); a click
+    while one runs starts nothing."""
+    settings = request.app.state.settings
+    if not settings.backup_dir:
+        raise HTTPException(409, "chưa đặt thư mục sao lưu (BAOCHI_BACKUP_DIR)")
+    if request.app.state.backup.start(settings):
+        audit(web_store(request), user, "backup.start", f"backup:{settings.backup_dir}")
+    return RedirectResponse("/admin/backups", status_code=303)
 
 
 @router.get("/admin/settings")
