@@ -662,12 +662,14 @@ def test_the_administrator_backs_up_now_in_the_background(client_as, app, web, t
     assert len(backup.kept(backups)) == 1
     page = hoa.get("/admin/backups").text
     assert "alert-success" in page and page.count("<tr><td") == 1
+    assert 'http-equiv="refresh"' not in page
     assert [e["action"] for e in web.audit_entries(10)].count("backup.start") == 1
 
     job._running.acquire()  # one is being written: the page says so, a click starts nothing
     try:
         page = hoa.get("/admin/backups").text
         assert "Đang sao lưu" in page and "disabled" in page
+        assert '<meta http-equiv="refresh" content="5">' in page  # until it is done
         hoa.post("/admin/backups", data={"csrf": csrf(hoa)})
     finally:
         job._running.release()
