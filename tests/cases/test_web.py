@@ -617,6 +617,12 @@ def test_a_department_merged_into_another_hands_over_its_people_and_open_work(
     assert entry["entity"] == "department:8"
     assert '"users": 1' in entry["after"] and '"cases": 2' in entry["after"]
 
+    book = load_workbook(io.BytesIO(admin.get("/admin/departments/export.xlsx").content))
+    listed = {row[0]: row for row in book.active.iter_rows(min_row=2, values_only=True)}
+    assert listed["Sở Giao thông vận tải"][4] == "Sở Xây dựng"  # merged into, and when
+    assert listed["Sở Giao thông vận tải"][5] and listed["Sở Xây dựng"][4] is None
+    assert client_as("analyst").get("/admin/departments/export.xlsx").status_code == 403
+
     users_page = admin.get("/admin/users").text  # no one is put in a merged department
     assert ">Sở Giao thông vận tải</option>" not in users_page
     assert ">Sở Giao thông vận tải</option>" not in client_as("analyst").get(f"/cases/{road}").text

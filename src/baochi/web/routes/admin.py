@@ -148,6 +148,26 @@ def departments(request: Request, user: Annotated[User, Depends(admin_only)]) ->
     return departments_page(request)
 
 
+@router.get("/admin/departments/export.xlsx")
+def export_departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """Every department with its code, users, when it was made and what it merged into."""
+    listed = web_store(request).departments()
+    named = {d["id"]: d["name"] for d in listed}
+    header = ("Tên", "Mã", "Người dùng", "Ngày tạo", "Đã gộp vào", "Ngày gộp")
+    rows = [
+        (
+            d["name"],
+            d["code"],
+            d["members"],
+            local(d["created_at"]),
+            named.get(d["merged_into"], ""),
+            local(d["merged_at"]) if d["merged_at"] else "",
+        )
+        for d in listed
+    ]
+    return xlsx_response("baochi-phong-ban.xlsx", "Phòng ban", header, rows)
+
+
 @router.post("/admin/departments")
 def add_department(
     request: Request,
