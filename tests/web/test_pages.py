@@ -986,6 +986,39 @@ def test_two_clicks_at_once_add_one_department(web, monkeypatch) -> None:
     assert [d["name"] for d in web.departments()].count("Sở Nông nghiệp và Môi trường") == 1
 
 
+def test_two_merges_of_the_same_departments_at_once_do_one(web, store) -> None:
+    """Two administrators merge A into B and B into A at the same moment, each having read both
+    departments before the other writes: one merge is done, the other is refused, and no
+    department ends merged into one that is merged itself."""
+    from sqlalchemy import event
+
+    from baochi.web.departments import MergeError, merge_department
+
+    a, _ = web.add_department("Sở Giao thông vận tải", "SGTVT")
+    b, _ = web.add_department("Sở Xây dựng", "SXD")
+
+    def hold(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if statement.lstrip().startswith("SELECT departments.id, departments.name"):
+            time.sleep(0.3)  # both have looked before either writes
+
+    def merge(k: int) -> str:
+        try:
+            merge_department(store.engine, (a, b)[k], (b, a)[k])
+        except MergeError as exc:
+            return str(exc)
+        return "done"
+
+    event.listen(store.engine, "after_cursor_execute", hold)
+    try:
+        outcomes = at_once(2, merge)
+    finally:
+        event.remove(store.engine, "after_cursor_execute", hold)
+    assert sorted(o == "done" for o in outcomes) == [False, True]
+    assert any("đã được gộp" in o for o in outcomes)
+    merged = {d["id"]: d["merged_into"] for d in web.departments() if d["id"] in (a, b)}
+    assert sorted(v is None for v in merged.values()) == [False, True]
+
+
 def test_a_watchlist_is_renamed_requeried_paused_and_resumed(client_as, web, articles) -> None:
     """Lan's watchlist catches too much: she narrows its query and renames it, then pauses it
     for the summer and turns it on again; each change is audited, a wrong one refused."""
