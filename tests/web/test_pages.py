@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 
 from alembic import command
 from openpyxl import load_workbook
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import insert, inspect, select, text, update
 
 from baochi.analyze.commands import office_labels
 from baochi.collect.schedule import after_failure
@@ -1017,6 +1017,24 @@ def test_two_merges_of_the_same_departments_at_once_do_one(web, store) -> None:
     assert any("đã được gộp" in o for o in outcomes)
     merged = {d["id"]: d["merged_into"] for d in web.departments() if d["id"] in (a, b)}
     assert sorted(v is None for v in merged.values()) == [False, True]
+
+
+def test_the_merges_migration_goes_down_and_up_keeping_departments_and_people(
+    web, store, people
+) -> None:
+    """web_0003 undone (an upgrade rolled back) keeps every department and who is in it."""
+    before = {d["id"]: (d["name"], d["members"]) for d in web.departments()}
+    officer = people["officer"]
+    with store.engine.begin() as conn:
+        config = migrations(conn)
+        command.downgrade(config, "web_0002")
+        names = {r[0] for r in conn.execute(text("SELECT name FROM departments"))}
+        columns = {c["name"] for c in inspect(conn).get_columns("departments")}
+        command.upgrade(config, "heads")
+    assert names == {name for name, _ in before.values()} and "merged_into" not in columns
+    assert {d["id"]: (d["name"], d["members"]) for d in web.departments()} == before
+    assert web.user(officer.id).department_id == officer.department_id
+    assert web.successor(officer.department_id) == officer.department_id
 
 
 def test_a_watchlist_is_renamed_requeried_paused_and_resumed(client_as, web, articles) -> None:
