@@ -399,6 +399,14 @@ def test_the_drafts_list_is_paged_filtered_and_says_who_made_each(collected, use
     for bad in ({"kind": "weekly"}, {"status": "x"}, {"day": "31/02/2015"}, {"page": "0"}):
         assert office.get("/reports", params=bad).status_code == 422, bad
 
+    leader = client_for(collected, "hung")  # reads what was sent, whatever the link asks
+    for asked in ({"day": "2015-01-03"}, {"day": "2015-01-03", "status": "draft"}):
+        page = leader.get("/reports", params=asked).text
+        assert ids(page) == {made["2015-01-03"]} and 'name="status"' not in page
+    assert ids(leader.get("/reports", params={"day": "2015-01-04"}).text) == set()
+    assert {d["status"] for d in leader.get("/api/v1/reports/drafts").json()["items"]} == {"sent"}
+    assert made["2015-01-04"] in ids(office.get("/reports", params={"day": "2015-01-04"}).text)
+
 
 def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected, smtp) -> None:  # noqa: F811
     inbox, port = smtp

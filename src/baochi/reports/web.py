@@ -8,7 +8,7 @@ analysts) makes, edits and sends. Every text of the paper is escaped by the temp
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
@@ -69,11 +69,6 @@ class Listed:
     status: str = ""  # draft, sent, "" for both
     day: dt.date | None = None  # a day the paper covers
 
-    @property
-    def filtered(self) -> bool:
-        """Whether any filter is set (the list then says when nothing passes)."""
-        return self != Listed()
-
     def drafts(self, request: Request, limit: int, offset: int = 0) -> list[DraftListed]:
         """The drafts that pass, newest first, from `offset` on."""
         store = ReportsStore(_engine(request))
@@ -82,6 +77,12 @@ class Listed:
     def query(self) -> dict[str, str]:
         """The filters as link parameters, the defaults left out."""
         return {"kind": self.kind, "status": self.status, "day": str(self.day or "")}
+
+
+def _unfiltered(user: User) -> Listed:
+    """The list a user starts from: every paper for the office, what was sent for a leader
+    (drafts are the office's work in progress)."""
+    return Listed() if user.role in EDITORS else Listed(status="sent")
 
 
 def _listed(
@@ -97,8 +98,10 @@ def _listed(
 def reports_page(
     request: Request, user: Reader, listed: Annotated[Listed, Depends(_listed)], page: Page = 1
 ) -> Response:
-    """The drafts made so far, a page at a time, and the forms that make a brief or a report."""
-    context = _index_context(request, user, listed, page)
+    """The drafts made so far, a page at a time, and the forms that make a brief or a report;
+    a leader's list holds what was sent."""
+    held = _unfiltered(user).status
+    context = _index_context(request, user, replace(listed, status=held) if held else listed, page)
     return render_page(request, "reports/index.html", context)
 
 
@@ -120,6 +123,7 @@ def _index_context(request: Request, user: User, listed: Listed, page: int) -> d
         "title": "Báo cáo",
         "drafts": found,
         "listed": listed,
+        "filtered": listed != _unfiltered(user),  # the list then says when nothing passes
         "page": page,
         "following": following,
         "yesterday": yesterday(dt.datetime.now(dt.UTC)).isoformat(),
@@ -288,8 +292,9 @@ def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Respons
 
 @api.get("/drafts")
 def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
-    """The latest drafts."""
-    found = ReportsStore(_engine(request)).drafts(max(1, min(limit, 500)))
+    """The latest drafts (for a leader, the latest papers sent)."""
+    store = ReportsStore(_engine(request))
+    found = store.drafts(max(1, min(limit, 500)), status=_unfiltered(user).status)
     return {
         "items": [
             {
