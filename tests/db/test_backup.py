@@ -10,8 +10,10 @@ import json
 import os
 import shutil
 import sqlite3
+import time
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,6 +25,7 @@ from baochi.hanoi_time import HANOI
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 from tests.conftest import postgres_database
+from tests.races import at_once
 
 LETTER = b"%PDF-1.4\n% cong van tra loi cua So Xay dung\n%%EOF\n"
 
@@ -152,3 +155,24 @@ def test_a_backup_that_fails_leaves_nothing_and_says_why(
     assert _baochi(settings, "backup", str(backups)) == 1
     assert "No space left on device" in capsys.readouterr().err
     assert list(backups.iterdir()) == []  # no half backup left to fill the disk
+
+
+def test_two_workers_at_the_nightly_hour_make_one_backup(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if settings.database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    _save(open_store(settings), "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn")
+    backups = tmp_path / "backups"
+    nightly_settings = settings.replace(backup_dir=str(backups))
+    writing = backup_module.back_up
+
+    def slow(*args: Any) -> Path:  # a large store: the backup takes a while
+        time.sleep(0.3)
+        return writing(*args)
+
+    monkeypatch.setattr(backup_module, "back_up", slow)
+    when = dt.datetime(2026, 11, 29, 2, 0, tzinfo=HANOI)
+    made = at_once(2, lambda k: nightly(nightly_settings, when + dt.timedelta(seconds=k)))
+    assert sorted(m is None for m in made) == [False, True]
+    assert len(kept(backups)) == 1

@@ -10,6 +10,7 @@ wrong day.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import filecmp
 import json
 import logging
@@ -31,6 +32,7 @@ DATABASE_FILE = "baochi.sqlite3"
 DUMP_FILE = "baochi.dump"  # pg_dump's custom format
 FILES = "files"  # the data folder's other files, as they lie there
 MANIFEST = "backup.json"
+LOCK_FILE = ".nightly.lock"  # held while a process makes the nightly backup
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 STALE_AFTER = dt.timedelta(hours=36)  # a nightly backup missed, and then some
 ABANDONED = dt.timedelta(days=1)  # a partial backup this old is not being written any more
@@ -204,16 +206,23 @@ def _nightly_mark(settings: Settings, now: dt.datetime) -> dt.datetime:
 
 def nightly(settings: Settings, now: dt.datetime) -> Path | None:
     """The nightly backup into the configured folder, once after each backup hour (at once
-    when there is none yet), older ones pruned; the new folder, or None when not due."""
+    when there is none yet), older ones pruned; the new folder, or None when not due. Of the
+    workers that share the folder, the one that holds its lock makes it; the others pass."""
     if not settings.backup_dir:
         return None
     into = Path(settings.backup_dir)
-    newest = kept(into)[:1] if into.is_dir() else []
-    if newest and newest[0].made_at >= _nightly_mark(settings, now):
-        return None
-    folder = back_up(settings, into, now)
-    prune(into, settings.backup_keep, now)
-    return folder
+    into.mkdir(parents=True, exist_ok=True)
+    with (into / LOCK_FILE).open("a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return None  # another process is making tonight's
+        newest = kept(into)[:1]
+        if newest and newest[0].made_at >= _nightly_mark(settings, now):
+            return None
+        folder = back_up(settings, into, now)
+        prune(into, settings.backup_keep, now)
+        return folder
 
 
 class Job:
