@@ -196,6 +196,15 @@ def prune(into: Path, keep: int, now: dt.datetime) -> list[Path]:
     return gone
 
 
+def rotate(
+    settings: Settings, into: Path, keep: int | None, now: dt.datetime
+) -> tuple[Path, list[Path]]:
+    """A backup under `into`, then all but the `keep` newest removed (None: none removed); the
+    new folder and those removed."""
+    folder = back_up(settings, into, now)
+    return folder, [] if keep is None else prune(into, keep, now)
+
+
 def _nightly_mark(settings: Settings, now: dt.datetime) -> dt.datetime:
     """The latest moment the nightly backup fell due: today's backup hour, else yesterday's."""
     local = now.astimezone(HANOI)
@@ -220,9 +229,7 @@ def nightly(settings: Settings, now: dt.datetime) -> Path | None:
         newest = kept(into)[:1]
         if newest and newest[0].made_at >= _nightly_mark(settings, now):
             return None
-        folder = back_up(settings, into, now)
-        prune(into, settings.backup_keep, now)
-        return folder
+        return rotate(settings, into, settings.backup_keep, now)[0]
 
 
 class Job:
@@ -249,8 +256,7 @@ class Job:
     def _run(self, settings: Settings) -> None:
         into, now = Path(settings.backup_dir), dt.datetime.now(dt.UTC)
         try:
-            back_up(settings, into, now)
-            prune(into, settings.backup_keep, now)
+            rotate(settings, into, settings.backup_keep, now)
             self.failure = ""
         except Exception as exc:  # told on the page, not lost in a thread
             log.exception("backup into %s failed", into)

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from baochi.db import open_store
-from baochi.db.backup import BackupError, back_up, prune, restore
+from baochi.db.backup import BackupError, restore, rotate
 from baochi.db.retention import create_ahead, forget_before, month_start, partitions
 from baochi.settings import Settings
 
@@ -68,8 +68,9 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
     keep = args.keep or (settings.backup_keep if args.into is None else 0)
     now = dt.datetime.now(dt.UTC)
     try:
-        print(back_up(settings, into, now))
-        for folder in prune(into, keep, now) if keep else ():
+        made, removed = rotate(settings, into, keep or None, now)
+        print(made)
+        for folder in removed:
             print(f"removed {folder}", file=sys.stderr)
     except BackupError as exc:
         print(f"baochi: {exc}", file=sys.stderr)
