@@ -9,19 +9,24 @@ import errno
 import json
 import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from baochi.cli import main
 from baochi.db import Store, open_store
 from baochi.db import backup as backup_module
 from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST, kept, nightly, status
 from baochi.hanoi_time import HANOI
+from baochi.in_use import alone
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 from tests.conftest import postgres_database
@@ -176,3 +181,49 @@ def test_two_workers_at_the_nightly_hour_make_one_backup(
     made = at_once(2, lambda k: nightly(nightly_settings, when + dt.timedelta(seconds=k)))
     assert sorted(m is None for m in made) == [False, True]
     assert len(kept(backups)) == 1
+
+
+def test_a_restore_waits_for_the_running_worker_to_stop_and_no_server_starts_during_one(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if settings.database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    store = open_store(settings)
+    _save(store, "https://hanoimoi.vn/a-1.html", "Hà Nội: mưa lớn")
+    assert _baochi(settings, "backup", str(tmp_path / "backups")) == 0
+    folder = Path(capsys.readouterr().out.strip())
+    _save(store, "https://hanoimoi.vn/a-2.html", "Hà Nội: trời nắng")
+    env = {
+        **os.environ,
+        "BAOCHI_DATA": str(settings.data),
+        "BAOCHI_DATABASE_URL": settings.database_url,
+        "BAOCHI_EXTRACT_WORKERS": "0",
+    }
+    with (tmp_path / "worker.log").open("w") as log:
+        worker = subprocess.Popen([sys.executable, "-m", "baochi", "worker"], env=env, stderr=log)
+    try:
+        deadline = time.monotonic() + 60
+        while not _workers(store):  # it registers once it runs on the folder
+            assert worker.poll() is None and time.monotonic() < deadline, "the worker did not run"
+            time.sleep(0.2)
+        assert _baochi(settings, "restore", str(folder), "--yes") == 1
+        assert "baochi is running on" in capsys.readouterr().err
+        assert len(_titles(settings)) == 2  # nothing replaced under the worker
+    finally:
+        worker.send_signal(signal.SIGINT)
+        assert worker.wait(timeout=60) == 0
+
+    with alone(settings.data):  # a restore in progress: a server does not start on the folder
+        assert _baochi(settings, "serve") == 1
+        assert "a restore is putting a backup in place" in capsys.readouterr().err
+    if not settings.database_url.startswith("postgresql"):  # PostgreSQL restores into an empty one
+        assert _baochi(settings, "restore", str(folder), "--yes") == 0
+        assert _titles(settings) == ["Hà Nội: mưa lớn"]
+        previous = Path(capsys.readouterr().out.rsplit(" ", 1)[1].strip())
+        assert (settings.data / ".in-use.lock").exists()  # the lock is not backed up
+        assert not (previous / FILES / ".in-use.lock").exists()
+
+
+def _workers(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM workers")).scalar_one()

@@ -27,6 +27,7 @@ from baochi.collect.sources import (
 )
 from baochi.collect.ssrf import inside
 from baochi.db import open_store
+from baochi.in_use import InUse, sharing
 from baochi.settings import Settings
 from baochi.stories import place_pending
 
@@ -133,8 +134,12 @@ def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from baochi.jobs import background  # the worker also runs the alert checks
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_until_stopped(background(open_store(settings), settings)))
+    try:
+        with sharing(settings.data), contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_until_stopped(background(open_store(settings), settings)))
+    except InUse as exc:
+        print(f"baochi: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

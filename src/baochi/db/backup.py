@@ -25,6 +25,8 @@ from pathlib import Path
 from sqlalchemy import make_url
 
 from baochi.hanoi_time import HANOI
+from baochi.in_use import LOCK_FILE as IN_USE_FILE
+from baochi.in_use import alone
 from baochi.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -159,7 +161,7 @@ def _fill(settings: Settings, into: Path, partial: Path, now: dt.datetime) -> No
     # the files after the database: a file newer than the copy is harmless, one missing is not
     data = settings.data.resolve()
     sides = [Path(f"{database}{side}").resolve() for side in _SQLITE_SIDES if database]
-    skip = {into.resolve(), *sides}
+    skip = {into.resolve(), data / IN_USE_FILE, *sides}
     files = _data_files(data, skip) if data.is_dir() else []
     for name in files:
         (partial / FILES / name).parent.mkdir(parents=True, exist_ok=True)
@@ -286,12 +288,21 @@ def _manifest(folder: Path) -> dict[str, object]:
 def restore(settings: Settings, folder: Path, now: dt.datetime) -> Restored:
     """Put the backup in `folder` back in place of the configured store and its files, after
     backing up what is there now beside it. The database must be of the backup's kind; on
-    PostgreSQL the configured database must be empty (create it first)."""
+    PostgreSQL the configured database must be empty (create it first). Refused while a web
+    server or worker runs on the data folder (`InUse`)."""
     manifest = _manifest(folder)
     database = _sqlite_path(settings)
     kind = "postgresql" if database is None else "sqlite"
     if manifest.get("database") != kind:
         raise BackupError(f"{folder} holds a {manifest.get('database')} backup, not {kind}")
+    with alone(settings.data):
+        return _put_back(settings, folder, database, now)
+
+
+def _put_back(
+    settings: Settings, folder: Path, database: Path | None, now: dt.datetime
+) -> Restored:
+    """Back up what is in place, then copy the backup's database and files over it."""
     previous = back_up(settings, folder.parent, now) if database and database.exists() else None
     if database is None:
         url, env = _libpq(settings)

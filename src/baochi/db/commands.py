@@ -12,6 +12,7 @@ from pathlib import Path
 from baochi.db import open_store
 from baochi.db.backup import BackupError, restore, rotate
 from baochi.db.retention import create_ahead, forget_before, month_start, partitions
+from baochi.in_use import InUse
 from baochi.settings import Settings
 
 
@@ -88,7 +89,7 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     try:
         done = restore(settings, args.folder, dt.datetime.now(dt.UTC))
-    except BackupError as exc:
+    except (BackupError, InUse) as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 1
     kept = f"; what it replaced is in {done.previous}" if done.previous else ""

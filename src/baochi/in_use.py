@@ -1,0 +1,46 @@
+"""Who runs on a data folder: web servers and workers share it, a restore needs it alone, so a
+restore never replaces the database under a running server and no server starts mid-restore.
+
+The lock is the kernel's (`flock`) on a file in the data folder: it goes with the process, so a
+killed server leaves nothing to clean up. It sees the processes of this machine only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+from collections.abc import Iterator
+from pathlib import Path
+
+LOCK_FILE = ".in-use.lock"
+
+
+class InUse(RuntimeError):
+    """The data folder is held in a way that forbids what was asked; the message says why."""
+
+
+@contextlib.contextmanager
+def sharing(data: Path) -> Iterator[None]:
+    """Hold the data folder for as long as a web server or worker runs on it."""
+    why = f"a restore is putting a backup in place in {data}; start baochi when it has finished"
+    with _held(data, fcntl.LOCK_SH, why):
+        yield
+
+
+@contextlib.contextmanager
+def alone(data: Path) -> Iterator[None]:
+    """Hold the data folder so that nothing else runs on it while the block runs."""
+    why = f"baochi is running on {data} (a web server or a worker): stop it, then try again"
+    with _held(data, fcntl.LOCK_EX, why):
+        yield
+
+
+@contextlib.contextmanager
+def _held(data: Path, mode: int, why: str) -> Iterator[None]:
+    data.mkdir(parents=True, exist_ok=True)
+    with (data / LOCK_FILE).open("a") as lock:
+        try:
+            fcntl.flock(lock, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise InUse(why) from None
+        yield
