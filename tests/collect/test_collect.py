@@ -95,6 +95,21 @@ def test_second_pass_uses_conditional_get_and_fetches_nothing_known(site, store,
     assert store.attempts(source.id)[0]["outcome"] == "not_modified"
 
 
+def test_a_section_feed_behind_the_sitemap_lives_on_the_articles_it_lists(site, store, settings):
+    store.add_source(site.base_url + "/sitemap.xml", "Báo Thử nghiệm", kind="sitemap")
+    started = dt.datetime.now(dt.UTC)
+    assert collect_once(store, settings).total("new") == len(site.articles)
+    section_id, _ = store.add_source(site.base_url + "/rss/thoi-su.rss", "Báo Thử nghiệm", "feed")
+    second = dt.datetime.now(dt.UTC)
+    summary = collect_once(store, settings)
+    (report,) = [r for r in summary.sources if r.url.endswith("thoi-su.rss")]
+    assert report.links > 0 and report.fetched == 0  # everything it lists is in the store
+    (section,) = [s for s in store.sources() if s.id == section_id]
+    # it led to no article of its own, yet it lists the site's new ones: not "no new articles"
+    assert section.articles_total == 0
+    assert section.last_article_at is not None and started <= section.last_article_at <= second
+
+
 def test_robots_txt_is_honoured(site, store, settings):
     store.add_source(site.base_url + "/private/tin-mat.html", "Báo Thử nghiệm", kind="page")
     summary = collect_once(store, settings)

@@ -286,6 +286,10 @@ class Collector:
                 self.settings,
             )
         await self._write(self.store.update_source, source.id, **state)
+        # Articles collected through another source of the site keep this one alive too.
+        newest = max((at for at in settled.values() if at is not None), default=None)
+        if newest and (source.last_article_at is None or newest > source.last_article_at):
+            await self._write(self.store.listed_article, source.id, newest)
         outcome = "not_modified" if page.status == 304 else "ok"
         await self._attempt(source, started, clock, page, outcome, "", len(fresh), len(settled))
         return report

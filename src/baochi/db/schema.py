@@ -76,7 +76,8 @@ sources = Table(
     Column("last_error", Text, nullable=False, server_default=""),
     Column("articles_total", Integer, nullable=False, server_default="0"),
     # When the source last led to an article not seen before (stored, or a copy of one stored
-    # from elsewhere): a site that stopped publishing is told from one that is slow.
+    # from elsewhere) or listed one collected through another source (a section feed behind
+    # the home feed): a site that stopped publishing is told from one that is slow.
     Column("last_article_at", UTCDateTime),
     Column("created_at", UTCDateTime, nullable=False),
 )

@@ -30,6 +30,7 @@ from baochi.records import AREA_SEPARATOR, Collected, Document, digest, split_ar
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
+COLLECTED = ("stored", "duplicate")  # settled with an article in the store
 MAX_URL_ATTEMPTS = 3
 CLAIM_ROWS = 5000  # document keys claimed per statement
 # PostgreSQL: a batch's keys claimed in their order (the first of two copies wins), each new key
@@ -479,22 +480,30 @@ class Store:
 
     # -- URLs ----------------------------------------------------------------------------
 
-    def settled_urls(self, candidates: Iterable[str]) -> set[str]:
-        """Those of the URLs that need no fetch: stored, duplicate, skipped, or failed too often."""
+    def settled_urls(self, candidates: Iterable[str]) -> dict[str, dt.datetime | None]:
+        """Those of the URLs that need no fetch (stored, duplicate, skipped, or failed too
+        often), each with when the store collected its article (None when it led to none)."""
         by_hash = {digest(u): u for u in candidates}
-        found: set[str] = set()
+        found: dict[str, dt.datetime | None] = {}
         keys = list(by_hash)
         with self.engine.connect() as conn:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 rows = conn.execute(
-                    select(urls.c.url_hash).where(
+                    select(urls.c.url_hash, urls.c.status, urls.c.last_seen_at).where(
                         urls.c.url_hash.in_(chunk),
                         (urls.c.status.in_(SETTLED)) | (urls.c.attempts >= MAX_URL_ATTEMPTS),
                     )
                 )
-                found.update(by_hash[h] for (h,) in rows)
+                for key, status, seen in rows:
+                    found[by_hash[key]] = seen if status in COLLECTED else None
         return found
+
+    def listed_article(self, source_id: int, at: dt.datetime) -> None:
+        """The source listed an article that the store collected at `at` through another
+        source: it is as alive as if it had led to it (a section feed behind the home feed)."""
+        with self.engine.begin() as conn:
+            conn.execute(self._count_stored, {"source_id": source_id, "stored": 0, "latest": at})
 
     def mark_urls(
         self,
