@@ -38,9 +38,13 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
 ) -> None:
     lan = signed_in("lan")
     lan.goto("/reports")
-    day = lan.locator("#brief-day")
-    assert day.input_value() == yesterday(dt.datetime.now(dt.UTC)).isoformat()
-    day.fill("2017-02-06")  # the day the test site's articles appeared
+    day = lan.locator("#brief-day")  # day first, whatever the browser's language (en-US here)
+    assert lan.evaluate("navigator.language") == "en-US"
+    assert day.input_value() == f"{yesterday(dt.datetime.now(dt.UTC)):%d/%m/%Y}"
+    assert day.get_attribute("placeholder") == "dd/mm/yyyy"
+    day.click()  # the calendar is the page's language, Monday first
+    assert lan.locator(".flatpickr-calendar.open .flatpickr-weekday").first.inner_text() == "T2"
+    day.fill("06/02/2017")  # the day the test site's articles appeared, typed
     lan.click("#make-brief button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")
     draft_id = int(lan.url.rsplit("/", 1)[1])
@@ -99,7 +103,7 @@ def test_a_leader_reads_the_monthly_report_charts_on_a_phone(signed_in) -> None:
     lan = signed_in("lan")
     lan.goto("/reports")
     lan.select_option("#report-kind", "month")
-    lan.fill("#report-first", "2017-02-06")
+    lan.fill("#report-first", "06/02/2017")
     lan.click("#make-report button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")
     hung = signed_in("hung")
