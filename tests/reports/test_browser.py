@@ -44,7 +44,14 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     assert day.get_attribute("placeholder") == "dd/mm/yyyy"
     day.click()  # the calendar is the page's language, Monday first
     assert lan.locator(".flatpickr-calendar.open .flatpickr-weekday").first.inner_text() == "T2"
-    day.fill("06/02/2017")  # the day the test site's articles appeared, typed
+    day.fill("31/02/2017")  # no such day: kept as typed, and the form says so instead of sending
+    lan.click("#make-brief button[type=submit]")
+    assert day.input_value() == "31/02/2017"
+    assert day.evaluate("e => e.validationMessage") == (
+        "Ngày không hợp lệ: ghi ngày/tháng/năm, ví dụ 28/11/2026."
+    )
+    assert lan.url.endswith("/reports")
+    day.fill("6.2.2017")  # the day the test site's articles appeared, typed as people do
     lan.click("#make-brief button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")
     draft_id = int(lan.url.rsplit("/", 1)[1])

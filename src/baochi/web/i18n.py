@@ -310,6 +310,9 @@ EN: dict[str, str] = {
         "Something went wrong on the server; it has been logged. Please try again later."
     ),
     "Yêu cầu không hợp lệ.": "Invalid request.",
+    "Ngày không hợp lệ: ghi ngày/tháng/năm, ví dụ 28/11/2026.": (
+        "Not a valid date: write day/month/year, e.g. 28/11/2026."
+    ),
     "Phiên làm việc đã hết hạn, vui lòng tải lại trang.": (
         "Your session has expired; please reload the page."
     ),
