@@ -1,5 +1,6 @@
-"""Who runs on a data folder: web servers and workers share it, a restore needs it alone, so a
-restore never replaces the database under a running server and no server starts mid-restore.
+"""Who runs on a data folder: web servers, workers and collections share it, a restore needs it
+alone, so a restore never replaces the database under a running server and nothing starts on the
+folder mid-restore.
 
 The lock is the kernel's (`flock`) on a file in the data folder: it goes with the process, so a
 killed server leaves nothing to clean up. It sees the processes of this machine only.
@@ -7,11 +8,17 @@ killed server leaves nothing to clean up. It sees the processes of this machine 
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import fcntl
-from collections.abc import Iterator
+import functools
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from baochi.settings import Settings
+
+Command = Callable[[argparse.Namespace, Settings], int]
 LOCK_FILE = ".in-use.lock"
 
 
@@ -44,3 +51,19 @@ def _held(data: Path, mode: int, why: str) -> Iterator[None]:
         except BlockingIOError:
             raise InUse(why) from None
         yield
+
+
+def on_the_folder(command: Command) -> Command:
+    """A command that runs on the data folder (a server, a worker, a collection) for as long as
+    it runs; refused with the reason while a restore is putting a backup in place."""
+
+    @functools.wraps(command)
+    def held(args: argparse.Namespace, settings: Settings) -> int:
+        try:
+            with sharing(settings.data):
+                return command(args, settings)
+        except InUse as exc:
+            print(f"baochi: {exc}", file=sys.stderr)
+            return 1
+
+    return held

@@ -213,9 +213,10 @@ def test_a_restore_waits_for_the_running_worker_to_stop_and_no_server_starts_dur
         worker.send_signal(signal.SIGINT)
         assert worker.wait(timeout=60) == 0
 
-    with alone(settings.data):  # a restore in progress: a server does not start on the folder
-        assert _baochi(settings, "serve") == 1
-        assert "a restore is putting a backup in place" in capsys.readouterr().err
+    with alone(settings.data):  # a restore in progress: nothing starts on the folder
+        for command in (["serve"], ["run"], ["worker"], ["collect", "--once"]):
+            assert _baochi(settings, *command) == 1
+            assert "a restore is putting a backup in place" in capsys.readouterr().err
     if not settings.database_url.startswith("postgresql"):  # PostgreSQL restores into an empty one
         assert _baochi(settings, "restore", str(folder), "--yes") == 0
         assert _titles(settings) == ["Hà Nội: mưa lớn"]

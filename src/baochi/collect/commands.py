@@ -27,7 +27,7 @@ from baochi.collect.sources import (
 )
 from baochi.collect.ssrf import inside
 from baochi.db import open_store
-from baochi.in_use import InUse, sharing
+from baochi.in_use import on_the_folder
 from baochi.settings import Settings
 from baochi.stories import place_pending
 
@@ -118,6 +118,7 @@ def _plain(value: object) -> object:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+@on_the_folder
 def _collect(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
     bar = tqdm(unit=" art", desc="collect", disable=not sys.stderr.isatty(), file=sys.stderr)
@@ -130,16 +131,13 @@ def _collect(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+@on_the_folder
 def _worker(args: argparse.Namespace, settings: Settings) -> int:
     from baochi.jobs import background  # the worker also runs the alert checks
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    try:
-        with sharing(settings.data), contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(_until_stopped(background(open_store(settings), settings)))
-    except InUse as exc:
-        print(f"baochi: {exc}", file=sys.stderr)
-        return 1
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_until_stopped(background(open_store(settings), settings)))
     return 0
 
 

@@ -11,7 +11,7 @@ import uvicorn
 from baochi.bootstrap import first_run
 from baochi.db import open_store
 from baochi.db.web_store import WebStore
-from baochi.in_use import InUse, sharing
+from baochi.in_use import on_the_folder
 from baochi.settings import Settings
 
 
@@ -65,15 +65,6 @@ def _users_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _start(settings: Settings, background: bool) -> int:
-    try:
-        with sharing(settings.data):
-            return _serve_app(settings, background)
-    except InUse as exc:
-        print(f"baochi: {exc}", file=sys.stderr)
-        return 1
-
-
-def _serve_app(settings: Settings, background: bool) -> int:
     from baochi.web.app import create_app
     from baochi.web.users import ensure_admin
 
@@ -95,9 +86,11 @@ def _serve_app(settings: Settings, background: bool) -> int:
     return 0
 
 
+@on_the_folder
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     return _start(settings, background=True)
 
 
+@on_the_folder
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return _start(settings, background=False)
