@@ -987,9 +987,9 @@ def test_two_clicks_at_once_add_one_department(web, monkeypatch) -> None:
 
 
 def test_two_merges_of_the_same_departments_at_once_do_one(web, store) -> None:
-    """Two administrators merge A into B and B into A at the same moment, each having read both
-    departments before the other writes: one merge is done, the other is refused, and no
-    department ends merged into one that is merged itself."""
+    """Two administrators merge A into B and B into A at the same moment: one merge is done,
+    the other is refused (on PostgreSQL, not killed as a deadlock), and no department ends
+    merged into one that is merged itself."""
     from sqlalchemy import event
 
     from baochi.web.departments import MergeError, merge_department
@@ -999,7 +999,7 @@ def test_two_merges_of_the_same_departments_at_once_do_one(web, store) -> None:
 
     def hold(conn: object, cursor: object, statement: str, *args: object) -> None:
         if statement.lstrip().startswith("SELECT departments.id, departments.name"):
-            time.sleep(0.3)  # both have looked before either writes
+            time.sleep(0.3)  # the other merge starts before this one writes
 
     def merge(k: int) -> str:
         try:

@@ -36,16 +36,19 @@ def merge_department(engine: Engine, source: int, target: int) -> Merged:
     if source == target:
         raise MergeError("Không thể gộp một phòng ban vào chính nó.")
     with engine.begin() as conn:
+        # PostgreSQL: both rows locked at once, in the order of their ids, so that merging A
+        # into B and B into A at the same moment wait for each other instead of deadlocking.
         found = conn.execute(
-            select(departments.c.id, departments.c.name).where(
-                departments.c.id.in_([source, target])
-            )
+            select(departments.c.id, departments.c.name)
+            .where(departments.c.id.in_([source, target]))
+            .order_by(departments.c.id)
+            .with_for_update()
         ).all()
         named = {row.id: row for row in found}
         if len(named) < 2:
             raise MergeError("Không có phòng ban này.")
-        # Both rows are written (so locked) only while not merged: a merge of either one at the
-        # same moment waits for this transaction, then finds it merged.
+        # Both rows are written only while not merged: a merge of either one at the same
+        # moment waits for this transaction (SQLite: for the database), then finds it merged.
         current = departments.c.merged_into.is_(None)
         kept = conn.execute(
             update(departments).where(departments.c.id == target, current).values(merged_into=None)
