@@ -45,12 +45,23 @@ def alone(data: Path) -> Iterator[None]:
 @contextlib.contextmanager
 def _held(data: Path, mode: int, why: str) -> Iterator[None]:
     data.mkdir(parents=True, exist_ok=True)
-    with (data / LOCK_FILE).open("a") as lock:
+    with flocked(data / LOCK_FILE, mode) as got:
+        if not got:
+            raise InUse(why)
+        yield
+
+
+@contextlib.contextmanager
+def flocked(path: Path, mode: int) -> Iterator[bool]:
+    """The kernel's lock on `path` (made if missing) in `mode`, held for the block, without
+    waiting: False, and nothing held, when another process holds it in a conflicting mode."""
+    with path.open("a") as lock:
         try:
             fcntl.flock(lock, mode | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise InUse(why) from None
-        yield
+            yield False
+            return
+        yield True
 
 
 def on_the_folder(command: Command) -> Command:

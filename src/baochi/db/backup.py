@@ -26,7 +26,7 @@ from sqlalchemy import make_url
 
 from baochi.hanoi_time import HANOI
 from baochi.in_use import LOCK_FILE as IN_USE_FILE
-from baochi.in_use import alone
+from baochi.in_use import alone, flocked
 from baochi.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -223,10 +223,8 @@ def nightly(settings: Settings, now: dt.datetime) -> Path | None:
         return None
     into = Path(settings.backup_dir)
     into.mkdir(parents=True, exist_ok=True)
-    with (into / LOCK_FILE).open("a") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+    with flocked(into / LOCK_FILE, fcntl.LOCK_EX) as got:
+        if not got:
             return None  # another process is making tonight's
         newest = kept(into)[:1]
         if newest and newest[0].made_at >= _nightly_mark(settings, now):
