@@ -1,6 +1,7 @@
 """Stories in the store: placement writes stories, copies and conflicts once, an index rebuilt
 after a restart keeps joining new articles to the stories already stored, and the background
-stage places every unplaced document under a lease, whichever process runs it."""
+stage places every unplaced document under a lease, whichever process runs it, after checking
+again the conflicts that older rules found."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import datetime as dt
 from sqlalchemy import inspect, text
 
 from baochi.db import Store
-from baochi.db.stories_store import StoryStore
+from baochi.db.stories_store import Assignment, ConflictRecord, StoryStore
 from baochi.stories import StoryAssigner, assign, place_pending
+from baochi.stories.conflicts import RULES
+from baochi.stories.data import read_corpus
+from tests.conftest import SHARED_DATA
 from tests.stories.conftest import Corpus, conflict_pair, save
 
 
@@ -121,3 +125,38 @@ def test_a_placer_rebuilds_its_index_after_another_process_placed(
     articles = {a.document_id for a in StoryStore(store.engine).articles(first_id)}
     assert articles == {first_id, second_id}  # `here` saw the story `there` started
     assert unrelated not in articles
+
+
+def test_conflicts_older_rules_found_are_checked_again_and_not_announced_again(
+    store: Store, corpus: Corpus
+) -> None:
+    """After an upgrade, a conflict that an older baochi flagged and today's rules do not find
+    (a gold price against its change) goes; a true one stays, flagged when it was first."""
+    stories = StoryStore(store.engine)
+    crash_a, crash_b = conflict_pair(corpus, 54)
+    crash = [save(store, crash_a, "vtv.vn"), save(store, crash_b, "vov.vn")]
+    assert place_pending(store.engine, "me", 60) == 2
+    flagged = dt.datetime(2026, 11, 1, 7, tzinfo=dt.UTC)
+    with store.engine.begin() as conn:  # as the older version stored it
+        conn.execute(text("UPDATE story_conflicts SET rules = 0, found_at = :t"), {"t": flagged})
+    (true,) = stories.conflicts(crash[0])
+    assert true.found_at == flagged
+    gold_a, gold_b = read_corpus(SHARED_DATA, lambda n: n in (21472255, 21472965))
+    gold = [save(store, gold_a, "sjc.com.vn"), save(store, gold_b, "thanhnien.vn")]
+    stale = ConflictRecord(
+        gold[0], gold[1], gold[0], "number", "37,20 triệu đồng/lượng", "150.000 đồng/lượng"
+    )
+    placed = [Assignment(i, gold[0], None, None) for i in gold]
+    stories.save(placed, [stale], {gold[0]: gold_a.title}, flagged, rules=0)
+    assert [s.conflicts for s in map(stories.story, (crash[0], gold[0])) if s] == [1, 1]
+    assert len(stories.stale_conflicts(RULES, 10)) == 2
+
+    assert place_pending(store.engine, "me", 60) == 0  # nothing to place, two pairs rechecked
+    assert stories.stale_conflicts(RULES, 10) == []
+    assert stories.conflicts(gold[0]) == []
+    assert [s.conflicts for s in map(stories.story, (crash[0], gold[0])) if s] == [1, 0]
+    assert stories.conflicts(crash[0]) == [true]  # the same row, flagged when it was first
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+    assert stories.conflicts_found(flagged, later) == []  # no alert announces it again
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT rules FROM story_conflicts")).scalars().all() == [RULES]

@@ -55,7 +55,8 @@ story_conflicts = Table(
     Column("sentence", Text, nullable=False, server_default=""),
     Column("other_sentence", Text, nullable=False, server_default=""),
     Column("fingerprint", String(32), nullable=False, unique=True),
-    Column("found_at", UTCDateTime, nullable=False),
+    Column("found_at", UTCDateTime, nullable=False),  # when its pair of articles was first flagged
+    Column("rules", Integer, nullable=False, server_default="0"),  # conflicts.RULES that found it
 )
 Index("ix_story_conflicts_story", story_conflicts.c.story_id)
 

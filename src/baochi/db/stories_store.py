@@ -13,7 +13,18 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from sqlalchemy import Engine, Integer, String, column, func, inspect, select, table, update
+from sqlalchemy import (
+    Engine,
+    Integer,
+    String,
+    column,
+    delete,
+    func,
+    inspect,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
@@ -233,8 +244,9 @@ class StoryStore:
 
     # -- reading documents to link -------------------------------------------------------
 
-    def documents(self, ids: Sequence[int]) -> list[StoryDocument]:
-        """The documents with these ids not yet in a story, in arrival order."""
+    def documents(self, ids: Sequence[int], unplaced: bool = True) -> list[StoryDocument]:
+        """The documents with these ids (only those not yet in a story, unless told otherwise),
+        in arrival order."""
         found: list[StoryDocument] = []
         with self.engine.connect() as conn:
             for start in range(0, len(ids), ID_CHUNK):
@@ -242,9 +254,12 @@ class StoryStore:
                 query = (
                     select(*_READ)
                     .outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
-                    .outerjoin(story_articles, story_articles.c.document_id == documents.c.id)
-                    .where(documents.c.id.in_(chunk), story_articles.c.document_id.is_(None))
+                    .where(documents.c.id.in_(chunk))
                 )
+                if unplaced:
+                    query = query.outerjoin(
+                        story_articles, story_articles.c.document_id == documents.c.id
+                    ).where(story_articles.c.document_id.is_(None))
                 found.extend(_document(row) for row in conn.execute(query))
         return sorted(found, key=lambda d: (d.appeared_at, d.id))
 
@@ -334,9 +349,11 @@ class StoryStore:
         conflicts: Sequence[ConflictRecord],
         titles: Mapping[int, str],
         now: dt.datetime,
+        rules: int,
     ) -> int:
-        """Write a batch of assignments and conflicts and refresh the stories they touch, in one
-        transaction; writing the same batch again changes nothing. The new generation."""
+        """Write a batch of assignments and conflicts (found by conflict rules of version
+        `rules`) and refresh the stories they touch, in one transaction; writing the same batch
+        again changes nothing. The new generation."""
         touched = sorted({a.story_id for a in assignments} | {c.story_id for c in conflicts})
         with self.engine.begin() as conn:
             generation = conn.execute(
@@ -373,23 +390,74 @@ class StoryStore:
                     ],
                 )
                 self._label_documents(conn, assignments)
-            if conflicts:
-                conn.execute(
-                    self._insert(story_conflicts).on_conflict_do_nothing(),
-                    [
-                        {
-                            **asdict(c),
-                            "fingerprint": digest(
-                                f"{c.document_id}|{c.other_id}|{c.type}|{c.span}|{c.other_span}"
-                            ),
-                            "found_at": now,
-                        }
-                        for c in conflicts
-                    ],
-                )
+            self._insert_conflicts(conn, conflicts, rules, {}, now)
             for story_id in touched:
                 self._summarise(conn, story_id, titles.get(story_id), now)
         return int(generation)
+
+    def _insert_conflicts(
+        self,
+        conn: Connection,
+        conflicts: Sequence[ConflictRecord],
+        rules: int,
+        first_found: Mapping[tuple[int, int], dt.datetime],
+        now: dt.datetime,
+    ) -> None:
+        """Insert conflicts unless already stored, found when their pair was first flagged."""
+        if not conflicts:
+            return
+        conn.execute(
+            self._insert(story_conflicts).on_conflict_do_nothing(),
+            [
+                {
+                    **asdict(c),
+                    "fingerprint": _fingerprint(c),
+                    "found_at": first_found.get((c.document_id, c.other_id), now),
+                    "rules": rules,
+                }
+                for c in conflicts
+            ],
+        )
+
+    def stale_conflicts(self, rules: int, limit: int) -> list[tuple[int, int, int]]:
+        """Pairs of articles (story, later, earlier) with a conflict that older rules than
+        `rules` found, oldest first."""
+        c = story_conflicts.c
+        query = (
+            select(c.story_id, c.document_id, c.other_id)
+            .where(c.rules < rules)
+            .group_by(c.story_id, c.document_id, c.other_id)
+            .order_by(func.min(c.id))
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(int(s), int(d), int(o)) for s, d, o in conn.execute(query)]
+
+    def replace_conflicts(
+        self,
+        pairs: Sequence[tuple[int, int, int]],
+        conflicts: Sequence[ConflictRecord],
+        rules: int,
+        now: dt.datetime,
+    ) -> None:
+        """Put the conflicts that rules `rules` find in these pairs in place of the older
+        rules' ones, in one transaction, and recount the stories touched. A conflict found again
+        keeps its row; a new one takes when its pair was first flagged, so the alerts do not
+        announce either again."""
+        c = story_conflicts.c
+        kept = {_fingerprint(record) for record in conflicts}
+        first_found: dict[tuple[int, int], dt.datetime] = {}
+        with self.engine.begin() as conn:
+            for _, later, earlier in pairs:
+                older = (c.document_id == later) & (c.other_id == earlier) & (c.rules < rules)
+                found = conn.execute(select(func.min(c.found_at)).where(older)).scalar()
+                if found is not None:
+                    first_found[(later, earlier)] = found
+                conn.execute(delete(story_conflicts).where(older, c.fingerprint.not_in(kept)))
+                conn.execute(update(story_conflicts).where(older).values(rules=rules))
+            self._insert_conflicts(conn, conflicts, rules, first_found, now)
+            for story_id in sorted({story for story, _, _ in pairs}):
+                self._summarise(conn, story_id, None, now)
 
     def _label_documents(self, conn: Connection, assignments: Sequence[Assignment]) -> None:
         """Copy the story id onto documents.story_id when the schema has it (search facets)."""
@@ -609,6 +677,11 @@ class StoryStore:
         )
         with self.engine.connect() as conn:
             return [ConflictView(*tuple(row)) for row in conn.execute(query)]
+
+
+def _fingerprint(c: ConflictRecord) -> str:
+    """What makes a conflict the same one when it is written again."""
+    return digest(f"{c.document_id}|{c.other_id}|{c.type}|{c.span}|{c.other_span}")
 
 
 def _story(row: Any) -> StoryRow:

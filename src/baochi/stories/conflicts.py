@@ -25,6 +25,9 @@ MAGNITUDE = 10.0
 # Clock times less than an hour apart may be the same moment when either is approximate.
 CLOCK_SLACK = 60.0
 TYPES = {"number": "number", "time": "time_place", "date": "time_place", "place": "time_place"}
+# The version of these rules and of facts.py: raise it with any change that would find other
+# conflicts in the same two articles, and the placer checks the stored ones again.
+RULES = 1
 
 
 @dataclass(frozen=True, slots=True)

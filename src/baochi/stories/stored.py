@@ -1,6 +1,7 @@
 """Stories of stored documents, a background stage after collection: documents in no story yet
 are linked into stories by an index kept in memory, rebuilt from the store after a restart or
-after another process wrote placements, and persisted.
+after another process wrote placements, and persisted. Conflicts that older conflict rules found
+are checked again with today's before new documents are placed.
 
 One process places at a time, the holder of the placer lease; any worker may take it over.
 """
@@ -16,6 +17,7 @@ from sqlalchemy import Engine
 
 from baochi.db.stories_store import Assignment, ConflictRecord, StoryDocument, StoryStore
 from baochi.stories.cluster import DEFAULTS, Params
+from baochi.stories.conflicts import RULES, Conflict, find_conflicts
 from baochi.stories.features import Item
 from baochi.stories.link import ArticleLink, Linker
 
@@ -23,6 +25,7 @@ from baochi.stories.link import ArticleLink, Linker
 WARM_DAYS = 14.0
 WARM_LIMIT = 20_000
 PLACE_BATCH = 500  # documents linked and written per transaction by place_pending
+RECHECK_BATCH = 200  # pairs of articles whose older conflicts are checked per transaction
 
 
 def item_of_document(doc: StoryDocument) -> Item:
@@ -62,21 +65,13 @@ class StoryAssigner:
                 for link in links
             ]
             conflicts = [
-                ConflictRecord(
-                    int(link.story),
-                    int(link.article),
-                    int(other),
-                    c.type,
-                    c.span,
-                    c.other_span,
-                    c.sentence,
-                    c.other_sentence,
-                )
+                _record(int(link.story), int(link.article), int(other), c)
                 for link in links
                 for other, c in link.conflicts
             ]
             titles = {int(link.story): link.story_title for link in links}  # the latest wins
-            generation = self.store.save(assignments, conflicts, titles, dt.datetime.now(dt.UTC))
+            now = dt.datetime.now(dt.UTC)
+            generation = self.store.save(assignments, conflicts, titles, now, RULES)
             if generation == self._generation + 1:
                 self._generation = generation
             else:  # another process wrote placements meanwhile: the index misses them
@@ -84,15 +79,14 @@ class StoryAssigner:
             return links
 
     def place_pending(self, owner: str, lease_seconds: float, batch: int = PLACE_BATCH) -> int:
-        """Place every stored document that is in no story yet, batch by batch, while holding
-        the placer lease; how many were placed (0 when another process holds the lease)."""
+        """Check older rules' conflicts again, then place every stored document that is in no
+        story yet, batch by batch, while holding the placer lease; how many were placed (0 when
+        another process holds the lease)."""
         placed = 0
         try:
-            while True:
-                now = dt.datetime.now(dt.UTC)
-                until = now + dt.timedelta(seconds=lease_seconds)
-                if not self.store.claim_placer(owner, now, until):
-                    break
+            while self._claim(owner, lease_seconds) and self.recheck_conflicts():
+                pass
+            while self._claim(owner, lease_seconds):
                 pending = self.store.unplaced(batch)
                 links = self.assign(pending) if pending else []
                 if not links:
@@ -101,6 +95,30 @@ class StoryAssigner:
         finally:
             self.store.release_placer(owner)
         return placed
+
+    def _claim(self, owner: str, lease_seconds: float) -> bool:
+        """Take or extend the placer lease for one more batch."""
+        now = dt.datetime.now(dt.UTC)
+        return self.store.claim_placer(owner, now, now + dt.timedelta(seconds=lease_seconds))
+
+    def recheck_conflicts(self, batch: int = RECHECK_BATCH) -> int:
+        """Check again, with today's rules, pairs of articles whose conflicts older rules found:
+        a pair that no longer conflicts loses its flag, one that still does keeps when it was
+        first flagged. How many pairs were checked (0 when none is left)."""
+        with self._lock:
+            pairs = self.store.stale_conflicts(RULES, batch)
+            if not pairs:
+                return 0
+            ids = sorted({i for _, later, earlier in pairs for i in (later, earlier)})
+            found = {d.id: item_of_document(d) for d in self.store.documents(ids, unplaced=False)}
+            conflicts = [
+                _record(story, later, earlier, c)
+                for story, later, earlier in pairs
+                if later in found and earlier in found
+                for c in find_conflicts(found[later], found[earlier])
+            ]
+            self.store.replace_conflicts(pairs, conflicts, RULES, dt.datetime.now(dt.UTC))
+            return len(pairs)
 
     def catch_up(self, since: dt.datetime) -> list[ArticleLink]:
         """Assign every document since `since` that is in no story yet (after a crash between
@@ -124,6 +142,13 @@ class StoryAssigner:
         }
         linker.restore([item_of_document(d) for d in recent], known)
         return linker
+
+
+def _record(story: int, later: int, earlier: int, c: Conflict) -> ConflictRecord:
+    """A conflict of two stored articles of a story, as the store writes it."""
+    return ConflictRecord(
+        story, later, earlier, c.type, c.span, c.other_span, c.sentence, c.other_sentence
+    )
 
 
 _assigners: weakref.WeakKeyDictionary[Engine, StoryAssigner] = weakref.WeakKeyDictionary()
