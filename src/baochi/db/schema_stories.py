@@ -59,6 +59,7 @@ story_conflicts = Table(
     Column("rules", Integer, nullable=False, server_default="0"),  # conflicts.RULES that found it
 )
 Index("ix_story_conflicts_story", story_conflicts.c.story_id)
+Index("ix_story_conflicts_rules", story_conflicts.c.rules)  # each placer pass asks for older ones
 
 # One row: which worker places new documents in stories now (a lease, as for hosts), and a
 # generation bumped by every write of placements, so a process whose in-memory index missed

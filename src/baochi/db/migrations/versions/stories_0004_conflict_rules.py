@@ -18,7 +18,9 @@ def upgrade() -> None:
     op.add_column(
         "story_conflicts", sa.Column("rules", sa.Integer, nullable=False, server_default="0")
     )
+    op.create_index("ix_story_conflicts_rules", "story_conflicts", ["rules"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_story_conflicts_rules", "story_conflicts")
     op.drop_column("story_conflicts", "rules")
