@@ -24,7 +24,7 @@ from baochi.cases.figures import department_figures
 from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, IllegalTransition
 from baochi.db import DocumentRow
 from baochi.db.cases_store import CaseRow, CasesStore
-from baochi.db.row_ids import RowId, row_id
+from baochi.db.row_ids import ChosenRowId, RowId, row_id
 from baochi.db.web_store import User, audit
 from baochi.stories.copies import grouped
 from baochi.vi import normalize
@@ -130,11 +130,11 @@ class Listed:
 def _filters(
     status: str = "",
     overdue: bool = False,
-    department: Annotated[RowId, Query()] = 0,
+    department: Annotated[ChosenRowId, Query()] = None,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Listed:
     """The filters from the query string; a malformed one is a 422 that names it."""
-    return Listed(status, overdue, department, q.strip())
+    return Listed(status, overdue, department or 0, q.strip())
 
 
 Filters = Annotated[Listed, Depends(_filters)]

@@ -7,10 +7,19 @@ from __future__ import annotations
 from typing import Annotated
 
 from annotated_types import Interval
+from pydantic import BeforeValidator
 
 MAX_DIGITS = 18
 # A row id in a query string or a JSON body: out of range is refused with a 422 that says so.
 RowId = Annotated[int, Interval(ge=0, lt=10**MAX_DIGITS)]
+
+
+def _blank_is_none(value: object) -> object:
+    return None if value == "" else value
+
+
+# A row id picked in a filter form, whose "any" option ("Mọi đơn vị") sends an empty value.
+ChosenRowId = Annotated[RowId | None, BeforeValidator(_blank_is_none)]
 
 
 def row_id(value: str) -> int | None:
