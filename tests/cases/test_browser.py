@@ -106,17 +106,20 @@ def test_a_case_from_article_to_department_and_back(signed_in, store, people, ar
     minh.once("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
     minh.click("nav a[href='/cases']")  # dismissed: he stays with his text
     assert asked == ["beforeunload"] and minh.input_value("textarea[name=answer]") == answer
-    letter = tmp_path / "cong-van-tra-loi.pdf"
+    letter = tmp_path / "Công văn trả lời số 12.pdf"
     letter.write_bytes(PDF)
     minh.set_input_files("input[name=file]", str(letter))
     minh.click("text=Gửi trả lời")
     minh.wait_for_url(f"**/cases/{case_id}")
-    assert minh.locator('a[href^="/cases/files/"]').inner_text() == "cong-van-tra-loi.pdf"
+    assert minh.locator('a[href^="/cases/files/"]').inner_text() == letter.name
     assert "Đã trả lời" in minh.locator("p.text-secondary").first.inner_text()
 
-    # Lan reads the answer and closes the case.
+    # Lan reads the answer, saves the letter under its own name, and closes the case.
     lan.goto(f"/cases/{case_id}")
     assert "gỡ bỏ đường dẫn lừa đảo" in lan.inner_text("body")
+    with lan.expect_download() as saved:
+        lan.click('a[href^="/cases/files/"]')
+    assert saved.value.suggested_filename == letter.name
     lan.click("button:has-text('Đóng')")
     lan.wait_for_url(f"**/cases/{case_id}")
     assert "Đã đóng" in lan.locator("p.text-secondary").first.inner_text()

@@ -91,7 +91,9 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
     file_id = CasesStore(store.engine).attachments(own)[0]["id"]
     download = officer.get(f"/cases/files/{file_id}")
     assert download.content == PDF and download.headers["content-type"] == "application/pdf"
-    assert download.headers["content-disposition"].startswith("attachment")
+    assert download.headers["content-disposition"] == (
+        "attachment; filename=\"cong-van.pdf\"; filename*=UTF-8''cong-van.pdf"
+    )
     assert (
         officer.post(f"/cases/{own}/action", data={"csrf": token, "action": "close"}).status_code
         == 403

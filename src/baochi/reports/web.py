@@ -30,6 +30,7 @@ from baochi.reports.periodic import make_report
 from baochi.reports.scope import ScopeError, resolve
 from baochi.reports.send import recipients_of, send_draft
 from baochi.web.auth import EDITORS, READERS, require
+from baochi.web.exports import attachment
 from baochi.web.paging import Page, page_of
 from baochi.web.templating import NavItem
 from baochi.web.templating import render as render_page
@@ -286,7 +287,7 @@ def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Respons
     return Response(
         render(paper, fmt),
         media_type=media_type(fmt),
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers=attachment(name),
     )
 
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.responses import Response
@@ -15,6 +18,8 @@ from baochi.watch.spikes import vi_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Row = Sequence[object]
+# What a file name in a header must not hold: control characters, quotes, backslashes.
+UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\]')
 T = TypeVar("T")
 
 
@@ -45,8 +50,14 @@ def page_link(request: Request, path: str) -> str:
     return str(request.base_url).rstrip("/") + path
 
 
-def _attachment(name: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{name}"'}
+def attachment(name: str) -> dict[str, str]:
+    """The header of a download named `name`: the name in UTF-8 (RFC 6266) that browsers save
+    it under, so "Công văn số 12.pdf" keeps its diacritics, and an ASCII one for the rest."""
+    name = unicodedata.normalize("NFC", name)
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = UNSAFE_IN_NAME.sub("", plain.encode("ascii", "ignore").decode()).strip() or "tep"
+    utf8 = quote(UNSAFE_IN_NAME.sub("", name), safe="")
+    return {"Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{utf8}"}
 
 
 def csv_response(name: str, header: Row, rows: Iterable[Row]) -> Response:
@@ -56,7 +67,7 @@ def csv_response(name: str, header: Row, rows: Iterable[Row]) -> Response:
     writer = csv.writer(out)
     writer.writerow(header)
     writer.writerows([safe_cell(c) for c in row] for row in rows)
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=_attachment(name))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers=attachment(name))
 
 
 def xlsx_response(
@@ -74,11 +85,10 @@ def xlsx_response(
         sheet.append([safe_cell(c) for c in row])
     data = io.BytesIO()
     book.save(data)
-    return Response(data.getvalue(), media_type=XLSX, headers=_attachment(name))
+    return Response(data.getvalue(), media_type=XLSX, headers=attachment(name))
 
 
 def stored_file_response(content: bytes, media_type: str, name: str) -> Response:
     """An uploaded file given back: always a download of its checked type, never shown as a page."""
-    ascii_name = name.encode("ascii", "ignore").decode().replace('"', "") or "tep"
-    headers = {**_attachment(ascii_name), "Cache-Control": "private, no-store"}
+    headers = {**attachment(name), "Cache-Control": "private, no-store"}
     return Response(content, media_type=media_type, headers=headers)
