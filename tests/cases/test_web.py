@@ -71,6 +71,10 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
     assert 'id="answer-refused"' in fake.text  # the case again, with what he wrote in the form
     assert f">{escape(written)}</textarea>" in fake.text
     assert cases.get_case(store.engine, ANALYST, own).status == "assigned"  # nothing half-done
+    audited = len(WebStore(store.engine).audit_entries(limit=100))
+    empty = officer.post(f"/cases/{own}/answer", data={"csrf": token, "answer": " "})
+    assert empty.status_code == 409 and "hãy viết câu trả lời hoặc đính kèm công văn" in empty.text
+    assert len(WebStore(store.engine).audit_entries(limit=100)) == audited  # nothing to log
     typed = unicodedata.normalize("NFD", "Đã nạo vét.\u200b")  # Unikey's "tổ hợp", sent with a file
     done = officer.post(
         f"/cases/{own}/answer",

@@ -465,6 +465,8 @@ async def case_answer(
     content = await file.read(limit + 1) if file and file.filename else b""
 
     def work() -> None:
+        if not (content or answer.strip()):
+            raise CaseError("hãy viết câu trả lời hoặc đính kèm công văn")
         if content and file is not None:
             name = file.filename or ""
             casework.attach(engine, data, actor, case_id, name, content, max_bytes=limit)
