@@ -155,6 +155,28 @@ def test_a_second_click_while_the_server_works_opens_no_second_case(
     assert len(cases.visible_cases(store.engine, cases.Actor("admin"))) == 1
 
 
+def test_back_to_a_filtered_list_its_form_shows_the_filters_of_its_address(
+    signed_in, store, people, articles
+):
+    """Lan filters the cases, with every department, by a status no case has, then goes back:
+    the list is the whole list again and so is its form, so her next "Lọc" applies what she
+    sees, not what she had picked before leaving."""
+    title = "Phản ánh về rác thải trên phố Nguyễn Khuyến"
+    cases.open_case(store.engine, cases.Actor("analyst", user_id=1), title)
+    lan = signed_in("lan")
+    lan.goto("/cases")
+    lan.select_option("select[name=status]", "closed")
+    lan.check("input[name=overdue]")
+    lan.click("main form[method=get] button[type=submit]")
+    lan.wait_for_url("**/cases?*status=closed*")
+    assert "Không có hồ sơ nào khớp bộ lọc." in lan.inner_text("main")  # "Mọi đơn vị" is any
+    lan.go_back()
+    lan.wait_for_url(re.compile(r"/cases$"))
+    assert title in lan.inner_text("main")
+    assert lan.input_value("select[name=status]") == ""
+    assert not lan.is_checked("input[name=overdue]")
+
+
 def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
     """Minh's cases, Hùng's stories, lagging tasks, press activity and city channels, and Hoa's
     sources, settings, audit log and users on a 390 px phone: no table wider than the screen,

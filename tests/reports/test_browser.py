@@ -104,6 +104,24 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     assert size >= 14  # readable without zooming
 
 
+def test_back_and_forward_the_drafts_filter_shows_the_day_of_its_address(signed_in) -> None:
+    """A day typed into the filter, then Back: the field is empty like the list's address; then
+    Forward: the day is back, day first."""
+    lan = signed_in("lan")
+    lan.goto("/reports")
+    day = lan.locator("#drafts-day")
+    day.fill("06/02/2017")
+    lan.click("#drafts-filter button[type=submit]")
+    lan.wait_for_url("**/reports?*day=2017-02-06*")
+    assert day.input_value() == "06/02/2017"
+    lan.go_back()
+    lan.wait_for_url("**/reports")
+    assert day.input_value() == ""
+    lan.go_forward()
+    lan.wait_for_url("**/reports?*day=2017-02-06*")
+    assert day.input_value() == "06/02/2017"
+
+
 def test_a_leader_reads_the_monthly_report_charts_on_a_phone(signed_in) -> None:
     """A chart shrunk to a phone's width has letters too small to read: it keeps a readable
     width and scrolls sideways inside its frame, and the page itself does not."""

@@ -1,6 +1,6 @@
 // A form is sent once: a double click, or a second click while the server works, must not open
-// two cases or post an answer twice. Back to a page the browser kept, its forms work again.
-// A form sent by htmx that fails says so.
+// two cases or post an answer twice. Back to a page the browser kept, its forms work again and
+// its filters are those of its address. A form sent by htmx that fails says so.
 (function () {
   "use strict";
   var BUTTONS = "button[type=submit], button:not([type]), input[type=submit]";
@@ -30,6 +30,17 @@
         button.disabled = false;
         button.removeAttribute("data-sending");
       });
+    });
+  });
+
+  // Back (or forward) to a list, its filter form shows the filters of its address, as the server
+  // wrote them, not what was picked there before leaving: the list would say one thing, the
+  // form another, and the next "Lọc" would apply filters nobody chose.
+  window.addEventListener("pageshow", function (event) {
+    var nav = performance.getEntriesByType("navigation")[0];
+    if (!event.persisted && !(nav && nav.type === "back_forward")) return;
+    document.querySelectorAll("form[method=get]").forEach(function (form) {
+      form.reset();
     });
   });
 
