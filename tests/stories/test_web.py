@@ -90,9 +90,8 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
         in leader.get(f"/stories/{drill}").text
     )
     exported = leader.get(f"/stories/{drill}/export.xlsx")
-    assert (
-        exported.headers["content-disposition"] == f'attachment; filename="chuoi-tin-{drill}.xlsx"'
-    )
+    disposition = exported.headers["content-disposition"]
+    assert disposition.startswith(f'attachment; filename="chuoi-tin-{drill}.xlsx"; ')
     (title_line, link_line, header, *rows) = load_workbook(
         io.BytesIO(exported.content)
     ).active.iter_rows(values_only=True)
