@@ -59,7 +59,12 @@ class Keys:
     @classmethod
     def of(cls, article: Article) -> Keys:
         """The same words in the same order give the same hash, whatever the markup or accents."""
-        return cls(digest(" ".join(fold(article.body).split())))
+        return cls(content_hash(article.body))
+
+
+def content_hash(body: str) -> str:
+    """The hash of an article's words in order, without accents, markup or spacing."""
+    return digest(" ".join(fold(body).split()))
 
 
 AREA_SEPARATOR = "|"  # between the names of documents.areas
@@ -128,3 +133,13 @@ class Collected:
     fetched_at: dt.datetime
     outlet_id: int | None = None
     source_id: int | None = None
+
+    @property
+    def content_key(self) -> str:
+        """The content hash the store keeps it under: one outlet's article met at a second
+        address is the same article, but one wire story in two outlets is two articles (the
+        stories show the later as a copy), so each outlet that carried it counts."""
+        own = self.document.keys.content_hash
+        if self.outlet_id is None:  # a social post (its own key) or an article of no outlet
+            return own
+        return digest(f"{self.outlet_id}|{own}")

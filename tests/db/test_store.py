@@ -9,6 +9,7 @@ from itertools import islice
 
 import pytest
 from alembic import command
+from sqlalchemy import text
 
 from baochi.db import Store
 from baochi.records import Article, Collected, Document, Keys
@@ -126,6 +127,41 @@ def test_the_migration_dates_each_source_by_the_articles_it_already_brought(
         command.downgrade(config, "collect_0002")
         command.upgrade(config, "heads")
     assert {s.id: s.last_article_at for s in store.sources()} == {source_id: NOW, quiet: None}
+
+
+def test_one_text_in_two_outlets_is_two_articles_in_one_outlet_one(
+    store: Store, corpus: list[dict]
+) -> None:
+    """A wire story carried word for word by a second outlet is that outlet's article (its
+    story shows it as a copy); the first outlet's article met at a second address is not."""
+    paper, other = store.add_outlet("Báo Mẫu"), store.add_outlet("Báo Khác")
+    status, first = store.save_document(_article(corpus[0]), [], NOW, outlet_id=paper)
+    assert status == "stored"
+    wire = _article(corpus[0], url="https://khac.vn/ban-sao.html")
+    status, copy = store.save_document(wire, [], NOW, outlet_id=other)
+    assert status == "stored" and copy != first
+    again = _article(corpus[0], url="https://example.vn/m/tin.html")
+    assert store.save_document(again, [], NOW, outlet_id=paper) == ("duplicate", first)
+    assert store.save_document(wire, [], NOW, outlet_id=other) == ("duplicate", copy)
+    assert store.counts()["documents"] == 2
+
+
+def test_the_migration_keys_the_stored_contents_by_outlet(store: Store, corpus: list[dict]) -> None:
+    paper, other = store.add_outlet("Báo Mẫu"), store.add_outlet("Báo Khác")
+    first = _article(corpus[0])
+    _, doc_id = store.save_document(first, [], NOW, outlet_id=paper)
+    tables = ["documents"] + (["document_keys"] if store.dialect == "postgresql" else [])
+    with store.engine.begin() as conn:  # as an older baochi stored it: one hash for all outlets
+        for name in tables:
+            old = {"h": first.keys.content_hash}
+            conn.execute(text(f"UPDATE {name} SET content_hash = :h"), old)
+        config = migrations(conn)
+        command.stamp(config, "collect_0003")
+        command.upgrade(config, "heads")
+    again = _article(corpus[0], url="https://example.vn/m/tin.html")
+    assert store.save_document(again, [], NOW, outlet_id=paper) == ("duplicate", doc_id)
+    wire = _article(corpus[0], url="https://khac.vn/ban-sao.html")
+    assert store.save_document(wire, [], NOW, outlet_id=other)[0] == "stored"
 
 
 def test_document_round_trip_keeps_text_and_times(store: Store, corpus: list[dict]) -> None:

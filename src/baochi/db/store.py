@@ -221,7 +221,7 @@ def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
     return {
         "url": article.url,
         "url_hash": url_hash,
-        "content_hash": item.document.keys.content_hash,
+        "content_hash": item.content_key,
         "outlet_id": item.outlet_id,
         "source_id": item.source_id,
         "title": article.title,
@@ -560,7 +560,8 @@ class Store:
     def save_documents(self, items: Sequence[Collected]) -> list[tuple[str, int]]:
         """Store each document once: ("stored", id) the first time, ("duplicate", id) after.
 
-        A duplicate is the same canonical URL or the same content. The batch and every URL that
+        A duplicate is the same canonical URL, or the same content from the same outlet (another
+        outlet's copy is stored, and its story marks it a copy). The batch and every URL that
         led to it are written in one transaction, so a crash never leaves half an article.
         """
         results = []
@@ -607,7 +608,7 @@ class Store:
         """PostgreSQL: claim the batch's keys (and ids) in a few statements, then insert the
         documents that won theirs in one executemany; the partitioned documents table cannot hold
         the unique constraints itself, so document_keys decides what is new."""
-        wanted = [(digest(i.document.article.url), i.document.keys.content_hash) for i in items]
+        wanted = [(digest(i.document.article.url), i.content_key) for i in items]
         times = [i.fetched_at.astimezone(dt.UTC).replace(tzinfo=None) for i in items]  # as stored
         claimed: dict[tuple[str, str], int] = {}
         for start in range(0, len(items), CLAIM_ROWS):
@@ -669,7 +670,7 @@ class Store:
         if row is None:
             existing = conn.execute(
                 self._same_document,
-                {"url_hash": url_hash, "content_hash": item.document.keys.content_hash},
+                {"url_hash": url_hash, "content_hash": item.content_key},
             ).scalar_one()
             return "duplicate", int(existing)
         return "stored", int(row[0])
