@@ -15,7 +15,7 @@ from baochi.stories import StoryAssigner, assign, place_pending
 from baochi.stories.conflicts import RULES
 from baochi.stories.data import read_corpus
 from tests.conftest import SHARED_DATA
-from tests.stories.conftest import Corpus, conflict_pair, save
+from tests.stories.conftest import ORIGINAL, Corpus, conflict_pair, save
 
 
 def test_assign_writes_stories_copies_and_conflicts_once(store: Store, corpus: Corpus) -> None:
@@ -160,3 +160,16 @@ def test_conflicts_older_rules_found_are_checked_again_and_not_announced_again(
     assert stories.conflicts_found(flagged, later) == []  # no alert announces it again
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT rules FROM story_conflicts")).scalars().all() == [RULES]
+
+
+def test_a_wire_story_word_for_word_in_two_outlets_is_a_copy_in_its_story(
+    store: Store, corpus: Corpus
+) -> None:
+    """The store keeps the second outlet's identical text, and its story counts both outlets
+    and shows the later as a copy of the first."""
+    wire = corpus.by_id[ORIGINAL]
+    ids = [save(store, wire, "vietnamplus.vn"), save(store, wire, "baotintuc.vn")]
+    links = assign(store.engine, ids)
+    assert [link.duplicate_of for link in links] == [None, str(ids[0])]
+    story = StoryStore(store.engine).story(int(links[0].story))
+    assert story is not None and (story.articles, story.copies, story.outlets) == (2, 1, 2)
