@@ -258,3 +258,26 @@ def test_conflicts_are_cut_per_story_and_overall_and_counted(store, settings, mo
     monkeypatch.setattr(brief_module, "CONFLICTS_PER_STORY", 1000)
     assert conflicts(feb) == ([story] * 5, [])
     assert len(set(conflicts(may)[0])) == 3
+
+
+def test_a_figure_carried_by_two_outlets_is_one_point_naming_both(store, settings) -> None:
+    """A crash report copied word for word by a second outlet disagrees with a third outlet's
+    figure twice, one conflict per copy: the leader reads one point with both outlets named."""
+    from baochi.stories import place_pending
+    from baochi.stories.data import read_conflicts, read_corpus
+    from tests.conftest import SHARED_DATA
+    from tests.stories.conftest import save
+
+    (pair,) = [c for c in read_conflicts(SHARED_DATA) if c.pair == 54]  # 3 vs 5 casualties
+    items = {i.id: i for i in read_corpus(SHARED_DATA, lambda n: str(n) in (pair.a, pair.b))}
+    first, later = sorted((items[pair.a], items[pair.b]), key=lambda i: i.published)
+    save(store, first, "vtv.vn")
+    save(store, later, "vov.vn")
+    save(store, later, "dantri.com.vn")  # the same text in a second outlet
+    place_pending(store.engine, "reports-tests", settings.lease_seconds)
+    day = (later.published + dt.timedelta(hours=7)).date()
+    found = section(make_brief(store, settings, day, EVERYTHING), "Thông tin trái chiều")
+    (point,) = found.entries
+    assert point.text.startswith("vov.vn, dantri.com.vn: «") and "» — vtv.vn: «" in point.text
+    assert point.meta == "«5 người thương vong» so với «3 người thương vong»"
+    assert found.paragraphs == []

@@ -18,7 +18,7 @@ from baochi.cases.workflow import OPEN_STATUSES
 from baochi.db import Store
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.reports_store import ReportsStore, Row, Text
-from baochi.db.stories_store import StoryStore
+from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.reports.header import blank_paper
@@ -29,6 +29,7 @@ from baochi.reports.summarize import summarize
 from baochi.reports.wording import TONES, change, count, share, topic_name
 from baochi.settings import Settings
 from baochi.stories.web import CONFLICT_TYPES
+from baochi.vi.matching import match_key
 from baochi.watch.config import WatchConfig
 from baochi.watch.spikes import judge
 
@@ -279,6 +280,26 @@ def _negative(offered: list[StoryDay], shown: list[Entry]) -> Section:
     return section
 
 
+def _disagreements(
+    conflicts: Iterable[ConflictView],
+) -> list[tuple[ConflictView, list[str], list[str]]]:
+    """One point per pair of phrases, however many articles state them (a wire story carried
+    by three outlets): its first conflict, with the outlets on either side."""
+    points: dict[tuple[str, str, str], tuple[ConflictView, list[str], list[str]]] = {}
+    for c in conflicts:
+        ours, theirs = match_key(c.span), match_key(c.other_span)
+        if (c.type, theirs, ours) in points:  # the same point seen from the other side
+            _, left, right = points[(c.type, theirs, ours)]
+            sides = ((left, c.other_outlet), (right, c.outlet))
+        else:
+            _, left, right = points.setdefault((c.type, ours, theirs), (c, [], []))
+            sides = ((left, c.outlet), (right, c.other_outlet))
+        for outlets, outlet in sides:
+            if outlet not in outlets:
+                outlets.append(outlet)
+    return list(points.values())
+
+
 def _conflicts(
     store: Store, offered: list[StoryDay], ids: set[int], titles: dict[int, tuple[str, int]]
 ) -> Section:
@@ -289,17 +310,19 @@ def _conflicts(
     for story in offered:
         if titles.get(story.key, ("", 0))[1] == 0:
             continue
-        day = [c for c in stories.conflicts(story.key) if c.document_id in ids or c.other_id in ids]
+        day = _disagreements(
+            c for c in stories.conflicts(story.key) if c.document_id in ids or c.other_id in ids
+        )
         found += len(day)
         section.entries += [
             Entry(
                 key=f"conflict:{story.key}:{n}",
                 title=f"{titles[story.key][0]} — {CONFLICT_TYPES.get(c.type, c.type).lower()}",
-                text=f"{c.outlet}: «{c.sentence or c.span}» — {c.other_outlet}: "
+                text=f"{', '.join(ours)}: «{c.sentence or c.span}» — {', '.join(theirs)}: "
                 f"«{c.other_sentence or c.other_span}»",
                 meta=f"«{c.span}» so với «{c.other_span}»",
             )
-            for n, c in enumerate(day[:CONFLICTS_PER_STORY])
+            for n, (c, ours, theirs) in enumerate(day[:CONFLICTS_PER_STORY])
         ]
     del section.entries[LISTED:]
     if found > len(section.entries):
