@@ -8,6 +8,7 @@ from dataclasses import replace
 from baochi.stories.conflicts import find_conflicts
 from baochi.stories.data import read_corpus
 from baochi.stories.evaluate import evaluate_conflicts
+from baochi.stories.facts import statements
 from baochi.stories.features import Item
 from tests.conftest import SHARED_DATA
 from tests.stories.conftest import Corpus, conflict_pair
@@ -67,3 +68,12 @@ def test_a_price_and_its_change_are_different_numbers(corpus: Corpus) -> None:
     assert [(c.span, c.other_span) for c in find_conflicts(a, retold)][:1] == [
         ("150.000 đồng/lượng", "650.000 đồng/lượng")  # two changes of one price do conflict
     ]
+
+
+def test_a_phrase_shown_never_ends_on_a_number_cut_from_its_unit(corpus: Corpus) -> None:
+    """ "116 mã lực tại 6.000 vòng/phút" (the phrase stops at the full stop inside 6.000) is shown
+    as "116 mã lực", not "116 mã lực tại 6"; "2 pis từ KTM 1190" loses its trailing model number."""
+    car, bike = read_corpus(SHARED_DATA, lambda n: n in (21462248, 21463996))
+    spans = [f.span for item in (car, bike) for f in statements(item).facts]
+    assert "116 mã lực" in spans and "2 pis từ KTM" in spans
+    assert not [s for s in spans if s.split()[-1][0].isdigit() and len(s.split()) > 1]

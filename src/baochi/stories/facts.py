@@ -184,7 +184,8 @@ def _counts(sentence: str) -> list[Fact]:
 
 def _unit(sentence: str, start: int) -> tuple[list[str], int, int]:
     """What a number counts (up to two words after it, stopping at a function word), where
-    those words end, and where the phrase shown ends (four words, never past punctuation)."""
+    those words end, and where the phrase shown ends (four words at most, never past
+    punctuation, nor ending on a function word or another number)."""
     clause = _CLAUSE.match(sentence, start)
     assert clause is not None  # the pattern matches the empty string
     following = list(_WORD.finditer(clause.group()))
@@ -207,9 +208,15 @@ def _unit(sentence: str, start: int) -> tuple[list[str], int, int]:
         unit.extend(w.group().lower() for w in extra)
         unit_end = start + extra[-1].end() if extra else unit_end
     shown = following[:4]
-    while shown and shown[-1].group().lower() in FUNCTION_WORDS:
+    while shown and _dangles(shown[-1].group().lower()):
         shown.pop()
     return unit, unit_end, start + shown[-1].end() if shown else clause.end()
+
+
+def _dangles(word: str) -> bool:
+    """A word a phrase shown must not end with: a function word, or a number whose own unit was
+    cut off ("85 mm trong ba", "116 mã lực tại 6" of "6.000 vòng/phút")."""
+    return word in FUNCTION_WORDS or word[0].isdigit() or word in NUMBER_WORDS
 
 
 def _age(head: str, value: float, span: str) -> Fact | None:
