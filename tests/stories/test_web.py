@@ -379,6 +379,8 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     assert form is not None and f'name="story_id" value="{crash}"' in form.group(0)
     assert f'<option value="{department}">Sở Xây dựng</option>' in form.group(0)
     assert "Khẩn (5 ngày)" in form.group(0)
+    title = html.escape(StoryStore(store.engine).story(crash).title)
+    assert f'name="title" value="{title}"' in form.group(0)  # shown to edit, as an article's
     opened = analyst.post(
         "/cases",
         data={

@@ -297,6 +297,7 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
         and {
             "field": "story_id",
             "id": story_id,
+            "title": CasesStore(_engine(request)).story_title(story_id),  # to edit, as an article's
             "departments": web_store(request).departments(current=True),
             "priorities": _rules(request).priorities,
         },
