@@ -92,6 +92,8 @@ def test_from_article_to_department_and_back(store: Store, flooded: int, setting
 
     events = [e["action"] for e in CasesStore(engine).events(case_id)]
     assert events == ["open", "assign", "start", "answer", "return", "answer", "close"]
+    closed = CasesStore(engine).events(case_id)[-1]["note"]
+    assert closed == "Bài trả lời: «Sở Xây dựng trả lời về tình trạng ngập phố Nguyễn Khuyến»"
     record, path = cases.attachment_file(engine, settings.data, OFFICER_7, file_id)
     assert path.read_bytes() == PDF and record["content_type"] == "application/pdf"
     with pytest.raises(IllegalTransition):

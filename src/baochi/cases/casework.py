@@ -392,9 +392,13 @@ def confirm_reply(
     if actor.role not in workflow.OFFICE_ROLES:
         raise Forbidden("chỉ cán bộ của cơ quan quản lý báo chí được xác nhận bài trả lời")
     case = get_case(engine, actor, case_id)
-    CasesStore(engine).set_relation(case_id, document_id, relation, actor.user_id, _now(now))
-    if close and case.status == workflow.ANSWERED:
-        return act(engine, actor, case_id, "close", "", now)
+    store = CasesStore(engine)
+    store.set_relation(case_id, document_id, relation, actor.user_id, _now(now))
+    if close and case.status == workflow.ANSWERED:  # the history says which article closed it
+        found = store.documents_text([document_id])
+        title = found[0]["title"] if found else f"#{document_id}"
+        kind = "Bài trả lời" if relation == "reply" else "Cải chính"
+        return act(engine, actor, case_id, "close", f"{kind}: «{title}»", now)
     return get_case(engine, actor, case_id)
 
 
