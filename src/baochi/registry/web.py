@@ -39,6 +39,7 @@ from baochi.registry.display import (
 from baochi.registry.entries import already_saved, find, restore, retire, save
 from baochi.registry.expiry import expiring
 from baochi.registry.files import (
+    Counts,
     entity_named,
     export_records,
     import_sheets,
@@ -125,7 +126,10 @@ def overview(request: Request, user: Reader) -> Response:
 
 
 def _overview(
-    request: Request, user: User, problems: list[str] | None = None, done: str = ""
+    request: Request,
+    user: User,
+    problems: list[str] | None = None,
+    imported: Counts | None = None,
 ) -> Response:
     store, today = _store(request), hanoi_time.today()
     total, schemes = progress(store, today)
@@ -139,7 +143,7 @@ def _overview(
         "quiet": _activity(request).quiet(DEFAULT_QUIET_DAYS),
         "can_edit": user.role == ADMIN,
         "problems": problems or [],
-        "done": done,
+        "imported": imported,
     }
     return render(request, "registry/index.html", context, 422 if problems else 200)
 
@@ -236,7 +240,7 @@ async def import_upload(
     data = await file.read(MAX_UPLOAD + 1)
     path = Path(file.filename or "")
 
-    def read_and_import() -> dict[str, Any]:
+    def read_and_import() -> Counts:
         if len(data) > MAX_UPLOAD:
             raise RegistryImportError([f"tệp lớn hơn {MAX_UPLOAD // 1_000_000} MB"])
         if path.suffix.lower() == ".xlsx":
@@ -252,11 +256,7 @@ async def import_upload(
         counts = await run_in_threadpool(read_and_import)
     except RegistryImportError as exc:
         return _overview(request, user, problems=exc.errors)
-    done = "; ".join(
-        f"{ENTITIES[n].plural}: " + ", ".join(f"{v} {k}" for k, v in sorted(c.items()))
-        for n, c in counts.items()
-    )
-    return _overview(request, user, done=done or "Tệp không có dòng nào.")
+    return _overview(request, user, imported=counts)
 
 
 @router.get("/registry/{name}")
