@@ -5,6 +5,7 @@ to far more than any export, is refused with a message instead of being read."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook
@@ -26,8 +27,14 @@ def _workbook(rows: int) -> bytes:
 def test_a_workbook_is_read_and_a_renamed_csv_is_refused() -> None:
     sheet = tables.workbook(_workbook(3)).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["ID", "fb-0", "fb-1", "fb-2"]
-    with pytest.raises(ValueError, match="không đọc được tệp Excel"):
+    not_excel = r"^không đọc được tệp Excel: tệp không phải bảng tính Excel \(\.xlsx\) hợp lệ$"
+    with pytest.raises(ValueError, match=not_excel):
         tables.workbook(b"ID,Noi dung\nfb-1,x\n")
+    other = io.BytesIO()  # a zip, as a Word file is, but with no workbook inside
+    with zipfile.ZipFile(other, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+    with pytest.raises(ValueError, match=not_excel):  # not openpyxl's "no valid workbook part"
+        tables.workbook(other.getvalue())
 
 
 def test_a_workbook_that_unpacks_too_far_is_refused_before_reading(monkeypatch) -> None:

@@ -23,6 +23,7 @@ TITLE_ROWS = 10  # the most rows a sheet's title, period and notes take above it
 # What a workbook may unpack to: a real export of 100,000 comments is some 60 MB of XML, while a
 # few MB of repeated cells can unpack to gigabytes and hold the server for minutes.
 UNPACKED_MAX = 500 * 2**20
+NOT_A_WORKBOOK = "tệp không phải bảng tính Excel (.xlsx) hợp lệ"
 
 
 def header_index(head: Sequence[Sequence[Any]], named: Callable[[Any], bool]) -> int:
@@ -66,8 +67,12 @@ def workbook(data: bytes) -> Any:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
-        if unpacked > UNPACKED_MAX:
-            raise ValueError(f"giải nén ra {unpacked // 2**20} MB, quá {UNPACKED_MAX // 2**20} MB")
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if unpacked <= UNPACKED_MAX:
+            return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ValueError(f"không đọc được tệp Excel: {exc}") from exc
+        # openpyxl's own words are English and name its internals ("no valid workbook part")
+        raise ValueError(f"không đọc được tệp Excel: {NOT_A_WORKBOOK}") from exc
+    raise ValueError(
+        f"không đọc được tệp Excel: giải nén ra {unpacked // 2**20} MB,"
+        f" quá {UNPACKED_MAX // 2**20} MB"
+    )
