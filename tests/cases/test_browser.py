@@ -178,9 +178,10 @@ def test_back_to_a_filtered_list_its_form_shows_the_filters_of_its_address(
 
 
 def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
-    """Minh's cases, Hùng's stories, lagging tasks, press activity and city channels, and Hoa's
-    sources, settings, audit log and users on a 390 px phone: no table wider than the screen,
-    and the first column wide enough to read; the rest moves under it."""
+    """Minh's cases, Hùng's stories, lagging tasks, press activity and city channels, Hoa's
+    sources, settings, audit log and users, and Lan's search for one very long word, on a 390 px
+    phone: no table wider than the screen, and the first column wide enough to read; the rest
+    moves under it."""
     from baochi import registry, targets
     from baochi.db.social_store import SocialStore
     from baochi.db.stories_store import StoryStore
@@ -220,6 +221,8 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("hoa", "/admin/audit", "merged_into"),  # what changed, under the action
         ("hoa", "/admin/users", None),  # a form in each row: only that it fits
         ("hoa", "/admin/departments", None),  # a form in each row too
+        ("lan", "/search?q=" + "ngap" * 150, None),  # 600 characters with no space, echoed
+        ("lan", "/search?q=date:" + "x" * 600, None),  # and in the error that quotes it
     )
     for name, path, shown in pages:
         tab = signed_in(name)

@@ -93,6 +93,8 @@ def test_officer_answers_own_case_and_cannot_see_others(store, two_cases, client
     )
     assert '"status": "assigned"' in logged["before"] and '"status": "answered"' in logged["after"]
     file_id = CasesStore(store.engine).attachments(own)[0]["id"]
+    listed = f'<a href="/cases/files/{file_id}">cong-van.pdf</a> ({len(PDF)} byte)'
+    assert listed in officer.get(f"/cases/{own}").text  # not Jinja's English "Bytes"
     download = officer.get(f"/cases/files/{file_id}")
     assert download.content == PDF and download.headers["content-type"] == "application/pdf"
     assert download.headers["content-disposition"] == (

@@ -42,19 +42,33 @@ def test_public_addresses_pass(address: str) -> None:
 def test_allowlist_exempts_only_its_networks() -> None:
     assert refusal("127.0.0.1", LOOPBACK_ONLY) is None
     assert refusal("::ffff:127.0.0.1", LOOPBACK_ONLY) is None
-    assert "loopback" in (refusal("127.0.0.2", LOOPBACK_ONLY) or "")
+    assert str(refusal("127.0.0.2", LOOPBACK_ONLY)) == "loopback address 127.0.0.2"
 
 
 def test_metadata_address_is_refused_even_when_allowlisted() -> None:
     everything = (ipaddress.ip_network("0.0.0.0/0"),)
-    assert refusal("169.254.169.254", everything) == "metadata address"
+    assert str(refusal("169.254.169.254", everything)) == "metadata address 169.254.169.254"
 
 
 def test_a_url_naming_an_inside_address_outright_is_refused_before_any_fetch() -> None:
     """An IP literal or localhost is judged when the source is added; a name waits for DNS."""
-    assert inside("http://192.168.1.10/rss") == "private address 192.168.1.10"
-    assert inside("https://LOCALHOST./feed") == "loopback address 127.0.0.1"
-    assert inside("http://api.localhost:8080/x") == "loopback address 127.0.0.1"
-    assert inside("http://[::ffff:10.0.0.1]/") == "private address 10.0.0.1"
+    assert str(inside("http://192.168.1.10/rss")) == "private address 192.168.1.10"
+    assert str(inside("https://LOCALHOST./feed")) == "loopback address 127.0.0.1"
+    assert str(inside("http://api.localhost:8080/x")) == "loopback address 127.0.0.1"
+    assert str(inside("http://[::ffff:10.0.0.1]/")) == "private address 10.0.0.1"
     assert inside("http://127.0.0.1:8123/rss", LOOPBACK_ONLY) is None  # the allowlist
     assert inside("https://hanoimoi.vn/rss") is None and inside("https://8.8.8.8/") is None
+
+
+@pytest.mark.parametrize(
+    ("address", "shown"),
+    [
+        ("127.0.0.1", "địa chỉ nội bộ (loopback) 127.0.0.1"),
+        ("192.168.1.1", "địa chỉ mạng riêng 192.168.1.1"),
+        ("169.254.169.254", "địa chỉ dịch vụ metadata của máy chủ đám mây 169.254.169.254"),
+        ("100.64.0.1", "địa chỉ không ra được Internet 100.64.0.1"),
+    ],
+)
+def test_a_refusal_reads_in_vietnamese_for_the_pages(address: str, shown: str) -> None:
+    refused = refusal(address)
+    assert refused is not None and refused.vietnamese() == shown

@@ -446,12 +446,15 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
     page = analyst.get(f"/cases/{case_id}").text
     assert '<span class="badge text-bg-success">Cải chính</span>' in page and confirm not in page
     assert '<p class="pre-line" id="case-answer">Đã xác minh.\nĐã báo cáo.</p>' in page
-    assert f"cong-van.pdf</a> ({len(PDF)} Bytes)" in page
+    assert f"cong-van.pdf</a> ({len(PDF)} byte)" in page
     history = re.findall(
         r'<li class="list-group-item">\d\d/\d\d/\d{4} \d\d:\d\d · (.*?)</li>', page
     )
+    (correction,) = CasesStore(store.engine).documents_text([ids[1]])
+    correction_title = correction["title"]
     assert history == [
         'Mở hồ sơ → Đã giao<div class="text-secondary">Lan</div>',
         'Trả lời → Đã trả lời<div class="text-secondary">Minh</div>',
-        'Đóng → Đã đóng<div class="text-secondary">Lan</div>',
+        'Đóng → Đã đóng<div class="text-secondary">Lan</div>'  # and what closed it
+        f'<div class="text-secondary">Cải chính: «{html.escape(correction_title)}»</div>',
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from baochi.web.audit_view import LONGEST, Change, changes
+from baochi.web.audit_view import LONGEST, Change, changes, naming
 
 
 def test_only_what_changed_in_the_order_written() -> None:
@@ -39,3 +39,20 @@ def test_dates_and_figures_read_as_the_pages_write_them() -> None:
         Change("count", "", "8"),
         Change("code", "", "2026-10-31-x"),  # not a date: as written
     ]
+
+
+def test_the_codes_it_knows_read_by_their_names() -> None:
+    """A case's status and departments, a user's role, a corrected label: as the pages name
+    them; a department no longer known keeps its id."""
+    before = {"status": "answered", "responsible": [2], "answer": "Đã nạo vét."}
+    after = {"status": "closed", "responsible": [2, 9], "answer": "Đã nạo vét."}
+    assert changes(json.dumps(before), json.dumps(after), naming("case.close", {2: "Sở Y tế"})) == [
+        Change("status", "Đã trả lời", "Đã đóng"),
+        Change("responsible", "Sở Y tế", "Sở Y tế, 9"),
+    ]
+    role = changes('{"role": "officer"}', '{"role": "analyst"}', naming("user.change", {}))
+    assert role == [Change("role", "Cán bộ sở, ngành", "Chuyên viên phân tích")]
+    tone = changes('{"tone": "neutral"}', '{"tone": "negative"}', naming("label.correct", {}))
+    assert tone == [Change("tone", "Trung tính", "Tiêu cực")]
+    entry = changes(None, '{"status": "closed", "role": "main"}', naming("registry.update", {}))
+    assert entry == [Change("status", "", "closed"), Change("role", "", "main")]  # other lists

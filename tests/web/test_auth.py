@@ -325,6 +325,7 @@ def test_cli_adds_users_and_refuses_bad_ones(env, store, capsys) -> None:
     assert cli.main(["users", "add", "minh", "--role", "analyst"]) == 1
     assert "đã có" in capsys.readouterr().err
     assert cli.main(["users", "add", "khanh", "--role", "officer"]) == 1  # needs a department
+    assert "phải thuộc một phòng ban. (--department)" in capsys.readouterr().err
     assert cli.main(["users", "list"]) == 0
     assert "minh" in capsys.readouterr().out
 

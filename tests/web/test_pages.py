@@ -32,7 +32,7 @@ from baochi.web.routes import admin as admin_routes
 from baochi.web.routes import alerts as alerts_routes
 from baochi.web.routes import documents as documents_routes
 from baochi.web.routes import search as search_routes
-from baochi.web.templating import today_start
+from baochi.web.templating import filesize, today_start
 from tests.conftest import migrations
 from tests.races import at_once, held_after_looking
 from tests.web.conftest import HOSTILE_TITLE, csrf
@@ -250,8 +250,15 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, sto
     book = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))
     sheet = book["Kết quả"]
     assert sheet["A1"].value == "Truy vấn" and sheet["B1"].value == "ha noi"
-    assert sheet["A2"].value == "Kết quả" and sheet["B2"].value == str(len(rows) - 1)
+    assert sheet["A2"].value == "Kết quả" and sheet["B2"].value == len(rows) - 1  # a number
     assert sheet.max_row == len(rows) + 2
+    # the id a number and the time a date, in Hà Nội as the CSV writes it, so that both sort
+    doc_id, published = sheet["A4"].value, sheet["B4"]
+    assert isinstance(doc_id, int) and str(doc_id) == rows[1][0]
+    minute = published.value.replace(second=0, microsecond=0)
+    assert minute == dt.datetime.strptime(rows[1][1], "%d/%m/%Y %H:%M")
+    assert published.number_format == "dd/mm/yyyy hh:mm"
+    assert sheet.column_dimensions["D"].width == 60  # the title has room
     typed = client.get("/search/export.xlsx", params={"q": "=ha noi\x00"})  # a query on top too
     assert load_workbook(io.BytesIO(typed.content))["Kết quả"]["B1"].value == "'=ha noi"
 
@@ -267,9 +274,10 @@ def test_an_export_cut_at_its_limit_says_so_on_the_page_and_in_the_file(
     page = client.get("/search?q=ha+noi").text
     assert "Tệp xuất có 3 kết quả đầu" in page
     sheet = load_workbook(io.BytesIO(client.get("/search/export.xlsx?q=ha+noi").content))["Kết quả"]
-    assert [sheet["A2"].value, sheet["B2"].value] == [
+    assert [sheet["A2"].value, sheet["B2"].value, sheet["C2"].value] == [
         "Kết quả",
-        f"{total} — tệp này có 3 kết quả đầu, theo thứ tự xếp hạng",
+        total,
+        "tệp này có 3 kết quả đầu, theo thứ tự xếp hạng",
     ]
     assert sheet.max_row == 3 + 3  # query, count, header, three rows
     whole = client.get("/search?q=" + quote(HOSTILE_TITLE)).text
@@ -279,10 +287,14 @@ def test_an_export_cut_at_its_limit_says_so_on_the_page_and_in_the_file(
 def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, web, store) -> None:
     client = client_as("analyst")
     doc = articles[3]
+    with store.engine.begin() as conn:  # as the model labelled it
+        conn.execute(update(documents).where(documents.c.id == doc).values(tone="positive"))
     token = csrf(client, f"/documents/{doc}")
     client.post(
         f"/documents/{doc}/labels", data={"task": "tone", "label": "neutral", "csrf": token}
     )
+    first = web.audit_entries()[0]
+    assert json.loads(first["before"]) == {"tone": "positive"}  # the model's, it replaced
     page = client.post(
         f"/documents/{doc}/labels", data={"task": "tone", "label": "negative", "csrf": token}
     )
@@ -306,7 +318,8 @@ def test_analyst_corrects_a_label_kept_with_who_and_when(client_as, articles, we
     ]
     entry = web.audit_entries()[1]
     assert entry["action"] == "label.correct" and entry["username"] == "lan"
-    assert '"neutral"' in entry["before"] and '"negative"' in entry["after"]
+    assert json.loads(entry["before"]) == {"tone": "neutral"}
+    assert json.loads(entry["after"]) == {"tone": "negative"}
 
 
 def test_a_correction_wins_over_the_model_in_search_and_training(
@@ -466,6 +479,11 @@ def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
     client.post(f"/sources/{source.id}/disable", data={"reason": "chặn crawler", "csrf": token})
     html = client.get("/sources").text
     assert "Đã tắt" in html and "chặn crawler" in html
+    kinds = re.search(r'<select[^>]*name="kind">(.*?)</select>', html).group(1)
+    assert kinds == (  # Vietnamese names, the same values sent
+        '<option value="auto">Tự nhận biết</option><option value="feed">RSS/Atom</option>'
+        '<option value="sitemap">Sitemap</option><option value="page">Trang chuyên mục</option>'
+    )
     client.post(f"/sources/{source.id}/enable", data={"csrf": token})
     assert store.sources()[0].enabled
     actions = [e["action"] for e in web.audit_entries()]
@@ -477,6 +495,11 @@ def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
                    "http://169.254.169.254/latest", "http://[::ffff:10.1.2.3]/rss"):  # fmt: skip
         page = client.post("/sources", data={"url": inside, "outlet": "A", "csrf": token})
         assert page.status_code == 422 and "mạng nội bộ" in page.text, inside
+    loopback = client.post(
+        "/sources", data={"url": "http://[::1]/rss", "outlet": "A", "csrf": token}
+    )
+    assert "là địa chỉ nội bộ (loopback) ::1: baochi không tải" in loopback.text
+    assert "loopback address" not in loopback.text
     allowed = {"url": "http://127.0.0.1:8123/rss", "outlet": "A", "csrf": token}
     assert client.post("/sources", data=allowed).status_code == 200  # the allowlist's network
     assert len(store.sources()) == 2
@@ -504,6 +527,12 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert sum(u.username == "thu" for u in web.users()) == 1
     other = admin.post("/admin/users", data={**form, "role": "leader", "csrf": csrf(admin)})
     assert other.status_code == 422 and "&#39;thu&#39; đã có" in other.text
+    alone = {**form, "username": "khanh", "department": " ", "csrf": csrf(admin)}
+    nowhere = admin.post("/admin/users", data=alone)
+    assert (
+        nowhere.status_code == 422 and "Cán bộ sở, ngành phải thuộc một phòng ban." in nowhere.text
+    )
+    assert "--department" not in nowhere.text  # the page's field, not the CLI's option
     audit = admin.get("/admin/audit").text
     assert "Thêm người dùng" in audit and "hoa" in audit
     assert '<span class="text-secondary">username</span>: thu' in audit
@@ -519,9 +548,8 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     )
     newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
     assert "Đổi vai trò, phòng ban hoặc trạng thái" in newest.group(1)
-    assert '<span class="text-secondary">role</span>: <del>officer</del> → leader' in newest.group(
-        1
-    )
+    role = '<span class="text-secondary">role</span>: <del>Cán bộ sở, ngành</del> → Lãnh đạo'
+    assert role in newest.group(1)  # the roles' names, not their codes
     assert "department" not in newest.group(1)  # what did not change is not shown
     monkeypatch.setattr(admin_routes, "AUDIT_EXPORT", 2)  # a log longer than its export says so
     note, header, *rows = load_workbook(
@@ -610,6 +638,11 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
     assert web.department_named("Sở Y tế Hà Nội") == health
 
 
+def test_a_file_size_reads_as_vietnamese_writes_it() -> None:
+    shown = [filesize(n) for n in (193, 1_234, 999_960, 3_400_000, 5_600_000_000)]
+    assert shown == ["193 byte", "1,2 kB", "1,0 MB", "3,4 MB", "5,6 GB"]
+
+
 def test_english_is_one_click_away(client_as) -> None:
     client = client_as("analyst")
     client.get("/lang/en?next=/")
@@ -639,6 +672,9 @@ def test_the_administrator_sees_when_backups_stopped(client_as, app, store, tmp_
     backup.back_up(app.state.settings, backups, now)
     page = hoa.get("/admin/backups").text
     assert "alert-success" in page and page.count("<tr><td") == 2
+    for kept in backup.kept(backups):  # not Jinja's "4.2 kB"
+        assert f'<td class="text-end text-nowrap">{filesize(kept.size())}</td>' in page
+    assert re.search(r'text-nowrap">(\d+,\d [kMG]B|\d+ byte)</td>', page)
     assert 'id="backup-late"' not in hoa.get("/").text
 
 

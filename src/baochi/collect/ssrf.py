@@ -11,6 +11,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,20 +25,48 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 _METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
 
 
+# Each kind of refused address as the pages name it; logs and the CLI keep the English kind.
+KINDS = {
+    "metadata": "địa chỉ dịch vụ metadata của máy chủ đám mây",
+    "loopback": "địa chỉ nội bộ (loopback)",
+    "link-local": "địa chỉ nội bộ (link-local)",
+    "private": "địa chỉ mạng riêng",
+    "multicast": "địa chỉ multicast",
+    "reserved": "địa chỉ dành riêng",
+    "unspecified": "địa chỉ không xác định",
+    "not globally routable": "địa chỉ không ra được Internet",
+}
+
+
 class BlockedAddress(httpx.TransportError):
     """The host resolves to an address the guard refuses."""
 
 
-def refusal(address: str, allowed: Sequence[Network] = ()) -> str | None:
+@dataclass(frozen=True)
+class Refusal:
+    """Why an IP may not be fetched: its kind (a key of KINDS) and the IP itself."""
+
+    kind: str
+    ip: Address
+
+    def __str__(self) -> str:
+        return f"{self.kind} address {self.ip}"
+
+    def vietnamese(self) -> str:
+        """The reason as a page shows it, e.g. "địa chỉ nội bộ (loopback) 127.0.0.1"."""
+        return f"{KINDS[self.kind]} {self.ip}"
+
+
+def refusal(address: str, allowed: Sequence[Network] = ()) -> Refusal | None:
     """Why this IP may not be fetched (private, loopback, …), or None when it is public."""
     ip: Address = ipaddress.ip_address(address)
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip in _METADATA:
-        return "metadata address"
+        return Refusal("metadata", ip)
     if any(ip in net for net in allowed):
         return None
-    for reason, flag in (
+    for kind, flag in (
         ("loopback", ip.is_loopback),
         ("link-local", ip.is_link_local),
         ("private", ip.is_private),
@@ -47,11 +76,11 @@ def refusal(address: str, allowed: Sequence[Network] = ()) -> str | None:
         ("not globally routable", not ip.is_global),
     ):
         if flag:
-            return f"{reason} address {ip}"
+            return Refusal(kind, ip)
     return None
 
 
-def inside(url: str, allowed: Sequence[Network] = ()) -> str | None:
+def inside(url: str, allowed: Sequence[Network] = ()) -> Refusal | None:
     """Why a URL names an address the guard would refuse, when it names one outright (an IP, or
     localhost); a host name is judged at connection time, on what it resolves to."""
     host = (urlsplit(url).hostname or "").rstrip(".").lower()

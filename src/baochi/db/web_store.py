@@ -532,7 +532,6 @@ class WebStore:
     def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
         """Record an analyst's label with the one it replaces, write it to the document so that
         search, the dashboard and reports use it from now on, and audit it: one transaction."""
-        before = self.labels(document_id).get(task)
         column = documents.c.get(task)
         with self.engine.begin() as conn:
             replaced = story = None
@@ -558,6 +557,8 @@ class WebStore:
                     replaced=replaced,
                 )
             )
+            # what it replaces, the model's label the first time: the audit shows "from → to"
+            before = None if replaced is None else {task: replaced}
             audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
             if story is not None:
                 StoryStore(self.engine).resummarise(conn, story)

@@ -1,5 +1,6 @@
 """The audit log as an administrator reads it: each action named in Vietnamese, and only what
-changed ("status: assigned → in_progress"), not two JSON records side by side.
+changed ("status: Đã giao → Đang xử lý"), not two JSON records side by side; the codes it knows
+(a case's status and departments, a user's role, a label) by the names the pages give them.
 
 Areas name their own actions with a module-level `AUDIT_LABELS` dict, gathered when the app loads
 them; an action nobody named shows its code. The Excel export keeps the full records.
@@ -10,10 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
+from baochi.cases.workflow import COORDINATING, RESPONSIBLE, STATUS_LABELS
+from baochi.labels import label_name
 from baochi.watch.spikes import vi_figure
+from baochi.web.auth import ROLES
 from baochi.web.templating import day, local
 
 LABELS = {
@@ -41,6 +47,33 @@ LONGEST = 160  # characters of a value shown; the export has all of it
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# What people read for a value of a field (a code, or one item of a list): the value if unknown.
+Naming = Callable[[str, Any], Any]
+
+
+def _as_written(field: str, value: Any) -> Any:
+    return value
+
+
+def naming(action: str, departments: Mapping[int, str]) -> Naming:
+    """How an action's codes read: a case's status and departments (by id), a user's role, a
+    corrected label; a registry entry's "status" or "role" is another list, left as written."""
+    area = action.split(".", 1)[0]
+
+    def named(field: str, value: Any) -> Any:
+        if area == "case" and field == "status":
+            return STATUS_LABELS.get(value, value)
+        if area == "case" and field in (RESPONSIBLE, COORDINATING):
+            return departments.get(value, value)
+        if area == "user" and field == "role":
+            return ROLES.get(value, value)
+        if action == "label.correct" and isinstance(value, str):
+            return label_name(field, value)
+        return value
+
+    return named
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One field of an audited record: its value before and after ("" when it had none)."""
@@ -50,14 +83,15 @@ class Change:
     after: str
 
 
-def changes(before: str | None, after: str | None) -> list[Change]:
+def changes(before: str | None, after: str | None, named: Naming = _as_written) -> list[Change]:
     """The fields whose values read differently in two audited records (JSON), in the order
-    they were written; a record added or removed shows each field it has a value for."""
+    they were written, codes `named`; a record added or removed shows each field it has a
+    value for."""
     old, new = _record(before), _record(after)
-    shown = [
-        Change(name, _shown(old.get(name)), _shown(new.get(name)))
-        for name in dict.fromkeys([*old, *new])
-    ]
+    shown = []
+    for name in dict.fromkeys([*old, *new]):
+        read = partial(named, name)
+        shown.append(Change(name, _shown(old.get(name), read), _shown(new.get(name), read)))
     return [c for c in shown if c.before != c.after]
 
 
@@ -72,16 +106,19 @@ def _record(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"": value}
 
 
-def _shown(value: Any) -> str:
-    """A value as one short line of text; dates and figures as the pages write them."""
+def _shown(value: Any, named: Callable[[Any], Any]) -> str:
+    """A value as one short line of text, its codes named; dates and figures as the pages
+    write them."""
     if value is None or value == "" or value == []:
         return ""
+    if isinstance(value, list):
+        value = ", ".join(str(named(item)) for item in value)
+    else:
+        value = named(value)
     if isinstance(value, bool):
         return "có" if value else "không"
     if isinstance(value, float):
         return vi_figure(value)
-    if isinstance(value, list):
-        value = ", ".join(map(str, value))
     if isinstance(value, str) and ISO_DAY.match(value):
         value = _moment(value)
     text = " ".join(str(value).split())

@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _users_add(args: argparse.Namespace, settings: Settings) -> int:
-    from baochi.web.users import UserError, create_user
+    from baochi.web.users import DepartmentMissing, UserError, create_user
 
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     web = WebStore(open_store(settings).engine)
@@ -46,6 +46,9 @@ def _users_add(args: argparse.Namespace, settings: Settings) -> int:
         user, password = create_user(
             web, args.name, args.role, args.department, password, args.display_name, actor="cli"
         )
+    except DepartmentMissing as exc:
+        print(f"baochi: {exc} (--department)", file=sys.stderr)
+        return 1
     except UserError as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 1

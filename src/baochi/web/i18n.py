@@ -176,6 +176,10 @@ EN: dict[str, str] = {
     "máy": "model",
     # sources
     "Thêm nguồn tin": "Add a source",
+    "Tự nhận biết": "Detect automatically",
+    "RSS/Atom": "RSS/Atom",
+    "Sitemap": "Sitemap",
+    "Trang chuyên mục": "Section page",
     "Địa chỉ": "URL",
     "Loại": "Kind",
     "Lần thành công cuối": "Last success",

@@ -120,19 +120,21 @@ def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
     }
 
 
-def every_hit(store: Store, query: str, cap: int, page: int = 500) -> tuple[list[Hit], str]:
-    """Up to `cap` hits in rank order, fetched a page at a time (for exports), and the count of
-    all matches as the page writes it ("≈" when estimated)."""
+def every_hit(store: Store, query: str, cap: int, page: int = 500) -> tuple[list[Hit], int, str]:
+    """Up to `cap` hits in rank order, fetched a page at a time (for exports), the count of all
+    matches, and what to say of that count: that it is estimated, that the hits are only the
+    first of them ("" when neither)."""
     hits: list[Hit] = []
-    total = ""
+    total, estimated = 0, ""
     while len(hits) < cap:
         asked = min(page, cap - len(hits))
         found = run(store, query, asked, len(hits))
         hits.extend(found.hits)
-        total = ("≈ " if found.window else "") + vi_number(found.total, 0)
+        total, estimated = found.total, "ước tính" if found.window else ""
         if found.error or len(found.hits) < asked or len(hits) >= found.total:
-            return hits, total
-    return hits, f"{total} — tệp này có {vi_number(cap, 0)} kết quả đầu, theo thứ tự xếp hạng"
+            return hits, total, estimated
+    cut = f"tệp này có {vi_number(cap, 0)} kết quả đầu, theo thứ tự xếp hạng"
+    return hits, total, f"{estimated}; {cut}" if estimated else cut
 
 
 def problem(query: str, lang: str = "vi") -> str | None:

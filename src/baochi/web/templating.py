@@ -53,6 +53,18 @@ def figure(value: float | int | None) -> str:
     return "—" if value is None else vi_figure(value)
 
 
+def filesize(value: float) -> str:
+    """A file's size in Vietnamese, in units of 1000 as Jinja's filesizeformat counts:
+    "193 byte", "1,2 kB", "3,4 MB"."""
+    if value < 1000:
+        return f"{vi_number(value, 0)} byte"
+    for unit in ("kB", "MB"):
+        value /= 1000
+        if round(value, 1) < 1000:
+            return f"{vi_number(value, 1)} {unit}"
+    return f"{vi_number(value / 1000, 1)} GB"
+
+
 def label(code: str | None, task: str) -> str:
     """A topic or tone code as people read it: `{{ doc.topic | label("topic") }}` → "Giáo dục"."""
     return label_name(task, code)
@@ -66,7 +78,14 @@ def query(params: dict[str, Any]) -> str:
 
 
 templates.env.filters.update(
-    local=local, day=day, number=number, figure=figure, label=label, query=query, why=explain
+    local=local,
+    day=day,
+    number=number,
+    figure=figure,
+    filesize=filesize,
+    label=label,
+    query=query,
+    why=explain,
 )
 
 

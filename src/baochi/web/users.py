@@ -11,10 +11,18 @@ from baochi.web.auth import ADMIN, OFFICER, ROLES, hash_password, new_password
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
 MIN_PASSWORD = 10
+NO_DEPARTMENT = "Cán bộ sở, ngành phải thuộc một phòng ban."
 
 
 class UserError(ValueError):
     """A user that cannot be created as asked; the message is shown to the person asking."""
+
+
+class DepartmentMissing(UserError):
+    """An officer given no department: the CLI names its option, the pages their field."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_DEPARTMENT)
 
 
 def create_user(
@@ -33,7 +41,7 @@ def create_user(
     if role not in ROLES:
         raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.")
     if role == OFFICER and not department.strip():
-        raise UserError("Cán bộ sở, ngành phải thuộc một phòng ban (--department).")
+        raise DepartmentMissing()
     if web.user_by_name(username) is not None:
         raise UserError(f"Người dùng {username!r} đã có.")
     password = password or new_password()
@@ -86,7 +94,7 @@ def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> 
         raise UserError("Vai trò không hợp lệ.")
     department = changes.get("department_id", before.department_id)
     if "department_id" in changes and (role or before.role) == OFFICER and department is None:
-        raise UserError("Cán bộ sở, ngành phải thuộc một phòng ban.")
+        raise DepartmentMissing()
     web.update_user(
         user_id, **{k: v for k, v in changes.items() if v is not None or k == "department_id"}
     )

@@ -280,8 +280,15 @@ def audit_log(
     entries = web.audit_entries(AUDIT_PAGE, before, shown.who, shown.action, shown.entity)
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     labels = audit_view.LABELS | request.app.state.audit_labels
+    departments = {d["id"]: d["name"] for d in web.departments()}
     rows = [
-        (e, labels.get(e["action"], e["action"]), audit_view.changes(e["before"], e["after"]))
+        (
+            e,
+            labels.get(e["action"], e["action"]),
+            audit_view.changes(
+                e["before"], e["after"], audit_view.naming(e["action"], departments)
+            ),
+        )
         for e in entries
     ]
     users, actions = web.audit_names()

@@ -21,7 +21,13 @@ from baochi.web.templating import NavItem, local, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
-KINDS = ("auto", "feed", "sitemap", "page")
+# The kinds a source is added as, by the value the form sends, with the names the form shows.
+KINDS = {
+    "auto": "Tự nhận biết",
+    "feed": "RSS/Atom",
+    "sitemap": "Sitemap",
+    "page": "Trang chuyên mục",
+}
 NORMAL_DAYS = 14
 SOURCE_COLUMNS = (
     "Báo",
@@ -190,7 +196,7 @@ def add_source(
     refused = inside(url, request.app.state.settings.private_networks)
     if refused:
         why = "baochi không tải trang trong mạng nội bộ"
-        raise HTTPException(422, f"Địa chỉ «{url[:200]}» thuộc mạng nội bộ ({refused}): {why}.")
+        raise HTTPException(422, f"Địa chỉ «{url[:200]}» là {refused.vietnamese()}: {why}.")
     if not outlet or kind not in KINDS:
         raise HTTPException(422, "Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
     spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
