@@ -470,10 +470,12 @@ def test_every_flagged_article_is_listed_beyond_the_six_of_the_overview(
 def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
     client = client_as("analyst")
     token = csrf(client)
-    client.post(
-        "/sources",
-        data={"url": "https://hanoimoi.vn/rss/xa-hoi", "outlet": "Báo Hànộimới", "csrf": token},
-    )
+    form = {"url": "https://hanoimoi.vn/rss/xa-hoi", "outlet": "Báo Hànộimới", "csrf": token}
+    added = client.post("/sources", data=form)
+    assert "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp." in added.text
+    again = client.post("/sources", data=form)  # the same feed twice: said, not added
+    assert "Nguồn tin này đã có trong danh sách: không thêm lần nữa." in again.text
+    assert len(store.sources()) == 1
     source = store.sources()[0]
     assert source.url == "https://hanoimoi.vn/rss/xa-hoi"
     client.post(f"/sources/{source.id}/disable", data={"reason": "chặn crawler", "csrf": token})

@@ -180,6 +180,12 @@ EN: dict[str, str] = {
     "RSS/Atom": "RSS/Atom",
     "Sitemap": "Sitemap",
     "Trang chuyên mục": "Section page",
+    "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp.": (
+        "Source added: the collector fetches it on its next pass."
+    ),
+    "Nguồn tin này đã có trong danh sách: không thêm lần nữa.": (
+        "This source is already listed: not added again."
+    ),
     "Địa chỉ": "URL",
     "Loại": "Kind",
     "Lần thành công cuối": "Last success",

@@ -29,6 +29,11 @@ KINDS = {
     "page": "Trang chuyên mục",
 }
 NORMAL_DAYS = 14
+# What the page says after a source was added, by the redirect's `notice`.
+NOTICES = {
+    "added": "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp.",
+    "known": "Nguồn tin này đã có trong danh sách: không thêm lần nữa.",
+}
 SOURCE_COLUMNS = (
     "Báo",
     "Nguồn tin",
@@ -122,8 +127,10 @@ def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> s
 
 
 @router.get("/sources")
-def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
-    """The source-health table and the form to add one."""
+def sources_page(
+    request: Request, user: Annotated[User, Depends(require(*EDITORS))], notice: str = ""
+) -> Response:
+    """The source-health table and the form to add one; after adding, whether it was new."""
     rows = health(request)
     counts = {key: sum(1 for r in rows if r.state == key) for key in STATES}
     context = {
@@ -133,6 +140,7 @@ def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITOR
         "kinds": KINDS,
         "states": STATES,
         "overdue_hours": int(OVERDUE.total_seconds() // 3600),
+        "notice": NOTICES.get(notice, ""),
     }
     return render(request, "sources.html", context)
 
@@ -204,7 +212,7 @@ def add_source(
     if added:
         after = {"url": url, "outlet": outlet, "kind": kind, "section": spec.section}
         audit(web_store(request), user, "source.add", f"source:{url}", None, after)
-    return RedirectResponse("/sources", status_code=303)
+    return RedirectResponse(f"/sources?notice={'added' if added else 'known'}", status_code=303)
 
 
 @router.post("/sources/{source_id:id}/{action}")
