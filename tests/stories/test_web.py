@@ -233,6 +233,8 @@ def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
     # beside the form that opens a case: seen before a second one is opened on the article
     assert page.index('id="doc-aside"') < page.index('id="document-cases"')
     assert page.index('id="document-cases"') < page.index('id="open-case"')
+    form = re.search(r'id="open-case">.*?</details>', page, re.S)
+    assert form is not None and "Khẩn (5 ngày)" in form.group(0)  # a deadline, as a story's
     assert 'id="document-cases"' not in analyst.get(f"/documents/{ids[2]}").text
     assert client_as("officer").get(f"/documents/{ids[0]}").status_code == 403
 

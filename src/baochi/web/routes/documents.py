@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from baochi.db import DocumentRow
+from baochi.cases.deadlines import configured_rules
 from baochi.db.web_store import User
 from baochi.labels import TONES, TOPICS, label_code
 from baochi.vi.gazetteer import PROVINCE, bare_name
@@ -90,6 +91,8 @@ def _document(
         "can_open_case": user.role in EDITORS and "/cases" in hrefs,
         "has_stories": "/stories" in hrefs,
         "departments": web.departments(current=True),
+        # the deadlines a case opened here may take, as on a story's page
+        "priorities": configured_rules(request.app.state.settings.case_rules_file).priorities,
         "panels": document_panels(request, user, doc),
         "places": places_named(doc),
         "refused": refused,
