@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from baochi.db import DocumentRow
 from baochi.cases.deadlines import configured_rules
+from baochi.db import DocumentRow
 from baochi.db.web_store import User
 from baochi.labels import TONES, TOPICS, label_code
 from baochi.vi.gazetteer import PROVINCE, bare_name
