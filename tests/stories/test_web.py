@@ -153,6 +153,12 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert listed("?conflicts=true") == {str(crash)}
     assert listed("?outlets=2&conflicts=true") == {str(crash)}
     assert listed("?days=30") == set()  # the corpus' stories are of 2017
+    largest = leader.get("/stories?sort=articles").text  # the biggest stories first, on asking
+    order = re.findall(r'<a href="/stories/(\d+)" class="fw-medium">', largest)
+    sizes = [StoryStore(store.engine).story(int(i)).articles for i in order]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert '<option value="articles" selected>Nhiều bài nhất trước</option>' in largest
+    assert leader.get("/stories?sort=x").status_code == 422
     filtered = leader.get("/stories?outlets=2&conflicts=true").text
     assert 'href="/stories/export.xlsx?outlets=2&amp;conflicts=true"' in filtered
     book = load_workbook(io.BytesIO(leader.get("/stories/export.xlsx?conflicts=true").content))

@@ -528,10 +528,15 @@ class StoryStore:
         min_outlets: int = 1,
         conflicted: bool = False,
         offset: int = 0,
+        largest: bool = False,
     ) -> list[StoryRow]:
-        """Stories seen since `since`, the latest first, from `offset` on; those told by at least
-        `min_outlets` outlets, and only those with conflicting reports if `conflicted`."""
-        query = select(stories).order_by(stories.c.last_seen.desc(), stories.c.id.desc())
+        """Stories seen since `since`, the latest first (the most articles first if `largest`),
+        from `offset` on; those told by at least `min_outlets` outlets, and only those with
+        conflicting reports if `conflicted`."""
+        order = [stories.c.last_seen.desc(), stories.c.id.desc()]
+        if largest:
+            order.insert(0, stories.c.articles.desc())
+        query = select(stories).order_by(*order)
         if since is not None:
             query = query.where(stories.c.last_seen >= since)
         if min_outlets > 1:

@@ -97,6 +97,7 @@ class Shown:
     outlets: int = 1  # told by at least this many outlets
     conflicts: bool = False  # only those whose reports disagree
     days: int = 0  # seen in the last days; 0 for any time
+    largest: bool = False  # the most articles first, instead of the latest
 
     @property
     def filtered(self) -> bool:
@@ -104,9 +105,9 @@ class Shown:
         return self != Shown()
 
     def stories(self, request: Request, limit: int, offset: int = 0) -> list[StoryRow]:
-        """The latest stories that pass, from `offset` on."""
+        """The stories that pass, in the order asked, from `offset` on."""
         return _store(request).stories(
-            self.since(), limit, self.outlets, self.conflicts, offset=offset
+            self.since(), limit, self.outlets, self.conflicts, offset, self.largest
         )
 
     def since(self) -> dt.datetime | None:
@@ -119,6 +120,7 @@ class Shown:
             "outlets": str(self.outlets) if self.outlets > 1 else "",
             "conflicts": "true" if self.conflicts else "",
             "days": str(self.days) if self.days else "",
+            "sort": "articles" if self.largest else "",
         }
 
 
@@ -126,9 +128,10 @@ def _shown(
     outlets: Annotated[int, Query(ge=1, le=100)] = 1,
     conflicts: bool = False,
     days: Annotated[int, Query(ge=0, le=3660)] = 0,
+    sort: Annotated[str, Query(pattern="^(|latest|articles)$")] = "",
 ) -> Shown:
     """The filters from the query string, checked: a wrong one is a 422 that names it."""
-    return Shown(outlets, conflicts, days)
+    return Shown(outlets, conflicts, days, sort == "articles")
 
 
 Filters = Annotated[Shown, Depends(_shown)]
