@@ -72,6 +72,12 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     book.save(tmp_path / "listening.xlsx")
     same = read_table(tmp_path / "listening.xlsx", "facebook", fields)
     assert [i.text for i in same.items] == [texts[0], texts[1]] and not same.errors
+    typed = Workbook()  # a time typed into Excel: a date cell with no zone, Hà Nội's wall clock
+    typed.active.append(header)
+    typed.active.append([*rows[0][:4], dt.datetime(2017, 3, 1, 8, 0), *rows[0][5:]])
+    typed.save(tmp_path / "typed.xlsx")
+    (post,) = read_table(tmp_path / "typed.xlsx", "facebook", fields).items
+    assert post.published_at == dt.datetime(2017, 3, 1, 1, 0, tzinfo=dt.UTC)  # 08:00 in Hà Nội
 
     # a blank line between two groups of rows: a bad row keeps the number the sheet shows
     book.active.append([])

@@ -17,7 +17,7 @@ from typing import Any
 
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
-from baochi.hanoi_time import minute
+from baochi.hanoi_time import HANOI, minute
 from baochi.records import digest
 from baochi.settings import Settings
 from baochi.tables import TITLE_ROWS, csv_rows, header_index, workbook
@@ -108,8 +108,18 @@ def _sheet_rows(
     """A sheet's rows by header name, dates as ISO text."""
     for number, values in numbered:
         if any(v not in (None, "") for v in values):
-            yield number, {h: (v.isoformat() if hasattr(v, "isoformat") else v)
-                           for h, v in zip(header, values, strict=False)}  # fmt: skip
+            yield number, {h: _cell_text(v) for h, v in zip(header, values, strict=False)}
+
+
+def _cell_text(value: Any) -> Any:
+    """A cell as parse_time and the mapping read it: a date or time as ISO text in Hà Nội time,
+    since a workbook's times have no zone and are the wall clock of whoever typed them (read as
+    UTC, a post of 08:00 would show at 15:00)."""
+    if isinstance(value, dt.datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=HANOI)).isoformat()
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), HANOI).isoformat()
+    return value
 
 
 def _takeout_text(value: Any) -> Any:
