@@ -275,3 +275,17 @@ def test_strangers_are_sent_to_sign_in(settings: Settings, example_store: Store)
         page = client.get("/registry/agencies", follow_redirects=False)
         assert page.status_code == 303 and page.headers["location"].startswith("/login")
         assert client.get("/api/v1/registry/agencies").status_code == 401
+
+
+def test_each_list_names_a_field_once(client_as) -> None:
+    """A list's first columns are the key and the title; the others do not repeat them (the
+    licences' number was shown twice)."""
+    from baochi.registry.model import ENTITIES
+
+    client = client_as("analyst")
+    for name in ENTITIES:
+        page = client.get(f"/registry/{name}").text
+        head = re.search(r"<thead><tr>(.*?)</tr></thead>", page, re.S)
+        assert head is not None, name
+        labels = re.findall(r"<th>(.*?)</th>", head.group(1))
+        assert len(labels) == len(set(labels)), (name, labels)

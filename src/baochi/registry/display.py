@@ -24,7 +24,7 @@ COLUMNS = {
     "agencies": ("short_name", "body", "head_name"),
     "domains": ("agency", "role"),
     "publications": ("agency", "type", "domain"),
-    "licences": ("agency", "number", "expires_on", "status"),
+    "licences": ("agency", "expires_on", "status"),  # the number is the title column
     "rounds": ("issuer", "term_start", "term_end"),
     "cards": ("agency", "round", "expires_on", "status"),
     "actions": ("kind", "scheme", "due_on", "status"),
