@@ -50,7 +50,7 @@ def test_import_export_and_expiry(run, store, tmp_path: Path) -> None:
     assert run("import", str(bad))[0] == 0
     assert run("import", str(licences), "--entity", "licences")[0] == 0
     _, out, _ = run("expiring", "--days", "30")
-    assert out.strip() == "Giấy phép 123/GP (hnm) đã hết hạn từ 01/01/2000, chưa cập nhật"
+    assert out.strip() == "Giấy phép 123/GP (Báo Hànộimới) đã hết hạn từ 01/01/2000, chưa cập nhật"
     target = tmp_path / "so.xlsx"
     code, out, _ = run("export", "--format", "xlsx", "--output", str(target))
     assert code == 0 and load_workbook(target)["agencies"]["B2"].value == "Báo Hànộimới"

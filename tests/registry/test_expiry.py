@@ -41,10 +41,10 @@ def test_expiring_licences_and_cards_soonest_first(registry: RegistryStore) -> N
     ]
     assert soon[0].overdue and not soon[1].overdue
     assert soon[0].message() == (
-        "Giấy phép 789/GP-BTTTT (hnm) đã hết hạn từ 20/02/2026, chưa cập nhật"
+        "Giấy phép 789/GP-BTTTT (Báo Hànộimới) đã hết hạn từ 20/02/2026, chưa cập nhật"
     )
     assert soon[2].message() == (
-        "Thẻ nhà báo HN-00099 – Trần Văn Hùng (hnm) hết hạn 19/04/2026, còn 49 ngày"
+        "Thẻ nhà báo HN-00099 – Trần Văn Hùng (Báo Hànộimới) hết hạn 19/04/2026, còn 49 ngày"
     )
     assert {e.key for e in expiring(registry, TODAY, days=90)} == {
         "gp-qua-han",

@@ -17,9 +17,10 @@ class Expiry:
     entity: str
     key: str
     what: str
-    agency: str
+    agency: str  # its key
     expires_on: dt.date
     days_left: int
+    agency_name: str = ""  # as people read it, in the message
 
     @property
     def overdue(self) -> bool:
@@ -29,16 +30,17 @@ class Expiry:
     def message(self) -> str:
         """One line for a list or an e-mail, in Vietnamese."""
         kind = "Giấy phép" if self.entity == "licences" else "Thẻ nhà báo"
-        when = f"{self.expires_on:%d/%m/%Y}"
+        when, agency = f"{self.expires_on:%d/%m/%Y}", self.agency_name or self.agency
         if self.overdue:
-            return f"{kind} {self.what} ({self.agency}) đã hết hạn từ {when}, chưa cập nhật"
-        return f"{kind} {self.what} ({self.agency}) hết hạn {when}, còn {self.days_left} ngày"
+            return f"{kind} {self.what} ({agency}) đã hết hạn từ {when}, chưa cập nhật"
+        return f"{kind} {self.what} ({agency}) hết hạn {when}, còn {self.days_left} ngày"
 
 
 def expiring(store: RegistryStore, today: dt.date, days: int = DEFAULT_DAYS) -> list[Expiry]:
     """Valid licences and press cards expiring within `days` of `today` (or already past), soonest
     first."""
     until = today + dt.timedelta(days=days)
+    names = store.keys("agencies", "name")
     found = [
         Expiry(
             "licences",
@@ -47,6 +49,7 @@ def expiring(store: RegistryStore, today: dt.date, days: int = DEFAULT_DAYS) -> 
             rec["agency"],
             rec["expires_on"],
             (rec["expires_on"] - today).days,
+            names.get(rec["agency"], ""),
         )
         for rec in store.expiring("licences", until)
     ]
@@ -58,6 +61,7 @@ def expiring(store: RegistryStore, today: dt.date, days: int = DEFAULT_DAYS) -> 
             rec["agency"],
             rec["expires_on"],
             (rec["expires_on"] - today).days,
+            names.get(rec["agency"], ""),
         )
         for rec in store.expiring("cards", until)
     )
