@@ -213,6 +213,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("minh", "/cases", title),
         ("lan", "/cases", title),  # her filters name every department
         ("hung", "/targets", task),
+        ("hung", "/targets/1559-TB/TU", None),  # each task's status beside its title
         ("hung", "/stories", story),
         ("hung", "/registry/activity", "Hà Nội"),
         ("hung", "/social/channels", "Cổng TTĐT Hà Nội"),
@@ -233,6 +234,11 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         if shown is not None:  # read across, not word by word
             cell = tab.locator(".table-responsive td", has_text=shown).first
             assert cell.bounding_box()["width"] >= 0.4 * 390, path
+        if path.startswith("/targets/"):  # a badge as tall as its line, not as its title
+            heights = tab.evaluate(
+                "[...document.querySelectorAll('.badge')].map(b => b.offsetHeight)"
+            )
+            assert heights and max(heights) < 30, heights
         if path == "/cases":  # the days left go under the date, leaving the title room
             row = tab.locator("tr", has_text=title)
             date, left = row.locator(".due-left").locator("xpath=.."), row.locator(".due-left")
