@@ -71,6 +71,9 @@ def test_openapi_lists_the_api(client_as) -> None:
     assert {"/api/v1/documents", "/api/v1/search", "/api/v1/sources", "/api/v1/alerts"} <= set(
         spec["paths"]
     )
+    areas = {"stories", "cases", "notifications", "registry", "targets", "reports", "social"}
+    assert areas == {p.split("/")[3] for p in spec["paths"]} & areas  # every area's API
+    assert not [p for p in spec["paths"] if not p.startswith("/api/v1/")]  # and no page
     docs = client.get("/api/docs").text
     assert "/static/vendor/swagger-ui-bundle.js" in docs and "cdn" not in docs.lower()
 

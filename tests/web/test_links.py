@@ -28,7 +28,7 @@ from baochi.settings import Settings
 from baochi.social.ingest import ingest
 from baochi.stories import assign
 from baochi.targets.board import load_example as directive_example
-from baochi.web.app import router_modules
+from baochi.web.app import router_modules, routers
 from tests.conftest import SHARED_DATA
 from tests.social.fake_api import social_texts
 from tests.web import conftest as web_fixtures
@@ -46,7 +46,12 @@ _HOSTILE = ("\x00", "9" * 30, "31/02/2026", "<script>alert(1)</script>", "x" * 5
 
 def _route_words() -> frozenset[str]:
     """The fixed words of the application's paths ("registry", "new"), not their parameters."""
-    paths = [getattr(r, "path", "") for module in router_modules() for r in module.router.routes]
+    paths = [
+        getattr(r, "path", "")
+        for module in router_modules()
+        for router in routers(module)
+        for r in router.routes
+    ]
     return frozenset(word for path in paths for word in path.split("/") if "{" not in word)
 
 
@@ -199,7 +204,7 @@ def test_every_form_and_filter_takes_hostile_values_without_an_error(
 def test_an_id_no_database_can_hold_is_not_found_rather_than_an_error(client_as) -> None:
     huge = "9" * 30
     admin = client_as("admin")
-    every = [route for module in router_modules() for route in module.router.routes]
+    every = [r for module in router_modules() for router in routers(module) for r in router.routes]
     routes = [r for r in every if "GET" in getattr(r, "methods", ()) and ":id}" in r.path]
     paths = [re.sub(r"\{\w+:id\}", huge, r.path) for r in routes]
     paths = [path for path in paths if "{" not in path]  # ids only: no other parameter

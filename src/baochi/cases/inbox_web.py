@@ -101,6 +101,3 @@ def api_read(
 ) -> dict[str, int]:
     """Mark notifications read (all without `id`); how many were unread."""
     return {"marked": inbox.mark_read(_engine(request), _actor(user), id)}
-
-
-router.include_router(api)

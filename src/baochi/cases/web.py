@@ -646,5 +646,5 @@ def api_action(request: Request, case_id: int, body: ActionIn, user: SignedIn) -
     return _as_json(casework.get_case(engine, actor, case_id), dt.datetime.now(dt.UTC))
 
 
-router.include_router(api)
 router.include_router(inbox_web.router)
+APIS = (api, inbox_web.api)  # the JSON API, apart from the pages: OpenAPI lists it

@@ -446,4 +446,7 @@ def complete(
     return RedirectResponse(f"/registry/{ACTIONS.name}/{key}", status_code=303)
 
 
-router.include_router(api.router)
+# The JSON API, apart from the pages so that OpenAPI lists it; its writes refresh the figures too.
+_api = APIRouter(dependencies=[Depends(_forget_shared)])
+_api.include_router(api.router)
+APIS = (_api,)

@@ -320,4 +320,4 @@ def api_draft(request: Request, draft_id: int, user: Reader) -> dict[str, Any]:
     return {"id": row.id, "status": row.status, "paper": paper.to_dict()}
 
 
-router.include_router(api)
+APIS = (api,)  # the JSON API, apart from the pages: OpenAPI lists it

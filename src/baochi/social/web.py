@@ -334,4 +334,4 @@ def api_channels(request: Request, user: Reader, days: int = 30) -> dict[str, An
     }
 
 
-router.include_router(api)
+APIS = (api,)  # the JSON API, apart from the pages: OpenAPI lists it

@@ -355,4 +355,4 @@ def api_directive(request: Request, code: str, user: Reader) -> dict[str, Any]:
     }
 
 
-router.include_router(api)
+APIS = (api,)  # the JSON API, apart from the pages: OpenAPI lists it

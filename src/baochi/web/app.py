@@ -1,7 +1,7 @@
 """The FastAPI app: assembles every router, the shared state, security headers and error pages.
 
-Routers are modules exposing `router: APIRouter` (and optionally `NAV`, `nav_badge` and
-`dashboard_panel`):
+Routers are modules exposing `router: APIRouter` for their pages (and optionally `APIS`, their
+JSON API routers, which OpenAPI lists, `NAV`, `nav_badge` and `dashboard_panel`):
 the web area's own are listed in ROUTERS; another area's `baochi.<area>.web` module, when it
 exists, is included too (see README.md).
 """
@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -102,6 +102,11 @@ def router_modules() -> list[ModuleType]:
         if importlib.util.find_spec(name.rsplit(".", 1)[0]) and importlib.util.find_spec(name):
             modules.append(importlib.import_module(name))
     return modules
+
+
+def routers(module: ModuleType) -> list[APIRouter]:
+    """A module's pages (hidden from OpenAPI) and its JSON API routers (`APIS`, listed there)."""
+    return [module.router, *getattr(module, "APIS", ())]
 
 
 def _is_api(request: Request) -> bool:
@@ -221,7 +226,8 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     badges: list[Any] = []
     audit_labels: dict[str, str] = {}
     for module in router_modules():
-        app.include_router(module.router)
+        for router in routers(module):
+            app.include_router(router)
         nav.extend(getattr(module, "NAV", ()))
         audit_labels |= getattr(module, "AUDIT_LABELS", {})
         if hasattr(module, "dashboard_panel"):
