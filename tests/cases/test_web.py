@@ -333,7 +333,9 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert done.headers["location"] == f"/targets/1559-TB/TU#indicator-{indicator.id}"
+    where = f"/targets/1559-TB/TU?done=progress-saved#indicator-{indicator.id}"
+    assert done.headers["location"] == where
+    assert "Đã ghi số liệu của kỳ báo cáo." in analyst.get(where).text  # said, not silent
     (report,) = TargetsStore(store.engine).reports([indicator.id])
     logged = WebStore(store.engine).audit_entries(limit=1)[0]
     assert (logged["action"], logged["username"]) == ("targets.report", "lan")

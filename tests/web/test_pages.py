@@ -572,7 +572,8 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
         data={"action": "save", "role": "officer", "department_id": "", "csrf": csrf(admin)},
     )
     assert refused.status_code == 422 and "phải thuộc một phòng ban" in refused.text
-    admin.post(f"/admin/users/{thu.id}", data={"action": "lock", "csrf": csrf(admin)})
+    locked = admin.post(f"/admin/users/{thu.id}", data={"action": "lock", "csrf": csrf(admin)})
+    assert "Đã khoá tài khoản: người này không đăng nhập được nữa." in locked.text
     book = load_workbook(io.BytesIO(admin.get("/admin/users/export.xlsx").content))
     header, *rows = book.active.iter_rows(values_only=True)
     assert header == ("Tên đăng nhập", "Tên hiển thị", "Vai trò", "Phòng ban", "Tình trạng")
@@ -608,6 +609,7 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
     added = admin.post(
         "/admin/departments", data={"name": "Sở Y tế", "code": "SYT", "csrf": csrf(admin)}
     )
+    assert "Đã thêm phòng ban." in added.text
     assert added.status_code == 200 and [d["name"] for d in web.departments()] == [
         "Sở Xây dựng",
         "Sở Y tế",

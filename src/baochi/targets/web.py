@@ -31,7 +31,7 @@ from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
 from baochi.vi import normalize
 from baochi.web.auth import EDITORS, require
 from baochi.web.exports import page_link, stored_file_response, xlsx_response
-from baochi.web.templating import NavItem, day, render
+from baochi.web.templating import NavItem, day, done, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/targets", tags=["targets"])
@@ -136,7 +136,7 @@ async def import_page(
     except RowsInvalid as exc:
         context = {"title": "Chỉ tiêu", "problems": exc.problems}
         return render(request, "targets/problems.html", context, 422)
-    return RedirectResponse("/targets", status_code=303)
+    return RedirectResponse(done("/targets", "directive-imported"), status_code=303)
 
 
 @router.get("/targets/{code:path}/export.xlsx")
@@ -242,7 +242,8 @@ async def report_form(
     except (AttachmentRejected, ValueError) as exc:
         return _directive(request, code, user, problem=(indicator.id, str(exc)))
     _audit_report(request, user, indicator, report_id)
-    return RedirectResponse(f"/targets/{code}#indicator-{indicator.id}", status_code=303)
+    where = done(f"/targets/{code}", "progress-saved", f"indicator-{indicator.id}")
+    return RedirectResponse(where, status_code=303)
 
 
 @router.get("/targets/evidence/{report_id:id}")

@@ -186,6 +186,18 @@ EN: dict[str, str] = {
     "Nguồn tin này đã có trong danh sách: không thêm lần nữa.": (
         "This source is already listed: not added again."
     ),
+    "Đã lưu vai trò và phòng ban của người dùng.": "The user's role and department are saved.",
+    "Đã khoá tài khoản: người này không đăng nhập được nữa.": (
+        "Account locked: this person can no longer sign in."
+    ),
+    "Đã mở khoá tài khoản.": "Account unlocked.",
+    "Đã thêm phòng ban.": "Department added.",
+    "Đã lưu tên phòng ban.": "Department name saved.",
+    "Đã gộp phòng ban: người dùng và hồ sơ chưa đóng đã chuyển sang.": (
+        "Departments merged: users and open cases moved over."
+    ),
+    "Đã ghi số liệu của kỳ báo cáo.": "The period's figure is recorded.",
+    "Đã nhập văn bản chỉ đạo từ tệp.": "The directive was imported from the file.",
     "Địa chỉ": "URL",
     "Loại": "Kind",
     "Lần thành công cuối": "Last success",

@@ -135,6 +135,28 @@ def badges(request: Request, user: Any) -> dict[str, int]:
     return {href: count for href, count in filter(None, found) if count}
 
 
+# What a page says after a change, by the `done` its redirect carries (see `done`): a save that
+# answers with the same page again must say it was made.
+DONE = {
+    "source-added": "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp.",
+    "source-known": "Nguồn tin này đã có trong danh sách: không thêm lần nữa.",
+    "user-saved": "Đã lưu vai trò và phòng ban của người dùng.",
+    "user-locked": "Đã khoá tài khoản: người này không đăng nhập được nữa.",
+    "user-unlocked": "Đã mở khoá tài khoản.",
+    "department-added": "Đã thêm phòng ban.",
+    "department-renamed": "Đã lưu tên phòng ban.",
+    "department-merged": "Đã gộp phòng ban: người dùng và hồ sơ chưa đóng đã chuyển sang.",
+    "progress-saved": "Đã ghi số liệu của kỳ báo cáo.",
+    "directive-imported": "Đã nhập văn bản chỉ đạo từ tệp.",
+}
+
+
+def done(path: str, key: str, anchor: str = "") -> str:
+    """Where a change's redirect goes: the page, saying what was done (a key of DONE)."""
+    assert key in DONE, key
+    return f"{path}?done={key}{'#' + anchor if anchor else ''}"
+
+
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
@@ -153,6 +175,7 @@ def render(
         "csrf": csrf_token(request),
         "path": request.url.path,
         "here": here(request),
+        "done": DONE.get(request.query_params.get("done", ""), ""),
     }
     return templates.TemplateResponse(
         request, name, {**shared, **(context or {})}, status_code=status_code

@@ -19,7 +19,7 @@ from baochi.web.auth import ADMIN, ROLES, require, web_store
 from baochi.web.departments import MergeError
 from baochi.web.departments import merge_department as merge
 from baochi.web.exports import newest_only, xlsx_response
-from baochi.web.templating import NavItem, local, render
+from baochi.web.templating import NavItem, done, local, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
 router = APIRouter(include_in_schema=False)
@@ -119,7 +119,8 @@ def update_user(
             raise UserError("Yêu cầu không hợp lệ.")
     except UserError as exc:
         return users_page(request, error=str(exc), status=422)
-    return RedirectResponse("/admin/users", status_code=303)
+    said = {"lock": "user-locked", "unlock": "user-unlocked", "save": "user-saved"}[action]
+    return RedirectResponse(done("/admin/users", said), status_code=303)
 
 
 def departments_page(request: Request, error: str = "", status: int = 200) -> Response:
@@ -186,6 +187,7 @@ def add_department(
         dept_id, made = web.add_department(name, code)
         if made:  # not when a second click at the same moment found it made
             audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
+        return RedirectResponse(done("/admin/departments", "department-added"), status_code=303)
     return RedirectResponse("/admin/departments", status_code=303)
 
 
@@ -214,7 +216,7 @@ def rename_department(
     if before != {"name": name, "code": code}:
         after = {"name": name, "code": code}
         audit(web, user, "department.edit", f"department:{dept_id}", before, after)
-    return RedirectResponse("/admin/departments", status_code=303)
+    return RedirectResponse(done("/admin/departments", "department-renamed"), status_code=303)
 
 
 @router.post("/admin/departments/{dept_id:id}/merge")
@@ -240,7 +242,7 @@ def merge_department(
         return departments_page(request, str(exc), 409)
     after = {"name": names[dept_id], "merged_into": names[target], **asdict(moved)}
     audit(web, user, "department.merge", f"department:{dept_id}", None, after)
-    return RedirectResponse("/admin/departments", status_code=303)
+    return RedirectResponse(done("/admin/departments", "department-merged"), status_code=303)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from baochi.db.store import now
 from baochi.db.web_store import User, audit
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
-from baochi.web.templating import NavItem, local, render
+from baochi.web.templating import NavItem, done, local, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
@@ -29,11 +29,6 @@ KINDS = {
     "page": "Trang chuyên mục",
 }
 NORMAL_DAYS = 14
-# What the page says after a source was added, by the redirect's `notice`.
-NOTICES = {
-    "added": "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp.",
-    "known": "Nguồn tin này đã có trong danh sách: không thêm lần nữa.",
-}
 SOURCE_COLUMNS = (
     "Báo",
     "Nguồn tin",
@@ -127,10 +122,8 @@ def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> s
 
 
 @router.get("/sources")
-def sources_page(
-    request: Request, user: Annotated[User, Depends(require(*EDITORS))], notice: str = ""
-) -> Response:
-    """The source-health table and the form to add one; after adding, whether it was new."""
+def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
+    """The source-health table and the form to add one."""
     rows = health(request)
     counts = {key: sum(1 for r in rows if r.state == key) for key in STATES}
     context = {
@@ -140,7 +133,6 @@ def sources_page(
         "kinds": KINDS,
         "states": STATES,
         "overdue_hours": int(OVERDUE.total_seconds() // 3600),
-        "notice": NOTICES.get(notice, ""),
     }
     return render(request, "sources.html", context)
 
@@ -212,7 +204,7 @@ def add_source(
     if added:
         after = {"url": url, "outlet": outlet, "kind": kind, "section": spec.section}
         audit(web_store(request), user, "source.add", f"source:{url}", None, after)
-    return RedirectResponse(f"/sources?notice={'added' if added else 'known'}", status_code=303)
+    return RedirectResponse(done("/sources", "source-added" if added else "source-known"), 303)
 
 
 @router.post("/sources/{source_id:id}/{action}")
