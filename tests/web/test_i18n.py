@@ -67,6 +67,7 @@ def test_an_area_page_reads_in_english(client_as) -> None:
     assert (
         re.search(r"<h1[^>]*>Stories\s*<a[^>]*>Export Excel</a></h1>", html) and ">Copies<" in html
     )
+    assert ">Most articles first<" in html and 'aria-label="Order"' in html
 
 
 def test_the_places_that_are_not_provinces_read_in_english(client_as, articles, store) -> None:
