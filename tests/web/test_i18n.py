@@ -85,8 +85,10 @@ def test_the_labels_written_as_data_read_in_english(app: FastAPI) -> None:
     shipped deadline rules, and the register's entities, columns and choices."""
     from baochi.cases.deadlines import load_rules
     from baochi.registry.model import ENTITIES
+    from baochi.social.marks import SENTIMENTS, TOXICITY
 
     labels = {rule.label for rule in load_rules().priorities.values()}
+    labels |= {*SENTIMENTS.values(), *TOXICITY.values()}  # a post's marks, inside a line
     for entity in ENTITIES.values():
         labels |= {entity.label, entity.plural}
         for spec in entity.fields:
