@@ -637,6 +637,8 @@ def test_a_department_merged_into_another_hands_over_its_people_and_open_work(
     users_page = admin.get("/admin/users").text  # no one is put in a merged department
     assert ">Sở Giao thông vận tải</option>" not in users_page
     assert ">Sở Giao thông vận tải</option>" not in client_as("analyst").get(f"/cases/{road}").text
+    listed_filter = client_as("analyst").get("/cases").text  # its past cases, marked as merged
+    assert '<option value="8">Sở Giao thông vận tải (đã gộp)</option>' in listed_filter
     with pytest.raises(cases.CaseError, match="đã gộp"):
         cases.open_case(store.engine, ANALYST, "Đèn tín hiệu hỏng", responsible=[8], now=OPENED)
     again = admin.post("/admin/departments", data={"name": "Sở Giao thông vận tải",
