@@ -226,6 +226,10 @@ def test_completing_an_action_from_its_page(client_as) -> None:
     )
     assert done.status_code == 303
     assert hoa.get("/api/v1/registry/actions/thu-nghiem").json()["status"] == "done"
+    history = hoa.get("/registry/actions/thu-nghiem").text  # in words, not codes
+    assert "hoa · Sửa sổ đăng ký: Ngày có hiệu lực, Tình trạng, Ngày hoàn thành<" in history
+    assert "hoa · Thêm vào sổ đăng ký<" in history
+    assert " · update" not in history and " · create" not in history
     assert scheme_panel() == (done_before + 1, due_before)
     plan = {"kind": "dissolve", "title": "Giải thể thử lần hai", "members": ["golfvietnam"],
             "due_on": "2026-12-31"}  # fmt: skip

@@ -49,7 +49,7 @@ from baochi.registry.files import (
     xlsx_bytes,
 )
 from baochi.registry.lineage import Lineage
-from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity
+from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity, Record
 from baochi.registry.scheme import action_state, complete_action, progress
 from baochi.registry.validate import RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
@@ -78,6 +78,16 @@ AUDIT_LABELS = {
     "registry.restore": "Khôi phục trong sổ đăng ký",
 }
 Reader = Annotated[User, Depends(require(*READERS))]
+
+
+def _fields(entity: Entity, change: Record) -> list[str]:
+    """The fields an update changed, by their labels ("Tình trạng", not "status")."""
+    if change["change"] != "update" or not isinstance(change["detail"], dict):
+        return []
+    names = {f.name: f.label for f in entity.fields}
+    return [names.get(str(k), str(k)) for k in change["detail"]]
+
+
 Admin = Annotated[User, Depends(require(ADMIN))]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_UPLOAD = 20_000_000
@@ -384,7 +394,10 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
         "names": names,
         "sources": sources(rec["source"]),
         "outlets": store.outlets().get(rec["domain"], []) if "domain" in rec else [],
-        "changes": store.changes(entity=name, key=key, limit=50),
+        "changes": [
+            (c, AUDIT_LABELS.get(f"registry.{c['change']}", c["change"]), _fields(entity, c))
+            for c in store.changes(entity=name, key=key, limit=50)
+        ],
         "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
         "labels": labels,
         "milestones": milestones(store, key, today) if name == "actions" else [],
