@@ -54,5 +54,14 @@ def test_the_codes_it_knows_read_by_their_names() -> None:
     assert role == [Change("role", "Cán bộ sở, ngành", "Chuyên viên phân tích")]
     tone = changes('{"tone": "neutral"}', '{"tone": "negative"}', naming("label.correct", {}))
     assert tone == [Change("tone", "Trung tính", "Tiêu cực")]
-    entry = changes(None, '{"status": "closed", "role": "main"}', naming("registry.update", {}))
-    assert entry == [Change("status", "", "closed"), Change("role", "", "main")]  # other lists
+    action = naming("registry.update", {}, "actions:hn-2026-sap-nhap")  # its own lists
+    entry = changes('{"status": "in_progress"}', '{"status": "done", "kind": "merge"}', action)
+    assert entry == [
+        Change("status", "Đang thực hiện", "Hoàn thành"),
+        Change("kind", "", "Sáp nhập"),
+    ]
+    card = naming("registry.create", {}, "cards:HN-1")
+    assert changes(None, '{"status": "valid", "role": "x"}', card) == [
+        Change("status", "", "Còn hiệu lực"),
+        Change("role", "", "x"),  # no field of a card's: as written
+    ]

@@ -1,6 +1,7 @@
 """The audit log as an administrator reads it: each action named in Vietnamese, and only what
 changed ("status: Đã giao → Đang xử lý"), not two JSON records side by side; the codes it knows
-(a case's status and departments, a user's role, a label) by the names the pages give them.
+(a case's status and departments, a user's role, a label, a registry entry's choices) by the names
+the pages give them.
 
 Areas name their own actions with a module-level `AUDIT_LABELS` dict, gathered when the app loads
 them; an action nobody named shows its code. The Excel export keeps the full records.
@@ -18,6 +19,7 @@ from typing import Any
 
 from baochi.cases.workflow import COORDINATING, RESPONSIBLE, STATUS_LABELS
 from baochi.labels import label_name
+from baochi.registry.model import ENTITIES
 from baochi.watch.spikes import vi_figure
 from baochi.web.auth import ROLES
 from baochi.web.templating import day, local
@@ -55,12 +57,22 @@ def _as_written(field: str, value: Any) -> Any:
     return value
 
 
-def naming(action: str, departments: Mapping[int, str]) -> Naming:
+# A registry entry's coded fields, by entity: {"licences": {"status": {"valid": "Còn hiệu lực"}}}.
+REGISTRY_CHOICES = {
+    name: {f.name: dict(f.choices) for f in entity.fields if f.choices}
+    for name, entity in ENTITIES.items()
+}
+
+
+def naming(action: str, departments: Mapping[int, str], entity: str = "") -> Naming:
     """How an action's codes read: a case's status and departments (by id), a user's role, a
-    corrected label; a registry entry's "status" or "role" is another list, left as written."""
+    corrected label, a registry entry's choices (its `entity` is "licences:gp-1")."""
     area = action.split(".", 1)[0]
+    choices = REGISTRY_CHOICES.get(entity.split(":", 1)[0], {}) if area == "registry" else {}
 
     def named(field: str, value: Any) -> Any:
+        if field in choices and isinstance(value, str):
+            return choices[field].get(value, value)
         if area == "case" and field == "status":
             return STATUS_LABELS.get(value, value)
         if area == "case" and field in (RESPONSIBLE, COORDINATING):

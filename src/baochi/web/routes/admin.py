@@ -288,7 +288,7 @@ def audit_log(
             e,
             labels.get(e["action"], e["action"]),
             audit_view.changes(
-                e["before"], e["after"], audit_view.naming(e["action"], departments)
+                e["before"], e["after"], audit_view.naming(e["action"], departments, e["entity"])
             ),
         )
         for e in entries
