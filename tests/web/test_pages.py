@@ -574,6 +574,8 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert refused.status_code == 422 and "phải thuộc một phòng ban" in refused.text
     locked = admin.post(f"/admin/users/{thu.id}", data={"action": "lock", "csrf": csrf(admin)})
     assert "Đã khoá tài khoản: người này không đăng nhập được nữa." in locked.text
+    logged = admin.get("/admin/audit", params={"entity": f"user:{thu.id}"}).text
+    assert f'>user:{thu.id}</a><div class="audit-named">thu</div>' in logged  # who, not only an id
     book = load_workbook(io.BytesIO(admin.get("/admin/users/export.xlsx").content))
     header, *rows = book.active.iter_rows(values_only=True)
     assert header == ("Tên đăng nhập", "Tên hiển thị", "Vai trò", "Phòng ban", "Tình trạng")

@@ -283,6 +283,9 @@ def audit_log(
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     labels = audit_view.LABELS | request.app.state.audit_labels
     departments = {d["id"]: d["name"] for d in web.departments()}
+    # whom "user:7" and "department:4" are, beside the id the filter links by
+    named = {f"user:{u.id}": u.username for u in web.users()}
+    named |= {f"department:{i}": name for i, name in departments.items()}
     rows = [
         (
             e,
@@ -290,6 +293,7 @@ def audit_log(
             audit_view.changes(
                 e["before"], e["after"], audit_view.naming(e["action"], departments, e["entity"])
             ),
+            named.get(e["entity"], ""),
         )
         for e in entries
     ]
