@@ -84,9 +84,13 @@ class StoryAssigner:
         another process holds the lease)."""
         placed = 0
         try:
-            while self._claim(owner, lease_seconds) and self.recheck_conflicts():
-                pass
-            while self._claim(owner, lease_seconds):
+            while True:
+                now = dt.datetime.now(dt.UTC)
+                until = now + dt.timedelta(seconds=lease_seconds)
+                if not self.store.claim_placer(owner, now, until):
+                    break
+                if self.recheck_conflicts():
+                    continue  # older rules' flags first, a batch of pairs per renewed lease
                 pending = self.store.unplaced(batch)
                 links = self.assign(pending) if pending else []
                 if not links:
@@ -95,11 +99,6 @@ class StoryAssigner:
         finally:
             self.store.release_placer(owner)
         return placed
-
-    def _claim(self, owner: str, lease_seconds: float) -> bool:
-        """Take or extend the placer lease for one more batch."""
-        now = dt.datetime.now(dt.UTC)
-        return self.store.claim_placer(owner, now, now + dt.timedelta(seconds=lease_seconds))
 
     def recheck_conflicts(self, batch: int = RECHECK_BATCH) -> int:
         """Check again, with today's rules, pairs of articles whose conflicts older rules found:
