@@ -1095,6 +1095,8 @@ def test_a_watchlist_is_renamed_requeried_paused_and_resumed(client_as, web, art
                 "query": 'an toàn thực phẩm AND "trường học"'}  # fmt: skip
     page = client.post(f"/alerts/watchlists/{food.id}", data=narrowed)
     assert page.status_code == 200 and "ATTP trường học" in page.text
+    # what its two numbers count, as its alerts name their own ("24 giờ qua", "trung bình 7 ngày")
+    assert ">Hôm nay, từ 0 giờ<" in page.text and ">Trung bình/ngày, 7 ngày trước<" in page.text
     (changed,) = [w for w in watch.watchlists() if w.id == food.id]
     assert (changed.name, changed.query) == ("ATTP trường học", narrowed["query"])
     assert changed.watermark == max(articles)  # the new query reports what comes from now on
