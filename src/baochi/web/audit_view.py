@@ -57,22 +57,16 @@ def _as_written(field: str, value: Any) -> Any:
     return value
 
 
-# A registry entry's coded fields, by entity: {"licences": {"status": {"valid": "Còn hiệu lực"}}}.
-REGISTRY_CHOICES = {
-    name: {f.name: dict(f.choices) for f in entity.fields if f.choices}
-    for name, entity in ENTITIES.items()
-}
-
-
 def naming(action: str, departments: Mapping[int, str], entity: str = "") -> Naming:
     """How an action's codes read: a case's status and departments (by id), a user's role, a
     corrected label, a registry entry's choices (its `entity` is "licences:gp-1")."""
     area = action.split(".", 1)[0]
-    choices = REGISTRY_CHOICES.get(entity.split(":", 1)[0], {}) if area == "registry" else {}
+    kind = ENTITIES.get(entity.split(":", 1)[0]) if area == "registry" else None
+    coded = {f.name: f for f in kind.fields if f.choices} if kind else {}
 
     def named(field: str, value: Any) -> Any:
-        if field in choices and isinstance(value, str):
-            return choices[field].get(value, value)
+        if field in coded and isinstance(value, str):
+            return coded[field].choice_label(value)
         if area == "case" and field == "status":
             return STATUS_LABELS.get(value, value)
         if area == "case" and field in (RESPONSIBLE, COORDINATING):
