@@ -160,8 +160,8 @@ documents = Table(
     Column("offensive", Text),  # JSON [[start, end], …] of offensive spans in the body
 )
 Index("ix_documents_published", documents.c.published_at)
-Index("ix_documents_fetched", documents.c.fetched_at)
-# each source's recent volume, counted from the index alone (the source-health page)
+# ranges of fetch times, and each source's recent volume counted from the index alone (the
+# source-health page)
 Index("ix_documents_fetched_source", documents.c.fetched_at, documents.c.source_id)
 Index("ix_documents_outlet", documents.c.outlet_id, documents.c.published_at)
 
