@@ -15,6 +15,7 @@ import pytest
 from baochi import cases
 from baochi.db.cases_store import CasesStore
 from baochi.db.web_store import WebStore
+from baochi.records import Article, Collected, Document, Keys
 from tests.web import conftest as web_fixtures
 from tests.web import test_browser
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
@@ -175,6 +176,42 @@ def test_back_to_a_filtered_list_its_form_shows_the_filters_of_its_address(
     assert title in lan.inner_text("main")
     assert lan.input_value("select[name=status]") == ""
     assert not lan.is_checked("input[name=overdue]")
+
+
+def test_one_endless_word_wraps_where_it_stands(signed_in, store, people, site_articles):
+    """A title of 3,000 letters without a space (a pasted link, a hash) and a progress comment
+    holding one: each wraps in its own cell on a desktop screen, so the page is no wider than
+    the screen and a table's counts stay in view instead of 30,000 px to the right."""
+    from baochi import targets
+    from baochi.db.targets_store import TargetsStore
+    from baochi.stories import assign
+
+    word = "A" * 3000
+    now = dt.datetime.now(dt.UTC)
+    article = Article(
+        url="https://bao.example.vn/dai.html",
+        title=f"Hà Nội: {word}",
+        lead="",
+        body=site_articles[0]["text"],
+        published_at=now,
+    )
+    ((_, doc_id),) = store.save_documents([Collected(Document(article, Keys.of(article)), (), now)])
+    (link,) = assign(store.engine, [doc_id])
+    cases.open_case(store.engine, cases.Actor("analyst", user_id=1), f"Phản ánh {word[:280]}")
+    targets.load_example(store.engine)
+    indicator = TargetsStore(store.engine).indicators()[0]
+    comment = f"Nguồn: https://bao.example.vn/{word}"
+    targets.record_progress(store.engine, indicator.id, dt.date(2020, 6, 30), 50, comment)
+    fits = (
+        "() => [...document.querySelectorAll('.table-responsive')]"
+        ".map(e => e.scrollWidth - e.clientWidth)"
+    )
+    lan = signed_in("lan")
+    lan.set_viewport_size({"width": 1366, "height": 900})
+    for path in ("/stories", f"/stories/{link.story}", "/cases", "/targets/1559-TB/TU"):
+        lan.goto(path)
+        assert lan.evaluate("document.documentElement.scrollWidth") <= 1366, path
+        assert all(overflow <= 0 for overflow in lan.evaluate(fits)), (path, lan.evaluate(fits))
 
 
 def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles):
