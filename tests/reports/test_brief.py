@@ -192,6 +192,24 @@ def test_pdf_text_and_first_page_render(brief, collected, tmp_path: Path) -> Non
     assert names and all(n.startswith("Liberation-Serif") for n in names), names
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_pdf_wraps_an_endless_word_instead_of_cutting_it(brief, tmp_path: Path) -> None:
+    """A title or summary holding one word longer than the line (a pasted link, a hash) is
+    printed whole over several lines; the page's edge cut it after some 60 letters."""
+    edited = Paper.from_dict(brief.to_dict())
+    entry = next(e for e in edited.entries() if e.included and e.key.startswith("story:"))
+    entry.title = "Hà Nội: " + "Ă" * 500
+    word = "https://bao.example.vn/" + "b" * 700
+    edited.edit({e.key for e in edited.entries() if e.included}, {entry.key: f"Xem {word} ."})
+    pdf = tmp_path / "diem-bao.pdf"
+    pdf.write_bytes(render(edited, "pdf"))
+    extracted = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    letters = "".join(normalize(extracted).split())
+    assert "Ă" * 500 in letters and word in letters
+
+
 def test_html_escapes_and_drops_what_the_analyst_left_out(brief) -> None:
     edited = Paper.from_dict(brief.to_dict())
     stories = [e for e in edited.entries() if e.key.startswith("story:")]
