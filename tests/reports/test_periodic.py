@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from baochi import hanoi_time
 from baochi.cli import main
+from baochi.reports.brief import make_brief
 from baochi.reports.paper import Paper
 from baochi.reports.period import Period, PeriodError, period_of, previous
 from baochi.reports.periodic import make_report
@@ -76,6 +77,19 @@ def test_a_report_is_dated_after_its_period_but_never_after_today(collected: Col
     today = hanoi_time.today()
     running = make_report(collected.store, collected.settings, period_of("month", today), HANOI)
     assert running.date_line.endswith(f"ngày {today:%d} tháng {today:%m} năm {today:%Y}")
+
+
+def test_a_period_still_to_come_is_refused(collected: Collected) -> None:
+    """Next quarter's report would read "0 bài, −100 %" against this one; it is refused, and so
+    is tomorrow's brief; the end before the start is named in dd/mm/yyyy."""
+    ahead = hanoi_time.today() + dt.timedelta(days=92)
+    with pytest.raises(PeriodError, match=r"^quý \d/\d{4} chưa bắt đầu \(hôm nay là"):
+        make_report(collected.store, collected.settings, period_of("quarter", ahead), HANOI)
+    tomorrow = hanoi_time.today() + dt.timedelta(days=1)
+    with pytest.raises(PeriodError, match=f"^ngày {tomorrow:%d/%m/%Y} chưa bắt đầu"):
+        make_brief(collected.store, collected.settings, tomorrow, HANOI)
+    with pytest.raises(PeriodError, match=r"^ngày kết thúc 01/02/2017 trước ngày bắt đầu 06/02"):
+        Period(DAY, DAY.replace(day=1))
 
 
 def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collected) -> None:

@@ -23,7 +23,7 @@ from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
-from baochi.reports.period import Period, issue_day, local_day
+from baochi.reports.period import Period, begun, issue_day, local_day
 from baochi.reports.scope import Scope
 from baochi.reports.summarize import summarize
 from baochi.reports.wording import TONES, change, count, share, topic_name
@@ -132,7 +132,7 @@ def make_brief(
     """The brief of `day` for `scope`, as a Paper ready to edit and render."""
     if group_by not in GROUPINGS:
         raise ValueError(f"nhóm theo topic hoặc department, không phải {group_by!r}")
-    period = Period(day, day, "day")
+    period = begun(Period(day, day, "day"))
     history = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
     everything = list(scope.rows(store, history.start, history.end))
     today = [r for r in everything if r.appeared_at >= period.start]

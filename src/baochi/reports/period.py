@@ -33,7 +33,9 @@ class Period:
 
     def __post_init__(self) -> None:
         if self.last < self.first:
-            raise PeriodError(f"ngày kết thúc {self.last} trước ngày bắt đầu {self.first}")
+            raise PeriodError(
+                f"ngày kết thúc {self.last:%d/%m/%Y} trước ngày bắt đầu {self.first:%d/%m/%Y}"
+            )
         if self.kind not in KINDS:
             raise PeriodError(f"loại kỳ báo cáo không rõ: {self.kind!r}")
 
@@ -106,6 +108,18 @@ def previous(kind: str, today: dt.date) -> Period:
     """The last whole week, month or quarter before `today` (what a scheduled report covers)."""
     current = period_of(kind, today)
     return period_of(kind, current.first - dt.timedelta(days=1))
+
+
+def begun(period: Period) -> Period:
+    """The period, refused when its first day is still to come: a paper on days ahead would
+    report no article and a fall of 100 % against the period before."""
+    today = hanoi_time.today()
+    if period.first > today:
+        raise PeriodError(
+            f"{period.label()} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): "
+            "chỉ báo cáo được những ngày đã qua hoặc đang diễn ra"
+        )
+    return period
 
 
 def issue_day(last: dt.date) -> dt.date:

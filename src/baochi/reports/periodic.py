@@ -21,7 +21,7 @@ from baochi.registry.scheme import progress
 from baochi.reports.brief import figures, stories_of, story_entry
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Paper, Section, Table
-from baochi.reports.period import Period, issue_day, local_day
+from baochi.reports.period import Period, begun, issue_day, local_day
 from baochi.reports.scope import HANOI, Scope
 from baochi.reports.wording import TONES, UNLABELLED, change, count, share, topic_name
 from baochi.settings import Settings
@@ -44,6 +44,7 @@ def make_report(
     issued_on: dt.date | None = None,
 ) -> Paper:
     """The report of `period` for `scope`, as a Paper ready to edit and render."""
+    begun(period)
     if period.days > MAX_DAYS:
         raise ValueError(f"kỳ báo cáo tối đa {MAX_DAYS} ngày, không phải {period.days}")
     before = Period(
