@@ -185,6 +185,26 @@ def test_each_failing_source_says_why_in_the_offices_words(site, store, settings
     assert got == said
 
 
+def test_a_feed_answering_once_with_a_web_page(site, store, settings):
+    """The site of a feed answers one poll with a maintenance page (200, HTML), then with its
+    feed again. A source added as a feed says the address gave a web page, not "ok, 0 links";
+    one added to be recognised is not taken for a section page for good: both read the feed
+    at the next poll."""
+    settings = settings.replace(retries=0)
+    store.add_source(site.base_url + "/bad/maintenance.rss/feed", "Báo Bảo Trì", kind="feed")
+    store.add_source(site.base_url + "/bad/maintenance.rss/auto", "Báo Bảo Trì")
+    collect_once(store, settings)
+    sources = {urlsplit(s.url).path.rsplit("/", 1)[1]: s for s in store.sources()}
+    assert explain(sources["feed"].last_error) == "Địa chỉ trả về một trang web, không phải RSS"
+    assert sources["feed"].consecutive_failures == 1
+    assert sources["auto"].kind == "auto"
+    assert store.counts()["documents"] == 0
+    collect_once(store, settings, when=FAR_FUTURE)
+    sources = {urlsplit(s.url).path.rsplit("/", 1)[1]: s for s in store.sources()}
+    assert sources["feed"].consecutive_failures == 0 and sources["auto"].kind == "feed"
+    assert store.counts()["documents"] == len(site._bad.feed_articles)
+
+
 def test_failing_source_is_shown_then_disabled(site, store, settings):
     settings = settings.replace(max_failures=2, retries=0)
     store.add_source(site.base_url + "/bad/500", "Báo Hỏng", kind="feed")

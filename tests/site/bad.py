@@ -234,6 +234,7 @@ class BadEndpoints:
             "future-date": lambda p: self._story(p, self.articles["future-date"]),
             "hostile": lambda p: self._story(p, self.hostile),
             "malformed.rss": self._malformed_rss,
+            "maintenance.rss": self._maintenance_rss,
             "feed-private.rss": self._feed_private,
             "feed-bad.rss": self._feed_bad,
         }
@@ -374,6 +375,19 @@ class BadEndpoints:
         xml = self._rss("Tin mới", path, stories, {s.id: base + s.path for s in stories})
         cut = xml.rindex("<item>") + len("<item>\n<title>") + 12  # inside the last item's title
         return Response(body=xml[:cut].encode("utf-8"), content_type=RSS_TYPE)
+
+    def _maintenance_rss(self, path: str) -> Response:
+        """A feed whose site answers its first request with a maintenance page (200, HTML)."""
+        with self._lock:
+            first = path not in self._seen
+            self._seen.add(path)
+        if first:
+            message = "Trang đang được bảo trì, mời quay lại sau ít phút."
+            return Response(body=simple_html("Bảo trì hệ thống", message).encode("utf-8"))
+        base = self.site.base_url
+        stories = self.feed_articles
+        xml = self._rss("Tin mới", path, stories, {s.id: base + s.path for s in stories})
+        return Response(body=xml.encode("utf-8"), content_type=RSS_TYPE)
 
     def _feed_private(self, path: str) -> Response:
         private, good = self.feed_articles[:2]

@@ -297,7 +297,9 @@ class Collector:
     async def _links(self, fetcher: Fetcher, source: SourceRow, page: Page) -> list[Link]:
         """Article links of a source document, following a sitemap index one level down."""
         listing = self._read_listing(source.kind, page)
-        if source.kind == "auto":
+        if source.kind == "auto" and listing.kind != "page":
+            # A feed or sitemap is sure; a web page may be a feed's maintenance page, so the
+            # source is recognised again at each poll rather than read as a page for good.
             await self._write(self.store.update_source, source.id, kind=listing.kind)
         links = list(listing.links)
         for child in listing.children[:MAX_CHILD_SITEMAPS]:

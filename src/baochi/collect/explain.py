@@ -12,11 +12,24 @@ REASONS = {
     "robots_unavailable": "Không đọc được robots.txt của trang",
     "content_type": "Địa chỉ không trả về RSS, sitemap hay trang tin",
     "bad_feed": "RSS hỏng, không đọc được",
+    "not_feed": "Địa chỉ trả về một trang web, không phải RSS",
     "bad_sitemap": "Sitemap hỏng, không đọc được",
     "too_large": "Trang trả về quá lớn",
     "redirect_loop": "Trang chuyển hướng vòng quanh",
     "too_many_redirects": "Trang chuyển hướng quá nhiều lần",
     "blocked_address": "Địa chỉ trong mạng nội bộ: không được thu thập",
+    "bad_redirect": "Trang chuyển hướng mà không nói tới đâu",
+    "scheme": "Không phải địa chỉ web (http, https): không được thu thập",
+    "bad_compression": "Trang nén hỏng, không giải nén được",
+    "content_encoding": "Trang nén theo cách không đọc được",
+    "not_html": "Địa chỉ không trả về trang web",
+    "bad_json": "Dữ liệu nền tảng trả về hỏng, không đọc được",
+    "platform_unavailable": "Nền tảng mạng xã hội không trả lời hoặc từ chối yêu cầu",
+    # an article page that did not become an article
+    "listing": "Trang danh sách tin, không phải một bài",
+    "no_content": "Không tìm thấy nội dung bài",
+    "no_title": "Không tìm thấy tiêu đề bài",
+    "too_short": "Bài quá ngắn",
 }
 # By HTTP status; a status not here is told by its class.
 STATUSES = {

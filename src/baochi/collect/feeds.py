@@ -29,6 +29,14 @@ def parse_feed(body: bytes, base_url: str) -> list[Link]:
         when = entry.get("published_parsed") or entry.get("updated_parsed")
         published = dt.datetime.fromtimestamp(calendar.timegm(when), dt.UTC) if when else None
         links.append(Link(urljoin(base_url, href.strip()), entry.get("title", ""), published))
+    if not links and _is_html(body):  # a maintenance or login page where the feed was
+        raise Reject("not_feed", "an HTML page, not RSS or Atom")
     if not links and parsed.bozo and not parsed.entries:
         raise Reject("bad_feed", str(parsed.get("bozo_exception", "unreadable feed"))[:300])
     return links
+
+
+def _is_html(body: bytes) -> bool:
+    """Whether the first bytes are those of a web page."""
+    head = body[:2048].lower()
+    return b"<html" in head or b"<!doctype html" in head
