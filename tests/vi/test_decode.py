@@ -95,6 +95,15 @@ def test_bom_wins_over_declaration() -> None:
     assert decode_html_bytes(raw16, None) == (page(None), "utf-16-le")
 
 
+def test_a_utf8_mark_before_legacy_bytes_does_not_spoil_them() -> None:
+    """A template's UTF-8 mark in front of a page saved in Windows-1258: the words come out
+    whole, not "S�  X�y d�ng"."""
+    raw = codecs.BOM_UTF8 + to_cp1258(page("utf-8"))
+    text, used = decode_html_bytes(raw, "utf-8")
+    assert BODY in text and "\ufffd" not in text
+    assert used == "windows-1258"
+
+
 def test_english_windows_1252_page_is_not_converted() -> None:
     body = "The café “Crème brûlée” opened on Main Street — naïve visitors queued."
     assert decode_html_bytes(page("windows-1252", body).encode("cp1252")) == (

@@ -157,13 +157,12 @@ def decode_html_bytes(body: bytes, declared: str | None = None) -> tuple[str, st
     used is a codec name ("utf-8", "windows-1252", "gb2312", ...) or one of "windows-1258",
     "viscii", "tcvn3", "vni-windows" when a legacy Vietnamese encoding was detected and converted.
     """
-    for bom, name in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
+    for bom, name in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
         if body.startswith(bom):
             return _nfc(body[len(bom) :].decode(name, "replace")), name
+    # A UTF-8 mark can be a template's, in front of bytes saved in a legacy encoding: the bytes
+    # after it are judged like any others.
+    body = body.removeprefix(codecs.BOM_UTF8)
     charset = canonical_charset(declared) or canonical_charset(sniff_charset(body))
     if body.isascii():
         return body.decode("ascii"), charset or "utf-8"
