@@ -3,9 +3,12 @@ without diacritics, and audited in the same transaction when the web asks."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import text
 
+from baochi import hanoi_time
 from baochi.registry import RegistryImportError, RegistryStore, find, restore, retire, save
 
 
@@ -33,6 +36,38 @@ def test_a_bad_form_says_what_is_wrong_without_writing(registry: RegistryStore) 
     with pytest.raises(RegistryImportError, match="'khong-co' không có trong danh mục agencies"):
         save(registry, "domains", {"domain": "www.hanoimoi.vn", "agency": "khong-co"}, "hoa")
     assert registry.changes() == []
+
+
+def test_an_actions_dates_follow_each_other_and_none_done_is_ahead(
+    example: RegistryStore,
+) -> None:
+    """A merger effective before it was decided, or done on a day still to come, is refused:
+    the agencies' pages would call them merged while the scheme's progress left it out."""
+    today = hanoi_time.today()
+    merger = {
+        "code": "sap-nhap-thu",
+        "kind": "convert",
+        "title": "Chuyển đổi thử",
+        "members": "golfvietnam",
+        "target": "hanoimoi",
+        "decision_date": (today + dt.timedelta(days=15)).isoformat(),
+        "effective_on": (today - dt.timedelta(days=30)).isoformat(),
+    }
+    decided = f"{today + dt.timedelta(days=15):%d/%m/%Y}"
+    effective = f"{today - dt.timedelta(days=30):%d/%m/%Y}"
+    with pytest.raises(RegistryImportError) as caught:
+        save(example, "actions", merger, "hoa")
+    assert caught.value.errors == [
+        f"Ngày có hiệu lực ({effective}) trước Ngày quyết định ({decided})"
+    ]
+    ahead = today + dt.timedelta(days=180)
+    done = {**merger, "decision_date": "", "status": "done", "completed_on": ahead.isoformat()}
+    with pytest.raises(RegistryImportError) as caught:
+        save(example, "actions", done, "hoa")
+    assert caught.value.errors == [
+        f"Ngày hoàn thành ({ahead:%d/%m/%Y}) chưa tới: hôm nay là {today:%d/%m/%Y}"
+    ]
+    save(example, "actions", {**done, "completed_on": today.isoformat()}, "hoa")
 
 
 def test_the_audit_hook_writes_in_the_same_transaction(registry: RegistryStore) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.schema_registry import REGISTRY_TABLES
 from baochi.registry.model import (
@@ -44,7 +45,11 @@ _ORDERED = (
     ("since", "until"),
     ("issued_on", "expires_on"),
     ("term_start", "term_end"),
+    ("decision_date", "announced_on"),
+    ("decision_date", "effective_on"),
 )
+# Dates of what has been done: none is after today.
+_DONE_ON = ("completed_on", "done_on")
 
 
 class RegistryImportError(ValueError):
@@ -199,6 +204,11 @@ def _rules(entity: Entity, rec: Record) -> list[str]:
         if rec.get(start) and rec.get(end) and rec[end] < rec[start]:
             first, then = entity.field(start).label, entity.field(end).label
             problems.append(f"{then} ({rec[end]:%d/%m/%Y}) trước {first} ({rec[start]:%d/%m/%Y})")
+    today = hanoi_time.today()
+    for name in _DONE_ON:
+        if rec.get(name) and rec[name] > today:
+            label = entity.field(name).label
+            problems.append(f"{label} ({rec[name]:%d/%m/%Y}) chưa tới: hôm nay là {today:%d/%m/%Y}")
     key = rec.get(entity.key, "")
     if entity.key != "domain" and key and not _KEY.fullmatch(key):
         problems.append(f"mã {key!r} chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 80 ký tự)")
