@@ -13,8 +13,10 @@ import pytest
 from docx import Document
 from markupsafe import escape
 
+from baochi import records
 from baochi.db.reports_store import ReportsStore
 from baochi.db.watch_store import WatchStore
+from baochi.hanoi_time import HANOI as HANOI_TZ
 from baochi.reports import brief as brief_module
 from baochi.reports.brief import make_brief
 from baochi.reports.formats import render
@@ -164,6 +166,29 @@ def test_docx_is_an_administrative_document_with_the_numbers(brief, collected) -
     assert doc.inline_shapes  # the chart, as an image
     assert "Nơi nhận:" in doc.tables[-1].cell(0, 0).text
     assert "GIÁM ĐỐC" in doc.tables[-1].cell(0, 1).text
+
+
+def test_todays_brief_is_of_the_day_so_far(store, settings, site_articles) -> None:
+    """Made at noon for the day itself, the brief counts the morning and compares it with the
+    usual mornings, saying so, rather than a half day with whole ones ("−90 %")."""
+    before = [DAY - dt.timedelta(days=i) for i in range(1, 8)]
+    hours = [(DAY, 7), (DAY, 9), (DAY, 14)] + [(d, h) for d in before for h in (8, 16)]
+    items = []
+    for (day, hour), record in zip(hours, site_articles, strict=False):
+        at = dt.datetime.combine(day, dt.time(hour), HANOI_TZ).astimezone(dt.UTC)
+        url = f"https://bao.example.vn/{record['id']}.html"
+        article = records.Article(url, record["title"], "", record["text"], at)
+        items.append(records.Collected(records.Document(article, records.Keys.of(article)), (), at))
+    store.save_documents(items)
+    noon = dt.datetime.combine(DAY, dt.time(12), HANOI_TZ)
+    overview = section(make_brief(store, settings, DAY, EVERYTHING, now=noon), "Tổng quan")
+    heads = ["Trong ngày, đến 12:00", "Trung bình 7 ngày, cùng giờ"]
+    assert overview.tables[0].columns[1:3] == heads
+    assert overview.tables[0].rows[0][1:3] == ["2", "1"]  # 8 o'clock's, not 16's
+    assert overview.paragraphs[0].startswith("Ngày 06/02/2017, đến 12:00, báo chí đăng 2 bài")
+    assert "(trung bình 7 ngày trước, cùng giờ: 1 bài/ngày)" in overview.paragraphs[0]
+    whole = section(make_brief(store, settings, DAY, EVERYTHING), "Tổng quan")
+    assert whole.tables[0].rows[0][1:3] == ["3", "2"]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")

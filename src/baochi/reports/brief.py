@@ -21,6 +21,7 @@ from baochi.db.reports_store import ReportsStore, Row, Text
 from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
+from baochi.hanoi_time import HANOI
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
 from baochi.reports.period import Period, begun, issue_day, local_day
@@ -128,13 +129,21 @@ def make_brief(
     scope: Scope,
     group_by: str = "topic",
     issued_on: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> Paper:
-    """The brief of `day` for `scope`, as a Paper ready to edit and render."""
+    """The brief of `day` for `scope`, as a Paper ready to edit and render. Today's is of the
+    day so far, against the usual days up to the same hour (as the dashboard counts)."""
     if group_by not in GROUPINGS:
         raise ValueError(f"nhóm theo topic hoặc department, không phải {group_by!r}")
     period = begun(Period(day, day, "day"))
+    now = now or dt.datetime.now(dt.UTC)
+    so_far = now.astimezone(HANOI).time() if day == local_day(now) else None
     history = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
-    everything = list(scope.rows(store, history.start, history.end))
+    everything = [
+        r
+        for r in scope.rows(store, history.start, history.end)
+        if so_far is None or r.appeared_at.astimezone(HANOI).time() < so_far
+    ]
     today = [r for r in everything if r.appeared_at >= period.start]
     stories = stories_of(today)
     paper = blank_paper(
@@ -157,7 +166,7 @@ def make_brief(
         _story_departments(store, [s.key for s in offered]) if group_by == "department" else {}
     )
     paper.sections = [
-        _headline(period, scope, figures(today), usual(everything, period)),
+        _headline(period, scope, figures(today), usual(everything, period), so_far),
         *_main(offered, shown, group_by, departments),
         _negative(offered, shown),
         _conflicts(store, offered, {r.id for r in today}, titles),
@@ -197,7 +206,10 @@ def story_entry(
     )
 
 
-def _headline(period: Period, scope: Scope, day: Figures, before: Figures) -> Section:
+def _headline(
+    period: Period, scope: Scope, day: Figures, before: Figures, so_far: dt.time | None
+) -> Section:
+    """The day's numbers against the usual; `so_far` when the day is today and not over."""
     rows = [
         [
             "Bài viết",
@@ -227,10 +239,12 @@ def _headline(period: Period, scope: Scope, day: Figures, before: Figures) -> Se
                 change(day.tones[tone], before.tones[tone]),
             ]
         )
+    when = period.label().capitalize() + (f", đến {so_far:%H:%M}" if so_far else "")
+    usual_days = f"trung bình {USUAL_DAYS} ngày trước" + (", cùng giờ" if so_far else "")
     text = (
-        f"{period.label().capitalize()}, báo chí đăng {count(day.articles)} bài về {scope.label} "
+        f"{when}, báo chí đăng {count(day.articles)} bài về {scope.label} "
         f"trên {count(day.outlets)} cơ quan báo chí, thuộc {count(day.stories)} chuỗi tin "
-        f"(trung bình {USUAL_DAYS} ngày trước: {count(before.articles)} bài/ngày); "
+        f"({usual_days}: {count(before.articles)} bài/ngày); "
         f"tin tiêu cực chiếm {share(day.tones['negative'], day.articles)}."
     )
     chart = Chart(
@@ -242,9 +256,10 @@ def _headline(period: Period, scope: Scope, day: Figures, before: Figures) -> Se
             "Trung bình 7 ngày": [round(before.tones[t], 1) for t in TONES],
         },
     )
-    table = Table(
-        ["Chỉ số", "Trong ngày", f"Trung bình {USUAL_DAYS} ngày", "So với thường lệ"], rows
-    )
+    heads = ["Trong ngày", f"Trung bình {USUAL_DAYS} ngày"]
+    if so_far:
+        heads = [f"Trong ngày, đến {so_far:%H:%M}", f"Trung bình {USUAL_DAYS} ngày, cùng giờ"]
+    table = Table(["Chỉ số", *heads, "So với thường lệ"], rows)
     return Section("Tổng quan", paragraphs=[text], tables=[table], charts=[chart])
 
 
