@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 
 import pytest
+from sqlalchemy import text
 
-from baochi import cli
+from baochi import cli, hanoi_time
+from baochi.db import open_store
 from baochi.settings import Settings
 
 
@@ -54,6 +57,25 @@ def test_collect_export_and_search_from_the_command_line(site, env, capsys) -> N
     assert hits[0]["title"] == title
     out, _ = run(capsys, "articles", "export", "--since", "2999-01-01")
     assert out == ""
+
+
+def test_a_pass_that_takes_nothing_says_who_holds_the_hosts(site, env, capsys) -> None:
+    """After a collector was killed mid-pass, its host stays leased until the lease ends: the
+    next `collect --once` says so instead of a bare "0 source(s)"."""
+    run(capsys, "sources", "add", site.base_url + "/rss/home.rss", "--outlet", "Báo A")
+    store = open_store(env)
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=10)
+    with store.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE hosts SET lease_owner = 'may-chu:4242:5f3a', lease_until = :until"),
+            {"until": until},
+        )
+    out, _ = run(capsys, "collect", "--once")
+    assert "0 source(s)" in out
+    assert (
+        "1 host(s) with due sources are leased by another worker (may-chu:4242:5f3a) until "
+        f"{hanoi_time.minute(until)}"
+    ) in out
 
 
 def test_sources_list_and_import_errors(env, tmp_path, capsys) -> None:

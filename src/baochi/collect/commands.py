@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import logging
 import signal
@@ -15,6 +16,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from baochi import hanoi_time
 from baochi.collect.collector import Summary, collect_once, worker_name
 from baochi.collect.sources import (
     KINDS,
@@ -26,7 +28,7 @@ from baochi.collect.sources import (
     import_file,
 )
 from baochi.collect.ssrf import inside
-from baochi.db import open_store
+from baochi.db import Store, open_store
 from baochi.in_use import on_the_folder
 from baochi.settings import Settings
 from baochi.stories import place_pending
@@ -128,7 +130,21 @@ def _collect(args: argparse.Namespace, settings: Settings) -> int:
         bar.close()
     place_pending(store.engine, worker_name(), settings.lease_seconds)
     _print_summary(summary, args.format)
+    if not summary.sources and args.format != "json":
+        _print_held(store)
     return 0
+
+
+def _print_held(store: Store) -> None:
+    """Why a pass took nothing: due sources whose hosts another worker holds, a killed one's
+    until its lease ends."""
+    held = store.held_hosts(dt.datetime.now(dt.UTC))
+    if held:
+        _, owner, until = held[0]
+        print(
+            f"{len(held)} host(s) with due sources are leased by another worker ({owner}) until "
+            f"{hanoi_time.minute(until)}; a worker stopped abruptly keeps its hosts until then"
+        )
 
 
 @on_the_folder

@@ -439,6 +439,20 @@ class Store:
             )
             return sorted(claimed.scalars())
 
+    def held_hosts(self, when: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
+        """Hosts with due sources that a live lease keeps from other workers, as (host, lease
+        owner, lease end), soonest free first."""
+        due = select(sources.c.host).where(
+            sources.c.enabled.is_(True), sources.c.next_poll_at <= when
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(hosts.c.host, hosts.c.lease_owner, hosts.c.lease_until)
+                .where(hosts.c.host.in_(due), hosts.c.lease_until >= when)
+                .order_by(hosts.c.lease_until, hosts.c.host)
+            )
+            return [(host, owner, until) for host, owner, until in rows]
+
     def renew_hosts(self, owner: str, names: Sequence[str], until: dt.datetime) -> None:
         """Extend this owner's leases while it is still working on the hosts."""
         with self.engine.begin() as conn:
