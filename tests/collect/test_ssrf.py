@@ -28,6 +28,9 @@ LOOPBACK_ONLY = (ipaddress.ip_network("127.0.0.1/32"),)
         "fc00::1",
         "::ffff:127.0.0.1",
         "::ffff:10.0.0.1",
+        "2002:a9fe:a9fe::1",  # 6to4 around 169.254.169.254
+        "2002:a00:1::1",  # 6to4 around 10.0.0.1
+        "192.0.0.192",  # a cloud's metadata address that ipaddress calls global
     ],
 )
 def test_internal_addresses_are_refused(address: str) -> None:
@@ -58,6 +61,12 @@ def test_a_url_naming_an_inside_address_outright_is_refused_before_any_fetch() -
     assert str(inside("http://[::ffff:10.0.0.1]/")) == "private address 10.0.0.1"
     assert inside("http://127.0.0.1:8123/rss", LOOPBACK_ONLY) is None  # the allowlist
     assert inside("https://hanoimoi.vn/rss") is None and inside("https://8.8.8.8/") is None
+    # the forms an IPv4 address also takes in a URL, read as the resolver would read them
+    assert str(inside("http://167772161/rss")) == "private address 10.0.0.1"
+    assert str(inside("http://0x7f.1/")) == "loopback address 127.0.0.1"
+    assert str(inside("http://0177.0.0.1/")) == "loopback address 127.0.0.1"
+    assert inside("http://2130706433/", LOOPBACK_ONLY) is None
+    assert inside("http://24h.com.vn/") is None and inside("http://123abc/") is None
 
 
 @pytest.mark.parametrize(

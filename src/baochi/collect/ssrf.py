@@ -8,7 +8,9 @@ address that was checked, so a second DNS answer cannot slip past it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +24,13 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud metadata endpoints are refused even if an allowlist covers them.
-_METADATA = (ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254"))
+_METADATA = (
+    ipaddress.ip_address("169.254.169.254"),
+    ipaddress.ip_address("fd00:ec2::254"),
+    ipaddress.ip_address("192.0.0.192"),  # Oracle Cloud's older one, "global" to ipaddress
+)
+# An IPv4 address written as one number or in hex or octal parts, which inet_aton reads.
+_LEGACY_IPV4 = re.compile(r"(?:0x[0-9a-f]*|\d+)(?:\.(?:0x[0-9a-f]*|\d+)){0,3}")
 
 
 # Each kind of refused address as the pages name it; logs and the CLI keep the English kind.
@@ -60,8 +68,8 @@ class Refusal:
 def refusal(address: str, allowed: Sequence[Network] = ()) -> Refusal | None:
     """Why this IP may not be fetched (private, loopback, …), or None when it is public."""
     ip: Address = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 inside: mapped, or 6to4's gateway
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
     if ip in _METADATA:
         return Refusal("metadata", ip)
     if any(ip in net for net in allowed):
@@ -86,6 +94,9 @@ def inside(url: str, allowed: Sequence[Network] = ()) -> Refusal | None:
     host = (urlsplit(url).hostname or "").rstrip(".").lower()
     if host == "localhost" or host.endswith(".localhost"):
         host = "127.0.0.1"
+    if _LEGACY_IPV4.fullmatch(host):  # 2130706433, 0x7f.1, 0177.0.0.1 are 127.0.0.1
+        with contextlib.suppress(OSError):
+            host = socket.inet_ntoa(socket.inet_aton(host))
     try:
         ipaddress.ip_address(host)
     except ValueError:
