@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 
 from baochi.vi import fold
 
@@ -12,6 +13,24 @@ from baochi.vi import fold
 def digest(text: str) -> str:
     """A short stable hash (128-bit BLAKE2b, hex) for URLs and contents."""
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def source_url(url: str) -> str:
+    """A source's address as stored: scheme and host in lower case, no default port and no
+    fragment, so "HTTP://Hanoimoi.vn:80/rss#top" is the source "http://hanoimoi.vn/rss"; the
+    path and query stay as given (a server may tell them apart)."""
+    parts = urlsplit(url.strip())
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
+    if parts.username is not None:
+        netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
 @dataclass(frozen=True, slots=True)

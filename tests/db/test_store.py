@@ -146,6 +146,21 @@ def test_one_text_in_two_outlets_is_two_articles_in_one_outlet_one(
     assert store.counts()["documents"] == 2
 
 
+def test_a_source_is_one_whatever_case_port_or_fragment_it_is_given_with(store: Store) -> None:
+    """ "HTTP://Hanoimoi.vn:80/rss/home.rss#top" is the source already listed, not a second one
+    polled beside it; its path and query are kept as given."""
+    first, created = store.add_source("http://hanoimoi.vn/rss/home.rss", "Báo Hànộimới")
+    assert created
+    for same in ("HTTP://Hanoimoi.VN:80/rss/home.rss#top", " http://hanoimoi.vn./rss/home.rss"):
+        assert store.add_source(same, "Báo Hànộimới") == (first, False)
+    _, other = store.add_source("https://hanoimoi.vn/rss/Home.rss?b=2&a=1", "Báo Hànộimới")
+    assert other
+    assert [s.url for s in store.sources()] == [
+        "http://hanoimoi.vn/rss/home.rss",
+        "https://hanoimoi.vn/rss/Home.rss?b=2&a=1",
+    ]
+
+
 def test_the_migration_keys_the_stored_contents_by_outlet(store: Store, corpus: list[dict]) -> None:
     paper, other = store.add_outlet("Báo Mẫu"), store.add_outlet("Báo Khác")
     first = _article(corpus[0])

@@ -26,7 +26,14 @@ from baochi.db.schema import (
     workers,
 )
 from baochi.labels import label_name
-from baochi.records import AREA_SEPARATOR, Collected, Document, digest, split_areas
+from baochi.records import (
+    AREA_SEPARATOR,
+    Collected,
+    Document,
+    digest,
+    source_url,
+    split_areas,
+)
 
 # A URL in one of these states is not fetched again; "failed" (transient) ones are, a few times.
 SETTLED = ("stored", "duplicate", "skipped", "rejected")
@@ -310,6 +317,7 @@ class Store:
         """Register a source (id, created?); adding the same URL twice changes nothing."""
         outlet_id = self.add_outlet(outlet, domain, city_outlet)
         stamp = now()
+        url = source_url(url)
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc.lower()}"
         with self.engine.begin() as conn:
