@@ -205,6 +205,22 @@ def test_a_feed_answering_once_with_a_web_page(site, store, settings):
     assert store.counts()["documents"] == len(site._bad.feed_articles)
 
 
+def test_a_long_retry_after_is_the_next_polls_to_honour(site, store, settings):
+    """A site answering 503 with "Retry-After: 3600" is not waited for, holding its host for
+    the pass (it was cut to 120 s and waited three times), and not polled again before the
+    hour it asked for (the usual backoff would come back in a quarter of an hour)."""
+    settings = settings.replace(retries=2)
+    store.add_source(site.base_url + "/bad/busy.rss", "Báo Bận", kind="feed")
+    started = dt.datetime.now(dt.UTC)
+    clock = time.monotonic()
+    collect_once(store, settings)
+    assert time.monotonic() - clock < 20
+    (source,) = store.sources()
+    assert source.consecutive_failures == 1 and source.last_error.startswith("http_503")
+    assert source.next_poll_at >= started + dt.timedelta(seconds=3600)
+    assert site.hits["/bad/busy.rss"] == 1
+
+
 def test_failing_source_is_shown_then_disabled(site, store, settings):
     settings = settings.replace(max_failures=2, retries=0)
     store.add_source(site.base_url + "/bad/500", "Báo Hỏng", kind="feed")

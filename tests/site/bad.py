@@ -235,6 +235,7 @@ class BadEndpoints:
             "hostile": lambda p: self._story(p, self.hostile),
             "malformed.rss": self._malformed_rss,
             "maintenance.rss": self._maintenance_rss,
+            "busy.rss": self._busy,
             "feed-private.rss": self._feed_private,
             "feed-bad.rss": self._feed_bad,
         }
@@ -375,6 +376,12 @@ class BadEndpoints:
         xml = self._rss("Tin mới", path, stories, {s.id: base + s.path for s in stories})
         cut = xml.rindex("<item>") + len("<item>\n<title>") + 12  # inside the last item's title
         return Response(body=xml[:cut].encode("utf-8"), content_type=RSS_TYPE)
+
+    def _busy(self, path: str) -> Response:
+        """A site asking to be left alone for an hour (503 with Retry-After)."""
+        response = self._error(503, "Hệ thống đang quá tải")
+        response.headers = [("Retry-After", "3600")]
+        return response
 
     def _maintenance_rss(self, path: str) -> Response:
         """A feed whose site answers its first request with a maintenance page (200, HTML)."""

@@ -256,6 +256,7 @@ class Collector:
                     str(exc),
                     now(),
                     self.settings,
+                    exc.wait if isinstance(exc, Retry) else 0.0,
                 ),
             )
             await self._attempt(source, started, clock, page, exc.outcome, str(exc))

@@ -37,7 +37,8 @@ SOURCE_TYPES = (
 # Platform APIs answer JSON, and their error objects (expired token, rate limit) come with 4xx.
 API_TYPES = ("application/json", "text/javascript", "text/plain")
 ROBOTS_MAX_BYTES = 512 * 1024
-MAX_RETRY_AFTER = 120.0
+MAX_RETRY_AFTER = 86_400.0  # a day: a server asking for longer is asked again then
+WAIT_IN_PASS = 30.0  # a longer Retry-After is the next poll's to honour, not this pass's
 
 
 class _Decoder:
@@ -164,7 +165,7 @@ class Fetcher:
                 wait = 0.0
             except Retry as exc:
                 failure, wait = exc, exc.wait
-            if attempt >= self.settings.retries:
+            if attempt >= self.settings.retries or wait > WAIT_IN_PASS:
                 raise failure
             await asyncio.sleep(max(wait, self.settings.retry_backoff * 2**attempt))
             attempt += 1

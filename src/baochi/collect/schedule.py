@@ -55,13 +55,19 @@ def handed_over(
 
 
 def after_failure(
-    current: float, failures: int, error: str, when: dt.datetime, settings: Settings
+    current: float,
+    failures: int,
+    error: str,
+    when: dt.datetime,
+    settings: Settings,
+    asked: float = 0.0,
 ) -> dict[str, Any]:
-    """The source's new state after a failed poll: back off, and disable it after too many."""
+    """The source's new state after a failed poll: back off, no sooner than the server `asked`
+    (its Retry-After, in seconds), and disable it after too many."""
     failures += 1
     backoff = min(settings.min_poll_interval * 2 ** min(failures, 16), settings.max_poll_interval)
     state: dict[str, Any] = {
-        "next_poll_at": when + dt.timedelta(seconds=max(backoff, current)),
+        "next_poll_at": when + dt.timedelta(seconds=max(backoff, current, asked)),
         "last_polled_at": when,
         "consecutive_failures": failures,
         "last_error": error[:1000],
