@@ -164,6 +164,18 @@ def clock_off_hanoi() -> Iterator[dt.date]:
     time.tzset()
 
 
+def test_the_case_list_counts_in_english_one_case_or_more(two_cases, client_as):
+    """Minh sees his department's one case: "1 case", not "1 cases"; the office sees both."""
+    minh = client_as("officer")
+    minh.get("/lang/en")
+    assert '<span class="small text-secondary">1 case</span>' in minh.get("/cases").text
+    lan = client_as("analyst")
+    lan.get("/lang/en")
+    assert '<span class="small text-secondary">2 cases</span>' in lan.get("/cases").text
+    minh.get("/lang/vi")
+    assert '<span class="small text-secondary">1 hồ sơ</span>' in minh.get("/cases").text
+
+
 def test_targets_live_in_hanoi_days_whatever_the_server_clock(store, client_as, clock_off_hanoi):
     targets.load_example(store.engine)
     page = client_as("analyst").get("/targets/1559-TB/TU").text
@@ -186,7 +198,7 @@ def test_directive_pages(store, client_as):
     assert header[:2] == ("Văn bản", "Nhiệm vụ") and header[4:6] == ("Thời hạn", "Trạng thái")
     overdue = [r for r in rows[2:] if r[5] == "Quá hạn"]
     assert overdue and all(r[0] == "1559-TB/TU" for r in overdue)
-    assert [r[4] for r in overdue] == [
+    assert [f"{r[4]:%d/%m/%Y}" for r in overdue] == [  # date cells, read as the page shows them
         d for d in re.findall(r"(\d\d/\d\d/\d{4})</td>\s*<td class=\"text-danger", index.text)
     ]
     assert overdue[0][6].endswith("/targets/1559-TB/TU")

@@ -189,6 +189,25 @@ def test_story_pages_show_copies_and_conflicts_side_by_side(
     assert client_as("officer").get("/stories").status_code == 403
 
 
+def test_a_story_counts_in_english_one_copy_or_more(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    """The drill's wire story and its copy: "1 copy", not "1 copies"; Vietnamese has one word."""
+    ids = crash_and_drill(store, corpus)
+    drill = {int(link.article): int(link.story) for link in assign(store.engine, ids)}[ids[2]]
+    leader = client_as("leader")
+    leader.get("/lang/en")
+    line = re.search(
+        r'<p class="text-secondary small mb-3">(.*?)</p>', leader.get(f"/stories/{drill}").text
+    )
+    assert line is not None and " · 2 articles · 2 press agencies · 1 copy" in line.group(1)
+    leader.get("/lang/vi")
+    line = re.search(
+        r'<p class="text-secondary small mb-3">(.*?)</p>', leader.get(f"/stories/{drill}").text
+    )
+    assert line is not None and " · 2 bài · 2 cơ quan báo chí · 1 bản sao" in line.group(1)
+
+
 def test_an_article_page_shows_its_story_copies_conflicts_and_cases(
     store: Store, corpus: Corpus, client_as
 ) -> None:

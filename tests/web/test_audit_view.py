@@ -65,3 +65,30 @@ def test_the_codes_it_knows_read_by_their_names() -> None:
         Change("status", "", "Còn hiệu lực"),
         Change("role", "", "x"),  # no field of a card's: as written
     ]
+
+
+def test_the_names_and_words_read_in_the_page_language(app) -> None:
+    """With English chosen (the app has loaded every area's English): a case's status, a role,
+    a registry choice, yes/no and a figure; a department's name is its own in both."""
+    before = {"status": "assigned", "responsible": [2], "urgent": False, "value": 62.5}
+    after = {"status": "in_progress", "responsible": [2, 9], "urgent": True, "value": 1234.5}
+    case = naming("case.start", {2: "Sở Y tế"}, lang="en")
+    assert changes(json.dumps(before), json.dumps(after), case, "en") == [
+        Change("status", "Assigned", "In progress"),
+        Change("responsible", "Sở Y tế", "Sở Y tế, 9"),
+        Change("urgent", "no", "yes"),
+        Change("value", "62.5", "1,234.5"),
+    ]
+    assert changes(json.dumps(before), json.dumps(after), naming("case.start", {})) == [
+        Change("status", "Đã giao", "Đang xử lý"),
+        Change("responsible", "2", "2, 9"),
+        Change("urgent", "không", "có"),
+        Change("value", "62,5", "1.234,5"),
+    ]
+    role = changes(
+        '{"role": "officer"}', '{"role": "analyst"}', naming("user.change", {}, "", "en")
+    )
+    assert role == [Change("role", "Department officer", "Analyst")]
+    action = naming("registry.update", {}, "actions:hn-2026-sap-nhap", "en")
+    entry = changes('{"status": "in_progress"}', '{"status": "done", "kind": "convert"}', action)
+    assert entry == [Change("status", "In progress", "Done"), Change("kind", "", "Conversion")]

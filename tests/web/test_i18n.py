@@ -15,8 +15,10 @@ from baochi.db.schema import documents
 from baochi.web import i18n
 
 SOURCE = Path(baochi.__file__).parent
-# `_("…")` or `_('…')` in a template or a module.
-PHRASE = re.compile(r"""_\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*\)""")
+# `_("…")` or `_('…')` in a template or a module, or `_n("…", count)`.
+PHRASE = re.compile(r"""(?<!\w)_n?\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\s*[,)]""")
+# `_n("…", count)`: a phrase that counts, whose English needs its forms for one and for more.
+COUNTED = re.compile(r"""(?<!\w)_n\(\s*"((?:[^"\\]|\\.)*)"\s*,""")
 
 
 # A card's title, the second argument of `Panel(order, "title", …)`.
@@ -46,6 +48,39 @@ def test_every_phrase_and_menu_entry_has_english(app: FastAPI) -> None:
     assert missing == {}, (
         "add these phrases to the area's templates/en.json (or the shell's web/i18n.py)"
     )
+
+
+def test_a_counted_phrase_has_english_for_one_and_for_more(app: FastAPI) -> None:
+    """`_n("bài", n)` reads "1 article", "2 articles": a phrase counted without its two forms
+    would read "1 articles" again."""
+    english = i18n.CATALOGUES["en"]
+    counted = {
+        match.group(1): str(path.relative_to(SOURCE))
+        for path in sorted(SOURCE.rglob("*.html"))
+        for match in COUNTED.finditer(path.read_text(encoding="utf-8"))
+    }
+    assert counted, "no template counts with _n any more?"
+    single = {
+        text: where for text, where in counted.items() if isinstance(english.get(text, ""), str)
+    }
+    assert single == {}, "give these phrases [for one, for more] in English"
+
+
+def test_a_count_reads_singular_or_plural_in_english_and_the_same_in_vietnamese() -> None:
+    english, vietnamese = i18n.counter("en"), i18n.counter("vi")
+    assert [english("bài", n) for n in (0, 1, 2)] == ["articles", "article", "articles"]
+    assert [vietnamese("bài", n) for n in (1, 2)] == ["bài", "bài"]
+    assert i18n.translator("en")("bài") == "articles"  # without a count: the list's word
+    assert english("Cơ quan báo chí", 1) == "Press agency"  # one entry of the list
+    assert i18n.translator("en")("Cơ quan báo chí") == "Press agencies"
+    assert english("Tổng quan", 1) == "Overview"  # a phrase with one form keeps it
+
+
+def test_numbers_are_written_as_the_language_writes_them() -> None:
+    assert i18n.number(1461, 0, "vi") == "1.461" and i18n.number(1461, 0, "en") == "1,461"
+    assert i18n.number(0, 1, "vi") == "0,0" and i18n.number(1234.5, 1, "en") == "1,234.5"
+    assert [i18n.figure(v, "en") for v in (62.5, 8.0, 1234.25)] == ["62.5", "8", "1,234.25"]
+    assert [i18n.figure(v, "vi") for v in (62.5, 8.0, 1234.25)] == ["62,5", "8", "1.234,25"]
 
 
 def test_a_phrase_reads_the_same_in_every_area() -> None:

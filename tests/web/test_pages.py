@@ -649,6 +649,62 @@ def test_a_file_size_reads_as_vietnamese_writes_it() -> None:
     assert shown == ["193 byte", "1,2 kB", "1,0 MB", "3,4 MB", "5,6 GB"]
 
 
+def test_a_number_reads_as_the_page_language_writes_it(app) -> None:
+    """1.461 and 0,0 in Vietnamese, 1,461 and 0.0 in English; outside a page, Vietnamese."""
+    from baochi.web.templating import templates
+
+    page = templates.env.from_string(
+        "{{ 1461 | number }} {{ 0 | number(1) }} {{ 62.5 | figure }} {{ 1234 | filesize }}"
+    )
+    assert page.render(lang="vi") == "1.461 0,0 62,5 1,2 kB"
+    assert page.render(lang="en") == "1,461 0.0 62.5 1.2 kB"
+    assert page.render() == "1.461 0,0 62,5 1,2 kB"
+    assert filesize(193, "en") == "193 bytes"
+
+
+def test_sources_count_in_english_one_thing_or_more(client_as, store) -> None:
+    """ "1 article", "1 source is overdue by more than 1 hour", "1 failure in a row", and the
+    usual daily figure written 0.0, not "1 articles", "1 hours" and 0,0."""
+    feed, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    failing, _ = store.add_source("https://hanoimoi.vn/rss/kinh-te", "Báo Hànộimới", kind="feed")
+    now = dt.datetime.now(dt.UTC)
+    store.update_source(feed, articles_total=1, next_poll_at=now - dt.timedelta(hours=3))
+    store.update_source(failing, articles_total=2, consecutive_failures=1, last_error="HTTP 503",
+                        next_poll_at=now + dt.timedelta(minutes=15))  # fmt: skip
+    client = client_as("analyst")
+    client.get("/lang/en")
+    page = client.get("/sources").text
+    assert "RSS/Atom · 1 article</div>" in page and "RSS/Atom · 2 articles</div>" in page
+    note = re.search(r'id="overdue-note">([^<]+)<', page)
+    assert note and note.group(1).startswith("1 source is overdue by more than 1 hour: is the")
+    assert "1 failure in a row" in page
+    assert re.search(r'<td class="text-end text-secondary d-none d-md-table-cell">0\.0</td>', page)
+    client.get("/lang/vi")
+    page = client.get("/sources").text
+    assert "RSS/Atom · 1 bài</div>" in page and "1 nguồn đã quá giờ thu thập hơn 1 giờ" in page
+    assert re.search(r'<td class="text-end text-secondary d-none d-md-table-cell">0,0</td>', page)
+
+
+def test_the_audit_log_reads_in_english_what_it_stored_in_vietnamese(client_as, web) -> None:
+    """A role, a case's status, a yes/no: named in the page's language; the log keeps codes."""
+    admin = client_as("admin")
+    minh = web.user_by_name("minh")
+    form = {"action": "save", "role": "analyst", "department_id": str(minh.department_id)}
+    admin.post(f"/admin/users/{minh.id}", data={**form, "csrf": csrf(admin)})
+    admin.get("/lang/en")
+    newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
+    assert newest is not None
+    role = '<span class="text-secondary">role</span>: <del>Department officer</del> → Analyst'
+    assert role in newest.group(1)
+    assert '"role": "analyst"' in web.audit_entries(1)[0]["after"]  # stored as it was
+    admin.get("/lang/vi")
+    newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
+    assert (
+        newest is not None
+        and "<del>Cán bộ sở, ngành</del> → Chuyên viên phân tích" in newest.group(1)
+    )
+
+
 def test_english_is_one_click_away(client_as) -> None:
     client = client_as("analyst")
     client.get("/lang/en?next=/")

@@ -1,7 +1,7 @@
 """The audit log as an administrator reads it: each action named in Vietnamese, and only what
 changed ("status: Đã giao → Đang xử lý"), not two JSON records side by side; the codes it knows
 (a case's status and departments, a user's role, a label, a registry entry's choices) by the names
-the pages give them.
+the pages give them, in the page's language (what is stored stays as it was written).
 
 Areas name their own actions with a module-level `AUDIT_LABELS` dict, gathered when the app loads
 them; an action nobody named shows its code. The Excel export keeps the full records.
@@ -20,8 +20,8 @@ from typing import Any
 from baochi.cases.workflow import COORDINATING, RESPONSIBLE, STATUS_LABELS
 from baochi.labels import label_name
 from baochi.registry.model import ENTITIES
-from baochi.watch.spikes import vi_figure
 from baochi.web.auth import ROLES
+from baochi.web.i18n import DEFAULT, figure, translator
 from baochi.web.templating import day, local
 
 LABELS = {
@@ -57,24 +57,31 @@ def _as_written(field: str, value: Any) -> Any:
     return value
 
 
-def naming(action: str, departments: Mapping[int, str], entity: str = "") -> Naming:
-    """How an action's codes read: a case's status and departments (by id), a user's role, a
-    corrected label, a registry entry's choices (its `entity` is "licences:gp-1")."""
+def naming(
+    action: str, departments: Mapping[int, str], entity: str = "", lang: str = DEFAULT
+) -> Naming:
+    """How an action's codes read in the language `lang`: a case's status and departments (by
+    id), a user's role, a corrected label, a registry entry's choices (its `entity` is
+    "licences:gp-1"). A department's name is its own, in every language."""
     area = action.split(".", 1)[0]
     kind = ENTITIES.get(entity.split(":", 1)[0]) if area == "registry" else None
     coded = {f.name: f for f in kind.fields if f.choices} if kind else {}
+    translate = translator(lang)
+
+    def word(name: Any) -> Any:
+        return translate(name) if isinstance(name, str) else name
 
     def named(field: str, value: Any) -> Any:
         if field in coded and isinstance(value, str):
-            return coded[field].choice_label(value)
+            return word(coded[field].choice_label(value))
         if area == "case" and field == "status":
-            return STATUS_LABELS.get(value, value)
+            return word(STATUS_LABELS.get(value, value))
         if area == "case" and field in (RESPONSIBLE, COORDINATING):
             return departments.get(value, value)
         if area == "user" and field == "role":
-            return ROLES.get(value, value)
+            return word(ROLES.get(value, value))
         if action == "label.correct" and isinstance(value, str):
-            return label_name(field, value)
+            return word(label_name(field, value))
         return value
 
     return named
@@ -89,15 +96,18 @@ class Change:
     after: str
 
 
-def changes(before: str | None, after: str | None, named: Naming = _as_written) -> list[Change]:
+def changes(
+    before: str | None, after: str | None, named: Naming = _as_written, lang: str = DEFAULT
+) -> list[Change]:
     """The fields whose values read differently in two audited records (JSON), in the order
-    they were written, codes `named`; a record added or removed shows each field it has a
-    value for."""
+    they were written, codes `named`, yes/no and figures in the language `lang`; a record added
+    or removed shows each field it has a value for."""
     old, new = _record(before), _record(after)
     shown = []
     for name in dict.fromkeys([*old, *new]):
         read = partial(named, name)
-        shown.append(Change(name, _shown(old.get(name), read), _shown(new.get(name), read)))
+        was, now = _shown(old.get(name), read, lang), _shown(new.get(name), read, lang)
+        shown.append(Change(name, was, now))
     return [c for c in shown if c.before != c.after]
 
 
@@ -112,9 +122,9 @@ def _record(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"": value}
 
 
-def _shown(value: Any, named: Callable[[Any], Any]) -> str:
-    """A value as one short line of text, its codes named; dates and figures as the pages
-    write them."""
+def _shown(value: Any, named: Callable[[Any], Any], lang: str) -> str:
+    """A value as one short line of text, its codes named; yes/no, dates and figures as the
+    pages write them in the language `lang`."""
     if value is None or value == "" or value == []:
         return ""
     if isinstance(value, list):
@@ -122,9 +132,9 @@ def _shown(value: Any, named: Callable[[Any], Any]) -> str:
     else:
         value = named(value)
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return translator(lang)("có" if value else "không")
     if isinstance(value, float):
-        return vi_figure(value)
+        return figure(value, lang)
     if isinstance(value, str) and ISO_DAY.match(value):
         value = _moment(value)
     text = " ".join(str(value).split())

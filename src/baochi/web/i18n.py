@@ -1,30 +1,42 @@
-"""Vietnamese first, English on request: the interface's words, keyed by their Vietnamese text.
+"""Vietnamese first, English on request: the interface's words, keyed by their Vietnamese text,
+and numbers written as each language writes them.
 
 A template writes `{{ _("Tổng quan") }}`; with English chosen it reads the catalogue below, and a
 phrase missing from it stays Vietnamese rather than failing. The shell's phrases are here; each
 area keeps its own beside its templates (`<area>/templates/en.json`), added when the app loads it.
+
+Vietnamese has no plural, English has: a word that counts things, or an entity's name that means
+one entry or the whole list, has two English forms, for one and for more (`["article",
+"articles"]`). `_` gives the form for more; `_n("bài", count)` the form its count wants, and
+`_n(text, 1)` names one entry.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import Request
 
+from baochi.watch.spikes import vi_figure, vi_number
+
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT = "vi"
 COOKIE = "baochi_lang"
 
-EN: dict[str, str] = {
+# A phrase's English: one text, or [for one, for more] (see above).
+English = str | list[str]
+
+EN: dict[str, English] = {
     # navigation
     "Tổng quan": "Overview",
     "Tìm kiếm": "Search",
     "Câu chuyện": "Stories",
     "Nguồn tin": "Sources",
     "Cảnh báo": "Alerts",
-    "Cơ quan báo chí": "Press agencies",
+    "Cơ quan báo chí": ["Press agency", "Press agencies"],
     "Chỉ tiêu": "Targets",
     "Báo cáo": "Reports",
     "Quản trị": "Admin",
@@ -59,7 +71,7 @@ EN: dict[str, str] = {
     "AND (hoặc để trống), OR, NOT và ngoặc đơn.": "AND (or nothing), OR, NOT and parentheses.",
     "Cài đặt được đổi trong tệp TOML": "Settings are changed in the TOML file",
     "Trường:": "Fields:",
-    "bài": "articles",
+    "bài": ["article", "articles"],
     "bảng": "table",
     "chỉ các hồ sơ giao cho phòng ban của mình, và trả lời chúng.": (
         "only the cases given to their department, and answering them."
@@ -70,7 +82,7 @@ EN: dict[str, str] = {
     "hoặc biến môi trường": "or the environment variables",
     "không khớp với": "does not match",
     "Lỗi": "Failing",
-    "lỗi liên tiếp": "failures in a row",
+    "lỗi liên tiếp": ["failure in a row", "failures in a row"],
     "mọi từ đều phải có; có dấu hay không dấu đều được": (
         "every word must appear; with or without diacritics"
     ),
@@ -132,7 +144,7 @@ EN: dict[str, str] = {
     "quá hạn": "overdue by",
     "hạn hôm nay": "due today",
     "còn": "due in",
-    "ngày": "days",
+    "ngày": ["day", "days"],
     "Nguồn tin gặp lỗi": "Failing sources",
     "Bài được gắn cờ": "Flagged articles",
     "Chưa có dữ liệu.": "No data yet.",
@@ -198,7 +210,8 @@ EN: dict[str, str] = {
     ),
     "Đã ghi số liệu của kỳ báo cáo.": "The period's figure is recorded.",
     "Đã nhập văn bản chỉ đạo từ tệp.": "The directive was imported from the file.",
-    "Địa chỉ": "URL",
+    "Địa chỉ": "Address",  # of a press agency's office
+    "Địa chỉ web": "URL",
     "Loại": "Kind",
     "Lần thành công cuối": "Last success",
     "Lỗi liên tiếp": "Consecutive failures",
@@ -242,10 +255,14 @@ EN: dict[str, str] = {
     "nguồn quá hạn thu thập: bộ thu thập có đang chạy?": (
         "sources overdue: is the collector running?"
     ),
-    "nguồn đã quá giờ thu thập hơn": "sources are overdue by more than",
-    "giờ: bộ thu thập (baochi worker hoặc baochi run) có đang chạy không?": (
-        "hours: is the collector (baochi worker or baochi run) running?"
-    ),
+    "nguồn đã quá giờ thu thập hơn": [
+        "source is overdue by more than",
+        "sources are overdue by more than",
+    ],
+    "giờ: bộ thu thập (baochi worker hoặc baochi run) có đang chạy không?": [
+        "hour: is the collector (baochi worker or baochi run) running?",
+        "hours: is the collector (baochi worker or baochi run) running?",
+    ],
     "Đã tắt": "Disabled",
     "Tắt": "Disable",
     "Bật lại": "Enable",
@@ -313,6 +330,9 @@ EN: dict[str, str] = {
     "Thêm danh sách theo dõi": "Add a watchlist",
     "Giá trị": "Value",
     "Mô tả": "Description",
+    # a yes/no value: a register's flag, a field in the audit log
+    "có": "yes",
+    "không": "no",
     # account
     "Mã truy cập API": "API tokens",
     "Tạo mã mới": "Create a token",
@@ -387,7 +407,7 @@ EN: dict[str, str] = {
     ),
 }
 
-CATALOGUES: dict[str, dict[str, str]] = {"vi": {}, "en": dict(EN)}
+CATALOGUES: dict[str, dict[str, English]] = {"vi": {}, "en": dict(EN)}
 AREA_CATALOGUE = "en.json"
 
 
@@ -398,10 +418,42 @@ def extend(folder: Path) -> None:
         CATALOGUES["en"].update(json.loads(path.read_text(encoding="utf-8")))
 
 
+def _form(found: English, one: bool) -> str:
+    """A phrase's English, for one thing or for more when it has two forms."""
+    if isinstance(found, str):
+        return found
+    return found[0] if one else found[-1]
+
+
 def translator(lang: str) -> Callable[[str], str]:
-    """The `_` function for a language: the catalogue's phrase, else the Vietnamese one."""
+    """The `_` function for a language: the catalogue's phrase (a counting word's form for
+    more), else the Vietnamese one."""
     catalogue = CATALOGUES.get(lang, {})
-    return lambda text: catalogue.get(text, text)
+    return lambda text: _form(catalogue.get(text, text), one=False)
+
+
+def counter(lang: str) -> Callable[[str, float], str]:
+    """The `_n` function for a language: a phrase as it reads beside a count ("1 article",
+    "2 articles"); `_n(label, 1)` names one entry of what `_(label)` names as a list."""
+    catalogue = CATALOGUES.get(lang, {})
+    return lambda text, count: _form(catalogue.get(text, text), one=count == 1)
+
+
+def number(value: float, digits: int, lang: str) -> str:
+    """A number as the language writes it, with `digits` decimals: "1.234,5" in Vietnamese,
+    "1,234.5" in English."""
+    if lang != "en":
+        return vi_number(value, digits)
+    return f"{value:,.{digits}f}" if math.isfinite(value) else str(value)
+
+
+def figure(value: float, lang: str) -> str:
+    """A reported figure with the decimals it has (to two), as the language writes it: 62.5
+    reads "62,5" in Vietnamese, "62.5" in English; 8.0 reads "8"."""
+    if lang != "en":
+        return vi_figure(value)
+    text = number(value, 2, lang)
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def language(request: Request, preferred: str | None = None) -> str:

@@ -6,6 +6,7 @@ Jinja2 autoescaping is on for every .html template, so crawled text is always sh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,14 +15,16 @@ from urllib.parse import urlencode, urlsplit
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import FileSystemLoader
+from jinja2 import FileSystemLoader, pass_context
+from jinja2.runtime import Context
 
 from baochi.collect.explain import explain
 from baochi.hanoi_time import HANOI, minute
 from baochi.labels import label_name
-from baochi.watch.spikes import vi_figure, vi_number
 from baochi.web.auth import ROLES, csrf_token
-from baochi.web.i18n import LANGUAGES, language, translator
+from baochi.web.i18n import DEFAULT, LANGUAGES, counter, language, translator
+from baochi.web.i18n import figure as written_figure
+from baochi.web.i18n import number as written_number
 
 TEMPLATES = Path(__file__).with_name("templates")
 templates = Jinja2Templates(directory=TEMPLATES)
@@ -43,26 +46,38 @@ def day(value: dt.datetime | dt.date | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def number(value: float | int | None, digits: int = 0) -> str:
-    """As written in Vietnamese: thousands with dots, decimals after a comma (12.345,6)."""
-    return "—" if value is None else vi_number(value, digits)
+def number(value: float | int | None, digits: int = 0, lang: str = DEFAULT) -> str:
+    """As the language writes it: 12.345,6 in Vietnamese, 12,345.6 in English."""
+    return "—" if value is None else written_number(value, digits, lang)
 
 
-def figure(value: float | int | None) -> str:
-    """A reported figure with the decimals it has: `{{ 62.5 | figure }}` → "62,5"."""
-    return "—" if value is None else vi_figure(value)
+def figure(value: float | int | None, lang: str = DEFAULT) -> str:
+    """A reported figure with the decimals it has: `{{ 62.5 | figure }}` → "62,5" ("62.5" in
+    English)."""
+    return "—" if value is None else written_figure(value, lang)
 
 
-def filesize(value: float) -> str:
-    """A file's size in Vietnamese, in units of 1000 as Jinja's filesizeformat counts:
-    "193 byte", "1,2 kB", "3,4 MB"."""
+def filesize(value: float, lang: str = DEFAULT) -> str:
+    """A file's size in units of 1000 as Jinja's filesizeformat counts: "193 byte", "1,2 kB",
+    "3,4 MB" in Vietnamese, "193 bytes", "1.2 kB" in English."""
     if value < 1000:
-        return f"{vi_number(value, 0)} byte"
+        return f"{written_number(value, 0, lang)} {'bytes' if lang == 'en' else 'byte'}"
     for unit in ("kB", "MB"):
         value /= 1000
         if round(value, 1) < 1000:
-            return f"{vi_number(value, 1)} {unit}"
-    return f"{vi_number(value / 1000, 1)} GB"
+            return f"{written_number(value, 1, lang)} {unit}"
+    return f"{written_number(value / 1000, 1, lang)} GB"
+
+
+def _in_page_language(write: Callable[..., str]) -> Callable[..., str]:
+    """A filter that writes its value as the page's language does (its context's `lang`;
+    Vietnamese outside a request's page): `{{ 1461 | number }}` → "1.461", or "1,461"."""
+
+    @pass_context
+    def shown(context: Context, value: Any, *args: Any) -> str:
+        return write(value, *args, lang=str(context.get("lang", DEFAULT)))
+
+    return shown
 
 
 def label(code: str | None, task: str) -> str:
@@ -80,9 +95,9 @@ def query(params: dict[str, Any]) -> str:
 templates.env.filters.update(
     local=local,
     day=day,
-    number=number,
-    figure=figure,
-    filesize=filesize,
+    number=_in_page_language(number),
+    figure=_in_page_language(figure),
+    filesize=_in_page_language(filesize),
     label=label,
     query=query,
     why=explain,
@@ -160,7 +175,8 @@ def done(path: str, key: str, anchor: str = "") -> str:
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    """Render a page with the shared context: user, language, `_`, navigation and CSRF token."""
+    """Render a page with the shared context: user, language, `_` and `_n`, navigation and
+    CSRF token."""
     user = getattr(request.state, "user", None)
     lang = language(request, user.lang if user else None)
     nav: list[NavItem] = getattr(request.app.state, "nav", [])
@@ -170,6 +186,7 @@ def render(
         "languages": LANGUAGES,
         "roles": ROLES,
         "_": translator(lang),
+        "_n": counter(lang),
         "nav": [item for item in nav if user and user.role in item.roles],
         "badges": badges(request, user),
         "csrf": csrf_token(request),

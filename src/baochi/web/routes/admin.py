@@ -19,6 +19,7 @@ from baochi.web.auth import ADMIN, ROLES, require, web_store
 from baochi.web.departments import MergeError
 from baochi.web.departments import merge_department as merge
 from baochi.web.exports import newest_only, xlsx_response
+from baochi.web.i18n import language
 from baochi.web.templating import NavItem, done, local, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
@@ -283,6 +284,7 @@ def audit_log(
     older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     labels = audit_view.LABELS | request.app.state.audit_labels
     departments = {d["id"]: d["name"] for d in web.departments()}
+    lang = language(request, user.lang)  # the codes' names and yes/no read in it
     # whom "user:7" and "department:4" are, beside the id the filter links by
     named = {f"user:{u.id}": u.username for u in web.users()}
     named |= {f"department:{i}": name for i, name in departments.items()}
@@ -291,7 +293,10 @@ def audit_log(
             e,
             labels.get(e["action"], e["action"]),
             audit_view.changes(
-                e["before"], e["after"], audit_view.naming(e["action"], departments, e["entity"])
+                e["before"],
+                e["after"],
+                audit_view.naming(e["action"], departments, e["entity"], lang),
+                lang,
             ),
             named.get(e["entity"], ""),
         )
