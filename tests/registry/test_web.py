@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Callable, Iterator
+from html import unescape
 
 import pytest
 from fastapi import FastAPI
@@ -293,3 +294,88 @@ def test_each_list_names_a_field_once(client_as) -> None:
         assert head is not None, name
         labels = re.findall(r"<th>(.*?)</th>", head.group(1))
         assert len(labels) == len(set(labels)), (name, labels)
+
+
+def _english(client: TestClient) -> TestClient:
+    """The client with English chosen, as the language switch does."""
+    client.get("/lang/en")
+    return client
+
+
+def _text(html: str) -> str:
+    """A page's words, tags dropped and spaces joined, as a reader sees them."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_an_agency_reads_in_english_field_by_field(client_as) -> None:
+    """Its address is an address, not the sources form's URL; one agency is "Press agency";
+    the city-press flag and the head's title are words of the page's language."""
+    lan = _english(client_as("analyst"))
+    page = _text(lan.get("/registry/agencies/hanoimoi").text)
+    assert "Address 44 Lê Thái Tổ, Hà Nội" in page and "URL" not in page
+    assert "Press agency Code hanoimoi" in page  # the entry's card: one agency
+    assert "City press yes" in page and "Head's title Editor-in-chief" in page
+    assert "Merged from 05/02/2026" in page  # its status, as the list says it too
+    assert "Merged from 05/02/2026" in _text(lan.get("/registry/agencies").text)
+    assert "URL" in _text(lan.get("/sources").text)  # where an address is a web address
+    lan.get("/lang/vi")
+    page = _text(lan.get("/registry/agencies/hanoimoi").text)
+    assert "Địa chỉ 44 Lê Thái Tổ, Hà Nội" in page and "Báo chí Thành phố có" in page
+    assert "Đã sáp nhập từ 05/02/2026" in page
+    assert "Địa chỉ web" in _text(lan.get("/sources").text)
+
+
+def test_every_form_is_titled_in_the_page_language(client_as) -> None:
+    from baochi.registry.model import ENTITIES
+
+    hoa = client_as("admin")
+    new = hoa.get("/registry/agencies/new").text
+    assert '<h1 class="h4 mb-3">Thêm cơ quan báo chí</h1>' in new
+    assert "<title>Thêm cơ quan báo chí · baochi</title>" in new
+    assert "Cơ quan báo chí: cand" in hoa.get("/registry/agencies/cand/edit").text
+    _english(hoa)
+    for name in ENTITIES:
+        page = hoa.get(f"/registry/{name}/new").text
+        heading = re.search(r'<h1 class="h4 mb-3">(.*?)</h1>', page)
+        assert heading is not None and heading.group(1).startswith("New "), name
+        assert f"<title>{heading.group(1)} · baochi</title>" in page, name
+    assert '<h1 class="h4 mb-3">New press agency</h1>' in hoa.get("/registry/agencies/new").text
+    assert '<h1 class="h4 mb-3">New press card</h1>' in hoa.get("/registry/cards/new").text
+    edit = hoa.get("/registry/agencies/cand/edit").text
+    assert '<h1 class="h4 mb-3">Press agency: cand</h1>' in edit
+    assert "<title>Press agency: cand · baochi</title>" in edit
+    card = hoa.get("/registry/cards/new").text  # a card belongs to one agency
+    assert '<label class="form-label small" for="f-agency">Press agency *</label>' in card
+    assert "Press agencies" not in card.split("</h1>", 1)[1]
+
+
+def test_one_entry_is_named_in_the_singular_and_the_list_in_the_plural(client_as) -> None:
+    lan = _english(client_as("analyst"))
+    overview = lan.get("/registry").text
+    quiet = re.findall(r'<span class="badge text-bg-light">([^<]+)</span>', overview)
+    assert quiet and "Press agency" in quiet and "Press agencies" not in quiet
+    assert '<div class="kpi-label">Press agencies</div>' in overview  # the list, many
+    listed = lan.get("/registry/domains").text
+    assert "<th>Press agency</th>" in listed  # a domain's agency: one
+
+
+def test_the_restructuring_reads_the_same_everywhere_in_english(client_as) -> None:
+    """The actions' list, statuses and forms; the milestones' heading and dates."""
+    lan = _english(client_as("analyst"))
+    actions = lan.get("/registry/actions").text
+    assert "Restructuring scheme: tasks" in actions and "Arrangement" not in actions
+    merger = actions.split('href="/registry/actions/hn-2026-sap-nhap"')[1].split("</tr>")[0]
+    assert '<td class="small">Merger</td>' in merger  # its kind, and its status: done
+    assert re.search(r'<td class="small">Done</td>\s*$', merger)
+    choices = set(re.findall(r'<td class="small">([^<]+)</td>', actions))
+    assert {"Merger", "Conversion", "Done"} <= choices
+    assert not {"Sáp nhập", "Chuyển đổi", "Hoàn thành", "Kế hoạch"} & choices
+    assert "Restructuring scheme" in _text(lan.get("/registry").text)
+    page = lan.get("/registry/actions/hn-2026-sap-nhap").text
+    assert re.search(r'<div class="card-header">Milestones</div>', page)
+    assert "Completed on 25/11/2025" in _text(page) and "done 25/11/2025" not in page
+    assert "Milestones Done" not in _text(page)
+    assert "Restructuring task" in page and "Form Merger" in _text(page)
+    lan.get("/lang/vi")
+    page = lan.get("/registry/actions/hn-2026-sap-nhap").text
+    assert "Hoàn thành ngày 25/11/2025" in _text(page)

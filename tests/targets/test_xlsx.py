@@ -68,6 +68,39 @@ def test_round_trip_keeps_vietnamese_and_everything_else(store: Store, tmp_path)
     assert snapshot(store) == before
 
 
+def test_a_task_s_progress_and_an_indicator_s_direction_are_written_in_words(
+    store: Store, tmp_path
+) -> None:
+    """The workbook says "Đang thực hiện" and "Giảm", as the office writes them, not the codes
+    "in_progress" and "decrease"; an import reads the words, and the codes of older files."""
+    targets.load_example(store.engine)
+    book = load_workbook(io.BytesIO(targets.export_directive(store.engine, "1559-TB/TU", TODAY)))
+    tasks, indicators = book["Nhiệm vụ"], book["Chỉ tiêu"]
+    assert tasks["F1"].value == "Tình trạng" and indicators["I1"].value == "Chiều"
+    assert {row[5] for row in tasks.iter_rows(min_row=2, values_only=True)} == {"Đang thực hiện"}
+    directions = {row[0]: row[8] for row in indicators.iter_rows(min_row=2, values_only=True)}
+    assert directions == {"CQBC-2020": "Giảm", "TTHC-3-4": "Tăng"}
+    tasks["F2"], tasks["F3"], indicators["I2"] = "hoan thanh", "not_started", "decrease"
+    out = io.BytesIO()
+    book.save(out)
+    other = fresh_store(tmp_path / "other")
+    targets.import_directive(other.engine, out.getvalue())
+    _, imported, found, _ = snapshot(other)
+    assert [t[5] for t in imported[:3]] == ["done", "not_started", "in_progress"]
+    assert [i[7] for i in found] == ["decrease", "increase"]
+    tasks["F2"] = "Xong rồi"
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(targets.RowsInvalid) as caught:
+        targets.import_directive(other.engine, out.getvalue())
+    (problem,) = caught.value.problems
+    assert problem == (
+        "Nhiệm vụ",
+        2,
+        "«Tình trạng» phải là một trong Chưa thực hiện, Đang thực hiện, Hoàn thành: 'Xong rồi'",
+    )
+
+
 def test_an_edited_workbook_updates_the_directive(store: Store) -> None:
     targets.load_example(store.engine)
     book = load_workbook(io.BytesIO(targets.export_directive(store.engine, "1559-TB/TU", TODAY)))

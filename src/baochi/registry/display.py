@@ -37,10 +37,12 @@ _BLOCKS = "▁▂▃▄▅▆▇█"
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One value as shown: text, and a link when it names another entry."""
+    """One value as shown: text, and a link when it names another entry; a choice's name or
+    yes/no is the interface's word, `translated` into the page's language."""
 
     text: str
     href: str = ""
+    translated: bool = False
 
 
 def href(entity: str, key: str) -> str:
@@ -66,9 +68,9 @@ def cells(entity: Entity, rec: Record, field: str, names: dict[str, dict[str, st
     if value is None or value == "":
         return []
     if spec.kind == CHOICE:
-        return [Cell(spec.choice_label(value))]
+        return [Cell(spec.choice_label(value), translated=True)]
     if spec.kind == BOOL:
-        return [Cell("có" if value else "không")]
+        return [Cell("có" if value else "không", translated=True)]
     if spec.kind == DATE:
         return [Cell(f"{value:%d/%m/%Y}")]
     return [Cell(str(value))]

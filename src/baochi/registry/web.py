@@ -49,7 +49,7 @@ from baochi.registry.files import (
     xlsx_bytes,
 )
 from baochi.registry.lineage import Lineage
-from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity, Record
+from baochi.registry.model import ACTIONS, AGENCY_STATUSES, BOOL, ENTITIES, REFS, Entity, Record
 from baochi.registry.scheme import action_state, complete_action, progress
 from baochi.registry.validate import RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
@@ -287,10 +287,11 @@ def entity_list(
             {
                 "rec": rec,
                 "cells": [cells(entity, rec, c, names) for c in COLUMNS[name]],
-                "status": lineage.status(rec["code"]).label if lineage else "",
+                "status": lineage.status(rec["code"]) if lineage else None,
             }
             for rec in rows
         ],
+        "agency_statuses": dict(AGENCY_STATUSES),
         "q": q,
         "retired": retired,
         "can_edit": user.role == ADMIN,
@@ -319,8 +320,7 @@ def _form_page(
     errors: list[str] | None = None,
 ) -> Response:
     names = titles(_store(request))
-    context = {
-        "title": f"{entity.label}: {key}" if key else f"Thêm {entity.label.lower()}",
+    context = {  # the page's title is the form's, in the page's language: see form.html
         "entity": entity,
         "key": key,
         "values": {f.name: form_value(entity, rec, f.name) for f in entity.fields},
@@ -399,6 +399,7 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
             for c in store.changes(entity=name, key=key, limit=50)
         ],
         "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
+        "agency_statuses": dict(AGENCY_STATUSES),
         "labels": labels,
         "milestones": milestones(store, key, today) if name == "actions" else [],
         "state": action_state(rec, today) if name == "actions" else "",

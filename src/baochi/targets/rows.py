@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from baochi.targets.status import TASK_STATUSES
+from baochi.vi import fold
 
-DIRECTIONS = ("increase", "decrease")
+# Which way an indicator should move, by its name in a workbook.
+DIRECTIONS = {"increase": "Tăng", "decrease": "Giảm"}
 
 
 @dataclass
@@ -79,12 +81,18 @@ class _Checker:
             return None
 
     def choice(
-        self, sheet: str, row: int, item: dict[str, Any], name: str, allowed: tuple[str, ...]
+        self, sheet: str, row: int, item: dict[str, Any], name: str, allowed: Mapping[str, str]
     ) -> str:
-        value = str(item.get(name) or allowed[0]).strip()
-        if value not in allowed:
-            self.problems.append((sheet, row, f"«{name}» phải là một trong {', '.join(allowed)}"))
-        return value
+        """The code of a choice written by its name (any case, with or without diacritics), as
+        a workbook shows it, or by its code, as the shipped JSON does; the first when empty."""
+        value = str(item.get(name) or "").strip()
+        codes = {fold(label): code for code, label in allowed.items()} | {c: c for c in allowed}
+        code = codes.get(fold(value)) if value else next(iter(allowed))
+        if code is None:
+            names = ", ".join(allowed.values())
+            self.problems.append((sheet, row, f"«{name}» phải là một trong {names}: {value!r}"))
+            return value
+        return code
 
 
 def check_rows(

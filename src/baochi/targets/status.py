@@ -42,7 +42,12 @@ LABELS = {
 }
 ON_TRACK_GAP = 0.10
 AT_RISK_GAP = 0.25
-TASK_STATUSES = ("not_started", "in_progress", "done")
+# A task's own progress as the office states it, by its name in a workbook.
+TASK_STATUSES = {
+    "not_started": "Chưa thực hiện",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+}
 
 
 @dataclass(frozen=True, slots=True)

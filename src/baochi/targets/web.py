@@ -114,7 +114,7 @@ def export_lagging(request: Request, user: Reader) -> Response:
             view.task.title,
             view.task.lead_unit,
             view.task.coordinating_units,
-            day(view.task.due_on),
+            view.task.due_on,  # a date cell, as in the directive's own workbook
             LABELS[view.status],
             page_link(request, f"/targets/{d.code}"),
         )
@@ -174,6 +174,11 @@ def _number(text: str) -> float:
         raise ValueError(f"giá trị «{text}» không phải là số") from None
 
 
+# The refusal of a period still to come: the form says it in the page's language (English in
+# en.json), the API as it is.
+FUTURE_PERIOD = "Ngày cuối kỳ không được sau hôm nay: không báo cáo trước cho một kỳ chưa kết thúc."
+
+
 def _period(text: str, today: dt.date) -> dt.date:
     """The period's last day, which cannot be in the future."""
     try:
@@ -181,7 +186,7 @@ def _period(text: str, today: dt.date) -> dt.date:
     except ValueError:
         raise ValueError(f"ngày cuối kỳ «{text}» không hợp lệ (yyyy-mm-dd)") from None
     if day > today:
-        raise ValueError("không báo cáo trước cho một kỳ chưa kết thúc")
+        raise ValueError(FUTURE_PERIOD)
     return day
 
 

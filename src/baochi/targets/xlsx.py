@@ -1,4 +1,5 @@
-"""A directive as an Excel workbook, out and back: one sheet per part, Vietnamese headers.
+"""A directive as an Excel workbook, out and back: one sheet per part, Vietnamese headers, a
+task's progress and an indicator's direction by their Vietnamese names ("Đang thực hiện", "Tăng").
 
 Export adds the computed statuses for reading; import ignores them, checks every row first and
 writes nothing until the whole workbook is right.
@@ -18,8 +19,8 @@ from sqlalchemy import Engine
 
 from baochi.tables import workbook
 from baochi.targets.board import board, save
-from baochi.targets.rows import RowsInvalid, check_rows
-from baochi.targets.status import LABELS
+from baochi.targets.rows import DIRECTIONS, RowsInvalid, check_rows
+from baochi.targets.status import LABELS, TASK_STATUSES
 from baochi.vi import fold
 
 SHEETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
@@ -118,12 +119,14 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
         parts["tasks"].append(
             {
                 **{k: getattr(t.task, k) for k, _ in SHEETS["tasks"][1]},
+                "status": TASK_STATUSES.get(t.task.status, t.task.status),
                 COMPUTED: LABELS[t.status],
             }
         )
     for i in sorted(indicator_views, key=lambda v: v.indicator.code):
         row = {k: getattr(i.indicator, k, None) for k, _ in SHEETS["indicators"][1]}
         row["task_position"] = positions.get(i.indicator.task_id or -1)
+        row["direction"] = DIRECTIONS.get(i.indicator.direction, i.indicator.direction)
         parts["indicators"].append({**row, COMPUTED: i.judgement.label})
         for r in i.reports:
             parts["reports"].append(

@@ -21,6 +21,7 @@ from baochi.watch.spikes import vi_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MINUTE_FORMAT = "dd/mm/yyyy hh:mm"  # a moment in a workbook, as the pages write it
+DAY_FORMAT = "dd/mm/yyyy"  # a day in a workbook, as the pages write it
 Row = Sequence[object]
 # What a file name in a header must not hold: control characters, quotes, backslashes.
 UNSAFE_IN_NAME = re.compile(r'[\x00-\x1f\x7f"\\]')
@@ -76,13 +77,18 @@ def csv_response(name: str, header: Row, rows: Iterable[Row]) -> Response:
 
 def _xlsx_cell(sheet: Any, value: object) -> object:
     """A cell of a workbook: an aware moment as a date and time in Hà Nội (Excel knows no time
-    zones), shown as the pages write it; text defused (safe_cell); numbers as they are."""
-    if not isinstance(value, dt.datetime):
+    zones) and a day as a date, shown as the pages write them; text defused (safe_cell); numbers
+    as they are."""
+    if not isinstance(value, dt.date):
         return safe_cell(value)
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(sheet, value.astimezone(HANOI).replace(tzinfo=None))
-    cell.number_format = MINUTE_FORMAT
+    if isinstance(value, dt.datetime):
+        cell = WriteOnlyCell(sheet, value.astimezone(HANOI).replace(tzinfo=None))
+        cell.number_format = MINUTE_FORMAT
+    else:
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = DAY_FORMAT
     return cell
 
 
