@@ -18,6 +18,12 @@ def digest(text: str) -> str:
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def web_address(url: str) -> bool:
+    """Whether a page may link out to `url`: an http(s) address. The collector stores no other,
+    but a link is not where to find out that a hand-made row holds "javascript:…"."""
+    return urlsplit(url.strip()).scheme.lower() in _DEFAULT_PORTS
+
+
 def source_url(url: str) -> str:
     """A source's address as stored: scheme and host in lower case, no default port and no
     fragment, so "HTTP://Hanoimoi.vn:80/rss#top" is the source "http://hanoimoi.vn/rss"; the

@@ -136,6 +136,11 @@ def test_social_pages_show_posts_channels_and_story_discussion(
     assert "Thành phố trả lời về tình trạng ngập" in story_page.text
     assert "&lt;script&gt;" in story_page.text  # the comment joined through its post
 
+    leader.get("/lang/en?next=/social")  # one post, one comment; counts that agree
+    english = leader.get("/social").text
+    assert "Post · Facebook" in english and "Comment · Facebook" in english
+    assert "120 Reactions · 2 Comments · 7 Shares" in english
+
     assert client_as("officer").get("/social").status_code in (303, 403)
 
 

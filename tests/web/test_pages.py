@@ -199,6 +199,18 @@ def test_hostile_article_is_shown_as_text_everywhere(client_as, articles) -> Non
     assert client.get(f"/api/v1/documents/{articles[0]}").json()["title"] == HOSTILE_TITLE
 
 
+def test_an_address_that_is_no_web_address_is_not_a_link(client_as, store) -> None:
+    """A row whose address is "javascript:…" (no collector stores one; a hand-made row could)
+    shows it as text: no link runs it, whatever the page's policy would do."""
+    now = dt.datetime.now(dt.UTC)
+    url = "javascript:alert(document.cookie)"
+    article = Article(url, "Tin có địa chỉ lạ", "", "Nội dung bài viết về Hà Nội. " * 20, now)
+    doc = store.save_document(Document(article, Keys.of(article)), [], now)[1]
+    page = client_as("analyst").get(f"/documents/{doc}").text
+    assert 'href="javascript:' not in page and url in page
+    assert "Xem bài gốc" not in page
+
+
 def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articles) -> None:
     client = client_as("analyst")
     html = client.get("/search", params={"q": "ha noi"}).text

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from baochi.records import web_address
 from baochi.reports.charts import png
 from baochi.reports.paper import Chart, Paper
 
@@ -15,6 +16,7 @@ TEMPLATES = Path(__file__).with_name("templates")
 _env = Environment(
     loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), auto_reload=False
 )
+_env.tests["web_address"] = web_address
 
 
 def chart_uri(chart: Chart) -> str:

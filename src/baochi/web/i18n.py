@@ -271,7 +271,7 @@ EN: dict[str, English] = {
     "Thêm": "Add",
     "Tình trạng": "Status",
     # alerts
-    "Danh sách theo dõi": "Watchlists",
+    "Danh sách theo dõi": ["Watchlist", "Watchlists"],
     "Cảnh báo gần đây": "Recent alerts",
     "Truy vấn": "Query",
     "Tên": "Name",

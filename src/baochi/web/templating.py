@@ -21,6 +21,7 @@ from jinja2.runtime import Context
 from baochi.collect.explain import explain
 from baochi.hanoi_time import HANOI, minute
 from baochi.labels import label_name
+from baochi.records import web_address
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import DEFAULT, LANGUAGES, counter, language, translator
 from baochi.web.i18n import figure as written_figure
@@ -102,6 +103,7 @@ templates.env.filters.update(
     query=query,
     why=explain,
 )
+templates.env.tests["web_address"] = web_address
 
 
 def here(request: Request) -> str:
