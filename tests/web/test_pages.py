@@ -691,6 +691,10 @@ def test_sources_count_in_english_one_thing_or_more(client_as, store) -> None:
     assert note and note.group(1).startswith("1 source is overdue by more than 1 hour: is the")
     assert "1 failure in a row" in page
     assert re.search(r'<td class="text-end text-secondary d-none d-md-table-cell">0\.0</td>', page)
+    dashboard = client.get("/").text
+    assert "1 source overdue: is the collector running?" in dashboard
+    assert "1 failure in a row" in dashboard and "1 consecutive failures" not in dashboard
+    assert "1 failure in a row" in client.get(f"/sources/{failing}").text
     client.get("/lang/vi")
     page = client.get("/sources").text
     assert "RSS/Atom · 1 bài</div>" in page and "1 nguồn đã quá giờ thu thập hơn 1 giờ" in page

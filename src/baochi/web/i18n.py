@@ -252,9 +252,10 @@ EN: dict[str, English] = {
     "chưa lấy được bài nào": "none collected yet",
     "Bài mới gần nhất": "Last new article",
     "kể từ": "since",
-    "nguồn quá hạn thu thập: bộ thu thập có đang chạy?": (
-        "sources overdue: is the collector running?"
-    ),
+    "nguồn quá hạn thu thập: bộ thu thập có đang chạy?": [
+        "source overdue: is the collector running?",
+        "sources overdue: is the collector running?",
+    ],
     "nguồn đã quá giờ thu thập hơn": [
         "source is overdue by more than",
         "sources are overdue by more than",
