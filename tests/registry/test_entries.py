@@ -70,6 +70,29 @@ def test_an_actions_dates_follow_each_other_and_none_done_is_ahead(
     save(example, "actions", {**done, "completed_on": today.isoformat()}, "hoa")
 
 
+def test_a_form_says_everything_wrong_with_it_at_once(registry: RegistryStore) -> None:
+    """A bad e-mail, a code with spaces and a month that is no month are named together, not
+    one submission after another; "13/2099" as the month a head was reported is refused."""
+    form = {
+        "code": "bao moi",
+        "name": "Báo Mới",
+        "email": "toasoan@",
+        "head_as_of": "13/2099",
+    }
+    with pytest.raises(RegistryImportError) as caught:
+        save(registry, "agencies", form, "hoa")
+    errors = caught.value.errors
+    assert len(errors) == 3, errors
+    assert errors[0] == "Thư điện tử (email): 'toasoan@' không phải địa chỉ thư điện tử"
+    assert errors[1].startswith("mã 'bao moi' chỉ gồm chữ không dấu")
+    assert errors[2].startswith(
+        "Người đứng đầu, theo tin (tháng/năm): '13/2099' không phải tháng/năm đã qua"
+    )
+    save(
+        registry, "agencies", {**form, "code": "baomoi", "email": "", "head_as_of": "6/2025"}, "hoa"
+    )
+
+
 def test_the_audit_hook_writes_in_the_same_transaction(registry: RegistryStore) -> None:
     seen = []
 

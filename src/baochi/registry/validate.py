@@ -48,6 +48,7 @@ _ORDERED = (
     ("decision_date", "announced_on"),
     ("decision_date", "effective_on"),
 )
+_MONTH = re.compile(r"(0?[1-9]|1[0-2])/(\d{4})")
 # Dates of what has been done: none is after today.
 _DONE_ON = ("completed_on", "done_on")
 
@@ -218,7 +219,17 @@ def _rules(entity: Entity, rec: Record) -> list[str]:
         rec["expires_on"] = _add_years(rec["issued_on"], CARD_TERM_YEARS) - dt.timedelta(days=1)
     if entity.name == "actions":
         problems.extend(_action_rules(rec))
+    as_of = rec.get("head_as_of")
+    if as_of and not _month(as_of, today):
+        label = entity.field("head_as_of").label
+        problems.append(f"{label}: {as_of!r} không phải tháng/năm đã qua, ví dụ {today:%m/%Y}")
     return problems
+
+
+def _month(text: str, today: dt.date) -> bool:
+    """Whether `text` is a month and year ("6/2025", "06/2025") not after this month."""
+    found = _MONTH.fullmatch(text)
+    return found is not None and (int(found[2]), int(found[1])) <= (today.year, today.month)
 
 
 def _action_rules(rec: Record) -> list[str]:
@@ -254,6 +265,7 @@ def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[st
             value = _value(cells.get(spec.name), spec)
         except ValueError as exc:
             problems.append(f"{spec.label} ({spec.name}): {exc}")
+            rec[spec.name] = _value(None, spec)  # empty, so the row's other rules still run
             continue
         if spec.required and _empty(value):
             problems.append(f"thiếu {spec.label} ({spec.name})")
@@ -261,9 +273,7 @@ def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[st
         if isinstance(value, str) and len(value) > width:
             problems.append(f"{spec.label} ({spec.name}): dài {len(value)} ký tự, quá {width}")
         rec[spec.name] = value
-    if not problems:
-        problems = _rules(entity, rec)
-    return rec, problems
+    return rec, problems + _rules(entity, rec)
 
 
 def _columns(entity: Entity) -> dict[str, str]:
