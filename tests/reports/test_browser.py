@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from docx import Document
 
+from baochi import hanoi_time
 from baochi.reports import drafts
 from baochi.reports.period import yesterday
 from tests.cases import test_browser as cases_browser
@@ -51,6 +52,11 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
         "Ngày không hợp lệ: ghi ngày/tháng/năm, ví dụ 28/11/2026."
     )
     assert lan.url.endswith("/reports")
+    day.fill(f"{hanoi_time.today() + dt.timedelta(days=1):%d/%m/%Y}")  # no brief of tomorrow
+    lan.click("#make-brief button[type=submit]")
+    assert day.evaluate("e => e.validationMessage") == (
+        f"Ngày không được sau {hanoi_time.today():%d/%m/%Y}."
+    )
     day.fill("6.2.2017")  # the day the test site's articles appeared, typed as people do
     lan.click("#make-brief button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")

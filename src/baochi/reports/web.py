@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
+from baochi import hanoi_time
 from baochi.db.reports_store import DraftListed, ReportsStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User
@@ -128,6 +129,7 @@ def _index_context(request: Request, user: User, listed: Listed, page: int) -> d
         "page": page,
         "following": following,
         "yesterday": yesterday(dt.datetime.now(dt.UTC)).isoformat(),
+        "today": hanoi_time.today().isoformat(),  # no paper on days still to come
         "watchlists": WatchStore(engine).watchlists(),
         "kinds": PERIOD_KINDS,
         "can_edit": user.role in EDITORS,

@@ -357,6 +357,8 @@ EN: dict[str, English] = {
     "Ngày không hợp lệ: ghi ngày/tháng/năm, ví dụ 28/11/2026.": (
         "Not a valid date: write day/month/year, e.g. 28/11/2026."
     ),
+    "Ngày không được sau %s.": "The date cannot be after %s.",
+    "Ngày không được trước %s.": "The date cannot be before %s.",
     "Phiên làm việc đã hết hạn, vui lòng tải lại trang.": (
         "Your session has expired; please reload the page."
     ),

@@ -52,11 +52,26 @@
       shown.addEventListener("blur", function () {
         if (typed.trim() && picker.selectedDates.length === 0) {
           shown.value = typed;
-          shown.setCustomValidity(document.body.getAttribute("data-bad-date"));
+          shown.setCustomValidity(refusal(parse(typed), input));
         }
         typed = "";
       });
     });
+  }
+
+  // Why a typed day was not taken, in the page's language: after the field's last day, before
+  // its first, or no day at all.
+  function refusal(day, input) {
+    var body = document.body;
+    var last = input.max && parse(input.max), first = input.min && parse(input.min);
+    if (day && last && day > last) return body.getAttribute("data-after-max").replace("%s", written(last));
+    if (day && first && day < first) return body.getAttribute("data-before-min").replace("%s", written(first));
+    return body.getAttribute("data-bad-date");
+  }
+
+  function written(day) {
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return two(day.getDate()) + "/" + two(day.getMonth() + 1) + "/" + day.getFullYear();
   }
 
   if (typeof htmx !== "undefined") htmx.onLoad(dayFirst);  // and each part htmx swaps in
