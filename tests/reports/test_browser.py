@@ -57,6 +57,10 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     assert day.evaluate("e => e.validationMessage") == (
         f"Ngày không được sau {hanoi_time.today():%d/%m/%Y}."
     )
+    lan.locator("#report-first").fill("01/11/2026")  # typed, then Tab to the next day:
+    lan.keyboard.press("Tab")  # no calendar opens over the button clicked after it
+    assert lan.evaluate("document.activeElement.id") == "report-last"
+    assert lan.locator(".flatpickr-calendar.open").count() == 0
     day.fill("6.2.2017")  # the day the test site's articles appeared, typed as people do
     lan.click("#make-brief button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")

@@ -27,6 +27,7 @@
         altInput: true,
         altFormat: "d/m/Y",
         allowInput: true,
+        clickOpens: false,  // opened by a click below, not by Tab: it would cover the next button
         parseDate: parse,
         errorHandler: function () {},  // a mistyped day is said below, not in the console
         locale: locale || "default",
@@ -36,6 +37,7 @@
       var shown = picker.altInput;
       if (!shown) return;  // a phone: the system's own picker, in the phone's language
       shown.placeholder = "dd/mm/yyyy";
+      shown.addEventListener("click", function () { picker.open(); });
       if (input.id) {  // the label names the field that is typed in
         shown.id = input.id;
         input.id += "-iso";
