@@ -236,6 +236,7 @@ class BadEndpoints:
             "malformed.rss": self._malformed_rss,
             "maintenance.rss": self._maintenance_rss,
             "busy.rss": self._busy,
+            "variants.rss": self._variants_rss,
             "feed-private.rss": self._feed_private,
             "feed-bad.rss": self._feed_bad,
         }
@@ -376,6 +377,18 @@ class BadEndpoints:
         xml = self._rss("Tin mới", path, stories, {s.id: base + s.path for s in stories})
         cut = xml.rindex("<item>") + len("<item>\n<title>") + 12  # inside the last item's title
         return Response(body=xml[:cut].encode("utf-8"), content_type=RSS_TYPE)
+
+    def _variants_rss(self, path: str) -> Response:
+        """One article listed four ways: with tracking parameters, a fragment, and plain."""
+        story = self.feed_articles[0]
+        plain = self.site.base_url + story.path
+        ways = [f"{plain}?utm_source=facebook", f"{plain}#binh-luan", plain]
+        ways.append(f"{plain}?utm_medium=social&utm_campaign=tin-nong&fbclid=IwAR0x")
+        items = [dataclasses.replace(story, id=f"{story.id}-{k}") for k in range(len(ways))]
+        links = {item.id: way for item, way in zip(items, ways, strict=True)}
+        return Response(
+            body=self._rss("Tin mới", path, items, links).encode(), content_type=RSS_TYPE
+        )
 
     def _busy(self, path: str) -> Response:
         """A site asking to be left alone for an hour (503 with Retry-After)."""

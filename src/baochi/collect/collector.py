@@ -17,7 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
 
@@ -26,7 +26,7 @@ import httpx
 from baochi import pipeline
 from baochi.collect.feeds import parse_feed
 from baochi.collect.fetcher import Fetcher
-from baochi.collect.links import Link, Listing, gunzip_limited, sniff_kind
+from baochi.collect.links import Link, Listing, article_address, gunzip_limited, sniff_kind
 from baochi.collect.owner import exit_with
 from baochi.collect.pages import parse_page
 from baochi.collect.schedule import after_failure, after_success, handed_over
@@ -309,6 +309,7 @@ class Collector:
                 links.extend(self._read_listing("sitemap", child_page).links)
             except Failure as exc:
                 await self._attempt(source, now(), time.monotonic(), None, exc.outcome, str(exc))
+        links = [replace(link, url=article_address(link.url)) for link in links]
         # Newest first, so a capped poll takes the latest news.
         epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
         links.sort(key=lambda link: link.published or epoch, reverse=True)

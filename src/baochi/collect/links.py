@@ -5,8 +5,21 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from dataclasses import dataclass, field
+from urllib.parse import urldefrag
+
+from courlan import normalize_url
 
 from baochi.failures import Reject
+
+
+def article_address(url: str) -> str:
+    """The address an article link is fetched and remembered by: tracking parameters
+    (utm_source, fbclid, …) and the fragment dropped, scheme and host in lower case (courlan,
+    as extraction does), so one article listed four ways is fetched once."""
+    try:
+        return urldefrag(normalize_url(url)).url
+    except ValueError:  # no URL courlan can read: fetched as given, and refused there if bad
+        return url
 
 
 @dataclass(frozen=True, slots=True)
