@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+import baochi.registry as registry_area
 from baochi.registry import RegistryStore, expiring, import_sheets, read_csv
+from baochi.web.i18n import counter, extend
 
 TODAY = dt.date(2026, 3, 1)
 FILES = {
@@ -45,6 +48,14 @@ def test_expiring_licences_and_cards_soonest_first(registry: RegistryStore) -> N
     )
     assert soon[2].message() == (
         "Thẻ nhà báo HN-00099 – Trần Văn Hùng (Báo Hànộimới) hết hạn 19/04/2026, còn 49 ngày"
+    )
+    extend(Path(registry_area.__file__).with_name("templates"))  # as the app loads the area
+    english = counter("en")  # an English page's _n
+    assert soon[0].message(english) == (
+        "Licence 789/GP-BTTTT (Báo Hànộimới) expired on 20/02/2026, not updated"
+    )
+    assert soon[2].message(english) == (
+        "Press card HN-00099 – Trần Văn Hùng (Báo Hànộimới) expires 19/04/2026, due in 49 days"
     )
     assert {e.key for e in expiring(registry, TODAY, days=90)} == {
         "gp-qua-han",

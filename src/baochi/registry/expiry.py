@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from baochi.db.registry_store import RegistryStore
 
 DEFAULT_DAYS = 90
+
+
+def _as_written(text: str, count: float) -> str:
+    """A phrase as this module writes it: in Vietnamese, the same for any count."""
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +33,21 @@ class Expiry:
         """Past its expiry date but still recorded as valid: someone must renew or close it."""
         return self.days_left < 0
 
-    def message(self) -> str:
-        """One line for a list or an e-mail, in Vietnamese."""
-        kind = "Giấy phép" if self.entity == "licences" else "Thẻ nhà báo"
+    def message(self, say: Callable[[str, float], str] = _as_written) -> str:
+        """One line for a list or an e-mail, in Vietnamese, or in the page's language with its
+        `_n` as `say` (each phrase with the count it goes with)."""
+        kind = say("Giấy phép" if self.entity == "licences" else "Thẻ nhà báo", 1)
         when, agency = f"{self.expires_on:%d/%m/%Y}", self.agency_name or self.agency
         if self.overdue:
-            return f"{kind} {self.what} ({agency}) đã hết hạn từ {when}, chưa cập nhật"
-        return f"{kind} {self.what} ({agency}) hết hạn {when}, còn {self.days_left} ngày"
+            return (
+                f"{kind} {self.what} ({agency}) {say('đã hết hạn từ', 1)} {when}, "
+                f"{say('chưa cập nhật', 1)}"
+            )
+        left = self.days_left
+        return (
+            f"{kind} {self.what} ({agency}) {say('hết hạn', 1)} {when}, {say('còn', 1)} {left} "
+            f"{say('ngày', left)}"
+        )
 
 
 def expiring(store: RegistryStore, today: dt.date, days: int = DEFAULT_DAYS) -> list[Expiry]:
