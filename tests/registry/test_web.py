@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from baochi import hanoi_time
 from baochi.db import Store
 from baochi.db.web_store import User, WebStore
 from baochi.hanoi_time import HANOI
@@ -218,7 +219,9 @@ def test_completing_an_action_from_its_page(client_as) -> None:
         "due_on": "2026-12-31",
     }
     assert hoa.post("/registry/actions/new", data=plan, follow_redirects=False).status_code == 303
-    assert "Hoàn thành</button>" in hoa.get("/registry/actions/thu-nghiem").text
+    page = hoa.get("/registry/actions/thu-nghiem").text
+    assert "Hoàn thành</button>" in page
+    assert f'name="on" value="{hanoi_time.today()}" max="{hanoi_time.today()}"' in page
     assert scheme_panel() == (done_before, due_before + 1)
     done = hoa.post(
         "/registry/actions/thu-nghiem/complete",
