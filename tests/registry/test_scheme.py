@@ -67,7 +67,7 @@ def test_completing_uses_the_given_or_completion_date(plan: RegistryStore) -> No
     )
     assert progress(plan, TODAY)[0].actions["done"] == 1  # done the day after
     assert progress(plan, dt.date(2026, 3, 2))[0].actions["done"] == 2
-    with pytest.raises(SchemeError, match="đã ở trạng thái done"):
+    with pytest.raises(SchemeError, match=r"đã hoàn thành$"):
         complete_action(plan, "tre", "hoa", on=TODAY)
     with pytest.raises(SchemeError, match="không có nhiệm vụ"):
         complete_action(plan, "khong-co", "hoa", on=TODAY)

@@ -33,7 +33,8 @@ def complete_action(
     if rec is None or rec["retired_at"] is not None:
         raise SchemeError(f"không có nhiệm vụ {code!r}")
     if rec["status"] in ("done", "cancelled"):
-        raise SchemeError(f"nhiệm vụ {code!r} đã ở trạng thái {rec['status']}")
+        state = ACTIONS.field("status").choice_label(rec["status"]).lower()
+        raise SchemeError(f"nhiệm vụ {code!r} đã {state}")
     form = {f.name: rec[f.name] for f in ACTIONS.fields}
     form.update(
         status="done",
