@@ -21,9 +21,10 @@ def _setting(default: Any, help: str) -> Any:
     return field(default=default, metadata={"help": help})
 
 
-def _secret(help: str) -> Any:
-    """A credential: empty by default and never shown by repr (so never in a log line)."""
-    return field(default="", repr=False, metadata={"help": help})
+def _secret(help: str, shown_in_repr: bool = False) -> Any:
+    """A credential: empty by default, never shown on the settings page and, unless it is needed
+    there (the database URL names the database too), never by repr, so never in a log line."""
+    return field(default="", repr=shown_in_repr, metadata={"help": help, "secret": True})
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class Settings:
     """Every knob of baochi, each with a default and a help line."""
 
     data: Path = _setting(Path("var"), "Data folder: database, models, logs (BAOCHI_DATA).")
-    database_url: str = _setting(
-        "", "SQLAlchemy URL; empty means SQLite file baochi.sqlite3 in the data folder."
+    database_url: str = _secret(
+        "SQLAlchemy URL; empty means SQLite file baochi.sqlite3 in the data folder.", True
     )
     host: str = _setting("127.0.0.1", "Address the web server listens on.")
     port: int = _setting(8000, "Port the web server listens on.")
@@ -88,11 +89,11 @@ class Settings:
     smtp_host: str = _setting("", "SMTP server for alert e-mails; empty turns e-mail off.")
     smtp_port: int = _setting(25, "Port of the SMTP server.")
     smtp_user: str = _setting("", "SMTP login; empty sends without authentication.")
-    smtp_password: str = _setting("", "SMTP password (give it as BAOCHI_SMTP_PASSWORD).")
+    smtp_password: str = _secret("SMTP password (give it as BAOCHI_SMTP_PASSWORD).")
     smtp_from: str = _setting("baochi@localhost", "From address of alert e-mails.")
     smtp_starttls: bool = _setting(False, "Upgrade the SMTP connection with STARTTLS first.")
-    webhook_secret: str = _setting(
-        "", "Key of the HMAC-SHA256 signature on every webhook; empty refuses to send."
+    webhook_secret: str = _secret(
+        "Key of the HMAC-SHA256 signature on every webhook; empty refuses to send."
     )
     notify_timeout: float = _setting(10.0, "Seconds one e-mail or webhook delivery may take.")
     spike_k: float = _setting(

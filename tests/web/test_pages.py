@@ -35,7 +35,7 @@ from baochi.web.routes import search as search_routes
 from baochi.web.templating import filesize, today_start
 from tests.conftest import migrations
 from tests.races import at_once, held_after_looking
-from tests.web.conftest import HOSTILE_TITLE, csrf
+from tests.web.conftest import HOSTILE_TITLE, csrf, sign_in
 
 NOW = dt.datetime.now(dt.UTC)
 DATE = re.compile(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b")
@@ -596,6 +596,26 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert rows[3][2:] == ("Cán bộ sở, ngành", "Sở Xây dựng", "Hoạt động")
     settings = admin.get("/admin/settings").text
     assert "BAOCHI_HOST_DELAY" in settings
+
+
+def test_the_settings_page_shows_no_credential(settings, store, people) -> None:
+    """The webhook key, the SMTP password and the database URL's password were on the page
+    in clear (only the database URL was hidden); every credential shows as ••••."""
+    from fastapi.testclient import TestClient
+
+    from baochi.web import create_app
+
+    secrets = {
+        "webhook_secret": "khoa-webhook-rat-bi-mat",
+        "smtp_password": "mat-khau-smtp-456",
+        "youtube_key": "AIza-khoa-youtube",
+    }
+    app = create_app(settings.replace(**secrets), store)
+    with TestClient(app) as client:
+        page = sign_in(client, people["admin"].username).get("/admin/settings").text
+    assert not [value for value in secrets.values() if value in page]
+    assert page.count("••••") >= len(secrets)
+    assert "BAOCHI_WEBHOOK_SECRET" in page and "BAOCHI_HOST_DELAY" in page
 
 
 def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web, people) -> None:

@@ -28,7 +28,6 @@ NAV = (NavItem(100, "/admin", "Quản trị", (ADMIN,)),)
 admin_only = require(ADMIN)
 AUDIT_PAGE = 100
 AUDIT_EXPORT = 10_000
-HIDDEN_SETTINGS = frozenset({"database_url"})  # may carry a password
 
 
 def users_page(request: Request, message: str = "", error: str = "", status: int = 200) -> Response:
@@ -368,7 +367,7 @@ def settings_page(request: Request, user: Annotated[User, Depends(admin_only)]) 
         (
             f"BAOCHI_{name.upper()}",
             "••••"
-            if name in HIDDEN_SETTINGS and getattr(settings, name)
+            if field.metadata.get("secret") and getattr(settings, name)
             else getattr(settings, name),
             field.metadata["help"],
         )
