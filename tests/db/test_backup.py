@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from baochi.cli import main
 from baochi.db import Store, open_store
@@ -83,18 +83,24 @@ def test_a_live_backup_brings_the_store_and_its_files_back(
         if postgres
         else nullcontext("") as url
     ):
-        if postgres:  # PostgreSQL restores into a new, empty database
+        if postgres:  # PostgreSQL restores into a new, empty database, and says so if not
+            assert _baochi(settings, "restore", str(folder), "--yes") == 1
+            assert "restore into a new, empty database" in capsys.readouterr().err
             target = settings.replace(database_url=url)
         assert _baochi(target, "restore", str(folder)) == 0  # without --yes: only says what
-        assert "add --yes" in capsys.readouterr().out and not letter.exists()
+        said = capsys.readouterr().out
+        assert "add --yes" in said and not letter.exists()
+        password = make_url(target.sqlalchemy_url).password
+        assert not password or str(password) not in said
         assert _baochi(target, "restore", str(folder), "--yes") == 0
         said = capsys.readouterr().out
         assert _titles(target) == ["Hà Nội: mưa lớn"]
         assert letter.read_bytes() == LETTER
-        if not postgres:  # what the restore replaced is kept, the new article with it
-            previous = Path(said.rsplit(" ", 1)[1].strip())
+        previous = Path(said.rsplit(" ", 1)[1].strip())  # what the restore replaced is kept
+        if not postgres:  # the new article with it
             with sqlite3.connect(previous / DATABASE_FILE) as kept:
                 assert kept.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+        assert previous.is_dir() and (previous / MANIFEST).exists()
         if postgres:
             open_store(target).engine.dispose()
 

@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import make_url
+from sqlalchemy import create_engine, inspect, make_url
 
 from baochi.hanoi_time import HANOI
 from baochi.in_use import LOCK_FILE as IN_USE_FILE
@@ -297,11 +297,34 @@ def restore(settings: Settings, folder: Path, now: dt.datetime) -> Restored:
         return _put_back(settings, folder, database, now)
 
 
+def _require_empty(settings: Settings) -> None:
+    """A PostgreSQL restore goes into a new, empty database: pg_restore over tables already
+    there fails halfway ("function … already exists")."""
+    engine = create_engine(settings.sqlalchemy_url)
+    try:
+        tables = inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+    if tables:
+        raise BackupError(
+            f"the database {shown_url(settings)} holds {len(tables)} tables: restore into a new, "
+            "empty database (createdb), then point BAOCHI_DATABASE_URL at it"
+        )
+
+
+def shown_url(settings: Settings) -> str:
+    """The configured database's URL as it may be printed: without its password."""
+    return make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
+
+
 def _put_back(
     settings: Settings, folder: Path, database: Path | None, now: dt.datetime
 ) -> Restored:
     """Back up what is in place, then copy the backup's database and files over it."""
-    previous = back_up(settings, folder.parent, now) if database and database.exists() else None
+    if database is None:
+        _require_empty(settings)
+    present = database is None or database.exists()  # PostgreSQL: the data folder's files
+    previous = back_up(settings, folder.parent, now) if present else None
     if database is None:
         url, env = _libpq(settings)
         _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={url}",

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from baochi.db import open_store
-from baochi.db.backup import BackupError, restore, rotate
+from baochi.db.backup import BackupError, restore, rotate, shown_url
 from baochi.db.retention import create_ahead, forget_before, month_start, partitions
 from baochi.in_use import InUse
 from baochi.settings import Settings
@@ -82,9 +82,9 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
 def _restore(args: argparse.Namespace, settings: Settings) -> int:
     if not args.yes:
         print(
-            f"would replace the database {settings.sqlalchemy_url} and the data folder's files "
-            f"with {args.folder}, after backing up what is there; stop the web server and the "
-            "workers, then add --yes"
+            f"would replace the database {shown_url(settings)} and the data folder's files "
+            f"with {args.folder}, after backing up what is there (on PostgreSQL the database "
+            "must be new and empty); stop the web server and the workers, then add --yes"
         )
         return 0
     try:
