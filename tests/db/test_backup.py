@@ -72,6 +72,8 @@ def test_a_live_backup_brings_the_store_and_its_files_back(
     assert json.loads((folder / MANIFEST).read_text())["files"] == 1
     assert (folder / FILES / "attachments" / letter.name).read_bytes() == LETTER
     assert not any(p.name.endswith(("-wal", "-shm")) for p in folder.rglob("*"))
+    modes = {p.stat().st_mode & 0o777 for p in (folder, *folder.rglob("*"))}
+    assert modes <= {0o700, 0o600}  # its owner's only: password hashes, letters
 
     # the next day: a new article, and the letter is lost from the disk
     _save(store, "https://hanoimoi.vn/a-2.html", "Hà Nội: trời nắng")

@@ -139,14 +139,22 @@ def back_up(settings: Settings, into: Path, now: dt.datetime) -> Path:
     fails (a full disk, a dead server) leaves nothing behind to fill the disk further."""
     folder = into / f"baochi-{now:%Y%m%dT%H%M%S%fZ}"
     partial = folder.with_name(folder.name + ".partial")
-    partial.mkdir(parents=True)
+    partial.mkdir(parents=True, mode=0o700)
     try:
         _fill(settings, into, partial, now)
+        _private(partial)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
         raise
     partial.rename(folder)
     return folder
+
+
+def _private(folder: Path) -> None:
+    """A backup holds every user's password hash and every case's letters: readable by the
+    account that made it only, whatever the umask (copy2 also copied each file's mode)."""
+    for path in (folder, *folder.rglob("*")):
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 def _fill(settings: Settings, into: Path, partial: Path, now: dt.datetime) -> None:
