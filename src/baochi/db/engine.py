@@ -8,7 +8,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 from baochi.db import retention
 from baochi.db.store import Store
@@ -80,6 +80,9 @@ def open_engine(settings: Settings) -> Engine:
     return engine
 
 
+MIGRATION_LOCK = 0x62616F6368  # "baoch": the advisory lock the migrations hold on PostgreSQL
+
+
 def migrate(engine: Engine, revision: str = "heads") -> None:
     """Upgrade the schema to `revision` (every area's branch by default); safe at every start.
 
@@ -89,6 +92,8 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # two servers starting at once: one migrates
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
