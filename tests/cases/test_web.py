@@ -496,8 +496,8 @@ def test_the_case_list_exports_to_excel_as_each_user_sees_it(store, two_cases, c
         None,  # no coordinating department: an empty cell
         "Đã giao",
         "Thông thường",
-        "02/03/2026",
-        "01/04/2026",
+        dt.datetime(2026, 3, 2),  # days as Excel dates, not text
+        dt.datetime(2026, 4, 1),
     )
     assert mine[8] < 0 and str(mine[-1]).endswith(f"/cases/{own}")  # long overdue by now
     assert [r[0] for r in rows] == [own, other]

@@ -598,6 +598,32 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert "BAOCHI_HOST_DELAY" in settings
 
 
+def test_moments_in_the_workbooks_are_excel_dates(client_as, store, people) -> None:
+    """A department's creation, an audited action's moment, a source's newest article: date
+    cells in Hà Nội time that sort and filter, not "30/11/2026 14:43" as text."""
+    source, _ = store.add_source("https://hanoimoi.vn/rss/xa-hoi", "Báo Hànộimới", kind="feed")
+    store.update_source(source, last_article_at=dt.datetime(2026, 11, 30, 7, 43, tzinfo=dt.UTC))
+    admin = client_as("admin")
+    admin.post("/admin/departments", data={"csrf": csrf(admin, "/admin/departments"),
+                                           "name": "Sở Du lịch"})  # fmt: skip
+
+    def column(path: str, heading: str) -> list[object]:
+        """The cells under `heading`, below the rows before the header (a preface)."""
+        rows = list(load_workbook(io.BytesIO(admin.get(path).content)).active.values)
+        start = next(i for i, row in enumerate(rows) if heading in row)
+        at = rows[start].index(heading)
+        return [row[at] for row in rows[start + 1 :]]
+
+    for path, heading in (
+        ("/admin/departments/export.xlsx", "Ngày tạo"),
+        ("/admin/audit/export.xlsx", "Thời điểm"),
+        ("/sources/export.xlsx", "Bài mới gần nhất"),
+    ):
+        values = [v for v in column(path, heading) if v is not None]
+        assert values and all(isinstance(v, dt.datetime) for v in values), (path, values[:3])
+    assert dt.datetime(2026, 11, 30, 14, 43) in column("/sources/export.xlsx", "Bài mới gần nhất")
+
+
 def test_the_settings_page_shows_no_credential(settings, store, people) -> None:
     """The webhook key, the SMTP password and the database URL's password were on the page
     in clear (only the database URL was hidden); every credential shows as ••••."""

@@ -31,7 +31,7 @@ from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.exports import page_link, stored_file_response, xlsx_response
 from baochi.web.paging import Page
-from baochi.web.templating import NavItem, Panel, day, local, render
+from baochi.web.templating import NavItem, Panel, local, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/cases", tags=["cases"])
@@ -190,10 +190,10 @@ def export_cases(request: Request, user: SignedIn, filters: Filters) -> Response
             units(c.coordinating),
             workflow.STATUS_LABELS[c.status],
             priorities[c.priority].label if c.priority in priorities else c.priority,
-            day(c.received_on),
-            day(c.due_on),
+            c.received_on,
+            c.due_on,
             days_left(c.due_on, now) if c.status in workflow.OPEN_STATUSES else None,
-            local(c.answered_at) if c.answered_at else "",
+            c.answered_at,
             page_link(request, f"/cases/{c.id}"),
         )
         for c in filters.cases(request, user, now)

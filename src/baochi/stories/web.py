@@ -26,7 +26,7 @@ from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import newest_only, page_link, xlsx_response
 from baochi.web.paging import Page, page_of
 from baochi.web.searching import search_link
-from baochi.web.templating import NavItem, Panel, local, render
+from baochi.web.templating import NavItem, Panel, render
 
 router = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1/stories", tags=["stories"])
@@ -161,8 +161,8 @@ def export_stories(request: Request, user: Reader, shown: Filters) -> Response:
     rows = [
         (
             s.title,
-            local(s.first_seen),
-            local(s.last_seen),
+            s.first_seen,
+            s.last_seen,
             s.articles,
             s.copies,
             s.outlets,
@@ -227,7 +227,7 @@ def export_story(request: Request, story_id: int, user: Reader) -> Response:
     titles = {a.document_id: a.outlet or a.title for a in articles}
     rows = [
         (
-            local(a.appeared_at),
+            a.appeared_at,
             a.outlet,
             a.title,
             label_name("topic", a.topic),

@@ -20,7 +20,7 @@ from baochi.web.departments import MergeError
 from baochi.web.departments import merge_department as merge
 from baochi.web.exports import newest_only, xlsx_response
 from baochi.web.i18n import language
-from baochi.web.templating import NavItem, done, local, render
+from baochi.web.templating import NavItem, done, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
 router = APIRouter(include_in_schema=False)
@@ -160,9 +160,9 @@ def export_departments(request: Request, user: Annotated[User, Depends(admin_onl
             d["name"],
             d["code"],
             d["members"],
-            local(d["created_at"]),
+            d["created_at"],
             named.get(d["merged_into"], ""),
-            local(d["merged_at"]) if d["merged_at"] else "",
+            d["merged_at"],
         )
         for d in listed
     ]
@@ -326,8 +326,7 @@ def export_audit(
     )
     listed, preface = newest_only(latest, AUDIT_EXPORT, "mục nhật ký")
     rows = [
-        (local(e["at"]), e["username"], e["action"], e["entity"], e["before"], e["after"])
-        for e in listed
+        (e["at"], e["username"], e["action"], e["entity"], e["before"], e["after"]) for e in listed
     ]
     return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows, preface)
 

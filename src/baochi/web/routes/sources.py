@@ -17,7 +17,7 @@ from baochi.db.store import now
 from baochi.db.web_store import User, audit
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
-from baochi.web.templating import NavItem, done, local, render
+from baochi.web.templating import NavItem, done, render
 
 router = APIRouter(include_in_schema=False)
 NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
@@ -148,8 +148,8 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
             STATES[r.state],
             r.last_day,
             round(r.normal, 1),
-            local(r.s.last_success_at),
-            local(r.s.last_article_at),
+            r.s.last_success_at,
+            r.s.last_article_at,
             r.s.consecutive_failures,
             r.s.last_error,
             explain(r.s.last_error),
