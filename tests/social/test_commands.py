@@ -103,7 +103,9 @@ def test_a_burst_of_comments_on_a_channel_raises_a_spike_alert(store: Store, set
                    now - dt.timedelta(minutes=5 * k + 1))
         for k in range(12)
     ]  # fmt: skip
-    ingest(store, quiet + burst, settings, account)
+    # synced since the first quiet hour (a spike needs collection behind its baseline)
+    ingest(store, quiet, settings, account, now=now - dt.timedelta(hours=12, minutes=20))
+    ingest(store, burst, settings, account, now=now)
     summary = check(store, WatchStore(store.engine), WatchConfig(), now, {})
     spikes = {(a.subject_kind, a.subject_key, a.span) for a in summary.alerts}
     assert ("channel", str(account), "1h") in spikes

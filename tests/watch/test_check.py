@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import update
 
 from baochi.db import Store, migrate
+from baochi.db.schema import documents
 from baochi.db.watch_store import WatchStore
 from baochi.hanoi_time import minute
 from baochi.watch import WatchConfig, check
@@ -62,6 +64,25 @@ def test_spike_fires_once_with_numbers_and_not_twice(
     assert [a.kind for a in watch.alerts()] == ["spike", "match"]
 
 
+def test_no_spike_before_collection_covers_the_baseline(
+    store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
+) -> None:
+    """A new install collects its first day: forty articles about one subject, nothing before.
+    Against a baseline of days when nothing was collected (0,0 a day) every watchlist, topic
+    and story would spike; no spike is raised until collection covers the baseline's days."""
+    watch.add_watchlist("An toàn thực phẩm", '"an toàn thực phẩm"', NOW - 10 * DAY)
+    seed([(f"An toàn thực phẩm trường học {i}", NOW - dt.timedelta(hours=3, minutes=i))
+          for i in range(40)])  # fmt: skip
+    first = check(store, watch, config, NOW, {})
+    assert [a.kind for a in first.alerts] == ["match"]  # the new articles, no spike
+    with store.engine.begin() as conn:  # a week later, the same day's burst has a baseline
+        conn.execute(
+            update(documents).where(documents.c.id == 1).values(fetched_at=NOW - 8 * DAY - HOUR)
+        )
+    later = check(store, watch, config, NOW + HOUR, {})
+    assert "spike" in [a.kind for a in later.alerts]
+
+
 def test_hourly_rule_for_a_fast_burst(
     store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:
@@ -70,7 +91,7 @@ def test_hourly_rule_for_a_fast_burst(
     burst = [(f"Cháy lớn {i}", NOW - dt.timedelta(minutes=5 + i)) for i in range(9)]
     seed(calm + burst)
     spans = sorted(a.span for a in check(store, watch, config, NOW, {}).alerts if a.kind == "spike")
-    assert spans == ["1h", "24h"]
+    assert spans == ["1h"]  # half a day collected: no week behind the daily rule yet
     hourly = next(a for a in watch.alerts() if a.span == "1h")
     assert hourly.reason.startswith("1 giờ qua: 9 bài, trung bình 12 giờ trước: 1,0")
 

@@ -348,6 +348,15 @@ class WatchStore:
             self._columns = {c["name"] for c in inspect(self.engine).get_columns("documents")}
         return self._columns
 
+    def collecting_since(self) -> dt.datetime | None:
+        """When the first stored document was fetched: before it, counts of zero mean nothing
+        was collected, not that nothing was published."""
+        with self.engine.connect() as conn:  # min() keeps the column's type: an aware moment
+            first: dt.datetime | None = conn.execute(
+                select(func.min(documents.c.fetched_at))
+            ).scalar_one()
+        return first
+
     def last_document_id(self) -> int:
         """The highest document id stored so far (0 if none)."""
         with self.engine.connect() as conn:

@@ -69,6 +69,7 @@ def check(
     found += health_alerts(store, watch, config, now)
     found += _social_alerts(watch, config, now)
     found += conflict_alerts(StoryStore(store.engine).conflicts_found(now - CONFLICT_WINDOW, now))
+    found = _after_warm_up(found, watch.collecting_since(), config, now)
     rules = watch.rules()
     for alert in found:
         stored = raise_alert(watch, alert, now, rules)
@@ -270,6 +271,21 @@ def _social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> 
     from baochi.social.signals import social_alerts  # social builds on this module
 
     return social_alerts(watch, config, now)
+
+
+def _after_warm_up(
+    found: list[Alert], since: dt.datetime | None, config: WatchConfig, now: dt.datetime
+) -> list[Alert]:
+    """The alerts, less the spikes judged against days or hours before collection began (it
+    must have begun within the baseline's first day or hour): on a new install every topic,
+    place and story would otherwise spike against a baseline of 0."""
+    rules = (config.daily(), config.hourly())
+    origins = {rule.span: rule.origin(now) + rule.bucket for rule in rules}
+    return [
+        a
+        for a in found
+        if a.kind != "spike" or (since is not None and since < origins.get(a.span, now))
+    ]
 
 
 def cooled(
