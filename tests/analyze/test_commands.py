@@ -45,6 +45,19 @@ def test_analyze_labels_every_article_of_a_batch(env, tmp_path: Path) -> None:
     assert len({o["story"] for o in out}) < len(out) or all(o["story"] for o in out)
 
 
+def test_each_place_named_is_one_entity_with_its_count(env, tmp_path: Path) -> None:
+    """A text naming Hà Nội five hundred times lists it once (an 8.8 MB line listed it two
+    hundred thousand times, a 12 MB output line)."""
+    text = "Mưa lớn ở Hà Nội, ngập phố Nguyễn Khuyến. " * 500 + "Đà Nẵng nắng ráo."
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(json.dumps({"id": "mua", "text": text}, ensure_ascii=False), "utf-8")
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 0
+    (out,) = [json.loads(line) for line in target.read_text("utf-8").splitlines()]
+    named = {e["text"]: e["count"] for e in out["entities"]}
+    assert named["Hà Nội"] == 500 and named["Đà Nẵng"] == 1
+    assert len(out["entities"]) == len(named)
+
+
 def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> None:
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     good = '{"id": 1, "text": "sản phẩm tốt lắm, giao hàng nhanh"}'

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from baochi.analyze import TASKS, Analyzer, evaluate, train
 from baochi.analyze.task import no_data
@@ -21,6 +21,9 @@ from baochi.social.spans import train_model as train_spans
 from baochi.vi.place_decision import PlaceDecision
 from baochi.vi.places_eval import TRAIN as PLACE_LABELS
 from baochi.vi.places_eval import train_decision
+
+if TYPE_CHECKING:  # places load the gazetteer: not at every command's start
+    from baochi.vi.places import PlaceMention
 
 RESULTS = Path("bench") / "results" / "eval.json"
 OTHER_FIGURES = ("places", "extraction", "stories", "spans")
@@ -308,13 +311,23 @@ def _articles(analyzer: Analyzer, rows: list[dict[str, Any]], models: Path) -> l
                 **label,
                 "place": where.main,
                 "hanoi": where.hanoi,
-                "entities": [
-                    {"text": m.surface, "type": "place", "unit": m.unit} for m in where.mentions
-                ],
+                "entities": _entities(where.mentions),
                 **link,
             }
         )
     return result
+
+
+def _entities(mentions: list[PlaceMention]) -> list[dict[str, Any]]:
+    """Each place named, once, in the order first named, with how many times: a text naming
+    Hà Nội two hundred thousand times lists it once, not two hundred thousand times."""
+    named: dict[tuple[str, str], int] = {}
+    for m in mentions:
+        named[(m.surface, m.unit)] = named.get((m.surface, m.unit), 0) + 1
+    return [
+        {"text": surface, "type": "place", "unit": unit, "count": count}
+        for (surface, unit), count in named.items()
+    ]
 
 
 def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
