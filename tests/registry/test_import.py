@@ -102,7 +102,7 @@ def test_bad_row_on_a_later_sheet_keeps_earlier_sheets_out_too(
     with pytest.raises(RegistryImportError) as caught:
         import_file(registry, path, "hoa")
     assert caught.value.errors == [
-        "actions, dòng 2: hình thức merge cần cơ quan sau sắp xếp (target)",
+        "actions, dòng 2: hình thức sáp nhập cần cơ quan sau sắp xếp (target)",
         "actions, dòng 3: Ngày có hiệu lực (effective_on): ngày '31/02/2026' không hợp lệ "
         "(dd/mm/yyyy hoặc yyyy-mm-dd)",
     ]

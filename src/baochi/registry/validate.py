@@ -16,6 +16,7 @@ from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.schema_registry import REGISTRY_TABLES
 from baochi.registry.model import (
+    ACTIONS,
     BOOL,
     CHOICE,
     DATE,
@@ -236,9 +237,12 @@ def _action_rules(rec: Record) -> list[str]:
     problems = []
     kind = rec["kind"]
     if kind in ("merge", "convert") and not rec["target"]:
-        problems.append(f"hình thức {kind} cần cơ quan sau sắp xếp (target)")
+        named = ACTIONS.field("kind").choice_label(kind).lower()
+        problems.append(f"hình thức {named} cần cơ quan sau sắp xếp (target)")
     if rec["target"] and rec["target"] in rec["members"]:
-        problems.append(f"cơ quan {rec['target']!r} vừa là cơ quan được sắp xếp vừa là target")
+        problems.append(
+            f"cơ quan {rec['target']!r} vừa là cơ quan được sắp xếp vừa là cơ quan sau sắp xếp"
+        )
     if kind == "convert" and len(rec["members"]) != 1:
         problems.append("chuyển đổi áp dụng cho đúng một cơ quan")
     if kind == "transfer" and not rec["new_body"]:
