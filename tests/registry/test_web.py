@@ -221,6 +221,8 @@ def test_completing_an_action_from_its_page(client_as) -> None:
     assert hoa.post("/registry/actions/new", data=plan, follow_redirects=False).status_code == 303
     page = hoa.get("/registry/actions/thu-nghiem").text
     assert "Hoàn thành</button>" in page
+    form = hoa.get("/registry/actions/thu-nghiem/edit").text  # its form stops there too
+    assert f'name="completed_on" value="" max="{hanoi_time.today()}"' in form
     assert f'name="on" value="{hanoi_time.today()}" max="{hanoi_time.today()}"' in page
     assert scheme_panel() == (done_before, due_before + 1)
     done = hoa.post(

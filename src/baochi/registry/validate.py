@@ -51,7 +51,7 @@ _ORDERED = (
 )
 _MONTH = re.compile(r"(0?[1-9]|1[0-2])/(\d{4})")
 # Dates of what has been done: none is after today.
-_DONE_ON = ("completed_on", "done_on")
+DONE_ON = ("completed_on", "done_on")
 
 
 class RegistryImportError(ValueError):
@@ -207,7 +207,7 @@ def _rules(entity: Entity, rec: Record) -> list[str]:
             first, then = entity.field(start).label, entity.field(end).label
             problems.append(f"{then} ({rec[end]:%d/%m/%Y}) trước {first} ({rec[start]:%d/%m/%Y})")
     today = hanoi_time.today()
-    for name in _DONE_ON:
+    for name in DONE_ON:
         if rec.get(name) and rec[name] > today:
             label = entity.field(name).label
             problems.append(f"{label} ({rec[name]:%d/%m/%Y}) chưa tới: hôm nay là {today:%d/%m/%Y}")

@@ -51,7 +51,7 @@ from baochi.registry.files import (
 from baochi.registry.lineage import Lineage
 from baochi.registry.model import ACTIONS, AGENCY_STATUSES, BOOL, ENTITIES, REFS, Entity, Record
 from baochi.registry.scheme import action_state, complete_action, progress
-from baochi.registry.validate import RegistryImportError
+from baochi.registry.validate import DONE_ON, RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
@@ -326,6 +326,8 @@ def _form_page(
         "values": {f.name: form_value(entity, rec, f.name) for f in entity.fields},
         "options": {f.name: sorted(names[f.ref].items()) for f in entity.refs},
         "errors": errors or [],
+        "done_on": DONE_ON,  # the days of what is done stop at today, as the register checks
+        "today": hanoi_time.today().isoformat(),
     }
     return render(request, "registry/form.html", context, 422 if errors else 200)
 
