@@ -123,6 +123,26 @@ def test_a_case_reminder_mail_links_to_the_case_where_baochi_is_opened() -> None
     assert "Xem trong baochi" not in render(1, [notice], NOW, 50).text
 
 
+def test_a_watchlists_new_matches_say_how_many_are_not_listed() -> None:
+    """Seven new matches, five listed: the mail says two more are in the app."""
+    documents = [
+        {"id": i, "title": f"An toàn thực phẩm {i}", "url": f"https://tin.vn/{i}", "outlet": "A"}
+        for i in range(5)
+    ]
+    matches = Alert(
+        kind="match",
+        subject_kind="watchlist",
+        subject_key="2",
+        subject_label="An toàn thực phẩm",
+        reason="7 bài mới khớp danh sách theo dõi «an toàn thực phẩm»",
+        dedupe_key="match:2:0:7",
+        observed=7,
+        payload={"documents": documents},
+    )
+    text = render(1, [matches], NOW, 50).text
+    assert text.count("   - An toàn thực phẩm") == 5 and "   - … và 2 bài khác\n" in text
+
+
 def test_mail_failures_say_why(config: WatchConfig, smtp: tuple[Inbox, int]) -> None:
     message = Message("Cảnh báo", "Nội dung")
     with pytest.raises(DeliveryError, match="smtp_host"):

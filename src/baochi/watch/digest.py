@@ -85,10 +85,13 @@ def render(
         lines.append(f"   {alert.reason}")
         if site and (href := alert_href(alert)):
             lines.append(f"   Xem trong baochi: {site}{href}")
-        for doc in alert.payload.get("documents", [])[:DOCUMENTS_SHOWN]:
+        listed = alert.payload.get("documents", [])[:DOCUMENTS_SHOWN]
+        for doc in listed:
             outlet = f" ({doc['outlet']})" if doc.get("outlet") else ""
             lines.append(f"   - {doc['title']}{outlet}")
             lines.append(f"     {doc['url']}")
+        if alert.kind == "match" and alert.observed > len(listed):  # the rest in the app
+            lines.append(f"   - … và {alert.observed - len(listed)} bài khác")
         lines.append("")
     if omitted:
         where = f": {site}/alerts" if site else ": xem trong ứng dụng"
