@@ -62,3 +62,11 @@ def test_cli_set_and_bad_setting_exit_code(capsys: pytest.CaptureFixture[str]) -
     assert "port" in capsys.readouterr().err
     assert cli.main(["settings"]) == 0
     assert "BAOCHI_HOST_DELAY" in capsys.readouterr().out
+
+
+def test_a_config_file_that_is_no_toml_is_named_with_its_fault(tmp_path: Path) -> None:
+    """A missing quote in baochi.toml: the file, the line and the fault, not a traceback."""
+    toml = tmp_path / "baochi.toml"
+    toml.write_text('[baochi]\nuser_agent = "baochi/0.1\n')
+    with pytest.raises(SettingsError, match=r"baochi\.toml: not valid TOML \(.*line 2"):
+        load(toml_path=toml, environ={})

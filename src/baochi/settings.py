@@ -244,7 +244,10 @@ def load(
     path = toml_path or (Path(environ["BAOCHI_CONFIG"]) if "BAOCHI_CONFIG" in environ else None)
     if path is not None:
         with open(path, "rb") as f:
-            values.update(tomllib.load(f).get("baochi", {}))
+            try:
+                values.update(tomllib.load(f).get("baochi", {}))
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"{path}: not valid TOML ({exc})") from exc
     for name in FIELDS:
         key = f"BAOCHI_{name.upper()}"
         if key in environ:
