@@ -9,6 +9,7 @@ import json
 import pytest
 
 from baochi.db.watch_store import WatchStore
+from baochi.db.web_store import WebStore
 from baochi.settings import Settings
 from baochi.watch import commands
 from tests.watch.conftest import NOW, Seed
@@ -37,7 +38,9 @@ def test_watch_and_alerts_from_the_command_line(
 
     hook = "http://127.0.0.1:9/hooks/baochi"
     assert run(settings, "watch", "notify", hook, "--watchlist", "Ngập úng", "--every", "30") == 0
-    assert "rule 1: match,spike,health,conflict by webhook" in capsys.readouterr().out
+    said = capsys.readouterr()
+    assert "rule 1: match,spike,health,conflict about watchlist 'Ngập úng' by webhook" in said.out
+    assert "BAOCHI_WEBHOOK_SECRET is not set; nothing is signed until it is" in said.err
     assert run(settings, "watch", "notify", "ftp://127.0.0.1/x") == 2
     assert run(settings, "watch", "notify", "a@b.vn", "--watchlist", "Không có") == 2
     assert run(settings, "watch", "notify", "a@b.vn", "--kinds", "spike,gossip") == 2
@@ -65,9 +68,17 @@ def test_a_department_subscribes_to_its_case_reminders(
     settings: Settings, store, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mail = "soxaydung@hanoi.gov.vn"
-    assert run(settings, "watch", "notify", mail, "--kinds", "case", "--department", "7") == 0
-    assert f"rule 1: case by email to {mail}" in capsys.readouterr().out
+    building, _ = WebStore(store.engine).add_department("Sở Xây dựng")
+    assert run(settings, "watch", "notify", mail, "--kinds", "case", "--department", "999") == 2
+    assert f"no department 999 (departments: {building} Sở Xây dựng)" in capsys.readouterr().err
+    assert (
+        run(settings, "watch", "notify", mail, "--kinds", "case", "--department", str(building))
+        == 0
+    )
+    said = capsys.readouterr()
+    assert f"rule 1: case of department {building} (Sở Xây dựng) by email to {mail}" in said.out
+    assert "BAOCHI_SMTP_HOST is not set; nothing is sent until it is" in said.err
     (rule,) = WatchStore(store.engine).rules()
-    assert (rule.kinds, rule.department_id, rule.watchlist_id) == ("case", 7, None)
+    assert (rule.kinds, rule.department_id, rule.watchlist_id) == ("case", building, None)
     with pytest.raises(SystemExit):  # one scope at a time
         run(settings, "watch", "notify", mail, "--department", "7", "--watchlist", "Ngập úng")

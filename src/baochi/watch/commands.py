@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from baochi.db import Store, open_store
 from baochi.db.row_ids import row_id_arg
 from baochi.db.watch_store import WatchStore
+from baochi.db.web_store import WebStore
 from baochi.hanoi_time import HANOI, minute
 from baochi.settings import Settings
 from baochi.watch.check import check
@@ -154,11 +155,27 @@ def _notify(args: argparse.Namespace, settings: Settings, store: Store) -> int:
             print(f"baochi: no watchlist named {args.watchlist!r}", file=sys.stderr)
             return 2
         watchlist_id = ids[args.watchlist]
+    scope = f" about watchlist {args.watchlist!r}" if args.watchlist else ""
+    if args.department is not None:
+        named = {d["id"]: d["name"] for d in WebStore(store.engine).departments(current=True)}
+        if args.department not in named:
+            listed = ", ".join(f"{i} {name}" for i, name in sorted(named.items())) or "none yet"
+            print(f"baochi: no department {args.department} (departments: {listed})",
+                  file=sys.stderr)  # fmt: skip
+            return 2
+        scope += f" of department {args.department} ({named[args.department]})"
+    missing = {"webhook": ("webhook_secret", "signed"), "email": ("smtp_host", "sent")}[channel]
+    if not getattr(settings, missing[0]):
+        print(f"baochi: warning: BAOCHI_{missing[0].upper()} is not set; nothing is {missing[1]} "
+              "until it is", file=sys.stderr)  # fmt: skip
     every = config.digest_minutes if args.every is None else args.every
     rule_id = watch.add_rule(
         kinds, channel, args.target, every, dt.datetime.now(dt.UTC), watchlist_id, args.department
     )
-    print(f"rule {rule_id}: {','.join(kinds)} by {channel} to {args.target}, every {every:g} min")
+    print(
+        f"rule {rule_id}: {','.join(kinds)}{scope} by {channel} to {args.target}, "
+        f"every {every:g} min"
+    )
     return 0
 
 
