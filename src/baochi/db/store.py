@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Engine, bindparam, case, delete, func, select, text, union, update
+from sqlalchemy import Engine, Select, bindparam, case, delete, func, select, text, union, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -244,6 +244,11 @@ def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
     }
 
 
+def _due_hosts(when: dt.datetime) -> Select[tuple[str]]:
+    """The hosts of the enabled sources due to be polled at `when`."""
+    return select(sources.c.host).where(sources.c.enabled.is_(True), sources.c.next_poll_at <= when)
+
+
 class Store:
     """Reads and idempotent writes over one engine; the same code serves SQLite and PostgreSQL."""
 
@@ -383,9 +388,7 @@ class Store:
 
     def host_shares(self, owner: str, when: dt.datetime, live_since: dt.datetime) -> Shares:
         """The hosts with work, the live workers (seen since `live_since`) and what each holds."""
-        due = select(sources.c.host).where(
-            sources.c.enabled.is_(True), sources.c.next_poll_at <= when
-        )
+        due = _due_hosts(when)
         held = hosts.c.lease_until >= when
         busy = union(due, select(hosts.c.host).where(held)).subquery()
         with self.engine.connect() as conn:
@@ -421,11 +424,7 @@ class Store:
         On PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent workers never
         wait for each other; SQLite's single writer makes the same statement atomic.
         """
-        due = (
-            select(sources.c.host)
-            .where(sources.c.enabled.is_(True), sources.c.next_poll_at <= when)
-            .distinct()
-        )
+        due = _due_hosts(when).distinct()
         free = (
             select(hosts.c.host)
             .where(
@@ -450,9 +449,7 @@ class Store:
     def held_hosts(self, when: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
         """Hosts with due sources that a live lease keeps from other workers, as (host, lease
         owner, lease end), soonest free first."""
-        due = select(sources.c.host).where(
-            sources.c.enabled.is_(True), sources.c.next_poll_at <= when
-        )
+        due = _due_hosts(when)
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(hosts.c.host, hosts.c.lease_owner, hosts.c.lease_until)
