@@ -135,8 +135,8 @@ def make_brief(
     day so far, against the usual days up to the same hour (as the dashboard counts)."""
     if group_by not in GROUPINGS:
         raise ValueError(f"nhóm theo topic hoặc department, không phải {group_by!r}")
-    period = begun(Period(day, day, "day"))
     now = now or dt.datetime.now(dt.UTC)
+    period = begun(Period(day, day, "day"), local_day(now))
     so_far = now.astimezone(HANOI).time() if day == local_day(now) else None
     history = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
     everything = [

@@ -110,10 +110,9 @@ def previous(kind: str, today: dt.date) -> Period:
     return period_of(kind, current.first - dt.timedelta(days=1))
 
 
-def begun(period: Period) -> Period:
-    """The period, refused when its first day is still to come: a paper on days ahead would
+def begun(period: Period, today: dt.date) -> Period:
+    """The period, refused when its first day is after `today`: a paper on days ahead would
     report no article and a fall of 100 % against the period before."""
-    today = hanoi_time.today()
     if period.first > today:
         raise PeriodError(
             f"{period.label()} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): "

@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+from baochi import hanoi_time
 from baochi.cases import department_figures
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
@@ -44,7 +45,7 @@ def make_report(
     issued_on: dt.date | None = None,
 ) -> Paper:
     """The report of `period` for `scope`, as a Paper ready to edit and render."""
-    begun(period)
+    begun(period, hanoi_time.today())
     if period.days > MAX_DAYS:
         raise ValueError(f"kỳ báo cáo tối đa {MAX_DAYS} ngày, không phải {period.days}")
     before = Period(
