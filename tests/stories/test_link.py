@@ -57,5 +57,22 @@ def test_one_outlets_differing_figures_are_an_update_not_a_conflict(corpus: Corp
     assert two[1]["conflicts"][0]["with"] == crash.a
 
 
+def test_a_copy_that_changes_a_figure_conflicts_with_its_original(corpus: Corpus) -> None:
+    crash = next(c for c in corpus.conflicts if c.pair == 54)
+    original = _record(corpus, crash.a) | {"outlet": "vnexpress.net"}
+    changed = {k: original[k].replace("3 người th", "4 người th") for k in ("title", "text")}
+    copied = original | changed | {"id": "copy", "outlet": "hanoimoi.vn"}
+    verbatim = original | {"id": "verbatim", "outlet": "laodong.vn"}
+    first, copy, same = link_batch([original, copied, verbatim])
+    assert copy["duplicate_of"] == same["duplicate_of"] == crash.a
+    assert [(c["with"], c["span"], c["other_span"]) for c in copy["conflicts"]] == [
+        (crash.a, "4 người thương vong", "3 người thương vong"),
+        ("verbatim", "4 người thương vong", "3 người thương vong"),
+    ]
+    # A word-for-word copy agrees with its original and disagrees with the changed one.
+    assert [c["with"] for c in first["conflicts"]] == [c["with"] for c in same["conflicts"]]
+    assert [c["with"] for c in same["conflicts"]] == ["copy"]
+
+
 def test_link_batch_of_nothing_is_nothing() -> None:
     assert link_batch([]) == []

@@ -39,7 +39,6 @@ class Linker:
     def __init__(self, params: Params = DEFAULTS) -> None:
         self.index = StoryIndex(params)
         self._items: dict[str, Item] = {}
-        self._root: dict[str, str] = {}  # article → the original it copies (itself if none)
         self._said: dict[str, Statements] = {}  # read when first compared, kept while indexed
 
     @property
@@ -54,13 +53,12 @@ class Linker:
             batch = items[start : start + BATCH]
             self._items.update((item.id, item) for item in batch)
             for link in self.index.add(batch):
-                root = self._root.get(link.duplicate_of or "", link.duplicate_of or link.article)
-                self._root[link.article] = root
                 found: list[tuple[str, Conflict]] = []
                 item = self._items[link.article]
                 for n in link.similar[:MAX_COMPARED]:
-                    if n.article not in self._items or self._root.get(n.article) == root:
-                        continue  # copies of one article say the same things
+                    # A copy is checked too: one republished with a figure changed disagrees.
+                    if n.article not in self._items:
+                        continue
                     if abs(n.day - item.day) > CONFLICT_REACH:
                         continue
                     if item.outlet and item.outlet == self._items[n.article].outlet:
@@ -93,9 +91,6 @@ class Linker:
             batch = items[start : start + BATCH]
             self._items.update((item.id, item) for item in batch)
             self.index.add(batch, known)
-            for item in batch:
-                original = known[item.id][1] if item.id in known else None
-                self._root[item.id] = self._root.get(original or "", original or item.id)
         self._forget()
 
     def _forget(self) -> None:
@@ -103,7 +98,6 @@ class Linker:
         live = self.index.placer.story_of
         for article in [a for a in self._items if a not in live]:
             del self._items[article]
-            self._root.pop(article, None)
             self._said.pop(article, None)
 
 
