@@ -24,13 +24,19 @@ PINNED = ("headline_value", "macro_f1", "accuracy")
 
 
 def _flatten(results: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """{head: {figure: value}} from train()'s nested result."""
-    flat = {}
+    """{head: {figure: value}} from train()'s nested result; a head's figures on another
+    corpus's held-out set as "head on corpus"."""
+    heads = {}
     for task, result in results.items():
-        flat[task] = {k: result["figures"][k] for k in PINNED}
+        heads[task] = result["figures"]
         for key, value in result.items():
             if isinstance(value, dict) and "figures" in value:
-                flat[key] = {k: value["figures"][k] for k in PINNED}
+                heads[key] = value["figures"]
+    flat = {}
+    for head, measured in heads.items():
+        flat[head] = {k: measured[k] for k in PINNED}
+        for corpus, held in measured.get("held_out", {}).items():
+            flat[f"{head} on {corpus}"] = {k: held[k] for k in PINNED}
     return flat
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from baochi.vi import normalize
@@ -33,12 +33,14 @@ class Example:
 
 @dataclass(frozen=True)
 class Corpus:
-    """A task's data: train, a dev split when the corpus has one, unlabelled texts, files digest."""
+    """A task's data: train, a dev split when the corpus has one, unlabelled texts, files digest,
+    and held-out sets of other kinds of text, by name (measured, never trained on)."""
 
     train: list[Example]
     dev: list[Example] | None
     unlabelled: list[Example]
     digest: str
+    checks: dict[str, list[Example]] = field(default_factory=dict)
 
 
 def digest(paths: Iterable[Path]) -> str:

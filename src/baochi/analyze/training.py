@@ -109,12 +109,19 @@ def _fit(
 def measure(
     head: Head, params: ModelParams, corpus: Corpus, extra: list[Example], counts: Counts
 ) -> dict[str, Any]:
-    """Figures on the dev split, or of 5-fold cross-validation when the corpus has none."""
+    """Figures on the dev split (and the corpus's other held-out sets), or of 5-fold
+    cross-validation when the corpus has no dev split."""
     if corpus.dev is not None:
         model = fit(head, params, corpus, extra, counts)
         predicted = model.predict(counts.of(corpus, "dev", params.features))
         truth = [e.label for e in corpus.dev]
-        return {"split": "dev"} | figures(head.headline, head.labels, truth, predicted)
+        result = {"split": "dev"} | figures(head.headline, head.labels, truth, predicted)
+        for name, held in corpus.checks.items():
+            guessed = model.predict_examples(held)
+            result.setdefault("held_out", {})[name] = figures(
+                head.headline, head.labels, [e.label for e in held], guessed
+            )
+        return result
     x = counts.of(corpus, "train", params.features)
     y = _indices(head, corpus.train)
     chosen = np.zeros(len(y), dtype=int)
