@@ -105,6 +105,8 @@ def test_a_spike_digest_arrives_by_mail_in_vietnamese(
     link = f"Xem trong baochi: https://baochi.sotttt.hanoi.gov.vn/alerts#watchlist-{watch_id}"
     assert link in body
     assert message.get_content_charset() == "utf-8"
+    # Sent in Hà Nội's time, not "-0000" (a moment whose zone is unknown)
+    assert message["Date"].endswith(" +0700")
 
 
 def test_a_case_reminder_mail_links_to_the_case_where_baochi_is_opened() -> None:

@@ -14,13 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import formatdate, make_msgid
+from email.utils import format_datetime, make_msgid
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import httpx
 
 from baochi.db.watch_store import DigestRow, WatchStore
+from baochi.hanoi_time import HANOI
 from baochi.watch.config import WatchConfig
 
 SIGNATURE_HEADER = "X-Baochi-Signature"
@@ -76,7 +77,7 @@ class Mailer:
         mail["From"] = cfg.smtp_from
         mail["To"] = target
         mail["Subject"] = message.subject
-        mail["Date"] = formatdate(localtime=False)
+        mail["Date"] = format_datetime(dt.datetime.now(HANOI))
         mail["Message-ID"] = make_msgid(domain=cfg.smtp_from.rpartition("@")[2] or None)
         mail.set_content(message.text, charset="utf-8")
         for item in message.attachments:
