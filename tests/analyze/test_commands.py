@@ -117,6 +117,19 @@ def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
     assert f"cannot read {labels}" in capsys.readouterr().err
 
 
+def test_the_input_formats_are_in_the_help(capsys) -> None:
+    """What a line of `analyze --input` and of `labels import` holds is said where it is used:
+    the import's help listed text and title, which it never read."""
+    for command in (["analyze", "--help"], ["labels", "import", "--help"]):
+        with pytest.raises(SystemExit):
+            cli.main(command)
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "id, text, and optionally title and published_at (ISO 8601)" in shown
+    assert "post: sentiment, toxicity" in shown
+    assert "id (a stored document's), task, label, and optionally user" in shown
+    assert "title" not in shown.partition("labels import")[2]
+
+
 def test_train_and_eval_do_what_the_data_folder_allows(env, tmp_path: Path, capsys) -> None:
     if not (SHARED_DATA / "victsd").is_dir():
         pytest.skip("../shared/data is absent")

@@ -52,15 +52,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_eval)
 
     p = sub.add_parser("analyze", help="label a JSONL batch of articles or posts")
-    p.add_argument("--input", type=Path, required=True)
-    p.add_argument("--output", type=Path, required=True)
-    p.add_argument("--kind", choices=("article", "post"), default="article")
+    p.add_argument(
+        "--input",
+        type=Path,
+        required=True,
+        help="JSONL, one object per line: id, text, and optionally title and published_at "
+        "(ISO 8601); the batch is read whole, in order, and refused whole if a line is bad",
+    )
+    p.add_argument(
+        "--output",
+        type=Path,
+        required=True,
+        help="JSONL, one object per input line: its id and the labels",
+    )
+    p.add_argument(
+        "--kind",
+        choices=("article", "post"),
+        default="article",
+        help="article: topic, tone, place, hanoi, entities, story, duplicate_of, conflicts; "
+        "post: sentiment, toxicity (default: %(default)s)",
+    )
     p.set_defaults(handler=_analyze)
 
     labels = sub.add_parser("labels", help="the office's own labels")
     lsub = labels.add_subparsers(dest="labels_command", required=True, metavar="ACTION")
-    p = lsub.add_parser("import", help="JSONL of {id, task, label[, text, title, user]}")
-    p.add_argument("file", type=Path)
+    p = lsub.add_parser("import", help="corrections of stored documents' labels, from JSONL")
+    p.add_argument(
+        "file",
+        type=Path,
+        help="JSONL, one object per line: id (a stored document's), task, label, and optionally "
+        "user (default: admin); the model learns the stored text with the label",
+    )
     p.set_defaults(handler=_labels_import)
 
 
