@@ -149,6 +149,9 @@ def test_train_and_eval_do_what_the_data_folder_allows(env, tmp_path: Path, caps
     shown = capsys.readouterr()
     printed = json.loads(shown.out)
     assert "topic not measured" in shown.err and "toxic not measured" not in shown.err
+    # each step said as it starts, on stderr: stdout keeps the figures alone
+    assert "baochi: measuring toxic…" in shown.err and "baochi: measuring places…" in shown.err
+    assert shown.err.index("measuring toxic…") < shown.err.index("measuring places…")
     assert printed["models"]["toxic"]["figures"]["n"] == 2000
     assert printed["models"]["topic"] == {
         "skipped": f"no data: {only}/news-labels/train.jsonl not found"
@@ -160,7 +163,9 @@ def test_train_and_eval_do_what_the_data_folder_allows(env, tmp_path: Path, caps
 def test_train_place_saves_the_decision_that_analyze_then_uses(env, tmp_path: Path, capsys) -> None:
     needs_corpus()
     assert cli.main(["train", "place", "--data", str(SHARED_DATA)]) == 0
-    figures = json.loads(capsys.readouterr().out)
+    trained = capsys.readouterr()
+    assert trained.err == "baochi: training place…\n"
+    figures = json.loads(trained.out)
     assert set(figures) == {"place"} and figures["place"]["holdout"]["n"] > 400
     assert (env.data / "models" / "place_decision.npz").is_file()
     assert not (env.data / "models" / "topic.npz").exists()  # only what was asked

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,14 +123,18 @@ def _train(args: argparse.Namespace, settings: Settings) -> int:
     tasks = [t for t in args.tasks if t not in (PLACE, SPANS)]
     if tasks or not args.tasks:
         extra = office_labels(settings)
-        figures = train(tasks or None, args.data, _models(settings), extra or None)
+        figures = train(
+            tasks or None, args.data, _models(settings), extra or None, progress=_told("training")
+        )
     if not args.tasks or PLACE in args.tasks:
         if (args.data / PLACE_LABELS).is_file():
+            _told("training")(PLACE)
             figures[PLACE] = train_decision(args.data, _models(settings))
         else:
             figures[PLACE] = no_data(args.data / PLACE_LABELS)
     if not args.tasks or SPANS in args.tasks:
         if (args.data / VIHOS).is_dir():
+            _told("training")(SPANS)
             figures[SPANS] = train_spans(args.data, _models(settings))
         else:
             figures[SPANS] = no_data(args.data / VIHOS)
@@ -147,9 +152,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     figures: dict[str, Any] = {}
     model_tasks = sorted(wanted & set(TASKS))
     if model_tasks:
-        figures["models"] = evaluate(model_tasks, args.data, models if models.is_dir() else None)
+        figures["models"] = evaluate(
+            model_tasks, args.data, models if models.is_dir() else None, _told("measuring")
+        )
     for name in ("places", "extraction", "stories", "spans"):
         if name in wanted:
+            _told("measuring")(name)
             try:
                 figures[name] = _other_figures(name, args.data, settings, models)
             except FileNotFoundError as exc:
@@ -158,6 +166,12 @@ def _eval(args: argparse.Namespace, settings: Settings) -> int:
     text = json.dumps(figures, ensure_ascii=False, indent=1, default=str)
     print(text if args.format == "json" else _table(figures))
     return _left_out(figures, "measured")
+
+
+def _told(doing: str) -> Callable[[str], None]:
+    """A progress line on stderr as each step starts: training and measuring take minutes, and
+    stdout keeps only the figures."""
+    return lambda name: print(f"baochi: {doing} {name}…", file=sys.stderr, flush=True)
 
 
 def _other_figures(name: str, data: Path, settings: Settings, models: Path) -> dict[str, Any]:

@@ -9,6 +9,7 @@ recorded when it was trained.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +21,19 @@ from baochi.analyze.task import Head, Task, no_data, place
 from baochi.analyze.training import Counts, measure
 
 
-def evaluate(tasks: list[str] | None, data_dir: Path, models_dir: Path | None) -> dict[str, Any]:
-    """Per task: the figures of the model in force, the fallback's figures and the reference."""
+def evaluate(
+    tasks: list[str] | None,
+    data_dir: Path,
+    models_dir: Path | None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> dict[str, Any]:
+    """Per task: the figures of the model in force, the fallback's figures and the reference;
+    `progress` is told each head's name as its measuring starts (minutes for some)."""
     counts = Counts()
     results: dict[str, Any] = {}
     for task in select(tasks):
         for i, head in enumerate(task.heads):
+            progress(head.name)
             try:
                 result = _evaluate_head(task, head, data_dir, models_dir, counts)
             except FileNotFoundError as exc:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -141,8 +141,10 @@ def train(
     extra_labels: list[dict[str, Any]] | None = None,
     *,
     quick: bool = False,
+    progress: Callable[[str], None] = lambda _: None,
 ) -> dict[str, Any]:
-    """Train, measure and save every head of the tasks; figures before and after extra labels."""
+    """Train, measure and save every head of the tasks; figures before and after extra labels.
+    `progress` is told each head's name as its training starts."""
     known = {head.name for task in TASKS.values() for head in task.heads}
     unknown = {str(item["task"]) for item in extra_labels or ()} - known
     if unknown:
@@ -151,6 +153,7 @@ def train(
     results: dict[str, Any] = {}
     for task in select(tasks):
         for i, head in enumerate(task.heads):
+            progress(head.name)
             params = head.quick if quick else head.params
             try:
                 corpus = head.load(data_dir, params.needs_unlabelled)
