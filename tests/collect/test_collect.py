@@ -221,15 +221,20 @@ def test_a_long_retry_after_is_the_next_polls_to_honour(site, store, settings):
     assert site.hits["/bad/busy.rss"] == 1
 
 
-def test_one_article_listed_four_ways_is_fetched_once(site, store, settings):
-    """A feed lists one article with utm_ and fbclid parameters, a fragment, and plain: one
-    fetch, one document (every variant was fetched before it was found a duplicate)."""
+def test_one_article_listed_five_ways_is_fetched_once(site, store, settings):
+    """A feed lists one article with utm_ and fbclid parameters, a fragment, a user:password@,
+    and plain: one fetch, one document (every variant was fetched before it was found a
+    duplicate), and no password kept in its address."""
     store.add_source(site.base_url + "/bad/variants.rss", "Báo Thử nghiệm", kind="feed")
     report = collect_once(store, settings).sources[0]
     story = site._bad.feed_articles[0]
     assert site.hits[story.path] == 1
     assert (report.links, report.fetched, report.new) == (1, 1, 1)
     assert store.counts()["documents"] == 1
+    with store.engine.connect() as conn:
+        addresses = {row[0] for row in conn.execute(text("SELECT url FROM documents"))}
+        addresses |= {row[0] for row in conn.execute(text("SELECT url FROM urls"))}
+    assert addresses == {site.base_url + story.path}
 
 
 def test_failing_source_is_shown_then_disabled(site, store, settings):

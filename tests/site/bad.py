@@ -379,11 +379,12 @@ class BadEndpoints:
         return Response(body=xml[:cut].encode("utf-8"), content_type=RSS_TYPE)
 
     def _variants_rss(self, path: str) -> Response:
-        """One article listed four ways: with tracking parameters, a fragment, and plain."""
+        """One article listed five ways: with tracking parameters, a fragment, a login, plain."""
         story = self.feed_articles[0]
         plain = self.site.base_url + story.path
         ways = [f"{plain}?utm_source=facebook", f"{plain}#binh-luan", plain]
         ways.append(f"{plain}?utm_medium=social&utm_campaign=tin-nong&fbclid=IwAR0x")
+        ways.append(plain.replace("://", "://khach:mat-khau@"))
         items = [dataclasses.replace(story, id=f"{story.id}-{k}") for k in range(len(ways))]
         links = {item.id: way for item, way in zip(items, ways, strict=True)}
         return Response(

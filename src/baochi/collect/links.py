@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag
+from urllib.parse import urldefrag, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -14,12 +14,15 @@ from baochi.failures import Reject
 
 def article_address(url: str) -> str:
     """The address an article link is fetched and remembered by: tracking parameters
-    (utm_source, fbclid, …) and the fragment dropped, scheme and host in lower case (courlan,
-    as extraction does), so one article listed four ways is fetched once."""
+    (utm_source, fbclid, …), the fragment and any user:password@ dropped, scheme and host in
+    lower case (courlan, as extraction does), so one article listed five ways is fetched once,
+    and a feed never has baochi log in anywhere or show a password in a link."""
     try:
-        return urldefrag(normalize_url(url)).url
+        parts = urlsplit(urldefrag(normalize_url(url)).url)
     except ValueError:  # no URL courlan can read: fetched as given, and refused there if bad
         return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=host))
 
 
 @dataclass(frozen=True, slots=True)
