@@ -9,11 +9,12 @@ from baochi.settings import Settings, describe
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the general subcommands."""
-    p = sub.add_parser("settings", help="list every setting with its default and help")
+    p = sub.add_parser("settings", help="list every setting in force, its default and help")
     p.set_defaults(handler=_settings)
 
 
 def _settings(args: argparse.Namespace, settings: Settings) -> int:
-    for env, default, help_ in describe():
-        print(f"{env:38} {default:>24}  {help_}")
+    for row in describe(settings):
+        default = f" (default: {row.default or '(empty)'})" if row.changed else ""
+        print(f"{row.env:38} {row.value or '(empty)'}{default}\n    {row.help}")
     return 0

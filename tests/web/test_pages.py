@@ -644,6 +644,34 @@ def test_the_settings_page_shows_no_credential(settings, store, people) -> None:
     assert "BAOCHI_WEBHOOK_SECRET" in page and "BAOCHI_HOST_DELAY" in page
 
 
+def test_the_settings_page_shows_values_in_force_with_help_in_the_pages_language(
+    settings, store, people
+) -> None:
+    """The office's administrator reads Vietnamese help, sees what was changed from its default,
+    and lists as a variable takes them (they read "()" and "False", the help was English)."""
+    from fastapi.testclient import TestClient
+
+    from baochi.web import create_app
+
+    changed = settings.replace(
+        host_delay=2.5, brief_recipients="lan@hanoi.gov.vn,minh@hanoi.gov.vn"
+    )
+    with TestClient(create_app(changed, store)) as client:
+        admin = sign_in(client, people["admin"].username)
+        vietnamese = admin.get("/admin/settings").text
+        admin.get("/lang/en?next=/admin/settings")
+        english = admin.get("/admin/settings").text
+    assert "Số giây giữa hai yêu cầu tới cùng một máy chủ." in vietnamese
+    assert "Seconds between two requests to the same host." not in vietnamese
+    assert "Seconds between two requests to the same host." in english
+    delay = re.search(r"BAOCHI_HOST_DELAY</span>.*?</tr>", vietnamese, re.S)
+    assert delay and "2.5" in delay[0] and "mặc định:" in delay[0] and "1.0" in delay[0]
+    assert "lan@hanoi.gov.vn,minh@hanoi.gov.vn" in vietnamese
+    assert "()" not in vietnamese and "False" not in vietnamese
+    signer = re.search(r"BAOCHI_REPORT_SIGNER_NAME</span>.*?</tr>", english, re.S)
+    assert signer and "(empty)" in signer[0] and "default:" not in signer[0]
+
+
 def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web, people) -> None:
     building = people["officer"].department_id
     with web.engine.begin() as conn:  # the code Hoa gave it

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db import backup
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, WebStore, audit
-from baochi.settings import FIELDS
+from baochi.settings import describe
 from baochi.web import audit_view
 from baochi.web.auth import ADMIN, ROLES, require, web_store
 from baochi.web.departments import MergeError
@@ -361,17 +361,7 @@ def back_up_now(request: Request, user: Annotated[User, Depends(admin_only)]) ->
 @router.get("/admin/settings")
 def settings_page(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
     """The settings in force with their help (changed in the TOML file or BAOCHI_* variables)."""
-    settings = request.app.state.settings
-    rows = [
-        (
-            f"BAOCHI_{name.upper()}",
-            "••••"
-            if field.metadata.get("secret") and getattr(settings, name)
-            else getattr(settings, name),
-            field.metadata["help"],
-        )
-        for name, field in FIELDS.items()
-    ]
+    rows = describe(request.app.state.settings)
     return render(
         request, "admin/settings.html", {"title": "Quản trị", "tab": "settings", "rows": rows}
     )
