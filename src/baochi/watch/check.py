@@ -11,6 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from baochi.db import DocumentRow, Store
 from baochi.db.store import SourceRow
@@ -21,10 +22,11 @@ from baochi.labels import label_name
 from baochi.search import QueryError
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import DOCUMENTS_SHOWN, deliver_due, group
-from baochi.watch.health import judge_quiet, source_note
+from baochi.watch.health import judge_quiet, source_facts
 from baochi.watch.matching import appeared_at, recent_matches
 from baochi.watch.notify import Notifier
 from baochi.watch.spikes import SpikeRule, Verdict, judge
+from baochi.watch.wording import reason_of
 
 # How far back a check looks for conflicts the story stage found; one alert per story and day.
 CONFLICT_WINDOW = dt.timedelta(days=1)
@@ -109,6 +111,7 @@ def watchlist_alerts(
         fresh = [d for d in matches.documents if watchlist.watermark < d.id <= last]
         if fresh:
             fresh.sort(key=lambda d: d.id, reverse=True)
+            why = {"kind": "match", "count": len(fresh), "query": watchlist.query}
             found.append(
                 Alert(
                     kind="match",
@@ -117,9 +120,12 @@ def watchlist_alerts(
                     subject_label=watchlist.name,
                     watchlist_id=watchlist.id,
                     observed=len(fresh),
-                    reason=f"{len(fresh)} bài mới khớp danh sách theo dõi «{watchlist.query}»",
+                    reason=reason_of(why),
                     dedupe_key=f"match:{watchlist.id}:{watchlist.watermark}:{last}",
-                    payload={"documents": [_document(d) for d in fresh[:DOCUMENTS_SHOWN]]},
+                    payload={
+                        "documents": [_document(d) for d in fresh[:DOCUMENTS_SHOWN]],
+                        "why": why,
+                    },
                 )
             )
         if last != watchlist.watermark:
@@ -146,8 +152,8 @@ def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> li
             for key, series in sorted(counts.items()):
                 verdict = judge(series, rule)
                 if verdict.fired and cooled(watch, "spike", label, key, rule, now):
-                    named = f"{noun} {_subject_name(watch, label, key)}"
-                    found.append(spike_alert(verdict, series, label, key, named, now))
+                    name = _subject_name(watch, label, key)
+                    found.append(spike_alert(verdict, series, label, key, name, now, noun=noun))
     return found
 
 
@@ -168,23 +174,33 @@ def spike_alert(
     label: str,
     now: dt.datetime,
     watchlist_id: int | None = None,
+    noun: str = "",
 ) -> Alert:
-    """The alert of a fired spike verdict on any subject (watchlist, topic, place, story)."""
-    rule = verdict.rule
+    """The alert of a fired spike verdict on any subject (watchlist, topic, place, story); a
+    labelled subject is named by its `noun` ("chủ đề") before its name, in any language."""
+    rule, why = verdict.rule, verdict.why
+    payload: dict[str, Any] = {
+        "series": list(series),
+        "k": rule.k,
+        "min_count": rule.min_count,
+        "why": why,
+    }
+    if noun:
+        payload["subject"] = {"noun": noun, "name": label}
     return Alert(
         kind="spike",
         subject_kind=subject_kind,
         subject_key=subject_key,
-        subject_label=label,
+        subject_label=f"{noun} {label}" if noun else label,
         watchlist_id=watchlist_id,
         span=rule.span,
         observed=verdict.count,
         baseline_mean=round(verdict.mean, 3),
         baseline_sd=round(verdict.sd, 3),
         threshold=round(verdict.threshold, 3),
-        reason=verdict.reason,
+        reason=reason_of(why),
         dedupe_key=f"spike:{subject_kind}:{subject_key}:{rule.span}:{_period(rule, now)}",
-        payload={"series": list(series), "k": rule.k, "min_count": rule.min_count},
+        payload=payload,
     )
 
 
@@ -203,6 +219,7 @@ def health_alerts(
         verdict = judge_quiet(series, rule)
         if not verdict.fired or not cooled(watch, "health", "outlet", str(outlet_id), window, now):
             continue
+        why = {**verdict.why, "sources": source_facts(by_outlet[outlet_id])}
         found.append(
             Alert(
                 kind="health",
@@ -214,9 +231,9 @@ def health_alerts(
                 baseline_mean=round(verdict.mean, 3),
                 baseline_sd=round(verdict.sd, 3),
                 threshold=round(rule.ratio * verdict.mean, 3),
-                reason=f"{verdict.reason}; {source_note(by_outlet[outlet_id])}",
+                reason=reason_of(why),
                 dedupe_key=f"health:outlet:{outlet_id}:{window.span}:{_period(window, now)}",
-                payload={"series": series, "ratio": rule.ratio},
+                payload={"series": series, "ratio": rule.ratio, "why": why},
             )
         )
     return found
@@ -232,7 +249,7 @@ def conflict_alerts(found: Sequence[ConflictView]) -> list[Alert]:
     alerts = []
     for (story_id, day), pairs in by_story.items():
         shown = next((c for c in pairs if c.official or c.other_official), pairs[0])
-        more = f" (và {len(pairs) - 1} chỗ trái chiều khác)" if len(pairs) > 1 else ""
+        why = {"kind": "conflict", "sides": _sides(shown), "more": len(pairs) - 1}
         alerts.append(
             Alert(
                 kind="conflict",
@@ -240,30 +257,26 @@ def conflict_alerts(found: Sequence[ConflictView]) -> list[Alert]:
                 subject_key=str(story_id),
                 subject_label=shown.story_title,
                 observed=len(pairs),
-                reason=_conflict_reason(shown) + more,
+                reason=reason_of(why),
                 dedupe_key=f"conflict:story:{story_id}:{day.isoformat()}",
-                payload={"type": shown.type, "documents": shown.sides(), "pairs": len(pairs)},
+                payload={
+                    "type": shown.type,
+                    "documents": shown.sides(),
+                    "pairs": len(pairs),
+                    "why": why,
+                },
             )
         )
     return alerts
 
 
-def _conflict_reason(c: ConflictView) -> str:
-    """Both phrases with their outlets; an official source's side is named as such, first."""
-
-    def side(span: str, outlet: str, official: bool) -> str:
-        return f"«{span}» ({outlet}{', nguồn chính thức' if official else ''})"
-
-    ours = side(c.span, c.outlet, c.official)
-    theirs = side(c.other_span, c.other_outlet, c.other_official)
-    if c.other_official and not c.official:
-        ours, theirs = theirs, ours
-    lead = (
-        "Nguồn chính thức bị mâu thuẫn"
-        if c.official or c.other_official
-        else "Thông tin trái chiều"
-    )
-    return f"{lead}: {ours} và {theirs}"
+def _sides(c: ConflictView) -> list[dict[str, object]]:
+    """Both phrases with their outlets, an official source's side first."""
+    sides = [
+        {"span": c.span, "outlet": c.outlet, "official": c.official},
+        {"span": c.other_span, "outlet": c.other_outlet, "official": c.other_official},
+    ]
+    return sides[::-1] if c.other_official and not c.official else sides
 
 
 def _social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from baochi.db.store import SourceRow
-from baochi.hanoi_time import minute
-from baochi.watch.spikes import DAILY, SpikeRule, vi_number
+from baochi.watch.spikes import DAILY, SpikeRule
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,15 +34,16 @@ class QuietVerdict:
     fired: bool
 
     @property
-    def reason(self) -> str:
-        """Why the outlet is flagged, in Vietnamese, with the numbers."""
-        days = self.rule.series.baseline
-        return (
-            f"24 giờ qua: {vi_number(self.count, 0)} bài, trung bình {days} ngày: "
-            f"{vi_number(self.mean)} (độ lệch chuẩn {vi_number(self.sd)}); dưới "
-            f"{vi_number(self.rule.ratio * 100, 0)}% mức thường lệ: có thể là lỗi thu thập, "
-            "không phải chủ đề lắng xuống"
-        )
+    def why(self) -> dict[str, Any]:
+        """The numbers that flag the outlet, kept with its alert to write why in any language."""
+        return {
+            "kind": "health",
+            "count": self.count,
+            "mean": self.mean,
+            "sd": self.sd,
+            "days": self.rule.series.baseline,
+            "ratio": self.rule.ratio,
+        }
 
 
 def judge_quiet(series: Sequence[int], rule: QuietRule) -> QuietVerdict:
@@ -57,24 +58,19 @@ def judge_quiet(series: Sequence[int], rule: QuietRule) -> QuietVerdict:
     return QuietVerdict(rule, count, mean, sd, fired)
 
 
-def source_note(rows: Sequence[SourceRow]) -> str:
-    """What the collector knows about the outlet's sources, to point at the likely cause."""
-    if not rows:
-        return "nguồn: chưa có nguồn thu thập nào được đăng ký"
+def source_facts(rows: Sequence[SourceRow]) -> dict[str, Any]:
+    """What the collector knows about the outlet's sources, to point at the likely cause: how
+    many, those turned off and why, the longest run of failures and its last error, and when
+    the last new article came."""
     off = [r for r in rows if not r.enabled]
-    failing = [r for r in rows if r.consecutive_failures > 0]
-    parts = [f"{len(rows)} nguồn"]
-    if off:
-        reasons = "; ".join(sorted({r.disabled_reason or "không rõ lý do" for r in off}))
-        parts.append(f"{len(off)} đang tắt ({reasons})")
-    if failing:
-        worst = max(failing, key=lambda r: r.consecutive_failures)
-        parts.append(
-            f"{worst.consecutive_failures} lần lỗi liên tiếp, lỗi cuối: {worst.last_error[:160]}"
-        )
-    if not off and not failing:
-        parts.append("không ghi nhận lỗi: kiểm tra trang có đổi cấu trúc hoặc chặn bot không")
+    worst = max(rows, key=lambda r: r.consecutive_failures, default=None)
+    failures = worst.consecutive_failures if worst else 0
     brought = [r.last_article_at for r in rows if r.last_article_at is not None]
-    if brought:
-        parts.append(f"bài mới gần nhất lấy về lúc {minute(max(brought))}")
-    return "nguồn: " + ", ".join(parts)
+    return {
+        "count": len(rows),
+        "off": len(off),
+        "off_reasons": sorted({r.disabled_reason or "không rõ lý do" for r in off}),
+        "failures": failures,
+        "error": worst.last_error[:160] if worst and failures else "",
+        "newest": max(brought).isoformat() if brought else None,
+    }

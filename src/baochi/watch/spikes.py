@@ -12,8 +12,7 @@ import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-
-_UNITS = {"24h": ("24 giờ qua", "ngày"), "1h": ("1 giờ qua", "giờ trước")}
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,20 +56,28 @@ class Verdict:
     fired: bool
 
     @property
+    def why(self) -> dict[str, Any]:
+        """The numbers its reason gives, kept with an alert to write the reason in any language."""
+        rule = self.rule
+        return {
+            "kind": "spike",
+            "span": rule.span,
+            "count": self.count,
+            "mean": self.mean,
+            "sd": self.sd,
+            "threshold": self.threshold,
+            "k": rule.k,
+            "baseline": rule.baseline,
+            "min_sd": rule.min_sd,
+            "min_count": rule.min_count,
+        }
+
+    @property
     def reason(self) -> str:
         """E.g. "24 giờ qua: 37 bài, trung bình 7 ngày: 9,4 (độ lệch chuẩn 3,1); ngưỡng 18,7"."""
-        window, unit = _UNITS.get(self.rule.span, (self.rule.span, "khoảng"))
-        sd = f"độ lệch chuẩn {vi_number(self.sd)}"
-        if self.sd < self.rule.min_sd:
-            sd += f", tính tối thiểu {vi_number(self.rule.min_sd)}"
-        text = (
-            f"{window}: {vi_number(self.count, 0)} bài, trung bình {self.rule.baseline} {unit}: "
-            f"{vi_number(self.mean)} ({sd}); ngưỡng {vi_number(self.threshold)} = trung bình + "
-            f"{vi_number(self.rule.k)} × độ lệch chuẩn"
-        )
-        if self.count > self.threshold and self.count < self.rule.min_count:
-            text += f"; chưa đủ {self.rule.min_count} bài nên không cảnh báo"
-        return text
+        from baochi.watch.wording import reason_of  # wording imports this module (vi_number)
+
+        return reason_of(self.why)
 
 
 def judge(series: Sequence[int], rule: SpikeRule) -> Verdict:

@@ -70,6 +70,8 @@ EN: dict[str, English] = {
     "7 ngày": "7 days",
     "AND (hoặc để trống), OR, NOT và ngoặc đơn.": "AND (or nothing), OR, NOT and parentheses.",
     "Cài đặt được đổi trong tệp TOML": "Settings are changed in the TOML file",
+    "(trống)": "(empty)",
+    "mặc định:": "default:",
     "Trường:": "Fields:",
     "bài": ["article", "articles"],
     "bảng": "table",
@@ -276,6 +278,66 @@ EN: dict[str, English] = {
     "Cảnh báo gần đây": "Recent alerts",
     "Truy vấn": "Query",
     "Tên": "Name",
+    # an alert's reason and subject (baochi.watch.wording)
+    "{count} bài mới khớp danh sách theo dõi «{query}»": [
+        "{count} new article matches the watchlist «{query}»",
+        "{count} new articles match the watchlist «{query}»",
+    ],
+    "24 giờ qua": "Last 24 hours",
+    "1 giờ qua": "Last hour",
+    "giờ trước": ["hour before", "hours before"],
+    "khoảng": ["period", "periods"],
+    "độ lệch chuẩn {sd}": "standard deviation {sd}",
+    "độ lệch chuẩn {sd}, tính tối thiểu {min_sd}": (
+        "standard deviation {sd}, counted as at least {min_sd}"
+    ),
+    (
+        "{window}: {count} bài, trung bình {baseline} {unit}: {mean} ({sd}); "
+        "ngưỡng {threshold} = trung bình + {k} × độ lệch chuẩn"
+    ): [
+        "{window}: {count} article, mean of {baseline} {unit}: {mean} ({sd}); "
+        "threshold {threshold} = mean + {k} × standard deviation",
+        "{window}: {count} articles, mean of {baseline} {unit}: {mean} ({sd}); "
+        "threshold {threshold} = mean + {k} × standard deviation",
+    ],
+    "chưa đủ {least} bài nên không cảnh báo": [
+        "fewer than {least} article, so no alert",
+        "fewer than {least} articles, so no alert",
+    ],
+    (
+        "24 giờ qua: {count} bài, trung bình {days} ngày: {mean} (độ lệch chuẩn {sd}); dưới "
+        "{percent}% mức thường lệ: có thể là lỗi thu thập, không phải chủ đề lắng xuống"
+    ): [
+        "Last 24 hours: {count} article, mean of {days} days: {mean} (standard deviation {sd}); "
+        "under {percent}% of the usual: likely a collection fault, not a topic gone quiet",
+        "Last 24 hours: {count} articles, mean of {days} days: {mean} (standard deviation {sd}); "
+        "under {percent}% of the usual: likely a collection fault, not a topic gone quiet",
+    ],
+    "nguồn: chưa có nguồn thu thập nào được đăng ký": "sources: none registered for collection",
+    "nguồn: {parts}": "sources: {parts}",
+    "{count} nguồn": ["{count} source", "{count} sources"],
+    "{count} đang tắt ({reasons})": "{count} turned off ({reasons})",
+    "không rõ lý do": "no reason given",
+    "{count} lần lỗi liên tiếp, lỗi cuối: {error}": [
+        "{count} failure in a row, last error: {error}",
+        "{count} failures in a row, last error: {error}",
+    ],
+    "không ghi nhận lỗi: kiểm tra trang có đổi cấu trúc hoặc chặn bot không": (
+        "no error recorded: check whether the site changed its layout or blocks bots"
+    ),
+    "bài mới gần nhất lấy về lúc {at}": "newest article fetched at {at}",
+    "Nguồn chính thức bị mâu thuẫn": "An official source is contradicted",
+    "Thông tin trái chiều": "Conflicting reports",
+    "{lead}: {ours} và {theirs}": "{lead}: {ours} and {theirs}",
+    "{outlet}, nguồn chính thức": "{outlet}, official source",
+    "và {more} chỗ trái chiều khác": [
+        "and {more} more conflicting pair",
+        "and {more} more conflicting pairs",
+    ],
+    "chủ đề": "topic",
+    "địa danh": "place",
+    "địa bàn": "district or ward",
+    "chuỗi tin": "story",
     # admin
     "Người dùng": "Users",
     "Phòng ban": "Departments",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -19,9 +20,11 @@ from jinja2 import FileSystemLoader, pass_context
 from jinja2.runtime import Context
 
 from baochi.collect.explain import explain
+from baochi.db.watch_store import Alert
 from baochi.hanoi_time import HANOI, minute
 from baochi.labels import label_name
 from baochi.records import web_address
+from baochi.watch.wording import alert_reason, alert_subject
 from baochi.web.auth import ROLES, csrf_token
 from baochi.web.i18n import DEFAULT, LANGUAGES, counter, language, translator
 from baochi.web.i18n import figure as written_figure
@@ -81,6 +84,18 @@ def _in_page_language(write: Callable[..., str]) -> Callable[..., str]:
     return shown
 
 
+def reason(alert: Alert, lang: str = DEFAULT) -> str:
+    """An alert's reason in the page's language: `{{ a | reason }}` → "24 giờ qua: 1.461 bài, …",
+    or "Last 24 hours: 1,461 articles, …"."""
+    return alert_reason(alert, counter(lang), partial(written_number, lang=lang))
+
+
+def subject(alert: Alert, lang: str = DEFAULT) -> str:
+    """What an alert is about, in the page's language: `{{ a | subject }}` → "chủ đề Xã hội",
+    or "topic Society"."""
+    return alert_subject(alert, counter(lang))
+
+
 def label(code: str | None, task: str) -> str:
     """A topic or tone code as people read it: `{{ doc.topic | label("topic") }}` → "Giáo dục"."""
     return label_name(task, code)
@@ -99,6 +114,8 @@ templates.env.filters.update(
     number=_in_page_language(number),
     figure=_in_page_language(figure),
     filesize=_in_page_language(filesize),
+    reason=_in_page_language(reason),
+    subject=_in_page_language(subject),
     label=label,
     query=query,
     why=explain,
