@@ -61,7 +61,7 @@ def test_watch_and_alerts_from_the_command_line(
     assert run(settings, "alerts", "deliveries") == 0
     out = capsys.readouterr().out
     assert "pending   1 attempt(s)" in out and "! chưa cấu hình khóa ký webhook" in out
-    assert out.rstrip().endswith("1 pending")
+    assert out.rstrip().endswith("\nmessages: 1 pending; alerts in them: 1 pending")
 
 
 def test_a_department_subscribes_to_its_case_reminders(

@@ -7,7 +7,8 @@ import datetime as dt
 import functools
 import json
 import sys
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
 from baochi.db import Store, open_store
@@ -218,16 +219,28 @@ def _alerts(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     return 0
 
 
+def _counts(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+
+
 @_with_store
 def _deliveries(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     watch = WatchStore(store.engine)
-    for row in watch.digests(tuple(args.status or ())):
+    rows = watch.digests(tuple(args.status or ()))
+    for row in rows:
         sent = minute(row.sent_at) if row.sent_at else "-"
         error = f"\n      ! {row.last_error}" if row.last_error else ""
         print(
             f"{row.id:5} {row.status:8} {row.attempts:2} attempt(s) sent {sent:16} "
             f"{row.channel:7} {row.target}{error}"
         )
-    counts = watch.delivery_counts()
-    print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no delivery")
+    if not rows:
+        print("no delivery")
+        return 0
+    # Each message listed carries one or more alerts: both counted, so that the totals match
+    # the lines above (they read "12 sent" under three lines).
+    line = "messages: " + _counts(Counter(row.status for row in rows))
+    if not args.status:
+        line += "; alerts in them: " + _counts(watch.delivery_counts())
+    print(line)
     return 0
