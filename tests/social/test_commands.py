@@ -71,7 +71,7 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
     assert "platform 'Mạng xã hội riêng'" in capsys.readouterr().err
     assert main(base) == 1
     err = capsys.readouterr().err
-    assert "dòng 3: published_at: không phải ngày giờ: 'ngày mai'" in err
+    assert "dòng 3: cột 'luc': không phải ngày giờ: 'ngày mai'" in err
     assert SocialStore(store.engine).items() == []
     assert main([*base, "--skip-bad"]) == 0
     assert [r.text for r in SocialStore(store.engine).items()] == [texts[0]]

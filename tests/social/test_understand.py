@@ -55,9 +55,9 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
     report = read_table(sheet, "facebook", fields)
     assert [i.external_id for i in report.items] == ["a1", "a2"]
     assert report.errors == [
-        (4, "published_at: không phải ngày giờ: 'hôm qua'"),
-        (5, "text: thiếu (cột 'Nội dung')"),
-        (6, "reactions: không phải số đếm: '-4'"),
+        (4, "cột 'Thời gian': không phải ngày giờ: 'hôm qua'"),
+        (5, "cột 'Nội dung': trống"),
+        (6, "cột 'Lượt thích': không phải số đếm: '-4'"),
         (7, "nhiều hơn dòng tiêu đề 1 ô: có thể nội dung có dấu phẩy, dấu chấm phẩy hay dấu "
             'ngoặc kép (") mà không được đặt trong ngoặc kép'),
         (8, "thiếu 10 ô so với dòng tiêu đề (từ cột 'Nội dung')"),
@@ -87,7 +87,7 @@ def test_a_listening_tool_csv_and_xlsx_are_checked_row_by_row(tmp_path: Path, st
         csv.writer(f).writerows([header, *rows[:2], [], rows[2]])
     for path in (sheet, tmp_path / "listening.xlsx"):
         spaced = read_table(path, "facebook", fields)
-        assert spaced.errors == [(5, "published_at: không phải ngày giờ: 'hôm qua'")], path.name
+        assert spaced.errors == [(5, "cột 'Thời gian': không phải ngày giờ: 'hôm qua'")], path.name
 
     done = ingest(store, report.items, settings)
     assert done.stored == 2
@@ -117,7 +117,7 @@ def test_a_report_with_its_title_and_period_above_the_table_is_read(tmp_path: Pa
     fields = FieldMap.parse(PRESETS["listening"])
     report = read_table(path, "facebook", fields, "listening")
     assert [i.external_id for i in report.items] == ["a1"]
-    assert report.errors == [(6, "published_at: không phải ngày giờ: 'hôm qua'")]
+    assert report.errors == [(6, "cột 'Thời gian': không phải ngày giờ: 'hôm qua'")]
     as_csv = tmp_path / "bao-cao.csv"
     with as_csv.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([row for row in book.active.iter_rows(values_only=True)])
@@ -184,7 +184,7 @@ def test_a_facebook_export_is_read_with_its_latin1_escapes(tmp_path: Path):
     report = read_facebook_export(path, "Cổng TTĐT Hà Nội")
     (post,) = report.items
     assert post.text == message and post.links == ("https://hanoimoi.vn/a.html",)
-    assert report.errors == [(2, "text: không có nội dung bài đăng hay bình luận")]
+    assert report.errors == [(2, "không có nội dung bài đăng hay bình luận")]
 
 
 def test_tokens_are_encrypted_at_rest(settings: Settings):

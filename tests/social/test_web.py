@@ -196,7 +196,10 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
 
     refused = upload(_listening_csv([*good, bad]))
     assert refused.status_code == 422
-    assert "1/4 dòng lỗi, chưa ghi gì" in refused.text and "Dòng 5: text: thiếu" in refused.text
+    assert (
+        "1/4 dòng lỗi, chưa ghi gì" in refused.text
+        and "Dòng 5: cột &#39;Nội dung&#39;: trống" in refused.text
+    )
     assert SocialStore(store.engine).items(limit=10) == []  # nothing written
 
     done = upload(_listening_csv([*good, bad]), skip_bad="true")
@@ -220,7 +223,8 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     ahead = (NOW + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
     swapped = upload(_listening_csv([["fb-tuong-lai", "Bình luận", texts[0], ahead, "", "", ""]]))
     assert (
-        swapped.status_code == 422 and f"Dòng 2: published_at: ở tương lai: {ahead}" in swapped.text
+        swapped.status_code == 422
+        and f"Dòng 2: cột &#39;Thời gian&#39;: ở tương lai: {ahead}" in swapped.text
     )
     assert upload(b"x", name="notes.txt").status_code == 422
     long_name = upload(_listening_csv(good), platform="mạng xã hội của thành phố")

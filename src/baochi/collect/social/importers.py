@@ -175,7 +175,8 @@ def read_table(
             row = {**row, "Comment text": _takeout_text(row.get("Comment text"))}
             row.setdefault("Kind", "comment")
         try:
-            report.items.append(_not_ahead(item_of(row, fields, platform), latest))
+            item = item_of(row, fields, platform)
+            report.items.append(_not_ahead(item, latest, fields.fields["published_at"]))
         except RowError as exc:
             report.errors.append((number, str(exc)))
     return report
@@ -187,11 +188,11 @@ def latest_time(settings: Settings) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.max_future_seconds)
 
 
-def _not_ahead(item: SocialItem, latest: dt.datetime | None) -> SocialItem:
+def _not_ahead(item: SocialItem, latest: dt.datetime | None, column: str) -> SocialItem:
     """The item, unless it is dated after the latest possible time: a day and month swapped
     ("12/01" for 1 December) or a wrong zone, which would keep it first among the newest."""
     if latest is not None and item.published_at is not None and item.published_at > latest:
-        raise RowError("published_at", f"ở tương lai: {minute(item.published_at)}")
+        raise RowError(column, f"ở tương lai: {minute(item.published_at)}")
     return item
 
 
@@ -230,7 +231,7 @@ def read_facebook_export(
     for number, entry in enumerate(payload, start=1):
         report.rows += 1
         try:
-            report.items.append(_not_ahead(_export_entry(entry, page), latest))
+            report.items.append(_not_ahead(_export_entry(entry, page), latest, "timestamp"))
         except (RowError, ValueError, TypeError, AttributeError) as exc:
             report.errors.append((number, str(exc)))
     return report
@@ -240,7 +241,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
     """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
     stamp = entry.get("timestamp")
     if stamp is None:
-        raise RowError("published_at", "thiếu thời điểm")
+        raise RowError("timestamp", "trống")
     text, kind, author = "", "post", page
     for data in entry.get("data") or []:
         if "post" in data:
@@ -250,7 +251,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
             text, kind = str(comment.get("comment", "")), "comment"
             author = str(comment.get("author") or author)
     if not text.strip():
-        raise RowError("text", "không có nội dung bài đăng hay bình luận")
+        raise ValueError("không có nội dung bài đăng hay bình luận")
     links = []
     for attachment in entry.get("attachments") or []:
         for data in attachment.get("data") or []:

@@ -44,12 +44,11 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
 class RowError(ValueError):
-    """One field of one record is missing or unreadable."""
+    """One field of one record is missing or unreadable, named by the column (or path) it was
+    read from: the person who made the file knows "Thời gian", not `published_at`."""
 
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(f"cột {column!r}: {message}")
 
 
 @dataclass(frozen=True)
@@ -86,31 +85,33 @@ def lookup(record: Any, path: str) -> Any:
 
 
 def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") -> SocialItem:
-    """The record as a SocialItem; raises RowError naming the first bad field."""
+    """The record as a SocialItem; raises RowError naming the column of the first bad field."""
     raw = {name: lookup(record, path) for name, path in fields.fields.items()}
+    column = fields.fields
     for name in REQUIRED:
         if raw[name] is None or str(raw[name]).strip() == "":
-            raise RowError(name, f"thiếu (cột {fields.fields[name]!r})")
+            raise RowError(column[name], "trống")
     text = str(raw["text"])
     if len(text) > MAX_TEXT:
-        raise RowError("text", f"dài quá {MAX_TEXT} ký tự")
+        raise RowError(column["text"], f"dài quá {MAX_TEXT} ký tự")
     if raw["kind"] not in (None, ""):
         kind = KINDS.get(str(raw["kind"]).strip().lower(), "")
         if not kind:
-            raise RowError("kind", f"{raw['kind']!r} không phải bài đăng hay bình luận")
+            raise RowError(column["kind"], f"{raw['kind']!r} không phải bài đăng hay bình luận")
     try:
         published = parse_time(raw["published_at"])
     except (ValueError, OverflowError, OSError) as exc:
-        raise RowError("published_at", f"không phải ngày giờ: {raw['published_at']!r}") from exc
+        message = f"không phải ngày giờ: {raw['published_at']!r}"
+        raise RowError(column["published_at"], message) from exc
     counts: dict[str, int | None] = {}
     for name in COUNTS:
         try:
             counts[name] = count(raw[name])
         except ValueError as exc:
-            raise RowError(name, f"không phải số đếm: {raw[name]!r}") from exc
+            raise RowError(column[name], f"không phải số đếm: {raw[name]!r}") from exc
     url = str(raw["url"] or "")
     if url and not url.startswith(("http://", "https://")):
-        raise RowError("url", f"không phải địa chỉ web: {url[:80]!r}")
+        raise RowError(column["url"], f"không phải địa chỉ web: {url[:80]!r}")
     links = raw["links"]
     shared = links if isinstance(links, list) else _URL.findall(str(links or "") or text)
     return SocialItem(
