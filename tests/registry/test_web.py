@@ -384,3 +384,73 @@ def test_the_restructuring_reads_the_same_everywhere_in_english(client_as) -> No
     lan.get("/lang/vi")
     page = lan.get("/registry/actions/hn-2026-sap-nhap").text
     assert "Hoàn thành ngày 25/11/2025" in _text(page)
+
+
+def test_an_agency_history_reads_in_the_page_language(client_as) -> None:
+    """Its merger, the decision behind it and each edit of its entry, from the same records."""
+    lan = _english(client_as("analyst"))
+    page = _text(lan.get("/registry/agencies/hanoimoi").text)
+    decision = "1115-QĐ/TU of 30/01/2026 by Ban Thường vụ Thành ủy Hà Nội"
+    merged = f"Merged into Cơ quan Báo và Phát thanh, Truyền hình Hà Nội (Decision {decision})"
+    assert merged in page and "Created press agency hanoimoi — example" in page
+    assert "Sáp nhập vào" not in page and "Tạo mục" not in page
+    took = _text(lan.get("/registry/agencies/hn-bao-ptth").text)
+    assert "Took in Báo Hànộimới, Báo Kinh tế và Đô thị," in took and "(merger) (Decision" in took
+    lan.get("/lang/vi")
+    page = _text(lan.get("/registry/agencies/hanoimoi").text)
+    decision = "QĐ 1115-QĐ/TU ngày 30/01/2026 của Ban Thường vụ Thành ủy Hà Nội"
+    assert f"Sáp nhập vào Cơ quan Báo và Phát thanh, Truyền hình Hà Nội ({decision})" in page
+    assert "Tạo mục cơ quan báo chí hanoimoi — example" in page
+    took = _text(lan.get("/registry/agencies/hn-bao-ptth").text)
+    assert "Tiếp nhận Báo Hànộimới, Báo Kinh tế và Đô thị," in took and "(sáp nhập) (QĐ" in took
+
+
+# What the register says of a bad form, a bad file and a finished task: in Vietnamese, English.
+REFUSED = {
+    "form": (
+        "thiếu Tên (name)",
+        "missing Name (name)",
+    ),
+    "email": (
+        "Thư điện tử (email): 'sai' không phải địa chỉ thư điện tử",
+        "E-mail (email): 'sai' is not an e-mail address",
+    ),
+    "head": (
+        "Người đứng đầu, theo tin (tháng/năm): '13/2099' không phải tháng/năm đã qua",
+        "Head, as reported (month/year): '13/2099' is not a past month/year",
+    ),
+    "taken": ("Mã này đã có trong sổ đăng ký.", "This code is already in the register."),
+    "row": ("agencies, dòng 3: thiếu Tên (name)", "agencies, row 3: missing Name (name)"),
+    "reference": (
+        "agencies, dòng 3: Cơ quan chủ quản (body) 'khong-co' không có trong danh mục bodies",
+        "agencies, row 3: Governing body (body) 'khong-co' is not in the list bodies",
+    ),
+    "file": ("không rõ ghi-chu.csv thuộc danh mục nào", "which list ghi-chu.csv holds is unknown"),
+    "done": (
+        "Nhiệm vụ 'hn-2026-sap-nhap' đã hoàn thành",
+        "Task 'hn-2026-sap-nhap' is already done",
+    ),
+}
+
+
+def test_what_is_wrong_with_a_form_or_a_file_reads_in_the_page_language(client_as) -> None:
+    hoa = client_as("admin")
+    for english in (False, True):
+        if english:
+            _english(hoa)
+        token = csrf(hoa, "/registry/agencies/new")
+        form = {"csrf": token, "code": "moi", "email": "sai", "head_as_of": "13/2099"}
+        bad = _text(hoa.post("/registry/agencies/new", data=form).text)
+        taken = {**form, "code": "hanoimoi", "name": "Báo Mới", "email": "", "head_as_of": ""}
+        bad += _text(hoa.post("/registry/agencies/new", data=taken).text)
+        rows = "code,name,body\nmoi,Báo Mới,ubnd-hn\nsai,,khong-co\n".encode()
+        for name in ("agencies.csv", "ghi-chu.csv"):
+            files = {"file": (name, rows, "text/csv")}
+            page = hoa.post("/registry/import", data={"csrf": token}, files=files)
+            assert page.status_code == 422
+            bad += _text(page.text)
+        done = hoa.post("/registry/actions/hn-2026-sap-nhap/complete", data={"csrf": token})
+        assert done.status_code == 409
+        bad += _text(done.text)
+        missing = [said[english] for said in REFUSED.values() if said[english] not in bad]
+        assert missing == [], english

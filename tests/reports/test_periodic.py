@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -13,15 +14,17 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
-from baochi import hanoi_time
+from baochi import hanoi_time, reports
 from baochi.cli import main
+from baochi.phrase import phrase_of
 from baochi.reports.brief import make_brief
 from baochi.reports.paper import Paper
-from baochi.reports.period import Period, PeriodError, period_of, previous
+from baochi.reports.period import Period, PeriodError, begun, period_of, previous
 from baochi.reports.periodic import make_report
 from baochi.reports.scope import EVERYTHING as ALL
 from baochi.reports.scope import HANOI
 from baochi.vi import fold
+from baochi.web import i18n
 from tests.reports.conftest import DAY, Collected, scalar
 
 
@@ -45,6 +48,46 @@ def test_periods_in_hanoi_time() -> None:
     assert period_of("day", DAY).start.isoformat() == "2017-02-05T17:00:00+00:00"
     with pytest.raises(PeriodError):
         Period(DAY, DAY.replace(day=1))
+
+
+def test_a_period_and_why_it_is_refused_read_in_english() -> None:
+    """The same words as the paper's, in Vietnamese; through the catalogue, in English."""
+    catalogue = json.loads(
+        (Path(reports.__file__).parent / "templates" / "en.json").read_text("utf-8")
+    )
+    english = i18n.EN | catalogue
+
+    def say(text: str, count: float) -> str:
+        found = english.get(text, text)
+        assert isinstance(found, str), text
+        return found
+
+    periods = [period_of(kind, DAY) for kind in ("day", "week", "month", "quarter")]
+    periods.append(Period(DAY, DAY.replace(day=20)))
+    assert [p.label() for p in periods] == [
+        "ngày 06/02/2017",
+        "tuần từ 06/02/2017 đến 12/02/2017",
+        "tháng 02/2017",
+        "quý 1/2017",
+        "từ 06/02/2017 đến 20/02/2017",
+    ]
+    assert [p.named().said(say) for p in periods] == [
+        "the day 06/02/2017",
+        "the week from 06/02/2017 to 12/02/2017",
+        "the month 02/2017",
+        "quarter 1/2017",
+        "from 06/02/2017 to 20/02/2017",
+    ]
+    refused = []
+    for bad in (lambda: begun(periods[0], DAY.replace(day=1)), lambda: period_of("năm", DAY)):
+        with pytest.raises(PeriodError) as caught:
+            bad()
+        refused.append(phrase_of(caught.value).said(say))
+    assert refused == [
+        "the day 06/02/2017 has not begun (today is 01/02/2017): only days gone by or under way "
+        "can be reported on",
+        "unknown kind of period: 'năm'",
+    ]
 
 
 def test_month_report_counts_what_was_collected(month: Paper, collected: Collected) -> None:

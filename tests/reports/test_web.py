@@ -17,6 +17,7 @@ from docx import Document
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from baochi import hanoi_time
 from baochi.db.reports_store import ReportsStore
 from baochi.db.web_store import WebStore
 from baochi.reports import drafts
@@ -359,6 +360,33 @@ def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
         },
     )
     assert bad.status_code == 422 and "trước ngày bắt đầu" in bad.text
+
+
+def test_a_brief_for_a_day_to_come_is_refused_in_the_pages_language(collected, users) -> None:
+    """The refusal says why as a sentence, in Vietnamese or in English, and so does a date that
+    is none."""
+    today = hanoi_time.today()
+    tomorrow = today + dt.timedelta(days=1)
+    said = {
+        "vi": (
+            f"Ngày {tomorrow:%d/%m/%Y} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): chỉ báo cáo "
+            "được những ngày đã qua hoặc đang diễn ra",
+            "Ngày không hợp lệ: &#39;31/02/2017&#39;",
+        ),
+        "en": (
+            f"The day {tomorrow:%d/%m/%Y} has not begun (today is {today:%d/%m/%Y}): only days "
+            "gone by or under way can be reported on",
+            "Not a valid date: &#39;31/02/2017&#39;",
+        ),
+    }
+    office = client_for(collected, "lan")
+    for lang, (ahead, no_date) in said.items():
+        office.get(f"/lang/{lang}")
+        token = csrf(office, "/reports")
+        page = office.post("/reports/brief", data={"csrf": token, "day": tomorrow.isoformat()})
+        assert page.status_code == 422 and f'role="alert">{ahead}</div>' in page.text, lang
+        page = office.post("/reports/brief", data={"csrf": token, "day": "31/02/2017"})
+        assert page.status_code == 422 and no_date in page.text, lang
 
 
 def test_the_drafts_list_is_paged_filtered_and_says_who_made_each(collected, users) -> None:

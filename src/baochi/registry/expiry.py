@@ -3,17 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from baochi.db.registry_store import RegistryStore
+from baochi.phrase import Say, as_written
 
 DEFAULT_DAYS = 90
-
-
-def _as_written(text: str, count: float) -> str:
-    """A phrase as this module writes it: in Vietnamese, the same for any count."""
-    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +28,7 @@ class Expiry:
         """Past its expiry date but still recorded as valid: someone must renew or close it."""
         return self.days_left < 0
 
-    def message(self, say: Callable[[str, float], str] = _as_written) -> str:
+    def message(self, say: Say = as_written) -> str:
         """One line for a list or an e-mail, in Vietnamese, or in the page's language with its
         `_n` as `say` (each phrase with the count it goes with)."""
         kind = say("Giấy phép" if self.entity == "licences" else "Thẻ nhà báo", 1)

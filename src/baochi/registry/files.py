@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from baochi.db.registry_store import AuditHook, RegistryStore
+from baochi.phrase import Phrase, phrase_of
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known, sheet_of
 from baochi.tables import csv_rows, workbook
@@ -39,7 +40,7 @@ def read_csv(data: bytes, entity: str) -> Sheet:
     try:
         rows = list(csv_rows(data))
     except ValueError as exc:
-        raise RegistryImportError([str(exc)]) from exc
+        raise RegistryImportError([phrase_of(exc)]) from exc
     return sheet_of(ENTITIES[entity], rows)
 
 
@@ -48,7 +49,7 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     try:
         book = workbook(data)
     except ValueError as exc:
-        raise RegistryImportError([str(exc)]) from exc
+        raise RegistryImportError([phrase_of(exc)]) from exc
     sheets, errors = [], []
     for ws in book.worksheets:
         rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
@@ -57,7 +58,11 @@ def read_xlsx(data: bytes) -> list[Sheet]:
         entity = entity_named(ws.title)
         if entity is None:
             names = ", ".join(ENTITIES)
-            errors.append(f"sheet {ws.title!r} không khớp danh mục nào ({names})")
+            errors.append(
+                Phrase(
+                    "sheet {title!r} không khớp danh mục nào ({names})", title=ws.title, names=names
+                )
+            )
             continue
         sheets.append(sheet_of(entity, rows, ws.title))
     book.close()
@@ -74,9 +79,8 @@ def read_file(path: Path, entity: str | None = None) -> list[Sheet]:
     found = ENTITIES.get(entity) if entity else entity_named(path.stem)
     if found is None:
         names = ", ".join(f"{n}.csv" for n in ENTITIES)
-        raise RegistryImportError(
-            [f"không rõ {path.name} thuộc danh mục nào: đặt tên tệp là một trong {names}"]
-        )
+        unknown = "không rõ {file} thuộc danh mục nào: đặt tên tệp là một trong {names}"
+        raise RegistryImportError([Phrase(unknown, file=path.name, names=names)])
     return [read_csv(data, found.name)]
 
 

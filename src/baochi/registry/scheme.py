@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from baochi.db.registry_store import AuditHook, RegistryStore
+from baochi.phrase import Phrase
 from baochi.registry.entries import save
 from baochi.registry.model import ACTIONS, Record
 
@@ -31,10 +32,10 @@ def complete_action(
     """Mark an action done on `on`, effective on `effective_on`, its recorded date, or `on`."""
     rec = store.row("actions", code)
     if rec is None or rec["retired_at"] is not None:
-        raise SchemeError(f"không có nhiệm vụ {code!r}")
+        raise SchemeError(Phrase("không có nhiệm vụ {code!r}", code=code))
     if rec["status"] in ("done", "cancelled"):
-        state = ACTIONS.field("status").choice_label(rec["status"]).lower()
-        raise SchemeError(f"nhiệm vụ {code!r} đã {state}")
+        state = Phrase(ACTIONS.field("status").choice_label(rec["status"]), lower=True)
+        raise SchemeError(Phrase("nhiệm vụ {code!r} đã {state}", code=code, state=state))
     form = {f.name: rec[f.name] for f in ACTIONS.fields}
     form.update(
         status="done",

@@ -15,6 +15,7 @@ from typing import Any
 from baochi import hanoi_time
 from baochi.db.registry_store import RegistryStore
 from baochi.db.schema_registry import REGISTRY_TABLES
+from baochi.phrase import Joined, Phrase
 from baochi.registry.model import (
     ACTIONS,
     BOOL,
@@ -52,14 +53,30 @@ _ORDERED = (
 _MONTH = re.compile(r"(0?[1-9]|1[0-2])/(\d{4})")
 # Dates of what has been done: none is after today.
 DONE_ON = ("completed_on", "done_on")
+# What is wrong, in words to say in any language: one problem, or a row's problems.
+Problem = Phrase | Joined
 
 
 class RegistryImportError(ValueError):
-    """A registry file or form with bad rows; nothing was written. `errors` lists them by row."""
+    """A registry file or form with bad rows; nothing was written. `problems` lists them by row,
+    to be said in a page's language; `errors` as the Vietnamese text."""
 
-    def __init__(self, errors: list[str]) -> None:
-        super().__init__(f"{len(errors)} lỗi, chưa ghi gì vào sổ đăng ký:\n" + "\n".join(errors))
-        self.errors = errors
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        count = len(problems)
+        super().__init__(
+            Phrase(
+                "{count} lỗi, chưa ghi gì vào sổ đăng ký:\n{errors}",
+                n=count,
+                count=count,
+                errors=Joined(problems, "\n"),
+            )
+        )
+        self.problems = list(problems)
+        self.errors = [str(p) for p in problems]
+
+
+class BadCell(ValueError):
+    """A cell that does not read as its field's kind; its argument says why (a Phrase)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,7 +149,9 @@ def _date(cell: Any) -> dt.date | None:
             return dt.date(year, month, day)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"ngày {text!r} không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)") from None
+        raise BadCell(
+            Phrase("ngày {text!r} không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)", text=text)
+        ) from None
 
 
 def _bool(cell: Any) -> bool:
@@ -143,7 +162,7 @@ def _bool(cell: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise ValueError(f"{_text(cell)!r} không phải có/không")
+    raise BadCell(Phrase("{text!r} không phải có/không", text=_text(cell)))
 
 
 def _choice(cell: Any, spec: Field) -> str:
@@ -153,7 +172,7 @@ def _choice(cell: Any, spec: Field) -> str:
         if wanted in (fold(code), fold(label)):
             return code
     codes = ", ".join(code for code, _ in spec.choices)
-    raise ValueError(f"{text!r} không phải một trong: {codes}")
+    raise BadCell(Phrase("{text!r} không phải một trong: {codes}", text=text, codes=codes))
 
 
 def _refs(cell: Any) -> list[str]:
@@ -164,12 +183,14 @@ def _refs(cell: Any) -> list[str]:
 def _domain(cell: Any) -> str:
     text = _text(cell).lower().removeprefix("www.")
     if text and not _DOMAIN.fullmatch(text):
-        raise ValueError(f"{text!r} không phải tên miền (ví dụ: hanoimoi.vn, không có http://)")
+        raise BadCell(
+            Phrase("{text!r} không phải tên miền (ví dụ: hanoimoi.vn, không có http://)", text=text)
+        )
     return text
 
 
 def _value(cell: Any, spec: Field) -> Any:
-    """The typed value of one cell, or ValueError saying what is wrong with it."""
+    """The typed value of one cell, or BadCell saying what is wrong with it."""
     if spec.kind == DATE:
         return _date(cell)
     if spec.kind == BOOL:
@@ -184,7 +205,7 @@ def _value(cell: Any, spec: Field) -> Any:
     if spec.kind == CHOICE:
         return _choice(text, spec)
     if spec.kind == EMAIL and not _EMAIL.fullmatch(text):
-        raise ValueError(f"{text!r} không phải địa chỉ thư điện tử")
+        raise BadCell(Phrase("{text!r} không phải địa chỉ thư điện tử", text=text))
     return text
 
 
@@ -199,31 +220,62 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def _rules(entity: Entity, rec: Record) -> list[str]:
+def _label(entity: Entity, field: str) -> Phrase:
+    """A field as a message names it: "Ngày cấp"."""
+    return Phrase(entity.field(field).label)
+
+
+def _named(spec: Field) -> Joined:
+    """A field with its name in files: "Ngày cấp (issued_on)"."""
+    return Joined((Phrase(spec.label), f"({spec.name})"), " ")
+
+
+def _rules(entity: Entity, rec: Record) -> list[Phrase]:
     """Checks across the fields of one record."""
     problems = []
     for start, end in _ORDERED:
         if rec.get(start) and rec.get(end) and rec[end] < rec[start]:
-            first, then = entity.field(start).label, entity.field(end).label
-            problems.append(f"{then} ({rec[end]:%d/%m/%Y}) trước {first} ({rec[start]:%d/%m/%Y})")
+            problems.append(
+                Phrase(
+                    "{then} ({end:%d/%m/%Y}) trước {first} ({start:%d/%m/%Y})",
+                    then=_label(entity, end),
+                    end=rec[end],
+                    first=_label(entity, start),
+                    start=rec[start],
+                )
+            )
     today = hanoi_time.today()
     for name in DONE_ON:
         if rec.get(name) and rec[name] > today:
-            label = entity.field(name).label
-            problems.append(f"{label} ({rec[name]:%d/%m/%Y}) chưa tới: hôm nay là {today:%d/%m/%Y}")
+            problems.append(
+                Phrase(
+                    "{field} ({day:%d/%m/%Y}) chưa tới: hôm nay là {today:%d/%m/%Y}",
+                    field=_label(entity, name),
+                    day=rec[name],
+                    today=today,
+                )
+            )
     key = rec.get(entity.key, "")
     if entity.key != "domain" and key and not _KEY.fullmatch(key):
-        problems.append(f"mã {key!r} chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 80 ký tự)")
+        problems.append(
+            Phrase("mã {key!r} chỉ gồm chữ không dấu, số, '.', '_', '-' (tối đa 80 ký tự)", key=key)
+        )
     if entity.name == "bodies" and rec["parent"] and rec["parent"] == rec["code"]:
-        problems.append("cơ quan không thể trực thuộc chính nó")
+        problems.append(Phrase("cơ quan không thể trực thuộc chính nó"))
     if entity.name == "cards" and rec["expires_on"] is None and rec["issued_on"]:
         rec["expires_on"] = _add_years(rec["issued_on"], CARD_TERM_YEARS) - dt.timedelta(days=1)
     if entity.name == "actions":
         problems.extend(_action_rules(rec))
     as_of = rec.get("head_as_of")
     if as_of and not _month(as_of, today):
-        label = entity.field("head_as_of").label
-        problems.append(f"{label}: {as_of!r} không phải tháng/năm đã qua, ví dụ {today:%m/%Y}")
+        problems.append(
+            Phrase(
+                "{field}: {as_of!r} không phải tháng/năm đã qua, ví dụ {today:%m/%Y}",
+                field=_label(entity, "head_as_of"),
+                as_of=as_of,
+                today=today,
+            )
+        )
     return problems
 
 
@@ -233,22 +285,25 @@ def _month(text: str, today: dt.date) -> bool:
     return found is not None and (int(found[2]), int(found[1])) <= (today.year, today.month)
 
 
-def _action_rules(rec: Record) -> list[str]:
+def _action_rules(rec: Record) -> list[Phrase]:
     problems = []
     kind = rec["kind"]
     if kind in ("merge", "convert") and not rec["target"]:
-        named = ACTIONS.field("kind").choice_label(kind).lower()
-        problems.append(f"hình thức {named} cần cơ quan sau sắp xếp (target)")
+        named = Phrase(ACTIONS.field("kind").choice_label(kind), lower=True)
+        problems.append(Phrase("hình thức {kind} cần cơ quan sau sắp xếp (target)", kind=named))
     if rec["target"] and rec["target"] in rec["members"]:
         problems.append(
-            f"cơ quan {rec['target']!r} vừa là cơ quan được sắp xếp vừa là cơ quan sau sắp xếp"
+            Phrase(
+                "cơ quan {target!r} vừa là cơ quan được sắp xếp vừa là cơ quan sau sắp xếp",
+                target=rec["target"],
+            )
         )
     if kind == "convert" and len(rec["members"]) != 1:
-        problems.append("chuyển đổi áp dụng cho đúng một cơ quan")
+        problems.append(Phrase("chuyển đổi áp dụng cho đúng một cơ quan"))
     if kind == "transfer" and not rec["new_body"]:
-        problems.append("chuyển cơ quan chủ quản cần cơ quan chủ quản mới (new_body)")
+        problems.append(Phrase("chuyển cơ quan chủ quản cần cơ quan chủ quản mới (new_body)"))
     if rec["status"] == "done" and kind in ("merge", "convert") and rec["effective_on"] is None:
-        problems.append("nhiệm vụ đã hoàn thành cần ngày có hiệu lực (effective_on)")
+        problems.append(Phrase("nhiệm vụ đã hoàn thành cần ngày có hiệu lực (effective_on)"))
     return problems
 
 
@@ -260,22 +315,23 @@ def _width(entity: str, field: str) -> int:
     return int(length) if length else MAX_TEXT
 
 
-def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[str]]:
+def check_row(entity: Entity, cells: Mapping[str, Any]) -> tuple[Record, list[Phrase]]:
     """One record from its cells by field name, and what is wrong with it (empty when fine)."""
     rec: Record = {}
     problems = []
     for spec in entity.fields:
         try:
             value = _value(cells.get(spec.name), spec)
-        except ValueError as exc:
-            problems.append(f"{spec.label} ({spec.name}): {exc}")
+        except BadCell as exc:
+            problems.append(Phrase("{field}: {problem}", field=_named(spec), problem=exc.args[0]))
             rec[spec.name] = _value(None, spec)  # empty, so the row's other rules still run
             continue
         if spec.required and _empty(value):
-            problems.append(f"thiếu {spec.label} ({spec.name})")
+            problems.append(Phrase("thiếu {field}", field=_named(spec)))
         width = _width(entity.name, spec.name)
         if isinstance(value, str) and len(value) > width:
-            problems.append(f"{spec.label} ({spec.name}): dài {len(value)} ký tự, quá {width}")
+            too_long = Phrase("dài {length} ký tự, quá {width}", length=len(value), width=width)
+            problems.append(Phrase("{field}: {problem}", field=_named(spec), problem=too_long))
         rec[spec.name] = value
     return rec, problems + _rules(entity, rec)
 
@@ -289,7 +345,7 @@ def _columns(entity: Entity) -> dict[str, str]:
     return by_name
 
 
-def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[str]]:
+def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], list[Phrase]]:
     """Each column's field name (None for a blank or numbering column), and the problems with
     the header."""
     by_name = _columns(entity)
@@ -302,22 +358,32 @@ def _header(entity: Entity, header: Sequence[str]) -> tuple[list[str | None], li
             names.append(None)
             continue
         if text and name is None:
-            problems.append(f"cột {text!r} không thuộc danh mục {entity.plural}")
+            listed = Phrase(entity.plural, n=2)  # the list, as `_` names it
+            problems.append(
+                Phrase("cột {text!r} không thuộc danh mục {entity}", text=text, entity=listed)
+            )
         if name is not None and name in names:
-            problems.append(f"cột {text!r} lặp lại")
+            problems.append(Phrase("cột {text!r} lặp lại", text=text))
         names.append(name)
-    missing = [f"{f.label} ({f.name})" for f in entity.fields if f.required and f.name not in names]
+    missing = [_named(f) for f in entity.fields if f.required and f.name not in names]
     if missing:
-        problems.append(f"thiếu cột {', '.join(missing)}")
+        columns = Joined(missing, ", ")
+        problems.append(Phrase("thiếu cột {columns}", n=len(missing), columns=columns))
     if problems:
-        problems.append("các cột: " + ", ".join(f.label for f in entity.fields))
+        columns = Joined((Phrase(f.label) for f in entity.fields), ", ")
+        problems.append(Phrase("các cột: {columns}", columns=columns))
     return names, problems
+
+
+# What a bad row's message says before its problems: where it is.
+ROW = "{sheet}, dòng {row}: {problem}"
+HEADER = "{sheet}, dòng {row} (tiêu đề): {problem}"
 
 
 def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
     """Every sheet's records, checked whole; raises RegistryImportError listing each bad row, in
     the order of the sheets (by entity) and rows."""
-    errors: list[tuple[str, int, str]] = []
+    errors: list[tuple[str, int, str, Problem]] = []
     records: dict[str, list[Record]] = {}
     numbers: dict[str, list[int]] = {}
     rejected: list[tuple[str, int, Record]] = []  # their references are checked all the same
@@ -325,34 +391,40 @@ def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
         entity = ENTITIES[sheet.entity]
         names, problems = _header(entity, sheet.header)
         if problems:
-            errors.append((entity.name, sheet.header_row, " (tiêu đề): " + "; ".join(problems)))
+            errors.append((entity.name, sheet.header_row, HEADER, Joined(problems)))
             continue
         for number, cells in sheet.rows:
             if len(cells) > len(names):  # spreadsheets pad every row to the widest, header too
                 # the cells are shifted, each under another column's name: nothing else is said
                 # of the row, as it would be said of the wrong cells
-                message = (
-                    f": nhiều hơn dòng tiêu đề {len(cells) - len(names)} ô: có thể nội dung có "
-                    "dấu phẩy hay dấu chấm phẩy mà không được đặt trong ngoặc kép"
+                extra = len(cells) - len(names)
+                message = Phrase(
+                    "nhiều hơn dòng tiêu đề {extra} ô: có thể nội dung có dấu phẩy hay dấu chấm "
+                    "phẩy mà không được đặt trong ngoặc kép",
+                    n=extra,
+                    extra=extra,
                 )
-                errors.append((entity.name, number, message))
+                errors.append((entity.name, number, ROW, message))
                 continue
             by_field = {n: c for n, c in zip(names, cells, strict=False) if n is not None}
             rec, problems = check_row(entity, by_field)
             if problems:
-                errors.append((entity.name, number, ": " + "; ".join(problems)))
+                errors.append((entity.name, number, ROW, Joined(problems)))
                 rejected.append((entity.name, number, rec))
             else:
                 records.setdefault(entity.name, []).append(rec)
                 numbers.setdefault(entity.name, []).append(number)
     found = _cross_check(records, numbers, rejected, known)
-    errors.extend((n, row, f": {m}") for n, row, m in found)
+    errors.extend((n, row, ROW, problem) for n, row, problem in found)
     if errors:
         order = list(ENTITIES)
         errors.sort(key=lambda e: (order.index(e[0]), e[1]))
         called = {sheet.entity: sheet.title for sheet in sheets if sheet.title}
         raise RegistryImportError(
-            [f"{called.get(name, name)}, dòng {row}{message}" for name, row, message in errors]
+            [
+                Phrase(where, sheet=called.get(name, name), row=row, problem=problem)
+                for name, row, where, problem in errors
+            ]
         )
     return records
 
@@ -362,10 +434,10 @@ def _cross_check(
     numbers: dict[str, list[int]],
     rejected: list[tuple[str, int, Record]],
     known: Known,
-) -> list[tuple[str, int, str]]:
+) -> list[tuple[str, int, Problem]]:
     """Keys and unique names once each, and every reference to something that exists; a row
     with other faults has its references checked too, so one pass lists all there is to fix."""
-    errors = []
+    errors: list[tuple[str, int, Problem]] = []
     keys = {name: set(known.keys.get(name, ())) for name in ENTITIES}
     for name, _, rec in rejected:  # a row to mend is not missing for the rows that name it
         if rec.get(ENTITIES[name].key):
@@ -377,14 +449,18 @@ def _cross_check(
         for rec, number in zip(recs, numbers[name], strict=True):
             key = rec[entity.key]
             if key in first:
-                errors.append((name, number, f"mã {key!r} trùng với dòng {first[key]}"))
+                repeated = Phrase("mã {key!r} trùng với dòng {row}", key=key, row=first[key])
+                errors.append((name, number, repeated))
             first.setdefault(key, number)
             keys[name].add(key)
             if entity.unique_title:
                 folded = fold(rec[entity.title])
                 owner = titles.setdefault(folded, key)
                 if owner != key:
-                    taken = f"tên {rec[entity.title]!r} đã dùng cho mã {owner!r}"
+                    title = rec[entity.title]
+                    taken = Phrase(
+                        "tên {title!r} đã dùng cho mã {owner!r}", title=title, owner=owner
+                    )
                     errors.append((name, number, taken))
     checked = [
         (name, row, rec)
@@ -393,29 +469,35 @@ def _cross_check(
     ]
     for name, number, rec in checked + rejected:
         missing = [
-            f"{spec.label} ({spec.name}) {code!r} không có trong danh mục {spec.ref}"
+            Phrase(
+                "{field} {code!r} không có trong danh mục {ref}",
+                field=_named(spec),
+                code=code,
+                ref=spec.ref,
+            )
             for spec in ENTITIES[name].refs
             if spec.name in rec  # a cell that did not read has its own error already
             for code in (rec[spec.name] if spec.kind == REFS else [rec[spec.name]])
             if code and code not in keys[spec.ref]
         ]
         if missing:
-            errors.append((name, number, "; ".join(missing)))
+            errors.append((name, number, Joined(missing)))
     errors.extend(_cycles(records.get("bodies", []), numbers.get("bodies", [])))
     return errors
 
 
-def _cycles(bodies: list[Record], numbers: list[int]) -> list[tuple[str, int, str]]:
+def _cycles(bodies: list[Record], numbers: list[int]) -> list[tuple[str, int, Problem]]:
     """Bodies of one file that are, through their parents, under themselves."""
     parent = {rec["code"]: rec["parent"] for rec in bodies}
-    errors = []
+    errors: list[tuple[str, int, Problem]] = []
     for rec, number in zip(bodies, numbers, strict=True):
         seen, code = {rec["code"]}, rec["parent"]
         while code in parent and code not in seen:
             seen.add(code)
             code = parent[code]
         if code == rec["code"]:
-            errors.append(("bodies", number, f"{rec['code']!r} trực thuộc chính nó qua cấp trên"))
+            itself = Phrase("{code!r} trực thuộc chính nó qua cấp trên", code=rec["code"])
+            errors.append(("bodies", number, itself))
     return errors
 
 

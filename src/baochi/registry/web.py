@@ -21,6 +21,7 @@ from baochi.db.registry_store import RegistryStore
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
+from baochi.phrase import Phrase, phrase_of
 from baochi.registry import api
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, Activity, Tally, activity
 from baochi.registry.api import audited
@@ -51,7 +52,7 @@ from baochi.registry.files import (
 from baochi.registry.lineage import Lineage
 from baochi.registry.model import ACTIONS, AGENCY_STATUSES, BOOL, ENTITIES, REFS, Entity, Record
 from baochi.registry.scheme import action_state, complete_action, progress
-from baochi.registry.validate import DONE_ON, RegistryImportError
+from baochi.registry.validate import DONE_ON, Problem, RegistryImportError
 from baochi.web.auth import ADMIN, READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
@@ -138,7 +139,7 @@ def overview(request: Request, user: Reader) -> Response:
 def _overview(
     request: Request,
     user: User,
-    problems: list[str] | None = None,
+    problems: list[Problem] | None = None,
     imported: Counts | None = None,
 ) -> Response:
     store, today = _store(request), hanoi_time.today()
@@ -252,20 +253,22 @@ async def import_upload(
 
     def read_and_import() -> Counts:
         if len(data) > MAX_UPLOAD:
-            raise RegistryImportError([f"tệp lớn hơn {MAX_UPLOAD // 1_000_000} MB"])
+            too_big = Phrase("tệp lớn hơn {size} MB", size=MAX_UPLOAD // 1_000_000)
+            raise RegistryImportError([too_big])
         if path.suffix.lower() == ".xlsx":
             sheets = read_xlsx(data)
         else:
             entity = entity_named(path.stem)
             if entity is None:
-                raise RegistryImportError([f"không rõ {path.name} thuộc danh mục nào"])
+                unknown = Phrase("không rõ {file} thuộc danh mục nào", file=path.name)
+                raise RegistryImportError([unknown])
             sheets = [read_csv(data, entity.name)]
         return import_sheets(_store(request), sheets, user.username, audit=audited(user))
 
     try:  # a big workbook takes seconds to read: not on the event loop every page shares
         counts = await run_in_threadpool(read_and_import)
     except RegistryImportError as exc:
-        return _overview(request, user, problems=exc.errors)
+        return _overview(request, user, problems=exc.problems)
     return _overview(request, user, imported=counts)
 
 
@@ -317,7 +320,7 @@ def _form_page(
     entity: Entity,
     rec: dict[str, Any] | None,
     key: str = "",
-    errors: list[str] | None = None,
+    errors: list[Problem] | None = None,
 ) -> Response:
     names = titles(_store(request))
     context = {  # the page's title is the form's, in the page's language: see form.html
@@ -361,11 +364,12 @@ async def create(request: Request, name: str, user: Admin) -> Response:
     if current is not None:
         if already_saved(store, name, values, current):  # sent again: the first one saved it
             return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
-        return _form_page(request, entity, values, errors=["Mã này đã có trong sổ đăng ký."])
+        taken = Phrase("Mã này đã có trong sổ đăng ký.")
+        return _form_page(request, entity, values, errors=[taken])
     try:
         rec = save(store, name, values, user.username, audited(user))
     except RegistryImportError as exc:
-        return _form_page(request, entity, values, errors=exc.errors)
+        return _form_page(request, entity, values, errors=exc.problems)
     return RedirectResponse(f"/registry/{name}/{rec[entity.key]}", status_code=303)
 
 
@@ -426,7 +430,7 @@ async def edit(request: Request, name: str, key: str, user: Admin) -> Response:
     try:
         save(_store(request), name, values, user.username, audited(user))
     except RegistryImportError as exc:
-        return _form_page(request, entity, values, key, exc.errors)
+        return _form_page(request, entity, values, key, exc.problems)
     return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
 
 
@@ -458,7 +462,7 @@ def complete(
         effective = dt.date.fromisoformat(effective_on) if effective_on else None
         complete_action(_store(request), key, user.username, done_on, effective, audited(user))
     except ValueError as exc:  # a bad date, an unknown or finished action, an invalid record
-        raise HTTPException(409, str(exc)) from exc
+        raise HTTPException(409, phrase_of(exc)) from exc
     return RedirectResponse(f"/registry/{ACTIONS.name}/{key}", status_code=303)
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from baochi.db.reports_store import DraftRow, ReportsStore
 from baochi.db.turns import REPEAT_WINDOW
+from baochi.phrase import Phrase
 from baochi.reports.paper import Paper
 
 
@@ -45,7 +46,7 @@ def load(engine: Engine, draft_id: int) -> tuple[DraftRow, Paper]:
     """A draft and its paper."""
     row = ReportsStore(engine).draft(draft_id)
     if row is None:
-        raise DraftNotFound(f"không có bản nháp số {draft_id}")
+        raise DraftNotFound(Phrase("không có bản nháp số {number}", number=draft_id))
     return row, Paper.from_dict(json.loads(row.paper))
 
 

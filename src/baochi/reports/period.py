@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from baochi import hanoi_time
 from baochi.hanoi_time import HANOI
+from baochi.phrase import Phrase
 
 KINDS = ("day", "week", "month", "quarter", "custom")
 KIND_NAMES = {
@@ -20,7 +21,8 @@ KIND_NAMES = {
 
 
 class PeriodError(ValueError):
-    """A period that cannot be reported on (end before start, unknown kind, too long)."""
+    """A period that cannot be reported on (end before start, unknown kind, days to come); its
+    argument says why, a Phrase when raised here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +36,14 @@ class Period:
     def __post_init__(self) -> None:
         if self.last < self.first:
             raise PeriodError(
-                f"ngày kết thúc {self.last:%d/%m/%Y} trước ngày bắt đầu {self.first:%d/%m/%Y}"
+                Phrase(
+                    "ngày kết thúc {last:%d/%m/%Y} trước ngày bắt đầu {first:%d/%m/%Y}",
+                    last=self.last,
+                    first=self.first,
+                )
             )
         if self.kind not in KINDS:
-            raise PeriodError(f"loại kỳ báo cáo không rõ: {self.kind!r}")
+            raise PeriodError(Phrase("loại kỳ báo cáo không rõ: {kind!r}", kind=self.kind))
 
     @property
     def start(self) -> dt.datetime:
@@ -60,14 +66,21 @@ class Period:
 
     def label(self) -> str:
         """E.g. "ngày 06/02/2017", "tháng 02/2017", "từ 01/02/2017 đến 15/02/2017"."""
+        return str(self.named())
+
+    def named(self) -> Phrase:
+        """The label as a phrase, to say in a page's language."""
+        first, last = self.first, self.last
         if self.kind == "day" or self.days == 1:
-            return f"ngày {self.first:%d/%m/%Y}"
+            return Phrase("ngày {day:%d/%m/%Y}", day=first)
         if self.kind == "month":
-            return f"tháng {self.first:%m/%Y}"
+            return Phrase("tháng {month:%m/%Y}", month=first)
         if self.kind == "quarter":
-            return f"quý {(self.first.month - 1) // 3 + 1}/{self.first.year}"
-        prefix = "tuần " if self.kind == "week" else ""
-        return f"{prefix}từ {self.first:%d/%m/%Y} đến {self.last:%d/%m/%Y}"
+            quarter = (first.month - 1) // 3 + 1
+            return Phrase("quý {quarter}/{year}", quarter=quarter, year=first.year)
+        if self.kind == "week":
+            return Phrase("tuần từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}", first=first, last=last)
+        return Phrase("từ {first:%d/%m/%Y} đến {last:%d/%m/%Y}", first=first, last=last)
 
 
 def midnight(day: dt.date) -> dt.datetime:
@@ -97,7 +110,7 @@ def period_of(kind: str, day: dt.date) -> Period:
     elif kind == "quarter":
         first = day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
     else:
-        raise PeriodError(f"loại kỳ báo cáo không rõ: {kind!r}")
+        raise PeriodError(Phrase("loại kỳ báo cáo không rõ: {kind!r}", kind=kind))
     months = 1 if kind == "month" else 3
     year, month = divmod(first.month - 1 + months, 12)
     following = dt.date(first.year + year, month + 1, 1)
@@ -115,8 +128,12 @@ def begun(period: Period, today: dt.date) -> Period:
     report no article and a fall of 100 % against the period before."""
     if period.first > today:
         raise PeriodError(
-            f"{period.label()} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): "
-            "chỉ báo cáo được những ngày đã qua hoặc đang diễn ra"
+            Phrase(
+                "{period} chưa bắt đầu (hôm nay là {today:%d/%m/%Y}): chỉ báo cáo được những "
+                "ngày đã qua hoặc đang diễn ra",
+                period=period.named(),
+                today=today,
+            )
         )
     return period
 

@@ -22,6 +22,7 @@ from baochi import hanoi_time
 from baochi.db.reports_store import DraftListed, ReportsStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User
+from baochi.phrase import Phrase, phrase_of
 from baochi.reports import drafts
 from baochi.reports.brief import GROUPINGS, make_brief
 from baochi.reports.formats import FORMATS, file_name, media_type, render
@@ -53,14 +54,14 @@ def _draft(request: Request, draft_id: int) -> tuple[Any, Any]:
     try:
         return drafts.load(_engine(request), draft_id)
     except drafts.DraftNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
+        raise HTTPException(404, phrase_of(exc)) from exc
 
 
 def _day(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise HTTPException(422, f"ngày không hợp lệ: {text!r}") from exc
+        raise HTTPException(422, Phrase("ngày không hợp lệ: {text!r}", text=text)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +109,12 @@ def reports_page(
 
 
 def _made(request: Request, make: Any, user: User) -> Response:
-    """Run a maker and keep its paper as a draft; a bad request goes back with its reason."""
+    """Run a maker and keep its paper as a draft; a bad request goes back with its reason, in
+    the page's language."""
     try:
         paper = make()
     except (ScopeError, PeriodError, ValueError) as exc:
-        context = {**_index_context(request, user, Listed(), 1), "error": str(exc)}
+        context = {**_index_context(request, user, Listed(), 1), "error": phrase_of(exc)}
         return render_page(request, "reports/index.html", context, 422)
     draft_id = drafts.save_new(_engine(request), paper, user.id, dt.datetime.now(dt.UTC))
     return RedirectResponse(f"/reports/drafts/{draft_id}", status_code=303)

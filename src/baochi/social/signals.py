@@ -37,6 +37,6 @@ def social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> l
                 if not verdict.fired or not cooled(watch, "spike", subject, key, rule, now):
                     continue
                 name = names.get(key, key) if subject == "channel" else label_name(subject, key)
-                label = f"{NOUNS[subject]} {name}"
-                found.append(spike_alert(verdict, series, subject, key, label, now))
+                alert = spike_alert(verdict, series, subject, key, name, now, noun=NOUNS[subject])
+                found.append(alert)
     return found

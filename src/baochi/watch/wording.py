@@ -13,21 +13,16 @@ from typing import Any
 
 from baochi.db.watch_store import Alert
 from baochi.hanoi_time import minute
+from baochi.phrase import Say, as_written
 from baochi.watch.spikes import vi_number
 
-# A phrase as it reads beside a count (a page's `_n`), and a number with so many decimals.
-Say = Callable[[str, float], str]
+# A number with so many decimals.
 Write = Callable[[float, int], str]
 Why = Mapping[str, Any]
 
 # What a spike's window is called, and its baseline's buckets.
 WINDOWS = {"24h": "24 giờ qua", "1h": "1 giờ qua"}
 UNITS = {"24h": "ngày", "1h": "giờ trước"}
-
-
-def as_written(text: str, count: float) -> str:
-    """A phrase as this module writes it: in Vietnamese, the same for any count."""
-    return text
 
 
 def reason_of(why: Why, say: Say = as_written, write: Write = vi_number) -> str:

@@ -34,6 +34,7 @@ from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
 from baochi.web.auth import NotSignedIn
 from baochi.web.form_text import FormText
+from baochi.web.i18n import Sayable
 from baochi.web.routes.login import Unsent, sign_in_again
 from baochi.web.templating import NavItem, add_template_folder, came_from, here, render
 
@@ -133,15 +134,19 @@ async def _not_signed_in(request: Request, exc: Exception) -> Response:
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
-    """The API's JSON error; a page saying why in Vietnamese (the refusal's own reason, such as
-    "Hồ sơ đã đóng", when it gave one) with a way back to the form."""
+    """The API's JSON error (in Vietnamese); a page saying why in its language (the refusal's own
+    reason, such as "Hồ sơ đã đóng", when it gave one) with a way back to the form."""
     assert isinstance(exc, HTTPException)
+    detail = exc.detail
     if _is_api(request):
-        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
-    given = isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+        shown = str(detail) if isinstance(detail, Sayable) else detail
+        return JSONResponse({"detail": shown}, status_code=exc.status_code)
+    given = isinstance(detail, Sayable) or (
+        isinstance(detail, str) and detail != HTTPStatus(exc.status_code).phrase
+    )
     context = {
         "status": exc.status_code,
-        "reason": exc.detail if given else "",
+        "reason": detail if given else "",
         "back": came_from(request),
         "unsent": await _given_back(request),
     }

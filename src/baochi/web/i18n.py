@@ -9,6 +9,10 @@ Vietnamese has no plural, English has: a word that counts things, or an entity's
 one entry or the whole list, has two English forms, for one and for more (`["article",
 "articles"]`). `_` gives the form for more; `_n("bài", count)` the form its count wants, and
 `_n(text, 1)` names one entry.
+
+A message with dynamic parts is a format template keyed here by its Vietnamese, translated first
+and then filled (a `Sayable`, such as baochi.phrase.Phrase); templates show one with the
+`said` filter.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from fastapi import Request
 
@@ -338,6 +343,8 @@ EN: dict[str, English] = {
     "địa danh": "place",
     "địa bàn": "district or ward",
     "chuỗi tin": "story",
+    "kênh mạng xã hội": "social channel",  # baochi.social.signals
+    "mạng xã hội": "social network",
     # admin
     "Người dùng": "Users",
     "Phòng ban": "Departments",
@@ -416,6 +423,13 @@ EN: dict[str, English] = {
         "Something went wrong on the server; it has been logged. Please try again later."
     ),
     "Yêu cầu không hợp lệ.": "Invalid request.",
+    # what an area's refusal says was not found (the error page writes it as a sentence)
+    "không tìm thấy hồ sơ": "Case not found",
+    "không tìm thấy tệp": "File not found",
+    "không tìm thấy bài báo này trong hồ sơ": "This article is not part of the case",
+    "không tìm thấy chuỗi tin": "Story not found",
+    "không có chỉ số này": "No such indicator",
+    "Không có lần nhập này.": "No such import.",
     "Ngày không hợp lệ: ghi ngày/tháng/năm, ví dụ 28/11/2026.": (
         "Not a valid date: write day/month/year, e.g. 28/11/2026."
     ),
@@ -502,6 +516,13 @@ def counter(lang: str) -> Callable[[str, float], str]:
     "2 articles"); `_n(label, 1)` names one entry of what `_(label)` names as a list."""
     catalogue = CATALOGUES.get(lang, {})
     return lambda text, count: _form(catalogue.get(text, text), one=count == 1)
+
+
+@runtime_checkable
+class Sayable(Protocol):
+    """A message with dynamic parts, written in a language by that language's `_n` (`counter`)."""
+
+    def said(self, say: Callable[[str, float], str]) -> str: ...
 
 
 def number(value: float, digits: int, lang: str) -> str:

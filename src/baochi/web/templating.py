@@ -26,7 +26,7 @@ from baochi.labels import label_name
 from baochi.records import web_address
 from baochi.watch.wording import alert_reason, alert_subject
 from baochi.web.auth import ROLES, csrf_token
-from baochi.web.i18n import DEFAULT, LANGUAGES, counter, language, translator
+from baochi.web.i18n import DEFAULT, LANGUAGES, Sayable, counter, language, translator
 from baochi.web.i18n import figure as written_figure
 from baochi.web.i18n import number as written_number
 
@@ -96,6 +96,21 @@ def subject(alert: Alert, lang: str = DEFAULT) -> str:
     return alert_subject(alert, counter(lang))
 
 
+def said(message: str | Sayable, lang: str = DEFAULT) -> str:
+    """A message in the page's language: one with dynamic parts written through the catalogue
+    (`{{ problem | said }}` → "thiếu Tên (name)", or "missing Name (name)"), a fixed one as the
+    catalogue has it."""
+    if isinstance(message, Sayable):
+        return message.said(counter(lang))
+    return translator(lang)(message)
+
+
+def sentence(text: str) -> str:
+    """A message shown on its own, as a sentence: "không tìm thấy hồ sơ" → "Không tìm thấy hồ
+    sơ"."""
+    return text[:1].upper() + text[1:]
+
+
 def label(code: str | None, task: str) -> str:
     """A topic or tone code as people read it: `{{ doc.topic | label("topic") }}` → "Giáo dục"."""
     return label_name(task, code)
@@ -116,6 +131,8 @@ templates.env.filters.update(
     filesize=_in_page_language(filesize),
     reason=_in_page_language(reason),
     subject=_in_page_language(subject),
+    said=_in_page_language(said),
+    sentence=sentence,
     label=label,
     query=query,
     why=explain,

@@ -1,0 +1,64 @@
+"""A refusal's own reason on the error page: in the page's language, written as a sentence (its
+first letter a capital, "Không tìm thấy hồ sơ"), and in the API's JSON as the area gave it."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+from baochi.cases import Actor, open_case
+from baochi.db import Store
+from tests.web.conftest import csrf
+
+# What the error page says, under its status.
+REASON = re.compile(r'<p class="lead mt-3">\s*(.*?)\s*</p>', re.S)
+# A page that is not there, and why it says so: in Vietnamese, in English.
+MISSING = {
+    "/cases/999999": ("Không tìm thấy hồ sơ", "Case not found"),
+    "/cases/files/999999": ("Không tìm thấy tệp", "File not found"),
+    "/stories/999999": ("Không tìm thấy chuỗi tin", "Story not found"),
+    "/social/imports/999999": ("Không có lần nhập này.", "No such import."),
+    "/reports/drafts/999999": ("Không có bản nháp số 999999", "No draft number 999999"),
+}
+
+
+def _reason(page: str) -> str:
+    found = REASON.search(page)
+    assert found is not None, page[:300]
+    return unescape(found.group(1))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_page_not_found_says_why_in_the_pages_language(client_as, lang: str) -> None:
+    client = client_as("analyst")
+    client.get(f"/lang/{lang}")
+    said = {path: _reason(client.get(path).text) for path in MISSING}
+    assert said == {path: reasons[lang == "en"] for path, reasons in MISSING.items()}
+    token = csrf(client, "/targets")
+    form = {"csrf": token, "period_end": "2026-06-30", "value": "1"}
+    page = client.post("/targets/indicators/999999/reports", data=form)
+    assert page.status_code == 404
+    assert _reason(page.text) == ("No such indicator" if lang == "en" else "Không có chỉ số này")
+
+
+def test_an_article_outside_the_case_is_not_found_in_it(
+    client_as, store: Store, articles: list[int]
+) -> None:
+    case = open_case(
+        store.engine, Actor("analyst", None, None), "Ngập úng", document_ids=articles[:1]
+    )
+    client = client_as("analyst")
+    outside = f"/cases/{case}/documents/{articles[1]}"
+    assert _reason(client.get(outside).text) == "Không tìm thấy bài báo này trong hồ sơ"
+    client.get("/lang/en")
+    page = client.get(outside)
+    assert page.status_code == 404 and _reason(page.text) == "This article is not part of the case"
+
+
+def test_the_api_gives_the_reason_as_the_area_wrote_it(client_as) -> None:
+    client = client_as("analyst")
+    client.get("/lang/en")
+    answer = client.get("/api/v1/reports/drafts/999999")
+    assert answer.status_code == 404 and answer.json() == {"detail": "không có bản nháp số 999999"}
