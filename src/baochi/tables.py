@@ -1,8 +1,8 @@
 """Spreadsheets as the office saves them, read one way by every import (registry, sources,
 targets, social exports). CSV in whatever encoding Vietnamese software wrote, with the
 delimiter its header uses; the csv module then reads quotes as spreadsheets write them ("" inside
-a quoted cell). Excel workbooks read for their values, and a file that is none refused in
-Vietnamese, whatever openpyxl raised."""
+a quoted cell). Excel workbooks read for their values, and a file that is none refused with a
+Phrase (Vietnamese as printed, English on an English page), whatever openpyxl raised."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from baochi.phrase import Phrase
 from baochi.vi import decode_html_bytes
 
 DELIMITERS = ",;\t"  # Excel writes ";" where the decimal mark is a comma, as in Vietnamese
@@ -23,7 +24,6 @@ TITLE_ROWS = 10  # the most rows a sheet's title, period and notes take above it
 # What a workbook may unpack to: a real export of 100,000 comments is some 60 MB of XML, while a
 # few MB of repeated cells can unpack to gigabytes and hold the server for minutes.
 UNPACKED_MAX = 500 * 2**20
-NOT_A_WORKBOOK = "tệp không phải bảng tính Excel (.xlsx) hợp lệ"
 
 
 def header_index(head: Sequence[Sequence[Any]], named: Callable[[Any], bool]) -> int:
@@ -48,19 +48,22 @@ def csv_text(data: bytes) -> tuple[str, str]:
 
 def csv_rows(data: bytes) -> Iterator[list[str]]:
     """A CSV file's rows of cells (see csv_text), a blank line as an empty row, whatever its
-    line ends (a lone CR, as old Mac software wrote, ends a line too); ValueError in Vietnamese,
-    naming the line, where the csv module cannot go on (a cell longer than its limit of 128 KB)."""
+    line ends (a lone CR, as old Mac software wrote, ends a line too); ValueError naming the line
+    where the csv module cannot go on (a cell longer than its limit of 128 KB), its words after."""
     text, delimiter = csv_text(data)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         yield from reader
     except csv.Error as exc:
-        raise ValueError(f"không đọc được CSV ở dòng {reader.line_num}: {exc}") from exc
+        unreadable = Phrase(
+            "không đọc được CSV ở dòng {line}: {reason}", line=reader.line_num, reason=str(exc)
+        )
+        raise ValueError(unreadable) from exc
 
 
 def workbook(data: bytes) -> Any:
-    """An Excel file opened read-only for its values (not its formulas); ValueError with a
-    Vietnamese message when the bytes are no workbook (a renamed CSV, a truncated upload)."""
+    """An Excel file opened read-only for its values (not its formulas); ValueError saying why
+    when the bytes are no workbook (a renamed CSV, a truncated upload) or unpack too far."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -71,8 +74,12 @@ def workbook(data: bytes) -> Any:
             return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         # openpyxl's own words are English and name its internals ("no valid workbook part")
-        raise ValueError(f"không đọc được tệp Excel: {NOT_A_WORKBOOK}") from exc
-    raise ValueError(
-        f"không đọc được tệp Excel: giải nén ra {unpacked // 2**20} MB,"
-        f" quá {UNPACKED_MAX // 2**20} MB"
+        raise ValueError(
+            Phrase("không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ")
+        ) from exc
+    too_big = Phrase(
+        "không đọc được tệp Excel: giải nén ra {size} MB, quá {limit} MB",
+        size=unpacked // 2**20,
+        limit=UNPACKED_MAX // 2**20,
     )
+    raise ValueError(too_big)

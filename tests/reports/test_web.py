@@ -11,6 +11,7 @@ import re
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from html import unescape
 
 import pytest
 from docx import Document
@@ -19,11 +20,12 @@ from markupsafe import escape
 
 from baochi import hanoi_time
 from baochi.db.reports_store import ReportsStore
+from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.reports import drafts
 from baochi.reports.schedule import run_schedule
 from tests.races import at_once, held_after_looking
-from tests.reports.conftest import Collected
+from tests.reports.conftest import DAY, Collected
 from tests.serving import serving, signed_in
 from tests.watch.test_mail import Inbox, smtp, smtp_server  # noqa: F401  (the SMTP server fixture)
 
@@ -387,6 +389,46 @@ def test_a_brief_for_a_day_to_come_is_refused_in_the_pages_language(collected, u
         assert page.status_code == 422 and f'role="alert">{ahead}</div>' in page.text, lang
         page = office.post("/reports/brief", data={"csrf": token, "day": "31/02/2017"})
         assert page.status_code == 422 and no_date in page.text, lang
+
+
+def test_a_scope_that_cannot_be_reported_on_is_refused_in_the_pages_language(
+    collected, users
+) -> None:
+    """An unknown scope, a watchlist that is gone and one whose query no longer reads (saved
+    before a change of the search syntax): why, as a sentence, in Vietnamese or in English, with
+    the search's own words for what is wrong with the query."""
+    broken, _ = WatchStore(collected.store.engine).add_watchlist(
+        "Trích dẫn hỏng", '"ngập úng', dt.datetime.now(dt.UTC)
+    )
+    scopes = ("vùng", "watchlist:Không có", f"watchlist:{broken}")
+    said = {
+        "vi": [
+            "Phạm vi không rõ: 'vùng' (hanoi, all hoặc watchlist:TÊN)",
+            "Không có danh sách theo dõi 'Không có'",
+            "Không tìm được theo danh sách «Trích dẫn hỏng»: Thiếu dấu ngoặc kép đóng cho cụm"
+            " từ này",
+        ],
+        "en": [
+            "Unknown scope: 'vùng' (hanoi, all or watchlist:NAME)",
+            "No watchlist 'Không có'",
+            "The watchlist «Trích dẫn hỏng» could not be searched: This quote is never closed",
+        ],
+    }
+    office = client_for(collected, "lan")
+    for lang, reasons in said.items():
+        office.get(f"/lang/{lang}")
+        token = csrf(office, "/reports")
+        shown = []
+        for scope in scopes:
+            form = {"csrf": token, "day": DAY.isoformat(), "scope": scope}
+            page = office.post("/reports/brief", data=form)
+            assert page.status_code == 422, scope
+            found = re.search(r'role="alert">(.*?)</div>', page.text)
+            shown.append(unescape(found.group(1)) if found else page.text[:300])
+        assert shown == reasons, lang
+        form = {"csrf": token, "kind": "week", "first": DAY.isoformat(), "scope": scopes[0]}
+        page = office.post("/reports/report", data=form)
+        assert page.status_code == 422 and unescape(page.text).count(reasons[0]) == 1
 
 
 def test_the_drafts_list_is_paged_filtered_and_says_who_made_each(collected, users) -> None:

@@ -10,6 +10,7 @@ import html
 import io
 import re
 
+import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -242,6 +243,41 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert leader.post("/social/import", data=form, files=files).status_code == 403
     logged = WebStore(store.engine).audit_entries(limit=1)[0]
     assert (logged["action"], logged["username"]) == ("social.import", "lan")
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_file_not_taken_is_refused_in_the_pages_language(client_as, monkeypatch, lang) -> None:
+    monkeypatch.setattr(social_web, "MAX_BYTES", 2**20)
+    analyst = client_as("analyst")
+    analyst.get(f"/lang/{lang}")
+    token = csrf(analyst, "/social")
+
+    def refused(name: str, data: bytes, status: int, **form: str) -> str:
+        files = {"file": (name, data, "text/csv")}
+        page = analyst.post("/social/import", data={"csrf": token, **form}, files=files)
+        assert page.status_code == status, name
+        found = re.search(r'id="import-result">\s*(.*?)\s*</div>', page.text, re.S)
+        return html.unescape(found.group(1)) if found else page.text[:300]
+
+    said = [
+        refused("ghi-chu.txt", b"x", 422),
+        refused("lang-nghe.csv", b"x", 422, platform="Mạng xã hội"),
+        refused("lang-nghe.csv", b"x" * (2**20 + 1), 413),
+    ]
+    assert said == (
+        [
+            "File 'ghi-chu.txt': only .csv, .xlsx, .xlsm, .json files are taken.",
+            "Social network name 'mạng xã hội': lower-case letters without diacritics, digits"
+            " and '-' (at most 20).",
+            "File 'lang-nghe.csv' is larger than 1 MB.",
+        ]
+        if lang == "en"
+        else [
+            "Tệp 'ghi-chu.txt': chỉ nhận .csv, .xlsx, .xlsm, .json.",
+            "Tên mạng xã hội 'mạng xã hội': chữ thường không dấu, số, '-' (tối đa 20).",
+            "Tệp 'lang-nghe.csv' lớn hơn 1 MB.",
+        ]
+    )
 
 
 def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it(

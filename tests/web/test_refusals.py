@@ -62,3 +62,35 @@ def test_the_api_gives_the_reason_as_the_area_wrote_it(client_as) -> None:
     client.get("/lang/en")
     answer = client.get("/api/v1/reports/drafts/999999")
     assert answer.status_code == 404 and answer.json() == {"detail": "không có bản nháp số 999999"}
+
+
+# A request the app cannot read, and what its page says: in Vietnamese, in English.
+UNREADABLE = {
+    ("post", "/documents/1/labels"): (
+        "Yêu cầu không hợp lệ: thiếu label, task.",
+        "Invalid request: missing the fields label, task.",
+    ),
+    ("get", "/cases?page=0&department=x"): (
+        "Yêu cầu không hợp lệ: giá trị không hợp lệ ở department, page.",
+        "Invalid request: invalid values in department, page.",
+    ),
+    ("get", "/admin/audit?before=x"): (
+        "Yêu cầu không hợp lệ: giá trị không hợp lệ ở before.",
+        "Invalid request: an invalid value in before.",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_request_missing_a_field_or_with_a_bad_one_says_which_in_the_pages_language(
+    client_as, lang: str
+) -> None:
+    client = client_as("admin")
+    client.get(f"/lang/{lang}")
+    token = csrf(client)
+    said = {}
+    for method, path in UNREADABLE:
+        page = client.request(method, path, data={"csrf": token} if method == "post" else None)
+        assert page.status_code == 422, path
+        said[method, path] = _reason(page.text)
+    assert said == {key: reasons[lang == "en"] for key, reasons in UNREADABLE.items()}

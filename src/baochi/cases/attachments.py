@@ -13,6 +13,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from baochi.phrase import Phrase
+
 ATTACHMENTS_DIR = "attachments"
 
 PDF = "application/pdf"
@@ -29,7 +31,7 @@ EXTENSIONS = {
 
 
 class AttachmentRejected(ValueError):
-    """A file refused, with the reason in Vietnamese."""
+    """A file refused, with the reason in Vietnamese (a Phrase when it has dynamic parts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,11 @@ def check(filename: str, content: bytes, max_bytes: int) -> str:
         raise AttachmentRejected("tệp rỗng")
     if len(content) > max_bytes:
         raise AttachmentRejected(
-            f"tệp quá lớn: {len(content) / 1e6:.1f} MB, tối đa {max_bytes / 1e6:.0f} MB"
+            Phrase(
+                "tệp quá lớn: {size:.1f} MB, tối đa {limit:.0f} MB",
+                size=len(content) / 1e6,
+                limit=max_bytes / 1e6,
+            )
         )
     kind = sniff(content)
     if kind is None:
@@ -88,7 +94,11 @@ def check(filename: str, content: bytes, max_bytes: int) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix not in EXTENSIONS[kind]:
         raise AttachmentRejected(
-            f"đuôi tệp {suffix or '(không có)'} không khớp nội dung ({EXTENSIONS[kind][0]})"
+            Phrase(
+                "đuôi tệp {suffix} không khớp nội dung ({kind})",
+                suffix=suffix or Phrase("(không có)"),
+                kind=EXTENSIONS[kind][0],
+            )
         )
     return kind
 

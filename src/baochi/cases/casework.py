@@ -22,6 +22,7 @@ from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden
 from baochi.db.cases_store import CaseDocument, CaseRow, CasesStore
 from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import WebStore
+from baochi.phrase import Joined, Phrase
 from baochi.vi.matching import contains
 
 
@@ -79,7 +80,9 @@ def open_case(
         found = {int(d["id"]): d for d in store.documents_text(document_ids)}
         missing = sorted(set(document_ids) - found.keys())
         if missing:
-            raise CaseError(f"không có bài báo số {', '.join(map(str, missing[:5]))}")
+            shown = missing[:5]
+            numbers = Joined(shown, ", ")
+            raise CaseError(Phrase("không có bài báo số {numbers}", n=len(shown), numbers=numbers))
         first = found[document_ids[0]]
         title = title or str(first["title"])[:MAX_TITLE]
         # A case opened from an article follows the article's story as new coverage arrives.
@@ -90,7 +93,11 @@ def open_case(
         raise CaseError("hồ sơ cần một tiêu đề")
     if len(title) > MAX_TITLE:
         raise CaseError(
-            f"tiêu đề dài {len(title)} ký tự, quá {MAX_TITLE}: phần còn lại ghi vào vấn đề"
+            Phrase(
+                "tiêu đề dài {length} ký tự, quá {limit}: phần còn lại ghi vào vấn đề",
+                length=len(title),
+                limit=MAX_TITLE,
+            )
         )
     _check_departments(store, [*responsible, *coordinating])
     if story_id is not None:  # the story's coverage so far, at once; what follows comes later
@@ -194,7 +201,10 @@ def _check_departments(store: CasesStore, ids: Sequence[int]) -> None:
     """Refuse to route a case to a department that does not exist: no one would see it."""
     unknown = store.unknown_departments(ids) if ids else []
     if unknown:
-        raise CaseError(f"không có đơn vị số {', '.join(map(str, unknown))} (hoặc đã gộp)")
+        numbers = Joined(unknown, ", ")
+        raise CaseError(
+            Phrase("không có đơn vị số {numbers} (hoặc đã gộp)", n=len(unknown), numbers=numbers)
+        )
 
 
 def assign(
@@ -255,7 +265,7 @@ def act(
     The same action that this user took on the case in the last two minutes is done already
     (a second click, two at once): the case as it stands, not "cannot"."""
     if action in ("assign", "answer"):
-        raise CaseError(f"dùng hàm {action}() cho thao tác này")
+        raise CaseError(Phrase("dùng hàm {action}() cho thao tác này", action=action))
     if _just_done(engine, actor, case_id, action, now):  # even one still allowed: escalate
         return get_case(engine, actor, case_id)
     try:

@@ -26,6 +26,7 @@ from baochi.db import DocumentRow
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.row_ids import ChosenRowId, RowId, row_id
 from baochi.db.web_store import User, audit
+from baochi.phrase import Phrase, phrase_of
 from baochi.stories.copies import grouped
 from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
@@ -52,15 +53,16 @@ def actor_of(user: User) -> Actor:
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """Turn the library's refusals into HTTP answers with its Vietnamese message."""
+    """Turn the library's refusals into HTTP answers with its message: in Vietnamese in the
+    API's JSON, in its language on a page."""
     try:
         yield
     except CaseNotFound as exc:
-        raise HTTPException(404, str(exc)) from exc
+        raise HTTPException(404, phrase_of(exc)) from exc
     except Forbidden as exc:
-        raise HTTPException(403, str(exc)) from exc
+        raise HTTPException(403, phrase_of(exc)) from exc
     except (IllegalTransition, CaseError, AttachmentRejected, ValueError) as exc:
-        raise HTTPException(409, str(exc)) from exc
+        raise HTTPException(409, phrase_of(exc)) from exc
 
 
 def _engine(request: Request) -> Any:
@@ -343,9 +345,10 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
 
 
 def _case_page(
-    request: Request, case_id: int, user: User, refused: str = "", typed: str = ""
+    request: Request, case_id: int, user: User, refused: Phrase | str = "", typed: str = ""
 ) -> Response:
-    """The case page; with an answer that was `refused`, its `typed` text back in the form."""
+    """The case page; with an answer that was `refused` (why, said in the page's language), its
+    `typed` text back in the form."""
     engine, actor = _engine(request), actor_of(user)
     with refusals():
         case = casework.get_case(engine, actor, case_id)
@@ -479,7 +482,7 @@ async def case_answer(
     except HTTPException as exc:  # a refused letter or answer: the case again, the text kept
         if exc.status_code != 409:
             raise
-        return _case_page(request, case_id, user, str(exc.detail), normalize(answer))
+        return _case_page(request, case_id, user, exc.detail, normalize(answer))
 
 
 @router.post("/cases/{case_id:id}/replies/{document_id:id}")

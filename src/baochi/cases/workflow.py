@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from baochi.phrase import Phrase
+
 NEW, ASSIGNED, IN_PROGRESS, ANSWERED, CLOSED = (
     "new",
     "assigned",
@@ -33,7 +35,8 @@ RESPONSIBLE, COORDINATING = "responsible", "coordinating"
 
 
 class CaseError(Exception):
-    """An action that cannot be taken on a case, with a message the user can read."""
+    """An action that cannot be taken on a case, with a message the user can read: its text, or
+    a Phrase when it has dynamic parts (baochi.phrase)."""
 
 
 class CaseNotFound(CaseError):
@@ -115,20 +118,27 @@ def check(
     """The status after `action`, or an error saying why it is refused."""
     transition = TRANSITIONS.get(action)
     if transition is None:
-        raise IllegalTransition(f"không có thao tác {action!r}")
+        raise IllegalTransition(Phrase("không có thao tác {action!r}", action=action))
     if not can_see(actor, {*responsible, *coordinating}):
         raise CaseNotFound("không tìm thấy hồ sơ")
     in_department = actor.role == OFFICER and actor.department_id in responsible
     allowed = (transition.by_office and actor.role in OFFICE_ROLES) or (
         transition.by_department and in_department
     )
+    named = Phrase(transition.label)
     if not allowed:
-        raise Forbidden(f"vai trò {actor.role!r} không được «{transition.label}» hồ sơ này")
+        raise Forbidden(
+            Phrase(
+                "vai trò {role!r} không được «{action}» hồ sơ này", role=actor.role, action=named
+            )
+        )
     if status not in transition.sources:
-        label = STATUS_LABELS.get(status, status)
-        raise IllegalTransition(f"không thể «{transition.label}» hồ sơ ở trạng thái «{label}»")
+        label = Phrase(STATUS_LABELS.get(status, status))
+        raise IllegalTransition(
+            Phrase("không thể «{action}» hồ sơ ở trạng thái «{status}»", action=named, status=label)
+        )
     if transition.needs_note and not note.strip():
-        raise CaseError(f"«{transition.label}» cần ghi rõ lý do")
+        raise CaseError(Phrase("«{action}» cần ghi rõ lý do", action=named))
     return transition.target or status
 
 

@@ -29,6 +29,7 @@ from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialRow, SocialStore
 from baochi.db.web_store import User, audit
 from baochi.labels import label_name
+from baochi.phrase import Phrase, phrase_of
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
 from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
@@ -181,14 +182,18 @@ def import_export(
     name, platform = file.filename or "", platform.strip().lower() or "facebook"
     suffix = Path(name).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
-        error = f"Tệp {name!r}: chỉ nhận {', '.join(IMPORT_SUFFIXES)}."
+        kinds = ", ".join(IMPORT_SUFFIXES)
+        error = Phrase("Tệp {name!r}: chỉ nhận {kinds}.", name=name, kinds=kinds)
         return _refused(request, user, error, 422)
     if not PLATFORM.fullmatch(platform):
-        error = f"Tên mạng xã hội {platform[:40]!r}: chữ thường không dấu, số, '-' (tối đa 20)."
+        error = Phrase(
+            "Tên mạng xã hội {name!r}: chữ thường không dấu, số, '-' (tối đa 20).",
+            name=platform[:40],
+        )
         return _refused(request, user, error, 422)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        error = f"Tệp {name!r} lớn hơn {MAX_BYTES // 2**20} MB."
+        error = Phrase("Tệp {name!r} lớn hơn {size} MB.", name=name, size=MAX_BYTES // 2**20)
         return _refused(request, user, error, 413)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"export{suffix}"
@@ -197,7 +202,7 @@ def import_export(
         try:
             report = read_export(path, preset, platform, latest=horizon)
         except (ValueError, KeyError, OSError) as exc:
-            error = f"Không đọc được tệp {name!r}: {exc}"
+            error = Phrase("Không đọc được tệp {name!r}: {why}", name=name, why=phrase_of(exc))
             return _refused(request, user, error, 422)
     if report.errors and not skip_bad:
         bad = {"status": "bad", "name": name, "rows": report.rows, "bad": len(report.errors)}
@@ -231,8 +236,8 @@ def import_page(request: Request, user: Editor, import_id: int) -> Response:
     )
 
 
-def _refused(request: Request, user: User, error: str, status: int) -> Response:
-    """The social page saying why a file was not taken."""
+def _refused(request: Request, user: User, error: Phrase, status: int) -> Response:
+    """The social page saying why a file was not taken, in its language."""
     return _social(request, user, imported={"status": "refused", "error": error}, status=status)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from baochi.phrase import Phrase
 from baochi.targets.status import TASK_STATUSES
 from baochi.vi import fold
 
@@ -27,11 +28,16 @@ class DirectiveRows:
     reports: list[dict[str, Any]] = field(default_factory=list)
 
 
+# Where a problem is and what: its sheet, its row (0 for the sheet, or the file, as a whole) and
+# its message; a Phrase, said in a page's language, for a file that cannot be read at all.
+Problem = tuple[str | Phrase, int, str | Phrase]
+
+
 class RowsInvalid(ValueError):
     """The rows have problems; `problems` lists each as (sheet, row, message)."""
 
-    def __init__(self, problems: list[tuple[str, int, str]]) -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
         lines = [f"{sheet} dòng {row}: {message}" for sheet, row, message in problems[:20]]
         super().__init__("dữ liệu không hợp lệ:\n" + "\n".join(lines))
 

@@ -17,9 +17,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import Engine
 
+from baochi.phrase import Phrase, phrase_of
 from baochi.tables import workbook
 from baochi.targets.board import board, save
-from baochi.targets.rows import DIRECTIONS, RowsInvalid, check_rows
+from baochi.targets.rows import DIRECTIONS, Problem, RowsInvalid, check_rows
 from baochi.targets.status import LABELS, TASK_STATUSES
 from baochi.vi import fold
 
@@ -146,7 +147,6 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-Problem = tuple[str, int, str]
 _FIELD = re.compile(r"«(\w+)»")  # how the checks name a field in their messages
 
 
@@ -161,7 +161,7 @@ def _read(
     names = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
     keys = [names.get(fold(h)) for h in header]
     known = ", ".join(f"«{label}»" for _, label in columns)
-    unknown = [
+    unknown: list[Problem] = [
         (title, 1, f"cột «{h}» không có trong trang này (các cột: {known})")
         for h, key in zip(header, keys, strict=True)
         if h and key is None and h != COMPUTED
@@ -180,13 +180,14 @@ def _header_of(labels: dict[str, str], field: re.Match[str]) -> str:
 
 
 def _as_shown(problems: list[Problem]) -> list[Problem]:
-    """The checks' problems named as the workbook shows them: sheet titles and column headers."""
-    shown = []
+    """The checks' problems (text, naming parts and fields) named as the workbook shows them:
+    sheet titles and column headers."""
+    shown: list[Problem] = []
     for part, row, message in problems:
-        title, columns = SHEETS.get(part, (part, []))
+        title, columns = SHEETS.get(str(part), (str(part), []))
         labels = dict(columns)
         header = partial(_header_of, labels)
-        shown.append((title, row, _FIELD.sub(header, message)))
+        shown.append((title, row, _FIELD.sub(header, str(message))))
     return shown
 
 
@@ -195,7 +196,7 @@ def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = N
     try:
         book = workbook(content)
     except ValueError as exc:
-        raise RowsInvalid([("tệp", 0, str(exc))]) from exc
+        raise RowsInvalid([(Phrase("tệp"), 0, phrase_of(exc))]) from exc
     parts: dict[str, list[dict[str, Any]]] = {}
     lines: dict[str, list[int]] = {}
     problems: list[Problem] = []

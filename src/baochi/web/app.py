@@ -29,6 +29,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from baochi.db import Store, backup, open_store
 from baochi.db.web_store import WebStore
+from baochi.phrase import Joined, Phrase
 from baochi.settings import Settings
 from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
@@ -170,15 +171,22 @@ async def _crashed(request: Request, exc: Exception) -> Response:
 
 
 async def _invalid(request: Request, exc: Exception) -> Response:
-    """The API's list of errors; a page naming the fields that were missing or wrong."""
+    """The API's list of errors; a page naming the fields that were missing or wrong, in its
+    language (the field names as the form sends them)."""
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
         return JSONResponse({"detail": exc.errors()}, status_code=422)
     missing = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] == "missing"})
     wrong = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] != "missing"})
-    parts = [f"thiếu {', '.join(missing)}"] * bool(missing)
-    parts += [f"giá trị không hợp lệ ở {', '.join(wrong)}"] * bool(wrong)
-    reason = "Yêu cầu không hợp lệ: " + "; ".join(parts) + "." if parts else ""
+    parts = [
+        Phrase(template, n=len(fields), fields=", ".join(fields))
+        for template, fields in (
+            ("thiếu {fields}", missing),
+            ("giá trị không hợp lệ ở {fields}", wrong),
+        )
+        if fields
+    ]
+    reason = Phrase("Yêu cầu không hợp lệ: {problems}.", problems=Joined(parts)) if parts else ""
     context = {
         "status": 422,
         "reason": reason,

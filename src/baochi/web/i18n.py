@@ -25,6 +25,7 @@ from typing import Protocol, runtime_checkable
 
 from fastapi import Request
 
+from baochi.search.errors import MESSAGES as QUERY_MISTAKES
 from baochi.watch.spikes import vi_figure, vi_number
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
@@ -423,6 +424,23 @@ EN: dict[str, English] = {
         "Something went wrong on the server; it has been logged. Please try again later."
     ),
     "Yêu cầu không hợp lệ.": "Invalid request.",
+    # a form or query the app cannot read: its fields as the form sends them (baochi.web.app)
+    "Yêu cầu không hợp lệ: {problems}.": "Invalid request: {problems}.",
+    "thiếu {fields}": ["missing the field {fields}", "missing the fields {fields}"],
+    "giá trị không hợp lệ ở {fields}": [
+        "an invalid value in {fields}",
+        "invalid values in {fields}",
+    ],
+    # a spreadsheet that cannot be read (baochi.tables), as every import says it
+    "không đọc được CSV ở dòng {line}: {reason}": (
+        "the CSV file cannot be read at line {line}: {reason}"
+    ),
+    "không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ": (
+        "the Excel file cannot be read: it is not a valid Excel workbook (.xlsx)"
+    ),
+    "không đọc được tệp Excel: giải nén ra {size} MB, quá {limit} MB": (
+        "the Excel file cannot be read: it unpacks to {size} MB, over {limit} MB"
+    ),
     # what an area's refusal says was not found (the error page writes it as a sentence)
     "không tìm thấy hồ sơ": "Case not found",
     "không tìm thấy tệp": "File not found",
@@ -486,7 +504,12 @@ EN: dict[str, English] = {
     ),
 }
 
-CATALOGUES: dict[str, dict[str, English]] = {"vi": {}, "en": dict(EN)}
+# A query's mistakes are search's own, with their English (baochi.search.errors); here they are
+# keyed by their Vietnamese as every phrase is, for a report whose watchlist cannot be searched.
+CATALOGUES: dict[str, dict[str, English]] = {
+    "vi": {},
+    "en": EN | {vi: en for vi, en in QUERY_MISTAKES.values()},
+}
 AREA_CATALOGUE = "en.json"
 
 
