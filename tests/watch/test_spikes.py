@@ -9,9 +9,10 @@ from collections import Counter
 
 import pytest
 
+from baochi.numbers import vi_number
 from baochi.vi import fold
 from baochi.vi.matching import syllable_pattern
-from baochi.watch import DAILY, HOURLY, QuietRule, judge, judge_quiet, vi_number
+from baochi.watch import DAILY, HOURLY, QuietRule, judge, judge_quiet
 from tests.conftest import CORPUS, needs_corpus
 
 

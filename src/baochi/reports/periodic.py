@@ -16,6 +16,7 @@ from baochi.db.registry_store import RegistryStore
 from baochi.db.reports_store import ReportsStore, Row
 from baochi.db.targets_store import TargetsStore
 from baochi.db.web_store import WebStore
+from baochi.numbers import vi_figure
 from baochi.records import split_areas
 from baochi.registry.lineage import Lineage
 from baochi.registry.scheme import progress
@@ -29,7 +30,6 @@ from baochi.settings import Settings
 from baochi.targets import board
 from baochi.vi.place_names import HANOI as HANOI_PLACE
 from baochi.vi.places import units_named
-from baochi.watch.spikes import vi_figure
 
 TOP_AGENCIES, TOP_OUTLETS, TOP_PLACES, TOP_STORIES = 15, 20, 15, 10
 UNREGISTERED = "Chưa có trong sổ đăng ký"

@@ -4,7 +4,7 @@ counts with dots for thousands, shares with a decimal comma, changes with their 
 from __future__ import annotations
 
 from baochi.labels import TONES, TOPICS
-from baochi.watch.spikes import vi_number
+from baochi.numbers import vi_number
 
 __all__ = ["TONES", "TOPICS", "UNLABELLED", "change", "count", "share", "topic_name"]
 

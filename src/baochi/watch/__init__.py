@@ -6,7 +6,7 @@ from baochi.watch.config import WatchConfig
 from baochi.watch.digest import deliver_due, group, render
 from baochi.watch.health import QuietRule, judge_quiet
 from baochi.watch.notify import DeliveryError, Mailer, Message, Webhook, notifiers, sign, verify
-from baochi.watch.spikes import DAILY, HOURLY, SpikeRule, Verdict, judge, vi_number
+from baochi.watch.spikes import DAILY, HOURLY, SpikeRule, Verdict, judge
 
 __all__ = [
     "DAILY",
@@ -31,5 +31,4 @@ __all__ = [
     "sign",
     "spike_alert",
     "verify",
-    "vi_number",
 ]

@@ -8,11 +8,12 @@ baseline mean plus k standard deviations, and at least a minimum number of artic
 from __future__ import annotations
 
 import datetime as dt
-import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
+
+from baochi.watch.wording import reason_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +76,6 @@ class Verdict:
     @property
     def reason(self) -> str:
         """E.g. "24 giờ qua: 37 bài, trung bình 7 ngày: 9,4 (độ lệch chuẩn 3,1); ngưỡng 18,7"."""
-        from baochi.watch.wording import reason_of  # wording imports this module (vi_number)
-
         return reason_of(self.why)
 
 
@@ -90,18 +89,3 @@ def judge(series: Sequence[int], rule: SpikeRule) -> Verdict:
     threshold = mean + rule.k * max(sd, rule.min_sd)
     fired = count >= rule.min_count and count > threshold
     return Verdict(rule, count, mean, sd, threshold, fired)
-
-
-def vi_number(value: float, decimals: int = 1) -> str:
-    """A number as Vietnamese writes it: "1.234,5" (dot for thousands, comma for decimals)."""
-    if not math.isfinite(value):
-        return str(value)
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
-
-
-def vi_figure(value: float) -> str:
-    """A reported figure as Vietnamese writes it, with the decimals it has (to two): 8.0 reads
-    "8", 62.5 "62,5", 1234.25 "1.234,25"."""
-    text = vi_number(value, 2)
-    return text.rstrip("0").rstrip(",") if "," in text else text

@@ -13,8 +13,8 @@ from typing import Any
 
 from baochi.db.watch_store import Alert
 from baochi.hanoi_time import minute
+from baochi.numbers import vi_number
 from baochi.phrase import Say, as_written
-from baochi.watch.spikes import vi_number
 
 # A number with so many decimals.
 Write = Callable[[float, int], str]

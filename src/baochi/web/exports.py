@@ -17,7 +17,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from baochi.hanoi_time import HANOI
-from baochi.watch.spikes import vi_number
+from baochi.numbers import vi_number
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MINUTE_FORMAT = "dd/mm/yyyy hh:mm"  # a moment in a workbook, as the pages write it

@@ -25,8 +25,8 @@ from typing import Protocol, runtime_checkable
 
 from fastapi import Request
 
+from baochi.numbers import vi_figure, vi_number
 from baochi.search.errors import MESSAGES as QUERY_MISTAKES
-from baochi.watch.spikes import vi_figure, vi_number
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT = "vi"

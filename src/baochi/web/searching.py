@@ -13,9 +13,9 @@ from markupsafe import Markup
 
 from baochi import hanoi_time
 from baochi.db import DocumentRow, Store
+from baochi.numbers import vi_number
 from baochi.search import QueryError, parse, run_query
 from baochi.vi import fold
-from baochi.watch.spikes import vi_number
 
 FACET_NAMES = {
     "outlet": "Theo báo",
