@@ -103,7 +103,7 @@ def test_a_refused_step_says_why_in_the_pages_language(
             "Not sent: the file's extension (none) does not match its content (.pdf)",
             "Not sent: only PDF, DOCX, XLSX, PNG and JPEG files are taken; this file's content is"
             " none of them",
-            "Not sent: the file is too large: 1.0 MB, at most 1 MB",
+            "Not sent: the file is too large: at most 1 MB",  # not the 1 MB and 1 byte read
             "Not sent: write the answer or attach the official letter",
             "Not sent: the case is closed",
         ]
@@ -113,7 +113,7 @@ def test_a_refused_step_says_why_in_the_pages_language(
             "Chưa gửi được: đuôi tệp (không có) không khớp nội dung (.pdf)",
             "Chưa gửi được: chỉ nhận tệp PDF, DOCX, XLSX, PNG, JPEG; nội dung tệp không thuộc loại"
             " nào trong số đó",
-            "Chưa gửi được: tệp quá lớn: 1.0 MB, tối đa 1 MB",
+            "Chưa gửi được: tệp quá lớn: tối đa 1 MB",
             "Chưa gửi được: hãy viết câu trả lời hoặc đính kèm công văn",
             "Chưa gửi được: hồ sơ đã đóng",
         ]

@@ -79,13 +79,9 @@ def check(filename: str, content: bytes, max_bytes: int) -> str:
     if not content:
         raise AttachmentRejected("tệp rỗng")
     if len(content) > max_bytes:
-        raise AttachmentRejected(
-            Phrase(
-                "tệp quá lớn: {size:.1f} MB, tối đa {limit:.0f} MB",
-                size=len(content) / 1e6,
-                limit=max_bytes / 1e6,
-            )
-        )
+        # Only the limit and one byte more are read of an upload: its size is not known.
+        limit = round(max_bytes / 2**20, 1)  # in MB as the form says it (2^20 bytes)
+        raise AttachmentRejected(Phrase("tệp quá lớn: tối đa {limit:g} MB", limit=limit))
     kind = sniff(content)
     if kind is None:
         raise AttachmentRejected(

@@ -376,7 +376,7 @@ def _case_page(
         "articles_here": user.role not in READERS,  # officers read coverage inside the case
         "people": {u.id: u.display_name or u.username for u in web_store(request).users()},
         "events_labels": workflow.EVENT_LABELS,
-        "max_mb": _max_bytes(request) / 2**20,
+        "max_mb": round(_max_bytes(request) / 2**20, 1),  # as a refusal says it
         "refused": refused,
         "typed": typed,
     }
