@@ -33,6 +33,18 @@ client_as, quick_hashes = web_fixtures.client_as, web_fixtures.quick_hashes
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
+def test_an_escalated_case_says_how_often_and_the_button_what_it_does(store, client_as):
+    """The badge and the button were one phrase: in English the button read "Escalated"."""
+    case_id = cases.open_case(store.engine, ANALYST, "Ngập hầm chui", responsible=[7], now=OPENED)
+    for day in (1, 2):  # the same request twice is taken once: escalated on two days
+        cases.act(store.engine, ANALYST, case_id, "escalate", now=OPENED + dt.timedelta(days=day))
+    analyst = client_as("analyst")
+    assert "Đã báo cáo vượt cấp 2 lần" in analyst.get(f"/cases/{case_id}").text
+    analyst.get("/lang/en")
+    page = analyst.get(f"/cases/{case_id}").text
+    assert "Escalated 2 times" in page and ">Escalate<" in page
+
+
 @pytest.fixture
 def two_cases(store, people) -> tuple[int, int]:
     """A case of Minh's department, and one of another department."""
