@@ -256,6 +256,39 @@ def test_posts_join_stories_by_link_by_content_and_through_their_post(
     assert {r.title for r in press} >= {"Mời cả nhà đọc bài này"}
 
 
+def test_comments_imported_before_their_post_are_linked_when_it_arrives(
+    store: Store, settings: Settings
+):
+    """A listening tool's comments exported apart from its posts, and the comments' file
+    imported first: the comments waited for their post, which they answer once it arrives,
+    and they join its story; before, they stayed linked to nothing for good."""
+    needs_corpus()
+    from tests.site.server import load_articles
+
+    article = load_articles(n=1)[0]
+    story_of_article = _article(store, article, f"https://baomoi.test/{article['id']}.html")
+    assign(store.engine, [story_of_article])
+    social = SocialStore(store.engine)
+    texts = social_texts(3)
+    comments = [
+        SocialItem("facebook", "c1", "comment", texts[0], WHEN, parent="p1"),
+        SocialItem("facebook", "c2", "comment", texts[1], WHEN, parent="p1"),
+    ]
+    assert ingest(store, comments, settings).placed == 0  # nothing to answer yet
+    post = SocialItem("facebook", "p1", "post", texts[2], WHEN, links=(
+        f"https://baomoi.test/{article['id']}.html",))  # fmt: skip
+    ingest(store, [post], settings)
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT c.external_id, p.external_id, s.story_id FROM documents c "
+                 "JOIN documents p ON p.id = c.parent_id "
+                 "LEFT JOIN story_social s ON s.document_id = c.id ORDER BY c.external_id")
+        ).all()  # fmt: skip
+    story = social.story_of([story_of_article])[story_of_article]
+    assert [tuple(r) for r in rows] == [("c1", "p1", story), ("c2", "p1", story)]
+    assert ingest(store, [post, *comments], settings).placed == 0  # once only
+
+
 def test_a_post_names_its_districts_and_wards_as_an_article_does(store: Store, settings: Settings):
     said = "Nước ngập đến đầu gối ở phường Trung Hòa, quận Cầu Giấy, Hà Nội sáng nay, xe chết máy."
     items = [SocialItem("facebook", "ngap-1", "post", said, WHEN)]

@@ -155,6 +155,8 @@ documents = Table(
     Column("shares", Integer),
     Column("views", Integer),
     Column("parent_id", Integer),
+    # The platform id of the post a comment answers while that post is not stored (social_0005).
+    Column("parent_external", String(200)),
     Column("sentiment", String(10)),
     Column("toxicity", String(10)),
     Column("offensive", Text),  # JSON [[start, end], …] of offensive spans in the body

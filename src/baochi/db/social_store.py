@@ -29,7 +29,7 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
-REFRESHED = ("reactions", "comments", "shares", "views", "parent_id")
+REFRESHED = ("reactions", "comments", "shares", "views", "parent_id", "parent_external")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,6 +299,24 @@ class SocialStore:
                     )
                 )
                 found.update({str(e): int(i) for e, i in rows})
+        return found
+
+    def waiting_for(self, platform: str, externals: Iterable[str]) -> dict[int, str]:
+        """Stored comments still waiting for one of these posts (or comments) to answer: their
+        document id → the platform id of the one they answer."""
+        wanted = sorted(set(externals))
+        found: dict[int, str] = {}
+        c = documents.c
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), ID_CHUNK):
+                rows = conn.execute(
+                    select(c.id, c.parent_external).where(
+                        c.platform == platform,
+                        c.parent_external.in_(wanted[start : start + ID_CHUNK]),
+                        c.parent_id.is_(None),
+                    )
+                )
+                found.update({int(i): str(e) for i, e in rows})
         return found
 
     def refresh(self, rows: Sequence[Mapping[str, Any]]) -> None:

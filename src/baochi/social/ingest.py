@@ -85,6 +85,27 @@ def ingest(
     return report
 
 
+def _answered(
+    social: SocialStore,
+    page: Sequence[SocialItem],
+    new: set[int],
+    known: dict[tuple[str, str], int],
+) -> dict[int, int]:
+    """Comments stored before the new items they answer (a file of comments imported before
+    the file of their posts): comment id → the id of the item it answers, now stored."""
+    here = {known[(item.platform, item.external_id)] for item in page}
+    arrived: dict[str, list[str]] = {}
+    for item in page:
+        if known[(item.platform, item.external_id)] in new:
+            arrived.setdefault(item.platform, []).append(item.external_id)
+    linked = {}
+    for platform, externals in arrived.items():
+        for comment, parent in social.waiting_for(platform, externals).items():
+            if comment not in here:  # linked with the rest of the page
+                linked[comment] = known[(platform, parent)]
+    return linked
+
+
 def _ids(social: SocialStore, wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Stored document ids by (platform, platform id)."""
     by_platform: dict[str, list[str]] = {}
@@ -142,10 +163,14 @@ def _page(
                 "shares": item.shares,
                 "views": item.views,
                 "parent_id": parent,
+                "parent_external": item.parent if item.parent and parent is None else None,
             }
         )
         if doc_id not in in_story:
             when = item.published_at or stamp
             waiting.append(Placed(doc_id, item.kind, item.text, when, item.links, parent))
+    answered = _answered(social, page, new, known)
+    refresh += [{"id": doc_id, "parent_id": parent} for doc_id, parent in answered.items()]
+    waiting += [Placed(doc_id, "comment", "", stamp, (), p) for doc_id, p in answered.items()]
     social.refresh(refresh)
     report.placed += place(social, waiting, settings.social_story_threshold)
