@@ -159,7 +159,7 @@ def test_bad_addresses_and_a_dead_server_are_told_and_nothing_is_lost(collected,
         f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": "không-phải-địa-chỉ"}
     )
     assert "địa chỉ e-mail không hợp lệ" in bad.text
-    pasted = "x" * 100_000  # a whole file pasted: the error, which the redirect carries, cuts it
+    pasted = "x" * 100_000  # a whole file pasted: the error cuts it
     bad = client.post(
         f"/reports/drafts/{draft_id}/send", data={"csrf": token, "recipients": pasted}
     )
@@ -172,6 +172,57 @@ def test_bad_addresses_and_a_dead_server_are_told_and_nothing_is_lost(collected,
     assert row is not None and row.status == "draft" and row.send_error
     assert client.get("/reports/drafts/999999").status_code == 404
     assert client.get(f"/reports/drafts/{draft_id}/file.exe").status_code == 404
+
+
+NOT_SENT = {
+    "vi": [
+        "Chưa gửi được: địa chỉ e-mail không hợp lệ: 'không-phải-địa-chỉ'",
+        "Chưa gửi được: chưa có địa chỉ nhận",
+        "Chưa gửi được: chưa cấu hình máy chủ SMTP (smtp_host)",
+        "Chưa gửi được: bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để"
+        " xem kết quả",
+        "Chưa gửi được: SMTP 127.0.0.1:",  # then the system's words for a refused connection
+    ],
+    "en": [
+        "Not sent: not a valid e-mail address: 'không-phải-địa-chỉ'",
+        "Not sent: no address to send it to",
+        "Not sent: no mail server is configured (smtp_host)",
+        "Not sent: it is being sent by another request; reload the page in a few minutes to see"
+        " how that went",
+        "Not sent: SMTP 127.0.0.1:",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_send_refused_or_failed_says_why_in_the_pages_language(collected, users, lang) -> None:
+    """An address that is none or none at all, no mail server set, a send under way in another
+    tab, a mail server that does not answer: the draft says why it was not sent, in Vietnamese
+    or in English."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    dead = client_for(collected, "lan", smtp_host="127.0.0.1", smtp_port=closed)
+    unset = client_for(collected, "lan", smtp_host="")
+    draft_id = make_draft(dead)
+
+    def sent(client: TestClient, recipients: str) -> str:
+        client.get(f"/lang/{lang}")
+        form = {"csrf": csrf(client, "/reports"), "recipients": recipients}
+        page = client.post(f"/reports/drafts/{draft_id}/send", data=form)
+        found = re.search(r'class="alert alert-danger" role="alert">(.*?)</div>', page.text)
+        return unescape(found.group(1)) if found else page.text[:300]
+
+    shown = [sent(dead, "không-phải-địa-chỉ"), sent(dead, " ; "), sent(unset, "vp@hanoi.gov.vn")]
+    reports, now = ReportsStore(collected.store.engine), dt.datetime.now(dt.UTC)
+    assert reports.claim_send(draft_id, now, now)  # another tab's send, not over
+    shown.append(sent(dead, "vp@hanoi.gov.vn"))
+    reports.update_draft(draft_id, {"sending_since": None})
+    shown.append(sent(dead, "vp@hanoi.gov.vn"))
+    *told, failed = NOT_SENT[lang]
+    assert shown[:-1] == told and shown[-1].startswith(f"{failed}{closed}: ")
+    row = reports.draft(draft_id)
+    assert row is not None and row.status == "draft"
 
 
 class _SlowInbox(Inbox):

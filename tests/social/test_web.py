@@ -8,24 +8,29 @@ import csv
 import datetime as dt
 import html
 import io
+import json
 import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
+from baochi.collect.social.importers import read_export
 from baochi.collect.social.items import SocialItem
 from baochi.db import Store
 from baochi.db.schema import documents
 from baochi.db.social_imports import STALE, ImportsStore
 from baochi.db.social_store import SocialStore
 from baochi.db.web_store import WebStore
+from baochi.phrase import phrase_of
 from baochi.records import Article, Collected, Document, Keys
 from baochi.settings import Settings
 from baochi.social import ingest as ingest_module
 from baochi.social import web as social_web
 from baochi.social.ingest import ingest
 from baochi.stories import assign
+from baochi.web import i18n
 from tests.social.conftest import needs_social_data
 from tests.social.fake_api import social_texts
 from tests.web import conftest as web_fixtures
@@ -278,6 +283,127 @@ def test_a_file_not_taken_is_refused_in_the_pages_language(client_as, monkeypatc
             "Tệp 'lang-nghe.csv' lớn hơn 1 MB.",
         ]
     )
+
+
+def _every_bad_row(ahead: str) -> bytes:
+    """A listening export whose every row is wrong in its own way, on rows 2 to 10."""
+    when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
+    return _listening_csv(
+        [
+            ["a1", "Bài viết", "", when, "", "", ""],
+            ["a2", "Ảnh", "x", when, "", "", ""],
+            ["a3", "Bài viết", "x", "hôm qua", "", "", ""],
+            ["a4", "Bài viết", "x", when, "", "", "-4"],
+            ["a5", "Bài viết", "x", when, "www.hanoimoi.vn", "", ""],
+            ["a6", "Bài viết", "x", ahead, "", "", ""],
+            ["a7", "Bài viết", "x" * 100_001, when, "", "", ""],
+            ["a8", "Bài viết", "x", when, "", "", "", "thừa"],  # a comma not quoted
+            ["a9", "Bình luận"],
+        ]
+    )
+
+
+# A page's JSON export: an entry with no time, another with no text.
+FACEBOOK_EXPORT = json.dumps([{"data": [{"post": "x"}]}, {"timestamp": 1488340900, "data": []}])
+
+
+# What the import says of them, after the file's name; the future time is `ahead`.
+BAD_ROWS_SAID = {
+    "vi": [
+        "9/9 dòng lỗi, chưa ghi gì. Sửa tệp, hoặc chọn chỉ ghi các dòng đúng.",
+        "Dòng 2: cột 'Nội dung': trống",
+        "Dòng 3: cột 'Loại': 'Ảnh' không phải bài đăng hay bình luận",
+        "Dòng 4: cột 'Thời gian': không phải ngày giờ: 'hôm qua'",
+        "Dòng 5: cột 'Lượt thích': không phải số đếm: '-4'",
+        "Dòng 6: cột 'Link': không phải địa chỉ web: 'www.hanoimoi.vn'",
+        "Dòng 7: cột 'Thời gian': ở tương lai: {ahead}",
+        "Dòng 8: cột 'Nội dung': dài quá 100000 ký tự",
+        "Dòng 9: nhiều hơn dòng tiêu đề 1 ô: có thể nội dung có dấu phẩy, dấu chấm phẩy hay dấu"
+        ' ngoặc kép (") mà không được đặt trong ngoặc kép',
+        "Dòng 10: thiếu 5 ô so với dòng tiêu đề (từ cột 'Nội dung')",
+        "2/2 dòng lỗi, chưa ghi gì. Sửa tệp, hoặc chọn chỉ ghi các dòng đúng.",
+        "Dòng 1: cột 'timestamp': trống",
+        "Dòng 2: không có nội dung bài đăng hay bình luận",
+        "Không đọc được tệp 'lang-nghe.csv': dòng tiêu đề 1 không có cột 'Comment ID', 'Comment"
+        " text'; các cột: 'ID', 'Loại', 'Nội dung', 'Thời gian', 'Link', 'Tác giả', 'Lượt thích'",
+    ],
+    "en": [  # the columns named as the file has them
+        "9/9 rows are wrong; nothing was stored. Mend the file, or choose to store the good rows"
+        " only.",
+        "Row 2: column 'Nội dung': empty",
+        "Row 3: column 'Loại': 'Ảnh' is neither a post nor a comment",
+        "Row 4: column 'Thời gian': not a date and time: 'hôm qua'",
+        "Row 5: column 'Lượt thích': not a count: '-4'",
+        "Row 6: column 'Link': not a web address: 'www.hanoimoi.vn'",
+        "Row 7: column 'Thời gian': in the future: {ahead}",
+        "Row 8: column 'Nội dung': longer than 100000 characters",
+        "Row 9: 1 cell more than the header row: the text may hold commas, semicolons or double"
+        ' quotes (") not put inside double quotes',
+        "Row 10: 5 cells fewer than the header row (from the column 'Nội dung')",
+        "2/2 rows are wrong; nothing was stored. Mend the file, or choose to store the good rows"
+        " only.",
+        "Row 1: column 'timestamp': empty",
+        "Row 2: no text of a post or a comment",
+        "File 'lang-nghe.csv' cannot be read: the header row 1 has no columns 'Comment ID',"
+        " 'Comment text'; its columns: 'ID', 'Loại', 'Nội dung', 'Thời gian', 'Link', 'Tác giả',"
+        " 'Lượt thích'",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_an_export_s_bad_rows_are_said_in_the_pages_language(store, client_as, lang) -> None:
+    """Every way a row can be wrong, and a header that lacks a column, said in Vietnamese or in
+    English; nothing is written."""
+    analyst = client_as("analyst")
+    analyst.get(f"/lang/{lang}")
+    token = csrf(analyst, "/social")
+
+    def said(name: str, data: bytes, preset: str = "listening") -> list[str]:
+        files = {"file": (name, data, "text/csv")}
+        page = analyst.post("/social/import", data={"csrf": token, "preset": preset}, files=files)
+        assert page.status_code == 422, name
+        result = re.search(r'id="import-result">(.*?)</div>', page.text, re.S)
+        assert result is not None, page.text[:300]
+        lines = [" ".join(html.unescape(t).split()) for t in re.split(r"<[^>]+>", result[1])]
+        return [line.removeprefix(f"{name}: ") for line in lines if line]
+
+    ahead = (NOW + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
+    shown = [
+        *said("lang-nghe.csv", _every_bad_row(ahead)),
+        *said("your_posts_1.json", FACEBOOK_EXPORT.encode(), "facebook-export"),
+        *said("lang-nghe.csv", _every_bad_row(ahead), "youtube-takeout"),
+    ]
+    assert shown == [line.format(ahead=ahead) for line in BAD_ROWS_SAID[lang]]
+    assert SocialStore(store.engine).items(limit=10) == []
+
+
+def test_every_problem_the_import_page_says_has_english(tmp_path) -> None:
+    """Each phrase a bad row or a header asks the catalogue for has its English."""
+    english = i18n.EN | json.loads(
+        (Path(social_web.__file__).parent / "templates" / i18n.AREA_CATALOGUE).read_text("utf-8")
+    )
+    table, export = tmp_path / "lang-nghe.csv", tmp_path / "your_posts_1.json"
+    table.write_bytes(_every_bad_row((NOW + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")))
+    export.write_text(FACEBOOK_EXPORT)
+    latest = NOW + dt.timedelta(minutes=10)
+    problems = [
+        problem
+        for path, preset in ((table, "listening"), (export, "facebook-export"))
+        for _, problem in read_export(path, preset, "facebook", latest=latest).errors
+    ]
+    with pytest.raises(ValueError) as lacking:
+        read_export(table, "youtube-takeout", "youtube")
+    asked: set[str] = set()
+
+    def say(text: str, count: float) -> str:
+        asked.add(text)
+        return text
+
+    for problem in [*problems, phrase_of(lacking.value)]:
+        problem.said(say)
+    worded = {text for text in asked if re.search(r"[^\W\d_]", re.sub(r"\{[^}]*\}", "", text))}
+    assert len(worded) > 11 and sorted(worded - set(english)) == []
 
 
 def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it(

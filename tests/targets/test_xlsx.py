@@ -1,9 +1,13 @@
-"""Workbooks out and back: Vietnamese intact, statuses shown, a wrong file writes nothing."""
+"""Workbooks out and back: Vietnamese intact, statuses shown, a wrong file writes nothing and
+every problem it has can be said in English."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import json
+import re
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,9 +16,13 @@ from baochi import targets
 from baochi.cases import AttachmentRejected
 from baochi.db import Store
 from baochi.db.targets_store import TargetsStore
-from tests.targets.conftest import fresh_store
+from baochi.phrase import Phrase
+from baochi.web import i18n
+from tests.targets.conftest import TODAY, fresh_store, unsheeted, wrong_workbook
 
-TODAY = dt.date(2026, 11, 28)
+ENGLISH = i18n.EN | json.loads(
+    (Path(targets.__file__).parent / "templates" / i18n.AREA_CATALOGUE).read_text("utf-8")
+)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
@@ -93,8 +101,8 @@ def test_a_task_s_progress_and_an_indicator_s_direction_are_written_in_words(
     book.save(out)
     with pytest.raises(targets.RowsInvalid) as caught:
         targets.import_directive(other.engine, out.getvalue())
-    (problem,) = caught.value.problems
-    assert problem == (
+    ((sheet, row, message),) = caught.value.problems
+    assert (sheet, row, str(message)) == (
         "Nhiệm vụ",
         2,
         "«Tình trạng» phải là một trong Chưa thực hiện, Đang thực hiện, Hoàn thành: 'Xong rồi'",
@@ -126,7 +134,7 @@ def test_a_wrong_workbook_lists_its_problems_and_writes_nothing(store: Store) ->
     book.save(out)
     with pytest.raises(targets.RowsInvalid) as caught:
         targets.import_directive(store.engine, out.getvalue())
-    problems = caught.value.problems
+    problems = [(sheet, row, str(message)) for sheet, row, message in caught.value.problems]
     # named as the workbook shows them: the sheet's title and the column's header
     assert ("Chỉ tiêu", 2, "«Mục tiêu» không phải số: 'một trăm'") in problems
     assert ("Báo cáo", 3, "không có chỉ tiêu mã 'KHONG-CO'") in problems
@@ -157,7 +165,34 @@ def test_a_problem_is_named_by_its_row_in_the_sheet_past_blank_rows(store: Store
         targets.import_directive(store.engine, out.getvalue())
     ((sheet, row, message),) = caught.value.problems
     assert (sheet, row) == ("Nhiệm vụ", 1)
-    assert message.startswith("cột «Ghi chu cua Hoa» không có trong trang này (các cột: «STT»")
+    assert str(message).startswith("cột «Ghi chu cua Hoa» không có trong trang này (các cột: «STT»")
+
+
+def test_every_problem_an_import_says_has_english(store: Store) -> None:
+    """Each phrase the problems page asks the catalogue for, of a row, a sheet or the file."""
+    targets.load_example(store.engine)
+    wrong = wrong_workbook(store.engine)
+    book = load_workbook(io.BytesIO(wrong))
+    book["Văn bản"].append(["1559-TB/TU"])  # a second directive in the sheet of one
+    two = io.BytesIO()
+    book.save(two)
+    problems = []
+    for content in (wrong, unsheeted(wrong), two.getvalue(), b"<html>not a workbook</html>"):
+        with pytest.raises(targets.RowsInvalid) as caught:
+            targets.import_directive(store.engine, content)
+        problems += caught.value.problems
+    asked: set[str] = set()
+
+    def say(text: str, count: float) -> str:
+        asked.add(text)
+        return text
+
+    for sheet, _, message in problems:
+        for phrase in (sheet, message):
+            if isinstance(phrase, Phrase):
+                phrase.said(say)
+    worded = {text for text in asked if re.search(r"[^\W\d_]", re.sub(r"\{[^}]*\}", "", text))}
+    assert len(worded) > 14 and sorted(worded - set(ENGLISH)) == []
 
 
 def test_progress_reports_with_evidence(store: Store, settings) -> None:

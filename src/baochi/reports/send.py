@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine
 
 from baochi.db.reports_store import ReportsStore
+from baochi.phrase import Phrase
 from baochi.reports import drafts
 from baochi.reports.formats import file_name, media_type, render
 from baochi.reports.paper import Paper
@@ -21,19 +22,20 @@ ADDRESS = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 TITLES_LISTED = 15
 # How long a send that never ended (the process stopped mid-way) keeps others from sending.
 SENDING_FOR = dt.timedelta(minutes=10)
-SHOWN = 80  # characters of a bad address the error repeats (it travels in a redirect's URL)
+SHOWN = 80  # characters of a bad address the error repeats (a whole file may be pasted)
 
 
 def recipients_of(text: str | Sequence[str]) -> list[str]:
-    """Addresses from a comma, semicolon or line separated list; ValueError naming a bad one."""
+    """Addresses from a comma, semicolon or line separated list; ValueError naming a bad one (a
+    Phrase, said in a page's language)."""
     parts = re.split(r"[,;\s]+", text) if isinstance(text, str) else list(text)
     found = [p.strip() for p in parts if p.strip()]
     for address in found:
         if not ADDRESS.match(address):
             shown = address if len(address) <= SHOWN else address[:SHOWN] + "…"
-            raise ValueError(f"địa chỉ e-mail không hợp lệ: {shown!r}")
+            raise ValueError(Phrase("địa chỉ e-mail không hợp lệ: {address!r}", address=shown))
     if not found:
-        raise ValueError("chưa có địa chỉ nhận")
+        raise ValueError(Phrase("chưa có địa chỉ nhận"))
     return found
 
 

@@ -187,10 +187,17 @@ def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
 
 
 def _page(
-    request: Request, row: Any, paper: Any, user: User, status: int = 200, conflict: bool = False
+    request: Request,
+    row: Any,
+    paper: Any,
+    user: User,
+    status: int = 200,
+    conflict: bool = False,
+    error: Phrase | None = None,
 ) -> Response:
     """The draft page; `conflict` when the paper shown is an edit that was not saved because
-    someone saved the draft meanwhile."""
+    someone saved the draft meanwhile; `error`, why it was not sent, else the one its address
+    carries (a send's outcome, in Vietnamese: said as the catalogue has it)."""
     context = {
         "title": paper.title,
         "draft": row,
@@ -200,7 +207,7 @@ def _page(
         "can_edit": user.role in EDITORS,
         "recipients": ", ".join(request.app.state.settings.brief_recipients),
         "notice": request.query_params.get("notice", ""),
-        "error": request.query_params.get("error", ""),
+        "error": error or request.query_params.get("error", ""),
         "conflict": conflict,
     }
     return render_page(request, "reports/draft.html", context, status)
@@ -264,10 +271,9 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
     fmt = str(form.get("format", "pdf"))
     try:
         addresses = recipients_of(str(form.get("recipients", "")))
-    except ValueError as exc:
-        return RedirectResponse(
-            f"/reports/drafts/{draft_id}?{urlencode({'error': str(exc)})}", status_code=303
-        )
+    except ValueError as exc:  # nothing sent: the draft again, saying why in its language
+        row, paper = _draft(request, draft_id)
+        return _page(request, row, paper, user, 422, error=phrase_of(exc))
     error = await run_in_threadpool(  # a slow mail server must not hold every other page
         send_draft,
         _engine(request),

@@ -211,10 +211,10 @@ def import_export(
     channel = _store(request).account(channel_key) if channel_key is not None else None
     channel_id = channel.id if channel else None
     store, now = request.app.state.store, dt.datetime.now(dt.UTC)
+    errors = [(number, str(problem)) for number, problem in report.errors[:50]]  # Vietnamese
     import_id = ImportsStore(store.engine).start(
-        name, platform, channel_id, report.rows, report.errors[:50], len(report.items),
-        user.username, now,
-    )  # fmt: skip
+        name, platform, channel_id, report.rows, errors, len(report.items), user.username, now
+    )
     settings = request.app.state.settings
     background.add_task(run_import, store, settings, import_id, report.items, channel_id)
     counts = {"import": import_id, "rows": report.rows, "items": len(report.items)}

@@ -28,9 +28,10 @@ class DirectiveRows:
     reports: list[dict[str, Any]] = field(default_factory=list)
 
 
-# Where a problem is and what: its sheet, its row (0 for the sheet, or the file, as a whole) and
-# its message; a Phrase, said in a page's language, for a file that cannot be read at all.
-Problem = tuple[str | Phrase, int, str | Phrase]
+# Where a problem is and what: its sheet (a Phrase for the file as a whole), its row (0 for the
+# sheet, or the file, as a whole) and its message, said in a page's language; a message naming a
+# field has it as its part `field`, so a workbook's import can name the column instead.
+Problem = tuple[str | Phrase, int, Phrase]
 
 
 class RowsInvalid(ValueError):
@@ -46,20 +47,20 @@ class _Checker:
     """Collects problems while reading fields."""
 
     def __init__(self) -> None:
-        self.problems: list[tuple[str, int, str]] = []
+        self.problems: list[Problem] = []
 
     def text(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> str:
         value = item.get(name)
         text = "" if value is None else str(value).strip()
         if required and not text:
-            self.problems.append((sheet, row, f"thiếu «{name}»"))
+            self.problems.append((sheet, row, Phrase("thiếu «{field}»", field=name)))
         return text
 
     def date(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> Any:
         value = item.get(name)
         if value in (None, ""):
             if required:
-                self.problems.append((sheet, row, f"thiếu ngày «{name}»"))
+                self.problems.append((sheet, row, Phrase("thiếu ngày «{field}»", field=name)))
             return None
         if isinstance(value, dt.datetime):
             return value.date()
@@ -71,19 +72,23 @@ class _Checker:
                 return parse(text)
             except ValueError:
                 continue
-        self.problems.append((sheet, row, f"«{name}» không phải ngày (dd/mm/yyyy): {text!r}"))
+        not_a_day = Phrase(
+            "«{field}» không phải ngày (dd/mm/yyyy): {text!r}", field=name, text=text
+        )
+        self.problems.append((sheet, row, not_a_day))
         return None
 
     def number(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> Any:
         value = item.get(name)
         if value in (None, ""):
             if required:
-                self.problems.append((sheet, row, f"thiếu số «{name}»"))
+                self.problems.append((sheet, row, Phrase("thiếu số «{field}»", field=name)))
             return None
         try:
             return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
         except (TypeError, ValueError):
-            self.problems.append((sheet, row, f"«{name}» không phải số: {value!r}"))
+            not_a_number = Phrase("«{field}» không phải số: {value!r}", field=name, value=value)
+            self.problems.append((sheet, row, not_a_number))
             return None
 
     def choice(
@@ -95,8 +100,14 @@ class _Checker:
         codes = {fold(label): code for code, label in allowed.items()} | {c: c for c in allowed}
         code = codes.get(fold(value)) if value else next(iter(allowed))
         if code is None:
-            names = ", ".join(allowed.values())
-            self.problems.append((sheet, row, f"«{name}» phải là một trong {names}: {value!r}"))
+            names = ", ".join(allowed.values())  # what the workbook takes, on an English page too
+            not_one = Phrase(
+                "«{field}» phải là một trong {names}: {value!r}",
+                field=name,
+                names=names,
+                value=value,
+            )
+            self.problems.append((sheet, row, not_one))
             return value
         return code
 
@@ -131,7 +142,8 @@ def check_rows(
     for n, item in numbered("tasks", tasks):
         position = c.number("tasks", n, item, "position", True)
         if position is not None and (position != int(position) or int(position) in positions):
-            c.problems.append(("tasks", n, "«position» phải là số nguyên không trùng"))
+            twice = Phrase("«{field}» phải là số nguyên không trùng", field="position")
+            c.problems.append(("tasks", n, twice))
         positions.add(int(position or 0))
         out.tasks.append(
             {
@@ -148,11 +160,12 @@ def check_rows(
     for n, item in numbered("indicators", indicators):
         code = c.text("indicators", n, item, "code", True)
         if code in codes:
-            c.problems.append(("indicators", n, f"mã chỉ tiêu {code!r} bị trùng"))
+            c.problems.append(("indicators", n, Phrase("mã chỉ tiêu {code!r} bị trùng", code=code)))
         codes.add(code)
         task = c.number("indicators", n, item, "task_position", False)
         if task is not None and int(task) not in positions:
-            c.problems.append(("indicators", n, f"không có nhiệm vụ số {int(task)}"))
+            no_task = Phrase("không có nhiệm vụ số {number}", number=int(task))
+            c.problems.append(("indicators", n, no_task))
         out.indicators.append(
             {
                 "code": code,
@@ -170,7 +183,7 @@ def check_rows(
     for n, item in numbered("reports", reports):
         code = c.text("reports", n, item, "indicator_code", True)
         if code and code not in codes:
-            c.problems.append(("reports", n, f"không có chỉ tiêu mã {code!r}"))
+            c.problems.append(("reports", n, Phrase("không có chỉ tiêu mã {code!r}", code=code)))
         out.reports.append(
             {
                 "indicator_code": code,

@@ -18,6 +18,7 @@ from baochi import hanoi_time
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
 from baochi.db.targets_store import IndicatorRow, TargetsStore
 from baochi.db.web_store import User, audit
+from baochi.phrase import Phrase, phrase_of
 from baochi.targets.board import (
     DirectiveNotFound,
     IndicatorView,
@@ -171,7 +172,7 @@ def _number(text: str) -> float:
     try:
         return float(text.strip().replace(",", "."))
     except ValueError:
-        raise ValueError(f"giá trị «{text}» không phải là số") from None
+        raise ValueError(Phrase("giá trị «{text}» không phải là số", text=text)) from None
 
 
 # The refusal of a period still to come: the form says it in the page's language (English in
@@ -184,7 +185,9 @@ def _period(text: str, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"ngày cuối kỳ «{text}» không hợp lệ (yyyy-mm-dd)") from None
+        raise ValueError(
+            Phrase("ngày cuối kỳ «{text}» không hợp lệ (yyyy-mm-dd)", text=text)
+        ) from None
     if day > today:
         raise ValueError(FUTURE_PERIOD)
     return day
@@ -245,7 +248,7 @@ async def report_form(
             reported_by=user.id,
         )
     except (AttachmentRejected, ValueError) as exc:
-        return _directive(request, code, user, problem=(indicator.id, str(exc)))
+        return _directive(request, code, user, problem=(indicator.id, phrase_of(exc)))
     _audit_report(request, user, indicator, report_id)
     where = done(f"/targets/{code}", "progress-saved", f"indicator-{indicator.id}")
     return RedirectResponse(where, status_code=303)
@@ -272,9 +275,10 @@ def directive_page(request: Request, code: str, user: Reader) -> Response:
 
 
 def _directive(
-    request: Request, code: str, user: User, problem: tuple[int, str] | None = None
+    request: Request, code: str, user: User, problem: tuple[int, Phrase] | None = None
 ) -> Response:
-    """The directive page; with a refused report, shown again with the reason by its form."""
+    """The directive page; with a refused report, shown again with the reason by its form, in
+    the page's language."""
     try:
         shown = board(request.app.state.store.engine, code, hanoi_time.today())
     except DirectiveNotFound as exc:

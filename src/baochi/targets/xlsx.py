@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-from functools import partial
 from typing import Any
 
 from openpyxl import Workbook
@@ -147,9 +145,6 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
     return out.getvalue()
 
 
-_FIELD = re.compile(r"«(\w+)»")  # how the checks name a field in their messages
-
-
 def _read(
     sheet: Any, title: str, columns: list[tuple[str, str]]
 ) -> tuple[list[int], list[dict[str, Any]], list[Problem]]:
@@ -161,8 +156,9 @@ def _read(
     names = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
     keys = [names.get(fold(h)) for h in header]
     known = ", ".join(f"«{label}»" for _, label in columns)
+    not_here = "cột «{header}» không có trong trang này (các cột: {columns})"
     unknown: list[Problem] = [
-        (title, 1, f"cột «{h}» không có trong trang này (các cột: {known})")
+        (title, 1, Phrase(not_here, header=h, columns=known))
         for h, key in zip(header, keys, strict=True)
         if h and key is None and h != COMPUTED
     ]
@@ -175,19 +171,16 @@ def _read(
     return numbers, found, unknown
 
 
-def _header_of(labels: dict[str, str], field: re.Match[str]) -> str:
-    return f"«{labels.get(field[1], field[1])}»"
-
-
 def _as_shown(problems: list[Problem]) -> list[Problem]:
-    """The checks' problems (text, naming parts and fields) named as the workbook shows them:
-    sheet titles and column headers."""
+    """The checks' problems with their places named as the workbook shows them: a part by its
+    sheet's title, a field by its column's header (as the file has them, in any language)."""
     shown: list[Problem] = []
     for part, row, message in problems:
         title, columns = SHEETS.get(str(part), (str(part), []))
-        labels = dict(columns)
-        header = partial(_header_of, labels)
-        shown.append((title, row, _FIELD.sub(header, str(message))))
+        field = dict(columns).get(message.parts.get("field", ""))
+        if field is not None:
+            message = Phrase(message.text, n=message.n, **(message.parts | {"field": field}))
+        shown.append((title, row, message))
     return shown
 
 
@@ -202,7 +195,7 @@ def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = N
     problems: list[Problem] = []
     for part, (title, columns) in SHEETS.items():
         if title not in book.sheetnames:
-            problems.append((title, 0, "thiếu trang tính"))
+            problems.append((title, 0, Phrase("thiếu trang tính")))
             continue
         lines[part], parts[part], unknown = _read(book[title], title, columns)
         problems += unknown
@@ -210,7 +203,7 @@ def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = N
     if problems:
         raise RowsInvalid(problems)
     if len(parts["directive"]) != 1:
-        raise RowsInvalid([("Văn bản", 2, "trang «Văn bản» phải có đúng một dòng")])
+        raise RowsInvalid([("Văn bản", 2, Phrase("trang «Văn bản» phải có đúng một dòng"))])
     try:
         rows = check_rows(
             parts["directive"][0], parts["tasks"], parts["indicators"], parts["reports"], lines

@@ -1,7 +1,8 @@
 """Exports the office already has, read row by row: the CSV/XLSX of commercial listening tools
 (column mapping configurable, with presets), and Facebook's "download your information" JSON
-of a page's posts and comments. Every bad row is reported with its number and reason; nothing
-is written unless the caller accepts the good rows.
+of a page's posts and comments. Every bad row is reported with its number and reason (a
+Phrase: Vietnamese as printed, English on an English page); nothing is written unless the caller
+accepts the good rows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from baochi.collect.social.items import SocialItem, parse_time
 from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
 from baochi.hanoi_time import HANOI, minute
+from baochi.phrase import Phrase, phrase_of
 from baochi.records import digest
 from baochi.settings import Settings
 from baochi.tables import TITLE_ROWS, csv_rows, header_index, workbook
@@ -56,7 +58,7 @@ class ImportReport:
     """The good items and, for each bad row, its number and what is wrong with it."""
 
     items: list[SocialItem] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, Phrase]] = field(default_factory=list)
     rows: int = 0
 
 
@@ -133,19 +135,26 @@ def _takeout_text(value: Any) -> Any:
     return value
 
 
-def _misshapen(row: dict[Any, Any]) -> str:
-    """Why a CSV row does not line up with the header, or "": its cells are then shifted, and
+def _misshapen(row: dict[Any, Any]) -> Phrase | None:
+    """Why a CSV row does not line up with the header, or None: its cells are then shifted, and
     each would be read under another column's name."""
     extra = row.get(None)
     if extra:
-        return (
-            f"nhiều hơn dòng tiêu đề {len(extra)} ô: có thể nội dung có dấu phẩy, dấu chấm phẩy "
-            'hay dấu ngoặc kép (") mà không được đặt trong ngoặc kép'
+        return Phrase(
+            "nhiều hơn dòng tiêu đề {count} ô: có thể nội dung có dấu phẩy, dấu chấm phẩy "
+            'hay dấu ngoặc kép (") mà không được đặt trong ngoặc kép',
+            n=len(extra),
+            count=len(extra),
         )
     missing = [str(name) for name, value in row.items() if value is None]
     if missing:
-        return f"thiếu {len(missing)} ô so với dòng tiêu đề (từ cột {missing[0]!r})"
-    return ""
+        return Phrase(
+            "thiếu {count} ô so với dòng tiêu đề (từ cột {column!r})",
+            n=len(missing),
+            count=len(missing),
+            column=missing[0],
+        )
+    return None
 
 
 def read_table(
@@ -164,7 +173,10 @@ def read_table(
     if any(header) and missing:  # every row would be refused for it: said once, of the header
         named = ", ".join(repr(h) for h in header if h)
         wanted = ", ".join(repr(m) for m in missing)
-        raise ValueError(f"dòng tiêu đề {header_row} không có cột {wanted}; các cột: {named}")
+        lacking = "dòng tiêu đề {row} không có cột {wanted}; các cột: {named}"
+        raise ValueError(
+            Phrase(lacking, n=len(missing), row=header_row, wanted=wanted, named=named)
+        )
     report = ImportReport()
     for number, row in rows:
         report.rows += 1
@@ -178,7 +190,7 @@ def read_table(
             item = item_of(row, fields, platform)
             report.items.append(_not_ahead(item, latest, fields.fields["published_at"]))
         except RowError as exc:
-            report.errors.append((number, str(exc)))
+            report.errors.append((number, phrase_of(exc)))
     return report
 
 
@@ -192,7 +204,7 @@ def _not_ahead(item: SocialItem, latest: dt.datetime | None, column: str) -> Soc
     """The item, unless it is dated after the latest possible time: a day and month swapped
     ("12/01" for 1 December) or a wrong zone, which would keep it first among the newest."""
     if latest is not None and item.published_at is not None and item.published_at > latest:
-        raise RowError(column, f"ở tương lai: {minute(item.published_at)}")
+        raise RowError(column, Phrase("ở tương lai: {time}", time=minute(item.published_at)))
     return item
 
 
@@ -233,7 +245,7 @@ def read_facebook_export(
         try:
             report.items.append(_not_ahead(_export_entry(entry, page), latest, "timestamp"))
         except (RowError, ValueError, TypeError, AttributeError) as exc:
-            report.errors.append((number, str(exc)))
+            report.errors.append((number, phrase_of(exc)))
     return report
 
 
@@ -241,7 +253,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
     """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
     stamp = entry.get("timestamp")
     if stamp is None:
-        raise RowError("timestamp", "trống")
+        raise RowError("timestamp", Phrase("trống"))
     text, kind, author = "", "post", page
     for data in entry.get("data") or []:
         if "post" in data:
@@ -251,7 +263,7 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
             text, kind = str(comment.get("comment", "")), "comment"
             author = str(comment.get("author") or author)
     if not text.strip():
-        raise ValueError("không có nội dung bài đăng hay bình luận")
+        raise ValueError(Phrase("không có nội dung bài đăng hay bình luận"))
     links = []
     for attachment in entry.get("attachments") or []:
         for data in attachment.get("data") or []:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from baochi.collect.social.items import SocialItem, count, parse_time
+from baochi.phrase import Phrase
 
 FIELDS = (
     "id",
@@ -45,10 +46,11 @@ _URL = re.compile(r"https?://[^\s<>\"']+")
 
 class RowError(ValueError):
     """One field of one record is missing or unreadable, named by the column (or path) it was
-    read from: the person who made the file knows "Thời gian", not `published_at`."""
+    read from: the person who made the file knows "Thời gian", not `published_at`. Its argument
+    is a Phrase (see baochi.phrase), so a page says what is wrong in its language."""
 
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(f"cột {column!r}: {message}")
+    def __init__(self, column: str, problem: Phrase) -> None:
+        super().__init__(Phrase("cột {column!r}: {problem}", column=column, problem=problem))
 
 
 @dataclass(frozen=True)
@@ -90,28 +92,30 @@ def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") ->
     column = fields.fields
     for name in REQUIRED:
         if raw[name] is None or str(raw[name]).strip() == "":
-            raise RowError(column[name], "trống")
+            raise RowError(column[name], Phrase("trống"))
     text = str(raw["text"])
     if len(text) > MAX_TEXT:
-        raise RowError(column["text"], f"dài quá {MAX_TEXT} ký tự")
+        raise RowError(column["text"], Phrase("dài quá {limit} ký tự", limit=MAX_TEXT))
     if raw["kind"] not in (None, ""):
         kind = KINDS.get(str(raw["kind"]).strip().lower(), "")
         if not kind:
-            raise RowError(column["kind"], f"{raw['kind']!r} không phải bài đăng hay bình luận")
+            neither = Phrase("{value!r} không phải bài đăng hay bình luận", value=raw["kind"])
+            raise RowError(column["kind"], neither)
     try:
         published = parse_time(raw["published_at"])
     except (ValueError, OverflowError, OSError) as exc:
-        message = f"không phải ngày giờ: {raw['published_at']!r}"
-        raise RowError(column["published_at"], message) from exc
+        not_a_time = Phrase("không phải ngày giờ: {value!r}", value=raw["published_at"])
+        raise RowError(column["published_at"], not_a_time) from exc
     counts: dict[str, int | None] = {}
     for name in COUNTS:
         try:
             counts[name] = count(raw[name])
         except ValueError as exc:
-            raise RowError(column[name], f"không phải số đếm: {raw[name]!r}") from exc
+            not_a_count = Phrase("không phải số đếm: {value!r}", value=raw[name])
+            raise RowError(column[name], not_a_count) from exc
     url = str(raw["url"] or "")
     if url and not url.startswith(("http://", "https://")):
-        raise RowError(column["url"], f"không phải địa chỉ web: {url[:80]!r}")
+        raise RowError(column["url"], Phrase("không phải địa chỉ web: {value!r}", value=url[:80]))
     links = raw["links"]
     shared = links if isinstance(links, list) else _URL.findall(str(links or "") or text)
     return SocialItem(
