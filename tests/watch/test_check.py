@@ -157,9 +157,10 @@ def test_topics_places_districts_and_stories_spike_on_their_labels(
     )
     today = seed([(f"Ngập ở phố cổ {i}", NOW - HOUR) for i in range(12)])
     elsewhere = seed([(f"Ngập ở Quận 1 {i}", NOW - HOUR) for i in range(12)])
+    comments = seed([(f"Bình luận về trận đấu {i}", NOW - HOUR) for i in range(12)])
     docs = table(
         "documents",
-        *(column(name) for name in ("id", "topic", "place", "hanoi", "story_id", "areas")),
+        *(column(name) for name in ("id", "kind", "topic", "place", "hanoi", "story_id", "areas")),
     )
     with store.engine.begin() as conn:
         conn.execute(update(docs).where(docs.c.id.in_(week)).values(topic="do_thi"))
@@ -178,6 +179,12 @@ def test_topics_places_districts_and_stories_spike_on_their_labels(
                 articles=6,
                 updated_at=NOW,
             )
+        )
+        # a burst of comments is the social area's to raise, not a spike of the press's labels
+        conn.execute(
+            update(docs)
+            .where(docs.c.id.in_(comments))
+            .values(kind="comment", topic="the_thao", place="Đà Nẵng", hanoi=True, areas="Cầu Giấy")
         )
         # the city's own districts only: another city's are not the office's to watch
         conn.execute(

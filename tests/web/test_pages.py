@@ -25,7 +25,7 @@ from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
 from baochi.db.web_store import label_corrections
 from baochi.hanoi_time import HANOI
-from baochi.records import Analysis, Article, Collected, Document, Keys
+from baochi.records import Analysis, Article, Collected, Document, Keys, Social
 from baochi.search import query
 from baochi.settings import Settings
 from baochi.web.routes import admin as admin_routes
@@ -94,12 +94,12 @@ def test_volume_card_weighs_yesterday_and_today_so_far_against_their_usual(
     elapsed = now - midnight
     made = iter(range(1000))
 
-    def publish(when: dt.datetime) -> None:
+    def publish(when: dt.datetime, social: Social | None = None) -> None:
         n = next(made)
         article = Article(
             f"https://bao.example.vn/{n}.html", f"Tin {n}", "", f"Bài {n}. " * 40, when
         )
-        store.save_document(Document(article, Keys.of(article)), [], now)
+        store.save_document(Document(article, Keys.of(article), social=social), [], now)
 
     for _ in range(12):  # yesterday, late: after this hour of the day
         publish(midnight - dt.timedelta(seconds=30))
@@ -108,6 +108,9 @@ def test_volume_card_weighs_yesterday_and_today_so_far_against_their_usual(
             publish(midnight - dt.timedelta(days=days) + elapsed / 2)
     for _ in range(2):
         publish(midnight + elapsed / 2)
+    for k in range(20):  # a burst of comments yesterday and today: not the press's volume
+        comment = Social("comment", "facebook", f"c{k}")
+        publish(midnight - dt.timedelta(hours=k % 2 * 12 + 1) + elapsed / 2, comment)
     card = client_as("analyst").get("/").text.split('class="card kpi', 2)[1]
     text = " ".join(re.sub(r"<[^>]+>", " ", card).split())
     hour = now.astimezone(HANOI).strftime("%H:%M")
@@ -118,21 +121,26 @@ def test_volume_card_weighs_yesterday_and_today_so_far_against_their_usual(
 def test_hanoi_today_is_news_about_the_city_not_every_mention(client_as, store) -> None:
     """Labelled articles count by their label; one not labelled yet, by naming Hà Nội."""
 
-    def save(title: str, lead: str, hanoi: bool | None) -> int:
+    def save(title: str, lead: str, hanoi: bool | None, social: Social | None = None) -> int:
         now = dt.datetime.now(dt.UTC)
         url = f"https://bao.example.vn/{abs(hash(title))}.html"
         article = Article(url, title, lead, f"{title}. {lead} " * 20, now)
         place = "Hà Nội" if hanoi else "toàn quốc"
         analysis = None if hanoi is None else Analysis("xa_hoi", "neutral", place, hanoi, (), "")
-        return store.save_document(Document(article, Keys.of(article), analysis), [], now)[1]
+        document = Document(article, Keys.of(article), analysis, social=social)
+        return store.save_document(document, [], now)[1]
 
     city = save("Cấm đường quanh hồ Hoàn Kiếm", "Phố đi bộ mở rộng từ tối nay.", True)
     venue = save("Hội nghị ngành y toàn quốc", "Hội nghị diễn ra tại Hà Nội.", False)
     unlabelled = save("Tin chưa phân tích", "Người dân Hà Nội đổ ra đường.", None)
+    post = save(
+        "Hà Nội mưa to", "Ai ở Hà Nội thấy mưa không?", True, Social("post", "facebook", "p")
+    )
     html = client_as("analyst").get("/").text
     panel = html[html.index("Mới về Hà Nội hôm nay") :].split("</ul>")[0]
     assert f'href="/documents/{city}"' in panel and f'href="/documents/{unlabelled}"' in panel
     assert f'href="/documents/{venue}"' not in panel
+    assert f'href="/documents/{post}"' not in panel  # a post is the social area's
     assert f'Trung tính</span><a class="fw-medium" href="/documents/{city}"' in panel  # its tone
     line = next(li for li in panel.split("<li") if f'href="/documents/{unlabelled}"' in li)
     assert "badge tone-" not in line  # not analysed yet: no tone to show

@@ -161,6 +161,8 @@ documents = Table(
     Column("toxicity", String(10)),
     Column("offensive", Text),  # JSON [[start, end], …] of offensive spans in the body
 )
+# The press's own documents: the press figures and spikes count these, not posts or comments.
+IS_ARTICLE = documents.c.kind == "article"
 Index("ix_documents_published", documents.c.published_at)
 # ranges of fetch times, and each source's recent volume counted from the index alone (the
 # source-health page)

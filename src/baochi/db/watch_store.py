@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
-from baochi.db.schema import UTCDateTime, documents, outlets
+from baochi.db.schema import IS_ARTICLE, UTCDateTime, documents, outlets
 from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
 from baochi.records import split_areas
 
@@ -298,9 +298,10 @@ class WatchStore:
     def label_counts(
         self, label: str, origin: dt.datetime, width: dt.timedelta, buckets: int
     ) -> dict[str, list[int]]:
-        """Documents per value of a label (topic, place, story, or the city's own districts
-        and wards: areas of the documents about Hà Nội) per bucket; {} while the documents carry
-        no such label (the analysis migration has not run)."""
+        """Articles per value of a label (topic, place, story, or the city's own districts and
+        wards: areas of the articles about Hà Nội) per bucket, posts and comments left to the
+        social area's own spikes; {} while the documents carry no such label (the analysis
+        migration has not run)."""
         name = LABELS[label]
         if name not in self._document_columns():
             return {}
@@ -312,6 +313,7 @@ class WatchStore:
             select(value, bucket, func.count())
             .select_from(documents)
             .where(
+                IS_ARTICLE,
                 value.is_not(None),
                 appeared_at >= origin,
                 appeared_at < origin + width * buckets,
@@ -327,10 +329,11 @@ class WatchStore:
     def _area_counts(
         self, origin: dt.datetime, width: dt.timedelta, buckets: int
     ) -> dict[str, list[int]]:
-        """Documents about Hà Nội per district or ward they name per bucket (areas are many to
+        """Articles about Hà Nội per district or ward they name per bucket (areas are many to
         a document, kept '|'-joined, so they are counted here rather than grouped in SQL)."""
         bucket = self._bucket(origin, width).label("bucket")
         query = select(documents.c.areas, bucket).where(
+            IS_ARTICLE,
             documents.c.hanoi.is_(True),
             documents.c.areas != "",
             appeared_at >= origin,

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
-from baochi.db.schema import documents, fetch_attempts, outlets, sources
+from baochi.db.schema import IS_ARTICLE, documents, fetch_attempts, outlets, sources
 from baochi.db.schema_web import (
     api_tokens,
     audit_log,
@@ -681,11 +681,11 @@ class WebStore:
     # -- dashboard and source-health figures ---------------------------------------------
 
     def daily_volume(self, since: dt.datetime) -> list[tuple[str, int]]:
-        """Documents published per Hà Nội day since a time, as (YYYY-MM-DD, count)."""
+        """Articles published per Hà Nội day since a time, as (YYYY-MM-DD, count)."""
         day = _local_day(documents.c.published_at, self.dialect).label("day")
         query = (
             select(day, func.count())
-            .where(documents.c.published_at >= since)
+            .where(IS_ARTICLE, documents.c.published_at >= since)
             .group_by(day)
             .order_by(day)
         )
@@ -693,13 +693,14 @@ class WebStore:
             return [(str(d), int(n)) for d, n in conn.execute(query)]
 
     def published_within(self, spans: list[tuple[dt.datetime, dt.datetime]]) -> int:
-        """Documents published within any of the spans [start, end) (each read off the index)."""
+        """Articles published within any of the spans [start, end) (each read off the index)."""
         inside = [
             and_(documents.c.published_at >= start, documents.c.published_at < end)
             for start, end in spans
         ]
+        query = select(func.count()).where(IS_ARTICLE, or_(*inside))
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).where(or_(*inside))).scalar_one())
+            return int(conn.execute(query).scalar_one())
 
     def outlet_volume(self, since: dt.datetime, limit: int = 10) -> list[tuple[str, int]]:
         """The outlets that published most since a time."""

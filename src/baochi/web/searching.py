@@ -99,9 +99,11 @@ def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = 
 
 
 def hanoi_today_query() -> str:
-    """Today's documents about Hà Nội: labelled so, or naming it when not labelled at all (a
-    national story that names Hà Nội as its venue is not news about the city)."""
-    return f'(hanoi:yes OR ("hà nội" NOT hanoi:no)) date:{hanoi_time.today().isoformat()}'
+    """Today's articles about Hà Nội: labelled so, or naming it when not labelled at all (a
+    national story that names Hà Nội as its venue is not news about the city); posts are the
+    social area's."""
+    today = hanoi_time.today().isoformat()
+    return f'(hanoi:yes OR ("hà nội" NOT hanoi:no)) kind:article date:{today}'
 
 
 def hanoi_today(store: Store, limit: int) -> list[DocumentRow]:
@@ -113,8 +115,8 @@ def hanoi_today(store: Store, limit: int) -> list[DocumentRow]:
 
 
 def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
-    """Tone and topic counts over the last days."""
-    found = run_query(store, f"date:{days}d", limit=0, sort="newest")
+    """Tone and topic counts of the articles of the last days."""
+    found = run_query(store, f"kind:article date:{days}d", limit=0, sort="newest")
     return {
         name: [(f.value, f.count) for f in found.facets.get(name, [])] for name in ("tone", "topic")
     }
