@@ -52,7 +52,9 @@ def test_a_social_spike_names_its_channel_in_the_pages_language(
     client.get("/lang/en?next=/alerts")
     page = unescape(client.get("/alerts").text)
     assert ">social channel Kênh X<" in page and ">social network YouTube<" in page
+    assert "Last hour: 12 posts and comments, mean of 12 hours before" in page  # not "articles"
     assert ">kênh mạng xã hội" not in page and ">mạng xã hội" not in page  # a case's title keeps it
     client.get("/lang/vi?next=/alerts")
     page = unescape(client.get("/alerts").text)
     assert ">kênh mạng xã hội Kênh X<" in page and ">mạng xã hội YouTube<" in page
+    assert "1 giờ qua: 12 bài đăng, bình luận, trung bình 12 giờ trước" in page

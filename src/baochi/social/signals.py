@@ -13,6 +13,7 @@ from baochi.watch.config import WatchConfig
 from baochi.watch.spikes import judge
 
 NOUNS = {"channel": "kênh mạng xã hội", "platform": "mạng xã hội"}
+ITEMS = "bài đăng, bình luận"  # what a channel's spike counts
 
 
 def social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:
@@ -37,6 +38,8 @@ def social_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> l
                 if not verdict.fired or not cooled(watch, "spike", subject, key, rule, now):
                     continue
                 name = names.get(key, key) if subject == "channel" else label_name(subject, key)
-                alert = spike_alert(verdict, series, subject, key, name, now, noun=NOUNS[subject])
-                found.append(alert)
+                noun = NOUNS[subject]
+                found.append(
+                    spike_alert(verdict, series, subject, key, name, now, noun=noun, items=ITEMS)
+                )
     return found

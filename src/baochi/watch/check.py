@@ -175,10 +175,12 @@ def spike_alert(
     now: dt.datetime,
     watchlist_id: int | None = None,
     noun: str = "",
+    items: str = "bài",
 ) -> Alert:
     """The alert of a fired spike verdict on any subject (watchlist, topic, place, story); a
-    labelled subject is named by its `noun` ("chủ đề") before its name, in any language."""
-    rule, why = verdict.rule, verdict.why
+    labelled subject is named by its `noun` ("chủ đề") before its name, in any language, and
+    what is counted is `items` (articles, or a channel's posts and comments)."""
+    rule, why = verdict.rule, verdict.why | {"items": items}
     payload: dict[str, Any] = {
         "series": list(series),
         "k": rule.k,

@@ -60,13 +60,15 @@ def _spike(why: Why, say: Say, write: Write) -> str:
     count, baseline = why["count"], why["baseline"]
     floored = why["sd"] < why["min_sd"]
     sd = say("độ lệch chuẩn {sd}, tính tối thiểu {min_sd}" if floored else "độ lệch chuẩn {sd}", 1)
+    items = why.get("items", "bài")  # what is counted: articles, or a channel's posts
     text = say(
-        "{window}: {count} bài, trung bình {baseline} {unit}: {mean} ({sd}); "
+        "{window}: {count} {items}, trung bình {baseline} {unit}: {mean} ({sd}); "
         "ngưỡng {threshold} = trung bình + {k} × độ lệch chuẩn",
         count,
     ).format(
         window=say(WINDOWS.get(span, span), 1),
         count=write(count, 0),
+        items=say(items, count),
         baseline=write(baseline, 0),
         unit=say(UNITS.get(span, "khoảng"), baseline),
         mean=write(why["mean"], 1),
@@ -76,8 +78,8 @@ def _spike(why: Why, say: Say, write: Write) -> str:
     )
     least = why["min_count"]
     if why["threshold"] < count < least:
-        text += "; " + say("chưa đủ {least} bài nên không cảnh báo", least).format(
-            least=write(least, 0)
+        text += "; " + say("chưa đủ {least} {items} nên không cảnh báo", least).format(
+            least=write(least, 0), items=say(items, least)
         )
     return text
 

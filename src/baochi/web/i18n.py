@@ -298,18 +298,14 @@ EN: dict[str, English] = {
         "standard deviation {sd}, counted as at least {min_sd}"
     ),
     (
-        "{window}: {count} bài, trung bình {baseline} {unit}: {mean} ({sd}); "
+        "{window}: {count} {items}, trung bình {baseline} {unit}: {mean} ({sd}); "
         "ngưỡng {threshold} = trung bình + {k} × độ lệch chuẩn"
-    ): [
-        "{window}: {count} article, mean of {baseline} {unit}: {mean} ({sd}); "
-        "threshold {threshold} = mean + {k} × standard deviation",
-        "{window}: {count} articles, mean of {baseline} {unit}: {mean} ({sd}); "
-        "threshold {threshold} = mean + {k} × standard deviation",
-    ],
-    "chưa đủ {least} bài nên không cảnh báo": [
-        "fewer than {least} article, so no alert",
-        "fewer than {least} articles, so no alert",
-    ],
+    ): (
+        "{window}: {count} {items}, mean of {baseline} {unit}: {mean} ({sd}); "
+        "threshold {threshold} = mean + {k} × standard deviation"
+    ),
+    "chưa đủ {least} {items} nên không cảnh báo": "fewer than {least} {items}, so no alert",
+    "bài đăng, bình luận": ["post or comment", "posts and comments"],
     (
         "24 giờ qua: {count} bài, trung bình {days} ngày: {mean} (độ lệch chuẩn {sd}); dưới "
         "{percent}% mức thường lệ: có thể là lỗi thu thập, không phải chủ đề lắng xuống"
