@@ -9,13 +9,15 @@ import re
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from baochi import cases
 from baochi.db.cases_store import CasesStore
 from baochi.db.web_store import WebStore
-from baochi.records import Article, Collected, Document, Keys
+from baochi.hanoi_time import HANOI
+from baochi.records import Analysis, Article, Collected, Document, Keys
 from tests.web import conftest as web_fixtures
 from tests.web import test_browser
 from tests.web.conftest import HOSTILE_TITLE, PASSWORD
@@ -195,7 +197,9 @@ def test_one_endless_word_wraps_where_it_stands(signed_in, store, people, site_a
         body=site_articles[0]["text"],
         published_at=now,
     )
-    ((_, doc_id),) = store.save_documents([Collected(Document(article, Keys.of(article)), (), now)])
+    about = Analysis("xa_hoi", "negative", "Hà Nội", True, (), "")  # so that a brief takes it
+    document = Document(article, Keys.of(article), about)
+    ((_, doc_id),) = store.save_documents([Collected(document, (), now)])
     (link,) = assign(store.engine, [doc_id])
     cases.open_case(store.engine, cases.Actor("analyst", user_id=1), f"Phản ánh {word[:280]}")
     targets.load_example(store.engine)
@@ -208,7 +212,13 @@ def test_one_endless_word_wraps_where_it_stands(signed_in, store, people, site_a
     )
     lan = signed_in("lan")
     lan.set_viewport_size({"width": 1366, "height": 900})
-    for path in ("/stories", f"/stories/{link.story}", "/cases", "/targets/1559-TB/TU"):
+    lan.goto("/reports")  # today's brief, the article among its stories
+    lan.locator("#brief-day").fill(f"{now.astimezone(HANOI):%d/%m/%Y}")
+    lan.click("#make-brief button[type=submit]")
+    lan.wait_for_url("**/reports/drafts/*")
+    draft = urlsplit(lan.url).path
+    assert word[:100] in lan.content()
+    for path in ("/stories", f"/stories/{link.story}", "/cases", "/targets/1559-TB/TU", draft):
         lan.goto(path)
         assert lan.evaluate("document.documentElement.scrollWidth") <= 1366, path
         assert all(overflow <= 0 for overflow in lan.evaluate(fits)), (path, lan.evaluate(fits))
