@@ -21,6 +21,9 @@ def test_platform_times_and_vietnamese_written_times() -> None:
     assert parse_time("07:51 29/11/2026") == hanoi_0751
     assert parse_time("9/3/2026 7:05:09") == dt.datetime(2026, 3, 9, 0, 5, 9, tzinfo=UTC)
     assert parse_time("29-11-2026") == dt.datetime(2026, 11, 28, 17, 0, tzinfo=UTC)
+    # ... or the ISO way without a zone (read as UTC, such a post stood 7 hours in the future)
+    assert parse_time("2026-11-29 07:51") == hanoi_0751
+    assert parse_time("2026-11-29T07:51:00") == hanoi_0751
     for wrong in ("31/02/2026 07:00", "29/11/2026 25:00", "hôm qua"):
         with pytest.raises(ValueError):
             parse_time(wrong)

@@ -65,8 +65,9 @@ class PlatformError(Skip):
 
 def parse_time(value: object) -> dt.datetime | None:
     """A platform timestamp (ISO 8601 with Z or +0000, or Unix seconds) as aware UTC; a time
-    written the Vietnamese way, as exports do ("29/11/2026 07:51", "07:51 29/11/2026"), is Hà
-    Nội time."""
+    without a zone, written the Vietnamese way as exports do ("29/11/2026 07:51", "07:51
+    29/11/2026") or the ISO way as a listening tool's does ("2026-11-29 07:51"), is Hà Nội
+    time, as an Excel date cell is."""
     if value is None or value == "":
         return None
     if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
@@ -85,7 +86,7 @@ def parse_time(value: object) -> dt.datetime | None:
         text = f"{text[:-2]}:{text[-2:]}"
     when = dt.datetime.fromisoformat(text)
     if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
+        when = when.replace(tzinfo=HANOI)
     return when.astimezone(dt.UTC)
 
 
