@@ -171,6 +171,27 @@ def test_quotes_doubled_after_the_first_rows_keep_a_row_in_line(tmp_path: Path):
         assert [i.text for i in again.items] == [row[2] for row in old], encode.__name__
 
 
+def test_an_empty_or_unreadable_table_is_refused_without_dumping_it(tmp_path: Path):
+    """An empty file, a header with no row under it, or random bytes: refused, and the columns
+    a refusal names are a few, each cut short (random bytes read as a CSV listed kilobytes of
+    "columns" and made the page 2,000 px wide); an empty file was a successful import of 0 rows."""
+    fields = FieldMap.parse(PRESETS["listening"])
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"^tệp trống$"):
+        read_table(empty, "facebook", fields)
+    headed = tmp_path / "headed.csv"
+    headed.write_text(",".join(PRESETS["listening"].values()) + "\n", "utf-8")
+    with pytest.raises(ValueError, match=r"^tệp không có dòng nào dưới dòng tiêu đề 1$"):
+        read_table(headed, "facebook", fields)
+    noise = tmp_path / "noise.csv"
+    noise.write_bytes(bytes(range(256)) * 40 + b"," * 100 + b"x" * 5000)
+    with pytest.raises(ValueError) as refused:
+        read_table(noise, "facebook", fields)
+    said = str(refused.value)
+    assert said.startswith("dòng tiêu đề") and len(said) < 1500, len(said)
+
+
 def test_a_mapping_names_only_known_fields():
     with pytest.raises(ValueError, match="unknown field"):
         FieldMap.parse({"likes": "Lượt thích"})

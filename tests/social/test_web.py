@@ -242,6 +242,11 @@ def test_an_analyst_imports_a_listening_export_checked_row_by_row(store: Store, 
     assert too_long.status_code == 422 and "không đọc được CSV ở dòng 2" in too_long.text
     mac = upload(_listening_csv(again).replace(b"\r\n", b"\r"))  # Excel for Mac's line ends
     assert "3 dòng — 0 mới, 3 đã có" in mac.text
+    empty = upload(b"")  # refused, not "0 dòng — 0 mới"
+    assert empty.status_code == 422 and "tệp trống" in empty.text
+    analyst.get("/lang/en")
+    assert "3 rows — 0 new" in upload(_listening_csv(again)).text  # not "3 row"
+    analyst.get("/lang/vi")
     leader = client_as("leader")
     files = {"file": ("a.csv", _listening_csv(good), "text/csv")}
     form = {"csrf": csrf(leader, "/social")}

@@ -75,6 +75,13 @@ def _under_header(
     return at + 1, header, enumerate(chain(head[at + 1 :], rows), start=at + 2)
 
 
+def _listed(header: Sequence[Any], most: int = 20, chars: int = 40) -> str:
+    """A header's columns as a refusal names them: the first few, each cut short."""
+    named = [str(h) for h in header if h]
+    shown = [repr(h if len(h) <= chars else h[:chars] + "…") for h in named[:most]]
+    return ", ".join(shown) + (", …" if len(named) > most else "")
+
+
 def _table(
     data: bytes, excel: bool, names: Collection[str]
 ) -> tuple[int, list[str], Iterator[tuple[int, dict[Any, Any]]]]:
@@ -169,11 +176,13 @@ def read_table(
     data = _read(path)
     excel = path.suffix.lower() in (".xlsx", ".xlsm")
     header_row, header, rows = _table(data, excel, set(fields.fields.values()))
+    if not any(header):
+        raise ValueError(Phrase("tệp trống"))
     missing = [fields.fields[name] for name in REQUIRED if fields.fields[name] not in header]
-    if any(header) and missing:  # every row would be refused for it: said once, of the header
-        named = ", ".join(repr(h) for h in header if h)
+    if missing:  # every row would be refused for it: said once, of the header
         wanted = ", ".join(repr(m) for m in missing)
         lacking = "dòng tiêu đề {row} không có cột {wanted}; các cột: {named}"
+        named = _listed(header)
         raise ValueError(
             Phrase(lacking, n=len(missing), row=header_row, wanted=wanted, named=named)
         )
@@ -191,6 +200,8 @@ def read_table(
             report.items.append(_not_ahead(item, latest, fields.fields["published_at"]))
         except RowError as exc:
             report.errors.append((number, phrase_of(exc)))
+    if not report.rows:
+        raise ValueError(Phrase("tệp không có dòng nào dưới dòng tiêu đề {row}", row=header_row))
     return report
 
 
