@@ -63,9 +63,9 @@ def test_a_refused_step_says_why_in_the_pages_language(
 
     assert step(officer, own, action="close") == (
         403,
-        "The role 'officer' may not «Close» this case"
+        "You may not «Close» this case"
         if english
-        else "Vai trò 'officer' không được «Đóng» hồ sơ này",
+        else "Bạn không được «Đóng» hồ sơ này",  # not the role's code,
     )
     assert step(analyst, own, action="return", note="làm lại") == (
         409,
@@ -135,7 +135,7 @@ def test_the_api_gives_the_refusal_in_vietnamese_on_an_english_page(
         headers={"X-CSRF-Token": csrf(officer, "/cases")},
     )
     assert answer.status_code == 403
-    assert answer.json() == {"detail": "vai trò 'officer' không được «Đóng» hồ sơ này"}
+    assert answer.json() == {"detail": "bạn không được «Đóng» hồ sơ này"}
 
 
 def _refusals(store: Store, data: Path, flooded: int, monkeypatch) -> list[Phrase]:

@@ -127,11 +127,7 @@ def check(
     )
     named = Phrase(transition.label)
     if not allowed:
-        raise Forbidden(
-            Phrase(
-                "vai trò {role!r} không được «{action}» hồ sơ này", role=actor.role, action=named
-            )
-        )
+        raise Forbidden(Phrase("bạn không được «{action}» hồ sơ này", action=named))
     if status not in transition.sources:
         label = Phrase(STATUS_LABELS.get(status, status))
         raise IllegalTransition(

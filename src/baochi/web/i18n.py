@@ -458,7 +458,7 @@ EN: dict[str, English] = {
     "Không kết nối được máy chủ; thao tác chưa được lưu. Vui lòng thử lại.": (
         "The server could not be reached; nothing was saved. Please try again."
     ),
-    "Về trang chủ": "Back to the overview",
+    "Về trang chủ": "Overview",
     "Quay lại": "Back",
     "Biểu mẫu đã cũ hoặc phiên đăng nhập đã đổi: tải lại trang rồi gửi lại.": (
         "The form is stale or the session changed: reload the page and send it again."
