@@ -131,6 +131,10 @@ def test_a_period_still_to_come_is_refused(collected: Collected) -> None:
     tomorrow = hanoi_time.today() + dt.timedelta(days=1)
     with pytest.raises(PeriodError, match=f"^ngày {tomorrow:%d/%m/%Y} chưa bắt đầu"):
         make_brief(collected.store, collected.settings, tomorrow, HANOI)
+    today = hanoi_time.today()
+    month_on = Period(today - dt.timedelta(days=5), today + dt.timedelta(days=25))
+    with pytest.raises(PeriodError, match=f"^ngày cuối {month_on.last:%d/%m/%Y} chưa đến"):
+        make_report(collected.store, collected.settings, month_on, HANOI)  # titled ahead
     with pytest.raises(PeriodError, match=r"^ngày kết thúc 01/02/2017 trước ngày bắt đầu 06/02"):
         Period(DAY, DAY.replace(day=1))
 

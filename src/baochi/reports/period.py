@@ -124,8 +124,18 @@ def previous(kind: str, today: dt.date) -> Period:
 
 
 def begun(period: Period, today: dt.date) -> Period:
-    """The period, refused when its first day is after `today`: a paper on days ahead would
-    report no article and a fall of 100 % against the period before."""
+    """The period, refused when its first day is after `today`, or a chosen one's last day: a
+    paper on days ahead would report no article and a fall of 100 % against the period before,
+    or be titled for days that have not come."""
+    if period.kind == "custom" and period.last > today >= period.first:
+        raise PeriodError(
+            Phrase(
+                "ngày cuối {last:%d/%m/%Y} chưa đến (hôm nay là {today:%d/%m/%Y}): kỳ tùy chọn "
+                "kết thúc muộn nhất hôm nay",
+                last=period.last,
+                today=today,
+            )
+        )
     if period.first > today:
         raise PeriodError(
             Phrase(
