@@ -94,3 +94,13 @@ def test_a_request_missing_a_field_or_with_a_bad_one_says_which_in_the_pages_lan
         assert page.status_code == 422, path
         said[method, path] = _reason(page.text)
     assert said == {key: reasons[lang == "en"] for key, reasons in UNREADABLE.items()}
+
+
+def test_an_address_no_page_has_keeps_the_menu_and_who_is_signed_in(client_as, people) -> None:
+    """/trang-khong-co matched no route, so no sign-in ran: its 404 showed no menu and no user,
+    as if signed out; a page's own 404 (an unknown case) kept them."""
+    client = client_as("analyst")
+    for path in ("/trang-khong-co", "/cases/999999"):
+        page = client.get(path)
+        assert page.status_code == 404
+        assert people["analyst"].username in page.text and 'href="/search"' in page.text, path

@@ -33,7 +33,7 @@ from baochi.phrase import Joined, Phrase
 from baochi.settings import Settings
 from baochi.vi.gazetteer import gazetteer
 from baochi.web import i18n
-from baochi.web.auth import NotSignedIn
+from baochi.web.auth import NotSignedIn, current_user
 from baochi.web.form_text import FormText
 from baochi.web.i18n import Sayable
 from baochi.web.routes.login import Unsent, sign_in_again
@@ -145,6 +145,11 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     given = isinstance(detail, Sayable) or (
         isinstance(detail, str) and detail != HTTPStatus(exc.status_code).phrase
     )
+    if request.method in ("GET", "HEAD") and getattr(request.state, "user", None) is None:
+        # An address no route knows ran no sign-in: the page still shows who is signed in and
+        # the menu, as every other refusal does.
+        with contextlib.suppress(NotSignedIn):
+            await current_user(request)
     context = {
         "status": exc.status_code,
         "reason": detail if given else "",
