@@ -468,7 +468,9 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     hostile_ids = {
         r.id for r in SocialStore(store.engine).items(limit=1000) if r.toxicity != "clean"
     }
-    assert 1 < len(hostile_ids) < 100  # students' feedback: a few offensive, most not
+    # students' feedback, hardly any offensive (the rules read 98 of them so, for words like
+    # "các" that fold as a vulgar one does)
+    assert 1 <= len(hostile_ids) < 10
 
     leader = client_as("leader")
     page = leader.get("/social?toxic=true")

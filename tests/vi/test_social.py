@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from baochi.vi import normalize_social
+from baochi.vi import carries_diacritics, normalize_social
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,20 @@ def test_text_without_diacritics() -> None:
 def test_standard_text_is_unchanged() -> None:
     sentence = "Người dân phản ánh tình trạng ô nhiễm kéo dài ở quận Hoàng Mai."
     assert normalize_social(sentence) == sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "marked"),
+    [
+        ("Chúc mừng các em, niềm tự hào của dân tộc", True),
+        ("Hi châu. Cho a sdt của e nghen.", True),  # plain short words do not tip it
+        ("đm", True),
+        ("dm thang nay ngu vl 😡😡", False),  # emoji are not diacritics
+        ("nguoi ta noi vay thi biet lam sao", False),  # words needing hats, typed without
+        ("Nguyễn Văn An oi, cho minh hoi buoi hop o dau vay", False),  # a name typed with them
+        ("ok shop", False),
+        ("", False),
+    ],
+)
+def test_carries_diacritics(text: str, marked: bool) -> None:
+    assert carries_diacritics(text) is marked

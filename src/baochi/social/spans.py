@@ -1,8 +1,9 @@
 """Offensive spans in a comment: which words make it offensive, as character offsets, so the
 page can highlight them. A CRF over the comment's tokens (word, its teencode-normalised and
-folded forms, neighbours, the offensive lexicon), trained on ViHOS; the lexicon alone stands in
-when no model is trained. Measured like the ViHOS and SemEval-2021 toxic-spans papers: F1 of
-character offsets per comment, averaged (a comment with no span and no prediction scores 1).
+folded forms, neighbours, the offensive lexicon matched as `rules.cue_forms` says), trained on
+ViHOS; the lexicon alone stands in when no model is trained. Measured like the ViHOS and
+SemEval-2021 toxic-spans papers: F1 of character offsets per comment, averaged (a comment with
+no span and no prediction scores 1).
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from pathlib import Path
 
 import pycrfsuite
 
-from baochi.analyze.rules import lexicon
-from baochi.vi import fold, normalize_social
+from baochi.analyze.rules import cue_forms, lexicon
+from baochi.vi import carries_diacritics, fold, normalize_social
 
 MODEL_FILE = "spans.crfsuite"  # CRFsuite's own format: weights and labels, no Python objects
 META_FILE = "spans.json"
@@ -58,12 +59,13 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 
 @cache
-def _cues() -> frozenset[str]:
-    """The lexicon's offensive and toxic cue words, folded."""
+def _cues(plain: bool) -> frozenset[str]:
+    """The forms of the lexicon's offensive and toxic cues to look for, in a text typed with
+    diacritics or without (`plain`)."""
     entries = lexicon()
     words = [*entries["toxicity"]["cues"]["offensive"], *entries["toxic"]["cues"]["1"]]
     words += entries["toxicity"]["cues"].get("hate", [])
-    return frozenset(fold(w).lower() for w in words)
+    return frozenset(form for w in words for form in cue_forms(w, plain))
 
 
 @lru_cache(maxsize=100_000)
@@ -73,10 +75,17 @@ def _forms(word: str) -> tuple[str, str]:
     return normal, fold(normal)
 
 
-def features(words: Sequence[str]) -> list[list[str]]:
-    """CRF features of each token: itself, its forms, shape, lexicon, and its neighbours."""
+def _is_cue(word: str, cues: frozenset[str]) -> bool:
+    """True when a token, as typed or teencode-normalised ("dm", "địt mẹ"), is a cue form."""
+    return word.lower() in cues or _forms(word)[0] in cues
+
+
+def features(words: Sequence[str], plain: bool) -> list[list[str]]:
+    """CRF features of each token: itself, its forms, shape, lexicon, and its neighbours; `plain`
+    when the text is typed without diacritics."""
     forms = [_forms(w) for w in words]
-    cues = _cues()
+    cues = _cues(plain)
+    hits = [_is_cue(w, cues) for w in words]
     out = []
     for i, word in enumerate(words):
         normal, folded = forms[i]
@@ -84,7 +93,7 @@ def features(words: Sequence[str]) -> list[list[str]]:
             f"w={word.lower()}",
             f"n={normal}",
             f"f={folded}",
-            f"cue={folded in cues}",
+            f"cue={hits[i]}",
             f"title={word.istitle()}",
             f"upper={word.isupper()}",
             f"alpha={word.isalpha()}",
@@ -94,14 +103,14 @@ def features(words: Sequence[str]) -> list[list[str]]:
             j = i + d
             if 0 <= j < len(words):
                 feats.append(f"{d}:f={forms[j][1]}")
-                feats.append(f"{d}:cue={forms[j][1] in cues}")
+                feats.append(f"{d}:cue={hits[j]}")
             else:
                 feats.append(f"{d}:edge")
         if i > 0:
             feats.append(f"bi={forms[i - 1][1]}|{folded}")
         if i + 1 < len(words):
             feats.append(f"bi+={folded}|{forms[i + 1][1]}")
-        if i > 0 and f"{forms[i - 1][1]} {folded}" in cues:
+        if i > 0 and f"{forms[i - 1][0]} {normal}" in cues:
             feats.append("cue2")
         out.append(feats)
     return out
@@ -149,7 +158,7 @@ def train(comments: Sequence[Comment], path: Path, c1: float = 0.05, c2: float =
     for comment in comments:
         words = [w for w, _, _ in tokens(comment.text)]
         if words:
-            trainer.append(features(words), _labels(comment))
+            trainer.append(features(words, not carries_diacritics(comment.text)), _labels(comment))
     trainer.set_params({"c1": c1, "c2": c2, "max_iterations": 150})
     path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(path))
@@ -176,11 +185,12 @@ class SpanTagger:
         if not found:
             return frozenset()
         words = [w for w, _, _ in found]
+        plain = not carries_diacritics(text)
         if self._tagger is not None:
-            labels = self._tagger.tag(features(words))
+            labels = self._tagger.tag(features(words, plain))
         else:
-            cues = _cues()
-            labels = ["B" if _forms(w)[1] in cues else "O" for w in words]
+            cues = _cues(plain)
+            labels = ["B" if _is_cue(w, cues) else "O" for w in words]
         return _offsets(text, labels)
 
     def spans(self, text: str) -> tuple[Span, ...]:

@@ -2,7 +2,8 @@
 
 Comments and posts write "ko" for "không", "dc" for "được", "quáaaa" for "quá" and ":))" for a
 laugh; models and watchlists see the same words either way once this has run. The dictionary
-is data (data/teencode.csv); text typed without any diacritics is best matched through `fold`.
+is data (data/teencode.csv); text typed without any diacritics (`carries_diacritics` tells) is
+best matched through `fold`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from baochi.vi.normalize import fold, normalize
-from baochi.vi.syllables import is_syllable
+from baochi.vi.syllables import is_folded_syllable, is_syllable
 
 _EMOJI = (
     "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u2190-\u21ff\u3030\u303d"
@@ -117,6 +118,19 @@ def normalize_social(text: str) -> str:
     text = teencode.phrase_re.sub(lambda m: teencode.phrases[m.group().lower()], text)
     text = _WORD.sub(lambda m: _word(m.group()), text)
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def carries_diacritics(text: str) -> bool:
+    """True when a text is typed with Vietnamese diacritics: at least one of its Vietnamese words
+    in four carries them. Plain names, abbreviations and foreign words do not tip it either way.
+    """
+    marked = plain = 0
+    for word in _WORD.findall(normalize(text).lower()):
+        if fold(word) != word:
+            marked += 1
+        elif is_folded_syllable(word):
+            plain += 1
+    return marked > 0 and 3 * marked >= plain
 
 
 def _emoticons(run: str, teencode: _Teencode) -> str:

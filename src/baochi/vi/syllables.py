@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from baochi.vi.normalize import fold
+
 # The five tone marks as combining characters: huyền, sắc, hỏi, ngã, nặng.
 TONE_MARKS = frozenset("\u0300\u0301\u0309\u0303\u0323")
 _HAT_VOWELS = frozenset("ăâêôơư")
@@ -27,6 +29,7 @@ _NUCLEI = (
 _SYLLABLE = re.compile(
     f"{_ONSET}(?:{'|'.join(_NUCLEI)})(?:ng|nh|ch|[cmnpt])?",
 )
+_FOLDED_SYLLABLE = re.compile(fold(_SYLLABLE.pattern))
 
 
 def split_tone(word: str) -> tuple[str, str]:
@@ -84,3 +87,9 @@ def is_syllable(word: str) -> bool:
     """True when the word is spelled like a Vietnamese syllable (any case, at most one tone)."""
     plain, marks = split_tone(word.lower())
     return len(marks) <= 1 and _SYLLABLE.fullmatch(plain) is not None
+
+
+def is_folded_syllable(word: str) -> bool:
+    """True when a word typed without diacritics is spelled like a syllable once they are gone
+    ("nguoi" for "người")."""
+    return _FOLDED_SYLLABLE.fullmatch(word.lower()) is not None
