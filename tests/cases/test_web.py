@@ -421,6 +421,8 @@ def test_a_case_is_opened_from_an_alert_or_a_story(store, client_as):
     analyst = client_as("analyst")
     page = analyst.get("/alerts").text
     assert f'name="alert_id" value="{alert.id}"' in page
+    # the case is titled with what happened, not only its subject ("mạng xã hội Facebook")
+    assert 'name="title" value="Tăng đột biến: chuỗi tin 12: ngập úng nội đô"' in page
     token = csrf(analyst, "/alerts")
     made = analyst.post(
         "/cases",
