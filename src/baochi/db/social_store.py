@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, case, func, inspect, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql import ColumnElement
 
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_social import social_accounts, story_social
@@ -288,36 +289,35 @@ class SocialStore:
 
     def ids_by_external(self, platform: str, externals: Iterable[str]) -> dict[str, int]:
         """Stored document ids of platform ids (to link comments to their post)."""
-        wanted = sorted(set(externals))
-        found: dict[str, int] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), ID_CHUNK):
-                rows = conn.execute(
-                    select(documents.c.external_id, documents.c.id).where(
-                        documents.c.platform == platform,
-                        documents.c.external_id.in_(wanted[start : start + ID_CHUNK]),
-                    )
-                )
-                found.update({str(e): int(i) for e, i in rows})
-        return found
+        c = documents.c
+        rows = self._keyed(platform, c.external_id, externals, (c.external_id, c.id))
+        return {str(e): int(i) for e, i in rows}
 
     def waiting_for(self, platform: str, externals: Iterable[str]) -> dict[int, str]:
         """Stored comments still waiting for one of these posts (or comments) to answer: their
         document id → the platform id of the one they answer."""
-        wanted = sorted(set(externals))
-        found: dict[int, str] = {}
         c = documents.c
+        shown = (c.id, c.parent_external)
+        rows = self._keyed(platform, c.parent_external, externals, shown, c.parent_id.is_(None))
+        return {int(i): str(e) for i, e in rows}
+
+    def _keyed(
+        self,
+        platform: str,
+        key: ColumnElement[Any],
+        values: Iterable[str],
+        shown: tuple[ColumnElement[Any], ...],
+        *where: ColumnElement[bool],
+    ) -> list[Any]:
+        """`shown` of a platform's documents whose `key` is one of `values`, ID_CHUNK at a time."""
+        wanted = sorted(set(values))
+        rows: list[Any] = []
         with self.engine.connect() as conn:
             for start in range(0, len(wanted), ID_CHUNK):
-                rows = conn.execute(
-                    select(c.id, c.parent_external).where(
-                        c.platform == platform,
-                        c.parent_external.in_(wanted[start : start + ID_CHUNK]),
-                        c.parent_id.is_(None),
-                    )
-                )
-                found.update({int(i): str(e) for i, e in rows})
-        return found
+                chunk = key.in_(wanted[start : start + ID_CHUNK])
+                query = select(*shown).where(documents.c.platform == platform, chunk, *where)
+                rows += conn.execute(query).all()
+        return rows
 
     def refresh(self, rows: Sequence[Mapping[str, Any]]) -> None:
         """Write the newest engagement counts and parents of stored items (by document id); a
