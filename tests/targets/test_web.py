@@ -75,7 +75,7 @@ WORKBOOK_PROBLEMS = {
         "Nhiệm vụ, dòng 4: «Thời hạn» không phải ngày (dd/mm/yyyy): '31/13/2020'",
         "Nhiệm vụ, dòng 6: «STT» phải là số nguyên không trùng",
         "Chỉ tiêu, dòng 2: không có nhiệm vụ số 99",
-        "Chỉ tiêu, dòng 2: «Mục tiêu» không phải số: 'một trăm'",
+        "Chỉ tiêu, dòng 2: «Mục tiêu»: «một trăm» không phải là số",
         "Chỉ tiêu, dòng 3: mã chỉ tiêu 'CQBC-2020' bị trùng",
         "Chỉ tiêu, dòng 3: thiếu số «Mục tiêu»",
         "Chỉ tiêu, dòng 3: thiếu ngày «Hạn đạt»",
@@ -88,7 +88,7 @@ WORKBOOK_PROBLEMS = {
         "Nhiệm vụ, row 4: «Thời hạn» is not a date (dd/mm/yyyy): '31/13/2020'",
         "Nhiệm vụ, row 6: «STT» must be a whole number that no other row has",
         "Chỉ tiêu, row 2: there is no task number 99",
-        "Chỉ tiêu, row 2: «Mục tiêu» is not a number: 'một trăm'",
+        "Chỉ tiêu, row 2: «Mục tiêu»: «một trăm» is not a number",
         "Chỉ tiêu, row 3: the indicator code 'CQBC-2020' is used more than once",
         "Chỉ tiêu, row 3: the number «Mục tiêu» is missing",
         "Chỉ tiêu, row 3: the date «Hạn đạt» is missing",
@@ -164,6 +164,8 @@ def test_a_refused_progress_report_says_why_in_the_pages_language(
         refused(("bao-cao.pdf", b"<html>x</html>")),
         refused(("bao-cao.pdf", PDF + b"0" * 1_000_000)),
         refused(value="sáu mươi"),
+        refused(value="nan"),
+        refused(value="1.234"),
         refused(period_end="30/06/2020"),
     ]
     assert said == (
@@ -173,6 +175,8 @@ def test_a_refused_progress_report_says_why_in_the_pages_language(
             " them",
             "the file is too large: at most 1 MB",
             "the value «sáu mươi» is not a number",
+            "the value «nan» is not a number",
+            "the value «1.234» may be 1234 or 1,234: write it one of those ways",
             "the period end «30/06/2020» is not a valid date (yyyy-mm-dd)",
         ]
         if lang == "en"
@@ -182,7 +186,29 @@ def test_a_refused_progress_report_says_why_in_the_pages_language(
             " đó",
             "tệp quá lớn: tối đa 1 MB",
             "giá trị «sáu mươi» không phải là số",
+            "giá trị «nan» không phải là số",
+            "giá trị «1.234» có thể là 1234 hay 1,234: viết một trong hai cách đó",
             "ngày cuối kỳ «30/06/2020» không hợp lệ (yyyy-mm-dd)",
         ]
     )
     assert TargetsStore(store.engine).reports([indicator.id]) == []
+
+
+def test_a_value_is_read_as_vietnamese_writes_it_and_never_as_nan(store, client_as) -> None:
+    """ "1.234,5" is a thousand and more, not refused; the API refuses NaN, which JSON as Python
+    reads it carries and a chart cannot draw."""
+    indicator = next(i for i in TargetsStore(store.engine).indicators() if i.code == "TTHC-3-4")
+    lan = client_as("analyst")
+    token = csrf(lan, "/targets")
+    sent = {"csrf": token, "period_end": "2020-06-30", "value": "1.234,5"}
+    saved = lan.post(
+        f"/targets/indicators/{indicator.id}/reports", data=sent, follow_redirects=False
+    )
+    assert saved.status_code == 303
+    api = lan.post(
+        f"/api/v1/targets/indicators/{indicator.id}/reports",
+        content=b'{"period_end": "2020-12-31", "value": NaN}',
+        headers={"X-CSRF-Token": token, "Content-Type": "application/json"},
+    )
+    assert api.status_code == 422
+    assert [r.value for r in TargetsStore(store.engine).reports([indicator.id])] == [1234.5]

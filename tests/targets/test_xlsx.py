@@ -136,7 +136,7 @@ def test_a_wrong_workbook_lists_its_problems_and_writes_nothing(store: Store) ->
         targets.import_directive(store.engine, out.getvalue())
     problems = [(sheet, row, str(message)) for sheet, row, message in caught.value.problems]
     # named as the workbook shows them: the sheet's title and the column's header
-    assert ("Chỉ tiêu", 2, "«Mục tiêu» không phải số: 'một trăm'") in problems
+    assert ("Chỉ tiêu", 2, "«Mục tiêu»: «một trăm» không phải là số") in problems
     assert ("Báo cáo", 3, "không có chỉ tiêu mã 'KHONG-CO'") in problems
     assert ("Nhiệm vụ", 4, "«Thời hạn» không phải ngày (dd/mm/yyyy): '31/13/2020'") in problems
     assert snapshot(store) == before

@@ -6,11 +6,13 @@ Every problem is reported with its sheet, row and field, and nothing is written 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from baochi.phrase import Phrase
+from baochi.numbers import read_number
+from baochi.phrase import Phrase, phrase_of
 from baochi.targets.status import TASK_STATUSES
 from baochi.vi import fold
 
@@ -85,11 +87,15 @@ class _Checker:
                 self.problems.append((sheet, row, Phrase("thiếu số «{field}»", field=name)))
             return None
         try:
-            return float(str(value).replace(",", ".")) if isinstance(value, str) else float(value)
-        except (TypeError, ValueError):
-            not_a_number = Phrase("«{field}» không phải số: {value!r}", field=name, value=value)
-            self.problems.append((sheet, row, not_a_number))
+            number = read_number(value) if isinstance(value, str) else float(value)
+            if not math.isfinite(number):
+                raise ValueError(Phrase("«{text}» không phải là số", text=value))
+        except (TypeError, ValueError) as exc:
+            self.problems.append(
+                (sheet, row, Phrase("«{field}»: {why}", field=name, why=phrase_of(exc)))
+            )
             return None
+        return number
 
     def choice(
         self, sheet: str, row: int, item: dict[str, Any], name: str, allowed: Mapping[str, str]

@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from baochi import hanoi_time
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
 from baochi.db.targets_store import IndicatorRow, TargetsStore
 from baochi.db.web_store import User, audit
+from baochi.numbers import read_number
 from baochi.phrase import Phrase, phrase_of
 from baochi.targets.board import (
     DirectiveNotFound,
@@ -168,11 +169,11 @@ def _directive_code(request: Request, indicator: IndicatorRow) -> str:
 
 
 def _number(text: str) -> float:
-    """A value as the office types it: 62,5 or 62.5 (thousands with dots are not expected)."""
+    """A value as the office types it (see read_number), named as the form's value."""
     try:
-        return float(text.strip().replace(",", "."))
-    except ValueError:
-        raise ValueError(Phrase("giá trị «{text}» không phải là số", text=text)) from None
+        return read_number(text)
+    except ValueError as exc:
+        raise ValueError(Phrase("giá trị {why}", why=phrase_of(exc))) from None
 
 
 # The refusal of a period still to come: the form says it in the page's language (English in
@@ -300,7 +301,7 @@ class ProgressIn(BaseModel):
     """One period's value of an indicator, as the API takes it."""
 
     period_end: dt.date
-    value: float
+    value: float = Field(allow_inf_nan=False)
     comment: str = ""
 
 

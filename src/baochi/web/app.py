@@ -180,7 +180,9 @@ async def _invalid(request: Request, exc: Exception) -> Response:
     language (the field names as the form sends them)."""
     assert isinstance(exc, RequestValidationError)
     if _is_api(request):
-        return JSONResponse({"detail": exc.errors()}, status_code=422)
+        # where and why, not the input: it may be large, or a NaN that JSON cannot carry
+        said = [{k: e[k] for k in ("type", "loc", "msg")} for e in exc.errors()]
+        return JSONResponse({"detail": said}, status_code=422)
     missing = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] == "missing"})
     wrong = sorted({str(e["loc"][-1]) for e in exc.errors() if e["type"] != "missing"})
     parts = [
