@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from baochi.cli import main
+from baochi.collect.social import importers
 from baochi.collect.social.items import SocialItem
 from baochi.db import Store
 from baochi.db.social_store import SocialStore
@@ -68,7 +69,7 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
             "social", "import", str(path),
             "--map", "id=ma", "--map", "text=noi_dung", "--map", "published_at=luc"]  # fmt: skip
     assert main([*base, "--platform", "Mạng xã hội riêng"]) == 2  # not a name it could store
-    assert "platform 'Mạng xã hội riêng'" in capsys.readouterr().err
+    assert "Tên mạng xã hội 'Mạng xã hội riêng'" in capsys.readouterr().err
     assert main(base) == 1
     err = capsys.readouterr().err
     assert "dòng 3: cột 'luc': không phải ngày giờ: 'ngày mai'" in err
@@ -86,6 +87,28 @@ def test_an_import_with_bad_rows_writes_nothing_until_asked(
     renamed.write_bytes(path.read_bytes())
     assert main([*base[:6], str(renamed), *base[7:]]) == 2  # before: a BadZipFile traceback
     assert "không đọc được tệp Excel" in capsys.readouterr().err
+
+
+def test_a_file_the_import_cannot_read_is_named_with_why(
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The refusal names the file, since the reader's reasons do not; before, in English."""
+    monkeypatch.setattr(importers, "MAX_BYTES", 2**20)
+    broken, large = tmp_path / "trang.json", tmp_path / "lon.json"
+    broken.write_text("{khong phai JSON", encoding="utf-8")
+    large.write_bytes(b" " * (2**20 + 1))
+    base = ["--set", f"data={settings.data}", "--set", f"database_url={settings.database_url}"]
+    said = []
+    for path in (broken, large):
+        assert main([*base, "social", "import", str(path), "--preset", "facebook-export"]) == 2
+        said.append(capsys.readouterr().err)
+    assert said == [
+        f"baochi social import: {broken}: không phải tệp JSON (lỗi ở dòng 1, cột 2)\n",
+        f"baochi social import: {large}: tệp lớn hơn 1 MB\n",
+    ]
 
 
 def test_a_burst_of_comments_on_a_channel_raises_a_spike_alert(store: Store, settings: Settings):

@@ -193,7 +193,7 @@ def test_an_empty_or_unreadable_table_is_refused_without_dumping_it(tmp_path: Pa
 
 
 def test_a_mapping_names_only_known_fields():
-    with pytest.raises(ValueError, match="unknown field"):
+    with pytest.raises(ValueError, match="không có trường likes; các trường: id, kind"):
         FieldMap.parse({"likes": "Lượt thích"})
 
 
@@ -313,6 +313,37 @@ def test_comments_imported_before_their_post_are_linked_when_it_arrives(
     story = social.story_of([story_of_article])[story_of_article]
     assert [tuple(r) for r in rows] == [("c1", "p1", story), ("c2", "p1", story)]
     assert ingest(store, [post, *comments], settings).placed == 0  # once only
+
+
+def test_a_reply_joins_the_story_when_the_comment_it_answers_does(store: Store, settings: Settings):
+    """A reply to a comment that waited for its post joins the post's story when the post
+    arrives, as does a reply that comes with its post and comment; not at the next sync."""
+    needs_corpus()
+    from tests.site.server import load_articles
+
+    article = load_articles(n=1)[0]
+    url = f"https://baomoi.test/{article['id']}.html"
+    assign(store.engine, [article_id := _article(store, article, url)])
+    texts = social_texts(6)
+    ingest(store, [
+        SocialItem("facebook", "c1", "comment", texts[0], WHEN, parent="p1"),
+        SocialItem("facebook", "r1", "comment", texts[1], WHEN, parent="c1"),
+    ], settings)  # fmt: skip
+    ingest(store, [SocialItem("facebook", "p1", "post", texts[2], WHEN, links=(url,))], settings)
+    ingest(store, [
+        SocialItem("facebook", "p2", "post", texts[3], WHEN, links=(url,)),
+        SocialItem("facebook", "c2", "comment", texts[4], WHEN, parent="p2"),
+        SocialItem("facebook", "r2", "comment", texts[5], WHEN, parent="c2"),
+    ], settings)  # fmt: skip
+    with store.engine.connect() as conn:
+        placed = dict(
+            conn.execute(
+                text("SELECT d.external_id, s.story_id FROM documents d "
+                     "LEFT JOIN story_social s ON s.document_id = d.id WHERE d.kind != 'article'")
+            ).all()
+        )  # fmt: skip
+    story = SocialStore(store.engine).story_of([article_id])[article_id]
+    assert placed == dict.fromkeys(("p1", "c1", "r1", "p2", "c2", "r2"), story)
 
 
 def test_a_post_names_its_districts_and_wards_as_an_article_does(store: Store, settings: Settings):

@@ -290,6 +290,57 @@ def test_a_file_not_taken_is_refused_in_the_pages_language(client_as, monkeypatc
     )
 
 
+# A file the import cannot read, said after its own name (not the server's copy's).
+UNREAD_SAID = {
+    "vi": [
+        "Không đọc được tệp 'trang.json': không phải tệp JSON (lỗi ở dòng 1, cột 2)",
+        "Không đọc được tệp 'trang.json': không phải tệp JSON UTF-8",
+        "Không đọc được tệp 'trang.json': tệp không có danh sách bài đăng hay bình luận",
+        "Không đọc được tệp 'lang-nghe.csv': không có dạng tệp 'khác'; các dạng: baochi,"
+        " listening, youtube-takeout, facebook-export",
+        "Dòng 1: cột 'timestamp': không phải ngày giờ: 'hôm qua'",
+        "Dòng 2: không có dạng bài đăng hay bình luận của Facebook",
+    ],
+    "en": [
+        "File 'trang.json' cannot be read: not a JSON file (error at line 1, column 2)",
+        "File 'trang.json' cannot be read: not a UTF-8 JSON file",
+        "File 'trang.json' cannot be read: the file holds no list of posts or comments",
+        "File 'lang-nghe.csv' cannot be read: no file type 'khác'; the types: baochi, listening,"
+        " youtube-takeout, facebook-export",
+        "Row 1: column 'timestamp': not a date and time: 'hôm qua'",
+        "Row 2: not shaped as a Facebook post or comment",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_file_the_import_cannot_read_is_said_in_the_pages_language(client_as, lang) -> None:
+    """Why a file or an export's entry cannot be read, in the page's language, naming the file
+    as uploaded; before, English on either page, after the server's copy's name."""
+    analyst = client_as("analyst")
+    analyst.get(f"/lang/{lang}")
+    token = csrf(analyst, "/social")
+
+    def said(name: str, data: bytes, preset: str = "facebook-export") -> list[str]:
+        files = {"file": (name, data, "application/json")}
+        page = analyst.post("/social/import", data={"csrf": token, "preset": preset}, files=files)
+        assert page.status_code == 422, name
+        result = re.search(r'id="import-result">(.*?)</div>', page.text, re.S)
+        assert result is not None, page.text[:300]
+        lines = [" ".join(html.unescape(t).split()) for t in re.split(r"<[^>]+>", result[1])]
+        return [line for line in lines if line and not line.startswith(name)]
+
+    entries = [{"timestamp": "hôm qua", "data": [{"post": "x"}]}, ["không phải một mục"]]
+    shown = [
+        *said("trang.json", b"{khong phai JSON"),
+        *said("trang.json", "[]".encode("utf-16")),
+        *said("trang.json", b'"x"'),
+        *said("lang-nghe.csv", _listening_csv([]), "khác"),
+        *said("trang.json", json.dumps(entries).encode()),
+    ]
+    assert shown == UNREAD_SAID[lang]
+
+
 def _every_bad_row(ahead: str) -> bytes:
     """A listening export whose every row is wrong in its own way, on rows 2 to 10."""
     when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
@@ -452,6 +503,41 @@ def test_an_import_cut_short_says_how_far_it_got_and_importing_again_finishes_it
     assert "dừng lại sau 4/6" in stopped and "every 2s" not in stopped
     assert analyst.get("/social/imports/999999").status_code == 404
     assert client_as("leader").get(f"/social/imports/{import_id}").status_code == 403
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_saved_import_says_its_bad_rows_in_the_pages_language(store, client_as, lang) -> None:
+    """The bad rows left out of an import, on its own page, in the page's language; before,
+    stored as Vietnamese text, they stayed Vietnamese on the English page. An import stored
+    before still shows its text."""
+    when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
+    rows = [
+        ["fb-1", "Bài viết", "Mưa lớn làm ngập nhiều tuyến phố nội thành", when, "", "", ""],
+        ["fb-2", "Bình luận", "", when, "", "", ""],
+        ["fb-3", "Ảnh", "x", when, "", "", ""],
+    ]
+    analyst = client_as("analyst")
+    analyst.get(f"/lang/{lang}")
+    files = {"file": ("lang-nghe.csv", _listening_csv(rows), "text/csv")}
+    form = {"csrf": csrf(analyst, "/social"), "skip_bad": "true"}
+    done = analyst.post("/social/import", data=form, files=files)
+    assert done.status_code == 200 and done.history[0].status_code == 303
+
+    def listed(page: str) -> list[str]:
+        result = re.search(r'id="import-result"(.*?)</div>', page, re.S)
+        assert result is not None, page[:300]
+        return [html.unescape(item) for item in re.findall(r"<li>(.*?)</li>", result[1])]
+
+    assert listed(analyst.get(done.url.path).text) == {
+        "vi": ["Dòng 3: cột 'Nội dung': trống", "Dòng 4: cột 'Loại': 'Ảnh' không phải bài đăng"
+               " hay bình luận"],
+        "en": ["Row 3: column 'Nội dung': empty", "Row 4: column 'Loại': 'Ảnh' is neither a post"
+               " nor a comment"],
+    }[lang]  # fmt: skip
+    import_id = int(done.url.path.rsplit("/", 1)[1])
+    ImportsStore(store.engine).update(import_id, NOW, errors="[[7, \"cột 'A': trống\"]]")
+    row = {"vi": "Dòng", "en": "Row"}[lang]
+    assert listed(analyst.get(done.url.path).text) == [f"{row} 7: cột 'A': trống"]
 
 
 def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(

@@ -1,16 +1,19 @@
 """The web page's social imports: one row each, written as the rows go through, so the page
-can show how far a large export has got and how it ended."""
+can show how far a large export has got and how it ended. A bad row's problem is kept as its
+phrase (template, count and parts), so the page says it in its language."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, insert, select, update
 
 from baochi.db.schema_social import social_imports
+from baochi.phrase import Phrase
 
 STALE = dt.timedelta(minutes=10)  # a running import not heard from this long has stopped
 
@@ -24,7 +27,7 @@ class ImportRow:
     platform: str
     account_id: int | None
     rows: int
-    errors: list[tuple[int, str]]
+    errors: list[tuple[int, Phrase | str]]  # str: stored before phrases were
     accepted: int
     stored: int
     known: int
@@ -60,7 +63,7 @@ class ImportsStore:
         platform: str,
         account_id: int | None,
         rows: int,
-        errors: list[tuple[int, str]],
+        errors: Sequence[tuple[int, Phrase]],
         accepted: int,
         username: str,
         now: dt.datetime,
@@ -71,7 +74,7 @@ class ImportsStore:
             "platform": platform,
             "account_id": account_id,
             "rows": rows,
-            "errors": json.dumps(errors, ensure_ascii=False),
+            "errors": json.dumps([(n, _stored(p)) for n, p in errors], ensure_ascii=False),
             "accepted": accepted,
             "status": "running",
             "created_by": username,
@@ -99,5 +102,21 @@ class ImportsStore:
         if row is None:
             return None
         values = dict(row._mapping)
-        values["errors"] = [tuple(e) for e in json.loads(values["errors"])]
+        values["errors"] = [(n, _phrase(p)) for n, p in json.loads(values["errors"])]
         return ImportRow(**values)
+
+
+def _stored(part: Any) -> Any:
+    """A phrase as JSON, its parts too; a part JSON has no type for, as its text."""
+    if isinstance(part, Phrase):
+        parts = {name: _stored(p) for name, p in part.parts.items()}
+        return {"text": part.text, "n": part.n, "lower": part.lower, "parts": parts}
+    return part if isinstance(part, str | int | float | bool | None) else str(part)
+
+
+def _phrase(stored: Any) -> Any:
+    """A phrase as _stored wrote it; anything else (a row's text stored before) as it is."""
+    if not isinstance(stored, dict):
+        return stored
+    parts = {name: _phrase(p) for name, p in stored["parts"].items()}
+    return Phrase(stored["text"], n=stored["n"], lower=stored["lower"], **parts)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, case, func, inspect, or_, select, union_all, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
@@ -31,6 +32,27 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 
 REFRESHED = ("reactions", "comments", "shares", "views", "parent_id", "parent_external")
+
+
+def _unplaced_replies(conn: Connection, joined: Iterable[int]) -> list[tuple[int, int]]:
+    """Comments in no story yet that answer documents just joined to one: each with the story
+    of the one it answers."""
+    reply, answered = documents.alias("reply"), documents.alias("answered")
+    ids = sorted(set(joined))
+    found: list[tuple[int, int]] = []
+    for start in range(0, len(ids), ID_CHUNK):
+        query = (
+            select(reply.c.id, answered.c.story_id)
+            .join(answered, answered.c.id == reply.c.parent_id)
+            .where(
+                reply.c.parent_id.in_(ids[start : start + ID_CHUNK]),
+                reply.c.kind == "comment",
+                reply.c.story_id.is_(None),
+                answered.c.story_id.is_not(None),
+            )
+        )
+        found += [(int(r), int(s)) for r, s in conn.execute(query)]
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,25 +425,30 @@ class SocialStore:
         return found
 
     def join_stories(self, joins: Sequence[tuple[int, int, str, float | None]]) -> None:
-        """Put posts and comments in stories: (document, story, via, similarity); repeatable."""
-        if not joins:
-            return
+        """Put posts and comments in stories: (document, story, via, similarity); repeatable.
+        The comments below them in no story follow, however deep the thread: a reply stored
+        while the comment it answers waited for its post would otherwise wait for a sync."""
         stamp = dt.datetime.now(dt.UTC)
         with self.engine.begin() as conn:
-            conn.execute(
-                self._insert(story_social).on_conflict_do_nothing(),
-                [
-                    {"document_id": d, "story_id": s, "via": via, "similarity": sim,
-                     "added_at": stamp}
-                    for d, s, via, sim in joins
-                ],
-            )  # fmt: skip
-            conn.execute(
-                update(documents)
-                .where(documents.c.id == bindparam("doc"), documents.c.story_id.is_(None))
-                .values(story_id=bindparam("story")),
-                [{"doc": d, "story": s} for d, s, _, _ in joins],
-            )
+            while joins:
+                conn.execute(
+                    self._insert(story_social).on_conflict_do_nothing(),
+                    [
+                        {"document_id": d, "story_id": s, "via": via, "similarity": sim,
+                         "added_at": stamp}
+                        for d, s, via, sim in joins
+                    ],
+                )  # fmt: skip
+                conn.execute(
+                    update(documents)
+                    .where(documents.c.id == bindparam("doc"), documents.c.story_id.is_(None))
+                    .values(story_id=bindparam("story")),
+                    [{"doc": d, "story": s} for d, s, _, _ in joins],
+                )
+                joins = [
+                    (r, s, "parent", None)
+                    for r, s in _unplaced_replies(conn, (d for d, *_ in joins))
+                ]
 
     def story_of(self, document_ids: Iterable[int]) -> dict[int, int]:
         """The story each of these documents is in (articles' and posts' alike)."""

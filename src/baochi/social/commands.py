@@ -150,7 +150,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = _read(args, settings)
     except (ValueError, OSError, KeyError) as exc:
-        print(f"baochi social import: {exc}", file=sys.stderr)
+        print(f"baochi social import: {args.file}: {exc}", file=sys.stderr)
         return 2
     for number, problem in report.errors:
         print(f"dòng {number}: {problem}", file=sys.stderr)

@@ -23,7 +23,7 @@ from fastapi import (
 )
 from fastapi.responses import RedirectResponse, Response
 
-from baochi.collect.social.importers import MAX_BYTES, PLATFORM, latest_time, read_export
+from baochi.collect.social.importers import MAX_BYTES, latest_time, platform_refusal, read_export
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.social_imports import ImportsStore
 from baochi.db.social_store import SocialRow, SocialStore
@@ -185,12 +185,8 @@ def import_export(
         kinds = ", ".join(IMPORT_SUFFIXES)
         error = Phrase("Tệp {name!r}: chỉ nhận {kinds}.", name=name, kinds=kinds)
         return _refused(request, user, error, 422)
-    if not PLATFORM.fullmatch(platform):
-        error = Phrase(
-            "Tên mạng xã hội {name!r}: chữ thường không dấu, số, '-' (tối đa 20).",
-            name=platform[:40],
-        )
-        return _refused(request, user, error, 422)
+    if refusal := platform_refusal(platform):
+        return _refused(request, user, refusal, 422)
     data = file.file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         error = Phrase("Tệp {name!r} lớn hơn {size} MB.", name=name, size=MAX_BYTES // 2**20)
@@ -211,7 +207,7 @@ def import_export(
     channel = _store(request).account(channel_key) if channel_key is not None else None
     channel_id = channel.id if channel else None
     store, now = request.app.state.store, dt.datetime.now(dt.UTC)
-    errors = [(number, str(problem)) for number, problem in report.errors[:50]]  # Vietnamese
+    errors = report.errors[:50]
     import_id = ImportsStore(store.engine).start(
         name, platform, channel_id, report.rows, errors, len(report.items), user.username, now
     )

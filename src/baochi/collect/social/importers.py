@@ -219,6 +219,15 @@ def _not_ahead(item: SocialItem, latest: dt.datetime | None, column: str) -> Soc
     return item
 
 
+def platform_refusal(platform: str) -> Phrase | None:
+    """Why a platform's name cannot be stored, or None: the web page asks before it reads."""
+    if PLATFORM.fullmatch(platform):
+        return None
+    return Phrase(
+        "Tên mạng xã hội {name!r}: chữ thường không dấu, số, '-' (tối đa 20).", name=platform[:40]
+    )
+
+
 def read_export(
     path: Path,
     preset: str,
@@ -228,12 +237,14 @@ def read_export(
 ) -> ImportReport:
     """A file in one of the presets' shapes (`columns` naming fields the preset does not):
     Facebook's JSON export, or a CSV/XLSX table; rows dated after `latest` are refused."""
-    if not PLATFORM.fullmatch(platform):
-        raise ValueError(f"platform {platform[:40]!r}: lower-case letters, digits, '-' (≤ 20)")
+    if refusal := platform_refusal(platform):
+        raise ValueError(refusal)
     if preset == "facebook-export":
         return read_facebook_export(path, latest=latest)
     if preset not in PRESETS:
-        raise ValueError(f"unknown preset {preset!r}; known: {', '.join(PRESETS)}, facebook-export")
+        known = ", ".join([*PRESETS, "facebook-export"])
+        unknown = "không có dạng tệp {preset!r}; các dạng: {known}"
+        raise ValueError(Phrase(unknown, preset=preset[:40], known=known))
     fields = FieldMap.parse({**PRESETS[preset], **(columns or {})})
     return read_table(path, platform, fields, preset, latest)
 
@@ -242,20 +253,27 @@ def read_facebook_export(
     path: Path, page: str = "", latest: dt.datetime | None = None
 ) -> ImportReport:
     """Facebook's JSON export: posts (`your_posts…json`) or comments (`comments…json`)."""
+    data = _read(path)
     try:
-        payload = json.loads(_read(path).decode("utf-8"))
-    except ValueError as exc:
-        raise ValueError(f"{path.name}: not a JSON export ({exc})") from exc
+        payload = json.loads(data.decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        where = "không phải tệp JSON (lỗi ở dòng {line}, cột {column})"
+        raise ValueError(Phrase(where, line=exc.lineno, column=exc.colno)) from exc
+    except ValueError as exc:  # not UTF-8 text
+        raise ValueError(Phrase("không phải tệp JSON UTF-8")) from exc
     if isinstance(payload, dict):
         payload = payload.get("comments_v2") or payload.get("comments") or []
     if not isinstance(payload, list):
-        raise ValueError(f"{path.name}: expected a list of posts or comments")
+        raise ValueError(Phrase("tệp không có danh sách bài đăng hay bình luận"))
     report = ImportReport()
     for number, entry in enumerate(payload, start=1):
         report.rows += 1
         try:
             report.items.append(_not_ahead(_export_entry(entry, page), latest, "timestamp"))
-        except (RowError, ValueError, TypeError, AttributeError) as exc:
+        except (TypeError, AttributeError):  # a list or a number where Facebook writes an object
+            misshapen = Phrase("không có dạng bài đăng hay bình luận của Facebook")
+            report.errors.append((number, misshapen))
+        except ValueError as exc:
             report.errors.append((number, phrase_of(exc)))
     return report
 
@@ -263,7 +281,12 @@ def read_facebook_export(
 def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
     """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
     stamp = entry.get("timestamp")
-    if stamp is None:
+    try:
+        published = parse_time(stamp)
+    except (ValueError, OverflowError, OSError) as exc:
+        not_a_time = Phrase("không phải ngày giờ: {value!r}", value=stamp)
+        raise RowError("timestamp", not_a_time) from exc
+    if published is None:
         raise RowError("timestamp", Phrase("trống"))
     text, kind, author = "", "post", page
     for data in entry.get("data") or []:
@@ -281,8 +304,6 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
             url = (data.get("external_context") or {}).get("url")
             if url:
                 links.append(str(url))
-    published = parse_time(stamp)
-    assert published is not None
     return SocialItem(
         "facebook",
         f"export:{kind}:{int(published.timestamp())}:{digest(text)[:12]}",
@@ -304,7 +325,7 @@ def _fix_mojibake(text: str) -> str:
 
 
 def _read(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ValueError(f"{path.name}: {size} bytes, over the {MAX_BYTES}-byte limit")
+    """The file's bytes, unless it is larger than the web page takes."""
+    if path.stat().st_size > MAX_BYTES:
+        raise ValueError(Phrase("tệp lớn hơn {size} MB", size=MAX_BYTES // 2**20))
     return path.read_bytes()

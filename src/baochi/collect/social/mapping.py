@@ -64,10 +64,12 @@ class FieldMap:
         """A checked mapping: only known fields, every one a non-empty location."""
         unknown = sorted(set(pairs) - set(FIELDS))
         if unknown:
-            raise ValueError(f"unknown field(s) {', '.join(unknown)}; known: {', '.join(FIELDS)}")
+            named, known = ", ".join(unknown), ", ".join(FIELDS)
+            refusal = "không có trường {named}; các trường: {known}"
+            raise ValueError(Phrase(refusal, n=len(unknown), named=named, known=known))
         empty = [k for k, v in pairs.items() if not str(v).strip()]
         if empty:
-            raise ValueError(f"no column given for {', '.join(empty)}")
+            raise ValueError(Phrase("chưa ghi cột cho {named}", named=", ".join(empty)))
         return cls({field: pairs.get(field, field) for field in FIELDS})
 
 
