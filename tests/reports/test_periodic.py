@@ -229,6 +229,20 @@ def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> N
     assert "không có danh sách theo dõi" in capsys.readouterr().err
 
 
+def test_cli_refuses_a_brief_of_a_day_with_nothing_in_the_store(
+    collected: Collected, tmp_path: Path, capsys
+) -> None:
+    """`baochi brief --date 1999-01-01` writes no paper of zeros: it says why and exits 2."""
+    out = tmp_path / "diem-bao.docx"
+    argv = ["--set", f"data={collected.settings.data}", "brief", "--date", "1999-01-01"]
+    assert main([*argv, "--format", "docx", "--output", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        "baochi brief: ngày 01/01/1999 và 7 ngày trước đó không có bài viết nào trong kho: "
+        "điểm báo sẽ trống\n"
+    )
+    assert not out.exists()
+
+
 def test_the_citys_report_says_where_in_the_city(month: Paper, collected: Collected) -> None:
     # Every article of the city's report is about Hà Nội: it names the districts and wards.
     where = section(month, "Địa bàn trong thành phố")

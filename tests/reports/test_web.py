@@ -225,6 +225,54 @@ def test_a_send_refused_or_failed_says_why_in_the_pages_language(collected, user
     assert row is not None and row.status == "draft"
 
 
+_RECIPIENTS = re.compile(r'id="recipients" name="recipients" value="([^"]*)"')
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_refused_send_keeps_the_addresses_typed(collected, users, lang) -> None:
+    """A bad address, no mail server set, a mail server that does not answer: the draft comes
+    back saying why, with the addresses as typed to correct or send again, not the configured
+    list they were typed over."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    listed = "danh.sach@hanoi.gov.vn"
+    dead = client_for(
+        collected, "lan", smtp_host="127.0.0.1", smtp_port=closed, brief_recipients=listed
+    )
+    unset = client_for(collected, "lan", smtp_host="", brief_recipients=listed)
+    draft_id = make_draft(dead)
+    for client, typed in (
+        (dead, "lanhdao@hanoi.gov.vn; vanphong@hanoi"),
+        (unset, "lanhdao@hanoi.gov.vn, vanphong@hanoi.gov.vn"),
+        (dead, "lanhdao@hanoi.gov.vn"),
+    ):
+        client.get(f"/lang/{lang}")
+        form = {"csrf": csrf(client, "/reports"), "recipients": typed}
+        page = client.post(f"/reports/drafts/{draft_id}/send", data=form)
+        assert page.status_code == 422 and 'role="alert">' in page.text, typed
+        assert unescape(_RECIPIENTS.search(page.text).group(1)) == typed  # type: ignore[union-attr]
+    assert listed in dead.get(f"/reports/drafts/{draft_id}").text  # a fresh look: the list
+
+
+def test_no_mail_server_is_said_in_english_and_nothing_is_tried(collected, users) -> None:
+    """With no mail server set, sending is refused on the draft page, in English on an English
+    page, before anything is attempted or recorded; a draft's address does not put a refusal of
+    its own on the page (a link may carry any text)."""
+    office = client_for(collected, "lan", smtp_host="")
+    draft_id = make_draft(office)
+    reports = ReportsStore(collected.store.engine)
+    before = reports.draft(draft_id)
+    office.get("/lang/en")
+    form = {"csrf": csrf(office, "/reports"), "recipients": "vp@hanoi.gov.vn"}
+    page = office.post(f"/reports/drafts/{draft_id}/send", data=form, follow_redirects=False)
+    assert page.status_code == 422
+    assert 'role="alert">Not sent: no mail server is configured (smtp_host)</div>' in page.text
+    assert reports.draft(draft_id) == before  # neither claimed nor marked as failed
+    told = office.get(f"/reports/drafts/{draft_id}", params={"error": "Gọi 0900 để nhận bản tin"})
+    assert told.status_code == 200 and "Not sent" not in told.text
+
+
 class _SlowInbox(Inbox):
     """A mail server that takes a second to accept a message, as a busy one does."""
 
@@ -440,6 +488,35 @@ def test_a_brief_for_a_day_to_come_is_refused_in_the_pages_language(collected, u
         assert page.status_code == 422 and f'role="alert">{ahead}</div>' in page.text, lang
         page = office.post("/reports/brief", data={"csrf": token, "day": "31/02/2017"})
         assert page.status_code == 422 and no_date in page.text, lang
+
+
+def test_a_brief_of_a_day_with_nothing_in_the_store_is_refused_in_the_pages_language(
+    collected, users
+) -> None:
+    """01/01/1999 (a year mistyped): no article in the store on it or the week before, so no
+    paper of zeros is made; the day after the test site's, with none of its own, is made and
+    compared with the week before it."""
+    said = {
+        "vi": "Ngày 01/01/1999 và 7 ngày trước đó không có bài viết nào trong kho: điểm báo sẽ"
+        " trống",
+        "en": "There is no article in the store on 01/01/1999 or the 7 days before it: the brief"
+        " would be empty",
+    }
+    office = client_for(collected, "lan")
+    reports = ReportsStore(collected.store.engine)
+    before = len(reports.drafts(500))
+    for lang, refusal in said.items():
+        office.get(f"/lang/{lang}")
+        form = {"csrf": csrf(office, "/reports"), "day": "1999-01-01"}
+        page = office.post("/reports/brief", data=form)
+        assert page.status_code == 422 and f'role="alert">{refusal}</div>' in page.text, lang
+    assert len(reports.drafts(500)) == before
+    after = DAY + dt.timedelta(days=1)
+    form = {"csrf": csrf(office, "/reports"), "day": after.isoformat()}
+    made = office.post("/reports/brief", data=form, follow_redirects=False)
+    assert made.status_code == 303, made.text[:500]
+    row = reports.draft(int(made.headers["location"].rsplit("/", 1)[1]))
+    assert row is not None and row.first_day == after
 
 
 def test_a_scope_that_cannot_be_reported_on_is_refused_in_the_pages_language(

@@ -22,9 +22,10 @@ from baochi.db.stories_store import ConflictView, StoryStore
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.hanoi_time import HANOI
+from baochi.phrase import Phrase
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
-from baochi.reports.period import Period, begun, issue_day, local_day
+from baochi.reports.period import Period, PeriodError, begun, issue_day, local_day
 from baochi.reports.scope import Scope
 from baochi.reports.summarize import summarize
 from baochi.reports.wording import TONES, change, count, share, topic_name
@@ -120,6 +121,24 @@ def usual(rows: Sequence[Row], period: Period) -> Figures:
         outlets=sum(d.outlets for d in days) / USUAL_DAYS,
         tones={t: sum(d.tones[t] for d in days) / USUAL_DAYS for t in TONES},
     )
+
+
+def chosen_day(store: Store, day: dt.date, now: dt.datetime) -> dt.date:
+    """A day chosen for a brief (the form's, `--date`), refused when it is to come or when no
+    article at all appeared on it or the `USUAL_DAYS` before (a mistyped year: its paper would
+    be zeros). Today before its first article passes; the scheduled brief is not checked."""
+    begun(Period(day, day, "day"), local_day(now))  # a day to come is said to be one
+    week = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
+    if next(ReportsStore(store.engine).rows(week.start, week.end, False), None) is None:
+        raise PeriodError(
+            Phrase(
+                "ngày {day:%d/%m/%Y} và {days} ngày trước đó không có bài viết nào trong kho: "
+                "điểm báo sẽ trống",
+                day=day,
+                days=USUAL_DAYS,
+            )
+        )
+    return day
 
 
 def make_brief(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from baochi.db import open_store
-from baochi.reports.brief import GROUPINGS, make_brief
+from baochi.reports.brief import GROUPINGS, chosen_day, make_brief
 from baochi.reports.formats import FORMATS, render
 from baochi.reports.paper import Paper
 from baochi.reports.period import Period, PeriodError, period_of, yesterday
@@ -45,8 +45,9 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 def _brief(args: argparse.Namespace, settings: Settings) -> int:
     store = open_store(settings)
-    day = args.date or yesterday(dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
     try:
+        day = chosen_day(store, args.date, now) if args.date else yesterday(now)
         paper = make_brief(store, settings, day, resolve(store, args.scope), args.group)
     except (ScopeError, ValueError) as exc:
         print(f"baochi brief: {exc}", file=sys.stderr)

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from baochi.records import web_address
-from baochi.reports.charts import png
+from baochi.reports.charts import SIZE, png
 from baochi.reports.paper import Chart, Paper
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -19,9 +19,9 @@ _env = Environment(
 _env.tests["web_address"] = web_address
 
 
-def chart_uri(chart: Chart) -> str:
+def chart_uri(chart: Chart, size: tuple[float, float] = SIZE) -> str:
     """A chart as a data: URI, which the page's policy and WeasyPrint both accept."""
-    return "data:image/png;base64," + base64.b64encode(png(chart)).decode("ascii")
+    return "data:image/png;base64," + base64.b64encode(png(chart, size)).decode("ascii")
 
 
 def render_html(paper: Paper) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from sqlalchemy import Engine
 
 from baochi.db.reports_store import ReportsStore
-from baochi.phrase import Phrase
+from baochi.phrase import Phrase, phrase_of
 from baochi.reports import drafts
 from baochi.reports.formats import file_name, media_type, render
 from baochi.reports.paper import Paper
@@ -70,12 +70,17 @@ def send_draft(
     fmt: str,
     now: dt.datetime,
     mailer: Notifier | None = None,
-) -> str:
-    """Mail a draft as it stands to the recipients; "" when sent, else why not (recorded,
-    unless another request is sending it at that moment: a second click, a second tab)."""
+) -> Phrase | None:
+    """Mail a draft as it stands to the recipients; None when sent, else why not: recorded when
+    the mail failed; not when no mail server is set (said before making the attachment it
+    would not send) or another request is sending it at that moment (a second click, tab)."""
     _, paper = drafts.load(engine, draft_id)
+    if mailer is None and not settings.smtp_host:
+        return Phrase("chưa cấu hình máy chủ SMTP (smtp_host)")
     if not ReportsStore(engine).claim_send(draft_id, now, now - SENDING_FOR):
-        return "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem kết quả"
+        return Phrase(
+            "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem kết quả"
+        )
     mailer = mailer or Mailer(WatchConfig.from_settings(settings))
     target = ", ".join(recipients)
     try:
@@ -84,6 +89,6 @@ def send_draft(
         mailer.send(target, message(paper, fmt, link))
     except DeliveryError as exc:
         drafts.mark(engine, draft_id, target, str(exc), now)
-        return str(exc)
+        return phrase_of(exc)
     drafts.mark(engine, draft_id, target, "", now)
-    return ""
+    return None

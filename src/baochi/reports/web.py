@@ -11,7 +11,6 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Annotated, Any, Literal
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,7 +23,8 @@ from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import User
 from baochi.phrase import Phrase, phrase_of
 from baochi.reports import drafts
-from baochi.reports.brief import GROUPINGS, make_brief
+from baochi.reports.brief import GROUPINGS, chosen_day, make_brief
+from baochi.reports.charts import PHONE
 from baochi.reports.formats import FORMATS, file_name, media_type, render
 from baochi.reports.htmldoc import chart_uri
 from baochi.reports.period import Period, PeriodError, period_of, yesterday
@@ -151,9 +151,12 @@ def make_brief_form(
     store, settings = request.app.state.store, request.app.state.settings
     chosen = _day(day)
     grouping = group if group in GROUPINGS else "topic"
-    return _made(
-        request, lambda: make_brief(store, settings, chosen, resolve(store, scope), grouping), user
-    )
+
+    def make() -> Any:
+        checked = chosen_day(store, chosen, dt.datetime.now(dt.UTC))
+        return make_brief(store, settings, checked, resolve(store, scope), grouping)
+
+    return _made(request, make, user)
 
 
 @router.post("/reports/report")
@@ -194,20 +197,22 @@ def _page(
     status: int = 200,
     conflict: bool = False,
     error: Phrase | None = None,
+    recipients: str = "",
 ) -> Response:
     """The draft page; `conflict` when the paper shown is an edit that was not saved because
-    someone saved the draft meanwhile; `error`, why it was not sent, else the one its address
-    carries (a send's outcome, in Vietnamese: said as the catalogue has it)."""
+    someone saved the draft meanwhile; `error`, why it was not sent; `recipients` as typed in
+    the form the page answers (else the configured list)."""
     context = {
         "title": paper.title,
         "draft": row,
         "paper": paper,
         "chart_uri": chart_uri,
+        "phone_chart_uri": partial(chart_uri, size=PHONE),  # a page's chart on a small screen
         "formats": tuple(FORMATS),
         "can_edit": user.role in EDITORS,
-        "recipients": ", ".join(request.app.state.settings.brief_recipients),
+        "recipients": recipients or ", ".join(request.app.state.settings.brief_recipients),
         "notice": request.query_params.get("notice", ""),
-        "error": error or request.query_params.get("error", ""),
+        "error": error,
         "conflict": conflict,
     }
     return render_page(request, "reports/draft.html", context, status)
@@ -241,7 +246,8 @@ def _keep(request: Request, draft_id: int, form: FormData, user: User) -> Respon
     if current.status == "sent":
         copy = drafts.save_new(_engine(request), paper, user.id, now)
         return RedirectResponse(f"/reports/drafts/{copy}?notice=copied", status_code=303)
-    return _page(request, current, paper, user, 409, conflict=True)
+    typed = str(form.get("recipients", ""))
+    return _page(request, current, paper, user, 409, conflict=True, recipients=typed)
 
 
 @router.post("/reports/drafts/{draft_id:id}")
@@ -268,23 +274,26 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
         _draft(request, draft_id)
     elif (refused := _keep(request, draft_id, form, user)) is not None:
         return refused
-    fmt = str(form.get("format", "pdf"))
+    fmt, typed = str(form.get("format", "pdf")), str(form.get("recipients", ""))
     try:
-        addresses = recipients_of(str(form.get("recipients", "")))
-    except ValueError as exc:  # nothing sent: the draft again, saying why in its language
-        row, paper = _draft(request, draft_id)
-        return _page(request, row, paper, user, 422, error=phrase_of(exc))
-    error = await run_in_threadpool(  # a slow mail server must not hold every other page
-        send_draft,
-        _engine(request),
-        request.app.state.settings,
-        draft_id,
-        addresses,
-        fmt if fmt in FORMATS else "pdf",
-        dt.datetime.now(dt.UTC),
-    )
-    query = urlencode({"error": error} if error else {"notice": "sent"})
-    return RedirectResponse(f"/reports/drafts/{draft_id}?{query}", status_code=303)
+        addresses = recipients_of(typed)
+    except ValueError as exc:
+        error: Phrase | None = phrase_of(exc)
+    else:
+        error = await run_in_threadpool(  # a slow mail server must not hold every other page
+            send_draft,
+            _engine(request),
+            request.app.state.settings,
+            draft_id,
+            addresses,
+            fmt if fmt in FORMATS else "pdf",
+            dt.datetime.now(dt.UTC),
+        )
+    if error is None:
+        return RedirectResponse(f"/reports/drafts/{draft_id}?notice=sent", status_code=303)
+    # not sent: the draft again, why in its language, the addresses as typed to correct them
+    row, paper = _draft(request, draft_id)
+    return _page(request, row, paper, user, 422, error=error, recipients=typed)
 
 
 @router.get("/reports/drafts/{draft_id:id}/file.{fmt}")
