@@ -14,6 +14,7 @@ from baochi.failures import Skip
 from baochi.records import Page
 from baochi.settings import Settings
 from tests.conftest import SHARED_DATA
+from tests.site.pages import article_html, make_story
 
 BASELINE = json.loads((Path(__file__).with_name("baseline.json")).read_text())
 NOW = dt.datetime(2026, 11, 28, tzinfo=dt.UTC)
@@ -57,3 +58,24 @@ def test_a_page_of_links_is_not_an_article() -> None:
     with pytest.raises(Skip) as err:
         extract(_page(html), Settings())
     assert err.value.reason in ("listing", "no_content", "too_short")
+
+
+def test_a_published_time_out_of_range_is_no_date(site_articles: list[dict]) -> None:
+    """.NET's empty date, which real CMSs send, is before year 1 in UTC: it raised OverflowError
+    out of extraction, in a worker, and lost the pass."""
+    empty = '<meta property="article:published_time" content="0001-01-01T00:00:00">'
+    assert published_time(empty) is None
+    story = make_story(site_articles[0], "thoi-su", published=dt.datetime(1, 1, 1))
+    html = article_html(story, canonical="https://hanoimoi.vn/tin-1.html", related=[])
+    assert empty in html
+    article = extract(_page(html), Settings())
+    assert article.title == story.title
+    assert article.published_at is None or article.published_at.year > 1  # a date read elsewhere
+
+
+def test_a_canonical_url_with_no_readable_port_is_not_taken(site_articles: list[dict]) -> None:
+    """Nothing could fetch hanoimoi.vn:99999 again; the page's own address stands."""
+    story = make_story(site_articles[0], "thoi-su")
+    canonical = "https://hanoimoi.vn:99999" + story.path
+    html = article_html(story, canonical=canonical, related=[])
+    assert extract(_page(html), Settings()).url == "https://hanoimoi.vn/tin-1.html"

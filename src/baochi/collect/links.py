@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urldefrag, urlsplit, urlunsplit
+from urllib.parse import urldefrag, urljoin, urlsplit, urlunsplit
 
 from courlan import normalize_url
 
@@ -23,6 +23,17 @@ def article_address(url: str) -> str:
         return url
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit(parts._replace(netloc=host))
+
+
+def joined(base: str, href: str) -> str | None:
+    """`href` read against `base`, or None when that is no address (an unclosed "[::1", a port
+    past 65535): one hostile link is dropped, not the listing it is in."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url).port  # noqa: B018 - reading it checks it; the fetcher would raise on it
+    except ValueError:
+        return None
+    return url
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urldefrag, urljoin, urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from baochi.collect.links import Link
+from baochi.collect.links import Link, joined
+from baochi.failures import Reject
 
 # Vietnamese outlets end article paths with an id: -20170206123456.htm, -123456.html, /a123.html
 _ARTICLE_PATH = re.compile(r"(\d{5,}|-\w+-\w+-\w+).*\.(html?|aspx|ldo|vnp|tpo|vov)$|\d{6,}/?$")
@@ -25,9 +26,12 @@ def _site(host: str) -> str:
 
 def parse_page(body: str, base_url: str) -> list[Link]:
     """Links of the same site whose path looks like an article's, with their longest headline."""
+    if not body.strip():  # an empty 200 is a broken page, not a section with no news today
+        raise Reject("not_html", "empty document")
     tree = LexborHTMLParser(body)
     base = tree.css_first("base[href]")
-    base_href = urljoin(base_url, base.attributes.get("href") or "") if base else base_url
+    # A <base> that is no address is ignored, as a browser ignores it.
+    base_href = joined(base_url, (base.attributes.get("href") or "") if base else "") or base_url
     site = _site(urlsplit(base_url).netloc)
     page_url = urldefrag(base_url)[0]
     found: dict[str, Link] = {}
@@ -35,7 +39,10 @@ def parse_page(body: str, base_url: str) -> list[Link]:
         href = (anchor.attributes.get("href") or "").strip()
         if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        url = urldefrag(urljoin(base_href, href))[0]
+        url = joined(base_href, href)
+        if url is None:
+            continue
+        url = urldefrag(url)[0]
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or _site(parts.netloc) != site:
             continue

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urljoin
 
 from lxml import etree
 
-from baochi.collect.links import Link, Listing
+from baochi.collect.links import Link, Listing, joined
 from baochi.failures import Reject
 
 _PARSER = etree.XMLParser(
@@ -20,17 +19,18 @@ def _local(tag: object) -> str:
 
 
 def _date(value: str) -> dt.datetime | None:
-    """A W3C datetime (2017-02-06, 2017-02-06T08:00:00+07:00) in UTC, or None."""
+    """A W3C datetime (2017-02-06, 2017-02-06T08:00:00+07:00) in UTC, or None; None too for
+    one with no UTC time (.NET's empty date 0001-01-01 at +07:00 falls before year 1)."""
     value = value.strip()
     if not value:
         return None
     try:
         when = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+        return when.astimezone(dt.UTC)
+    except (ValueError, OverflowError):
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
-    return when.astimezone(dt.UTC)
 
 
 def parse_sitemap(body: bytes, base_url: str) -> Listing:
@@ -50,9 +50,9 @@ def parse_sitemap(body: bytes, base_url: str) -> Listing:
             if name and node.text and name not in fields:
                 fields[name] = node.text.strip()
         loc = fields.get("loc", "")
-        if not loc:
+        url = joined(base_url, loc) if loc else None
+        if url is None:
             continue
-        url = urljoin(base_url, loc)
         if kind == "sitemapindex":
             listing.children.append(url)
         elif kind == "urlset":

@@ -49,16 +49,22 @@ def published_time(html: str) -> dt.datetime | None:
         return None
     try:
         when = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=HANOI)
+        return when.astimezone(dt.UTC)
+    except (ValueError, OverflowError):  # OverflowError: .NET's empty date, 0001-01-01T00:00:00
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=HANOI)
-    return when.astimezone(dt.UTC)
 
 
 def _same_site(a: str, b: str) -> bool:
-    """Whether two URLs are on one site (www. ignored); a page may not claim another's URL."""
-    hosts = [urlsplit(u).hostname or "" for u in (a, b)]
+    """Whether two URLs are on one site (www. ignored); a page may not claim another's URL, nor
+    one with no port that can be read (hanoimoi.vn:99999): nothing could fetch it again."""
+    try:
+        parts = [urlsplit(u) for u in (a, b)]
+        parts[0].port  # noqa: B018 - reading it checks it
+    except ValueError:
+        return False
+    hosts = [p.hostname or "" for p in parts]
     return hosts[0].removeprefix("www.") == hosts[1].removeprefix("www.")
 
 
