@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
+import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
+
+import idna
 
 from baochi.vi import fold
 
@@ -24,19 +28,47 @@ def web_address(url: str) -> bool:
     return urlsplit(url.strip()).scheme.lower() in _DEFAULT_PORTS
 
 
+# An ASCII label of a host name: letters, digits, "-" inside, "_" as some real names have it.
+_LABEL = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)")
+# What a URL holds as is (RFC 3986); the rest, non-ASCII letters included, goes percent-encoded
+# in UTF-8 as a browser sends it, and an escape already there stays one.
+_URL_SAFE = "!$&'()*+,/:;=?@[]%"
+_ESCAPE = re.compile(r"%[0-9a-fA-F]{2}")
+
+
+def ascii_host(host: str) -> str:
+    """A host name as DNS and the request carry it, IDNA (punycode) in lower case, so
+    "Hànộimới.vn" and "xn--hnimi-rqa6284csa.vn" are one host; ValueError when it is none."""
+    host = host.rstrip(".").lower()
+    if ":" in host:  # an IPv6 literal
+        ipaddress.IPv6Address(host)
+        return host
+    if not host.isascii():
+        host = idna.encode(host, uts46=True).decode("ascii")
+    if len(host) > 253 or not all(_LABEL.fullmatch(label) for label in host.split(".")):
+        raise ValueError("up to 253 characters in labels of 1 to 63 letters, digits or '-' inside")
+    return host
+
+
+def _encoded(text: str) -> str:
+    """A path or query percent-encoded as a browser sends it, its escapes in capitals."""
+    return _ESCAPE.sub(lambda escape: escape.group().upper(), quote(text, safe=_URL_SAFE))
+
+
 def source_url(url: str) -> str:
-    """A source's address as stored: scheme and host in lower case, no default port and no
-    fragment, so "HTTP://Hanoimoi.vn:80/rss#top" is the source "http://hanoimoi.vn/rss"; the
-    path and query stay as given (a server may tell them apart)."""
+    """A source's address as stored, one form for all its spellings: scheme and host in lower
+    case, the host in IDNA, no default port, no fragment, path and query percent-encoded, so
+    "HTTP://Hànộimới.vn:80/tin-tức.rss#top" is "http://xn--hnimi-rqa6284csa.vn/tin-t%E1%BB%A9c.rss"
+    (ValueError when the host is no host name)."""
     parts = urlsplit(url.strip())
-    scheme, host = parts.scheme.lower(), (parts.hostname or "").rstrip(".")
+    scheme, host = parts.scheme.lower(), ascii_host(parts.hostname or "")
     if ":" in host:
         host = f"[{host}]"
     port = parts.port
     netloc = host if port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{port}"
     if parts.username is not None:
         netloc = parts.netloc.rsplit("@", 1)[0] + "@" + netloc
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    return urlunsplit((scheme, netloc, _encoded(parts.path or "/"), _encoded(parts.query), ""))
 
 
 @dataclass(frozen=True, slots=True)

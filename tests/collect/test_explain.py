@@ -9,6 +9,7 @@ from pathlib import Path
 import baochi
 from baochi.collect.explain import REASONS, explain
 from baochi.failures import Reject, Retry, Skip
+from baochi.web import i18n
 
 KINDS = {cls.__name__ for cls in (Reject, Retry, Skip)}
 
@@ -42,3 +43,8 @@ def test_a_stored_error_is_explained_by_its_reason() -> None:
     )
     assert explain("http_404: https://hanoimoi.vn/rss/cu.rss").startswith("Không còn địa chỉ")
     assert explain("") == ""
+
+
+def test_every_reason_reads_in_english_too() -> None:
+    """The sources page in English says each reason in English, not in the stored Vietnamese."""
+    assert {reason: words for reason, words in REASONS.items() if words not in i18n.EN} == {}

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from baochi.collect.sources import SourceImportError, default_sources, import_file
+from baochi.collect.sources import SourceImportError, check_url, default_sources, import_file
 from baochi.db import Store
 from baochi.settings import Settings
 from tests.vi.legacy_encoders import to_cp1258
@@ -76,3 +76,35 @@ def test_a_list_saved_by_vietnamese_excel_is_read(
     f.write_bytes(to_cp1258(text + '"' + "x" * 200_000 + '";Báo;rss\n'))
     with pytest.raises(SourceImportError, match="không đọc được CSV ở dòng 3"):
         import_file(store, f, settings)
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://user:secret@hanoimoi.vn/rss", "user name or password"),
+        ("http://hanoimoi.vn:0/rss", "no valid port"),
+        ("http://hanoimoi..vn/rss", "no valid host name"),
+        ("http://-bad-.vn/rss", "no valid host name"),
+        (f"http://{'a' * 64}.vn/rss", "no valid host name"),
+        ("http://-hànộimới.vn/rss", "no valid host name"),
+    ],
+)
+def test_a_source_url_with_a_password_or_no_valid_host_or_port_is_refused(
+    url: str, why: str
+) -> None:
+    problem = check_url(url)
+    assert problem is not None and why in problem and "secret" not in problem
+
+
+def test_both_spellings_of_an_idn_address_are_one_source(store: Store) -> None:
+    """Host in Unicode or punycode, path in letters or escapes: one source, one host."""
+    first, created = store.add_source("http://Hànộimới.vn/tin-tức.rss", "Báo Hànộimới")
+    assert created
+    for spelling in (
+        "http://xn--hnimi-rqa6284csa.vn/tin-t%E1%BB%A9c.rss",
+        "http://hànộimới.vn/tin-t%e1%bb%a9c.rss",
+    ):
+        assert store.add_source(spelling, "Báo Hànộimới") == (first, False)
+    (source,) = store.sources()
+    assert source.url == "http://xn--hnimi-rqa6284csa.vn/tin-t%E1%BB%A9c.rss"
+    assert check_url(source.url) is None and check_url("http://hànộimới.vn/rss") is None

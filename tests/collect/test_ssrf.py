@@ -80,4 +80,4 @@ def test_a_url_naming_an_inside_address_outright_is_refused_before_any_fetch() -
 )
 def test_a_refusal_reads_in_vietnamese_for_the_pages(address: str, shown: str) -> None:
     refused = refusal(address)
-    assert refused is not None and refused.vietnamese() == shown
+    assert refused is not None and str(refused.phrase()) == shown

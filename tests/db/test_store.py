@@ -5,6 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
+import socket
+import subprocess
+import sys
 from itertools import islice
 
 import pytest
@@ -240,3 +244,29 @@ def test_hosts_are_shared_fairly_among_live_workers(store: Store) -> None:
     assert store.host_shares("a", when, alive).surplus == 0
     # A one-pass collector (never announced) counts itself beside the live workers.
     assert store.host_shares("c", when, alive).workers == 2
+
+
+def test_a_lease_of_an_ended_process_of_this_machine_is_free_at_once(store: Store) -> None:
+    """A killed `collect --once` (same machine, pid gone) holds nothing; a live pid or another
+    machine keeps its lease until it ends."""
+    names = [f"https://bao{k}.example.vn" for k in range(3)]
+    for name in names:
+        store.add_source(f"{name}/rss.xml", name, kind="feed")
+    when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=1)
+    with subprocess.Popen([sys.executable, "-c", ""]) as ended:
+        pass  # waited for: its pid names no process now
+    here = socket.gethostname()
+    for owner, host in zip(
+        (
+            f"{here}:{ended.pid}:0badf00d",
+            f"{here}:{os.getpid()}:1badf00d",  # alive
+            f"{here}x:{ended.pid}:2badf00d",  # another machine
+        ),
+        names,
+        strict=True,
+    ):
+        assert store.claim_hosts(owner, when, 600, 1, skip=set(names) - {host}) == [host]
+    store.beat(f"{here}:{ended.pid}:0badf00d", when)  # a killed long-running worker's last beat
+    assert [host for host, _, _ in store.held_hosts(when)] == names[1:]
+    assert store.host_shares("me", when, when - dt.timedelta(minutes=10)).workers == 1
+    assert store.claim_hosts("me", when, 60, 3) == names[:1]

@@ -522,6 +522,18 @@ def test_sources_add_disable_enable_are_audited(client_as, store, web) -> None:
     )
     assert "là địa chỉ nội bộ (loopback) ::1: baochi không tải" in loopback.text
     assert "loopback address" not in loopback.text
+    secret = {"url": "https://lan:mat-khau-9@hanoimoi.vn/rss", "outlet": "A", "csrf": token}
+    refused = client.post("/sources", data=secret)
+    assert (
+        refused.status_code == 422 and "«https://hanoimoi.vn/rss» không dùng được" in refused.text
+    )
+    assert "mat-khau-9" not in refused.text  # the password typed is never shown back
+    client.get("/lang/en")
+    said = unescape(client.post("/sources", data={**secret, "url": "http://[::1]/rss"}).text)
+    assert "«http://[::1]/rss» is an internal (loopback) address ::1: baochi fetches" in said
+    said = unescape(client.post("/sources", data=secret).text)
+    assert "«https://hanoimoi.vn/rss» cannot be used" in said and "mat-khau-9" not in said
+    client.get("/lang/vi")
     allowed = {"url": "http://127.0.0.1:8123/rss", "outlet": "A", "csrf": token}
     assert client.post("/sources", data=allowed).status_code == 200  # the allowlist's network
     assert len(store.sources()) == 2

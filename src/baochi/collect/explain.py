@@ -18,7 +18,8 @@ REASONS = {
     "redirect_loop": "Trang chuyển hướng vòng quanh",
     "too_many_redirects": "Trang chuyển hướng quá nhiều lần",
     "blocked_address": "Địa chỉ trong mạng nội bộ: không được thu thập",
-    "bad_redirect": "Trang chuyển hướng mà không nói tới đâu",
+    "bad_redirect": "Trang chuyển hướng mà không nói tới đâu, hoặc tới một địa chỉ hỏng",
+    "bad_url": "Địa chỉ hỏng, không gửi được yêu cầu",
     "scheme": "Không phải địa chỉ web (http, https): không được thu thập",
     "bad_compression": "Trang nén hỏng, không giải nén được",
     "content_encoding": "Trang nén theo cách không đọc được",
@@ -30,6 +31,10 @@ REASONS = {
     "no_content": "Không tìm thấy nội dung bài",
     "no_title": "Không tìm thấy tiêu đề bài",
     "too_short": "Bài quá ngắn",
+    "extract_timeout": "Trang quá nặng: trích xuất bài quá thời gian cho phép",
+    "extract_crashed": "Tiến trình trích xuất bài bị dừng đột ngột (có thể do thiếu bộ nhớ)",
+    # a fault of the collector itself, logged with its traceback for whoever maintains it
+    "internal": "Lỗi của bộ thu thập (đã ghi vào nhật ký): sẽ thử lại ở lần sau",
 }
 # By HTTP status; a status not here is told by its class.
 STATUSES = {

@@ -11,10 +11,11 @@ import datetime as dt
 import email.utils
 import zlib
 from dataclasses import replace
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import httpx
 
+from baochi.collect.links import joined
 from baochi.collect.politeness import HostLimiter, RobotsCache
 from baochi.collect.ssrf import BlockedAddress, guarded_transport
 from baochi.failures import Reject, Retry, Skip
@@ -37,6 +38,9 @@ SOURCE_TYPES = (
 # Platform APIs answer JSON, and their error objects (expired token, rate limit) come with 4xx.
 API_TYPES = ("application/json", "text/javascript", "text/plain")
 ROBOTS_MAX_BYTES = 512 * 1024
+# RFC 9309 2.3.1.2: follow at least five redirects; past them robots.txt counts as missing (as
+# Google treats it), so an http → https → www chain is read and a loop blocks nothing.
+ROBOTS_REDIRECTS = 5
 MAX_RETRY_AFTER = 86_400.0  # a day: a server asking for longer is asked again then
 WAIT_IN_PASS = 30.0  # a longer Retry-After is the next poll's to honour, not this pass's
 
@@ -153,6 +157,8 @@ class Fetcher:
         not consulted, 4xx answers come back as pages so the caller reads the error object, and
         `headers` (the credentials) go with the first request only, never to a redirect.
         """
+        if joined(url, "") is None:  # a port past 65535 passes httpx and fails in the socket
+            raise Reject("bad_url", f"no address: {url[:200]}")
         attempt = 0
         while True:
             try:
@@ -201,7 +207,10 @@ class Fetcher:
         self, url: str, current: str, kind: str, headers: dict[str, str]
     ) -> tuple[Page | None, str | None]:
         """One request: a Page, or the next location of a redirect."""
-        request = self.client.build_request("GET", current, headers=headers)
+        try:
+            request = self.client.build_request("GET", current, headers=headers)
+        except httpx.InvalidURL as exc:  # nothing to retry: the address itself is broken
+            raise Reject("bad_url", f"{exc}: {current[:200]}") from exc
         try:
             response = await self.client.send(request, stream=True)
         except BlockedAddress as exc:
@@ -209,14 +218,17 @@ class Fetcher:
         except httpx.TimeoutException as exc:
             raise Retry("timeout", f"{type(exc).__name__} at {current[:200]}") from exc
         except (httpx.TransportError, httpx.InvalidURL) as exc:
+            if str(exc).startswith("Invalid URL in location header"):  # httpx reads it itself
+                raise Reject("bad_redirect", str(exc)[:200]) from exc
             raise Retry("connection", f"{type(exc).__name__}: {exc}") from exc
         try:
             status = response.status_code
             if status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location", "")
-                if not location:
-                    raise Reject("bad_redirect", "redirect without Location")
-                return None, urljoin(current, location)
+                target = joined(current, location) if location else None
+                if target is None:
+                    raise Reject("bad_redirect", f"redirect to {location[:200]!r}")
+                return None, target
             if status >= 500 or status == 429:
                 wait = _retry_after(response.headers.get("retry-after"))
                 raise Retry(f"http_{status}", current[:200], wait)
@@ -231,7 +243,9 @@ class Fetcher:
                 raise Skip(f"http_{status}", current[:200])
             media, charset = _media_type(response.headers.get("content-type", ""))
             allowed = {"article": HTML_TYPES, "api": API_TYPES}.get(kind, SOURCE_TYPES)
-            if media and media not in allowed:
+            # robots.txt is read whatever its type, as Google does: lines that are no rules
+            # (an HTML or JSON error page) are ignored, so such a file allows everything.
+            if media and kind != "robots" and media not in allowed:
                 raise Reject("content_type", f"{media} is not expected for a {kind}")
             declared = response.headers.get("content-length", "")
             limit = self.settings.max_body_bytes
@@ -257,9 +271,10 @@ class Fetcher:
         return decoder.body()
 
     async def _robots_txt(self, robots_url: str) -> str:
-        """robots.txt text, "" when there is none (4xx); raises the Failure when unreadable."""
-        current = robots_url
-        for _hop in range(2):  # one redirect (http → https, www) is common for robots.txt
+        """robots.txt text, "" when there is none (4xx, a redirect loop, more redirects than RFC
+        9309 asks to follow); raises the Failure when unreachable (5xx, network)."""
+        current, visited = robots_url, {robots_url}
+        for _hop in range(ROBOTS_REDIRECTS + 1):
             try:
                 async with self.limiter.slot(current), self._slots:
                     page, location = await self._get(current, current, "robots", {})
@@ -270,5 +285,8 @@ class Fetcher:
             if page is not None:
                 return page.body[:ROBOTS_MAX_BYTES].decode("utf-8", errors="replace")
             assert location is not None
+            if location in visited:
+                return ""
+            visited.add(location)
             current = location
-        raise Reject("too_many_redirects", f"robots.txt redirects more than once: {robots_url}")
+        return ""

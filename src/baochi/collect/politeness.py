@@ -12,11 +12,16 @@ from urllib.parse import urlsplit
 from protego import Protego
 
 from baochi.failures import Failure, Retry
+from baochi.records import source_url
 
 
 def host_of(url: str) -> str:
-    """The scheme, host and port that politeness counts per."""
-    parts = urlsplit(url)
+    """The scheme, host and port that politeness counts per, the host in IDNA: the links a feed
+    writes "hànộimới.vn" share their turns and robots.txt with the source stored in punycode."""
+    try:
+        parts = urlsplit(source_url(url))
+    except ValueError:  # no host name: the request fails on its own, politeness need not
+        parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
@@ -56,9 +61,10 @@ FAILURE_TTL = 300.0  # seconds an unreadable robots.txt is not asked for again
 class RobotsCache:
     """robots.txt per host, fetched once and trusted for `ttl` seconds.
 
-    A missing robots.txt (4xx) allows everything; one that cannot be read at all (5xx, timeout,
-    no connection) keeps the whole host waiting, as Google does, so an outage never turns into a
-    free-for-all; that wait is reported as a transient failure with its real cause.
+    A missing robots.txt (4xx, a redirect loop, more redirects than RFC 9309's five) allows
+    everything; one that cannot be read at all (5xx, timeout, no connection) keeps the whole
+    host waiting, as Google does, so an outage never turns into a free-for-all; that wait is
+    reported as a transient failure with its real cause.
     """
 
     def __init__(self, loader: Loader, user_agent: str, ttl: float) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from baochi.db import Store
+from baochi.records import ascii_host
 from baochi.settings import Settings
 from baochi.tables import csv_rows
 
@@ -51,16 +52,25 @@ class SourceSpec:
 
 def check_url(url: str) -> str | None:
     """Why a source URL is unusable, or None."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # a bracketed host that is no IPv6 address
+        return f"URL cannot be read ({exc}): {url!r}"
     if parts.scheme not in ("http", "https"):
         return f"URL must start with http:// or https://: {url!r}"
+    if "@" in parts.netloc:  # the message leaves the URL out: it holds the password
+        return "URL must not hold a user name or password (user:password@): baochi logs in nowhere"
     if not parts.hostname:
         return f"URL has no host: {url!r}"
     try:
-        parts.port  # noqa: B018 - reading it checks it: urlsplit raises on "x:99999" or "x:abc"
+        ascii_host(parts.hostname)
+    except ValueError as exc:
+        return f"URL has no valid host name ({exc}): {url!r}"
+    try:
+        port = parts.port  # urlsplit raises on "x:99999" or "x:abc"
     except ValueError:
-        return f"URL has no valid port: {url!r}"
-    return None
+        port = 0
+    return f"URL has no valid port: {url!r}" if port == 0 else None
 
 
 def parse_sources(data: bytes) -> list[SourceSpec]:

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from baochi.phrase import Phrase
+
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -60,9 +62,9 @@ class Refusal:
     def __str__(self) -> str:
         return f"{self.kind} address {self.ip}"
 
-    def vietnamese(self) -> str:
-        """The reason as a page shows it, e.g. "địa chỉ nội bộ (loopback) 127.0.0.1"."""
-        return f"{KINDS[self.kind]} {self.ip}"
+    def phrase(self) -> Phrase:
+        """The reason as a page says it, e.g. "địa chỉ nội bộ (loopback) 127.0.0.1"."""
+        return Phrase("{kind} {ip}", kind=Phrase(KINDS[self.kind]), ip=self.ip)
 
 
 def refusal(address: str, allowed: Sequence[Network] = ()) -> Refusal | None:

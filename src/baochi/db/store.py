@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import socket
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -244,6 +246,23 @@ def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
     }
 
 
+def _ended_here(owner: str) -> bool:
+    """Whether a lease owner ("machine:pid:nonce", as worker_name writes it) is a process of this
+    machine that has ended: a killed one-shot collection leaves leases nobody needs to wait out.
+    A running pid (even reused by another process) or another machine's owner holds its lease."""
+    machine, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if machine != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):  # another user's process; a number that is no pid
+        pass
+    return False
+
+
 def _due_hosts(when: dt.datetime) -> Select[tuple[str]]:
     """The hosts of the enabled sources due to be polled at `when`."""
     return select(sources.c.host).where(sources.c.enabled.is_(True), sources.c.next_poll_at <= when)
@@ -393,11 +412,8 @@ class Store:
         busy = union(due, select(hosts.c.host).where(held)).subquery()
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(busy)).scalar_one()
-            live = set(
-                conn.execute(
-                    select(workers.c.name).where(workers.c.seen_at >= live_since)
-                ).scalars()
-            )
+            seen = conn.execute(select(workers.c.name).where(workers.c.seen_at >= live_since))
+            live = {name for name in seen.scalars() if not _ended_here(name)}
             counts: dict[str, int] = {
                 owner: count
                 for owner, count in conn.execute(
@@ -419,25 +435,32 @@ class Store:
         limit: int,
         skip: Collection[str] = (),
     ) -> list[str]:
-        """Lease hosts that have due sources and no live lease; another worker skips them.
+        """Lease hosts that have due sources and no live lease (one whose holder, of this
+        machine, has ended is none); another worker skips them.
 
         On PostgreSQL the candidates are locked with SKIP LOCKED, so concurrent workers never
         wait for each other; SQLite's single writer makes the same statement atomic.
         """
         due = _due_hosts(when).distinct()
-        free = (
-            select(hosts.c.host)
-            .where(
-                hosts.c.host.in_(due),
-                hosts.c.host.not_in(list(skip)),
-                (hosts.c.lease_until.is_(None)) | (hosts.c.lease_until < when),
-            )
-            .order_by(hosts.c.host)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
         until = when + dt.timedelta(seconds=lease)
         with self.engine.begin() as conn:
+            holders = conn.execute(
+                select(hosts.c.lease_owner).where(hosts.c.lease_until >= when).distinct()
+            )
+            ended = [holder for holder in holders.scalars() if _ended_here(holder)]
+            free = (
+                select(hosts.c.host)
+                .where(
+                    hosts.c.host.in_(due),
+                    hosts.c.host.not_in(list(skip)),
+                    hosts.c.lease_until.is_(None)
+                    | (hosts.c.lease_until < when)
+                    | hosts.c.lease_owner.in_(ended),
+                )
+                .order_by(hosts.c.host)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
             claimed = conn.execute(
                 update(hosts)
                 .where(hosts.c.host.in_(free.scalar_subquery()))
@@ -448,7 +471,7 @@ class Store:
 
     def held_hosts(self, when: dt.datetime) -> list[tuple[str, str, dt.datetime]]:
         """Hosts with due sources that a live lease keeps from other workers, as (host, lease
-        owner, lease end), soonest free first."""
+        owner, lease end), soonest free first; an ended process of this machine holds none."""
         due = _due_hosts(when)
         with self.engine.connect() as conn:
             rows = conn.execute(
@@ -456,7 +479,7 @@ class Store:
                 .where(hosts.c.host.in_(due), hosts.c.lease_until >= when)
                 .order_by(hosts.c.lease_until, hosts.c.host)
             )
-            return [(host, owner, until) for host, owner, until in rows]
+            return [(host, owner, until) for host, owner, until in rows if not _ended_here(owner)]
 
     def renew_hosts(self, owner: str, names: Sequence[str], until: dt.datetime) -> None:
         """Extend this owner's leases while it is still working on the hosts."""

@@ -243,6 +243,53 @@ EN: dict[str, English] = {
     "Trang chuyển hướng vòng quanh": "The site redirects in a loop",
     "Trang chuyển hướng quá nhiều lần": "The site redirects too many times",
     "Địa chỉ trong mạng nội bộ: không được thu thập": "An internal address: not collected",
+    "Địa chỉ «{url}» không dùng được: cần http:// hoặc https://, một tên miền và cổng hợp lệ, "
+    "không kèm tên đăng nhập hay mật khẩu.": (
+        "The address «{url}» cannot be used: it needs http:// or https://, a valid domain name"
+        " and port, and no user name or password."
+    ),
+    "Địa chỉ «{url}» là {what}: baochi không tải trang trong mạng nội bộ.": (
+        "The address «{url}» is {what}: baochi fetches no page inside the network."
+    ),
+    "Cần tên cơ quan báo chí và một loại nguồn trong danh sách.": (
+        "An outlet's name and a kind of source from the list are needed."
+    ),
+    "địa chỉ dịch vụ metadata của máy chủ đám mây": "the cloud server's metadata address",
+    "địa chỉ nội bộ (loopback)": "an internal (loopback) address",
+    "địa chỉ nội bộ (link-local)": "an internal (link-local) address",
+    "địa chỉ mạng riêng": "a private network address",
+    "địa chỉ multicast": "a multicast address",
+    "địa chỉ dành riêng": "a reserved address",
+    "địa chỉ không xác định": "an unspecified address",
+    "địa chỉ không ra được Internet": "an address that does not reach the Internet",
+    "Địa chỉ trả về một trang web, không phải RSS": "A web page, not an RSS feed",
+    "Trang chuyển hướng mà không nói tới đâu, hoặc tới một địa chỉ hỏng": (
+        "The site redirects without saying where, or to a broken address"
+    ),
+    "Địa chỉ hỏng, không gửi được yêu cầu": "A broken address: no request could be sent",
+    "Không phải địa chỉ web (http, https): không được thu thập": (
+        "Not a web address (http, https): not collected"
+    ),
+    "Trang nén hỏng, không giải nén được": "The site's compressed answer is broken",
+    "Trang nén theo cách không đọc được": "The site compresses its answer in a way not read here",
+    "Địa chỉ không trả về trang web": "Not a web page",
+    "Dữ liệu nền tảng trả về hỏng, không đọc được": "The platform's answer is broken",
+    "Nền tảng mạng xã hội không trả lời hoặc từ chối yêu cầu": (
+        "The social network does not answer or refuses the request"
+    ),
+    "Trang danh sách tin, không phải một bài": "A list of news, not an article",
+    "Không tìm thấy nội dung bài": "No article text found",
+    "Không tìm thấy tiêu đề bài": "No article title found",
+    "Bài quá ngắn": "The article is too short",
+    "Trang quá nặng: trích xuất bài quá thời gian cho phép": (
+        "The page is too heavy: extracting its article took longer than allowed"
+    ),
+    "Tiến trình trích xuất bài bị dừng đột ngột (có thể do thiếu bộ nhớ)": (
+        "The extraction process stopped abruptly (perhaps out of memory)"
+    ),
+    "Lỗi của bộ thu thập (đã ghi vào nhật ký): sẽ thử lại ở lần sau": (
+        "A fault of the collector (logged): it is tried again next time"
+    ),
     "Trang từ chối truy cập: có thể đang chặn bộ thu thập": (
         "The site refuses access: it may be blocking the collector"
     ),

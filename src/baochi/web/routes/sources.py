@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -15,11 +16,13 @@ from baochi.collect.ssrf import inside
 from baochi.db import SourceRow
 from baochi.db.store import now
 from baochi.db.web_store import User, audit
+from baochi.phrase import Phrase
 from baochi.web.auth import EDITORS, require, web_store
 from baochi.web.exports import xlsx_response
 from baochi.web.templating import NavItem, done, render
 
 router = APIRouter(include_in_schema=False)
+_USERINFO = re.compile(r"//[^/?#]*@")
 NAV = (NavItem(40, "/sources", "Nguồn tin", EDITORS),)
 # The kinds a source is added as, by the value the form sends, with the names the form shows.
 KINDS = {
@@ -190,15 +193,19 @@ def add_source(
 ) -> Response:
     """Register a new source (feed, sitemap or page) of an outlet, audited."""
     url, outlet = url.strip(), " ".join(outlet.split())
+    shown = _USERINFO.sub("//", url)[:200]  # a password typed in the address is not repeated
     if check_url(url):
-        need = "cần http:// hoặc https://, một tên miền và cổng hợp lệ"
-        raise HTTPException(422, f"Địa chỉ «{url[:200]}» không dùng được: {need}.")
+        unusable = "Địa chỉ «{url}» không dùng được: cần http:// hoặc https://, một tên miền và "
+        unusable += "cổng hợp lệ, không kèm tên đăng nhập hay mật khẩu."
+        raise HTTPException(422, Phrase(unusable, url=shown))
     refused = inside(url, request.app.state.settings.private_networks)
     if refused:
-        why = "baochi không tải trang trong mạng nội bộ"
-        raise HTTPException(422, f"Địa chỉ «{url[:200]}» là {refused.vietnamese()}: {why}.")
+        inner = "Địa chỉ «{url}» là {what}: baochi không tải trang trong mạng nội bộ."
+        raise HTTPException(422, Phrase(inner, url=shown, what=refused.phrase()))
     if not outlet or kind not in KINDS:
-        raise HTTPException(422, "Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
+        raise HTTPException(
+            422, Phrase("Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
+        )
     spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
     added, _ = add_sources(request.app.state.store, [spec], request.app.state.settings)
     if added:
