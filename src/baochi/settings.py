@@ -143,6 +143,14 @@ class Settings:
             "tiến trình."
         ),
     )
+    extract_timeout: float = _setting(
+        30.0,
+        "Seconds an article's extraction may take; past them it fails and its process is replaced.",
+        vi=(
+            "Số giây tối đa để trích xuất một bài; quá thời gian thì bỏ bài đó và thay tiến trình "
+            "trích xuất."
+        ),
+    )
     min_article_chars: int = _setting(
         150,
         "Shortest text kept as an article; shorter pages are skipped as not articles.",

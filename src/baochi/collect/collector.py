@@ -14,9 +14,11 @@ import os
 import socket
 import time
 import uuid
+import weakref
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, TypeVar
@@ -35,7 +37,7 @@ from baochi.collect.writer import BatchWriter
 from baochi.db import SourceRow, Store
 from baochi.db.store import now
 from baochi.failures import Failure, Reject, Retry
-from baochi.records import Collected, Page
+from baochi.records import Collected, Document, Page
 from baochi.settings import Settings
 from baochi.stories import place_pending
 from baochi.vi import decode_html_bytes
@@ -91,28 +93,92 @@ def worker_name() -> str:
 
 
 def extraction_pool(settings: Settings) -> Executor:
-    """Worker processes for extraction (forkserver: safe beside threads); a thread when 0.
-
-    Every worker starts loading its models at once, while the sources are still being read.
-    """
+    """Worker processes for extraction (forkserver: safe beside threads); a thread when 0."""
     if settings.extract_workers <= 0:
-        pool: Executor = ThreadPoolExecutor(1, thread_name_prefix="baochi-extract")
-    else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["baochi.collect.forkserver"])
-        pool = ProcessPoolExecutor(
-            settings.extract_workers,
-            mp_context=context,
-            initializer=exit_with,
-            initargs=(os.getpid(),),
-        )
-    for _ in range(max(1, settings.extract_workers)):
-        pool.submit(pipeline.warm, settings)
-    return pool
+        return ThreadPoolExecutor(1, thread_name_prefix="baochi-extract")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["baochi.collect.forkserver"])
+    return ProcessPoolExecutor(
+        settings.extract_workers,
+        mp_context=context,
+        initializer=exit_with,
+        initargs=(os.getpid(),),
+    )
+
+
+class Extraction:
+    """Articles extracted in the pool, each within `extract_timeout` seconds of its start.
+
+    A process pool cannot replace one process: one that dies (an OOM kill) breaks the pool, and
+    one that overruns cannot be stopped alone. Either way the pool is replaced whole; the article
+    at fault fails, and those that went down with it go again on the new pool.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # One article per worker, so its time runs from its start, not from its place in a queue.
+        self._turns = asyncio.Semaphore(max(1, settings.extract_workers))
+        self._stopped: weakref.WeakSet[Executor] = weakref.WeakSet()  # killed for an overrun
+        self._start()
+
+    def _start(self) -> None:
+        """A new pool whose workers load their models at once, while sources are still read."""
+        self.pool = extraction_pool(self.settings)
+        workers = max(1, self.settings.extract_workers)
+        self._warming = [self.pool.submit(pipeline.warm, self.settings) for _ in range(workers)]
+
+    async def process(self, page: Page) -> Document:
+        """The page as a Document; Reject past the time limit, Retry when its worker died."""
+        limit = self.settings.extract_timeout
+        async with self._turns:
+            for _ in range(2):  # once more when the pool ended through no fault of this page
+                # The time runs once the workers are ready, not while they load their models.
+                await asyncio.gather(
+                    *map(asyncio.wrap_future, self._warming), return_exceptions=True
+                )
+                pool = self.pool
+                try:
+                    work = asyncio.get_running_loop().run_in_executor(
+                        pool, pipeline.process, page, self.settings
+                    )
+                except BrokenProcessPool:  # it died idle, before this page reached it
+                    self._replace(pool)
+                    continue
+                try:
+                    return await asyncio.wait_for(work, limit)
+                except TimeoutError:
+                    self._replace(pool, overrun=True)
+                    raise Reject("extract_timeout", f"no article after {limit:g} s") from None
+                except BrokenProcessPool:
+                    if pool not in self._stopped:  # it died with this page in it
+                        self._replace(pool)
+                        raise Retry("extract_crashed", "its extraction process died") from None
+        raise Retry("extract_crashed", "the extraction processes keep dying")
+
+    def _replace(self, pool: Executor, overrun: bool = False) -> None:
+        """A new pool in place of `pool` (once, whoever notices first), its workers killed."""
+        if pool is not self.pool:
+            return
+        why = "an article overran its time" if overrun else "a worker died"
+        log.warning("replacing the extraction processes: %s", why)
+        if overrun:
+            self._stopped.add(pool)
+        if isinstance(pool, ProcessPoolExecutor):
+            for worker in pool._processes.values():  # Python 3.14 has pool.kill_workers()
+                worker.kill()
+        pool.shutdown(wait=False)  # a thread cannot be killed: it ends its article alone
+        self._start()
+
+    def close(self) -> None:
+        self.pool.shutdown(cancel_futures=True)
 
 
 class Collector:
-    """Runs collection passes over a store with one fetcher, one writer and one extraction pool."""
+    """Runs collection passes over a store with one fetcher, one writer and one extraction pool.
+
+    The fetcher lives as long as the collector, so robots.txt is read once per `robots_ttl`,
+    not once per pass; close the collector with `await close()` in the loop that ran it.
+    """
 
     def __init__(
         self,
@@ -125,17 +191,19 @@ class Collector:
         self.store = store
         self.stays = stays  # a long-running worker: announced, so others may hand hosts to it
         self.settings = settings
-        self.transport = transport
         self.progress = progress
         self.owner = worker_name()
+        self.fetcher = Fetcher(settings, transport)
         self.writer = ThreadPoolExecutor(1, thread_name_prefix="baochi-writer")
         self.batches = BatchWriter(store, self.writer)
-        self.pool = extraction_pool(settings)
+        self.extraction = Extraction(settings)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Awaited in the loop of the passes: the fetcher's connections belong to it."""
         if self.stays:
-            self.writer.submit(self.store.leave, self.owner).result()
-        self.pool.shutdown(cancel_futures=True)
+            await self._write(self.store.leave, self.owner)
+        await self.fetcher.aclose()
+        await asyncio.get_running_loop().run_in_executor(None, self.extraction.close)
         self.writer.shutdown()
 
     async def _write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -159,13 +227,12 @@ class Collector:
         held: dict[str, _Host] = {}
         polled: set[str] = set()  # once per pass, even when `when` lies ahead of their next poll
         reports: list[SourceReport] = []
-        fetcher = Fetcher(self.settings, self.transport)
         tending = asyncio.create_task(self._tend(held))
         try:
             while claimed or held:
                 for name in claimed:
                     host = held[name] = _Host(self.settings.host_concurrency)
-                    host.task = asyncio.create_task(self._host(fetcher, name, when, host))
+                    host.task = asyncio.create_task(self._host(name, when, host))
                 tasks = {host.task: name for name, host in held.items()}
                 done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
@@ -178,7 +245,6 @@ class Collector:
             for host in held.values():
                 host.task.cancel()
             await asyncio.gather(*(host.task for host in held.values()), return_exceptions=True)
-            await fetcher.aclose()
         return Summary(reports, time.monotonic() - started)
 
     async def _claim(self, when: dt.datetime, polled: Collection[str] = ()) -> list[str]:
@@ -200,15 +266,12 @@ class Collector:
         """Workers seen since then are alive: a dead one is forgotten when its leases would be."""
         return now() - dt.timedelta(seconds=self.settings.lease_seconds)
 
-    async def _host(
-        self, fetcher: Fetcher, name: str, when: dt.datetime, host: _Host
-    ) -> list[SourceReport]:
+    async def _host(self, name: str, when: dt.datetime, host: _Host) -> list[SourceReport]:
         """Poll the host's due sources, then give the host back at once."""
         try:
             due = await self._write(self.store.sources, due_before=when, on_hosts=[name])
             claimed: set[str] = set()  # links one of these polls fetches: the others skip them
-            polls = (self._poll(fetcher, s, host, claimed) for s in due)
-            return list(await asyncio.gather(*polls))
+            return list(await asyncio.gather(*(self._poll(s, host, claimed) for s in due)))
         finally:
             await self._write(self.store.release_hosts, self.owner, [name])
 
@@ -232,70 +295,69 @@ class Collector:
             for name in handing:
                 held[name].stop.set()
 
-    async def _poll(
-        self, fetcher: Fetcher, source: SourceRow, host: _Host, claimed: set[str]
-    ) -> SourceReport:
+    async def _poll(self, source: SourceRow, host: _Host, claimed: set[str]) -> SourceReport:
         """Read a source's listing and fetch its new links, except those that another source of
         the host, polled at the same time, has claimed (a home feed and a section feed list the
-        same new articles)."""
+        same new articles). Whatever goes wrong is this source's failure, not the pass's."""
         report = SourceReport(source.id, source.url, source.outlet)
         started = now()
         clock = time.monotonic()
         page: Page | None = None
         try:
-            page = await fetcher.fetch(source.url, "source", source.etag, source.last_modified)
-            links = [] if page.status == 304 else await self._links(fetcher, source, page)
-        except Failure as exc:
-            report.error = str(exc)
+            page = await self.fetcher.fetch(source.url, "source", source.etag, source.last_modified)
+            links = [] if page.status == 304 else await self._links(source, page)
+            urls = list(dict.fromkeys(link.url for link in links))
+            settled = await self._write(self.store.settled_urls, urls)
+            # Links past the cap are new all the same: a backlog is no reason to poll less often.
+            fresh = [link for link in _unique(links) if link.url not in settled]
+            cap = self.settings.max_articles_per_source
+            taken = [link for link in fresh[:cap] if link.url not in claimed]
+            claimed.update(link.url for link in taken)
+            report.links = len(urls)
+            await asyncio.gather(*(self._article(source, link, report, host) for link in taken))
+            if report.handed_over:
+                # Due again with the listing unread: the next worker skips what is settled.
+                state = handed_over(
+                    source.poll_interval, source.etag, source.last_modified, now(), self.settings
+                )
+            else:
+                validators = (page.etag or source.etag, page.last_modified or source.last_modified)
+                if len(fresh) > cap:  # the next poll reads the rest: no 304 may hide it
+                    validators = ("", "")
+                state = after_success(
+                    source.poll_interval,
+                    len(fresh),
+                    len(settled),
+                    *validators,
+                    now(),
+                    self.settings,
+                )
+            await self._write(self.store.update_source, source.id, **state)
+            # Articles collected through another source of the site keep this one alive too.
+            newest = max((at for at in settled.values() if at is not None), default=None)
+            if newest and (source.last_article_at is None or newest > source.last_article_at):
+                await self._write(self.store.listed_article, source.id, newest)
+            outcome = "not_modified" if page.status == 304 else "ok"
+            await self._attempt(source, started, clock, page, outcome, "", len(fresh), len(settled))
+        except Exception as exc:
+            failure = _failure(exc, source.url)
+            report.error = str(failure)
             await self._write(
                 self.store.update_source,
                 source.id,
                 **after_failure(
                     source.poll_interval,
                     source.consecutive_failures,
-                    str(exc),
+                    str(failure),
                     now(),
                     self.settings,
-                    exc.wait if isinstance(exc, Retry) else 0.0,
+                    failure.wait if isinstance(failure, Retry) else 0.0,
                 ),
             )
-            await self._attempt(source, started, clock, page, exc.outcome, str(exc))
-            return report
-        urls = list(dict.fromkeys(link.url for link in links))
-        settled = await self._write(self.store.settled_urls, urls)
-        fresh = [link for link in _unique(links) if link.url not in settled]
-        fresh = fresh[: self.settings.max_articles_per_source]
-        taken = [link for link in fresh if link.url not in claimed]
-        claimed.update(link.url for link in taken)
-        report.links = len(urls)
-        await asyncio.gather(
-            *(self._article(fetcher, source, link, report, host) for link in taken)
-        )
-        if report.handed_over:
-            # Due again with the listing unread: the next worker skips what is settled.
-            state = handed_over(
-                source.poll_interval, source.etag, source.last_modified, now(), self.settings
-            )
-        else:
-            state = after_success(
-                source.poll_interval,
-                len(fresh),
-                len(urls) - len(fresh),
-                page.etag or source.etag,
-                page.last_modified or source.last_modified,
-                now(),
-                self.settings,
-            )
-        await self._write(self.store.update_source, source.id, **state)
-        # Articles collected through another source of the site keep this one alive too.
-        newest = max((at for at in settled.values() if at is not None), default=None)
-        if newest and (source.last_article_at is None or newest > source.last_article_at):
-            await self._write(self.store.listed_article, source.id, newest)
-        outcome = "not_modified" if page.status == 304 else "ok"
-        await self._attempt(source, started, clock, page, outcome, "", len(fresh), len(settled))
+            await self._attempt(source, started, clock, page, failure.outcome, str(failure))
         return report
 
-    async def _links(self, fetcher: Fetcher, source: SourceRow, page: Page) -> list[Link]:
+    async def _links(self, source: SourceRow, page: Page) -> list[Link]:
         """Article links of a source document, following a sitemap index one level down."""
         listing = self._read_listing(source.kind, page)
         if source.kind == "auto" and listing.kind != "page":
@@ -305,10 +367,13 @@ class Collector:
         links = list(listing.links)
         for child in listing.children[:MAX_CHILD_SITEMAPS]:
             try:
-                child_page = await fetcher.fetch(child, "source")
+                child_page = await self.fetcher.fetch(child, "source")
                 links.extend(self._read_listing("sitemap", child_page).links)
-            except Failure as exc:
-                await self._attempt(source, now(), time.monotonic(), None, exc.outcome, str(exc))
+            except Exception as exc:
+                failure = _failure(exc, child)
+                await self._attempt(
+                    source, now(), time.monotonic(), None, failure.outcome, str(failure)
+                )
         links = [replace(link, url=article_address(link.url)) for link in links]
         # Newest first, so a capped poll takes the latest news.
         epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -326,22 +391,21 @@ class Collector:
         return Listing("page", parse_page(html, page.final_url))
 
     async def _article(
-        self, fetcher: Fetcher, source: SourceRow, link: Link, report: SourceReport, host: _Host
+        self, source: SourceRow, link: Link, report: SourceReport, host: _Host
     ) -> None:
         """Fetch, extract and store one article; every outcome is counted with its reason.
 
         An article waits for a turn of its host, so one that has not started when the host is
         handed over is left, unsettled, to the next worker.
         """
-        loop = asyncio.get_running_loop()
         try:
             async with host.turns:
                 if host.stop.is_set():
                     report.handed_over += 1
                     return
-                page = await fetcher.fetch(link.url, "article")
+                page = await self.fetcher.fetch(link.url, "article")
             report.fetched += 1
-            document = await loop.run_in_executor(self.pool, pipeline.process, page, self.settings)
+            document = await self.extraction.process(page)
             status, _ = await self.batches.save(
                 Collected(
                     document,
@@ -353,15 +417,17 @@ class Collector:
             )
             report.new += status == "stored"
             report.duplicate += status == "duplicate"
-        except Failure as exc:
-            report.reasons[exc.reason] += 1
-            if isinstance(exc, Retry):
+        except Exception as exc:
+            failure = _failure(exc, link.url)
+            report.reasons[failure.reason] += 1
+            if isinstance(failure, Retry):
                 report.failed += 1
                 status = "failed"
             else:
                 report.skipped += 1
-                status = "rejected" if isinstance(exc, Reject) else "skipped"
-            await self._write(self.store.mark_urls, [link.url], status, str(exc)[:500], source.id)
+                status = "rejected" if isinstance(failure, Reject) else "skipped"
+            reason = str(failure)[:500]
+            await self._write(self.store.mark_urls, [link.url], status, reason, source.id)
         if self.progress is not None:
             self.progress(1)
 
@@ -391,6 +457,16 @@ class Collector:
         )
 
 
+def _failure(exc: Exception, where: str) -> Failure:
+    """A Failure as it is; any other exception is a bug met at `where`: logged with its
+    traceback and failed as transient, so an article is tried again a few times at most and a
+    source backs off, while the rest of the pass goes on."""
+    if isinstance(exc, Failure):
+        return exc
+    log.error("unexpected error at %s", where, exc_info=exc)
+    return Retry("internal", f"{type(exc).__name__}: {exc}")
+
+
 def _unique(links: list[Link]) -> list[Link]:
     """The first occurrence of each URL."""
     seen: dict[str, Link] = {}
@@ -407,8 +483,12 @@ def collect_once(
     when: dt.datetime | None = None,
 ) -> Summary:
     """One pass over the sources due at `when` (default now), from synchronous code."""
-    collector = Collector(store, settings, transport, progress)
-    try:
-        return asyncio.run(collector.run_once(when))
-    finally:
-        collector.close()
+
+    async def once() -> Summary:
+        collector = Collector(store, settings, transport, progress)
+        try:
+            return await collector.run_once(when)
+        finally:
+            await collector.close()
+
+    return asyncio.run(once())

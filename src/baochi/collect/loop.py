@@ -47,4 +47,4 @@ async def collect_forever(store: Store, settings: Settings) -> None:
                 log.exception("story placement failed; retrying after the next pass")
             await asyncio.sleep(seconds_until_due(store))
     finally:
-        await asyncio.get_running_loop().run_in_executor(None, collector.close)
+        await collector.close()
