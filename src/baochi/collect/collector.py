@@ -11,10 +11,11 @@ import datetime as dt
 import logging
 import multiprocessing
 import os
+import signal
 import socket
+import threading
 import time
 import uuid
-import weakref
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -106,19 +107,42 @@ def extraction_pool(settings: Settings) -> Executor:
     )
 
 
-class Extraction:
-    """Articles extracted in the pool, each within `extract_timeout` seconds of its start.
+class _Overran(BaseException):
+    """The alarm of an article past its time: no `except Exception` in a library swallows it."""
 
-    A process pool cannot replace one process: one that dies (an OOM kill) breaks the pool, and
-    one that overruns cannot be stopped alone. Either way the pool is replaced whole; the article
-    at fault fails, and those that went down with it go again on the new pool.
+
+def _extract_within(page: Page, settings: Settings) -> Document:
+    """pipeline.process, stopped by an alarm `extract_timeout` seconds after the article's start
+    in its worker (not its wait in the queue); a thread (extract_workers 0) runs to its end."""
+    if threading.current_thread() is not threading.main_thread():
+        return pipeline.process(page, settings)
+
+    def overrun(signum: int, frame: object) -> None:
+        raise _Overran
+
+    previous = signal.signal(signal.SIGALRM, overrun)
+    signal.setitimer(signal.ITIMER_REAL, settings.extract_timeout)
+    try:
+        try:
+            return pipeline.process(page, settings)
+        finally:  # an alarm ringing just before this is caught below all the same
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    except _Overran:
+        limit = settings.extract_timeout
+        raise Reject("extract_timeout", f"no article after {limit:g} s") from None
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+
+
+class Extraction:
+    """Articles extracted in the pool, each stopped in its worker past `extract_timeout`.
+
+    A worker that dies (an OOM kill) breaks a process pool whole, failing every article in it:
+    the pool is replaced and they go again once; an article that breaks the new pool too fails.
     """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        # One article per worker, so its time runs from its start, not from its place in a queue.
-        self._turns = asyncio.Semaphore(max(1, settings.extract_workers))
-        self._stopped: weakref.WeakSet[Executor] = weakref.WeakSet()  # killed for an overrun
         self._start()
 
     def _start(self) -> None:
@@ -129,45 +153,23 @@ class Extraction:
 
     async def process(self, page: Page) -> Document:
         """The page as a Document; Reject past the time limit, Retry when its worker died."""
-        limit = self.settings.extract_timeout
-        async with self._turns:
-            for _ in range(2):  # once more when the pool ended through no fault of this page
-                # The time runs once the workers are ready, not while they load their models.
-                await asyncio.gather(
-                    *map(asyncio.wrap_future, self._warming), return_exceptions=True
-                )
-                pool = self.pool
-                try:
-                    work = asyncio.get_running_loop().run_in_executor(
-                        pool, pipeline.process, page, self.settings
-                    )
-                except BrokenProcessPool:  # it died idle, before this page reached it
-                    self._replace(pool)
-                    continue
-                try:
-                    return await asyncio.wait_for(work, limit)
-                except TimeoutError:
-                    self._replace(pool, overrun=True)
-                    raise Reject("extract_timeout", f"no article after {limit:g} s") from None
-                except BrokenProcessPool:
-                    if pool not in self._stopped:  # it died with this page in it
-                        self._replace(pool)
-                        raise Retry("extract_crashed", "its extraction process died") from None
-        raise Retry("extract_crashed", "the extraction processes keep dying")
+        for _ in range(2):
+            # An article's time runs once the workers are ready, not while they load models.
+            await asyncio.gather(*map(asyncio.wrap_future, self._warming), return_exceptions=True)
+            pool = self.pool
+            try:
+                loop = asyncio.get_running_loop()
+                return await loop.run_in_executor(pool, _extract_within, page, self.settings)
+            except BrokenProcessPool:
+                self._replace(pool)
+        raise Retry("extract_crashed", "its extraction process died twice")
 
-    def _replace(self, pool: Executor, overrun: bool = False) -> None:
-        """A new pool in place of `pool` (once, whoever notices first), its workers killed."""
-        if pool is not self.pool:
-            return
-        why = "an article overran its time" if overrun else "a worker died"
-        log.warning("replacing the extraction processes: %s", why)
-        if overrun:
-            self._stopped.add(pool)
-        if isinstance(pool, ProcessPoolExecutor):
-            for worker in pool._processes.values():  # Python 3.14 has pool.kill_workers()
-                worker.kill()
-        pool.shutdown(wait=False)  # a thread cannot be killed: it ends its article alone
-        self._start()
+    def _replace(self, pool: Executor) -> None:
+        """A new pool in place of `pool`, once, whichever of its articles notices first."""
+        if pool is self.pool:
+            log.warning("replacing the extraction processes: one died")
+            pool.shutdown(wait=False)
+            self._start()
 
     def close(self) -> None:
         self.pool.shutdown(cancel_futures=True)
