@@ -246,6 +246,30 @@ def test_locked_user_loses_their_session_at_once(client_as, people, web) -> None
     assert "user.change" in actions
 
 
+def test_changing_my_password_signs_out_my_other_browsers_not_this_one(client_as) -> None:
+    """Whoever holds a session taken with the old password loses it when the password changes."""
+    here, elsewhere = client_as("analyst"), client_as("analyst")
+    form = {"current_password": PASSWORD, "new_password": "mat-khau-moi-2026", "csrf": csrf(here)}
+    assert "Đã đổi mật khẩu." in here.post("/account/password", data=form).text
+    assert here.get("/account", follow_redirects=False).status_code == 200
+    assert elsewhere.get("/account", follow_redirects=False).status_code == 303
+
+
+def test_the_way_back_from_a_refusal_never_leaves_the_site(client_as) -> None:
+    """A Referer of this host whose path a browser reads as another host ("//evil.example",
+    "/\\evil.example") gives no way back, where it gave a link off the site."""
+    analyst = client_as("analyst")
+    for path in ("//evil.example/x", "/\\evil.example/x", "/search?q=a"):
+        page = analyst.post(
+            "/cases/999999/action",
+            data={"action": "note", "csrf": csrf(analyst)},
+            headers={"referer": f"http://testserver{path}"},
+        )
+        assert page.status_code == 404
+        backs = re.findall(r'href="([^"]*)"[^>]*>\s*←', page.text)
+        assert backs == ([html.escape(path)] if path.startswith("/search") else []), path
+
+
 def test_api_tokens_are_hashed_work_and_can_be_revoked(client_as, app, web, people) -> None:
     client = client_as("analyst")
     page = client.post("/account/tokens", data={"name": "báo cáo tự động", "csrf": csrf(client)})

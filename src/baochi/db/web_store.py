@@ -345,12 +345,14 @@ class WebStore:
         csrf = values.pop("csrf")
         return User(**values), csrf
 
-    def end_sessions(self, token_hash: str | None = None, user_id: int | None = None) -> None:
-        """Sign out one browser, or every browser of a user."""
+    def end_sessions(
+        self, token_hash: str | None = None, user_id: int | None = None, but: str = ""
+    ) -> None:
+        """Sign out one browser, or every browser of a user but the one whose hash is `but`."""
         where = (
             web_sessions.c.token_hash == token_hash
             if token_hash is not None
-            else web_sessions.c.user_id == user_id
+            else (web_sessions.c.user_id == user_id) & (web_sessions.c.token_hash != but)
         )
         with self.engine.begin() as conn:
             conn.execute(delete(web_sessions).where(where))

@@ -149,9 +149,11 @@ def here(request: Request) -> str:
 
 
 def came_from(request: Request) -> str:
-    """The page of ours the request came from (its Referer), or "" if none or another site's."""
+    """The page of ours the request came from (its Referer), or "" if none or another site's
+    (a path "//evil.example/x" or "/\\evil.example" is another site's to a browser)."""
     referer = urlsplit(request.headers.get("referer", ""))
-    if referer.netloc != request.url.netloc or not referer.path.startswith("/"):
+    path = referer.path
+    if referer.netloc != request.url.netloc or not path.startswith("/") or path[1:2] in ("/", "\\"):
         return ""
     return referer.path + (f"?{referer.query}" if referer.query else "")
 

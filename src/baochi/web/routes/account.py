@@ -10,7 +10,14 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import User, audit
-from baochi.web.auth import hash_password, require, secret_digest, verify_password, web_store
+from baochi.web.auth import (
+    SESSION_COOKIE,
+    hash_password,
+    require,
+    secret_digest,
+    verify_password,
+    web_store,
+)
 from baochi.web.templating import render
 from baochi.web.users import MIN_PASSWORD
 
@@ -85,5 +92,8 @@ def change_password(
         message = f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự."
         return account_page(request, user, message=message, status=422)
     web.update_user(user.id, password_hash=hash_password(new))
+    # Whoever signed in elsewhere with the old password is signed out; this browser stays.
+    this = request.cookies.get(SESSION_COOKIE, "")
+    web.end_sessions(user_id=user.id, but=secret_digest(this) if this else "")
     audit(web, user, "user.password", f"user:{user.id}")
     return account_page(request, user, message="Đã đổi mật khẩu.")
