@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
@@ -322,13 +323,8 @@ def test_a_file_the_import_cannot_read_is_said_in_the_pages_language(client_as, 
     token = csrf(analyst, "/social")
 
     def said(name: str, data: bytes, preset: str = "facebook-export") -> list[str]:
-        files = {"file": (name, data, "application/json")}
-        page = analyst.post("/social/import", data={"csrf": token, "preset": preset}, files=files)
-        assert page.status_code == 422, name
-        result = re.search(r'id="import-result">(.*?)</div>', page.text, re.S)
-        assert result is not None, page.text[:300]
-        lines = [" ".join(html.unescape(t).split()) for t in re.split(r"<[^>]+>", result[1])]
-        return [line for line in lines if line and not line.startswith(name)]
+        lines = _refused(analyst, token, (name, data, "application/json"), preset)
+        return [line for line in lines if not line.startswith(name)]
 
     entries = [{"timestamp": "hôm qua", "data": [{"post": "x"}]}, ["không phải một mục"]]
     shown = [
@@ -416,13 +412,8 @@ def test_an_export_s_bad_rows_are_said_in_the_pages_language(store, client_as, l
     token = csrf(analyst, "/social")
 
     def said(name: str, data: bytes, preset: str = "listening") -> list[str]:
-        files = {"file": (name, data, "text/csv")}
-        page = analyst.post("/social/import", data={"csrf": token, "preset": preset}, files=files)
-        assert page.status_code == 422, name
-        result = re.search(r'id="import-result">(.*?)</div>', page.text, re.S)
-        assert result is not None, page.text[:300]
-        lines = [" ".join(html.unescape(t).split()) for t in re.split(r"<[^>]+>", result[1])]
-        return [line.removeprefix(f"{name}: ") for line in lines if line]
+        lines = _refused(analyst, token, (name, data, "text/csv"), preset)
+        return [line.removeprefix(f"{name}: ") for line in lines]
 
     ahead = (NOW + dt.timedelta(days=20)).strftime("%d/%m/%Y %H:%M")
     shown = [
@@ -594,3 +585,17 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     assert shown.text.count('class="list-group-item') == min(len(negative), 100) > 0
     book = load_workbook(io.BytesIO(leader.get("/social/export.xlsx?sentiment=negative").content))
     assert {r[6] for r in list(book.active.iter_rows(values_only=True))[1:]} == {"tiêu cực"}
+
+
+def _refused(
+    client: TestClient, token: str, file: tuple[str, bytes, str], preset: str
+) -> list[str]:
+    """The lines of an import's refusal (422) as the page shows them, each without its tags."""
+    page = client.post(
+        "/social/import", data={"csrf": token, "preset": preset}, files={"file": file}
+    )
+    assert page.status_code == 422, file[0]
+    result = re.search(r'id="import-result">(.*?)</div>', page.text, re.S)
+    assert result is not None, page.text[:300]
+    lines = [" ".join(html.unescape(t).split()) for t in re.split(r"<[^>]+>", result[1])]
+    return [line for line in lines if line]
