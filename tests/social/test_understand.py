@@ -213,6 +213,42 @@ def test_a_facebook_export_is_read_with_its_latin1_escapes(tmp_path: Path):
     assert written(report) == [(2, "không có nội dung bài đăng hay bình luận")]
 
 
+def test_a_platform_id_is_one_post_s_only(tmp_path: Path):
+    """Two rows of one id in a file: the second is a bad row, not a silent overwrite of the
+    first; a spreadsheet's number id reads as its digits, one it rounded (19 digits) is refused
+    (two posts would have merged), as is a BOM-led or absurdly nested Facebook export's fault."""
+    fields = FieldMap.parse(PRESETS["listening"])
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Nội dung", "Thời gian", "Bài gốc"])
+    sheet.append([42.0, "Đường Láng ngập sâu sau mưa", "01/03/2017 08:00", None])
+    sheet.append(["43", "Nước đã rút ở Đường Láng", "01/03/2017 09:00", 42.0])
+    sheet.append([1.234567890123457e18, "Phố Huế tắc đường", "01/03/2017 09:30", None])
+    sheet.append(["42", "Một bài khác cùng mã", "01/03/2017 10:00", None])
+    path = tmp_path / "nghe.xlsx"
+    book.save(path)
+    report = read_table(path, "facebook", fields)
+    assert [(i.external_id, i.parent) for i in report.items] == [("42", ""), ("43", "42")]
+    assert written(report) == [
+        (4, "cột 'ID': mã 1.234567890123457e+18 đã bị bảng tính làm tròn: định dạng cột là Văn"
+            " bản rồi xuất lại"),
+        (5, "cột 'ID': trùng mã với dòng 2"),
+    ]  # fmt: skip
+    export = [
+        {"timestamp": 1488340800, "data": [{"post": "Hồ Gươm sáng nay"}]},
+        {"timestamp": 1488340900, "data": [{"post": {"text": "không phải chữ"}}]},
+    ]
+    bom = tmp_path / "your_posts_1.json"
+    bom.write_bytes("\ufeff".encode() + json.dumps(export).encode())
+    report = read_facebook_export(bom)
+    assert [i.text for i in report.items] == ["Hồ Gươm sáng nay"]
+    assert written(report) == [(2, "không có nội dung bài đăng hay bình luận")]
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(ValueError, match=r"^không phải tệp JSON: lồng quá sâu$"):
+        read_facebook_export(deep)
+
+
 def test_tokens_are_encrypted_at_rest(settings: Settings):
     sealed = encrypt("EAAG-secret", settings)
     assert sealed.startswith("enc:") and "EAAG-secret" not in sealed

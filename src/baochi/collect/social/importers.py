@@ -187,6 +187,7 @@ def read_table(
             Phrase(lacking, n=len(missing), row=header_row, wanted=wanted, named=named)
         )
     report = ImportReport()
+    first: dict[str, int] = {}  # the row each platform id was first seen on
     for number, row in rows:
         report.rows += 1
         if not excel and (misshapen := _misshapen(row)):
@@ -197,6 +198,8 @@ def read_table(
             row.setdefault("Kind", "comment")
         try:
             item = item_of(row, fields, platform)
+            if (seen := first.setdefault(item.external_id, number)) != number:
+                raise RowError(fields.fields["id"], Phrase("trùng mã với dòng {row}", row=seen))
             report.items.append(_not_ahead(item, latest, fields.fields["published_at"]))
         except RowError as exc:
             report.errors.append((number, phrase_of(exc)))
@@ -255,7 +258,9 @@ def read_facebook_export(
     """Facebook's JSON export: posts (`your_posts…json`) or comments (`comments…json`)."""
     data = _read(path)
     try:
-        payload = json.loads(data.decode("utf-8"))
+        payload = json.loads(data.decode("utf-8-sig"))  # a BOM, as some editors save it
+    except RecursionError as exc:  # brackets nested deeper than any export writes
+        raise ValueError(Phrase("không phải tệp JSON: lồng quá sâu")) from exc
     except json.JSONDecodeError as exc:
         where = "không phải tệp JSON (lỗi ở dòng {line}, cột {column})"
         raise ValueError(Phrase(where, line=exc.lineno, column=exc.colno)) from exc
@@ -290,11 +295,12 @@ def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
         raise RowError("timestamp", Phrase("trống"))
     text, kind, author = "", "post", page
     for data in entry.get("data") or []:
-        if "post" in data:
-            text = str(data["post"])
+        if isinstance(data.get("post"), str):
+            text = data["post"]
         elif "comment" in data:
             comment = data["comment"]
-            text, kind = str(comment.get("comment", "")), "comment"
+            said = comment.get("comment")
+            text, kind = (said if isinstance(said, str) else ""), "comment"
             author = str(comment.get("author") or author)
     if not text.strip():
         raise ValueError(Phrase("không có nội dung bài đăng hay bình luận"))

@@ -44,6 +44,9 @@ MAX_TEXT = 100_000
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
 
+SPREADSHEET_DIGITS = 15  # of a number that a spreadsheet keeps exactly
+
+
 class RowError(ValueError):
     """One field of one record is missing or unreadable, named by the column (or path) it was
     read from: the person who made the file knows "Thời gian", not `published_at`. Its argument
@@ -122,14 +125,26 @@ def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") ->
     shared = links if isinstance(links, list) else _URL.findall(str(links or "") or text)
     return SocialItem(
         platform,
-        str(raw["id"]).strip(),
+        _platform_id(raw["id"], column["id"]),
         kind,
         text,
         published,
         url=url,
         title=str(raw["title"] or ""),
         author=str(raw["author"] or ""),
-        parent=str(raw["parent"] or ""),
+        parent=_platform_id(raw["parent"], column["parent"]),
         links=tuple(str(u) for u in shared),
         **counts,
     )
+
+
+def _platform_id(value: Any, column: str) -> str:
+    """A platform's id as text; one a spreadsheet holds as a number (42.0) as its digits, but
+    one past 15 digits it has rounded (1.234567890123457e+18) is refused: it would merge with
+    another post's."""
+    if isinstance(value, float):
+        if not value.is_integer() or abs(value) >= 10**SPREADSHEET_DIGITS:
+            rounded = "mã {value!r} đã bị bảng tính làm tròn: định dạng cột là Văn bản rồi xuất lại"
+            raise RowError(column, Phrase(rounded, value=value))
+        value = int(value)
+    return str(value or "").strip()
