@@ -153,3 +153,23 @@ def test_every_import_page_says_why_a_file_cannot_be_read_in_its_language(
             " tính Excel (.xlsx) hợp lệ",
         ]
     )
+
+
+def test_a_workbook_whose_styles_openpyxl_cannot_parse_is_refused_in_words(client_as) -> None:
+    from tests.registry.test_hostile_files import STYLES, TABLE, raw_xlsx
+
+    empty_fill = STYLES.replace('<fill><patternFill patternType="none"/></fill>', "<fill/>")
+    assert empty_fill != STYLES
+    data = raw_xlsx(TABLE, styles=empty_fill)  # openpyxl raises TypeError on the empty <fill/>
+    not_excel = r"^không đọc được tệp Excel: tệp không phải bảng tính Excel \(\.xlsx\) hợp lệ$"
+    with pytest.raises(ValueError, match=not_excel):
+        tables.workbook(data)
+    admin = client_as("admin")
+    token = csrf(admin)
+    for page, path in (("registry", "/registry/import"), ("targets", "/targets/import")):
+        answer = admin.post(path, data={"csrf": token}, files={"file": ("so.xlsx", data, "x")})
+        assert answer.status_code < 500, path
+        said = SAID[page].search(answer.text)
+        assert said and unescape(said.group(1)).endswith(
+            "không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ"
+        ), path

@@ -24,6 +24,12 @@ TITLE_ROWS = 10  # the most rows a sheet's title, period and notes take above it
 # What a workbook may unpack to: a real export of 100,000 comments is some 60 MB of XML, while a
 # few MB of repeated cells can unpack to gigabytes and hold the server for minutes.
 UNPACKED_MAX = 500 * 2**20
+# How a workbook starts, whatever its name says: a zip (.xlsx, .xlsm, an .xlsx saved as .xls) or
+# the OLE container of Excel 97-2003 (.xls), which is refused as no workbook, never read as CSV.
+ZIP_START = b"PK\x03\x04"
+OLE_START = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# What a spreadsheet takes for the start of a formula: an exported text beginning so is defused.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def header_index(head: Sequence[Sequence[Any]], named: Callable[[Any], bool]) -> int:
@@ -61,25 +67,79 @@ def csv_rows(data: bytes) -> Iterator[list[str]]:
         raise ValueError(unreadable) from exc
 
 
-def workbook(data: bytes) -> Any:
+def is_workbook(data: bytes) -> bool:
+    """Whether a file's bytes are an Excel workbook, new (a zip) or old (OLE), by its content:
+    an .xlsm, or an .xlsx someone renamed .xls, is a workbook all the same."""
+    return data.startswith((ZIP_START, OLE_START))
+
+
+def workbook(data: bytes, limit: int | None = None) -> Any:
     """An Excel file opened read-only for its values (not its formulas); ValueError saying why
-    when the bytes are no workbook (a renamed CSV, a truncated upload) or unpack too far."""
+    when the bytes are no workbook (a renamed CSV, a truncated upload, a styles part openpyxl
+    cannot parse) or unpack past `limit` bytes (UNPACKED_MAX unless given)."""
+    limit = UNPACKED_MAX if limit is None else limit
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
-        if unpacked <= UNPACKED_MAX:
+        if unpacked <= limit:
             return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        # openpyxl's own words are English and name its internals ("no valid workbook part")
+    except (
+        InvalidFileException,
+        zipfile.BadZipFile,
+        KeyError,
+        OSError,
+        TypeError,
+        ValueError,
+    ) as exc:
+        # openpyxl's own words are English and name its internals ("no valid workbook part"),
+        # or are a TypeError from a part it cannot parse ("expected <class '...Fill'>")
         raise ValueError(
             Phrase("không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ")
         ) from exc
     too_big = Phrase(
         "không đọc được tệp Excel: giải nén ra {size} MB, quá {limit} MB",
         size=unpacked // 2**20,
-        limit=UNPACKED_MAX // 2**20,
+        limit=limit // 2**20,
     )
     raise ValueError(too_big)
+
+
+def safe_cell(value: object) -> object:
+    """Keep a spreadsheet from reading crawled or imported text as a formula (CSV injection) in
+    every export, the register's and the web pages' alike, and drop the control characters a
+    workbook cannot hold (typed or pasted into a form, they would otherwise make the whole
+    export fail)."""
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads on the first export
+
+    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + text if text[:1] in FORMULA_START else text
+
+
+def undefused(value: Any) -> Any:
+    """A cell as it was before safe_cell defused it, so a file exported and imported back is
+    unchanged: "'=1+1" reads "=1+1"; "''=1" (typed so itself) keeps one apostrophe."""
+    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_START:
+        return value[1:]
+    return value
+
+
+def sheet_rows(sheet: Any) -> list[tuple[Any, ...]]:
+    """A read-only sheet's rows of values, each as long as its last cell that holds something,
+    without the empty rows at the end: read as the cells are stored, so that one cell at XFD1048576
+    costs one row of cells, not a million rows padded to 16,384 columns each."""
+    if hasattr(sheet, "reset_dimensions"):  # the size the sheet claims, not what it holds
+        sheet.reset_dimensions()
+    rows: list[tuple[Any, ...]] = []
+    for values in sheet.iter_rows(values_only=True):
+        end = len(values)
+        while end and values[end - 1] in (None, ""):
+            end -= 1
+        rows.append(tuple(values[:end]))
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows

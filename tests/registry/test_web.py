@@ -454,3 +454,33 @@ def test_what_is_wrong_with_a_form_or_a_file_reads_in_the_page_language(client_a
         bad += _text(done.text)
         missing = [said[english] for said in REFUSED.values() if said[english] not in bad]
         assert missing == [], english
+
+
+def test_a_workbook_named_xlsm_imports_and_exports_keep_formulas_as_text(client_as) -> None:
+    from openpyxl import Workbook
+
+    hoa = client_as("admin")
+    token = csrf(hoa, "/registry")
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "agencies"
+    sheet.append(["code", "name", "body"])
+    sheet.append(["hn-f1", '=HYPERLINK("http://127.0.0.1/x","click")', "ubnd-hn"])
+    sheet.append(["hn-f2", "@SUM(1+1)", "ubnd-hn"])
+    sheet["B2"].data_type = sheet["B3"].data_type = "s"  # text, as an import of a CSV keeps it
+    data = io.BytesIO()
+    book.save(data)
+    page = hoa.post(
+        "/registry/import",
+        data={"csrf": token},
+        files={"file": ("so-dang-ky.xlsm", data.getvalue(), "application/octet-stream")},
+    )
+    assert page.status_code == 200, page.text[:500]
+    assert "Cơ quan báo chí: thêm 2, cập nhật 0, không đổi 0" in page.text
+    exported = load_workbook(io.BytesIO(hoa.get("/registry/export.xlsx").content))["agencies"]
+    cells = [c for r in exported.iter_rows() for c in r]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    names = {c.value for c in cells if c.column == 2}
+    assert {'\'=HYPERLINK("http://127.0.0.1/x","click")', "'@SUM(1+1)"} <= names
+    csv_text = hoa.get("/registry/agencies/export.csv").text
+    assert "\nhn-f2,'@SUM(1+1)," in csv_text and "\nhn-f2,@" not in csv_text

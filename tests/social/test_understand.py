@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -249,6 +250,27 @@ def test_a_platform_id_is_one_post_s_only(tmp_path: Path):
         read_facebook_export(deep)
 
 
+def test_a_workbook_with_one_far_cell_is_read_by_the_cells_it_holds(tmp_path: Path):
+    """One cell at XFD1048576 padded every row to 16,384 cells over a million rows: minutes of
+    a server's thread (guarded here by an alarm); now the far cell's row is one bad row."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Nội dung", "Thời gian"])
+    sheet.append(["1", "Hồ Gươm sáng nay đông người", "01/03/2017 08:00"])
+    sheet["XFD1048576"] = "x"
+    path = tmp_path / "xa.xlsx"
+    book.save(path)
+    previous = signal.signal(signal.SIGALRM, _too_slow)
+    signal.alarm(60)
+    try:
+        report = read_table(path, "facebook", FieldMap.parse(PRESETS["listening"]))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert [i.external_id for i in report.items] == ["1"]
+    assert written(report) == [(1048576, "cột 'ID': trống")]
+
+
 def test_tokens_are_encrypted_at_rest(settings: Settings):
     sealed = encrypt("EAAG-secret", settings)
     assert sealed.startswith("enc:") and "EAAG-secret" not in sealed
@@ -444,3 +466,7 @@ def test_posts_and_comments_are_searched_with_the_same_language(store: Store, se
     assert {f.value: f.count for f in every.facets["kind"]} == {"post": 2, "comment": 1}
     assert {f.value: f.count for f in every.facets["platform"]} == {"facebook": 2, "youtube": 1}
     assert run_query(store, "nền_tảng:youtube NOT loại:bài_báo", limit=0).total == 1
+
+
+def _too_slow(signum: int, frame: object) -> None:
+    raise TimeoutError("still reading after a minute")

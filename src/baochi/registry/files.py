@@ -20,10 +20,15 @@ from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.phrase import Phrase, phrase_of
 from baochi.registry.model import BOOL, DATE, ENTITIES, REFS, Entity, Record
 from baochi.registry.validate import RegistryImportError, Sheet, check, known, sheet_of
-from baochi.tables import csv_rows, workbook
+from baochi.tables import csv_rows, is_workbook, safe_cell, sheet_rows, workbook
 from baochi.vi import fold
 
 Counts = dict[str, Counter[str]]
+# What a register's workbook may unpack to. A register is hundreds of rows, a few thousand at
+# most: 2,000 agencies of 40 columns are some 5 MB of sheet XML. The shared limit
+# (tables.UNPACKED_MAX, 500 MB, for the social exports of 100,000 comments) let 1 MB of repeated
+# cells unpack to 480 MB and hold an import for five minutes.
+UNPACKED_MAX = 16 * 2**20
 
 
 def entity_named(name: str) -> Entity | None:
@@ -45,15 +50,16 @@ def read_csv(data: bytes, entity: str) -> Sheet:
 
 
 def read_xlsx(data: bytes) -> list[Sheet]:
-    """Every sheet of a workbook, each named after the entity it holds."""
+    """Every sheet of a workbook, each named after the entity it holds; a workbook unpacking past
+    UNPACKED_MAX is refused unread."""
     try:
-        book = workbook(data)
+        book = workbook(data, UNPACKED_MAX)
     except ValueError as exc:
         raise RegistryImportError([phrase_of(exc)]) from exc
     sheets, errors = [], []
     for ws in book.worksheets:
-        rows = [tuple(r) for r in ws.iter_rows(values_only=True)]
-        if not any(any(c not in (None, "") for c in r) for r in rows):
+        rows = sheet_rows(ws)
+        if not any(rows):
             continue
         entity = entity_named(ws.title)
         if entity is None:
@@ -71,10 +77,16 @@ def read_xlsx(data: bytes) -> list[Sheet]:
     return sheets
 
 
+def is_excel(path: Path, data: bytes) -> bool:
+    """Whether a file is to be read as a workbook: by its content (.xlsm, an .xlsx renamed .xls,
+    an Excel 97-2003 .xls to be refused in words), or by its name when it is too short to tell."""
+    return is_workbook(data) or path.suffix.lower() in (".xlsx", ".xlsm", ".xls")
+
+
 def read_file(path: Path, entity: str | None = None) -> list[Sheet]:
-    """The sheets of an .xlsx file, or the one sheet of a .csv named after its entity."""
+    """The sheets of a workbook, or the one sheet of a .csv named after its entity."""
     data = path.read_bytes()
-    if path.suffix.lower() == ".xlsx":
+    if is_excel(path, data):
         return read_xlsx(data)
     found = ENTITIES.get(entity) if entity else entity_named(path.stem)
     if found is None:
@@ -109,7 +121,9 @@ def _cell(entity: Entity, rec: Record, name: str, dates_as_text: bool) -> Any:
         return "có" if value else "không"
     if kind == DATE and value is not None and dates_as_text:
         return value.isoformat()
-    return "" if value is None else value
+    # text a spreadsheet would run as a formula ("=HYPERLINK(…)", "+cmd|…", "@SUM(…)") is
+    # written with a leading apostrophe, which an import takes off again (validate._text)
+    return "" if value is None else safe_cell(value)
 
 
 def export_records(store: RegistryStore) -> dict[str, list[Record]]:

@@ -29,7 +29,7 @@ from baochi.registry.model import (
     Field,
     Record,
 )
-from baochi.tables import TITLE_ROWS, header_index
+from baochi.tables import TITLE_ROWS, header_index, undefused
 from baochi.vi import fold, normalize
 
 CARD_TERM_YEARS = 5
@@ -55,6 +55,9 @@ _MONTH = re.compile(r"(0?[1-9]|1[0-2])/(\d{4})")
 DONE_ON = ("completed_on", "done_on")
 # What is wrong, in words to say in any language: one problem, or a row's problems.
 Problem = Phrase | Joined
+# The most problems a refusal lists, the rest counted: a file of 10,000 bad rows (or a workbook
+# bomb) would otherwise make a page of megabytes that no one reads to the end.
+PROBLEMS_SHOWN = 50
 
 
 class RegistryImportError(ValueError):
@@ -63,6 +66,10 @@ class RegistryImportError(ValueError):
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         count = len(problems)
+        if count > PROBLEMS_SHOWN:
+            more = count - PROBLEMS_SHOWN
+            others = Phrase("và {more} lỗi khác", n=more, more=more)
+            problems = [*problems[:PROBLEMS_SHOWN], others]
         super().__init__(
             Phrase(
                 "{count} lỗi, chưa ghi gì vào sổ đăng ký:\n{errors}",
@@ -131,7 +138,7 @@ def _text(cell: Any) -> str:
         cell = int(cell)
     if isinstance(cell, dt.datetime | dt.date):
         cell = cell.isoformat()
-    return normalize(str(cell)).strip()
+    return str(undefused(normalize(str(cell)).strip()))  # as it was before an export
 
 
 def _date(cell: Any) -> dt.date | None:
@@ -394,15 +401,24 @@ def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
             errors.append((entity.name, sheet.header_row, HEADER, Joined(problems)))
             continue
         for number, cells in sheet.rows:
-            if len(cells) > len(names):  # spreadsheets pad every row to the widest, header too
-                # the cells are shifted, each under another column's name: nothing else is said
-                # of the row, as it would be said of the wrong cells
+            if len(cells) > len(names):
+                # in a CSV the cells are shifted, each under another column's name: nothing else
+                # is said of the row, as it would be said of the wrong cells; in a workbook (a
+                # sheet with a title) a cell stands right of the table
                 extra = len(cells) - len(names)
-                message = Phrase(
-                    "nhiều hơn dòng tiêu đề {extra} ô: có thể nội dung có dấu phẩy hay dấu chấm "
-                    "phẩy mà không được đặt trong ngoặc kép",
-                    n=extra,
-                    extra=extra,
+                message = (
+                    Phrase(
+                        "nhiều hơn dòng tiêu đề {extra} ô: có ô nằm bên phải cột cuối của bảng",
+                        n=extra,
+                        extra=extra,
+                    )
+                    if sheet.title
+                    else Phrase(
+                        "nhiều hơn dòng tiêu đề {extra} ô: có thể nội dung có dấu phẩy hay dấu "
+                        "chấm phẩy mà không được đặt trong ngoặc kép",
+                        n=extra,
+                        extra=extra,
+                    )
                 )
                 errors.append((entity.name, number, ROW, message))
                 continue

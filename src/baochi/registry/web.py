@@ -44,6 +44,7 @@ from baochi.registry.files import (
     entity_named,
     export_records,
     import_sheets,
+    is_excel,
     read_csv,
     read_xlsx,
     write_csv,
@@ -255,7 +256,7 @@ async def import_upload(
         if len(data) > MAX_UPLOAD:
             too_big = Phrase("tệp lớn hơn {size} MB", size=MAX_UPLOAD // 1_000_000)
             raise RegistryImportError([too_big])
-        if path.suffix.lower() == ".xlsx":
+        if is_excel(path, data):
             sheets = read_xlsx(data)
         else:
             entity = entity_named(path.stem)

@@ -14,7 +14,7 @@ from typing import Any
 from baochi.numbers import read_number
 from baochi.phrase import Phrase, phrase_of
 from baochi.targets.status import TASK_STATUSES
-from baochi.vi import fold
+from baochi.vi import fold, normalize
 
 # Which way an indicator should move, by its name in a workbook.
 DIRECTIONS = {"increase": "Tăng", "decrease": "Giảm"}
@@ -45,6 +45,17 @@ class RowsInvalid(ValueError):
         super().__init__("dữ liệu không hợp lệ:\n" + "\n".join(lines))
 
 
+# The most tasks a directive numbers: a number past it is a slip (1e20 typed for 10), and would
+# not fit the database's column.
+MAX_POSITION = 9999
+
+
+def clean(value: Any) -> str:
+    """A cell's text as registry and social imports keep it: NFC, without invisible or control
+    characters (a code "CQBC-2020\u200b" is CQBC-2020), exotic spaces made plain, trimmed."""
+    return "" if value is None else normalize(str(value)).strip()
+
+
 class _Checker:
     """Collects problems while reading fields."""
 
@@ -53,7 +64,7 @@ class _Checker:
 
     def text(self, sheet: str, row: int, item: dict[str, Any], name: str, required: bool) -> str:
         value = item.get(name)
-        text = "" if value is None else str(value).strip()
+        text = clean(value)
         if required and not text:
             self.problems.append((sheet, row, Phrase("thiếu «{field}»", field=name)))
         return text
@@ -68,7 +79,7 @@ class _Checker:
             return value.date()
         if isinstance(value, dt.date):
             return value
-        text = str(value).strip()
+        text = clean(value)
         for parse in (dt.date.fromisoformat, lambda s: dt.datetime.strptime(s, "%d/%m/%Y").date()):
             try:
                 return parse(text)
@@ -102,7 +113,7 @@ class _Checker:
     ) -> str:
         """The code of a choice written by its name (any case, with or without diacritics), as
         a workbook shows it, or by its code, as the shipped JSON does; the first when empty."""
-        value = str(item.get(name) or "").strip()
+        value = clean(item.get(name) or "")
         codes = {fold(label): code for code, label in allowed.items()} | {c: c for c in allowed}
         code = codes.get(fold(value)) if value else next(iter(allowed))
         if code is None:
@@ -147,7 +158,16 @@ def check_rows(
     positions: set[int] = set()
     for n, item in numbered("tasks", tasks):
         position = c.number("tasks", n, item, "position", True)
-        if position is not None and (position != int(position) or int(position) in positions):
+        if position is not None and not 1 <= position <= MAX_POSITION:
+            out_of_range = Phrase(
+                "«{field}» phải từ 1 đến {most}: {value}",
+                field="position",
+                most=MAX_POSITION,
+                value=f"{position:g}",
+            )
+            c.problems.append(("tasks", n, out_of_range))
+            position = None
+        elif position is not None and (position != int(position) or int(position) in positions):
             twice = Phrase("«{field}» phải là số nguyên không trùng", field="position")
             c.problems.append(("tasks", n, twice))
         positions.add(int(position or 0))
@@ -186,14 +206,26 @@ def check_rows(
                 "source": c.text("indicators", n, item, "source", False),
             }
         )
+    reported: dict[tuple[str, dt.date], int] = {}
     for n, item in numbered("reports", reports):
         code = c.text("reports", n, item, "indicator_code", True)
         if code and code not in codes:
             c.problems.append(("reports", n, Phrase("không có chỉ tiêu mã {code!r}", code=code)))
+        period_end = c.date("reports", n, item, "period_end", True)
+        if code and period_end is not None and (code, period_end) in reported:
+            twice = Phrase(
+                "chỉ tiêu {code!r} đã có báo cáo kỳ {day} ở dòng {first}",
+                code=code,
+                day=period_end.strftime("%d/%m/%Y"),
+                first=reported[code, period_end],
+            )
+            c.problems.append(("reports", n, twice))
+        elif code and period_end is not None:
+            reported[code, period_end] = n
         out.reports.append(
             {
                 "indicator_code": code,
-                "period_end": c.date("reports", n, item, "period_end", True),
+                "period_end": period_end,
                 "value": c.number("reports", n, item, "value", True),
                 "comment": c.text("reports", n, item, "comment", False),
             }

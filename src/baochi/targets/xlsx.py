@@ -16,9 +16,9 @@ from openpyxl.styles import Font
 from sqlalchemy import Engine
 
 from baochi.phrase import Phrase, phrase_of
-from baochi.tables import workbook
+from baochi.tables import TITLE_ROWS, header_index, safe_cell, sheet_rows, undefused, workbook
 from baochi.targets.board import board, save
-from baochi.targets.rows import DIRECTIONS, Problem, RowsInvalid, check_rows
+from baochi.targets.rows import DIRECTIONS, Problem, RowsInvalid, check_rows, clean
 from baochi.targets.status import LABELS, TASK_STATUSES
 from baochi.vi import fold
 
@@ -84,9 +84,8 @@ def _write(sheet: Any, columns: list[tuple[str, str]], rows: list[dict[str, Any]
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(
-            [row.get(key) for key, _ in columns] + ([row[COMPUTED]] if COMPUTED in row else [])
-        )
+        values = [row.get(key) for key, _ in columns] + ([row[COMPUTED]] if COMPUTED in row else [])
+        sheet.append([safe_cell(v) for v in values])  # a text such as "=1+1" stays a text
     for row_cells in sheet.iter_rows(min_row=2):
         for cell in row_cells:
             if isinstance(cell.value, dt.date):
@@ -145,30 +144,39 @@ def export_directive(engine: Engine, code: str, today: dt.date) -> bytes:
     return out.getvalue()
 
 
+def _heading(cell: Any) -> str:
+    """A header cell's text, cleaned, its spaces (a line break typed in it too) made one."""
+    return " ".join(clean(cell).split())
+
+
 def _read(
     sheet: Any, title: str, columns: list[tuple[str, str]]
 ) -> tuple[list[int], list[dict[str, Any]], list[Problem]]:
     """Rows as dicts keyed by field, matching headers by label or field name (any case, with or
     without diacritics), each row's number in the sheet (blank rows skipped), and a problem for
-    each header naming no column: its cells would be lost without a word."""
-    rows = sheet.iter_rows(values_only=True)
-    header = [" ".join(str(h).split()) if h is not None else "" for h in next(rows, None) or ()]
+    each header naming no column, its cells would be lost without a word, or naming one already
+    named, its cells would take the place of the first's. The header is the row among the first
+    that names most columns: a title such as "DANH SÁCH NHIỆM VỤ" above it is passed over."""
     names = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
+    table = sheet_rows(sheet)  # one far cell (XFD1048576) costs a row, not a million
+    at = header_index(table[:TITLE_ROWS], lambda cell: fold(_heading(cell)) in names)
+    header = [_heading(h) for h in (table[at] if table else ())]
     keys = [names.get(fold(h)) for h in header]
     known = ", ".join(f"«{label}»" for _, label in columns)
     not_here = "cột «{header}» không có trong trang này (các cột: {columns})"
-    unknown: list[Problem] = [
-        (title, 1, Phrase(not_here, header=h, columns=known))
-        for h, key in zip(header, keys, strict=True)
-        if h and key is None and h != COMPUTED
-    ]
+    problems: list[Problem] = []
+    for n, (h, key) in enumerate(zip(header, keys, strict=True)):
+        if h and key is None and h != COMPUTED:
+            problems.append((title, at + 1, Phrase(not_here, header=h, columns=known)))
+        elif key is not None and key in keys[:n]:
+            problems.append((title, at + 1, Phrase("cột {text!r} lặp lại", text=h)))
     numbers, found = [], []
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(table[at + 1 :], start=at + 2):
         if all(v in (None, "") for v in values):
             continue
         numbers.append(number)
-        found.append({k: v for k, v in zip(keys, values, strict=False) if k is not None})
-    return numbers, found, unknown
+        found.append({k: undefused(v) for k, v in zip(keys, values, strict=False) if k is not None})
+    return numbers, found, problems
 
 
 def _as_shown(problems: list[Problem]) -> list[Problem]:

@@ -18,6 +18,7 @@ from fastapi.responses import Response
 
 from baochi.hanoi_time import HANOI
 from baochi.numbers import vi_number
+from baochi.tables import safe_cell as safe_cell  # for the exports that import it from here
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MINUTE_FORMAT = "dd/mm/yyyy hh:mm"  # a moment in a workbook, as the pages write it
@@ -35,18 +36,6 @@ def newest_only(listed: Sequence[T], limit: int, items: str) -> tuple[Sequence[T
         return listed, []
     newest = f"Tệp này có {vi_number(limit, 0)} {items} mới nhất"
     return listed[:limit], [(f"{newest}; các {items} cũ hơn không có trong tệp.",)]
-
-
-def safe_cell(value: object) -> object:
-    """Keep a spreadsheet from reading crawled text as a formula (CSV injection), and drop the
-    control characters a workbook cannot hold (typed or pasted into a form, they would otherwise
-    make the whole export fail)."""
-    if not isinstance(value, str):
-        return value
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads on the first export
-
-    text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def page_link(request: Request, path: str) -> str:

@@ -22,7 +22,7 @@ from baochi.hanoi_time import HANOI, minute
 from baochi.phrase import Phrase, phrase_of
 from baochi.records import digest
 from baochi.settings import Settings
-from baochi.tables import TITLE_ROWS, csv_rows, header_index, workbook
+from baochi.tables import TITLE_ROWS, csv_rows, header_index, sheet_rows, workbook
 
 MAX_BYTES = 50 * 1024 * 1024
 PLATFORM = re.compile(r"[a-z0-9][a-z0-9_-]{0,19}")  # a platform's name as stored (20 chars)
@@ -89,7 +89,7 @@ def _table(
     header name with their numbers (see _under_header)."""
     if excel:
         sheet = workbook(data).worksheets[0]
-        at, found, numbered = _under_header(sheet.iter_rows(values_only=True), names)
+        at, found, numbered = _under_header(iter(sheet_rows(sheet)), names)  # one far cell: a row
         header = [str(h or "").strip() for h in found]
         return at, header, _sheet_rows(header, numbered)
     at, header, numbered = _under_header(csv_rows(data), names)
