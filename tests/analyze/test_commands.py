@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import gzip
 import json
 from itertools import islice
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from baochi import cli
+from baochi.db import open_store
+from baochi.db.web_store import WebStore, audit
+from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
 from baochi.social.spans import VIHOS, SpanTagger, load_vihos
 from baochi.social.spans import evaluate as evaluate_spans
@@ -208,3 +213,117 @@ def test_train_and_eval_spans_make_and_measure_the_span_tagger(
     assert figures["trained"]["span_f1"] > figures["rules"]["span_f1"]
     assert figures["trained"]["span_f1"] == meta["dev"]["span_f1"]
     assert figures["trained"]["reference"]["value"] == 0.777
+
+
+def _two_documents(settings: Settings) -> None:
+    """Two stored articles and the `admin` user, for `labels import`."""
+    store = open_store(settings)
+    now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    for n in (1, 2):
+        article = Article(
+            url=f"https://hanoimoi.vn/tin-{n}.html",
+            title=f"Tin số {n}",
+            lead="Hà Nội mưa lớn, nhiều tuyến phố ngập.",
+            body=f"Bài số {n} kể chuyện mưa ngập ở quận Đống Đa.",
+            published_at=now,
+        )
+        assert store.save_document(Document(article, Keys.of(article)), [article.url], now)[1] == n
+    WebStore(store.engine).add_user("admin", "admin", "x")
+
+
+def _corrections(settings: Settings) -> int:
+    with open_store(settings).engine.connect() as conn:
+        return conn.execute(text("SELECT count(*) FROM label_corrections")).scalar_one()
+
+
+def test_labels_import_is_one_transaction_and_adds_a_file_once(
+    env, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run killed part way wrote 18,433 of 20,000 corrections, and a second run added all
+    20,000 again: now the file is one transaction, and what is already so is not added."""
+    _two_documents(env)
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"id": 1, "task": "tone", "label": "Tiêu cực"}\n'
+                      '{"id": "2", "task": "topic", "label": "giao duc"}\n', "utf-8")  # fmt: skip
+    calls = []
+
+    def crash(*args, **kwargs) -> None:
+        calls.append(args)
+        if len(calls) == 2:
+            raise RuntimeError("killed")
+        audit(*args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("baochi.db.web_store.audit", crash)
+        with pytest.raises(RuntimeError, match="killed"):
+            cli.main(["labels", "import", str(labels)])
+    assert _corrections(env) == 0  # the first line's correction went with the second's crash
+    assert cli.main(["labels", "import", str(labels)]) == 0
+    assert "2 label(s) imported" in capsys.readouterr().out
+    assert cli.main(["labels", "import", str(labels)]) == 0
+    assert "0 label(s) imported, kept with who and when; 2 already so" in capsys.readouterr().out
+    assert _corrections(env) == 2
+    # of one file's lines for the same document and task, the last is the label it states
+    flips = "".join(
+        json.dumps({"id": 1, "task": "tone", "label": label}) + "\n"
+        for label in ["positive", "neutral", "negative"] * 3
+    )
+    labels.write_text(flips, "utf-8")
+    assert cli.main(["labels", "import", str(labels)]) == 0
+    assert _corrections(env) == 2  # "negative" by admin is document 1's tone already
+    labels.write_text(flips + '{"id": 1, "task": "tone", "label": "positive"}\n', "utf-8")
+    assert cli.main(["labels", "import", str(labels)]) == 0
+    assert cli.main(["labels", "import", str(labels)]) == 0
+    assert _corrections(env) == 3
+    labels_now = WebStore(open_store(env).engine).labels(1)
+    assert labels_now["tone"]["label"] == "positive" and labels_now["tone"]["user"] == "admin"
+
+
+def test_labels_import_refuses_unreadable_lines_by_number(env, tmp_path: Path, capsys) -> None:
+    """Deep nesting ended in a RecursionError, a list as user in a TypeError, NaN was read."""
+    labels = tmp_path / "labels.jsonl"
+    lines = [
+        "[" * 100_000 + "]" * 100_000,
+        '{"id": 1, "task": "tone", "label": "negative", "user": ["admin"]}',
+        '{"id": 1, "task": "tone", "label": "negative", "user": {"n": "admin"}}',
+        '{"id": NaN, "task": "tone", "label": "negative"}',
+        '{"id": 1, "task": "tone", "label": ["negative"]}',
+    ]
+    labels.write_text("\n".join(lines) + "\n", "utf-8")
+    assert cli.main(["labels", "import", str(labels)]) == 1
+    err = capsys.readouterr().err
+    assert "line 1: not JSON (nested too deeply)" in err
+    assert 'line 2: user must be a user name, not ["admin"]' in err
+    assert 'line 3: user must be a user name, not {"n": "admin"}' in err
+    assert "line 4: not JSON (NaN is no number in JSON)" in err
+    assert 'line 5: tone label must be a string, not ["negative"]' in err
+
+
+def test_analyze_refuses_ids_numbers_and_lines_json_cannot_hold(
+    env, tmp_path: Path, capsys
+) -> None:
+    """NaN and Infinity were read and written back as `"id": NaN`; 1 and "1" were taken as two
+    articles, the first a copy of itself; a list was an id; deep nesting was a RecursionError;
+    a 150 MB line took 5.6 GB."""
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    lines = [
+        '{"id": 1, "text": "Hà Nội mưa lớn gây ngập"}',
+        '{"id": "1", "text": "Hà Nội mưa lớn gây ngập"}',
+        '{"id": [1, 2], "text": "Hồ Gươm"}',
+        '{"id": NaN, "text": "Hà Nội"}',
+        '{"id": 5, "text": "Hà Nội", "score": -Infinity}',
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"id": 7, "text": "x" * 5_000_001}),
+        '{"id": true, "text": "Hà Nội"}',
+    ]
+    source.write_text("\n".join(lines) + "\n", "utf-8")
+    assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "7 bad line(s), nothing analysed" in err and not target.exists()
+    assert "line 2: id '1' repeats line 1's" in err
+    assert "line 3: id [1, 2] is no string or integer" in err
+    assert "line 4: not JSON (NaN is no number in JSON)" in err
+    assert "line 5: not JSON (-Infinity is no number in JSON)" in err
+    assert "line 6: not JSON (nested too deeply)" in err
+    assert "line 7: longer than 5,000,000 characters" in err
+    assert "line 8: id True is no string or integer" in err

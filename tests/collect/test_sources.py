@@ -1,11 +1,13 @@
 """Source lists: the shipped defaults, and CSV imports that write nothing when a row is bad."""
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from baochi.collect.sources import SourceImportError, check_url, default_sources, import_file
 from baochi.db import Store
+from baochi.records import source_url
 from baochi.settings import Settings
 from tests.vi.legacy_encoders import to_cp1258
 
@@ -108,3 +110,57 @@ def test_both_spellings_of_an_idn_address_are_one_source(store: Store) -> None:
     (source,) = store.sources()
     assert source.url == "http://xn--hnimi-rqa6284csa.vn/tin-t%E1%BB%A9c.rss"
     assert check_url(source.url) is None and check_url("http://hànộimới.vn/rss") is None
+
+
+def test_an_import_that_fails_part_way_writes_nothing(
+    tmp_path: Path, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after 15 s, a 30,000-row import had written 24,026 sources: now it is one
+    transaction, here failing at its third row."""
+    f = tmp_path / "sources.csv"
+    f.write_text(
+        "url,outlet\n" + "".join(f"https://bao{n}.vn/rss,Báo {n}\n" for n in range(5)), "utf-8"
+    )
+    calls = []
+
+    def crash(url: str) -> str:
+        calls.append(url)
+        if len(calls) == 3:
+            raise RuntimeError("killed")
+        return source_url(url)
+
+    with monkeypatch.context() as patched:
+        patched.setattr("baochi.db.store.source_url", crash)
+        with pytest.raises(RuntimeError, match="killed"):
+            import_file(store, f, settings)
+    assert store.counts() == {"documents": 0, "sources": 0, "outlets": 0}
+    assert import_file(store, f, settings) == (5, 0)
+
+
+def test_addresses_inside_the_network_are_bad_rows(
+    tmp_path: Path, store: Store, settings: Settings
+) -> None:
+    """`sources add` refused them, `sources import` took them."""
+    f = tmp_path / "sources.csv"
+    f.write_text(
+        "url,outlet\n"
+        "https://hanoimoi.vn/rss/xa-hoi,Báo Hànộimới\n"
+        "http://127.0.0.1:8000/admin,Nội bộ\n"
+        "http://169.254.169.254/latest/meta-data/,Meta\n"
+        "http://10.0.0.1/,LAN\n"
+        "http://localhost/,LH\n",
+        encoding="utf-8",
+    )
+    nowhere = replace(settings, allowed_private_networks=())
+    with pytest.raises(SourceImportError) as err:
+        import_file(store, f, nowhere)
+    assert [e.split(":")[0] for e in err.value.errors] == ["row 3", "row 4", "row 5", "row 6"]
+    assert "loopback address 127.0.0.1, inside the network" in err.value.errors[0]
+    assert "metadata address 169.254.169.254" in err.value.errors[1]
+    assert "private address 10.0.0.1" in err.value.errors[2]
+    assert "loopback address 127.0.0.1" in err.value.errors[3]
+    # as for `sources add`, the allowed networks are let in, save the cloud's metadata address
+    with pytest.raises(SourceImportError) as err:
+        import_file(store, f, settings)  # 127.0.0.1/32 allowed
+    assert [e.split(":")[0] for e in err.value.errors] == ["row 4", "row 5"]
+    assert store.counts()["sources"] == 0

@@ -23,11 +23,11 @@ from baochi.collect.sources import (
     SourceImportError,
     SourceSpec,
     add_sources,
+    check_inside,
     check_url,
     default_sources,
     import_file,
 )
-from baochi.collect.ssrf import inside
 from baochi.db import Store, open_store
 from baochi.in_use import on_the_folder
 from baochi.settings import Settings
@@ -64,10 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _add(args: argparse.Namespace, settings: Settings) -> int:
-    problem = check_url(args.url)
-    refused = None if problem else inside(args.url, settings.private_networks)
-    if refused:
-        problem = f"{args.url}: {refused}, inside the network (see BAOCHI_ALLOWED_PRIVATE_NETWORKS)"
+    problem = check_url(args.url) or check_inside(args.url, settings.private_networks)
     if problem:
         print(f"baochi: {problem}", file=sys.stderr)
         return 2

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from baochi.collect.ssrf import Network, inside
 from baochi.db import Store
 from baochi.records import ascii_host
 from baochi.settings import Settings
@@ -73,8 +75,18 @@ def check_url(url: str) -> str | None:
     return f"URL has no valid port: {url!r}" if port == 0 else None
 
 
-def parse_sources(data: bytes) -> list[SourceSpec]:
-    """Validate a sources CSV (url, outlet, [kind, section, domain, city_outlet]) row by row."""
+def check_inside(url: str, allowed: Sequence[Network] = ()) -> str | None:
+    """Why a source URL names an address inside the network (an IP or localhost), or None: the
+    collector would refuse to fetch it, so it is refused as a source too."""
+    refused = inside(url, allowed)
+    if refused is None:
+        return None
+    return f"{url}: {refused}, inside the network (see BAOCHI_ALLOWED_PRIVATE_NETWORKS)"
+
+
+def parse_sources(data: bytes, allowed: Sequence[Network] = ()) -> list[SourceSpec]:
+    """Validate a sources CSV (url, outlet, [kind, section, domain, city_outlet]) row by row;
+    a URL inside the network, save in the `allowed` networks, is a bad row."""
     try:
         rows = list(csv_rows(data))
     except ValueError as exc:
@@ -94,6 +106,8 @@ def parse_sources(data: bytes) -> list[SourceSpec]:
         raw_kind = (row.get("kind") or "").strip().lower()
         kind = _KIND_ALIASES.get(raw_kind, raw_kind)
         problems = [p for p in (check_url(url),) if p]
+        if not problems:
+            problems += [p for p in (check_inside(url, allowed),) if p]
         if not outlet:
             problems.append("outlet is empty")
         if kind not in KINDS:
@@ -120,25 +134,17 @@ def parse_sources(data: bytes) -> list[SourceSpec]:
 
 
 def add_sources(store: Store, specs: list[SourceSpec], settings: Settings) -> tuple[int, int]:
-    """Register the sources; returns (added, already present)."""
-    added = 0
-    for spec in specs:
-        _, created = store.add_source(
-            spec.url,
-            spec.outlet,
-            kind=spec.kind,
-            section=spec.section,
-            domain=spec.domain,
-            city_outlet=spec.city_outlet,
-            poll_interval=settings.poll_interval,
-        )
-        added += created
+    """Register the sources in one transaction, all or none; returns (added, already present)."""
+    rows = [asdict(spec) | {"poll_interval": settings.poll_interval} for spec in specs]
+    added = sum(created for _, created in store.add_sources(rows))
     return added, len(specs) - added
 
 
 def import_file(store: Store, path: Path, settings: Settings) -> tuple[int, int]:
-    """Import a sources CSV file; raises SourceImportError, writing nothing, if a row is bad."""
-    return add_sources(store, parse_sources(path.read_bytes()), settings)
+    """Import a sources CSV file; raises SourceImportError, writing nothing, if a row is bad
+    (a URL inside the network among them, as `sources add` refuses it)."""
+    specs = parse_sources(path.read_bytes(), settings.private_networks)
+    return add_sources(store, specs, settings)
 
 
 def default_sources() -> list[SourceSpec]:

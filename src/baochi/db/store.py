@@ -319,14 +319,15 @@ class Store:
     def add_outlet(self, name: str, domain: str = "", city_outlet: bool = False) -> int:
         """The outlet's id, created on first sight."""
         with self.engine.begin() as conn:
-            conn.execute(
-                self._insert(outlets)
-                .values(name=name, domain=domain, city_outlet=city_outlet, created_at=now())
-                .on_conflict_do_nothing()
-            )
-            return int(
-                conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one()
-            )
+            return self._outlet(conn, name, domain, city_outlet)
+
+    def _outlet(self, conn: Connection, name: str, domain: str, city_outlet: bool) -> int:
+        conn.execute(
+            self._insert(outlets)
+            .values(name=name, domain=domain, city_outlet=city_outlet, created_at=now())
+            .on_conflict_do_nothing()
+        )
+        return int(conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one())
 
     def add_source(
         self,
@@ -339,35 +340,65 @@ class Store:
         poll_interval: float = 900.0,
     ) -> tuple[int, bool]:
         """Register a source (id, created?); adding the same URL twice changes nothing."""
-        outlet_id = self.add_outlet(outlet, domain, city_outlet)
+        return self.add_sources(
+            [
+                {
+                    "url": url,
+                    "outlet": outlet,
+                    "kind": kind,
+                    "section": section,
+                    "domain": domain,
+                    "city_outlet": city_outlet,
+                    "poll_interval": poll_interval,
+                }
+            ]
+        )[0]
+
+    def add_sources(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
+        """Register many sources, each row holding add_source's arguments, in one transaction:
+        all are written or, if the write fails part way, none. (id, created?) per row."""
+        with self.engine.begin() as conn:
+            return [self._source(conn, **row) for row in rows]
+
+    def _source(
+        self,
+        conn: Connection,
+        url: str,
+        outlet: str,
+        kind: str = "auto",
+        section: str = "",
+        domain: str = "",
+        city_outlet: bool = False,
+        poll_interval: float = 900.0,
+    ) -> tuple[int, bool]:
+        outlet_id = self._outlet(conn, outlet, domain, city_outlet)
         stamp = now()
         url = source_url(url)
         parts = urlsplit(url)
         host = f"{parts.scheme}://{parts.netloc.lower()}"
-        with self.engine.begin() as conn:
-            conn.execute(self._insert(hosts).values(host=host).on_conflict_do_nothing())
-            row = conn.execute(
-                self._insert(sources)
-                .values(
-                    outlet_id=outlet_id,
-                    url=url,
-                    url_hash=digest(url),
-                    host=host,
-                    kind=kind,
-                    section=section,
-                    poll_interval=poll_interval,
-                    next_poll_at=stamp,
-                    created_at=stamp,
-                )
-                .on_conflict_do_nothing()
-                .returning(sources.c.id)
-            ).first()
-            if row is not None:
-                return int(row[0]), True
-            existing = conn.execute(
-                select(sources.c.id).where(sources.c.url_hash == digest(url))
-            ).scalar_one()
-            return int(existing), False
+        conn.execute(self._insert(hosts).values(host=host).on_conflict_do_nothing())
+        row = conn.execute(
+            self._insert(sources)
+            .values(
+                outlet_id=outlet_id,
+                url=url,
+                url_hash=digest(url),
+                host=host,
+                kind=kind,
+                section=section,
+                poll_interval=poll_interval,
+                next_poll_at=stamp,
+                created_at=stamp,
+            )
+            .on_conflict_do_nothing()
+            .returning(sources.c.id)
+        ).first()
+        if row is not None:
+            return int(row[0]), True
+        existing = conn.execute(
+            select(sources.c.id).where(sources.c.url_hash == digest(url))
+        ).scalar_one()
+        return int(existing), False
 
     def sources(
         self, due_before: dt.datetime | None = None, on_hosts: Sequence[str] | None = None

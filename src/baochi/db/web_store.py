@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,6 +154,29 @@ def label_corrections(engine: Engine) -> list[dict[str, Any]]:
     )
     with engine.connect() as conn:
         return [dict(row._mapping) for row in conn.execute(query)]
+
+
+def _current_corrections(
+    conn: Connection, document_ids: Sequence[int]
+) -> dict[tuple[int, str], tuple[str, str]]:
+    """(label, username) of the latest correction of each (document, task) of these documents."""
+    found = {}
+    for start in range(0, len(document_ids), 500):
+        chunk = document_ids[start : start + 500]
+        latest = (
+            select(func.max(corrections_t.c.id))
+            .where(corrections_t.c.document_id.in_(chunk))
+            .group_by(corrections_t.c.document_id, corrections_t.c.task)
+        )
+        query = select(
+            corrections_t.c.document_id,
+            corrections_t.c.task,
+            corrections_t.c.label,
+            corrections_t.c.username,
+        ).where(corrections_t.c.id.in_(latest))
+        for document_id, task, label, username in conn.execute(query):
+            found[(document_id, task)] = (label, username)
+    return found
 
 
 class WebStore:
@@ -534,36 +558,65 @@ class WebStore:
     def add_correction(self, document_id: int, task: str, label: str, user: User) -> None:
         """Record an analyst's label with the one it replaces, write it to the document so that
         search, the dashboard and reports use it from now on, and audit it: one transaction."""
-        column = documents.c.get(task)
         with self.engine.begin() as conn:
-            replaced = story = None
-            if column is not None:
-                where = documents.c.id == document_id
-                row = conn.execute(select(column, documents.c.story_id).where(where)).first()
-                replaced, story = (row[0] or "", row[1]) if row else ("", None)
-                values: dict[str, Any] = {task: label}
-                if task == "place":  # its districts and wards are those of the new place
-                    named = select(documents.c.title, UP_FRONT).where(where)
-                    title, text = conn.execute(named).one()
-                    areas = sorted(units_named(title, text or "", label))
-                    values |= {"hanoi": label == HANOI, "areas": AREA_SEPARATOR.join(areas)}
-                conn.execute(update(documents).where(where).values(**values))
-            conn.execute(
-                insert(corrections_t).values(
-                    document_id=document_id,
-                    task=task,
-                    label=label,
-                    user_id=user.id,
-                    username=user.username,
-                    at=now(),
-                    replaced=replaced,
-                )
-            )
-            # what it replaces, the model's label the first time: the audit shows "from → to"
-            before = None if replaced is None else {task: replaced}
-            audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
+            story = self._correct(conn, document_id, task, label, user)
             if story is not None:
                 StoryStore(self.engine).resummarise(conn, story)
+
+    def add_corrections(self, rows: Sequence[tuple[int, str, str, User]]) -> tuple[int, int]:
+        """Record many corrections (document id, task, label, user), in order, as add_correction
+        does, in one transaction: all or none. One that is the document's current correction of
+        that task already (same label, same user) is not added again, so a file imported twice
+        adds nothing the second time; the same label by another user is added, kept with who
+        and when. (added, already so)."""
+        stories: set[int] = set()
+        added = 0
+        with self.engine.begin() as conn:
+            current = _current_corrections(conn, sorted({row[0] for row in rows}))
+            for document_id, task, label, user in rows:
+                if current.get((document_id, task)) == (label, user.username):
+                    continue
+                story = self._correct(conn, document_id, task, label, user)
+                if story is not None:
+                    stories.add(story)
+                current[(document_id, task)] = (label, user.username)
+                added += 1
+            for story in sorted(stories):  # once each, after all its articles' corrections
+                StoryStore(self.engine).resummarise(conn, story)
+        return added, len(rows) - added
+
+    def _correct(
+        self, conn: Connection, document_id: int, task: str, label: str, user: User
+    ) -> int | None:
+        """Write one correction in `conn`'s transaction; the document's story, to recount."""
+        column = documents.c.get(task)
+        replaced = story = None
+        if column is not None:
+            where = documents.c.id == document_id
+            row = conn.execute(select(column, documents.c.story_id).where(where)).first()
+            replaced, story = (row[0] or "", row[1]) if row else ("", None)
+            values: dict[str, Any] = {task: label}
+            if task == "place":  # its districts and wards are those of the new place
+                named = select(documents.c.title, UP_FRONT).where(where)
+                title, text = conn.execute(named).one()
+                areas = sorted(units_named(title, text or "", label))
+                values |= {"hanoi": label == HANOI, "areas": AREA_SEPARATOR.join(areas)}
+            conn.execute(update(documents).where(where).values(**values))
+        conn.execute(
+            insert(corrections_t).values(
+                document_id=document_id,
+                task=task,
+                label=label,
+                user_id=user.id,
+                username=user.username,
+                at=now(),
+                replaced=replaced,
+            )
+        )
+        # what it replaces, the model's label the first time: the audit shows "from → to"
+        before = None if replaced is None else {task: replaced}
+        audit(conn, user, "label.correct", f"document:{document_id}", before, {task: label})
+        return story
 
     def corrections(self, document_id: int) -> list[dict[str, Any]]:
         """Every correction of a document, newest first."""
