@@ -163,13 +163,16 @@ def test_month_report_cases_scheme_and_targets(month: Paper, collected: Collecte
 
 
 def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> None:
+    # the test's store, PostgreSQL too: without it the commands read an empty SQLite one
     data = f"data={collected.settings.data}"
+    store = ["--set", f"database_url={collected.settings.database_url}"]
     docx_file, pdf_file = tmp_path / "brief.docx", tmp_path / "report.pdf"
     assert (
         main(
             [
                 "--set",
                 data,
+                *store,
                 "brief",
                 "--date",
                 "2017-02-06",
@@ -188,6 +191,7 @@ def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> N
             [
                 "--set",
                 data,
+                *store,
                 "report",
                 "--period",
                 "week",
@@ -211,6 +215,7 @@ def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> N
             [
                 "--set",
                 data,
+                *store,
                 "report",
                 "--from",
                 "2017-02-06",

@@ -134,6 +134,12 @@ class ReportsStore:
             for row in conn.execution_options(yield_per=2000).execute(query):
                 yield Row(*tuple(row))
 
+    def any_between(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether any document appeared in [start, end): one row read, the cursor closed."""
+        query = select(documents.c.id).where(appeared_at >= start, appeared_at < end).limit(1)
+        with self.engine.connect() as conn:
+            return conn.execute(query).first() is not None
+
     def leads(self, ids: Collection[int]) -> dict[int, tuple[str, str]]:
         """Title and lead of these documents by id: what a reader takes in first."""
         query = select(documents.c.id, documents.c.title, documents.c.lead)

@@ -129,7 +129,7 @@ def chosen_day(store: Store, day: dt.date, now: dt.datetime) -> dt.date:
     be zeros). Today before its first article passes; the scheduled brief is not checked."""
     begun(Period(day, day, "day"), local_day(now))  # a day to come is said to be one
     week = Period(day - dt.timedelta(days=USUAL_DAYS), day, "custom")
-    if next(ReportsStore(store.engine).rows(week.start, week.end, False), None) is None:
+    if not ReportsStore(store.engine).any_between(week.start, week.end):
         raise PeriodError(
             Phrase(
                 "ngày {day:%d/%m/%Y} và {days} ngày trước đó không có bài viết nào trong kho: "
