@@ -329,30 +329,10 @@ class Store:
         )
         return int(conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one())
 
-    def add_source(
-        self,
-        url: str,
-        outlet: str,
-        kind: str = "auto",
-        section: str = "",
-        domain: str = "",
-        city_outlet: bool = False,
-        poll_interval: float = 900.0,
-    ) -> tuple[int, bool]:
-        """Register a source (id, created?); adding the same URL twice changes nothing."""
-        return self.add_sources(
-            [
-                {
-                    "url": url,
-                    "outlet": outlet,
-                    "kind": kind,
-                    "section": section,
-                    "domain": domain,
-                    "city_outlet": city_outlet,
-                    "poll_interval": poll_interval,
-                }
-            ]
-        )[0]
+    def add_source(self, url: str, outlet: str, **options: Any) -> tuple[int, bool]:
+        """Register a source (id, created?); adding the same URL twice changes nothing. The
+        options are _source's: kind, section, domain, city_outlet, poll_interval."""
+        return self.add_sources([{"url": url, "outlet": outlet, **options}])[0]
 
     def add_sources(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
         """Register many sources, each row holding add_source's arguments, in one transaction:
