@@ -329,10 +329,12 @@ class Store:
         )
         return int(conn.execute(select(outlets.c.id).where(outlets.c.name == name)).scalar_one())
 
-    def add_source(self, url: str, outlet: str, **options: Any) -> tuple[int, bool]:
+    def add_source(
+        self, url: str, outlet: str, kind: str = "auto", **options: Any
+    ) -> tuple[int, bool]:
         """Register a source (id, created?); adding the same URL twice changes nothing. The
-        options are _source's: kind, section, domain, city_outlet, poll_interval."""
-        return self.add_sources([{"url": url, "outlet": outlet, **options}])[0]
+        options are _source's: section, domain, city_outlet, poll_interval."""
+        return self.add_sources([{"url": url, "outlet": outlet, "kind": kind, **options}])[0]
 
     def add_sources(self, rows: Sequence[dict[str, Any]]) -> list[tuple[int, bool]]:
         """Register many sources, each row holding add_source's arguments, in one transaction:
