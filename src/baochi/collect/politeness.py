@@ -7,6 +7,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -18,10 +19,17 @@ from baochi.records import source_url
 def host_of(url: str) -> str:
     """The scheme, host and port that politeness counts per, the host in IDNA: the links a feed
     writes "hànộimới.vn" share their turns and robots.txt with the source stored in punycode."""
+    parts = urlsplit(url)
+    return _host_key(parts.scheme, parts.netloc)
+
+
+@lru_cache(maxsize=4096)
+def _host_key(scheme: str, netloc: str) -> str:
+    """A host's key, worked out once per host, not once per request (a pass has few hosts)."""
     try:
-        parts = urlsplit(source_url(url))
+        parts = urlsplit(source_url(f"{scheme}://{netloc}/"))
     except ValueError:  # no host name: the request fails on its own, politeness need not
-        parts = urlsplit(url)
+        return f"{scheme}://{netloc.lower()}"
     return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
