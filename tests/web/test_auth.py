@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 
 import pytest
@@ -291,6 +292,23 @@ def test_api_tokens_are_hashed_work_and_can_be_revoked(client_as, app, web, peop
         assert (
             api.get("/api/v1/me", headers={"Authorization": "Bearer bc_guess"}).status_code == 401
         )
+
+
+def test_a_password_reset_revokes_the_users_api_tokens(client_as, app, web, people) -> None:
+    """An admin resets a password when someone else may hold the account; a token they made
+    kept working after the reset, while the sessions ended."""
+    analyst = client_as("analyst")
+    page = analyst.post("/account/tokens", data={"name": "tự động", "csrf": csrf(analyst)})
+    token = re.search(r'id="new-secret">(bc_[^<]+)<', page.text).group(1)
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as api:
+        assert api.get("/api/v1/me", headers=headers).status_code == 200
+        admin = client_as("admin")
+        url = f"/admin/users/{people['analyst'].id}"
+        assert admin.post(url, data={"action": "password", "csrf": csrf(admin)}).status_code == 200
+        assert api.get("/api/v1/me", headers=headers).status_code == 401
+    entry = next(e for e in web.audit_entries() if e["action"] == "user.password_reset")
+    assert json.loads(entry["after"]) == {"tokens_revoked": 1}
 
 
 def test_a_token_made_twice_at_once_leaves_one_that_works_the_one_shown(

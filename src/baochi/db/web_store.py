@@ -464,6 +464,16 @@ class WebStore:
             )
         return bool(result.rowcount)
 
+    def revoke_tokens(self, user_id: int) -> int:
+        """Revoke every live token of a user; how many were live."""
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
+                .values(revoked_at=now())
+            )
+        return int(result.rowcount)
+
     def add_login_failure(self, keys: list[str]) -> None:
         """Count one failed login against each key (user name, address)."""
         stamp = now()

@@ -115,11 +115,13 @@ def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> 
 
 
 def reset_password(web: WebStore, actor: User, user_id: int) -> str:
-    """Give a user a new random password (shown once) and end their sessions."""
+    """Give a user a new random password (shown once), end their sessions and revoke their
+    API tokens: a reset is for an account someone else may hold, and a token outlives it."""
     if web.user(user_id) is None:
         raise UserError("Không có người dùng này.")
     password = new_password()
     web.update_user(user_id, password_hash=hash_password(password))
     web.end_sessions(user_id=user_id)
-    audit(web, actor, "user.password_reset", f"user:{user_id}")
+    revoked = web.revoke_tokens(user_id)
+    audit(web, actor, "user.password_reset", f"user:{user_id}", after={"tokens_revoked": revoked})
     return password
