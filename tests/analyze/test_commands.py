@@ -76,7 +76,7 @@ def test_analyze_posts_and_refuses_bad_lines(env, tmp_path: Path, capsys) -> Non
     assert "line 4: not JSON" in err and "line 5: published_at '31/02/2026'" in err
     source.write_bytes(b'{"id": 1, "text": "H\xe0 N\xf4i"}')  # saved in a legacy encoding
     assert cli.main(["analyze", "--input", str(source), "--output", str(target)]) == 2
-    assert f"cannot read {source}" in capsys.readouterr().err
+    assert "line 1: not UTF-8 (byte 0xe0 at 20)" in capsys.readouterr().err
     # Notepad's byte-order mark, Windows line ends, and a line separator inside a text as
     # Python's json.dumps(ensure_ascii=False) writes it: three posts, read as three
     texts = ["sản phẩm tốt lắm, giao hàng nhanh", "dở\u2028quá", "bình\x85thường"]
@@ -118,8 +118,10 @@ def test_labels_import_is_all_or_nothing(env, tmp_path: Path, capsys) -> None:
     assert cli.main(["labels", "import", str(labels)]) == 1  # read: the label is what is wrong
     assert "line 1: tone label 'furious' not in" in capsys.readouterr().err
     labels.write_bytes(b"\xff\xfe\x00garbage")
-    assert cli.main(["labels", "import", str(labels)]) == 2
-    assert f"cannot read {labels}" in capsys.readouterr().err
+    assert cli.main(["labels", "import", str(labels)]) == 1
+    assert "line 1: not UTF-8 (byte 0xff at 0)" in capsys.readouterr().err
+    assert cli.main(["labels", "import", str(tmp_path)]) == 2  # a folder
+    assert f"cannot read {tmp_path}" in capsys.readouterr().err
 
 
 def test_the_input_formats_are_in_the_help(capsys) -> None:
@@ -325,5 +327,5 @@ def test_analyze_refuses_ids_numbers_and_lines_json_cannot_hold(
     assert "line 4: not JSON (NaN is no number in JSON)" in err
     assert "line 5: not JSON (-Infinity is no number in JSON)" in err
     assert "line 6: not JSON (nested too deeply)" in err
-    assert "line 7: longer than 5,000,000 characters" in err
+    assert "line 7: longer than 5,000,000 bytes" in err
     assert "line 8: id True is no string or integer" in err

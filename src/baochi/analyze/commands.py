@@ -30,8 +30,8 @@ RESULTS = Path("bench") / "results" / "eval.json"
 OTHER_FIGURES = ("places", "extraction", "stories", "spans")
 PLACE = "place"  # the learned decision of place detection, trained beside the tasks
 SPANS = "spans"  # the offensive-span tagger of posts and comments (ViHOS)
-# The longest JSONL line read: a long article is some 100,000 characters, and analysing a
-# 150 MB line took 5.6 GB before it failed.
+# The longest JSONL line read, in bytes: a long article is some 100,000 characters, and
+# analysing a 150 MB line took 5.6 GB before it failed.
 MAX_LINE = 5_000_000
 
 
@@ -63,7 +63,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="JSONL, one object per line: id, text, and optionally title and published_at "
         "(ISO 8601); the batch is read whole, in order, and refused whole if a line is bad: "
         "an id that is no string or integer or that repeats another line's, NaN or Infinity, "
-        f"a line over {MAX_LINE:,} characters",
+        f"a line over {MAX_LINE:,} bytes",
     )
     p.add_argument(
         "--output",
@@ -268,17 +268,31 @@ def _table(figures: dict[str, Any], prefix: str = "") -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _jsonl_lines(path: Path) -> list[str]:
-    """A JSONL file's lines: a byte-order mark (Notepad's UTF-8) skipped, and cut at line feeds
-    only, since a JSON string may hold U+2028 or U+0085 as they are (Python writes them so)."""
-    return path.read_text("utf-8-sig").split("\n")
+def _jsonl_lines(path: Path) -> list[tuple[str, str]]:
+    """A JSONL file's lines, each with what makes it unreadable ("" when nothing): longer than
+    MAX_LINE (never held whole) or not UTF-8. A byte-order mark (Notepad's UTF-8) is skipped;
+    lines are cut at line feeds only, since a JSON string may hold U+2028 or U+0085 as they are
+    (Python writes them so)."""
+    lines = []
+    with path.open("rb") as file:
+        while chunk := file.readline(MAX_LINE + 1):
+            if len(chunk) > MAX_LINE and not chunk.endswith(b"\n"):
+                while (rest := file.readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                    pass
+                lines.append(("", f"longer than {MAX_LINE:,} bytes"))
+                continue
+            if not lines:
+                chunk = chunk.removeprefix(b"\xef\xbb\xbf")
+            try:
+                lines.append((chunk.decode("utf-8").removesuffix("\n"), ""))
+            except UnicodeDecodeError as exc:
+                lines.append(("", f"not UTF-8 (byte {chunk[exc.start]:#04x} at {exc.start})"))
+    return lines
 
 
 def _loads(line: str) -> Any:
-    """One JSONL line's value; a ValueError saying why it has none: too long, not JSON (NaN and
-    Infinity, which Python would read, are not), or nested too deeply to read."""
-    if len(line) > MAX_LINE:
-        raise ValueError(f"longer than {MAX_LINE:,} characters")
+    """One JSONL line's value; a ValueError saying why it has none: not JSON (NaN and Infinity,
+    which Python would read, are not), or nested too deeply to read."""
     try:
         return json.loads(line, parse_constant=_no_constant)
     except RecursionError:
@@ -295,15 +309,15 @@ def _no_constant(name: str) -> Any:
 def _analyze(args: argparse.Namespace, settings: Settings) -> int:
     try:
         lines = _jsonl_lines(args.input)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"baochi: cannot read {args.input}: {exc}", file=sys.stderr)
         return 2
     rows, problems = [], []
     seen: dict[str, int] = {}  # each id, by the line that first gave it
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, (line, unread) in enumerate(lines, start=1):
+        if not unread and not line.strip():
             continue
-        problem, row = _problem(line)
+        problem, row = (unread, {}) if unread else _problem(line)
         key = str(row.get("id"))  # 1 and "1" are one id to the stories' links
         if not problem and key in seen:
             problem = f"id {row['id']!r} repeats line {seen[key]}'s"
@@ -419,13 +433,15 @@ def _labels_import(args: argparse.Namespace, settings: Settings) -> int:
     errors, rows = [], []
     try:
         lines = _jsonl_lines(args.file)
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         print(f"baochi: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    for number, (line, unread) in enumerate(lines, start=1):
+        if not unread and not line.strip():
             continue
         try:
+            if unread:
+                raise ValueError(unread)
             row = _correction(_loads(line))
         except ValueError as exc:
             errors.append(f"line {number}: {exc}")
