@@ -1,6 +1,7 @@
 """Several workers on one database share the channels: two processes syncing at once fetch each
-due channel once per period, a killed worker's channel is synced by another once its lease
-has lapsed, never before, and a stopped worker frees its channel at once."""
+due channel once per period, a killed worker's channel is synced by another at once on its
+machine, and from another machine once its lease has lapsed, never before; a stopped worker
+frees its channel at once."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import asyncio
 import datetime as dt
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable
 
+from sqlalchemy import update
+
 from baochi.collect.social.sync import sync, sync_accounts
 from baochi.db import Store
+from baochi.db.schema_social import social_accounts
 from baochi.db.social_store import SocialStore
 from baochi.settings import Settings
 from tests.social.conftest import START
@@ -86,7 +91,7 @@ def test_two_workers_fetch_each_due_channel_once(
     assert {h: _first_pages(scenario, h) for h in ids} == {h: 1 for h in ids}
 
 
-def test_a_killed_workers_channel_waits_for_its_lease_to_lapse(
+def test_a_killed_workers_channel_waits_elsewhere_for_its_lease_to_lapse(
     store: Store, social_settings: Settings, scenario: Scenario
 ):
     scenario.posts = graph_posts(social_texts(2), START)
@@ -103,12 +108,33 @@ def test_a_killed_workers_channel_waits_for_its_lease_to_lapse(
     social = SocialStore(store.engine)
     (held,) = [a for a in social.accounts() if a.lease_owner]
     assert held.last_sync_at is None and held.lease_until is not None
+    with store.engine.begin() as conn:  # as if the killed worker ran on another machine
+        conn.execute(update(social_accounts).values(lease_owner="x" + held.lease_owner))
     synced = {r.account_id for r in sync(store, social_settings, due_only=True)}
     assert synced == set(ids.values()) - {held.id}  # the dead worker's lease still holds
     later = held.lease_until + dt.timedelta(seconds=1)
     reports = _sync_at(store, social_settings, later)
     assert [r.account_id for r in reports] == [held.id] and not reports[0].error
     assert _first_pages(scenario, held.handle) == 2  # the killed worker's try, then this one
+
+
+def test_a_killed_workers_channel_is_free_at_once_on_its_machine(store: Store) -> None:
+    """Its pid is gone, so nobody needs to wait out its lease (the channel waited 10 minutes);
+    a live process's lease holds."""
+    social = SocialStore(store.engine)
+    ids = list(_channels(store).values())[:2]
+    when = dt.datetime.now(dt.UTC)
+    with subprocess.Popen([sys.executable, "-c", ""]) as ended:
+        pass  # waited for: its pid names no process now
+    here = socket.gethostname()
+    for owner, account in zip(
+        (f"{here}:{ended.pid}:0badf00d", f"{here}:{os.getpid()}:1badf00d"), ids, strict=True
+    ):
+        claimed = social.claim_account(owner, when, 600, [account])
+        assert claimed is not None and claimed.id == account
+    claimed = social.claim_account("me", when, 600, ids)
+    assert claimed is not None and claimed.id == ids[0]
+    assert social.claim_account("me", when, 600, ids, exclude=[ids[0]]) is None
 
 
 def test_a_stopped_worker_frees_its_channel_at_once(

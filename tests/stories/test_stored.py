@@ -6,10 +6,15 @@ again the conflicts that older rules found."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, text, update
 
 from baochi.db import Store
+from baochi.db.schema_stories import story_placer
 from baochi.db.stories_store import Assignment, ConflictRecord, StoryStore
 from baochi.stories import StoryAssigner, assign, place_pending
 from baochi.stories.conflicts import RULES
@@ -107,6 +112,28 @@ def test_place_pending_places_what_is_unplaced_once_under_the_lease(
         assert conn.execute(text("SELECT count(*) FROM story_articles")).scalar() == 2
     # the lease was given back: another worker can take it at once
     assert stories.claim_placer("other", now, now + dt.timedelta(minutes=5))
+
+
+def test_a_placer_lease_of_a_killed_process_of_this_machine_is_free_at_once(
+    store: Store,
+) -> None:
+    """A killed `collect --once` held story placement for the whole lease; another machine's
+    holder, or a live one, is still waited for."""
+    stories = StoryStore(store.engine)
+    now = dt.datetime.now(dt.UTC)
+    until = now + dt.timedelta(minutes=10)
+    with subprocess.Popen([sys.executable, "-c", ""]) as ended:
+        pass  # waited for: its pid names no process now
+    here = socket.gethostname()
+    for holder in (f"{here}x:{ended.pid}:0badf00d", f"{here}:{os.getpid()}:1badf00d"):
+        stories.release_placer("me")
+        with store.engine.begin() as conn:
+            conn.execute(update(story_placer).values(owner=holder, lease_until=until))
+        assert not stories.claim_placer("me", now, until), holder
+    with store.engine.begin() as conn:
+        conn.execute(update(story_placer).values(owner=f"{here}:{ended.pid}:2badf00d"))
+    assert stories.claim_placer("me", now, until)
+    assert not stories.claim_placer("other", now, until)  # and now "me" holds it
 
 
 def test_a_placer_rebuilds_its_index_after_another_process_placed(

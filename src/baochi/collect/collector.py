@@ -12,10 +12,8 @@ import logging
 import multiprocessing
 import os
 import signal
-import socket
 import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Collection
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
@@ -36,6 +34,7 @@ from baochi.collect.schedule import after_failure, after_success, handed_over
 from baochi.collect.sitemaps import parse_sitemap
 from baochi.collect.writer import BatchWriter
 from baochi.db import SourceRow, Store
+from baochi.db.leases import worker_name
 from baochi.db.store import now
 from baochi.failures import Failure, Reject, Retry
 from baochi.records import Collected, Document, Page
@@ -86,11 +85,6 @@ class _Host:
         self.turns = asyncio.Semaphore(max(1, turns))
         self.stop = asyncio.Event()
         self.task: asyncio.Task[list[SourceReport]]
-
-
-def worker_name() -> str:
-    """Who holds a lease: host, process and a nonce, unique across machines and restarts."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 def extraction_pool(settings: Settings) -> Executor:

@@ -17,7 +17,7 @@ from typing import Any
 from tqdm import tqdm
 
 from baochi import hanoi_time
-from baochi.collect.collector import Summary, collect_once, worker_name
+from baochi.collect.collector import Summary, collect_once
 from baochi.collect.sources import (
     KINDS,
     SourceImportError,
@@ -29,6 +29,7 @@ from baochi.collect.sources import (
     import_file,
 )
 from baochi.db import Store, open_store
+from baochi.db.leases import worker_name
 from baochi.in_use import on_the_folder
 from baochi.settings import Settings
 from baochi.stories import place_pending

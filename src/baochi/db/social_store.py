@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
+from baochi.db.leases import ended_here
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_social import social_accounts, story_social
 from baochi.db.schema_stories import stories
@@ -229,30 +230,34 @@ class SocialStore:
         due_only: bool = True,
         exclude: Sequence[int] = (),
     ) -> AccountRow | None:
-        """Lease one channel that no live lease holds: an enabled one, or one of `account_ids`;
-        due by `when` if `due_only`; not one of `exclude` (those this sync has done). Another
-        worker then skips it.
+        """Lease one channel that no live lease holds (a killed process of this machine holds
+        none): an enabled one, or one of `account_ids`; due by `when` if `due_only`; not one of
+        `exclude` (those this sync has done). Another worker then skips it.
 
         On PostgreSQL the candidate is locked with SKIP LOCKED, so concurrent workers never
         wait for each other; SQLite's single writer makes the same statement atomic.
         """
         a = social_accounts.c
-        free = (
-            select(a.id)
-            .where(
-                a.enabled.is_(True) if account_ids is None else a.id.in_(list(account_ids)),
-                a.connector != "import",
-                a.id.not_in(list(exclude)),
-                a.lease_until.is_(None) | (a.lease_until < when),
-            )
-            .order_by(a.next_sync_at.is_not(None), a.next_sync_at, a.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        )
-        if due_only:
-            free = free.where(a.next_sync_at.is_(None) | (a.next_sync_at <= when))
         until = when + dt.timedelta(seconds=lease)
         with self.engine.begin() as conn:
+            holders = conn.execute(
+                select(a.lease_owner).where(a.lease_until >= when).distinct()
+            ).scalars()
+            ended = [holder for holder in holders if ended_here(holder)]
+            free = (
+                select(a.id)
+                .where(
+                    a.enabled.is_(True) if account_ids is None else a.id.in_(list(account_ids)),
+                    a.connector != "import",
+                    a.id.not_in(list(exclude)),
+                    a.lease_until.is_(None) | (a.lease_until < when) | a.lease_owner.in_(ended),
+                )
+                .order_by(a.next_sync_at.is_not(None), a.next_sync_at, a.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if due_only:
+                free = free.where(a.next_sync_at.is_(None) | (a.next_sync_at <= when))
             row = conn.execute(
                 update(social_accounts)
                 .where(a.id.in_(free.scalar_subquery()))

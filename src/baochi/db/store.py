@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import socket
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
@@ -16,6 +14,7 @@ from sqlalchemy import Engine, Select, bindparam, case, delete, func, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from baochi.db.leases import ended_here
 from baochi.db.schema import (
     UTCDateTime,
     document_keys,
@@ -246,23 +245,6 @@ def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
     }
 
 
-def _ended_here(owner: str) -> bool:
-    """Whether a lease owner ("machine:pid:nonce", as worker_name writes it) is a process of this
-    machine that has ended: a killed one-shot collection leaves leases nobody needs to wait out.
-    A running pid (even reused by another process) or another machine's owner holds its lease."""
-    machine, _, rest = owner.partition(":")
-    pid = rest.partition(":")[0]
-    if machine != socket.gethostname() or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError):  # another user's process; a number that is no pid
-        pass
-    return False
-
-
 def _due_hosts(when: dt.datetime) -> Select[tuple[str]]:
     """The hosts of the enabled sources due to be polled at `when`."""
     return select(sources.c.host).where(sources.c.enabled.is_(True), sources.c.next_poll_at <= when)
@@ -426,7 +408,7 @@ class Store:
         with self.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(busy)).scalar_one()
             seen = conn.execute(select(workers.c.name).where(workers.c.seen_at >= live_since))
-            live = {name for name in seen.scalars() if not _ended_here(name)}
+            live = {name for name in seen.scalars() if not ended_here(name)}
             counts: dict[str, int] = {
                 owner: count
                 for owner, count in conn.execute(
@@ -460,7 +442,7 @@ class Store:
             holders = conn.execute(
                 select(hosts.c.lease_owner).where(hosts.c.lease_until >= when).distinct()
             )
-            ended = [holder for holder in holders.scalars() if _ended_here(holder)]
+            ended = [holder for holder in holders.scalars() if ended_here(holder)]
             free = (
                 select(hosts.c.host)
                 .where(
@@ -492,7 +474,7 @@ class Store:
                 .where(hosts.c.host.in_(due), hosts.c.lease_until >= when)
                 .order_by(hosts.c.lease_until, hosts.c.host)
             )
-            return [(host, owner, until) for host, owner, until in rows if not _ended_here(owner)]
+            return [(host, owner, until) for host, owner, until in rows if not ended_here(owner)]
 
     def renew_hosts(self, owner: str, names: Sequence[str], until: dt.datetime) -> None:
         """Extend this owner's leases while it is still working on the hosts."""

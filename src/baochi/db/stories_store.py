@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
+from baochi.db.leases import ended_here
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_stories import stories, story_articles, story_conflicts, story_placer
 from baochi.records import digest
@@ -311,15 +312,17 @@ class StoryStore:
     # -- the placer lease ------------------------------------------------------------------
 
     def claim_placer(self, owner: str, now: dt.datetime, until: dt.datetime) -> bool:
-        """Take or extend the placer lease unless another owner holds a live one."""
+        """Take or extend the placer lease unless another owner holds a live one (a killed
+        process of this machine holds none)."""
         p = story_placer.c
         with self.engine.begin() as conn:
+            holder = conn.execute(select(p.owner).where(p.id == 1)).scalar() or ""
+            free = (p.owner == owner) | (p.lease_until.is_(None)) | (p.lease_until < now)
+            if holder and ended_here(holder):
+                free |= p.owner == holder
             claimed = conn.execute(
                 update(story_placer)
-                .where(
-                    p.id == 1,
-                    (p.owner == owner) | (p.lease_until.is_(None)) | (p.lease_until < now),
-                )
+                .where(p.id == 1, free)
                 .values(owner=owner, lease_until=until)
                 .returning(p.id)
             ).first()

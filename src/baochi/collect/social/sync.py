@@ -10,9 +10,6 @@ import asyncio
 import datetime as dt
 import functools
 import logging
-import os
-import socket
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,6 +23,7 @@ from baochi.collect.social.items import Pull
 from baochi.collect.social.tokens import TokenError, reveal
 from baochi.collect.social.youtube import YouTubeChannel
 from baochi.db import Store
+from baochi.db.leases import worker_name
 from baochi.db.social_store import AccountRow, SocialStore
 from baochi.settings import Settings
 from baochi.social.ingest import ingest
@@ -93,7 +91,7 @@ async def sync_accounts(
     """Sync the enabled channels (or the ones named; only the due ones if `due_only`), one
     after the other, each under a lease so that no other worker syncs it at the same time."""
     social = SocialStore(store.engine)
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    owner = worker_name()
     fetcher = Fetcher(settings, transport)
     reports: list[SyncReport] = []
     loop = asyncio.get_running_loop()
