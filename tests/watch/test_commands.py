@@ -30,7 +30,7 @@ def test_watch_and_alerts_from_the_command_line(
     assert run(settings, "watch", "add", "Rỗng", "!!!") == 2
     out = capsys.readouterr()
     assert "added watchlist 1: Ngập úng" in out.out and "already present" in out.out
-    assert "truy vấn không có từ nào để tìm" in out.err
+    assert "truy vấn không có từ nào để tìm" in out.err.lower()
     assert run(settings, "watch", "add", "Hỏng", "ngập AND (mưa") == 2
     assert capsys.readouterr().err.startswith("baochi: ")
     assert run(settings, "watch", "list") == 0
@@ -82,3 +82,59 @@ def test_a_department_subscribes_to_its_case_reminders(
     assert (rule.kinds, rule.department_id, rule.watchlist_id) == ("case", building, None)
     with pytest.raises(SystemExit):  # one scope at a time
         run(settings, "watch", "notify", mail, "--department", "7", "--watchlist", "Ngập úng")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hook",
+        "http://localhost",
+        "http://[::1]/",
+        "http://10.1.2.3/hook",
+        "http://192.168.1.1",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://2130706433/",  # 127.0.0.1 written as one number
+    ],
+)
+def test_a_webhook_inside_the_network_is_refused_when_subscribed(
+    settings: Settings, store, url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    closed = settings.replace(allowed_private_networks="")
+    assert run(closed, "watch", "notify", url) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"baochi: {url}: ") and "inside the network" in err
+    assert "BAOCHI_ALLOWED_PRIVATE_NETWORKS" in err
+    assert WatchStore(store.engine).rules() == []
+
+
+def test_the_metadata_address_is_refused_even_when_its_network_is_allowed(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened = settings.replace(allowed_private_networks="169.254.0.0/16")
+    assert run(opened, "watch", "notify", "http://169.254.169.254/latest/meta-data/") == 2
+    assert "metadata address 169.254.169.254" in capsys.readouterr().err
+
+
+def test_a_watchlist_name_is_cleaned_as_the_web_cleans_it(
+    settings: Settings, store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typed = "Nga\u0302\u0323p\r\nBcc: x@y.vn\u2028u\u0301ng\u200b \t phố\x85" + "x" * 400
+    assert run(settings, "watch", "add", typed, "ngập") == 0
+    [row] = WatchStore(store.engine).watchlists()
+    assert row.name == ("Ngập Bcc: x@y.vn úng phố" + "x" * 400)[:300]  # U+0085 is a control
+    assert run(settings, "watch", "add", " \r\n\u200b", "ngập") == 2
+    assert "a watchlist needs a name" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("k", ["-100", "0", "nan", "inf", "11", "ba"])
+def test_a_spike_sensitivity_out_of_range_is_refused(
+    settings: Settings, k: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        run(settings, "watch", "add", "Ngập", "ngập", "--k", k)
+    assert "above 0 and at most 10" in capsys.readouterr().err
+
+
+def test_a_spike_sensitivity_in_range_is_kept(settings: Settings, store) -> None:
+    assert run(settings, "watch", "add", "Ngập", "ngập", "--k", "2.5") == 0
+    assert [w.spike_k for w in WatchStore(store.engine).watchlists()] == [2.5]

@@ -11,6 +11,7 @@ import pytest
 
 from baochi.db import Store
 from baochi.db.watch_store import Alert, WatchStore
+from baochi.settings import Settings
 from baochi.watch import DeliveryError, Message, WatchConfig, Webhook, check, raise_alert, verify
 from baochi.watch.notify import SIGNATURE_HEADER, TIMESTAMP_HEADER, notifiers
 from tests.watch.conftest import NOW, Seed
@@ -21,8 +22,11 @@ MINUTE = dt.timedelta(minutes=1)
 
 
 @pytest.fixture
-def hooked(config: WatchConfig) -> WatchConfig:
-    return dataclasses.replace(config, webhook_secret=SECRET, notify_timeout=3.0)
+def hooked(settings: Settings) -> WatchConfig:
+    """Webhooks signed, and allowed to reach the receiver on 127.0.0.1 (as the settings are)."""
+    return WatchConfig.from_settings(
+        settings, delivery_backoff=60.0, webhook_secret=SECRET, notify_timeout=3.0
+    )
 
 
 def _alert(n: int) -> Alert:

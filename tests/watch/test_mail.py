@@ -156,3 +156,29 @@ def test_mail_failures_say_why(config: WatchConfig, smtp: tuple[Inbox, int]) -> 
         )
         with pytest.raises(DeliveryError, match=r"SMTP 127\.0\.0\.1"):
             Mailer(dead).send("a@example.vn", message)
+
+
+def test_a_line_break_in_a_header_fails_no_digest_and_stops_no_other(
+    store: Store,
+    watch: WatchStore,
+    seed: Seed,
+    config: WatchConfig,
+    smtp: tuple[Inbox, int],
+) -> None:
+    """A watchlist named with line breaks (stored by an older version, or an API) is mailed with
+    its name on one line; a target no mail can be written to fails its own digest only."""
+    inbox, port = smtp
+    mail = dataclasses.replace(config, smtp_host="127.0.0.1", smtp_port=port)
+    watch_id, _ = watch.add_watchlist(
+        "Ngập\r\nBcc: spy@example.vn\u2028úng\x85phố", "ngập", NOW - dt.timedelta(days=10)
+    )
+    seed([("Phố Hà Nội ngập sau mưa lớn", NOW - HOUR)])
+    watch.add_rule(["match"], "email", '"chi.lan"@', 60, NOW, watch_id)  # the parser's IndexError
+    watch.add_rule(["match"], "email", "chi.lan@sotttt.hanoi.gov.vn", 60, NOW, watch_id)
+    summary = check(store, watch, mail, NOW, notifiers(mail))
+    assert summary.deliveries == {"pending": 1, "sent": 1}
+    [(to, message)] = inbox.messages
+    assert to == ["chi.lan@sotttt.hanoi.gov.vn"] and "Bcc" not in message
+    assert message["Subject"] == "[baochi] Bài mới: Ngập Bcc: spy@example.vn úng phố"
+    [waiting] = watch.digests(("pending",))
+    assert waiting.last_error.startswith("cannot write the mail: ")

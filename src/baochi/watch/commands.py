@@ -11,19 +11,23 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from urllib.parse import urlsplit
 
+from baochi.collect.sources import check_inside
 from baochi.db import Store, open_store
 from baochi.db.row_ids import row_id_arg
 from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import WebStore
 from baochi.hanoi_time import HANOI, minute
 from baochi.settings import Settings
+from baochi.vi import normalize
 from baochi.watch.check import check
 from baochi.watch.config import WatchConfig
 from baochi.watch.digest import as_json, title
 from baochi.watch.matching import query_problem
-from baochi.watch.notify import notifiers
+from baochi.watch.notify import notifiers, one_line
 
 KINDS = ("match", "spike", "health", "conflict", "case")
+NAME_CHARS = 300  # the length of watchlists.name, to which the web's forms cut a name too
+MAX_K = 10.0  # no count a newsroom sees stands ten standard deviations above its baseline
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -36,7 +40,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     owner = add.add_mutually_exclusive_group()
     owner.add_argument("--owner-user", type=row_id_arg, metavar="ID")
     owner.add_argument("--department", type=row_id_arg, metavar="ID")
-    add.add_argument("--k", type=float, help="own spike sensitivity (standard deviations)")
+    add.add_argument(
+        "--k",
+        type=_sensitivity,
+        help=f"own spike sensitivity, in standard deviations (above 0, at most {MAX_K:g})",
+    )
     add.set_defaults(handler=_add)
     lst = wsub.add_parser("list", help="list the watchlists")
     lst.add_argument("--format", choices=("table", "json"), default="table")
@@ -79,6 +87,27 @@ def _moment(value: str) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=HANOI)
 
 
+def _sensitivity(value: str) -> float:
+    """A spike sensitivity k above 0 (at 0 or below, a series that does not move fires whenever
+    it reaches the minimum count) and at most MAX_K (above it, nothing ever fires)."""
+    try:
+        k = float(value)
+    except ValueError:
+        k = float("nan")
+    if not 0 < k <= MAX_K:
+        raise argparse.ArgumentTypeError(
+            f"expected a number of standard deviations above 0 and at most {MAX_K:g} "
+            f"(the default is 3), got {value!r}"
+        )
+    return k
+
+
+def _name(typed: str) -> str:
+    """A watchlist's name as the web's forms store one: NFC without invisible characters, on one
+    line (it becomes a mail's subject), cut to the column's length."""
+    return one_line(normalize(typed))[:NAME_CHARS]
+
+
 Handler = Callable[[argparse.Namespace, Settings, Store], int]
 
 
@@ -98,19 +127,20 @@ def _with_store(handler: Handler) -> Callable[[argparse.Namespace, Settings], in
 
 @_with_store
 def _add(args: argparse.Namespace, settings: Settings, store: Store) -> int:
-    problem = query_problem(args.query)
+    name = _name(args.name)
+    problem = query_problem(args.query) or ("" if name else "a watchlist needs a name")
     if problem:
         print(f"baochi: {problem}", file=sys.stderr)
         return 2
     watch_id, created = WatchStore(store.engine).add_watchlist(
-        args.name,
+        name,
         args.query,
         dt.datetime.now(dt.UTC),
         owner_user_id=args.owner_user,
         department_id=args.department,
         spike_k=args.k,
     )
-    print(f"{'added' if created else 'already present'} watchlist {watch_id}: {args.name}")
+    print(f"{'added' if created else 'already present'} watchlist {watch_id}: {name}")
     return 0
 
 
@@ -147,6 +177,10 @@ def _notify(args: argparse.Namespace, settings: Settings, store: Store) -> int:
         channel = "email"
     else:
         print("baochi: target must be an e-mail address or an http(s) URL", file=sys.stderr)
+        return 2
+    refused = check_inside(args.target, settings.private_networks) if channel == "webhook" else None
+    if refused:
+        print(f"baochi: {refused}", file=sys.stderr)
         return 2
     watch = WatchStore(store.engine)
     watchlist_id = None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
+from baochi.collect.ssrf import Network
 from baochi.settings import Settings
 from baochi.watch.health import QuietRule
 from baochi.watch.spikes import DAILY, HOURLY, SpikeRule
@@ -23,6 +24,7 @@ class WatchConfig:
     smtp_from: str = "baochi@localhost"
     smtp_starttls: bool = False
     webhook_secret: str = ""
+    private_networks: tuple[Network, ...] = ()  # a webhook may reach these (Settings' allowlist)
     notify_timeout: float = 10.0
     spike_k: float = 3.0
     spike_min_count: int = 5
