@@ -115,6 +115,17 @@ def test_the_metadata_address_is_refused_even_when_its_network_is_allowed(
     assert "metadata address 169.254.169.254" in capsys.readouterr().err
 
 
+def test_a_target_url_that_cannot_be_read_is_refused(
+    settings: Settings, store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bracketed host that is no IPv6 address was a traceback."""
+    assert run(settings, "watch", "notify", "http://[::1") == 2
+    assert capsys.readouterr().err == (
+        "baochi: target URL cannot be read (Invalid IPv6 URL): 'http://[::1'\n"
+    )
+    assert WatchStore(store.engine).rules() == []
+
+
 def test_a_watchlist_name_is_cleaned_as_the_web_cleans_it(
     settings: Settings, store, capsys: pytest.CaptureFixture[str]
 ) -> None:

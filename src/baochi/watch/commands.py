@@ -171,7 +171,12 @@ def _notify(args: argparse.Namespace, settings: Settings, store: Store) -> int:
     if unknown or not kinds:
         print(f"baochi: unknown alert kind(s) {unknown}; use {','.join(KINDS)}", file=sys.stderr)
         return 2
-    if urlsplit(args.target).scheme in ("http", "https"):
+    try:
+        scheme = urlsplit(args.target).scheme
+    except ValueError as exc:  # a bracketed host that is no IPv6 address
+        print(f"baochi: target URL cannot be read ({exc}): {args.target!r}", file=sys.stderr)
+        return 2
+    if scheme in ("http", "https"):
         channel = "webhook"
     elif "@" in args.target and "://" not in args.target:
         channel = "email"
