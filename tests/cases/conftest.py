@@ -9,6 +9,7 @@ import pytest
 
 from baochi.cases import Actor
 from baochi.db import Store, migrate, open_engine
+from baochi.db.schema_stories import stories
 from baochi.db.schema_web import departments
 from baochi.records import Article, Document, Keys
 from baochi.settings import Settings
@@ -30,6 +31,22 @@ def add_article(store: Store, slug: str, title: str, body: str, published: dt.da
         published_at=published,
     )
     return store.save_document(Document(article, Keys.of(article)), [], published)[1]
+
+
+def add_story(store: Store, story_id: int, title: str) -> int:
+    """Store a story, as clustering would, for a case to follow; its id."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            stories.insert().values(
+                id=story_id,
+                title=title,
+                first_seen=OPENED,
+                last_seen=OPENED,
+                articles=0,
+                updated_at=OPENED,
+            )
+        )
+    return story_id
 
 
 # The departments the tests route cases to, by the ids they use.

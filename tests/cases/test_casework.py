@@ -13,7 +13,15 @@ from baochi.cases.attachments import ATTACHMENTS_DIR
 from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
-from tests.cases.conftest import ANALYST, LEADER, OFFICER_7, OFFICER_8, OPENED, add_article
+from tests.cases.conftest import (
+    ANALYST,
+    LEADER,
+    OFFICER_7,
+    OFFICER_8,
+    OPENED,
+    add_article,
+    add_story,
+)
 from tests.races import at_once, held_after_looking
 
 MB = 1_000_000
@@ -28,7 +36,7 @@ def test_from_article_to_department_and_back(store: Store, flooded: int, setting
         "",
         issue="Ngập úng kéo dài trên phố Nguyễn Khuyến",
         document_ids=[flooded],
-        story_id=42,
+        story_id=add_story(store, 42, "Ngập úng nội đô"),
         now=OPENED,
     )
     case = cases.get_case(engine, ANALYST, case_id)
@@ -267,6 +275,7 @@ def test_a_case_goes_only_to_departments_that_exist(store: Store) -> None:
 def test_the_same_case_sent_twice_at_once_is_opened_once(store: Store, monkeypatch) -> None:
     """Two requests for one case arrive together (a double click, a proxy's retry): the second
     waits for the first and gets its case back, though each looks before the other writes."""
+    add_story(store, 12, "Ngập úng nội đô")
     held_after_looking(monkeypatch, CasesStore, "repeated")
     opened = at_once(3, lambda _: cases.open_case(store.engine, ANALYST, "Ngập", story_id=12))
     assert len(opened) == 3 and len(set(opened)) == 1
@@ -316,3 +325,81 @@ def test_an_action_sent_twice_is_done_once_and_told_done(store: Store) -> None:
     other = cases.open_case(engine, ANALYST, "Rác thải", responsible=[7], now=OPENED)
     raised = [cases.act(engine, ANALYST, other, "escalate", now=later) for _ in range(2)]
     assert [c.escalation_level for c in raised] == [1, 1]
+
+
+def test_two_cases_alike_only_in_title_are_two_cases(store: Store) -> None:
+    """A repeat is the same submission again: another issue, department, priority or article
+    under the same headline, within the two minutes, was dropped as a repeat of the first."""
+    engine, title = store.engine, "Phản ánh của người dân"
+    first = cases.open_case(engine, ANALYST, title, issue="Ngập phố Huế", responsible=[7],
+                            now=OPENED)  # fmt: skip
+    soon = OPENED + dt.timedelta(seconds=30)
+    other_issue = cases.open_case(engine, ANALYST, title, issue="Cây đổ đường Láng",
+                                  responsible=[7], now=soon)  # fmt: skip
+    other_unit = cases.open_case(engine, ANALYST, title, issue="Ngập phố Huế", responsible=[8],
+                                 now=soon)  # fmt: skip
+    other_priority = cases.open_case(engine, ANALYST, title, issue="Ngập phố Huế",
+                                     responsible=[7], priority="urgent", now=soon)  # fmt: skip
+    helped = cases.open_case(engine, ANALYST, title, issue="Ngập phố Huế", responsible=[7],
+                             coordinating=[9], now=soon)  # fmt: skip
+    assert len({first, other_issue, other_unit, other_priority, helped}) == 5
+    again = cases.open_case(engine, ANALYST, title, issue="Ngập phố Huế", responsible=[7, 7],
+                            now=soon)  # fmt: skip
+    assert again == first  # the very same submission: a second click
+    published = OPENED - dt.timedelta(hours=3)
+    hue = add_article(store, "a1", "Ngập úng sau mưa lớn", "Phố Huế ngập sâu. " * 20, published)
+    lang = add_article(store, "a2", "Ngập úng sau mưa lớn", "Đường Láng ngập. " * 20, published)
+    from_hue = cases.open_case(engine, ANALYST, "", document_ids=[hue], responsible=[7], now=soon)
+    from_lang = cases.open_case(engine, ANALYST, "", document_ids=[lang], responsible=[7], now=soon)
+    assert from_hue != from_lang
+    assert cases.open_case(engine, ANALYST, "", document_ids=[hue], responsible=[7], now=soon) \
+        == from_hue  # fmt: skip
+
+
+def test_a_department_named_twice_is_linked_once(store: Store) -> None:
+    """A form's field sent twice named one department twice: the second link broke the unique
+    key (an IntegrityError). Each is linked once; one both leading and coordinating leads."""
+    engine = store.engine
+    case_id = cases.open_case(engine, ANALYST, "Hai lần", responsible=[7, 7],
+                              coordinating=[8, 7, 8], now=OPENED)  # fmt: skip
+    case = cases.get_case(engine, ANALYST, case_id)
+    assert (case.responsible, case.coordinating) == ((7,), (8,))
+    case = cases.assign(engine, ANALYST, case_id, [9, 9], [8, 8, 9], now=OPENED)
+    assert (case.responsible, case.coordinating) == ((9,), (8,))
+
+
+def test_two_escalations_at_once_count_two(store: Store, monkeypatch) -> None:
+    """Two people escalate together: each read level 0 and wrote 1. The level is raised in the
+    statement, and a reminder run's lower level does not bring it back down."""
+    engine = store.engine
+    case_id = cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7], now=OPENED)
+    held_after_looking(monkeypatch, CasesStore, "case")
+    people = [ANALYST, cases.Actor("admin", user_id=5)]
+    later = OPENED + dt.timedelta(days=1)
+    at_once(2, lambda k: cases.act(engine, people[k], case_id, "escalate", now=later))
+    monkeypatch.undo()
+    assert cases.get_case(engine, ANALYST, case_id).escalation_level == 2
+    deadline = cases.due_at(cases.get_case(engine, ANALYST, case_id).due_on)
+    assert cases.run_reminders(engine, deadline)  # the first escalation's notices: level 1
+    assert cases.get_case(engine, ANALYST, case_id).escalation_level == 2
+
+
+def test_a_case_from_a_story_or_alert_that_is_not_there_is_refused(store: Store) -> None:
+    """A case following story 987654 or from alert 123456, neither there, was opened dangling."""
+    with pytest.raises(CaseError, match="không tìm thấy chuỗi tin"):
+        cases.open_case(store.engine, ANALYST, "Ngập", story_id=987654, now=OPENED)
+    with pytest.raises(CaseError, match="không tìm thấy cảnh báo"):
+        cases.open_case(store.engine, ANALYST, "Ngập", alert_id=123456, now=OPENED)
+    assert CasesStore(store.engine).cases() == []
+
+
+def test_two_reminder_runs_at_once_each_tell_what_they_wrote(store: Store, monkeypatch) -> None:
+    """Two runs read the keys sent before either wrote: both returned (and printed) the same
+    reminders, though the second wrote none of them."""
+    engine = store.engine
+    cases.open_case(engine, ANALYST, "Ngập úng", responsible=[7, 8], now=OPENED)
+    at = cases.due_at(dt.date(2026, 4, 1)) - dt.timedelta(days=3)
+    held_after_looking(monkeypatch, CasesStore, "sent_keys")
+    runs = at_once(2, lambda _: cases.run_reminders(engine, at))
+    assert sorted(len(run) for run in runs) == [0, 2]
+    assert len(CasesStore(engine).notifications()) == 2

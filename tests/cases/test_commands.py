@@ -6,6 +6,7 @@ import pytest
 
 from baochi.cases import commands
 from baochi.db import Store
+from baochi.db.cases_store import CasesStore
 from baochi.settings import Settings
 from tests.commands import invoker
 
@@ -59,3 +60,22 @@ def test_refusals_are_messages_not_tracebacks(run, tmp_path, capsys) -> None:
     fake.write_bytes(b"<html><body>not a pdf</body></html>")
     code, _, err = run("answer", "1", "--text", "x", "--file", str(fake))
     assert code == 1 and "chỉ nhận tệp PDF" in err
+
+
+def test_a_department_given_twice_is_linked_once(run) -> None:
+    """`--department 7 --department 7` broke the unique key: a traceback, not a case."""
+    code, out, _ = run("open", "Hai lần", "--department", "7", "--department", "7")
+    assert code == 0 and "đơn vị 7 " in out
+    code, out, _ = run("assign", "1", "--department", "8", "--department", "8",
+                       "--coordinating", "8", "--coordinating", "9")  # fmt: skip
+    assert code == 0 and "đơn vị 8 " in out
+
+
+def test_remind_prints_what_it_wrote_not_what_was_due(run, monkeypatch) -> None:
+    """A run that looked before another wrote (two at once) printed the other's reminders."""
+    run("open", "Ngập", "--department", "7", "--received", "2026-03-02")
+    code, out, _ = run("remind", "--now", "2026-03-26T08:00")
+    assert code == 0 and "còn 6 ngày" in out
+    monkeypatch.setattr(CasesStore, "sent_keys", lambda self, ids: {})  # as a run at once saw
+    code, out, err = run("remind", "--now", "2026-03-26T08:00")
+    assert code == 0 and out == "" and "0 thông báo mới" in err

@@ -170,6 +170,9 @@ def _refusals(store: Store, data: Path, flooded: int, monkeypatch) -> list[Phras
         lambda: attachments.check("a.png", b"<html>", 10**6),
         lambda: attachments.check("a", PDF, 10**6),
         lambda: attachments.path_of(data, "../a.pdf"),
+        lambda: casework.open_case(engine, ANALYST, "x", story_id=999999),
+        lambda: casework.open_case(engine, ANALYST, "x", alert_id=999999),
+        lambda: casework.confirm_reply(engine, ANALYST, own, 424242),
     ]
     said = []
     for refuse in refused:

@@ -22,7 +22,7 @@ from baochi.db.watch_store import Alert, WatchStore
 from baochi.db.web_store import WebStore
 from baochi.hanoi_time import HANOI
 from baochi.watch import raise_alert
-from tests.cases.conftest import ANALYST, OPENED
+from tests.cases.conftest import ANALYST, OPENED, add_story
 from tests.web import conftest as web_fixtures
 from tests.web.conftest import csrf
 
@@ -404,6 +404,7 @@ def test_progress_report_form_with_evidence(store, client_as, settings):
 
 
 def test_a_case_is_opened_from_an_alert_or_a_story(store, client_as):
+    add_story(store, 12, "Ngập úng nội đô")
     watch = WatchStore(store.engine)
     alert = raise_alert(
         watch,
@@ -693,3 +694,99 @@ def test_a_department_merged_into_another_hands_over_its_people_and_open_work(
     assert (
         into_merged.status_code == 409 and "«Sở Giao thông vận tải» đã được gộp" in into_merged.text
     )
+
+
+def test_a_department_sent_twice_by_a_form_or_the_api_is_linked_once(store, client_as):
+    """department=7&department=7, or "coordinating": [8, 8], broke the unique key: a 500."""
+    analyst = client_as("analyst")
+    token = csrf(analyst, "/cases")
+    form = {"csrf": token, "title": "Hai lần", "department": ["7", "7"]}
+    made = analyst.post("/cases", data=form, follow_redirects=False)
+    assert made.status_code == 303
+    case_id = int(made.headers["location"].rsplit("/", 1)[1])
+    assert cases.get_case(store.engine, ANALYST, case_id).responsible == (7,)
+    routed = analyst.post(f"/cases/{case_id}/assign", data={"csrf": token, "department": ["8", "8"],
+                          "coordinating": ["9", "9"]}, follow_redirects=False)  # fmt: skip
+    assert routed.status_code == 303
+    case = cases.get_case(store.engine, ANALYST, case_id)
+    assert (case.responsible, case.coordinating) == ((8,), (9,))
+    body = {"title": "Qua API", "responsible": [7], "coordinating": [8, 8, 7]}
+    opened = analyst.post("/api/v1/cases", json=body, headers={"X-CSRF-Token": token})
+    assert opened.status_code == 201
+    assert (opened.json()["responsible"], opened.json()["coordinating"]) == ([7], [8])
+
+
+def test_confirming_an_article_that_is_not_there_is_a_404(store, client_as, people):
+    """Article 424242 confirmed as a case's reply broke its foreign key: a 500."""
+    case_id = cases.open_case(store.engine, ANALYST, "Ngập", responsible=[7], now=OPENED)
+    analyst = client_as("analyst")
+    token = csrf(analyst, f"/cases/{case_id}")
+    confirmed = analyst.post(f"/cases/{case_id}/replies/424242",
+                             data={"csrf": token, "relation": "reply"})  # fmt: skip
+    assert confirmed.status_code == 404 and "Không có bài báo số 424242" in confirmed.text
+    assert CasesStore(store.engine).case_documents(case_id) == []
+
+
+def test_marking_read_an_id_no_row_can_have_is_refused(store, two_cases, client_as):
+    """An id of 23 digits reached the driver (an OverflowError, a 500); a list of them is
+    bounded too."""
+    cases.run_reminders(store.engine, cases.due_at(dt.date(2026, 4, 1)))
+    officer = client_as("officer")
+    token = csrf(officer, "/notifications")
+    huge = "9" * 23
+    refused = officer.post("/notifications/read", data={"csrf": token, "id": [huge]})
+    assert refused.status_code == 422
+    many = officer.post("/notifications/read", data={"csrf": token, "id": ["1"] * 501})
+    assert many.status_code == 422
+    api = officer.post(f"/api/v1/notifications/read?id={huge}", headers={"X-CSRF-Token": token})
+    assert api.status_code == 422
+    assert officer.get("/api/v1/notifications").json()["unread"] == 1  # nothing marked
+    marked = officer.post("/notifications/read", data={"csrf": token, "id": ["1"] * 500})
+    assert marked.status_code == 200 and officer.get("/api/v1/notifications").json()["unread"] == 0
+
+
+def test_reminders_sent_before_a_merge_are_not_sent_again(store, people, client_as):
+    """The reminder keys named the merged department: once its cases moved to the target, the
+    next run found no key for the target and sent every reminder again."""
+    building = people["officer"].department_id
+    moved = cases.open_case(store.engine, ANALYST, "Hố ga mất nắp", responsible=[8], now=OPENED)
+    shared = cases.open_case(store.engine, ANALYST, "Ngập hầm chui", responsible=[8, building],
+                             now=OPENED)  # fmt: skip
+    at = cases.due_at(dt.date(2026, 4, 1)) - dt.timedelta(days=3)
+    assert len(cases.run_reminders(store.engine, at)) == 3
+    admin = client_as("admin")
+    form = {"into": str(building), "confirm": "1", "csrf": csrf(admin)}
+    merged = admin.post("/admin/departments/8/merge", data=form)
+    assert merged.status_code == 200
+    assert cases.run_reminders(store.engine, at + dt.timedelta(hours=1)) == []
+    told = client_as("officer").get("/api/v1/notifications").json()["items"]
+    assert sorted(n["case_id"] for n in told) == sorted([moved, shared, shared])  # as sent
+    escalated = cases.run_reminders(store.engine, cases.due_at(dt.date(2026, 4, 1)))
+    assert sorted((n.case_id, n.department_id) for n in escalated if n.department_id) == [
+        (moved, building),
+        (shared, building),
+    ]  # what comes after the merge goes to the target, once per case
+
+
+def test_a_refused_answer_keeps_no_letter(store, two_cases, client_as, settings):
+    """An answer refused (the case was answered already: a colleague's came first) kept the
+    letter sent with it."""
+    own, _ = two_cases
+    officer = client_as("officer")
+    token = csrf(officer, f"/cases/{own}")
+    first = officer.post(f"/cases/{own}/answer", data={"csrf": token, "answer": "Đã nạo vét"})
+    assert first.status_code == 200
+    late = officer.post(
+        f"/cases/{own}/answer",
+        data={"csrf": token, "answer": "Một câu trả lời khác"},
+        files={"file": ("cong-van.pdf", PDF, "application/pdf")},
+    )
+    assert late.status_code == 409 and "trạng thái «Đã trả lời»" in late.text
+    assert CasesStore(store.engine).attachments(own) == []
+    assert not list((settings.data / "attachments").glob("*"))
+    letter = officer.post(f"/cases/{own}/answer", data={"csrf": token, "answer": "Đã nạo vét"},
+                          files={"file": ("cong-van.pdf", PDF, "application/pdf")})  # fmt: skip
+    assert letter.status_code == 200  # the answer given, sent again with its letter
+    assert [f["original_name"] for f in CasesStore(store.engine).attachments(own)] == [
+        "cong-van.pdf"
+    ]

@@ -76,6 +76,7 @@ def open_case(
     origin = (
         "alert" if alert_id else "story" if story_id else "article" if document_ids else "manual"
     )
+    _check_origin(store, story_id, alert_id)
     if document_ids:
         found = {int(d["id"]): d for d in store.documents_text(document_ids)}
         missing = sorted(set(document_ids) - found.keys())
@@ -125,6 +126,17 @@ def open_case(
     # the same case again within the window: a second click, or the browser sending it again
     since = now - REPEAT_WINDOW
     return store.add_case(values, responsible, coordinating, document_ids, event, since)
+
+
+ORIGIN_MISSING = {"story": "không tìm thấy chuỗi tin", "alert": "không tìm thấy cảnh báo"}
+
+
+def _check_origin(store: CasesStore, story_id: int | None, alert_id: int | None) -> None:
+    """Refuse a story or alert that is not there: the case would follow nothing, or point at an
+    alert no one can open."""
+    missing = store.unknown_origin(story_id, alert_id)
+    if missing is not None:
+        raise CaseError(ORIGIN_MISSING[missing])
 
 
 def visible_cases(
@@ -185,14 +197,14 @@ def _apply(
     case = get_case(engine, actor, case_id)
     after = workflow.check(case.status, action, actor, case.responsible, case.coordinating, note)
     changes: dict[str, object] = {"status": after, **(values or {})}
-    if action == "escalate":
-        changes["escalation_level"] = case.escalation_level + 1
     if after == workflow.CLOSED:
         changes["closed_at"] = now
     if note:
         changes["note"] = note
     event = _event(action, case.status, after, actor, now, note)
-    if not CasesStore(engine).update_case(case_id, case.status, changes, event, departments):
+    store = CasesStore(engine)
+    escalate = action == "escalate"
+    if not store.update_case(case_id, case.status, changes, event, departments, escalate):
         raise CaseError("hồ sơ vừa được người khác cập nhật; hãy tải lại trang")
     return get_case(engine, actor, case_id)
 
@@ -300,12 +312,7 @@ def attach(
     now: dt.datetime | None = None,
 ) -> int:
     """Keep a file (the official letter…) with a case that is not closed; returns its id."""
-    case = get_case(engine, actor, case_id)
-    in_department = actor.role == workflow.OFFICER and actor.department_id in case.responsible
-    if not (in_department or actor.role in workflow.OFFICE_ROLES):
-        raise Forbidden("chỉ đơn vị chủ trì hoặc cơ quan quản lý báo chí được đính kèm tệp")
-    if case.status == workflow.CLOSED:
-        raise CaseError("hồ sơ đã đóng")
+    _check_attach(get_case(engine, actor, case_id), actor)
     stored = attachments.store(data_dir, filename, content, max_bytes)
     file_id, new = CasesStore(engine).add_attachment(
         case_id=case_id,
@@ -320,6 +327,41 @@ def attach(
     if not new:  # the same file sent again (a second click): kept once
         attachments.path_of(data_dir, stored.stored_name).unlink()
     return file_id
+
+
+def _check_attach(case: CaseRow, actor: Actor) -> None:
+    """Refuse a file from anyone but the responsible department and the office, or to a closed
+    case."""
+    in_department = actor.role == workflow.OFFICER and actor.department_id in case.responsible
+    if not (in_department or actor.role in workflow.OFFICE_ROLES):
+        raise Forbidden("chỉ đơn vị chủ trì hoặc cơ quan quản lý báo chí được đính kèm tệp")
+    if case.status == workflow.CLOSED:
+        raise CaseError("hồ sơ đã đóng")
+
+
+def answer_with_files(
+    engine: Engine,
+    data_dir: Path,
+    actor: Actor,
+    case_id: int,
+    text: str,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    max_bytes: int,
+    now: dt.datetime | None = None,
+) -> CaseRow:
+    """Record an answer (when there is a text) with its letters (name, content): the files are
+    checked first and kept only once the answer is taken, so an answer refused (a colleague's
+    came first) leaves no file behind, and a refused file no answer."""
+    if files:
+        _check_attach(get_case(engine, actor, case_id), actor)
+    for name, content in files:
+        attachments.check(name, content, max_bytes)
+    if text.strip():
+        answer(engine, actor, case_id, text, now)
+    for name, content in files:
+        attach(engine, data_dir, actor, case_id, name, content, max_bytes=max_bytes, now=now)
+    return get_case(engine, actor, case_id)
 
 
 def attachment_file(
@@ -403,10 +445,13 @@ def confirm_reply(
         raise Forbidden("chỉ cán bộ của cơ quan quản lý báo chí được xác nhận bài trả lời")
     case = get_case(engine, actor, case_id)
     store = CasesStore(engine)
+    found = store.documents_text([document_id])
+    if not found:
+        numbers = Joined([document_id], ", ")
+        raise CaseNotFound(Phrase("không có bài báo số {numbers}", n=1, numbers=numbers))
     store.set_relation(case_id, document_id, relation, actor.user_id, _now(now))
     if close and case.status == workflow.ANSWERED:  # the history says which article closed it
-        found = store.documents_text([document_id])
-        title = found[0]["title"] if found else f"#{document_id}"
+        title = found[0]["title"]
         kind = "Bài trả lời" if relation == "reply" else "Cải chính"
         return act(engine, actor, case_id, "close", f"{kind}: «{title}»", now)
     return get_case(engine, actor, case_id)
@@ -415,7 +460,8 @@ def confirm_reply(
 def run_reminders(
     engine: Engine, now: dt.datetime, rules: DeadlineRules | None = None
 ) -> list[Notice]:
-    """Write the reminders and escalations due at `now`; running twice writes nothing new."""
+    """Write the reminders and escalations due at `now`, and return those this run wrote:
+    running twice writes nothing new, nor do two runs at once write one notice twice."""
     rules = rules or load_rules()
     store = CasesStore(engine)
     open_cases = store.cases(statuses=workflow.OPEN_STATUSES)
@@ -437,5 +483,5 @@ def run_reminders(
     levels: dict[int, int] = {}
     for n in notices:
         levels[n.case_id] = max(levels.get(n.case_id, 0), n.level)
-    store.add_notifications(rows, {k: v for k, v in levels.items() if v})
-    return notices
+    written = store.add_notifications(rows, {k: v for k, v in levels.items() if v})
+    return [n for n in notices if (n.case_id, n.key) in written]

@@ -183,17 +183,16 @@ def _assign(args: argparse.Namespace, settings: Settings) -> int:
 
 def _answer(args: argparse.Namespace, settings: Settings) -> int:
     def work(engine: Engine) -> CaseRow:
-        for path in args.file:
-            casework.attach(
-                engine,
-                settings.data,
-                OFFICE,
-                args.case,
-                path.name,
-                path.read_bytes(),
-                max_bytes=settings.case_attachment_max_bytes,
-            )
-        return casework.answer(engine, OFFICE, args.case, args.text)
+        files = [(path.name, path.read_bytes()) for path in args.file]
+        return casework.answer_with_files(
+            engine,
+            settings.data,
+            OFFICE,
+            args.case,
+            args.text,
+            files,
+            max_bytes=settings.case_attachment_max_bytes,
+        )
 
     return _change(settings, work)
 

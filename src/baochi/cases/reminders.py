@@ -46,6 +46,13 @@ def _audiences(case: CaseRow, with_office: bool) -> list[tuple[str, int | None]]
     return targets
 
 
+def audience_key(who: str, department_id: int | None) -> str:
+    """How a notice's key ends: for whom, so each department is told once. A merge rewrites a
+    department's keys to its target's (web/departments.py), so what the merged department was
+    told is not told the target again; a case merely reassigned reminds its new department."""
+    return f":{who}:{department_id or 0}"
+
+
 def due_notices(
     case: CaseRow, now: dt.datetime, rules: DeadlineRules, sent: Collection[str] = ()
 ) -> list[Notice]:
@@ -64,7 +71,9 @@ def due_notices(
         when = "hạn là hôm nay" if left == 0 else f"còn {left} ngày"
         text = f"Hồ sơ #{case.id} «{case.title}» phải trả lời trước hết ngày {last_day} ({when})."
         notices = [
-            Notice(case.id, f"remind:{days}:{who}:{dept or 0}", "reminder", who, dept, at, text)
+            Notice(
+                case.id, f"remind:{days}{audience_key(who, dept)}", "reminder", who, dept, at, text
+            )
             for who, dept in _audiences(case, with_office=False)
         ]
     else:
@@ -81,7 +90,7 @@ def due_notices(
         notices = [
             Notice(
                 case.id,
-                f"escalate:{days}:{who}:{dept or 0}",
+                f"escalate:{days}{audience_key(who, dept)}",
                 "escalation",
                 who,
                 dept,

@@ -471,11 +471,10 @@ async def case_answer(
     def work() -> None:
         if not (content or answer.strip()):
             raise CaseError("hãy viết câu trả lời hoặc đính kèm công văn")
-        if content and file is not None:
-            name = file.filename or ""
-            casework.attach(engine, data, actor, case_id, name, content, max_bytes=limit)
-        if answer.strip():  # a form with a file is not cleaned on its way (web/form_text.py)
-            casework.answer(engine, actor, case_id, normalize(answer))
+        files = [(file.filename or "", content)] if content and file is not None else []
+        # a form with a file is not cleaned on its way (web/form_text.py)
+        text = normalize(answer) if answer.strip() else ""
+        casework.answer_with_files(engine, data, actor, case_id, text, files, max_bytes=limit)
 
     try:  # a letter of many megabytes is checked and written off the event loop
         return await run_in_threadpool(_act, request, user, case_id, "answer", work)

@@ -22,8 +22,23 @@ from baochi.db.schema_cases import (
     cases,
 )
 from baochi.db.schema_stories import stories, story_articles
+from baochi.db.schema_watch import alerts
 from baochi.db.schema_web import departments
 from baochi.db.turns import ATTACHMENTS, CASE_OPENINGS, take_turns
+
+# When a case was opened and assigned: a repeat of its opening comes a moment later.
+MOMENTS = frozenset({"opened_at", "assigned_at"})
+
+
+def department_links(
+    responsible: Sequence[int], coordinating: Sequence[int]
+) -> list[tuple[int, str]]:
+    """(department, role) of a case, each department once in the order given: one named twice
+    (a form's repeated field) is linked once, and one both leads and coordinates leads, as a
+    merge of two departments of one case keeps the responsible role."""
+    lead = list(dict.fromkeys(responsible))
+    helping = [d for d in dict.fromkeys(coordinating) if d not in lead]
+    return [(d, "responsible") for d in lead] + [(d, "coordinating") for d in helping]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,22 +97,32 @@ class CasesStore:
 
     # -- cases ---------------------------------------------------------------------------
 
-    def repeated(self, conn: Connection, values: dict[str, Any], since: dt.datetime) -> int | None:
-        """The case the same user opened with the same title, story and alert since then."""
+    def repeated(
+        self,
+        conn: Connection,
+        values: dict[str, Any],
+        links: Collection[tuple[int, str]],
+        document_ids: Collection[int],
+        since: dt.datetime,
+    ) -> int | None:
+        """The case this user opened since then from the very same submission: every value,
+        department and article alike. Two cases that share only a headline are two cases."""
         c = cases.c
-        query = (
-            select(c.id)
-            .where(
-                c.opened_by.is_not_distinct_from(values["opened_by"]),
-                c.title == values["title"],
-                c.story_id.is_not_distinct_from(values["story_id"]),
-                c.alert_id.is_not_distinct_from(values["alert_id"]),
-                c.opened_at >= since,
-            )
-            .order_by(c.id.desc())
-            .limit(1)
-        )
-        return conn.execute(query).scalar_one_or_none()
+        same = [c[k].is_not_distinct_from(v) for k, v in values.items() if k not in MOMENTS]
+        query = select(c.id).where(*same, c.opened_at >= since).order_by(c.id.desc())
+        wanted = (set(links), set(document_ids))
+        for case_id in conn.execute(query).scalars().all():
+            if self._links_of(conn, case_id) == wanted:
+                return int(case_id)
+        return None
+
+    @staticmethod
+    def _links_of(conn: Connection, case_id: int) -> tuple[set[tuple[int, str]], set[int]]:
+        """A case's (department, role) links and its articles."""
+        d, a = case_departments.c, case_documents.c
+        roles = conn.execute(select(d.department_id, d.role).where(d.case_id == case_id))
+        articles = conn.execute(select(a.document_id).where(a.case_id == case_id)).scalars()
+        return {(int(i), str(r)) for i, r in roles}, {int(i) for i in articles}
 
     def add_case(
         self,
@@ -109,17 +134,19 @@ class CasesStore:
         repeat_since: dt.datetime,
     ) -> int:
         """Insert a case with its departments, coverage and opening event in one transaction,
-        unless the same user opened the same case since `repeat_since`: that one's id then.
+        unless the same user opened the same case (all alike) since `repeat_since`: that one's
+        id then.
         Openings take turns, so two clicks arriving together cannot both miss the first case."""
         with self.engine.begin() as conn:
             take_turns(conn, CASE_OPENINGS, values["opened_by"])
-            repeated = self.repeated(conn, values, repeat_since)
+            links = department_links(responsible, coordinating)
+            repeated = self.repeated(conn, values, links, document_ids, repeat_since)
             if repeated is not None:
                 return repeated
             case_id = int(
                 conn.execute(cases.insert().values(**values).returning(cases.c.id)).scalar_one()
             )
-            self._set_departments(conn, case_id, responsible, coordinating)
+            self._set_departments(conn, case_id, links)
             self._link(conn, case_id, document_ids, "coverage", 0, values["opened_at"])
             conn.execute(case_events.insert().values(case_id=case_id, **event))
         return case_id
@@ -134,22 +161,12 @@ class CasesStore:
             known = {int(i) for i in conn.execute(query).scalars()}
         return sorted(set(ids) - known)
 
+    @staticmethod
     def _set_departments(
-        self,
-        conn: Connection,
-        case_id: int,
-        responsible: Sequence[int],
-        coordinating: Sequence[int],
+        conn: Connection, case_id: int, links: Collection[tuple[int, str]]
     ) -> None:
         conn.execute(case_departments.delete().where(case_departments.c.case_id == case_id))
-        rows = [
-            {"case_id": case_id, "department_id": d, "role": "responsible"} for d in responsible
-        ]
-        rows += [
-            {"case_id": case_id, "department_id": d, "role": "coordinating"}
-            for d in coordinating
-            if d not in responsible
-        ]
+        rows = [{"case_id": case_id, "department_id": d, "role": r} for d, r in links]
         if rows:
             conn.execute(case_departments.insert(), rows)
 
@@ -160,8 +177,12 @@ class CasesStore:
         values: dict[str, Any],
         event: dict[str, Any],
         departments: tuple[Sequence[int], Sequence[int]] | None = None,
+        escalate: bool = False,
     ) -> bool:
-        """Apply a transition unless someone changed the case's status meanwhile."""
+        """Apply a transition unless someone changed the case's status meanwhile; `escalate`
+        raises the level by one in the statement itself, so two escalations at once make two."""
+        if escalate:
+            values = {**values, "escalation_level": cases.c.escalation_level + 1}
         with self.engine.begin() as conn:
             changed = conn.execute(
                 update(cases)
@@ -171,7 +192,7 @@ class CasesStore:
             if not changed:
                 return False
             if departments is not None:
-                self._set_departments(conn, case_id, *departments)
+                self._set_departments(conn, case_id, department_links(*departments))
             conn.execute(case_events.insert().values(case_id=case_id, **event))
         return True
 
@@ -343,6 +364,16 @@ class CasesStore:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def unknown_origin(self, story_id: int | None, alert_id: int | None) -> str | None:
+        """ "story" or "alert" when the one given to a case does not exist, else None: a case
+        must not follow a story or come from an alert that is not there."""
+        with self.engine.connect() as conn:
+            for name, table, row_id in (("story", stories, story_id), ("alert", alerts, alert_id)):
+                found = select(table.c.id).where(table.c.id == row_id)
+                if row_id is not None and conn.execute(found).first() is None:
+                    return name
+        return None
+
     def story_title(self, story_id: int) -> str:
         """A story's title, or "" when there is no such story."""
         with self.engine.connect() as conn:
@@ -413,13 +444,17 @@ class CasesStore:
                     sent.setdefault(case_id, set()).add(key)
         return sent
 
-    def add_notifications(self, rows: Sequence[dict[str, Any]], levels: dict[int, int]) -> int:
-        """Write new notifications once each and raise the cases' escalation levels."""
-        written = 0
+    def add_notifications(
+        self, rows: Sequence[dict[str, Any]], levels: dict[int, int]
+    ) -> set[tuple[int, str]]:
+        """Write new notifications once each and raise the cases' escalation levels (never lower
+        them); the (case, key) of those this call wrote, not another run at the same moment."""
+        written: set[tuple[int, str]] = set()
         with self.engine.begin() as conn:
             for row in rows:
                 stmt = self._insert(case_notifications).values(**row).on_conflict_do_nothing()
-                written += len(conn.execute(stmt.returning(case_notifications.c.id)).all())
+                if conn.execute(stmt.returning(case_notifications.c.id)).first() is not None:
+                    written.add((row["case_id"], row["key"]))
             for case_id, level in levels.items():
                 conn.execute(
                     update(cases)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Table, delete, select, update
+from sqlalchemy import Engine, Table, delete, func, select, update
 from sqlalchemy.engine import Connection
 
+from baochi.cases.reminders import DEPARTMENT, audience_key
 from baochi.cases.workflow import CLOSED, RESPONSIBLE
 from baochi.db.schema_cases import case_departments, case_notifications, cases
 from baochi.db.schema_watch import alert_rules, watchlists
@@ -113,9 +114,22 @@ def _move_cases(conn: Connection, source: int, target: int) -> int:
         conn.execute(
             delete(case_departments).where(*here, case_departments.c.department_id == source)
         )
-    conn.execute(
-        update(case_notifications)
-        .where(case_notifications.c.department_id == source, case_notifications.c.case_id.in_(ids))
-        .values(department_id=target)
-    )
+    _move_notices(conn, ids, source, target)
     return len(ids)
+
+
+def _move_notices(conn: Connection, case_ids: list[int], source: int, target: int) -> None:
+    """Hand the source's notices of these cases to the target under the target's keys, in the
+    merge's transaction: a reminder the source was sent is then one the target was sent, and is
+    not sent again. Rewriting the keys rather than keying without the department keeps a case
+    reassigned (not merged) reminding its new department. A notice the target was sent too
+    keeps its key (the target's own is there already)."""
+    notices = case_notifications
+    taken = case_notifications.alias("taken")
+    mine = (notices.c.department_id == source, notices.c.case_id.in_(case_ids))
+    rekeyed = func.replace(
+        notices.c.key, audience_key(DEPARTMENT, source), audience_key(DEPARTMENT, target)
+    )
+    clash = select(taken.c.id).where(taken.c.case_id == notices.c.case_id, taken.c.key == rekeyed)
+    conn.execute(update(notices).where(*mine, ~clash.exists()).values(key=rekeyed))
+    conn.execute(update(notices).where(*mine).values(department_id=target))
