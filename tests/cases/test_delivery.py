@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import event
 
 from baochi import cases
 from baochi.cases.delivery import raise_alerts, remind
@@ -90,3 +94,34 @@ def test_a_notification_is_handed_over_once_even_if_run_again(store: Store) -> N
     assert [(a.subject_kind, a.subject_key) for a in found] == [("office", "office")]
     assert found[0].payload["notice"] == "reminder"
     assert dataclasses.asdict(found[0])["reason"].startswith("Hồ sơ #1 «Rác chợ Long Biên»")
+
+
+def test_a_reminder_stored_by_a_run_killed_before_routing_it_is_still_mailed(
+    store: Store,
+    smtp: tuple[Inbox, int],  # noqa: F811
+) -> None:
+    """A run that dies while owing the stored alert to its rules leaves neither behind: the next
+    run stores and routes the reminder, and it is mailed."""
+    inbox, port = smtp
+    engine = store.engine
+    watch = WatchStore(engine)
+    watch.add_rule(["case"], "email", OFFICE_MAIL, 0, OPENED)
+    config = WatchConfig(smtp_host="127.0.0.1", smtp_port=port, smtp_from="baochi@hanoi.gov.vn")
+    cases.open_case(engine, ANALYST, "Rác chợ Long Biên", now=OPENED)  # the office's to chase
+    at = cases.due_at(dt.date(2026, 4, 1)) - dt.timedelta(days=3)
+
+    def killed(conn: Any, cursor: Any, statement: str, *rest: Any) -> None:
+        if statement.startswith("INSERT INTO deliveries"):
+            raise OSError("killed while routing")
+
+    event.listen(engine, "before_cursor_execute", killed)
+    try:
+        with pytest.raises(OSError):
+            remind(engine, at)
+    finally:
+        event.remove(engine, "before_cursor_execute", killed)
+    later = at + dt.timedelta(hours=1)
+    remind(engine, later)
+    assert check(store, watch, config, later, notifiers(config)).deliveries == {"sent": 1}
+    [(recipients, mail)] = inbox.messages
+    assert recipients == [OFFICE_MAIL] and "Rác chợ Long Biên" in mail.get_content()

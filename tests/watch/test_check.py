@@ -109,6 +109,31 @@ def test_new_matches_follow_the_watermark(
     assert check(store, watch, config, NOW + 2 * HOUR, {}).alerts == []
 
 
+def test_an_interrupted_check_reports_its_matches_next_time(
+    store: Store,
+    watch: WatchStore,
+    seed: Seed,
+    config: WatchConfig,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A check that stops after evaluating the watchlists and before storing their alerts (a
+    kill, a locked database) leaves the watermark where it was, so no match goes untold."""
+    watch.add_watchlist("Giao thông", "un tac", NOW - DAY)
+    seed([("Ùn tắc ở cửa ngõ Thủ đô", NOW)])
+
+    def locked(*args: object) -> None:
+        raise RuntimeError("database is locked")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(WatchStore, "add_alert", locked)
+        with pytest.raises(RuntimeError):
+            check(store, watch, config, NOW, {})
+    again = check(store, watch, config, NOW + HOUR, {}).alerts
+    assert [(a.kind, a.observed) for a in again] == [("match", 1)]
+    assert again[0].payload["documents"][0]["title"] == "Ùn tắc ở cửa ngõ Thủ đô"
+    assert check(store, watch, config, NOW + 2 * HOUR, {}).alerts == []
+
+
 def test_a_quiet_outlet_is_flagged_as_a_collection_problem(
     store: Store, watch: WatchStore, seed: Seed, config: WatchConfig
 ) -> None:

@@ -1,8 +1,10 @@
 """Reminders and escalations delivered: written for the app, then each raised once as a "case"
 alert routed by department through the alerts machinery (rules, digests, retries, e-mail).
 
-A notification is handed over once (its `delivered_at` is set after its alert is stored) and
-its alert has a fixed key, so a crash in between, or two workers, never mail it twice.
+A notification is handed over once: its alert is stored together with what it owes each rule,
+then `delivered_at` is set; the alert's fixed key makes a crash in between, or two workers, store
+it once, and one worker sends the digest carrying it (mailed again only if that worker dies
+between the server's acceptance and recording it: see watch/digest.py).
 """
 
 from __future__ import annotations

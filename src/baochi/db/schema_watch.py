@@ -74,7 +74,8 @@ alerts = Table(
 Index("ix_alerts_subject", alerts.c.kind, alerts.c.subject_kind, alerts.c.subject_key)
 Index("ix_alerts_created", alerts.c.created_at)
 
-# One message to one target, grouping many alerts; retried with backoff until it goes or gives up.
+# One message to one target, grouping many alerts; retried with backoff until it goes or gives up,
+# claimed by one worker while it is sent.
 digests = Table(
     "digests",
     metadata,
@@ -86,6 +87,8 @@ digests = Table(
     Column("next_attempt_at", UTCDateTime, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
+    Column("lease_owner", String(200), nullable=False, server_default=""),  # the sending worker
+    Column("lease_until", UTCDateTime),  # its claim lapses then: the worker may have died
 )
 Index("ix_digests_due", digests.c.status, digests.c.next_attempt_at)
 

@@ -14,10 +14,12 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Connection,
     Engine,
     Integer,
     cast,
     column,
+    delete,
     func,
     inspect,
     or_,
@@ -27,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
+from baochi.db.leases import ended_here
 from baochi.db.schema import IS_ARTICLE, UTCDateTime, documents, outlets
 from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
 from baochi.records import split_areas
@@ -203,14 +206,17 @@ class WatchStore:
         with self.engine.connect() as conn:
             return [WatchlistRow(**row._mapping) for row in conn.execute(query)]
 
-    def set_watermark(self, watchlist_id: int, document_id: int) -> None:
-        """Remember the last document already reported for this watchlist."""
+    def set_watermarks(self, document_ids: Mapping[int, int]) -> None:
+        """Remember the last document already reported for each watchlist (by id); a watermark
+        never moves back (a query changed meanwhile starts after the newest document)."""
+        w = watchlists.c
         with self.engine.begin() as conn:
-            conn.execute(
-                update(watchlists)
-                .where(watchlists.c.id == watchlist_id)
-                .values(watermark=document_id)
-            )
+            for watchlist_id, document_id in document_ids.items():
+                conn.execute(
+                    update(watchlists)
+                    .where(w.id == watchlist_id, w.watermark < document_id)
+                    .values(watermark=document_id)
+                )
 
     def add_rule(
         self,
@@ -369,8 +375,11 @@ class WatchStore:
 
     # -- alerts ----------------------------------------------------------------------------
 
-    def add_alert(self, alert: Alert, now: dt.datetime) -> Alert | None:
-        """Store an alert; None if one with the same dedupe key exists (a repeated check)."""
+    def add_alert(
+        self, alert: Alert, now: dt.datetime, rule_ids: Iterable[int] = ()
+    ) -> Alert | None:
+        """Store an alert and owe it to each rule of `rule_ids`, in one transaction, so no alert is
+        stored that its rules were never owed; None if one with the same dedupe key exists."""
         values = {
             f.name: getattr(alert, f.name)
             for f in fields(alert)
@@ -384,8 +393,9 @@ class WatchStore:
                 .on_conflict_do_nothing()
                 .returning(alerts.c.id)
             ).first()
-        if row is None:
-            return None
+            if row is None:
+                return None
+            _route(conn, int(row[0]), rule_ids, now)
         return replace(alert, id=int(row[0]), created_at=now)
 
     def last_alert_at(self, kind: str, subject_kind: str, subject_key: str, span: str) -> Any:
@@ -429,16 +439,6 @@ class WatchStore:
 
     # -- deliveries and digests ------------------------------------------------------------
 
-    def route(self, alert_id: int, rule_ids: Iterable[int], now: dt.datetime) -> None:
-        """Owe the alert to each rule once."""
-        rows = [
-            {"alert_id": alert_id, "rule_id": r, "status": "pending", "created_at": now}
-            for r in rule_ids
-        ]
-        if rows:
-            with self.engine.begin() as conn:
-                conn.execute(self._insert(deliveries).on_conflict_do_nothing(), rows)
-
     def undigested(self) -> dict[int, list[int]]:
         """Delivery ids not yet in a digest, by rule."""
         query = (
@@ -458,8 +458,11 @@ class WatchStore:
         with self.engine.connect() as conn:
             return conn.execute(query).scalar_one()
 
-    def make_digest(self, rule_id: int, delivery_ids: Sequence[int], now: dt.datetime) -> int:
-        """Group deliveries into one pending message, due now."""
+    def make_digest(
+        self, rule_id: int, delivery_ids: Sequence[int], now: dt.datetime
+    ) -> int | None:
+        """Group deliveries into one pending message, due now; None when another worker grouped
+        them first (an empty digest would go out as an empty mail)."""
         with self.engine.begin() as conn:
             digest_id = int(
                 conn.execute(
@@ -468,24 +471,61 @@ class WatchStore:
                     .returning(digests.c.id)
                 ).scalar_one()
             )
-            conn.execute(
+            grouped = conn.execute(
                 update(deliveries)
                 .where(deliveries.c.id.in_(delivery_ids), deliveries.c.digest_id.is_(None))
                 .values(digest_id=digest_id)
             )
+            if grouped.rowcount == 0:
+                conn.execute(delete(digests).where(digests.c.id == digest_id))
+                return None
         return digest_id
 
-    def digests(
-        self, statuses: Sequence[str] = (), due_at: dt.datetime | None = None
-    ) -> list[DigestRow]:
-        """Digests in some states (all if none given), due by `due_at` if given, oldest first."""
+    def digests(self, statuses: Sequence[str] = ()) -> list[DigestRow]:
+        """Digests in some states (all if none given), oldest first."""
         query = select(*_DIGEST_COLUMNS).join(alert_rules, alert_rules.c.id == digests.c.rule_id)
         if statuses:
             query = query.where(digests.c.status.in_(statuses))
-        if due_at is not None:
-            query = query.where(digests.c.next_attempt_at <= due_at)
         with self.engine.connect() as conn:
             return [DigestRow(**r._mapping) for r in conn.execute(query.order_by(digests.c.id))]
+
+    def claim_digest(
+        self, owner: str, now: dt.datetime, lease: dt.timedelta, exclude: Sequence[int] = ()
+    ) -> DigestRow | None:
+        """Lease the oldest pending digest due by `now` that no live worker holds (a killed
+        process of this machine holds none), not one of `exclude`; another worker then skips it
+        until its attempt is recorded or the lease ends.
+
+        On PostgreSQL the candidate is locked with SKIP LOCKED, so concurrent workers never
+        wait for each other; SQLite's single writer makes the same statement atomic.
+        """
+        d = digests.c
+        with self.engine.begin() as conn:
+            holders = conn.execute(select(d.lease_owner).where(d.lease_until >= now).distinct())
+            ended = [holder for holder in holders.scalars() if ended_here(holder)]
+            free = (
+                select(d.id)
+                .where(
+                    d.status == "pending",
+                    d.next_attempt_at <= now,
+                    d.id.not_in(list(exclude)),
+                    d.lease_until.is_(None) | (d.lease_until < now) | d.lease_owner.in_(ended),
+                )
+                .order_by(d.id)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            claimed = conn.execute(
+                update(digests)
+                .where(d.id.in_(free.scalar_subquery()))
+                .values(lease_owner=owner, lease_until=now + lease)
+                .returning(d.id)
+            ).scalar()
+            if claimed is None:
+                return None
+            query = select(*_DIGEST_COLUMNS).join(alert_rules, alert_rules.c.id == d.rule_id)
+            row = conn.execute(query.where(d.id == claimed)).one()
+        return DigestRow(**row._mapping)
 
     def digest_alerts(self, digest_id: int) -> list[Alert]:
         """The alerts grouped in a digest, oldest first."""
@@ -506,7 +546,8 @@ class WatchStore:
         now: dt.datetime,
         next_attempt_at: dt.datetime,
     ) -> None:
-        """Write one attempt's outcome on the digest and on each of its deliveries."""
+        """Write one attempt's outcome on the digest and on each of its deliveries, and give the
+        digest's claim back: sent, it is done; failed, the next due worker may retry it."""
         sent_at = now if status == "sent" else None
         with self.engine.begin() as conn:
             conn.execute(
@@ -518,6 +559,8 @@ class WatchStore:
                     last_error=error,
                     next_attempt_at=next_attempt_at,
                     sent_at=sent_at,
+                    lease_owner="",
+                    lease_until=None,
                 )
             )
             conn.execute(
@@ -531,6 +574,16 @@ class WatchStore:
         query = select(deliveries.c.status, func.count()).group_by(deliveries.c.status)
         with self.engine.connect() as conn:
             return {status: int(n) for status, n in conn.execute(query)}
+
+
+def _route(conn: Connection, alert_id: int, rule_ids: Iterable[int], now: dt.datetime) -> None:
+    """Owe the alert to each rule once."""
+    rows = [
+        {"alert_id": alert_id, "rule_id": r, "status": "pending", "created_at": now}
+        for r in rule_ids
+    ]
+    if rows:
+        conn.execute(deliveries.insert(), rows)
 
 
 def _alert(row: Mapping[Any, Any]) -> Alert:

@@ -58,15 +58,21 @@ def check(
     """Evaluate everything at `now`, store and route the new alerts, send the digests due.
 
     A watchlist that cannot run (its query no longer parses, or search is not available on this
-    database) is reported in the summary and does not stop the others.
+    database) is reported in the summary and does not stop the others. Watermarks move only
+    once the alerts are stored: a check interrupted before reports the same documents next time.
     """
     summary = CheckSummary()
     found: list[Alert] = []
+    watermarks: dict[int, int] = {}
     for watchlist in watch.watchlists(enabled_only=True):
         try:
-            found += watchlist_alerts(store, watch, config, watchlist, now)
+            matches, watermarks[watchlist.id] = watchlist_alerts(
+                store, watch, config, watchlist, now
+            )
         except (QueryError, NotImplementedError) as exc:
             summary.problems.append(f"{watchlist.name}: {exc}")
+            continue
+        found += matches
     found += label_alerts(watch, config, now)
     found += health_alerts(store, watch, config, now)
     found += _social_alerts(watch, config, now)
@@ -77,6 +83,7 @@ def check(
         stored = raise_alert(watch, alert, now, rules)
         if stored is not None:
             summary.alerts.append(stored)
+    watch.set_watermarks(watermarks)
     summary.digests = len(group(watch, rules, now))
     summary.deliveries = deliver_due(watch, config, channels, now)
     return summary
@@ -85,21 +92,20 @@ def check(
 def raise_alert(
     watch: WatchStore, alert: Alert, now: dt.datetime, rules: Sequence[RuleRow] | None = None
 ) -> Alert | None:
-    """Store an alert and owe it to every rule that wants it; None if it was already raised.
+    """Store an alert and owe it to every rule that wants it, at once (a crash between the two
+    would leave it owed to none); None if it was already raised.
 
     Other areas (conflicting reports, stories) raise their alerts through here too.
     """
-    stored = watch.add_alert(alert, now)
-    if stored is not None:
-        wanting = [r.id for r in (watch.rules() if rules is None else rules) if r.wants(stored)]
-        watch.route(stored.id, wanting, now)
-    return stored
+    wanting = [r.id for r in (watch.rules() if rules is None else rules) if r.wants(alert)]
+    return watch.add_alert(alert, now, wanting)
 
 
 def watchlist_alerts(
     store: Store, watch: WatchStore, config: WatchConfig, watchlist: WatchlistRow, now: dt.datetime
-) -> list[Alert]:
-    """A watchlist's new matches since its watermark, and its spikes over a day and an hour.
+) -> tuple[list[Alert], int]:
+    """A watchlist's new matches since its watermark, and its spikes over a day and an hour;
+    and the watermark to move to once they are stored.
 
     New matches wait while stored documents await the search index, so none is skipped.
     """
@@ -107,6 +113,7 @@ def watchlist_alerts(
     last = watch.last_document_id()
     matches = recent_matches(store, watchlist.query, daily.origin(now))
     found = []
+    watermark = watchlist.watermark if matches.pending else last
     if not matches.pending:
         fresh = [d for d in matches.documents if watchlist.watermark < d.id <= last]
         if fresh:
@@ -128,8 +135,6 @@ def watchlist_alerts(
                     },
                 )
             )
-        if last != watchlist.watermark:
-            watch.set_watermark(watchlist.id, last)
     ids = [d.id for d in matches.documents]
     for rule in (daily, hourly):
         series = watch.id_counts(ids, rule.origin(now), rule.bucket, rule.baseline + 1)
@@ -139,7 +144,7 @@ def watchlist_alerts(
             found.append(
                 spike_alert(verdict, series, "watchlist", key, watchlist.name, now, watchlist.id)
             )
-    return found
+    return found, watermark
 
 
 def label_alerts(watch: WatchStore, config: WatchConfig, now: dt.datetime) -> list[Alert]:

@@ -1,5 +1,5 @@
 """Digests: a rule's waiting alerts grouped into one message at most once per interval, so a busy
-day makes one mail an hour instead of five hundred; rendered in Vietnamese, then sent.
+day makes one mail an hour instead of five hundred; rendered in Vietnamese, then sent by one worker.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
 
+from baochi.db.leases import worker_name
 from baochi.db.watch_store import Alert, RuleRow, WatchStore
 from baochi.hanoi_time import minute
 from baochi.watch.config import WatchConfig
@@ -23,6 +24,10 @@ KIND_LABELS = {
 }
 SUBJECT_CHARS = 150
 DOCUMENTS_SHOWN = 5
+# How long a worker's claim on the digests of one pass holds: far longer than sending them takes
+# (notify_timeout bounds each); a worker that died on another machine delays a digest by this
+# much, one that died on this machine not at all.
+CLAIM = dt.timedelta(minutes=15)
 
 
 def group(watch: WatchStore, rules: Sequence[RuleRow], now: dt.datetime) -> list[int]:
@@ -36,7 +41,8 @@ def group(watch: WatchStore, rules: Sequence[RuleRow], now: dt.datetime) -> list
         last = watch.last_digest_at(rule.id)
         if last is not None and now - last < dt.timedelta(minutes=rule.digest_minutes):
             continue
-        made.append(watch.make_digest(rule.id, ids, now))
+        if (digest_id := watch.make_digest(rule.id, ids, now)) is not None:
+            made.append(digest_id)
     return made
 
 
@@ -46,9 +52,19 @@ def deliver_due(
     channels: Mapping[str, Notifier],
     now: dt.datetime,
 ) -> Counter[str]:
-    """Try every pending digest that is due; count the outcomes (sent, pending, failed)."""
+    """Try once every pending digest that is due and that no other live worker holds; count the
+    outcomes (sent, pending, failed).
+
+    Each digest is claimed before it is sent, so of several workers one sends it. Delivery is
+    still at least once, not exactly once: a worker killed after the server accepted the message
+    and before the outcome was written leaves a claim that lapses, and the digest goes again
+    (neither SMTP nor a webhook can tell that it already arrived).
+    """
+    owner = worker_name()
+    tried: list[int] = []
     outcomes: Counter[str] = Counter()
-    for digest in watch.digests(("pending",), due_at=now):
+    while digest := watch.claim_digest(owner, now, CLAIM, exclude=tried):
+        tried.append(digest.id)
         alerts = watch.digest_alerts(digest.id)
         message = render(
             digest.id, alerts, digest.created_at, config.digest_max_items, config.public_url
