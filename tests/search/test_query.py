@@ -3,14 +3,18 @@ text would find, facets that add up, labels and dates, ranking, paging and safe 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+import time
 from collections import Counter
 from functools import lru_cache
 
 import pytest
 
-from baochi.search import QueryError, parse, run_query, search
-from baochi.search.tree import And, Dates, Everything, Label, Node, Not, Or, Words
+from baochi.records import Article, Collected, Document, Keys
+from baochi.search import QueryError, parse, run_query, search, sync
+from baochi.search.snippets import snippet
+from baochi.search.tree import And, Dates, Everything, Label, Node, Not, Or, Words, words_of
 from baochi.vi import contains, fold, match_key
 from tests.search.conftest import Archive, Item
 
@@ -242,3 +246,36 @@ def test_limit_zero_counts_and_facets_without_hits(archive: Archive) -> None:
         result = run_query(archive.store, "hà nội", limit=0, sort=sort)
         assert result.hits == [] and result.total == len(expected(archive, "hà nội"))
         assert sum(f.count for f in result.facets["tone"]) == result.total
+
+
+def test_a_dotted_capital_i_finds_what_the_plain_one_finds(archive: Archive) -> None:
+    typed = next(w for w in ("Internet", "Iran", "Ít") if found(archive, w))
+    assert found(archive, "İ" + typed[1:]) == found(archive, typed)
+
+
+@pytest.mark.parametrize("query", ["😀", "_", "\x00", "\ufffd"])
+def test_symbols_alone_are_refused_not_every_document(archive: Archive, query: str) -> None:
+    with pytest.raises(QueryError):
+        run_query(archive.store, query)
+    assert search(archive.store, query) == []
+
+
+def test_snippets_of_a_long_text_stop_at_enough_matches(store) -> None:
+    """A megabyte of one repeated word, asked for 62 times: every occurrence of every copy was
+    found and scored (20.7 s on the audit's store; 16.6 s for the snippet alone)."""
+    query = "zzhuge (" + " OR ".join(["a"] * 62) + ")"
+    text = "a " * 500_000
+    began = time.perf_counter()
+    cut = snippet(text, words_of(parse(query)) + [Words(("a",))] * 62)
+    assert time.perf_counter() - began < 5 and cut.count("<mark>") > 10
+    outlet = store.add_outlet("Báo Thử")
+    now = dt.datetime.now(dt.UTC)
+    article = Article(
+        url="https://thu.example.vn/a.html", title="zzhuge", lead="", body=text, published_at=now
+    )
+    store.save_documents([Collected(Document(article, Keys.of(article)), (), now, outlet)])
+    sync(store.engine)
+    began = time.perf_counter()
+    result = run_query(store, query)
+    assert time.perf_counter() - began < 5 and result.total == 1
+    assert "<mark>a</mark>" in result.hits[0].snippet

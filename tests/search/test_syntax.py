@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from baochi.search import QueryError, describe, parse
+from baochi.search import QueryError, describe, narrow, parse
 from baochi.search.errors import MESSAGES
+from baochi.search.tree import conjoin
 
 TODAY = dt.date(2017, 3, 20)
 
@@ -102,9 +103,8 @@ def test_dates_days_months_years_ranges_and_recent_days(query: str, expected: st
 
 
 def test_an_empty_query_is_everything_and_punctuation_is_not_a_word() -> None:
-    assert tree("") == "*"
-    assert tree("  & … ") == "*"
-    assert tree("ngập & lụt") == "(AND ngập lụt)"
+    assert tree("") == "*" and tree("  \t ") == "*"
+    assert tree("ngập & lụt") == "(AND ngập lụt)" and tree("😀 ngập") == "ngập"
 
 
 @pytest.mark.parametrize(
@@ -136,6 +136,18 @@ def test_an_empty_query_is_everything_and_punctuation_is_not_a_word() -> None:
         ("story:one", "bad_value", 6),
         ("hanoi:maybe", "bad_value", 6),
         ("kind:tweet", "bad_value", 5),
+        # symbols alone would have searched nothing, that is listed every document
+        ("  & … ", "no_words", 2),
+        ("😀", "no_words", 0),
+        ("_", "no_words", 0),
+        ("\x00", "no_words", 0),
+        ("\ufffd", "no_words", 0),
+        # no prefix search: "a*" searched the syllable "a" alone
+        ("a*", "no_prefix", 1),
+        ("ngập OR lụ*t", "no_prefix", 10),
+        ("title:*", "no_prefix", 6),
+        ("story:-1", "bad_value", 6),  # was story 1
+        ("story:1.5", "bad_value", 6),
     ],
 )
 def test_errors_say_what_and_where(query: str, code: str, position: int) -> None:
@@ -164,3 +176,33 @@ def test_oversized_queries_are_refused() -> None:
     assert error("(" * 40 + "a" + ")" * 40).code == "too_deep"
     assert error("NOT " * 40 + "a").code == "too_deep"
     assert tree("(" * 30 + "a" + ")" * 30) == "a"
+
+
+def test_a_repeated_term_is_one_term() -> None:
+    """Every copy would be scored and looked for again in each matching text."""
+    assert tree("zz (a OR a OR (a) OR A)") == "(AND zz a)"
+    assert tree("hà nội hà nội") == '"hà nội"'
+    assert tree("a OR =a OR title:a") == "(OR a =a title:a)"  # not the same terms
+
+
+def test_a_letter_that_lowers_to_two_is_one_syllable_as_the_index_folds_it() -> None:
+    """ "İ" lowers to "i" and a combining dot, which split "i stanbul" while the words index
+    holds "istanbul"; exact terms stay as the exact index holds them."""
+    assert tree("İstanbul") == tree("Istanbul") == "istanbul"
+    assert tree("=İstanbul") == '="i stanbul"'
+
+
+@pytest.mark.parametrize(
+    ("query", "narrowed"),
+    [
+        ("xsstitle OR cháy", '(xsstitle OR cháy) outlet:"Tuổi Trẻ"'),
+        ("hà nội", 'hà nội outlet:"Tuổi Trẻ"'),  # as typed where nothing changes
+        ("outlet:(a OR b) x", 'outlet:(a OR b) x outlet:"Tuổi Trẻ"'),
+        ("a OR a", '(a OR a) outlet:"Tuổi Trẻ"'),  # one term in the tree, an OR in the text
+    ],
+)
+def test_a_query_narrowed_to_a_facet_keeps_its_meaning(query: str, narrowed: str) -> None:
+    term = 'outlet:"Tuổi Trẻ"'
+    assert narrow(query, term) == narrowed
+    assert tree(narrowed) == describe(conjoin([parse(query, TODAY), parse(term, TODAY)]))
+    assert narrow(" ", term) == term

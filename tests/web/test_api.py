@@ -6,6 +6,7 @@ from sqlalchemy import update
 
 from baochi.db.schema import documents
 from baochi.db.web_store import label_corrections
+from baochi.web.api.common import encode_cursor
 from tests.web.conftest import csrf
 
 
@@ -94,3 +95,17 @@ def test_watchlists_saved_in_one_click_and_through_the_api(client_as, articles, 
         leader.post("/api/v1/watchlists", json={"query": "x"}, headers=headers).status_code == 403
     )
     assert [e["action"] for e in web.audit_entries()][:2] == ["watchlist.add", "watchlist.add"]
+
+
+def test_a_forged_cursor_is_refused_with_why(client_as, articles) -> None:
+    """A cursor is opaque but readable: one made by hand must not be a 500 or a wrong page."""
+    client = client_as("analyst")
+    for offset in ("abc", [1], None, -5, 1.5, True, 10**30):
+        cursor = encode_cursor({"q": "ha noi", "offset": offset})
+        answer = client.get("/api/v1/search", params={"q": "ha noi", "cursor": cursor})
+        assert answer.status_code == 400, (offset, answer.text)
+        assert "offset must be a whole number" in answer.json()["detail"]
+    for before in ("abc", [1], -5, 10**30):
+        cursor = encode_cursor({"before": before})
+        answer = client.get("/api/v1/documents", params={"cursor": cursor})
+        assert answer.status_code == 400 and "before" in answer.json()["detail"], before

@@ -23,6 +23,7 @@ from baochi.db import backup
 from baochi.db.schema import documents
 from baochi.db.schema_web import departments
 from baochi.db.schema_web import label_corrections as label_corrections_t
+from baochi.db.watch_store import WatchStore
 from baochi.db.web_store import label_corrections
 from baochi.hanoi_time import HANOI
 from baochi.records import Analysis, Article, Collected, Document, Keys, Social
@@ -1325,3 +1326,49 @@ def test_the_audit_log_is_read_by_user_action_or_object(
         io.BytesIO(admin.get("/admin/audit/export.xlsx?action=department.add").content)
     ).active.iter_rows(values_only=True)
     assert [row[2] for row in rows] == ["department.add"]
+
+
+# --- Search: links that narrow a query with a top-level OR, refused exports, title watchlists ---
+
+
+def test_facet_and_chart_links_narrow_a_query_with_a_top_level_or_as_counted(
+    client_as, articles
+) -> None:
+    """Appended bare, `a OR b outlet:x` is `a OR (b outlet:x)`: the link found more."""
+    client = client_as("analyst")
+    html = client.get("/search", params={"q": "giao thông OR hà nội"}).text
+    facets = re.findall(r'<a href="(/search\?[^"]+)">[^<]+</a>\s*<span class="count">(\d+)', html)
+    chart = json.loads(re.search(r'id="chart-data">(.*?)</script>', html, re.S).group(1))
+    links = [(unescape(link), int(count)) for link, count in facets]
+    links += zip(chart["series_links"], chart["series"], strict=True)
+    assert len(links) > 8 and any(count < total(html) for _, count in links)
+    assert {link: total(client.get(link).text) for link, _ in links} == dict(links)
+
+
+def test_an_export_of_a_malformed_query_is_refused_with_what_is_wrong(client_as, articles) -> None:
+    client = client_as("analyst")
+    said = "AND cần một từ ở phía sau"
+    assert said in client.get("/search", params={"q": "hà nội AND"}).text
+    for kind in ("csv", "xlsx"):
+        refused = client.get(f"/search/export.{kind}", params={"q": "hà nội AND"})
+        assert refused.status_code == 422 and said in unescape(refused.text)
+    assert client.get("/search/export.csv", params={"q": "😀"}).status_code == 422
+
+
+def test_a_title_only_watchlist_is_saved_and_one_of_symbols_refused(client_as, articles) -> None:
+    client = client_as("analyst")
+    headers = {"X-CSRF-Token": csrf(client)}
+    for typed in ("title:hà", "tiêu_đề:cháy", "(title:hà)", "tone:negative"):
+        made = client.post("/api/v1/watchlists", json={"query": typed}, headers=headers)
+        assert made.status_code == 201, (typed, made.text)
+    for typed in ("😀", "_", "  "):
+        refused = client.post("/api/v1/watchlists", json={"query": typed}, headers=headers)
+        assert refused.status_code == 422 and "không có từ nào" in refused.json()["detail"]
+
+
+def test_a_watchlist_saved_before_prefixes_were_refused_leaves_the_alerts_page_whole(
+    client_as, articles, store
+) -> None:
+    WatchStore(store.engine).add_watchlist("cũ", "giao thông OR tham nhũng*", NOW)
+    page = client_as("analyst").get("/alerts")
+    assert page.status_code == 200 and "cũ" in page.text

@@ -5,7 +5,7 @@ from baochi.search.errors import QueryError
 from baochi.search.facets import Facet
 from baochi.search.index import sync
 from baochi.search.query import Hit, SearchResult, run_query, search
-from baochi.search.syntax import parse
+from baochi.search.syntax import narrow, parse
 from baochi.search.tree import describe
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "QueryError",
     "SearchResult",
     "describe",
+    "narrow",
     "parse",
     "run_query",
     "search",

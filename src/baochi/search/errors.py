@@ -11,6 +11,14 @@ MESSAGES = {
     "unclosed_paren": ("Thiếu dấu ) cho dấu ( này", "This ( is never closed"),
     "unopened_paren": ("Dấu ) thừa: không có dấu ( nào mở trước", "This ) closes nothing"),
     "empty_parens": ("Trong ngoặc () chưa có gì để tìm", "Nothing to search inside ()"),
+    "no_words": (
+        "Truy vấn không có từ nào để tìm (chỉ có dấu hoặc ký hiệu)",
+        "The query has no words to search (only punctuation or symbols)",
+    ),
+    "no_prefix": (
+        "Không tìm được theo phần đầu của từ (dấu *): gõ cả âm tiết, ví dụ ngập thay cho ng*",
+        "Prefix search (*) is not supported: type whole syllables, e.g. ngập rather than ng*",
+    ),
     "empty_phrase": ("Cụm từ trong ngoặc kép không có chữ nào", "The quoted phrase has no words"),
     "missing_left": ("{operator} cần một từ ở phía trước", "{operator} needs something before it"),
     "missing_right": ("{operator} cần một từ ở phía sau", "{operator} needs something after it"),

@@ -88,10 +88,10 @@ def label_value(field: str, raw: str, position: int) -> str:
                 "bad_value", position, field=field, value=raw, known="yes, no, có, không"
             )
         return YES_NO[key]
-    if field == "story":
-        if row_id(key) is None:
+    if field == "story":  # the number as typed: its punctuation is no separator ("-1" is not 1)
+        if (story := row_id(text)) is None:
             raise QueryError("bad_value", position, field=field, value=raw, known="1, 2, 3…")
-        return str(int(key))
+        return str(story)
     if field == "kind":
         if key not in KINDS:
             raise QueryError("bad_value", position, field=field, value=raw, known=KIND_NAMES)

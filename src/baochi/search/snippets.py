@@ -4,7 +4,9 @@ only our own <mark> tags are added, around whole-syllable matches of the query's
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -41,19 +43,18 @@ def _pattern(typed: str) -> re.Pattern[str] | None:
     return re.compile(r"[\W_]+".join(map(re.escape, syllables)) + r"(?![^\W_])")
 
 
-def _find(folded: str, typed: str) -> list[tuple[int, int]]:
-    """Spans of the folded text where the typed words occur on syllable boundaries."""
+def _find(folded: str, typed: str) -> Iterator[tuple[int, int]]:
+    """Spans of the folded text where the typed words occur on syllable boundaries, found only
+    as far as they are read (a common word occurs half a million times in a long text)."""
     pattern = _pattern(typed)
-    found: list[tuple[int, int]] = []
     at = 0
     while pattern is not None and (match := pattern.search(folded, at)):
         start, end = match.span()
         if start and folded[start - 1].isalnum():
             at = start + 1
             continue
-        found.append((start, end))
+        yield start, end
         at = end
-    return found
 
 
 def spans(text: str, terms: list[Words]) -> list[Span]:
@@ -69,7 +70,7 @@ def spans(text: str, terms: list[Words]) -> list[Span]:
         typed = " ".join(term.syllables)
         wanted = match_key(typed) if term.exact else None
         places = _find(folded, typed) if same_length else find(text, typed)
-        for start, end in places[:MAX_SPANS]:
+        for start, end in itertools.islice(places, MAX_SPANS):
             if wanted is None or match_key(text[start:end]) == wanted:
                 found.append(Span(start, end, number))
     found.sort(key=lambda s: (s.start, -s.end))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -88,6 +89,8 @@ def tokenize(query: str) -> list[Token]:
         else:
             end = _WORD_END.search(query, i + 1)
             stop = end.start() if end else n
+            if (star := query.find("*", i, stop)) >= 0:  # dropped, it would widen the query
+                raise QueryError("no_prefix", star)
             if field and field.end() == field.end(1) + 1 and stop > field.end():
                 raise QueryError("unknown_field", i, field=field.group(1), known=_FIELD_LIST)
             word = normalize(query[i:stop])
@@ -165,6 +168,7 @@ class Parser:
     def __init__(self, query: str, today: dt.date) -> None:
         if len(query) > MAX_QUERY_CHARS:
             raise QueryError("too_long", MAX_QUERY_CHARS, limit=MAX_QUERY_CHARS)
+        self.query = query
         self.tokens = tokenize(query)
         self.index = 0
         self.today = today
@@ -182,6 +186,8 @@ class Parser:
 
     def parse(self) -> Node:
         if self.current.kind == "end":
+            if self.query.strip():  # only symbols: searching nothing would list every document
+                raise QueryError("no_words", len(self.query) - len(self.query.lstrip()))
             return Everything()
         node = self.parse_or(None)
         if self.current.kind == ")":
@@ -277,7 +283,7 @@ class Parser:
         if field in LABEL_FIELDS:
             value = labels.label_value(field, token.text, token.position)
             return Label(field, value, token.position)
-        syllables = _SYLLABLE.findall(token.text.lower())
+        syllables = _SYLLABLE.findall(token.text.lower() if exact else _folding_case(token.text))
         if not syllables:
             raise QueryError("empty_phrase", token.position)
         self.count(token.position)
@@ -288,6 +294,24 @@ class Parser:
         self.terms += 1
         if self.terms > MAX_TERMS:
             raise QueryError("too_many_terms", position, limit=MAX_TERMS)
+
+
+def _folding_case(text: str) -> str:
+    """Lower case without the combining marks no letter took ("İ" lowers to "i" and a dot): the
+    words index folds them away, so they must not split a word there ("i stanbul")."""
+    low = unicodedata.normalize("NFC", text.lower())
+    return "".join(char for char in low if not unicodedata.combining(char))
+
+
+def narrow(query: str, term: str) -> str:
+    """The query kept to what a term also matches (a facet's bucket, a period): in parentheses
+    when it has an OR outside them, which would take the term for its last alternative's only."""
+    depth = 0
+    for token in tokenize(query):
+        depth += (token.kind == "(") - (token.kind == ")")
+        if token.kind == "OR" and not depth:
+            return f"({query}) {term}"
+    return f"{query} {term}".strip()
 
 
 def parse(query: str, today: dt.date | None = None) -> Node:

@@ -77,26 +77,32 @@ Node = Words | Label | Dates | And | Or | Not | Everything
 
 def conjoin(items: list[Node]) -> Node:
     """One node for a list that must all match, flattening nested ANDs."""
-    flat: list[Node] = []
-    for item in items:
-        flat.extend(item.items if isinstance(item, And) else (item,))
-    return flat[0] if len(flat) == 1 else And(tuple(flat))
+    flat = _flat(items, And)
+    return flat[0] if len(flat) == 1 else And(flat)
 
 
 def disjoin(items: list[Node]) -> Node:
     """One node for a list of alternatives, flattening nested ORs."""
+    flat = _flat(items, Or)
+    return flat[0] if len(flat) == 1 else Or(flat)
+
+
+def _flat(items: list[Node], kind: type[And | Or]) -> tuple[Node, ...]:
+    """The items with nested nodes of the same kind spliced in, each once: `a OR a` is `a`, and
+    a repeated term would be scored and searched for again in every matching text."""
     flat: list[Node] = []
     for item in items:
-        flat.extend(item.items if isinstance(item, Or) else (item,))
-    return flat[0] if len(flat) == 1 else Or(tuple(flat))
+        flat.extend(item.items if isinstance(item, kind) else (item,))
+    return tuple(dict.fromkeys(flat))
 
 
 def words_of(node: Node) -> list[Words]:
-    """The text leaves that must be present for the node to match (not under a NOT)."""
+    """The text leaves that must be present for the node to match (not under a NOT), each once:
+    a snippet looks for every one of them in the whole text."""
     if isinstance(node, Words):
         return [node]
     if isinstance(node, And | Or):
-        return [w for item in node.items for w in words_of(item)]
+        return list(dict.fromkeys(w for item in node.items for w in words_of(item)))
     return []
 
 

@@ -4,7 +4,6 @@ the search area's query language on either store."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -14,8 +13,8 @@ from markupsafe import Markup
 from baochi import hanoi_time
 from baochi.db import DocumentRow, Store
 from baochi.numbers import vi_number
-from baochi.search import QueryError, parse, run_query
-from baochi.vi import fold
+from baochi.search import QueryError, narrow, parse, run_query
+from baochi.search.tree import Everything
 
 FACET_NAMES = {
     "outlet": "Theo báo",
@@ -27,7 +26,6 @@ FACET_NAMES = {
     "platform": "Nền tảng",
     "day": "Theo ngày",
 }
-_WORD = re.compile(r"\w+")
 
 
 def search_link(query: str) -> str:
@@ -68,12 +66,6 @@ class Results:
     error: str = ""
 
 
-def query_words(query: str) -> list[str]:
-    """The folded words of a query, operators and field names left out."""
-    words = _WORD.findall(fold(re.sub(r"\b\w+:\S*", " ", query)))
-    return [w for w in words if w not in {"and", "or", "not"}]
-
-
 def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = "vi") -> Results:
     """A page of ranked hits for a query, the facets of all its matches, never an exception for
     a malformed query (the error is in `Results.error`, in the user's language)."""
@@ -93,7 +85,7 @@ def run(store: Store, query: str, limit: int = 50, offset: int = 0, lang: str = 
     results.hits = [Hit(h.doc, h.score, h.title, h.snippet) for h in found.hits]
     for name, values in found.facets.items():
         results.facets[name] = [
-            FacetValue(f.value, f.count, {"q": f"{query} {f.term}"}) for f in values
+            FacetValue(f.value, f.count, {"q": narrow(query, f.term)}) for f in values
         ]
     return results
 
@@ -125,7 +117,9 @@ def label_mix(store: Store, days: int) -> dict[str, list[tuple[str, int]]]:
 def every_hit(store: Store, query: str, cap: int, page: int = 500) -> tuple[list[Hit], int, str]:
     """Up to `cap` hits in rank order, fetched a page at a time (for exports), the count of all
     matches, and what to say of that count: that it is estimated, that the hits are only the
-    first of them ("" when neither)."""
+    first of them ("" when neither). A malformed query raises QueryError: an empty file would
+    pass for a search that found nothing."""
+    parse(query)
     hits: list[Hit] = []
     total, estimated = 0, ""
     while len(hits) < cap:
@@ -133,27 +127,33 @@ def every_hit(store: Store, query: str, cap: int, page: int = 500) -> tuple[list
         found = run(store, query, asked, len(hits))
         hits.extend(found.hits)
         total, estimated = found.total, "ước tính" if found.window else ""
-        if found.error or len(found.hits) < asked or len(hits) >= found.total:
+        if len(found.hits) < asked or len(hits) >= found.total:
             return hits, total, estimated
     cut = f"tệp này có {vi_number(cap, 0)} kết quả đầu, theo thứ tự xếp hạng"
     return hits, total, f"{estimated}; {cut}" if estimated else cut
 
 
 def problem(query: str, lang: str = "vi") -> str | None:
-    """Why a query cannot be saved as a watchlist, or None if it can."""
-    if not query_words(query):
-        return "Truy vấn không có từ nào để tìm." if lang == "vi" else "The query has no words."
+    """Why a query cannot be saved as a watchlist, or None if it can: one that parses to
+    nothing to find would match every document."""
     try:
-        parse(query)
+        tree = parse(query)
     except QueryError as exc:
         return str(exc.message(lang))
+    if isinstance(tree, Everything):
+        return "Truy vấn không có từ nào để tìm." if lang == "vi" else "The query has no words."
     return None
 
 
 def daily_counts(store: Store, query: str, days: int) -> list[int]:
-    """Matches per Hà Nội day over the last `days` days, oldest first, today last."""
+    """Matches per Hà Nội day over the last `days` days, oldest first, today last; none for a
+    watchlist saved before the language refused its query (`ng*`), which the check names."""
     today = hanoi_time.today()
     first = today - dt.timedelta(days=days - 1)
-    found = run_query(store, f"({query}) date:{days}d", limit=0, sort="newest", complete=True)
+    try:
+        narrowed = narrow(query, f"date:{days}d")
+        found = run_query(store, narrowed, limit=0, sort="newest", complete=True)
+    except QueryError:
+        return [0] * days
     per_day = Counter({f.value: f.count for f in found.facets.get("day", [])})
     return [per_day[(first + dt.timedelta(days=i)).isoformat()] for i in range(days)]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from baochi.db.row_ids import MAX_DIGITS
 from baochi.db.web_store import User
 from baochi.labels import TONES, TOPICS, label_code
 from baochi.web import searching
@@ -93,12 +94,23 @@ def list_documents(
     cursor: str | None = None,
 ) -> DocumentPage:
     """Stored documents, newest first; the cursor stays valid while new ones arrive."""
-    before = decode_cursor(cursor).get("before")
-    rows = web_store(request).documents_page(limit + 1, int(before) if before else None)
+    before = _cursor_number(decode_cursor(cursor), "before", None, 10**MAX_DIGITS - 1)
+    rows = web_store(request).documents_page(limit + 1, before)
     more = len(rows) > limit
     rows = rows[:limit]
     following = encode_cursor({"before": rows[-1].id}) if more and rows else None
     return DocumentPage(items=[document_out(r) for r in rows], next_cursor=following)
+
+
+def _cursor_number(position: dict[str, Any], key: str, default: int | None, end: int) -> int | None:
+    """A number a cursor holds, from 0 up to `end`; the cursor is forged if it holds anything
+    else (a string, a list, a fraction, a negative offset that would page backwards)."""
+    value = position.get(key, default)
+    if value is default:
+        return default
+    if type(value) is not int or not 0 <= value <= end:
+        raise HTTPException(400, f"bad cursor: {key} must be a whole number from 0 to {end}")
+    return value
 
 
 def _detail(request: Request, doc_id: int) -> DocumentDetail:
@@ -159,7 +171,7 @@ def search(
     position = decode_cursor(cursor)
     if position and position.get("q") != q:
         raise HTTPException(400, "cursor belongs to another query")
-    offset = int(position.get("offset", 0))
+    offset = _cursor_number(position, "offset", 0, SEARCH_DEPTH) or 0
     results = searching.run(request.app.state.store, q, min(SEARCH_DEPTH, offset + limit + 1))
     if results.error:
         raise HTTPException(400, results.error)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 
 from baochi.db.store import DocumentLabels
 from baochi.db.web_store import User
 from baochi.labels import label_name
+from baochi.search import QueryError
 from baochi.web import searching
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import csv_response, xlsx_response
@@ -73,11 +74,15 @@ def search_page(
     return render(request, "search.html", context)
 
 
-def _rows(request: Request, q: str) -> tuple[list[list[Any]], int, str]:
+def _rows(request: Request, user: User, q: str) -> tuple[list[list[Any]], int, str]:
     """The hits in rank order, each with its labels as the pages name them (its id a number, its
-    time a datetime), the count of every match, and what to say of it (see every_hit)."""
+    time a datetime), the count of every match, and what to say of it (see every_hit); a
+    malformed query is refused with what is wrong, as the search page says it."""
     store = request.app.state.store
-    hits, total, note = searching.every_hit(store, q, EXPORT_LIMIT)
+    try:
+        hits, total, note = searching.every_hit(store, q, EXPORT_LIMIT)
+    except QueryError as exc:
+        raise HTTPException(422, exc.message(language(request, user.lang))) from exc
     labels = store.labels_of([hit.doc.id for hit in hits])
     rows = []
     for hit in hits:
@@ -106,7 +111,7 @@ def export_csv(
     q: str = "",
 ) -> Response:
     """The result as CSV, its times written as the pages write them."""
-    rows = [[doc_id, local(at), *rest] for doc_id, at, *rest in _rows(request, q)[0]]
+    rows = [[doc_id, local(at), *rest] for doc_id, at, *rest in _rows(request, user, q)[0]]
     return csv_response("baochi-tim-kiem.csv", EXPORT_COLUMNS, rows)
 
 
@@ -117,7 +122,7 @@ def export_xlsx(
     q: str = "",
 ) -> Response:
     """The result as an Excel workbook, one row per article, the query on top."""
-    rows, total, note = _rows(request, q)
+    rows, total, note = _rows(request, user, q)
     preface = [("Truy vấn", q), ("Kết quả", total, note) if note else ("Kết quả", total)]
     return xlsx_response(
         "baochi-tim-kiem.xlsx", "Kết quả", EXPORT_COLUMNS, rows, preface, EXPORT_WIDTHS
