@@ -107,7 +107,9 @@ class _Overran(BaseException):
 
 def _extract_within(page: Page, settings: Settings) -> Document:
     """pipeline.process, stopped by an alarm `extract_timeout` seconds after the article's start
-    in its worker (not its wait in the queue); a thread (extract_workers 0) runs to its end."""
+    in its worker (not its wait in the queue); a thread (extract_workers 0) runs to its end. An
+    article stopped is tried again, as few times as a failed fetch: a swamped machine may have
+    made it slow."""
     if threading.current_thread() is not threading.main_thread():
         return pipeline.process(page, settings)
 
@@ -123,7 +125,7 @@ def _extract_within(page: Page, settings: Settings) -> Document:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Overran:
         limit = settings.extract_timeout
-        raise Reject("extract_timeout", f"no article after {limit:g} s") from None
+        raise Retry("extract_timeout", f"no article after {limit:g} s") from None
     finally:
         signal.signal(signal.SIGALRM, previous)
 
