@@ -1,20 +1,22 @@
 """Monthly partitions and retention, on whichever store the run uses: documents land in their
 month, stay stored once by URL and by content, and a retention run forgets whole months, with
-their search entries and the references to them."""
+their search entries and the references to them; on SQLite a batch at a time, each one whole."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from baochi import cli
 from baochi.db import Store
-from baochi.db.retention import create_ahead, forget_before, partitions
+from baochi.db.retention import create_ahead, forget_before, partitioned, partitions
 from baochi.records import Article, Document, Keys
 from baochi.search import run_query
 from baochi.settings import Settings
+from tests.conftest import needs_corpus
+from tests.site.pages import load_articles
 
 JANUARY = dt.datetime(2017, 1, 20, 3, tzinfo=dt.UTC)
 FEBRUARY = dt.datetime(2017, 2, 10, 3, tzinfo=dt.UTC)
@@ -95,3 +97,52 @@ def test_retention_command_says_first_then_does(
     assert store.counts()["documents"] == 0
     assert cli.main(["partitions"]) == 0
     assert "months partitioned" in capsys.readouterr().out
+
+
+def old_articles(store: Store, n: int) -> list[int]:
+    """The ids of the first `n` real articles of the corpus, stored as collected in January."""
+    needs_corpus()
+    if partitioned(store.engine):
+        pytest.skip("PostgreSQL drops the months whole, in one transaction")
+    return [
+        save(store, f"https://a.vn/{a['id']}", a["text"], JANUARY)[1] for a in load_articles(n=n)
+    ]
+
+
+def test_retention_commits_a_batch_at_a_time(store: Store) -> None:
+    old_articles(store, 5)
+    commits: list[int] = []
+    event.listen(store.engine, "commit", lambda _conn: commits.append(1))
+    assert forget_before(store.engine, FEBRUARY.date(), batch=2).documents == 5
+    assert len(commits) == 3  # 2 + 2 + 1
+
+
+def test_retention_cut_short_leaves_whole_batches_and_a_rerun_finishes(store: Store) -> None:
+    old = old_articles(store, 5)
+    _, new = save(store, "https://a.vn/now", "Mưa lớn ở Hải Phòng làm ngập phố.", NOW)
+    deletes: list[str] = []
+
+    def second_batch_killed(_conn, _cursor, statement: str, *_args) -> None:
+        if statement.startswith("DELETE FROM documents "):
+            deletes.append(statement)
+            if len(deletes) == 2:  # its references are cleared already: they must come back
+                raise KeyboardInterrupt
+
+    event.listen(store.engine, "before_cursor_execute", second_batch_killed)
+    with pytest.raises(KeyboardInterrupt):
+        forget_before(store.engine, FEBRUARY.date(), batch=2)
+    event.remove(store.engine, "before_cursor_execute", second_batch_killed)
+    assert kept(store) == {*old[2:], new}
+
+    assert forget_before(store.engine, FEBRUARY.date(), batch=2).documents == 3
+    assert kept(store) == {new}
+
+
+def kept(store: Store) -> set[int]:
+    """The stored documents, after checking that their URLs and search entries agree."""
+    with store.engine.connect() as conn:
+        ids = set(conn.execute(text("SELECT id FROM documents")).scalars())
+        urls = set(conn.execute(text("SELECT document_id FROM urls")).scalars())
+    assert urls - {None} == ids
+    assert {h.doc.id for h in run_query(store, "tin").hits} == ids  # every title begins "Tin"
+    return ids

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 
 from baochi.db import retention
@@ -91,11 +96,44 @@ def migrate(engine: Engine, revision: str = "heads") -> None:
     """
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with _sqlite_migrating_alone(engine), engine.begin() as conn:
         if conn.dialect.name == "postgresql":  # two servers starting at once: one migrates
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = conn
+        refuse_newer(MigrationContext.configure(conn).get_current_heads())
         command.upgrade(config, revision)
+
+
+@contextlib.contextmanager
+def _sqlite_migrating_alone(engine: Engine) -> Iterator[None]:
+    """One process at a time migrates a SQLite file (the advisory lock's part on PostgreSQL):
+    alembic reads the version, then creates tables, and pysqlite runs DDL outside any
+    transaction, so nothing in the database stops two processes from both creating them. The
+    kernel's lock waits as long as the first one's upgrade takes (busy_timeout gives up after
+    30 s); it is on a file of its own because SQLite's locks on the database file vanish when
+    any descriptor of it in the process is closed."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}-migrate.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+class NewerSchema(RuntimeError):
+    """The database's schema is at a revision this baochi does not know: a newer one made it."""
+
+
+def refuse_newer(revisions: tuple[str, ...]) -> None:
+    """Alembic meets a revision it does not know with a traceback; say what it means instead."""
+    known = {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+    unknown = sorted(set(revisions) - known)
+    if unknown:
+        raise NewerSchema(
+            f"the database is at schema revision {', '.join(unknown)}, unknown to this version: "
+            "it was made by a newer baochi; upgrade baochi, or restore a backup this version made"
+        )
 
 
 def open_store(settings: Settings) -> Store:

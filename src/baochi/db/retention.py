@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, Select, column, delete, func, inspect, select, table, text, update
@@ -25,6 +26,12 @@ _PARTITIONS = text(
 _PARTITIONED = text("SELECT 1 FROM pg_partitioned_table WHERE partrelid = 'documents'::regclass")
 # Taken for the transaction, so two processes starting at once do not race to make a month.
 _LOCK = text("SELECT pg_advisory_xact_lock(4242001)")
+# Documents forgotten per transaction on a plain (SQLite) table: a few seconds of the write lock
+# at most, well under the 30 s the web's writes wait for it.
+BATCH = 1000
+# Between batches: longer than SQLite's busy handler sleeps between tries (100 ms), so a writer
+# waiting for the lock takes it before the next batch does.
+PAUSE = 0.2
 _IN_DEFAULT = text(
     "SELECT 1 FROM documents_default WHERE fetched_at >= :start AND fetched_at < :end LIMIT 1"
 )
@@ -93,6 +100,15 @@ def _names(conn: Connection) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """A column of another table that holds a document's id."""
+
+    table: str
+    column: str
+    nullable: bool
+
+
+@dataclass(frozen=True, slots=True)
 class Forgotten:
     """What a retention run removed."""
 
@@ -100,32 +116,61 @@ class Forgotten:
     partitions: list[str]
 
 
-def forget_before(engine: Engine, cutoff: dt.date) -> Forgotten:
-    """Remove every document collected before the month of `cutoff`, in one transaction: rows
-    that refer to one are deleted (or, where the reference may be empty, cleared), the search
-    indexes forget them, and on PostgreSQL whole months are dropped as tables."""
+def forget_before(engine: Engine, cutoff: dt.date, batch: int = BATCH) -> Forgotten:
+    """Remove every document collected before the month of `cutoff`: rows that refer to one
+    are deleted (or, where the reference may be empty, cleared) and the search indexes forget
+    them. On PostgreSQL whole months are dropped as tables, in one transaction; a plain table
+    loses `batch` documents per transaction (see _forget_batch)."""
     cutoff = month_start(cutoff)
-    is_partitioned = partitioned(engine)
-    keys = document_keys if is_partitioned else documents
-    key = keys.c.document_id if is_partitioned else keys.c.id
+    if partitioned(engine):
+        return _drop_months(engine, cutoff)
+    with engine.connect() as conn:
+        references = _references(conn)
+    count = 0
+    while True:
+        done = _forget_batch(engine, references, _midnight(cutoff), batch)
+        count += done
+        if done < batch:
+            return Forgotten(count, [])
+        time.sleep(PAUSE)
+
+
+def _forget_batch(
+    engine: Engine, references: list[Reference], before: dt.datetime, batch: int
+) -> int:
+    """Forget up to `batch` documents in one transaction, what refers to them and their search
+    entries (the delete triggers') with them: SQLite's one write lock is held for a short while
+    only, so the web's writes wait less than busy_timeout, and a run cut short leaves whole
+    batches gone, for the next run to finish. How many were forgotten."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":  # the write lock before the first read, waited for
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        doomed = select(documents.c.id).where(documents.c.fetched_at < before)
+        ids = list(conn.execute(doomed.order_by(documents.c.id).limit(batch)).scalars())
+        _clear_references(conn, references, ids)
+        conn.execute(delete(documents).where(documents.c.id.in_(ids)))
+    return len(ids)
+
+
+def _drop_months(engine: Engine, cutoff: dt.date) -> Forgotten:
+    """PostgreSQL, in one transaction: whole months dropped as tables, the rows of the default
+    partition deleted, the search tables told of both."""
     before = _midnight(cutoff)
-    doomed = select(key).where(keys.c.fetched_at < before)
+    doomed = select(document_keys.c.document_id).where(document_keys.c.fetched_at < before)
     with engine.begin() as conn:
         count = conn.execute(select(func.count()).select_from(doomed.subquery())).scalar_one()
-        _clear_references(conn, doomed)
+        _clear_references(conn, _references(conn), doomed)
+        conn.execute(_LOCK)
+        for statement in _FORGET:
+            conn.execute(statement, {"cutoff": before})
         dropped = []
-        if is_partitioned:
-            conn.execute(_LOCK)
-            for statement in _FORGET:
-                conn.execute(statement, {"cutoff": before})
-            for name in _names(conn):
-                found = _PARTITION.match(name)
-                if found and month_start(dt.date(int(found[1]), int(found[2]), 1), 1) <= cutoff:
-                    conn.execute(text(f"DROP TABLE {name}"))  # a name from the catalog
-                    dropped.append(name)
+        for name in _names(conn):
+            found = _PARTITION.match(name)
+            if found and month_start(dt.date(int(found[1]), int(found[2]), 1), 1) <= cutoff:
+                conn.execute(text(f"DROP TABLE {name}"))  # a name from the catalog
+                dropped.append(name)
         conn.execute(delete(documents).where(documents.c.fetched_at < before))
-        if is_partitioned:
-            conn.execute(delete(document_keys).where(document_keys.c.fetched_at < before))
+        conn.execute(delete(document_keys).where(document_keys.c.fetched_at < before))
     return Forgotten(int(count), dropped)
 
 
@@ -133,21 +178,29 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _clear_references(conn: Connection, doomed: Select) -> None:
-    """Every foreign key to a document, wherever an area declared it: cleared if it may be
-    empty, else its row deleted."""
+def _references(conn: Connection) -> list[Reference]:
+    """Every foreign key to a document, wherever an area declared it."""
     found = inspect(conn)
+    references = []
     for table_name in found.get_table_names():
         if table_name in ("documents", "document_keys") or table_name.startswith("documents_"):
             continue
         nullable = {c["name"]: c["nullable"] for c in found.get_columns(table_name)}
         for fk in found.get_foreign_keys(table_name):
-            if fk["referred_table"] not in ("documents", "document_keys"):
-                continue
-            name = fk["constrained_columns"][0]
-            referring = table(table_name, column(name))
-            target = referring.c[name].in_(doomed)
-            if nullable[name]:
-                conn.execute(update(referring).where(target).values({name: None}))
-            else:
-                conn.execute(delete(referring).where(target))
+            if fk["referred_table"] in ("documents", "document_keys"):
+                name = fk["constrained_columns"][0]
+                references.append(Reference(table_name, name, nullable[name]))
+    return references
+
+
+def _clear_references(
+    conn: Connection, references: list[Reference], doomed: Select | list[int]
+) -> None:
+    """Each reference to a doomed document cleared if it may be empty, else its row deleted."""
+    for ref in references:
+        referring = table(ref.table, column(ref.column))
+        target = referring.c[ref.column].in_(doomed)
+        if ref.nullable:
+            conn.execute(update(referring).where(target).values({ref.column: None}))
+        else:
+            conn.execute(delete(referring).where(target))
