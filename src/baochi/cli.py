@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from baochi import settings as settings_mod
+from baochi.db.engine import NewerSchema
 
 COMMAND_MODULES = (
     "baochi.commands",
@@ -66,4 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args, settings) or 0)
     except OSError as exc:  # a file to read or write: say which and why, not a traceback
         print(f"baochi: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except NewerSchema as exc:  # every command opens the store: one message, not a traceback
+        print(f"baochi: {exc}", file=sys.stderr)
         return 1

@@ -70,7 +70,9 @@ def _backup(args: argparse.Namespace, settings: Settings) -> int:
     now = dt.datetime.now(dt.UTC)
     try:
         made, removed = rotate(settings, into, keep or None, now)
-        print(made)
+        print(made.folder)
+        for name in made.skipped:
+            print(f"skipped {name}: not a file (a dangling link, a FIFO?)", file=sys.stderr)
         for folder in removed:
             print(f"removed {folder}", file=sys.stderr)
     except BackupError as exc:
@@ -92,7 +94,13 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     except (BackupError, InUse) as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 1
+    aside = (
+        f"; the damaged database it replaced could not be backed up: its files are kept "
+        f"beside it as {done.set_aside}"
+        if done.set_aside
+        else ""
+    )
     kept = f"; what it replaced is in {done.previous}" if done.previous else ""
-    print(f"restored {done.restored} ({done.files} files){kept}")
+    print(f"restored {done.restored} ({done.files} files){aside}{kept}")
     open_store(settings)  # an older backup's schema brought up to date
     return 0
