@@ -266,7 +266,7 @@ def test_on_a_phone_the_lists_fit_the_screen(signed_in, store, people, articles)
         ("hung", "/social/channels", "Cổng TTĐT Hà Nội"),
         ("hoa", "/sources", "Báo"),
         ("hoa", "/admin/settings", "BAOCHI_DATA"),
-        ("hoa", "/admin/audit", "merged_into"),  # what changed, under the action
+        ("hoa", "/admin/audit", "Gộp vào"),  # what changed, under the action
         ("hoa", "/admin/users", None),  # a form in each row: only that it fits
         ("hoa", "/admin/departments", None),  # a form in each row too
         ("lan", "/search?q=" + "ngap" * 150, None),  # 600 characters with no space, echoed

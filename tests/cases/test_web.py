@@ -15,7 +15,7 @@ from markupsafe import escape
 from openpyxl import load_workbook
 
 from baochi import cases, targets
-from baochi.cases.deadlines import local_day
+from baochi.cases.deadlines import load_rules, local_day
 from baochi.db.cases_store import CasesStore
 from baochi.db.targets_store import TargetsStore
 from baochi.db.watch_store import Alert, WatchStore
@@ -528,21 +528,48 @@ def test_the_case_list_exports_to_excel_as_each_user_sees_it(store, two_cases, c
         assert len(exported("analyst", link)) > 1  # the link the page gives opens
 
 
-def test_deadlines_read_as_days_left_red_when_close_and_bold_when_past(store, people, client_as):
+def test_deadlines_are_red_within_the_reminder_window_amber_soon_and_said_in_words(
+    store, people, client_as
+):
+    """Red from the rules' first reminder (and past the deadline), amber within twice that, with a
+    sign and words besides the colour, on the list and the case page alike."""
+    window = max(load_rules().remind_before_days)  # 7 days in the shipped rules
     today = local_day(dt.datetime.now(dt.UTC))
     department = people["officer"].department_id
-    for title, days in (("Sắp đến hạn", 2), ("Còn lâu", 20), ("Đã quá hạn", -3)):
+    opened = {}
+    for title, days in (
+        ("Cống thoát nước phố Huế", 2),
+        ("Ngập úng đường Láng", window - 1),
+        ("Rác thải bãi Nam Sơn", window + 3),
+        ("Cây xanh phố Lý Thường Kiệt", 3 * window),
+        ("Lấn chiếm vỉa hè phố cổ", -3),
+    ):
         last_day = today + dt.timedelta(days=days)
-        cases.open_case(store.engine, ANALYST, title, responsible=[department], last_day=last_day)
+        opened[title] = cases.open_case(
+            store.engine, ANALYST, title, responsible=[department], last_day=last_day
+        )
 
-    def shown(days: int) -> str:
-        return f'{(today + dt.timedelta(days=days)):%d/%m/%Y} <span class="small due-left">'
+    def deadline(page: str, title: str) -> str:
+        cell = page[page.index('<td class="text-end">', page.index(title)) :]
+        return cell[: cell.index("</td>")]
 
-    page = client_as("officer").get("/cases").text
-    assert f'<span class="text-nowrap text-danger">{shown(2)}(còn 2 ngày)</span>' in page
-    assert f'<span class="text-nowrap">{shown(20)}(còn 20 ngày)</span>' in page
-    past = f'<span class="text-nowrap text-danger fw-semibold">{shown(-3)}(quá hạn 3 ngày)</span>'
-    assert past in page and "-3 ngày" not in page
+    officer = client_as("officer")
+    page = officer.get("/cases").text
+    close = deadline(page, "Ngập úng đường Láng")
+    assert 'class="text-nowrap due-close"' in close and "⚠" in close
+    assert f"(còn {window - 1} ngày)" in close and "Sắp đến hạn trả lời" in close
+    assert "due-close" in deadline(page, "Cống thoát nước phố Huế")
+    soon = deadline(page, "Rác thải bãi Nam Sơn")
+    assert 'class="text-nowrap due-soon"' in soon and "Gần đến hạn trả lời" in soon
+    calm = deadline(page, "Cây xanh phố Lý Thường Kiệt")
+    assert 'class="text-nowrap"' in calm and "due-" not in calm.replace("due-left", "")
+    past = deadline(page, "Lấn chiếm vỉa hè phố cổ")
+    assert "due-overdue" in past and "(quá hạn 3 ngày)" in past and "-3 ngày" not in page
+    case = officer.get(f"/cases/{opened['Ngập úng đường Láng']}").text
+    assert "due-close" in case and "Sắp đến hạn trả lời" in case
+    officer.cookies.set("baochi_lang", "en")
+    english = officer.get("/cases").text
+    assert "The answer is due soon" in english and "The answer is overdue" in english
 
 
 def test_the_case_list_puts_open_work_first_a_page_at_a_time(store, people, client_as):

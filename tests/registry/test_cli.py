@@ -40,7 +40,7 @@ def test_import_export_and_expiry(run, store, tmp_path: Path) -> None:
     bad = tmp_path / "agencies.csv"
     bad.write_text("code,name\nhnm,Báo Hànộimới\nhnm2,\n", encoding="utf-8")
     code, _, err = run("import", str(bad))
-    assert code == 1 and "agencies, dòng 3: thiếu Tên (name)" in err
+    assert code == 1 and "Cơ quan báo chí, dòng 3: thiếu Tên" in err
     assert run("list", "--format", "json")[1] == ""
     licences = tmp_path / "giay-phep.csv"
     bad.write_text("code,name\nhnm,Báo Hànộimới\n", encoding="utf-8")
@@ -53,6 +53,6 @@ def test_import_export_and_expiry(run, store, tmp_path: Path) -> None:
     assert out.strip() == "Giấy phép 123/GP (Báo Hànộimới) đã hết hạn từ 01/01/2000, chưa cập nhật"
     target = tmp_path / "so.xlsx"
     code, out, _ = run("export", "--format", "xlsx", "--output", str(target))
-    assert code == 0 and load_workbook(target)["agencies"]["B2"].value == "Báo Hànộimới"
+    assert code == 0 and load_workbook(target)["Cơ quan báo chí"]["B2"].value == "Báo Hànộimới"
     _, out, _ = run("export", "--format", "csv", "--entity", "agencies")
     assert out.splitlines()[1].startswith("hnm,Báo Hànộimới,")

@@ -30,10 +30,12 @@ def test_a_bad_form_says_what_is_wrong_without_writing(registry: RegistryStore) 
     with pytest.raises(RegistryImportError) as caught:
         save(registry, "domains", {"domain": "https://hanoimoi.vn/", "agency": "khong-co"}, "hoa")
     assert caught.value.errors == [
-        "Tên miền (domain): 'https://hanoimoi.vn/' không phải tên miền "
+        "Tên miền: 'https://hanoimoi.vn/' không phải tên miền "
         "(ví dụ: hanoimoi.vn, không có http://)"
     ]
-    with pytest.raises(RegistryImportError, match="'khong-co' không có trong danh mục agencies"):
+    with pytest.raises(
+        RegistryImportError, match="'khong-co' không có trong danh mục Cơ quan báo chí"
+    ):
         save(registry, "domains", {"domain": "www.hanoimoi.vn", "agency": "khong-co"}, "hoa")
     assert registry.changes() == []
 
@@ -83,7 +85,7 @@ def test_a_form_says_everything_wrong_with_it_at_once(registry: RegistryStore) -
         save(registry, "agencies", form, "hoa")
     errors = caught.value.errors
     assert len(errors) == 3, errors
-    assert errors[0] == "Thư điện tử (email): 'toasoan@' không phải địa chỉ thư điện tử"
+    assert errors[0] == "Thư điện tử: 'toasoan@' không phải địa chỉ thư điện tử"
     assert errors[1].startswith("mã 'bao moi' chỉ gồm chữ không dấu")
     assert errors[2].startswith(
         "Người đứng đầu, theo tin (tháng/năm): '13/2099' không phải tháng/năm đã qua"

@@ -36,14 +36,14 @@ def _fields(tables: dict[str, list[dict]]) -> dict[str, list[dict]]:
 def test_xlsx_round_trip(example: RegistryStore, tmp_path: Path) -> None:
     path = export_xlsx(example, tmp_path / "so-dang-ky.xlsx")
     book = load_workbook(path)
-    agencies = book["agencies"]
+    agencies = book["Cơ quan báo chí"]
     assert [c.value for c in agencies[1]][:3] == ["Mã", "Tên", "Tên viết tắt"]
     names = [row[1].value for row in agencies.iter_rows(min_row=2)]
     assert NEW_AGENCY in names and "Báo Hànộimới" in names
     assert all(unicodedata.is_normalized("NFC", n) for n in names)
-    header = [c.value for c in book["actions"][1]]
+    header = [c.value for c in book["Nhiệm vụ sắp xếp"][1]]
     merger = next(
-        r for r in book["actions"].iter_rows(min_row=2) if r[0].value.startswith("hn-2026")
+        r for r in book["Nhiệm vụ sắp xếp"].iter_rows(min_row=2) if r[0].value.startswith("hn-2026")
     )
     decided = merger[header.index("Ngày quyết định")]
     assert decided.value == dt.datetime(2026, 1, 30) and decided.number_format == "DD/MM/YYYY"

@@ -115,7 +115,7 @@ def test_exports_write_formula_text_as_text_that_imports_back_as_it_was(
 ) -> None:
     assert sorted(_injected(example)) == sorted(FORMULAS)
     data = xlsx_bytes(export_records(example))
-    cells = [c for r in load_workbook(io.BytesIO(data))["agencies"].iter_rows() for c in r]
+    cells = [c for r in load_workbook(io.BytesIO(data))["Cơ quan báo chí"].iter_rows() for c in r]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []  # no live formula at all
     names = {c.value for c in cells if c.column == 2}
     assert {"'" + name for name in FORMULAS} <= names
@@ -151,7 +151,8 @@ def test_a_sheet_with_one_far_cell_reads_as_fast_as_its_cells(example: RegistryS
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(example, [sheet], "hoa")
     assert caught.value.errors == [
-        "agencies, dòng 20000: nhiều hơn dòng tiêu đề 16381 ô: có ô nằm bên phải cột cuối của bảng"
+        "Cơ quan báo chí, dòng 20000: nhiều hơn dòng tiêu đề 16381 ô: "
+        "có ô nằm bên phải cột cuối của bảng"
     ]
 
 
@@ -175,7 +176,7 @@ def test_thousands_of_bad_rows_are_listed_fifty_and_counted(example: RegistrySto
         import_sheets(example, [read_csv(bad.encode(), "agencies")], "hoa")
     errors = caught.value.errors
     assert len(errors) == PROBLEMS_SHOWN + 1 == len(caught.value.problems)
-    assert errors[0].startswith("agencies, dòng 2: thiếu Tên (name)")
+    assert errors[0].startswith("Cơ quan báo chí, dòng 2: thiếu Tên")
     assert errors[-1] == "và 70 lỗi khác"
     assert str(caught.value).startswith("120 lỗi, chưa ghi gì vào sổ đăng ký:\n")
     english = {"và {more} lỗi khác": ["and {more} other error", "and {more} other errors"]}

@@ -3,6 +3,7 @@ import writes nothing at all."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -46,13 +47,17 @@ def test_bad_csv_rows_are_reported_by_number_and_nothing_is_written(
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, sheets, "hoa")
     errors = caught.value.errors
-    assert [e.split(":")[0] for e in errors] == [f"agencies, dòng {n}" for n in (3, 4, 5, 6, 7, 8)]
-    assert "thiếu Tên (name)" in errors[0]
+    assert [e.split(":")[0] for e in errors] == [
+        f"Cơ quan báo chí, dòng {n}" for n in (3, 4, 5, 6, 7, 8)
+    ]
+    assert "thiếu Tên" in errors[0]
     assert "'không-phải-thư' không phải địa chỉ thư điện tử" in errors[1]
-    assert "'khong-co' không có trong danh mục bodies" in errors[2]
+    assert "'khong-co' không có trong danh mục Cơ quan chủ quản, quản lý" in errors[2]
     assert "mã 'hanoimoi' trùng với dòng 2" in errors[3]
     assert "'có lẽ' không phải có/không" in errors[4]
-    assert errors[5].startswith("agencies, dòng 8: nhiều hơn dòng tiêu đề 1 ô: có thể nội dung")
+    assert errors[5].startswith(
+        "Cơ quan báo chí, dòng 8: nhiều hơn dòng tiêu đề 1 ô: có thể nội dung"
+    )
     _nothing_written(registry)
 
 
@@ -75,9 +80,10 @@ def test_one_pass_lists_every_fault_of_a_row_in_vietnamese(registry: RegistrySto
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, sheets, "hoa")
     assert caught.value.errors == [
-        "agencies, dòng 2: Thư điện tử (email): 'sai-thu' không phải địa chỉ thư điện tử",
-        "agencies, dòng 2: Cơ quan chủ quản (body) 'khong-co' không có trong danh mục bodies",
-        "licences, dòng 2: Ngày hết hạn (01/05/2025) trước Ngày cấp (01/05/2026)",
+        "Cơ quan báo chí, dòng 2: Thư điện tử: 'sai-thu' không phải địa chỉ thư điện tử",
+        "Cơ quan báo chí, dòng 2: Cơ quan chủ quản 'khong-co' không có trong danh mục "
+        "Cơ quan chủ quản, quản lý",
+        "Giấy phép, dòng 2: Ngày hết hạn (01/05/2025) trước Ngày cấp (01/05/2026)",
     ]  # the licence's agency is on the sheet, to be mended there: not reported as missing
     _nothing_written(registry)
 
@@ -102,8 +108,8 @@ def test_bad_row_on_a_later_sheet_keeps_earlier_sheets_out_too(
     with pytest.raises(RegistryImportError) as caught:
         import_file(registry, path, "hoa")
     assert caught.value.errors == [
-        "actions, dòng 2: hình thức sáp nhập cần cơ quan sau sắp xếp (target)",
-        "actions, dòng 3: Ngày có hiệu lực (effective_on): ngày '31/02/2026' không hợp lệ "
+        "Nhiệm vụ sắp xếp, dòng 2: hình thức sáp nhập cần cơ quan sau sắp xếp (target)",
+        "Nhiệm vụ sắp xếp, dòng 3: Ngày có hiệu lực: ngày '31/02/2026' không hợp lệ "
         "(dd/mm/yyyy hoặc yyyy-mm-dd)",
     ]
     _nothing_written(registry)
@@ -147,7 +153,7 @@ def test_a_bad_row_under_a_title_is_named_by_its_row_in_the_sheet(
     data = _office_sheet(["STT", "Mã", "Tên"], [1, "kinhtedothi", ""])
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, read_xlsx(data), "hoa")
-    assert caught.value.errors == ["Cơ quan báo chí, dòng 5: thiếu Tên (name)"]  # as in Excel
+    assert caught.value.errors == ["Cơ quan báo chí, dòng 5: thiếu Tên"]  # as in Excel
     mistyped = _office_sheet(["STT", "Mã", "Tên cơ quan"], [1, "kinhtedothi", "Báo"])
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, read_xlsx(mistyped), "hoa")
@@ -161,9 +167,9 @@ def test_header_problems_are_row_one(registry: RegistryStore) -> None:
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, [read_csv(text.encode(), "bodies")], "hoa")
     (error,) = caught.value.errors
-    assert error.startswith("bodies, dòng 1 (tiêu đề):")
+    assert error.startswith("Cơ quan chủ quản, quản lý, dòng 1 (tiêu đề):")
     assert "cột 'ten goi' không thuộc danh mục Cơ quan chủ quản, quản lý" in error
-    assert "thiếu cột Tên (name), Loại (type)" in error
+    assert "thiếu cột Tên, Loại" in error
     assert error.endswith("các cột: Mã, Tên, Tên viết tắt, Cấp, Loại, Trực thuộc, Nguồn, "
                           "Chưa chắc chắn, Ghi chú")  # fmt: skip
 
@@ -173,8 +179,8 @@ def test_bodies_under_themselves_are_refused(registry: RegistryStore) -> None:
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, [read_csv(text.encode(), "bodies")], "hoa")
     assert caught.value.errors == [
-        "bodies, dòng 2: 'a' trực thuộc chính nó qua cấp trên",
-        "bodies, dòng 3: 'b' trực thuộc chính nó qua cấp trên",
+        "Cơ quan chủ quản, quản lý, dòng 2: 'a' trực thuộc chính nó qua cấp trên",
+        "Cơ quan chủ quản, quản lý, dòng 3: 'b' trực thuộc chính nó qua cấp trên",
     ]
 
 
@@ -249,3 +255,18 @@ def test_reimporting_changes_only_what_differs(registry: RegistryStore) -> None:
     assert second["agencies"] == {"updated": 1}
     (update,) = registry.changes(entity="agencies", key="hnm", limit=1)
     assert update["detail"] == {"head_name": ["A", "Nguyễn Minh Đức"]}
+
+
+def test_errors_name_the_sheet_and_field_as_the_workbook_shows_them(registry) -> None:
+    """A sheet tabbed by its code ("agencies", as older exports named them) or a CSV file is
+    called by its Vietnamese name, a field by its header, never "bodies" or "Tên (name)"."""
+    book = Workbook()
+    book.remove(book.active)
+    bodies = book.create_sheet("bodies")
+    for row in csv.reader(io.StringIO(BODIES + "so-tt,,city,government\n")):
+        bodies.append(row)
+    data = io.BytesIO()
+    book.save(data)
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, read_xlsx(data.getvalue()), "hoa")
+    assert caught.value.errors == ["Cơ quan chủ quản, quản lý, dòng 3: thiếu Tên"]

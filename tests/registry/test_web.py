@@ -155,8 +155,8 @@ def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) 
     pasted = {**form, "code": "dan-tron-bai", "name": "Báo " + "rất dài " * 300,
               "short_name": "B" * 150}  # fmt: skip
     too_long = hoa.post("/registry/agencies/new", data=pasted)  # as wide as its column, at most
-    assert too_long.status_code == 422 and "Tên (name): dài 2403 ký tự, quá 300" in too_long.text
-    assert "(short_name): dài 150 ký tự, quá 100" in too_long.text
+    assert too_long.status_code == 422 and "Tên: dài 2403 ký tự, quá 300" in too_long.text
+    assert "Tên viết tắt: dài 150 ký tự, quá 100" in too_long.text
     audit = [(e["action"], e["entity"]) for e in WebStore(example_store.engine).audit_entries(10)]
     assert audit[:3] == [
         ("registry.retire", "agencies:hoahoctro"),
@@ -167,8 +167,9 @@ def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) 
     log = hoa.get("/admin/audit").text
     assert "Sửa sổ đăng ký" in log and "Đưa ra khỏi sổ đăng ký" in log
     renamed = "<del>Báo Hoa Học Trò</del> → Báo Hoa Học Trò (Tiền Phong)"
-    assert f'<span class="text-secondary">name</span>: {renamed}' in log
-    assert '<span class="text-secondary">city</span>: <del>không</del> → có' in log
+    assert f'<span class="text-secondary" title="name">Tên</span>: {renamed}' in log
+    city = '<span class="text-secondary" title="city">Báo chí Thành phố</span>'
+    assert f"{city}: <del>không</del> → có" in log
     lan = client_as("analyst")
     refused = lan.post(
         "/registry/agencies/hanoimoi/retire", data={"csrf": csrf(lan)}, follow_redirects=False
@@ -186,7 +187,7 @@ def test_import_reports_bad_rows_and_writes_nothing(client_as) -> None:
         files={"file": ("agencies.csv", bad, "text/csv")},
     )
     assert page.status_code == 422
-    assert "agencies, dòng 3: thiếu Tên (name)" in page.text
+    assert "Cơ quan báo chí, dòng 3: thiếu Tên" in page.text
     assert hoa.get("/registry/agencies/moi").status_code == 404
     good = "code,name,body\nmoi,Báo Mới,ubnd-hn\n".encode()
     page = hoa.post(
@@ -195,7 +196,7 @@ def test_import_reports_bad_rows_and_writes_nothing(client_as) -> None:
     assert page.status_code == 200
     assert "Cơ quan báo chí: thêm 1, cập nhật 0, không đổi 0" in page.text
     book = load_workbook(io.BytesIO(hoa.get("/registry/export.xlsx").content))
-    assert "Báo Mới" in [c.value for c in book["agencies"]["B"]]
+    assert "Báo Mới" in [c.value for c in book["Cơ quan báo chí"]["B"]]
 
 
 def test_completing_an_action_from_its_page(client_as) -> None:
@@ -267,7 +268,10 @@ def test_api_attribution_and_writes(client_as) -> None:
     put = hoa.put("/api/v1/registry/domains/x.vn", json={"agency": "cand"}, headers=headers)
     assert put.status_code == 200 and put.json()["agency"] == "cand"
     bad = hoa.put("/api/v1/registry/domains/y.vn", json={"agency": "khong"}, headers=headers)
-    assert bad.status_code == 422 and "không có trong danh mục agencies" in bad.json()["detail"][0]
+    assert (
+        bad.status_code == 422
+        and "không có trong danh mục Cơ quan báo chí" in bad.json()["detail"][0]
+    )
     assert hoa.delete("/api/v1/registry/domains/x.vn", headers=headers).status_code == 204
     assert hoa.delete("/api/v1/registry/domains/x.vn", headers=headers).status_code == 404
 
@@ -408,22 +412,24 @@ def test_an_agency_history_reads_in_the_page_language(client_as) -> None:
 # What the register says of a bad form, a bad file and a finished task: in Vietnamese, English.
 REFUSED = {
     "form": (
-        "thiếu Tên (name)",
-        "missing Name (name)",
+        "thiếu Tên",
+        "missing Name",
     ),
     "email": (
-        "Thư điện tử (email): 'sai' không phải địa chỉ thư điện tử",
-        "E-mail (email): 'sai' is not an e-mail address",
+        "Thư điện tử: 'sai' không phải địa chỉ thư điện tử",
+        "E-mail: 'sai' is not an e-mail address",
     ),
     "head": (
         "Người đứng đầu, theo tin (tháng/năm): '13/2099' không phải tháng/năm đã qua",
         "Head, as reported (month/year): '13/2099' is not a past month/year",
     ),
     "taken": ("Mã này đã có trong sổ đăng ký.", "This code is already in the register."),
-    "row": ("agencies, dòng 3: thiếu Tên (name)", "agencies, row 3: missing Name (name)"),
+    "row": ("Cơ quan báo chí, dòng 3: thiếu Tên", "Press agency, row 3: missing Name"),
     "reference": (
-        "agencies, dòng 3: Cơ quan chủ quản (body) 'khong-co' không có trong danh mục bodies",
-        "agencies, row 3: Governing body (body) 'khong-co' is not in the list bodies",
+        "Cơ quan báo chí, dòng 3: Cơ quan chủ quản 'khong-co' không có trong danh mục "
+        "Cơ quan chủ quản, quản lý",
+        "Press agency, row 3: Governing body 'khong-co' is not in the list "
+        "Governing and managing bodies",
     ),
     "file": ("không rõ ghi-chu.csv thuộc danh mục nào", "which list ghi-chu.csv holds is unknown"),
     "done": (
@@ -477,7 +483,9 @@ def test_a_workbook_named_xlsm_imports_and_exports_keep_formulas_as_text(client_
     )
     assert page.status_code == 200, page.text[:500]
     assert "Cơ quan báo chí: thêm 2, cập nhật 0, không đổi 0" in page.text
-    exported = load_workbook(io.BytesIO(hoa.get("/registry/export.xlsx").content))["agencies"]
+    exported = load_workbook(io.BytesIO(hoa.get("/registry/export.xlsx").content))[
+        "Cơ quan báo chí"
+    ]
     cells = [c for r in exported.iter_rows() for c in r]
     assert [c.coordinate for c in cells if c.data_type == "f"] == []
     names = {c.value for c in cells if c.column == 2}

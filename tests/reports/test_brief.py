@@ -52,7 +52,7 @@ def test_headline_numbers_are_the_databases(brief: Paper, collected: Collected) 
     hanoi = scalar(store, HANOI_ARTICLES)
     assert 0 < hanoi < 120
     assert rows["Bài viết"][1] == str(hanoi)
-    assert rows["Bài viết"][2] == "0"  # nothing was collected in the week before
+    assert rows["Bài viết"][2] == "0,0"  # nothing was collected in the week before
     assert rows["Chuỗi tin"][1] == str(
         scalar(store, "SELECT count(DISTINCT story_id) FROM documents WHERE hanoi")
     )
@@ -184,11 +184,11 @@ def test_todays_brief_is_of_the_day_so_far(store, settings, site_articles) -> No
     overview = section(make_brief(store, settings, DAY, EVERYTHING, now=noon), "Tổng quan")
     heads = ["Trong ngày, đến 12:00", "Trung bình 7 ngày, cùng giờ"]
     assert overview.tables[0].columns[1:3] == heads
-    assert overview.tables[0].rows[0][1:3] == ["2", "1"]  # 8 o'clock's, not 16's
+    assert overview.tables[0].rows[0][1:3] == ["2", "1,0"]  # 8 o'clock's, not 16's
     assert overview.paragraphs[0].startswith("Ngày 06/02/2017, đến 12:00, báo chí đăng 2 bài")
-    assert "(trung bình 7 ngày trước, cùng giờ: 1 bài/ngày)" in overview.paragraphs[0]
+    assert "(trung bình 7 ngày trước, cùng giờ: 1,0 bài/ngày)" in overview.paragraphs[0]
     whole = section(make_brief(store, settings, DAY, EVERYTHING), "Tổng quan")
-    assert whole.tables[0].rows[0][1:3] == ["3", "2"]
+    assert whole.tables[0].rows[0][1:4] == ["3", "2,0", "+50,0\u00a0%"]
 
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
@@ -324,3 +324,66 @@ def test_a_figure_carried_by_two_outlets_is_one_point_naming_both(store, setting
     assert point.text.startswith("vov.vn, dantri.com.vn: «") and "» — vtv.vn: «" in point.text
     assert point.meta == "«5 người thương vong» so với «3 người thương vong»"
     assert found.paragraphs == []
+
+
+def test_the_usual_day_is_written_with_its_decimal_so_the_change_adds_up(
+    store, settings, site_articles
+) -> None:
+    """Two articles a day on three of the week's days is a mean of 0,9 a day: the table writes
+    "0,9", which with the day's 3 gives the "+250,0 %" beside it ("1" would read +200 %)."""
+    before = [DAY - dt.timedelta(days=i) for i in (1, 2, 3)]
+    hours = [(DAY, 7), (DAY, 8), (DAY, 9)] + [(d, h) for d in before for h in (8, 16)]
+    items = []
+    for (day, hour), record in zip(hours, site_articles, strict=False):
+        at = dt.datetime.combine(day, dt.time(hour), HANOI_TZ).astimezone(dt.UTC)
+        url = f"https://bao.example.vn/{record['id']}.html"
+        article = records.Article(url, record["title"], "", record["text"], at)
+        items.append(records.Collected(records.Document(article, records.Keys.of(article)), (), at))
+    store.save_documents(items)
+    overview = section(make_brief(store, settings, DAY, EVERYTHING), "Tổng quan")
+    assert overview.tables[0].rows[0][1:4] == ["3", "0,9", "+250,0\u00a0%"]
+    assert "(trung bình 7 ngày trước: 0,9 bài/ngày)" in overview.paragraphs[0]
+
+
+def test_a_day_without_stories_says_so_under_the_main_stories(store, settings) -> None:
+    """The main stories' heading is not left with its introduction over nothing."""
+    main = section(make_brief(store, settings, DAY, EVERYTHING), "Tin bài nổi bật")
+    assert main.paragraphs == ["Không có chuỗi tin nổi bật trong ngày."]
+
+
+def _disputed_story(store, settings, outlets: list[str]) -> tuple[dt.date, object]:
+    """A crash report (5 casualties) carried by `outlets`, and vtv.vn's (3 casualties); the
+    brief's entry of the story vov.vn is in."""
+    from baochi.stories import place_pending
+    from baochi.stories.data import read_conflicts, read_corpus
+    from tests.conftest import SHARED_DATA
+    from tests.stories.conftest import save
+
+    (pair,) = [c for c in read_conflicts(SHARED_DATA) if c.pair == 54]  # 3 vs 5 casualties
+    items = {i.id: i for i in read_corpus(SHARED_DATA, lambda n: str(n) in (pair.a, pair.b))}
+    first, later = sorted((items[pair.a], items[pair.b]), key=lambda i: i.published)
+    save(store, first, "vtv.vn")
+    for outlet in outlets:
+        save(store, later, outlet)
+    place_pending(store.engine, "reports-tests", settings.lease_seconds)
+    day = (later.published + dt.timedelta(hours=7)).date()
+    entries = make_brief(store, settings, day, EVERYTHING).entries()
+    (entry,) = [e for e in entries if any(link.outlet == "vov.vn" for link in e.links)]
+    return day, entry
+
+
+def test_a_summary_does_not_state_a_figure_the_outlets_dispute(store, settings) -> None:
+    """Outlets disagree on the casualties (3 or 5): the story's summary takes neither figure
+    as fact; the leader reads both in the conflicts section."""
+    _, entry = _disputed_story(store, settings, ["vov.vn"])
+    assert entry.meta.startswith("2 bài, 2 báo")  # type: ignore[attr-defined]
+    assert entry.text and "người thương vong" not in entry.text, entry.text  # type: ignore[attr-defined]
+
+
+def test_a_story_links_every_outlet_it_counts(store, settings) -> None:
+    """Six outlets carry one text: "6 báo", and six links, one each (not the first five)."""
+    outlets = ["vov.vn", "dantri.com.vn", "vnexpress.net", "tuoitre.vn", "laodong.vn", "nld.vn"]
+    _, entry = _disputed_story(store, settings, outlets)
+    assert "6 bài, 6 báo" in entry.meta  # type: ignore[attr-defined]
+    linked = [link.outlet for link in entry.links]  # type: ignore[attr-defined]
+    assert sorted(linked) == sorted(outlets)

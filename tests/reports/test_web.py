@@ -178,7 +178,7 @@ NOT_SENT = {
     "vi": [
         "Chưa gửi được: địa chỉ e-mail không hợp lệ: 'không-phải-địa-chỉ'",
         "Chưa gửi được: chưa có địa chỉ nhận",
-        "Chưa gửi được: chưa cấu hình máy chủ SMTP (smtp_host)",
+        "Chưa gửi được: chưa cấu hình máy chủ thư: nhờ quản trị viên cấu hình (BAOCHI_SMTP_HOST)",
         "Chưa gửi được: bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để"
         " xem kết quả",
         "Chưa gửi được: SMTP 127.0.0.1:",  # then the system's words for a refused connection
@@ -186,7 +186,8 @@ NOT_SENT = {
     "en": [
         "Not sent: not a valid e-mail address: 'không-phải-địa-chỉ'",
         "Not sent: no address to send it to",
-        "Not sent: no mail server is configured (smtp_host)",
+        "Not sent: no mail server is configured: ask an administrator to set one"
+        " (BAOCHI_SMTP_HOST)",
         "Not sent: it is being sent by another request; reload the page in a few minutes to see"
         " how that went",
         "Not sent: SMTP 127.0.0.1:",
@@ -230,9 +231,9 @@ _RECIPIENTS = re.compile(r'id="recipients" name="recipients" value="([^"]*)"')
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_a_refused_send_keeps_the_addresses_typed(collected, users, lang) -> None:
-    """A bad address, no mail server set, a mail server that does not answer: the draft comes
-    back saying why, with the addresses as typed to correct or send again, not the configured
-    list they were typed over."""
+    """A bad address, a mail server that does not answer: the draft comes back saying why, with
+    the addresses as typed to correct or send again, not the configured list they were typed
+    over."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed = probe.getsockname()[1]
@@ -240,34 +241,37 @@ def test_a_refused_send_keeps_the_addresses_typed(collected, users, lang) -> Non
     dead = client_for(
         collected, "lan", smtp_host="127.0.0.1", smtp_port=closed, brief_recipients=listed
     )
-    unset = client_for(collected, "lan", smtp_host="", brief_recipients=listed)
     draft_id = make_draft(dead)
-    for client, typed in (
-        (dead, "lanhdao@hanoi.gov.vn; vanphong@hanoi"),
-        (unset, "lanhdao@hanoi.gov.vn, vanphong@hanoi.gov.vn"),
-        (dead, "lanhdao@hanoi.gov.vn"),
-    ):
-        client.get(f"/lang/{lang}")
-        form = {"csrf": csrf(client, "/reports"), "recipients": typed}
-        page = client.post(f"/reports/drafts/{draft_id}/send", data=form)
+    dead.get(f"/lang/{lang}")
+    for typed in ("lanhdao@hanoi.gov.vn; vanphong@hanoi", "lanhdao@hanoi.gov.vn"):
+        form = {"csrf": csrf(dead, "/reports"), "recipients": typed}
+        page = dead.post(f"/reports/drafts/{draft_id}/send", data=form)
         assert page.status_code == 422 and 'role="alert">' in page.text, typed
         assert unescape(_RECIPIENTS.search(page.text).group(1)) == typed  # type: ignore[union-attr]
     assert listed in dead.get(f"/reports/drafts/{draft_id}").text  # a fresh look: the list
 
 
 def test_no_mail_server_is_said_in_english_and_nothing_is_tried(collected, users) -> None:
-    """With no mail server set, sending is refused on the draft page, in English on an English
-    page, before anything is attempted or recorded; a draft's address does not put a refusal of
-    its own on the page (a link may carry any text)."""
+    """With no mail server set, a send goes back to the draft (a reload does not post it again),
+    which says so in words the office can act on, in English on an English page, before
+    anything is attempted or recorded; a draft's address does not put a refusal of its own on
+    the page (a link may carry any text)."""
     office = client_for(collected, "lan", smtp_host="")
     draft_id = make_draft(office)
     reports = ReportsStore(collected.store.engine)
     before = reports.draft(draft_id)
+    assert 'id="no-mail"' in office.get(f"/reports/drafts/{draft_id}").text
     office.get("/lang/en")
     form = {"csrf": csrf(office, "/reports"), "recipients": "vp@hanoi.gov.vn"}
     page = office.post(f"/reports/drafts/{draft_id}/send", data=form, follow_redirects=False)
-    assert page.status_code == 422
-    assert 'role="alert">Not sent: no mail server is configured (smtp_host)</div>' in page.text
+    assert page.status_code == 303
+    assert page.headers["location"] == f"/reports/drafts/{draft_id}?notice=no-mail"
+    page = office.get(page.headers["location"])
+    assert (
+        'role="alert">Not sent: no mail server is configured: ask an administrator to set one'
+        " (BAOCHI_SMTP_HOST)</div>" in page.text
+    )
+    assert "smtp_host" not in page.text
     assert reports.draft(draft_id) == before  # neither claimed nor marked as failed
     told = office.get(f"/reports/drafts/{draft_id}", params={"error": "Gọi 0900 để nhận bản tin"})
     assert told.status_code == 200 and "Not sent" not in told.text
@@ -437,6 +441,49 @@ def test_a_sent_brief_stays_as_it_was_sent(collected, users, smtp) -> None:  # n
     assert row is not None and row.status == "draft" and row.id not in (draft_id, copy_id)
 
 
+def test_a_brief_issued_without_mail_is_read_by_the_leader(collected, users) -> None:
+    """With no mail server, the office issues a finished brief in the app: the leader's list and
+    the API then hold it, the edits sent with it are kept, the audit log names who issued it,
+    and from then on it is read as it stands (an edit begun before becomes a new draft)."""
+    office = client_for(collected, "lan", smtp_host="")
+    leader = client_for(collected, "hung", smtp_host="")
+    engine = collected.store.engine
+    draft_id = make_draft(office)
+
+    def listed(client: TestClient, **params: str) -> set[int]:
+        page = client.get("/reports", params=params).text
+        return {int(i) for i in re.findall(r'href="/reports/drafts/(\d+)"', page)}
+
+    assert draft_id not in listed(leader)  # work in progress
+    form = editing(office, draft_id)
+    assert 'id="issue-button"' in office.get(f"/reports/drafts/{draft_id}").text
+    issued = office.post(
+        f"/reports/drafts/{draft_id}/issue",
+        data={**form, "note": "Kính gửi lãnh đạo."},
+        follow_redirects=False,
+    )
+    assert issued.status_code == 303
+    assert issued.headers["location"] == f"/reports/drafts/{draft_id}?notice=issued"
+    page = office.get(issued.headers["location"]).text
+    assert 'id="issued"' in page and 'id="edit-draft"' not in page and 'id="sent-draft"' in page
+    assert draft_id in listed(leader) and draft_id in listed(leader, status="draft")
+    assert draft_id in listed(office, status="issued")
+    assert draft_id not in listed(office, status="draft")
+    read = leader.get(f"/reports/drafts/{draft_id}").text
+    assert "Kính gửi lãnh đạo." in read and "Đã phát hành" in read
+    items = leader.get("/api/v1/reports/drafts").json()["items"]
+    assert any(d["id"] == draft_id and d["issued_at"] for d in items)
+    again = office.post(f"/reports/drafts/{draft_id}/issue", data={"csrf": form["csrf"]})
+    assert again.status_code == 200
+    entries = WebStore(engine).audit_entries(action="report.issue", entity=f"report:{draft_id}")
+    assert [e["username"] for e in entries] == ["lan"]  # once, by whom
+    late = office.post(f"/reports/drafts/{draft_id}", data={**form, "note": "Sửa muộn."})
+    assert 'id="copied"' in late.text
+    assert drafts.load(engine, draft_id)[1].note == "Kính gửi lãnh đạo."
+    token = csrf(leader, "/reports")
+    assert leader.post(f"/reports/drafts/{draft_id}/issue", data={"csrf": token}).status_code == 403
+
+
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
     office = client_for(collected, "lan")
     draft_id = make_draft(office)
@@ -604,7 +651,8 @@ def test_the_drafts_list_is_paged_filtered_and_says_who_made_each(collected, use
         page = leader.get("/reports", params=asked).text
         assert ids(page) == {made["2015-01-03"]} and 'name="status"' not in page
     assert ids(leader.get("/reports", params={"day": "2015-01-04"}).text) == set()
-    assert {d["status"] for d in leader.get("/api/v1/reports/drafts").json()["items"]} == {"sent"}
+    read = leader.get("/api/v1/reports/drafts").json()["items"]
+    assert read and all(d["status"] == "sent" or d["issued_at"] for d in read)
     assert made["2015-01-04"] in ids(office.get("/reports", params={"day": "2015-01-04"}).text)
 
 
@@ -628,3 +676,14 @@ def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected,
     for _, mail in inbox.messages:
         (attachment,) = list(mail.iter_attachments())
         assert attachment.get_content()[:5] == b"%PDF-"
+
+
+def test_a_bookmark_of_the_brief_form_goes_to_the_reports_page(collected, users) -> None:
+    """The address a brief or report was made at, opened again (a bookmark, the back button),
+    is the reports page, not an error."""
+    for name in ("lan", "hung"):
+        client = client_for(collected, name)
+        for path in ("/reports/brief", "/reports/report"):
+            page = client.get(path, follow_redirects=False)
+            assert page.status_code == 303 and page.headers["location"] == "/reports", path
+            assert client.get(path).url.path == "/reports"

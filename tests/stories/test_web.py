@@ -19,6 +19,7 @@ from baochi.db import Store
 from baochi.db.cases_store import CasesStore
 from baochi.db.schema import documents
 from baochi.db.schema_cases import cases as cases_table
+from baochi.db.schema_stories import story_articles
 from baochi.db.stories_store import StoryArticle, StoryStore
 from baochi.pipeline import name_areas
 from baochi.stories import assign
@@ -305,7 +306,7 @@ def test_the_dashboard_calls_rising_what_several_outlets_told_most_today(
     assert {int(link.story) for link in assign(store.engine, fading)} == {story_of[alone]}
 
     page = client_as("analyst").get("/").text
-    panel = page[page.index("Câu chuyện đang nổi") :].split("</ul>")[0]
+    panel = page[page.index("Chuỗi tin đang nổi") :].split("</ul>")[0]
     items = {
         int(re.search(r'href="/stories/(\d+)"', item).group(1)): item
         for item in panel.split("</li>")
@@ -485,3 +486,78 @@ def test_a_case_opened_on_a_story_page_goes_to_the_officer_and_back(
         'Đóng → Đã đóng<div class="text-secondary">Lan</div>'  # and what closed it
         f'<div class="text-secondary">Cải chính: «{html.escape(correction_title)}»</div>',
     ]
+
+
+# -- A near-copy that contradicts its original; disagreements told once; the dashboard -------
+
+
+def test_a_copy_that_changes_a_figure_is_its_own_article_and_each_disagreement_is_told_once(
+    store: Store, corpus: Corpus, client_as
+) -> None:
+    """Hànộimới's crash report, carried word for word by two outlets, and VnExpress's near-copy
+    of it with another headline and another toll: VnExpress's is an article of its own (never
+    'a copy' of one it contradicts), its disagreement one row against the three outlets, and the
+    dashboard's attention card names the story."""
+    now = dt.datetime.now(dt.UTC)
+    _, told = conflict_pair(corpus, 54)
+    assert "5 người thương vong" in told.text
+
+    def at(hours: float, **changes: str) -> Item:
+        return replace(told, published=now - dt.timedelta(hours=hours), **changes)
+
+    changed = told.text.replace("5 người thương vong", "7 người thương vong")
+    ids = [
+        save(store, at(5), "hanoimoi.vn", city_outlet=True),
+        save(store, at(4), "tuoitre.vn", body=told.text + "\nBài viết được cập nhật."),
+        save(store, at(3), "baotintuc.vn", body=told.text + "\nNguồn: TTXVN."),
+        save(store, at(2, title="Tai nạn nghiêm trọng, 7 người thương vong", text=changed),
+             "vnexpress.net"),
+    ]  # fmt: skip
+    (story,) = {int(link.story) for link in assign(store.engine, ids)}
+    analyst = client_as("analyst")
+    assert analyst.get(f"/api/v1/stories/{story}").json()["items"][3]["duplicate_of"] is None
+
+    def check() -> None:
+        page = analyst.get(f"/stories/{story}").text
+        assert re.search(
+            rf'Bản sao: <a href="/documents/{ids[1]}">tuoitre.vn</a>, '
+            rf'<a href="/documents/{ids[2]}">baotintuc.vn</a></div>',
+            page,
+        )
+        assert f'<a href="/documents/{ids[3]}">Tai nạn nghiêm trọng, 7 người' in page
+        line = re.search(r'<p class="text-secondary small mb-3">(.*?)</p>', page)
+        assert line is not None and " · 2 bản sao" in line.group(1)
+        panel = page[page.index("Thông tin mâu thuẫn") : page.index("</table>")]
+        assert panel.count("<tr>") == 2 and panel.count("<mark>") == 2  # header, one point
+        assert "<mark>7 người thương vong</mark>" in panel
+        assert "<mark>5 người thương vong</mark>" in panel
+        assert all(f'href="/documents/{i}"' in panel for i in ids)
+        assert panel.count("nguồn chính thức</span>") == 1  # beside hanoimoi.vn only
+
+        doc = analyst.get(f"/documents/{ids[3]}").text
+        assert 'id="document-original"' not in doc and "Bài này lặp lại" not in doc
+        table = doc[doc.index("Bài này mâu thuẫn với") :]
+        assert table.count("<mark>") == 2 and table.count("<tr>") == 2
+        title = html.escape(analyst.get(f"/api/v1/stories/{story}").json()["title"])
+        assert re.search(
+            rf'id="doc-story"><span[^>]*>Chuỗi tin</span>\s*<a [^>]*href="/stories/{story}">'
+            rf"{re.escape(title)}</a>",
+            doc,
+        )
+        assert "Câu chuyện" not in doc
+        original = analyst.get(f"/documents/{ids[0]}").text
+        copies = re.search(r'id="document-copies">(.*?)</div>', original, re.S)
+        assert copies is not None and f"/documents/{ids[3]}" not in copies.group(1)
+
+    check()
+    # placed before this rule, the near-copy was stored as a copy: shown apart all the same
+    with store.engine.begin() as conn:
+        where = story_articles.c.document_id == ids[3]
+        conn.execute(update(story_articles).where(where).values(duplicate_of=ids[0]))
+    check()
+
+    dashboard = analyst.get("/").text
+    attention = dashboard[dashboard.index("Cần chú ý") :].split("</ul>")[0]
+    assert f'<a href="/stories/{story}">' in attention and "1 điểm mâu thuẫn" in attention
+    assert "Mọi nguồn tin đều hoạt động." not in attention
+    assert "Chuỗi tin đang nổi" in dashboard and "Câu chuyện" not in dashboard

@@ -11,7 +11,7 @@ import time
 from dataclasses import replace
 from html import escape, unescape
 from itertools import islice
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 from alembic import command
 from openpyxl import load_workbook
@@ -226,7 +226,9 @@ def test_search_finds_without_diacritics_with_facets_and_marks(client_as, articl
     assert "<mark>Hà Nội</mark>" in html or "<mark>Hà nội</mark>" in html
     assert "Theo báo" in html and "Báo Hànộimới" in html and "Theo ngày" in html
     count = total(html)
-    assert re.search(rf'kind%3A%22article%22">Bài báo</a>\s*<span class="count">{count}<', html)
+    assert re.search(
+        rf'kind%3A%22b%C3%A0i\+b%C3%A1o%22">Bài báo</a>\s*<span class="count">{count}<', html
+    )
     facets = re.findall(r'<a href="(/search\?[^"]+)">[^<]+</a>\s*<span class="count">(\d+)', html)
     link, size = next(f for f in facets if int(f[1]) < count)
     narrowed = client.get(link.replace("&amp;", "&")).text  # a facet link narrows the search
@@ -258,7 +260,7 @@ def test_exports_are_csv_and_xlsx_with_formulas_defused(client_as, articles, sto
     client = client_as("analyst")
     text = client.get("/search/export.csv", params={"q": "ha noi"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["id", "Ngày đăng", "Báo"] and len(rows) > 2
+    assert rows[0][:3] == ["Mã bài", "Ngày đăng", "Báo"] and len(rows) > 2
     (hostile,) = [r for r in rows if r[3] == HOSTILE_TITLE]
     named = dict(zip(rows[0], hostile, strict=True))
     assert (named["Chủ đề"], named["Sắc thái"], named["Địa điểm"]) == (
@@ -570,7 +572,7 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert "--department" not in nowhere.text  # the page's field, not the CLI's option
     audit = admin.get("/admin/audit").text
     assert "Thêm người dùng" in audit and "hoa" in audit
-    assert '<span class="text-secondary">username</span>: thu' in audit
+    assert '<span class="text-secondary" title="username">Tên đăng nhập</span>: thu' in audit
     thu = web.user_by_name("thu")
     admin.post(
         f"/admin/users/{thu.id}",
@@ -583,7 +585,8 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     )
     newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
     assert "Đổi vai trò, phòng ban hoặc trạng thái" in newest.group(1)
-    role = '<span class="text-secondary">role</span>: <del>Cán bộ sở, ngành</del> → Lãnh đạo'
+    role = '<span class="text-secondary" title="role">Vai trò</span>: '
+    role += "<del>Cán bộ sở, ngành</del> → Lãnh đạo"
     assert role in newest.group(1)  # the roles' names, not their codes
     assert "department" not in newest.group(1)  # what did not change is not shown
     monkeypatch.setattr(admin_routes, "AUDIT_EXPORT", 2)  # a log longer than its export says so
@@ -608,7 +611,9 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     locked = admin.post(f"/admin/users/{thu.id}", data={"action": "lock", "csrf": csrf(admin)})
     assert "Đã khoá tài khoản: người này không đăng nhập được nữa." in locked.text
     logged = admin.get("/admin/audit", params={"entity": f"user:{thu.id}"}).text
-    assert f'>user:{thu.id}</a><div class="audit-named">thu</div>' in logged  # who, not only an id
+    assert (
+        f'>Người dùng #{thu.id}</a><div class="audit-named">thu</div>' in logged
+    )  # who, not only an id
     book = load_workbook(io.BytesIO(admin.get("/admin/users/export.xlsx").content))
     header, *rows = book.active.iter_rows(values_only=True)
     assert header == ("Tên đăng nhập", "Tên hiển thị", "Vai trò", "Phòng ban", "Tình trạng")
@@ -805,7 +810,8 @@ def test_the_audit_log_reads_in_english_what_it_stored_in_vietnamese(client_as, 
     admin.get("/lang/en")
     newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
     assert newest is not None
-    role = '<span class="text-secondary">role</span>: <del>Department officer</del> → Analyst'
+    role = '<span class="text-secondary" title="role">Role</span>: '
+    role += "<del>Department officer</del> → Analyst"
     assert role in newest.group(1)
     assert '"role": "analyst"' in web.audit_entries(1)[0]["after"]  # stored as it was
     admin.get("/lang/vi")
@@ -1372,3 +1378,77 @@ def test_a_watchlist_saved_before_prefixes_were_refused_leaves_the_alerts_page_w
     WatchStore(store.engine).add_watchlist("cũ", "giao thông OR tham nhũng*", NOW)
     page = client_as("analyst").get("/alerts")
     assert page.status_code == 200 and "cũ" in page.text
+
+
+# --- What users read: facet terms, the watchlist form, the audit log, export headers ---
+
+
+def test_facet_links_put_vietnamese_label_names_in_the_box_not_codes(
+    client_as, articles, store
+) -> None:
+    """Clicking «Tiêu cực» adds `tone:"tiêu cực"`, as an analyst would type it, and narrows to
+    as many articles as the facet counted; the parsed tree stays out of the page."""
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(documents)
+            .where(documents.c.id.in_(articles[:3]))
+            .values(topic="van_hoa_giai_tri", tone="negative")
+        )
+    client = client_as("analyst")
+    html = client.get("/search", params={"q": "hà nội OR giao thông"}).text
+    facets = re.findall(r'<a href="(/search\?[^"]+)">([^<]+)</a>\s*<span class="count">(\d+)', html)
+    shown = {name: (unescape(link), int(n)) for link, name, n in facets}
+    tone_link, tone_count = shown["Tiêu cực"]
+    topic_link, _ = shown["Văn hóa, giải trí"]
+    typed = [parse_qs(urlsplit(link).query)["q"][0] for link in (tone_link, topic_link)]
+    assert typed[0].endswith('tone:"tiêu cực"') and typed[1].endswith('topic:"văn hóa, giải trí"')
+    assert "negative" not in tone_link and "van_hoa" not in topic_link
+    narrowed = client.get(tone_link).text
+    assert re.search(rf'<span id="total">{tone_count}</span>', narrowed)
+    assert "(OR " not in html and "(AND " not in narrowed  # no internal form of the query
+
+
+def test_a_search_is_saved_as_a_watchlist_under_a_name_and_the_alerts_page_says_so(
+    client_as, articles
+) -> None:
+    client = client_as("analyst")
+    page = client.get("/search", params={"q": "an toàn thực phẩm trường học"}).text
+    form = page[page.index('id="save-watchlist"') :]
+    assert 'name="name" value="an toàn thực phẩm trường học"' in form[: form.index("</form>")]
+    token = csrf(client, "/search")
+    answer = client.post(
+        "/alerts/watchlists",
+        data={"query": "an toàn thực phẩm trường học", "name": "ATTP trường học", "csrf": token},
+    )
+    assert answer.status_code == 200 and "?saved=" in str(answer.url)
+    assert "Đã lưu danh sách theo dõi «ATTP trường học»." in answer.text
+    assert "Đã lưu danh sách theo dõi" not in client.get("/alerts").text  # said once, not always
+    taken = {"query": "giao thông", "name": "ATTP trường học", "csrf": token}
+    assert client.post("/alerts/watchlists", data=taken).status_code == 409
+    client.cookies.set("baochi_lang", "en")
+    english = client.get("/search", params={"q": "giao thông"}).text
+    assert "Watchlist name" in english
+    again = client.post("/alerts/watchlists", data={"query": "giao thông", "csrf": token})
+    assert "Saved the watchlist «giao thông»." in again.text
+
+
+def test_the_audit_log_names_actions_objects_and_fields_keeping_codes_in_titles(
+    client_as, articles, web
+) -> None:
+    analyst, admin = client_as("analyst"), client_as("admin")
+    data = {"query": "ngập úng", "name": "Ngập úng nội thành", "csrf": csrf(analyst, "/search")}
+    analyst.post("/alerts/watchlists", data=data)
+    (watch_id,) = [w.id for w in WatchStore(web.engine).watchlists()]
+    newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
+    assert newest is not None
+    row = newest.group(1)
+    assert '<span title="watchlist.add">Thêm danh sách theo dõi</span>' in row
+    assert f'title="watchlist:{watch_id}">Danh sách theo dõi #{watch_id}</a>' in row
+    assert '<span class="text-secondary" title="query">Câu tìm kiếm</span>: ngập úng' in row
+    assert '<span class="text-secondary" title="name">Tên</span>: Ngập úng nội thành' in row
+    assert ">watchlist.add<" not in row and f">watchlist:{watch_id}<" not in row
+    admin.get("/lang/en")
+    english = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
+    assert english is not None
+    assert f">Watchlist #{watch_id}</a>" in english.group(1)
+    assert 'title="query">Search query</span>' in english.group(1)

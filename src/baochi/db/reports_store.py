@@ -81,6 +81,12 @@ class DraftRow:
     sent_to: str
     send_error: str
     sending_since: dt.datetime | None
+    issued_at: dt.datetime | None  # published to the leaders in the app
+
+    @property
+    def published(self) -> bool:
+        """Whether leaders can read it: issued in the app or mailed. It is no longer edited."""
+        return self.status == "sent" or self.issued_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +105,13 @@ class DraftListed:
     updated_at: dt.datetime
     sent_at: dt.datetime | None
     send_error: str
+    issued_at: dt.datetime | None
+
+
+def _published() -> ColumnElement[bool]:
+    """Drafts the leaders read: issued in the app, or mailed."""
+    c = report_drafts.c
+    return or_(c.status == "sent", c.issued_at.is_not(None))
 
 
 class ReportsStore:
@@ -190,6 +203,7 @@ class ReportsStore:
             c.created_by == values["created_by"],
             c.created_at >= since,
             c.status == "draft",
+            c.issued_at.is_(None),
             c.kind == values["kind"],
             c.paper == values["paper"],
         )
@@ -244,7 +258,8 @@ class ReportsStore:
         day: dt.date | None = None,
     ) -> list[DraftListed]:
         """Drafts newest first, without their papers: of one kind ("brief", or "report" for the
-        periodic ones), one status ("draft", "sent"), covering one day, when asked."""
+        periodic ones), one status ("draft"; "issued", the ones leaders read, issued or mailed;
+        "sent"), covering one day, when asked."""
         c = report_drafts.c
         author = func.coalesce(func.nullif(users.c.display_name, ""), users.c.username, "")
         query = (
@@ -261,6 +276,7 @@ class ReportsStore:
                 c.updated_at,
                 c.sent_at,
                 c.send_error,
+                c.issued_at,
             )
             .select_from(report_drafts.outerjoin(users, users.c.id == c.created_by))
             .order_by(c.id.desc())
@@ -269,8 +285,12 @@ class ReportsStore:
         )
         if kind:
             query = query.where(c.kind == "brief" if kind == "brief" else c.kind != "brief")
-        if status:
-            query = query.where(c.status == "sent" if status == "sent" else c.status != "sent")
+        if status == "sent":
+            query = query.where(c.status == "sent")
+        elif status == "issued":
+            query = query.where(_published())
+        elif status:
+            query = query.where(~_published())
         if day is not None:
             query = query.where(c.first_day <= day, c.last_day >= day)
         with self.engine.connect() as conn:
@@ -298,11 +318,23 @@ class ReportsStore:
                 update(report_drafts).where(report_drafts.c.id == draft_id).values(**values)
             )
 
-    def edit_draft(self, draft_id: int, values: dict[str, Any], seen: dt.datetime) -> bool:
-        """Change a draft's columns if it is unsent and as last updated at `seen` (nobody saved
-        or sent it since the editor read it); whether it changed."""
+    def issue(self, draft_id: int, now: dt.datetime) -> bool:
+        """Publish a draft to the leaders in the app, unless it was issued or sent already;
+        whether it was."""
         c = report_drafts.c
-        unchanged = (c.id == draft_id, c.status != "sent", c.updated_at == seen)
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(report_drafts)
+                .where(c.id == draft_id, ~_published())
+                .values(issued_at=now, updated_at=now)
+            )
+        return changed.rowcount == 1
+
+    def edit_draft(self, draft_id: int, values: dict[str, Any], seen: dt.datetime) -> bool:
+        """Change a draft's columns if it is neither sent nor issued and as last updated at
+        `seen` (nobody saved, sent or issued it since the editor read it); whether it changed."""
+        c = report_drafts.c
+        unchanged = (c.id == draft_id, ~_published(), c.updated_at == seen)
         with self.engine.begin() as conn:
             return (
                 conn.execute(update(report_drafts).where(*unchanged).values(**values)).rowcount == 1

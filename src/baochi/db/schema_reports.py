@@ -1,5 +1,6 @@
 """The reports table: drafts of briefs and periodic reports, as the analyst edited them, and
-whether and to whom they were sent.
+whether and to whom they were sent or when they were issued (published to the leaders in the
+app, which needs no mail server).
 
 A scheduled report has a `schedule_key` (kind, period, scope), so a restarted or second worker
 never makes or sends the same one twice.
@@ -30,5 +31,6 @@ report_drafts = Table(
     Column("sent_to", Text, nullable=False, server_default=""),
     Column("send_error", Text, nullable=False, server_default=""),
     Column("sending_since", UTCDateTime),  # a send under way (its mail not yet accepted)
+    Column("issued_at", UTCDateTime),  # published to the leaders in the app, mailed or not
 )
 Index("ix_report_drafts_period", report_drafts.c.kind, report_drafts.c.first_day)

@@ -152,12 +152,13 @@ def export_csv(store: RegistryStore, folder: Path) -> list[Path]:
 
 
 def xlsx_bytes(tables: dict[str, list[Record]]) -> bytes:
-    """A workbook with one sheet per entity, headed by Vietnamese labels, dates as dd/mm/yyyy."""
+    """A workbook with one sheet per entity, each named and headed by Vietnamese labels (as an
+    import reads them back and its errors name them), dates as dd/mm/yyyy."""
     book = Workbook()
     book.remove(book.active)
     for name, records in tables.items():
         entity = ENTITIES[name]
-        ws = book.create_sheet(name)
+        ws = book.create_sheet(entity.label)
         ws.append([f.label for f in entity.fields])
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -232,9 +232,9 @@ def _label(entity: Entity, field: str) -> Phrase:
     return Phrase(entity.field(field).label)
 
 
-def _named(spec: Field) -> Joined:
-    """A field with its name in files: "Ngày cấp (issued_on)"."""
-    return Joined((Phrase(spec.label), f"({spec.name})"), " ")
+def _named(spec: Field) -> Phrase:
+    """A field as the workbook's header row and the forms name it: "Ngày cấp"."""
+    return Phrase(spec.label)
 
 
 def _rules(entity: Entity, rec: Record) -> list[Phrase]:
@@ -387,6 +387,14 @@ ROW = "{sheet}, dòng {row}: {problem}"
 HEADER = "{sheet}, dòng {row} (tiêu đề): {problem}"
 
 
+def _sheet_named(entity: str, title: str) -> Phrase | str:
+    """A sheet as the user's workbook shows it: its tab's title, or (a CSV file, a tab named by
+    the entity's code) the entity's Vietnamese name, as the exported workbook names its tabs."""
+    if title and title.strip() != entity:
+        return title
+    return Phrase(ENTITIES[entity].label, n=1)
+
+
 def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
     """Every sheet's records, checked whole; raises RegistryImportError listing each bad row, in
     the order of the sheets (by entity) and rows."""
@@ -435,10 +443,12 @@ def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
     if errors:
         order = list(ENTITIES)
         errors.sort(key=lambda e: (order.index(e[0]), e[1]))
-        called = {sheet.entity: sheet.title for sheet in sheets if sheet.title}
+        called = {sheet.entity: sheet.title for sheet in sheets}
         raise RegistryImportError(
             [
-                Phrase(where, sheet=called.get(name, name), row=row, problem=problem)
+                Phrase(
+                    where, sheet=_sheet_named(name, called.get(name, "")), row=row, problem=problem
+                )
                 for name, row, where, problem in errors
             ]
         )
@@ -489,7 +499,7 @@ def _cross_check(
                 "{field} {code!r} không có trong danh mục {ref}",
                 field=_named(spec),
                 code=code,
-                ref=spec.ref,
+                ref=Phrase(ENTITIES[spec.ref].plural, n=2),  # the list, as `_` names it
             )
             for spec in ENTITIES[name].refs
             if spec.name in rec  # a cell that did not read has its own error already

@@ -1,9 +1,10 @@
 """The daily brief (điểm báo): what the press said about the city on one day, for its leaders.
 
 Headline numbers against the usual (the seven days before), the main stories grouped by topic or
-by the department responsible, each with a two- or three-sentence extractive summary, its outlets
-and links; negative stories that need attention; conflicting reports; spikes; cases opened,
-answered and overdue. Built as a Paper, which the analyst edits before it is sent.
+by the department responsible, each with a two- or three-sentence extractive summary (no
+sentence stating a figure its outlets dispute), its outlets and a link per outlet; negative
+stories that need attention; conflicting reports; spikes; cases opened, answered and overdue.
+Built as a Paper, which the analyst edits before it is sent.
 """
 
 from __future__ import annotations
@@ -28,16 +29,15 @@ from baochi.reports.paper import Chart, Entry, Link, Paper, Section, Table
 from baochi.reports.period import Period, PeriodError, begun, issue_day, local_day
 from baochi.reports.scope import Scope
 from baochi.reports.summarize import summarize
-from baochi.reports.wording import TONES, change, count, share, topic_name
+from baochi.reports.wording import TONES, change, count, mean, share, topic_name
 from baochi.settings import Settings
+from baochi.stories.disagreements import disagreements
 from baochi.stories.web import CONFLICT_TYPES
-from baochi.vi.matching import match_key
 from baochi.watch.config import WatchConfig
 from baochi.watch.spikes import judge
 
 USUAL_DAYS = 7
 ARTICLES_SUMMARISED = 8  # a story's articles read for its summary, one per outlet first
-LINKS_SHOWN = 5
 NEGATIVE_SHARE = 0.5  # a story is negative when at least this share of its articles is
 LISTED = 10  # conflicts, spikes: a leader reads this many; the rest are counted
 CONFLICTS_PER_STORY = 2  # one story's many disagreements are one point for a leader
@@ -178,8 +178,10 @@ def make_brief(
     offered = stories[: 2 * settings.brief_stories]
     texts = reports.texts({r.id for s in offered for r in s.rows})
     titles = reports.story_titles({s.key for s in offered if s.key > 0})
+    disputes = story_conflicts(store, offered, titles)
     shown = [
-        story_entry(s, texts, titles, i < settings.brief_stories) for i, s in enumerate(offered)
+        story_entry(s, texts, titles, i < settings.brief_stories, disputed_spans(disputes[s.key]))
+        for i, s in enumerate(offered)
     ]
     departments = (
         _story_departments(store, [s.key for s in offered]) if group_by == "department" else {}
@@ -188,17 +190,37 @@ def make_brief(
         _headline(period, scope, figures(today), usual(everything, period), so_far),
         *_main(offered, shown, group_by, departments),
         _negative(offered, shown),
-        _conflicts(store, offered, {r.id for r in today}, titles),
+        _conflicts(offered, {r.id for r in today}, titles, disputes),
         _spikes(store, settings, period),
         _cases(store, period),
     ]
     return paper
 
 
+def story_conflicts(
+    store: Store, offered: Sequence[StoryDay], titles: dict[int, tuple[str, int]]
+) -> dict[int, list[ConflictView]]:
+    """The conflicts of each story (none read for a story that has none)."""
+    stories = StoryStore(store.engine)
+    return {
+        s.key: stories.conflicts(s.key) if titles.get(s.key, ("", 0))[1] else [] for s in offered
+    }
+
+
+def disputed_spans(conflicts: Iterable[ConflictView]) -> list[str]:
+    """Both sides' phrases of a story's conflicts: what its summary must not state as fact."""
+    return [span for c in conflicts for span in (c.span, c.other_span) if span]
+
+
 def story_entry(
-    story: StoryDay, texts: dict[int, Text], titles: dict[int, tuple[str, int]], included: bool
+    story: StoryDay,
+    texts: dict[int, Text],
+    titles: dict[int, tuple[str, int]],
+    included: bool,
+    disputed: Sequence[str] = (),
 ) -> Entry:
-    """A story with its summary, its outlets and a link per outlet."""
+    """A story with its summary (no sentence stating a `disputed` phrase), its outlets and a
+    link to each outlet's first article."""
     firsts: dict[str, Text] = {}
     for row in story.rows:
         text = texts.get(row.id)
@@ -207,7 +229,7 @@ def story_entry(
     read = list(firsts.values())
     read += [texts[r.id] for r in story.rows if r.id in texts and texts[r.id] not in read]
     read = read[:ARTICLES_SUMMARISED]
-    summary = " ".join(summarize([t.text for t in read])) if read else ""
+    summary = " ".join(summarize([t.text for t in read], disputed=disputed)) if read else ""
     title = titles.get(story.key, ("", 0))[0] or (read[0].title if read else "")
     outlets = story.outlets
     tones = story.tones
@@ -219,7 +241,7 @@ def story_entry(
         title=title,
         text=summary,
         meta=meta,
-        links=[Link(t.outlet, t.url, t.title) for t in read[:LINKS_SHOWN]],
+        links=[Link(t.outlet, t.url, t.title) for t in firsts.values()],  # as many as "N báo"
         included=included,
         source=summary,
     )
@@ -233,19 +255,19 @@ def _headline(
         [
             "Bài viết",
             count(day.articles),
-            count(before.articles),
+            mean(before.articles),
             change(day.articles, before.articles),
         ],
         [
             "Chuỗi tin",
             count(day.stories),
-            count(before.stories),
+            mean(before.stories),
             change(day.stories, before.stories),
         ],
         [
             "Cơ quan báo chí",
             count(day.outlets),
-            count(before.outlets),
+            mean(before.outlets),
             change(day.outlets, before.outlets),
         ],
     ]
@@ -254,7 +276,7 @@ def _headline(
             [
                 f"{name} (tỷ lệ)",
                 f"{count(day.tones[tone])} ({share(day.tones[tone], day.articles)})",
-                f"{count(before.tones[tone])} ({share(before.tones[tone], before.articles)})",
+                f"{mean(before.tones[tone])} ({share(before.tones[tone], before.articles)})",
                 change(day.tones[tone], before.tones[tone]),
             ]
         )
@@ -263,7 +285,7 @@ def _headline(
     text = (
         f"{when}, báo chí đăng {count(day.articles)} bài về {scope.label} "
         f"trên {count(day.outlets)} cơ quan báo chí, thuộc {count(day.stories)} chuỗi tin "
-        f"({usual_days}: {count(before.articles)} bài/ngày); "
+        f"({usual_days}: {mean(before.articles)} bài/ngày); "
         f"tin tiêu cực chiếm {share(day.tones['negative'], day.articles)}."
     )
     chart = Chart(
@@ -303,6 +325,12 @@ def _main(
         ],
     )
     ordered = sorted(groups.items(), key=lambda kv: (-sum(e.included for e in kv[1]), kv[0]))
+    if not ordered:  # an intro over nothing would read as if the stories were lost
+        head.paragraphs = [
+            "Không có chuỗi tin nổi bật nào ngoài tin bài tiêu cực (mục sau)."
+            if offered
+            else "Không có chuỗi tin nổi bật trong ngày."
+        ]
     return [head] + [Section(name, level=2, entries=entries) for name, entries in ordered]
 
 
@@ -314,38 +342,20 @@ def _negative(offered: list[StoryDay], shown: list[Entry]) -> Section:
     return section
 
 
-def _disagreements(
-    conflicts: Iterable[ConflictView],
-) -> list[tuple[ConflictView, list[str], list[str]]]:
-    """One point per pair of phrases, however many articles state them (a wire story carried
-    by three outlets): its first conflict, with the outlets on either side."""
-    points: dict[tuple[str, str, str], tuple[ConflictView, list[str], list[str]]] = {}
-    for c in conflicts:
-        ours, theirs = match_key(c.span), match_key(c.other_span)
-        if (c.type, theirs, ours) in points:  # the same point seen from the other side
-            _, left, right = points[(c.type, theirs, ours)]
-            sides = ((left, c.other_outlet), (right, c.outlet))
-        else:
-            _, left, right = points.setdefault((c.type, ours, theirs), (c, [], []))
-            sides = ((left, c.outlet), (right, c.other_outlet))
-        for outlets, outlet in sides:
-            if outlet not in outlets:
-                outlets.append(outlet)
-    return list(points.values())
-
-
 def _conflicts(
-    store: Store, offered: list[StoryDay], ids: set[int], titles: dict[int, tuple[str, int]]
+    offered: list[StoryDay],
+    ids: set[int],
+    titles: dict[int, tuple[str, int]],
+    disputes: dict[int, list[ConflictView]],
 ) -> Section:
     """Where outlets disagreed on the facts, in the day's stories that have conflicts."""
     section = Section("Thông tin trái chiều")
-    stories = StoryStore(store.engine)
     found = 0
     for story in offered:
-        if titles.get(story.key, ("", 0))[1] == 0:
+        if not disputes.get(story.key):
             continue
-        day = _disagreements(
-            c for c in stories.conflicts(story.key) if c.document_id in ids or c.other_id in ids
+        day = disagreements(
+            c for c in disputes[story.key] if c.document_id in ids or c.other_id in ids
         )
         found += len(day)
         section.entries += [

@@ -20,7 +20,13 @@ from baochi.numbers import vi_figure
 from baochi.records import split_areas
 from baochi.registry.lineage import Lineage
 from baochi.registry.scheme import progress
-from baochi.reports.brief import figures, stories_of, story_entry
+from baochi.reports.brief import (
+    disputed_spans,
+    figures,
+    stories_of,
+    story_conflicts,
+    story_entry,
+)
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Paper, Section, Table
 from baochi.reports.period import Period, begun, issue_day, local_day
@@ -255,9 +261,10 @@ def _stories(store: Store, rows: Sequence[Row]) -> Section:
     reports = ReportsStore(store.engine)
     texts = reports.texts({r.id for s in top for r in s.rows[:8]})
     titles = reports.story_titles({s.key for s in top if s.key > 0})
+    disputes = story_conflicts(store, top, titles)
     return Section(
         "Chuỗi tin nổi bật",
-        entries=[story_entry(s, texts, titles, True) for s in top],
+        entries=[story_entry(s, texts, titles, True, disputed_spans(disputes[s.key])) for s in top],
     )
 
 

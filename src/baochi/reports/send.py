@@ -76,7 +76,8 @@ def send_draft(
     would not send) or another request is sending it at that moment (a second click, tab)."""
     _, paper = drafts.load(engine, draft_id)
     if mailer is None and not settings.smtp_host:
-        return Phrase("chưa cấu hình máy chủ SMTP (smtp_host)")
+        # who can set it, and the variable to set: the office cannot do it from the page
+        return Phrase("chưa cấu hình máy chủ thư: nhờ quản trị viên cấu hình (BAOCHI_SMTP_HOST)")
     if not ReportsStore(engine).claim_send(draft_id, now, now - SENDING_FOR):
         return Phrase(
             "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem kết quả"

@@ -5,14 +5,16 @@ Centrality is LexRank's: sentences are TF-IDF vectors of their syllable unigrams
 (one tone placement, so "hoà"/"hòa" agree), joined by their cosine similarity, and ranked by a
 random walk over that graph. News puts the essential first, so a sentence's place in its
 article weighs in; what several outlets report alike is central by construction. The chosen
-sentences must not repeat each other; they are given in the order the articles tell them.
+sentences must not repeat each other; they are given in the order the articles tell them. A
+sentence stating a figure the outlets dispute (the story's conflicts) is never chosen: a summary
+would state as fact what one outlet reports and another contradicts.
 bench/summaries.py measures the choice against the outlets' own leads (sapô).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -37,6 +39,8 @@ POSITION_DECAY = 0.15  # the n-th sentence of an article weighs 1 / (1 + decay *
 REDUNDANT = 0.5  # cosine above which a candidate repeats a chosen sentence
 # Sentences that credit a photo or a source rather than report anything.
 _CREDIT = re.compile(r"^(?:ảnh|nguồn|video|clip|đồ họa|đồ hoạ|theo)\s*[:(]", re.IGNORECASE)
+# A disputed span's figure: its number and the word after it ("120 mm" of "120 mm trong vòng").
+_FIGURE = re.compile(r"^\d[\d.,]*(?:\s*%|\s+\w+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,18 +140,42 @@ def rank(texts: Sequence[str], use_position: bool = True) -> list[tuple[float, S
     return [(float(scores[i]), found[i]) for i in np.argsort(-scores, kind="stable")]
 
 
-def summarize(texts: Sequence[str], sentences: int = 3, max_syllables: int = 90) -> list[str]:
+def disputing(spans: Collection[str]) -> re.Pattern[str] | None:
+    """What finds a disputed span in a sentence's matching form: a figure by its number and
+    unit wherever it stands ("120 mm", "800 công"), anything else as written; None for none."""
+    keys = set()
+    for span in spans:
+        key = match_key(span).strip()
+        figure = _FIGURE.match(key)
+        keys.add(figure.group() if figure else key)
+    keys.discard("")
+    if not keys:
+        return None
+    alternatives = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
+    return re.compile(rf"(?<![\w.,])(?:{alternatives})(?!\w)")
+
+
+def summarize(
+    texts: Sequence[str],
+    sentences: int = 3,
+    max_syllables: int = 90,
+    disputed: Collection[str] = (),
+) -> list[str]:
     """Two or three verbatim sentences that sum the texts up, in reading order.
 
     Two are always taken when there are two; a third (up to `sentences`) only within
-    `max_syllables`. A sentence too like one already chosen is passed over.
+    `max_syllables`. A sentence too like one already chosen is passed over, and so is one that
+    states a `disputed` span (the phrases of the story's conflicts, either side).
     """
     found, scores, similarity = _scored(texts, True)
+    refuted = disputing(disputed)
     chosen: list[int] = []
     length = 0
     for i in np.argsort(-scores, kind="stable"):
         if len(chosen) >= sentences:
             break
+        if refuted is not None and refuted.search(found[i].key):
+            continue
         if any(float(similarity[i, j]) > REDUNDANT for j in chosen):
             continue
         count = len(syllables(found[i].text))

@@ -1,8 +1,10 @@
 """Báo cáo pages and API: make a day's brief or a period's report, edit its selection and
-summaries as a stored draft, download it as HTML, DOCX or PDF, and mail it to a list.
+summaries as a stored draft, download it as HTML, DOCX or PDF, mail it to a list, or issue it to
+the leaders in the app (which needs no mail server).
 
 Readers (administrators, analysts, leaders) see and download; the office (administrators and
-analysts) makes, edits and sends. Every text of the paper is escaped by the templates.
+analysts) makes, edits, issues and sends; leaders read what was issued or sent. Every text of
+the paper is escaped by the templates.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from starlette.datastructures import FormData
 from baochi import hanoi_time
 from baochi.db.reports_store import DraftListed, ReportsStore
 from baochi.db.watch_store import WatchStore
-from baochi.db.web_store import User
+from baochi.db.web_store import User, audit
 from baochi.phrase import Phrase, phrase_of
 from baochi.reports import drafts
 from baochi.reports.brief import GROUPINGS, chosen_day, make_brief
@@ -44,6 +46,7 @@ Reader = Annotated[User, Depends(require(*READERS))]
 Editor = Annotated[User, Depends(require(*EDITORS))]
 PERIOD_KINDS = {"week": "Tuần", "month": "Tháng", "quarter": "Quý", "custom": "Tùy chọn"}
 PAGE_SIZE = 50
+AUDIT_LABELS = {"report.issue": "Phát hành cho lãnh đạo"}
 
 
 def _engine(request: Request) -> Any:
@@ -69,7 +72,7 @@ class Listed:
     """The drafts list's filters, as its links carry them."""
 
     kind: str = ""  # brief, report (the periodic ones), "" for both
-    status: str = ""  # draft, sent, "" for both
+    status: str = ""  # draft; issued (issued or sent: what leaders read); sent; "" for all
     day: dt.date | None = None  # a day the paper covers
 
     def drafts(self, request: Request, limit: int, offset: int = 0) -> list[DraftListed]:
@@ -83,14 +86,14 @@ class Listed:
 
 
 def _unfiltered(user: User) -> Listed:
-    """The list a user starts from: every paper for the office, what was sent for a leader
-    (drafts are the office's work in progress)."""
-    return Listed() if user.role in EDITORS else Listed(status="sent")
+    """The list a user starts from: every paper for the office, what was issued or sent for a
+    leader (drafts are the office's work in progress)."""
+    return Listed() if user.role in EDITORS else Listed(status="issued")
 
 
 def _listed(
     kind: Literal["", "brief", "report"] = "",
-    status: Literal["", "draft", "sent"] = "",
+    status: Literal["", "draft", "issued", "sent"] = "",
     day: str = "",
 ) -> Listed:
     """The filters from the query string; a wrong one is a 422 that names it."""
@@ -102,7 +105,7 @@ def reports_page(
     request: Request, user: Reader, listed: Annotated[Listed, Depends(_listed)], page: Page = 1
 ) -> Response:
     """The drafts made so far, a page at a time, and the forms that make a brief or a report;
-    a leader's list holds what was sent."""
+    a leader's list holds what was issued or sent."""
     held = _unfiltered(user).status
     context = _index_context(request, user, replace(listed, status=held) if held else listed, page)
     return render_page(request, "reports/index.html", context)
@@ -137,6 +140,14 @@ def _index_context(request: Request, user: User, listed: Listed, page: int) -> d
         "can_edit": user.role in EDITORS,
         "error": "",
     }
+
+
+@router.get("/reports/brief")
+@router.get("/reports/report")
+def making_form(user: Reader) -> Response:
+    """The forms that make a paper are on the reports page: a bookmark of where one was posted,
+    or the back button after it, goes there."""
+    return RedirectResponse("/reports", status_code=303)
 
 
 @router.post("/reports/brief")
@@ -210,6 +221,7 @@ def _page(
         "phone_chart_uri": partial(chart_uri, size=PHONE),  # a page's chart on a small screen
         "formats": tuple(FORMATS),
         "can_edit": user.role in EDITORS,
+        "can_mail": bool(request.app.state.settings.smtp_host),
         "recipients": recipients or ", ".join(request.app.state.settings.brief_recipients),
         "notice": request.query_params.get("notice", ""),
         "error": error,
@@ -228,8 +240,8 @@ def _edited(paper: Any, form: FormData) -> None:
 
 def _keep(request: Request, draft_id: int, form: FormData, user: User) -> Response | None:
     """Store the form's edits, or the page that says why not, so that nothing typed is lost: a
-    draft sent meanwhile gets them as a new draft; one saved meanwhile (a colleague, another
-    tab) is shown again with them unsaved, to save over it or to drop them."""
+    draft sent or issued meanwhile gets them as a new draft; one saved meanwhile (a colleague,
+    another tab) is shown again with them unsaved, to save over it or to drop them."""
     row, paper = _draft(request, draft_id)
     _edited(paper, form)
     never = dt.datetime.min.replace(tzinfo=dt.UTC)  # a version no page of ours wrote
@@ -243,7 +255,7 @@ def _keep(request: Request, draft_id: int, form: FormData, user: User) -> Respon
     if drafts.save_edit(_engine(request), row.id, paper, seen, now):
         return None
     current, _ = _draft(request, row.id)
-    if current.status == "sent":
+    if current.published:
         copy = drafts.save_new(_engine(request), paper, user.id, now)
         return RedirectResponse(f"/reports/drafts/{copy}?notice=copied", status_code=303)
     typed = str(form.get("recipients", ""))
@@ -259,7 +271,7 @@ async def save_draft(request: Request, draft_id: int, user: Editor) -> Response:
 
 @router.post("/reports/drafts/{draft_id:id}/copy")
 def copy_draft(request: Request, draft_id: int, user: Editor) -> Response:
-    """A new draft with a sent one's content, to edit and send again."""
+    """A new draft with a sent or issued one's content, to edit and send again."""
     _, paper = _draft(request, draft_id)
     copy = drafts.save_new(_engine(request), paper, user.id, dt.datetime.now(dt.UTC))
     return RedirectResponse(f"/reports/drafts/{copy}", status_code=303)
@@ -274,6 +286,8 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
         _draft(request, draft_id)
     elif (refused := _keep(request, draft_id, form, user)) is not None:
         return refused
+    if not request.app.state.settings.smtp_host:  # said on the draft, which a reload keeps
+        return RedirectResponse(f"/reports/drafts/{draft_id}?notice=no-mail", status_code=303)
     fmt, typed = str(form.get("format", "pdf")), str(form.get("recipients", ""))
     try:
         addresses = recipients_of(typed)
@@ -296,6 +310,23 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
     return _page(request, row, paper, user, 422, error=error, recipients=typed)
 
 
+@router.post("/reports/drafts/{draft_id:id}/issue")
+async def issue_form(request: Request, draft_id: int, user: Editor) -> Response:
+    """Publish the draft to the leaders in the app, with the edits sent along (the button
+    belongs to the edit form); from then on it is read as it stands, not edited."""
+    form = await request.form()
+    if "version" not in form:
+        _draft(request, draft_id)
+    elif (refused := _keep(request, draft_id, form, user)) is not None:
+        return refused
+    engine, now = _engine(request), dt.datetime.now(dt.UTC)
+    if ReportsStore(engine).issue(draft_id, now):
+        row, _ = _draft(request, draft_id)
+        after = {"title": row.title, "issued_at": now.isoformat()}
+        audit(engine, user, "report.issue", f"report:{draft_id}", None, after)
+    return RedirectResponse(f"/reports/drafts/{draft_id}?notice=issued", status_code=303)
+
+
 @router.get("/reports/drafts/{draft_id:id}/file.{fmt}")
 def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Response:
     """The draft as a file to keep, print or forward."""
@@ -312,7 +343,7 @@ def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Respons
 
 @api.get("/drafts")
 def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any]:
-    """The latest drafts (for a leader, the latest papers sent)."""
+    """The latest drafts (for a leader, the latest papers issued or sent)."""
     store = ReportsStore(_engine(request))
     found = store.drafts(max(1, min(limit, 500)), status=_unfiltered(user).status)
     return {
@@ -326,6 +357,7 @@ def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any
                 "title": d.title,
                 "status": d.status,
                 "sent_at": d.sent_at.isoformat() if d.sent_at else None,
+                "issued_at": d.issued_at.isoformat() if d.issued_at else None,
             }
             for d in found
         ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from baochi.labels import TONES, TOPICS
 from baochi.numbers import vi_number
 
-__all__ = ["TONES", "TOPICS", "UNLABELLED", "change", "count", "share", "topic_name"]
+__all__ = ["TONES", "TOPICS", "UNLABELLED", "change", "count", "mean", "share", "topic_name"]
 
 UNLABELLED = "Chưa phân loại"
 
@@ -19,6 +19,12 @@ def topic_name(key: str | None) -> str:
 def count(value: float) -> str:
     """12.345"""
     return vi_number(value, 0)
+
+
+def mean(value: float) -> str:
+    """An average, "2,3": rounded to a whole it would not match the change written beside it
+    (2 against 7 reads +250 %, where the mean 1,7 gives +308,3 %)."""
+    return vi_number(value, 1)
 
 
 PERCENT = "\u00a0%"  # a no-break space: "18,8 %" never breaks before its sign in a column

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, select, text
 
 from baochi.db.schema import documents, outlets
 from baochi.db.schema_search import search_facets
+from baochi.labels import label_name
 from baochi.records import split_areas
 from baochi.search.tree import And, Dates, Everything, Label, Node, Not, Or, index_of
 from baochi.vi import contains, fold
@@ -418,6 +419,12 @@ def _top(per_code: np.ndarray, top: int) -> list[tuple[int, int]]:
     return [(int(c), int(per_code[c])) for c in order if per_code[c]]
 
 
+# Labels stored as codes: a facet's term names them as people read and type them.
+NAMED = ("topic", "tone", "kind")
+
+
 def _term(field: str, value: str) -> str:
-    """The query term that selects one facet value."""
-    return f'{field}:"{value.replace(chr(34), " ")}"'
+    """The query term that selects one facet value, a coded label by its Vietnamese name
+    (`tone:"tiêu cực"`, not `tone:"negative"`), which the query language takes as the code."""
+    shown = label_name(field, value).lower() if field in NAMED else value
+    return f'{field}:"{shown.replace(chr(34), " ")}"'

@@ -21,8 +21,9 @@ CONFLICT_REACH = 1.0
 
 @dataclass(frozen=True, slots=True)
 class ArticleLink:
-    """Where a new article went (and the story's title then), its cosine to the closest member
-    of its story (None when it started the story), and the earlier articles it contradicts."""
+    """Where a new article went (and the story's title then), the earlier article it copies
+    (never one it contradicts), its cosine to the closest member of its story (None when it
+    started the story), and the earlier articles it contradicts."""
 
     article: str
     story: str
@@ -66,12 +67,14 @@ class Linker:
                     ours, theirs = self._statements(link.article), self._statements(n.article)
                     found.extend((n.article, c) for c in conflicts_between(ours, theirs))
                 closest = link.similar[0].similarity if link.similar else None
+                # A near-copy that contradicts its original is an article of its own (copies.py).
+                contradicted = any(other == link.duplicate_of for other, _ in found)
                 out.append(
                     ArticleLink(
                         link.article,
                         link.story,
                         link.title,
-                        link.duplicate_of,
+                        None if contradicted else link.duplicate_of,
                         closest,
                         tuple(found),
                     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Annotated, Any
 
@@ -20,7 +20,8 @@ from baochi.hanoi_time import HANOI
 from baochi.labels import TONES, label_name
 from baochi.records import split_areas
 from baochi.social.discussion import social_context
-from baochi.stories.copies import grouped
+from baochi.stories.copies import disputed, grouped, repeats
+from baochi.stories.disagreements import disagreements
 from baochi.web.auth import READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import newest_only, page_link, xlsx_response
@@ -88,6 +89,37 @@ def marked(sentence: str, span: str) -> tuple[str, str, str]:
     if not span or start < 0:
         return span, "", ""
     return sentence[:start], span, sentence[start + len(span) :]
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """One side of a point of disagreement as a page shows it: its sentence cut around the
+    phrase, and the articles stating it (outlet, document id, whether the outlet is the
+    city's own), each linked."""
+
+    sentence: tuple[str, str, str]
+    articles: list[tuple[str, int, bool]]
+
+
+def side_by_side(conflicts: list[ConflictView]) -> list[tuple[ConflictView, Side, Side]]:
+    """Each point of disagreement once, however many pairs of articles state it, with every
+    outlet on either side (a figure one outlet gives against five is one row, not five)."""
+    article: dict[str, tuple[int, bool]] = {}
+    for c in conflicts:
+        article.setdefault(c.outlet or c.title, (c.document_id, c.official))
+        article.setdefault(c.other_outlet or c.other_title, (c.other_id, c.other_official))
+    named = [
+        replace(c, outlet=c.outlet or c.title, other_outlet=c.other_outlet or c.other_title)
+        for c in conflicts
+    ]
+
+    def side(sentence: str, span: str, outlets: list[str]) -> Side:
+        return Side(marked(sentence, span), [(o, *article[o]) for o in outlets])
+
+    return [
+        (c, side(c.sentence, c.span, ours), side(c.other_sentence, c.other_span, theirs))
+        for c, ours, theirs in disagreements(named)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,14 +226,13 @@ def story_page(request: Request, story_id: int, user: Reader) -> Response:
     store = _store(request)
     conflicts = store.conflicts(story_id)
     articles = store.articles(story_id)
+    items = grouped(articles, disputes=disputed(conflicts))
     context = {
         "title": story.title,
         "story": story,
-        "articles": grouped(articles),
-        "conflicts": [
-            (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
-            for c in conflicts
-        ],
+        "articles": items,
+        "copies": sum(len(copies) for _, copies in items),
+        "conflicts": side_by_side(conflicts),
         "types": CONFLICT_TYPES,
         "tones": [(t, TONES[t], n) for t in TONES if (n := story.summary.get("tone", {}).get(t))],
         "places": _ranked(story.summary.get("place", {})),
@@ -267,10 +298,12 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
     story = store.story(story_id) if story_id is not None else None
     if story is None:
         return None
-    this = store.article(doc.id)
-    original = store.article(this.duplicate_of) if this and this.duplicate_of else None
-    copies = store.copies_of(doc.id)
     conflicts = store.document_conflicts(story.id, doc.id)
+    disputes = disputed(conflicts)
+    this = store.article(doc.id)
+    copied = repeats(this, disputes) if this else None
+    original = store.article(copied) if copied else None
+    copies = [c for c in store.copies_of(doc.id) if repeats(c, disputes) == doc.id]
     if story.articles < 2 and not (original or copies or conflicts):
         return None  # an article alone in its story: the card would only repeat its labels
     context = {
@@ -278,10 +311,7 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
         "original": original,
         "copies": copies[:COPIES_SHOWN],
         "more_copies": len(copies) - COPIES_SHOWN,
-        "conflicts": [
-            (c, marked(c.sentence, c.span), marked(c.other_sentence, c.other_span))
-            for c in (c.facing(doc.id) for c in conflicts)
-        ],
+        "conflicts": side_by_side([c.facing(doc.id) for c in conflicts]),
         "types": CONFLICT_TYPES,
     }
     return Panel(10, "Chuỗi tin của bài này", "stories/_document.html", context)
@@ -310,7 +340,7 @@ def dashboard_panel(request: Request, user: User) -> Panel | None:
     )
     return Panel(
         25,
-        "Câu chuyện đang nổi",
+        "Chuỗi tin đang nổi",
         "stories/_panel.html",
         {"stories": rising, "query": RISING.query()},
     )

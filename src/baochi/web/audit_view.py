@@ -4,11 +4,14 @@ changed ("status: Đã giao → Đang xử lý"), not two JSON records side by s
 the pages give them, in the page's language (what is stored stays as it was written).
 
 Areas name their own actions with a module-level `AUDIT_LABELS` dict, gathered when the app loads
-them; an action nobody named shows its code. The Excel export keeps the full records.
+them; an action nobody named shows its code. Objects ("case:3" → "Hồ sơ #3") and fields ("status"
+→ "Trạng thái") read by name too, their codes kept in a title. The Excel export keeps the full
+records.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import re
@@ -21,8 +24,8 @@ from baochi.cases.workflow import COORDINATING, RESPONSIBLE, STATUS_LABELS
 from baochi.labels import label_name
 from baochi.registry.model import ENTITIES
 from baochi.web.auth import ROLES
-from baochi.web.i18n import DEFAULT, figure, translator
-from baochi.web.templating import day, local
+from baochi.web.i18n import DEFAULT, counter, figure, translator
+from baochi.web.templating import day, local, templates
 
 LABELS = {
     "user.add": "Thêm người dùng",
@@ -44,6 +47,50 @@ LABELS = {
     "flag.resolve": "Gỡ cờ (đã xử lý)",
     "watchlist.add": "Thêm danh sách theo dõi",
     "watchlist.edit": "Sửa danh sách theo dõi",
+}
+# What an audited object is, by the kind before its colon ("case:3"); a registry entry by its
+# entity's own label ("licences:gp-1" → "Giấy phép gp-1").
+ENTITY_NAMES = {
+    "case": "Hồ sơ",
+    "watchlist": "Danh sách theo dõi",
+    "document": "Bài báo",
+    "user": "Người dùng",
+    "department": "Phòng ban",
+    "source": "Nguồn tin",
+    "token": "Mã truy cập API",
+    "backup": "Sao lưu",
+    "report": "Báo cáo",
+    "file": "Tệp",
+    "indicator": "Chỉ tiêu",
+}
+# The fields audited records keep, as the pages name them; a registry entry's by its entity's.
+FIELD_NAMES = {
+    "status": "Trạng thái",
+    RESPONSIBLE: "Đơn vị chủ trì",
+    COORDINATING: "Đơn vị phối hợp",
+    "answer": "Trả lời",
+    "escalation_level": "Số lần báo cáo vượt cấp",
+    "name": "Tên",
+    "query": "Câu tìm kiếm",
+    "username": "Tên đăng nhập",
+    "role": "Vai trò",
+    "department": "Phòng ban",
+    "tokens_revoked": "Mã truy cập API đã thu hồi",
+    "replaces": "Thay cho",
+    "url": "Địa chỉ",
+    "outlet": "Báo",
+    "kind": "Loại",
+    "section": "Chuyên mục",
+    "code": "Mã",
+    "merged_into": "Gộp vào",
+    "note": "Ghi chú",
+    "flags": "Cờ",
+    "title": "Tiêu đề",
+    "issued_at": "Phát hành lúc",
+    "topic": "Chủ đề",
+    "tone": "Sắc thái",
+    "place": "Địa điểm",
+    "enabled": "Đang bật",
 }
 LONGEST = 160  # characters of a value shown; the export has all of it
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -84,16 +131,47 @@ def naming(
             return word(label_name(field, value))
         return value
 
-    return named
+    fields = {f.name: f.label for f in kind.fields} if kind else {}
+
+    def field_name(name: str) -> str:
+        return translate(fields.get(name) or FIELD_NAMES.get(name, name))
+
+    return Names(named, field_name)
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """An action's naming: its values (called as a Naming) and its fields' names (`field`)."""
+
+    value: Naming
+    field: Callable[[str], str]
+
+    def __call__(self, name: str, value: Any) -> Any:
+        return self.value(name, value)
+
+
+def entity_name(entity: str, lang: str = DEFAULT) -> str:
+    """An audited object as people read it ("case:3" → "Hồ sơ #3", "Case #3" in English); an
+    object of a kind nobody named as it was written."""
+    kind, _, key = entity.partition(":")
+    name = ENTITY_NAMES.get(kind) or (ENTITIES[kind].label if kind in ENTITIES else "")
+    if not name or not key:
+        return entity
+    return f"{counter(lang)(name, 1)} {'#' + key if key.isdigit() else key}"  # one of them
+
+
+templates.env.filters["audit_entity"] = entity_name
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    """One field of an audited record: its value before and after ("" when it had none)."""
+    """One field of an audited record: its value before and after ("" when it had none), and
+    the field's name as people read it (`label`, its code when none is known)."""
 
     field: str
     before: str
     after: str
+    label: str = dataclasses.field(default="", compare=False)
 
 
 def changes(
@@ -107,7 +185,8 @@ def changes(
     for name in dict.fromkeys([*old, *new]):
         read = partial(named, name)
         was, now = _shown(old.get(name), read, lang), _shown(new.get(name), read, lang)
-        shown.append(Change(name, was, now))
+        label = named.field(name) if isinstance(named, Names) else name
+        shown.append(Change(name, was, now, label))
     return [c for c in shown if c.before != c.after]
 
 

@@ -39,7 +39,6 @@ EN: dict[str, English] = {
     # navigation
     "Tổng quan": "Overview",
     "Tìm kiếm": "Search",
-    "Câu chuyện": "Stories",
     "Nguồn tin": "Sources",
     "Cảnh báo": "Alerts",
     "Cơ quan báo chí": ["Press agency", "Press agencies"],
@@ -142,11 +141,13 @@ EN: dict[str, English] = {
     "nay là": "now",
     "Quận, phường, xã": "District, ward, commune",
     "Mới về Hà Nội hôm nay": "New about Hà Nội today",
-    "Câu chuyện đang nổi": "Rising stories",
+    "Chuỗi tin đang nổi": "Rising stories",
     "Cần chú ý": "Needs attention",
     "Bài mới": "New articles",
     "Tăng đột biến": "Spike",
     "Mâu thuẫn": "Conflict",
+    "điểm mâu thuẫn": ["point of disagreement", "points of disagreement"],
+    "Mọi chuỗi tin có thông tin mâu thuẫn": "Every story with conflicting reports",
     "Hồ sơ sắp đến hạn": "Cases due soon",
     "Không có hồ sơ nào sắp đến hạn.": "No case is due soon.",
     "quá hạn": "overdue by",
@@ -545,6 +546,17 @@ EN: dict[str, English] = {
     "trước một thay đổi lớn (nhập sổ đăng ký, gộp phòng ban…)": (
         "before a large change (a register import, a department merge…)"
     ),
+    "Mã bài": "Article ID",
+    "Tên danh sách theo dõi": "Watchlist name",
+    "Đã lưu danh sách theo dõi «{name}».": "Saved the watchlist «{name}».",
+    "Số lần báo cáo vượt cấp": "Times escalated",
+    "Mã truy cập API đã thu hồi": "API tokens revoked",
+    "Thay cho": "Replaces",
+    "Chuyên mục": "Section",
+    "Gộp vào": "Merged into",
+    "Cờ": "Flags",
+    "Phát hành lúc": "Issued at",
+    "Đang bật": "Enabled",
 }
 
 # A query's mistakes are search's own, with their English (baochi.search.errors); here they are

@@ -58,16 +58,22 @@ def watchlist_rows(request: Request, watch: WatchStore) -> list[dict[str, Any]]:
 
 @router.get("/alerts")
 def alerts_page(
-    request: Request, user: Annotated[User, Depends(require(*EDITORS))], page: Page = 1
+    request: Request,
+    user: Annotated[User, Depends(require(*EDITORS))],
+    page: Page = 1,
+    saved: int = 0,
 ) -> Response:
-    """Watchlists and the latest alerts, a page at a time, with their reasons and numbers."""
+    """Watchlists and the latest alerts, a page at a time, with their reasons and numbers; after
+    a search is saved as a watchlist (`saved`, its id), the page says so by its name."""
     watch = watch_store(request)
     found, following = page_of(
         lambda limit, offset: watch.alerts(limit, offset=offset), page, PAGE_SIZE
     )
+    watchlists = watchlist_rows(request, watch)
     context = {
         "title": "Cảnh báo",
-        "watchlists": watchlist_rows(request, watch),
+        "saved": next((r["w"].name for r in watchlists if saved and r["w"].id == saved), ""),
+        "watchlists": watchlists,
         "alerts": [(a, alert_href(a)) for a in found],
         "alert_kinds": ALERT_KINDS,
         "page": page,
@@ -96,12 +102,18 @@ def save_watchlist(
     query: Annotated[str, Form()],
     name: Annotated[str, Form()] = "",
 ) -> Response:
-    """Save a search as a watchlist in one click (named after the query unless named)."""
+    """Save a search as a watchlist under the name given (the query's own unless named); the
+    alerts page then says it was saved. Another watchlist's name is refused, not taken over."""
     problem = searching.problem(query)
     if problem:
         raise HTTPException(422, problem)
+    wanted, typed = " ".join(name.split())[:300], " ".join(query.split())
+    if wanted and any(
+        w.name == wanted and w.query != typed for w in watch_store(request).watchlists()
+    ):
+        raise HTTPException(409, f"Đã có danh sách theo dõi tên «{wanted}».")
     watch_id = save(request, user, query, name)
-    return RedirectResponse(f"/alerts#watchlist-{watch_id}", status_code=303)
+    return RedirectResponse(f"/alerts?saved={watch_id}#watchlist-{watch_id}", status_code=303)
 
 
 @router.post("/alerts/watchlists/{watchlist_id:id}")

@@ -12,10 +12,12 @@ from baochi.cases import casework
 from baochi.cases.deadlines import days_left
 from baochi.cases.workflow import OPEN_STATUSES, Actor
 from baochi.db.backup import status as backup_status
+from baochi.db.stories_store import StoryRow, StoryStore
 from baochi.db.watch_store import Alert
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
+from baochi.stories.disagreements import disagreements
 from baochi.watch.links import alert_href
 from baochi.web import searching
 from baochi.web.auth import ADMIN, EDITORS, READERS, require, web_store
@@ -28,6 +30,8 @@ router = APIRouter(include_in_schema=False)
 NAV = (NavItem(10, "/", "Tổng quan", READERS),)
 DUE_SOON_DAYS = 7
 DUE_SHOWN = 8  # on the card; the rest are one link away, at the top of the cases list
+CONFLICTED_DAYS = 2  # stories whose reports disagree, seen since yesterday began
+CONFLICTED_SHOWN = 4
 TONE_COLORS = {"negative": "#b42318", "neutral": "#8a93a0", "positive": "#1a7f37"}
 
 
@@ -47,6 +51,7 @@ def figures(request: Request) -> dict[str, Any]:
     hanoi = searching.hanoi_today(store, 8)
     labels = store.labels_of([d.id for d in hanoi])
     failing = [s for s in sources if not s.enabled or s.consecutive_failures > 0]
+    disputed = conflicted(store.engine, today - dt.timedelta(days=CONFLICTED_DAYS - 1))
     flagged_total, flagged = web.flagged(6)
     return {
         "days": days,
@@ -72,8 +77,21 @@ def figures(request: Request) -> dict[str, Any]:
         "flagged_total": flagged_total,  # articles with open flags
         "flags": flagged,  # the six flagged last, each once with its count
         "alerts": [a for a in watch_store(request).alerts(limit=20) if a.read_at is None][:6],
+        "conflicted": disputed[:CONFLICTED_SHOWN],  # stories whose reports disagree
+        "conflicted_more": len(disputed) > CONFLICTED_SHOWN,
+        "conflicted_query": {"conflicts": "true", "days": str(CONFLICTED_DAYS)},
         "updated": dt.datetime.now(HANOI),
     }
+
+
+def conflicted(engine: Any, since: dt.datetime) -> list[tuple[StoryRow, int]]:
+    """The latest stories seen since `since` whose reports disagree, each with its points of
+    disagreement (one per pair of phrases, however many outlets state each side)."""
+    stories = StoryStore(engine)
+    if not stories.available():
+        return []
+    found = stories.stories(since.astimezone(dt.UTC), CONFLICTED_SHOWN + 1, conflicted=True)
+    return [(s, len(disagreements(stories.conflicts(s.id)))) for s in found]
 
 
 EDITOR_PAGES = ("/alerts", "/sources")  # where an alert may lead that only editors open

@@ -25,7 +25,7 @@ PAGE_SIZE = 50
 EXPORT_LIMIT = 5000
 NONE = DocumentLabels(None, None, None, None, None, ())
 EXPORT_COLUMNS = (
-    "id",
+    "Mã bài",
     "Ngày đăng",
     "Báo",
     "Tiêu đề",
