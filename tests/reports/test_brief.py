@@ -112,6 +112,17 @@ def test_grouped_by_department(collected) -> None:
         assert everything[biggest] == collected.department
 
 
+def _save_at(store, site_articles, hours: list[tuple[dt.date, int]]) -> None:
+    """Store one real article at each (day, hour) of Hà Nội."""
+    items = []
+    for (day, hour), record in zip(hours, site_articles, strict=False):
+        at = dt.datetime.combine(day, dt.time(hour), HANOI_TZ).astimezone(dt.UTC)
+        url = f"https://bao.example.vn/{record['id']}.html"
+        article = records.Article(url, record["title"], "", record["text"], at)
+        items.append(records.Collected(records.Document(article, records.Keys.of(article)), (), at))
+    store.save_documents(items)
+
+
 def _biggest(collected) -> int:
     from tests.reports.conftest import biggest_hanoi_story
 
@@ -173,13 +184,7 @@ def test_todays_brief_is_of_the_day_so_far(store, settings, site_articles) -> No
     usual mornings, saying so, rather than a half day with whole ones ("−90 %")."""
     before = [DAY - dt.timedelta(days=i) for i in range(1, 8)]
     hours = [(DAY, 7), (DAY, 9), (DAY, 14)] + [(d, h) for d in before for h in (8, 16)]
-    items = []
-    for (day, hour), record in zip(hours, site_articles, strict=False):
-        at = dt.datetime.combine(day, dt.time(hour), HANOI_TZ).astimezone(dt.UTC)
-        url = f"https://bao.example.vn/{record['id']}.html"
-        article = records.Article(url, record["title"], "", record["text"], at)
-        items.append(records.Collected(records.Document(article, records.Keys.of(article)), (), at))
-    store.save_documents(items)
+    _save_at(store, site_articles, hours)
     noon = dt.datetime.combine(DAY, dt.time(12), HANOI_TZ)
     overview = section(make_brief(store, settings, DAY, EVERYTHING, now=noon), "Tổng quan")
     heads = ["Trong ngày, đến 12:00", "Trung bình 7 ngày, cùng giờ"]
@@ -333,13 +338,7 @@ def test_the_usual_day_is_written_with_its_decimal_so_the_change_adds_up(
     "0,9", which with the day's 3 gives the "+250,0 %" beside it ("1" would read +200 %)."""
     before = [DAY - dt.timedelta(days=i) for i in (1, 2, 3)]
     hours = [(DAY, 7), (DAY, 8), (DAY, 9)] + [(d, h) for d in before for h in (8, 16)]
-    items = []
-    for (day, hour), record in zip(hours, site_articles, strict=False):
-        at = dt.datetime.combine(day, dt.time(hour), HANOI_TZ).astimezone(dt.UTC)
-        url = f"https://bao.example.vn/{record['id']}.html"
-        article = records.Article(url, record["title"], "", record["text"], at)
-        items.append(records.Collected(records.Document(article, records.Keys.of(article)), (), at))
-    store.save_documents(items)
+    _save_at(store, site_articles, hours)
     overview = section(make_brief(store, settings, DAY, EVERYTHING), "Tổng quan")
     assert overview.tables[0].rows[0][1:4] == ["3", "0,9", "+250,0\u00a0%"]
     assert "(trung bình 7 ngày trước: 0,9 bài/ngày)" in overview.paragraphs[0]

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 import pytest
 
 from baochi.db import Store
-from baochi.db.watch_store import WatchStore
+from baochi.db.watch_store import Alert, WatchStore
 from baochi.records import Article, Collected, Document, Keys
 from baochi.watch import WatchConfig
 
@@ -16,6 +16,18 @@ from baochi.watch import WatchConfig
 NOW = dt.datetime(2026, 11, 30, 1, 0, tzinfo=dt.UTC)
 
 Seed = Callable[[Sequence[tuple[str, dt.datetime]], str], list[int]]
+
+
+def conflict_alert(n: int) -> Alert:
+    """A story's conflict alert, the n-th of a test: what the delivery tests send."""
+    return Alert(
+        kind="conflict",
+        subject_kind="story",
+        subject_key=str(n),
+        subject_label=f"Lượng mưa ở Hà Nội, tin {n}",
+        reason=f"Hai báo đưa số liệu khác nhau: {n} mm và {n + 40} mm",
+        dedupe_key=f"conflict:test:{n}",
+    )
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import socket
 import pytest
 
 from baochi.db import Store
-from baochi.db.watch_store import Alert, WatchStore
+from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
 from baochi.watch import DeliveryError, Message, WatchConfig, Webhook, check, raise_alert, verify
 from baochi.watch.notify import SIGNATURE_HEADER, TIMESTAMP_HEADER, notifiers
-from tests.watch.conftest import NOW, Seed
+from tests.watch.conftest import NOW, Seed, conflict_alert
 from tests.watch.receivers import webhook_receiver
 
 SECRET = "bí-mật-của-sở"
@@ -26,17 +26,6 @@ def hooked(settings: Settings) -> WatchConfig:
     """Webhooks signed, and allowed to reach the receiver on 127.0.0.1 (as the settings are)."""
     return WatchConfig.from_settings(
         settings, delivery_backoff=60.0, webhook_secret=SECRET, notify_timeout=3.0
-    )
-
-
-def _alert(n: int) -> Alert:
-    return Alert(
-        kind="conflict",
-        subject_kind="story",
-        subject_key=str(n),
-        subject_label=f"Lượng mưa ở Hà Nội, tin {n}",
-        reason=f"Hai báo đưa số liệu khác nhau: {n} mm và {n + 40} mm",
-        dedupe_key=f"conflict:test:{n}",
     )
 
 
@@ -76,10 +65,10 @@ def test_many_alerts_make_one_digest_per_interval(
         watch.add_rule(["conflict"], "webhook", hook.url, 60, NOW)
         watch.add_rule(["spike"], "webhook", hook.url, 60, NOW)  # wants none of them
         for n in range(30):
-            raise_alert(watch, _alert(n), NOW)
+            raise_alert(watch, conflict_alert(n), NOW)
         assert check(store, watch, small, NOW, notifiers(small)).deliveries == {"sent": 1}
         for n in range(30, 35):
-            raise_alert(watch, _alert(n), NOW + MINUTE)
+            raise_alert(watch, conflict_alert(n), NOW + MINUTE)
         assert check(store, watch, small, NOW + 10 * MINUTE, notifiers(small)).digests == 0
         later = check(store, watch, small, NOW + 61 * MINUTE, notifiers(small))
         assert later.deliveries == {"sent": 1}
@@ -95,7 +84,7 @@ def test_a_failed_delivery_is_retried_after_backoff(
 ) -> None:
     with webhook_receiver(500) as hook:
         watch.add_rule(["conflict"], "webhook", hook.url, 60, NOW)
-        raise_alert(watch, _alert(1), NOW)
+        raise_alert(watch, conflict_alert(1), NOW)
         assert check(store, watch, hooked, NOW, notifiers(hooked)).deliveries == {"pending": 1}
         [waiting] = watch.digests(("pending",))
         assert waiting.attempts == 1 and waiting.last_error.endswith("HTTP 500")
@@ -120,7 +109,7 @@ def test_a_delivery_that_keeps_failing_is_visible(
         closed.bind(("127.0.0.1", 0))
         dead = f"http://127.0.0.1:{closed.getsockname()[1]}/hook"  # bound, never listening
         watch.add_rule(["conflict"], "webhook", dead, 60, NOW)
-        raise_alert(watch, _alert(1), NOW)
+        raise_alert(watch, conflict_alert(1), NOW)
         cfg = dataclasses.replace(hooked, delivery_attempts=3, delivery_backoff=1.0)
         outcomes = [
             check(store, watch, cfg, NOW + n * MINUTE, notifiers(cfg)).deliveries for n in range(5)

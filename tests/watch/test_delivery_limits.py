@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pytest
 
 from baochi.db import Store
-from baochi.db.watch_store import Alert, WatchStore
+from baochi.db.watch_store import WatchStore
 from baochi.settings import Settings
 from baochi.watch import DeliveryError, Mailer, Message, WatchConfig, Webhook, check, raise_alert
 from baochi.watch.notify import notifiers
-from tests.watch.conftest import NOW
+from tests.watch.conftest import NOW, conflict_alert
 from tests.watch.receivers import connections, read_request, tcp_server, webhook_receiver
 
 SECRET = "bí-mật-của-sở"
@@ -65,7 +65,7 @@ def test_a_name_that_resolves_inside_fails_its_digest_at_once(
     with webhook_receiver() as hook:
         port = hook.url.split(":")[2].split("/")[0]
         watch.add_rule(["conflict"], "webhook", f"http://localhost:{port}/hook", 60, NOW)
-        raise_alert(watch, _alert(), NOW)
+        raise_alert(watch, conflict_alert(1), NOW)
         with connections() as attempted:
             summary = check(store, watch, hooked, NOW, notifiers(hooked))
     assert summary.deliveries == {"failed": 1} and hook.received == [] and attempted == []
@@ -121,14 +121,3 @@ def test_a_trickling_smtp_server_is_cut_at_the_timeout(slow: str) -> None:
         with pytest.raises(DeliveryError, match=r"SMTP 127\.0\.0\.1:\d+: not done within 1 s"):
             Mailer(cfg).send("a@example.vn", MESSAGE)
         assert time.monotonic() - started < 10  # the server takes 12 s to answer
-
-
-def _alert() -> Alert:
-    return Alert(
-        kind="conflict",
-        subject_kind="story",
-        subject_key="1",
-        subject_label="Lượng mưa ở Hà Nội",
-        reason="Hai báo đưa số liệu khác nhau",
-        dedupe_key="conflict:limits:1",
-    )

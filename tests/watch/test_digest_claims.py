@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from baochi.db import Store
-from baochi.db.watch_store import Alert, WatchStore
+from baochi.db.watch_store import WatchStore
 from baochi.watch import WatchConfig, check, notifiers, raise_alert
 from baochi.watch.digest import CLAIM, deliver_due
-from tests.watch.conftest import NOW
+from tests.watch.conftest import NOW, conflict_alert
 from tests.watch.test_mail import Inbox, smtp_server
 
 MINUTE = dt.timedelta(minutes=1)
@@ -52,21 +52,10 @@ def mail_to(receiver: Receiver) -> Iterator[WatchConfig]:
         )
 
 
-def _conflict(n: int) -> Alert:
-    return Alert(
-        kind="conflict",
-        subject_kind="story",
-        subject_key=str(n),
-        subject_label=f"Lượng mưa ở Hà Nội, tin {n}",
-        reason=f"Hai báo đưa số liệu khác nhau: {n} mm và {n + 40} mm",
-        dedupe_key=f"conflict:claims:{n}",
-    )
-
-
 def _digest(watch: WatchStore) -> None:
     """One alert owed to one rule, grouped into one digest due at NOW."""
     rule = watch.add_rule(["conflict"], "email", TARGET, 0, NOW)
-    raise_alert(watch, _conflict(1), NOW)
+    raise_alert(watch, conflict_alert(1), NOW)
     assert watch.make_digest(rule, watch.undigested()[rule], NOW) is not None
 
 
@@ -80,7 +69,7 @@ def _ended_pid() -> int:
 def test_two_workers_mail_a_digest_once(store: Store, watch: WatchStore) -> None:
     receiver = Receiver(delay=1.0)  # the first worker still waits when the second looks
     watch.add_rule(["conflict"], "email", TARGET, 0, NOW)
-    raise_alert(watch, _conflict(1), NOW)
+    raise_alert(watch, conflict_alert(1), NOW)
     start = threading.Barrier(2)
     outcomes: list[Counter[str]] = []
     with mail_to(receiver) as config:
@@ -138,7 +127,7 @@ def test_a_failed_attempt_gives_the_claim_back_for_the_retry(
 
 def test_deliveries_another_worker_grouped_make_no_empty_digest(watch: WatchStore) -> None:
     rule = watch.add_rule(["conflict"], "email", TARGET, 0, NOW)
-    raise_alert(watch, _conflict(1), NOW)
+    raise_alert(watch, conflict_alert(1), NOW)
     waiting = watch.undigested()[rule]  # both workers saw the same delivery waiting
     assert watch.make_digest(rule, waiting, NOW) is not None
     assert watch.make_digest(rule, waiting, NOW) is None
