@@ -1129,6 +1129,14 @@ def test_dashboard_lists_cases_due_this_week(client_as, people) -> None:
     assert "Ngập úng phố Huế" in html and "Rác thải sông Tô Lịch" not in html  # 5 working days
     assert "Ngập úng phố Huế" in client_as("leader").get("/").text
     assert "hồ sơ khác sắp đến hạn" not in html
+    # the card marks a deadline as the cases list does (it went red three days out, the list
+    # from the first reminder on)
+    listed = analyst.get("/cases").text
+    marks = [
+        re.search(r'data-due="(\w+)"|</li>|</tr>', page[page.index("Ngập úng phố Huế") :])
+        for page in (html, listed)
+    ]
+    assert marks[0] and marks[1] and marks[0].group(1) == marks[1].group(1)
     for n in range(9):  # ten due this week: eight on the card, and a link to the other two
         urgent = {"title": f"Khẩn {n}", "priority": "urgent", "csrf": token}
         analyst.post("/cases", data=urgent, follow_redirects=False)

@@ -73,7 +73,7 @@ def _rules(request: Request) -> DeadlineRules:
     return configured_rules(request.app.state.settings.case_rules_file)
 
 
-def _remind_days(request: Request) -> int:
+def remind_days(request: Request) -> int:
     """How many days before a deadline the first reminder goes out: the pages mark a case close
     from then on, so what is red on screen is what the reminders speak of."""
     return max(_rules(request).remind_before_days, default=0)
@@ -166,7 +166,7 @@ def cases_page(
     context = {
         "title": "Hồ sơ",
         "cases": [(c, days_left(c.due_on, now)) for c in shown],
-        "remind_days": _remind_days(request),
+        "remind_days": remind_days(request),
         "total": len(found),
         "page": page,
         "pages": max(1, -(-len(found) // PAGE_SIZE)),
@@ -301,7 +301,7 @@ def story_panel(request: Request, user: User, story_id: int) -> Panel | None:
     today = dt.datetime.now(dt.UTC)
     context = {
         "cases": [(c, days_left(c.due_on, today)) for c in following],
-        "remind_days": _remind_days(request),
+        "remind_days": remind_days(request),
         "labels": workflow.STATUS_LABELS,
         "open_case": office
         and {
@@ -340,7 +340,7 @@ def document_panel(request: Request, user: User, doc: DocumentRow) -> Panel | No
             for c, relation in linked
         ],
         "labels": workflow.STATUS_LABELS,
-        "remind_days": _remind_days(request),
+        "remind_days": remind_days(request),
     }
     # beside the form that opens a case, so a second one on the same article is not opened blind
     return Panel(5, "Hồ sơ có bài này", "cases/_document.html", context, beside=True)
@@ -371,7 +371,7 @@ def _case_page(
         "title": f"#{case.id} {case.title}",  # what a browser tab and a bookmark show
         "case": case,
         "left": days_left(case.due_on, dt.datetime.now(dt.UTC)),
-        "remind_days": _remind_days(request),
+        "remind_days": remind_days(request),
         "labels": workflow.STATUS_LABELS,
         "departments": names,
         "assignable": assignable,

@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from baochi.cases import casework
 from baochi.cases.deadlines import days_left
+from baochi.cases.web import remind_days
 from baochi.cases.workflow import OPEN_STATUSES, Actor
 from baochi.db.backup import status as backup_status
 from baochi.db.stories_store import StoryRow, StoryStore
@@ -115,9 +116,8 @@ def cases_due(request: Request, user: User) -> Panel | None:
     )
     soon = [(case, left) for case, left in due if left <= DUE_SOON_DAYS]
     shown = soon[:DUE_SHOWN]
-    return Panel(
-        60, "Hồ sơ sắp đến hạn", "_cases_due.html", {"cases": shown, "more": len(soon) - len(shown)}
-    )
+    context = {"cases": shown, "more": len(soon) - len(shown), "remind_days": remind_days(request)}
+    return Panel(60, "Hồ sơ sắp đến hạn", "_cases_due.html", context)
 
 
 def area_panels(request: Request, user: User) -> list[Panel]:
