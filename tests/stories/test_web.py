@@ -555,6 +555,13 @@ def test_a_copy_that_changes_a_figure_is_its_own_article_and_each_disagreement_i
         where = story_articles.c.document_id == ids[3]
         conn.execute(update(story_articles).where(where).values(duplicate_of=ids[0]))
     check()
+    # a case on the story lists its coverage as the story does
+    form = {"csrf": csrf(analyst, f"/stories/{story}"), "story_id": str(story), "title": "Tai nạn"}
+    opened = analyst.post("/cases", data=form, follow_redirects=False)
+    case_page = analyst.get(opened.headers["location"]).text
+    copies = re.search(rf'id="copies-{ids[0]}">(.*?)</div>', case_page)
+    assert copies is not None and f'documents/{ids[1]}"' in copies.group(1)
+    assert f'documents/{ids[3]}"' not in copies.group(1) and f'documents/{ids[3]}"' in case_page
 
     dashboard = analyst.get("/").text
     attention = dashboard[dashboard.index("Cần chú ý") :].split("</ul>")[0]

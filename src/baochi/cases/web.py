@@ -25,9 +25,10 @@ from baochi.cases.workflow import Actor, CaseError, CaseNotFound, Forbidden, Ill
 from baochi.db import DocumentRow
 from baochi.db.cases_store import CaseRow, CasesStore
 from baochi.db.row_ids import ChosenRowId, RowId, row_id
+from baochi.db.stories_store import StoryStore
 from baochi.db.web_store import User, audit
 from baochi.phrase import Phrase, phrase_of
-from baochi.stories.copies import grouped
+from baochi.stories.copies import Disputed, disputed, grouped
 from baochi.vi import normalize
 from baochi.web.auth import READERS, require, web_store
 from baochi.web.exports import page_link, stored_file_response, xlsx_response
@@ -353,6 +354,11 @@ def case_page(request: Request, case_id: int, user: SignedIn) -> Response:
     return _case_page(request, case_id, user)
 
 
+def _disputes(engine: Any, case: CaseRow) -> Disputed:
+    """The articles of the case's story at odds with each other: never folded as copies."""
+    return disputed(StoryStore(engine).conflicts(case.story_id)) if case.story_id else frozenset()
+
+
 def _case_page(
     request: Request, case_id: int, user: User, refused: Phrase | str = "", typed: str = ""
 ) -> Response:
@@ -375,8 +381,10 @@ def _case_page(
         "labels": workflow.STATUS_LABELS,
         "departments": names,
         "assignable": assignable,
-        "documents": grouped(  # wire copies under their original, unless a reply
-            documents, lambda d: d.relation == "coverage" and not d.confirmed
+        "documents": grouped(  # wire copies under their original, unless a reply or at odds
+            documents,
+            lambda d: d.relation == "coverage" and not d.confirmed,
+            _disputes(engine, case),
         ),
         "areas": [area for area, _ in areas.most_common()],  # where it happens, as reported
         "events": store.events(case.id),
