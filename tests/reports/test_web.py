@@ -478,7 +478,7 @@ def test_a_brief_issued_without_mail_is_read_by_the_leader(collected, users) -> 
     entries = WebStore(engine).audit_entries(action="report.issue", entity=f"report:{draft_id}")
     assert [e["username"] for e in entries] == ["lan"]  # once, by whom
     late = office.post(f"/reports/drafts/{draft_id}", data={**form, "note": "Sửa muộn."})
-    assert 'id="copied"' in late.text
+    assert 'id="copied"' in late.text and "đã được gửi hoặc phát hành" in late.text
     assert drafts.load(engine, draft_id)[1].note == "Kính gửi lãnh đạo."
     token = csrf(leader, "/reports")
     assert leader.post(f"/reports/drafts/{draft_id}/issue", data={"csrf": token}).status_code == 403
