@@ -155,8 +155,12 @@ def test_an_article_whose_process_is_killed_goes_again_on_a_new_pool(site_articl
     extraction = collector.Extraction(settings.replace(extract_workers=1))
     story = make_story(site_articles[0], "thoi-su")
 
-    async def killed_while(work: asyncio.Task[Any]) -> None:
-        await asyncio.sleep(0.3)
+    async def killed_while_extracting(replaced: object = None) -> None:
+        """Kill the worker once the article is in it: a pool that is not `replaced`, its worker
+        warm, the article handed over (extracting the heavy page takes some 1.5 s here)."""
+        while extraction.pool is replaced or not all(f.done() for f in extraction._warming):
+            await asyncio.sleep(0.02)
+        await asyncio.sleep(0.1)
         (victim,) = _extraction_workers()
         os.kill(victim, signal.SIGKILL)
         _wait(lambda: not alive(victim))
@@ -164,12 +168,12 @@ def test_an_article_whose_process_is_killed_goes_again_on_a_new_pool(site_articl
     async def run() -> None:
         assert (await extraction.process(_page(story))).article.title == story.title
         heavy = asyncio.create_task(extraction.process(_page(_heavy(site_articles))))
-        await killed_while(heavy)
+        await killed_while_extracting()
         assert (await heavy).article.title  # on the new pool
         again = asyncio.create_task(extraction.process(_page(_heavy(site_articles))))
-        await killed_while(again)
-        await asyncio.sleep(1.0)  # the new pool's workers loaded, the article there again
-        await killed_while(again)
+        first = extraction.pool
+        await killed_while_extracting()
+        await killed_while_extracting(replaced=first)  # the article there again
         with pytest.raises(Retry, match="extract_crashed"):
             await again
         assert (await extraction.process(_page(story))).article.title == story.title
