@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, inspect, make_url, text
 from baochi.cli import main
 from baochi.db import Store, open_engine, open_store
 from baochi.db import backup as backup_module
-from baochi.db.backup import DATABASE_FILE, FILES, MANIFEST, kept, nightly, prune, status
+from baochi.db.backup import DAMAGED, DATABASE_FILE, FILES, MANIFEST, kept, nightly, prune, status
 from baochi.hanoi_time import HANOI
 from baochi.in_use import alone
 from baochi.records import Article, Document, Keys
@@ -325,6 +325,10 @@ def test_a_damaged_store_is_set_aside_and_the_backup_put_in_its_place(
     assert _titles(settings) == ["Hà Nội: mưa lớn"]
     aside = Path(said.rsplit(" ", 1)[1].strip())  # said where the damaged one is kept
     assert aside.parent == settings.data and aside.read_bytes() == damaged
+    # kept where it lies, not copied into every backup after (a whole database each night)
+    assert _baochi(settings, "backup", str(folder.parent)) == 0
+    later = Path(capsys.readouterr().out.strip())
+    assert not [p for p in later.rglob("*") if DAMAGED in p.name]
 
 
 def test_a_backup_from_a_newer_baochi_is_refused_and_a_newer_store_is_said_to_be(

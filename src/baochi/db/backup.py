@@ -43,6 +43,9 @@ KINDS = ("sqlite", "postgresql")
 _SQLITE_SIDES = ("", "-wal", "-shm", "-journal")
 STAGED = ".restoring"  # a restore's copy of the backup's database, checked beside the store
 _NOT_COPIED = (STAGED, "-migrate.lock")  # beside the database: that copy, engine's migration lock
+# A damaged store a restore set aside, beside the database: a copy in every later backup would
+# cost a whole database each night for a file no backup can mend.
+DAMAGED = ".damaged-"
 STALE_AFTER = dt.timedelta(hours=36)  # a nightly backup missed, and then some
 ABANDONED = dt.timedelta(days=1)  # a partial backup this old is not being written any more
 
@@ -209,6 +212,7 @@ def _fill(settings: Settings, into: Path, partial: Path, now: dt.datetime) -> No
     # the files after the database: a file newer than the copy is harmless, one missing is not
     data = settings.data.resolve()
     own = [Path(f"{database}{end}") for end in (*_SQLITE_SIDES, *_NOT_COPIED) if database]
+    own += database.parent.glob(f"{database.name}{DAMAGED}*") if database else []
     skip = {into.resolve(), data / IN_USE_FILE, *(p.resolve() for p in own)}
     files, others = _data_files(data, skip) if data.is_dir() else ([], [])
     copied = [n for n in files if _copy_file(data / n, partial / FILES / n)]
@@ -494,7 +498,7 @@ def _keep_what_is_there(
     try:
         return _back_up_replaced(settings, folder, now), None
     except Damaged:
-        aside = Path(f"{database}.damaged-{now:%Y%m%dT%H%M%S%fZ}")
+        aside = Path(f"{database}{DAMAGED}{now:%Y%m%dT%H%M%S%fZ}")
         for side, kept_as in zip(_sides(database), _sides(aside), strict=True):
             if side.exists():
                 side.rename(kept_as)
