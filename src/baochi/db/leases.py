@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.engine import Connection
 
 
 def worker_name() -> str:
@@ -27,3 +32,13 @@ def ended_here(owner: str) -> bool:
     except (PermissionError, OverflowError):  # another user's process; a number that is no pid
         pass
     return False
+
+
+def takeable(
+    conn: Connection, owner: ColumnElement[Any], until: ColumnElement[Any], now: dt.datetime
+) -> ColumnElement[bool]:
+    """The rows whose lease another worker may take at `now`: none held, lapsed, or held by an
+    ended process of this machine (looked up now, in `conn`'s transaction)."""
+    holders = conn.execute(select(owner).where(until >= now).distinct()).scalars()
+    ended = [holder for holder in holders if ended_here(holder)]
+    return until.is_(None) | (until < now) | owner.in_(ended)

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql import ColumnElement
 
-from baochi.db.leases import ended_here
+from baochi.db.leases import takeable
 from baochi.db.schema import UTCDateTime, appeared_between, documents, outlets
 from baochi.db.schema_social import social_accounts, story_social
 from baochi.db.schema_stories import stories
@@ -240,17 +240,13 @@ class SocialStore:
         a = social_accounts.c
         until = when + dt.timedelta(seconds=lease)
         with self.engine.begin() as conn:
-            holders = conn.execute(
-                select(a.lease_owner).where(a.lease_until >= when).distinct()
-            ).scalars()
-            ended = [holder for holder in holders if ended_here(holder)]
             free = (
                 select(a.id)
                 .where(
                     a.enabled.is_(True) if account_ids is None else a.id.in_(list(account_ids)),
                     a.connector != "import",
                     a.id.not_in(list(exclude)),
-                    a.lease_until.is_(None) | (a.lease_until < when) | a.lease_owner.in_(ended),
+                    takeable(conn, a.lease_owner, a.lease_until, when),
                 )
                 .order_by(a.next_sync_at.is_not(None), a.next_sync_at, a.id)
                 .limit(1)

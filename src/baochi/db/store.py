@@ -14,7 +14,7 @@ from sqlalchemy import Engine, Select, bindparam, case, delete, func, select, te
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from baochi.db.leases import ended_here
+from baochi.db.leases import ended_here, takeable
 from baochi.db.schema import (
     UTCDateTime,
     document_keys,
@@ -439,18 +439,12 @@ class Store:
         due = _due_hosts(when).distinct()
         until = when + dt.timedelta(seconds=lease)
         with self.engine.begin() as conn:
-            holders = conn.execute(
-                select(hosts.c.lease_owner).where(hosts.c.lease_until >= when).distinct()
-            )
-            ended = [holder for holder in holders.scalars() if ended_here(holder)]
             free = (
                 select(hosts.c.host)
                 .where(
                     hosts.c.host.in_(due),
                     hosts.c.host.not_in(list(skip)),
-                    hosts.c.lease_until.is_(None)
-                    | (hosts.c.lease_until < when)
-                    | hosts.c.lease_owner.in_(ended),
+                    takeable(conn, hosts.c.lease_owner, hosts.c.lease_until, when),
                 )
                 .order_by(hosts.c.host)
                 .limit(limit)

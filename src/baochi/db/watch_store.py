@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.elements import ColumnClause, ColumnElement
 
-from baochi.db.leases import ended_here
+from baochi.db.leases import takeable
 from baochi.db.schema import IS_ARTICLE, UTCDateTime, documents, outlets
 from baochi.db.schema_watch import alert_rules, alerts, deliveries, digests, watchlists
 from baochi.records import split_areas
@@ -501,15 +501,13 @@ class WatchStore:
         """
         d = digests.c
         with self.engine.begin() as conn:
-            holders = conn.execute(select(d.lease_owner).where(d.lease_until >= now).distinct())
-            ended = [holder for holder in holders.scalars() if ended_here(holder)]
             free = (
                 select(d.id)
                 .where(
                     d.status == "pending",
                     d.next_attempt_at <= now,
                     d.id.not_in(list(exclude)),
-                    d.lease_until.is_(None) | (d.lease_until < now) | d.lease_owner.in_(ended),
+                    takeable(conn, d.lease_owner, d.lease_until, now),
                 )
                 .order_by(d.id)
                 .limit(1)
