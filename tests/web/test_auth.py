@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from baochi import cli
+from baochi.db.schema_web import api_tokens
 from baochi.db.web_store import WebStore
 from baochi.web.auth import MAX_USER_FAILURES, verify_password
+from tests.conftest import migrations
 from tests.races import at_once, held_after_looking
 from tests.web.conftest import PASSWORD, csrf
 
@@ -309,6 +314,59 @@ def test_a_password_reset_revokes_the_users_api_tokens(client_as, app, web, peop
         assert api.get("/api/v1/me", headers=headers).status_code == 401
     entry = next(e for e in web.audit_entries() if e["action"] == "user.password_reset")
     assert json.loads(entry["after"]) == {"tokens_revoked": 1}
+
+
+def new_token(client: TestClient, **form: str) -> str:
+    """Make a token on the account page; its secret, shown once."""
+    page = client.post("/account/tokens", data={"csrf": csrf(client), **form})
+    return re.search(r'id="new-secret">(bc_[^<]+)<', page.text).group(1)
+
+
+def test_a_token_works_for_the_days_chosen_then_is_refused(client_as, app, web, people) -> None:
+    """A token kept in a forgotten script stops by itself: it works for the 30, 90 (unless
+    told), 180 or 365 days chosen, then the API refuses it and the page says it expired."""
+    client = client_as("analyst")
+    month = new_token(client, name="một tháng", days="30")
+    usual = new_token(client, name="mặc định")
+    made = {t["name"]: t for t in web.tokens(people["analyst"].id)}
+    for name, days in (("một tháng", 30), ("mặc định", 90)):
+        lifetime = made[name]["expires_at"] - made[name]["created_at"]
+        assert lifetime == dt.timedelta(days=days), name
+    for wrong in ("0", "3650", "ba mươi"):
+        page = client.post(
+            "/account/tokens", data={"name": "x", "days": wrong, "csrf": csrf(client)}
+        )
+        assert page.status_code == 422 and "30, 90, 180, 365 ngày" in page.text, wrong
+    assert len(web.tokens(people["analyst"].id)) == 2
+    with TestClient(app) as api:
+        assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {month}"}).is_success
+        with web.engine.begin() as conn:  # a month on
+            conn.execute(
+                update(api_tokens)
+                .where(api_tokens.c.name == "một tháng")
+                .values(expires_at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1))
+            )
+        assert (
+            api.get("/api/v1/me", headers={"Authorization": f"Bearer {month}"}).status_code == 401
+        )
+        assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {usual}"}).is_success
+    rows = re.findall(r"<tr><td>(.*?)</tr>", client.get("/account").text, re.S)
+    assert ["Đã hết hạn" in r for r in rows] == [False, True]  # newest first
+    assert ["Thu hồi" in r for r in rows] == [True, False]
+
+
+def test_tokens_made_before_expiry_existed_get_a_year(client_as, app, web, store, people) -> None:
+    """web_0004 gives the tokens already out a year from the upgrade, not for ever, nor none."""
+    token = new_token(client_as("analyst"), name="cũ")
+    with store.engine.begin() as conn:
+        config = migrations(conn)
+        command.downgrade(config, "web_0003")
+        command.upgrade(config, "heads")
+    (kept,) = web.tokens(people["analyst"].id)
+    left = kept["expires_at"] - dt.datetime.now(dt.UTC)
+    assert dt.timedelta(days=364) < left <= dt.timedelta(days=365)
+    with TestClient(app) as api:
+        assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).is_success
 
 
 def test_a_token_made_twice_at_once_leaves_one_that_works_the_one_shown(

@@ -59,6 +59,7 @@ api_tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime),
     Column("revoked_at", UTCDateTime),
+    Column("expires_at", UTCDateTime),  # refused from then on (and when unset)
 )
 
 login_failures = Table(

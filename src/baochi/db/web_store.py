@@ -382,11 +382,17 @@ class WebStore:
             conn.execute(delete(web_sessions).where(where))
 
     def add_token(
-        self, user_id: int, name: str, prefix: str, token_hash: str, repeat: dt.timedelta
+        self,
+        user_id: int,
+        name: str,
+        prefix: str,
+        token_hash: str,
+        repeat: dt.timedelta,
+        lifetime: dt.timedelta,
     ) -> tuple[int, list[int]]:
-        """Store a new API token by its hash. A token of the same name made within `repeat`
-        and never used is the same form sent twice: its secret went to an answer no one saw,
-        so it is revoked (its id returned) rather than left working unseen."""
+        """Store a new API token by its hash, working for `lifetime`. A token of the same name
+        made within `repeat` and never used is the same form sent twice: its secret went to an
+        answer no one saw, so it is revoked (its id returned) rather than left working unseen."""
         stamp = now()
         with self.engine.begin() as conn:
             take_turns(conn, TOKENS, user_id)
@@ -395,7 +401,12 @@ class WebStore:
                 revoke = update(api_tokens).where(api_tokens.c.id.in_(twins))
                 conn.execute(revoke.values(revoked_at=stamp))
             made = insert(api_tokens).values(
-                user_id=user_id, name=name, prefix=prefix, token_hash=token_hash, created_at=stamp
+                user_id=user_id,
+                name=name,
+                prefix=prefix,
+                token_hash=token_hash,
+                created_at=stamp,
+                expires_at=stamp + lifetime,
             )
             return int(conn.execute(made.returning(api_tokens.c.id)).scalar_one()), twins
 
@@ -413,13 +424,14 @@ class WebStore:
         return list(conn.execute(query).scalars())
 
     def token_user(self, token_hash: str) -> User | None:
-        """The active owner of an unrevoked token, noting its use."""
+        """The active owner of an unrevoked, unexpired token, noting its use."""
         query = (
             _users_query()
             .join(api_tokens, api_tokens.c.user_id == users.c.id)
             .where(
                 api_tokens.c.token_hash == token_hash,
                 api_tokens.c.revoked_at.is_(None),
+                api_tokens.c.expires_at > now(),
                 users.c.active.is_(True),
             )
         )
@@ -444,6 +456,8 @@ class WebStore:
                 api_tokens.c.created_at,
                 api_tokens.c.last_used_at,
                 api_tokens.c.revoked_at,
+                api_tokens.c.expires_at,
+                (api_tokens.c.expires_at > now()).label("live"),
             )
             .where(api_tokens.c.user_id == user_id)
             .order_by(api_tokens.c.id.desc())

@@ -77,6 +77,7 @@ FIELD_NAMES = {
     "department": "Phòng ban",
     "tokens_revoked": "Mã truy cập API đã thu hồi",
     "replaces": "Thay cho",
+    "days": "Số ngày hiệu lực",
     "url": "Địa chỉ",
     "outlet": "Báo",
     "kind": "Loại",

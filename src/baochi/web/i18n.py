@@ -454,6 +454,9 @@ EN: dict[str, English] = {
     "Thu hồi": "Revoke",
     "Đã thu hồi": "Revoked",
     "Dùng lần cuối": "Last used",
+    "Hiệu lực": "Valid for",
+    "Hiệu lực đến": "Valid until",
+    "Đã hết hạn": "Expired",
     "Ngày tạo": "Created",
     "Sao chép mã này ngay: nó sẽ không hiện lại.": (
         "Copy this token now: it will not be shown again."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Annotated
 
@@ -23,6 +24,10 @@ from baochi.web.users import MIN_PASSWORD
 
 router = APIRouter(include_in_schema=False)
 TOKEN_PREFIX = "bc_"  # noqa: S105 - a marker, not a secret
+# How long a new token may work, in days, as the form offers it; a script outliving its token
+# gets a 401 and its owner makes a new one, which is the point.
+LIFETIMES = (30, 90, 180, 365)
+DEFAULT_LIFETIME = 90
 
 
 def new_api_token() -> tuple[str, str, str]:
@@ -40,6 +45,8 @@ def account_page(
         "tokens": web_store(request).tokens(user.id),
         "secret": secret,
         "message": message,
+        "lifetimes": LIFETIMES,
+        "default_lifetime": DEFAULT_LIFETIME,
     }
     return render(request, "account.html", context, status)
 
@@ -55,12 +62,22 @@ def create_token(
     request: Request,
     user: Annotated[User, Depends(require())],
     name: Annotated[str, Form()] = "",
+    days: Annotated[str, Form()] = str(DEFAULT_LIFETIME),
 ) -> Response:
-    """Create a personal API token; its secret is shown once and stored only as a digest."""
+    """Create a personal API token working for the days chosen; its secret is shown once and
+    stored only as a digest."""
+    if days not in {str(d) for d in LIFETIMES}:
+        message = "Thời hạn của mã phải là " + ", ".join(str(d) for d in LIFETIMES) + " ngày."
+        return account_page(request, user, message=message, status=422)
     token, prefix, digest = new_api_token()
     name = " ".join(name.split())[:200] or "API"
-    token_id, replaced = web_store(request).add_token(user.id, name, prefix, digest, REPEAT_WINDOW)
-    after = {"name": name, "replaces": replaced} if replaced else {"name": name}
+    lifetime = dt.timedelta(days=int(days))
+    token_id, replaced = web_store(request).add_token(
+        user.id, name, prefix, digest, REPEAT_WINDOW, lifetime
+    )
+    after: dict[str, object] = {"name": name, "days": int(days)}
+    if replaced:
+        after["replaces"] = replaced
     audit(web_store(request), user, "token.add", f"token:{token_id}", None, after)
     return account_page(request, user, secret=token)
 
