@@ -132,3 +132,38 @@ def test_deliveries_another_worker_grouped_make_no_empty_digest(watch: WatchStor
     assert watch.make_digest(rule, waiting, NOW) is not None
     assert watch.make_digest(rule, waiting, NOW) is None
     assert len(watch.digests()) == 1
+
+
+def test_a_claim_made_late_in_a_long_pass_holds_its_whole_lease(
+    store: Store, watch: WatchStore, monkeypatch
+) -> None:
+    """A pass through a backlog to a slow server can outlast CLAIM. The second digest, claimed
+    16 minutes into the pass, was stamped with the pass's start, its claim lapsed as it was
+    made, and another worker could take it and mail it a second time."""
+    from baochi.watch import digest as digest_module
+
+    for target in (TARGET, "so-giao-thong@hanoi.gov.vn"):
+        rule = watch.add_rule(["conflict"], "email", target, 0, NOW)
+    raise_alert(watch, conflict_alert(1), NOW)
+    for rule, waiting in watch.undigested().items():
+        assert watch.make_digest(rule, waiting, NOW) is not None
+    elapsed = [0.0]
+    monkeypatch.setattr(digest_module, "monotonic", lambda: elapsed[0])
+    taken_by_another: list[bool] = []
+    with mail_to(Receiver()) as config:
+        mailer = notifiers(config)["email"]
+
+        class SlowServer:
+            """The configured mailer, as if each message took 16 minutes."""
+
+            def send(self, target: str, message: object) -> None:
+                if elapsed[0]:  # the second digest: another worker looks for due work
+                    other = watch.claim_digest(
+                        "may-chu-khac:4242:1a2b3c4d", NOW + 17 * MINUTE, CLAIM
+                    )
+                    taken_by_another.append(other is not None)
+                elapsed[0] += (CLAIM + MINUTE).total_seconds()
+                mailer.send(target, message)
+
+        assert deliver_due(watch, config, {"email": SlowServer()}, NOW) == {"sent": 2}
+    assert taken_by_another == [False]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from time import monotonic
 
 from baochi.db.leases import worker_name
 from baochi.db.watch_store import Alert, RuleRow, WatchStore
@@ -63,13 +64,19 @@ def deliver_due(
     owner = worker_name()
     tried: list[int] = []
     outcomes: Counter[str] = Counter()
-    while digest := watch.claim_digest(owner, now, CLAIM, exclude=tried):
+    started = monotonic()
+    # Each claim is stamped with `now` moved on by the time the pass has taken: a pass through
+    # a backlog to a slow server can outlast CLAIM, and a claim stamped with the pass's start
+    # would have lapsed when made, free for another worker to send again.
+    while digest := watch.claim_digest(
+        owner, at := now + dt.timedelta(seconds=monotonic() - started), CLAIM, exclude=tried
+    ):
         tried.append(digest.id)
         alerts = watch.digest_alerts(digest.id)
         message = render(
             digest.id, alerts, digest.created_at, config.digest_max_items, config.public_url
         )
-        outcomes[attempt(watch, config, channels, digest, message, now)] += 1
+        outcomes[attempt(watch, config, channels, digest, message, at)] += 1
     return outcomes
 
 
