@@ -104,7 +104,12 @@ def office_labels(settings: Settings) -> list[dict[str, Any]]:
     it) is left out with a warning, so it cannot stop the training."""
     store = open_store(settings)
     corrections = [c for c in label_corrections(store.engine) if c["task"] in TASKS]
-    texts = {doc.id: doc for doc in store.documents()} if corrections else {}
+    labelled = sorted({c["document_id"] for c in corrections})
+    texts = {  # only the labelled documents, a thousand per query, not the whole store
+        doc.id: doc
+        for start in range(0, len(labelled), 1000)
+        for doc in store.documents(ids=labelled[start : start + 1000])
+    }
     found = []
     for c in corrections:
         doc, code = texts.get(c["document_id"]), label_code(c["task"], c["label"])

@@ -707,12 +707,19 @@ class Store:
         return "stored", int(row[0])
 
     def documents(
-        self, since: dt.datetime | None = None, limit: int | None = None, newest_first: bool = False
+        self,
+        since: dt.datetime | None = None,
+        limit: int | None = None,
+        newest_first: bool = False,
+        ids: Sequence[int] | None = None,
     ) -> Iterator[DocumentRow]:
-        """Stored documents (fetched at or after `since`), streamed in id order or newest first."""
+        """Stored documents (fetched at or after `since`, of the `ids` given), streamed in id
+        order or newest first."""
         query = select(*DOCUMENT_COLUMNS).outerjoin(outlets, outlets.c.id == documents.c.outlet_id)
         if since is not None:
             query = query.where(documents.c.fetched_at >= since)
+        if ids is not None:
+            query = query.where(documents.c.id.in_(ids))
         query = query.order_by(documents.c.id.desc() if newest_first else documents.c.id)
         if limit is not None:
             query = query.limit(limit)
