@@ -11,7 +11,9 @@ from sqlalchemy import event, text
 
 from baochi import cli
 from baochi.db import Store
-from baochi.db.retention import create_ahead, forget_before, partitioned, partitions
+from baochi.db.cases_store import CasesStore
+from baochi.db.retention import Forgotten, create_ahead, forget_before, partitioned, partitions
+from baochi.db.web_store import WebStore
 from baochi.records import Article, Document, Keys
 from baochi.search import run_query
 from baochi.settings import Settings
@@ -82,6 +84,37 @@ def test_retention_forgets_whole_months_and_what_refers_to_them(store: Store) ->
     assert save(store, "https://a.vn/4", "Mưa lớn ở Hà Nội gây ngập nhiều phố.", NOW)[0] == (
         "stored"
     )
+
+
+def test_retention_keeps_the_old_documents_the_offices_work_holds(store: Store) -> None:
+    """A case's coverage, an analyst's label and a flag are the office's own record: retention
+    deleted their rows with the articles, so a two-year-old case lost its coverage and
+    `baochi train` the analysts' labels. Those articles stay (on PostgreSQL their month is
+    not dropped whole: its other rows go), and the others still go."""
+    from baochi.cases import Actor, open_case
+    from baochi.web.users import create_user
+
+    create_ahead(store.engine, JANUARY.date(), 0)
+    _, covered = save(store, "https://a.vn/1", "Mưa lớn ở Hà Nội gây ngập nhiều phố.", JANUARY)
+    _, labelled = save(store, "https://a.vn/2", "Mưa lớn ở Đà Nẵng, nhiều phố ngập.", JANUARY)
+    _, flagged = save(store, "https://a.vn/3", "Mưa lớn ở Huế, nước lên nhanh.", FEBRUARY)
+    save(store, "https://a.vn/4", "Mưa lớn ở Vinh, cây đổ nhiều.", JANUARY)  # forgotten
+    _, new = save(store, "https://a.vn/5", "Mưa lớn ở Hải Phòng làm ngập phố.", NOW)
+    web = WebStore(store.engine)
+    lan, _ = create_user(web, "lan", "analyst")
+    case = open_case(
+        store.engine, Actor("analyst", user_id=lan.id), "Ngập phố", document_ids=[covered]
+    )
+    web.add_correction(labelled, "tone", "negative", lan)
+    web.add_flag(flagged, "cần xem", lan)
+
+    done = forget_before(store.engine, dt.date(2017, 3, 5))
+    assert (done.documents, done.held) == (1, 3)
+    assert done.partitions == []  # January holds two of them
+    assert {h.doc.id for h in run_query(store, "mưa lớn").hits} == {covered, labelled, flagged, new}
+    assert [d.document_id for d in CasesStore(store.engine).case_documents(case)] == [covered]
+    assert [c["label"] for c in web.corrections(labelled)] == ["negative"]
+    assert forget_before(store.engine, dt.date(2017, 3, 5)) == Forgotten(0, [], 3)
 
 
 def test_retention_command_says_first_then_does(

@@ -56,7 +56,8 @@ def _retention(args: argparse.Namespace, settings: Settings) -> int:
     done = forget_before(open_store(settings).engine, cutoff)
     print(
         f"forgot {done.documents} documents collected before {cutoff:%d/%m/%Y}; "
-        f"dropped {len(done.partitions)} partitions"
+        f"dropped {len(done.partitions)} partitions; kept {done.held} that a case, an "
+        "analyst's label or a flag holds"
     )
     return 0
 

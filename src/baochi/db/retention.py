@@ -1,5 +1,6 @@
 """Monthly partitions of the documents table on PostgreSQL, created ahead of time, and retention:
-forgetting every document collected before a month, with what refers to it, on either database.
+forgetting every document collected before a month, with what refers to it, on either database,
+but for those the office's own work holds (HELD_BY).
 
 A month's partition is made only while the default partition holds none of its rows (PostgreSQL
 refuses otherwise); such rows, from imports of old articles, stay in the default and are deleted
@@ -13,10 +14,26 @@ import re
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Select, column, delete, func, inspect, select, table, text, update
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Engine,
+    Select,
+    column,
+    delete,
+    func,
+    inspect,
+    select,
+    table,
+    text,
+    union,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.engine import Connection
 
 from baochi.db.schema import document_keys, documents
+from baochi.db.schema_search import search_facets, search_pending
 
 _PARTITION = re.compile(r"^documents_y(\d{4})m(\d{2})$")
 _PARTITIONS = text(
@@ -35,16 +52,10 @@ PAUSE = 0.2
 _IN_DEFAULT = text(
     "SELECT 1 FROM documents_default WHERE fetched_at >= :start AND fetched_at < :end LIMIT 1"
 )
-_FORGET = (
-    text(
-        "UPDATE search_facets SET gone = true, version = pg_current_xact_id()::text::bigint "
-        "WHERE doc_id IN (SELECT document_id FROM document_keys WHERE fetched_at < :cutoff)"
-    ),
-    text(
-        "INSERT INTO search_pending(doc_id) SELECT document_id FROM document_keys "
-        "WHERE fetched_at < :cutoff ON CONFLICT DO NOTHING"
-    ),
-)
+# The office's own work on a document: an article of a case (its coverage, the department's
+# reply, the correction), an analyst's label, a flag. Retention keeps these documents, whatever
+# their month: a closed case keeps its record, and the labels stay training data.
+HELD_BY = ("case_documents", "label_corrections", "flags")
 
 
 def month_start(day: dt.date, months: int = 0) -> dt.date:
@@ -110,17 +121,19 @@ class Reference:
 
 @dataclass(frozen=True, slots=True)
 class Forgotten:
-    """What a retention run removed."""
+    """What a retention run removed, and how many old documents it kept for the office's work."""
 
     documents: int
     partitions: list[str]
+    held: int = 0
 
 
 def forget_before(engine: Engine, cutoff: dt.date, batch: int = BATCH) -> Forgotten:
-    """Remove every document collected before the month of `cutoff`: rows that refer to one
-    are deleted (or, where the reference may be empty, cleared) and the search indexes forget
-    them. On PostgreSQL whole months are dropped as tables, in one transaction; a plain table
-    loses `batch` documents per transaction (see _forget_batch)."""
+    """Remove every document collected before the month of `cutoff` that the office's work
+    does not hold (HELD_BY): rows that refer to one are deleted (or, where the reference may be
+    empty, cleared) and the search indexes forget them. On PostgreSQL whole months are dropped
+    as tables, in one transaction; a plain table loses `batch` documents per transaction (see
+    _forget_batch)."""
     cutoff = month_start(cutoff)
     if partitioned(engine):
         return _drop_months(engine, cutoff)
@@ -131,8 +144,31 @@ def forget_before(engine: Engine, cutoff: dt.date, batch: int = BATCH) -> Forgot
         done = _forget_batch(engine, references, _midnight(cutoff), batch)
         count += done
         if done < batch:
-            return Forgotten(count, [])
+            break
         time.sleep(PAUSE)
+    with engine.connect() as conn:
+        held = conn.execute(
+            _count(_old(documents.c.id, documents.c.fetched_at, _midnight(cutoff), False))
+        )
+    return Forgotten(count, [], int(held.scalar_one()))
+
+
+def _held() -> CompoundSelect:
+    """The ids of the documents the office's work holds."""
+    return union(*(select(column("document_id")).select_from(table(name)) for name in HELD_BY))
+
+
+def _old(
+    ids: ColumnElement, fetched_at: ColumnElement, before: dt.datetime, doomed: bool
+) -> Select:
+    """The ids of documents collected before `before` that retention forgets (`doomed`), or
+    that it keeps because the office's work holds them."""
+    held = ids.in_(_held())
+    return select(ids).where(fetched_at < before, ~held if doomed else held)
+
+
+def _count(query: Select) -> Select:
+    return select(func.count()).select_from(query.subquery())
 
 
 def _forget_batch(
@@ -145,7 +181,7 @@ def _forget_batch(
     with engine.begin() as conn:
         if conn.dialect.name == "sqlite":  # the write lock before the first read, waited for
             conn.exec_driver_sql("BEGIN IMMEDIATE")
-        doomed = select(documents.c.id).where(documents.c.fetched_at < before)
+        doomed = _old(documents.c.id, documents.c.fetched_at, before, True)
         ids = list(conn.execute(doomed.order_by(documents.c.id).limit(batch)).scalars())
         _clear_references(conn, references, ids)
         conn.execute(delete(documents).where(documents.c.id.in_(ids)))
@@ -153,25 +189,38 @@ def _forget_batch(
 
 
 def _drop_months(engine: Engine, cutoff: dt.date) -> Forgotten:
-    """PostgreSQL, in one transaction: whole months dropped as tables, the rows of the default
-    partition deleted, the search tables told of both."""
+    """PostgreSQL, in one transaction: whole months dropped as tables, but for a month holding
+    a document the office's work holds, whose other rows are deleted as the default
+    partition's are; the search tables told of both."""
     before = _midnight(cutoff)
-    doomed = select(document_keys.c.document_id).where(document_keys.c.fetched_at < before)
+    keys = document_keys.c
+    doomed = _old(keys.document_id, keys.fetched_at, before, True)
     with engine.begin() as conn:
-        count = conn.execute(select(func.count()).select_from(doomed.subquery())).scalar_one()
+        count = conn.execute(_count(doomed)).scalar_one()
+        held = conn.execute(_count(_old(keys.document_id, keys.fetched_at, before, False)))
+        kept = int(held.scalar_one())
         _clear_references(conn, _references(conn), doomed)
         conn.execute(_LOCK)
-        for statement in _FORGET:
-            conn.execute(statement, {"cutoff": before})
+        conn.execute(
+            update(search_facets)
+            .where(search_facets.c.doc_id.in_(doomed))
+            .values(gone=True, version=text("pg_current_xact_id()::text::bigint"))
+        )
+        pending = pg_insert(search_pending).from_select(["doc_id"], doomed)
+        conn.execute(pending.on_conflict_do_nothing())
         dropped = []
         for name in _names(conn):
             found = _PARTITION.match(name)
             if found and month_start(dt.date(int(found[1]), int(found[2]), 1), 1) <= cutoff:
-                conn.execute(text(f"DROP TABLE {name}"))  # a name from the catalog
+                month = table(name, column("id"))  # a name from the catalog
+                if conn.execute(select(month.c.id).where(month.c.id.in_(_held())).limit(1)).first():
+                    continue
+                conn.execute(text(f"DROP TABLE {name}"))
                 dropped.append(name)
-        conn.execute(delete(documents).where(documents.c.fetched_at < before))
-        conn.execute(delete(document_keys).where(document_keys.c.fetched_at < before))
-    return Forgotten(int(count), dropped)
+        old = documents.c.fetched_at < before  # so only the old months are scanned
+        conn.execute(delete(documents).where(old, documents.c.id.in_(doomed)))
+        conn.execute(delete(document_keys).where(keys.document_id.in_(doomed)))
+    return Forgotten(int(count), dropped, kept)
 
 
 def _midnight(day: dt.date) -> dt.datetime:
