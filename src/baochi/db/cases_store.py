@@ -227,17 +227,15 @@ class CasesStore:
             query = query.where(cases.c.due_on < due_before)
         if story_id is not None:
             query = query.where(cases.c.story_id == story_id)
-        query = query.order_by(cases.c.due_on, cases.c.id)
+        # The departments of the same cases, by the same conditions: no list of ids to bind.
+        linked = select(case_departments).where(
+            case_departments.c.case_id.in_(query.with_only_columns(cases.c.id))
+        )
         with self.engine.connect() as conn:
-            rows = [dict(r._mapping) for r in conn.execute(query)]
+            rows = conn.execute(query.order_by(cases.c.due_on, cases.c.id)).mappings().all()
             depts: dict[int, dict[str, list[int]]] = {}
             if rows:
-                links = conn.execute(
-                    select(case_departments)
-                    .where(case_departments.c.case_id.in_([r["id"] for r in rows]))
-                    .order_by(case_departments.c.department_id)
-                )
-                for link in links:
+                for link in conn.execute(linked.order_by(case_departments.c.department_id)):
                     roles = depts.setdefault(link.case_id, {"responsible": [], "coordinating": []})
                     roles[link.role].append(link.department_id)
         return [
