@@ -214,6 +214,26 @@ def test_a_facebook_export_is_read_with_its_latin1_escapes(tmp_path: Path):
     assert written(report) == [(2, "không có nội dung bài đăng hay bình luận")]
 
 
+def test_a_facebook_export_s_time_is_unix_seconds_or_milliseconds_never_a_flag(tmp_path: Path):
+    """A timestamp of true, or of 0, was a post of 1970; one in milliseconds was refused."""
+    export = [
+        {"timestamp": True, "data": [{"post": "Hồ Gươm sáng nay đông người"}]},
+        {"timestamp": 0, "data": [{"post": "Đường Láng ngập sâu sau mưa"}]},
+        {"timestamp": 1764400000000, "data": [{"post": "Nước đã rút ở Đường Láng"}]},
+    ]
+    path = tmp_path / "your_posts_1.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    report = read_facebook_export(path)
+    assert [i.published_at for i in report.items] == [
+        dt.datetime(2025, 11, 29, 7, 6, 40, tzinfo=dt.UTC)
+    ]
+    assert written(report) == [
+        (1, "cột 'timestamp': không phải ngày giờ: True"),
+        (2, "cột 'timestamp': 0 đọc theo giờ Unix là ngày 01/01/1970, trước năm 2004: không"
+            " phải lúc đăng"),
+    ]  # fmt: skip
+
+
 def test_a_platform_id_is_one_post_s_only(tmp_path: Path):
     """Two rows of one id in a file: the second is a bad row, not a silent overwrite of the
     first; a spreadsheet's number id reads as its digits, one it rounded (19 digits) is refused

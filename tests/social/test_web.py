@@ -337,6 +337,27 @@ def test_a_file_the_import_cannot_read_is_said_in_the_pages_language(client_as, 
     assert shown == UNREAD_SAID[lang]
 
 
+# A time of "0", as the import says it.
+TOO_EARLY_SAID = {
+    "vi": "Dòng 3: cột 'Thời gian': '0' đọc theo giờ Unix là ngày 01/01/1970, trước năm 2004:"
+    " không phải lúc đăng",
+    "en": "Row 3: column 'Thời gian': '0' read as Unix time is 01/01/1970, before 2004: not"
+    " when anything was posted",
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_unix_time_of_0_is_refused_in_the_pages_language(client_as, lang):
+    """Before, a time of "0" was taken for 1 January 1970."""
+    analyst = client_as("analyst")
+    analyst.get(f"/lang/{lang}")
+    when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
+    rows = [["a1", "Bài viết", "x", when, "", "", ""], ["a2", "Bài viết", "x", "0", "", "", ""]]
+    file = ("lang-nghe.csv", _listening_csv(rows), "text/csv")
+    _, said = _refused(analyst, csrf(analyst, "/social"), file, "listening")
+    assert said == TOO_EARLY_SAID[lang]
+
+
 def _every_bad_row(ahead: str) -> bytes:
     """A listening export whose every row is wrong in its own way, on rows 2 to 10."""
     when = (NOW - dt.timedelta(hours=2)).strftime("%d/%m/%Y %H:%M")
@@ -585,6 +606,24 @@ def test_the_hostile_filter_and_the_export_reach_past_the_newest_items(
     assert shown.text.count('class="list-group-item') == min(len(negative), 100) > 0
     book = load_workbook(io.BytesIO(leader.get("/social/export.xlsx?sentiment=negative").content))
     assert {r[6] for r in list(book.active.iter_rows(values_only=True))[1:]} == {"tiêu cực"}
+
+
+def test_the_export_links_a_post_by_its_web_address_only(
+    store: Store, settings: Settings, client_as
+):
+    """A comment stored without a link was exported with the address it is stored under
+    ("social:facebook/c1") in the links column."""
+    needs_social_data()
+    link = "https://facebook.com/hanoi/posts/1"
+    post, said = social_texts(2)
+    ingest(store, [
+        SocialItem("facebook", "p1", "post", post, NOW - dt.timedelta(hours=1), url=link),
+        SocialItem("facebook", "c1", "comment", said, NOW - dt.timedelta(minutes=5), parent="p1"),
+    ], settings)  # fmt: skip
+    book = load_workbook(io.BytesIO(client_as("leader").get("/social/export.xlsx").content))
+    header, *rows = book.active.iter_rows(values_only=True)
+    assert header[12] == "Liên kết"
+    assert [(r[5], r[12]) for r in rows] == [(said, None), (post, link)]
 
 
 def _refused(

@@ -223,6 +223,20 @@ def _social(document: Document) -> dict[str, Any]:
     return values
 
 
+def social_address(platform: str, external_id: str) -> str:
+    """The address a post or comment is stored under: its platform id, never its link, which a
+    listening tool gives every comment of a post too."""
+    return f"social:{platform}/{external_id}"
+
+
+def _address(item: Collected) -> str:
+    """The address a document is known by: an article's URL, a post's or comment's own."""
+    social = item.document.social
+    if social is None:
+        return item.document.article.url
+    return social_address(social.platform, social.external_id)
+
+
 def _columns(item: Collected, url_hash: str) -> dict[str, Any]:
     """A collected document as the values of its documents row (without the id)."""
     article = item.document.article
@@ -591,9 +605,10 @@ class Store:
     def save_documents(self, items: Sequence[Collected]) -> list[tuple[str, int]]:
         """Store each document once: ("stored", id) the first time, ("duplicate", id) after.
 
-        A duplicate is the same canonical URL, or the same content from the same outlet (another
-        outlet's copy is stored, and its story marks it a copy). The batch and every URL that
-        led to it are written in one transaction, so a crash never leaves half an article.
+        A duplicate is the same canonical URL (a post's or comment's: its platform id), or the
+        same content from the same outlet (another outlet's copy is stored, and its story marks
+        it a copy). The batch and every URL that led to it are written in one transaction, so a
+        crash never leaves half an article.
         """
         results = []
         stamp = now()
@@ -612,7 +627,7 @@ class Store:
                     latest[item.source_id] = max(at, item.fetched_at)
                 if status == "stored" and item.source_id is not None:
                     stored[item.source_id] += 1
-                for u in [*item.seen_urls, item.document.article.url]:
+                for u in [*item.seen_urls, _address(item)]:
                     key = digest(u)
                     marks[key] = {
                         "url_hash": key,
@@ -639,7 +654,7 @@ class Store:
         """PostgreSQL: claim the batch's keys (and ids) in a few statements, then insert the
         documents that won theirs in one executemany; the partitioned documents table cannot hold
         the unique constraints itself, so document_keys decides what is new."""
-        wanted = [(digest(i.document.article.url), i.content_key) for i in items]
+        wanted = [(digest(_address(i)), i.content_key) for i in items]
         times = [i.fetched_at.astimezone(dt.UTC).replace(tzinfo=None) for i in items]  # as stored
         claimed: dict[tuple[str, str], int] = {}
         for start in range(0, len(items), CLAIM_ROWS):
@@ -696,7 +711,7 @@ class Store:
 
     def _save(self, conn: Connection, item: Collected) -> tuple[str, int]:
         """SQLite: the documents table's own unique keys say whether the document is new."""
-        url_hash = digest(item.document.article.url)
+        url_hash = digest(_address(item))
         row = conn.execute(self._insert_document, _columns(item, url_hash)).first()
         if row is None:
             existing = conn.execute(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from baochi.collect.social.items import SocialItem
 from baochi.db import Store
 from baochi.db.social_store import SocialStore
+from baochi.db.store import social_address
 from baochi.records import Article, Collected, Document, Keys, Social, digest
 from baochi.settings import Settings
 from baochi.social.reading import read_posts
@@ -41,9 +42,11 @@ def _title(item: SocialItem, text: str) -> str:
 
 
 def _document(item: SocialItem, account_id: int | None) -> Document:
+    """The item as a document: shown with its link, stored under its platform id (see
+    social_address), so a comment given its post's link is a document of its own."""
     text = normalize(item.text)
     title = _title(item, text)
-    url = item.url or f"social:{item.platform}/{item.external_id}"
+    url = item.url or social_address(item.platform, item.external_id)
     article = Article(
         url, title, "", text, item.published_at, (item.author,) if item.author else ()
     )

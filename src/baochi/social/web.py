@@ -30,6 +30,7 @@ from baochi.db.social_store import SocialRow, SocialStore
 from baochi.db.web_store import User, audit
 from baochi.labels import label_name
 from baochi.phrase import Phrase, phrase_of
+from baochi.records import web_address
 from baochi.social.channels import ChannelFigures, channel_figures, median_hours, responses
 from baochi.social.imports import run_import
 from baochi.social.marks import HOSTILE, SENTIMENTS, TOXICITY, marked
@@ -155,7 +156,7 @@ def export_items(request: Request, user: Reader, shown: Filters) -> Response:
             r.comments,
             r.shares,
             r.views,
-            r.url,
+            r.url if web_address(r.url) else "",  # none for a post stored by its platform id
         )
         for r in listed
     ]

@@ -16,8 +16,8 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from baochi.collect.social.items import SocialItem, parse_time
-from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of
+from baochi.collect.social.items import SocialItem
+from baochi.collect.social.mapping import REQUIRED, FieldMap, RowError, item_of, time_of
 from baochi.hanoi_time import HANOI, minute
 from baochi.phrase import Phrase, phrase_of
 from baochi.records import digest
@@ -285,12 +285,7 @@ def read_facebook_export(
 
 def _export_entry(entry: Mapping[str, Any], page: str) -> SocialItem:
     """One export entry: data holds {"post": …} or {"comment": {"comment", "author", …}}."""
-    stamp = entry.get("timestamp")
-    try:
-        published = parse_time(stamp)
-    except (ValueError, OverflowError, OSError) as exc:
-        not_a_time = Phrase("không phải ngày giờ: {value!r}", value=stamp)
-        raise RowError("timestamp", not_a_time) from exc
+    published = time_of(entry.get("timestamp"), "timestamp")
     if published is None:
         raise RowError("timestamp", Phrase("trống"))
     text, kind, author = "", "post", page

@@ -9,6 +9,10 @@ from dataclasses import dataclass, field
 
 from baochi.failures import Retry, Skip
 from baochi.hanoi_time import HANOI
+from baochi.phrase import Phrase
+
+# No post is older than social networks: an earlier Unix time is a wrong number, not a date.
+EARLIEST = dt.datetime(2004, 1, 1, tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +68,16 @@ class PlatformError(Skip):
 
 
 def parse_time(value: object) -> dt.datetime | None:
-    """A platform timestamp (ISO 8601 with Z or +0000, or Unix seconds) as aware UTC; a time
-    without a zone, written the Vietnamese way as exports do ("29/11/2026 07:51", "07:51
+    """A platform timestamp (ISO 8601 with Z or +0000, or digits: see _digits) as aware UTC; a
+    time without a zone, written the Vietnamese way as exports do ("29/11/2026 07:51", "07:51
     29/11/2026") or the ISO way as a listening tool's does ("2026-11-29 07:51"), is Hà Nội
     time, as an Excel date cell is."""
     if value is None or value == "":
         return None
-    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
-        return dt.datetime.fromtimestamp(float(value), dt.UTC)
+    if isinstance(value, bool):  # JSON's true is no time, though Python counts it an int
+        raise ValueError(f"not a time: {value!r}")
+    if isinstance(value, int | float) or (isinstance(value, str) and value.strip().isdigit()):
+        return _digits(value)
     if not isinstance(value, str):
         raise ValueError(f"not a time: {value!r}")
     written = _DAY_FIRST.fullmatch(value.strip()) or _TIME_FIRST.fullmatch(value.strip())
@@ -88,6 +94,27 @@ def parse_time(value: object) -> dt.datetime | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=HANOI)
     return when.astimezone(dt.UTC)
+
+
+def _digits(value: int | float | str) -> dt.datetime:
+    """A number as exports write times: eight digits a day (20261129, Hà Nội time), thirteen
+    Unix milliseconds, any other Unix seconds. A Unix time before social networks were (0, a
+    count in the wrong column) is refused, said in Vietnamese, since it cannot be a post's."""
+    digits = str(value).strip()
+    if len(digits) == 8 and digits.isdigit():
+        day = dt.datetime.strptime(digits, "%Y%m%d")
+        return day.replace(tzinfo=HANOI).astimezone(dt.UTC)
+    seconds = float(value)
+    if len(digits.lstrip("-").split(".")[0]) == 13:
+        seconds /= 1000
+    when = dt.datetime.fromtimestamp(seconds, dt.UTC)
+    if when < EARLIEST:
+        early = (
+            "{value!r} đọc theo giờ Unix là ngày {day:%d/%m/%Y}, trước năm {year}: không phải"
+            " lúc đăng"
+        )
+        raise ValueError(Phrase(early, value=value, day=when, year=EARLIEST.year))
+    return when
 
 
 _DATE = r"(?P<day>\d{1,2})[/-](?P<month>\d{1,2})[/-](?P<year>\d{4})"

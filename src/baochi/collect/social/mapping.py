@@ -4,6 +4,7 @@ a platform export and a listening tool's CSV all become the same SocialItem."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -106,11 +107,7 @@ def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") ->
         if not kind:
             neither = Phrase("{value!r} không phải bài đăng hay bình luận", value=raw["kind"])
             raise RowError(column["kind"], neither)
-    try:
-        published = parse_time(raw["published_at"])
-    except (ValueError, OverflowError, OSError) as exc:
-        not_a_time = Phrase("không phải ngày giờ: {value!r}", value=raw["published_at"])
-        raise RowError(column["published_at"], not_a_time) from exc
+    published = time_of(raw["published_at"], column["published_at"])
     counts: dict[str, int | None] = {}
     for name in COUNTS:
         try:
@@ -136,6 +133,18 @@ def item_of(record: Any, fields: FieldMap, platform: str, kind: str = "post") ->
         links=tuple(str(u) for u in shared),
         **counts,
     )
+
+
+def time_of(value: Any, column: str) -> dt.datetime | None:
+    """A record's time (see parse_time); RowError naming the column and saying why not, in its
+    own words when parse_time has them (a Unix time before social networks)."""
+    try:
+        return parse_time(value)
+    except (ValueError, OverflowError, OSError) as exc:
+        why = Phrase("không phải ngày giờ: {value!r}", value=value)
+        if exc.args and isinstance(exc.args[0], Phrase):
+            why = exc.args[0]
+        raise RowError(column, why) from exc
 
 
 def _platform_id(value: Any, column: str) -> str:
