@@ -3,6 +3,7 @@ sentences of its stories' articles, and DOCX, PDF and HTML carry the same Vietna
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import shutil
@@ -177,6 +178,21 @@ def test_docx_is_an_administrative_document_with_the_numbers(brief, collected) -
     assert doc.inline_shapes  # the chart, as an image
     assert "Nơi nhận:" in doc.tables[-1].cell(0, 0).text
     assert "GIÁM ĐỐC" in doc.tables[-1].cell(0, 1).text
+
+
+def test_docx_leaves_out_what_xml_cannot_hold(brief) -> None:
+    """A control character in an article's title, a noncharacter pasted in a note or a table
+    cell: Word's file has the text without them, as the page and the PDF show it."""
+    paper = copy.deepcopy(brief)
+    entry = next(e for e in paper.entries() if e.included)
+    entry.title, entry.text = "Tin\x01 nóng\x1f", "Tóm\x0b tắt"
+    paper.note = "Ghi chú\ufffex\uffff"
+    table = next(t for s in paper.sections for t in s.tables)
+    table.rows[0][0] = "Bài\x00 viết"
+    doc = Document(io.BytesIO(render(paper, "docx")))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "1. Tin nóng" in text and "Tóm tắt" in text and "Ghi chúx" in text
+    assert any(c.text == "Bài viết" for t in doc.tables for r in t.rows for c in r.cells)
 
 
 def test_todays_brief_is_of_the_day_so_far(store, settings, site_articles) -> None:

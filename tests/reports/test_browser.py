@@ -1,6 +1,6 @@
 """The brief in a real browser (Debian's chromium driven by Playwright), on real collected data:
-Lan makes the brief of the day, drops a story, rewrites a summary and downloads the DOCX; Hùng
-reads it on a phone-sized screen, where it fits the width and offers nothing to edit."""
+Lan makes the brief of the day, drops a story, rewrites a summary, downloads the DOCX and issues
+it; Hùng reads it on a phone-sized screen, where it fits the width and offers nothing to edit."""
 
 from __future__ import annotations
 
@@ -96,6 +96,8 @@ def test_analyst_edits_and_downloads_the_brief_a_leader_reads_it_on_a_phone(
     word = Document(str(download.value.path()))
     text = "\n".join(p.text for p in word.paragraphs)
     assert EDITED in text and edited.title in text and dropped.title not in text
+    lan.click("#issue-button")  # the leader reads what was issued, not the work in progress
+    lan.wait_for_url(f"**/reports/drafts/{draft_id}?notice=issued")
 
     hung = signed_in("hung")
     hung.set_viewport_size(PHONE)
@@ -143,10 +145,13 @@ def test_a_leader_reads_the_monthly_report_charts_on_a_phone(signed_in) -> None:
     lan.fill("#report-first", "06/02/2017")
     lan.click("#make-report button[type=submit]")
     lan.wait_for_url("**/reports/drafts/*")
+    report = lan.url
+    lan.click("#issue-button")
+    lan.wait_for_url("**/reports/drafts/*?notice=issued")
     hung = signed_in("hung")
     for phone in (PHONE, {"width": 390, "height": 844}):
         hung.set_viewport_size(phone)
-        hung.goto(lan.url)
+        hung.goto(report)
         charts = hung.locator("#preview .paper-chart")
         assert charts.count() >= 2
         for chart in charts.all():

@@ -234,6 +234,42 @@ def test_cli_brief_and_report(collected: Collected, tmp_path: Path, capsys) -> N
     assert "không có danh sách theo dõi" in capsys.readouterr().err
 
 
+OFF_CALENDAR = "năm {} nằm ngoài các năm báo cáo được (từ 1900 đến 9998)"
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [
+        (
+            ["--from", "2015-01-01", "--to", "2017-02-06"],
+            "kỳ báo cáo dài tối đa 400 ngày, kỳ đã chọn dài 768 ngày",
+        ),
+        (["--period", "week", "--from", "0001-01-01"], OFF_CALENDAR.format(1)),
+        (["--period", "month", "--from", "0001-01-01"], OFF_CALENDAR.format(1)),
+        (["--from", "0001-01-01", "--to", "0001-01-02"], OFF_CALENDAR.format(1)),
+        (["--period", "quarter", "--from", "9999-12-31"], OFF_CALENDAR.format(9999)),
+        (["--period", "week", "--from", "9999-12-31"], OFF_CALENDAR.format(9999)),
+    ],
+    ids=["years", "week-1", "month-1", "range-1", "quarter-9999", "week-9999"],
+)
+def test_cli_refuses_a_period_too_long_or_off_the_calendar(
+    collected: Collected, tmp_path: Path, capsys, asked: list[str], said: str
+) -> None:
+    """A range of years, or a year mistyped as 1 or 9999: `baochi report` says why and exits 2
+    (a traceback before: a plain ValueError, or the calendar overflowing)."""
+    out = tmp_path / "bao-cao.pdf"
+    argv = ["--set", f"data={collected.settings.data}", "report", *asked, "--output", str(out)]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == f"baochi report: {said}\n"
+    assert not out.exists()
+
+
+def test_a_brief_off_the_calendar_is_refused(collected: Collected) -> None:
+    """The days before the brief's day, which it compares with, would run off the calendar."""
+    with pytest.raises(PeriodError, match=r"^năm 1 nằm ngoài các năm báo cáo được"):
+        make_brief(collected.store, collected.settings, dt.date(1, 1, 3), HANOI)
+
+
 def test_cli_refuses_a_brief_of_a_day_with_nothing_in_the_store(
     collected: Collected, tmp_path: Path, capsys
 ) -> None:

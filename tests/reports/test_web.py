@@ -396,6 +396,21 @@ def test_summaries_typed_then_sent_without_saving_go_out_and_are_kept(
     assert next(e for e in kept.entries() if e.key == entry.key).text == form[f"text:{entry.key}"]
 
 
+def test_a_note_with_what_xml_cannot_hold_downloads_as_docx(collected, users) -> None:
+    """A noncharacter pasted in the opening note: the DOCX has the note without it (a server
+    error before), as the page and the PDF do."""
+    client = client_for(collected, "lan")
+    draft_id = make_draft(client)
+    form = {**editing(client, draft_id), "note": "Ghi chú\ufffex"}
+    _, paper = drafts.load(collected.store.engine, draft_id)
+    form["include"] = [e.key for e in paper.entries() if e.included]  # type: ignore[assignment]
+    assert client.post(f"/reports/drafts/{draft_id}", data=form).status_code == 200
+    got = client.get(f"/reports/drafts/{draft_id}/file.docx")
+    assert got.status_code == 200
+    word = Document(io.BytesIO(got.content))
+    assert "Ghi chúx" in [p.text for p in word.paragraphs]
+
+
 def test_two_editors_of_one_draft_do_not_overwrite_each_other_unawares(collected, users) -> None:
     """Lan and a colleague open the same draft; the colleague saves first. Lan's save is not
     written over his: she sees that it was saved meanwhile, with her text still in the form,
@@ -487,6 +502,7 @@ def test_a_brief_issued_without_mail_is_read_by_the_leader(collected, users) -> 
 def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
     office = client_for(collected, "lan")
     draft_id = make_draft(office)
+    office.post(f"/reports/drafts/{draft_id}/issue", data={"csrf": csrf(office, "/reports")})
     leader = client_for(collected, "hung")
     page = leader.get(f"/reports/drafts/{draft_id}")
     assert page.status_code == 200 and 'id="edit-draft"' not in page.text
@@ -508,6 +524,45 @@ def test_leaders_read_but_do_not_make_or_edit(collected, users) -> None:
         },
     )
     assert bad.status_code == 422 and "trước ngày bắt đầu" in bad.text
+
+
+def test_a_leader_reads_no_draft_before_it_is_issued(collected, users) -> None:
+    """A draft is the office's work in progress: its page, its files and the API answer a
+    leader as for no draft at all, as his list leaves it out, until it is issued."""
+    office, leader = client_for(collected, "lan"), client_for(collected, "hung")
+    draft_id = make_draft(office)
+    reads = [f"/reports/drafts/{draft_id}", f"/api/v1/reports/drafts/{draft_id}"]
+    reads += [f"/reports/drafts/{draft_id}/file.{fmt}" for fmt in ("html", "docx", "pdf")]
+    assert {path: leader.get(path).status_code for path in reads} == dict.fromkeys(reads, 404)
+    assert {path: office.get(path).status_code for path in reads} == dict.fromkeys(reads, 200)
+    office.post(f"/reports/drafts/{draft_id}/issue", data={"csrf": csrf(office, "/reports")})
+    assert {path: leader.get(path).status_code for path in reads} == dict.fromkeys(reads, 200)
+    assert leader.get(reads[1]).json()["id"] == draft_id
+
+
+def test_a_report_too_long_or_off_the_calendar_is_refused_on_the_reports_page(
+    collected, users
+) -> None:
+    """A year mistyped as 1 or 9999, a range of years, a day that is none: the reports page
+    again, its forms and why, in Vietnamese (a server error or Python's English before)."""
+    office = client_for(collected, "lan")
+    token = csrf(office, "/reports")
+    asked = {
+        ("week", "0001-01-01", ""): "Năm 1 nằm ngoài các năm báo cáo được (từ 1900 đến 9998)",
+        ("quarter", "9999-12-31", ""): "Năm 9999 nằm ngoài các năm báo cáo được (từ 1900 đến 9998)",
+        ("custom", "0001-01-01", "0001-01-02"): "Năm 1 nằm ngoài các năm báo cáo được (từ 1900"
+        " đến 9998)",
+        ("custom", "2015-01-01", "2017-02-06"): "Kỳ báo cáo dài tối đa 400 ngày, kỳ đã chọn dài"
+        " 768 ngày",
+        ("month", "2026-02-30", ""): "Ngày không hợp lệ: '2026-02-30'",
+        ("custom", "2017-02-01", "2017-02-30"): "Ngày không hợp lệ: '2017-02-30'",
+    }
+    for (kind, first, last), said in asked.items():
+        form = {"csrf": token, "kind": kind, "first": first, "last": last}
+        page = office.post("/reports/report", data=form)
+        found = re.search(r'role="alert">(.*?)</div>', page.text)
+        assert page.status_code == 422 and found and unescape(found.group(1)) == said, first
+        assert 'id="report-first"' in page.text and 'id="brief-day"' in page.text, first
 
 
 def test_a_brief_for_a_day_to_come_is_refused_in_the_pages_language(collected, users) -> None:
@@ -676,6 +731,41 @@ def test_schedule_makes_the_brief_and_week_report_once_and_mails_them(collected,
     for _, mail in inbox.messages:
         (attachment,) = list(mail.iter_attachments())
         assert attachment.get_content()[:5] == b"%PDF-"
+
+
+def test_a_scheduled_draft_another_worker_sent_meanwhile_is_not_mailed_again(
+    collected,
+    smtp,  # noqa: F811
+    monkeypatch,
+) -> None:
+    """The mail server was down when the brief was made; on the next runs, worker B lists the
+    unsent drafts, worker A then sends the brief, and B, going on, neither mails it a second
+    time nor counts it as failed."""
+    inbox, port = smtp
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    down = collected.settings.replace(
+        brief_recipients="lanhdao@hanoi.gov.vn", smtp_host="127.0.0.1", smtp_port=closed
+    )
+    wednesday = dt.datetime(2017, 2, 8, 7, 30, tzinfo=dt.timezone(dt.timedelta(hours=7)))
+    assert run_schedule(collected.store, down, wednesday) == {"made": 1, "failed": 1}
+    up, later = down.replace(smtp_port=port), wednesday + dt.timedelta(minutes=15)
+    listed = ReportsStore.unsent_scheduled
+    by_a: dict[str, int] = {}
+
+    def a_sends_once_b_has_listed(self: ReportsStore) -> list:
+        found = listed(self)
+        monkeypatch.setattr(ReportsStore, "unsent_scheduled", listed)  # A lists as it should
+        by_a.update(run_schedule(collected.store, up, later))
+        return found
+
+    monkeypatch.setattr(ReportsStore, "unsent_scheduled", a_sends_once_b_has_listed)
+    assert run_schedule(collected.store, up, later) == {"skipped": 1}
+    assert by_a == {"sent": 1}
+    assert [m["Subject"] for _, m in inbox.messages] == [
+        "[baochi] Điểm báo: Thông tin báo chí về Hà Nội ngày 07/02/2017"
+    ]
 
 
 def test_a_bookmark_of_the_brief_form_goes_to_the_reports_page(collected, users) -> None:

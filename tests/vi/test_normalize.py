@@ -19,6 +19,10 @@ def test_decomposed_and_precomposed_compare_equal_after_normalize() -> None:
 def test_invisible_characters_and_exotic_spaces_are_cleaned() -> None:
     dirty = "Hà\u200b Nội\u00a0có\u202fmưa\ufeff, nhiệt\u00ad độ 25\u2009°C"
     assert normalize(dirty) == "Hà Nội có mưa, nhiệt độ 25 °C"
+    # what XML cannot hold (a DOCX would refuse it): the noncharacters, a lone surrogate (kept
+    # out of the compared text: a failure's report could not carry it to the test runner)
+    assert normalize("Ghi chú\ufffe mới\uffff\x01") == "Ghi chú mới"
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for c in normalize("mới\ud800\udfff"))
 
 
 def test_lookalike_letters_inside_latin_words_become_latin() -> None:

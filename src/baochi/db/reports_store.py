@@ -233,13 +233,19 @@ class ReportsStore:
             ).first()
         return None if row is None else int(row[0])
 
-    def claim_send(self, draft_id: int, now: dt.datetime, stale: dt.datetime) -> bool:
-        """Mark a draft as being sent, unless a send began after `stale`; whether it was."""
+    def claim_send(
+        self, draft_id: int, now: dt.datetime, stale: dt.datetime, again: bool = False
+    ) -> bool:
+        """Mark a draft as being sent, unless a send began after `stale` or, unless `again`, it
+        was sent already (another worker's schedule sent it after this one listed it); whether
+        it was."""
         c = report_drafts.c
-        free = or_(c.sending_since.is_(None), c.sending_since < stale)
+        free = [or_(c.sending_since.is_(None), c.sending_since < stale)]
+        if not again:
+            free.append(c.status != "sent")
         with self.engine.begin() as conn:
             claimed = conn.execute(
-                update(report_drafts).where(c.id == draft_id, free).values(sending_since=now)
+                update(report_drafts).where(c.id == draft_id, *free).values(sending_since=now)
             )
         return claimed.rowcount == 1
 

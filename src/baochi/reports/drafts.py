@@ -42,10 +42,11 @@ def claim_scheduled(engine: Engine, paper: Paper, key: str, now: dt.datetime) ->
     return ReportsStore(engine).claim({**_values(paper, now), "schedule_key": key})
 
 
-def load(engine: Engine, draft_id: int) -> tuple[DraftRow, Paper]:
-    """A draft and its paper."""
+def load(engine: Engine, draft_id: int, published_only: bool = False) -> tuple[DraftRow, Paper]:
+    """A draft and its paper; with `published_only`, only one issued or sent (what leaders
+    read): any other is not found."""
     row = ReportsStore(engine).draft(draft_id)
-    if row is None:
+    if row is None or (published_only and not row.published):
         raise DraftNotFound(Phrase("không có bản nháp số {number}", number=draft_id))
     return row, Paper.from_dict(json.loads(row.paper))
 

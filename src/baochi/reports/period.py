@@ -20,9 +20,14 @@ KIND_NAMES = {
 }
 
 
+# The years a period may fall in. Near the calendar's ends (years 1 and 9999) the days a paper
+# compares with, or the day after its last, do not exist; a year before 1900 is a typing slip.
+FIRST_YEAR, LAST_YEAR = 1900, 9998
+
+
 class PeriodError(ValueError):
-    """A period that cannot be reported on (end before start, unknown kind, days to come); its
-    argument says why, a Phrase when raised here."""
+    """A period that cannot be reported on (end before start, unknown kind, days to come, a year
+    off the calendar); its argument says why, a Phrase when raised here."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +103,22 @@ def yesterday(now: dt.datetime) -> dt.date:
     return local_day(now) - dt.timedelta(days=1)
 
 
+def on_calendar(day: dt.date) -> None:
+    """Refuse a day whose year is not one a period may fall in."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise PeriodError(
+            Phrase(
+                "năm {year} nằm ngoài các năm báo cáo được (từ {first} đến {last})",
+                year=day.year,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+
+
 def period_of(kind: str, day: dt.date) -> Period:
     """The day, week (Monday first), month or quarter that contains `day`."""
+    on_calendar(day)
     if kind == "day":
         return Period(day, day, "day")
     if kind == "week":
@@ -126,7 +145,9 @@ def previous(kind: str, today: dt.date) -> Period:
 def begun(period: Period, today: dt.date) -> Period:
     """The period, refused when its first day is after `today`, or a chosen one's last day: a
     paper on days ahead would report no article and a fall of 100 % against the period before,
-    or be titled for days that have not come."""
+    or be titled for days that have not come; or when it falls off the calendar."""
+    on_calendar(period.first)
+    on_calendar(period.last)
     if period.kind == "custom" and period.last > today >= period.first:
         raise PeriodError(
             Phrase(

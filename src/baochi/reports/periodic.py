@@ -17,6 +17,7 @@ from baochi.db.reports_store import ReportsStore, Row
 from baochi.db.targets_store import TargetsStore
 from baochi.db.web_store import WebStore
 from baochi.numbers import vi_figure
+from baochi.phrase import Phrase
 from baochi.records import split_areas
 from baochi.registry.lineage import Lineage
 from baochi.registry.scheme import progress
@@ -29,7 +30,7 @@ from baochi.reports.brief import (
 )
 from baochi.reports.header import blank_paper
 from baochi.reports.paper import Chart, Paper, Section, Table
-from baochi.reports.period import Period, begun, issue_day, local_day
+from baochi.reports.period import Period, PeriodError, begun, issue_day, local_day
 from baochi.reports.scope import HANOI, Scope
 from baochi.reports.wording import TONES, UNLABELLED, change, count, share, topic_name
 from baochi.settings import Settings
@@ -53,7 +54,13 @@ def make_report(
     """The report of `period` for `scope`, as a Paper ready to edit and render."""
     begun(period, hanoi_time.today())
     if period.days > MAX_DAYS:
-        raise ValueError(f"kỳ báo cáo tối đa {MAX_DAYS} ngày, không phải {period.days}")
+        raise PeriodError(
+            Phrase(
+                "kỳ báo cáo dài tối đa {most} ngày, kỳ đã chọn dài {days} ngày",
+                most=MAX_DAYS,
+                days=period.days,
+            )
+        )
     before = Period(
         period.first - dt.timedelta(days=period.days), period.first - dt.timedelta(days=1)
     )

@@ -16,7 +16,7 @@ from baochi.reports.brief import make_brief
 from baochi.reports.period import Period, previous, yesterday
 from baochi.reports.periodic import make_report
 from baochi.reports.scope import HANOI as HANOI_SCOPE
-from baochi.reports.send import send_draft
+from baochi.reports.send import Taken, send_draft
 from baochi.settings import Settings
 from baochi.watch.notify import Notifier
 
@@ -40,7 +40,8 @@ def due(settings: Settings, now: dt.datetime) -> list[tuple[str, Period]]:
 def run_schedule(
     store: Store, settings: Settings, now: dt.datetime, mailer: Notifier | None = None
 ) -> Counter[str]:
-    """Make what is due and not made yet, then mail every scheduled draft not sent yet."""
+    """Make what is due and not made yet, then mail every scheduled draft not sent yet; one
+    another worker is sending, or sent since it was listed, is counted as skipped."""
     outcome: Counter[str] = Counter()
     if not settings.brief_recipients:
         return outcome
@@ -57,14 +58,19 @@ def run_schedule(
         if drafts.claim_scheduled(store.engine, paper, key, now) is not None:
             outcome["made"] += 1
     for draft in reports.unsent_scheduled():
-        error = send_draft(
-            store.engine,
-            settings,
-            draft.id,
-            list(settings.brief_recipients),
-            settings.brief_format,
-            now,
-            mailer,
-        )
-        outcome["failed" if error else "sent"] += 1
+        outcome[_mailed(store, settings, draft.id, now, mailer)] += 1
     return outcome
+
+
+def _mailed(
+    store: Store, settings: Settings, draft_id: int, now: dt.datetime, mailer: Notifier | None
+) -> str:
+    """Mail a scheduled draft to the configured list; how that went, as the outcome counts it."""
+    recipients = list(settings.brief_recipients)
+    try:
+        error = send_draft(
+            store.engine, settings, draft_id, recipients, settings.brief_format, now, mailer
+        )
+    except Taken:
+        return "skipped"
+    return "failed" if error else "sent"

@@ -25,6 +25,11 @@ SENDING_FOR = dt.timedelta(minutes=10)
 SHOWN = 80  # characters of a bad address the error repeats (a whole file may be pasted)
 
 
+class Taken(RuntimeError):
+    """A draft not mailed because another request is sending it, or sent it meanwhile; its
+    argument says so, a Phrase."""
+
+
 def recipients_of(text: str | Sequence[str]) -> list[str]:
     """Addresses from a comma, semicolon or line separated list; ValueError naming a bad one (a
     Phrase, said in a page's language)."""
@@ -70,17 +75,22 @@ def send_draft(
     fmt: str,
     now: dt.datetime,
     mailer: Notifier | None = None,
+    again: bool = False,
 ) -> Phrase | None:
     """Mail a draft as it stands to the recipients; None when sent, else why not: recorded when
     the mail failed; not when no mail server is set (said before making the attachment it
-    would not send) or another request is sending it at that moment (a second click, tab)."""
+    would not send). Taken when another request is sending it at that moment (a second click,
+    tab, worker) or, unless `again` (a sent paper mailed once more on purpose), sent it."""
     _, paper = drafts.load(engine, draft_id)
     if mailer is None and not settings.smtp_host:
         # who can set it, and the variable to set: the office cannot do it from the page
         return Phrase("chưa cấu hình máy chủ thư: nhờ quản trị viên cấu hình (BAOCHI_SMTP_HOST)")
-    if not ReportsStore(engine).claim_send(draft_id, now, now - SENDING_FOR):
-        return Phrase(
-            "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem kết quả"
+    if not ReportsStore(engine).claim_send(draft_id, now, now - SENDING_FOR, again):
+        raise Taken(
+            Phrase(
+                "bản này đang được gửi từ một yêu cầu khác; tải lại trang sau ít phút để xem "
+                "kết quả"
+            )
         )
     mailer = mailer or Mailer(WatchConfig.from_settings(settings))
     target = ", ".join(recipients)

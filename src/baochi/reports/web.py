@@ -32,7 +32,7 @@ from baochi.reports.htmldoc import chart_uri
 from baochi.reports.period import Period, PeriodError, period_of, yesterday
 from baochi.reports.periodic import make_report
 from baochi.reports.scope import ScopeError, resolve
-from baochi.reports.send import recipients_of, send_draft
+from baochi.reports.send import Taken, recipients_of, send_draft
 from baochi.web.auth import EDITORS, READERS, require
 from baochi.web.exports import attachment
 from baochi.web.paging import Page, page_of
@@ -53,18 +53,23 @@ def _engine(request: Request) -> Any:
     return request.app.state.store.engine
 
 
-def _draft(request: Request, draft_id: int) -> tuple[Any, Any]:
+def _draft(request: Request, draft_id: int, reader: User | None = None) -> tuple[Any, Any]:
+    """A draft and its paper; 404 when there is none, or none the reader may read (a leader
+    reads only what was issued or sent: the rest is the office's work in progress)."""
+    published_only = reader is not None and reader.role not in EDITORS
     try:
-        return drafts.load(_engine(request), draft_id)
+        return drafts.load(_engine(request), draft_id, published_only)
     except drafts.DraftNotFound as exc:
         raise HTTPException(404, phrase_of(exc)) from exc
 
 
 def _day(text: str) -> dt.date:
+    """A date typed in a form; PeriodError naming it when it is none, so that a form refused
+    for it says why on the reports page as for any other reason."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
-        raise HTTPException(422, Phrase("ngày không hợp lệ: {text!r}", text=text)) from exc
+        raise PeriodError(Phrase("ngày không hợp lệ: {text!r}", text=text)) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +102,10 @@ def _listed(
     day: str = "",
 ) -> Listed:
     """The filters from the query string; a wrong one is a 422 that names it."""
-    return Listed(kind, status, _day(day) if day else None)
+    try:
+        return Listed(kind, status, _day(day) if day else None)
+    except PeriodError as exc:
+        raise HTTPException(422, phrase_of(exc)) from exc
 
 
 @router.get("/reports")
@@ -160,11 +168,10 @@ def make_brief_form(
 ) -> Response:
     """Make the brief of a day as a new draft."""
     store, settings = request.app.state.store, request.app.state.settings
-    chosen = _day(day)
     grouping = group if group in GROUPINGS else "topic"
 
     def make() -> Any:
-        checked = chosen_day(store, chosen, dt.datetime.now(dt.UTC))
+        checked = chosen_day(store, _day(day), dt.datetime.now(dt.UTC))
         return make_brief(store, settings, checked, resolve(store, scope), grouping)
 
     return _made(request, make, user)
@@ -196,7 +203,7 @@ def make_report_form(
 @router.get("/reports/drafts/{draft_id:id}")
 def draft_page(request: Request, draft_id: int, user: Reader) -> Response:
     """A draft: the document as it will be sent, and for the office the form that edits it."""
-    row, paper = _draft(request, draft_id)
+    row, paper = _draft(request, draft_id, user)
     return _page(request, row, paper, user)
 
 
@@ -294,20 +301,26 @@ async def send_form(request: Request, draft_id: int, user: Editor) -> Response:
     except ValueError as exc:
         error: Phrase | None = phrase_of(exc)
     else:
+        again = "version" not in form  # a sent paper's own form: mailed once more on purpose
         error = await run_in_threadpool(  # a slow mail server must not hold every other page
-            send_draft,
-            _engine(request),
-            request.app.state.settings,
-            draft_id,
-            addresses,
-            fmt if fmt in FORMATS else "pdf",
-            dt.datetime.now(dt.UTC),
+            _send, request, draft_id, addresses, fmt if fmt in FORMATS else "pdf", again
         )
     if error is None:
         return RedirectResponse(f"/reports/drafts/{draft_id}?notice=sent", status_code=303)
     # not sent: the draft again, why in its language, the addresses as typed to correct them
     row, paper = _draft(request, draft_id)
     return _page(request, row, paper, user, 422, error=error, recipients=typed)
+
+
+def _send(
+    request: Request, draft_id: int, addresses: list[str], fmt: str, again: bool
+) -> Phrase | None:
+    """Mail the draft; None when sent, else why not, another request's send included."""
+    settings, now = request.app.state.settings, dt.datetime.now(dt.UTC)
+    try:
+        return send_draft(_engine(request), settings, draft_id, addresses, fmt, now, again=again)
+    except Taken as exc:
+        return phrase_of(exc)
 
 
 @router.post("/reports/drafts/{draft_id:id}/issue")
@@ -332,7 +345,7 @@ def download(request: Request, draft_id: int, fmt: str, user: Reader) -> Respons
     """The draft as a file to keep, print or forward."""
     if fmt not in FORMATS:
         raise HTTPException(404)
-    _, paper = _draft(request, draft_id)
+    _, paper = _draft(request, draft_id, user)
     name = file_name(paper, fmt)
     return Response(
         render(paper, fmt),
@@ -367,7 +380,7 @@ def api_drafts(request: Request, user: Reader, limit: int = 50) -> dict[str, Any
 @api.get("/drafts/{draft_id:id}")
 def api_draft(request: Request, draft_id: int, user: Reader) -> dict[str, Any]:
     """One draft's whole paper: sections, entries with their summaries and links."""
-    row, paper = _draft(request, draft_id)
+    row, paper = _draft(request, draft_id, user)
     return {"id": row.id, "status": row.status, "paper": paper.to_dict()}
 
 

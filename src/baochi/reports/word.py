@@ -6,6 +6,7 @@ numbered I, II …; the recipients bottom left and the signature block bottom ri
 from __future__ import annotations
 
 import io
+import re
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -15,12 +16,16 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from baochi.reports.charts import png
 from baochi.reports.paper import Entry, Paper, Table
 
 FONT = "Times New Roman"
 SIZE = Pt(13)
+# What XML 1.0 cannot hold: C0 controls but tab, line feed and carriage return, lone surrogates,
+# U+FFFE and U+FFFF. python-docx refuses a text with one (a control in a title, pasted in a note).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render_docx(paper: Paper) -> bytes:
@@ -74,7 +79,7 @@ def _line(
     after: int = 3,
 ) -> Paragraph:
     paragraph = where.add_paragraph()
-    run = paragraph.add_run(text)
+    run = _run(paragraph, text)
     run.bold, run.italic, run.underline = bold, italic, underline
     if size is not None:
         run.font.size = size
@@ -83,6 +88,12 @@ def _line(
     paragraph.paragraph_format.space_before = Pt(before)
     paragraph.paragraph_format.space_after = Pt(after)
     return paragraph
+
+
+def _run(paragraph: Paragraph, text: str) -> Run:
+    """Text added to a paragraph, without what XML cannot hold: every text of the document goes
+    through here."""
+    return paragraph.add_run(_NOT_XML.sub("", text))
 
 
 def _two_columns(doc: DocxDocument) -> tuple[_Cell, _Cell]:
@@ -114,10 +125,10 @@ def _table(doc: DocxDocument, table: Table) -> None:
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
     for cell, name in zip(grid.rows[0].cells, table.columns, strict=True):
-        cell.paragraphs[0].add_run(name).bold = True
+        _run(cell.paragraphs[0], name).bold = True
     for row in table.rows:
         for cell, value in zip(grid.add_row().cells, row, strict=True):
-            cell.paragraphs[0].add_run(value)
+            _run(cell.paragraphs[0], value)
     for row in grid.rows:
         for cell in row.cells:
             for run in cell.paragraphs[0].runs:

@@ -10,10 +10,11 @@ import codecs
 import re
 import unicodedata
 
-# Zero-width characters, soft hyphen, BOM, bidi controls and C0/C1 controls other than \t \n \r.
+# Zero-width characters, soft hyphen, BOM, bidi controls, C0/C1 controls other than \t \n \r,
+# and what XML cannot hold besides: lone surrogates, the noncharacters U+FFFE and U+FFFF.
 _INVISIBLE = re.compile(
     "[\u200b\u200c\u2060\ufeff\u00ad\u200e\u200f\u202a-\u202e\u2066-\u2069"
-    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]"
 )
 # The zero-width joiner belongs inside emoji sequences (👨‍👩‍👧); next to a letter it only hides
 # a word from filters.
