@@ -9,22 +9,24 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import Engine
 
 from baochi import settings as settings_mod
 from baochi import targets
 from baochi.db import Store, migrate, open_engine
 from baochi.settings import Settings
+from baochi.targets.xlsx import SHEETS
 
 TODAY = dt.date(2026, 11, 28)  # the day the example's statuses are computed on
 
 
 @pytest.fixture
 def store(settings: Settings) -> Iterator[Store]:
-    """A store migrated along the targets branch only, so other areas' work in progress is apart."""
+    """A store migrated along the targets branch and the web's only (an import writes to its audit
+    log), so other areas' work in progress is apart."""
     engine = open_engine(settings)
-    migrate(engine, "targets@head")
+    migrate_targets(engine)
     yield Store(engine)
     engine.dispose()
 
@@ -33,8 +35,14 @@ def fresh_store(data: Path) -> Store:
     """Another empty store in its own folder, to import into."""
     settings = settings_mod.load(environ={}, overrides={"data": data})
     engine = open_engine(settings)
-    migrate(engine, "targets@head")
+    migrate_targets(engine)
     return Store(engine)
+
+
+def migrate_targets(engine: Engine) -> None:
+    """The targets tables, and the audit log an import writes to."""
+    for branch in ("targets@head", "web@head"):
+        migrate(engine, branch)
 
 
 def wrong_workbook(engine: Engine) -> bytes:
@@ -63,3 +71,33 @@ def _saved(book: Any) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def directive_book(
+    code: str,
+    tasks: list[list[Any]],
+    indicators: list[list[Any]],
+    reports: list[list[Any]],
+) -> bytes:
+    """A directive's workbook typed from scratch, its sheets and headers as the export writes
+    them; each row's cells in the order of its sheet's columns."""
+    book = Workbook()
+    book.remove(book.active)
+    rows = {"directive": [[code, None, "Thành ủy", f"Văn bản {code}"]]}
+    rows |= {"tasks": tasks, "indicators": indicators, "reports": reports}
+    for part, (title, columns) in SHEETS.items():
+        sheet = book.create_sheet(title)
+        sheet.append([label for _, label in columns])
+        for row in rows[part]:
+            sheet.append(row)
+    return _saved(book)
+
+
+def oversized_book() -> bytes:
+    """8 MB of sheet XML, a fraction of that zipped: far more than a directive's tasks and
+    reports ever are."""
+    book = Workbook()
+    book.active.title = "Nhiệm vụ"
+    for n in range(1, 701):
+        book.active.append([n, f"{n} " + "nhiệm vụ " * 600])
+    return _saved(book)

@@ -105,3 +105,20 @@ def test_chart_series():
         "path": [("2026-01-01", 0.0), ("2026-12-31", 100.0)],
         "actual": [("2026-06-30", 30.0)],
     }
+
+
+@pytest.mark.parametrize(
+    ("direction", "level", "value", "expected"),
+    [
+        ("increase", 100.0, 20.0, "lagging"),  # a share to keep at 100 %, fallen to 20 %
+        ("decrease", 0.0, 50.0, "lagging"),  # a count to keep at none, risen to 50
+        ("increase", 90.0, 95.0, "achieved"),  # above the level to keep: on its right side
+        ("decrease", 10.0, 10.0, "achieved"),
+    ],
+)
+def test_an_indicator_kept_at_a_level_is_lagging_on_the_wrong_side_of_it(
+    direction: str, level: float, value: float, expected: str
+) -> None:
+    keep = indicator(baseline=level, target=level, direction=direction)
+    assert judge(keep, [report(value)], MIDYEAR).status == expected
+    assert judge(keep, [], MIDYEAR).status == "on_track"  # at the level, as the baseline is

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from baochi import targets
 from baochi.db import Store
-from tests.targets.conftest import TODAY, fresh_store
+from baochi.db.targets_store import TargetsStore
+from tests.targets.conftest import TODAY, directive_book, fresh_store, oversized_book
 from tests.targets.test_xlsx import ENGLISH, snapshot
 
 
@@ -140,3 +141,55 @@ def test_a_title_above_the_header_is_passed_over(store: Store, tmp_path) -> None
     assert [p[:2] for p in refused(store, saved(book))] == [("Nhiệm vụ", 6)]
     tasks["I3"] = "Ghi chu cua Hoa"  # a header beside the others, on row 3
     assert [p[:2] for p in refused(store, saved(book))] == [("Nhiệm vụ", 3)]
+
+
+def test_a_workbook_unpacking_past_what_a_directive_holds_is_refused_unread(store: Store) -> None:
+    """Refused by its size before a row is read (the shared limit is 500 MB)."""
+    assert refused(store, oversized_book()) == [
+        ("tệp", 0, "không đọc được tệp Excel: giải nén ra 8 MB, quá 4 MB")
+    ]
+
+
+def test_a_task_number_that_is_no_whole_number_does_not_take_a_later_row_s(store: Store) -> None:
+    """STT 1.5 is refused on its row; the row after it numbered 1 is task 1, no duplicate."""
+    tasks = [[1.5, "Nhiệm vụ lẻ"], [1, "Nhiệm vụ một"]]
+    content = directive_book("KH-STT", tasks, [], [])
+    assert refused(store, content) == [("Nhiệm vụ", 2, "«STT» phải là số nguyên không trùng")]
+
+
+def test_values_paths_and_periods_are_held_to_the_form_s_rules(store: Store) -> None:
+    """A share past 100 % or below 0, a target on the wrong side of its baseline, a deadline
+    before the baseline's day, a period still to come or before 2000: each refused by row."""
+    day = dt.datetime
+    indicators = [
+        ["PCT", None, "Tỷ lệ", "%", -50, day(2025, 1, 1), 150, day(2026, 12, 31), "Tăng"],
+        ["UP", None, "Số tăng", "trường", 10, day(2025, 1, 1), 5, day(2026, 12, 31), "Tăng"],
+        ["DOWN", None, "Số giảm", "vụ", 10, day(2025, 1, 1), 20, day(2026, 12, 31), "Giảm"],
+        ["LATE", None, "Hạn sớm", "người", 1, day(2026, 1, 1), 5, day(2025, 12, 31), "Tăng"],
+        ["KEEP", None, "Giữ mức", "%", 100, day(2025, 1, 1), 100, day(2026, 12, 31), "Tăng"],
+    ]
+    reports = [
+        ["KEEP", day(2030, 12, 31), 100, ""],
+        ["KEEP", day(1999, 12, 31), 100, ""],
+        ["KEEP", day(2025, 6, 30), 250, ""],
+        ["UP", day(2025, 6, 30), -3, ""],
+        ["UP", day(2025, 9, 30), 1e26, ""],
+    ]
+    problems = refused(store, directive_book("KH-RANGE", [], indicators, reports))
+    assert problems == [
+        ("Chỉ tiêu", 2, "«Giá trị nền» là tỷ lệ %, phải từ 0 đến 100: -50"),
+        ("Chỉ tiêu", 2, "«Mục tiêu» là tỷ lệ %, phải từ 0 đến 100: 150"),
+        ("Chỉ tiêu", 3, "«Mục tiêu» của chỉ tiêu tăng không được thấp hơn giá trị nền 10: 5"),
+        ("Chỉ tiêu", 4, "«Mục tiêu» của chỉ tiêu giảm không được cao hơn giá trị nền 10: 20"),
+        ("Chỉ tiêu", 5, "«Hạn đạt» phải sau ngày nền 01/01/2026"),
+        (
+            "Báo cáo",
+            2,
+            "Ngày cuối kỳ không được sau hôm nay: không báo cáo trước cho một kỳ chưa kết thúc.",
+        ),
+        ("Báo cáo", 3, "«Cuối kỳ» không được trước 01/01/2000: 31/12/1999"),
+        ("Báo cáo", 4, "«Giá trị» là tỷ lệ %, phải từ 0 đến 100: 250"),
+        ("Báo cáo", 5, "«Giá trị» phải từ 0 đến 1e+15: -3"),
+        ("Báo cáo", 6, "«Giá trị» phải từ 0 đến 1e+15: 1e+26"),
+    ]
+    assert TargetsStore(store.engine).directive("KH-RANGE") is None

@@ -9,11 +9,22 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Engine
 
 from baochi.cases import attachments
-from baochi.db.targets_store import DirectiveRow, IndicatorRow, ReportRow, TargetsStore, TaskRow
+from baochi.db.targets_store import (
+    ANY,
+    Changes,
+    DirectiveRow,
+    ImportHook,
+    IndicatorRow,
+    ReportChanged,
+    ReportRow,
+    TargetsStore,
+    TaskRow,
+)
 from baochi.targets.rows import DirectiveRows, check_rows
 from baochi.targets.status import LAGGING, OVERDUE, Judgement, judge, target_path, task_status
 
@@ -93,18 +104,22 @@ def lagging(engine: Engine, today: dt.date) -> list[tuple[DirectiveRow, TaskView
     return sorted(behind, key=lambda pair: BEHIND.index(pair[1].status))
 
 
-def save(engine: Engine, rows: DirectiveRows) -> int:
-    """Write checked rows; the directive's id."""
+def save(
+    engine: Engine, rows: DirectiveRows, audit: ImportHook | None = None
+) -> tuple[int, Changes]:
+    """Bring the directive to checked rows; its id and what changed (see save_directive)."""
     return TargetsStore(engine).save_directive(
-        rows.directive, rows.tasks, rows.indicators, rows.reports
+        rows.directive, rows.tasks, rows.indicators, rows.reports, audit
     )
 
 
 def load_example(engine: Engine, now: dt.datetime | None = None) -> int:
     """Load Notice 1559-TB/TU with its tasks and indicators; loading again changes nothing."""
     raw = json.loads(EXAMPLE.read_text(encoding="utf-8"))
-    rows = check_rows(raw["directive"], raw["tasks"], raw["indicators"], raw["reports"])
     stamp = now or dt.datetime.now(dt.UTC)
+    rows = check_rows(
+        raw["directive"], raw["tasks"], raw["indicators"], raw["reports"], stamp.date()
+    )
     store = TargetsStore(engine)
     existing = store.directive(rows.directive["code"])
     if existing is not None:
@@ -112,7 +127,7 @@ def load_example(engine: Engine, now: dt.datetime | None = None) -> int:
     rows.directive["created_at"] = stamp
     for report in rows.reports:
         report["reported_at"] = stamp
-    return save(engine, rows)
+    return save(engine, rows)[0]
 
 
 def record_progress(
@@ -124,18 +139,26 @@ def record_progress(
     evidence: tuple[Path, str, bytes, int] | None = None,
     reported_by: int | None = None,
     now: dt.datetime | None = None,
-) -> int:
-    """Record one period's value; evidence is (data folder, file name, bytes, largest size
-    allowed), checked like a case's files and stored under a random name."""
+    seen: dt.datetime | Literal["any"] | None = ANY,
+) -> tuple[int, ReportRow | None]:
+    """Record one period's value; its id and the report it replaced. Evidence is (data folder,
+    file name, bytes, largest size allowed), checked like a case's files and stored under a
+    random name; without it a corrected report keeps its own. `seen`: see add_report, whose
+    ReportChanged leaves no file behind."""
     stored = attachments.store(*evidence) if evidence else None
-    return TargetsStore(engine).add_report(
-        {
-            "indicator_id": indicator_id,
-            "period_end": period_end,
-            "value": value,
-            "comment": comment,
-            "evidence": stored.stored_name if stored else None,
-            "reported_at": now or dt.datetime.now(dt.UTC),
-            "reported_by": reported_by,
-        }
-    )
+    values = {
+        "indicator_id": indicator_id,
+        "period_end": period_end,
+        "value": value,
+        "comment": comment,
+        "reported_at": now or dt.datetime.now(dt.UTC),
+        "reported_by": reported_by,
+    }
+    if stored is not None:
+        values["evidence"] = stored.stored_name
+    try:
+        return TargetsStore(engine).add_report(values, seen)
+    except ReportChanged:
+        if evidence and stored is not None:
+            attachments.path_of(evidence[0], stored.stored_name).unlink(missing_ok=True)
+        raise

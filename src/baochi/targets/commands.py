@@ -14,7 +14,7 @@ from baochi.settings import Settings
 from baochi.targets.board import DirectiveNotFound, board, lagging, load_example
 from baochi.targets.rows import RowsInvalid
 from baochi.targets.status import LABELS
-from baochi.targets.xlsx import export_directive, import_directive
+from baochi.targets.xlsx import COUNTED, export_directive, import_directive
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -81,11 +81,20 @@ def _status(args: argparse.Namespace, settings: Settings) -> int:
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        directive_id = import_directive(open_store(settings).engine, args.file.read_bytes())
+        directive_id, changes = import_directive(
+            open_store(settings).engine, args.file.read_bytes()
+        )
     except RowsInvalid as exc:
         print(f"baochi: {exc}", file=sys.stderr)
         return 1
     print(f"đã nhập văn bản (id {directive_id})")
+    for part, label in COUNTED:
+        removed = changes.removed.get(part, [])
+        print(
+            f"  {label}: thêm {len(changes.added.get(part, []))},"
+            f" sửa {len(changes.changed.get(part, []))}, xoá {len(removed)}"
+            + (f" ({', '.join(removed)})" if removed else "")
+        )
     return 0
 
 

@@ -36,13 +36,101 @@ class DirectiveRows:
 Problem = tuple[str | Phrase, int, Phrase]
 
 
+# The most problems a refusal shows, the rest counted, as the registry's imports do: 50,000 bad
+# rows would otherwise make a page of megabytes that no one reads to the end.
+PROBLEMS_SHOWN = 50
+
+
 class RowsInvalid(ValueError):
-    """The rows have problems; `problems` lists each as (sheet, row, message)."""
+    """The rows have problems; `problems` lists each as (sheet, row, message), `shown` the first
+    PROBLEMS_SHOWN of them and `more` how many are left out."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
-        lines = [f"{sheet} dòng {row}: {message}" for sheet, row, message in problems[:20]]
+        self.shown = self.problems[:PROBLEMS_SHOWN]
+        self.more = len(self.problems) - len(self.shown)
+        lines = [f"{sheet} dòng {row}: {message}" for sheet, row, message in self.shown]
+        if self.more:
+            lines.append(str(self.others()))
         super().__init__("dữ liệu không hợp lệ:\n" + "\n".join(lines))
+
+    def others(self) -> Phrase:
+        """The count of problems not shown, said after those shown."""
+        return Phrase("… và {more} lỗi khác", n=self.more, more=self.more)
+
+
+# The first period a report may close: an earlier day is a slip (0001-01-01 from an empty date
+# picker), and no directive followed here is that old.
+FIRST_PERIOD = dt.date(2000, 1, 1)
+# The largest value an indicator takes: past it a number is a slip (1e26 for 26), and would make
+# the chart's scale of every other value nothing.
+MAX_VALUE = 1e15
+# A period still to come, refused wherever a report comes from (said in English by en.json).
+FUTURE_PERIOD = "Ngày cuối kỳ không được sau hôm nay: không báo cáo trước cho một kỳ chưa kết thúc."
+
+
+def _day(day: dt.date) -> str:
+    """dd/mm/yyyy, the year in four digits even before 1000 (strftime writes year 1 as "1")."""
+    return f"{day.day:02}/{day.month:02}/{day.year:04}"
+
+
+def period_problem(period_end: dt.date, today: dt.date) -> Phrase | None:
+    """Why a report cannot close on this day (after today, or before FIRST_PERIOD), or None."""
+    if period_end > today:
+        return Phrase(FUTURE_PERIOD)
+    if period_end < FIRST_PERIOD:
+        return Phrase(
+            "«{field}» không được trước {first}: {day}",
+            field="period_end",
+            first=_day(FIRST_PERIOD),
+            day=_day(period_end),
+        )
+    return None
+
+
+def value_problem(unit: str, value: float, name: str) -> Phrase | None:
+    """Why an indicator measured in `unit` cannot take this value as its field `name` (a share
+    outside 0–100 %, a negative count or a number past MAX_VALUE), or None."""
+    shown = f"{value:g}"
+    if unit.strip() == "%" and not 0 <= value <= 100:
+        return Phrase("«{field}» là tỷ lệ %, phải từ 0 đến 100: {value}", field=name, value=shown)
+    if not 0 <= value <= MAX_VALUE:
+        return Phrase(
+            "«{field}» phải từ 0 đến {most}: {value}",
+            field=name,
+            most=f"{MAX_VALUE:g}",
+            value=shown,
+        )
+    return None
+
+
+def path_problems(indicator: Mapping[str, Any]) -> list[Phrase]:
+    """Why an indicator's path cannot be followed: a value out of its unit's range, a target on
+    the wrong side of the baseline for its direction, a deadline not after the baseline's day."""
+    unit, baseline, target = indicator["unit"], indicator["baseline"], indicator["target"]
+    found = [
+        problem
+        for name in ("baseline", "target")
+        if indicator[name] is not None
+        and (problem := value_problem(unit, indicator[name], name)) is not None
+    ]
+    if baseline is not None and target is not None:
+        rising = indicator["direction"] == "increase"
+        if (target < baseline) if rising else (target > baseline):
+            wrong_side = (
+                "«{field}» của chỉ tiêu tăng không được thấp hơn giá trị nền {baseline}: {value}"
+                if rising
+                else "«{field}» của chỉ tiêu giảm không được cao hơn giá trị nền {baseline}:"
+                " {value}"
+            )
+            found.append(
+                Phrase(wrong_side, field="target", baseline=f"{baseline:g}", value=f"{target:g}")
+            )
+    start, end = indicator["baseline_on"], indicator["target_on"]
+    if start is not None and end is not None and end <= start:
+        too_soon = Phrase("«{field}» phải sau ngày nền {day}", field="target_on", day=_day(start))
+        found.append(too_soon)
+    return found
 
 
 # The most tasks a directive numbers: a number past it is a slip (1e20 typed for 10), and would
@@ -134,10 +222,12 @@ def check_rows(
     tasks: list[dict[str, Any]],
     indicators: list[dict[str, Any]],
     reports: list[dict[str, Any]],
+    today: dt.date,
     lines: Mapping[str, Sequence[int]] | None = None,
 ) -> DirectiveRows:
     """Typed rows, or RowsInvalid listing every problem; `lines` holds each part's row numbers
-    in its sheet (counted from 2, under one header row, when not given)."""
+    in its sheet (counted from 2, under one header row, when not given). Values, paths and
+    periods are held to the rules the progress form and the API keep (`today` ends periods)."""
     c = _Checker()
     given = lines or {}
 
@@ -170,7 +260,8 @@ def check_rows(
         elif position is not None and (position != int(position) or int(position) in positions):
             twice = Phrase("«{field}» phải là số nguyên không trùng", field="position")
             c.problems.append(("tasks", n, twice))
-        positions.add(int(position or 0))
+        else:  # only a valid number is taken: 1.5 is not task 1, which a later row may be
+            positions.add(int(position or 0))
         out.tasks.append(
             {
                 "position": int(position or 0),
@@ -206,6 +297,8 @@ def check_rows(
                 "source": c.text("indicators", n, item, "source", False),
             }
         )
+        c.problems += [("indicators", n, p) for p in path_problems(out.indicators[-1])]
+    units = {i["code"]: i["unit"] for i in out.indicators}
     reported: dict[tuple[str, dt.date], int] = {}
     for n, item in numbered("reports", reports):
         code = c.text("reports", n, item, "indicator_code", True)
@@ -222,11 +315,17 @@ def check_rows(
             c.problems.append(("reports", n, twice))
         elif code and period_end is not None:
             reported[code, period_end] = n
+        value = c.number("reports", n, item, "value", True)
+        if period_end is not None and (early_or_late := period_problem(period_end, today)):
+            c.problems.append(("reports", n, early_or_late))
+        wrong = None if value is None else value_problem(units.get(code, ""), value, "value")
+        if wrong is not None:
+            c.problems.append(("reports", n, wrong))
         out.reports.append(
             {
                 "indicator_code": code,
                 "period_end": period_end,
-                "value": c.number("reports", n, item, "value", True),
+                "value": value,
                 "comment": c.text("reports", n, item, "comment", False),
             }
         )

@@ -9,6 +9,8 @@ The rule, applied in this order on a given day:
    says what share of the change should be done today; the latest known value (the last report,
    else the baseline) says what share is done. The gap is the first minus the second:
    **on track** when the gap is at most 10 points, **at risk** up to 25 points, **lagging** beyond.
+   An indicator to keep at a level (target equal to baseline) is on track while its value is on
+   the target's right side or at it, **lagging** when on the wrong side.
 
 Without a baseline, the first report stands in for it; with neither, nothing shows progress and
 the indicator is **lagging**. A task is as bad as its worst indicator; a task without indicators
@@ -95,7 +97,11 @@ def judge(indicator: IndicatorRow, reports: Sequence[ReportRow], today: dt.date)
     value = base if latest is None else latest
     expected = _share(base_on, indicator.target_on, today)
     change = indicator.target - base
-    done = 1.0 if change == 0 else (value - base) / change
+    if change == 0:  # kept at a level: on its right side is on track, on the wrong one is not
+        done = 1.0 if meets(value, indicator.target, indicator.direction) else 0.0
+        status = ON_TRACK if done else LAGGING
+        return Judgement(status, value, round(expected, 3), done)
+    done = (value - base) / change
     gap = expected - done
     status = ON_TRACK if gap <= ON_TRACK_GAP else AT_RISK if gap <= AT_RISK_GAP else LAGGING
     return Judgement(status, value, round(expected, 3), round(done, 3))

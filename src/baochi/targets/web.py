@@ -7,6 +7,7 @@ in reads, the office imports workbooks, leaders only read.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -16,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 
 from baochi import hanoi_time
 from baochi.cases.attachments import AttachmentRejected, path_of, type_of
-from baochi.db.targets_store import IndicatorRow, TargetsStore
+from baochi.db.targets_store import Changes, IndicatorRow, ReportChanged, ReportRow, TargetsStore
 from baochi.db.web_store import User, audit
 from baochi.numbers import read_number
 from baochi.phrase import Phrase, phrase_of
@@ -27,12 +28,12 @@ from baochi.targets.board import (
     lagging,
     record_progress,
 )
-from baochi.targets.rows import RowsInvalid
+from baochi.targets.rows import RowsInvalid, period_problem, value_problem
 from baochi.targets.status import LABELS
-from baochi.targets.xlsx import XLSX_TYPE, export_directive, import_directive
+from baochi.targets.xlsx import COUNTED, XLSX_TYPE, export_directive, field_named, import_directive
 from baochi.vi import normalize
 from baochi.web.auth import EDITORS, require
-from baochi.web.exports import page_link, stored_file_response, xlsx_response
+from baochi.web.exports import attachment, page_link, stored_file_response, xlsx_response
 from baochi.web.templating import NavItem, day, done, render
 
 router = APIRouter(include_in_schema=False)
@@ -86,6 +87,11 @@ def chart(view: IndicatorView) -> dict[str, Any]:
 @router.get("/targets")
 def targets_page(request: Request, user: Reader) -> Response:
     """Every directive, and what is lagging across them."""
+    return _index(request, user)
+
+
+def _index(request: Request, user: User, imported: Changes | None = None) -> Response:
+    """The directives and the lagging list; after an import, what it added, changed, removed."""
     engine = request.app.state.store.engine
     context = {
         "title": "Chỉ tiêu",
@@ -93,6 +99,8 @@ def targets_page(request: Request, user: Reader) -> Response:
         "behind": lagging(engine, hanoi_time.today()),
         "labels": LABELS,
         "can_import": user.role in EDITORS,
+        "imported": imported,
+        "parts": COUNTED,
     }
     return render(request, "targets/index.html", context)
 
@@ -131,14 +139,17 @@ def export_lagging(request: Request, user: Reader) -> Response:
 async def import_page(
     request: Request, user: Editor, file: Annotated[UploadFile, File()]
 ) -> Response:
-    """Create or update a directive from a workbook; nothing written unless all rows are right."""
+    """Bring a directive to a workbook's content, saying what was added, changed and removed;
+    nothing written unless all rows are right."""
     data = await file.read(20_000_000)
+    engine = request.app.state.store.engine
     try:  # a big workbook takes seconds to read: not on the event loop every page shares
-        await run_in_threadpool(import_directive, request.app.state.store.engine, data)
+        _, changes = await run_in_threadpool(import_directive, engine, data, user)
     except RowsInvalid as exc:
-        context = {"title": "Chỉ tiêu", "problems": exc.problems}
+        more = exc.others() if exc.more else None
+        context = {"title": "Chỉ tiêu", "problems": exc.shown, "more": more}
         return render(request, "targets/problems.html", context, 422)
-    return RedirectResponse(done("/targets", "directive-imported"), status_code=303)
+    return _index(request, user, imported=changes)
 
 
 @router.get("/targets/{code:path}/export.xlsx")
@@ -149,11 +160,7 @@ def export_page(request: Request, code: str, user: Reader) -> Response:
     except DirectiveNotFound as exc:
         raise HTTPException(404) from exc
     name = code.replace("/", "-")
-    return Response(
-        content,
-        media_type=XLSX_TYPE,
-        headers={"content-disposition": f'attachment; filename="{name}.xlsx"'},
-    )
+    return Response(content, media_type=XLSX_TYPE, headers=attachment(f"{name}.xlsx"))
 
 
 def _indicator(request: Request, indicator_id: int) -> IndicatorRow:
@@ -176,45 +183,87 @@ def _number(text: str) -> float:
         raise ValueError(Phrase("giá trị {why}", why=phrase_of(exc))) from None
 
 
-# The refusal of a period still to come: the form says it in the page's language (English in
-# en.json), the API as it is.
-FUTURE_PERIOD = "Ngày cuối kỳ không được sau hôm nay: không báo cáo trước cho một kỳ chưa kết thúc."
+def _checked(indicator: IndicatorRow, value: float) -> float:
+    """The value, unless the indicator cannot take it (the rule a workbook's rows keep)."""
+    wrong = value_problem(indicator.unit, value, "value")
+    if wrong is not None:
+        raise ValueError(field_named("reports", wrong))
+    return value
 
 
 def _period(text: str, today: dt.date) -> dt.date:
-    """The period's last day, which cannot be in the future."""
+    """The period's last day, neither after today nor before the first period taken."""
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ValueError(
             Phrase("ngày cuối kỳ «{text}» không hợp lệ (yyyy-mm-dd)", text=text)
         ) from None
-    if day > today:
-        raise ValueError(FUTURE_PERIOD)
+    wrong = period_problem(day, today)
+    if wrong is not None:
+        raise ValueError(field_named("reports", wrong))
     return day
 
 
-def _audit_report(request: Request, user: User, indicator: IndicatorRow, report_id: int) -> None:
-    """Write a recorded progress report to the audit log."""
-    report = TargetsStore(request.app.state.store.engine).report(report_id)
-    after = (
-        None
-        if report is None
-        else {
-            "indicator": indicator.code,
-            "period_end": report.period_end,
-            "value": report.value,
-            "comment": report.comment,
-            "evidence": report.evidence,
-        }
-    )
-    audit(
-        request.app.state.store.engine,
-        user,
-        "targets.report",
-        f"indicator:{indicator.id}",
-        None,
-        after,
+def _seen(entries: list[str], period: dt.date) -> dt.datetime | None:
+    """When the report of `period` the form showed was saved, from its "period@stamp" entries;
+    None when it showed none (an entry that does not read is none either)."""
+    for entry in entries:
+        day, _, stamp = entry.partition("@")
+        if day == period.isoformat():
+            try:
+                return dt.datetime.fromisoformat(stamp)
+            except ValueError:
+                return None
+    return None
+
+
+def _said(report: ReportRow | None, indicator: IndicatorRow) -> dict[str, Any] | None:
+    """A report as the audit log keeps it."""
+    if report is None:
+        return None
+    return {
+        "indicator": indicator.code,
+        "period_end": report.period_end,
+        "value": report.value,
+        "comment": report.comment,
+        "evidence": report.evidence,
+    }
+
+
+def _audit_report(
+    request: Request, user: User, indicator: IndicatorRow, saved: tuple[int, ReportRow | None]
+) -> None:
+    """Write a recorded progress report to the audit log, with the report it replaced."""
+    report_id, before = saved
+    engine = request.app.state.store.engine
+    after = _said(TargetsStore(engine).report(report_id), indicator)
+    entity = f"indicator:{indicator.id}"
+    audit(engine, user, "targets.report", entity, _said(before, indicator), after)
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A progress report not recorded: by which indicator's form, why, what was typed (shown in
+    the form again), and the status: 422 for a wrong value, 409 for a report saved meanwhile."""
+
+    indicator_id: int
+    why: Phrase
+    typed: dict[str, str]
+    status: int = 422
+
+
+def _saved_meanwhile(request: Request, indicator: IndicatorRow, period: dt.date) -> Phrase:
+    """What a report refused as saved over one saved meanwhile says: that report as it is."""
+    reports = TargetsStore(request.app.state.store.engine).reports([indicator.id])
+    current = next((r for r in reports if r.period_end == period), None)
+    return Phrase(
+        "Báo cáo kỳ {day} đã được lưu lúc {at} (người khác hoặc một cửa sổ khác) sau khi bạn mở"
+        " trang, với giá trị {value}. Số liệu bạn nhập ở dưới chưa được ghi (tệp minh chứng cần"
+        " chọn lại): bấm «Ghi báo cáo» để ghi đè, hoặc tải lại trang để xem báo cáo đã lưu.",
+        day=period.strftime("%d/%m/%Y"),
+        at=hanoi_time.minute(current.reported_at) if current else "—",
+        value=f"{current.value:g}" if current else "—",
     )
 
 
@@ -227,8 +276,11 @@ async def report_form(
     value: Annotated[str, Form()],
     comment: Annotated[str, Form()] = "",
     evidence: Annotated[UploadFile | None, File()] = None,
+    seen: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Record a period's value with a comment and an evidence file (type and size checked)."""
+    """Record a period's value with a comment and an evidence file (type and size checked);
+    `seen` holds when each report the form showed was saved, so that one saved meanwhile by
+    someone else is not overwritten unawares."""
     indicator = _indicator(request, indicator_id)
     code = _directive_code(request, indicator)
     settings = request.app.state.settings
@@ -237,20 +289,25 @@ async def report_form(
     file = (
         (settings.data, evidence.filename or "", content, limit) if evidence and content else None
     )
+    typed = {"period_end": period_end, "value": value, "comment": comment}
     try:
-        period, number = _period(period_end, hanoi_time.today()), _number(value)
-        report_id = record_progress(
+        period = _period(period_end, hanoi_time.today())
+        saved = record_progress(
             request.app.state.store.engine,
             indicator.id,
             period,
-            number,
+            _checked(indicator, _number(value)),
             normalize(comment).strip(),  # sent with a file, so not cleaned on its way
             file,
             reported_by=user.id,
+            seen=_seen(seen or [], period),
         )
+    except ReportChanged:
+        why = _saved_meanwhile(request, indicator, period)
+        return _directive(request, code, user, Refusal(indicator.id, why, typed, 409))
     except (AttachmentRejected, ValueError) as exc:
-        return _directive(request, code, user, problem=(indicator.id, phrase_of(exc)))
-    _audit_report(request, user, indicator, report_id)
+        return _directive(request, code, user, Refusal(indicator.id, phrase_of(exc), typed))
+    _audit_report(request, user, indicator, saved)
     where = done(f"/targets/{code}", "progress-saved", f"indicator-{indicator.id}")
     return RedirectResponse(where, status_code=303)
 
@@ -275,11 +332,9 @@ def directive_page(request: Request, code: str, user: Reader) -> Response:
     return _directive(request, code, user)
 
 
-def _directive(
-    request: Request, code: str, user: User, problem: tuple[int, Phrase] | None = None
-) -> Response:
+def _directive(request: Request, code: str, user: User, refused: Refusal | None = None) -> Response:
     """The directive page; with a refused report, shown again with the reason by its form, in
-    the page's language."""
+    the page's language, and what was typed in it."""
     try:
         shown = board(request.app.state.store.engine, code, hanoi_time.today())
     except DirectiveNotFound as exc:
@@ -291,10 +346,10 @@ def _directive(
         "badges": BADGES,
         "charts": {v.indicator.id: chart(v) for v in shown.indicators()},
         "can_report": user.role in EDITORS,
-        "problem": problem,
+        "refused": refused,
         "today": hanoi_time.today().isoformat(),
     }
-    return render(request, "targets/directive.html", context, 422 if problem else 200)
+    return render(request, "targets/directive.html", context, refused.status if refused else 200)
 
 
 class ProgressIn(BaseModel):
@@ -309,17 +364,23 @@ class ProgressIn(BaseModel):
 def api_report(
     request: Request, indicator_id: int, report: ProgressIn, user: Editor
 ) -> dict[str, Any]:
-    """Record (or correct) one period's value; the indicator's status after it."""
+    """Record (or correct) one period's value, over whatever is there (the audit log keeps the
+    value replaced); the indicator's status after it."""
     indicator = _indicator(request, indicator_id)
     try:
         period = _period(report.period_end.isoformat(), hanoi_time.today())
+        value = _checked(indicator, report.value)
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from exc
     engine = request.app.state.store.engine
-    report_id = record_progress(
-        engine, indicator.id, period, report.value, report.comment.strip(), reported_by=user.id
-    )
-    _audit_report(request, user, indicator, report_id)
+    try:
+        saved = record_progress(
+            engine, indicator.id, period, value, report.comment.strip(), reported_by=user.id
+        )
+    except ReportChanged as exc:  # saved at the same moment by another request
+        raise HTTPException(409, "báo cáo kỳ này vừa được ghi: hãy gửi lại") from exc
+    _audit_report(request, user, indicator, saved)
+    report_id = saved[0]
     shown = board(engine, _directive_code(request, indicator), hanoi_time.today())
     view = next(v for v in shown.indicators() if v.indicator.id == indicator.id)
     return {"id": report_id, "status": view.judgement.status, "label": view.judgement.label}

@@ -14,7 +14,11 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy import Engine
+from sqlalchemy.engine import Connection
 
+from baochi.db.targets_store import Changes, StillReported
+from baochi.db.web_store import User, audit
+from baochi.hanoi_time import HANOI
 from baochi.phrase import Phrase, phrase_of
 from baochi.tables import TITLE_ROWS, header_index, safe_cell, sheet_rows, undefused, workbook
 from baochi.targets.board import board, save
@@ -71,7 +75,13 @@ SHEETS: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ],
     ),
 }
+# What an import's answer counts, part by part, each named as its sheet.
+COUNTED = tuple((part, SHEETS[part][0]) for part in ("tasks", "indicators", "reports"))
 COMPUTED = "Trạng thái tính toán"
+# What a directive's workbook may unpack to. A directive is tens of tasks and indicators and a few
+# hundred reports, some 100 KB of sheet XML; the shared limit (tables.UNPACKED_MAX, 500 MB, for
+# the social exports) let a 7.7 MB file of 1.5 million rows hold an import for a minute and 3 GB.
+UNPACKED_MAX = 4 * 2**20
 DATE_FORMAT = "DD/MM/YYYY"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -179,23 +189,47 @@ def _read(
     return numbers, found, problems
 
 
+def field_named(part: str, message: Phrase) -> Phrase:
+    """A check's message with the field it names said as the workbook's column header for that
+    part ("value" of a report as «Giá trị»), the words the progress form labels it with too."""
+    field = dict(SHEETS.get(part, ("", []))[1]).get(message.parts.get("field", ""))
+    if field is None:
+        return message
+    return Phrase(message.text, n=message.n, **(message.parts | {"field": field}))
+
+
 def _as_shown(problems: list[Problem]) -> list[Problem]:
     """The checks' problems with their places named as the workbook shows them: a part by its
     sheet's title, a field by its column's header (as the file has them, in any language)."""
-    shown: list[Problem] = []
-    for part, row, message in problems:
-        title, columns = SHEETS.get(str(part), (str(part), []))
-        field = dict(columns).get(message.parts.get("field", ""))
-        if field is not None:
-            message = Phrase(message.text, n=message.n, **(message.parts | {"field": field}))
-        shown.append((title, row, message))
-    return shown
+    return [
+        (SHEETS.get(str(part), (str(part), []))[0], row, field_named(str(part), message))
+        for part, row, message in problems
+    ]
 
 
-def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = None) -> int:
-    """Create or update the directive in a workbook; RowsInvalid lists every problem found."""
+def _still_reported(exc: StillReported) -> RowsInvalid:
+    """The refusal of an import that would remove indicators progress was reported on."""
+    kept = (
+        "chỉ tiêu {code!r} không có trong tệp nhưng đã có {count} báo cáo tiến độ: thêm lại vào tệp"
+    )
+    return RowsInvalid(
+        [
+            (SHEETS["indicators"][0], 0, Phrase(kept, n=count, code=code, count=count))
+            for code, count in exc.reported.items()
+        ]
+    )
+
+
+def import_directive(
+    engine: Engine,
+    content: bytes,
+    user: User | str | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[int, Changes]:
+    """Bring a directive to a workbook's content, audited as done by `user`; its id and what
+    was added, changed and removed. RowsInvalid lists every problem found, nothing written."""
     try:
-        book = workbook(content)
+        book = workbook(content, UNPACKED_MAX)
     except ValueError as exc:
         raise RowsInvalid([(Phrase("tệp"), 0, phrase_of(exc))]) from exc
     parts: dict[str, list[dict[str, Any]]] = {}
@@ -212,14 +246,34 @@ def import_directive(engine: Engine, content: bytes, now: dt.datetime | None = N
         raise RowsInvalid(problems)
     if len(parts["directive"]) != 1:
         raise RowsInvalid([("Văn bản", 2, Phrase("trang «Văn bản» phải có đúng một dòng"))])
+    stamp = now or dt.datetime.now(dt.UTC)
     try:
         rows = check_rows(
-            parts["directive"][0], parts["tasks"], parts["indicators"], parts["reports"], lines
+            parts["directive"][0],
+            parts["tasks"],
+            parts["indicators"],
+            parts["reports"],
+            stamp.astimezone(HANOI).date(),
+            lines,
         )
     except RowsInvalid as exc:
         raise RowsInvalid(_as_shown(exc.problems)) from exc
-    stamp = now or dt.datetime.now(dt.UTC)
     rows.directive["created_at"] = stamp
+    reporter = user.id if isinstance(user, User) else None
     for report in rows.reports:
-        report["reported_at"] = stamp
-    return save(engine, rows)
+        report["reported_at"], report["reported_by"] = stamp, reporter
+
+    def audited(conn: Connection, changes: Changes) -> None:
+        after = {
+            "counts": changes.counts(),
+            "added": changes.added,
+            "changed": changes.changed,
+            "removed": changes.removed,
+        }
+        before = {"reports": changes.replaced} if changes.replaced else None
+        audit(conn, user, "targets.import", f"directive:{rows.directive['code']}", before, after)
+
+    try:
+        return save(engine, rows, audited)
+    except StillReported as exc:
+        raise _still_reported(exc) from exc
