@@ -173,3 +173,17 @@ def test_a_workbook_whose_styles_openpyxl_cannot_parse_is_refused_in_words(clien
         assert said and unescape(said.group(1)).endswith(
             "không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ"
         ), path
+
+
+def test_an_unclosed_quote_is_refused_naming_the_line_it_opens_on() -> None:
+    unclosed = 'code,name\nq4,Báo Q4\nq5,"Báo Q5 ""trích"" thiếu ngoặc\nq6,Báo Q6\n'.encode()
+    with pytest.raises(ValueError) as caught:
+        list(tables.csv_rows(unclosed))
+    assert str(caught.value).startswith("không đọc được CSV ở dòng 3: dấu ngoặc kép mở")
+    stray = b'a,b\n1,"x\ny"\n2,5" screen\n3,"a"b\n'  # a quote inside or after a cell: text
+    assert list(tables.csv_rows(stray))[1:] == [["1", "x\ny"], ["2", '5" screen'], ["3", "ab"]]
+
+
+def test_a_defused_cell_reads_back_as_it_was_with_its_own_apostrophes() -> None:
+    for text in ("=1+1", "'=1+1", "''=1", "'", "'abc", "abc", "@SUM(1)"):
+        assert tables.undefused(tables.safe_cell(text)) == text, text

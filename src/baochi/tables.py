@@ -55,16 +55,45 @@ def csv_text(data: bytes) -> tuple[str, str]:
 def csv_rows(data: bytes) -> Iterator[list[str]]:
     """A CSV file's rows of cells (see csv_text), a blank line as an empty row, whatever its
     line ends (a lone CR, as old Mac software wrote, ends a line too); ValueError naming the line
-    where the csv module cannot go on (a cell longer than its limit of 128 KB), its words after."""
+    where the csv module cannot go on (a cell longer than its limit of 128 KB), its words after,
+    or where a quote opens that never closes (the csv module reads the rest of the file into
+    that one cell: the error comes after that last row, so take the rows whole before use)."""
     text, delimiter = csv_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(lines, delimiter=delimiter)
+    start = begins = 0  # the lines where the last row read began, and where the next begins
     try:
-        yield from reader
+        for row in reader:
+            start, begins = begins, reader.line_num
+            yield row
     except csv.Error as exc:
         unreadable = Phrase(
             "không đọc được CSV ở dòng {line}: {reason}", line=reader.line_num, reason=str(exc)
         )
         raise ValueError(unreadable) from exc
+    if _open_quote("".join(lines[start:]), delimiter):
+        unclosed = Phrase(
+            "không đọc được CSV ở dòng {line}: dấu ngoặc kép mở ở dòng này không được đóng, "
+            "nên mọi dòng sau đó bị đọc thành một ô",
+            line=start + 1,
+        )
+        raise ValueError(unclosed)
+
+
+def _open_quote(record: str, delimiter: str) -> bool:
+    """Whether a CSV record ends inside a quoted cell, read as the csv module reads it (not
+    strict: a quote inside an unquoted cell, or after a closing one, is kept as text)."""
+    state = "start"  # of a cell; then "plain", "quoted", or "quote" (one seen inside quotes)
+    for char in record:
+        if state == "quoted":
+            state = "quote" if char == '"' else "quoted"
+        elif state == "quote":
+            state = "quoted" if char == '"' else "start" if char == delimiter else "plain"
+        elif char == delimiter:
+            state = "start"
+        else:
+            state = "quoted" if state == "start" and char == '"' else "plain"
+    return state == "quoted"
 
 
 def is_workbook(data: bytes) -> bool:
@@ -117,13 +146,19 @@ def safe_cell(value: object) -> object:
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl loads on the first export
 
     text: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + text if text[:1] in FORMULA_START else text
+    return "'" + text if _defusable(text) else text
+
+
+def _defusable(text: str) -> bool:
+    """Whether a text starts as a formula, after any apostrophes: those defused get one more, so
+    that undefused takes exactly the one safe_cell added ("'=1" is written "''=1")."""
+    return text.lstrip("'")[:1] in FORMULA_START
 
 
 def undefused(value: Any) -> Any:
     """A cell as it was before safe_cell defused it, so a file exported and imported back is
-    unchanged: "'=1+1" reads "=1+1"; "''=1" (typed so itself) keeps one apostrophe."""
-    if isinstance(value, str) and value[:1] == "'" and value.lstrip("'")[:1] in FORMULA_START:
+    unchanged: "'=1+1" reads "=1+1", "''=1" reads "'=1"."""
+    if isinstance(value, str) and value[:1] == "'" and _defusable(value):
         return value[1:]
     return value
 

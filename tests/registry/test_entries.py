@@ -50,7 +50,7 @@ def test_an_actions_dates_follow_each_other_and_none_done_is_ahead(
         "code": "sap-nhap-thu",
         "kind": "convert",
         "title": "Chuyển đổi thử",
-        "members": "golfvietnam",
+        "members": "quocphongthudo",  # in no action yet
         "target": "hanoimoi",
         "decision_date": (today + dt.timedelta(days=15)).isoformat(),
         "effective_on": (today - dt.timedelta(days=30)).isoformat(),

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from baochi.registry import RegistryImportError, RegistryStore, import_sheets, read_file
+from baochi.registry import RegistryImportError, RegistryStore, import_sheets, read_file, save
 from baochi.registry.files import (
     UNPACKED_MAX,
     export_records,
@@ -213,3 +213,28 @@ def test_an_excel_97_file_is_refused_in_words_not_read_as_csv(tmp_path: Path) ->
     assert caught.value.errors == [
         "không đọc được tệp Excel: tệp không phải bảng tính Excel (.xlsx) hợp lệ"
     ]
+
+
+TYPED = ("'=quoted already", "''=two", "'plain")  # apostrophes typed in a form
+
+
+def test_typed_apostrophes_stay_and_survive_a_round_trip(
+    example: RegistryStore, tmp_path: Path
+) -> None:
+    """Only a file's cells lose the apostrophe an export added; a form's text is kept as typed,
+    and written so that an import gives it back unchanged."""
+    for n, name in enumerate(TYPED):
+        save(example, "agencies", {"code": f"hn-typed-{n}", "name": name}, "hoa")
+
+    def typed() -> list[str]:
+        return [example.row("agencies", f"hn-typed-{n}")["name"] for n in range(len(TYPED))]
+
+    assert typed() == list(TYPED)
+    (tmp_path / "so.xlsx").write_bytes(xlsx_bytes(export_records(example)))
+    out = io.StringIO()
+    write_csv(ENTITIES["agencies"], example.rows("agencies"), out)
+    (tmp_path / "agencies.csv").write_text(out.getvalue(), encoding="utf-8")
+    for exported in ("so.xlsx", "agencies.csv"):
+        counts = import_sheets(example, read_file(tmp_path / exported), "hoa")
+        assert not counts["agencies"]["updated"], exported
+        assert typed() == list(TYPED), exported

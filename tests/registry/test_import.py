@@ -19,6 +19,7 @@ from baochi.registry import (
     read_csv,
     read_xlsx,
 )
+from baochi.registry.validate import MAX_ROWS
 from tests.vi.legacy_encoders import to_cp1258, to_tcvn3
 
 BODIES = "code,name,level,type\nubnd-hn,Ủy ban nhân dân thành phố Hà Nội,city,government\n"
@@ -270,3 +271,30 @@ def test_errors_name_the_sheet_and_field_as_the_workbook_shows_them(registry) ->
     with pytest.raises(RegistryImportError) as caught:
         import_sheets(registry, read_xlsx(data.getvalue()), "hoa")
     assert caught.value.errors == ["Cơ quan chủ quản, quản lý, dòng 3: thiếu Tên"]
+
+
+def test_an_unclosed_quote_is_refused_naming_its_line(registry: RegistryStore) -> None:
+    """The csv module would read every line after it into the one cell, and import one row."""
+    text = 'code,name,address\nq5,"Báo Q5 ""trích"" thiếu ngoặc,Hà Nội\nq6,Báo Q6,Hà Nội\n'
+    with pytest.raises(RegistryImportError) as caught:
+        import_sheets(registry, [read_csv(text.encode(), "agencies")], "test")
+    assert caught.value.errors == [
+        "không đọc được CSV ở dòng 2: dấu ngoặc kép mở ở dòng này không được đóng, nên mọi "
+        "dòng sau đó bị đọc thành một ô"
+    ]
+    _nothing_written(registry)
+
+
+def test_a_file_past_a_registers_size_is_refused_before_writing(
+    registry: RegistryStore, tmp_path
+) -> None:
+    """100,000 rows held the database's write lock past every other request's patience."""
+    path = tmp_path / "agencies.csv"
+    rows = "".join(f"a{n},Báo {n}\n" for n in range(MAX_ROWS + 1))
+    path.write_text("code,name\n" + rows, encoding="utf-8")
+    with pytest.raises(RegistryImportError) as caught:
+        import_file(registry, path, "test")
+    assert caught.value.errors == [
+        f"tệp có {MAX_ROWS + 1} dòng, quá {MAX_ROWS} dòng một lần nhập: hãy chia thành nhiều tệp"
+    ]
+    _nothing_written(registry)

@@ -10,6 +10,7 @@ import pytest
 from baochi.db import Store
 from baochi.registry import (
     Lineage,
+    RegistryImportError,
     RegistryStore,
     agency_history,
     complete_action,
@@ -17,8 +18,10 @@ from baochi.registry import (
     host_of,
     import_sheets,
     read_csv,
+    retire,
     save,
 )
+from baochi.registry.model import ACTIONS
 from tests.registry.conftest import save_article
 
 MERGED = ("hanoimoi", "kinhtedothi", "phunuthudo", "laodongthudo", "tuoitrethudo", "hanoitv")
@@ -27,6 +30,7 @@ NEW = "hn-bao-ptth"
 EFFECTIVE = dt.datetime(2026, 2, 4, 17, 0, tzinfo=dt.UTC)
 BEFORE = EFFECTIVE - dt.timedelta(minutes=1)  # 23:59 on 4/2 in Hà Nội
 AFTER = EFFECTIVE + dt.timedelta(hours=3)
+TODAY = dt.date(2027, 1, 1)  # a day after every merger here
 
 
 def test_effective_date_starts_at_midnight_in_hanoi() -> None:
@@ -44,8 +48,8 @@ def test_example_merger_lineage(example: RegistryStore) -> None:
         "1115-QĐ/TU",
     )
     assert step.uncertain  # the effective date is inferred from the announcement
-    assert lineage.status("hanoimoi").status == "merged"
-    assert lineage.status(NEW).status == "active"
+    assert lineage.status("hanoimoi", TODAY).status == "merged"
+    assert lineage.status(NEW, TODAY).status == "active"
     # The 2020 merger of Pháp luật và Xã hội into KT&ĐT reaches the new agency too.
     assert {"phapluatxahoi", *MERGED, NEW} == lineage.ancestry(NEW)
     assert [p.agency for p in lineage.periods("www.hanoimoi.vn")] == ["hanoimoi", NEW]
@@ -122,7 +126,7 @@ def test_completing_a_merger_moves_coverage_and_records_history(small: RegistryS
     lineage = Lineage.load(small)
     assert lineage.attribute("https://a.vn/1.html", at - dt.timedelta(seconds=1)) == "a"
     assert lineage.attribute("https://b.vn/1.html", at) == "x"
-    assert lineage.status("b").since == dt.date(2026, 7, 1)
+    assert lineage.status("b", TODAY).since == dt.date(2026, 7, 1)
     (merger,) = [e for e in agency_history(small, "x") if e.ref == "gop"]
     assert merger.on == dt.date(2026, 7, 1) and "Tiếp nhận Báo A, Báo B" in merger.text
     action_log = small.changes(entity="actions", key="gop")
@@ -164,3 +168,20 @@ def test_longest_registered_domain_wins(example: RegistryStore) -> None:
 )
 def test_the_host_of_any_address_the_office_meets(url: str, host: str) -> None:
     assert host_of(url) == host
+
+
+def test_a_completed_transfer_is_neither_undone_nor_retired(small: RegistryStore) -> None:
+    """The store moved x to its new body when the transfer was done: setting it back to planned,
+    or retiring it, would leave x there unexplained; both are refused and x stays."""
+    complete_action(small, "chuyen", "hoa", on=dt.date(2026, 6, 1))
+    done = small.row("actions", "chuyen")
+    undone = {f.name: done[f.name] for f in ACTIONS.fields} | {"status": "planned"}
+    for change in (undone, {**undone, "status": "done", "new_body": "ubnd"}):
+        with pytest.raises(RegistryImportError) as caught:
+            save(small, "actions", change, "hoa")
+        assert "nhiệm vụ chuyển cơ quan chủ quản 'chuyen' đã hoàn thành" in caught.value.errors[0]
+    with pytest.raises(RegistryImportError):
+        retire(small, "actions", "chuyen", "hoa")
+    assert small.row("actions", "chuyen")["retired_at"] is None
+    assert small.row("agencies", "x")["body"] == "so"
+    save(small, "actions", {**undone, "status": "done", "note": "đã xong"}, "hoa")  # words only

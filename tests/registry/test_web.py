@@ -140,7 +140,9 @@ def test_admin_edits_are_validated_and_audited(client_as, example_store: Store) 
         assert page.headers["location"] == "/registry/agencies/hoahoctro"
     other = hoa.post("/registry/agencies/new", data={**form, "name": "Báo khác"})
     assert other.status_code == 422 and "Mã này đã có trong sổ đăng ký." in other.text
-    edit = {**form, "name": "Báo Hoa Học Trò (Tiền Phong)", "city": "có"}
+    opened = hoa.get("/registry/agencies/hoahoctro/edit").text
+    version = re.search(r'name="version" value="([^"]+)"', opened).group(1)
+    edit = {**form, "name": "Báo Hoa Học Trò (Tiền Phong)", "city": "có", "version": version}
     hoa.post("/registry/agencies/hoahoctro/edit", data=edit, follow_redirects=False)
     hoa.post("/registry/agencies/hoahoctro/retire", data={"csrf": token}, follow_redirects=False)
     listed = hoa.get("/registry/agencies?q=hoa+hoc+tro").text
@@ -216,7 +218,7 @@ def test_completing_an_action_from_its_page(client_as) -> None:
         "code": "thu-nghiem",
         "kind": "dissolve",
         "title": "Giải thể thử",
-        "members": ["golfvietnam"],
+        "members": ["quocphongthudo"],
         "due_on": "2026-12-31",
     }
     assert hoa.post("/registry/actions/new", data=plan, follow_redirects=False).status_code == 303
@@ -238,7 +240,7 @@ def test_completing_an_action_from_its_page(client_as) -> None:
     assert "hoa · Thêm vào sổ đăng ký<" in history
     assert " · update" not in history and " · create" not in history
     assert scheme_panel() == (done_before + 1, due_before)
-    plan = {"kind": "dissolve", "title": "Giải thể thử lần hai", "members": ["golfvietnam"],
+    plan = {"kind": "dissolve", "title": "Giải thể thử lần hai", "members": ["cand"],
             "due_on": "2026-12-31"}  # fmt: skip
     headers = {"X-CSRF-Token": token}
     put = hoa.put("/api/v1/registry/actions/thu-nghiem-2", json=plan, headers=headers)
@@ -492,3 +494,109 @@ def test_a_workbook_named_xlsm_imports_and_exports_keep_formulas_as_text(client_
     assert {'\'=HYPERLINK("http://127.0.0.1/x","click")', "'@SUM(1+1)"} <= names
     csv_text = hoa.get("/registry/agencies/export.csv").text
     assert "\nhn-f2,'@SUM(1+1)," in csv_text and "\nhn-f2,@" not in csv_text
+
+
+def _put(client: TestClient, path: str, fields: dict) -> tuple[int, object]:
+    """PUT an entry through the API as an administrator: (status, JSON answer)."""
+    answer = client.put(
+        f"/api/v1/registry/{path}", json=fields, headers={"X-CSRF-Token": csrf(client)}
+    )
+    return answer.status_code, answer.json()
+
+
+def test_a_merger_back_or_a_second_end_of_one_agency_is_refused(client_as) -> None:
+    """aa merged into bb, then bb into aa, would leave a loop no agency page could draw; aa
+    merged into bb, then into cc, two ends for one agency: both are refused, in words."""
+    hoa = client_as("admin")
+    for code in ("aa", "bb", "cc"):
+        assert _put(hoa, f"agencies/{code}", {"name": f"Báo {code}"})[0] == 200
+    done = {"kind": "merge", "title": "x", "status": "done"}
+    day = {"effective_on": "2025-01-01", "completed_on": "2025-01-01"}
+    assert _put(hoa, "actions/m1", {**done, **day, "members": ["aa"], "target": "bb"})[0] == 200
+    back = {**done, **day, "members": ["bb"], "target": "aa"}
+    status, said = _put(hoa, "actions/m2", back)
+    assert status == 422 and said["detail"] == [
+        "các nhiệm vụ sắp xếp khép thành vòng: bb → aa → bb"
+    ]
+    planned = {**back, "status": "planned", "effective_on": "", "completed_on": ""}
+    assert _put(hoa, "actions/m2", planned)[0] == 422  # not even as a plan
+    again = {**done, **day, "members": ["aa"], "target": "cc"}
+    status, said = _put(hoa, "actions/m3", again)
+    assert status == 422 and said["detail"] == ["cơ quan 'aa' đã sáp nhập theo nhiệm vụ 'm1'"]
+    for code in ("aa", "bb", "cc"):
+        assert hoa.get(f"/registry/agencies/{code}").status_code == 200
+    assert hoa.get("/api/v1/registry/actions/m2").status_code == 404
+
+
+def test_a_loop_of_governing_bodies_is_refused_against_the_stored_ones(client_as) -> None:
+    hoa = client_as("admin")
+    body = {"name": "Cơ quan P1", "level": "city", "type": "government"}
+    assert _put(hoa, "bodies/p1", body)[0] == 200
+    assert _put(hoa, "bodies/p2", {**body, "name": "Cơ quan P2", "parent": "p1"})[0] == 200
+    status, said = _put(hoa, "bodies/p1", {**body, "parent": "p2"})
+    assert status == 422 and said["detail"] == ["'p1' trực thuộc chính nó qua cấp trên"]
+    assert hoa.get("/api/v1/registry/bodies/p1").json()["parent"] == ""
+
+
+def test_an_api_key_is_read_as_a_forms_and_answered_as_stored(client_as) -> None:
+    hoa = client_as("admin")
+    status, saved = _put(hoa, "agencies/w22%20", {"name": "Báo W22"})
+    assert status == 200 and saved["code"] == "w22"
+    status, saved = _put(hoa, "agencies/w23%E2%80%8B", {"name": "Báo W23"})
+    assert status == 200 and saved["code"] == "w23"
+    status, saved = _put(hoa, "domains/WWW.Upper.VN", {"agency": "w22"})
+    assert status == 200 and saved["domain"] == "upper.vn"
+
+
+def test_an_api_value_is_one_value_and_typed_apostrophes_stay(client_as) -> None:
+    hoa = client_as("admin")
+    for value in (["a", "b"], {"x": 1}):
+        status, said = _put(hoa, "agencies/q1", {"name": value})
+        assert status == 422, value
+        assert said["detail"] == ["Tên: cần một giá trị, không phải danh sách hay bảng"]
+    for typed in ("'=quoted already", "''=two"):
+        status, saved = _put(hoa, "agencies/q1", {"name": typed})
+        assert status == 200 and saved["name"] == typed
+
+
+def test_expiry_days_and_completion_dates_are_checked_in_words(client_as) -> None:
+    hoa = client_as("admin")
+    for days in ("99999999999", "3000000", "-1"):
+        assert hoa.get(f"/api/v1/registry/expiring?days={days}").status_code == 422, days
+    assert hoa.get("/api/v1/registry/expiring?days=3650").status_code == 200
+    plan = {"kind": "dissolve", "title": "Giải thể thử", "members": ["quocphongthudo"]}
+    assert _put(hoa, "actions/f3", plan)[0] == 200
+    token = csrf(hoa)
+    page = hoa.post("/registry/actions/f3/complete", data={"csrf": token, "on": "garbage"})
+    assert page.status_code == 409
+    assert "Ngày 'garbage' không hợp lệ (dd/mm/yyyy hoặc yyyy-mm-dd)" in unescape(page.text)
+    assert "isoformat" not in page.text
+
+
+def test_an_edit_over_a_change_made_meanwhile_is_refused_with_what_was_typed(
+    client_as,
+) -> None:
+    """Two administrators open cand's form; B saves a phone number, then A a head's name: A is
+    told the entry changed, her typing is kept, and B's phone stays until she saves over it."""
+    a, b = client_as("admin"), client_as("admin")
+
+    def opened(client: TestClient) -> dict[str, str]:
+        page = client.get("/registry/agencies/cand/edit").text
+        fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', page))
+        current = a.get("/api/v1/registry/agencies/cand").json()
+        return {**{k: v for k, v in current.items() if isinstance(v, str)}, **fields}
+
+    seen_a, seen_b = opened(a), opened(b)
+    saved = b.post("/registry/agencies/cand/edit", data={**seen_b, "phone": "069 123 456"},
+                   follow_redirects=False)  # fmt: skip
+    assert saved.status_code == 303
+    refused = a.post("/registry/agencies/cand/edit", data={**seen_a, "head_name": "Nguyễn Văn A"})
+    assert refused.status_code == 409
+    assert "sau khi bạn mở nó" in refused.text and 'value="Nguyễn Văn A"' in refused.text
+    stored = a.get("/api/v1/registry/agencies/cand").json()
+    assert (stored["phone"], stored["head_name"]) == ("069 123 456", seen_a["head_name"])
+    newer = re.search(r'name="version" value="([^"]+)"', refused.text).group(1)
+    again = a.post("/registry/agencies/cand/edit", follow_redirects=False,
+                   data={**seen_a, "head_name": "Nguyễn Văn A", "version": newer})  # fmt: skip
+    assert again.status_code == 303  # saved over it knowingly
+    assert a.get("/api/v1/registry/agencies/cand").json()["head_name"] == "Nguyễn Văn A"

@@ -50,6 +50,10 @@ _BOOK = ("id", "retired_at", "created_at", "updated_at")
 _ENTITY_OF = {table.name: name for name, table in REGISTRY_TABLES.items()}
 
 
+class ChangedMeanwhile(Exception):
+    """A record saved over a change newer than the one its editor saw; nothing was written."""
+
+
 @dataclass(frozen=True, slots=True)
 class CoverageDocument:
     """A stored document as coverage attribution sees it: where and when it was published."""
@@ -215,16 +219,18 @@ class RegistryStore:
         actor: str,
         overwrite: bool = True,
         audit: AuditHook | None = None,
+        seen: dt.datetime | None = None,
     ) -> dict[str, Counter[str]]:
         """Create or update records by key, all in one transaction, each change logged.
 
         Entities are written in the order of REGISTRY_TABLES, so references point backwards;
-        records already present are left alone unless `overwrite`. Returns per entity how many
-        were created, updated, unchanged or kept.
+        records already present are left alone unless `overwrite`. With `seen` (the entry's
+        `updated_at` as its edit form showed it), a record changed since raises ChangedMeanwhile.
+        Returns per entity how many were created, updated, unchanged or kept.
         """
         counts: dict[str, Counter[str]] = {}
         with self.engine.begin() as conn:
-            writer = _Writer(conn, _Keys(conn), actor, now(), audit)
+            writer = _Writer(conn, _Keys(conn), actor, now(), audit, seen)
             for entity in REGISTRY_TABLES:
                 for rec in _parents_first(records.get(entity, ())):
                     outcome = writer.put(entity, rec, overwrite)
@@ -297,6 +303,7 @@ class _Writer:
     actor: str
     stamp: dt.datetime
     audit: AuditHook | None
+    seen: dt.datetime | None = None  # the version an edit form showed, if it must still be so
 
     def _columns(self, entity: str, rec: Record) -> Record:
         table = REGISTRY_TABLES[entity]
@@ -314,9 +321,12 @@ class _Writer:
         """Insert or update one record: created, updated, unchanged or kept."""
         table, key = REGISTRY_TABLES[entity], rec[REGISTRY_KEYS[entity]]
         values = self._columns(entity, rec)
-        current = self.conn.execute(
-            select(table).where(table.c[REGISTRY_KEYS[entity]] == key)
-        ).first()
+        query = select(table).where(table.c[REGISTRY_KEYS[entity]] == key)
+        if self.seen is not None:  # held until the update (PostgreSQL), so no save slips between
+            query = query.with_for_update()
+        current = self.conn.execute(query).first()
+        if current is not None and self.seen is not None and current.updated_at != self.seen:
+            raise ChangedMeanwhile(entity, key)
         if current is None:
             new_id = self.conn.execute(
                 table.insert()

@@ -85,13 +85,14 @@ class Activity:
         return sorted(silent, key=lambda t: (t.last_at or oldest, t.name))
 
 
-def _watched_agencies(lineage: Lineage) -> dict[str, Tally]:
-    """Active agencies that can receive coverage: they or their predecessors have a domain."""
+def _watched_agencies(lineage: Lineage, today: dt.date) -> dict[str, Tally]:
+    """Agencies active on `today` that can receive coverage: they or their predecessors have a
+    domain."""
     return {
         code: Tally("agencies", code, rec["name"])
         for code, rec in lineage.agencies.items()
         if rec["retired_at"] is None
-        and lineage.status(code).status == "active"
+        and not lineage.status(code, today).ended
         and lineage.domains_of(code, inherited=True)
     }
 
@@ -107,7 +108,7 @@ def _watched_publications(publications: list[Record]) -> dict[str, Tally]:
 def activity(store: RegistryStore, since: dt.datetime, until: dt.datetime) -> Activity:
     """Count every document published in [since, until) under its agency and its publication."""
     lineage = Lineage.load(store)
-    agencies = _watched_agencies(lineage)
+    agencies = _watched_agencies(lineage, until.astimezone(HANOI).date())
     by_domain = _watched_publications(store.rows("publications"))
     unregistered: Counter[str] = Counter()
     for doc in store.coverage_documents(since, until):

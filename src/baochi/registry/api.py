@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.engine import Connection
@@ -17,7 +17,7 @@ from baochi.db.registry_store import AuditHook, RegistryStore
 from baochi.db.web_store import User, audit
 from baochi.hanoi_time import HANOI
 from baochi.registry.entries import find, retire, save
-from baochi.registry.expiry import DEFAULT_DAYS, expiring
+from baochi.registry.expiry import DEFAULT_DAYS, MAX_DAYS, expiring
 from baochi.registry.lineage import Lineage, Step
 from baochi.registry.model import ENTITIES, Record
 from baochi.registry.scheme import SchemeProgress, progress
@@ -103,7 +103,9 @@ def scheme_progress(request: Request, user: Reader) -> dict[str, Any]:
 
 
 @router.get("/expiring")
-def expiring_soon(request: Request, user: Reader, days: int = DEFAULT_DAYS) -> list[dict[str, Any]]:
+def expiring_soon(
+    request: Request, user: Reader, days: Annotated[int, Query(ge=0, le=MAX_DAYS)] = DEFAULT_DAYS
+) -> list[dict[str, Any]]:
     """Valid licences and press cards expiring within `days` (or already past), soonest first."""
     today = hanoi_time.today()
     return [
@@ -121,15 +123,17 @@ def expiring_soon(request: Request, user: Reader, days: int = DEFAULT_DAYS) -> l
 
 @router.get("/agencies/{key}/lineage")
 def lineage(request: Request, key: str, user: Reader) -> dict[str, Any]:
-    """An agency's status, what merged into it, what it merged into, and its domains' periods."""
+    """An agency's status (`pending` while its effective date is ahead), what merged into it,
+    what it merged into, and its domains' periods."""
     found = Lineage.load(_store(request))
     if key not in found.agencies:
         raise HTTPException(404)
-    status = found.status(key)
+    status = found.status(key, hanoi_time.today())
     return {
         "agency": key,
         "status": status.status,
         "since": status.since,
+        "pending": status.pending,
         "predecessors": [_step(s) for s in found.predecessors(key)],
         "successors": [_step(s) for s in found.successors(key)],
         "domains": {
@@ -170,21 +174,27 @@ def put_entry(
     user: Admin,
     fields: Annotated[dict[str, Any], Body()],
 ) -> Response:
-    """Create or replace an entry (fields as in the CSV files); 422 lists what is wrong."""
+    """Create or replace an entry (fields as in the CSV files); 422 lists what is wrong. The key
+    is read as a form's ("WWW.Hanoimoi.VN" is hanoimoi.vn): the answer is the entry so stored."""
     store = _store(request)
     entity = ENTITIES[_entity(name)]
     try:
-        save(store, name, {**fields, entity.key: key}, user.username, audited(user))
+        saved = save(store, name, {**fields, entity.key: key}, user.username, audited(user))
     except RegistryImportError as exc:
         return JSONResponse({"detail": exc.errors}, status_code=422)
-    rec = store.row(name, key)
+    rec = store.row(name, saved[entity.key])
     assert rec is not None
     return JSONResponse(jsonable_encoder(_out(name, rec)))
 
 
 @router.delete("/{name}/{key}", status_code=204)
 def retire_entry(request: Request, name: str, key: str, user: Admin) -> Response:
-    """Retire an entry (it stays, with its history); 404 if it is not on the register."""
-    if not retire(_store(request), _entity(name), key, user.username, audited(user)):
+    """Retire an entry (it stays, with its history); 404 if it is not on the register, 409 if it
+    must stay (a completed transfer)."""
+    try:
+        retired = retire(_store(request), _entity(name), key, user.username, audited(user))
+    except RegistryImportError as exc:
+        return JSONResponse({"detail": exc.errors}, status_code=409)
+    if not retired:
         raise HTTPException(404)
     return Response(status_code=204)

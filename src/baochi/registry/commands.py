@@ -18,7 +18,7 @@ from baochi.hanoi_time import HANOI
 from baochi.registry.activity import DEFAULT_QUIET_DAYS, activity
 from baochi.registry.entries import find
 from baochi.registry.example import load_example
-from baochi.registry.expiry import DEFAULT_DAYS, expiring
+from baochi.registry.expiry import DEFAULT_DAYS, MAX_DAYS, expiring
 from baochi.registry.files import export_csv, export_xlsx, import_file, write_csv
 from baochi.registry.lineage import Lineage, Step
 from baochi.registry.model import ENTITIES, Record
@@ -56,7 +56,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     lin.add_argument("agency", help="agency code or name")
     lin.set_defaults(handler=_opened(_lineage))
     exq = rsub.add_parser("expiring", help="licences and press cards expiring soon")
-    exq.add_argument("--days", type=int, default=DEFAULT_DAYS)
+    exq.add_argument("--days", type=_days, default=DEFAULT_DAYS, help=f"0 to {MAX_DAYS}")
     exq.set_defaults(handler=_opened(_expiring))
     done = rsub.add_parser("complete", help="mark a restructuring action done (applies it)")
     done.add_argument("action", help="action code")
@@ -73,6 +73,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 Handler = Callable[[argparse.Namespace, RegistryStore], int]
+
+
+def _days(text: str) -> int:
+    """A number of days ahead, refused past MAX_DAYS."""
+    days = int(text)
+    if not 0 <= days <= MAX_DAYS:
+        raise argparse.ArgumentTypeError(f"from 0 to {MAX_DAYS} days")
+    return days
 
 
 def _opened(handler: Handler) -> Callable[[argparse.Namespace, Settings], int]:
@@ -131,7 +139,7 @@ def _summary(name: str, rec: Record, lineage: Lineage) -> str:
     entity = ENTITIES[name]
     parts = [str(rec[entity.key]), str(rec[entity.title])]
     if name == "agencies":
-        parts.append(lineage.status(rec["code"]).label)
+        parts.append(lineage.status(rec["code"], hanoi_time.today()).label)
     elif "status" in rec:
         parts.append(entity.field("status").choice_label(rec["status"]))
     if rec["uncertain"]:
@@ -171,7 +179,8 @@ def _lineage(args: argparse.Namespace, store: RegistryStore) -> int:
             print(f"baochi: no single agency matches {args.agency!r} ({found})", file=sys.stderr)
             return 1
         code = matches[0]["code"]
-    print(f"{lineage.agencies[code]['name']} [{code}] — {lineage.status(code).label}")
+    status = lineage.status(code, hanoi_time.today())
+    print(f"{lineage.agencies[code]['name']} [{code}] — {status.label}")
     for depth, step in lineage.tree(code):
         print("  " * (depth + 1) + "← " + _step(step, lineage, step.source))
     for step in lineage.successors(code):

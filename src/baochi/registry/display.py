@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from baochi.db.registry_store import RegistryStore
+from baochi.hanoi_time import HANOI
 from baochi.labels import TONES as TONE_NAMES
 from baochi.labels import label_name
 from baochi.registry.activity import Tally
@@ -134,7 +135,7 @@ def agency_view(store: RegistryStore, code: str, now: dt.datetime) -> AgencyView
     for doc in lineage.coverage(store, code, since, now):
         tally.add(doc)
     return AgencyView(
-        status=lineage.status(code),
+        status=lineage.status(code, now.astimezone(HANOI).date()),
         tree=lineage.tree(code),
         successors=lineage.successors(code),
         periods={d: lineage.periods(d) for d in lineage.domains_of(code, inherited=True)},

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
 from baochi.db.registry_store import AuditHook, RegistryStore
-from baochi.registry.model import BOOL, DATE, ENTITIES, Record, entity
-from baochi.registry.validate import RegistryImportError, check_form, known
+from baochi.registry.model import ACTIONS, BOOL, DATE, ENTITIES, Record, entity
+from baochi.registry.validate import RegistryImportError, check_form, known, settled_transfer
 from baochi.vi import contains
 
 
@@ -17,10 +18,12 @@ def save(
     form: Mapping[str, Any],
     actor: str,
     audit: AuditHook | None = None,
+    seen: dt.datetime | None = None,
 ) -> Record:
-    """Create or update one entry from a form; raises RegistryImportError listing its problems."""
+    """Create or update one entry from a form; raises RegistryImportError listing its problems,
+    or ChangedMeanwhile if `seen` (the version the form showed) is no longer the entry's."""
     rec = check_form(entity(name), form, known(store))
-    store.write({name: [rec]}, actor, audit=audit)
+    store.write({name: [rec]}, actor, audit=audit, seen=seen)
     return rec
 
 
@@ -42,8 +45,13 @@ def already_saved(
 def retire(
     store: RegistryStore, name: str, key: str, actor: str, audit: AuditHook | None = None
 ) -> bool:
-    """Take an entry off the register, keeping it and its history; False if there was none."""
-    return store.retire(entity(name).name, key, actor, audit)
+    """Take an entry off the register, keeping it and its history; False if there was none;
+    RegistryImportError for a completed transfer, which stays (see settled_transfer)."""
+    current = store.row("actions", key) if entity(name) is ACTIONS else None
+    settled = settled_transfer(current) if current is not None else None
+    if settled is not None:
+        raise RegistryImportError([settled])
+    return store.retire(name, key, actor, audit)
 
 
 def restore(

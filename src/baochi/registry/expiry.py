@@ -9,6 +9,9 @@ from baochi.db.registry_store import RegistryStore
 from baochi.phrase import Say, as_written
 
 DEFAULT_DAYS = 90
+# The farthest ahead a warning looks: ten years, past any licence's or card's term (millions of
+# days would run past the calendar's last year).
+MAX_DAYS = 3660
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,19 +62,38 @@ class Period:
     end: dt.date | None  # last day, inclusive
 
 
+# What a completed action will do to an agency from an effective date still ahead.
+PENDING_STATUSES = {
+    "merged": "Sẽ sáp nhập",
+    "converted": "Sẽ chuyển đổi",
+    "dissolved": "Sẽ giải thể, dừng hoạt động",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Status:
-    """An agency's status as the completed actions leave it."""
+    """An agency's status as the completed actions leave it; `pending` while their effective
+    date is still ahead (the agency works on until then)."""
 
     status: str
     since: dt.date | None
     action: str
+    pending: bool = False
+
+    @property
+    def ended(self) -> bool:
+        """Whether the agency has stopped being one of its own: merged, converted, dissolved."""
+        return self.status != "active" and not self.pending
+
+    @property
+    def word(self) -> str:
+        """The status in Vietnamese, without its date: "Đã sáp nhập", "Sẽ sáp nhập"."""
+        return (PENDING_STATUSES if self.pending else dict(AGENCY_STATUSES))[self.status]
 
     @property
     def label(self) -> str:
         """The status in Vietnamese, with its date when known."""
-        label = dict(AGENCY_STATUSES)[self.status]
-        return f"{label} từ {self.since:%d/%m/%Y}" if self.since else label
+        return f"{self.word} từ {self.since:%d/%m/%Y}" if self.since else self.word
 
 
 class Lineage:
@@ -120,9 +139,14 @@ class Lineage:
             store.rows("actions"),
         )
 
-    def status(self, agency: str) -> Status:
-        """Active, or what the earliest completed action did to it and from when."""
-        return self._ends.get(agency, Status("active", None, ""))
+    def status(self, agency: str, today: dt.date) -> Status:
+        """Active, or what the earliest completed action did (or will do) to it and from when,
+        as it stands on `today`."""
+        end = self._ends.get(agency)
+        if end is None:
+            return Status("active", None, "")
+        pending = end.since is not None and end.since > today
+        return Status(end.status, end.since, end.action, pending)
 
     def owner(self, url_or_domain: str) -> str | None:
         """The agency that published on this host: the longest registered domain it ends with."""
@@ -154,12 +178,18 @@ class Lineage:
         """The completed steps into `agency`, direct ones only, in date order."""
         return [s for s in self.steps if s.target == agency]
 
-    def tree(self, agency: str, depth: int = 0) -> list[tuple[int, Step]]:
-        """Every step into `agency`, however indirect, as (depth, step) in reading order."""
-        lines = []
-        for step in self.predecessors(agency):
+    def tree(self, agency: str) -> list[tuple[int, Step]]:
+        """Every step into `agency`, however indirect, as (depth, step) in reading order; an
+        agency met again (a cycle the register should have refused) is not gone into twice."""
+        lines: list[tuple[int, Step]] = []
+        seen = {agency}
+        todo = [(0, step) for step in reversed(self.predecessors(agency))]
+        while todo:
+            depth, step = todo.pop()
             lines.append((depth, step))
-            lines.extend(self.tree(step.source, depth + 1))
+            if step.source not in seen:
+                seen.add(step.source)
+                todo.extend((depth + 1, s) for s in reversed(self.predecessors(step.source)))
         return lines
 
     def successors(self, agency: str) -> list[Step]:

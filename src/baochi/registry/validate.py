@@ -17,7 +17,9 @@ from baochi.db.registry_store import RegistryStore
 from baochi.db.schema_registry import REGISTRY_TABLES
 from baochi.phrase import Joined, Phrase
 from baochi.registry.model import (
+    ACTION_EFFECT,
     ACTIONS,
+    AGENCY_STATUSES,
     BOOL,
     CHOICE,
     DATE,
@@ -58,6 +60,12 @@ Problem = Phrase | Joined
 # The most problems a refusal lists, the rest counted: a file of 10,000 bad rows (or a workbook
 # bomb) would otherwise make a page of megabytes that no one reads to the end.
 PROBLEMS_SHOWN = 50
+# The most rows one import takes. A register is hundreds of rows, a few thousand at most; a file
+# of 100,000 held SQLite's write lock for up to a minute, past the 30 s every other request waits
+# for it (a sign-in failed meanwhile with "database is locked").
+MAX_ROWS = 20_000
+# The kinds of action that move an agency's coverage to another agency.
+MERGING = ("merge", "convert")
 
 
 class RegistryImportError(ValueError):
@@ -104,7 +112,7 @@ def sheet_of(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> 
     by_name = _columns(entity)
     at = header_index(rows[:TITLE_ROWS], lambda cell: fold(_text(cell)) in by_name)
     body = tuple(
-        (n, tuple(r))
+        (n, tuple(undefused(c) for c in r))  # each cell as it was before an export defused it
         for n, r in enumerate(rows[at + 1 :], start=at + 2)
         if any(c not in (None, "") for c in r)
     )
@@ -114,10 +122,13 @@ def sheet_of(entity: Entity, rows: Sequence[Sequence[Any]], title: str = "") -> 
 
 @dataclass(slots=True)
 class Known:
-    """What the register already holds: each entity's keys and, where unique, its names."""
+    """What the register already holds: each entity's keys and, where unique, its names; each
+    body's parent, and the actions on the register, by code."""
 
     keys: dict[str, set[str]] = field(default_factory=dict)
     titles: dict[str, dict[str, str]] = field(default_factory=dict)
+    parents: dict[str, str] = field(default_factory=dict)
+    actions: dict[str, Record] = field(default_factory=dict)
 
 
 def known(store: RegistryStore) -> Known:
@@ -128,20 +139,27 @@ def known(store: RegistryStore) -> Known:
         if entity.unique_title:
             titles = store.keys(entity.name, entity.title)
             result.titles[entity.name] = {fold(t): k for k, t in titles.items()}
+    bodies = store.rows("bodies", include_retired=True)
+    result.parents = {rec["code"]: rec["parent"] for rec in bodies}
+    result.actions = {rec["code"]: rec for rec in store.rows("actions")}
     return result
 
 
 def _text(cell: Any) -> str:
     if cell is None:
         return ""
+    if isinstance(cell, list | tuple | dict | set):  # sent as JSON: its Python repr is no text
+        raise BadCell(Phrase("cần một giá trị, không phải danh sách hay bảng"))
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     if isinstance(cell, dt.datetime | dt.date):
         cell = cell.isoformat()
-    return str(undefused(normalize(str(cell)).strip()))  # as it was before an export
+    return normalize(str(cell)).strip()
 
 
-def _date(cell: Any) -> dt.date | None:
+def read_date(cell: Any) -> dt.date | None:
+    """A day as the office writes it (dd/mm/yyyy) or as forms send it (yyyy-mm-dd); BadCell
+    saying so in words when it is none."""
     if isinstance(cell, dt.datetime):
         return cell.date()
     if isinstance(cell, dt.date):
@@ -199,7 +217,7 @@ def _domain(cell: Any) -> str:
 def _value(cell: Any, spec: Field) -> Any:
     """The typed value of one cell, or BadCell saying what is wrong with it."""
     if spec.kind == DATE:
-        return _date(cell)
+        return read_date(cell)
     if spec.kind == BOOL:
         return spec.default if _text(cell) == "" and not isinstance(cell, bool) else _bool(cell)
     if spec.kind == REFS:
@@ -398,6 +416,10 @@ def _sheet_named(entity: str, title: str) -> Phrase | str:
 def check(sheets: Sequence[Sheet], known: Known) -> dict[str, list[Record]]:
     """Every sheet's records, checked whole; raises RegistryImportError listing each bad row, in
     the order of the sheets (by entity) and rows."""
+    rows = sum(len(sheet.rows) for sheet in sheets)
+    if rows > MAX_ROWS:
+        too_many = "tệp có {rows} dòng, quá {limit} dòng một lần nhập: hãy chia thành nhiều tệp"
+        raise RegistryImportError([Phrase(too_many, n=rows, rows=rows, limit=MAX_ROWS)])
     errors: list[tuple[str, int, str, Problem]] = []
     records: dict[str, list[Record]] = {}
     numbers: dict[str, list[int]] = {}
@@ -508,13 +530,19 @@ def _cross_check(
         ]
         if missing:
             errors.append((name, number, Joined(missing)))
-    errors.extend(_cycles(records.get("bodies", []), numbers.get("bodies", [])))
+    errors.extend(_cycles(records.get("bodies", []), numbers.get("bodies", []), known.parents))
+    errors.extend(
+        _restructuring(records.get("actions", []), numbers.get("actions", []), known.actions)
+    )
     return errors
 
 
-def _cycles(bodies: list[Record], numbers: list[int]) -> list[tuple[str, int, Problem]]:
-    """Bodies of one file that are, through their parents, under themselves."""
-    parent = {rec["code"]: rec["parent"] for rec in bodies}
+def _cycles(
+    bodies: list[Record], numbers: list[int], stored: Mapping[str, str]
+) -> list[tuple[str, int, Problem]]:
+    """Bodies that would be, through their parents (as written here, else as stored), under
+    themselves."""
+    parent = {**stored, **{rec["code"]: rec["parent"] for rec in bodies}}
     errors: list[tuple[str, int, Problem]] = []
     for rec, number in zip(bodies, numbers, strict=True):
         seen, code = {rec["code"]}, rec["parent"]
@@ -525,6 +553,104 @@ def _cycles(bodies: list[Record], numbers: list[int]) -> list[tuple[str, int, Pr
             itself = Phrase("{code!r} trực thuộc chính nó qua cấp trên", code=rec["code"])
             errors.append(("bodies", number, itself))
     return errors
+
+
+def _restructuring(
+    actions: list[Record], numbers: list[int], stored: Mapping[str, Record]
+) -> list[tuple[str, int, Problem]]:
+    """Actions that would undo a completed transfer, end an agency that another completed action
+    has ended already, or close a loop of mergers, which no lineage can follow."""
+    current = {**stored, **{rec["code"]: rec for rec in actions}}
+    done = [rec for rec in current.values() if rec["status"] == "done"]
+    errors: list[tuple[str, int, Problem]] = []
+    for rec, number in zip(actions, numbers, strict=True):
+        before = stored.get(rec["code"])
+        problems = [
+            *_undone_transfer(rec, before),
+            *_ended_before(rec, done),
+            *_loop(rec, done),
+        ]
+        if problems:
+            errors.append(("actions", number, Joined(problems)))
+    return errors
+
+
+def settled_transfer(rec: Record) -> Phrase | None:
+    """Why an action cannot be undone, retired or given other agencies or another body: it is a
+    completed transfer, whose agencies have moved to their new body (the store moves them
+    forward only). None for any other action."""
+    if rec["kind"] != "transfer" or rec["status"] != "done":
+        return None
+    return Phrase(
+        "nhiệm vụ chuyển cơ quan chủ quản {code!r} đã hoàn thành, các cơ quan đã sang cơ quan "
+        "chủ quản mới: không hủy, sửa hay đưa ra khỏi sổ được; để chuyển lại, hãy ghi một "
+        "nhiệm vụ chuyển mới",
+        code=rec["code"],
+    )
+
+
+def _undone_transfer(rec: Record, before: Record | None) -> list[Phrase]:
+    """A completed transfer given another status, other agencies or another body."""
+    if before is None or all(
+        rec[f] == before[f] for f in ("kind", "status", "members", "new_body")
+    ):
+        return []
+    settled = settled_transfer(before)
+    return [] if settled is None else [settled]
+
+
+def _ended_before(rec: Record, done: list[Record]) -> list[Phrase]:
+    """Members of an action that merges, converts or dissolves them, already so ended by
+    another completed action."""
+    if rec["status"] == "cancelled" or rec["kind"] not in ACTION_EFFECT:
+        return []
+    return [
+        Phrase(
+            "cơ quan {agency!r} {state} theo nhiệm vụ {action!r}",
+            agency=member,
+            state=Phrase(dict(AGENCY_STATUSES)[ACTION_EFFECT[other["kind"]]], lower=True),
+            action=other["code"],
+        )
+        for member in rec["members"]
+        for other in done
+        if other["code"] != rec["code"]
+        and other["kind"] in ACTION_EFFECT
+        and member in other["members"]
+    ]
+
+
+def _loop(rec: Record, done: list[Record]) -> list[Phrase]:
+    """The loop an action's merger would close with the completed ones: a → b → a."""
+    if rec["status"] == "cancelled" or rec["kind"] not in MERGING or not rec["target"]:
+        return []
+    into: dict[str, list[str]] = {}
+    for other in done:
+        if other["code"] != rec["code"] and other["kind"] in MERGING and other["target"]:
+            for member in other["members"]:
+                into.setdefault(member, []).append(other["target"])
+    path = _path(into, rec["target"], set(rec["members"]) - {rec["target"]})
+    if path is None:
+        return []
+    chain = " → ".join([path[-1], *path])
+    return [Phrase("các nhiệm vụ sắp xếp khép thành vòng: {chain}", chain=chain)]
+
+
+def _path(into: Mapping[str, list[str]], start: str, ends: set[str]) -> list[str] | None:
+    """The agencies from `start` to one of `ends`, each merged into the next; None if none."""
+    came: dict[str, str] = {start: ""}
+    todo = [start]
+    while todo:
+        code = todo.pop()
+        if code in ends:
+            path = [code]
+            while came[path[-1]]:
+                path.append(came[path[-1]])
+            return path[::-1]
+        for target in into.get(code, ()):
+            if target not in came:
+                came[target] = code
+                todo.append(target)
+    return None
 
 
 def check_form(entity: Entity, form: Mapping[str, Any], known: Known) -> Record:

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from baochi import hanoi_time
-from baochi.db.registry_store import RegistryStore
+from baochi.db.registry_store import ChangedMeanwhile, RegistryStore
 from baochi.db.web_store import User
 from baochi.hanoi_time import HANOI
 from baochi.labels import TONES
@@ -51,9 +51,9 @@ from baochi.registry.files import (
     xlsx_bytes,
 )
 from baochi.registry.lineage import Lineage
-from baochi.registry.model import ACTIONS, AGENCY_STATUSES, BOOL, ENTITIES, REFS, Entity, Record
+from baochi.registry.model import ACTIONS, BOOL, ENTITIES, REFS, Entity, Record
 from baochi.registry.scheme import action_state, complete_action, progress
-from baochi.registry.validate import DONE_ON, Problem, RegistryImportError
+from baochi.registry.validate import DONE_ON, Problem, RegistryImportError, read_date
 from baochi.web.auth import ADMIN, READERS, require
 from baochi.web.cache import DASHBOARD_SECONDS, cached
 from baochi.web.exports import xlsx_response
@@ -279,7 +279,7 @@ def entity_list(
 ) -> Response:
     """An entity's entries, searched with or without diacritics."""
     entity = _entity(name)
-    store = _store(request)
+    store, today = _store(request), hanoi_time.today()
     lineage = Lineage.load(store) if name == "agencies" else None
     rows = find(store, name, q, include_retired=retired)
     names = titles(store)
@@ -291,11 +291,10 @@ def entity_list(
             {
                 "rec": rec,
                 "cells": [cells(entity, rec, c, names) for c in COLUMNS[name]],
-                "status": lineage.status(rec["code"]) if lineage else None,
+                "status": lineage.status(rec["code"], today) if lineage else None,
             }
             for rec in rows
         ],
-        "agency_statuses": dict(AGENCY_STATUSES),
         "q": q,
         "retired": retired,
         "can_edit": user.role == ADMIN,
@@ -322,18 +321,23 @@ def _form_page(
     rec: dict[str, Any] | None,
     key: str = "",
     errors: list[Problem] | None = None,
+    version: str = "",
+    status: int | None = None,
 ) -> Response:
+    """The entry's form; `version`, the entry's updated_at as the user saw it, is sent back on
+    saving, so that a change made meanwhile is not overwritten unseen."""
     names = titles(_store(request))
     context = {  # the page's title is the form's, in the page's language: see form.html
         "entity": entity,
         "key": key,
+        "version": version,
         "values": {f.name: form_value(entity, rec, f.name) for f in entity.fields},
         "options": {f.name: sorted(names[f.ref].items()) for f in entity.refs},
         "errors": errors or [],
         "done_on": DONE_ON,  # the days of what is done stop at today, as the register checks
         "today": hanoi_time.today().isoformat(),
     }
-    return render(request, "registry/form.html", context, 422 if errors else 200)
+    return render(request, "registry/form.html", context, status or (422 if errors else 200))
 
 
 async def _posted(request: Request, entity: Entity) -> dict[str, Any]:
@@ -406,7 +410,6 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
             for c in store.changes(entity=name, key=key, limit=50)
         ],
         "agency": agency_view(store, key, dt.datetime.now(dt.UTC)) if name == "agencies" else None,
-        "agency_statuses": dict(AGENCY_STATUSES),
         "labels": labels,
         "milestones": milestones(store, key, today) if name == "actions" else [],
         "state": action_state(rec, today) if name == "actions" else "",
@@ -419,26 +422,53 @@ def entry_page(request: Request, name: str, key: str, user: Reader) -> Response:
 @router.get("/registry/{name}/{key}/edit")
 def edit_form(request: Request, name: str, key: str, user: Admin) -> Response:
     """The entry's form."""
-    return _form_page(request, _entity(name), _entry(request, name, key), key)
+    rec = _entry(request, name, key)
+    return _form_page(request, _entity(name), rec, key, version=rec["updated_at"].isoformat())
+
+
+def _seen(version: str) -> dt.datetime:
+    """The version an edit form carried; one no page of ours wrote (none, or not a time) is
+    older than any, so that the save is refused rather than made over what was not seen."""
+    try:
+        seen = dt.datetime.fromisoformat(version)
+    except ValueError:
+        seen = dt.datetime.min
+    return seen if seen.tzinfo else dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
 @router.post("/registry/{name}/{key}/edit")
 async def edit(request: Request, name: str, key: str, user: Admin) -> Response:
-    """Save an edited entry; its key stays."""
+    """Save an edited entry; its key stays. One changed since its form was opened (by someone
+    else, or in another tab) is not overwritten: the form comes back with what was typed, to
+    save over the change knowingly (409)."""
     entity = _entity(name)
     _entry(request, name, key)
     values = await _posted(request, entity) | {entity.key: key}
+    version = str((await request.form()).get("version", ""))
     try:
-        save(_store(request), name, values, user.username, audited(user))
+        save(_store(request), name, values, user.username, audited(user), _seen(version))
     except RegistryImportError as exc:
-        return _form_page(request, entity, values, key, exc.problems)
+        return _form_page(request, entity, values, key, exc.problems, version)
+    except ChangedMeanwhile:
+        current = _entry(request, name, key)["updated_at"]
+        changed = Phrase(
+            "Mục này đã được lưu lúc {at:%H:%M %d/%m/%Y} (người khác hoặc một cửa sổ khác) sau "
+            "khi bạn mở nó. Những gì bạn nhập ở dưới chưa được lưu: bấm Lưu để ghi đè, hoặc "
+            "mở lại mục để xem bản đã lưu.",
+            at=current.astimezone(HANOI),
+        )
+        return _form_page(request, entity, values, key, [changed], current.isoformat(), 409)
     return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
 
 
 @router.post("/registry/{name}/{key}/retire")
 def retire_entry(request: Request, name: str, key: str, user: Admin) -> Response:
-    """Take the entry off the register; it stays, with its history, and can be restored."""
-    retire(_store(request), _entity(name).name, key, user.username, audited(user))
+    """Take the entry off the register; it stays, with its history, and can be restored (a
+    completed transfer stays on it: 409)."""
+    try:
+        retire(_store(request), _entity(name).name, key, user.username, audited(user))
+    except RegistryImportError as exc:
+        raise HTTPException(409, phrase_of(exc)) from exc
     return RedirectResponse(f"/registry/{name}/{key}", status_code=303)
 
 
@@ -459,8 +489,8 @@ def complete(
 ) -> Response:
     """Mark an action done; from its effective date the members' coverage moves to the target."""
     try:
-        done_on = dt.date.fromisoformat(on) if on else hanoi_time.today()
-        effective = dt.date.fromisoformat(effective_on) if effective_on else None
+        done_on = read_date(on) or hanoi_time.today()
+        effective = read_date(effective_on)
         complete_action(_store(request), key, user.username, done_on, effective, audited(user))
     except ValueError as exc:  # a bad date, an unknown or finished action, an invalid record
         raise HTTPException(409, phrase_of(exc)) from exc
