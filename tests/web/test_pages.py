@@ -563,7 +563,7 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert second and second.group(1) != first.group(1)
     assert sum(u.username == "thu" for u in web.users()) == 1
     other = admin.post("/admin/users", data={**form, "role": "leader", "csrf": csrf(admin)})
-    assert other.status_code == 422 and "&#39;thu&#39; đã có" in other.text
+    assert other.status_code == 422 and "Người dùng «thu» đã có." in other.text
     alone = {**form, "username": "khanh", "department": " ", "csrf": csrf(admin)}
     nowhere = admin.post("/admin/users", data=alone)
     assert (
@@ -584,7 +584,7 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
         },
     )
     newest = re.search(r"<tbody>\s*<tr>(.*?)</tr>", admin.get("/admin/audit").text, re.S)
-    assert "Đổi vai trò, phòng ban hoặc trạng thái" in newest.group(1)
+    assert "Đổi tên hiển thị, vai trò, phòng ban hoặc trạng thái" in newest.group(1)
     role = '<span class="text-secondary" title="role">Vai trò</span>: '
     role += "<del>Cán bộ sở, ngành</del> → Lãnh đạo"
     assert role in newest.group(1)  # the roles' names, not their codes
@@ -596,7 +596,11 @@ def test_admin_adds_a_user_shown_once_and_reads_the_audit(client_as, web, monkey
     assert (
         note[0] == "Tệp này có 2 mục nhật ký mới nhất; các mục nhật ký cũ hơn không có trong tệp."
     )
-    assert header[0] == "Thời điểm" and rows[0][2] == "user.change"
+    assert (
+        header[0] == "Thời điểm"
+        and rows[0][2] == "Đổi tên hiển thị, vai trò, phòng ban hoặc trạng thái"
+    )
+    assert rows[0][5] == "user.change"  # the code kept beside the words
     assert len(rows) == 2
     admin.post(
         f"/admin/users/{thu.id}",
@@ -719,7 +723,8 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
         conn.execute(departments.delete().where(departments.c.id == twin))
     admin = client_as("admin")
     refused = admin.post("/admin/departments", data={"name": "so xay dung", "csrf": csrf(admin)})
-    assert refused.status_code == 409 and "Phòng ban «Sở Xây dựng» đã có." in refused.text
+    said = "Tên «so xay dung» đã là của phòng ban «Sở Xây dựng»."
+    assert refused.status_code == 409 and said in refused.text
     added = admin.post(
         "/admin/departments", data={"name": "Sở Y tế", "code": "SYT", "csrf": csrf(admin)}
     )
@@ -746,7 +751,8 @@ def test_a_department_is_one_whatever_its_case_diacritics_or_code(client_as, web
     assert json.loads(entry["after"]) == {"name": "Sở Y tế Hà Nội", "code": "SYT-HN"}
     taken = {"name": "so xay dung", "code": "", "csrf": csrf(admin)}  # another's name
     refused = admin.post(f"/admin/departments/{health}", data=taken)
-    assert refused.status_code == 409 and "«Sở Xây dựng» đã có tên hay mã này" in refused.text
+    said = "Tên «so xay dung» đã là của phòng ban «Sở Xây dựng»."
+    assert refused.status_code == 409 and said in refused.text
     assert web.user_by_name("thu").department == "Sở Y tế Hà Nội"
     gone = admin.post("/admin/departments/99999", data={"name": "X", "csrf": csrf(admin)})
     assert gone.status_code == 404
@@ -1073,7 +1079,9 @@ def test_source_page_counts_how_fetches_ended(client_as, store) -> None:
         )
     client = client_as("analyst")
     html = client.get(f"/sources/{source_id}").text
-    assert "ok 2" in html and "retry 1" in html
+    assert (
+        'title="ok">Thành công 2<' in html and 'title="retry">Lỗi tạm thời, sẽ thử lại 1<' in html
+    )
     assert "timeout &lt;b&gt;đọc&lt;/b&gt;" in html
     assert client.get("/sources/999999").status_code == 404
     assert client_as("leader").get(f"/sources/{source_id}").status_code == 403
@@ -1092,7 +1100,7 @@ def test_a_backed_off_source_is_polled_now_on_request(client_as, store, web) -> 
     assert 'health-bad">Lỗi</div>' in page  # a state, written as the others are
     why = "Trang từ chối truy cập: có thể đang chặn bộ thu thập"  # what Hoa can act on
     listed = client.get("/sources").text
-    assert f'<div class="source-why">{why}</div>' in listed and blocked in listed
+    assert f'<div class="source-why" title="{blocked}">{why}</div>' in listed
     assert f"4 lỗi liên tiếp · {why}" in client.get("/").text
     _, *rows = load_workbook(
         io.BytesIO(client.get("/sources/export.xlsx").content)
@@ -1331,15 +1339,16 @@ def test_the_audit_log_is_read_by_user_action_or_object(
                                                if e["action"] == "department.add"]  # fmt: skip
     assert listed(who="no-one") == []
     page = admin.get("/admin/audit").text
-    assert f"<option selected>{correction['username']}</option>" not in page
-    assert f"<option>{correction['username']}</option>" in page and "Thêm phòng ban" in page
+    name = correction["username"]
+    assert f'<option value="{name}" selected>{name}</option>' not in page
+    assert f'<option value="{name}">{name}</option>' in page and "Thêm phòng ban" in page
     monkeypatch.setattr(admin_routes, "AUDIT_PAGE", 1)  # the next page keeps the filter
     first = admin.get("/admin/audit?" + urlencode({"who": correction["username"]})).text
     assert f"who={correction['username']}&amp;before=" in first
     _, *rows = load_workbook(
         io.BytesIO(admin.get("/admin/audit/export.xlsx?action=department.add").content)
     ).active.iter_rows(values_only=True)
-    assert [row[2] for row in rows] == ["department.add"]
+    assert [row[5] for row in rows] == ["department.add"]
 
 
 # --- Search: links that narrow a query with a top-level OR, refused exports, title watchlists ---

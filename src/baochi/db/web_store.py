@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -30,7 +31,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import ColumnElement
 
 from baochi.db import schema_web
-from baochi.db.schema import IS_ARTICLE, documents, fetch_attempts, outlets, sources
+from baochi.db.schema import (
+    IS_ARTICLE,
+    documents,
+    fetch_attempts,
+    outlets,
+    sources,
+    urls,
+    workers,
+)
 from baochi.db.schema_web import (
     api_tokens,
     audit_log,
@@ -49,7 +58,10 @@ from baochi.vi.place_names import HANOI
 from baochi.vi.places import units_named
 
 corrections_t = schema_web.label_corrections
-HANOI_OFFSET_HOURS = 7  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
+HANOI_OFFSET_HOURS = 7
+# An article's outcome is marked while its source's attempt runs; the attempt's own clock
+# (monotonic) and the marks' (wall) may differ by this much.
+ATTEMPT_SLACK = dt.timedelta(seconds=2)  # Asia/Ho_Chi_Minh has had no daylight saving since 1975
 
 
 @dataclass(frozen=True, slots=True)
@@ -818,6 +830,43 @@ class WebStore:
         )
         with self.engine.connect() as conn:
             return {str(outcome): int(n) for outcome, n in conn.execute(query)}
+
+    def attempt_links(
+        self, source_id: int, attempts: Sequence[dict[str, Any]]
+    ) -> dict[int, Counter[tuple[str, str]]]:
+        """What became of the links each attempt fetched, by (status, reason code), as the urls
+        table remembers them: a link is the attempt's whose run holds its last mark (a link
+        tried again belongs to the later try); an article's several addresses count once."""
+        if not attempts:
+            return {}
+        ms = dt.timedelta(milliseconds=1)
+        query = select(urls.c.status, urls.c.reason, urls.c.document_id, urls.c.last_seen_at)
+        query = query.where(
+            urls.c.source_id == source_id,
+            urls.c.last_seen_at >= min(a["started_at"] for a in attempts),
+        )
+        spans = [
+            (a["id"], a["started_at"], a["started_at"] + ms * a["duration_ms"]) for a in attempts
+        ]
+        found: dict[int, Counter[tuple[str, str]]] = {a["id"]: Counter() for a in attempts}
+        articles: set[tuple[int, int]] = set()
+        with self.engine.connect() as conn:
+            for status, reason, doc_id, seen in conn.execute(query):
+                owner = next(
+                    (i for i, start, end in spans if start <= seen <= end + ATTEMPT_SLACK), None
+                )
+                if owner is None or (doc_id is not None and (owner, doc_id) in articles):
+                    continue
+                if doc_id is not None:
+                    articles.add((owner, doc_id))
+                found[owner][(status, reason.split(":", 1)[0].strip())] += 1
+        return found
+
+    def live_workers(self, since: dt.datetime) -> int:
+        """How many collectors (`baochi run`, `baochi worker`) announced themselves since then."""
+        query = select(func.count()).select_from(workers).where(workers.c.seen_at >= since)
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
 
     def poll_source_now(self, source_id: int, user: User) -> bool:
         """Make an enabled source due at once (a site unblocked, a fix to try), audited; False

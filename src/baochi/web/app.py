@@ -238,6 +238,7 @@ def create_app(settings: Settings, store: Store | None = None, background: bool 
     app.state.store = store
     app.state.web = WebStore(store.engine)
     app.state.cache = {}
+    app.state.secrets = {}  # a password to show once, by session (baochi.web.routes.admin)
     app.state.backup = backup.Job()  # backups asked for on the administration page
     nav: list[NavItem] = []
     panels: list[Any] = []

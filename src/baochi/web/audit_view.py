@@ -22,14 +22,17 @@ from typing import Any
 
 from baochi.cases.workflow import COORDINATING, RESPONSIBLE, STATUS_LABELS
 from baochi.labels import label_name
+from baochi.phrase import Phrase
 from baochi.registry.model import ENTITIES
+from baochi.vi import fold
 from baochi.web.auth import ROLES
 from baochi.web.i18n import DEFAULT, counter, figure, translator
+from baochi.web.routes.sources import KINDS
 from baochi.web.templating import day, local, templates
 
 LABELS = {
     "user.add": "Thêm người dùng",
-    "user.change": "Đổi vai trò, phòng ban hoặc trạng thái",
+    "user.change": "Đổi tên hiển thị, vai trò, phòng ban hoặc trạng thái",
     "user.password": "Đổi mật khẩu",
     "user.password_reset": "Đặt lại mật khẩu",
     "token.add": "Tạo mã truy cập API",
@@ -48,21 +51,24 @@ LABELS = {
     "watchlist.add": "Thêm danh sách theo dõi",
     "watchlist.edit": "Sửa danh sách theo dõi",
 }
-# What an audited object is, by the kind before its colon ("case:3"); a registry entry by its
-# entity's own label ("licences:gp-1" → "Giấy phép gp-1").
+# What an audited object is, by the kind before its colon ("case:3" → "Hồ sơ #3"): one object,
+# so each its own phrase, not the list's name (English says "Case #3", not "Cases #3"); a
+# registry entry by its entity's own label ("licences:gp-1" → "Giấy phép gp-1").
 ENTITY_NAMES = {
-    "case": "Hồ sơ",
-    "watchlist": "Danh sách theo dõi",
-    "document": "Bài báo",
-    "user": "Người dùng",
-    "department": "Phòng ban",
-    "source": "Nguồn tin",
-    "token": "Mã truy cập API",
-    "backup": "Sao lưu",
-    "report": "Báo cáo",
-    "file": "Tệp",
-    "indicator": "Chỉ tiêu",
+    "case": "Hồ sơ {key}",
+    "watchlist": "Danh sách theo dõi {key}",
+    "document": "Bài báo {key}",
+    "user": "Người dùng {key}",
+    "department": "Phòng ban {key}",
+    "source": "Nguồn tin {key}",
+    "token": "Mã truy cập API {key}",
+    "backup": "Sao lưu {key}",
+    "report": "Báo cáo {key}",
+    "file": "Tệp {key}",
+    "indicator": "Chỉ tiêu {key}",
 }
+# Who did it, when not a person: the command line, or baochi itself.
+ACTORS = {"cli": "Dòng lệnh", "system": "Hệ thống"}
 # The fields audited records keep, as the pages name them; a registry entry's by its entity's.
 FIELD_NAMES = {
     "status": "Trạng thái",
@@ -92,6 +98,14 @@ FIELD_NAMES = {
     "tone": "Sắc thái",
     "place": "Địa điểm",
     "enabled": "Đang bật",
+    "active": "Tình trạng",
+    "display_name": "Tên hiển thị",
+    "reason": "Lý do",
+    "next_poll_at": "Lần thu thập tới",
+    "users": "Người dùng chuyển sang",
+    "cases": "Hồ sơ chuyển sang",
+    "watchlists": "Danh sách theo dõi chuyển sang",
+    "rules": "Quy tắc cảnh báo chuyển sang",
 }
 LONGEST = 160  # characters of a value shown; the export has all of it
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -128,14 +142,19 @@ def naming(
             return departments.get(value, value)
         if area == "user" and field == "role":
             return word(ROLES.get(value, value))
+        if area == "user" and field == "active" and isinstance(value, bool):
+            return word("Hoạt động" if value else "Đã khoá")
+        if area == "source" and field == "kind":
+            return word(KINDS.get(value, value))
         if action == "label.correct" and isinstance(value, str):
             return word(label_name(field, value))
         return value
 
     fields = {f.name: f.label for f in kind.fields} if kind else {}
+    one = counter(lang)  # a field holds one value: "Department", not "Departments"
 
     def field_name(name: str) -> str:
-        return translate(fields.get(name) or FIELD_NAMES.get(name, name))
+        return one(fields.get(name) or FIELD_NAMES.get(name, name), 1)
 
     return Names(named, field_name)
 
@@ -155,13 +174,45 @@ def entity_name(entity: str, lang: str = DEFAULT) -> str:
     """An audited object as people read it ("case:3" → "Hồ sơ #3", "Case #3" in English); an
     object of a kind nobody named as it was written."""
     kind, _, key = entity.partition(":")
-    name = ENTITY_NAMES.get(kind) or (ENTITIES[kind].label if kind in ENTITIES else "")
-    if not name or not key:
-        return entity
-    return f"{counter(lang)(name, 1)} {'#' + key if key.isdigit() else key}"  # one of them
+    shown = "#" + key if key.isdigit() else key
+    if kind in ENTITY_NAMES and key:
+        return Phrase(ENTITY_NAMES[kind], key=shown).said(counter(lang))
+    if kind in ENTITIES and key:
+        return f"{counter(lang)(ENTITIES[kind].label, 1)} {shown}"  # one of them
+    return entity
+
+
+def entity_code(typed: str, lang: str = DEFAULT) -> str:
+    """The object a typed filter means, as the log stores it: "Hồ sơ #3", "Case 3" or "case:3"
+    → "case:3", "Cơ quan báo chí hanoimoi" → "agencies:hanoimoi"; what it cannot read, as
+    typed."""
+    if ":" in typed:
+        return typed
+    said = counter(lang)
+    kinds = [(kind, name.split(" {")[0]) for kind, name in ENTITY_NAMES.items()]
+    kinds += [(kind, entity.label) for kind, entity in ENTITIES.items()]
+    names = kinds + [(kind, said(name, 1)) for kind, name in kinds]  # Vietnamese or the page's
+    words = typed.split()
+    for kind, name in sorted(names, key=lambda item: -len(item[1])):
+        size = len(name.split())
+        if len(words) > size and _same(" ".join(words[:size]), name):
+            key = " ".join(words[size:]).lstrip("#").strip()
+            return f"{kind}:{key}" if key else typed
+    return typed
+
+
+def _same(typed: str, name: str) -> bool:
+    """A name typed whatever its case and diacritics."""
+    return fold(typed).lower() == fold(name).lower()
+
+
+def actor_name(username: str, lang: str = DEFAULT) -> str:
+    """Who did it: a person by their username, the command line or baochi itself by name."""
+    return translator(lang)(ACTORS[username]) if username in ACTORS else username
 
 
 templates.env.filters["audit_entity"] = entity_name
+templates.env.filters["audit_actor"] = actor_name
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from baochi.db.schema_cases import case_departments, case_notifications, cases
 from baochi.db.schema_watch import alert_rules, watchlists
 from baochi.db.schema_web import departments, users
 from baochi.db.store import now
+from baochi.phrase import Phrase
 
 
 class MergeError(ValueError):
@@ -61,7 +62,8 @@ def merge_department(engine: Engine, source: int, target: int) -> Merged:
         )
         for dept, written in ((target, kept), (source, marked)):
             if written.rowcount != 1:
-                raise MergeError(f"Phòng ban «{named[dept].name}» đã được gộp vào phòng ban khác.")
+                said = "Phòng ban «{name}» đã được gộp vào phòng ban khác."
+                raise MergeError(Phrase(said, name=named[dept].name))
         moved_cases = _move_cases(conn, source, target)
         return Merged(
             users=_move(conn, users, source, target),

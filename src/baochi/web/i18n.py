@@ -161,7 +161,7 @@ EN: dict[str, English] = {
     "Mọi nguồn tin đều hoạt động.": "Every source is working.",
     # search
     "Cú pháp tìm kiếm": "Query syntax",
-    "Kết quả": "Results",
+    "Kết quả": "Result",
     "kết quả": "results",
     "ước tính; đếm đủ": "estimated; counted",
     "trong": "in the",
@@ -392,7 +392,7 @@ EN: dict[str, English] = {
     "mạng xã hội": "social network",
     # admin
     "Người dùng": "Users",
-    "Phòng ban": "Departments",
+    "Phòng ban": ["Department", "Departments"],
     "Vai trò": "Role",
     "Cài đặt": "Settings",
     "Nhật ký": "Audit log",
@@ -560,6 +560,87 @@ EN: dict[str, English] = {
     "Cờ": "Flags",
     "Phát hành lúc": "Issued at",
     "Đang bật": "Enabled",
+    # a source's fetches, and what became of the links they found
+    "Nhật ký hoạt động": "Activity",
+    "Thành công": "Succeeded",
+    "Không có gì mới": "Nothing new",
+    "Lỗi tạm thời, sẽ thử lại": "Failed for now, tried again",
+    "Thất bại": "Failed",
+    "Trang trả về không dùng được": "An answer that cannot be used",
+    "Liên kết mới": "New links",
+    "liên kết mới": ["new link", "new links"],
+    "Đã lưu": "Stored",
+    "Trùng bài đã có": "Duplicate of a stored article",
+    "Bỏ qua": "Skipped",
+    "Bị loại": "Rejected",
+    "Lỗi, sẽ thử lại": "Failed, tried again",
+    "Đã hẹn thu thập nguồn tin này: bộ thu thập tải nó ở lượt tới.": (
+        "This source is due now: the collector fetches it at its next round."
+    ),
+    (
+        "Đã hẹn thu thập nguồn tin này ở lượt tới, nhưng không có bộ thu thập nào đang chạy: "
+        "chỉ baochi run hoặc baochi worker mới thu thập."
+    ): (
+        "This source is due at the next round, but no collector is running: only baochi run or"
+        " baochi worker collects."
+    ),
+    "Đã tắt nguồn tin: bộ thu thập không tải nó nữa.": (
+        "Source disabled: the collector no longer fetches it."
+    ),
+    "Đã bật lại nguồn tin: bộ thu thập tải nó ở lượt tới.": (
+        "Source enabled again: the collector fetches it at its next round."
+    ),
+    # users and departments refused
+    "Người dùng «{name}» đã có.": "The user «{name}» exists already.",
+    "Vai trò phải là một trong: {roles}.": "The role must be one of: {roles}.",
+    "Mật khẩu cần ít nhất {least} ký tự.": "A password needs at least {least} characters.",
+    "Cán bộ sở, ngành phải thuộc một phòng ban.": "An officer must belong to a department.",
+    "Tên đăng nhập chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-'.": (
+        "A username holds only lower-case letters without diacritics, digits, '.', '_' or '-'."
+    ),
+    "Không có người dùng này.": "No such user.",
+    "Không thể tự khoá hoặc tự bỏ quyền quản trị của mình.": (
+        "You cannot lock yourself or take away your own administrator role."
+    ),
+    "Vai trò không hợp lệ.": "Invalid role.",
+    "Tên «{typed}»": "The name «{typed}»",
+    "Mã «{typed}»": "The code «{typed}»",
+    "{what} đã là của phòng ban «{name}».": "{what} is the department «{name}»'s already.",
+    "{what} đã là của phòng ban «{name}», nay đã gộp vào «{heir}».": (
+        "{what} is the department «{name}»'s, now merged into «{heir}»."
+    ),
+    "Cần tên phòng ban.": "A department needs a name.",
+    "Tên phòng ban dài quá {most} ký tự.": "A department's name is longer than {most} characters.",
+    "Chọn phòng ban nhận và xác nhận việc gộp.": (
+        "Choose the department to merge into and confirm the merge."
+    ),
+    "Không thể gộp một phòng ban vào chính nó.": "A department cannot be merged into itself.",
+    "Không có phòng ban này.": "No such department.",
+    "Phòng ban «{name}» đã được gộp vào phòng ban khác.": (
+        "The department «{name}» has been merged into another already."
+    ),
+    # the audit log
+    "Đổi tên hiển thị, vai trò, phòng ban hoặc trạng thái": (
+        "Change display name, role, department or status"
+    ),
+    "Hồ sơ {key}": "Case {key}",
+    "Danh sách theo dõi {key}": "Watchlist {key}",
+    "Bài báo {key}": "Article {key}",
+    "Người dùng {key}": "User {key}",
+    "Phòng ban {key}": "Department {key}",
+    "Nguồn tin {key}": "Source {key}",
+    "Mã truy cập API {key}": "API token {key}",
+    "Sao lưu {key}": "Backup {key}",
+    "Báo cáo {key}": "Report {key}",
+    "Tệp {key}": "File {key}",
+    "Chỉ tiêu {key}": "Target {key}",
+    "Bài báo #123": "Article #123",
+    "Dòng lệnh": "Command line",
+    "Hệ thống": "System",
+    "Người dùng chuyển sang": "Users moved",
+    "Hồ sơ chuyển sang": "Cases moved",
+    "Danh sách theo dõi chuyển sang": "Watchlists moved",
+    "Quy tắc cảnh báo chuyển sang": "Alert rules moved",
 }
 
 # A query's mistakes are search's own, with their English (baochi.search.errors); here they are

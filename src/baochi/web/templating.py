@@ -193,6 +193,13 @@ def badges(request: Request, user: Any) -> dict[str, int]:
 DONE = {
     "source-added": "Đã thêm nguồn tin: bộ thu thập tải nó ở lượt kế tiếp.",
     "source-known": "Nguồn tin này đã có trong danh sách: không thêm lần nữa.",
+    "source-poll": "Đã hẹn thu thập nguồn tin này: bộ thu thập tải nó ở lượt tới.",
+    "source-poll-idle": (
+        "Đã hẹn thu thập nguồn tin này ở lượt tới, nhưng không có bộ thu thập nào đang chạy: "
+        "chỉ baochi run hoặc baochi worker mới thu thập."
+    ),
+    "source-disabled": "Đã tắt nguồn tin: bộ thu thập không tải nó nữa.",
+    "source-enabled": "Đã bật lại nguồn tin: bộ thu thập tải nó ở lượt tới.",
     "user-saved": "Đã lưu vai trò và phòng ban của người dùng.",
     "user-locked": "Đã khoá tài khoản: người này không đăng nhập được nữa.",
     "user-unlocked": "Đã mở khoá tài khoản.",

@@ -7,6 +7,7 @@ import re
 
 from baochi.db.turns import REPEAT_WINDOW
 from baochi.db.web_store import User, WebStore, audit
+from baochi.phrase import Phrase
 from baochi.web.auth import ADMIN, OFFICER, ROLES, hash_password, new_password
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
@@ -39,14 +40,14 @@ def create_user(
     if not USERNAME.match(username):
         raise UserError("Tên đăng nhập chỉ gồm chữ thường không dấu, số, '.', '_' hoặc '-'.")
     if role not in ROLES:
-        raise UserError(f"Vai trò phải là một trong: {', '.join(ROLES)}.")
+        raise UserError(Phrase("Vai trò phải là một trong: {roles}.", roles=", ".join(ROLES)))
     if role == OFFICER and not department.strip():
         raise DepartmentMissing()
     if web.user_by_name(username) is not None:
-        raise UserError(f"Người dùng {username!r} đã có.")
+        raise UserError(Phrase("Người dùng «{name}» đã có.", name=username))
     password = password or new_password()
     if len(password) < MIN_PASSWORD:
-        raise UserError(f"Mật khẩu cần ít nhất {MIN_PASSWORD} ký tự.")
+        raise UserError(Phrase("Mật khẩu cần ít nhất {least} ký tự.", least=MIN_PASSWORD))
     named = " ".join(department.split())
     department_id = web.add_department(named)[0] if named else None
     user_id = web.add_user(username, role, hash_password(password), department_id, display_name)
@@ -82,8 +83,9 @@ def ensure_admin(web: WebStore) -> str | None:
 
 
 def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> User:
-    """Change a user's role, department or active flag (audited; sessions end when locked).
-    A role or flag given as None is kept; a department given as None is taken away."""
+    """Change a user's role, department, display name or active flag (audited; sessions end
+    when locked). A role, name or flag given as None is kept; a department given as None is
+    taken away."""
     before = web.user(user_id)
     if before is None:
         raise UserError("Không có người dùng này.")
@@ -102,7 +104,7 @@ def change_user(web: WebStore, actor: User, user_id: int, **changes: object) -> 
         web.end_sessions(user_id=user_id)
     after = web.user(user_id)
     assert after is not None
-    fields = ("role", "department", "active")
+    fields = ("display_name", "role", "department", "active")
     audit(
         web,
         actor,

@@ -4,8 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -13,13 +14,14 @@ from fastapi.responses import RedirectResponse, Response
 from baochi.db import backup
 from baochi.db.row_ids import RowId, row_id
 from baochi.db.web_store import User, WebStore, audit
+from baochi.phrase import Phrase, phrase_of
 from baochi.settings import describe
 from baochi.web import audit_view
-from baochi.web.auth import ADMIN, ROLES, require, web_store
+from baochi.web.auth import ADMIN, ROLES, csrf_token, require, web_store
 from baochi.web.departments import MergeError
 from baochi.web.departments import merge_department as merge
 from baochi.web.exports import newest_only, xlsx_response
-from baochi.web.i18n import language
+from baochi.web.i18n import DEFAULT, language
 from baochi.web.templating import NavItem, done, render
 from baochi.web.users import UserError, change_user, create_user_once, reset_password
 
@@ -28,20 +30,39 @@ NAV = (NavItem(100, "/admin", "Quản trị", (ADMIN,)),)
 admin_only = require(ADMIN)
 AUDIT_PAGE = 100
 AUDIT_EXPORT = 10_000
+MAX_DEPARTMENT, MAX_CODE = 300, 50  # the columns' widths: a longer name is refused, not cut
 
 
-def users_page(request: Request, message: str = "", error: str = "", status: int = 200) -> Response:
-    """The users table with the forms to add and change them."""
-    web = web_store(request)
+def users_page(
+    request: Request,
+    error: Phrase | None = None,
+    typed: dict[str, str] | None = None,
+    status: int = 200,
+    message: str = "",
+) -> Response:
+    """The users table with the forms to add and change them; after a refusal, the reason and
+    what was typed; after a new password, the password, once."""
+    web, session = web_store(request), csrf_token(request)
     context = {
         "title": "Quản trị",
         "tab": "users",
         "users": web.users(),
         "departments": web.departments(current=True),  # to put a user in
-        "message": message,
+        "message": message or (request.app.state.secrets.pop(session, "") if session else ""),
         "error": error,
+        "typed": typed or {},
     }
     return render(request, "admin/users.html", context, status)
+
+
+def _show_once(request: Request, username: str, password: str) -> Response:
+    """Keep a new password for this session's next view of the users, and go there: it is
+    shown once, and never in an address that a reload or the history would send again."""
+    message, session = f"{username}: {password}", csrf_token(request)
+    if not session:  # an API token's request: no session to keep it in, so shown at once
+        return users_page(request, message=message)
+    request.app.state.secrets[session] = message
+    return RedirectResponse("/admin/users#new-secret", status_code=303)
 
 
 @router.get("/admin")
@@ -54,6 +75,12 @@ def admin_home(user: Annotated[User, Depends(admin_only)]) -> Response:
 def list_users(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
     """Every user, role and department."""
     return users_page(request)
+
+
+@router.get("/admin/users/{user_id:id}")
+def user_address(user_id: int, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The address a user's forms are sent to, opened (reloaded, shared): the users' list."""
+    return RedirectResponse("/admin/users", status_code=303)
 
 
 @router.get("/admin/users/export.xlsx")
@@ -88,8 +115,14 @@ def add_user(
             web_store(request), user, username, role, department, display_name.strip()
         )
     except UserError as exc:
-        return users_page(request, error=str(exc), status=422)
-    return users_page(request, message=f"{created.username}: {password}")
+        typed = {
+            "username": username,
+            "display_name": display_name,
+            "role": role,
+            "department": department,
+        }
+        return users_page(request, phrase_of(exc), typed, 422)
+    return _show_once(request, created.username, password)
 
 
 @router.post("/admin/users/{user_id:id}")
@@ -100,53 +133,93 @@ def update_user(
     action: Annotated[str, Form()],
     role: Annotated[str, Form()] = "",
     department_id: Annotated[str, Form()] = "",
+    display_name: Annotated[str | None, Form()] = None,
 ) -> Response:
-    """Change a role or department, lock, unlock, or reset a password."""
+    """Change a role, department or display name, lock, unlock, or reset a password."""
     web = web_store(request)
     try:
         if action == "password":
             password = reset_password(web, user, user_id)
             target = web.user(user_id)
-            return users_page(request, message=f"{target.username if target else ''}: {password}")
+            return _show_once(request, target.username if target else "", password)
         if action == "lock":
             change_user(web, user, user_id, active=False)
         elif action == "unlock":
             change_user(web, user, user_id, active=True)
         elif action == "save":
             dept = row_id(department_id)
-            change_user(web, user, user_id, role=role or None, department_id=dept)
+            shown = None if display_name is None else " ".join(display_name.split())[:200]
+            change_user(
+                web, user, user_id, role=role or None, department_id=dept, display_name=shown
+            )
         else:
             raise UserError("Yêu cầu không hợp lệ.")
     except UserError as exc:
-        return users_page(request, error=str(exc), status=422)
+        return users_page(request, phrase_of(exc), status=422)
     said = {"lock": "user-locked", "unlock": "user-unlocked", "save": "user-saved"}[action]
     return RedirectResponse(done("/admin/users", said), status_code=303)
 
 
-def departments_page(request: Request, error: str = "", status: int = 200) -> Response:
-    """The departments tab, with what went wrong if anything."""
+def departments_page(
+    request: Request,
+    error: Phrase | None = None,
+    status: int = 200,
+    typed: dict[str, str] | None = None,
+) -> Response:
+    """The departments tab, with what went wrong if anything and what was typed in the form to
+    add one."""
     context = {
         "title": "Quản trị",
         "tab": "departments",
         "departments": web_store(request).departments(),
         "error": error,
+        "typed": typed or {},
     }
     return render(request, "admin/departments.html", context, status)
 
 
-def _taken(web: WebStore, dept_id: int) -> str:
-    """Why a name or code cannot be another department's: whose it is, or was before a merge."""
+def _taken(web: WebStore, dept_id: int, what: Phrase) -> Phrase:
+    """Why a name or code (`what`) cannot be another department's: whose it is, or was before
+    a merge."""
     named = {d["id"]: d["name"] for d in web.departments()}
     heir = web.successor(dept_id)
     if heir == dept_id:
-        return f"Phòng ban «{named[dept_id]}» đã có."
-    return f"Phòng ban «{named[dept_id]}» đã gộp vào «{named[heir]}»."
+        return Phrase("{what} đã là của phòng ban «{name}».", what=what, name=named[dept_id])
+    said = "{what} đã là của phòng ban «{name}», nay đã gộp vào «{heir}»."
+    return Phrase(said, what=what, name=named[dept_id], heir=named[heir])
+
+
+def _clash(web: WebStore, name: str, code: str, dept_id: int | None = None) -> Phrase | None:
+    """Why a department (`dept_id`, or a new one) cannot take this name or code: another has
+    it; None when neither is taken."""
+    for typed, what in ((name, "Tên «{typed}»"), (code, "Mã «{typed}»")):
+        same = web.department_named(typed) if typed else None
+        if same is not None and same != dept_id:
+            return _taken(web, same, Phrase(what, typed=typed))
+    return None
+
+
+def _department_name(name: str) -> tuple[str, Phrase | None]:
+    """A typed department name with its spaces tidied, and why it cannot be one, if so."""
+    name = " ".join(name.split())
+    if not name:
+        return name, Phrase("Cần tên phòng ban.")
+    if len(name) > MAX_DEPARTMENT:
+        return name, Phrase("Tên phòng ban dài quá {most} ký tự.", most=MAX_DEPARTMENT)
+    return name, None
 
 
 @router.get("/admin/departments")
 def departments(request: Request, user: Annotated[User, Depends(admin_only)]) -> Response:
     """The city's departments that cases are routed to."""
     return departments_page(request)
+
+
+@router.get("/admin/departments/{dept_id:id}")
+@router.get("/admin/departments/{dept_id:id}/merge")
+def department_address(dept_id: int, user: Annotated[User, Depends(admin_only)]) -> Response:
+    """The address a department's forms are sent to, opened (reloaded, shared): its row."""
+    return RedirectResponse(f"/admin/departments#department-{dept_id}", status_code=303)
 
 
 @router.get("/admin/departments/export.xlsx")
@@ -178,17 +251,19 @@ def add_department(
 ) -> Response:
     """Add a department (audited); a name or code that one already has is refused, so that
     an officer is never put in a second "Sở Xây dựng" that no case is routed to."""
-    name, code = " ".join(name.split())[:300], code.strip()[:50]
+    name, wrong = _department_name(name)
+    code = code.strip()[:MAX_CODE]
     web = web_store(request)
-    same = web.department_named(name) or (web.department_named(code) if code else None)
-    if same is not None:
-        return departments_page(request, _taken(web, same), 409)
-    if name:
-        dept_id, made = web.add_department(name, code)
-        if made:  # not when a second click at the same moment found it made
-            audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
-        return RedirectResponse(done("/admin/departments", "department-added"), status_code=303)
-    return RedirectResponse("/admin/departments", status_code=303)
+    typed = {"name": name, "code": code}
+    if wrong is not None:
+        return departments_page(request, wrong, 422, typed)
+    clash = _clash(web, name, code)
+    if clash is not None:
+        return departments_page(request, clash, 409, typed)
+    dept_id, made = web.add_department(name, code)
+    if made:  # not when a second click at the same moment found it made
+        audit(web, user, "department.add", f"department:{dept_id}", None, {"name": name})
+    return RedirectResponse(done("/admin/departments", "department-added"), status_code=303)
 
 
 @router.post("/admin/departments/{dept_id:id}")
@@ -201,15 +276,14 @@ def rename_department(
 ) -> Response:
     """Rename a department, as the 2025 reform renamed and merged them (audited); its users and
     cases stay with it. A name or code another department has is refused."""
-    name, code = " ".join(name.split())[:300], code.strip()[:50]
+    name, wrong = _department_name(name)
+    code = code.strip()[:MAX_CODE]
     web = web_store(request)
-    if not name:
-        return departments_page(request, "Cần tên phòng ban.", 422)
-    other = {web.department_named(name), web.department_named(code) if code else None}
-    other -= {None, dept_id}
-    if other:
-        known = next(d["name"] for d in web.departments() if d["id"] in other)
-        return departments_page(request, f"Phòng ban «{known}» đã có tên hay mã này.", 409)
+    if wrong is not None:
+        return departments_page(request, wrong, 422)
+    clash = _clash(web, name, code, dept_id)
+    if clash is not None:
+        return departments_page(request, clash, 409)
     before = web.rename_department(dept_id, name, code)
     if before is None:
         raise HTTPException(404)
@@ -232,14 +306,14 @@ def merge_department(
     web = web_store(request)
     target = row_id(into)
     if target is None or not confirm:
-        return departments_page(request, "Chọn phòng ban nhận và xác nhận việc gộp.", 422)
+        return departments_page(request, Phrase("Chọn phòng ban nhận và xác nhận việc gộp."), 422)
     names = {d["id"]: d["name"] for d in web.departments()}
     if dept_id not in names:
         raise HTTPException(404)
     try:
         moved = merge(web.engine, dept_id, target)
     except MergeError as exc:
-        return departments_page(request, str(exc), 409)
+        return departments_page(request, phrase_of(exc), 409)
     after = {"name": names[dept_id], "merged_into": names[target], **asdict(moved)}
     audit(web, user, "department.merge", f"department:{dept_id}", None, after)
     return RedirectResponse(done("/admin/departments", "department-merged"), status_code=303)
@@ -247,8 +321,8 @@ def merge_department(
 
 @dataclass(frozen=True, slots=True)
 class AuditFilter:
-    """Whose entries, of which action, about which object ("document:123"): as the audit page's
-    form and links carry them; empty for all."""
+    """Whose entries, of which action, about which object ("document:123", or as the page
+    names it, "Bài báo #123"): as the audit page's form and links carry them; empty for all."""
 
     who: str = ""
     action: str = ""
@@ -269,26 +343,35 @@ def audit_filter(who: str = "", action: str = "", entity: str = "") -> AuditFilt
 Filtered = Annotated[AuditFilter, Depends(audit_filter)]
 
 
-@router.get("/admin/audit")
-def audit_log(
-    request: Request,
-    user: Annotated[User, Depends(admin_only)],
-    shown: Filtered,
-    before: RowId | None = None,
-) -> Response:
-    """Who changed what and when, newest first, a page at a time; one user's, one action's or
-    one object's entries when asked."""
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """An audit entry as people read it: its action's name, the fields that changed, and whom
+    a "user:7" or "department:4" is."""
+
+    e: dict[str, Any]
+    label: str
+    changes: list[audit_view.Change]
+    named: str
+
+
+def _entries(
+    request: Request, shown: AuditFilter, lang: str, limit: int, before: int | None = None
+) -> list[dict[str, Any]]:
+    """The entries of the filter shown, its object read as typed in the page's language."""
+    entity = audit_view.entity_code(shown.entity, lang)
+    return web_store(request).audit_entries(limit, before, shown.who, shown.action, entity)
+
+
+def _readable(request: Request, entries: Sequence[dict[str, Any]], lang: str) -> list[AuditRow]:
+    """Each entry named in the language `lang`: its action, its changes and its object."""
     web = web_store(request)
-    entries = web.audit_entries(AUDIT_PAGE, before, shown.who, shown.action, shown.entity)
-    older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
     labels = audit_view.LABELS | request.app.state.audit_labels
     departments = {d["id"]: d["name"] for d in web.departments()}
-    lang = language(request, user.lang)  # the codes' names and yes/no read in it
     # whom "user:7" and "department:4" are, beside the id the filter links by
     named = {f"user:{u.id}": u.username for u in web.users()}
     named |= {f"department:{i}": name for i, name in departments.items()}
-    rows = [
-        (
+    return [
+        AuditRow(
             e,
             labels.get(e["action"], e["action"]),
             audit_view.changes(
@@ -301,11 +384,26 @@ def audit_log(
         )
         for e in entries
     ]
-    users, actions = web.audit_names()
+
+
+@router.get("/admin/audit")
+def audit_log(
+    request: Request,
+    user: Annotated[User, Depends(admin_only)],
+    shown: Filtered,
+    before: RowId | None = None,
+) -> Response:
+    """Who changed what and when, newest first, a page at a time; one user's, one action's or
+    one object's entries when asked."""
+    lang = language(request, user.lang)  # the codes' names and yes/no read in it
+    entries = _entries(request, shown, lang, AUDIT_PAGE, before)
+    older = entries[-1]["id"] if len(entries) == AUDIT_PAGE else None
+    labels = audit_view.LABELS | request.app.state.audit_labels
+    users, actions = web_store(request).audit_names()
     context = {
         "title": "Quản trị",
         "tab": "audit",
-        "rows": rows,
+        "rows": _readable(request, entries, lang),
         "older": older,
         "shown": shown,
         "users": users,
@@ -314,21 +412,49 @@ def audit_log(
     return render(request, "admin/audit.html", context)
 
 
+AUDIT_COLUMNS = (
+    "Thời điểm",
+    "Người thực hiện",
+    "Hành động",
+    "Đối tượng",
+    "Thay đổi",
+    "Mã hành động",
+    "Mã đối tượng",
+    "Trước (JSON)",
+    "Sau (JSON)",
+)
+
+
+def _changed(change: audit_view.Change) -> str:
+    """One change as a line of the export: "Tình trạng: Hoạt động → Đã khoá"."""
+    label = change.label or change.field
+    was = f"{change.before} → " if change.before else ""
+    return f"{label}: {was}{change.after or '—'}" if label else f"{was}{change.after}"
+
+
 @router.get("/admin/audit/export.xlsx")
 def export_audit(
     request: Request, user: Annotated[User, Depends(admin_only)], shown: Filtered
 ) -> Response:
-    """The latest 10,000 audit entries (of the filter shown) as an Excel workbook, saying so
-    when there are more."""
-    header = ("Thời điểm", "Người thực hiện", "Hành động", "Đối tượng", "Trước", "Sau")
-    latest = web_store(request).audit_entries(
-        AUDIT_EXPORT + 1, None, shown.who, shown.action, shown.entity
-    )
+    """The latest 10,000 audit entries (of the filter shown) as an Excel workbook, in the words
+    the page reads, the codes and records kept beside them; saying so when there are more."""
+    latest = _entries(request, shown, DEFAULT, AUDIT_EXPORT + 1)
     listed, preface = newest_only(latest, AUDIT_EXPORT, "mục nhật ký")
     rows = [
-        (e["at"], e["username"], e["action"], e["entity"], e["before"], e["after"]) for e in listed
+        (
+            r.e["at"],
+            audit_view.actor_name(r.e["username"]),
+            r.label,
+            audit_view.entity_name(r.e["entity"]) + (f" ({r.named})" if r.named else ""),
+            "\n".join(_changed(c) for c in r.changes),
+            r.e["action"],
+            r.e["entity"],
+            r.e["before"],
+            r.e["after"],
+        )
+        for r in _readable(request, listed, DEFAULT)
     ]
-    return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", header, rows, preface)
+    return xlsx_response("baochi-nhat-ky.xlsx", "Nhật ký", AUDIT_COLUMNS, rows, preface)
 
 
 @router.get("/admin/backups")

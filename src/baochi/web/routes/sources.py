@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -65,6 +66,23 @@ STATES = {
     "quiet": "Ít bài bất thường",
     "off": "Đã tắt",
 }
+# How a fetch of a source ended (fetch_attempts.outcome), in the office's words.
+OUTCOMES = {
+    "ok": "Thành công",
+    "not_modified": "Không có gì mới",
+    "retry": "Lỗi tạm thời, sẽ thử lại",
+    "skip": "Thất bại",
+    "reject": "Trang trả về không dùng được",
+}
+# What became of a new link (urls.status); a refused one is told by its reason when known.
+LINK_STATUSES = {
+    "stored": "Đã lưu",
+    "duplicate": "Trùng bài đã có",
+    "skipped": "Bỏ qua",
+    "rejected": "Bị loại",
+    "failed": "Lỗi, sẽ thử lại",
+}
+HTTP_ERROR = re.compile(r"http_(\d{3})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +93,30 @@ class SourceHealth:
     last_day: int
     normal: float
     state: str  # a key of STATES
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptRow:
+    """One fetch of a source as its page shows it: the HTTP status (read from the error when the
+    fetch raised one), and what became of the new links it found, as (words, code, count)."""
+
+    a: dict[str, Any]
+    status: int | None
+    links: list[tuple[str, str, int]]
+
+
+def attempt_row(attempt: dict[str, Any], links: Counter[tuple[str, str]]) -> AttemptRow:
+    """An attempt with its status and its links' fates: how many were stored (said even when
+    none was), then the duplicates and each reason a link was refused."""
+    status = attempt["status_code"]
+    if status is None and (said := HTTP_ERROR.match(attempt["reason"])):
+        status = int(said.group(1))
+    fates = []
+    if attempt["new_urls"] or links:
+        fates.append((LINK_STATUSES["stored"], "stored", links.pop(("stored", ""), 0)))
+    for (kind, code), n in links.most_common():
+        fates.append((explain(code) or LINK_STATUSES.get(kind, kind), code or kind, n))
+    return AttemptRow(attempt, status, fates)
 
 
 def health(request: Request) -> list[SourceHealth]:
@@ -124,9 +166,11 @@ def state(source: SourceRow, last_day: int, normal: float, at: dt.datetime) -> s
     return "ok"
 
 
-@router.get("/sources")
-def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
-    """The source-health table and the form to add one."""
+def sources_page(
+    request: Request, refused: Phrase | None = None, typed: dict[str, str] | None = None
+) -> Response:
+    """The source-health table and the form to add one: after a refusal, the reason and what
+    was typed, to correct rather than type again."""
     rows = health(request)
     counts = {key: sum(1 for r in rows if r.state == key) for key in STATES}
     context = {
@@ -136,8 +180,16 @@ def sources_page(request: Request, user: Annotated[User, Depends(require(*EDITOR
         "kinds": KINDS,
         "states": STATES,
         "overdue_hours": int(OVERDUE.total_seconds() // 3600),
+        "refused": refused,
+        "typed": typed or {},
     }
-    return render(request, "sources.html", context)
+    return render(request, "sources.html", context, 422 if refused else 200)
+
+
+@router.get("/sources")
+def list_sources(request: Request, user: Annotated[User, Depends(require(*EDITORS))]) -> Response:
+    """Every source with its health."""
+    return sources_page(request)
 
 
 @router.get("/sources/export.xlsx")
@@ -147,7 +199,7 @@ def export_sources(request: Request, user: Annotated[User, Depends(require(*EDIT
         (
             r.s.outlet,
             r.s.url,
-            r.s.kind,
+            KINDS.get(r.s.kind, r.s.kind),
             STATES[r.state],
             r.last_day,
             round(r.normal, 1),
@@ -171,13 +223,16 @@ def source_page(
     found = [r for r in health(request) if r.s.id == source_id]
     if not found:
         raise HTTPException(404)
-    store, since = request.app.state.store, now() - dt.timedelta(days=7)
+    web, since = web_store(request), now() - dt.timedelta(days=7)
+    attempts = request.app.state.store.attempts(source_id, limit=50)
+    links = web.attempt_links(source_id, attempts)
     context = {
         "title": found[0].s.outlet,
         "r": found[0],
         "states": STATES,
-        "outcomes": web_store(request).attempt_outcomes(source_id, since),
-        "attempts": store.attempts(source_id, limit=50),
+        "outcomes": web.attempt_outcomes(source_id, since),
+        "words": OUTCOMES,
+        "attempts": [attempt_row(a, links[a["id"]]) for a in attempts],
     }
     return render(request, "source.html", context)
 
@@ -194,24 +249,39 @@ def add_source(
     """Register a new source (feed, sitemap or page) of an outlet, audited."""
     url, outlet = url.strip(), " ".join(outlet.split())
     shown = _USERINFO.sub("//", url)[:200]  # a password typed in the address is not repeated
-    if check_url(url):
-        unusable = "Địa chỉ «{url}» không dùng được: cần http:// hoặc https://, một tên miền và "
-        unusable += "cổng hợp lệ, không kèm tên đăng nhập hay mật khẩu."
-        raise HTTPException(422, Phrase(unusable, url=shown))
-    refused = inside(url, request.app.state.settings.private_networks)
-    if refused:
-        inner = "Địa chỉ «{url}» là {what}: baochi không tải trang trong mạng nội bộ."
-        raise HTTPException(422, Phrase(inner, url=shown, what=refused.phrase()))
-    if not outlet or kind not in KINDS:
-        raise HTTPException(
-            422, Phrase("Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
-        )
+    refused = _refusal(request, url, shown, outlet, kind)
+    if refused is not None:
+        typed = {"url": shown, "outlet": outlet, "kind": kind, "section": section}
+        return sources_page(request, refused, typed)
     spec = SourceSpec(url=url, outlet=outlet, kind=kind, section=section.strip())
     added, _ = add_sources(request.app.state.store, [spec], request.app.state.settings)
     if added:
         after = {"url": url, "outlet": outlet, "kind": kind, "section": spec.section}
         audit(web_store(request), user, "source.add", f"source:{url}", None, after)
     return RedirectResponse(done("/sources", "source-added" if added else "source-known"), 303)
+
+
+def _refusal(request: Request, url: str, shown: str, outlet: str, kind: str) -> Phrase | None:
+    """Why a source cannot be added as typed, or None: an unusable address, one inside the
+    network, no outlet or an unknown kind."""
+    if check_url(url):
+        unusable = "Địa chỉ «{url}» không dùng được: cần http:// hoặc https://, một tên miền và "
+        unusable += "cổng hợp lệ, không kèm tên đăng nhập hay mật khẩu."
+        return Phrase(unusable, url=shown)
+    inner = inside(url, request.app.state.settings.private_networks)
+    if inner:
+        said = "Địa chỉ «{url}» là {what}: baochi không tải trang trong mạng nội bộ."
+        return Phrase(said, url=shown, what=inner.phrase())
+    if not outlet or kind not in KINDS:
+        return Phrase("Cần tên cơ quan báo chí và một loại nguồn trong danh sách.")
+    return None
+
+
+def poll_said(request: Request) -> str:
+    """What "Thu thập ngay" did: the source is due, and a collector takes it at its next round;
+    with none running (`baochi serve` alone), that only `baochi run` or a worker collects."""
+    since = now() - dt.timedelta(seconds=request.app.state.settings.lease_seconds)
+    return "source-poll" if web_store(request).live_workers(since) else "source-poll-idle"
 
 
 @router.post("/sources/{source_id:id}/{action}")
@@ -226,7 +296,7 @@ def toggle_source(
     if action == "poll":
         if not web_store(request).poll_source_now(source_id, user):
             raise HTTPException(404)
-        return RedirectResponse(f"/sources/{source_id}", status_code=303)
+        return RedirectResponse(done(f"/sources/{source_id}", poll_said(request)), 303)
     if action not in ("enable", "disable"):
         raise HTTPException(404)
     enabled = action == "enable"
@@ -234,4 +304,5 @@ def toggle_source(
     if not web_store(request).set_source_enabled(source_id, enabled, reason, user):
         raise HTTPException(404)
     request.app.state.cache.pop("dashboard", None)
-    return RedirectResponse(f"/sources#source-{source_id}", status_code=303)
+    said = "source-enabled" if enabled else "source-disabled"
+    return RedirectResponse(done("/sources", said, f"source-{source_id}"), status_code=303)
