@@ -69,14 +69,14 @@ def deliver_due(
     # a backlog to a slow server can outlast CLAIM, and a claim stamped with the pass's start
     # would have lapsed when made, free for another worker to send again.
     while digest := watch.claim_digest(
-        owner, at := now + dt.timedelta(seconds=monotonic() - started), CLAIM, exclude=tried
+        owner, now + dt.timedelta(seconds=monotonic() - started), CLAIM, exclude=tried
     ):
         tried.append(digest.id)
         alerts = watch.digest_alerts(digest.id)
         message = render(
             digest.id, alerts, digest.created_at, config.digest_max_items, config.public_url
         )
-        outcomes[attempt(watch, config, channels, digest, message, at)] += 1
+        outcomes[attempt(watch, config, channels, digest, message, now)] += 1
     return outcomes
 
 
